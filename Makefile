@@ -1,0 +1,104 @@
+# sandtop: plain Makefile + pkg-config. `make` builds the dev binary,
+# `make check` sets up the machine and runs every test (dev + ASan/UBSan).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+PKGS    := ncursesw libcurl libcjson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# VARIANT=dev (default): warnings are errors. VARIANT=san: ASan + UBSan.
+VARIANT ?= dev
+BUILD   ?= build
+B       := $(BUILD)/$(VARIANT)
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. -I$(B)/gen -Wall -Wextra -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -MMD -MP
+ifeq ($(VARIANT),san)
+OPT_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -Werror
+OPT_LDFLAGS := -fsanitize=address,undefined
+else
+OPT_CFLAGS := -O2 -g -Werror
+OPT_LDFLAGS :=
+endif
+ALL_CFLAGS  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(OPT_LDFLAGS) $(LDFLAGS)
+
+MODULES := base docker keymaps control vnc cli tui
+LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+GEN_SRC := $(B)/gen/default_keys.c
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(GEN_SRC:.c=.o)
+MAIN_OBJ := $(B)/main.o
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all dev san tests check unit integration setup demo install uninstall clean lint layers
+
+all: $(B)/sandtop
+	@ln -sf $(B)/sandtop sandtop
+
+$(B)/sandtop: $(LIB_OBJ) $(MAIN_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/gen/default_keys.c: keymaps/default.keys scripts/embed
+	@mkdir -p $(dir $@)
+	sh scripts/embed km_default_keys < $< > $@
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(TEST_LIBS)
+
+tests: $(TEST_BIN)
+
+# Unit tests of this variant; each test binary is a cmocka group.
+unit: tests
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+
+san:
+	$(MAKE) VARIANT=san all tests
+
+# The one command for every test: set-up, lint, both builds, unit tests under
+# both, then the integration tests against the real engine.
+check: setup
+	$(MAKE) layers lint
+	$(MAKE) VARIANT=dev all unit
+	$(MAKE) VARIANT=san all unit
+	tests/integration/run $(BUILD)/san/sandtop
+
+integration:
+	tests/integration/run $(B)/sandtop
+
+setup:
+	scripts/setup
+
+demo: setup all
+	scripts/demo
+
+layers:
+	scripts/check-layers
+
+lint:
+	mandoc -Tlint -W warning man/sandtop.1
+
+install: $(B)/sandtop
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(B)/sandtop $(DESTDIR)$(BINDIR)/sandtop
+	install -m 0644 man/sandtop.1 $(DESTDIR)$(MANDIR)/man1/sandtop.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sandtop $(DESTDIR)$(MANDIR)/man1/sandtop.1
+
+clean:
+	rm -rf $(BUILD) sandtop
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

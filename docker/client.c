@@ -1,0 +1,508 @@
+/* client: the Engine API transport: endpoint, curl multi driven by our poll loop, version negotiation. */
+#include "docker/client_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+
+#define DK_API_MAX_MAJOR 1
+#define DK_API_MAX_MINOR 43  /* newest API we speak */
+#define DK_API_MIN_MINOR 24  /* oldest we accept */
+#define DK_CONNECT_TIMEOUT_MS 3000L
+#define DK_REQUEST_TIMEOUT_MS 20000L
+
+struct dk_sock {
+	curl_socket_t fd;
+	int what;  /* CURL_POLL_IN / OUT / INOUT */
+};
+
+struct dk_client {
+	CURLM *multi;
+	char *endpoint;     /* for display */
+	char *unix_path;    /* unix socket, or NULL for tcp */
+	char *base_url;     /* "http://localhost" or "http://HOST:PORT" */
+	char api[16];       /* negotiated, "" before */
+	char engine[64];
+	bool negotiating;
+	struct dk_req *queue, *queue_tail;
+	size_t busy;
+	struct dk_sock *socks;
+	size_t nsocks, capsocks;
+	int64_t deadline;   /* curl's timer, mono ms; -1 none */
+	struct dk_events *events;
+	struct dk_req *live;  /* started requests, linked by live_prev/live_next */
+};
+
+static bool curl_inited;
+
+static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	(void)easy;
+	(void)socketp;
+	struct dk_client *c = userp;
+	size_t i;
+	for (i = 0; i < c->nsocks; i++)
+		if (c->socks[i].fd == s)
+			break;
+	if (what == CURL_POLL_REMOVE) {
+		if (i < c->nsocks)
+			c->socks[i] = c->socks[--c->nsocks];
+		return 0;
+	}
+	if (i == c->nsocks) {
+		if (c->nsocks == c->capsocks) {
+			c->capsocks = c->capsocks ? c->capsocks * 2 : 8;
+			c->socks = xrealloc(c->socks, c->capsocks * sizeof *c->socks);
+		}
+		c->nsocks++;
+	}
+	c->socks[i].fd = s;
+	c->socks[i].what = what;
+	return 0;
+}
+
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+	(void)multi;
+	struct dk_client *c = userp;
+	c->deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
+	return 0;
+}
+
+static int parse_host(struct dk_client *c, const char *host, struct err *e)
+{
+	if (!strncmp(host, "unix://", 7)) {
+		const char *p = host + 7;
+		if (!*p || *p != '/')
+			return err_set(e, DK_EUSAGE, "bad engine address '%s': unix:// needs an absolute path", host);
+		c->unix_path = xstrdup(p);
+		c->base_url = xstrdup("http://localhost");
+	} else if (!strncmp(host, "tcp://", 6)) {
+		const char *p = host + 6;
+		size_t n = strcspn(p, "/");
+		if (n == 0 || !memchr(p, ':', n))
+			return err_set(e, DK_EUSAGE, "bad engine address '%s': tcp:// needs HOST:PORT", host);
+		c->base_url = xasprintf("http://%.*s", (int)n, p);
+	} else if (host[0] == '/') {
+		c->unix_path = xstrdup(host);
+		c->base_url = xstrdup("http://localhost");
+	} else {
+		return err_set(e, DK_EUSAGE, "bad engine address '%s': expected unix://PATH or tcp://HOST:PORT", host);
+	}
+	c->endpoint = c->unix_path ? xasprintf("unix://%s", c->unix_path) : xstrdup(host);
+	return 0;
+}
+
+struct dk_client *dk_client_new(const char *host, struct err *e)
+{
+	if (!host || !*host)
+		host = getenv("DOCKER_HOST");
+	if (!host || !*host)
+		host = "unix:///var/run/docker.sock";
+	if (!curl_inited) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		curl_inited = true;
+	}
+	struct dk_client *c = xcalloc(1, sizeof *c);
+	c->deadline = -1;
+	if (parse_host(c, host, e) < 0) {
+		dk_client_free(c);
+		return NULL;
+	}
+	c->multi = curl_multi_init();
+	if (!c->multi)
+		abort();
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	return c;
+}
+
+void dk_client_free(struct dk_client *c)
+{
+	if (!c)
+		return;
+	dk_events_free(c);
+	while (c->queue)
+		dk_req_cancel(c->queue);
+	while (c->live)
+		dk_req_cancel(c->live);
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
+	free(c->socks);
+	free(c->endpoint);
+	free(c->unix_path);
+	free(c->base_url);
+	free(c);
+}
+
+const char *dk_client_endpoint(const struct dk_client *c)
+{
+	return c->endpoint;
+}
+
+const char *dk_client_api_version(const struct dk_client *c)
+{
+	return c->api[0] ? c->api : NULL;
+}
+
+const char *dk_client_engine_version(const struct dk_client *c)
+{
+	return c->engine[0] ? c->engine : NULL;
+}
+
+size_t dk_client_busy(const struct dk_client *c)
+{
+	return c->busy;
+}
+
+struct dk_events **dk_client_events_slot(struct dk_client *c)
+{
+	return &c->events;
+}
+
+/* ---- requests ---- */
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct dk_req *r = ud;
+	size_t n = size * nmemb;
+	if (!r->status)
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	if (r->stream && r->status >= 200 && r->status < 300) {
+		if (!r->opened) {
+			r->opened = true;
+			if (r->on_open)
+				r->on_open(r);
+		}
+		return r->on_data(r, p, n) < 0 ? 0 : n;
+	}
+	if (buf_append(&r->body, p, n) < 0)
+		return 0; /* curl ends the transfer with CURLE_WRITE_ERROR */
+	return n;
+}
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct dk_req *r = ud;
+	size_t n = size * nmemb;
+	/* the blank line that ends the headers: a stream is open from here */
+	if (r->stream && (n == 2 && p[0] == '\r') && !r->opened) {
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+		if (r->status >= 200 && r->status < 300) {
+			r->opened = true;
+			if (r->on_open)
+				r->on_open(r);
+		}
+	}
+	return n;
+}
+
+struct dk_req *dk_req_new(struct dk_client *c, const char *method, const char *path, bool versioned)
+{
+	struct dk_req *r = xcalloc(1, sizeof *r);
+	r->c = c;
+	r->method = xstrdup(method);
+	r->path = xstrdup(path);
+	r->versioned = versioned;
+	buf_init(&r->body, DK_BODY_MAX);
+	return r;
+}
+
+static void req_free(struct dk_req *r)
+{
+	struct dk_client *c = r->c;
+	if (r->live_prev)
+		r->live_prev->live_next = r->live_next;
+	else if (c->live == r)
+		c->live = r->live_next;
+	if (r->live_next)
+		r->live_next->live_prev = r->live_prev;
+	if (r->easy)
+		curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
+	buf_free(&r->body);
+	free(r->method);
+	free(r->path);
+	free(r->post);
+	free(r);
+}
+
+static void req_start(struct dk_req *r)
+{
+	struct dk_client *c = r->c;
+	char *url = r->versioned ? xasprintf("%s/v%s%s", c->base_url, c->api, r->path)
+	                         : xasprintf("%s%s", c->base_url, r->path);
+	CURL *h = curl_easy_init();
+	if (!h)
+		abort();
+	r->easy = h;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	free(url);
+	if (c->unix_path)
+		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->unix_path);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
+	if (r->post) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->post);
+		r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+	} else if (strcmp(r->method, "GET") != 0) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+	}
+	r->headers = curl_slist_append(r->headers, "Expect:");
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "sandtop");
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, DK_CONNECT_TIMEOUT_MS);
+	if (!r->stream)
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, DK_REQUEST_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
+	r->live_next = c->live;
+	if (c->live)
+		c->live->live_prev = r;
+	c->live = r;
+	curl_multi_add_handle(c->multi, h);
+}
+
+static void ping_start(struct dk_client *c);
+
+void dk_req_submit(struct dk_req *r)
+{
+	struct dk_client *c = r->c;
+	if (!r->stream)
+		c->busy++;
+	if (r->versioned && !c->api[0]) {
+		if (c->queue_tail)
+			c->queue_tail->next = r;
+		else
+			c->queue = r;
+		c->queue_tail = r;
+		if (!c->negotiating)
+			ping_start(c);
+		return;
+	}
+	req_start(r);
+}
+
+void dk_req_cancel(struct dk_req *r)
+{
+	struct dk_client *c = r->c;
+	if (r->easy) {
+		curl_multi_remove_handle(c->multi, r->easy);
+	} else {
+		/* still queued behind negotiation: unlink it */
+		struct dk_req **pp = &c->queue, *prev = NULL;
+		while (*pp && *pp != r) {
+			prev = *pp;
+			pp = &(*pp)->next;
+		}
+		if (*pp) {
+			*pp = r->next;
+			if (c->queue_tail == r)
+				c->queue_tail = prev;
+		}
+	}
+	if (!r->stream && c->busy)
+		c->busy--;
+	req_free(r);
+}
+
+static void req_finish(struct dk_req *r, int rc, const struct err *e)
+{
+	struct dk_client *c = r->c;
+	if (r->done)
+		r->done(r, rc, e);
+	if (!r->stream && c->busy)
+		c->busy--;
+	req_free(r);
+}
+
+static void req_complete(struct dk_req *r, CURLcode cc)
+{
+	struct err e;
+	err_clear(&e);
+	if (r->easy)
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	if (cc == CURLE_WRITE_ERROR && r->body.overflow) {
+		err_set(&e, DK_ETOOBIG, "engine response over %u bytes", DK_BODY_MAX);
+	} else if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && r->stream)) {
+		err_set(&e, DK_ETRANSPORT, "cannot reach engine at %s: %s", r->c->endpoint, curl_easy_strerror(cc));
+	} else if (r->status < 200 || r->status >= 300) {
+		dk_http_error(&e, r->status, r->body.data, r->body.len);
+	}
+	req_finish(r, e.code ? -1 : 0, &e);
+}
+
+/* ---- version negotiation: GET /_ping, then GET /version ---- */
+
+static int parse_api(const char *s, int *maj, int *min)
+{
+	return s && sscanf(s, "%d.%d", maj, min) == 2 ? 0 : -1;
+}
+
+static void queue_flush(struct dk_client *c, const struct err *e)
+{
+	struct dk_req *q = c->queue;
+	c->queue = c->queue_tail = NULL;
+	while (q) {
+		struct dk_req *next = q->next;
+		q->next = NULL;
+		if (e) {
+			req_finish(q, -1, e);
+		} else {
+			req_start(q);
+		}
+		q = next;
+	}
+}
+
+static void version_done(struct dk_req *r, int rc, const struct err *e)
+{
+	struct dk_client *c = r->c;
+	struct err perr;
+	struct dk_version_info vi;
+	c->negotiating = false;
+	if (rc == 0 && dk_parse_version(r->body.data, r->body.len, &vi, &perr) < 0) {
+		rc = -1;
+		e = &perr;
+	}
+	int maj = 0, min = 0;
+	if (rc == 0 && parse_api(vi.api, &maj, &min) < 0) {
+		rc = -1;
+		err_set(&perr, DK_EPARSE, "engine reported no API version");
+		e = &perr;
+	}
+	if (rc == 0 && (maj != 1 || min < DK_API_MIN_MINOR)) {
+		rc = -1;
+		err_set(&perr, DK_EVERSION, "engine API %d.%d is older than 1.%d", maj, min, DK_API_MIN_MINOR);
+		e = &perr;
+	}
+	if (rc == 0) {
+		if (min > DK_API_MAX_MINOR)
+			min = DK_API_MAX_MINOR;
+		snprintf(c->api, sizeof c->api, "%d.%d", DK_API_MAX_MAJOR, min);
+		snprintf(c->engine, sizeof c->engine, "%s", vi.engine);
+		log_msg(LOG_INFO, "engine %s: API %s (engine %.40s)", c->endpoint, c->api, c->engine);
+	}
+	dk_ping_cb cb = (dk_ping_cb)r->cb;
+	if (cb)
+		cb(r->ud, rc, e);
+	queue_flush(c, rc == 0 ? NULL : e);
+}
+
+static void ping_start_cb(struct dk_client *c, dk_ping_cb cb, void *ud)
+{
+	c->negotiating = true;
+	struct dk_req *r = dk_req_new(c, "GET", "/version", false);
+	r->done = version_done;
+	r->cb = (void *)cb;
+	r->ud = ud;
+	c->busy++;
+	req_start(r);
+}
+
+static void ping_start(struct dk_client *c)
+{
+	ping_start_cb(c, NULL, NULL);
+}
+
+void dk_ping(struct dk_client *c, dk_ping_cb cb, void *ud)
+{
+	c->api[0] = '\0'; /* renegotiate: the engine may have been upgraded */
+	ping_start_cb(c, cb, ud);
+}
+
+/* ---- poll-loop integration ---- */
+
+size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, int *timeout_ms)
+{
+	int64_t now = clock_mono_ms();
+	if (c->deadline >= 0) {
+		int64_t left = c->deadline - now;
+		if (left < 0)
+			left = 0;
+		if (*timeout_ms < 0 || left < *timeout_ms)
+			*timeout_ms = (int)left;
+	}
+	dk_events_timer(c, now, timeout_ms);
+	size_t n = 0;
+	for (size_t i = 0; i < c->nsocks && n < max; i++, n++) {
+		fds[n].fd = c->socks[i].fd;
+		fds[n].events = 0;
+		fds[n].revents = 0;
+		if (c->socks[i].what & CURL_POLL_IN)
+			fds[n].events |= POLLIN;
+		if (c->socks[i].what & CURL_POLL_OUT)
+			fds[n].events |= POLLOUT;
+	}
+	return n;
+}
+
+static void drain_done(struct dk_client *c)
+{
+	CURLMsg *m;
+	int left;
+	while ((m = curl_multi_info_read(c->multi, &left))) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		struct dk_req *r = NULL;
+		CURL *h = m->easy_handle;
+		CURLcode cc = m->data.result;
+		curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&r);
+		curl_multi_remove_handle(c->multi, h);
+		req_complete(r, cc);
+	}
+}
+
+void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n)
+{
+	int running;
+	for (size_t i = 0; i < n; i++) {
+		if (!fds[i].revents)
+			continue;
+		int ev = 0;
+		if (fds[i].revents & (POLLIN | POLLHUP))
+			ev |= CURL_CSELECT_IN;
+		if (fds[i].revents & POLLOUT)
+			ev |= CURL_CSELECT_OUT;
+		if (fds[i].revents & (POLLERR | POLLNVAL))
+			ev |= CURL_CSELECT_ERR;
+		curl_multi_socket_action(c->multi, fds[i].fd, ev, &running);
+	}
+	int64_t now = clock_mono_ms();
+	if (c->deadline >= 0 && now >= c->deadline) {
+		c->deadline = -1;
+		curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	}
+	drain_done(c);
+	int t = -1;
+	dk_events_timer(c, clock_mono_ms(), &t);
+}
+
+int dk_client_run(struct dk_client *c, int timeout_ms)
+{
+	int64_t end = clock_mono_ms() + timeout_ms;
+	struct pollfd fds[64];
+	while (c->busy > 0) {
+		int64_t left = end - clock_mono_ms();
+		if (left <= 0)
+			return -1;
+		int t = (int)left;
+		size_t n = dk_client_pollfds(c, fds, 64, &t);
+		if (poll(fds, n, t) < 0 && errno != EINTR)
+			return -1;
+		dk_client_dispatch(c, fds, n);
+	}
+	return 0;
+}

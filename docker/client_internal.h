@@ -1,0 +1,70 @@
+/* client_internal: request plumbing shared by the docker/ client files (not exported). */
+#ifndef DOCKER_CLIENT_INTERNAL_H
+#define DOCKER_CLIENT_INTERNAL_H
+
+#include <curl/curl.h>
+
+#include "base/buf.h"
+#include "docker/docker.h"
+
+#define DK_BODY_MAX (8u << 20)      /* cap on any non-streaming response body */
+#define DK_EVENT_LINE_MAX (64u << 10)
+
+struct dk_req;
+/* Called once when a request ends: rc 0 with r->body holding a 2xx body, or
+ * -1 with e filled. The request is freed right after it returns. */
+typedef void (*dk_req_done_fn)(struct dk_req *r, int rc, const struct err *e);
+/* Streaming requests: called for every chunk of a 2xx body; return 0 to go
+ * on, -1 to abort the transfer. */
+typedef int (*dk_req_data_fn)(struct dk_req *r, const char *p, size_t n);
+/* Streaming requests: called once when the 2xx headers are complete. */
+typedef void (*dk_req_open_fn)(struct dk_req *r);
+
+struct dk_req {
+	struct dk_client *c;
+	CURL *easy;
+	char *method;          /* "GET", "POST", ... */
+	char *path;            /* "/containers/json?all=1", without version prefix */
+	bool versioned;        /* prefix /vX.Y once negotiated */
+	bool stream;           /* long-lived; not counted as busy, no total timeout */
+	struct buf body;
+	struct curl_slist *headers;
+	char *post;            /* request body (owned) or NULL */
+	dk_req_done_fn done;
+	dk_req_data_fn on_data;
+	dk_req_open_fn on_open;
+	long status;           /* HTTP status once known */
+	bool opened;
+	void *cb;              /* the public callback */
+	void *ud;
+	char id[65];           /* for per-container requests */
+	struct dk_req *next;   /* the queue of requests waiting for negotiation */
+	struct dk_req *live_prev, *live_next; /* the client's started requests */
+};
+
+/* Create a request (not yet started). The caller fills done/cb/ud, then
+ * calls dk_req_submit. */
+struct dk_req *dk_req_new(struct dk_client *c, const char *method, const char *path, bool versioned);
+/* Start it now, or queue it until the API version is negotiated. */
+void dk_req_submit(struct dk_req *r);
+/* Abort and free a running request without calling done. */
+void dk_req_cancel(struct dk_req *r);
+
+/* Map an HTTP status and body into e (the daemon's "message" when present). */
+void dk_http_error(struct err *e, long status, const char *body, size_t len);
+
+/* GET /version, parsed (json.c). */
+struct dk_version_info {
+	char api[16];      /* "1.41" */
+	char engine[64];   /* sanitized engine version */
+	char min_api[16];
+};
+int dk_parse_version(const char *body, size_t len, struct dk_version_info *out, struct err *e);
+
+/* events.c hooks driven by the client loop */
+void dk_events_timer(struct dk_client *c, int64_t now_ms, int *timeout_ms);
+void dk_events_free(struct dk_client *c);
+struct dk_events;
+struct dk_events **dk_client_events_slot(struct dk_client *c);
+
+#endif

@@ -1,0 +1,62 @@
+/* container: lifetime helpers for the plain dk_container structs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "docker/docker.h"
+
+const char *dk_container_label(const struct dk_container *c, const char *key)
+{
+	for (size_t i = 0; i < c->nlabels; i++)
+		if (!strcmp(c->labels[i].key, key))
+			return c->labels[i].value;
+	return NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void dk_container_copy(struct dk_container *dst, const struct dk_container *src)
+{
+	*dst = *src;
+	dst->name = dup_or_null(src->name);
+	dst->image = dup_or_null(src->image);
+	dst->command = dup_or_null(src->command);
+	dst->state = dup_or_null(src->state);
+	dst->status = dup_or_null(src->status);
+	dst->health = dup_or_null(src->health);
+	dst->labels = src->nlabels ? xcalloc(src->nlabels, sizeof *dst->labels) : NULL;
+	for (size_t i = 0; i < src->nlabels; i++) {
+		dst->labels[i].key = xstrdup(src->labels[i].key);
+		dst->labels[i].value = xstrdup(src->labels[i].value);
+	}
+}
+
+void dk_container_clear(struct dk_container *c)
+{
+	free(c->name);
+	free(c->image);
+	free(c->command);
+	free(c->state);
+	free(c->status);
+	free(c->health);
+	for (size_t i = 0; i < c->nlabels; i++) {
+		free(c->labels[i].key);
+		free(c->labels[i].value);
+	}
+	free(c->labels);
+	memset(c, 0, sizeof *c);
+}
+
+void dk_container_list_free(struct dk_container_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		dk_container_clear(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}

@@ -1,0 +1,137 @@
+/* docker: asynchronous Docker Engine API client (libcurl multi); plain-struct results. */
+#ifndef DOCKER_DOCKER_H
+#define DOCKER_DOCKER_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+/* Error codes placed in struct err.code by this module. */
+enum dk_status {
+	DK_OK = 0,
+	DK_ENOTFOUND,   /* 404 */
+	DK_ECONFLICT,   /* 409 */
+	DK_EBADREQ,     /* other 4xx */
+	DK_ESERVER,     /* 5xx */
+	DK_ETRANSPORT,  /* could not connect, reset, timeout */
+	DK_EPARSE,      /* body was not the JSON we expect */
+	DK_ETOOBIG,     /* body over the cap */
+	DK_EVERSION,    /* engine API too old */
+	DK_EUSAGE,      /* bad endpoint string etc. */
+};
+
+struct dk_label {
+	char *key;    /* untrusted */
+	char *value;  /* untrusted */
+};
+
+/* One container as listed/inspected. Every string is untrusted raw engine
+ * data: sanitize before display. */
+struct dk_container {
+	char id[65];            /* full hex id */
+	char *name;             /* without the leading '/' */
+	char *image;
+	char *command;
+	char *state;            /* the engine's word: created running paused restarting removing exited dead */
+	char *status;           /* engine's human text, e.g. "Up 3 minutes (healthy)" */
+	char *health;           /* "healthy", "unhealthy", "starting", or "" (none/unknown) */
+	int64_t created;        /* epoch seconds */
+	int64_t started_at_ms;  /* epoch ms from inspect; 0 unknown or never */
+	int64_t finished_at_ms; /* epoch ms from inspect; 0 unknown or never */
+	int pid;                /* State.Pid from inspect; 0 unknown/not running */
+	bool inspected;         /* started_at/finished_at/pid are valid */
+	struct dk_label *labels;
+	size_t nlabels;
+};
+
+/* Value of label key, or NULL. */
+const char *dk_container_label(const struct dk_container *c, const char *key);
+/* Deep copy / free the contents (not the struct itself). */
+void dk_container_copy(struct dk_container *dst, const struct dk_container *src);
+void dk_container_clear(struct dk_container *c);
+
+struct dk_container_list {
+	struct dk_container *items;
+	size_t n;
+};
+void dk_container_list_free(struct dk_container_list *l);
+
+/* An event from /events (container type only is kept). */
+struct dk_event {
+	char id[65];
+	char action[32];   /* "start", "die", "pause", "exec_create: sh" is cut at ':' */
+	char type[16];     /* "container", "network" */
+	int64_t time_ns;
+};
+
+struct dk_client;
+
+/* Resolve the endpoint: host (from -H) if not NULL, else $DOCKER_HOST, else
+ * unix:///var/run/docker.sock. Accepts unix://PATH and tcp://HOST:PORT.
+ * Returns a new client (caller frees with dk_client_free) or NULL with e set.
+ * No I/O happens here. */
+struct dk_client *dk_client_new(const char *host, struct err *e);
+void dk_client_free(struct dk_client *c);
+/* Human description of the endpoint, e.g. "unix:///var/run/docker.sock". */
+const char *dk_client_endpoint(const struct dk_client *c);
+/* Negotiated API version ("1.41") or NULL before the first successful ping;
+ * engine version string ("20.10.24") or NULL. */
+const char *dk_client_api_version(const struct dk_client *c);
+const char *dk_client_engine_version(const struct dk_client *c);
+
+/* ---- poll-loop integration ----
+ * Fill up to max pollfds with the sockets curl waits on; returns the count.
+ * *timeout_ms is lowered to curl's next deadline. */
+size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, int *timeout_ms);
+/* After poll(): hand back the same fds with revents; runs transfers and
+ * calls completion callbacks. */
+void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n);
+/* Run a private poll loop until no request is in flight or timeout_ms passes
+ * (for the command-line subcommands). Returns 0, or -1 on timeout. */
+int dk_client_run(struct dk_client *c, int timeout_ms);
+/* Number of requests in flight. */
+size_t dk_client_busy(const struct dk_client *c);
+
+/* ---- requests: all asynchronous; callbacks run from dispatch/run ----
+ * Every callback gets rc 0 with a result, or -1 with e filled (e->code is a
+ * dk_status and e->msg carries the daemon's own message when it sent one).
+ * Results are owned by the callback (free with the matching _free). */
+typedef void (*dk_ping_cb)(void *ud, int rc, const struct err *e);
+/* GET /_ping then /version: negotiates the API version. Other requests made
+ * before it completes are queued behind it automatically. */
+void dk_ping(struct dk_client *c, dk_ping_cb cb, void *ud);
+
+typedef void (*dk_list_cb)(void *ud, int rc, const struct err *e, struct dk_container_list *list);
+/* GET /containers/json; all=true includes stopped ones; label_filter (may be
+ * NULL) restricts to containers carrying that label key. */
+void dk_list_containers(struct dk_client *c, bool all, const char *label_filter, dk_list_cb cb, void *ud);
+
+typedef void (*dk_inspect_cb)(void *ud, int rc, const struct err *e, struct dk_container *ct);
+/* GET /containers/ID/json. ct is heap-allocated: free with dk_container_clear + free. */
+void dk_inspect(struct dk_client *c, const char *id, dk_inspect_cb cb, void *ud);
+
+/* Streaming /events (container events). on_event is called per event;
+ * on_state with connected=true when the stream is open (do a full resync
+ * then), connected=false with e when it dropped. The stream reconnects by
+ * itself with exponential backoff (0.25 s .. 5 s) until dk_events_stop. */
+typedef void (*dk_event_cb)(void *ud, const struct dk_event *ev);
+typedef void (*dk_events_state_cb)(void *ud, bool connected, const struct err *e);
+void dk_events_start(struct dk_client *c, dk_event_cb on_event, dk_events_state_cb on_state, void *ud);
+void dk_events_stop(struct dk_client *c);
+
+/* ---- JSON codec (pure; used by the client and the tests) ---- */
+/* Parse a /containers/json body. Returns 0 or -1 (e->code DK_EPARSE). */
+int dk_parse_container_list(const char *body, size_t len, struct dk_container_list *out, struct err *e);
+/* Parse a /containers/ID/json body into out (cleared first). */
+int dk_parse_inspect(const char *body, size_t len, struct dk_container *out, struct err *e);
+/* Parse one /events JSON line. */
+int dk_parse_event(const char *line, size_t len, struct dk_event *out, struct err *e);
+/* Encode containers as the `sandtop ps --json` array: ASCII-only JSON (every
+ * non-ASCII character \u-escaped) so raw output cannot reach a terminal as
+ * control or bidi text. Returns a new string the caller frees. */
+char *dk_containers_to_json(const struct dk_container *items, size_t n);
+
+#endif

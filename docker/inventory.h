@@ -1,0 +1,51 @@
+/* inventory: the live set of sandboxes, kept in sync by list + /events. */
+#ifndef DOCKER_INVENTORY_H
+#define DOCKER_INVENTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "docker/docker.h"
+
+#define INV_SANDBOX_LABEL "sandtop.sandbox"
+
+enum inv_conn {
+	INV_CONNECTING,  /* no answer from the engine yet */
+	INV_ONLINE,      /* list done and events stream open */
+	INV_OFFLINE,     /* engine unreachable; retrying */
+};
+
+struct inventory;
+
+/* all=false keeps only containers with the sandtop.sandbox label. The client
+ * stays owned by the caller and must outlive the inventory. */
+struct inventory *inv_new(struct dk_client *c, bool all);
+/* Free the client first (dk_client_free cancels every request without
+ * calling back), then the inventory. */
+void inv_free(struct inventory *inv);
+/* Ping, list, open the events stream. */
+void inv_start(struct inventory *inv);
+/* Drive timers (debounce, periodic resync, reconnect). Call every loop turn.
+ * Returns the ms until it next needs a call (for the poll timeout). */
+int inv_tick(struct inventory *inv, int64_t now_ms);
+
+/* Ask for a full list now (the refresh key). */
+void inv_resync(struct inventory *inv);
+/* Switch between sandboxes only (false) and every container (true); the
+ * list is fetched again at once. */
+void inv_set_all(struct inventory *inv, bool all);
+bool inv_all(const struct inventory *inv);
+
+/* Containers sorted by name; valid until the next dispatch/tick. */
+size_t inv_count(const struct inventory *inv);
+const struct dk_container *inv_get(const struct inventory *inv, size_t i);
+/* Changes whenever the set, a row, or the connection state changes. */
+uint64_t inv_generation(const struct inventory *inv);
+enum inv_conn inv_state(const struct inventory *inv);
+/* Last error (when OFFLINE), one line; "" otherwise. */
+const char *inv_error(const struct inventory *inv);
+/* Mono ms of the last successful full list (0 = never). */
+int64_t inv_last_sync_ms(const struct inventory *inv);
+
+#endif

@@ -1,0 +1,270 @@
+/* json: Engine API JSON bodies -> plain structs (cJSON stays in this file's folder). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/sanitize.h"
+#include "base/xalloc.h"
+#include "docker/client_internal.h"
+
+#define DK_JSON_DEPTH_MAX 64
+#define DK_LABELS_MAX 1024
+
+/* cJSON has its own nesting limit (CJSON_NESTING_LIMIT 1000); ours is
+ * lower: count brackets outside strings before handing the text over. */
+static int depth_ok(const char *s, size_t len)
+{
+	int depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = false;
+		} else if (ch == '"') {
+			in_str = true;
+		} else if (ch == '[' || ch == '{') {
+			if (++depth > DK_JSON_DEPTH_MAX)
+				return 0;
+		} else if (ch == ']' || ch == '}') {
+			depth--;
+		}
+	}
+	return 1;
+}
+
+static cJSON *parse(const char *body, size_t len, struct err *e)
+{
+	if (!body || !len)
+		return err_set(e, DK_EPARSE, "empty engine response"), NULL;
+	if (!depth_ok(body, len))
+		return err_set(e, DK_EPARSE, "engine JSON nested deeper than %d", DK_JSON_DEPTH_MAX), NULL;
+	cJSON *j = cJSON_ParseWithLength(body, len);
+	if (!j)
+		err_set(e, DK_EPARSE, "engine sent malformed JSON");
+	return j;
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static char *jdup(const cJSON *o, const char *key)
+{
+	const char *s = jstr(o, key);
+	return xstrdup(s ? s : "");
+}
+
+static int64_t jint(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsNumber(v) || v->valuedouble < -9.2e18 || v->valuedouble > 9.2e18)
+		return 0;
+	return (int64_t)v->valuedouble;
+}
+
+static int copy_id(char out[65], const char *id)
+{
+	if (!id)
+		return -1;
+	size_t n = strlen(id);
+	if (n == 0 || n > 64 || strspn(id, "0123456789abcdef") != n)
+		return -1;
+	memcpy(out, id, n + 1);
+	return 0;
+}
+
+static void take_labels(struct dk_container *c, const cJSON *labels)
+{
+	if (!cJSON_IsObject(labels))
+		return;
+	size_t n = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, labels) n++;
+	if (n > DK_LABELS_MAX)
+		n = DK_LABELS_MAX;
+	c->labels = n ? xcalloc(n, sizeof *c->labels) : NULL;
+	cJSON_ArrayForEach(it, labels)
+	{
+		if (c->nlabels == n)
+			break;
+		if (!it->string)
+			continue;
+		c->labels[c->nlabels].key = xstrdup(it->string);
+		c->labels[c->nlabels].value = xstrdup(cJSON_IsString(it) ? it->valuestring : "");
+		c->nlabels++;
+	}
+}
+
+/* "Path" + "Args", or a "Command" string */
+static char *join_command(const char *path, const cJSON *args)
+{
+	struct buf b;
+	buf_init(&b, 64 << 10);
+	buf_puts(&b, path ? path : "");
+	const cJSON *a;
+	cJSON_ArrayForEach(a, args)
+	{
+		if (cJSON_IsString(a)) {
+			buf_puts(&b, " ");
+			buf_puts(&b, a->valuestring);
+		}
+	}
+	return buf_steal(&b);
+}
+
+static int container_from_list_item(const cJSON *o, struct dk_container *c, struct err *e)
+{
+	memset(c, 0, sizeof *c);
+	if (!cJSON_IsObject(o) || copy_id(c->id, jstr(o, "Id")) < 0)
+		return err_set(e, DK_EPARSE, "container entry without a valid Id");
+	const cJSON *names = cJSON_GetObjectItemCaseSensitive(o, "Names");
+	const cJSON *first = cJSON_IsArray(names) ? cJSON_GetArrayItem(names, 0) : NULL;
+	const char *name = cJSON_IsString(first) ? first->valuestring : "";
+	c->name = xstrdup(name[0] == '/' ? name + 1 : name);
+	c->image = jdup(o, "Image");
+	c->command = jdup(o, "Command");
+	c->state = jdup(o, "State");
+	c->status = jdup(o, "Status");
+	c->health = xstrdup("");
+	c->created = jint(o, "Created");
+	take_labels(c, cJSON_GetObjectItemCaseSensitive(o, "Labels"));
+	return 0;
+}
+
+int dk_parse_container_list(const char *body, size_t len, struct dk_container_list *out, struct err *e)
+{
+	out->items = NULL;
+	out->n = 0;
+	cJSON *j = parse(body, len, e);
+	if (!j)
+		return -1;
+	if (!cJSON_IsArray(j)) {
+		cJSON_Delete(j);
+		return err_set(e, DK_EPARSE, "container list is not a JSON array");
+	}
+	size_t n = (size_t)cJSON_GetArraySize(j);
+	out->items = n ? xcalloc(n, sizeof *out->items) : NULL;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, j)
+	{
+		if (container_from_list_item(it, &out->items[out->n], e) < 0) {
+			dk_container_clear(&out->items[out->n]);
+			dk_container_list_free(out);
+			cJSON_Delete(j);
+			return -1;
+		}
+		out->n++;
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
+int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struct err *e)
+{
+	memset(c, 0, sizeof *c);
+	cJSON *j = parse(body, len, e);
+	if (!j)
+		return -1;
+	if (!cJSON_IsObject(j) || copy_id(c->id, jstr(j, "Id")) < 0) {
+		cJSON_Delete(j);
+		return err_set(e, DK_EPARSE, "inspect body without a valid Id");
+	}
+	const char *name = jstr(j, "Name");
+	name = name ? name : "";
+	c->name = xstrdup(name[0] == '/' ? name + 1 : name);
+	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j, "Config");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(j, "State");
+	c->image = cfg ? jdup(cfg, "Image") : xstrdup("");
+	c->command = join_command(jstr(j, "Path"), cJSON_GetObjectItemCaseSensitive(j, "Args"));
+	c->state = st ? jdup(st, "Status") : xstrdup("");
+	c->status = xstrdup("");
+	c->health = xstrdup("");
+	int64_t created = clock_parse_rfc3339(jstr(j, "Created"));
+	c->created = created > 0 ? created / 1000 : 0;
+	if (st) {
+		int64_t t = clock_parse_rfc3339(jstr(st, "StartedAt"));
+		c->started_at_ms = t > 0 ? t : 0;
+		t = clock_parse_rfc3339(jstr(st, "FinishedAt"));
+		c->finished_at_ms = t > 0 ? t : 0;
+		int64_t pid = jint(st, "Pid");
+		c->pid = pid > 0 && pid < (1 << 30) ? (int)pid : 0;
+		const cJSON *health = cJSON_GetObjectItemCaseSensitive(st, "Health");
+		const char *hs = health ? jstr(health, "Status") : NULL;
+		if (hs) {
+			free(c->health);
+			c->health = xstrdup(hs);
+		}
+	}
+	c->inspected = true;
+	if (cfg)
+		take_labels(c, cJSON_GetObjectItemCaseSensitive(cfg, "Labels"));
+	cJSON_Delete(j);
+	return 0;
+}
+
+int dk_parse_event(const char *line, size_t len, struct dk_event *ev, struct err *e)
+{
+	memset(ev, 0, sizeof *ev);
+	cJSON *j = parse(line, len, e);
+	if (!j)
+		return -1;
+	const char *type = jstr(j, "Type");
+	const char *action = jstr(j, "Action");
+	if (!action)
+		action = jstr(j, "status"); /* pre-1.22 engines */
+	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(j, "Actor");
+	const char *id = actor ? jstr(actor, "ID") : NULL;
+	if (!id)
+		id = jstr(j, "id");
+	if (!action || copy_id(ev->id, id) < 0) {
+		cJSON_Delete(j);
+		return err_set(e, DK_EPARSE, "event without an action or a valid id");
+	}
+	snprintf(ev->type, sizeof ev->type, "%s", type ? type : "container");
+	size_t an = strcspn(action, ":");
+	if (an >= sizeof ev->action)
+		an = sizeof ev->action - 1;
+	memcpy(ev->action, action, an);
+	ev->action[an] = '\0';
+	ev->time_ns = jint(j, "timeNano");
+	cJSON_Delete(j);
+	return 0;
+}
+
+int dk_parse_version(const char *body, size_t len, struct dk_version_info *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	cJSON *j = parse(body, len, e);
+	if (!j)
+		return -1;
+	const char *api = jstr(j, "ApiVersion"), *ver = jstr(j, "Version"), *min = jstr(j, "MinAPIVersion");
+	snprintf(out->api, sizeof out->api, "%s", api ? api : "");
+	/* the engine version is shown on screen: keep it printable */
+	sanitize_text(ver ? ver : "", ver ? strlen(ver) : 0, out->engine, sizeof out->engine);
+	snprintf(out->min_api, sizeof out->min_api, "%s", min ? min : "");
+	cJSON_Delete(j);
+	return 0;
+}
+
+void dk_http_error(struct err *e, long status, const char *body, size_t len)
+{
+	int code = status == 404 ? DK_ENOTFOUND : status == 409 ? DK_ECONFLICT
+	         : status >= 500 ? DK_ESERVER : DK_EBADREQ;
+	char msg[200] = "";
+	cJSON *j = body && len && depth_ok(body, len) ? cJSON_ParseWithLength(body, len) : NULL;
+	const char *m = j ? jstr(j, "message") : NULL;
+	if (m)
+		sanitize_text(m, strlen(m), msg, sizeof msg);
+	else if (body && len)
+		sanitize_text(body, len, msg, sizeof msg);
+	cJSON_Delete(j);
+	err_set(e, code, "engine answered %ld: %s", status, msg[0] ? msg : "(no message)");
+}

@@ -1,0 +1,109 @@
+/* json_out: the `sandtop ps --json` encoding, ASCII-only so raw output is terminal-safe. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "docker/docker.h"
+
+static cJSON *rfc3339_or_null(int64_t ms)
+{
+	if (ms <= 0)
+		return cJSON_CreateNull();
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	char out[40];
+	size_t n = strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, sizeof out - n, ".%03dZ", (int)(ms % 1000));
+	return cJSON_CreateString(out);
+}
+
+/* Decode one UTF-8 sequence at s (n bytes available); returns its length and
+ * the code point, or 1 and U+FFFD when invalid. */
+static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0];
+	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	unsigned v = len == 4 ? c & 0x07 : len == 3 ? c & 0x0f : c & 0x1f;
+	if (c < 0xc2 || c > 0xf4 || len > n)
+		goto bad;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		goto bad;
+	*cp = v;
+	return len;
+bad:
+	*cp = 0xfffd;
+	return 1;
+}
+
+/* Re-escape everything outside printable ASCII as \uXXXX (JSON-equivalent). */
+static char *ascii_only(const char *json)
+{
+	struct buf b;
+	buf_init(&b, (size_t)-1 / 2);
+	const unsigned char *p = (const unsigned char *)json;
+	size_t n = 0;
+	while (p[n])
+		n++;
+	for (size_t i = 0; i < n;) {
+		unsigned char ch = p[i];
+		if (ch >= 0x20 && ch < 0x7f) {
+			buf_append(&b, &p[i++], 1);
+			continue;
+		}
+		unsigned cp;
+		size_t len = ch < 0x80 ? (cp = ch, 1) : utf8_next(p + i, n - i, &cp);
+		i += len;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			buf_printf(&b, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+		} else {
+			buf_printf(&b, "\\u%04x", cp);
+		}
+	}
+	return buf_steal(&b);
+}
+
+char *dk_containers_to_json(const struct dk_container *items, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		const struct dk_container *c = &items[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", c->id);
+		cJSON_AddStringToObject(o, "name", c->name ? c->name : "");
+		cJSON_AddStringToObject(o, "image", c->image ? c->image : "");
+		cJSON_AddStringToObject(o, "state", c->state ? c->state : "");
+		cJSON_AddStringToObject(o, "status", c->status ? c->status : "");
+		cJSON_AddStringToObject(o, "health", c->health ? c->health : "");
+		cJSON_AddStringToObject(o, "command", c->command ? c->command : "");
+		cJSON_AddItemToObject(o, "created_at", rfc3339_or_null(c->created * 1000));
+		cJSON_AddItemToObject(o, "started_at", rfc3339_or_null(c->started_at_ms));
+		cJSON_AddItemToObject(o, "finished_at", rfc3339_or_null(c->finished_at_ms));
+		if (c->pid > 0)
+			cJSON_AddNumberToObject(o, "pid", c->pid);
+		else
+			cJSON_AddNullToObject(o, "pid");
+		cJSON *labels = cJSON_CreateObject();
+		for (size_t k = 0; k < c->nlabels; k++)
+			cJSON_AddStringToObject(labels, c->labels[k].key, c->labels[k].value);
+		cJSON_AddItemToObject(o, "labels", labels);
+		cJSON_AddItemToArray(arr, o);
+	}
+	char *raw = cJSON_PrintUnformatted(arr);
+	cJSON_Delete(arr);
+	if (!raw)
+		abort();
+	char *out = ascii_only(raw);
+	cJSON_free(raw);
+	return out;
+}

@@ -1,0 +1,233 @@
+/* main: argv, configuration paths, logging, and wiring of the modules. */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "cli/cli.h"
+#include "docker/docker.h"
+#include "docker/inventory.h"
+#include "keymaps/keymap.h"
+#include "tui/tui.h"
+
+#define SANDTOP_VERSION "0.1.0"
+
+struct opts {
+	const char *cmd;      /* NULL (interactive) or "ps" */
+	const char *host;
+	const char *keys;
+	const char *log;
+	bool all, json, dump_keys, no_color;
+};
+
+static void usage(FILE *fp)
+{
+	fputs("usage: sandtop [-a] [-H HOST] [-k FILE] [--no-color] [--log FILE]\n"
+	      "       sandtop ps [--json] [-a] [-H HOST]\n"
+	      "       sandtop --dump-keys [-k FILE]\n"
+	      "\n"
+	      "Supervise computer-use agent sandboxes (containers labelled sandtop.sandbox).\n"
+	      "\n"
+	      "commands:\n"
+	      "  (none)            the interactive screen\n"
+	      "  ps                list the sandboxes once and exit (0 ok, 3 engine unreachable)\n"
+	      "\n"
+	      "options:\n"
+	      "  -a, --all         every container, not only sandboxes\n"
+	      "  -H, --host HOST   engine address: unix:///PATH or tcp://HOST:PORT\n"
+	      "                    (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
+	      "      --json        ps: print a JSON array\n"
+	      "  -k, --keys FILE   keymap file (default: $XDG_CONFIG_HOME/sandtop/keys)\n"
+	      "      --dump-keys   print the effective keymap and exit\n"
+	      "      --no-color    no colours (also when NO_COLOR is set)\n"
+	      "      --log FILE    diagnostic log (default: $XDG_STATE_HOME/sandtop/sandtop.log)\n"
+	      "  -h, --help        this help\n"
+	      "  -V, --version     print the version\n",
+	      fp);
+}
+
+/* $XDG_<var> or ~/<fallback>, joined with rest; caller frees. */
+static char *xdg_path(const char *var, const char *fallback, const char *rest)
+{
+	const char *base = getenv(var);
+	if (base && base[0] == '/')
+		return xasprintf("%s/%s", base, rest);
+	const char *home = getenv("HOME");
+	if (!home || !*home)
+		return NULL;
+	return xasprintf("%s/%s/%s", home, fallback, rest);
+}
+
+static void mkdir_parents(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		mkdir(p, 0700);
+		*s = '/';
+	}
+	free(p);
+}
+
+struct diags {
+	int count;
+	char first[512];
+	bool to_stderr;
+};
+
+static void on_diag(void *ud, const char *msg)
+{
+	struct diags *d = ud;
+	if (d->count++ == 0)
+		snprintf(d->first, sizeof d->first, "%s", msg);
+	log_msg(LOG_WARN, "keymap: %s", msg);
+	if (d->to_stderr)
+		fprintf(stderr, "sandtop: %s\n", msg);
+}
+
+/* The compiled-in map, then -k FILE or the user's file when it exists. */
+static struct keymap *load_keys(const char *path, struct diags *d)
+{
+	struct keymap *km = keymap_new_default();
+	char *user = NULL;
+	if (!path) {
+		user = xdg_path("XDG_CONFIG_HOME", ".config", "sandtop/keys");
+		if (user && access(user, F_OK) == 0)
+			path = user;
+	}
+	if (path)
+		keymap_load_file(km, path, on_diag, d);
+	free(user);
+	return km;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG };
+	static const struct option longopts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"host", required_argument, NULL, 'H'},
+		{"keys", required_argument, NULL, 'k'},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"dump-keys", no_argument, NULL, OPT_DUMP_KEYS},
+		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{"log", required_argument, NULL, OPT_LOG},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0, 0, 0, 0},
+	};
+	if (argc > 1 && argv[1][0] != '-') {
+		o->cmd = argv[1];
+		argv++;
+		argc--;
+	}
+	int ch;
+	while ((ch = getopt_long(argc, argv, "aH:k:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a': o->all = true; break;
+		case 'H': o->host = optarg; break;
+		case 'k': o->keys = optarg; break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_DUMP_KEYS: o->dump_keys = true; break;
+		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_LOG: o->log = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': puts("sandtop " SANDTOP_VERSION); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "sandtop: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (o->cmd && strcmp(o->cmd, "ps") != 0) {
+		fprintf(stderr, "sandtop: unknown command '%s' (try --help)\n", o->cmd);
+		return -1;
+	}
+	if (o->json && !o->cmd) {
+		fprintf(stderr, "sandtop: --json goes with a command, e.g. 'sandtop ps --json'\n");
+		return -1;
+	}
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		o->no_color = true;
+	return 0;
+}
+
+static int run_tui(const struct opts *o)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sandtop: the interactive screen needs a terminal (try 'sandtop ps')\n");
+		return CLI_USAGE;
+	}
+	struct err e;
+	struct dk_client *c = dk_client_new(o->host, &e);
+	if (!c) {
+		fprintf(stderr, "sandtop: %s\n", e.msg);
+		return CLI_USAGE;
+	}
+	struct diags d = {0};
+	struct keymap *km = load_keys(o->keys, &d);
+	/* from here on stderr is the log file: nothing may reach the terminal
+	 * but curses */
+	char *logpath = o->log ? xstrdup(o->log) : xdg_path("XDG_STATE_HOME", ".local/state", "sandtop/sandtop.log");
+	if (logpath) {
+		mkdir_parents(logpath);
+		if (log_open(logpath) < 0) {
+			fprintf(stderr, "sandtop: cannot open log %s: %s\n", logpath, strerror(errno));
+			free(logpath);
+			keymap_free(km);
+			dk_client_free(c);
+			return CLI_USAGE;
+		}
+	}
+	free(logpath);
+	log_set_level(LOG_INFO);
+	log_msg(LOG_INFO, "sandtop %s starting; engine %s", SANDTOP_VERSION, dk_client_endpoint(c));
+	struct inventory *inv = inv_new(c, o->all);
+	inv_start(inv);
+	struct tui_opts to = {
+		.client = c,
+		.inv = inv,
+		.km = km,
+		.all = o->all,
+		.no_color = o->no_color,
+		.keymap_errors = d.count,
+		.keymap_first_error = d.count ? d.first : NULL,
+	};
+	int rc = tui_run(&to);
+	dk_client_free(c);
+	inv_free(inv);
+	keymap_free(km);
+	log_msg(LOG_INFO, "sandtop exiting (%d)", rc);
+	log_close();
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	struct opts o = {0};
+	if (parse_args(argc, argv, &o) < 0)
+		return CLI_USAGE;
+	if (o.dump_keys) {
+		struct diags d = {.to_stderr = true};
+		struct keymap *km = load_keys(o.keys, &d);
+		keymap_dump(km, stdout);
+		keymap_free(km);
+		return d.count ? CLI_FAIL : CLI_OK;
+	}
+	/* without a screen, stderr carries only the one-line reasons */
+	log_set_level(LOG_ERROR);
+	if (o.cmd && !strcmp(o.cmd, "ps"))
+		return cli_ps(o.host, o.all, o.json);
+	return run_tui(&o);
+}
