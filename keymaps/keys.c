@@ -1,0 +1,206 @@
+/* keys: key names <-> curses-independent key codes (km_key_parse/km_key_name). */
+#include "keymaps/keymap.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+struct km_named_key {
+	const char *name;
+	int key;
+};
+
+/* Canonical names first: km_key_name uses the first entry with a key. */
+static const struct km_named_key km_named[] = {
+	{ "Space", ' ' },
+	{ "Enter", KM_KEY_ENTER },
+	{ "Tab", KM_KEY_TAB },
+	{ "Esc", KM_KEY_ESC },
+	{ "BSpace", KM_KEY_BACKSPACE },
+	{ "BTab", KM_KEY_BTAB },
+	{ "Up", KM_KEY_UP },
+	{ "Down", KM_KEY_DOWN },
+	{ "Left", KM_KEY_LEFT },
+	{ "Right", KM_KEY_RIGHT },
+	{ "Home", KM_KEY_HOME },
+	{ "End", KM_KEY_END },
+	{ "PgUp", KM_KEY_PGUP },
+	{ "PgDn", KM_KEY_PGDN },
+	{ "IC", KM_KEY_INSERT },
+	{ "DC", KM_KEY_DELETE },
+	/* aliases (tmux and common spellings) */
+	{ "Escape", KM_KEY_ESC },
+	{ "Return", KM_KEY_ENTER },
+	{ "Backspace", KM_KEY_BACKSPACE },
+	{ "PageUp", KM_KEY_PGUP },
+	{ "PageDown", KM_KEY_PGDN },
+	{ "PPage", KM_KEY_PGUP },
+	{ "NPage", KM_KEY_PGDN },
+	{ "Insert", KM_KEY_INSERT },
+	{ "Delete", KM_KEY_DELETE },
+};
+
+#define KM_NNAMED (sizeof km_named / sizeof km_named[0])
+
+/* Code points a key name may not be: the controls and the invisible or
+ * direction-changing characters base/sanitize would replace. */
+static bool km_cp_hidden(unsigned long cp)
+{
+	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+		return true;
+	if (cp >= 0xd800 && cp <= 0xdfff)
+		return true;
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return true;
+	if (cp == 0x200e || cp == 0x200f || cp == 0x061c || cp == 0x00ad || cp == 0xfeff)
+		return true;
+	if ((cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064))
+		return true;
+	return cp > 0x10ffff;
+}
+
+/* Decode exactly one strict UTF-8 character filling all of s; -1 if s is
+ * anything else (empty, longer, invalid, overlong). */
+static long km_utf8_one(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+	unsigned long cp;
+	size_t need;
+
+	if (len == 0)
+		return -1;
+	if (p[0] < 0x80) {
+		cp = p[0];
+		need = 1;
+	} else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		cp = p[0] & 0x1f;
+		need = 2;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		cp = p[0] & 0x0f;
+		need = 3;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		cp = p[0] & 0x07;
+		need = 4;
+	} else {
+		return -1;
+	}
+	if (len != need)
+		return -1;
+	for (size_t i = 1; i < need; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* overlong forms */
+	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000))
+		return -1;
+	return (long)cp;
+}
+
+static size_t km_utf8_put(unsigned long cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* The control key for the text after "C-" or "^"; -1 if none. */
+static int km_ctrl_parse(const char *s)
+{
+	if (strcasecmp(s, "Space") == 0)
+		return 0;
+	if (strlen(s) != 1)
+		return -1;
+	char c = s[0];
+	if (c >= 'a' && c <= 'z')
+		return KM_CTRL(c);
+	if (c >= 'A' && c <= 'Z')
+		return KM_CTRL(c);
+	if (c == '@' || c == '[' || c == '\\' || c == ']' || c == '^' || c == '_')
+		return KM_CTRL(c);
+	return -1;
+}
+
+/* F1..F12 (either case, no leading zero); -1 if s is not one. */
+static int km_fkey_parse(const char *s)
+{
+	int n = 0;
+
+	if ((s[0] != 'F' && s[0] != 'f') || s[1] < '1' || s[1] > '9')
+		return -1;
+	for (s++; *s >= '0' && *s <= '9' && n <= 12; s++)
+		n = n * 10 + (*s - '0');
+	if (*s != '\0' || n < 1 || n > 12)
+		return -1;
+	return KM_KEY_F1 + n - 1;
+}
+
+int km_key_parse(const char *name)
+{
+	if (!name || !*name)
+		return -1;
+	long cp = km_utf8_one(name);
+	if (cp >= 0)
+		return km_cp_hidden((unsigned long)cp) ? -1 : (int)cp;
+
+	if (strncmp(name, "C-", 2) == 0)
+		return km_ctrl_parse(name + 2);
+	if (name[0] == '^' && name[1] && !name[2])
+		return km_ctrl_parse(name + 1);
+
+	int f = km_fkey_parse(name);
+	if (f >= 0)
+		return f;
+	for (size_t i = 0; i < KM_NNAMED; i++)
+		if (strcasecmp(name, km_named[i].name) == 0)
+			return km_named[i].key;
+	return -1;
+}
+
+void km_key_name(int key, char *out, size_t n)
+{
+	char tmp[KM_KEY_NAME_MAX];
+
+	if (n == 0)
+		return;
+	tmp[0] = '\0';
+	for (size_t i = 0; i < KM_NNAMED; i++) {
+		if (km_named[i].key == key) {
+			snprintf(tmp, sizeof tmp, "%s", km_named[i].name);
+			goto done;
+		}
+	}
+	if (key == 0) {
+		snprintf(tmp, sizeof tmp, "C-Space");
+	} else if (key >= 'a' - 0x60 && key <= 'z' - 0x60) {
+		snprintf(tmp, sizeof tmp, "C-%c", key + 0x60);
+	} else if (key >= 0x1c && key <= 0x1f) {
+		snprintf(tmp, sizeof tmp, "C-%c", key + 0x40);
+	} else if (key >= KM_KEY_F1 && key <= KM_KEY_F12) {
+		snprintf(tmp, sizeof tmp, "F%d", key - KM_KEY_F1 + 1);
+	} else if (key > 0 && !km_cp_hidden((unsigned long)key)) {
+		size_t len = km_utf8_put((unsigned long)key, tmp);
+		tmp[len] = '\0';
+	}
+done:
+	snprintf(out, n, "%s", tmp);
+}
