@@ -1,0 +1,85 @@
+# lib.sh: helpers for the integration tests: a real engine, real sandboxes, sandtop under tmux.
+# Sourced by tests/integration/run; every test is a shell function named t_*.
+
+: "${SANDTOP:?path to the sandtop binary}"
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TMUX_SOCK="sandtop-it-$$"
+RUN_ID="it$$"
+PASSED=0
+FAILED=0
+FAILS=()
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+note() { printf '    %s\n' "$*"; }
+fail() { printf '    FAIL: %s\n' "$*"; CUR_FAILED=1; }
+check() { # check "what" command...: one assertion
+	local what=$1; shift
+	if "$@"; then note "ok: $what"; else fail "$what"; fi
+}
+
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+# Start sandtop in a detached tmux session NAME with size WxH and extra args.
+tui_start() {
+	local name=$1 w=$2 h=$3; shift 3
+	local log="$TEST_TMP/$name.log"
+	tm new-session -d -s "$name" -x "$w" -y "$h" \
+		"env LANG=C.UTF-8 TERM=tmux-256color $SANDTOP --log $log $*; echo sandtop-exited-\$?; sleep 30"
+	tm set-option -t "$name" -g remain-on-exit on >/dev/null 2>&1 || true
+}
+screen() { tm capture-pane -p -t "$1"; }
+screen_esc() { tm capture-pane -p -e -t "$1"; }
+# wait_screen NAME REGEX [TIMEOUT_S]: until the screen matches; prints the
+# time it took in ms into WAITED_MS. Returns 1 on timeout.
+wait_screen() {
+	local name=$1 re=$2 t=${3:-5}
+	local start end
+	start=$(date +%s%N)
+	end=$((start + t * 1000000000))
+	while :; do
+		if screen "$name" | grep -Eq -- "$re"; then
+			WAITED_MS=$((($(date +%s%N) - start) / 1000000))
+			return 0
+		fi
+		[ "$(date +%s%N)" -gt "$end" ] && { WAITED_MS=-1; return 1; }
+		sleep 0.05
+	done
+}
+wait_screen_gone() { # until REGEX no longer matches
+	local name=$1 re=$2 t=${3:-5}
+	local start end
+	start=$(date +%s%N)
+	end=$((start + t * 1000000000))
+	while screen "$name" | grep -Eq -- "$re"; do
+		[ "$(date +%s%N)" -gt "$end" ] && { WAITED_MS=-1; return 1; }
+		sleep 0.05
+	done
+	WAITED_MS=$((($(date +%s%N) - start) / 1000000))
+}
+# The screen line holding NAME.
+row_of() { screen "$1" | grep -E -- "(^| )$2( |$)" | head -1; }
+
+sandboxes_up() { # sandboxes_up N PREFIX
+	"$ROOT/scripts/sandboxes" up "$1" --prefix "$2" >"$TEST_TMP/sandboxes-$2.log" 2>&1 ||
+		{ cat "$TEST_TMP/sandboxes-$2.log"; return 1; }
+}
+sandboxes_down() { "$ROOT/scripts/sandboxes" down --prefix "$1" >/dev/null 2>&1 || true; }
+
+run_test() {
+	local t=$1
+	TEST_TMP=$(mktemp -d "/tmp/sandtop-it.XXXXXX")
+	CUR_FAILED=0
+	printf '== %s\n' "$t"
+	local t0=$SECONDS
+	"$t"
+	local rc=$?
+	[ $rc -ne 0 ] && [ $CUR_FAILED -eq 0 ] && fail "$t returned $rc"
+	"${t}_cleanup" 2>/dev/null || true
+	tm kill-server 2>/dev/null || true
+	if [ $CUR_FAILED -eq 0 ]; then
+		PASSED=$((PASSED + 1)); printf -- '-- %s: passed (%ss)\n' "$t" $((SECONDS - t0))
+		rm -rf "$TEST_TMP"
+	else
+		FAILED=$((FAILED + 1)); FAILS+=("$t"); printf -- '-- %s: FAILED (logs in %s)\n' "$t" "$TEST_TMP"
+		for f in "$TEST_TMP"/*.log; do [ -f "$f" ] && { echo "   --- $f (tail)"; tail -5 "$f" | sed 's/^/   /'; }; done
+	fi
+}

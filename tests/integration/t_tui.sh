@@ -1,0 +1,61 @@
+# t_tui.sh: the interactive screen under tmux against real sandboxes and the docker CLI.
+
+# The list shows the sandboxes, follows pause/unpause/stop/remove within a
+# second, and answers keys.
+t_tui_follows_events() {
+	local p="${RUN_ID}tui"
+	sandboxes_up 3 "$p" || { fail "could not start sandboxes"; return; }
+	tui_start tui 160 30
+	check "the three sandboxes are listed" wait_screen tui "$p-3" 10
+	check "all three rows say running" bash -c "[ \$(tmux -L $TMUX_SOCK capture-pane -p -t tui | grep -E '$p-[123] ' | grep -c running) -eq 3 ]"
+	check "the status bar names the engine" wait_screen tui 'docker.sock' 2
+	docker pause "$p-2" >/dev/null
+	check "pause shows within 1 s" wait_screen tui "$p-2 .*paused" 1
+	note "pause visible after ${WAITED_MS} ms"
+	docker unpause "$p-2" >/dev/null
+	check "unpause shows within 1 s" wait_screen tui "$p-2 .*running" 1
+	note "unpause visible after ${WAITED_MS} ms"
+	docker kill "$p-3" >/dev/null
+	check "a killed sandbox shows exited within 1 s" wait_screen tui "$p-3 .*exited" 1
+	note "exit visible after ${WAITED_MS} ms"
+	docker rm -f "$p-3" >/dev/null
+	check "a removed sandbox disappears within 1 s" wait_screen_gone tui "$p-3 " 1
+	note "removal visible after ${WAITED_MS} ms"
+	docker run -d --name "$p-plain" sandtop/mini:latest sleep 600 >/dev/null
+	sleep 0.5
+	check "a non-sandbox container is not listed" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t tui | grep -q '$p-plain'"
+	tm send-keys -t tui a
+	check "'a' shows every container" wait_screen tui "$p-plain" 2
+	tm send-keys -t tui a
+	check "'a' again hides it" wait_screen_gone tui "$p-plain" 2
+	tm send-keys -t tui '?'
+	check "'?' opens the help screen" wait_screen tui 'quit' 2
+	tm send-keys -t tui q
+	tm send-keys -t tui q
+	check "q quits with status 0" wait_screen tui 'sandtop-exited-0' 3
+}
+t_tui_follows_events_cleanup() { sandboxes_down "${RUN_ID}tui"; docker rm -f "${RUN_ID}tui-plain" >/dev/null 2>&1; }
+
+# Resize, tiny terminals and NO_COLOR.
+t_tui_resize_and_color() {
+	local p="${RUN_ID}rs"
+	docker run -d --name "$p-1" --label sandtop.sandbox=1 --label sandtop.owner=carol sandtop/mini:latest sleep 600 >/dev/null
+	tui_start rs 120 30
+	check "listed at 120x30" wait_screen rs "$p-1" 10
+	check "state is coloured when colours are allowed" bash -c "tmux -L $TMUX_SOCK capture-pane -p -e -t rs | grep '$p-1' | grep -q $'\e\\[[0-9;]*3[0-9]'"
+	local size
+	for size in "10 3" "1 1" "20 4" "40 8" "300 100"; do
+		tm resize-window -t rs -x "${size% *}" -y "${size#* }"
+		sleep 0.3
+		check "still running at ${size/ /x}" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t rs | grep -q sandtop-exited"
+	done
+	tm resize-window -t rs -x 120 -y 30
+	check "the list is back at 120x30" wait_screen rs "$p-1" 3
+	tm send-keys -t rs q
+	wait_screen rs 'sandtop-exited-0' 3 || fail "did not quit"
+	tm kill-session -t rs
+	tm new-session -d -s nc -x 120 -y 30 "env NO_COLOR=1 LANG=C.UTF-8 TERM=tmux-256color $SANDTOP --log $TEST_TMP/nc.log; sleep 30"
+	check "listed with NO_COLOR" wait_screen nc "$p-1" 10
+	check "NO_COLOR: no colour sequences at all" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -e -t nc | grep -Eq $'\e\\[[0-9;]*(3[0-9]|4[0-9]|9[0-7])(;|m)'"
+}
+t_tui_resize_and_color_cleanup() { docker rm -f "${RUN_ID}rs-1" >/dev/null 2>&1; }

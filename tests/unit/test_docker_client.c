@@ -1,0 +1,292 @@
+/* test_docker_client: the Engine client against a fake daemon on a unix socket.
+ * A fake is right here only because it injects faults the real engine will not
+ * produce on demand: 500s with hostile messages, oversized, truncated and
+ * garbage bodies, and an events stream that drops. The real engine is
+ * exercised by tests/integration. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "docker/docker.h"
+
+static char sock_path[108];
+static pid_t server_pid;
+
+static const char version_body[] = "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}";
+
+static void respond(int fd, int status, const char *body, size_t len)
+{
+	char head[256];
+	int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+	                 "Content-Length: %zu\r\n\r\n", status, len);
+	if (write(fd, head, (size_t)n) < 0 || (len && write(fd, body, len) < 0))
+		return;
+}
+
+/* One request per connection; the path picks the fault. */
+static void serve_one(int fd)
+{
+	char req[4096];
+	ssize_t n = read(fd, req, sizeof req - 1);
+	if (n <= 0)
+		return;
+	req[n] = '\0';
+	if (strstr(req, "GET /version")) {
+		respond(fd, 200, version_body, strlen(version_body));
+	} else if (strstr(req, "all=1&filters")) { /* label filter: a 500 with a hostile message */
+		const char *b = "{\"message\":\"boom\\u001b]0;pwn\\u0007\\r\\nfake row\"}";
+		respond(fd, 500, b, strlen(b));
+	} else if (strstr(req, "/containers/json?all=0")) { /* oversized */
+		size_t len = (9u << 20);
+		char *big = xmalloc(len);
+		memset(big, ' ', len);
+		big[0] = '[';
+		big[len - 1] = ']';
+		respond(fd, 200, big, len);
+		free(big);
+	} else if (strstr(req, "/containers/json?all=1")) { /* truncated: promise more than we send */
+		const char *head = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n[{\"Id\":";
+		if (write(fd, head, strlen(head)) < 0)
+			return;
+	} else if (strstr(req, "/containers/garbage/json")) {
+		respond(fd, 200, "\x01\x02not json", 10);
+	} else if (strstr(req, "/containers/missing/json")) {
+		const char *b = "{\"message\":\"No such container: missing\"}";
+		respond(fd, 404, b, strlen(b));
+	} else if (strstr(req, "GET /v1.41/events")) {
+		/* one event, then the stream drops */
+		const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+		const char *ev = "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"abc\"},\"timeNano\":1}\n";
+		char chunk[256];
+		int m = snprintf(chunk, sizeof chunk, "%zx\r\n%s\r\n", strlen(ev), ev);
+		if (write(fd, head, strlen(head)) < 0 || write(fd, chunk, (size_t)m) < 0)
+			return;
+		usleep(50000);
+	} else {
+		respond(fd, 404, "{\"message\":\"page not found\"}", 28);
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(sock_path, sizeof sock_path, "/tmp/sandtop-fake-%d.sock", (int)getpid());
+	unlink(sock_path);
+	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
+	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ls, 16) < 0)
+		return -1;
+	server_pid = fork();
+	if (server_pid == 0) {
+		signal(SIGPIPE, SIG_IGN);
+		for (;;) {
+			int fd = accept(ls, NULL, NULL);
+			if (fd < 0)
+				_exit(0);
+			serve_one(fd);
+			close(fd);
+		}
+	}
+	close(ls);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kill(server_pid, SIGKILL);
+	waitpid(server_pid, NULL, 0);
+	unlink(sock_path);
+	return 0;
+}
+
+static struct dk_client *client(void)
+{
+	char host[128];
+	snprintf(host, sizeof host, "unix://%s", sock_path);
+	struct err e;
+	struct dk_client *c = dk_client_new(host, &e);
+	assert_non_null(c);
+	return c;
+}
+
+struct result {
+	int rc;
+	bool called;
+	struct err e;
+	size_t n;
+};
+
+static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *list)
+{
+	struct result *r = ud;
+	r->called = true;
+	r->rc = rc;
+	if (rc < 0)
+		r->e = *e;
+	else
+		r->n = list->n;
+}
+
+static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
+{
+	struct result *r = ud;
+	r->called = true;
+	r->rc = rc;
+	if (rc < 0) {
+		r->e = *e;
+	} else {
+		dk_container_clear(ct);
+		free(ct);
+	}
+}
+
+static void test_server_error_message_sanitized(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct result r = {0};
+	dk_list_containers(c, true, "sandtop.sandbox", on_list, &r);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_true(r.called);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, DK_ESERVER);
+	assert_non_null(strstr(r.e.msg, "500"));
+	assert_non_null(strstr(r.e.msg, "boom"));
+	for (const char *p = r.e.msg; *p; p++)
+		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+	assert_string_equal(dk_client_api_version(c), "1.41");
+	assert_string_equal(dk_client_engine_version(c), "99.0");
+	dk_client_free(c);
+}
+
+static void test_oversized_body(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct result r = {0};
+	dk_list_containers(c, false, NULL, on_list, &r);
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, DK_ETOOBIG);
+	dk_client_free(c);
+}
+
+static void test_truncated_body(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct result r = {0};
+	dk_list_containers(c, true, NULL, on_list, &r);
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, DK_ETRANSPORT);
+	dk_client_free(c);
+}
+
+static void test_garbage_and_404(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct result g = {0}, m = {0};
+	dk_inspect(c, "garbage", on_inspect, &g);
+	dk_inspect(c, "missing", on_inspect, &m);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(g.rc, -1);
+	assert_int_equal(g.e.code, DK_EPARSE);
+	assert_int_equal(m.rc, -1);
+	assert_int_equal(m.e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(m.e.msg, "No such container: missing"));
+	dk_client_free(c);
+}
+
+static void test_unreachable(void **state)
+{
+	(void)state;
+	struct err e;
+	struct dk_client *c = dk_client_new("unix:///nonexistent/sock", &e);
+	struct result r = {0};
+	dk_list_containers(c, true, NULL, on_list, &r);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, DK_ETRANSPORT);
+	assert_non_null(strstr(r.e.msg, "/nonexistent/sock"));
+	dk_client_free(c);
+	assert_null(dk_client_new("ftp://x", &e));
+	assert_int_equal(e.code, DK_EUSAGE);
+	assert_null(dk_client_new("tcp://nohostport", &e));
+	assert_int_equal(e.code, DK_EUSAGE);
+}
+
+struct evrec {
+	int opened, dropped, events;
+};
+
+static void ev_cb(void *ud, const struct dk_event *ev)
+{
+	struct evrec *r = ud;
+	assert_string_equal(ev->action, "start");
+	r->events++;
+}
+
+static void ev_state(void *ud, bool connected, const struct err *e)
+{
+	struct evrec *r = ud;
+	if (connected) {
+		r->opened++;
+	} else {
+		r->dropped++;
+		assert_non_null(e);
+	}
+}
+
+/* The stream drops after one event: the client reports it, backs off and
+ * reconnects by itself. */
+static void test_events_reconnect(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct evrec r = {0};
+	dk_events_start(c, ev_cb, ev_state, &r);
+	struct pollfd fds[16];
+	for (int i = 0; i < 400 && r.opened < 3; i++) {
+		int t = 50;
+		size_t n = dk_client_pollfds(c, fds, 16, &t);
+		poll(fds, n, t);
+		dk_client_dispatch(c, fds, n);
+	}
+	assert_true(r.opened >= 3);
+	assert_true(r.dropped >= 2);
+	assert_true(r.events >= 2);
+	dk_events_stop(c);
+	dk_client_free(c);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	log_set_level(LOG_WARN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_server_error_message_sanitized),
+		cmocka_unit_test(test_oversized_body),
+		cmocka_unit_test(test_truncated_body),
+		cmocka_unit_test(test_garbage_and_404),
+		cmocka_unit_test(test_unreachable),
+		cmocka_unit_test(test_events_reconnect),
+	};
+	return cmocka_run_group_tests_name("docker_client", tests, setup, teardown);
+}
