@@ -1,0 +1,146 @@
+/* app: tui_run, the one poll loop (terminal, signals, Docker sockets) and the frame. */
+#include "tui/ui.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "docker/docker.h"
+#include "docker/inventory.h"
+
+#define UI_MAX_FDS 64
+/* Turns in a row where poll() said stdin was readable but no key came:
+ * the terminal is gone (EOF without a hangup). */
+#define UI_MAX_EMPTY_READS 50
+
+/* Draw one frame from scratch; curses sends only the difference. */
+static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
+{
+	erase();
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
+		char need[64];
+		ui_put(0, 0, "terminal too small", COLS, A_BOLD);
+		snprintf(need, sizeof need, "%dx%d, need %dx%d", COLS, LINES, UI_MIN_COLS, UI_MIN_LINES);
+		ui_put(1, 0, need, COLS, A_NORMAL);
+	} else {
+		int y = ui_status_draw_top(ui, wall_ms, mono_ms);
+		if (ui->screen == UI_HELP)
+			ui_help_draw(ui, y, LINES - 1);
+		else
+			ui_list_draw(ui, y, LINES - 1, wall_ms);
+		ui_status_draw_bottom(ui);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+static int min_timeout(int a, int b)
+{
+	if (b < 0)
+		return a;
+	return b < a ? b : a;
+}
+
+static void loop(struct ui *ui)
+{
+	struct dk_client *client = ui->o->client;
+	struct inventory *inv = ui->o->inv;
+	struct pollfd fds[UI_MAX_FDS];
+	uint64_t gen = inv_generation(inv);
+	int64_t shown_sec = -1;
+	int empty_reads = 0;
+	bool dirty = true;
+
+	while (!ui->quit) {
+		int64_t mono = clock_mono_ms();
+		int64_t wall = clock_wall_ms();
+		int t_inv = inv_tick(inv, mono);
+		if (inv_state(inv) == INV_ONLINE)
+			ui->online_seen_ms = mono;
+
+		if (inv_generation(inv) != gen) {
+			gen = inv_generation(inv);
+			dirty = true;
+		}
+		if (wall / 1000 != shown_sec)
+			dirty = true;      /* the clock and the uptimes tick */
+		if (ui_status_expire(ui, mono))
+			dirty = true;
+		if (dirty) {
+			render(ui, wall, mono);
+			shown_sec = wall / 1000;
+			dirty = false;
+		}
+
+		/* Wake just after the next second, or earlier if someone needs to. */
+		int timeout = 1000 - (int)(wall % 1000) + 2;
+		timeout = min_timeout(timeout, t_inv);
+		timeout = min_timeout(timeout, ui_status_timeout(ui, mono));
+		fds[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+		fds[1] = (struct pollfd){.fd = ui_term_sigfd(), .events = POLLIN};
+		size_t n = dk_client_pollfds(client, fds + 2, UI_MAX_FDS - 2, &timeout);
+		if (timeout < 0)
+			timeout = 0;
+
+		int r = poll(fds, 2 + n, timeout);
+		if (r < 0) {
+			if (errno != EINTR) {
+				log_msg(LOG_ERROR, "tui: poll: %s", strerror(errno));
+				ui->quit = true;
+				ui->exit_status = 1;
+				break;
+			}
+			for (size_t i = 0; i < 2 + n; i++)
+				fds[i].revents = 0;
+		}
+
+		if (fds[1].revents & POLLIN) {
+			if (ui_term_signals(ui))
+				dirty = true;
+		}
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			log_msg(LOG_INFO, "tui: terminal hung up");
+			ui->quit = true;
+			ui->exit_status = 129;
+		} else if (fds[0].revents & POLLIN) {
+			if (ui_input_handle(ui, &dirty) > 0) {
+				empty_reads = 0;
+			} else if (++empty_reads >= UI_MAX_EMPTY_READS) {
+				log_msg(LOG_INFO, "tui: terminal input at end of file");
+				ui->quit = true;
+				ui->exit_status = 1;
+			}
+		}
+		dk_client_dispatch(client, fds + 2, n);
+	}
+}
+
+int tui_run(const struct tui_opts *o)
+{
+	struct ui ui;
+	memset(&ui, 0, sizeof ui);
+	ui.o = o;
+	ui.all = inv_all(o->inv);
+	ui.color = !o->no_color;
+	ui.screen = UI_LIST;
+	ui.page_rows = 1;
+
+	if (ui_term_start(&ui) != 0)
+		return 1;
+	if (o->keymap_errors > 0) {
+		char key[KM_KEY_NAME_MAX];
+		keymap_key_for(o->km, KT_LIST, KA_HELP, key, sizeof key);
+		ui_status_msg(&ui, 8000, "keymap: %d bad line%s, first: %s%s%s%s", o->keymap_errors,
+			o->keymap_errors == 1 ? "" : "s",
+			o->keymap_first_error ? o->keymap_first_error : "?",
+			key[0] ? " (" : "", key, key[0] ? " for help)" : "");
+	}
+	loop(&ui);
+	ui_term_stop();
+	log_msg(LOG_DEBUG, "tui: exit status %d", ui.exit_status);
+	return ui.exit_status;
+}

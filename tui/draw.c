@@ -1,0 +1,128 @@
+/* draw: colours and the text primitives; every string reaches curses through ui_put. */
+#include "tui/ui.h"
+
+#include <string.h>
+
+#include "base/sanitize.h"
+
+/* Widest single piece of text we draw, in columns; the buffer holds that many
+ * 4-byte characters plus the ellipsis. Wider terminals just see it cut. */
+#define UI_PUT_MAXCOLS 2000
+static char put_buf[UI_PUT_MAXCOLS * 4 + 16];
+
+enum {
+	PAIR_GREEN = 1,
+	PAIR_YELLOW,
+	PAIR_RED,
+	PAIR_MAGENTA,
+	PAIR_BANNER_ERR,
+	PAIR_BANNER_INFO,
+	PAIR_KEY,
+	PAIR_HEADER,
+	PAIR_COUNT
+};
+
+void ui_colors_init(struct ui *ui)
+{
+	if (!ui->color)
+		return;
+	if (!has_colors() || start_color() == ERR || COLORS < 8 || COLOR_PAIRS < PAIR_COUNT) {
+		ui->color = false;
+		return;
+	}
+	short bg = -1;
+	if (use_default_colors() == ERR)
+		bg = COLOR_BLACK;
+	init_pair(PAIR_GREEN, COLOR_GREEN, bg);
+	init_pair(PAIR_YELLOW, COLOR_YELLOW, bg);
+	init_pair(PAIR_RED, COLOR_RED, bg);
+	init_pair(PAIR_MAGENTA, COLOR_MAGENTA, bg);
+	init_pair(PAIR_BANNER_ERR, COLOR_WHITE, COLOR_RED);
+	init_pair(PAIR_BANNER_INFO, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(PAIR_KEY, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_HEADER, COLOR_BLACK, COLOR_GREEN);
+}
+
+attr_t ui_attr(const struct ui *ui, enum ui_role r)
+{
+	if (!ui->color) {
+		switch (r) {
+		case UI_R_TITLE: return A_BOLD;
+		case UI_R_HEADER: return A_BOLD | A_UNDERLINE;
+		case UI_R_RUNNING: return A_BOLD;
+		case UI_R_BANNER_ERR: return A_REVERSE | A_BOLD;
+		case UI_R_BANNER_INFO: return A_REVERSE;
+		case UI_R_KEY: return A_REVERSE;
+		case UI_R_MSG: return A_BOLD;
+		case UI_R_DIM: return A_DIM;
+		default: return A_NORMAL;
+		}
+	}
+	switch (r) {
+	case UI_R_TITLE: return A_BOLD;
+	case UI_R_HEADER: return COLOR_PAIR(PAIR_HEADER);
+	case UI_R_RUNNING: return COLOR_PAIR(PAIR_GREEN);
+	case UI_R_PAUSED: return COLOR_PAIR(PAIR_YELLOW);
+	case UI_R_STOPPED: return COLOR_PAIR(PAIR_RED);
+	case UI_R_RESTARTING: return COLOR_PAIR(PAIR_MAGENTA);
+	case UI_R_BANNER_ERR: return COLOR_PAIR(PAIR_BANNER_ERR) | A_BOLD;
+	case UI_R_BANNER_INFO: return COLOR_PAIR(PAIR_BANNER_INFO);
+	case UI_R_KEY: return COLOR_PAIR(PAIR_KEY);
+	case UI_R_MSG: return COLOR_PAIR(PAIR_YELLOW) | A_BOLD;
+	case UI_R_DIM: return A_DIM;
+	default: return A_NORMAL;
+	}
+}
+
+/* Clip a request to the screen: returns the usable columns (0 = nothing). */
+static int clip(int y, int x, int cols)
+{
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS || cols <= 0)
+		return 0;
+	if (cols > COLS - x)
+		cols = COLS - x;
+	if (cols > UI_PUT_MAXCOLS)
+		cols = UI_PUT_MAXCOLS;
+	return cols;
+}
+
+int ui_put(int y, int x, const char *s, int cols, attr_t a)
+{
+	cols = clip(y, x, cols);
+	if (cols == 0 || !s || !*s)
+		return 0;
+	size_t w = sanitize_fit(s, (size_t)cols, put_buf, sizeof put_buf);
+	attrset((int)a);
+	/* The bottom-right cell makes addstr return ERR after drawing: ignore. */
+	mvaddstr(y, x, put_buf);
+	attrset(A_NORMAL);
+	return (int)w;
+}
+
+int ui_put_right(int y, int x_end, const char *s, int cols, attr_t a)
+{
+	if (!s || cols <= 0)
+		return 0;
+	int w = ui_width(s, cols);
+	int x = x_end - w;
+	if (x < 0)
+		return 0;
+	return ui_put(y, x, s, w, a);
+}
+
+int ui_width(const char *s, int cap)
+{
+	if (!s || !*s || cap <= 0)
+		return 0;
+	if (cap > UI_PUT_MAXCOLS)
+		cap = UI_PUT_MAXCOLS;
+	return (int)sanitize_fit(s, (size_t)cap, put_buf, sizeof put_buf);
+}
+
+void ui_fill(int y, int x, int n, attr_t a)
+{
+	n = clip(y, x, n);
+	if (n == 0)
+		return;
+	mvhline(y, x, (chtype)' ' | (chtype)a, n);
+}

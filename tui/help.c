@@ -1,0 +1,164 @@
+/* help: the help screen, built from the effective keymap (keys, actions, notes). */
+#include "tui/ui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* One line of the help body. */
+struct hline {
+	enum { HL_BLANK, HL_TITLE, HL_BIND, HL_TEXT } kind;
+	char keys[96];        /* HL_BIND: "q, F10" */
+	const char *action;   /* HL_BIND: "quit" */
+	const char *text;     /* HL_BIND: note or action help; HL_TITLE/HL_TEXT: the text */
+};
+
+#define MAX_LINES (KT_COUNT * (KA_COUNT + 2) + 8)
+
+static const char *const table_titles[KT_COUNT] = {
+	[KT_GLOBAL] = "Everywhere",
+	[KT_LIST] = "Container list",
+	[KT_HELP] = "This help screen",
+};
+
+/* Append a key name to a ", "-separated list; mark a cut with "…". */
+static void keys_append(char *keys, size_t cap, const char *name)
+{
+	size_t len = strlen(keys);
+	size_t need = strlen(name) + (len ? 2 : 0);
+	if (len + need + sizeof "…" > cap) {  /* always leave room for the mark */
+		if (!strstr(keys, "…"))
+			snprintf(keys + len, cap - len, "…");
+		return;
+	}
+	snprintf(keys + len, cap - len, "%s%s", len ? ", " : "", name);
+}
+
+static int add(struct hline *L, int n, int kind, const char *text)
+{
+	if (n >= MAX_LINES)
+		return n;
+	memset(&L[n], 0, sizeof L[n]);
+	L[n].kind = kind;
+	L[n].text = text;
+	return n + 1;
+}
+
+/* One line per (table, action), keys merged, in keymap order. */
+static int build(const struct ui *ui, struct hline *L, char *errline, size_t errcap)
+{
+	const struct keymap *km = ui->o->km;
+	size_t nb = keymap_count(km);
+	int n = 0;
+	for (int t = 0; t < KT_COUNT; t++) {
+		int first = n;
+		int line_of[KA_COUNT];
+		for (int a = 0; a < KA_COUNT; a++)
+			line_of[a] = -1;
+		n = add(L, n, HL_TITLE, table_titles[t]);
+		for (size_t i = 0; i < nb; i++) {
+			struct km_binding b;
+			if (keymap_binding(km, i, &b) != 0 || (int)b.table != t)
+				continue;
+			if (b.action <= KA_NONE || b.action >= KA_COUNT)
+				continue;
+			char name[KM_KEY_NAME_MAX];
+			km_key_name(b.key, name, sizeof name);
+			int l = line_of[b.action];
+			if (l < 0) {
+				if (n >= MAX_LINES)
+					continue;
+				l = line_of[b.action] = n;
+				n = add(L, n, HL_BIND, km_action_help(b.action));
+				L[l].action = km_action_name(b.action);
+			}
+			keys_append(L[l].keys, sizeof L[l].keys, name);
+			if (b.note && *b.note && L[l].text == km_action_help(b.action))
+				L[l].text = b.note;
+		}
+		if (n == first + 1)
+			n = first;   /* an empty table: no title */
+		else
+			n = add(L, n, HL_BLANK, NULL);
+	}
+	if (ui->o->keymap_errors > 0) {
+		snprintf(errline, errcap, "keymap: %d bad line%s, first: %s", ui->o->keymap_errors,
+			ui->o->keymap_errors == 1 ? "" : "s",
+			ui->o->keymap_first_error ? ui->o->keymap_first_error : "?");
+		n = add(L, n, HL_TEXT, errline);
+		n = add(L, n, HL_BLANK, NULL);
+	}
+	n = add(L, n, HL_TEXT, "STATE colours: running green, paused yellow, exited/dead red, restarting magenta.");
+	n = add(L, n, HL_TEXT, "Every name, label and message from the engine is shown sanitized.");
+	return n;
+}
+
+static void clamp_top(struct ui *ui)
+{
+	int max = ui->help_lines - ui->help_rows;
+	if (ui->help_top > max)
+		ui->help_top = max;
+	if (ui->help_top < 0)
+		ui->help_top = 0;
+}
+
+void ui_help_scroll(struct ui *ui, long delta)
+{
+	/* Lines are few (well below INT_MAX): clamp delta before adding. */
+	if (delta > MAX_LINES)
+		delta = MAX_LINES;
+	if (delta < -MAX_LINES)
+		delta = -MAX_LINES;
+	ui->help_top += (int)delta;
+	clamp_top(ui);
+}
+
+void ui_help_draw(struct ui *ui, int y0, int y1)
+{
+	static struct hline L[MAX_LINES];
+	char errline[600];
+	int n = build(ui, L, errline, sizeof errline);
+
+	if (y1 <= y0)
+		return;
+	attr_t hdr = ui_attr(ui, UI_R_HEADER);
+	ui_fill(y0, 0, COLS, hdr);
+	ui_put(y0, 1, "sandtop help: keys and actions", COLS - 1, hdr);
+
+	int keyw = 4;
+	for (int i = 0; i < n; i++)
+		if (L[i].kind == HL_BIND) {
+			int w = ui_width(L[i].keys, 24);
+			if (w > keyw)
+				keyw = w;
+		}
+	int actw = 11;
+	ui->help_rows = y1 - y0 - 1;
+	ui->help_lines = n;
+	clamp_top(ui);
+
+	for (int r = 0; r < ui->help_rows && ui->help_top + r < n; r++) {
+		const struct hline *h = &L[ui->help_top + r];
+		int y = y0 + 1 + r;
+		switch (h->kind) {
+		case HL_BLANK:
+			break;
+		case HL_TITLE:
+			ui_put(y, 1, h->text, COLS - 1, ui_attr(ui, UI_R_TITLE));
+			break;
+		case HL_TEXT:
+			ui_put(y, 1, h->text, COLS - 1, A_NORMAL);
+			break;
+		case HL_BIND: {
+			int x = 3;
+			ui_put(y, x, h->keys, keyw, ui_attr(ui, UI_R_TITLE));
+			x += keyw + 2;
+			if (x < COLS)
+				ui_put(y, x, h->action, actw, A_NORMAL);
+			x += actw + 1;
+			if (x < COLS)
+				ui_put(y, x, h->text, COLS - x, A_NORMAL);
+			break;
+		}
+		}
+	}
+}

@@ -1,0 +1,28 @@
+/* tui: the interactive full-screen supervisor (the only module that uses curses). */
+#ifndef TUI_TUI_H
+#define TUI_TUI_H
+
+#include <stdbool.h>
+
+struct dk_client;
+struct inventory;
+struct keymap;
+
+struct tui_opts {
+	struct dk_client *client;   /* owned by main */
+	struct inventory *inv;      /* owned by main; already started (inv_start called) */
+	struct keymap *km;          /* owned by main */
+	bool all;                   /* showing every container, not just sandboxes */
+	bool no_color;              /* --no-color or NO_COLOR env set */
+	int keymap_errors;          /* count of bad keymap lines (shown in the status bar for a few seconds) */
+	const char *keymap_first_error; /* "file:line: message" or NULL */
+};
+
+/* Run the interactive screen until quit; returns the process exit status
+ * (0 on quit or C-c, 128+signal on SIGTERM/SIGHUP, 1 if the terminal could
+ * not be set up). Needs stdin and stdout to be a terminal and setlocale()
+ * already called. Restores the terminal on every exit path, including
+ * fatal signals. Not reentrant; call from the main thread only. */
+int tui_run(const struct tui_opts *o);
+
+#endif
