@@ -126,7 +126,8 @@ int cli_ps(const char *host, bool all, bool json)
 		status = CLI_UNREACHABLE;
 		goto out;
 	}
-	qsort(run.list.items, run.list.n, sizeof *run.list.items, by_name);
+	if (run.list.n > 1)
+		qsort(run.list.items, run.list.n, sizeof *run.list.items, by_name);
 	if (json) {
 		char *s = dk_containers_to_json(run.list.items, run.list.n);
 		puts(s);

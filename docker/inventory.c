@@ -99,7 +99,8 @@ static int by_name(const void *a, const void *b)
 
 static void sort_items(struct inventory *inv)
 {
-	qsort(inv->items, inv->n, sizeof *inv->items, by_name);
+	if (inv->n > 1)
+		qsort(inv->items, inv->n, sizeof *inv->items, by_name);
 }
 
 static ssize_t find(const struct inventory *inv, const char *id)

@@ -75,6 +75,10 @@ run_test() {
 	[ $rc -ne 0 ] && [ $CUR_FAILED -eq 0 ] && fail "$t returned $rc"
 	"${t}_cleanup" 2>/dev/null || true
 	tm kill-server 2>/dev/null || true
+	# sandtop's stderr is its log while the screen is up: sanitizer reports land there
+	if grep -lE 'runtime error|AddressSanitizer|LeakSanitizer' "$TEST_TMP"/*.log 2>/dev/null; then
+		fail "a sanitizer reported an error (see the log above)"
+	fi
 	if [ $CUR_FAILED -eq 0 ]; then
 		PASSED=$((PASSED + 1)); printf -- '-- %s: passed (%ss)\n' "$t" $((SECONDS - t0))
 		rm -rf "$TEST_TMP"

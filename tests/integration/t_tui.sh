@@ -42,7 +42,7 @@ t_tui_resize_and_color() {
 	docker run -d --name "$p-1" --label sandtop.sandbox=1 --label sandtop.owner=carol sandtop/mini:latest sleep 600 >/dev/null
 	tui_start rs 120 30
 	check "listed at 120x30" wait_screen rs "$p-1" 10
-	check "state is coloured when colours are allowed" bash -c "tmux -L $TMUX_SOCK capture-pane -p -e -t rs | grep '$p-1' | grep -q $'\e\\[[0-9;]*3[0-9]'"
+	check "state is coloured when colours are allowed" bash -c "tmux -L $TMUX_SOCK capture-pane -p -e -t rs | grep '$p-1' | grep -Eq $'\e\\[([0-9]+;)*3[0-7](;|m)'"
 	local size
 	for size in "10 3" "1 1" "20 4" "40 8" "300 100"; do
 		tm resize-window -t rs -x "${size% *}" -y "${size#* }"
@@ -56,6 +56,6 @@ t_tui_resize_and_color() {
 	tm kill-session -t rs
 	tm new-session -d -s nc -x 120 -y 30 "env NO_COLOR=1 LANG=C.UTF-8 TERM=tmux-256color $SANDTOP --log $TEST_TMP/nc.log; sleep 30"
 	check "listed with NO_COLOR" wait_screen nc "$p-1" 10
-	check "NO_COLOR: no colour sequences at all" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -e -t nc | grep -Eq $'\e\\[[0-9;]*(3[0-9]|4[0-9]|9[0-7])(;|m)'"
+	check "NO_COLOR: no colour sequences at all" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -e -t nc | grep -Eq $'\e\\[([0-9]+;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;|m)'"
 }
 t_tui_resize_and_color_cleanup() { docker rm -f "${RUN_ID}rs-1" >/dev/null 2>&1; }
