@@ -14,6 +14,7 @@
 #define DK_API_MIN_MINOR 24  /* oldest we accept */
 #define DK_CONNECT_TIMEOUT_MS 3000L
 #define DK_REQUEST_TIMEOUT_MS 20000L
+#define DK_MAX_CONNECTIONS 8
 
 struct dk_sock {
 	curl_socket_t fd;
@@ -120,6 +121,9 @@ struct dk_client *dk_client_new(const char *host, struct err *e)
 	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	/* bounded concurrency: the engine is one process, and the poll loop
+	 * has room for a fixed number of sockets (DK_MAX_SOCKETS) */
+	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)DK_MAX_CONNECTIONS);
 	return c;
 }
 

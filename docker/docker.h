@@ -83,7 +83,8 @@ const char *dk_client_api_version(const struct dk_client *c);
 const char *dk_client_engine_version(const struct dk_client *c);
 
 /* ---- poll-loop integration ----
- * Fill up to max pollfds with the sockets curl waits on; returns the count.
+ * The client keeps at most 8 engine connections open, so 16 pollfds are
+ * always enough. Fill up to max pollfds with the sockets curl waits on; returns the count.
  * *timeout_ms is lowered to curl's next deadline. */
 size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, int *timeout_ms);
 /* After poll(): hand back the same fds with revents; runs transfers and

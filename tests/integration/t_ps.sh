@@ -25,7 +25,7 @@ t_ps_json_exact() {
 		check "fields of $(jq -r .name "$TEST_TMP/want.json") match docker inspect" diff -u "$TEST_TMP/want.json" "$TEST_TMP/got.json"
 	done
 	"$SANDTOP" ps --json --all >"$TEST_TMP/all.json"
-	check "--all lists the plain container too" jq -e --arg n "$p-plain" 'any(.[]; .name == $n)' "$TEST_TMP/all.json"
+	check "--all lists the plain container too" bash -c "jq -e --arg n '$p-plain' 'any(.[]; .name == \$n)' '$TEST_TMP/all.json' >/dev/null"
 	"$SANDTOP" ps >"$TEST_TMP/ps.txt"
 	check "table lists each sandbox by name" bash -c "[ \$(grep -c '^$p-' '$TEST_TMP/ps.txt') -eq 3 ]"
 }
