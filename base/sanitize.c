@@ -1,5 +1,6 @@
 /* sanitize: neutralise untrusted text (escapes, controls, bidi, bad UTF-8). */
 #include "base/sanitize.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 
 #include <stdbool.h>
@@ -165,92 +166,15 @@ static size_t cp_width(uint32_t cp)
 	return 1;
 }
 
-/* Decode one code point from p[0..n), n >= 1. Returns the bytes consumed
- * (>= 1). Ill-formed input gives U+FFFD for each maximal subpart; a stray
- * byte 0x80-0x9F gives the C1 code point of the same value. */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+/* Decode one code point; ill-formed input gives U+FFFD per maximal
+ * subpart, and a stray byte 0x80-0x9F the C1 code point of that value (so
+ * raw 8-bit CSI/OSC introducers are caught). */
+static size_t san_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
-	unsigned char b = p[0];
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	}
-	if (b < 0xC2) { /* continuation byte as lead, or overlong C0/C1 lead */
-		*cp = b <= 0x9F ? b : CP_REPL;
-		return 1;
-	}
-	size_t need;
-	uint32_t c;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (b < 0xE0) {
-		need = 1;
-		c = b & 0x1F;
-	} else if (b < 0xF0) {
-		need = 2;
-		c = b & 0x0F;
-		if (b == 0xE0)
-			lo = 0xA0; /* overlong */
-		else if (b == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (b < 0xF5) {
-		need = 3;
-		c = b & 0x07;
-		if (b == 0xF0)
-			lo = 0x90; /* overlong */
-		else if (b == 0xF4)
-			hi = 0x8F; /* > U+10FFFF */
-	} else {
-		*cp = CP_REPL;
-		return 1;
-	}
-	size_t i;
-	for (i = 1; i <= need; i++) {
-		if (i >= n || p[i] < lo || p[i] > hi) {
-			*cp = CP_REPL;
-			return i;
-		}
-		c = (c << 6) | (p[i] & 0x3Fu);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*cp = c;
-	return i;
-}
-
-/* Encode a valid scalar value; returns 1..4 bytes. */
-static size_t utf8_encode(uint32_t cp, char *o)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-/* Bidi controls, invisible / zero-width format characters, noncharacters. */
-static bool is_hidden(uint32_t cp)
-{
-	return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F ||
-	       cp == 0x1160 || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
-	       (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
-	       cp == 0x3164 || cp == 0xFEFF || cp == 0xFFA0 ||
-	       (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
-	       (cp & 0xFFFE) == 0xFFFE || (cp >= 0xE0000 && cp <= 0xE007F);
+	size_t k = utf8_decode(p, n, cp);
+	if (*cp == UTF8_INVALID)
+		*cp = k == 1 && p[0] >= 0x80 && p[0] <= 0x9F ? p[0] : CP_REPL;
+	return k;
 }
 
 /* The sanitizer as an iterator over output code points. */
@@ -272,7 +196,7 @@ static size_t peek_at(const struct san *s, size_t at, size_t lim, uint32_t *cp)
 {
 	if (at >= lim)
 		return 0;
-	size_t k = utf8_decode(s->p + at, lim - at, cp);
+	size_t k = san_decode(s->p + at, lim - at, cp);
 	/* a sequence cut by lim (not by the input's end) would decode
 	 * differently past lim: refuse it */
 	if (at + k == lim && lim < s->n && *cp == CP_REPL)
@@ -354,7 +278,7 @@ static bool san_next(struct san *s, uint32_t *out)
 	if (s->i >= s->n)
 		return false;
 	uint32_t cp;
-	s->i += utf8_decode(s->p + s->i, s->n - s->i, &cp);
+	s->i += san_decode(s->p + s->i, s->n - s->i, &cp);
 	size_t lim = s->n - s->i > SANITIZE_SEQ_MAX ? s->i + SANITIZE_SEQ_MAX : s->n;
 	if (cp == 0x1B) {
 		skip_esc(s, lim);
@@ -371,7 +295,7 @@ static bool san_next(struct san *s, uint32_t *out)
 		*out = CP_DEL_PIC;
 	} else if (cp >= 0x80 && cp <= 0x9F) {
 		*out = CP_REPL;
-	} else if (is_hidden(cp)) {
+	} else if (utf8_is_invisible(cp)) {
 		*out = CP_REPL;
 	} else {
 		*out = cp;

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
 
@@ -19,30 +20,6 @@ static cJSON *rfc3339_or_null(int64_t ms)
 	size_t n = strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(out + n, sizeof out - n, ".%03dZ", (int)(ms % 1000));
 	return cJSON_CreateString(out);
-}
-
-/* Decode one UTF-8 sequence at s (n bytes available); returns its length and
- * the code point, or 1 and U+FFFD when invalid. */
-static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
-{
-	unsigned c = s[0];
-	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-	unsigned v = len == 4 ? c & 0x07 : len == 3 ? c & 0x0f : c & 0x1f;
-	if (c < 0xc2 || c > 0xf4 || len > n)
-		goto bad;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		goto bad;
-	*cp = v;
-	return len;
-bad:
-	*cp = 0xfffd;
-	return 1;
 }
 
 /* Re-escape everything outside printable ASCII as \uXXXX (JSON-equivalent). */
@@ -60,9 +37,10 @@ static char *ascii_only(const char *json)
 			buf_append(&b, &p[i++], 1);
 			continue;
 		}
-		unsigned cp;
-		size_t len = ch < 0x80 ? (cp = ch, 1) : utf8_next(p + i, n - i, &cp);
-		i += len;
+		uint32_t cp;
+		i += utf8_decode(p + i, n - i, &cp);
+		if (cp == UTF8_INVALID)
+			cp = 0xfffd;
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
 			buf_printf(&b, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));

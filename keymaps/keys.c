@@ -1,4 +1,5 @@
 /* keys: key names <-> curses-independent key codes (km_key_parse/km_key_name). */
+#include "base/utf8.h"
 #include "keymaps/keymap.h"
 
 #include <stdbool.h>
@@ -45,82 +46,21 @@ static const struct km_named_key km_named[] = {
 
 /* Code points a key name may not be: the controls and the invisible or
  * direction-changing characters base/sanitize would replace. */
-static bool km_cp_hidden(unsigned long cp)
+static bool km_cp_hidden(uint32_t cp)
 {
-	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-		return true;
-	if (cp >= 0xd800 && cp <= 0xdfff)
-		return true;
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-		return true;
-	if (cp == 0x200e || cp == 0x200f || cp == 0x061c || cp == 0x00ad || cp == 0xfeff)
-		return true;
-	if ((cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064))
-		return true;
-	return cp > 0x10ffff;
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0xd800 && cp <= 0xdfff) ||
+	       cp > 0x10ffff || utf8_is_invisible(cp);
 }
 
 /* Decode exactly one strict UTF-8 character filling all of s; -1 if s is
  * anything else (empty, longer, invalid, overlong). */
 static long km_utf8_one(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s);
-	unsigned long cp;
-	size_t need;
-
-	if (len == 0)
-		return -1;
-	if (p[0] < 0x80) {
-		cp = p[0];
-		need = 1;
-	} else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		cp = p[0] & 0x1f;
-		need = 2;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		cp = p[0] & 0x0f;
-		need = 3;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		cp = p[0] & 0x07;
-		need = 4;
-	} else {
-		return -1;
-	}
-	if (len != need)
-		return -1;
-	for (size_t i = 1; i < need; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* overlong forms */
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000))
+	uint32_t cp;
+	if (len == 0 || utf8_decode((const unsigned char *)s, len, &cp) != len || cp == UTF8_INVALID)
 		return -1;
 	return (long)cp;
-}
-
-static size_t km_utf8_put(unsigned long cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
 }
 
 /* The control key for the text after "C-" or "^"; -1 if none. */
@@ -160,7 +100,7 @@ int km_key_parse(const char *name)
 		return -1;
 	long cp = km_utf8_one(name);
 	if (cp >= 0)
-		return km_cp_hidden((unsigned long)cp) ? -1 : (int)cp;
+		return km_cp_hidden((uint32_t)cp) ? -1 : (int)cp;
 
 	if (strncmp(name, "C-", 2) == 0)
 		return km_ctrl_parse(name + 2);
@@ -197,8 +137,8 @@ void km_key_name(int key, char *out, size_t n)
 		snprintf(tmp, sizeof tmp, "C-%c", key + 0x40);
 	} else if (key >= KM_KEY_F1 && key <= KM_KEY_F12) {
 		snprintf(tmp, sizeof tmp, "F%d", key - KM_KEY_F1 + 1);
-	} else if (key > 0 && !km_cp_hidden((unsigned long)key)) {
-		size_t len = km_utf8_put((unsigned long)key, tmp);
+	} else if (key > 0 && !km_cp_hidden((uint32_t)key)) {
+		size_t len = utf8_encode((uint32_t)key, tmp);
 		tmp[len] = '\0';
 	}
 done:
