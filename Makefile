@@ -8,7 +8,7 @@ DESTDIR ?=
 CC      ?= cc
 PKGS    := ncursesw libcurl libcjson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # VARIANT=dev (default): warnings are errors. VARIANT=san: ASan + UBSan.

@@ -12,6 +12,7 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "docker/docker.h"
+#include "docker/collector.h"
 #include "docker/inventory.h"
 #include "keymaps/keymap.h"
 #include "tui/tui.h"
@@ -23,13 +24,15 @@ struct opts {
 	const char *host;
 	const char *keys;
 	const char *log;
-	bool all, json, dump_keys, no_color;
+	bool all, json, stats, dump_keys, no_color;
+	int interval_ms;      /* -d */
+	enum st_source source;
 };
 
 static void usage(FILE *fp)
 {
-	fputs("usage: sandtop [-a] [-H HOST] [-k FILE] [--no-color] [--log FILE]\n"
-	      "       sandtop ps [--json] [-a] [-H HOST]\n"
+	fputs("usage: sandtop [-a] [-d SECS] [-H HOST] [-k FILE] [--no-color] [--log FILE]\n"
+	      "       sandtop ps [--json] [--stats] [-d SECS] [-a] [-H HOST]\n"
 	      "       sandtop --dump-keys [-k FILE]\n"
 	      "\n"
 	      "Supervise computer-use agent sandboxes (containers labelled sandtop.sandbox).\n"
@@ -40,9 +43,15 @@ static void usage(FILE *fp)
 	      "\n"
 	      "options:\n"
 	      "  -a, --all         every container, not only sandboxes\n"
+	      "  -d, --delay SECS  refresh interval of the resource numbers (default 1;\n"
+	      "                    ps --stats samples over one interval)\n"
 	      "  -H, --host HOST   engine address: unix:///PATH or tcp://HOST:PORT\n"
 	      "                    (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
 	      "      --json        ps: print a JSON array\n"
+	      "      --stats       ps: add CPU, memory, network, block I/O and PIDs\n"
+	      "      --stats-source cgroup|api\n"
+	      "                    where the numbers come from (default: cgroup files\n"
+	      "                    on a local engine, else the engine's stats API)\n"
 	      "  -k, --keys FILE   keymap file (default: $XDG_CONFIG_HOME/sandtop/keys)\n"
 	      "      --dump-keys   print the effective keymap and exit\n"
 	      "      --no-color    no colours (also when NO_COLOR is set)\n"
@@ -111,12 +120,15 @@ static struct keymap *load_keys(const char *path, struct diags *d)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG };
+	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG, OPT_STATS, OPT_SOURCE };
 	static const struct option longopts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"host", required_argument, NULL, 'H'},
 		{"keys", required_argument, NULL, 'k'},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"stats", no_argument, NULL, OPT_STATS},
+		{"stats-source", required_argument, NULL, OPT_SOURCE},
+		{"delay", required_argument, NULL, 'd'},
 		{"dump-keys", no_argument, NULL, OPT_DUMP_KEYS},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"log", required_argument, NULL, OPT_LOG},
@@ -130,12 +142,33 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		argc--;
 	}
 	int ch;
-	while ((ch = getopt_long(argc, argv, "aH:k:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "ad:H:k:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': o->all = true; break;
 		case 'H': o->host = optarg; break;
 		case 'k': o->keys = optarg; break;
 		case OPT_JSON: o->json = true; break;
+		case OPT_STATS: o->stats = true; break;
+		case 'd': {
+			char *end;
+			double d = strtod(optarg, &end);
+			if (end == optarg || *end || !(d >= 0.1 && d <= 3600)) {
+				fprintf(stderr, "sandtop: -d takes seconds between 0.1 and 3600, not '%s'\n", optarg);
+				return -1;
+			}
+			o->interval_ms = (int)(d * 1000 + 0.5);
+			break;
+		}
+		case OPT_SOURCE:
+			if (!strcmp(optarg, "cgroup")) {
+				o->source = ST_SRC_CGROUP;
+			} else if (!strcmp(optarg, "api")) {
+				o->source = ST_SRC_API;
+			} else {
+				fprintf(stderr, "sandtop: --stats-source is cgroup or api, not '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case OPT_DUMP_KEYS: o->dump_keys = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_LOG: o->log = optarg; break;
@@ -152,8 +185,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "sandtop: unknown command '%s' (try --help)\n", o->cmd);
 		return -1;
 	}
-	if (o->json && !o->cmd) {
-		fprintf(stderr, "sandtop: --json goes with a command, e.g. 'sandtop ps --json'\n");
+	if ((o->json || o->stats) && !o->cmd) {
+		fprintf(stderr, "sandtop: --json and --stats go with a command, e.g. 'sandtop ps --json'\n");
 		return -1;
 	}
 	const char *nc = getenv("NO_COLOR");
@@ -194,10 +227,12 @@ static int run_tui(const struct opts *o)
 	log_msg(LOG_INFO, "sandtop %s starting; engine %s", SANDTOP_VERSION, dk_client_endpoint(c));
 	struct inventory *inv = inv_new(c, o->all);
 	inv_start(inv);
+	struct collector *coll = coll_new(c, inv, o->interval_ms, o->source);
 	struct tui_opts to = {
 		.client = c,
 		.inv = inv,
 		.km = km,
+		.coll = coll,
 		.all = o->all,
 		.no_color = o->no_color,
 		.keymap_errors = d.count,
@@ -205,6 +240,7 @@ static int run_tui(const struct opts *o)
 	};
 	int rc = tui_run(&to);
 	dk_client_free(c);
+	coll_free(coll);
 	inv_free(inv);
 	keymap_free(km);
 	log_msg(LOG_INFO, "sandtop exiting (%d)", rc);
@@ -215,7 +251,7 @@ static int run_tui(const struct opts *o)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	struct opts o = {0};
+	struct opts o = {.interval_ms = 1000};
 	if (parse_args(argc, argv, &o) < 0)
 		return CLI_USAGE;
 	if (o.dump_keys) {
@@ -228,6 +264,6 @@ int main(int argc, char **argv)
 	/* without a screen, stderr carries only the one-line reasons */
 	log_set_level(LOG_ERROR);
 	if (o.cmd && !strcmp(o.cmd, "ps"))
-		return cli_ps(o.host, o.all, o.json);
+		return cli_ps(o.host, o.all, o.json, o.stats, o.interval_ms);
 	return run_tui(&o);
 }

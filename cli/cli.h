@@ -14,7 +14,9 @@ enum cli_exit {
 
 /* `sandtop ps`: list sandboxes (every container with all) once, as a table
  * or as a JSON array on stdout; reasons go to stderr as one line. host may be
- * NULL (DOCKER_HOST, then the default socket). Returns an enum cli_exit. */
-int cli_ps(const char *host, bool all, bool json);
+ * NULL (DOCKER_HOST, then the default socket). With stats, every running
+ * sandbox is sampled twice interval_ms apart and its resource use added.
+ * Returns an enum cli_exit. */
+int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms);
 
 #endif

@@ -2,13 +2,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "base/sanitize.h"
+#include "base/units.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
+#include "docker/sampler.h"
+#include "docker/stats.h"
 
 #define PS_TIMEOUT_MS 15000
 
@@ -42,15 +46,86 @@ static void on_inspect(void *ud, int rc, const struct err *e, struct dk_containe
 		if (strcmp(c->id, ct->id) != 0)
 			continue;
 		/* list and inspect agree on everything but these */
-		c->started_at_ms = ct->started_at_ms;
-		c->finished_at_ms = ct->finished_at_ms;
-		c->pid = ct->pid;
-		c->inspected = true;
-		free(c->health);
-		c->health = xstrdup(ct->health);
+		dk_container_merge_inspect(c, ct);
 	}
 	dk_container_clear(ct);
 	free(ct);
+}
+
+/* ---- --stats: two samples interval_ms apart ---- */
+
+struct ps_stats {
+	struct ps_run *run;
+	struct st_raw *first;     /* per container */
+	bool *have_first;
+	struct st_snapshot *out;
+	int pass;                 /* 0: first sample, 1: second */
+};
+
+static ssize_t index_of(const struct ps_run *run, const char *id)
+{
+	for (size_t i = 0; i < run->list.n; i++)
+		if (!strcmp(run->list.items[i].id, id))
+			return (ssize_t)i;
+	return -1;
+}
+
+static void on_sample(void *ud, const char *id, int rc, const struct st_raw *raw)
+{
+	struct ps_stats *ps = ud;
+	ssize_t i = index_of(ps->run, id);
+	if (i < 0 || rc < 0)
+		return;
+	if (ps->pass == 0) {
+		ps->first[i] = *raw;
+		ps->have_first[i] = true;
+		return;
+	}
+	if (!ps->have_first[i])
+		return;
+	const struct dk_container *c = &ps->run->list.items[i];
+	double quota = st_quota_cpus(c->nano_cpus, c->cpu_quota, c->cpu_period, c->cpuset_cpus);
+	if (st_rates_compute(&ps->first[i], raw, quota, &ps->out[i].rates) == 0) {
+		ps->out[i].raw = *raw;
+		ps->out[i].valid = true;
+	}
+}
+
+static bool sampled(const struct dk_container *c)
+{
+	return c->inspected && c->pid > 0 && (!strcmp(c->state, "running") || !strcmp(c->state, "paused"));
+}
+
+/* Fills out (n entries). Returns 0, or -1 when the engine stopped answering. */
+static int sample_all(struct dk_client *cl, struct ps_run *run, int interval_ms, struct st_snapshot *out)
+{
+	size_t n = run->list.n;
+	struct ps_stats ps = {
+		.run = run,
+		.first = xcalloc(n ? n : 1, sizeof *ps.first),
+		.have_first = xcalloc(n ? n : 1, sizeof *ps.have_first),
+		.out = out,
+	};
+	struct sampler *smp = smp_new(cl, ST_SRC_NONE);
+	int rc = 0;
+	for (ps.pass = 0; ps.pass < 2 && rc == 0; ps.pass++) {
+		if (ps.pass == 1) {
+			struct timespec ts = {interval_ms / 1000, (long)(interval_ms % 1000) * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+		struct st_host host;
+		if (smp_host_read(smp, &host) < 0)
+			memset(&host, 0, sizeof host);
+		for (size_t i = 0; i < n; i++)
+			if (sampled(&run->list.items[i]))
+				smp_sample(smp, run->list.items[i].id, run->list.items[i].pid, &host, on_sample, &ps);
+		if (dk_client_run(cl, PS_TIMEOUT_MS) < 0)
+			rc = -1;
+	}
+	smp_free(smp);
+	free(ps.first);
+	free(ps.have_first);
+	return rc;
 }
 
 static int by_name(const void *a, const void *b)
@@ -69,12 +144,17 @@ static void cell(const char *s, size_t cols, bool last)
 			putchar(' ');
 }
 
-static void print_table(const struct dk_container *items, size_t n)
+static void print_table(const struct dk_container *items, size_t n, const struct st_snapshot *stats)
 {
 	cell("NAME", 24, false);
 	cell("ID", 12, false);
 	cell("IMAGE", 24, false);
 	cell("STATE", 10, false);
+	if (stats) {
+		cell("CPU%", 6, false);
+		cell("MEM", 7, false);
+		cell("PIDS", 5, false);
+	}
 	cell("UPTIME", 7, false);
 	cell("OWNER", 12, false);
 	cell("TASK", 30, true);
@@ -90,6 +170,17 @@ static void print_table(const struct dk_container *items, size_t n)
 		cell(id, 12, false);
 		cell(c->image, 24, false);
 		cell(c->state, 10, false);
+		if (stats) {
+			char cpu[16] = "-", mem[16] = "-", pids[24] = "-";
+			if (stats[i].valid) {
+				snprintf(cpu, sizeof cpu, "%.1f", stats[i].rates.cpu_percent);
+				units_bytes((double)stats[i].rates.mem_bytes, mem, sizeof mem);
+				snprintf(pids, sizeof pids, "%llu", (unsigned long long)stats[i].rates.pids);
+			}
+			cell(cpu, 6, false);
+			cell(mem, 7, false);
+			cell(pids, 5, false);
+		}
 		cell(up, 7, false);
 		cell(dk_container_label(c, "sandtop.owner"), 12, false);
 		cell(dk_container_label(c, "sandtop.task"), 30, true);
@@ -97,7 +188,7 @@ static void print_table(const struct dk_container *items, size_t n)
 	}
 }
 
-int cli_ps(const char *host, bool all, bool json)
+int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms)
 {
 	struct err e;
 	struct dk_client *c = dk_client_new(host, &e);
@@ -106,6 +197,7 @@ int cli_ps(const char *host, bool all, bool json)
 		return CLI_USAGE;
 	}
 	struct ps_run run = {0};
+	struct st_snapshot *snaps = NULL;
 	int status = CLI_OK;
 	dk_list_containers(c, true, all ? NULL : INV_SANDBOX_LABEL, on_list, &run);
 	if (dk_client_run(c, PS_TIMEOUT_MS) < 0) {
@@ -128,17 +220,26 @@ int cli_ps(const char *host, bool all, bool json)
 	}
 	if (run.list.n > 1)
 		qsort(run.list.items, run.list.n, sizeof *run.list.items, by_name);
+	if (stats) {
+		snaps = xcalloc(run.list.n ? run.list.n : 1, sizeof *snaps);
+		if (sample_all(c, &run, interval_ms, snaps) < 0) {
+			fprintf(stderr, "sandtop: engine at %s stopped answering\n", dk_client_endpoint(c));
+			status = CLI_UNREACHABLE;
+			goto out;
+		}
+	}
 	if (json) {
-		char *s = dk_containers_to_json(run.list.items, run.list.n);
+		char *s = dk_containers_to_json(run.list.items, run.list.n, snaps);
 		puts(s);
 		free(s);
 	} else {
-		print_table(run.list.items, run.list.n);
+		print_table(run.list.items, run.list.n, snaps);
 	}
 	if (fflush(stdout) != 0)
 		status = CLI_FAIL;
 out:
 	dk_client_free(c);
+	free(snaps);
 	dk_container_list_free(&run.list);
 	return status;
 }

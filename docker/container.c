@@ -27,6 +27,7 @@ void dk_container_copy(struct dk_container *dst, const struct dk_container *src)
 	dst->state = dup_or_null(src->state);
 	dst->status = dup_or_null(src->status);
 	dst->health = dup_or_null(src->health);
+	dst->cpuset_cpus = dup_or_null(src->cpuset_cpus);
 	dst->labels = src->nlabels ? xcalloc(src->nlabels, sizeof *dst->labels) : NULL;
 	for (size_t i = 0; i < src->nlabels; i++) {
 		dst->labels[i].key = xstrdup(src->labels[i].key);
@@ -42,6 +43,7 @@ void dk_container_clear(struct dk_container *c)
 	free(c->state);
 	free(c->status);
 	free(c->health);
+	free(c->cpuset_cpus);
 	for (size_t i = 0; i < c->nlabels; i++) {
 		free(c->labels[i].key);
 		free(c->labels[i].value);
@@ -59,4 +61,23 @@ void dk_container_list_free(struct dk_container_list *l)
 	free(l->items);
 	l->items = NULL;
 	l->n = 0;
+}
+
+void dk_container_merge_inspect(struct dk_container *dst, const struct dk_container *src)
+{
+	dst->started_at_ms = src->started_at_ms;
+	dst->finished_at_ms = src->finished_at_ms;
+	dst->pid = src->pid;
+	free(dst->health);
+	dst->health = xstrdup(src->health ? src->health : "");
+	dst->nano_cpus = src->nano_cpus;
+	dst->cpu_quota = src->cpu_quota;
+	dst->cpu_period = src->cpu_period;
+	free(dst->cpuset_cpus);
+	dst->cpuset_cpus = xstrdup(src->cpuset_cpus ? src->cpuset_cpus : "");
+	dst->mem_limit = src->mem_limit;
+	dst->pids_limit = src->pids_limit;
+	dst->restart_count = src->restart_count;
+	dst->oom_killed = src->oom_killed;
+	dst->inspected = true;
 }

@@ -42,7 +42,16 @@ struct dk_container {
 	int64_t started_at_ms;  /* epoch ms from inspect; 0 unknown or never */
 	int64_t finished_at_ms; /* epoch ms from inspect; 0 unknown or never */
 	int pid;                /* State.Pid from inspect; 0 unknown/not running */
-	bool inspected;         /* started_at/finished_at/pid are valid */
+	bool inspected;         /* every field below from inspect is valid */
+	/* from inspect (HostConfig and State) */
+	int64_t nano_cpus;      /* HostConfig.NanoCpus; 0 none */
+	int64_t cpu_quota;      /* HostConfig.CpuQuota (us); 0 or -1 none */
+	int64_t cpu_period;     /* HostConfig.CpuPeriod (us); 0 = default 100000 */
+	char *cpuset_cpus;      /* HostConfig.CpusetCpus, "" none */
+	int64_t mem_limit;      /* HostConfig.Memory, bytes; 0 none */
+	int64_t pids_limit;     /* HostConfig.PidsLimit; 0 or -1 none */
+	int restart_count;      /* RestartCount */
+	bool oom_killed;        /* State.OOMKilled */
 	struct dk_label *labels;
 	size_t nlabels;
 };
@@ -52,6 +61,9 @@ const char *dk_container_label(const struct dk_container *c, const char *key);
 /* Deep copy / free the contents (not the struct itself). */
 void dk_container_copy(struct dk_container *dst, const struct dk_container *src);
 void dk_container_clear(struct dk_container *c);
+/* Copy the fields only inspect knows (times, pid, health, limits, restart
+ * count, OOM flag) from src into dst and mark dst inspected. */
+void dk_container_merge_inspect(struct dk_container *dst, const struct dk_container *src);
 
 struct dk_container_list {
 	struct dk_container *items;
@@ -133,6 +145,11 @@ int dk_parse_event(const char *line, size_t len, struct dk_event *out, struct er
 /* Encode containers as the `sandtop ps --json` array: ASCII-only JSON (every
  * non-ASCII character \u-escaped) so raw output cannot reach a terminal as
  * control or bidi text. Returns a new string the caller frees. */
-char *dk_containers_to_json(const struct dk_container *items, size_t n);
+struct st_snapshot;
+/* stats may be NULL, else n entries: each valid one adds cpu_percent,
+ * cpu_quota_percent (null when unlimited), mem_bytes, mem_limit_bytes,
+ * net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes, pids and
+ * pids_limit (null when unlimited); an invalid one sets them all null. */
+char *dk_containers_to_json(const struct dk_container *items, size_t n, const struct st_snapshot *stats);
 
 #endif

@@ -227,14 +227,8 @@ static void list_done(void *ud, int rc, const struct err *e, struct dk_container
 		struct dk_container *nc = &list->items[k];
 		ssize_t i = find(inv, nc->id);
 		const struct dk_container *old = i >= 0 ? &inv->items[i] : NULL;
-		if (old && old->inspected && old->state && nc->state && !strcmp(old->state, nc->state)) {
-			nc->started_at_ms = old->started_at_ms;
-			nc->finished_at_ms = old->finished_at_ms;
-			nc->pid = old->pid;
-			free(nc->health);
-			nc->health = xstrdup(old->health ? old->health : "");
-			nc->inspected = true;
-		}
+		if (old && old->inspected && old->state && nc->state && !strcmp(old->state, nc->state))
+			dk_container_merge_inspect(nc, old);
 	}
 	for (size_t i = 0; i < inv->n; i++)
 		dk_container_clear(&inv->items[i]);

@@ -203,6 +203,21 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 			c->health = xstrdup(hs);
 		}
 	}
+	const cJSON *hc = cJSON_GetObjectItemCaseSensitive(j, "HostConfig");
+	if (cJSON_IsObject(hc)) {
+		c->nano_cpus = jint(hc, "NanoCpus");
+		c->cpu_quota = jint(hc, "CpuQuota");
+		c->cpu_period = jint(hc, "CpuPeriod");
+		c->cpuset_cpus = jdup(hc, "CpusetCpus");
+		c->mem_limit = jint(hc, "Memory");
+		c->pids_limit = jint(hc, "PidsLimit");
+	} else {
+		c->cpuset_cpus = xstrdup("");
+	}
+	int64_t rc = jint(j, "RestartCount");
+	c->restart_count = rc > 0 && rc < (1 << 30) ? (int)rc : 0;
+	if (st)
+		c->oom_killed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "OOMKilled"));
 	c->inspected = true;
 	if (cfg)
 		take_labels(c, cJSON_GetObjectItemCaseSensitive(cfg, "Labels"));

@@ -1,5 +1,6 @@
 /* json_out: the `sandtop ps --json` encoding, ASCII-only so raw output is terminal-safe. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
+#include "docker/stats.h"
 
 static cJSON *rfc3339_or_null(int64_t ms)
 {
@@ -51,7 +53,32 @@ static char *ascii_only(const char *json)
 	return buf_steal(&b);
 }
 
-char *dk_containers_to_json(const struct dk_container *items, size_t n)
+static void add_num_or_null(cJSON *o, const char *key, bool ok, double v)
+{
+	if (ok)
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void add_stats(cJSON *o, const struct st_snapshot *st)
+{
+	bool ok = st->valid;
+	const struct st_rates *r = &st->rates;
+	const struct st_raw *w = &st->raw;
+	add_num_or_null(o, "cpu_percent", ok && r->cpu_percent >= 0, round(r->cpu_percent * 100) / 100);
+	add_num_or_null(o, "cpu_quota_percent", ok && r->cpu_quota_percent >= 0, round(r->cpu_quota_percent * 100) / 100);
+	add_num_or_null(o, "mem_bytes", ok && (w->have & ST_HAVE_MEM), (double)r->mem_bytes);
+	add_num_or_null(o, "mem_limit_bytes", ok && r->mem_limit > 0, (double)r->mem_limit);
+	add_num_or_null(o, "net_rx_bytes", ok && (w->have & ST_HAVE_NET), (double)w->net_rx);
+	add_num_or_null(o, "net_tx_bytes", ok && (w->have & ST_HAVE_NET), (double)w->net_tx);
+	add_num_or_null(o, "blk_read_bytes", ok && (w->have & ST_HAVE_BLK), (double)w->blk_read);
+	add_num_or_null(o, "blk_write_bytes", ok && (w->have & ST_HAVE_BLK), (double)w->blk_write);
+	add_num_or_null(o, "pids", ok && (w->have & ST_HAVE_PIDS), (double)w->pids);
+	add_num_or_null(o, "pids_limit", ok && (w->have & ST_HAVE_PIDS) && w->pids_limit > 0, (double)w->pids_limit);
+}
+
+char *dk_containers_to_json(const struct dk_container *items, size_t n, const struct st_snapshot *stats)
 {
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++) {
@@ -75,6 +102,8 @@ char *dk_containers_to_json(const struct dk_container *items, size_t n)
 		for (size_t k = 0; k < c->nlabels; k++)
 			cJSON_AddStringToObject(labels, c->labels[k].key, c->labels[k].value);
 		cJSON_AddItemToObject(o, "labels", labels);
+		if (stats)
+			add_stats(o, &stats[i]);
 		cJSON_AddItemToArray(arr, o);
 	}
 	char *raw = cJSON_PrintUnformatted(arr);

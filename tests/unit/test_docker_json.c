@@ -219,7 +219,7 @@ static void test_ps_json_ascii_roundtrip(void **state)
 	struct dk_container c;
 	struct err e;
 	assert_int_equal(dk_parse_inspect(body, len, &c, &e), 0);
-	char *out = dk_containers_to_json(&c, 1);
+	char *out = dk_containers_to_json(&c, 1, NULL);
 	for (const char *p = out; *p; p++)
 		assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
 	cJSON *j = cJSON_Parse(out);

@@ -1,0 +1,268 @@
+/* collector: one timer that samples every running sandbox, keeps rates, smoothed values and 5-minute history. */
+#include "docker/collector.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "docker/sampler.h"
+
+#define COLL_TAU_S 5.0 /* smoothing time constant for sorting */
+
+struct cstate {
+	struct st_view view;
+	struct st_raw prev;
+	bool have_prev;
+	bool live;        /* still a running container in this round */
+	bool pending;     /* a sample is on its way */
+	double quota;     /* cores; 0 unlimited */
+};
+
+struct collector {
+	struct dk_client *c;
+	struct inventory *inv;
+	struct sampler *smp;
+	int interval_ms;
+	struct cstate **items;  /* pointers: views stay put while the array grows */
+	size_t n, cap;
+	struct st_host host_prev, host_cur;
+	bool host_have;
+	struct st_host_view hostv;
+	int64_t next_ms;        /* mono ms of the next round */
+	int64_t last_ms;        /* mono ms the last round completed */
+	bool round_open;
+	uint64_t gen;
+};
+
+float st_series_at(const struct st_series *s, unsigned i)
+{
+	unsigned start = (s->head + ST_HIST - s->n) % ST_HIST;
+	return s->v[(start + i) % ST_HIST];
+}
+
+static void series_push(struct st_series *s, double v)
+{
+	s->v[s->head] = (float)(v < 0 ? 0 : v);
+	s->head = (s->head + 1) % ST_HIST;
+	if (s->n < ST_HIST)
+		s->n++;
+}
+
+struct collector *coll_new(struct dk_client *c, struct inventory *inv, int interval_ms, enum st_source source)
+{
+	struct collector *co = xcalloc(1, sizeof *co);
+	co->c = c;
+	co->inv = inv;
+	co->interval_ms = interval_ms > 0 ? interval_ms : 1000;
+	co->smp = smp_new(c, source);
+	return co;
+}
+
+void coll_free(struct collector *co)
+{
+	if (!co)
+		return;
+	smp_free(co->smp);
+	for (size_t i = 0; i < co->n; i++)
+		free(co->items[i]);
+	free(co->items);
+	free(co);
+}
+
+static struct cstate *find(const struct collector *co, const char *id)
+{
+	for (size_t i = 0; i < co->n; i++)
+		if (!strcmp(co->items[i]->view.id, id))
+			return co->items[i];
+	return NULL;
+}
+
+static struct cstate *get_or_add(struct collector *co, const char *id)
+{
+	struct cstate *cs = find(co, id);
+	if (cs)
+		return cs;
+	if (co->n == co->cap) {
+		co->cap = co->cap ? co->cap * 2 : 16;
+		co->items = xrealloc(co->items, co->cap * sizeof *co->items);
+	}
+	cs = xcalloc(1, sizeof *cs);
+	snprintf(cs->view.id, sizeof cs->view.id, "%s", id);
+	co->items[co->n++] = cs;
+	return cs;
+}
+
+/* Exponential smoothing with a time constant, so the sort order follows
+ * trends, not every tick's noise. */
+static double ewma(double old, double cur, double alpha)
+{
+	if (cur < 0 || old < 0)
+		return cur;
+	return old + alpha * (cur - old);
+}
+
+static void smooth(struct st_view *v, const struct st_rates *r, double dt_s)
+{
+	if (!v->valid) {
+		v->smooth = *r;
+		return;
+	}
+	double a = 1.0 - exp(-dt_s / COLL_TAU_S);
+	struct st_rates *s = &v->smooth;
+	s->cpu_percent = ewma(s->cpu_percent, r->cpu_percent, a);
+	s->cpu_quota_percent = ewma(s->cpu_quota_percent, r->cpu_quota_percent, a);
+	s->mem_bytes = (uint64_t)ewma((double)s->mem_bytes, (double)r->mem_bytes, a);
+	s->mem_percent = ewma(s->mem_percent, r->mem_percent, a);
+	s->net_rx_bps = ewma(s->net_rx_bps, r->net_rx_bps, a);
+	s->net_tx_bps = ewma(s->net_tx_bps, r->net_tx_bps, a);
+	s->blk_read_bps = ewma(s->blk_read_bps, r->blk_read_bps, a);
+	s->blk_write_bps = ewma(s->blk_write_bps, r->blk_write_bps, a);
+	s->mem_limit = r->mem_limit;
+	s->pids = r->pids;
+	s->pids_limit = r->pids_limit;
+}
+
+static void round_maybe_done(struct collector *co)
+{
+	if (!co->round_open || smp_pending(co->smp) > 0)
+		return;
+	co->round_open = false;
+	co->last_ms = clock_mono_ms();
+	co->gen++;
+}
+
+static void on_sample(void *ud, const char *id, int rc, const struct st_raw *raw)
+{
+	struct collector *co = ud;
+	struct cstate *cs = find(co, id);
+	if (!cs)
+		return;
+	cs->pending = false;
+	if (rc < 0) {
+		cs->have_prev = false; /* gone or unreadable: start over if it comes back */
+	} else {
+		struct st_rates r;
+		if (cs->have_prev && st_rates_compute(&cs->prev, raw, cs->quota, &r) == 0) {
+			double dt = raw->mono_ns && cs->prev.mono_ns ? (double)(raw->mono_ns - cs->prev.mono_ns) / 1e9
+			                                              : co->interval_ms / 1000.0;
+			smooth(&cs->view, &r, dt);
+			cs->view.now = r;
+			cs->view.valid = true;
+			cs->view.updated_ms = clock_mono_ms();
+			series_push(&cs->view.cpu, r.cpu_percent);
+			series_push(&cs->view.mem, (double)r.mem_bytes);
+			series_push(&cs->view.net, r.net_rx_bps + r.net_tx_bps);
+			series_push(&cs->view.io, r.blk_read_bps + r.blk_write_bps);
+			co->gen++;
+		}
+		cs->prev = *raw;
+		cs->have_prev = true;
+	}
+	round_maybe_done(co);
+}
+
+static void host_update(struct collector *co)
+{
+	if (smp_host_read(co->smp, &co->host_cur) < 0)
+		return;
+	if (co->host_have && co->host_cur.system_ns > co->host_prev.system_ns) {
+		uint64_t dsys = co->host_cur.system_ns - co->host_prev.system_ns;
+		uint64_t didle = co->host_cur.idle_ns >= co->host_prev.idle_ns ? co->host_cur.idle_ns - co->host_prev.idle_ns : 0;
+		co->hostv.cpu_percent = didle <= dsys ? 100.0 * (double)(dsys - didle) / (double)dsys : 0;
+		co->hostv.valid = true;
+	}
+	co->hostv.online_cpus = co->host_cur.online_cpus;
+	co->hostv.mem_total = co->host_cur.mem_total;
+	co->hostv.mem_used = co->host_cur.mem_total > co->host_cur.mem_available
+	                     ? co->host_cur.mem_total - co->host_cur.mem_available : 0;
+	co->host_prev = co->host_cur;
+	co->host_have = true;
+}
+
+static bool is_live(const struct dk_container *ct)
+{
+	return ct->inspected && ct->pid > 0 && ct->state &&
+	       (!strcmp(ct->state, "running") || !strcmp(ct->state, "paused"));
+}
+
+static void round_start(struct collector *co)
+{
+	host_update(co);
+	for (size_t i = 0; i < co->n; i++)
+		co->items[i]->live = false;
+	co->round_open = true;
+	size_t n = inv_count(co->inv);
+	for (size_t i = 0; i < n; i++) {
+		const struct dk_container *ct = inv_get(co->inv, i);
+		if (!is_live(ct))
+			continue;
+		struct cstate *cs = get_or_add(co, ct->id);
+		cs->live = true;
+		cs->quota = st_quota_cpus(ct->nano_cpus, ct->cpu_quota, ct->cpu_period, ct->cpuset_cpus);
+		if (cs->pending)
+			continue; /* the API is slower than the interval: skip, never pile up */
+		cs->pending = true;
+		smp_sample(co->smp, ct->id, ct->pid, &co->host_cur, on_sample, co);
+	}
+	/* no stats work for stopped or vanished containers: forget them */
+	size_t k = 0;
+	for (size_t i = 0; i < co->n; i++) {
+		if (co->items[i]->live || co->items[i]->pending)
+			co->items[k++] = co->items[i];
+		else
+			free(co->items[i]);
+	}
+	co->n = k;
+	round_maybe_done(co);
+}
+
+int coll_tick(struct collector *co, int64_t now)
+{
+	if (now >= co->next_ms) {
+		/* keep a steady cadence; after a stall, restart from now */
+		co->next_ms = co->next_ms && now - co->next_ms < co->interval_ms ? co->next_ms + co->interval_ms
+		                                                                 : now + co->interval_ms;
+		round_start(co);
+	}
+	return (int)(co->next_ms - now);
+}
+
+const struct st_view *coll_get(const struct collector *co, const char *id)
+{
+	const struct cstate *cs = find(co, id);
+	return cs && cs->live && cs->view.valid ? &cs->view : NULL;
+}
+
+const struct st_host_view *coll_host(const struct collector *co)
+{
+	return &co->hostv;
+}
+
+enum st_source coll_source(const struct collector *co)
+{
+	return smp_source(co->smp);
+}
+
+const char *coll_source_name(const struct collector *co)
+{
+	return smp_source_name(co->smp);
+}
+
+int64_t coll_last_ms(const struct collector *co)
+{
+	return co->last_ms;
+}
+
+int coll_interval_ms(const struct collector *co)
+{
+	return co->interval_ms;
+}
+
+uint64_t coll_generation(const struct collector *co)
+{
+	return co->gen;
+}

@@ -1,0 +1,75 @@
+/* collector: one timer that samples every running sandbox, keeps rates, smoothed values and 5-minute history. */
+#ifndef DOCKER_COLLECTOR_H
+#define DOCKER_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "docker/docker.h"
+#include "docker/inventory.h"
+#include "docker/stats.h"
+
+#define ST_HIST 300 /* samples of history per series (5 min at 1 s) */
+
+enum st_source {
+	ST_SRC_NONE,    /* not decided yet */
+	ST_SRC_CGROUP,  /* cgroup files of a local engine */
+	ST_SRC_API,     /* the Engine's stats endpoint */
+};
+
+/* A ring of the last ST_HIST values, oldest first through st_series_at. */
+struct st_series {
+	float v[ST_HIST];
+	unsigned head;   /* next slot to write */
+	unsigned n;      /* how many are valid (<= ST_HIST) */
+};
+/* i-th value counting from the oldest (i < s->n). */
+float st_series_at(const struct st_series *s, unsigned i);
+
+/* What the screen shows for one container. Owned by the collector; valid
+ * until the next tick or dispatch. */
+struct st_view {
+	char id[65];
+	bool valid;              /* at least one interval computed */
+	struct st_rates now;     /* the latest interval */
+	struct st_rates smooth;  /* exponentially smoothed (sort on these) */
+	int64_t updated_ms;      /* mono ms when `now` was computed */
+	struct st_series cpu;    /* cpu_percent per interval */
+	struct st_series mem;    /* mem_bytes */
+	struct st_series net;    /* rx + tx bytes/s */
+	struct st_series io;     /* read + write bytes/s */
+};
+
+/* Host totals over the last interval. */
+struct st_host_view {
+	bool valid;
+	double cpu_percent;      /* busy share of the whole host, 100 = every core */
+	unsigned online_cpus;
+	uint64_t mem_total, mem_used; /* bytes (total - available) */
+};
+
+struct collector;
+
+/* interval_ms: sampling period. source: ST_SRC_NONE picks by itself (cgroup
+ * files when the engine is local and they can be read, else the API);
+ * ST_SRC_CGROUP or ST_SRC_API forces one. The client and inventory stay
+ * owned by the caller; free the client first, then the inventory and the
+ * collector (as for inv_free). */
+struct collector *coll_new(struct dk_client *c, struct inventory *inv, int interval_ms, enum st_source source);
+void coll_free(struct collector *co);
+/* Drive the timer; call every loop turn. Returns ms until the next call is
+ * needed (-1: none). */
+int coll_tick(struct collector *co, int64_t now_ms);
+/* The view of container id, or NULL (stopped, new, or not sampled yet). */
+const struct st_view *coll_get(const struct collector *co, const char *id);
+const struct st_host_view *coll_host(const struct collector *co);
+enum st_source coll_source(const struct collector *co);
+/* "cgroup v1", "cgroup v2", "stats API", or "-" */
+const char *coll_source_name(const struct collector *co);
+/* Mono ms when the last round of samples completed (0 = never). */
+int64_t coll_last_ms(const struct collector *co);
+int coll_interval_ms(const struct collector *co);
+/* Changes whenever new numbers arrive (for redraw decisions). */
+uint64_t coll_generation(const struct collector *co);
+
+#endif
