@@ -64,18 +64,21 @@ uint64_t st_mem_working_set(const struct st_raw *r);
  * container's CPU allowance in cores (st_quota_cpus), 0 when unlimited.
  * Returns 0, or -1 when the interval is implausible (counters went back,
  * a counter race gave more CPU than the host has, no time passed): such an
- * interval must be dropped, not drawn. Fields that either sample lacks come
- * out negative (rates) or 0. */
+ * interval must be dropped, not drawn (out then holds cur's levels, every
+ * rate -1). Fields that either sample lacks come out negative (rates) or 0;
+ * levels (memory, pids) come from cur alone. Byte rates use the mono_ns of
+ * both samples, else (API samples) Δsystem_ns / online_cpus. */
 int st_rates_compute(const struct st_raw *prev, const struct st_raw *cur, double quota_cpus, struct st_rates *out);
 
 /* A container's CPU allowance in cores from its HostConfig: NanoCpus, else
- * CpuQuota/CpuPeriod, else the number of CPUs in CpusetCpus ("0-2,4");
- * 0 when unlimited. cpuset may be NULL or "". */
+ * CpuQuota/CpuPeriod (period 0 = the kernel's 100000 us), capped by the
+ * number of CPUs in CpusetCpus ("0-2,4") when that is smaller or the only
+ * limit; 0 when unlimited. cpuset may be NULL or "". */
 double st_quota_cpus(int64_t nano_cpus, int64_t cpu_quota, int64_t cpu_period, const char *cpuset);
 
 /* ---- host ---- */
 struct st_host {
-	uint64_t system_ns;     /* /proc/stat "cpu" line, all fields, in ns */
+	uint64_t system_ns;     /* /proc/stat "cpu" line, user..softirq (the 7 fields dockerd sums), in ns */
 	uint64_t idle_ns;       /* idle + iowait */
 	unsigned online_cpus;
 	uint64_t mem_total, mem_available; /* bytes, /proc/meminfo */
@@ -97,8 +100,12 @@ int st_cgroups_version(const struct st_cgroups *cg);
 /* Read the counters of the container whose init process is pid (its cgroup
  * comes from <proc_root>/PID/cgroup; its network from
  * <proc_root>/PID/net/dev). host supplies system_ns and online_cpus, and
- * the memory limit fallback. Returns 0 (some fields may be missing: see
- * out->have) or -1 with e set when the process or its cgroup is gone. */
+ * the memory limit fallback: like dockerd, a limit that is unlimited or
+ * above host->mem_total comes out as host->mem_total (0 when host is NULL;
+ * without host there is no ST_HAVE_CPU either). Returns 0 (some fields may
+ * be missing: see out->have) or -1 with e set (DK_ENOTFOUND) when the
+ * process or its cgroup is gone. Directories are cached per pid and looked
+ * up again when a file read last time disappears. */
 int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, struct st_raw *out, struct err *e);
 
 /* ---- stats API (remote engines, Podman, no cgroup access) ---- */

@@ -1,0 +1,436 @@
+/* cgroup: the local fast path, a container's counters read straight from its cgroup (v1 or v2) files and /proc/PID/net/dev. */
+#include "docker/stats.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "base/xalloc.h"
+#include "docker/docker.h"
+#include "docker/statfile.h"
+
+#define FILE_CAP (64 * 1024)         /* any one cgroup or /proc/PID/cgroup file */
+#define NETDEV_CAP (1024 * 1024)     /* /proc/PID/net/dev: room for ~8000 interfaces */
+#define MOUNTINFO_LINE 16384         /* longer mountinfo lines are skipped */
+#define MOUNTINFO_MAX_LINES 1000000
+#define CACHE_MAX 1024               /* pids whose cgroup directories we remember */
+#define V1_UNLIMITED (1ull << 62)    /* v1 writes LONG_MAX rounded to a page for "no limit" */
+#define CG_HAVE (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_BLK | ST_HAVE_PIDS)
+
+/* v1 controllers we read; with v2 only slot C_CPU holds the unified directory. */
+enum ctl { C_CPU, C_MEM, C_BLK, C_PIDS, C_N };
+static const char *const ctl_name[C_N] = {"cpuacct", "memory", "blkio", "pids"};
+
+struct mnt {
+	char *dir;      /* sys_root + mount point */
+	char *root;     /* the hierarchy path mounted there ("/" mostly) */
+	unsigned ctls;  /* v1: bit per enum ctl; 0 for v2 */
+	bool v2;
+};
+
+struct ent {
+	int pid;
+	unsigned have;    /* cgroup bits the last read got */
+	uint64_t used;    /* LRU stamp */
+	char *dir[C_N];   /* NULL when that controller was not found */
+};
+
+struct st_cgroups {
+	char *proc_root;
+	int version;
+	struct mnt *m;
+	size_t nm;
+	struct ent *ents;
+	size_t nents;
+	uint64_t stamp;
+	char *scratch;    /* NETDEV_CAP + 1 bytes for whole-file reads */
+};
+
+/* ---- file access ---- */
+
+/* The whole file (at most cap bytes) in the scratch buffer, or NULL with
+ * errno set (see sf_slurp). */
+static char *slurp(struct st_cgroups *cg, const char *path, size_t cap)
+{
+	return sf_slurp(path, cg->scratch, cap) < 0 ? NULL : cg->scratch;
+}
+
+static char *slurp_in(struct st_cgroups *cg, const char *dir, const char *name)
+{
+	char path[4096];
+	if (!dir || (size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+		return NULL;
+	return slurp(cg, path, FILE_CAP);
+}
+
+/* A one-value file: 0 (value), 1 ("max", when max_ok), -1 (missing or malformed). */
+static int file_u64(struct st_cgroups *cg, const char *dir, const char *name, bool max_ok, uint64_t *v)
+{
+	const char *t = slurp_in(cg, dir, name);
+	return t ? sf_whole_u64(t, max_ok, v) : -1;
+}
+
+static int file_kv(struct st_cgroups *cg, const char *dir, const char *name, const char *key, uint64_t *v)
+{
+	const char *t = slurp_in(cg, dir, name);
+	return t ? sf_kv_u64(t, key, v) : -1;
+}
+
+/* ---- mounts ---- */
+
+/* One mountinfo line: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS". */
+static void mount_line(struct st_cgroups *cg, char *line, const char *sys_root)
+{
+	char *f[64];
+	int n = sf_split(line, f, 63);
+	if (n < 10 || n > 63)
+		return;
+	int sep = -1;
+	for (int i = 6; i < n; i++)
+		if (!strcmp(f[i], "-")) {
+			sep = i;
+			break;
+		}
+	if (sep < 0 || sep + 3 >= n)
+		return;
+	struct mnt m = {0};
+	if (!strcmp(f[sep + 1], "cgroup2")) {
+		m.v2 = true;
+	} else if (!strcmp(f[sep + 1], "cgroup")) {
+		char *save = NULL;
+		for (char *t = strtok_r(f[sep + 3], ",", &save); t; t = strtok_r(NULL, ",", &save))
+			for (int c = 0; c < C_N; c++)
+				if (!strcmp(t, ctl_name[c]))
+					m.ctls |= 1u << c;
+		if (!m.ctls)
+			return;
+	} else {
+		return;
+	}
+	sf_unescape(f[3]);
+	sf_unescape(f[4]);
+	if (f[3][0] != '/' || f[4][0] != '/')
+		return;
+	m.root = xstrdup(f[3]);
+	m.dir = xasprintf("%s%s", sys_root, f[4]);
+	cg->m = xrealloc(cg->m, (cg->nm + 1) * sizeof *cg->m);
+	cg->m[cg->nm++] = m;
+}
+
+static int read_mounts(struct st_cgroups *cg, const char *proc_root, const char *sys_root, struct err *e)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s/self/mountinfo", proc_root) >= sizeof path)
+		return err_set(e, DK_EUSAGE, "proc path too long");
+	FILE *fp = fopen(path, "re");
+	if (!fp)
+		return err_set(e, DK_ENOTFOUND, "%s: %s", path, strerror(errno));
+	char *line = xmalloc(MOUNTINFO_LINE);
+	bool skipping = false; /* inside an over-long line */
+	for (long i = 0; i < MOUNTINFO_MAX_LINES && fgets(line, MOUNTINFO_LINE, fp); i++) {
+		char *nl = strchr(line, '\n');
+		bool was_skipping = skipping, last = !nl && feof(fp);
+		skipping = !nl && !last;
+		if (was_skipping || (!nl && !last))
+			continue;
+		if (nl)
+			*nl = '\0';
+		mount_line(cg, line, sys_root);
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+/* ---- per-pid directories ---- */
+
+/* path relative to a mount of root, or NULL when the mount does not hold it. */
+static const char *under_root(const char *path, const char *root)
+{
+	if (!strcmp(root, "/"))
+		return path;
+	size_t n = strlen(root);
+	if (strncmp(path, root, n) != 0 || (path[n] != '\0' && path[n] != '/'))
+		return NULL;
+	return path + n;
+}
+
+static bool sane_path(const char *p)
+{
+	if (p[0] != '/' || strstr(p, "/../") || (strlen(p) >= 3 && !strcmp(p + strlen(p) - 3, "/..")))
+		return false;
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static char *map_dir(const struct st_cgroups *cg, bool v2, unsigned ctl_bit, const char *path)
+{
+	for (size_t i = 0; i < cg->nm; i++) {
+		const struct mnt *m = &cg->m[i];
+		if (m->v2 != v2 || (!v2 && !(m->ctls & ctl_bit)))
+			continue;
+		const char *rel = under_root(path, m->root);
+		if (rel)
+			return xasprintf("%s%s", m->dir, rel);
+	}
+	return NULL;
+}
+
+static void ent_clear(struct ent *en)
+{
+	for (int c = 0; c < C_N; c++)
+		free(en->dir[c]);
+	memset(en, 0, sizeof *en);
+}
+
+static void drop(struct st_cgroups *cg, size_t i)
+{
+	ent_clear(&cg->ents[i]);
+	cg->ents[i] = cg->ents[--cg->nents];
+}
+
+static long find(const struct st_cgroups *cg, int pid)
+{
+	for (size_t i = 0; i < cg->nents; i++)
+		if (cg->ents[i].pid == pid)
+			return (long)i;
+	return -1;
+}
+
+/* Read <proc>/PID/cgroup and add an entry; its index, or -1 with e set. */
+static long resolve(struct st_cgroups *cg, int pid, struct err *e)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s/%d/cgroup", cg->proc_root, pid) >= sizeof path)
+		return err_set(e, DK_EUSAGE, "proc path too long");
+	char *text = slurp(cg, path, FILE_CAP);
+	if (!text && (errno == ENOENT || errno == ESRCH))
+		return err_set(e, DK_ENOTFOUND, "process %d is gone", pid);
+	if (!text)
+		return err_set(e, DK_ENOTFOUND, "process %d: %s: %s", pid, path, strerror(errno));
+	struct ent en = {.pid = pid};
+	for (char *l, *cur = text; (l = sf_next_line(&cur)); ) {
+		/* "hierarchy-ID:controller-list:path"; the path may hold ':' */
+		char *c1 = strchr(l, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2 || !sane_path(c2 + 1))
+			continue;
+		*c1 = *c2 = '\0';
+		const char *cpath = c2 + 1;
+		if (cg->version == 2) {
+			if (!strcmp(l, "0") && c1[1] == '\0' && !en.dir[C_CPU])
+				en.dir[C_CPU] = map_dir(cg, true, 0, cpath);
+			continue;
+		}
+		char *save = NULL;
+		for (char *t = strtok_r(c1 + 1, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			for (int c = 0; c < C_N; c++)
+				if (!strcmp(t, ctl_name[c]) && !en.dir[c])
+					en.dir[c] = map_dir(cg, false, 1u << c, cpath);
+	}
+	bool any = false;
+	for (int c = 0; c < C_N; c++)
+		any |= en.dir[c] != NULL;
+	if (!any)
+		return err_set(e, DK_ENOTFOUND, "process %d: no cgroup under the mounted hierarchies", pid);
+	if (cg->nents == CACHE_MAX) {
+		size_t old = 0;
+		for (size_t i = 1; i < cg->nents; i++)
+			if (cg->ents[i].used < cg->ents[old].used)
+				old = i;
+		drop(cg, old);
+	}
+	cg->ents = xrealloc(cg->ents, (cg->nents + 1) * sizeof *cg->ents);
+	cg->ents[cg->nents] = en;
+	return (long)cg->nents++;
+}
+
+/* ---- counters ---- */
+
+/* Docker reports an unlimited container's limit as the host's memory, and
+ * caps any limit above it the same way; 0 without host totals. */
+static uint64_t mem_limit(uint64_t v, bool unlimited, const struct st_host *host)
+{
+	uint64_t total = host ? host->mem_total : 0;
+	if (unlimited || v >= V1_UNLIMITED || (total && v > total))
+		return total;
+	return v;
+}
+
+static unsigned read_v1(struct st_cgroups *cg, const struct ent *en, const struct st_host *host, struct st_raw *out)
+{
+	unsigned have = 0;
+	uint64_t v;
+	int rc;
+	if (file_u64(cg, en->dir[C_CPU], "cpuacct.usage", false, &out->cpu_ns) == 0 && host)
+		have |= ST_HAVE_CPU;
+	if (file_u64(cg, en->dir[C_MEM], "memory.usage_in_bytes", false, &out->mem_usage) == 0)
+		have |= ST_HAVE_MEM;
+	if (file_kv(cg, en->dir[C_MEM], "memory.stat", "total_inactive_file", &out->mem_inactive_file) == 0)
+		have |= ST_HAVE_INACTIVE;
+	if (file_u64(cg, en->dir[C_MEM], "memory.limit_in_bytes", false, &v) == 0) {
+		out->mem_limit = mem_limit(v, false, host);
+		have |= ST_HAVE_MEMLIMIT;
+	}
+	char *t = slurp_in(cg, en->dir[C_BLK], "blkio.throttle.io_service_bytes_recursive");
+	if (t && sf_blkio_v1(t, &out->blk_read, &out->blk_write) == 0)
+		have |= ST_HAVE_BLK;
+	if (file_u64(cg, en->dir[C_PIDS], "pids.current", false, &out->pids) == 0) {
+		have |= ST_HAVE_PIDS;
+		rc = file_u64(cg, en->dir[C_PIDS], "pids.max", true, &v);
+		out->pids_limit = rc == 0 ? v : 0;
+	}
+	return have;
+}
+
+static unsigned read_v2(struct st_cgroups *cg, const struct ent *en, const struct st_host *host, struct st_raw *out)
+{
+	const char *dir = en->dir[C_CPU];
+	unsigned have = 0;
+	uint64_t v;
+	int rc;
+	if (file_kv(cg, dir, "cpu.stat", "usage_usec", &v) == 0 && v <= UINT64_MAX / 1000) {
+		out->cpu_ns = v * 1000;
+		if (host)
+			have |= ST_HAVE_CPU;
+	}
+	if (file_u64(cg, dir, "memory.current", false, &out->mem_usage) == 0)
+		have |= ST_HAVE_MEM;
+	if (file_kv(cg, dir, "memory.stat", "inactive_file", &out->mem_inactive_file) == 0)
+		have |= ST_HAVE_INACTIVE;
+	if ((rc = file_u64(cg, dir, "memory.max", true, &v)) >= 0) {
+		out->mem_limit = mem_limit(v, rc == 1, host);
+		have |= ST_HAVE_MEMLIMIT;
+	}
+	char *t = slurp_in(cg, dir, "io.stat");
+	if (t && sf_io_v2(t, &out->blk_read, &out->blk_write) == 0)
+		have |= ST_HAVE_BLK;
+	if (file_u64(cg, dir, "pids.current", false, &out->pids) == 0) {
+		have |= ST_HAVE_PIDS;
+		rc = file_u64(cg, dir, "pids.max", true, &v);
+		out->pids_limit = rc == 0 ? v : 0;
+	}
+	return have;
+}
+
+static unsigned read_counters(struct st_cgroups *cg, const struct ent *en, const struct st_host *host, struct st_raw *out)
+{
+	memset(out, 0, sizeof *out);
+	unsigned have = cg->version == 2 ? read_v2(cg, en, host, out) : read_v1(cg, en, host, out);
+	/* values of fields we could not read stay 0 */
+	if (!(have & ST_HAVE_CPU))
+		out->cpu_ns = 0;
+	if (!(have & ST_HAVE_MEM))
+		out->mem_usage = 0;
+	if (!(have & ST_HAVE_INACTIVE))
+		out->mem_inactive_file = 0;
+	if (!(have & ST_HAVE_BLK))
+		out->blk_read = out->blk_write = 0;
+	if (!(have & ST_HAVE_PIDS))
+		out->pids = 0;
+	return have;
+}
+
+/* ---- interface ---- */
+
+struct st_cgroups *st_cgroups_open(const char *proc_root, const char *sys_root, struct err *e)
+{
+	struct st_cgroups *cg = xcalloc(1, sizeof *cg);
+	cg->proc_root = xstrdup(proc_root);
+	if (read_mounts(cg, proc_root, sys_root ? sys_root : "", e) < 0) {
+		st_cgroups_free(cg);
+		return NULL;
+	}
+	bool v1 = false, v2 = false;
+	for (size_t i = 0; i < cg->nm; i++) {
+		v1 |= (cg->m[i].ctls & (1u << C_CPU | 1u << C_MEM)) != 0;
+		v2 |= cg->m[i].v2;
+	}
+	/* a hybrid host (v1 controllers plus an empty unified tree) is v1 */
+	cg->version = v1 ? 1 : v2 ? 2 : 0;
+	if (!cg->version) {
+		err_set(e, DK_ENOTFOUND, "no cgroup hierarchy with cpuacct or memory is mounted");
+		st_cgroups_free(cg);
+		return NULL;
+	}
+	cg->scratch = xmalloc(NETDEV_CAP + 1);
+	return cg;
+}
+
+void st_cgroups_free(struct st_cgroups *cg)
+{
+	if (!cg)
+		return;
+	for (size_t i = 0; i < cg->nm; i++) {
+		free(cg->m[i].dir);
+		free(cg->m[i].root);
+	}
+	for (size_t i = 0; i < cg->nents; i++)
+		ent_clear(&cg->ents[i]);
+	free(cg->m);
+	free(cg->ents);
+	free(cg->scratch);
+	free(cg->proc_root);
+	free(cg);
+}
+
+int st_cgroups_version(const struct st_cgroups *cg)
+{
+	return cg->version;
+}
+
+int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, struct st_raw *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (pid <= 0)
+		return err_set(e, DK_EUSAGE, "no process id");
+	long i = find(cg, pid);
+	bool fresh = i < 0;
+	if (fresh && (i = resolve(cg, pid, e)) < 0)
+		return -1;
+	unsigned have = read_counters(cg, &cg->ents[i], host, out);
+	if (!fresh && (have & cg->ents[i].have) != cg->ents[i].have) {
+		/* something we read last time is gone: the pid may be another
+		 * process now, or its cgroup was removed; look again once */
+		drop(cg, (size_t)i);
+		if ((i = resolve(cg, pid, e)) < 0)
+			return -1;
+		have = read_counters(cg, &cg->ents[i], host, out);
+	}
+	if (!(have & CG_HAVE)) {
+		drop(cg, (size_t)i);
+		return err_set(e, DK_ENOTFOUND, "process %d: its cgroup is gone", pid);
+	}
+	cg->ents[i].have = have;
+	cg->ents[i].used = ++cg->stamp;
+
+	char path[4096];
+	struct stat sb;
+	if ((size_t)snprintf(path, sizeof path, "%s/%d/net/dev", cg->proc_root, pid) < sizeof path) {
+		char *t = slurp(cg, path, NETDEV_CAP);
+		if (t && sf_netdev(t, &out->net_rx, &out->net_tx) == 0) {
+			have |= ST_HAVE_NET;
+		} else {
+			out->net_rx = out->net_tx = 0;
+			snprintf(path, sizeof path, "%s/%d", cg->proc_root, pid);
+			if (!t && stat(path, &sb) < 0) {
+				drop(cg, (size_t)i);
+				return err_set(e, DK_ENOTFOUND, "process %d is gone", pid);
+			}
+		}
+	}
+	if (host) {
+		out->system_ns = host->system_ns;
+		out->online_cpus = host->online_cpus;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	out->mono_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	out->have = have;
+	return 0;
+}

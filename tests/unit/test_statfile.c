@@ -1,0 +1,431 @@
+/* test_statfile: the /proc and cgroup file parsers, and the cgroup reader on hostile, oversized and changing files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "docker/docker.h"
+#include "docker/statfile.h"
+#include "docker/stats.h"
+
+
+static const char netdev_hdr[] =
+	"Inter-|   Receive                                                |  Transmit\n"
+	" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
+
+
+/* ---- parsers ---- */
+
+static void test_whole_u64(void **state)
+{
+	(void)state;
+	uint64_t v = 0;
+	assert_int_equal(sf_whole_u64("123\n", false, &v), 0);
+	assert_int_equal(v, 123);
+	assert_int_equal(sf_whole_u64("7", false, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(sf_whole_u64("8 \n", false, &v), 0);
+	assert_int_equal(v, 8);
+	assert_int_equal(sf_whole_u64("18446744073709551615\n", false, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(sf_whole_u64("max\n", true, &v), 1);
+	v = 5;
+	const char *bad[] = {"", "\n", "12a\n", "-5\n", " 5\n", "18446744073709551616\n",
+		"99999999999999999999999\n", "1\n2\n", "1\n\n", "max\n", "0x10\n"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		if (sf_whole_u64(bad[i], false, &v) != -1)
+			fail_msg("accepted \"%s\"", bad[i]);
+	assert_int_equal(sf_whole_u64("maxi\n", true, &v), -1);
+	assert_int_equal(sf_whole_u64("max max\n", true, &v), -1);
+	assert_int_equal(v, 5); /* untouched by failures */
+}
+
+static void test_kv_u64(void **state)
+{
+	(void)state;
+	uint64_t v = 0;
+	const char *t = "inactive_file 5\ntotal_inactive_file 7\nusage_usec 12x\nnr 3";
+	assert_int_equal(sf_kv_u64(t, "total_inactive_file", &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(sf_kv_u64(t, "inactive_file", &v), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(sf_kv_u64(t, "nr", &v), 0); /* last line without newline */
+	assert_int_equal(v, 3);
+	assert_int_equal(sf_kv_u64(t, "usage_usec", &v), -1);
+	assert_int_equal(sf_kv_u64("total_inactive_file 7\n", "inactive_file", &v), -1);
+	assert_int_equal(sf_kv_u64("inactive_files 7\n", "inactive_file", &v), -1);
+	assert_int_equal(sf_kv_u64("total_inactive_file\n", "total_inactive_file", &v), -1);
+	assert_int_equal(sf_kv_u64("usage_usec 99999999999999999999\n", "usage_usec", &v), -1);
+	assert_int_equal(sf_kv_u64("", "x", &v), -1);
+}
+
+static int blkio(const char *text, uint64_t *rd, uint64_t *wr)
+{
+	char *t = xstrdup(text);
+	int rc = sf_blkio_v1(t, rd, wr);
+	free(t);
+	return rc;
+}
+
+static int iostat(const char *text, uint64_t *rd, uint64_t *wr)
+{
+	char *t = xstrdup(text);
+	int rc = sf_io_v2(t, rd, wr);
+	free(t);
+	return rc;
+}
+
+static int netdev(const char *body, uint64_t *rx, uint64_t *tx)
+{
+	char *t = xasprintf("%s%s", netdev_hdr, body);
+	int rc = sf_netdev(t, rx, tx);
+	free(t);
+	return rc;
+}
+
+static void test_counter_files(void **state)
+{
+	(void)state;
+	uint64_t a, b;
+	assert_int_equal(blkio("8:0 Read 10\n8:0 Write 20\n8:0 Sync 30\n8:0 Total 30\n8:16 Read 1\n8:16 Discard 4\nTotal 31\n", &a, &b), 0);
+	assert_int_equal(a, 11);
+	assert_int_equal(b, 20);
+	assert_int_equal(blkio("Total 0\n", &a, &b), 0); /* what this machine's containers show */
+	assert_int_equal(a + b, 0);
+	assert_int_equal(blkio("", &a, &b), 0);
+	const char *bad_blk[] = {"8:0 Read\n", "8:0 Read 12x\n", "garbage\n", "Read 5 6\n",
+		"8:0 Read 9223372036854775808\n8:1 Read 9223372036854775808\n", "Total x\n", "8:0 Read 1 2\n"};
+	for (size_t i = 0; i < sizeof bad_blk / sizeof *bad_blk; i++)
+		if (blkio(bad_blk[i], &a, &b) != -1)
+			fail_msg("blkio accepted \"%s\"", bad_blk[i]);
+
+	assert_int_equal(iostat("8:0 rbytes=5 wbytes=6 rios=1 wios=1 dbytes=0 dios=0\n8:16 rbytes=1 wbytes=2\n", &a, &b), 0);
+	assert_int_equal(a, 6);
+	assert_int_equal(b, 8);
+	assert_int_equal(iostat("", &a, &b), 0);
+	assert_int_equal(a + b, 0);
+	const char *bad_io[] = {"8:0 rbytes=abc\n", "8:0 rbytes\n", "rbytes=5\n", "8:0 wbytes=\n", "8:0 rbytes=-1\n"};
+	for (size_t i = 0; i < sizeof bad_io / sizeof *bad_io; i++)
+		if (iostat(bad_io[i], &a, &b) != -1)
+			fail_msg("io.stat accepted \"%s\"", bad_io[i]);
+
+	const char *lo = "    lo:  100 1 0 0 0 0 0 0  200 2 0 0 0 0 0 0\n";
+	const char *eth = "  eth0: 1000 1 0 0 0 0 0 0 3000 2 0 0 0 0 0 0\n";
+	char *both = xasprintf("%s\n%s", lo, eth);
+	assert_int_equal(netdev(both, &a, &b), 0);
+	assert_int_equal(a, 1000);
+	assert_int_equal(b, 3000);
+	free(both);
+	assert_int_equal(netdev(lo, &a, &b), 0);
+	assert_int_equal(a + b, 0);
+	const char *bad_net[] = {"  eth0: 1 2 3\n", ": 1 0 0 0 0 0 0 0 3 0 0 0 0 0 0 0\n",
+		"eth0 1 0 0 0 0 0 0 0 3\n", "  eth0: x 0 0 0 0 0 0 0 3 0 0 0 0 0 0 0\n"};
+	for (size_t i = 0; i < sizeof bad_net / sizeof *bad_net; i++)
+		if (netdev(bad_net[i], &a, &b) != -1)
+			fail_msg("net/dev accepted \"%s\"", bad_net[i]);
+	char junk[] = "hello\nworld\n  eth0: 1 0 0 0 0 0 0 0 3 0 0 0 0 0 0 0\n";
+	assert_int_equal(sf_netdev(junk, &a, &b), -1); /* no header */
+
+	char esc[] = "/sys/fs/cgroup/my\\040pids\\134x\\9\\04";
+	sf_unescape(esc);
+	assert_string_equal(esc, "/sys/fs/cgroup/my pids\\x\\9\\04");
+}
+
+static char tmp_root[64];
+
+static void put(const char *rel, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", tmp_root, rel);
+	for (char *p = path + strlen(tmp_root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			fail_msg("mkdir %s: %s", path, strerror(errno));
+		*p = '/';
+	}
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static int tree_setup(void **state)
+{
+	(void)state;
+	strcpy(tmp_root, "/tmp/test_stats.XXXXXX");
+	return mkdtemp(tmp_root) ? 0 : -1;
+}
+
+static int tree_teardown(void **state)
+{
+	(void)state;
+	return nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *tmp_path(const char *rel)
+{
+	return xasprintf("%s/%s", tmp_root, rel);
+}
+
+static struct st_cgroups *open_tmp(void)
+{
+	char *proc = tmp_path("proc");
+	struct err e;
+	struct st_cgroups *cg = st_cgroups_open(proc, tmp_root, &e);
+	if (!cg)
+		fail_msg("open: %s", e.msg);
+	free(proc);
+	return cg;
+}
+
+static const char mountinfo_v1[] =
+	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+	"33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n"
+	"35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+	"38 31 0:35 / /sys/fs/cgroup/blkio rw,relatime - cgroup cgroup rw,blkio\n"
+	"39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n";
+static void test_slurp_cap(void **state)
+{
+	(void)state;
+	char buf[17];
+	put("f16", "0123456789abcdef");
+	put("f17", "0123456789abcdefg");
+	char *p16 = tmp_path("f16"), *p17 = tmp_path("f17"), *none = tmp_path("none");
+	assert_int_equal(sf_slurp(p16, buf, 16), 16);
+	assert_string_equal(buf, "0123456789abcdef");
+	assert_int_equal(sf_slurp(p17, buf, 16), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(sf_slurp(none, buf, 16), -1);
+	assert_int_equal(errno, ENOENT);
+	free(p16);
+	free(p17);
+	free(none);
+}
+
+#define CA "sys/fs/cgroup/cpuacct/docker/a/"
+#define ME "sys/fs/cgroup/memory/docker/a/"
+
+/* Garbage everywhere but cpuacct.usage: one bit, no crash, no guesses. */
+static void test_hostile_v1(void **state)
+{
+	(void)state;
+	char longline[20000];
+	memset(longline, 'x', sizeof longline - 2);
+	longline[sizeof longline - 2] = '\n';
+	longline[sizeof longline - 1] = '\0';
+	char *mi = xasprintf("garbage\n\n%s1 2 3\n"
+		"40 31 0:37 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n"
+		"41 31 0:38 / /x rw - cgroup\n%s", longline, mountinfo_v1);
+	put("proc/self/mountinfo", mi);
+	free(mi);
+	put("proc/10/cgroup", "junk\n5:memory:../../etc\n4:memory\n99:cpuacct:/docker/../../x\n"
+		"2:cpuacct:/docker/a\n4:memory:/docker/a\n7:blkio:/docker/a\n8:pids:/docker/a\n");
+	put("proc/10/net/dev", "garbage\n");
+	put(CA "cpuacct.usage", "42\n");
+	put(ME "memory.usage_in_bytes", "99999999999999999999999\n");
+	put(ME "memory.stat", "total_rss 5\ntotal_inactive_file");
+	put(ME "memory.limit_in_bytes", "");
+	put("sys/fs/cgroup/blkio/docker/a/blkio.throttle.io_service_bytes_recursive", "254:0 Read\n");
+	put("sys/fs/cgroup/pids/docker/a/pids.current", "12 13\n");
+	put("sys/fs/cgroup/pids/docker/a/pids.max", "-5\n");
+	struct st_cgroups *cg = open_tmp();
+	assert_int_equal(st_cgroups_version(cg), 1);
+	struct st_host h = {.system_ns = 1000, .online_cpus = 2, .mem_total = 1 << 30};
+	struct st_raw r;
+	struct err e;
+	assert_int_equal(st_cgroup_read(cg, 10, &h, &r, &e), 0);
+	assert_int_equal(r.have, ST_HAVE_CPU);
+	assert_int_equal(r.cpu_ns, 42);
+	assert_int_equal(r.mem_usage + r.mem_inactive_file + r.mem_limit + r.blk_read + r.pids + r.net_rx, 0);
+	/* now the one good file turns bad too: nothing is left, so the
+	 * cgroup counts as gone (after one fresh look at /proc/10/cgroup) */
+	put(CA "cpuacct.usage", "garbage\n");
+	assert_int_equal(st_cgroup_read(cg, 10, &h, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "cgroup is gone"));
+	assert_int_equal(r.have, 0);
+	/* largest values still parse */
+	put(CA "cpuacct.usage", "18446744073709551615\n");
+	put(ME "memory.limit_in_bytes", "9223372036854771712\n");
+	assert_int_equal(st_cgroup_read(cg, 10, &h, &r, &e), 0);
+	assert_true(r.cpu_ns == UINT64_MAX);
+	assert_int_equal(r.have, ST_HAVE_CPU | ST_HAVE_MEMLIMIT);
+	assert_int_equal(r.mem_limit, 1 << 30); /* "unlimited" shown as host memory */
+	st_cgroups_free(cg);
+}
+
+static void test_hostile_v2(void **state)
+{
+	(void)state;
+	const char *d = "sys/fs/cgroup/system.slice/docker-b.scope/";
+	char p[256];
+	put("proc/self/mountinfo",
+		"40 31 0:37 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n"
+		"27 21 0:24 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
+	put("proc/11/cgroup", "1:name=systemd:/system.slice/docker-b.scope\n0::/system.slice/docker-b.scope\n");
+	snprintf(p, sizeof p, "%scpu.stat", d);
+	put(p, "usage_usec 18446744073709552\n"); /* * 1000 overflows */
+	snprintf(p, sizeof p, "%smemory.current", d);
+	put(p, "4096\n");
+	snprintf(p, sizeof p, "%smemory.max", d);
+	put(p, "maxi\n");
+	snprintf(p, sizeof p, "%sio.stat", d);
+	put(p, "254:0 rbytes=1 wbytes\n");
+	snprintf(p, sizeof p, "%spids.current", d);
+	put(p, "3\n");
+	snprintf(p, sizeof p, "%spids.max", d);
+	put(p, "max\n");
+	struct st_cgroups *cg = open_tmp();
+	assert_int_equal(st_cgroups_version(cg), 2);
+	struct st_host h = {.system_ns = 1000, .online_cpus = 2, .mem_total = 1 << 30};
+	struct st_raw r;
+	struct err e;
+	assert_int_equal(st_cgroup_read(cg, 11, &h, &r, &e), 0);
+	assert_int_equal(r.have, ST_HAVE_MEM | ST_HAVE_PIDS);
+	assert_int_equal(r.cpu_ns, 0);
+	assert_int_equal(r.mem_usage, 4096);
+	assert_int_equal(r.pids, 3);
+	assert_int_equal(r.pids_limit, 0);
+	assert_int_equal(r.blk_read, 0);
+	st_cgroups_free(cg);
+}
+
+/* Files past their caps are missing fields, not partial sums. */
+static void test_oversized(void **state)
+{
+	(void)state;
+	put("proc/self/mountinfo", mountinfo_v1);
+	put("proc/12/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n");
+	put(CA "cpuacct.usage", "1\n");
+	put(ME "memory.usage_in_bytes", "1000\n");
+	struct buf b;
+	buf_init(&b, 4 << 20);
+	buf_puts(&b, netdev_hdr);
+	for (int i = 0; i < 1200; i++) /* ~75 KiB: over the general cap, under net/dev's */
+		buf_printf(&b, "  veth%04d: %10d 1 0 0 0 0 0 0 %10d 1 0 0 0 0 0 0\n", i, 10, 1);
+	put("proc/12/net/dev", b.data);
+	assert_true(b.len > 64 * 1024);
+	buf_reset(&b);
+	for (int i = 0; i < 4000; i++)
+		buf_printf(&b, "total_pgfault_%d 1\n", i);
+	buf_puts(&b, "total_inactive_file 10\n");
+	put(ME "memory.stat", b.data);
+	struct st_cgroups *cg = open_tmp();
+	struct st_raw r;
+	struct err e;
+	assert_int_equal(st_cgroup_read(cg, 12, NULL, &r, &e), 0);
+	assert_int_equal(r.have, ST_HAVE_MEM | ST_HAVE_NET);
+	assert_int_equal(r.net_rx, 12000);
+	assert_int_equal(r.net_tx, 1200);
+	/* 20000 interfaces: more than 1 MiB */
+	buf_reset(&b);
+	buf_puts(&b, netdev_hdr);
+	for (int i = 0; i < 20000; i++)
+		buf_printf(&b, "  veth%05d: %10d 1 0 0 0 0 0 0 %10d 1 0 0 0 0 0 0\n", i, 10, 1);
+	put("proc/12/net/dev", b.data);
+	assert_true(b.len > 1024 * 1024);
+	assert_int_equal(st_cgroup_read(cg, 12, NULL, &r, &e), 0);
+	assert_int_equal(r.have, ST_HAVE_MEM);
+	assert_int_equal(r.net_rx, 0);
+	/* a /proc/PID/cgroup over the cap */
+	buf_reset(&b);
+	for (int i = 0; i < 3000; i++)
+		buf_printf(&b, "%d:name=n%d:/docker/a\n", 100 + i, i);
+	buf_puts(&b, "2:cpuacct:/docker/a\n");
+	put("proc/13/cgroup", b.data);
+	assert_int_equal(st_cgroup_read(cg, 13, NULL, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "13"));
+	buf_free(&b);
+	st_cgroups_free(cg);
+}
+
+/* The cached directories of a pid are dropped once their files vanish. */
+static void test_cache_follows(void **state)
+{
+	(void)state;
+	put("proc/self/mountinfo", mountinfo_v1);
+	put("proc/20/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n");
+	put("proc/20/net/dev", netdev_hdr);
+	put(CA "cpuacct.usage", "100\n");
+	put(ME "memory.usage_in_bytes", "1000\n");
+	struct st_cgroups *cg = open_tmp();
+	struct st_raw r;
+	struct err e;
+	assert_int_equal(st_cgroup_read(cg, 20, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_usage, 1000);
+	/* same pid, now in another cgroup; the old one removed */
+	put("proc/20/cgroup", "2:cpuacct:/docker/b\n4:memory:/docker/b\n");
+	put("sys/fs/cgroup/memory/docker/b/memory.usage_in_bytes", "2000\n");
+	char *old = tmp_path(ME "memory.usage_in_bytes");
+	assert_int_equal(unlink(old), 0);
+	free(old);
+	assert_int_equal(st_cgroup_read(cg, 20, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_usage, 2000);
+	assert_int_equal(r.have, ST_HAVE_MEM | ST_HAVE_NET);
+	/* the process exits while its cgroup lingers */
+	char *pd = tmp_path("proc/20"), *f1 = tmp_path("proc/20/cgroup"), *f2 = tmp_path("proc/20/net/dev"), *f3 = tmp_path("proc/20/net");
+	assert_int_equal(unlink(f1) | unlink(f2) | rmdir(f3) | rmdir(pd), 0);
+	assert_int_equal(st_cgroup_read(cg, 20, NULL, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "process 20 is gone"));
+	free(pd);
+	free(f1);
+	free(f2);
+	free(f3);
+	st_cgroups_free(cg);
+}
+
+static void test_mounts_without_counters(void **state)
+{
+	(void)state;
+	struct err e;
+	char *proc = tmp_path("proc");
+	put("proc/self/mountinfo", "39 31 0:36 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n"
+		"40 31 0:37 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n");
+	assert_null(st_cgroups_open(proc, tmp_root, &e));
+	assert_non_null(strstr(e.msg, "no cgroup hierarchy"));
+	put("proc/self/mountinfo", "");
+	assert_null(st_cgroups_open(proc, tmp_root, &e));
+	/* the last line may lack its newline */
+	put("proc/self/mountinfo", "27 21 0:24 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw");
+	struct st_cgroups *cg = st_cgroups_open(proc, tmp_root, &e);
+	assert_non_null(cg);
+	assert_int_equal(st_cgroups_version(cg), 2);
+	st_cgroups_free(cg);
+	free(proc);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_whole_u64),
+		cmocka_unit_test(test_kv_u64),
+		cmocka_unit_test(test_counter_files),
+		T(test_slurp_cap),
+		T(test_hostile_v1),
+		T(test_hostile_v2),
+		T(test_oversized),
+		T(test_cache_follows),
+		T(test_mounts_without_counters),
+	};
+	return cmocka_run_group_tests_name("statfile", tests, NULL, NULL);
+}
