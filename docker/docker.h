@@ -126,6 +126,12 @@ typedef void (*dk_inspect_cb)(void *ud, int rc, const struct err *e, struct dk_c
 /* GET /containers/ID/json. ct is heap-allocated: free with dk_container_clear + free. */
 void dk_inspect(struct dk_client *c, const char *id, dk_inspect_cb cb, void *ud);
 
+struct st_raw; /* docker/stats.h */
+/* GET /containers/ID/stats?stream=false&one-shot=true. raw is NULL on error;
+ * it lives only for the duration of the callback (copy it). */
+typedef void (*dk_stats_cb)(void *ud, int rc, const struct err *e, const struct st_raw *raw);
+void dk_stats(struct dk_client *c, const char *id, dk_stats_cb cb, void *ud);
+
 /* Streaming /events (container events). on_event is called per event;
  * on_state with connected=true when the stream is open (do a full resync
  * then), connected=false with e when it dropped. The stream reconnects by

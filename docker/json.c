@@ -9,65 +9,14 @@
 #include "base/sanitize.h"
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
+#include "docker/json_util.h"
 
-#define DK_JSON_DEPTH_MAX 64
 #define DK_LABELS_MAX 1024
-
-/* cJSON has its own nesting limit (CJSON_NESTING_LIMIT 1000); ours is
- * lower: count brackets outside strings before handing the text over. */
-static int depth_ok(const char *s, size_t len)
-{
-	int depth = 0;
-	bool in_str = false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-		if (in_str) {
-			if (ch == '\\')
-				i++;
-			else if (ch == '"')
-				in_str = false;
-		} else if (ch == '"') {
-			in_str = true;
-		} else if (ch == '[' || ch == '{') {
-			if (++depth > DK_JSON_DEPTH_MAX)
-				return 0;
-		} else if (ch == ']' || ch == '}') {
-			depth--;
-		}
-	}
-	return 1;
-}
-
-static cJSON *parse(const char *body, size_t len, struct err *e)
-{
-	if (!body || !len)
-		return err_set(e, DK_EPARSE, "empty engine response"), NULL;
-	if (!depth_ok(body, len))
-		return err_set(e, DK_EPARSE, "engine JSON nested deeper than %d", DK_JSON_DEPTH_MAX), NULL;
-	cJSON *j = cJSON_ParseWithLength(body, len);
-	if (!j)
-		err_set(e, DK_EPARSE, "engine sent malformed JSON");
-	return j;
-}
-
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static char *jdup(const cJSON *o, const char *key)
 {
-	const char *s = jstr(o, key);
+	const char *s = dkj_str(o, key);
 	return xstrdup(s ? s : "");
-}
-
-static int64_t jint(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsNumber(v) || v->valuedouble < -9.2e18 || v->valuedouble > 9.2e18)
-		return 0;
-	return (int64_t)v->valuedouble;
 }
 
 static int copy_id(char out[65], const char *id)
@@ -123,7 +72,7 @@ static char *join_command(const char *path, const cJSON *args)
 static int container_from_list_item(const cJSON *o, struct dk_container *c, struct err *e)
 {
 	memset(c, 0, sizeof *c);
-	if (!cJSON_IsObject(o) || copy_id(c->id, jstr(o, "Id")) < 0)
+	if (!cJSON_IsObject(o) || copy_id(c->id, dkj_str(o, "Id")) < 0)
 		return err_set(e, DK_EPARSE, "container entry without a valid Id");
 	const cJSON *names = cJSON_GetObjectItemCaseSensitive(o, "Names");
 	const cJSON *first = cJSON_IsArray(names) ? cJSON_GetArrayItem(names, 0) : NULL;
@@ -134,7 +83,7 @@ static int container_from_list_item(const cJSON *o, struct dk_container *c, stru
 	c->state = jdup(o, "State");
 	c->status = jdup(o, "Status");
 	c->health = xstrdup("");
-	c->created = jint(o, "Created");
+	c->created = dkj_int(o, "Created");
 	take_labels(c, cJSON_GetObjectItemCaseSensitive(o, "Labels"));
 	return 0;
 }
@@ -143,7 +92,7 @@ int dk_parse_container_list(const char *body, size_t len, struct dk_container_li
 {
 	out->items = NULL;
 	out->n = 0;
-	cJSON *j = parse(body, len, e);
+	cJSON *j = dkj_parse(body, len, e);
 	if (!j)
 		return -1;
 	if (!cJSON_IsArray(j)) {
@@ -170,34 +119,34 @@ int dk_parse_container_list(const char *body, size_t len, struct dk_container_li
 int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struct err *e)
 {
 	memset(c, 0, sizeof *c);
-	cJSON *j = parse(body, len, e);
+	cJSON *j = dkj_parse(body, len, e);
 	if (!j)
 		return -1;
-	if (!cJSON_IsObject(j) || copy_id(c->id, jstr(j, "Id")) < 0) {
+	if (!cJSON_IsObject(j) || copy_id(c->id, dkj_str(j, "Id")) < 0) {
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "inspect body without a valid Id");
 	}
-	const char *name = jstr(j, "Name");
+	const char *name = dkj_str(j, "Name");
 	name = name ? name : "";
 	c->name = xstrdup(name[0] == '/' ? name + 1 : name);
 	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j, "Config");
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(j, "State");
 	c->image = cfg ? jdup(cfg, "Image") : xstrdup("");
-	c->command = join_command(jstr(j, "Path"), cJSON_GetObjectItemCaseSensitive(j, "Args"));
+	c->command = join_command(dkj_str(j, "Path"), cJSON_GetObjectItemCaseSensitive(j, "Args"));
 	c->state = st ? jdup(st, "Status") : xstrdup("");
 	c->status = xstrdup("");
 	c->health = xstrdup("");
-	int64_t created = clock_parse_rfc3339(jstr(j, "Created"));
+	int64_t created = clock_parse_rfc3339(dkj_str(j, "Created"));
 	c->created = created > 0 ? created / 1000 : 0;
 	if (st) {
-		int64_t t = clock_parse_rfc3339(jstr(st, "StartedAt"));
+		int64_t t = clock_parse_rfc3339(dkj_str(st, "StartedAt"));
 		c->started_at_ms = t > 0 ? t : 0;
-		t = clock_parse_rfc3339(jstr(st, "FinishedAt"));
+		t = clock_parse_rfc3339(dkj_str(st, "FinishedAt"));
 		c->finished_at_ms = t > 0 ? t : 0;
-		int64_t pid = jint(st, "Pid");
+		int64_t pid = dkj_int(st, "Pid");
 		c->pid = pid > 0 && pid < (1 << 30) ? (int)pid : 0;
 		const cJSON *health = cJSON_GetObjectItemCaseSensitive(st, "Health");
-		const char *hs = health ? jstr(health, "Status") : NULL;
+		const char *hs = health ? dkj_str(health, "Status") : NULL;
 		if (hs) {
 			free(c->health);
 			c->health = xstrdup(hs);
@@ -205,16 +154,16 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 	}
 	const cJSON *hc = cJSON_GetObjectItemCaseSensitive(j, "HostConfig");
 	if (cJSON_IsObject(hc)) {
-		c->nano_cpus = jint(hc, "NanoCpus");
-		c->cpu_quota = jint(hc, "CpuQuota");
-		c->cpu_period = jint(hc, "CpuPeriod");
+		c->nano_cpus = dkj_int(hc, "NanoCpus");
+		c->cpu_quota = dkj_int(hc, "CpuQuota");
+		c->cpu_period = dkj_int(hc, "CpuPeriod");
 		c->cpuset_cpus = jdup(hc, "CpusetCpus");
-		c->mem_limit = jint(hc, "Memory");
-		c->pids_limit = jint(hc, "PidsLimit");
+		c->mem_limit = dkj_int(hc, "Memory");
+		c->pids_limit = dkj_int(hc, "PidsLimit");
 	} else {
 		c->cpuset_cpus = xstrdup("");
 	}
-	int64_t rc = jint(j, "RestartCount");
+	int64_t rc = dkj_int(j, "RestartCount");
 	c->restart_count = rc > 0 && rc < (1 << 30) ? (int)rc : 0;
 	if (st)
 		c->oom_killed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "OOMKilled"));
@@ -228,17 +177,17 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 int dk_parse_event(const char *line, size_t len, struct dk_event *ev, struct err *e)
 {
 	memset(ev, 0, sizeof *ev);
-	cJSON *j = parse(line, len, e);
+	cJSON *j = dkj_parse(line, len, e);
 	if (!j)
 		return -1;
-	const char *type = jstr(j, "Type");
-	const char *action = jstr(j, "Action");
+	const char *type = dkj_str(j, "Type");
+	const char *action = dkj_str(j, "Action");
 	if (!action)
-		action = jstr(j, "status"); /* pre-1.22 engines */
+		action = dkj_str(j, "status"); /* pre-1.22 engines */
 	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(j, "Actor");
-	const char *id = actor ? jstr(actor, "ID") : NULL;
+	const char *id = actor ? dkj_str(actor, "ID") : NULL;
 	if (!id)
-		id = jstr(j, "id");
+		id = dkj_str(j, "id");
 	if (!action || copy_id(ev->id, id) < 0) {
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "event without an action or a valid id");
@@ -249,7 +198,7 @@ int dk_parse_event(const char *line, size_t len, struct dk_event *ev, struct err
 		an = sizeof ev->action - 1;
 	memcpy(ev->action, action, an);
 	ev->action[an] = '\0';
-	ev->time_ns = jint(j, "timeNano");
+	ev->time_ns = dkj_int(j, "timeNano");
 	cJSON_Delete(j);
 	return 0;
 }
@@ -257,10 +206,10 @@ int dk_parse_event(const char *line, size_t len, struct dk_event *ev, struct err
 int dk_parse_version(const char *body, size_t len, struct dk_version_info *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
-	cJSON *j = parse(body, len, e);
+	cJSON *j = dkj_parse(body, len, e);
 	if (!j)
 		return -1;
-	const char *api = jstr(j, "ApiVersion"), *ver = jstr(j, "Version"), *min = jstr(j, "MinAPIVersion");
+	const char *api = dkj_str(j, "ApiVersion"), *ver = dkj_str(j, "Version"), *min = dkj_str(j, "MinAPIVersion");
 	snprintf(out->api, sizeof out->api, "%s", api ? api : "");
 	/* the engine version is shown on screen: keep it printable */
 	sanitize_text(ver ? ver : "", ver ? strlen(ver) : 0, out->engine, sizeof out->engine);
@@ -274,8 +223,8 @@ void dk_http_error(struct err *e, long status, const char *body, size_t len)
 	int code = status == 404 ? DK_ENOTFOUND : status == 409 ? DK_ECONFLICT
 	         : status >= 500 ? DK_ESERVER : DK_EBADREQ;
 	char msg[200] = "";
-	cJSON *j = body && len && depth_ok(body, len) ? cJSON_ParseWithLength(body, len) : NULL;
-	const char *m = j ? jstr(j, "message") : NULL;
+	cJSON *j = body && len && dkj_depth_ok(body, len) ? cJSON_ParseWithLength(body, len) : NULL;
+	const char *m = j ? dkj_str(j, "message") : NULL;
 	if (m)
 		sanitize_text(m, strlen(m), msg, sizeof msg);
 	else if (body && len)

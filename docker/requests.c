@@ -1,10 +1,11 @@
-/* requests: one function per Engine API endpoint (list, inspect). */
+/* requests: one function per Engine API endpoint (list, inspect, stats). */
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
+#include "docker/stats.h"
 
 static void list_done(struct dk_req *r, int rc, const struct err *e)
 {
@@ -67,6 +68,34 @@ void dk_inspect(struct dk_client *c, const char *id, dk_inspect_cb cb, void *ud)
 	free(path);
 	snprintf(r->id, sizeof r->id, "%s", id);
 	r->done = inspect_done;
+	r->cb = (void *)cb;
+	r->ud = ud;
+	dk_req_submit(r);
+}
+
+static void stats_done(struct dk_req *r, int rc, const struct err *e)
+{
+	dk_stats_cb cb = (dk_stats_cb)r->cb;
+	struct st_raw raw;
+	struct err perr;
+	if (rc == 0 && st_parse_api(r->body.data, r->body.len, &raw, &perr) < 0) {
+		rc = -1;
+		e = &perr;
+	}
+	cb(r->ud, rc, e, rc == 0 ? &raw : NULL);
+}
+
+void dk_stats(struct dk_client *c, const char *id, dk_stats_cb cb, void *ud)
+{
+	/* one-shot=true (API 1.41+) skips the engine's second sample; older
+	 * engines ignore it and answer after ~1-2 s */
+	char *enc = curl_easy_escape(NULL, id, 0);
+	char *path = xasprintf("/containers/%s/stats?stream=false&one-shot=true", enc);
+	curl_free(enc);
+	struct dk_req *r = dk_req_new(c, "GET", path, true);
+	free(path);
+	snprintf(r->id, sizeof r->id, "%s", id);
+	r->done = stats_done;
 	r->cb = (void *)cb;
 	r->ud = ud;
 	dk_req_submit(r);

@@ -1,0 +1,43 @@
+/* json_util: JSON helpers shared by the docker/ decoders (internal to docker/; cJSON stays in this folder). */
+#ifndef DOCKER_JSON_UTIL_H
+#define DOCKER_JSON_UTIL_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+#define DK_JSON_DEPTH_MAX 64
+
+/* 1 when the brackets of s[0..len) (outside strings) nest no deeper than
+ * DK_JSON_DEPTH_MAX, else 0. cJSON's own limit (1000) is far higher. */
+int dkj_depth_ok(const char *s, size_t len);
+
+/* Parse an engine body. NULL with e set (DK_EPARSE) when it is empty,
+ * nested too deeply or malformed. Text after the first complete value is
+ * ignored. The caller frees the tree with cJSON_Delete. */
+cJSON *dkj_parse(const char *body, size_t len, struct err *e);
+
+/* As dkj_parse, and every number item of the tree also carries its own
+ * source text (in valuestring, freed by cJSON_Delete as for strings), so
+ * that dkj_u64 reads integers above 2^53 exactly: cJSON itself only keeps
+ * a double, which rounds 9007199254740993 to ...992. */
+cJSON *dkj_parse_exact(const char *body, size_t len, struct err *e);
+
+/* The string o[key], or NULL when absent or not a string. */
+const char *dkj_str(const cJSON *o, const char *key);
+
+/* o[key] as an integer when it is a number within +-9.2e18, else 0. Goes
+ * through the double: exact only below 2^53. */
+int64_t dkj_int(const cJSON *o, const char *key);
+
+/* The number item v as an unsigned 64-bit integer into *out. A plain digit
+ * string from a dkj_parse_exact tree is converted exactly (up to
+ * 18446744073709551615); other forms ("1e3", "12.0", or any number of a
+ * dkj_parse tree) go through the double. Returns false, leaving *out alone,
+ * when v is NULL, not a number, negative, fractional or above 2^64-1. */
+bool dkj_u64(const cJSON *v, uint64_t *out);
+
+#endif

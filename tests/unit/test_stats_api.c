@@ -1,0 +1,361 @@
+/* test_stats_api: stats API bodies (captured from this engine, and a cgroup v2 one) -> st_raw, exact 64-bit counters, hostile bodies. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "docker/docker.h"
+#include "docker/json_util.h"
+#include "docker/stats.h"
+
+#define HAVE_ALL (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_NET | ST_HAVE_BLK | ST_HAVE_PIDS)
+
+static char *slurp(const char *name, size_t *len)
+{
+	char path[256];
+	snprintf(path, sizeof path, "tests/fixtures/%s", name);
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	char *p = xmalloc((size_t)n + 1);
+	assert_int_equal(fread(p, 1, (size_t)n, fp), (size_t)n);
+	p[n] = '\0';
+	fclose(fp);
+	*len = (size_t)n;
+	return p;
+}
+
+static int parse_str(const char *body, struct st_raw *r)
+{
+	struct err e = {0};
+	int rc = st_parse_api(body, strlen(body), r, &e);
+	if (rc < 0)
+		assert_int_equal(e.code, DK_EPARSE);
+	return rc;
+}
+
+/* Captured from dockerd 20.10.24, cgroup v1, 2 CPUs: `--cpus 0.5 --memory
+ * 256m --pids-limit 100`, busy loop, some inbound traffic. This kernel does
+ * no blkio accounting, so the engine sends an empty list. */
+static void test_running_fixture(void **state)
+{
+	(void)state;
+	size_t len;
+	char *body = slurp("stats_running.json", &len);
+	struct st_raw r;
+	struct err e = {0};
+	assert_int_equal(st_parse_api(body, len, &r, &e), 0);
+	assert_int_equal(r.have, HAVE_ALL);
+	assert_int_equal(r.mono_ns, 0);
+	assert_int_equal(r.cpu_ns, UINT64_C(10795512365));
+	assert_int_equal(r.system_ns, UINT64_C(5974060000000));
+	assert_int_equal(r.online_cpus, 2);
+	assert_int_equal(r.mem_usage, 348160);
+	assert_int_equal(r.mem_inactive_file, 0);
+	assert_int_equal(r.mem_limit, 268435456);
+	assert_int_equal(r.net_rx, 64394);
+	assert_int_equal(r.net_tx, 4758);
+	assert_int_equal(r.blk_read, 0);
+	assert_int_equal(r.blk_write, 0);
+	assert_int_equal(r.pids, 1);
+	assert_int_equal(r.pids_limit, 100);
+	free(body);
+}
+
+/* The same container once stopped: zero/empty sections, null blkio lists,
+ * no system_cpu_usage, no networks. Parses, and claims nothing. */
+static void test_stopped_fixture(void **state)
+{
+	(void)state;
+	size_t len;
+	char *body = slurp("stats_stopped.json", &len);
+	struct st_raw r;
+	struct err e = {0};
+	assert_int_equal(st_parse_api(body, len, &r, &e), 0);
+	assert_int_equal(r.have, 0);
+	assert_int_equal(r.cpu_ns, 0);
+	assert_int_equal(r.pids_limit, 0);
+	free(body);
+}
+
+/* Hand-written cgroup v2 body (moby statsV2 shape): lowercase ops over two
+ * devices, inactive_file only, no percpu_usage, two interfaces, pids limit
+ * 2^64-1 ("max"), system_cpu_usage above 2^53. */
+static void test_v2_fixture(void **state)
+{
+	(void)state;
+	size_t len;
+	char *body = slurp("stats_v2.json", &len);
+	struct st_raw r;
+	struct err e = {0};
+	assert_int_equal(st_parse_api(body, len, &r, &e), 0);
+	assert_int_equal(r.have, HAVE_ALL);
+	assert_int_equal(r.cpu_ns, UINT64_C(7340032123456789));
+	/* a double would give 165888000000000000 */
+	assert_true(r.system_ns == UINT64_C(165888000000000001));
+	assert_int_equal(r.online_cpus, 64);
+	assert_int_equal(r.mem_usage, 321454080);
+	assert_int_equal(r.mem_inactive_file, 157286400);
+	assert_int_equal(r.mem_limit, 536870912);
+	assert_int_equal(r.net_rx, 123456789 + 1000);
+	assert_int_equal(r.net_tx, 2345678 + 2000);
+	assert_int_equal(r.blk_read, 1048576 + 4096);
+	assert_int_equal(r.blk_write, 20971520 + 8192);
+	assert_int_equal(r.pids, 7);
+	assert_int_equal(r.pids_limit, 0);
+	free(body);
+}
+
+/* cgroup v1 shapes: capitalised ops (Sync/Async/Total/Discard not counted),
+ * the percpu_usage fallback, total_inactive_file preferred over the
+ * non-hierarchical inactive_file, lo skipped, "unlimited" memory and pids. */
+static void test_v1_ops(void **state)
+{
+	(void)state;
+	static const char body[] =
+		"{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":500,\"percpu_usage\":[1,2,3,4]},"
+		"\"system_cpu_usage\":9000,\"online_cpus\":0},"
+		"\"memory_stats\":{\"usage\":1000,\"limit\":9223372036854771712,"
+		"\"stats\":{\"inactive_file\":10,\"total_inactive_file\":300}},"
+		"\"networks\":{\"lo\":{\"rx_bytes\":999,\"tx_bytes\":999},\"eth0\":{\"rx_bytes\":5,\"tx_bytes\":6}},"
+		"\"blkio_stats\":{\"io_service_bytes_recursive\":["
+		"{\"major\":8,\"minor\":0,\"op\":\"Read\",\"value\":100},"
+		"{\"major\":8,\"minor\":0,\"op\":\"Write\",\"value\":200},"
+		"{\"major\":8,\"minor\":0,\"op\":\"Sync\",\"value\":300},"
+		"{\"major\":8,\"minor\":0,\"op\":\"Async\",\"value\":400},"
+		"{\"major\":8,\"minor\":0,\"op\":\"Discard\",\"value\":500},"
+		"{\"major\":8,\"minor\":0,\"op\":\"Total\",\"value\":700},"
+		"{\"major\":8,\"minor\":16,\"op\":\"Read\",\"value\":1},"
+		"{\"major\":8,\"minor\":16,\"op\":\"\",\"value\":1000},"
+		"{\"major\":8,\"minor\":16,\"value\":1000},"
+		"{\"major\":8,\"minor\":16,\"op\":\"Write\",\"value\":-5}]},"
+		"\"pids_stats\":{\"current\":3,\"limit\":0}}";
+	struct st_raw r;
+	assert_int_equal(parse_str(body, &r), 0);
+	assert_int_equal(r.have, HAVE_ALL);
+	assert_int_equal(r.online_cpus, 4);
+	assert_int_equal(r.cpu_ns, 500);
+	assert_int_equal(r.system_ns, 9000);
+	assert_int_equal(r.mem_inactive_file, 300);
+	assert_int_equal(r.mem_limit, 0);
+	assert_int_equal(r.net_rx, 5);
+	assert_int_equal(r.net_tx, 6);
+	assert_int_equal(r.blk_read, 101);
+	assert_int_equal(r.blk_write, 200);
+	assert_int_equal(r.pids, 3);
+	assert_int_equal(r.pids_limit, 0);
+
+	/* no online_cpus and no percpu_usage (old Podman): CPU known, count 0 */
+	assert_int_equal(parse_str("{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":1},\"system_cpu_usage\":2}}", &r), 0);
+	assert_int_equal(r.have, ST_HAVE_CPU);
+	assert_int_equal(r.online_cpus, 0);
+	/* pids limit: a real one is kept, above PID_MAX_LIMIT is "max" */
+	assert_int_equal(parse_str("{\"pids_stats\":{\"current\":1,\"limit\":4194304}}", &r), 0);
+	assert_int_equal(r.pids_limit, 4194304);
+	assert_int_equal(parse_str("{\"pids_stats\":{\"current\":1,\"limit\":4194305}}", &r), 0);
+	assert_int_equal(r.pids_limit, 0);
+	/* memory limit 0 = unlimited, still reported */
+	assert_int_equal(parse_str("{\"memory_stats\":{\"limit\":0}}", &r), 0);
+	assert_int_equal(r.have, ST_HAVE_MEMLIMIT);
+	assert_int_equal(r.mem_limit, 0);
+}
+
+/* Sections missing, empty, null or of the wrong type: rc 0, bits clear. */
+static void test_missing_sections(void **state)
+{
+	(void)state;
+	struct st_raw r;
+	assert_int_equal(parse_str("{}", &r), 0);
+	assert_int_equal(r.have, 0);
+
+	assert_int_equal(parse_str("{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":5},\"system_cpu_usage\":6,\"online_cpus\":2}}", &r), 0);
+	assert_int_equal(r.have, ST_HAVE_CPU);
+
+	/* total_usage without system_cpu_usage (a stopped container) */
+	assert_int_equal(parse_str("{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":5}}}", &r), 0);
+	assert_int_equal(r.have, 0);
+
+	/* null blkio list: zero I/O in a live sample, nothing otherwise */
+	assert_int_equal(parse_str("{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":5},\"system_cpu_usage\":6},"
+	                           "\"blkio_stats\":{\"io_service_bytes_recursive\":null}}", &r), 0);
+	assert_int_equal(r.have, ST_HAVE_CPU | ST_HAVE_BLK);
+	assert_int_equal(r.blk_read, 0);
+	assert_int_equal(parse_str("{\"blkio_stats\":{\"io_service_bytes_recursive\":null}}", &r), 0);
+	assert_int_equal(r.have, 0);
+	assert_int_equal(parse_str("{\"blkio_stats\":{}}", &r), 0);
+	assert_int_equal(r.have, 0);
+
+	/* usage without stats / limit */
+	assert_int_equal(parse_str("{\"memory_stats\":{\"usage\":42}}", &r), 0);
+	assert_int_equal(r.have, ST_HAVE_MEM);
+	assert_int_equal(r.mem_usage, 42);
+	/* networks present but empty: known, zero */
+	assert_int_equal(parse_str("{\"networks\":{}}", &r), 0);
+	assert_int_equal(r.have, ST_HAVE_NET);
+	assert_int_equal(r.net_rx, 0);
+
+	/* wrong types everywhere: no claims, no failure */
+	assert_int_equal(parse_str("{\"cpu_stats\":\"x\",\"memory_stats\":[1,2],\"networks\":[{\"rx_bytes\":1}],"
+	                           "\"blkio_stats\":{\"io_service_bytes_recursive\":{\"op\":\"Read\"}},"
+	                           "\"pids_stats\":null}", &r), 0);
+	assert_int_equal(r.have, 0);
+	/* numbers that are not counters: strings, negative, fractional, 2^64 */
+	assert_int_equal(parse_str("{\"memory_stats\":{\"usage\":\"123\",\"limit\":-1},"
+	                           "\"pids_stats\":{\"current\":1.5,\"limit\":18446744073709551616}}", &r), 0);
+	assert_int_equal(r.have, 0);
+	assert_int_equal(r.mem_usage, 0);
+	/* exponent / trailing-zero forms are still integers */
+	assert_int_equal(parse_str("{\"memory_stats\":{\"usage\":1e3},\"pids_stats\":{\"current\":12.0}}", &r), 0);
+	assert_int_equal(r.have, ST_HAVE_MEM | ST_HAVE_PIDS);
+	assert_int_equal(r.mem_usage, 1000);
+	assert_int_equal(r.pids, 12);
+}
+
+/* Integers above 2^53 survive exactly; cJSON's double alone would not. */
+static void test_big_integers(void **state)
+{
+	(void)state;
+	static const char body[] =
+		"{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":18446744073709551615},"
+		"\"system_cpu_usage\":9007199254740993,\"online_cpus\":8},"
+		"\"networks\":{\"eth0\":{\"rx_bytes\":12345678901234567891,\"tx_bytes\":9007199254740995}}}";
+	struct st_raw r;
+	assert_int_equal(parse_str(body, &r), 0);
+	assert_int_equal(r.have, ST_HAVE_CPU | ST_HAVE_NET);
+	assert_true(r.cpu_ns == UINT64_MAX);
+	assert_true(r.system_ns == (UINT64_C(1) << 53) + 1);
+	assert_true(r.net_rx == UINT64_C(12345678901234567891));
+	assert_true(r.net_tx == UINT64_C(9007199254740995));
+	assert_int_equal(r.online_cpus, 8);
+
+	/* the reason: plain cJSON rounds 2^53+1 to 2^53 */
+	cJSON *j = cJSON_Parse("9007199254740993");
+	assert_non_null(j);
+	assert_true((uint64_t)j->valuedouble == UINT64_C(1) << 53);
+	cJSON_Delete(j);
+
+	/* numbers that hide in strings, keys and escapes do not shift the
+	 * pairing of number items with their text */
+	static const char tricky[] =
+		"{\"name\":\"12 -34 \\\"56\\\" 7e8\",\"9\":[1,-2,3.5,\"4\",true,null,false],"
+		"\"\\\\\":\"\\\\\",\"1\":{\"2\":\"3\"},"
+		"\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":9007199254740997},\"system_cpu_usage\":18014398509481985},"
+		"\"pids_stats\":{\"current\":0,\"limit\":-0}}";
+	assert_int_equal(parse_str(tricky, &r), 0);
+	assert_int_equal(r.have, ST_HAVE_CPU | ST_HAVE_PIDS);
+	assert_true(r.cpu_ns == UINT64_C(9007199254740997));
+	assert_true(r.system_ns == UINT64_C(18014398509481985));
+	assert_int_equal(r.pids, 0);
+	assert_int_equal(r.pids_limit, 0);
+
+	/* a number longer than cJSON's old 63-character buffer, before a real
+	 * counter (this cJSON accepts it; older ones refuse the whole body) */
+	char longnum[256];
+	snprintf(longnum, sizeof longnum, "{\"x\":[0%0100d,1.5e300],\"memory_stats\":{\"usage\":9007199254740993}}", 3);
+	j = cJSON_Parse(longnum);
+	if (j) {
+		cJSON_Delete(j);
+		assert_int_equal(parse_str(longnum, &r), 0);
+		assert_int_equal(r.have, ST_HAVE_MEM);
+		assert_true(r.mem_usage == (UINT64_C(1) << 53) + 1);
+	}
+
+	/* a dkj_parse (not exact) tree reads through the double */
+	struct err e;
+	j = dkj_parse("{\"a\":9007199254740993}", 22, &e);
+	assert_non_null(j);
+	uint64_t v = 0;
+	assert_true(dkj_u64(cJSON_GetObjectItemCaseSensitive(j, "a"), &v));
+	assert_true(v == UINT64_C(1) << 53);
+	cJSON_Delete(j);
+	j = dkj_parse_exact("{\"a\":9007199254740993}", 22, &e);
+	assert_non_null(j);
+	assert_true(dkj_u64(cJSON_GetObjectItemCaseSensitive(j, "a"), &v));
+	assert_true(v == (UINT64_C(1) << 53) + 1);
+	cJSON_Delete(j);
+}
+
+static void expect_eparse(const char *body, size_t len)
+{
+	struct st_raw r;
+	struct err e = {0};
+	memset(&r, 0xa5, sizeof r);
+	assert_int_equal(st_parse_api(body, len, &r, &e), -1);
+	assert_int_equal(e.code, DK_EPARSE);
+	assert_true(e.msg[0] != '\0');
+	assert_int_equal(r.have, 0);
+}
+
+/* {"memory_stats":{"usage":1},"x":[[...1...]]} with k brackets. */
+static size_t deep_body(char *out, size_t cap, int k)
+{
+	size_t n = (size_t)snprintf(out, cap, "{\"memory_stats\":{\"usage\":1},\"x\":");
+	for (int i = 0; i < k; i++)
+		out[n++] = '[';
+	out[n++] = '1';
+	for (int i = 0; i < k; i++)
+		out[n++] = ']';
+	out[n++] = '}';
+	assert_true(n < cap);
+	return n;
+}
+
+/* Garbage, truncation (every prefix of a real body), wrong top-level type,
+ * deep nesting: -1 with DK_EPARSE. */
+static void test_hostile(void **state)
+{
+	(void)state;
+	expect_eparse(NULL, 0);
+	expect_eparse("", 0);
+	expect_eparse("not json", 8);
+	expect_eparse("[]", 2);
+	expect_eparse("123", 3);
+	expect_eparse("\"cpu_stats\"", 11);
+	expect_eparse("null", 4);
+	expect_eparse("{\"a\":1,}", 8);
+	expect_eparse("{\"a\":01x}", 9);
+	expect_eparse("{\"a\":1e}", 8);
+	expect_eparse("{\"a\":--1}", 9);
+
+	size_t len;
+	char *body = slurp("stats_running.json", &len);
+	while (len && (body[len - 1] == '\n' || body[len - 1] == ' '))
+		len--;
+	for (size_t n = 1; n < len; n++)
+		expect_eparse(body, n);
+	free(body);
+
+	/* nested deeper than DK_JSON_DEPTH_MAX (the object is level 1), in an
+	 * ignored member; one level less is fine */
+	char deep[512];
+	size_t n = deep_body(deep, sizeof deep, DK_JSON_DEPTH_MAX);
+	expect_eparse(deep, n);
+	n = deep_body(deep, sizeof deep, DK_JSON_DEPTH_MAX - 1);
+	struct st_raw r;
+	struct err e;
+	assert_int_equal(st_parse_api(deep, n, &r, &e), 0);
+	assert_int_equal(r.have, ST_HAVE_MEM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_running_fixture),
+		cmocka_unit_test(test_stopped_fixture),
+		cmocka_unit_test(test_v2_fixture),
+		cmocka_unit_test(test_v1_ops),
+		cmocka_unit_test(test_missing_sections),
+		cmocka_unit_test(test_big_integers),
+		cmocka_unit_test(test_hostile),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
