@@ -203,8 +203,6 @@ static void round_start(struct collector *co)
 		struct cstate *cs = get_or_add(co, ct->id);
 		cs->live = true;
 		cs->quota = st_quota_cpus(ct->nano_cpus, ct->cpu_quota, ct->cpu_period, ct->cpuset_cpus);
-		if (cs->pending)
-			continue; /* the API is slower than the interval: skip, never pile up */
 		cs->pending = true;
 		smp_sample(co->smp, ct->id, ct->pid, &co->host_cur, on_sample, co);
 	}
@@ -222,6 +220,11 @@ static void round_start(struct collector *co)
 
 int coll_tick(struct collector *co, int64_t now)
 {
+	/* a round still waiting for the API delays the next one: the cadence
+	 * slows to what the engine can answer, and the screen says how old
+	 * the numbers are */
+	if (co->round_open)
+		return co->interval_ms / 4;
 	if (now >= co->next_ms) {
 		/* keep a steady cadence; after a stall, restart from now */
 		co->next_ms = co->next_ms && now - co->next_ms < co->interval_ms ? co->next_ms + co->interval_ms

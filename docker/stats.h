@@ -41,8 +41,9 @@ struct st_rates {
 	double cpu_percent;       /* 100 = one core */
 	double cpu_quota_percent; /* share of the container's own CPU quota; -1 when unlimited */
 	uint64_t mem_bytes;       /* working set: usage - inactive_file (when below usage) */
-	uint64_t mem_limit;       /* 0 = unlimited */
-	double mem_percent;       /* of mem_limit; -1 when unlimited */
+	uint64_t mem_limit;       /* as docker stats: the host's memory when the
+	                           * container has no limit; 0 when unknown */
+	double mem_percent;       /* of mem_limit; -1 when unknown */
 	double net_rx_bps, net_tx_bps;     /* bytes per second */
 	double blk_read_bps, blk_write_bps;
 	uint64_t pids, pids_limit;

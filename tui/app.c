@@ -1,4 +1,4 @@
-/* app: tui_run, the one poll loop (terminal, signals, Docker sockets) and the frame. */
+/* app: tui_run, the one poll loop (terminal, signals, Docker sockets, stats timer) and the frame. */
 #include "tui/ui.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "docker/collector.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
 
@@ -16,6 +17,32 @@
 /* Turns in a row where poll() said stdin was readable but no key came:
  * the terminal is gone (EOF without a hangup). */
 #define UI_MAX_EMPTY_READS 50
+/* Below this many body rows the detail pane takes the whole body. */
+#define UI_DETAIL_SPLIT_MIN 16
+/* The table keeps at least its header and this many rows beside the pane. */
+#define UI_DETAIL_TABLE_MIN 3
+
+/* The list, or the list and the detail pane, in rows [y0, y1). */
+static void render_list(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_ms)
+{
+	if (!ui->detail) {
+		ui_list_draw(ui, y0, y1, wall_ms, mono_ms);
+		return;
+	}
+	int body = y1 - y0;
+	if (body < UI_DETAIL_SPLIT_MIN) {
+		ui_detail_draw(ui, y0, y1, wall_ms, mono_ms);
+		return;
+	}
+	ui_list_sync(ui);
+	int th = (int)(ui_rows_count(ui) < (size_t)body ? ui_rows_count(ui) : (size_t)body) + 1;
+	if (th > body / 3)
+		th = body / 3;     /* the pane gets the larger share */
+	if (th < UI_DETAIL_TABLE_MIN + 1)
+		th = UI_DETAIL_TABLE_MIN + 1;
+	ui_list_draw(ui, y0, y0 + th, wall_ms, mono_ms);
+	ui_detail_draw(ui, y0 + th, y1, wall_ms, mono_ms);
+}
 
 /* Draw one frame from scratch; curses sends only the difference. */
 static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
@@ -31,8 +58,8 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 		if (ui->screen == UI_HELP)
 			ui_help_draw(ui, y, LINES - 1);
 		else
-			ui_list_draw(ui, y, LINES - 1, wall_ms);
-		ui_status_draw_bottom(ui);
+			render_list(ui, y, LINES - 1, wall_ms, mono_ms);
+		ui_status_draw_bottom(ui, mono_ms);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -49,8 +76,10 @@ static void loop(struct ui *ui)
 {
 	struct dk_client *client = ui->o->client;
 	struct inventory *inv = ui->o->inv;
+	struct collector *coll = ui->o->coll;
 	struct pollfd fds[UI_MAX_FDS];
 	uint64_t gen = inv_generation(inv);
+	uint64_t cgen = coll ? coll_generation(coll) : 0;
 	int64_t shown_sec = -1;
 	int empty_reads = 0;
 	bool dirty = true;
@@ -59,11 +88,16 @@ static void loop(struct ui *ui)
 		int64_t mono = clock_mono_ms();
 		int64_t wall = clock_wall_ms();
 		int t_inv = inv_tick(inv, mono);
+		int t_coll = coll ? coll_tick(coll, mono) : -1;
 		if (inv_state(inv) == INV_ONLINE)
 			ui->online_seen_ms = mono;
 
 		if (inv_generation(inv) != gen) {
 			gen = inv_generation(inv);
+			dirty = true;
+		}
+		if (coll && coll_generation(coll) != cgen) {
+			cgen = coll_generation(coll);
 			dirty = true;
 		}
 		if (wall / 1000 != shown_sec)
@@ -79,6 +113,7 @@ static void loop(struct ui *ui)
 		/* Wake just after the next second, or earlier if someone needs to. */
 		int timeout = 1000 - (int)(wall % 1000) + 2;
 		timeout = min_timeout(timeout, t_inv);
+		timeout = min_timeout(timeout, t_coll);
 		timeout = min_timeout(timeout, ui_status_timeout(ui, mono));
 		fds[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		fds[1] = (struct pollfd){.fd = ui_term_sigfd(), .events = POLLIN};
@@ -128,6 +163,9 @@ int tui_run(const struct tui_opts *o)
 	ui.color = !o->no_color;
 	ui.screen = UI_LIST;
 	ui.page_rows = 1;
+	ui.sort_col = UC_NAME;
+	ui.sort_desc = false;
+	ui.started_ms = clock_mono_ms();
 
 	if (ui_term_start(&ui) != 0)
 		return 1;
@@ -141,6 +179,7 @@ int tui_run(const struct tui_opts *o)
 	}
 	loop(&ui);
 	ui_term_stop();
+	ui_rows_free(&ui);
 	log_msg(LOG_DEBUG, "tui: exit status %d", ui.exit_status);
 	return ui.exit_status;
 }

@@ -55,6 +55,8 @@ attr_t ui_attr(const struct ui *ui, enum ui_role r)
 		case UI_R_KEY: return A_REVERSE;
 		case UI_R_MSG: return A_BOLD;
 		case UI_R_DIM: return A_DIM;
+		case UI_R_WARN: return A_BOLD;
+		case UI_R_ALERT: return A_REVERSE | A_BOLD;
 		default: return A_NORMAL;
 		}
 	}
@@ -70,6 +72,8 @@ attr_t ui_attr(const struct ui *ui, enum ui_role r)
 	case UI_R_KEY: return COLOR_PAIR(PAIR_KEY);
 	case UI_R_MSG: return COLOR_PAIR(PAIR_YELLOW) | A_BOLD;
 	case UI_R_DIM: return A_DIM;
+	case UI_R_WARN: return COLOR_PAIR(PAIR_YELLOW) | A_BOLD;
+	case UI_R_ALERT: return COLOR_PAIR(PAIR_BANNER_ERR) | A_BOLD;
 	default: return A_NORMAL;
 	}
 }

@@ -12,7 +12,7 @@ struct hline {
 	const char *text;     /* HL_BIND: note or action help; HL_TITLE/HL_TEXT: the text */
 };
 
-#define MAX_LINES (KT_COUNT * (KA_COUNT + 2) + 8)
+#define MAX_LINES (KT_COUNT * (KA_COUNT + 2) + 32)
 
 static const char *const table_titles[KT_COUNT] = {
 	[KT_GLOBAL] = "Everywhere",
@@ -87,6 +87,18 @@ static int build(const struct ui *ui, struct hline *L, char *errline, size_t err
 		n = add(L, n, HL_TEXT, errline);
 		n = add(L, n, HL_BLANK, NULL);
 	}
+	n = add(L, n, HL_TITLE, "Columns");
+	n = add(L, n, HL_TEXT, "CPU% as docker stats (100 = one core); QUOTA% of the sandbox's own CPU limit ('-': none).");
+	n = add(L, n, HL_TEXT, "MEM working set, MEM% of its limit; NET rx/tx and IO read/write per second; PIDS now/limit.");
+	n = add(L, n, HL_TEXT, "TTL: time left of the sandtop.ttl budget (seconds since start); 'over' once spent.");
+	n = add(L, n, HL_TEXT, "Blank numbers: not running; '…': not sampled yet. Dim numbers are older than 2.5 intervals.");
+	n = add(L, n, HL_TEXT, "Sorting uses smoothed numbers, so rows do not jump at every sample; stopped rows go last.");
+	n = add(L, n, HL_BLANK, NULL);
+	n = add(L, n, HL_TITLE, "Filter");
+	n = add(L, n, HL_TEXT, "text: part of the name, image, owner or task (any case), or the start of the id;");
+	n = add(L, n, HL_TEXT, "label:KEY has the label; label:KEY=VALUE has it with exactly that value.");
+	n = add(L, n, HL_TEXT, "In the prompt: Enter keeps the filter, Esc restores the previous one, C-u clears the line.");
+	n = add(L, n, HL_BLANK, NULL);
 	n = add(L, n, HL_TEXT, "STATE colours: running green, paused yellow, exited/dead red, restarting magenta.");
 	n = add(L, n, HL_TEXT, "Every name, label and message from the engine is shown sanitized.");
 	return n;
@@ -124,14 +136,16 @@ void ui_help_draw(struct ui *ui, int y0, int y1)
 	ui_fill(y0, 0, COLS, hdr);
 	ui_put(y0, 1, "sandtop help: keys and actions", COLS - 1, hdr);
 
-	int keyw = 4;
+	int keyw = 4, actw = 11;
 	for (int i = 0; i < n; i++)
 		if (L[i].kind == HL_BIND) {
 			int w = ui_width(L[i].keys, 24);
 			if (w > keyw)
 				keyw = w;
+			w = ui_width(L[i].action, 16);
+			if (w > actw)
+				actw = w;
 		}
-	int actw = 11;
 	ui->help_rows = y1 - y0 - 1;
 	ui->help_lines = n;
 	clamp_top(ui);

@@ -1,10 +1,12 @@
-/* input: read pending keys, translate them to keymap codes, and run their actions. */
+/* input: read pending keys, translate them to keymap codes, run their actions, and edit the filter prompt. */
 #include "tui/ui.h"
 
 #include <limits.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 #include "docker/inventory.h"
 
 /* curses function-key code -> keymap code, or UI_KEY_IGNORE. */
@@ -93,6 +95,78 @@ static void go(struct ui *ui, long delta)
 		ui_list_move(ui, delta);
 }
 
+/* ---- the filter prompt: the table filters live while one types ---- */
+
+static void prompt_open(struct ui *ui)
+{
+	ui->prompting = true;
+	snprintf(ui->prompt_saved, sizeof ui->prompt_saved, "%s", ui->filter);
+	snprintf(ui->prompt, sizeof ui->prompt, "%s", ui->filter);
+	snprintf(ui->prompt_sel, sizeof ui->prompt_sel, "%s", ui->sel_id);
+}
+
+/* Drop the last UTF-8 character of the prompt. */
+static void prompt_backspace(struct ui *ui)
+{
+	size_t len = strlen(ui->prompt);
+	while (len > 0 && ((unsigned char)ui->prompt[len - 1] & 0xc0) == 0x80)
+		len--;          /* continuation bytes */
+	if (len > 0)
+		len--;
+	ui->prompt[len] = '\0';
+}
+
+/* Append code point cp if it is visible and fits. */
+static void prompt_add(struct ui *ui, int cp)
+{
+	char enc[4];
+	if (cp < 32 || cp >= 0x110000 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0xd800 && cp < 0xe000) ||
+		utf8_is_invisible((uint32_t)cp))
+		return;
+	size_t n = utf8_encode((uint32_t)cp, enc);
+	size_t len = strlen(ui->prompt);
+	if (len + n >= sizeof ui->prompt)
+		return;
+	memcpy(ui->prompt + len, enc, n);
+	ui->prompt[len + n] = '\0';
+}
+
+/* One key while the prompt is open: Enter applies, Esc restores the filter
+ * from before, BSpace and C-u edit; other special keys are ignored. */
+static void prompt_key(struct ui *ui, int key)
+{
+	switch (key) {
+	case KM_KEY_ENTER:
+		ui->prompting = false;
+		ui_filter_set(ui, ui->prompt);
+		return;
+	case KM_KEY_ESC:
+		/* as before the prompt: the filter and the selected sandbox */
+		ui->prompting = false;
+		ui_filter_set(ui, ui->prompt_saved);
+		snprintf(ui->sel_id, sizeof ui->sel_id, "%s", ui->prompt_sel);
+		return;
+	case KM_KEY_BACKSPACE:
+	case KM_CTRL('h'):
+		prompt_backspace(ui);
+		break;
+	case KM_CTRL('u'):
+		ui->prompt[0] = '\0';
+		break;
+	default:
+		if (key < KM_KEY_UP)
+			prompt_add(ui, key);
+		break;
+	}
+	ui_filter_set(ui, ui->prompt);
+}
+
+static void sort_msg(struct ui *ui)
+{
+	ui_status_msg(ui, 2000, "sorted by %s, %s", ui_col_title(ui->sort_col),
+		ui->sort_desc ? "descending" : "ascending");
+}
+
 static void do_action(struct ui *ui, enum km_action a)
 {
 	int rows = ui->screen == UI_HELP ? ui->help_rows : ui->page_rows;
@@ -134,6 +208,34 @@ static void do_action(struct ui *ui, enum km_action a)
 	case KA_REDRAW:
 		clearok(curscr, TRUE);
 		break;
+	case KA_SORT_NEXT:
+	case KA_SORT_PREV:
+		ui_sort_step(ui, a == KA_SORT_NEXT ? 1 : -1);
+		sort_msg(ui);
+		break;
+	case KA_SORT_REVERSE:
+		ui_sort_set(ui, ui->sort_col, !ui->sort_desc);
+		sort_msg(ui);
+		break;
+	case KA_FILTER:
+		ui->screen = UI_LIST;
+		prompt_open(ui);
+		break;
+	case KA_CLEAR_FILTER:
+		if (ui->filter[0]) {
+			ui_filter_set(ui, "");
+			ui_status_msg(ui, 1500, "filter cleared");
+		}
+		break;
+	case KA_FOLLOW:
+		ui->follow = !ui->follow;
+		ui_status_msg(ui, 2000, "%s", ui->follow ? "follow: the selected row keeps its place on screen"
+			: "follow off: the view stays put while rows move");
+		break;
+	case KA_DETAIL:
+		ui->screen = UI_LIST;
+		ui->detail = !ui->detail;
+		break;
 	default:
 		break;
 	}
@@ -152,6 +254,11 @@ int ui_input_handle(struct ui *ui, bool *dirty)
 		}
 		if (key == UI_KEY_IGNORE)
 			continue;
+		if (ui->prompting) {
+			prompt_key(ui, key);
+			*dirty = true;
+			continue;
+		}
 		enum km_table t = ui->screen == UI_HELP ? KT_HELP : KT_LIST;
 		enum km_action a = keymap_lookup(ui->o->km, t, key);
 		if (a != KA_NONE) {

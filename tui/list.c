@@ -1,39 +1,63 @@
-/* list: the container table (columns that fit the width, selection by id, scrolling). */
+/* list: the container table (columns that fit the width, numbers, sort mark, selection by id, scrolling). */
 #include "tui/ui.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "docker/inventory.h"
 
-enum col_id { C_NAME, C_ID, C_IMAGE, C_STATE, C_UPTIME, C_OWNER, C_TASK, C_COUNT };
-
 struct col {
-	const char *title;
-	int min;      /* never narrower */
+	int min;      /* never narrower (room for the title and the sort mark) */
 	int max;      /* content wider than this is cut */
 };
 
-static const struct col cols_spec[C_COUNT] = {
-	[C_NAME] = {"NAME", 8, 32},
-	[C_ID] = {"ID", 12, 12},
-	[C_IMAGE] = {"IMAGE", 8, 30},
-	[C_STATE] = {"STATE", 10, 10},
-	[C_UPTIME] = {"UPTIME", 9, 9},
-	[C_OWNER] = {"OWNER", 5, 16},
-	[C_TASK] = {"TASK", 8, 400},
+static const struct col cols_spec[UC_COUNT] = {
+	[UC_NAME] = {8, 32},
+	[UC_ID] = {12, 12},
+	[UC_IMAGE] = {8, 30},
+	[UC_STATE] = {10, 10},
+	[UC_CPU] = {6, 7},
+	[UC_QUOTA] = {7, 7},
+	[UC_MEM] = {6, 7},
+	[UC_MEMPCT] = {5, 6},
+	[UC_NET] = {9, 9},
+	[UC_IO] = {9, 9},
+	[UC_PIDS] = {5, 9},
+	[UC_UPTIME] = {9, 9},
+	[UC_TTL] = {8, 11},
+	[UC_OWNER] = {6, 16},
+	[UC_TASK] = {8, 400},
 };
 /* Before dropping columns, NAME may claim up to this many columns. */
 #define NAME_KEEP 20
-/* Dropped in this order when the terminal is too narrow. */
-static const enum col_id drop_order[] = {C_TASK, C_OWNER, C_IMAGE, C_UPTIME, C_ID};
+/* Dropped in this order when the terminal is too narrow; the last four
+ * (the core: STATE, CPU%, MEM after everything else) go only when even
+ * their minimum widths do not fit. NAME always stays. */
+static const enum ui_col drop_order[] = {
+	UC_TASK, UC_IMAGE, UC_OWNER, UC_ID, UC_IO, UC_UPTIME, UC_NET, UC_PIDS, UC_QUOTA, UC_MEMPCT, UC_TTL,
+	UC_MEM, UC_CPU, UC_STATE,
+};
+#define N_CORE_DROPS 3
 /* Columns that grow towards their content width, in this order. */
-static const enum col_id grow_order[] = {C_NAME, C_IMAGE, C_OWNER, C_TASK};
+static const enum ui_col grow_order[] = {UC_NAME, UC_PIDS, UC_TTL, UC_IMAGE, UC_OWNER, UC_TASK};
+
+#define N_DROP (sizeof drop_order / sizeof drop_order[0])
+#define N_GROW (sizeof grow_order / sizeof grow_order[0])
 
 struct layout {
-	bool on[C_COUNT];
-	int w[C_COUNT];
-	int x[C_COUNT];
+	bool on[UC_COUNT];
+	int w[UC_COUNT];
+	int x[UC_COUNT];
+};
+
+/* What one row shows: its container, its numbers (NULL when none), and
+ * whether they are too old to trust. */
+struct rowctx {
+	const struct dk_container *c;
+	const struct st_view *v;
+	bool stale;
+	int64_t wall_ms;
 };
 
 static enum ui_role state_role(const char *state)
@@ -51,51 +75,107 @@ static enum ui_role state_role(const char *state)
 	return UI_R_OTHER;
 }
 
-/* The UPTIME cell: time since start while up, time since exit when down. */
-static void fmt_uptime(const struct dk_container *c, int64_t wall_ms, char *out, size_t n)
+/* "rx/tx" or "read/write" rates. */
+static void fmt_pair(double a, double b, char *out, size_t n)
 {
-	char d[32];
-	enum ui_role r = state_role(c->state);
-	if (!c->inspected) {
-		snprintf(out, n, "…");
-	} else if (r == UI_R_RUNNING || r == UI_R_PAUSED || r == UI_R_RESTARTING) {
-		if (c->started_at_ms <= 0) {
-			snprintf(out, n, "-");
-			return;
-		}
-		clock_fmt_duration((wall_ms - c->started_at_ms) / 1000, d, sizeof d);
-		snprintf(out, n, "%s", d);
-	} else if (c->finished_at_ms > 0) {
-		clock_fmt_duration((wall_ms - c->finished_at_ms) / 1000, d, sizeof d);
-		snprintf(out, n, "%s ago", d);
-	} else {
-		snprintf(out, n, "-");
+	char x[16], y[16];
+	fmt_rate(a, x, sizeof x);
+	fmt_rate(b, y, sizeof y);
+	snprintf(out, n, "%s/%s", x, y);
+}
+
+/* A resource-number cell: blank when the container is not up, "…" before
+ * its first interval. *role is set for values worth a colour. */
+static const char *stats_cell(const struct rowctx *r, enum ui_col id, char *buf, size_t n, enum ui_role *role)
+{
+	if (!fmt_is_up(r->c))
+		return "";
+	if (!r->v)
+		return "…";
+	const struct st_rates *s = &r->v->now;
+	switch (id) {
+	case UC_CPU:
+		fmt_pct(s->cpu_percent, buf, n);
+		break;
+	case UC_QUOTA:
+		if (s->cpu_quota_percent < 0)
+			return "-";
+		fmt_pct(s->cpu_quota_percent, buf, n);
+		if (s->cpu_quota_percent >= 95)
+			*role = UI_R_WARN;
+		break;
+	case UC_MEM:
+		fmt_bytes((double)s->mem_bytes, buf, n);
+		break;
+	case UC_MEMPCT:
+		/* no limit: the kernel's "limit" is the host's memory, not a budget */
+		if (s->mem_percent < 0 || s->mem_limit == 0 || (r->c->inspected && r->c->mem_limit <= 0))
+			return "-";
+		fmt_pct(s->mem_percent, buf, n);
+		if (s->mem_percent >= 90)
+			*role = UI_R_WARN;
+		break;
+	case UC_NET:
+		fmt_pair(s->net_rx_bps, s->net_tx_bps, buf, n);
+		break;
+	case UC_IO:
+		fmt_pair(s->blk_read_bps, s->blk_write_bps, buf, n);
+		break;
+	case UC_PIDS: {
+		uint64_t lim = s->pids_limit ? s->pids_limit : r->c->pids_limit > 0 ? (uint64_t)r->c->pids_limit : 0;
+		if (lim)
+			snprintf(buf, n, "%" PRIu64 "/%" PRIu64, s->pids, lim);
+		else
+			snprintf(buf, n, "%" PRIu64, s->pids);
+		if (lim && s->pids * 10 >= lim * 9)
+			*role = UI_R_WARN;
+		break;
 	}
+	default:
+		return "";
+	}
+	return buf;
 }
 
 /* Text of one cell; buf is scratch space for computed cells. */
-static const char *cell(const struct dk_container *c, enum col_id id, int64_t wall_ms, char *buf, size_t n)
+static const char *cell(const struct rowctx *r, enum ui_col id, char *buf, size_t n, enum ui_role *role)
 {
+	const struct dk_container *c = r->c;
+	*role = UI_R_NORMAL;
 	switch (id) {
-	case C_NAME: return c->name;
-	case C_ID:
+	case UC_NAME: return c->name;
+	case UC_ID:
 		snprintf(buf, n, "%.12s", c->id);
 		return buf;
-	case C_IMAGE: return c->image;
-	case C_STATE: return c->state;
-	case C_UPTIME:
-		fmt_uptime(c, wall_ms, buf, n);
+	case UC_IMAGE: return c->image;
+	case UC_STATE:
+		*role = state_role(c->state);
+		return c->state;
+	case UC_UPTIME:
+		fmt_uptime(c, r->wall_ms, buf, n);
 		return buf;
-	case C_OWNER: return dk_container_label(c, "sandtop.owner");
-	case C_TASK: return dk_container_label(c, "sandtop.task");
-	default: return NULL;
+	case UC_TTL:
+		*role = fmt_ttl(c, r->wall_ms, buf, n);
+		return buf;
+	case UC_OWNER: return dk_container_label(c, "sandtop.owner");
+	case UC_TASK: return dk_container_label(c, "sandtop.task");
+	default: return stats_cell(r, id, buf, n, role);
 	}
+}
+
+static void rowctx_init(const struct ui *ui, const struct dk_container *c, int64_t wall_ms, int64_t mono_ms,
+	bool all_stale, struct rowctx *r)
+{
+	r->c = c;
+	r->wall_ms = wall_ms;
+	r->v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
+	r->stale = all_stale || fmt_view_stale(ui, r->v, mono_ms);
 }
 
 static int used_width(const struct layout *L)
 {
 	int sum = 0, n = 0;
-	for (int i = 0; i < C_COUNT; i++) {
+	for (int i = 0; i < UC_COUNT; i++) {
 		if (L->on[i]) {
 			sum += L->w[i];
 			n++;
@@ -104,55 +184,65 @@ static int used_width(const struct layout *L)
 	return n ? sum + n - 1 : 0;
 }
 
-/* Turn columns off in drop order until the rest fit; false if they never do. */
-static bool drop_to_fit(struct layout *L, int width)
+/* Turn columns off in drop order (the first ndrop of it) until the rest
+ * fit; false if they never do. */
+static bool drop_to_fit(struct layout *L, int width, size_t ndrop)
 {
-	for (size_t d = 0; d < sizeof drop_order / sizeof drop_order[0] && used_width(L) > width; d++)
+	for (size_t d = 0; d < ndrop && used_width(L) > width; d++)
 		L->on[drop_order[d]] = false;
 	return used_width(L) <= width;
 }
 
+static void layout_reset(const struct ui *ui, struct layout *L)
+{
+	for (int i = 0; i < UC_COUNT; i++) {
+		L->on[i] = ui_col_available(ui, (enum ui_col)i);
+		L->w[i] = cols_spec[i].min;
+	}
+}
+
 /* Fit the columns to width: drop low-priority ones, then grow the flexible
  * ones towards the widest cell they hold. */
-static void layout_compute(struct layout *L, const struct inventory *inv, int width, int64_t wall_ms)
+static void layout_compute(const struct ui *ui, struct layout *L, int width, int64_t wall_ms, int64_t mono_ms)
 {
-	int want[C_COUNT];
-	for (int i = 0; i < C_COUNT; i++) {
-		L->on[i] = true;
-		L->w[i] = cols_spec[i].min;
-		want[i] = ui_width(cols_spec[i].title, cols_spec[i].max);
-	}
-	size_t n = inv_count(inv);
+	int want[UC_COUNT];
+	layout_reset(ui, L);
+	for (int i = 0; i < UC_COUNT; i++)
+		want[i] = ui_width(ui_col_title((enum ui_col)i), cols_spec[i].max) + 1;
+	size_t n = ui_rows_count(ui);
 	char buf[64];
 	for (size_t r = 0; r < n; r++) {
-		const struct dk_container *c = inv_get(inv, r);
-		for (size_t g = 0; g < sizeof grow_order / sizeof grow_order[0]; g++) {
-			enum col_id id = grow_order[g];
-			int w = ui_width(cell(c, id, wall_ms, buf, sizeof buf), cols_spec[id].max);
+		struct rowctx rc;
+		const struct dk_container *c = ui_rows_get(ui, r);
+		rowctx_init(ui, c, wall_ms, mono_ms, false, &rc);
+		for (size_t g = 0; g < N_GROW; g++) {
+			enum ui_col id = grow_order[g];
+			enum ui_role role;
+			if (!L->on[id])
+				continue;
+			int w = ui_width(cell(&rc, id, buf, sizeof buf, &role), cols_spec[id].max);
 			if (w > want[id])
 				want[id] = w;
 		}
 	}
-	/* First try to show every kept column at a comfortable width (its
-	 * content, NAME up to NAME_KEEP, TASK at its minimum) by dropping
-	 * low-priority columns; if even that fails, fall back to minimums. */
-	for (int i = 0; i < C_COUNT; i++) {
+	/* First try every kept column at a comfortable width (its content,
+	 * NAME up to NAME_KEEP, TASK at its minimum), dropping only the
+	 * optional columns; if the core still does not fit, fall back to
+	 * minimums and drop by the whole order. */
+	for (int i = 0; i < UC_COUNT; i++) {
 		int w = want[i] > cols_spec[i].max ? cols_spec[i].max : want[i];
-		if (i == C_NAME && w > NAME_KEEP)
+		if (i == UC_NAME && w > NAME_KEEP)
 			w = NAME_KEEP;
-		if (i != C_TASK && w > L->w[i])
+		if (i != UC_TASK && w > L->w[i])
 			L->w[i] = w;
 	}
-	if (!drop_to_fit(L, width)) {
-		for (int i = 0; i < C_COUNT; i++) {
-			L->on[i] = true;
-			L->w[i] = cols_spec[i].min;
-		}
-		drop_to_fit(L, width);
+	if (!drop_to_fit(L, width, N_DROP - N_CORE_DROPS)) {
+		layout_reset(ui, L);
+		drop_to_fit(L, width, N_DROP);
 	}
 	int extra = width - used_width(L);
-	for (size_t g = 0; g < sizeof grow_order / sizeof grow_order[0] && extra > 0; g++) {
-		enum col_id id = grow_order[g];
+	for (size_t g = 0; g < N_GROW && extra > 0; g++) {
+		enum ui_col id = grow_order[g];
 		if (!L->on[id] || want[id] <= L->w[id])
 			continue;
 		int add = want[id] - L->w[id];
@@ -162,7 +252,7 @@ static void layout_compute(struct layout *L, const struct inventory *inv, int wi
 		extra -= add;
 	}
 	int x = 0;
-	for (int i = 0; i < C_COUNT; i++) {
+	for (int i = 0; i < UC_COUNT; i++) {
 		if (!L->on[i])
 			continue;
 		L->x[i] = x;
@@ -172,38 +262,41 @@ static void layout_compute(struct layout *L, const struct inventory *inv, int wi
 
 void ui_list_sync(struct ui *ui)
 {
-	const struct inventory *inv = ui->o->inv;
-	size_t n = inv_count(inv);
+	ui_rows_update(ui);
+	size_t n = ui_rows_count(ui);
 	if (n == 0) {
-		/* Keep sel_id: the list may come back (reconnect, toggle). */
+		/* Keep sel_id: the list may come back (reconnect, toggle, filter). */
 		ui->sel = 0;
 		ui->top = 0;
 		return;
 	}
 	if (ui->sel_id[0]) {
 		for (size_t i = 0; i < n; i++) {
-			if (!strcmp(inv_get(inv, i)->id, ui->sel_id)) {
-				/* Rows came or went above it: keep it at the
-				 * same place on screen. */
-				if (i < ui->sel)
-					ui->top = ui->top > ui->sel - i ? ui->top - (ui->sel - i) : 0;
-				else
-					ui->top += i - ui->sel;
+			if (!strcmp(ui_rows_get(ui, i)->id, ui->sel_id)) {
+				/* FOLLOW: it moved in the order; keep it on the
+				 * same screen line (draw clamps top). Else the
+				 * view stays and only scrolls if it must. */
+				if (ui->follow) {
+					if (i < ui->sel)
+						ui->top = ui->top > ui->sel - i ? ui->top - (ui->sel - i) : 0;
+					else
+						ui->top += i - ui->sel;
+				}
 				ui->sel = i;
 				return;
 			}
 		}
 	}
-	/* Gone (or nothing chosen yet): stay at the same row. */
+	/* Gone or filtered out (or nothing chosen yet): stay at the same row. */
 	if (ui->sel >= n)
 		ui->sel = n - 1;
-	snprintf(ui->sel_id, sizeof ui->sel_id, "%s", inv_get(inv, ui->sel)->id);
+	snprintf(ui->sel_id, sizeof ui->sel_id, "%s", ui_rows_get(ui, ui->sel)->id);
 }
 
 void ui_list_move(struct ui *ui, long delta)
 {
 	ui_list_sync(ui);
-	size_t n = inv_count(ui->o->inv);
+	size_t n = ui_rows_count(ui);
 	if (n == 0)
 		return;
 	if (delta < 0) {
@@ -213,7 +306,7 @@ void ui_list_move(struct ui *ui, long delta)
 		size_t d = (size_t)delta;
 		ui->sel = d >= n - 1 - ui->sel ? n - 1 : ui->sel + d;
 	}
-	snprintf(ui->sel_id, sizeof ui->sel_id, "%s", inv_get(ui->o->inv, ui->sel)->id);
+	snprintf(ui->sel_id, sizeof ui->sel_id, "%s", ui_rows_get(ui, ui->sel)->id);
 }
 
 /* Keep the selection on screen. */
@@ -235,7 +328,7 @@ static void scroll_to_sel(struct ui *ui, size_t n, int rows)
 static void draw_empty(struct ui *ui, int y)
 {
 	const struct inventory *inv = ui->o->inv;
-	char key[32], line[256];
+	char key[32], line[512];
 	switch (inv_state(inv)) {
 	case INV_CONNECTING:
 		ui_put(y, 1, "waiting for the engine…", COLS - 1, ui_attr(ui, UI_R_DIM));
@@ -245,6 +338,13 @@ static void draw_empty(struct ui *ui, int y)
 		return;
 	case INV_ONLINE:
 		break;
+	}
+	if (inv_count(inv) > 0) {
+		keymap_key_for(ui->o->km, KT_LIST, KA_CLEAR_FILTER, key, sizeof key);
+		snprintf(line, sizeof line, "nothing matches the filter %s%s%s%s", ui->filter,
+			key[0] ? " (" : "", key, key[0] ? " clears it)" : "");
+		ui_put(y, 1, line, COLS - 1, A_NORMAL);
+		return;
 	}
 	if (ui->all) {
 		ui_put(y, 1, "no containers", COLS - 1, A_NORMAL);
@@ -259,51 +359,81 @@ static void draw_empty(struct ui *ui, int y)
 	ui_put(y, 1, line, COLS - 1, A_NORMAL);
 }
 
-void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms)
+/* The header row: titles, numbers right-aligned, the sort column marked. */
+static void draw_header(struct ui *ui, const struct layout *L, int y)
+{
+	attr_t hdr = ui_attr(ui, UI_R_HEADER);
+	char t[32];
+	ui_fill(y, 0, COLS, hdr);
+	for (int i = 0; i < UC_COUNT; i++) {
+		if (!L->on[i])
+			continue;
+		bool sorted = ui->sort_col == (enum ui_col)i;
+		snprintf(t, sizeof t, "%s%s", ui_col_title((enum ui_col)i), sorted ? (ui->sort_desc ? "▼" : "▲") : "");
+		attr_t a = sorted ? hdr | A_BOLD : hdr;
+		if (ui_col_numeric((enum ui_col)i))
+			ui_put_right(y, L->x[i] + L->w[i], t, L->w[i], a);
+		else
+			ui_put(y, L->x[i], t, L->w[i], a);
+	}
+}
+
+static void draw_row(struct ui *ui, const struct layout *L, const struct rowctx *r, int y, attr_t base, bool stale_inv)
+{
+	char buf[64];
+	for (int i = 0; i < UC_COUNT; i++) {
+		if (!L->on[i])
+			continue;
+		enum ui_role role;
+		const char *s = cell(r, (enum ui_col)i, buf, sizeof buf, &role);
+		attr_t a = base;
+		bool numeric = ui_col_numeric((enum ui_col)i);
+		if (i >= UC_CPU && i <= UC_PIDS && r->stale)
+			a |= ui_attr(ui, UI_R_DIM);     /* old numbers: dimmed, never passed off as new */
+		else if (role != UI_R_NORMAL && !stale_inv)
+			a |= ui_attr(ui, role);
+		if (numeric)
+			ui_put_right(y, L->x[i] + L->w[i], s, L->w[i], a);
+		else
+			ui_put(y, L->x[i], s, L->w[i], a);
+	}
+}
+
+void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_ms)
 {
 	const struct inventory *inv = ui->o->inv;
 	struct layout L;
-	char buf[64];
 	int width = COLS;
 
 	if (y1 <= y0)
 		return;
-	layout_compute(&L, inv, width, wall_ms);
-	attr_t hdr = ui_attr(ui, UI_R_HEADER);
-	ui_fill(y0, 0, width, hdr);
-	for (int i = 0; i < C_COUNT; i++)
-		if (L.on[i])
-			ui_put(y0, L.x[i], cols_spec[i].title, L.w[i], hdr);
+	ui_list_sync(ui);
+	layout_compute(ui, &L, width, wall_ms, mono_ms);
+	draw_header(ui, &L, y0);
 
 	int rows = y1 - y0 - 1;
 	ui->page_rows = rows > 0 ? rows : 1;
 	if (rows <= 0)
 		return;
-	size_t n = inv_count(inv);
+	size_t n = ui_rows_count(ui);
 	if (n == 0) {
 		draw_empty(ui, y0 + 1);
 		return;
 	}
-	ui_list_sync(ui);
 	scroll_to_sel(ui, n, rows);
 
-	bool stale = inv_state(inv) != INV_ONLINE;
+	bool stale_inv = inv_state(inv) != INV_ONLINE;
+	bool stale_stats = fmt_stats_stale_ms(ui, mono_ms) > 0;
 	for (int r = 0; r < rows && ui->top + (size_t)r < n; r++) {
 		size_t idx = ui->top + (size_t)r;
-		const struct dk_container *c = inv_get(inv, idx);
+		struct rowctx rc;
+		rowctx_init(ui, ui_rows_get(ui, idx), wall_ms, mono_ms, stale_stats, &rc);
 		int y = y0 + 1 + r;
-		attr_t base = stale ? ui_attr(ui, UI_R_DIM) : A_NORMAL;
+		attr_t base = stale_inv ? ui_attr(ui, UI_R_DIM) : A_NORMAL;
 		if (idx == ui->sel) {
 			base |= A_REVERSE;
 			ui_fill(y, 0, width, base);
 		}
-		for (int i = 0; i < C_COUNT; i++) {
-			if (!L.on[i])
-				continue;
-			attr_t a = base;
-			if (i == C_STATE && !stale)
-				a |= ui_attr(ui, state_role(c->state));
-			ui_put(y, L.x[i], cell(c, (enum col_id)i, wall_ms, buf, sizeof buf), L.w[i], a);
-		}
+		draw_row(ui, &L, &rc, y, base, stale_inv);
 	}
 }

@@ -1,4 +1,4 @@
-/* statusbar: the top bar, the engine banner, the bottom key hints and transient messages. */
+/* statusbar: the top bar (counts, host totals), the engine banner, the bottom bar (hints, filter, stats source and age) and messages. */
 #include "tui/ui.h"
 
 #include <stdarg.h>
@@ -92,9 +92,33 @@ static int draw_banner(struct ui *ui, int y, int64_t mono_ms)
 	return y + 1;
 }
 
+/* "host CPU 12.3% of 2 cores  MEM 3.1G/23.5G", or "" without a collector. */
+static void fmt_host(const struct ui *ui, char *out, size_t n)
+{
+	const struct collector *co = ui->o->coll;
+	out[0] = '\0';
+	if (!co)
+		return;
+	const struct st_host_view *h = coll_host(co);
+	char cpu[16] = "…", used[16] = "…", total[16] = "…";
+	if (h && h->valid) {
+		fmt_pct(h->cpu_percent, cpu, sizeof cpu);
+		strcat(cpu, "%");
+	}
+	if (h && h->mem_total) {
+		fmt_bytes((double)h->mem_used, used, sizeof used);
+		fmt_bytes((double)h->mem_total, total, sizeof total);
+	}
+	unsigned cores = h ? h->online_cpus : 0;
+	if (cores)
+		snprintf(out, n, "host CPU %s of %u core%s  MEM %s/%s", cpu, cores, cores == 1 ? "" : "s", used, total);
+	else
+		snprintf(out, n, "host CPU %s  MEM %s/%s", cpu, used, total);
+}
+
 int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 {
-	char counts[160], engine[512], clk[16];
+	char counts[160], engine[512], clk[16], host[96];
 	const struct dk_client *c = ui->o->client;
 	const char *api = dk_client_api_version(c);
 	const char *ver = dk_client_engine_version(c);
@@ -104,6 +128,7 @@ int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 	localtime_r(&t, &tm);
 	strftime(clk, sizeof clk, "%H:%M:%S", &tm);
 	fmt_counts(ui, counts, sizeof counts);
+	fmt_host(ui, host, sizeof host);
 	snprintf(engine, sizeof engine, "%s%s%s%s%s", dk_client_endpoint(c),
 		api ? " API " : "", api ? api : "", ver ? " Engine " : "", ver ? ver : "");
 
@@ -114,6 +139,10 @@ int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 	int x = ui_put(0, 0, "sandtop", right, ui_attr(ui, UI_R_TITLE)) + 2;
 	if (x < right)
 		x += ui_put(0, x, counts, right - x, A_NORMAL) + 3;
+	if (x < right && host[0]) {
+		attr_t ha = fmt_stats_stale_ms(ui, mono_ms) > 0 ? ui_attr(ui, UI_R_DIM) : A_NORMAL;
+		x += ui_put(0, x, host, right - x, ha) + 3;
+	}
 	if (x < right)
 		ui_put(0, x, engine, right - x, ui_attr(ui, UI_R_DIM));
 	return draw_banner(ui, 1, mono_ms);
@@ -124,19 +153,134 @@ struct hint {
 	const char *label;
 };
 
-void ui_status_draw_bottom(struct ui *ui)
+/* One piece of the right side of the bottom bar. */
+struct seg {
+	char text[160];
+	attr_t a;
+	int prio;      /* 0 = shown first when space is short */
+	int w;
+	bool on;
+};
+
+/* "cgroup v2 · 1s" */
+static void fmt_source(const struct collector *co, char *out, size_t n)
+{
+	int iv = coll_interval_ms(co);
+	if (iv % 1000 == 0)
+		snprintf(out, n, "%s · %ds", coll_source_name(co), iv / 1000);
+	else
+		snprintf(out, n, "%s · %.1fs", coll_source_name(co), iv / 1000.0);
+}
+
+/* The right side, in screen order: filter, FOLLOW, source, position, and
+ * the stats age when it is stale (never left out). Returns the column where
+ * it starts (COLS when empty). */
+static int draw_right(struct ui *ui, int y, int64_t mono_ms)
+{
+	enum { S_FILTER, S_FOLLOW, S_SOURCE, S_POS, S_STALE, S_COUNT };
+	struct seg sg[S_COUNT];
+	memset(sg, 0, sizeof sg);
+	bool help = ui->screen == UI_HELP;
+	size_t n = ui_rows_count(ui), total = inv_count(ui->o->inv);
+
+	if (!help && (ui->filter[0] || ui->prompting)) {
+		if (ui->prompting)
+			snprintf(sg[S_FILTER].text, sizeof sg[S_FILTER].text, "%zu of %zu", n, total);
+		else
+			snprintf(sg[S_FILTER].text, sizeof sg[S_FILTER].text, "filter %s: %zu of %zu", ui->filter, n, total);
+		sg[S_FILTER].a = ui_attr(ui, UI_R_MSG);
+		sg[S_FILTER].prio = 1;
+	}
+	if (!help && ui->follow) {
+		snprintf(sg[S_FOLLOW].text, sizeof sg[S_FOLLOW].text, "FOLLOW");
+		sg[S_FOLLOW].a = ui_attr(ui, UI_R_TITLE);
+		sg[S_FOLLOW].prio = 2;
+	}
+	if (ui->o->coll) {
+		fmt_source(ui->o->coll, sg[S_SOURCE].text, sizeof sg[S_SOURCE].text);
+		sg[S_SOURCE].a = ui_attr(ui, UI_R_DIM);
+		sg[S_SOURCE].prio = 4;
+	}
+	if (!help && n > 0) {
+		snprintf(sg[S_POS].text, sizeof sg[S_POS].text, "%zu/%zu", ui->sel + 1, n);
+		sg[S_POS].prio = 3;
+	}
+	int64_t stale = fmt_stats_stale_ms(ui, mono_ms);
+	if (stale > 0) {
+		char d[32];
+		clock_fmt_duration(stale / 1000, d, sizeof d);
+		snprintf(sg[S_STALE].text, sizeof sg[S_STALE].text,
+			coll_last_ms(ui->o->coll) > 0 ? " stats %s old " : " no stats for %s ", d);
+		sg[S_STALE].a = ui_attr(ui, UI_R_ALERT);
+		sg[S_STALE].prio = 0;
+	}
+	/* Take segments by priority while they fit (the stale mark always). */
+	int used = 0;
+	for (int p = 0; p <= 4; p++) {
+		for (int i = 0; i < S_COUNT; i++) {
+			if (sg[i].prio != p || !sg[i].text[0])
+				continue;
+			sg[i].w = ui_width(sg[i].text, COLS);
+			if (p == 0 || used + sg[i].w + 2 <= COLS) {
+				sg[i].on = true;
+				used += sg[i].w + 2;
+			}
+		}
+	}
+	int x = COLS, left = COLS;
+	for (int i = S_COUNT - 1; i >= 0 && x > 0; i--) {
+		if (!sg[i].on)
+			continue;
+		int w = sg[i].w < x ? sg[i].w : x;
+		x -= w;
+		ui_put(y, x, sg[i].text, w, sg[i].a);
+		left = x;
+		x -= 2;
+	}
+	return left;
+}
+
+/* "/text█" with the live count on the right. */
+static void draw_prompt(struct ui *ui, int y, int right)
+{
+	int x = ui_put(y, 0, "/", right, ui_attr(ui, UI_R_TITLE));
+	int room = right - x - 1;
+	if (room <= 0)
+		return;
+	/* show the end of a long line: it is where the typing happens */
+	const char *p = ui->prompt;
+	while (*p && ui_width(p, room + 1) > room) {
+		p++;
+		while (((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+	}
+	x += ui_put(y, x, p, room, A_NORMAL);
+	ui_fill(y, x, 1, A_REVERSE);   /* the cursor */
+}
+
+void ui_status_draw_bottom(struct ui *ui, int64_t mono_ms)
 {
 	int y = LINES - 1;
+	int left = draw_right(ui, y, mono_ms);
+	int right = left < COLS ? left - 2 : COLS;
+	if (ui->prompting && ui->screen == UI_LIST) {
+		draw_prompt(ui, y, right);
+		return;
+	}
+	if (right <= 0)
+		return;
 	if (ui->msg[0]) {
 		attr_t a = ui_attr(ui, UI_R_MSG);
-		ui_fill(y, 0, COLS, a);
-		ui_put(y, 0, ui->msg, COLS, a);
+		ui_fill(y, 0, right, a);
+		ui_put(y, 0, ui->msg, right, a);
 		return;
 	}
 	struct hint list_hints[] = {
 		{KA_HELP, "help"},
+		{KA_FILTER, "filter"},
+		{KA_SORT_NEXT, "sort"},
+		{KA_DETAIL, ui->detail ? "close detail" : "detail"},
 		{KA_TOGGLE_ALL, ui->all ? "sandboxes" : "all"},
-		{KA_REFRESH, "refresh"},
 		{KA_QUIT, "quit"},
 	};
 	struct hint help_hints[] = {
@@ -149,14 +293,6 @@ void ui_status_draw_bottom(struct ui *ui)
 	const struct hint *h = help ? help_hints : list_hints;
 	size_t nh = help ? sizeof help_hints / sizeof help_hints[0] : sizeof list_hints / sizeof list_hints[0];
 	enum km_table tbl = help ? KT_HELP : KT_LIST;
-
-	char pos[48] = "";
-	size_t n = inv_count(ui->o->inv);
-	if (!help && n > 0)
-		snprintf(pos, sizeof pos, "%zu/%zu", ui->sel + 1, n);
-	int right = COLS;
-	if (pos[0] && COLS >= 40)
-		right -= ui_put_right(y, COLS, pos, COLS, A_NORMAL) + 1;
 
 	int x = 0;
 	for (size_t i = 0; i < nh && x < right; i++) {

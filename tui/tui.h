@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+struct collector;
 struct dk_client;
 struct inventory;
 struct keymap;
@@ -12,6 +13,7 @@ struct tui_opts {
 	struct dk_client *client;   /* owned by main */
 	struct inventory *inv;      /* owned by main; already started (inv_start called) */
 	struct keymap *km;          /* owned by main */
+	struct collector *coll;     /* owned by main; NULL: no resource numbers */
 	bool all;                   /* showing every container, not just sandboxes */
 	bool no_color;              /* --no-color or NO_COLOR env set */
 	int keymap_errors;          /* count of bad keymap lines (shown in the status bar for a few seconds) */

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "docker/collector.h"
+#include "docker/docker.h"
 #include "keymaps/keymap.h"
 #include "tui/tui.h"
 
@@ -40,7 +42,29 @@ enum ui_role {
 	UI_R_HINT,       /* hint label */
 	UI_R_MSG,        /* transient message */
 	UI_R_DIM,        /* stale data */
+	UI_R_WARN,       /* worth a look: TTL nearly spent, unhealthy */
+	UI_R_ALERT,      /* act now: TTL spent, OOM-killed, stale stats */
 	UI_R_COUNT
+};
+
+/* Table columns, in screen order (list.c draws them, rows.c sorts on them). */
+enum ui_col {
+	UC_NAME, UC_ID, UC_IMAGE, UC_STATE,
+	UC_CPU, UC_QUOTA, UC_MEM, UC_MEMPCT, UC_NET, UC_IO, UC_PIDS,
+	UC_UPTIME, UC_TTL, UC_OWNER, UC_TASK,
+	UC_COUNT
+};
+
+/* Bytes of the filter text (the user's own typing, capped). */
+#define UI_FILTER_MAX 128
+
+/* The filtered, sorted list of inventory indexes on screen (rows.c). */
+struct ui_rows {
+	size_t *idx;           /* inventory indexes in display order */
+	size_t n, cap;
+	size_t total;          /* inventory size when built */
+	bool built;
+	uint64_t inv_gen, coll_gen, ver;  /* what it was built from */
 };
 
 struct ui {
@@ -53,9 +77,26 @@ struct ui {
 
 	/* list: the selection follows the container id, not the row */
 	char sel_id[65];
-	size_t sel;            /* index of the selection after the last sync */
+	size_t sel;            /* row of the selection after the last sync */
 	size_t top;            /* first row on screen */
 	int page_rows;         /* table rows visible at the last draw */
+
+	/* sort, filter, follow, detail (rows.c builds the row list from them) */
+	enum ui_col sort_col;
+	bool sort_desc;
+	bool follow;           /* pin the selected row to its screen line */
+	bool detail;           /* the detail pane is open */
+	char filter[UI_FILTER_MAX];   /* active filter; "" none */
+	uint64_t view_ver;     /* bumped when sort or filter change */
+	struct ui_rows rows;
+
+	/* the filter prompt (bottom line) while it is open */
+	bool prompting;
+	char prompt[UI_FILTER_MAX];
+	char prompt_saved[UI_FILTER_MAX];  /* the filter to restore on Esc */
+	char prompt_sel[65];               /* and the selection */
+
+	int64_t started_ms;    /* mono ms the screen came up */
 
 	/* help screen */
 	int help_top;
@@ -110,7 +151,59 @@ void ui_list_sync(struct ui *ui);
 /* Move the selection by delta rows (clamped); big values jump to the ends. */
 void ui_list_move(struct ui *ui, long delta);
 /* Draw the table in rows [y0, y1). */
-void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms);
+void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_ms);
+
+/* ---- rows.c: filter and sort ---- */
+/* Rebuild ui->rows when the inventory, the stats, the sort or the filter
+ * changed since the last build (cheap when nothing did). */
+void ui_rows_update(struct ui *ui);
+/* Rows on screen (after the filter) and the container of row i (< count). */
+size_t ui_rows_count(const struct ui *ui);
+const struct dk_container *ui_rows_get(const struct ui *ui, size_t i);
+/* Free the row list. */
+void ui_rows_free(struct ui *ui);
+/* Set the filter (text as typed; "" clears) and rebuild on next update. */
+void ui_filter_set(struct ui *ui, const char *text);
+/* Sort by column c; desc false is ascending. */
+void ui_sort_set(struct ui *ui, enum ui_col c, bool desc);
+/* Step the sort column by +1/-1 through the columns that can be shown;
+ * the direction becomes the column's natural one. */
+void ui_sort_step(struct ui *ui, int step);
+/* The column's title ("CPU%") and whether it is numeric (right-aligned,
+ * descending by default). */
+const char *ui_col_title(enum ui_col c);
+bool ui_col_numeric(enum ui_col c);
+/* True if column c exists in this session (stats columns need a collector). */
+bool ui_col_available(const struct ui *ui, enum ui_col c);
+
+/* ---- fmt.c: numbers as text, and the TTL and staleness rules ---- */
+/* "512", "1.5K", "123M", "1.2G" (base/units: binary, at most 6 columns; "?" when negative). */
+void fmt_bytes(double v, char *out, size_t n);
+/* A rate without "/s": "340", "1.2K", "12M" (at most 4 columns). */
+void fmt_rate(double v, char *out, size_t n);
+/* "12.3" (one decimal; "?" when negative). */
+void fmt_pct(double v, char *out, size_t n);
+/* Seconds left of c's sandtop.ttl budget at wall_ms into *left. Returns 1
+ * (computed), 0 (no label), -1 (label not a number of seconds), -2 (not
+ * started or not inspected yet). */
+int fmt_ttl_left(const struct dk_container *c, int64_t wall_ms, int64_t *left);
+/* The TTL cell and its role: "-", "4m10s", "over 12s", "bad", "…". */
+enum ui_role fmt_ttl(const struct dk_container *c, int64_t wall_ms, char *out, size_t n);
+/* The UPTIME cell: time since start while up ("3h07m"), time since exit
+ * when down ("12m ago"), "…" before inspect, "-" when unknown. */
+void fmt_uptime(const struct dk_container *c, int64_t wall_ms, char *out, size_t n);
+/* True while c is running, paused or restarting. */
+bool fmt_is_up(const struct dk_container *c);
+/* Age in ms of the collector's last round when it is older than 2.5
+ * intervals (stale), 0 when fresh, -1 when there is no collector or no
+ * round yet and none is overdue. */
+int64_t fmt_stats_stale_ms(const struct ui *ui, int64_t mono_ms);
+/* True when the view of one container is older than 2.5 intervals. */
+bool fmt_view_stale(const struct ui *ui, const struct st_view *v, int64_t mono_ms);
+
+/* ---- detail.c: the detail pane ---- */
+/* Draw the selected container's detail in rows [y0, y1). */
+void ui_detail_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_ms);
 
 /* ---- statusbar.c: top bar, banner, bottom bar, messages ---- */
 /* Show msg (trusted or not: it is sanitized) for ms milliseconds. */
@@ -122,8 +215,8 @@ int ui_status_timeout(const struct ui *ui, int64_t now_ms);
 /* Draw the top bar on row 0; returns the next free row (after the banner
  * when the engine is not online). */
 int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms);
-/* Draw the bottom bar on the last row. */
-void ui_status_draw_bottom(struct ui *ui);
+/* Draw the bottom bar on the last row (the filter prompt while it is open). */
+void ui_status_draw_bottom(struct ui *ui, int64_t mono_ms);
 
 /* ---- help.c ---- */
 /* Draw the help screen in rows [y0, y1). */

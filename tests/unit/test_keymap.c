@@ -93,7 +93,9 @@ static void test_default_bindings(void **state)
 		{ "PgDn", KA_PAGE_DOWN }, { "C-f", KA_PAGE_DOWN },
 		{ "Home", KA_HOME }, { "g", KA_HOME }, { "End", KA_END }, { "G", KA_END },
 		{ "C-l", KA_REDRAW }, { "r", KA_REFRESH }, { "F5", KA_REFRESH },
-		{ "a", KA_TOGGLE_ALL },
+		{ "a", KA_TOGGLE_ALL }, { ">", KA_SORT_NEXT }, { "<", KA_SORT_PREV },
+		{ "I", KA_SORT_REVERSE }, { "/", KA_FILTER }, { "F", KA_FOLLOW },
+		{ "Enter", KA_DETAIL }, { "Esc", KA_CLEAR_FILTER },
 	};
 	struct keymap *km = keymap_new_default();
 	char out[KM_KEY_NAME_MAX];
@@ -105,6 +107,7 @@ static void test_default_bindings(void **state)
 	assert_int_equal(keymap_lookup(km, KT_HELP, 'a'), KA_NONE);
 	assert_int_equal(keymap_lookup(km, KT_HELP, 'q'), KA_HELP);
 	assert_int_equal(keymap_lookup(km, KT_HELP, KM_KEY_ESC), KA_HELP);
+	assert_int_equal(keymap_lookup(km, KT_GLOBAL, KM_KEY_ESC), KA_NONE);  /* Esc never quits */
 	assert_int_equal(keymap_lookup(km, KT_HELP, KM_KEY_F1 + 9), KA_QUIT);
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'x'), KA_NONE);
 

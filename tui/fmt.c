@@ -1,0 +1,190 @@
+/* fmt: numbers as short cell text (bytes, rates, percents), the TTL budget rule and stats staleness. */
+#include "tui/ui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/units.h"
+
+/* A label value longer than this is not a number of seconds we accept. */
+#define TTL_DIGITS_MAX 12
+/* Warn when less than this share of the budget is left (and at least WARN_MIN_S). */
+#define TTL_WARN_DIV 10
+#define TTL_WARN_MIN_S 60
+
+static const char units[] = "BKMGTPE";
+
+void fmt_bytes(double v, char *out, size_t n)
+{
+	if (!(v >= 0))        /* negative or NaN: unknown */
+		snprintf(out, n, "?");
+	else
+		units_bytes(v, out, n);   /* the same text as `sandtop ps --stats` */
+}
+
+void fmt_rate(double v, char *out, size_t n)
+{
+	int u = 0;
+	if (!(v >= 0)) {
+		snprintf(out, n, "?");
+		return;
+	}
+	while (u < 6 && v >= 999.5) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, n, "%.0f", v);
+	else if (v < 9.95)
+		snprintf(out, n, "%.1f%c", v, units[u]);
+	else
+		snprintf(out, n, "%.0f%c", v, units[u]);
+}
+
+void fmt_pct(double v, char *out, size_t n)
+{
+	if (!(v >= 0))
+		snprintf(out, n, "?");
+	else if (v >= 9999.95)
+		snprintf(out, n, "%.0f", v);
+	else
+		snprintf(out, n, "%.1f", v);
+}
+
+bool fmt_is_up(const struct dk_container *c)
+{
+	const char *s = c->state;
+	return s && (!strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting"));
+}
+
+void fmt_uptime(const struct dk_container *c, int64_t wall_ms, char *out, size_t n)
+{
+	char d[32];
+	if (!c->inspected) {
+		snprintf(out, n, "…");
+	} else if (fmt_is_up(c)) {
+		if (c->started_at_ms <= 0) {
+			snprintf(out, n, "-");
+			return;
+		}
+		clock_fmt_duration((wall_ms - c->started_at_ms) / 1000, d, sizeof d);
+		snprintf(out, n, "%s", d);
+	} else if (c->finished_at_ms > 0) {
+		clock_fmt_duration((wall_ms - c->finished_at_ms) / 1000, d, sizeof d);
+		snprintf(out, n, "%s ago", d);
+	} else {
+		snprintf(out, n, "-");
+	}
+}
+
+/* The sandtop.ttl label as seconds: digits only (untrusted text). Returns 1,
+ * 0 when absent, -1 when it is not a plain number of seconds. */
+static int ttl_label(const struct dk_container *c, int64_t *secs)
+{
+	const char *v = dk_container_label(c, "sandtop.ttl");
+	if (!v)
+		return 0;
+	size_t len = strlen(v);
+	if (len == 0 || len > TTL_DIGITS_MAX)
+		return -1;
+	int64_t s = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		s = s * 10 + (v[i] - '0');   /* at most 12 digits: no overflow */
+	}
+	*secs = s;
+	return 1;
+}
+
+int fmt_ttl_left(const struct dk_container *c, int64_t wall_ms, int64_t *left)
+{
+	int64_t ttl;
+	int r = ttl_label(c, &ttl);
+	if (r <= 0)
+		return r;
+	if (!c->inspected || c->started_at_ms <= 0)
+		return -2;
+	int64_t ran_ms = wall_ms - c->started_at_ms;
+	if (ran_ms < 0)
+		ran_ms = 0;           /* clocks disagree a little: not over */
+	*left = ttl - ran_ms / 1000;
+	return 1;
+}
+
+/* A TTL to the second while it is short ("4m05s", "42s"); longer ones as
+ * ps does ("3h07m"). */
+static void fmt_left(int64_t secs, char *out, size_t n)
+{
+	if (secs < 3600 && secs >= 60)
+		snprintf(out, n, "%dm%02ds", (int)(secs / 60), (int)(secs % 60));
+	else
+		clock_fmt_duration(secs, out, (unsigned)n);
+}
+
+enum ui_role fmt_ttl(const struct dk_container *c, int64_t wall_ms, char *out, size_t n)
+{
+	int64_t left = 0, ttl = 0;
+	char d[32];
+	int r = fmt_ttl_left(c, wall_ms, &left);
+	out[0] = '\0';
+	if (r == 0) {
+		snprintf(out, n, "-");
+		return UI_R_NORMAL;
+	}
+	if (r == -1) {
+		snprintf(out, n, "bad");
+		return UI_R_WARN;
+	}
+	if (!fmt_is_up(c))
+		return UI_R_NORMAL;   /* stopped: the budget no longer runs */
+	if (r == -2) {
+		snprintf(out, n, "…");
+		return UI_R_NORMAL;
+	}
+	ttl_label(c, &ttl);
+	if (left < 0) {
+		fmt_left(-left, d, sizeof d);
+		snprintf(out, n, "over %s", d);
+		return UI_R_ALERT;
+	}
+	fmt_left(left, out, n);
+	int64_t warn = ttl / TTL_WARN_DIV;
+	if (warn < TTL_WARN_MIN_S)
+		warn = TTL_WARN_MIN_S;
+	return left < warn ? UI_R_WARN : UI_R_NORMAL;
+}
+
+/* 2.5 collector intervals, in ms. */
+static int64_t stale_after(const struct collector *co)
+{
+	int iv = coll_interval_ms(co);
+	if (iv <= 0)
+		iv = 1000;
+	return (int64_t)iv * 5 / 2;
+}
+
+int64_t fmt_stats_stale_ms(const struct ui *ui, int64_t mono_ms)
+{
+	const struct collector *co = ui->o->coll;
+	if (!co)
+		return -1;
+	int64_t limit = stale_after(co);
+	int64_t last = coll_last_ms(co);
+	if (last <= 0) {
+		/* never a round: overdue once the first one should have ended */
+		int64_t waited = mono_ms - ui->started_ms;
+		return waited > limit ? waited : -1;
+	}
+	int64_t age = mono_ms - last;
+	return age > limit ? age : 0;
+}
+
+bool fmt_view_stale(const struct ui *ui, const struct st_view *v, int64_t mono_ms)
+{
+	const struct collector *co = ui->o->coll;
+	if (!co || !v)
+		return false;
+	return mono_ms - v->updated_ms > stale_after(co);
+}
