@@ -88,3 +88,33 @@ PY
 	check "sandtop and docker stats agree (CPU ±7 points, memory ±5%, PIDs equal)" [ $rc -eq 0 ]
 }
 t_stats_agree_with_docker_stats_cleanup() { stats_fixtures_down "${RUN_ID}ds"; }
+
+# The screen: the busy sandbox's row reads about 50% CPU, sorting by CPU puts
+# it first, the filter narrows the list, and the detail pane shows history.
+t_stats_screen() {
+	local p="${RUN_ID}sc"
+	stats_fixtures_up "$p"
+	tui_start sc 200 60
+	check "listed with numbers" wait_screen sc "$p-busy +[0-9a-f]+ .* running +[0-9]+\.[0-9]" 10
+	sleep 3
+	local cpu
+	cpu=$(row_of sc "$p-busy" | awk '{print $5}')
+	note "busy row CPU% on screen: $cpu"
+	check "the busy row shows 45-55% CPU" between "$cpu" 45 55
+	check "the header has host totals" wait_screen sc 'host CPU [0-9.]+% of [0-9]+ cores' 2
+	check "the status bar names the source" wait_screen sc 'cgroup v1|cgroup v2' 2
+	tm send-keys -t sc '>' '>' '>' '>'
+	check "sorting by CPU% is marked in the header" wait_screen sc 'CPU%▼' 2
+	first_row_is_busy() { screen sc | sed -n '3p' | grep -q -- "$p-busy"; }
+	sleep 0.3
+	check "the busy sandbox sorts first" first_row_is_busy
+	tm send-keys -t sc / && tm send-keys -t sc -l "$p-me" && tm send-keys -t sc Enter
+	sleep 0.5
+	only_mem() { screen sc | grep -q -- "$p-mem" && ! screen sc | grep -q -- "$p-busy"; }
+	check "the filter keeps only the matching sandbox" only_mem
+	tm send-keys -t sc Escape
+	check "Esc clears the filter" wait_screen sc "$p-busy" 2
+	tm send-keys -t sc Enter
+	check "Enter opens the detail pane with sparklines" wait_screen sc 'CPU .*[▁▂▃▄▅▆▇█]' 3
+}
+t_stats_screen_cleanup() { stats_fixtures_down "${RUN_ID}sc"; }
