@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,23 +15,6 @@
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
 #include "docker/docker.h"
-
-static char *slurp(const char *name, size_t *len)
-{
-	char path[256];
-	snprintf(path, sizeof path, "tests/fixtures/%s", name);
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	fseek(fp, 0, SEEK_END);
-	long n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	char *p = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(p, 1, (size_t)n, fp), (size_t)n);
-	p[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return p;
-}
 
 static const struct dk_container *by_name(const struct dk_container_list *l, const char *name)
 {
@@ -45,7 +30,7 @@ static void test_list_fixture(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("containers_list.json", &len);
+	char *body = fixture_read("containers_list.json", &len);
 	struct dk_container_list l;
 	struct err e;
 	assert_int_equal(dk_parse_container_list(body, len, &l, &e), 0);
@@ -73,7 +58,7 @@ static void test_inspect_running(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("inspect_running.json", &len);
+	char *body = fixture_read("inspect_running.json", &len);
 	struct dk_container c;
 	struct err e;
 	assert_int_equal(dk_parse_inspect(body, len, &c, &e), 0);
@@ -93,7 +78,7 @@ static void test_inspect_exited(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("inspect_exited.json", &len);
+	char *body = fixture_read("inspect_exited.json", &len);
 	struct dk_container c;
 	struct err e;
 	assert_int_equal(dk_parse_inspect(body, len, &c, &e), 0);
@@ -110,7 +95,7 @@ static void test_events_fixture(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("events.jsonl", &len);
+	char *body = fixture_read("events.jsonl", &len);
 	const char *want[] = {"create", "start", "pause", "unpause", "die", "destroy"};
 	size_t found = 0, lines = 0;
 	for (char *line = strtok(body, "\n"); line; line = strtok(NULL, "\n")) {
@@ -146,7 +131,7 @@ static void test_version(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("version.json", &len);
+	char *body = fixture_read("version.json", &len);
 	struct dk_version_info v;
 	struct err e;
 	assert_int_equal(dk_parse_version(body, len, &v, &e), 0);
@@ -159,7 +144,7 @@ static void test_http_error(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("error_404.json", &len);
+	char *body = fixture_read("error_404.json", &len);
 	struct err e;
 	dk_http_error(&e, 404, body, len);
 	assert_int_equal(e.code, DK_ENOTFOUND);
@@ -206,7 +191,7 @@ static void test_bad_bodies(void **state)
 	free(deep);
 	/* a truncated fixture body */
 	size_t len;
-	char *body = slurp("containers_list.json", &len);
+	char *body = fixture_read("containers_list.json", &len);
 	assert_int_equal(dk_parse_container_list(body, len / 2, &l, &e), -1);
 	free(body);
 }
@@ -215,7 +200,7 @@ static void test_ps_json_ascii_roundtrip(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("inspect_running.json", &len);
+	char *body = fixture_read("inspect_running.json", &len);
 	struct dk_container c;
 	struct err e;
 	assert_int_equal(dk_parse_inspect(body, len, &c, &e), 0);
@@ -243,7 +228,7 @@ static void test_container_copy(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("inspect_running.json", &len);
+	char *body = fixture_read("inspect_running.json", &len);
 	struct dk_container c, d;
 	struct err e;
 	assert_int_equal(dk_parse_inspect(body, len, &c, &e), 0);

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,23 +18,6 @@
 #include "docker/stats.h"
 
 #define HAVE_ALL (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_NET | ST_HAVE_BLK | ST_HAVE_PIDS)
-
-static char *slurp(const char *name, size_t *len)
-{
-	char path[256];
-	snprintf(path, sizeof path, "tests/fixtures/%s", name);
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	fseek(fp, 0, SEEK_END);
-	long n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	char *p = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(p, 1, (size_t)n, fp), (size_t)n);
-	p[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return p;
-}
 
 static int parse_str(const char *body, struct st_raw *r)
 {
@@ -50,7 +35,7 @@ static void test_running_fixture(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("stats_running.json", &len);
+	char *body = fixture_read("stats_running.json", &len);
 	struct st_raw r;
 	struct err e = {0};
 	assert_int_equal(st_parse_api(body, len, &r, &e), 0);
@@ -77,7 +62,7 @@ static void test_stopped_fixture(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("stats_stopped.json", &len);
+	char *body = fixture_read("stats_stopped.json", &len);
 	struct st_raw r;
 	struct err e = {0};
 	assert_int_equal(st_parse_api(body, len, &r, &e), 0);
@@ -94,7 +79,7 @@ static void test_v2_fixture(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = slurp("stats_v2.json", &len);
+	char *body = fixture_read("stats_v2.json", &len);
 	struct st_raw r;
 	struct err e = {0};
 	assert_int_equal(st_parse_api(body, len, &r, &e), 0);
@@ -327,7 +312,7 @@ static void test_hostile(void **state)
 	expect_eparse("{\"a\":--1}", 9);
 
 	size_t len;
-	char *body = slurp("stats_running.json", &len);
+	char *body = fixture_read("stats_running.json", &len);
 	while (len && (body[len - 1] == '\n' || body[len - 1] == ' '))
 		len--;
 	for (size_t n = 1; n < len; n++)
