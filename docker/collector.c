@@ -12,6 +12,7 @@
 #include "docker/sampler.h"
 
 #define COLL_TAU_S 5.0 /* smoothing time constant for sorting */
+#define COLL_HIST_STEP_MS 1000 /* shortest time one history point stands for */
 
 struct cstate {
 	struct st_view view;
@@ -20,6 +21,11 @@ struct cstate {
 	bool live;        /* still a running container in this round */
 	bool pending;     /* a sample is on its way */
 	double quota;     /* cores; 0 unlimited */
+	/* intervals shorter than COLL_HIST_STEP_MS are averaged into one
+	 * history point, so the rings always hold at least 5 minutes */
+	double acc[4];
+	int acc_n;
+	int64_t acc_start_ms;
 };
 
 struct collector {
@@ -96,6 +102,26 @@ static struct cstate *get_or_add(struct collector *co, const char *id)
 	return cs;
 }
 
+static void history_add(struct cstate *cs, const struct st_rates *r, int64_t now)
+{
+	if (cs->acc_n == 0)
+		cs->acc_start_ms = now;
+	cs->acc[0] += r->cpu_percent;
+	cs->acc[1] += (double)r->mem_bytes;
+	cs->acc[2] += r->net_rx_bps + r->net_tx_bps;
+	cs->acc[3] += r->blk_read_bps + r->blk_write_bps;
+	cs->acc_n++;
+	/* the first point goes in at once; then one point per step */
+	if (cs->view.cpu.n > 0 && now - cs->acc_start_ms < COLL_HIST_STEP_MS - COLL_HIST_STEP_MS / 10)
+		return;
+	series_push(&cs->view.cpu, cs->acc[0] / cs->acc_n);
+	series_push(&cs->view.mem, cs->acc[1] / cs->acc_n);
+	series_push(&cs->view.net, cs->acc[2] / cs->acc_n);
+	series_push(&cs->view.io, cs->acc[3] / cs->acc_n);
+	memset(cs->acc, 0, sizeof cs->acc);
+	cs->acc_n = 0;
+}
+
 /* Exponential smoothing with a time constant, so the sort order follows
  * trends, not every tick's noise. */
 static double ewma(double old, double cur, double alpha)
@@ -153,10 +179,7 @@ static void on_sample(void *ud, const char *id, int rc, const struct st_raw *raw
 			cs->view.now = r;
 			cs->view.valid = true;
 			cs->view.updated_ms = clock_mono_ms();
-			series_push(&cs->view.cpu, r.cpu_percent);
-			series_push(&cs->view.mem, (double)r.mem_bytes);
-			series_push(&cs->view.net, r.net_rx_bps + r.net_tx_bps);
-			series_push(&cs->view.io, r.blk_read_bps + r.blk_write_bps);
+			history_add(cs, &r, cs->view.updated_ms);
 			co->gen++;
 		}
 		cs->prev = *raw;
@@ -263,6 +286,11 @@ int64_t coll_last_ms(const struct collector *co)
 int coll_interval_ms(const struct collector *co)
 {
 	return co->interval_ms;
+}
+
+int coll_hist_step_ms(const struct collector *co)
+{
+	return co->interval_ms > COLL_HIST_STEP_MS ? co->interval_ms : COLL_HIST_STEP_MS;
 }
 
 uint64_t coll_generation(const struct collector *co)

@@ -9,7 +9,8 @@
 #include "docker/inventory.h"
 #include "docker/stats.h"
 
-#define ST_HIST 300 /* samples of history per series (5 min at 1 s) */
+#define ST_HIST 300 /* history points per series: one per interval, intervals
+                     * under 1 s averaged into one point a second: >= 5 min */
 
 enum st_source {
 	ST_SRC_NONE,    /* not decided yet */
@@ -69,6 +70,8 @@ const char *coll_source_name(const struct collector *co);
 /* Mono ms when the last round of samples completed (0 = never). */
 int64_t coll_last_ms(const struct collector *co);
 int coll_interval_ms(const struct collector *co);
+/* How long one history point stands for: the interval, at least 1 s. */
+int coll_hist_step_ms(const struct collector *co);
 /* Changes whenever new numbers arrive (for redraw decisions). */
 uint64_t coll_generation(const struct collector *co);
 

@@ -279,7 +279,7 @@ static void draw_title(struct pane *p, const struct dk_container *c)
 	if (v && v->cpu.n > 0) {
 		int sw = p->w - SPARK_LABEL_W - SPARK_TEXT_W - 1;
 		unsigned m = sw > 0 && (unsigned)sw < v->cpu.n ? (unsigned)sw : v->cpu.n;
-		clock_fmt_duration((int64_t)m * coll_interval_ms(ui->o->coll) / 1000, d, sizeof d);
+		clock_fmt_duration((int64_t)m * coll_hist_step_ms(ui->o->coll) / 1000, d, sizeof d);
 		snprintf(span, sizeof span, "history: last %s", d);
 	}
 	int right = p->w;
