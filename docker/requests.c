@@ -58,19 +58,26 @@ static void inspect_done(struct dk_req *r, int rc, const struct err *e)
 	cb(r->ud, rc, e, ct);
 }
 
-void dk_inspect(struct dk_client *c, const char *id, dk_inspect_cb cb, void *ud)
+/* GET /containers/ID<suffix>, with the id escaped (ids and names are
+ * restricted by the engine, but escape anyway). */
+static void container_get(struct dk_client *c, const char *id, const char *suffix, dk_req_done_fn done,
+                          void *cb, void *ud)
 {
-	/* ids and names are restricted by the engine, but escape anyway */
 	char *enc = curl_easy_escape(NULL, id, 0);
-	char *path = xasprintf("/containers/%s/json", enc);
+	char *path = xasprintf("/containers/%s%s", enc, suffix);
 	curl_free(enc);
 	struct dk_req *r = dk_req_new(c, "GET", path, true);
 	free(path);
 	snprintf(r->id, sizeof r->id, "%s", id);
-	r->done = inspect_done;
-	r->cb = (void *)cb;
+	r->done = done;
+	r->cb = cb;
 	r->ud = ud;
 	dk_req_submit(r);
+}
+
+void dk_inspect(struct dk_client *c, const char *id, dk_inspect_cb cb, void *ud)
+{
+	container_get(c, id, "/json", inspect_done, (void *)cb, ud);
 }
 
 static void stats_done(struct dk_req *r, int rc, const struct err *e)
@@ -89,14 +96,5 @@ void dk_stats(struct dk_client *c, const char *id, dk_stats_cb cb, void *ud)
 {
 	/* one-shot=true (API 1.41+) skips the engine's second sample; older
 	 * engines ignore it and answer after ~1-2 s */
-	char *enc = curl_easy_escape(NULL, id, 0);
-	char *path = xasprintf("/containers/%s/stats?stream=false&one-shot=true", enc);
-	curl_free(enc);
-	struct dk_req *r = dk_req_new(c, "GET", path, true);
-	free(path);
-	snprintf(r->id, sizeof r->id, "%s", id);
-	r->done = stats_done;
-	r->cb = (void *)cb;
-	r->ud = ud;
-	dk_req_submit(r);
+	container_get(c, id, "/stats?stream=false&one-shot=true", stats_done, (void *)cb, ud);
 }
