@@ -42,6 +42,7 @@ struct collector {
 	int64_t last_ms;        /* mono ms the last round completed */
 	bool round_open;
 	uint64_t gen;
+	uint64_t inv_gen;       /* inventory generation seen last */
 };
 
 float st_series_at(const struct st_series *s, unsigned i)
@@ -241,6 +242,17 @@ static void round_start(struct collector *co)
 	round_maybe_done(co);
 }
 
+static bool has_new_live(const struct collector *co)
+{
+	size_t n = inv_count(co->inv);
+	for (size_t i = 0; i < n; i++) {
+		const struct dk_container *ct = inv_get(co->inv, i);
+		if (is_live(ct) && !find(co, ct->id))
+			return true;
+	}
+	return false;
+}
+
 int coll_tick(struct collector *co, int64_t now)
 {
 	/* a round still waiting for the API delays the next one: the cadence
@@ -248,6 +260,13 @@ int coll_tick(struct collector *co, int64_t now)
 	 * the numbers are */
 	if (co->round_open)
 		return co->interval_ms / 4;
+	if (inv_generation(co->inv) != co->inv_gen) {
+		/* a sandbox became sampleable (just listed and inspected): take
+		 * its first sample now, so its numbers appear after one interval */
+		co->inv_gen = inv_generation(co->inv);
+		if (has_new_live(co))
+			co->next_ms = now;
+	}
 	if (now >= co->next_ms) {
 		/* keep a steady cadence; after a stall, restart from now */
 		co->next_ms = co->next_ms && now - co->next_ms < co->interval_ms ? co->next_ms + co->interval_ms
