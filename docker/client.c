@@ -160,11 +160,6 @@ const char *dk_client_engine_version(const struct dk_client *c)
 	return c->engine[0] ? c->engine : NULL;
 }
 
-size_t dk_client_busy(const struct dk_client *c)
-{
-	return c->busy;
-}
-
 struct dk_events **dk_client_events_slot(struct dk_client *c)
 {
 	return &c->events;
@@ -399,32 +394,16 @@ static void version_done(struct dk_req *r, int rc, const struct err *e)
 		snprintf(c->engine, sizeof c->engine, "%s", vi.engine);
 		log_msg(LOG_INFO, "engine %s: API %s (engine %.40s)", c->endpoint, c->api, c->engine);
 	}
-	dk_ping_cb cb = (dk_ping_cb)r->cb;
-	if (cb)
-		cb(r->ud, rc, e);
 	queue_flush(c, rc == 0 ? NULL : e);
-}
-
-static void ping_start_cb(struct dk_client *c, dk_ping_cb cb, void *ud)
-{
-	c->negotiating = true;
-	struct dk_req *r = dk_req_new(c, "GET", "/version", false);
-	r->done = version_done;
-	r->cb = (void *)cb;
-	r->ud = ud;
-	c->busy++;
-	req_start(r);
 }
 
 static void ping_start(struct dk_client *c)
 {
-	ping_start_cb(c, NULL, NULL);
-}
-
-void dk_ping(struct dk_client *c, dk_ping_cb cb, void *ud)
-{
-	c->api[0] = '\0'; /* renegotiate: the engine may have been upgraded */
-	ping_start_cb(c, cb, ud);
+	c->negotiating = true;
+	struct dk_req *r = dk_req_new(c, "GET", "/version", false);
+	r->done = version_done;
+	c->busy++;
+	req_start(r);
 }
 
 /* ---- poll-loop integration ---- */

@@ -287,11 +287,6 @@ const struct st_host_view *coll_host(const struct collector *co)
 	return &co->hostv;
 }
 
-enum st_source coll_source(const struct collector *co)
-{
-	return smp_source(co->smp);
-}
-
 const char *coll_source_name(const struct collector *co)
 {
 	return smp_source_name(co->smp);

@@ -64,7 +64,6 @@ int coll_tick(struct collector *co, int64_t now_ms);
 /* The view of container id, or NULL (stopped, new, or not sampled yet). */
 const struct st_view *coll_get(const struct collector *co, const char *id);
 const struct st_host_view *coll_host(const struct collector *co);
-enum st_source coll_source(const struct collector *co);
 /* "cgroup v1", "cgroup v2", "stats API", or "-" */
 const char *coll_source_name(const struct collector *co);
 /* Mono ms when the last round of samples completed (0 = never). */

@@ -105,17 +105,13 @@ void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n)
 /* Run a private poll loop until no request is in flight or timeout_ms passes
  * (for the command-line subcommands). Returns 0, or -1 on timeout. */
 int dk_client_run(struct dk_client *c, int timeout_ms);
-/* Number of requests in flight. */
-size_t dk_client_busy(const struct dk_client *c);
 
 /* ---- requests: all asynchronous; callbacks run from dispatch/run ----
  * Every callback gets rc 0 with a result, or -1 with e filled (e->code is a
  * dk_status and e->msg carries the daemon's own message when it sent one).
  * Results are owned by the callback (free with the matching _free). */
-typedef void (*dk_ping_cb)(void *ud, int rc, const struct err *e);
-/* GET /_ping then /version: negotiates the API version. Other requests made
- * before it completes are queued behind it automatically. */
-void dk_ping(struct dk_client *c, dk_ping_cb cb, void *ud);
+/* The first request negotiates the API version (GET /version) by itself;
+ * requests made meanwhile wait behind it. */
 
 typedef void (*dk_list_cb)(void *ud, int rc, const struct err *e, struct dk_container_list *list);
 /* GET /containers/json; all=true includes stopped ones; label_filter (may be

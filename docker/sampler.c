@@ -64,11 +64,6 @@ size_t smp_pending(const struct sampler *s)
 	return s->ninflight + s->nqueued;
 }
 
-enum st_source smp_source(const struct sampler *s)
-{
-	return s->src;
-}
-
 const char *smp_source_name(const struct sampler *s)
 {
 	switch (s->src) {

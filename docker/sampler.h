@@ -31,7 +31,6 @@ size_t smp_pending(const struct sampler *s);
  * engine; for a remote one they describe this machine and the screen says
  * so through the source name). */
 int smp_host_read(struct sampler *s, struct st_host *out);
-enum st_source smp_source(const struct sampler *s);
 /* "cgroup v1", "cgroup v2", "stats API", or "-" before the decision. */
 const char *smp_source_name(const struct sampler *s);
 
