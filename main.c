@@ -233,7 +233,6 @@ static int run_tui(const struct opts *o)
 		.inv = inv,
 		.km = km,
 		.coll = coll,
-		.all = o->all,
 		.no_color = o->no_color,
 		.keymap_errors = d.count,
 		.keymap_first_error = d.count ? d.first : NULL,

@@ -159,7 +159,6 @@ int tui_run(const struct tui_opts *o)
 	struct ui ui;
 	memset(&ui, 0, sizeof ui);
 	ui.o = o;
-	ui.all = inv_all(o->inv);
 	ui.color = !o->no_color;
 	ui.screen = UI_LIST;
 	ui.page_rows = 1;

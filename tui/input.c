@@ -76,8 +76,7 @@ static int input_next(void)
 static void toggle_all(struct ui *ui)
 {
 	inv_set_all(ui->o->inv, !inv_all(ui->o->inv));
-	ui->all = inv_all(ui->o->inv);
-	ui_status_msg(ui, 3000, "%s", ui->all ? "showing every container" : "showing sandboxes only");
+	ui_status_msg(ui, 3000, "%s", inv_all(ui->o->inv) ? "showing every container" : "showing sandboxes only");
 }
 
 /* Page size: one screen minus one row of overlap. */

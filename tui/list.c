@@ -346,7 +346,7 @@ static void draw_empty(struct ui *ui, int y)
 		ui_put(y, 1, line, COLS - 1, A_NORMAL);
 		return;
 	}
-	if (ui->all) {
+	if (inv_all(ui->o->inv)) {
 		ui_put(y, 1, "no containers", COLS - 1, A_NORMAL);
 		return;
 	}

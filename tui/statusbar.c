@@ -50,7 +50,7 @@ static void fmt_counts(const struct ui *ui, char *out, size_t n)
 		else if (!strcmp(s, "paused"))
 			paused++;
 	}
-	const char *what = ui->all ? (total == 1 ? "container" : "containers")
+	const char *what = inv_all(ui->o->inv) ? (total == 1 ? "container" : "containers")
 		: (total == 1 ? "sandbox" : "sandboxes");
 	snprintf(out, n, "%zu %s: %zu running, %zu paused, %zu stopped",
 		total, what, run, paused, total - run - paused);
@@ -280,7 +280,7 @@ void ui_status_draw_bottom(struct ui *ui, int64_t mono_ms)
 		{KA_FILTER, "filter"},
 		{KA_SORT_NEXT, "sort"},
 		{KA_DETAIL, ui->detail ? "close detail" : "detail"},
-		{KA_TOGGLE_ALL, ui->all ? "sandboxes" : "all"},
+		{KA_TOGGLE_ALL, inv_all(ui->o->inv) ? "sandboxes" : "all"},
 		{KA_QUIT, "quit"},
 	};
 	struct hint help_hints[] = {

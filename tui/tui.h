@@ -14,7 +14,6 @@ struct tui_opts {
 	struct inventory *inv;      /* owned by main; already started (inv_start called) */
 	struct keymap *km;          /* owned by main */
 	struct collector *coll;     /* owned by main; NULL: no resource numbers */
-	bool all;                   /* showing every container, not just sandboxes */
 	bool no_color;              /* --no-color or NO_COLOR env set */
 	int keymap_errors;          /* count of bad keymap lines (shown in the status bar for a few seconds) */
 	const char *keymap_first_error; /* "file:line: message" or NULL */

@@ -69,7 +69,6 @@ struct ui_rows {
 
 struct ui {
 	const struct tui_opts *o;
-	bool all;              /* current selector (starts as o->all) */
 	bool color;            /* colours in use */
 	enum ui_screen screen;
 	bool quit;
