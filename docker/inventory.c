@@ -31,6 +31,7 @@ struct inventory {
 	size_t n, cap;
 	uint64_t gen;
 	int64_t last_sync_ms;
+	int64_t fresh_ms;            /* last moment known current, when not ONLINE */
 	bool events_open;
 	bool list_inflight;
 	unsigned epoch, list_epoch;  /* mode changes make in-flight lists stale */
@@ -51,6 +52,8 @@ static void set_state(struct inventory *inv, enum inv_conn st, const char *msg)
 	const char *m = msg ? msg : "";
 	if (inv->state == st && !strcmp(inv->error, m))
 		return;
+	if (inv->state == INV_ONLINE && st != INV_ONLINE)
+		inv->fresh_ms = clock_mono_ms();
 	inv->state = st;
 	/* messages are already sanitized by docker/ (err_set of daemon text) */
 	snprintf(inv->error, sizeof inv->error, "%s", m);
@@ -370,7 +373,9 @@ const char *inv_error(const struct inventory *inv)
 	return inv->error;
 }
 
-int64_t inv_last_sync_ms(const struct inventory *inv)
+int64_t inv_fresh_ms(const struct inventory *inv)
 {
-	return inv->last_sync_ms;
+	if (inv->state == INV_ONLINE)
+		return clock_mono_ms();
+	return inv->fresh_ms > inv->last_sync_ms ? inv->fresh_ms : inv->last_sync_ms;
 }

@@ -45,7 +45,10 @@ uint64_t inv_generation(const struct inventory *inv);
 enum inv_conn inv_state(const struct inventory *inv);
 /* Last error (when OFFLINE), one line; "" otherwise. */
 const char *inv_error(const struct inventory *inv);
-/* Mono ms of the last successful full list (0 = never). */
-int64_t inv_last_sync_ms(const struct inventory *inv);
+/* Mono ms up to which the list is known to be current: now while ONLINE
+ * (list done, events flowing), else the moment the engine was last seen
+ * online or listed; 0 if it never was. The screen shows the data's age from
+ * it. */
+int64_t inv_fresh_ms(const struct inventory *inv);
 
 #endif

@@ -89,8 +89,6 @@ static void loop(struct ui *ui)
 		int64_t wall = clock_wall_ms();
 		int t_inv = inv_tick(inv, mono);
 		int t_coll = coll ? coll_tick(coll, mono) : -1;
-		if (inv_state(inv) == INV_ONLINE)
-			ui->online_seen_ms = mono;
 
 		if (inv_generation(inv) != gen) {
 			gen = inv_generation(inv);

@@ -60,9 +60,7 @@ static void fmt_counts(const struct ui *ui, char *out, size_t n)
  * listed, "42s"; "" if there never was any. */
 static void fmt_age(const struct ui *ui, int64_t mono_ms, char *out, size_t n)
 {
-	int64_t t = inv_last_sync_ms(ui->o->inv);
-	if (ui->online_seen_ms > t)
-		t = ui->online_seen_ms;
+	int64_t t = inv_fresh_ms(ui->o->inv);
 	out[0] = '\0';
 	if (t > 0)
 		clock_fmt_duration((mono_ms - t) / 1000, out, (unsigned)n);

@@ -102,9 +102,6 @@ struct ui {
 	int help_rows;         /* body lines visible at the last draw */
 	int help_lines;        /* body lines in total at the last draw */
 
-	/* mono ms when the engine was last seen online (for the data age) */
-	int64_t online_seen_ms;
-
 	/* transient status message */
 	char msg[512];
 	int64_t msg_until_ms;  /* mono ms; 0 = none */
