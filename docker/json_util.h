@@ -20,12 +20,6 @@ int dkj_depth_ok(const char *s, size_t len);
  * ignored. The caller frees the tree with cJSON_Delete. */
 cJSON *dkj_parse(const char *body, size_t len, struct err *e);
 
-/* As dkj_parse, and every number item of the tree also carries its own
- * source text (in valuestring, freed by cJSON_Delete as for strings), so
- * that dkj_u64 reads integers above 2^53 exactly: cJSON itself only keeps
- * a double, which rounds 9007199254740993 to ...992. */
-cJSON *dkj_parse_exact(const char *body, size_t len, struct err *e);
-
 /* The string o[key], or NULL when absent or not a string. */
 const char *dkj_str(const cJSON *o, const char *key);
 
@@ -33,11 +27,11 @@ const char *dkj_str(const cJSON *o, const char *key);
  * through the double: exact only below 2^53. */
 int64_t dkj_int(const cJSON *o, const char *key);
 
-/* The number item v as an unsigned 64-bit integer into *out. A plain digit
- * string from a dkj_parse_exact tree is converted exactly (up to
- * 18446744073709551615); other forms ("1e3", "12.0", or any number of a
- * dkj_parse tree) go through the double. Returns false, leaving *out alone,
- * when v is NULL, not a number, negative, fractional or above 2^64-1. */
+/* The number item v as an unsigned 64-bit integer into *out, through
+ * cJSON's double: exact below 2^53; above it (system_cpu_usage on a host
+ * up for ~104 CPU-days) within a few ns, far below what a rate over an
+ * interval of 0.1 s or more can show. Returns false, leaving *out alone,
+ * when v is NULL, not a number, negative, fractional or 2^64 or more. */
 bool dkj_u64(const cJSON *v, uint64_t *out);
 
 #endif

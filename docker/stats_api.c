@@ -1,4 +1,4 @@
-/* stats_api: one Engine /containers/ID/stats body -> struct st_raw, with exact 64-bit counters. */
+/* stats_api: one Engine /containers/ID/stats body -> struct st_raw. */
 #include <string.h>
 
 #include "docker/docker.h"
@@ -20,7 +20,7 @@ static const cJSON *member(const cJSON *o, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
-/* o[key] as an exact unsigned integer; false when absent or not one. */
+/* o[key] as an unsigned integer (dkj_u64); false when absent or not one. */
 static bool get_u64(const cJSON *o, const char *key, uint64_t *out)
 {
 	return dkj_u64(member(o, key), out);
@@ -127,13 +127,10 @@ static void take_pids(const cJSON *pids, struct st_raw *out)
 		out->pids_limit = v;
 }
 
-/* Numbers are read from their source text (dkj_parse_exact): cJSON's
- * doubles hold 53 bits and system_cpu_usage passes 2^53 ns (~104 CPU-days)
- * on any busy host. */
 int st_parse_api(const char *body, size_t len, struct st_raw *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
-	cJSON *j = dkj_parse_exact(body, len, e);
+	cJSON *j = dkj_parse(body, len, e);
 	if (!j)
 		return -1;
 	if (!cJSON_IsObject(j)) {
