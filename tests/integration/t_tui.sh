@@ -9,7 +9,15 @@ t_tui_follows_events() {
 	check "the three sandboxes are listed" wait_screen tui "$p-3" 10
 	check "all three rows say running" bash -c "[ \$(tmux -L $TMUX_SOCK capture-pane -p -t tui | grep -E '$p-[123] ' | grep -c running) -eq 3 ]"
 	check "the status bar names the engine" wait_screen tui 'docker.sock' 2
-	docker pause "$p-2" >/dev/null
+	# runc 1.1 sometimes fails to freeze a sandbox whose agent is forking
+	# ("unable to freeze"); that is the engine's answer, not sandtop's
+	# display, so ask again (seen once in this test's runs here)
+	local try
+	for try in 1 2 3; do
+		docker pause "$p-2" >/dev/null 2>"$TEST_TMP/pause.err" && break
+		note "docker pause failed (try $try): $(head -c 200 "$TEST_TMP/pause.err")"
+		sleep 0.5
+	done
 	check "pause shows within 1 s" wait_screen tui "$p-2 .*paused" 1
 	note "pause visible after ${WAITED_MS} ms"
 	docker unpause "$p-2" >/dev/null
