@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -247,6 +248,20 @@ static int run_tui(const struct opts *o)
 	return rc;
 }
 
+/* The stats reader keeps each sandbox's counter files open (8 per
+ * sandbox); lift the soft descriptor limit towards the hard one. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
@@ -262,6 +277,7 @@ int main(int argc, char **argv)
 	}
 	/* without a screen, stderr carries only the one-line reasons */
 	log_set_level(LOG_ERROR);
+	raise_fd_limit();
 	if (o.cmd && !strcmp(o.cmd, "ps"))
 		return cli_ps(o.host, o.all, o.json, o.stats, o.interval_ms);
 	return run_tui(&o);

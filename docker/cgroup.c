@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/xalloc.h"
 #include "docker/docker.h"
@@ -17,6 +20,8 @@
 #define MOUNTINFO_LINE 16384         /* longer mountinfo lines are skipped */
 #define MOUNTINFO_MAX_LINES 1000000
 #define CACHE_MAX 1024               /* pids whose cgroup directories we remember */
+#define IDLE_NS (10 * 1000000000ll)  /* an entry unread this long is dropped (its fds closed) */
+#define FDS_SPARE 256                /* descriptors never taken by the cache */
 #define V1_UNLIMITED (1ull << 62)    /* v1 writes LONG_MAX rounded to a page for "no limit" */
 #define CG_HAVE (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_BLK | ST_HAVE_PIDS)
 
@@ -31,11 +36,30 @@ struct mnt {
 	bool v2;
 };
 
+/* The counter files, kept open per entry and read with pread: opening a
+ * cgroup file (a path walk through kernfs) cost more than reading it.
+ * F_NET is <proc>/PID/net/dev. */
+enum file { F_CPU, F_MEM, F_MSTAT, F_MLIMIT, F_BLK, F_PIDS, F_PMAX, F_NET, F_N };
+static const struct {
+	enum ctl ctl;       /* v1 directory; v2 has one */
+	const char *v1, *v2;
+} files[F_N] = {
+	[F_CPU] = {C_CPU, "cpuacct.usage", "cpu.stat"},
+	[F_MEM] = {C_MEM, "memory.usage_in_bytes", "memory.current"},
+	[F_MSTAT] = {C_MEM, "memory.stat", "memory.stat"},
+	[F_MLIMIT] = {C_MEM, "memory.limit_in_bytes", "memory.max"},
+	[F_BLK] = {C_BLK, "blkio.throttle.io_service_bytes_recursive", "io.stat"},
+	[F_PIDS] = {C_PIDS, "pids.current", "pids.current"},
+	[F_PMAX] = {C_PIDS, "pids.max", "pids.max"},
+	[F_NET] = {C_N, NULL, NULL},
+};
+
 struct ent {
 	int pid;
 	unsigned have;    /* cgroup bits the last read got */
-	uint64_t used;    /* LRU stamp */
+	int64_t used_ns;  /* monotonic time of the last read */
 	char *dir[C_N];   /* NULL when that controller was not found */
+	int fd[F_N];      /* -1 when not open */
 };
 
 struct st_cgroups {
@@ -45,7 +69,8 @@ struct st_cgroups {
 	size_t nm;
 	struct ent *ents;
 	size_t nents;
-	uint64_t stamp;
+	int64_t swept_ns;
+	size_t nfds, fd_budget;  /* descriptors the entries hold, and may hold */
 	char *scratch;    /* NETDEV_CAP + 1 bytes for whole-file reads */
 };
 
@@ -58,24 +83,46 @@ static char *slurp(struct st_cgroups *cg, const char *path, size_t cap)
 	return sf_slurp(path, cg->scratch, cap) < 0 ? NULL : cg->scratch;
 }
 
-static char *slurp_in(struct st_cgroups *cg, const char *dir, const char *name)
+/* File f of an entry in the scratch buffer, or NULL when it cannot be read
+ * (a removed cgroup's open files fail with ENODEV). The descriptor stays
+ * open while the budget allows. */
+static char *ent_file(struct st_cgroups *cg, struct ent *en, enum file f)
 {
-	char path[4096];
-	if (!dir || (size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
-		return NULL;
-	return slurp(cg, path, FILE_CAP);
+	int fd = en->fd[f];
+	if (fd < 0) {
+		const char *dir = f == F_NET ? NULL : en->dir[cg->version == 2 ? C_CPU : files[f].ctl];
+		char path[4096];
+		int len = f == F_NET ? snprintf(path, sizeof path, "%s/%d/net/dev", cg->proc_root, en->pid)
+			: !dir ? -1 : snprintf(path, sizeof path, "%s/%s", dir, cg->version == 2 ? files[f].v2 : files[f].v1);
+		if (len < 0 || (size_t)len >= sizeof path)
+			return NULL;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+			return NULL;
+	}
+	long n = sf_pread_all(fd, cg->scratch, f == F_NET ? NETDEV_CAP : FILE_CAP);
+	if (n >= 0 && en->fd[f] < 0 && cg->nfds < cg->fd_budget) {
+		en->fd[f] = fd;
+		cg->nfds++;
+	} else if (n < 0 || en->fd[f] < 0) {
+		close(fd);
+		if (en->fd[f] >= 0) {
+			en->fd[f] = -1;
+			cg->nfds--;
+		}
+	}
+	return n < 0 ? NULL : cg->scratch;
 }
 
 /* A one-value file: 0 (value), 1 ("max", when max_ok), -1 (missing or malformed). */
-static int file_u64(struct st_cgroups *cg, const char *dir, const char *name, bool max_ok, uint64_t *v)
+static int file_u64(struct st_cgroups *cg, struct ent *en, enum file f, bool max_ok, uint64_t *v)
 {
-	const char *t = slurp_in(cg, dir, name);
+	const char *t = ent_file(cg, en, f);
 	return t ? sf_whole_u64(t, max_ok, v) : -1;
 }
 
-static int file_kv(struct st_cgroups *cg, const char *dir, const char *name, const char *key, uint64_t *v)
+static int file_kv(struct st_cgroups *cg, struct ent *en, enum file f, const char *key, uint64_t *v)
 {
-	const char *t = slurp_in(cg, dir, name);
+	const char *t = ent_file(cg, en, f);
 	return t ? sf_kv_u64(t, key, v) : -1;
 }
 
@@ -181,17 +228,33 @@ static char *map_dir(const struct st_cgroups *cg, bool v2, unsigned ctl_bit, con
 	return NULL;
 }
 
-static void ent_clear(struct ent *en)
+static void ent_clear(struct st_cgroups *cg, struct ent *en)
 {
 	for (int c = 0; c < C_N; c++)
 		free(en->dir[c]);
+	for (int f = 0; f < F_N; f++)
+		if (en->fd[f] >= 0) {
+			close(en->fd[f]);
+			cg->nfds--;
+		}
 	memset(en, 0, sizeof *en);
 }
 
 static void drop(struct st_cgroups *cg, size_t i)
 {
-	ent_clear(&cg->ents[i]);
+	ent_clear(cg, &cg->ents[i]);
 	cg->ents[i] = cg->ents[--cg->nents];
+}
+
+/* Close the entries of processes no longer read (stopped containers). */
+static void sweep(struct st_cgroups *cg, int64_t now)
+{
+	if (now - cg->swept_ns < IDLE_NS / 10)
+		return;
+	cg->swept_ns = now;
+	for (size_t i = cg->nents; i-- > 0; )
+		if (now - cg->ents[i].used_ns > IDLE_NS)
+			drop(cg, i);
 }
 
 static long find(const struct st_cgroups *cg, int pid)
@@ -214,6 +277,8 @@ static long resolve(struct st_cgroups *cg, int pid, struct err *e)
 	if (!text)
 		return err_set(e, DK_ENOTFOUND, "process %d: %s: %s", pid, path, strerror(errno));
 	struct ent en = {.pid = pid};
+	for (int f = 0; f < F_N; f++)
+		en.fd[f] = -1;
 	for (char *l, *cur = text; (l = sf_next_line(&cur)); ) {
 		/* "hierarchy-ID:controller-list:path"; the path may hold ':' */
 		char *c1 = strchr(l, ':');
@@ -241,7 +306,7 @@ static long resolve(struct st_cgroups *cg, int pid, struct err *e)
 	if (cg->nents == CACHE_MAX) {
 		size_t old = 0;
 		for (size_t i = 1; i < cg->nents; i++)
-			if (cg->ents[i].used < cg->ents[old].used)
+			if (cg->ents[i].used_ns < cg->ents[old].used_ns)
 				old = i;
 		drop(cg, old);
 	}
@@ -262,66 +327,43 @@ static uint64_t mem_limit(uint64_t v, bool unlimited, const struct st_host *host
 	return v;
 }
 
-static unsigned read_v1(struct st_cgroups *cg, const struct ent *en, const struct st_host *host, struct st_raw *out)
+/* Both versions have the same files under other names; only the CPU
+ * counter's unit and the memory.stat key differ. */
+static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct st_host *host, struct st_raw *out)
 {
+	bool v2 = cg->version == 2;
 	unsigned have = 0;
 	uint64_t v;
 	int rc;
-	if (file_u64(cg, en->dir[C_CPU], "cpuacct.usage", false, &out->cpu_ns) == 0 && host)
-		have |= ST_HAVE_CPU;
-	if (file_u64(cg, en->dir[C_MEM], "memory.usage_in_bytes", false, &out->mem_usage) == 0)
-		have |= ST_HAVE_MEM;
-	if (file_kv(cg, en->dir[C_MEM], "memory.stat", "total_inactive_file", &out->mem_inactive_file) == 0)
-		have |= ST_HAVE_INACTIVE;
-	if (file_u64(cg, en->dir[C_MEM], "memory.limit_in_bytes", false, &v) == 0) {
-		out->mem_limit = mem_limit(v, false, host);
-		have |= ST_HAVE_MEMLIMIT;
-	}
-	char *t = slurp_in(cg, en->dir[C_BLK], "blkio.throttle.io_service_bytes_recursive");
-	if (t && sf_blkio_v1(t, &out->blk_read, &out->blk_write) == 0)
-		have |= ST_HAVE_BLK;
-	if (file_u64(cg, en->dir[C_PIDS], "pids.current", false, &out->pids) == 0) {
-		have |= ST_HAVE_PIDS;
-		rc = file_u64(cg, en->dir[C_PIDS], "pids.max", true, &v);
-		out->pids_limit = rc == 0 ? v : 0;
-	}
-	return have;
-}
-
-static unsigned read_v2(struct st_cgroups *cg, const struct ent *en, const struct st_host *host, struct st_raw *out)
-{
-	const char *dir = en->dir[C_CPU];
-	unsigned have = 0;
-	uint64_t v;
-	int rc;
-	if (file_kv(cg, dir, "cpu.stat", "usage_usec", &v) == 0 && v <= UINT64_MAX / 1000) {
-		out->cpu_ns = v * 1000;
+	if (v2 ? file_kv(cg, en, F_CPU, "usage_usec", &v) == 0 && v <= UINT64_MAX / 1000
+	       : file_u64(cg, en, F_CPU, false, &v) == 0) {
+		out->cpu_ns = v2 ? v * 1000 : v;
 		if (host)
 			have |= ST_HAVE_CPU;
 	}
-	if (file_u64(cg, dir, "memory.current", false, &out->mem_usage) == 0)
+	if (file_u64(cg, en, F_MEM, false, &out->mem_usage) == 0)
 		have |= ST_HAVE_MEM;
-	if (file_kv(cg, dir, "memory.stat", "inactive_file", &out->mem_inactive_file) == 0)
+	if (file_kv(cg, en, F_MSTAT, v2 ? "inactive_file" : "total_inactive_file", &out->mem_inactive_file) == 0)
 		have |= ST_HAVE_INACTIVE;
-	if ((rc = file_u64(cg, dir, "memory.max", true, &v)) >= 0) {
+	if ((rc = file_u64(cg, en, F_MLIMIT, v2, &v)) >= 0) {
 		out->mem_limit = mem_limit(v, rc == 1, host);
 		have |= ST_HAVE_MEMLIMIT;
 	}
-	char *t = slurp_in(cg, dir, "io.stat");
-	if (t && sf_io_v2(t, &out->blk_read, &out->blk_write) == 0)
+	char *t = ent_file(cg, en, F_BLK);
+	if (t && (v2 ? sf_io_v2(t, &out->blk_read, &out->blk_write) : sf_blkio_v1(t, &out->blk_read, &out->blk_write)) == 0)
 		have |= ST_HAVE_BLK;
-	if (file_u64(cg, dir, "pids.current", false, &out->pids) == 0) {
+	if (file_u64(cg, en, F_PIDS, false, &out->pids) == 0) {
 		have |= ST_HAVE_PIDS;
-		rc = file_u64(cg, dir, "pids.max", true, &v);
+		rc = file_u64(cg, en, F_PMAX, true, &v);
 		out->pids_limit = rc == 0 ? v : 0;
 	}
 	return have;
 }
 
-static unsigned read_counters(struct st_cgroups *cg, const struct ent *en, const struct st_host *host, struct st_raw *out)
+static unsigned read_counters(struct st_cgroups *cg, struct ent *en, const struct st_host *host, struct st_raw *out)
 {
 	memset(out, 0, sizeof *out);
-	unsigned have = cg->version == 2 ? read_v2(cg, en, host, out) : read_v1(cg, en, host, out);
+	unsigned have = read_files(cg, en, host, out);
 	/* values of fields we could not read stay 0 */
 	if (!(have & ST_HAVE_CPU))
 		out->cpu_ns = 0;
@@ -359,6 +401,9 @@ struct st_cgroups *st_cgroups_open(const char *proc_root, const char *sys_root, 
 		return NULL;
 	}
 	cg->scratch = xmalloc(NETDEV_CAP + 1);
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > FDS_SPARE)
+		cg->fd_budget = rl.rlim_cur == RLIM_INFINITY ? 65536 : (size_t)(rl.rlim_cur - FDS_SPARE) / 2;
 	return cg;
 }
 
@@ -371,7 +416,7 @@ void st_cgroups_free(struct st_cgroups *cg)
 		free(cg->m[i].root);
 	}
 	for (size_t i = 0; i < cg->nents; i++)
-		ent_clear(&cg->ents[i]);
+		ent_clear(cg, &cg->ents[i]);
 	free(cg->m);
 	free(cg->ents);
 	free(cg->scratch);
@@ -389,6 +434,10 @@ int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, s
 	memset(out, 0, sizeof *out);
 	if (pid <= 0)
 		return err_set(e, DK_EUSAGE, "no process id");
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	sweep(cg, now);
 	long i = find(cg, pid);
 	bool fresh = i < 0;
 	if (fresh && (i = resolve(cg, pid, e)) < 0)
@@ -407,28 +456,33 @@ int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, s
 		return err_set(e, DK_ENOTFOUND, "process %d: its cgroup is gone", pid);
 	}
 	cg->ents[i].have = have;
-	cg->ents[i].used = ++cg->stamp;
+	cg->ents[i].used_ns = now;
 
-	char path[4096];
-	struct stat sb;
-	if ((size_t)snprintf(path, sizeof path, "%s/%d/net/dev", cg->proc_root, pid) < sizeof path) {
-		char *t = slurp(cg, path, NETDEV_CAP);
-		if (t && sf_netdev(t, &out->net_rx, &out->net_tx) == 0) {
-			have |= ST_HAVE_NET;
-		} else {
-			out->net_rx = out->net_tx = 0;
-			snprintf(path, sizeof path, "%s/%d", cg->proc_root, pid);
-			if (!t && stat(path, &sb) < 0) {
-				drop(cg, (size_t)i);
-				return err_set(e, DK_ENOTFOUND, "process %d is gone", pid);
-			}
-		}
+	char *t = ent_file(cg, &cg->ents[i], F_NET);
+	if (t && sf_netdev(t, &out->net_rx, &out->net_tx) == 0)
+		have |= ST_HAVE_NET;
+	else
+		out->net_rx = out->net_tx = 0;
+	/* An open net/dev stays readable after its process died (it holds the
+	 * namespace), so whether the process lives comes from its cgroup's
+	 * task count, or without a pids controller from <proc>/PID itself. */
+	bool gone;
+	if (have & ST_HAVE_PIDS) {
+		gone = out->pids == 0;
+	} else {
+		char path[4096];
+		struct stat sb;
+		snprintf(path, sizeof path, "%s/%d", cg->proc_root, pid);
+		gone = stat(path, &sb) < 0;
+	}
+	if (gone) {
+		drop(cg, (size_t)i);
+		return err_set(e, DK_ENOTFOUND, "process %d is gone", pid);
 	}
 	if (host) {
 		out->system_ns = host->system_ns;
 		out->online_cpus = host->online_cpus;
 	}
-	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	out->mono_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	out->have = have;

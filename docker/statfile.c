@@ -7,34 +7,37 @@
 #include <string.h>
 #include <unistd.h>
 
+long sf_pread_all(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = pread(fd, buf + n, cap + 1 - n, (off_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > cap) {
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	buf[n] = '\0';
+	return (long)n;
+}
+
 long sf_slurp(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -1;
-	size_t n = 0;
-	for (;;) {
-		ssize_t r = read(fd, buf + n, cap + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > cap) {
-			close(fd);
-			errno = EFBIG;
-			return -1;
-		}
-	}
+	long n = sf_pread_all(fd, buf, cap);
+	int saved = errno;
 	close(fd);
-	buf[n] = '\0';
-	return (long)n;
+	errno = saved;
+	return n;
 }
 
 int sf_take_u64(const char **p, uint64_t *v)

@@ -10,6 +10,10 @@
  * bytes) and NUL-terminate it. Returns the length, or -1 with errno set
  * when it cannot be read or holds more than cap bytes (EFBIG). */
 long sf_slurp(const char *path, char *buf, size_t cap);
+/* The same from an open fd, read from offset 0 with pread (a seq_file such
+ * as a cgroup or /proc file is generated afresh), so the fd can be kept and
+ * read again next time. */
+long sf_pread_all(int fd, char *buf, size_t cap);
 
 /* Decimal digits at *p into *v, advancing *p past them. Returns 0, or -1
  * (nothing consumed) when there is no digit or the value overflows. */

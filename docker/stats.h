@@ -105,8 +105,10 @@ int st_cgroups_version(const struct st_cgroups *cg);
  * above host->mem_total comes out as host->mem_total (0 when host is NULL;
  * without host there is no ST_HAVE_CPU either). Returns 0 (some fields may
  * be missing: see out->have) or -1 with e set (DK_ENOTFOUND) when the
- * process or its cgroup is gone. Directories are cached per pid and looked
- * up again when a file read last time disappears. */
+ * process or its cgroup is gone (an empty task count). Directories and the
+ * counter files are kept open per pid (within half the soft descriptor
+ * limit), looked up again when a file read last time fails, and closed
+ * once a pid has not been read for 10 s. */
 int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, struct st_raw *out, struct err *e);
 
 /* ---- stats API (remote engines, Podman, no cgroup access) ---- */

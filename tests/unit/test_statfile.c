@@ -371,9 +371,13 @@ static void test_cache_follows(void **state)
 	struct err e;
 	assert_int_equal(st_cgroup_read(cg, 20, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_usage, 1000);
-	/* same pid, now in another cgroup; the old one removed */
+	/* same pid, now in another cgroup; the old one removed. The reader
+	 * keeps its files open, and the kernel fails reads of a removed
+	 * cgroup's open files (ENODEV); a regular file cannot, so the old
+	 * file is emptied (unreadable as a number) before it goes. */
 	put("proc/20/cgroup", "2:cpuacct:/docker/b\n4:memory:/docker/b\n");
 	put("sys/fs/cgroup/memory/docker/b/memory.usage_in_bytes", "2000\n");
+	put(ME "memory.usage_in_bytes", "");
 	char *old = tmp_path(ME "memory.usage_in_bytes");
 	assert_int_equal(unlink(old), 0);
 	free(old);
@@ -389,6 +393,34 @@ static void test_cache_follows(void **state)
 	free(f1);
 	free(f2);
 	free(f3);
+	st_cgroups_free(cg);
+}
+
+/* Open files of an exited process still read (net/dev holds its
+ * namespace): an empty task count says it is gone, and the next start of
+ * the same pid is read afresh. */
+static void test_exited_with_open_files(void **state)
+{
+	(void)state;
+	put("proc/self/mountinfo", mountinfo_v1);
+	put("proc/21/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n8:pids:/docker/a\n");
+	put("proc/21/net/dev", netdev_hdr);
+	put(CA "cpuacct.usage", "100\n");
+	put(ME "memory.usage_in_bytes", "1000\n");
+	put("sys/fs/cgroup/pids/docker/a/pids.current", "3\n");
+	struct st_cgroups *cg = open_tmp();
+	struct st_raw r;
+	struct err e;
+	assert_int_equal(st_cgroup_read(cg, 21, NULL, &r, &e), 0);
+	assert_int_equal(r.pids, 3);
+	assert_true(r.have & ST_HAVE_NET);
+	put("sys/fs/cgroup/pids/docker/a/pids.current", "0\n");
+	assert_int_equal(st_cgroup_read(cg, 21, NULL, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "process 21 is gone"));
+	put("sys/fs/cgroup/pids/docker/a/pids.current", "1\n");
+	put(ME "memory.usage_in_bytes", "5000\n");
+	assert_int_equal(st_cgroup_read(cg, 21, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_usage, 5000);
 	st_cgroups_free(cg);
 }
 
@@ -425,6 +457,7 @@ int main(void)
 		T(test_hostile_v2),
 		T(test_oversized),
 		T(test_cache_follows),
+		T(test_exited_with_open_files),
 		T(test_mounts_without_counters),
 	};
 	return cmocka_run_group_tests_name("statfile", tests, NULL, NULL);
