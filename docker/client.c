@@ -35,7 +35,10 @@ struct dk_client {
 	size_t nsocks, capsocks;
 	int64_t deadline;   /* curl's timer, mono ms; -1 none */
 	struct dk_events *events;
+	struct dk_tunnel_set *tunnels;
 	struct dk_req *live;  /* started requests, linked by live_prev/live_next */
+	size_t ncurl_polled;  /* curl's fds at the head of the last pollfds array */
+	char *host_header;    /* "HOST:PORT" for tcp, "localhost" for unix */
 };
 
 static bool curl_inited;
@@ -88,6 +91,7 @@ static int parse_host(struct dk_client *c, const char *host, struct err *e)
 		if (n == 0 || !memchr(p, ':', n))
 			return err_set(e, DK_EUSAGE, "bad engine address '%s': tcp:// needs HOST:PORT", host);
 		c->base_url = xasprintf("http://%.*s", (int)n, p);
+		c->host_header = xasprintf("%.*s", (int)n, p);
 	} else if (host[0] == '/') {
 		c->unix_path = xstrdup(host);
 		c->base_url = xstrdup("http://localhost");
@@ -95,6 +99,8 @@ static int parse_host(struct dk_client *c, const char *host, struct err *e)
 		return err_set(e, DK_EUSAGE, "bad engine address '%s': expected unix://PATH or tcp://HOST:PORT", host);
 	}
 	c->endpoint = c->unix_path ? xasprintf("unix://%s", c->unix_path) : xstrdup(host);
+	if (!c->host_header)
+		c->host_header = xstrdup("localhost");
 	return 0;
 }
 
@@ -132,6 +138,7 @@ void dk_client_free(struct dk_client *c)
 	if (!c)
 		return;
 	dk_events_free(c);
+	dk_tunnels_free(c);
 	while (c->queue)
 		dk_req_cancel(c->queue);
 	while (c->live)
@@ -142,6 +149,7 @@ void dk_client_free(struct dk_client *c)
 	free(c->endpoint);
 	free(c->unix_path);
 	free(c->base_url);
+	free(c->host_header);
 	free(c);
 }
 
@@ -163,6 +171,29 @@ const char *dk_client_engine_version(const struct dk_client *c)
 struct dk_events **dk_client_events_slot(struct dk_client *c)
 {
 	return &c->events;
+}
+
+struct dk_tunnel_set **dk_client_tunnels_slot(struct dk_client *c)
+{
+	return &c->tunnels;
+}
+
+const char *dk_client_unix_path(const struct dk_client *c)
+{
+	return c->unix_path;
+}
+
+const char *dk_client_host_header(const struct dk_client *c)
+{
+	return c->host_header;
+}
+
+void dk_client_busy_add(struct dk_client *c, int delta)
+{
+	if (delta < 0 && c->busy < (size_t)-delta)
+		c->busy = 0;
+	else
+		c->busy = (size_t)((ptrdiff_t)c->busy + delta);
 }
 
 /* ---- requests ---- */
@@ -257,6 +288,9 @@ static void req_start(struct dk_req *r)
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->headers);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "sandtop");
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* the engine is reached directly: never through $http_proxy (the exec
+	 * tunnels also connect to the address curl used) */
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, DK_CONNECT_TIMEOUT_MS);
 	if (!r->stream)
@@ -408,6 +442,12 @@ static void ping_start(struct dk_client *c)
 
 /* ---- poll-loop integration ---- */
 
+size_t dk_client_pollfds_max(const struct dk_client *c)
+{
+	size_t curl = c->nsocks > 2 * DK_MAX_CONNECTIONS ? c->nsocks : 2 * DK_MAX_CONNECTIONS;
+	return curl + 2 * dk_tunnels_count(c);
+}
+
 size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, int *timeout_ms)
 {
 	int64_t now = clock_mono_ms();
@@ -429,7 +469,8 @@ size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, in
 		if (c->socks[i].what & CURL_POLL_OUT)
 			fds[n].events |= POLLOUT;
 	}
-	return n;
+	c->ncurl_polled = n;
+	return n + dk_tunnels_pollfds(c, fds, n, max, now, timeout_ms);
 }
 
 static void drain_done(struct dk_client *c)
@@ -451,6 +492,10 @@ static void drain_done(struct dk_client *c)
 void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n)
 {
 	int running;
+	/* the tunnels' revents first: curl's callbacks below may open or close fds */
+	dk_tunnels_take(c, fds, n);
+	if (n > c->ncurl_polled)
+		n = c->ncurl_polled;
 	for (size_t i = 0; i < n; i++) {
 		if (!fds[i].revents)
 			continue;
@@ -469,6 +514,7 @@ void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n)
 		curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	}
 	drain_done(c);
+	dk_tunnels_run(c, clock_mono_ms());
 	int t = -1;
 	dk_events_timer(c, clock_mono_ms(), &t);
 }
@@ -476,16 +522,32 @@ void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n)
 int dk_client_run(struct dk_client *c, int timeout_ms)
 {
 	int64_t end = clock_mono_ms() + timeout_ms;
-	struct pollfd fds[64];
+	struct pollfd *fds = NULL;
+	size_t cap = 0;
+	int rc = 0;
 	while (c->busy > 0) {
 		int64_t left = end - clock_mono_ms();
-		if (left <= 0)
-			return -1;
+		if (left <= 0) {
+			rc = -1;
+			break;
+		}
 		int t = (int)left;
-		size_t n = dk_client_pollfds(c, fds, 64, &t);
-		if (poll(fds, n, t) < 0 && errno != EINTR)
-			return -1;
+		size_t max = dk_client_pollfds_max(c);
+		if (max > cap) {
+			cap = max;
+			fds = xrealloc(fds, cap * sizeof *fds);
+		}
+		size_t n = dk_client_pollfds(c, fds, cap, &t);
+		if (poll(fds, n, t) < 0) {
+			if (errno != EINTR) {
+				rc = -1;
+				break;
+			}
+			for (size_t i = 0; i < n; i++)
+				fds[i].revents = 0;
+		}
 		dk_client_dispatch(c, fds, n);
 	}
-	return 0;
+	free(fds);
+	return rc;
 }

@@ -61,6 +61,32 @@ struct dk_version_info {
 };
 int dk_parse_version(const char *body, size_t len, struct dk_version_info *out, struct err *e);
 
+/* The exec-create body for argv (AttachStdin/Stdout/Stderr, no tty, Cmd);
+ * a new string the caller frees (json_exec.c). */
+char *dk_exec_create_body(const char *const *argv);
+/* The "Id" of an exec-create answer (1-64 lowercase hex) into out. */
+int dk_parse_exec_id(const char *body, size_t len, char out[65], struct err *e);
+
+/* What the tunnels need to know of the client (client.c). */
+const char *dk_client_unix_path(const struct dk_client *c);  /* NULL for tcp */
+const char *dk_client_host_header(const struct dk_client *c); /* "HOST:PORT", "localhost" for unix */
+void dk_client_busy_add(struct dk_client *c, int delta);
+struct dk_tunnel_set;
+struct dk_tunnel_set **dk_client_tunnels_slot(struct dk_client *c);
+
+/* tunnel.c hooks driven by the client loop. pollfds appends the tunnels'
+ * fds (first index base in the caller's array) and lowers *timeout_ms;
+ * take reads their revents back from the array right after poll, before
+ * anything else runs; run pumps them and fires timers. */
+size_t dk_tunnels_count(const struct dk_client *c);
+size_t dk_tunnels_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, size_t max, int64_t now_ms,
+                          int *timeout_ms);
+void dk_tunnels_take(struct dk_client *c, const struct pollfd *fds, size_t n);
+void dk_tunnels_run(struct dk_client *c, int64_t now_ms);
+void dk_tunnels_free(struct dk_client *c);
+/* Tests: the create and start timeouts (default DK_TUNNEL_TIMEOUT_MS). */
+void dk_tunnel_set_timeout_ms(struct dk_client *c, int ms);
+
 /* events.c hooks driven by the client loop */
 void dk_events_timer(struct dk_client *c, int64_t now_ms, int *timeout_ms);
 void dk_events_free(struct dk_client *c);

@@ -13,9 +13,46 @@ const char *dk_container_label(const struct dk_container *c, const char *key)
 	return NULL;
 }
 
+const struct dk_port *dk_container_port(const struct dk_container *c, uint16_t private_port, const char *proto)
+{
+	for (size_t i = 0; i < c->nports; i++)
+		if (c->ports[i].private_port == private_port && !strcmp(c->ports[i].proto, proto))
+			return &c->ports[i];
+	return NULL;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
+}
+
+/* Deep copies of src's ports and networks into dst (whose own are not freed). */
+static void copy_net(struct dk_container *dst, const struct dk_container *src)
+{
+	dst->nports = src->nports;
+	dst->ports = src->nports ? xmalloc(src->nports * sizeof *dst->ports) : NULL;
+	if (src->nports)
+		memcpy(dst->ports, src->ports, src->nports * sizeof *dst->ports);
+	dst->nnetworks = src->nnetworks;
+	dst->networks = src->nnetworks ? xcalloc(src->nnetworks, sizeof *dst->networks) : NULL;
+	for (size_t i = 0; i < src->nnetworks; i++) {
+		dst->networks[i] = src->networks[i];
+		dst->networks[i].name = xstrdup(src->networks[i].name ? src->networks[i].name : "");
+	}
+	memcpy(dst->ip, src->ip, sizeof dst->ip);
+}
+
+static void free_net(struct dk_container *c)
+{
+	free(c->ports);
+	c->ports = NULL;
+	c->nports = 0;
+	for (size_t i = 0; i < c->nnetworks; i++)
+		free(c->networks[i].name);
+	free(c->networks);
+	c->networks = NULL;
+	c->nnetworks = 0;
+	c->ip[0] = '\0';
 }
 
 void dk_container_copy(struct dk_container *dst, const struct dk_container *src)
@@ -33,6 +70,7 @@ void dk_container_copy(struct dk_container *dst, const struct dk_container *src)
 		dst->labels[i].key = xstrdup(src->labels[i].key);
 		dst->labels[i].value = xstrdup(src->labels[i].value);
 	}
+	copy_net(dst, src);
 }
 
 void dk_container_clear(struct dk_container *c)
@@ -49,6 +87,7 @@ void dk_container_clear(struct dk_container *c)
 		free(c->labels[i].value);
 	}
 	free(c->labels);
+	free_net(c);
 	memset(c, 0, sizeof *c);
 }
 
@@ -79,5 +118,9 @@ void dk_container_merge_inspect(struct dk_container *dst, const struct dk_contai
 	dst->pids_limit = src->pids_limit;
 	dst->restart_count = src->restart_count;
 	dst->oom_killed = src->oom_killed;
+	if (dst != src) {
+		free_net(dst);
+		copy_net(dst, src);
+	}
 	dst->inspected = true;
 }

@@ -28,6 +28,21 @@ struct dk_label {
 	char *value;  /* untrusted */
 };
 
+/* One published port binding (NetworkSettings.Ports from inspect): the
+ * container's private_port/proto reachable at host_ip:host_port. */
+struct dk_port {
+	uint16_t private_port;  /* 1..65535 */
+	char proto[8];          /* "tcp", "udp", "sctp" (lowercase letters only) */
+	char host_ip[64];       /* numeric address; "" or "0.0.0.0" / "::" = every interface */
+	uint16_t host_port;     /* 1..65535 */
+};
+
+/* One network the container is attached to (NetworkSettings.Networks). */
+struct dk_network {
+	char *name;             /* untrusted (whoever created the network named it) */
+	char ip[64];            /* numeric IPv4 address, or "" */
+};
+
 /* One container as listed/inspected. Every string is untrusted raw engine
  * data: sanitize before display. */
 struct dk_container {
@@ -54,7 +69,19 @@ struct dk_container {
 	bool oom_killed;        /* State.OOMKilled */
 	struct dk_label *labels;
 	size_t nlabels;
+	/* from inspect (NetworkSettings); garbage entries are skipped */
+	struct dk_port *ports;  /* published bindings, at most DK_PORTS_MAX */
+	size_t nports;
+	struct dk_network *networks; /* at most DK_NETWORKS_MAX, in the engine's order */
+	size_t nnetworks;
+	char ip[64];            /* first non-empty IPAddress over the networks, else "" */
 };
+
+#define DK_PORTS_MAX 256
+#define DK_NETWORKS_MAX 64
+
+/* The first published binding of private_port/proto ("tcp"), or NULL. */
+const struct dk_port *dk_container_port(const struct dk_container *c, uint16_t private_port, const char *proto);
 
 /* Value of label key, or NULL. */
 const char *dk_container_label(const struct dk_container *c, const char *key);
@@ -62,7 +89,8 @@ const char *dk_container_label(const struct dk_container *c, const char *key);
 void dk_container_copy(struct dk_container *dst, const struct dk_container *src);
 void dk_container_clear(struct dk_container *c);
 /* Copy the fields only inspect knows (times, pid, health, limits, restart
- * count, OOM flag) from src into dst and mark dst inspected. */
+ * count, OOM flag, ports, networks, ip) from src into dst (deep copies; dst's
+ * old ones are freed) and mark dst inspected. */
 void dk_container_merge_inspect(struct dk_container *dst, const struct dk_container *src);
 
 struct dk_container_list {
@@ -86,6 +114,8 @@ struct dk_client;
  * Returns a new client (caller frees with dk_client_free) or NULL with e set.
  * No I/O happens here. */
 struct dk_client *dk_client_new(const char *host, struct err *e);
+/* Free c, cancelling requests in flight (their callbacks are not called) and
+ * closing and freeing tunnels still open: their handles are invalid after. */
 void dk_client_free(struct dk_client *c);
 /* Human description of the endpoint, e.g. "unix:///var/run/docker.sock". */
 const char *dk_client_endpoint(const struct dk_client *c);
@@ -94,13 +124,21 @@ const char *dk_client_endpoint(const struct dk_client *c);
 const char *dk_client_api_version(const struct dk_client *c);
 const char *dk_client_engine_version(const struct dk_client *c);
 
-/* ---- poll-loop integration ----
- * The client keeps at most 8 engine connections open, so 16 pollfds are
- * always enough. Fill up to max pollfds with the sockets curl waits on; returns the count.
- * *timeout_ms is lowered to curl's next deadline. */
+/* ---- poll-loop integration ---- */
+/* An upper bound on what the next dk_client_pollfds call returns, valid until
+ * that call as long as nothing else is done with the client in between (no
+ * new request or tunnel). At least 16 (curl keeps at most 8 engine
+ * connections), plus 2 per open exec tunnel. Size the pollfd array with it
+ * on every loop turn. */
+size_t dk_client_pollfds_max(const struct dk_client *c);
+/* Fill up to max pollfds with the sockets the client waits on: curl's, then
+ * the tunnels'; returns the count. With max below dk_client_pollfds_max some
+ * fds are left out and their transfers stall. *timeout_ms (-1: none) is
+ * lowered to the client's next deadline. */
 size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, int *timeout_ms);
-/* After poll(): hand back the same fds with revents; runs transfers and
- * calls completion callbacks. */
+/* After poll(): hand back the same fds with revents (n as returned by
+ * dk_client_pollfds); runs transfers, pumps the tunnels and calls completion
+ * callbacks. Call it after every poll, also on timeout (timers run here). */
 void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n);
 /* Run a private poll loop until no request is in flight or timeout_ms passes
  * (for the command-line subcommands). Returns 0, or -1 on timeout. */
@@ -136,6 +174,52 @@ typedef void (*dk_event_cb)(void *ud, const struct dk_event *ev);
 typedef void (*dk_events_state_cb)(void *ud, bool connected, const struct err *e);
 void dk_events_start(struct dk_client *c, dk_event_cb on_event, dk_events_state_cb on_state, void *ud);
 void dk_events_stop(struct dk_client *c);
+
+/* ---- exec tunnel: a byte stream to a process inside a container ----
+ * For the VNC worker, which never holds the Docker socket: main opens the
+ * tunnel and hands the worker the fd.
+ * POST /containers/ID/exec (AttachStdin/Stdout/Stderr, no tty, Cmd = argv),
+ * then POST /exec/EID/start with "Upgrade: tcp" on a connection of the
+ * tunnel's own. Once the engine answers 101 (or 200, older engines), cb gets
+ * rc 0 and fd: the caller's end of a socketpair (AF_UNIX, SOCK_STREAM,
+ * CLOEXEC, blocking; the caller owns it and closes it). Bytes written to fd
+ * go to the process's stdin verbatim; the process's stdout comes out of fd
+ * (the engine's 8-byte frame headers removed). stderr goes to the log,
+ * sanitized and capped. A frame of an unknown stream type or over
+ * DK_TUNNEL_FRAME_MAX bytes, or an engine error, ends the tunnel: fd reads
+ * EOF after the stdout that came before. EOF on fd (shutdown(fd, SHUT_WR) or
+ * close) half-closes the engine connection: the process sees EOF on stdin.
+ * EOF from the engine (the process ended) closes the tunnel's end: fd reads
+ * EOF. Once the caller's end is closed for good (writes to it fail), the
+ * process's output is dropped and it gets 5 s after its stdin EOF to end
+ * before the engine connection is closed. The tunnel pumps inside
+ * dk_client_dispatch with 64 KiB buffers each way, and stops reading one
+ * side while the other does not take the data. A command that cannot start
+ * (no such binary) still gets rc 0: the engine (20.10) answers 101, sends
+ * "OCI runtime exec failed: ..." as stdout and closes the stream.
+ * Create and start each time out after DK_TUNNEL_TIMEOUT_MS; an open tunnel
+ * has no idle timeout.
+ * Otherwise cb gets rc -1 and e (e->code a dk_status: DK_ENOTFOUND no such
+ * container, DK_ECONFLICT not running or paused, DK_ETRANSPORT for
+ * timeouts, ...), fd -1. cb is called at most once, from dispatch or run,
+ * never from dk_tunnel_open itself. */
+#define DK_TUNNEL_TIMEOUT_MS 10000
+#define DK_TUNNEL_FRAME_MAX (1u << 20)
+struct dk_tunnel;
+typedef void (*dk_tunnel_cb)(void *ud, int rc, const struct err *e, int fd);
+/* Open a tunnel to argv (argv[0] .. NULL; at most 256 arguments, 64 KiB in
+ * all) in container id (id or name). Returns the handle, which stays valid,
+ * whatever happens to the tunnel, until dk_tunnel_close or dk_client_free;
+ * NULL (and no callback) when id or argv is empty or too big. While the
+ * tunnel is being set up it counts as a request in flight for dk_client_run. */
+struct dk_tunnel *dk_tunnel_open(struct dk_client *c, const char *id, const char *const *argv,
+                                 dk_tunnel_cb cb, void *ud);
+/* Stop pumping, close the engine connection and the tunnel's end (the
+ * caller's fd is left alone: it reads EOF), free t. cb is not called after
+ * this. Safe at any stage, also from inside cb; NULL is a no-op. Closing
+ * the engine connection closes the process's stdin; the engine does not
+ * kill the process. */
+void dk_tunnel_close(struct dk_tunnel *t);
 
 /* ---- JSON codec (pure; used by the client and the tests) ---- */
 /* Parse a /containers/json body. Returns 0 or -1 (e->code DK_EPARSE). */

@@ -170,6 +170,7 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 	c->inspected = true;
 	if (cfg)
 		take_labels(c, cJSON_GetObjectItemCaseSensitive(cfg, "Labels"));
+	dkj_take_netsettings(c, cJSON_GetObjectItemCaseSensitive(j, "NetworkSettings"));
 	cJSON_Delete(j);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "docker/docker.h"
 
 #define DK_JSON_DEPTH_MAX 64
 
@@ -33,5 +34,12 @@ int64_t dkj_int(const cJSON *o, const char *key);
  * interval of 0.1 s or more can show. Returns false, leaving *out alone,
  * when v is NULL, not a number, negative, fractional or 2^64 or more. */
 bool dkj_u64(const cJSON *v, uint64_t *out);
+
+/* Fill c's ports, networks and ip from an inspect body's NetworkSettings
+ * object ns (anything else is ignored). Malformed entries are skipped: ports
+ * outside 1..65535, protocols not 1-7 lowercase letters, addresses that are
+ * not numeric IPv4/IPv6, network names empty or over 255 bytes. c's arrays
+ * must be empty on entry. */
+void dkj_take_netsettings(struct dk_container *c, const cJSON *ns);
 
 #endif

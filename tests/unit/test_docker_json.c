@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
 #include "docker/docker.h"
@@ -240,6 +241,136 @@ static void test_container_copy(void **state)
 	free(body);
 }
 
+/* Captured from this engine: -p 127.0.0.1::5900 -p 127.0.0.1::6000/udp
+ * --expose 7000, on the default bridge and a second network "tun-net". */
+static void test_inspect_ports(void **state)
+{
+	(void)state;
+	size_t len;
+	char *body = fixture_read("inspect_ports.json", &len);
+	struct dk_container c;
+	struct err e;
+	assert_int_equal(dk_parse_inspect(body, len, &c, &e), 0);
+	assert_string_equal(c.name, "tun-p");
+	assert_int_equal(c.nports, 2); /* 7000/tcp is exposed, not published */
+	const struct dk_port *p = dk_container_port(&c, 5900, "tcp");
+	assert_non_null(p);
+	assert_string_equal(p->host_ip, "127.0.0.1");
+	assert_int_equal(p->host_port, 32769);
+	p = dk_container_port(&c, 6000, "udp");
+	assert_non_null(p);
+	assert_int_equal(p->host_port, 32768);
+	assert_null(dk_container_port(&c, 6000, "tcp"));
+	assert_null(dk_container_port(&c, 7000, "tcp"));
+	assert_int_equal(c.nnetworks, 2);
+	assert_string_equal(c.networks[0].name, "bridge");
+	assert_string_equal(c.networks[0].ip, "172.17.0.2");
+	assert_string_equal(c.networks[1].name, "tun-net");
+	assert_string_equal(c.networks[1].ip, "172.20.0.2");
+	assert_string_equal(c.ip, "172.17.0.2");
+	assert_string_equal(dk_container_label(&c, "sandtop.vnc"), "tcp:5900");
+
+	/* copy and merge carry them */
+	struct dk_container d, m;
+	dk_container_copy(&d, &c);
+	memset(&m, 0, sizeof m);
+	m.health = xstrdup("");
+	dk_container_merge_inspect(&m, &c);
+	dk_container_merge_inspect(&m, &c); /* again: the old ones are freed */
+	dk_container_clear(&c);
+	assert_int_equal(d.nports, 2);
+	assert_int_equal(dk_container_port(&d, 5900, "tcp")->host_port, 32769);
+	assert_string_equal(d.networks[1].name, "tun-net");
+	assert_string_equal(d.ip, "172.17.0.2");
+	assert_int_equal(m.nports, 2);
+	assert_int_equal(m.nnetworks, 2);
+	assert_string_equal(m.ip, "172.17.0.2");
+	assert_true(m.inspected);
+	dk_container_clear(&d);
+	dk_container_clear(&m);
+
+	/* the other fixtures: no published ports, an address on the bridge */
+	free(body);
+	body = fixture_read("inspect_running.json", &len);
+	assert_int_equal(dk_parse_inspect(body, len, &c, &e), 0);
+	assert_int_equal(c.nports, 0);
+	assert_null(c.ports);
+	dk_container_clear(&c);
+	free(body);
+}
+
+/* Garbage in NetworkSettings is skipped entry by entry, never a failure. */
+static void test_inspect_ports_hostile(void **state)
+{
+	(void)state;
+	const char *body = "{\"Id\":\"abc\",\"NetworkSettings\":{"
+		"\"IPAddress\":\"172.17.0.9\","
+		"\"Ports\":{"
+		"\"0/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"1\"}],"
+		"\"65536/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"2\"}],"
+		"\"-5/tcp\":[{\"HostPort\":\"3\"}],"
+		"\"80\":[{\"HostPort\":\"4\"}],"
+		"\"80/TCP\":[{\"HostPort\":\"5\"}],"
+		"\"80/tcp\\u001b[2J\":[{\"HostPort\":\"6\"}],"
+		"\"81/averyverylongproto\":[{\"HostPort\":\"7\"}],"
+		"\"82/tcp\":\"notanarray\","
+		"\"83/tcp\":[1,\"x\",null,{\"HostPort\":80},{\"HostPort\":\"0\"},{\"HostPort\":\"65536\"},"
+		"  {\"HostPort\":\" 8\"},{\"HostPort\":\"+9\"},{\"HostPort\":\"000010\"},"
+		"  {\"HostIp\":\"evil\\u001b]0;x\\u0007\",\"HostPort\":\"11\"},"
+		"  {\"HostIp\":\"::1\",\"HostPort\":\"12\"},"
+		"  {\"HostPort\":\"13\"}],"
+		"\"65535/sctp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"65535\"}]},"
+		"\"Networks\":{\"\":{\"IPAddress\":\"10.0.0.1\"},\"n1\":5,"
+		"\"n2\":{\"IPAddress\":\"300.1.1.1\"},\"n3\":{\"IPAddress\":\"\"},"
+		"\"n4\":{\"IPAddress\":\"10.1.2.3\"}}}}";
+	struct dk_container c;
+	struct err e;
+	assert_int_equal(dk_parse_inspect(body, strlen(body), &c, &e), 0);
+	assert_int_equal(c.nports, 3);
+	assert_int_equal(c.ports[0].private_port, 83);
+	assert_string_equal(c.ports[0].host_ip, "::1");
+	assert_int_equal(c.ports[0].host_port, 12);
+	assert_int_equal(c.ports[1].host_port, 13);
+	assert_string_equal(c.ports[1].host_ip, "");
+	assert_int_equal(c.ports[2].private_port, 65535);
+	assert_string_equal(c.ports[2].proto, "sctp");
+	assert_int_equal(c.nnetworks, 3); /* n2, n3, n4 */
+	assert_string_equal(c.networks[0].ip, "");
+	assert_string_equal(c.ip, "10.1.2.3"); /* the networks win over the legacy field */
+	dk_container_clear(&c);
+
+	/* wrong types everywhere */
+	const char *bad[] = {
+		"{\"Id\":\"abc\",\"NetworkSettings\":7}",
+		"{\"Id\":\"abc\",\"NetworkSettings\":{\"Ports\":[],\"Networks\":[],\"IPAddress\":1}}",
+		"{\"Id\":\"abc\",\"NetworkSettings\":{\"Ports\":null,\"Networks\":null,\"IPAddress\":\"x\"}}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(dk_parse_inspect(bad[i], strlen(bad[i]), &c, &e), 0);
+		assert_int_equal(c.nports, 0);
+		assert_int_equal(c.nnetworks, 0);
+		assert_string_equal(c.ip, "");
+		dk_container_clear(&c);
+	}
+
+	/* more bindings than the cap */
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, "{\"Id\":\"abc\",\"NetworkSettings\":{\"Ports\":{\"5900/tcp\":[");
+	for (int i = 0; i < 300; i++)
+		buf_printf(&b, "%s{\"HostPort\":\"%d\"}", i ? "," : "", 1000 + i);
+	buf_puts(&b, "]},\"Networks\":{");
+	for (int i = 0; i < 100; i++)
+		buf_printf(&b, "%s\"n%d\":{\"IPAddress\":\"10.0.0.%d\"}", i ? "," : "", i, i % 250 + 1);
+	buf_puts(&b, "}}}");
+	assert_int_equal(dk_parse_inspect(b.data, b.len, &c, &e), 0);
+	assert_int_equal(c.nports, DK_PORTS_MAX);
+	assert_int_equal(c.nnetworks, DK_NETWORKS_MAX);
+	assert_string_equal(c.ip, "10.0.0.1");
+	dk_container_clear(&c);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +384,8 @@ int main(void)
 		cmocka_unit_test(test_bad_bodies),
 		cmocka_unit_test(test_ps_json_ascii_roundtrip),
 		cmocka_unit_test(test_container_copy),
+		cmocka_unit_test(test_inspect_ports),
+		cmocka_unit_test(test_inspect_ports_hostile),
 	};
 	return cmocka_run_group_tests_name("docker_json", tests, NULL, NULL);
 }

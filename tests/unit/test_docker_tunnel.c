@@ -1,0 +1,781 @@
+/* test_docker_tunnel: exec tunnels against a fake daemon on a unix socket, and the frame parser.
+ * The fake injects what the real engine will not do on demand: frames split
+ * at awkward places, stderr with escapes, absurd sizes and unknown streams,
+ * hostile error messages, a start that never answers, a stream that stops
+ * mid-frame. The real engine is exercised by test_docker_tunnel_engine. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "docker/client_internal.h"
+#include "docker/docker.h"
+#include "docker/tunnel_mux.h"
+#include "tests/unit/tunnel_side.h"
+
+static char sock_path[108];
+static int tcp_port;
+static pid_t server_pid;
+
+/* ---- the fake daemon: one forked child per connection ---- */
+
+static const char version_body[] = "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}";
+static const char upgraded[] = "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
+                               "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+static const char *const relay_argv[] = {"relay", "a b", "\"q\"\n\x1b", NULL};
+static const char relay_cmd[] = "\"Cmd\":[\"relay\",\"a b\",\"\\\"q\\\"\\n\\u001b\"]";
+
+static void write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+		if (k <= 0)
+			_exit(0);
+		s += k;
+		n -= (size_t)k;
+	}
+}
+
+static void respond(int fd, int status, const char *body)
+{
+	char head[256];
+	int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+	                 "Connection: close\r\nContent-Length: %zu\r\n\r\n", status, strlen(body));
+	write_all(fd, head, (size_t)n);
+	write_all(fd, body, strlen(body));
+}
+
+static void frame(struct buf *b, int stream, const void *p, size_t n)
+{
+	unsigned char h[8] = {(unsigned char)stream, 0, 0, 0, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
+	                      (unsigned char)(n >> 8), (unsigned char)n};
+	buf_append(b, h, 8);
+	buf_append(b, p, n);
+}
+
+static void send_frame(int fd, int stream, const void *p, size_t n)
+{
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	frame(&b, stream, p, n);
+	write_all(fd, b.data, b.len);
+	buf_free(&b);
+}
+
+/* Read one request (headers and Content-Length body) into req. */
+static size_t read_request(int fd, char *req, size_t cap)
+{
+	size_t len = 0;
+	char *end = NULL;
+	while (!end) {
+		ssize_t k = read(fd, req + len, cap - 1 - len);
+		if (k <= 0)
+			_exit(0);
+		len += (size_t)k;
+		req[len] = '\0';
+		end = strstr(req, "\r\n\r\n");
+	}
+	const char *cl = strstr(req, "Content-Length: ");
+	size_t want = (size_t)(end + 4 - req) + (cl ? strtoul(cl + 16, NULL, 10) : 0);
+	while (len < want && len < cap - 1) {
+		ssize_t k = read(fd, req + len, cap - 1 - len);
+		if (k <= 0)
+			_exit(0);
+		len += (size_t)k;
+		req[len] = '\0';
+	}
+	return len;
+}
+
+static void pause_ms(int ms)
+{
+	usleep((useconds_t)ms * 1000);
+}
+
+/* Echo what arrives as stdout frames (split in two, with an empty frame and
+ * a stderr frame in between), and report the half-close. */
+static void serve_echo(int fd)
+{
+	write_all(fd, upgraded, strlen(upgraded));
+	char chunk[8192];
+	for (;;) {
+		ssize_t k = read(fd, chunk, sizeof chunk);
+		if (k <= 0) {
+			send_frame(fd, 1, "EOF-SEEN\n", 9);
+			return;
+		}
+		struct buf b;
+		buf_init(&b, 1u << 20);
+		size_t half = (size_t)k / 3;
+		frame(&b, 1, chunk, half);
+		frame(&b, 1, "", 0);
+		frame(&b, 2, "echo noise\n", 11);
+		frame(&b, 1, chunk + half, (size_t)k - half);
+		write_all(fd, b.data, b.len);
+		buf_free(&b);
+	}
+}
+
+static void serve_frames(int fd)
+{
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, upgraded);
+	frame(&b, 1, "hel", 3); /* in the same write as the headers */
+	write_all(fd, b.data, b.len);
+	buf_reset(&b);
+	pause_ms(30);
+	frame(&b, 1, "lo ", 3);
+	write_all(fd, b.data, 3); /* a header split across reads */
+	pause_ms(30);
+	write_all(fd, b.data + 3, 6); /* the rest of it and one payload byte */
+	pause_ms(30);
+	write_all(fd, b.data + 9, 2);
+	pause_ms(30);
+	buf_reset(&b); /* several frames, stderr among them, in one write */
+	frame(&b, 1, "wor", 3);
+	frame(&b, 2, "\x1b]0;pwn\x07 err\rline\n", 18);
+	frame(&b, 1, "ld", 2);
+	frame(&b, 1, "", 0);
+	frame(&b, 3, "engine says", 11);
+	frame(&b, 1, "!\n", 2);
+	write_all(fd, b.data, b.len);
+	buf_free(&b);
+}
+
+static void serve_scenario(int fd, char which)
+{
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	switch (which) {
+	case '1':
+		serve_echo(fd);
+		break;
+	case '2':
+		serve_frames(fd);
+		break;
+	case '3': { /* a good frame, then an absurd size; the daemon stays */
+		static const unsigned char absurd[] = {1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 'x', 'y'};
+		buf_puts(&b, upgraded);
+		frame(&b, 1, "ok", 2);
+		buf_append(&b, absurd, sizeof absurd);
+		write_all(fd, b.data, b.len);
+		pause_ms(5000);
+		break;
+	}
+	case '4': /* never answers */
+		pause_ms(30000);
+		break;
+	case '5': { /* announces 100 bytes, sends 10, closes */
+		static const unsigned char h[] = {1, 0, 0, 0, 0, 0, 0, 100};
+		buf_puts(&b, upgraded);
+		buf_append(&b, h, sizeof h);
+		buf_puts(&b, "0123456789");
+		write_all(fd, b.data, b.len);
+		break;
+	}
+	case '6':
+		respond(fd, 404, "{\"message\":\"No such exec instance: \\u001b[31mred\\r\\nfake\"}");
+		break;
+	case '7': { /* an unknown stream type */
+		static const unsigned char h[] = {7, 0, 0, 0, 0, 0, 0, 1, 'z'};
+		buf_puts(&b, upgraded);
+		frame(&b, 1, "ok", 2);
+		buf_append(&b, h, sizeof h);
+		write_all(fd, b.data, b.len);
+		pause_ms(5000);
+		break;
+	}
+	case '8': /* an older engine: 200 and the stream */
+		buf_puts(&b, "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n");
+		frame(&b, 1, "old\n", 4);
+		write_all(fd, b.data, b.len);
+		break;
+	case '9': /* an error answer without Content-Length, chunked */
+		buf_puts(&b, "HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+		             "2a\r\n{\"message\":\"container is paused\\u0007\"}\n\r\n0\r\n\r\n");
+		write_all(fd, b.data, b.len);
+		break;
+	}
+	buf_free(&b);
+}
+
+static void serve_one(int fd)
+{
+	char req[16384];
+	read_request(fd, req, sizeof req);
+	char *body = strstr(req, "\r\n\r\n") + 4;
+	char name[80] = "";
+	if (!strncmp(req, "GET /version", 12)) {
+		respond(fd, 200, version_body);
+	} else if (sscanf(req, "POST /v1.41/containers/%79[^/]/exec ", name) == 1) {
+		if (!strstr(body, "\"AttachStdin\":true") || !strstr(body, "\"AttachStdout\":true") ||
+		    !strstr(body, "\"Tty\":false") || !strstr(body, relay_cmd)) {
+			respond(fd, 400, "{\"message\":\"bad exec create body\"}");
+		} else if (!strcmp(name, "hostile")) {
+			respond(fd, 500, "{\"message\":\"boom\\u001b]0;pwn\\u0007\\r\\nfake row\"}");
+		} else if (!strcmp(name, "missing")) {
+			respond(fd, 404, "{\"message\":\"No such container: missing\"}");
+		} else if (!strcmp(name, "slowcreate")) {
+			pause_ms(30000);
+		} else {
+			static const char *const names[] = {"echo", "frames", "absurd", "hang", "midframe",
+			                                    "start404", "badstream", "old", "chunked"};
+			char c = '0';
+			for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+				if (!strcmp(name, names[i]))
+					c = (char)('1' + i);
+			char id[65], out[128];
+			memset(id, c, 64);
+			id[64] = '\0';
+			snprintf(out, sizeof out, "{\"Id\":\"%s\"}", id);
+			respond(fd, 201, out);
+		}
+	} else if (sscanf(req, "POST /v1.41/exec/%79[^/]/start ", name) == 1) {
+		if (!strstr(req, "\r\nConnection: Upgrade\r\n") || !strstr(req, "\r\nUpgrade: tcp\r\n") ||
+		    strcmp(body, "{\"Detach\":false,\"Tty\":false}") != 0 || strlen(name) != 64)
+			respond(fd, 400, "{\"message\":\"bad exec start request\"}");
+		else
+			serve_scenario(fd, name[0]);
+	} else {
+		respond(fd, 404, "{\"message\":\"page not found\"}");
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(sock_path, sizeof sock_path, "/tmp/sandtop-tun-%d.sock", (int)getpid());
+	unlink(sock_path);
+	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
+	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ls, 64) < 0)
+		return -1;
+	/* the same daemon on a loopback TCP port, for tcp:// endpoints */
+	int lt = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in si = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t slen = sizeof si;
+	if (bind(lt, (struct sockaddr *)&si, sizeof si) < 0 || listen(lt, 64) < 0 ||
+	    getsockname(lt, (struct sockaddr *)&si, &slen) < 0)
+		return -1;
+	tcp_port = ntohs(si.sin_port);
+	server_pid = fork();
+	if (server_pid == 0) {
+		setpgid(0, 0);
+		signal(SIGPIPE, SIG_IGN);
+		signal(SIGCHLD, SIG_IGN);
+		for (;;) {
+			struct pollfd lp[2] = {{.fd = ls, .events = POLLIN}, {.fd = lt, .events = POLLIN}};
+			if (poll(lp, 2, -1) < 0)
+				continue;
+			for (int i = 0; i < 2; i++) {
+				if (!lp[i].revents)
+					continue;
+				int fd = accept(lp[i].fd, NULL, NULL);
+				if (fd < 0)
+					_exit(0);
+				if (fork() == 0) {
+					close(ls);
+					close(lt);
+					serve_one(fd);
+					_exit(0);
+				}
+				close(fd);
+			}
+		}
+	}
+	setpgid(server_pid, server_pid);
+	close(ls);
+	close(lt);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kill(-server_pid, SIGKILL);
+	waitpid(server_pid, NULL, 0);
+	unlink(sock_path);
+	return 0;
+}
+
+/* ---- the client side ---- */
+
+static struct dk_client *client(void)
+{
+	char host[128];
+	snprintf(host, sizeof host, "unix://%s", sock_path);
+	struct err e;
+	struct dk_client *c = dk_client_new(host, &e);
+	assert_non_null(c);
+	return c;
+}
+
+static void assert_printable(const char *msg)
+{
+	for (const char *p = msg; *p; p++)
+		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+}
+
+/* Open name, run until the caller reads EOF, return what it read. */
+static void run_to_eof(const char *name, struct side *s, int ms)
+{
+	struct dk_client *c = client();
+	side_init(s);
+	s->t = dk_tunnel_open(c, name, relay_argv, on_tunnel, s);
+	assert_non_null(s->t);
+	loop(c, s, 1, ms, at_eof);
+	dk_tunnel_close(s->t);
+	dk_client_free(c);
+}
+
+/* ---- the tests ---- */
+
+static char log_path[128];
+static int saved_stderr = -1;
+
+static void log_capture(void)
+{
+	snprintf(log_path, sizeof log_path, "/tmp/sandtop-tun-%d.log", (int)getpid());
+	unlink(log_path);
+	saved_stderr = dup(2);
+	assert_int_equal(log_open(log_path), 0);
+	log_set_level(LOG_INFO);
+}
+
+static char *log_release(void)
+{
+	log_close();
+	log_set_level(LOG_ERROR);
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	FILE *fp = fopen(log_path, "rb");
+	assert_non_null(fp);
+	char *text = xcalloc(1, 1 << 16);
+	size_t n = fread(text, 1, (1 << 16) - 1, fp);
+	text[n] = '\0';
+	fclose(fp);
+	unlink(log_path);
+	return text;
+}
+
+static void test_frames_split(void **state)
+{
+	(void)state;
+	log_capture();
+	struct side s;
+	run_to_eof("frames", &s, 5000);
+	char *log = log_release();
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.rc, 0);
+	assert_true(s.eof);
+	assert_int_equal(s.in.len, 13);
+	assert_memory_equal(s.in.data, "hello world!\n", 13);
+	/* stderr reached the log, sanitized, not the caller */
+	const char *line = strstr(log, "stderr: ");
+	assert_non_null(line);
+	assert_non_null(strstr(line, "\xe2\x90\x9b err\xe2\x90\x8dline")); /* ␛ err␍line */
+	assert_non_null(strstr(log, "engine says"));
+	assert_null(strchr(log, '\x1b'));
+	assert_null(strchr(log, '\a'));
+	assert_null(strchr(log, '\r'));
+	free(log);
+	side_free(&s);
+}
+
+static bool echo_done(const struct side *s)
+{
+	return s->eof;
+}
+
+/* Bytes go through verbatim both ways; the caller's EOF reaches the
+ * process as a half-close; with the caller not reading, the tunnel stops
+ * taking its input (bounded buffers). */
+static void test_echo_verbatim_and_half_close(void **state)
+{
+	(void)state;
+	size_t n = 3u << 20;
+	char *data = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		data[i] = (char)(i * 7 + (i >> 11));
+	struct dk_client *c = client();
+	struct side s;
+	side_init(&s);
+	s.out = data;
+	s.out_len = n;
+	s.shut_after = true;
+	s.reading = false; /* first: write only */
+	s.t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s);
+	loop(c, &s, 1, 1500, NULL);
+	assert_int_equal(s.rc, 0);
+	/* nobody reads: the tunnel, the socketpair and the daemon hold a bounded amount */
+	size_t stuck = s.out_off;
+	assert_true(stuck > 0);
+	assert_true(stuck < n);
+	loop(c, &s, 1, 300, NULL);
+	assert_int_equal(s.out_off, stuck);
+	s.reading = true;
+	loop(c, &s, 1, 20000, echo_done);
+	assert_true(s.eof);
+	assert_int_equal(s.out_off, n);
+	assert_int_equal(s.in.len, n + 9);
+	assert_memory_equal(s.in.data, data, n);
+	assert_memory_equal(s.in.data + n, "EOF-SEEN\n", 9);
+	dk_tunnel_close(s.t);
+	dk_client_free(c);
+	side_free(&s);
+	free(data);
+}
+
+/* The same over a tcp:// endpoint: the tunnel connects to the address curl used. */
+static void test_echo_tcp(void **state)
+{
+	(void)state;
+	char host[64];
+	snprintf(host, sizeof host, "tcp://localhost:%d", tcp_port);
+	struct err e;
+	struct dk_client *c = dk_client_new(host, &e);
+	assert_non_null(c);
+	static const char msg[] = "over tcp\0with a NUL\n";
+	struct side s;
+	side_init(&s);
+	s.out = msg;
+	s.out_len = sizeof msg - 1;
+	s.shut_after = true;
+	s.t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s);
+	loop(c, &s, 1, 5000, echo_done);
+	assert_int_equal(s.rc, 0);
+	assert_true(s.eof);
+	assert_int_equal(s.in.len, sizeof msg - 1 + 9);
+	assert_memory_equal(s.in.data, msg, sizeof msg - 1);
+	dk_tunnel_close(s.t);
+	dk_client_free(c);
+	side_free(&s);
+}
+
+static void test_absurd_size_ends(void **state)
+{
+	(void)state;
+	struct side s;
+	int64_t t0 = clock_mono_ms();
+	run_to_eof("absurd", &s, 4000);
+	assert_int_equal(s.rc, 0);
+	assert_true(s.eof);
+	assert_true(clock_mono_ms() - t0 < 3000); /* not the daemon closing after 5 s */
+	assert_int_equal(s.in.len, 2);
+	assert_memory_equal(s.in.data, "ok", 2);
+	side_free(&s);
+	run_to_eof("badstream", &s, 4000);
+	assert_int_equal(s.rc, 0);
+	assert_true(s.eof);
+	assert_int_equal(s.in.len, 2);
+	assert_memory_equal(s.in.data, "ok", 2);
+	side_free(&s);
+}
+
+static void test_daemon_closes_mid_frame(void **state)
+{
+	(void)state;
+	struct side s;
+	run_to_eof("midframe", &s, 4000);
+	assert_int_equal(s.rc, 0);
+	assert_true(s.eof);
+	assert_int_equal(s.in.len, 10);
+	assert_memory_equal(s.in.data, "0123456789", 10);
+	side_free(&s);
+}
+
+static void test_old_engine_200(void **state)
+{
+	(void)state;
+	struct side s;
+	run_to_eof("old", &s, 4000);
+	assert_int_equal(s.rc, 0);
+	assert_true(s.eof);
+	assert_int_equal(s.in.len, 4);
+	assert_memory_equal(s.in.data, "old\n", 4);
+	side_free(&s);
+}
+
+static void test_create_errors(void **state)
+{
+	(void)state;
+	struct side s;
+	run_to_eof("hostile", &s, 4000);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.rc, -1);
+	assert_int_equal(s.e.code, DK_ESERVER);
+	assert_non_null(strstr(s.e.msg, "boom"));
+	assert_printable(s.e.msg);
+	side_free(&s);
+	run_to_eof("missing", &s, 4000);
+	assert_int_equal(s.rc, -1);
+	assert_int_equal(s.e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(s.e.msg, "No such container: missing"));
+	side_free(&s);
+}
+
+static void test_start_errors(void **state)
+{
+	(void)state;
+	struct side s;
+	run_to_eof("start404", &s, 4000);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.rc, -1);
+	assert_int_equal(s.e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(s.e.msg, "No such exec instance"));
+	assert_printable(s.e.msg);
+	side_free(&s);
+	run_to_eof("chunked", &s, 4000);
+	assert_int_equal(s.rc, -1);
+	assert_int_equal(s.e.code, DK_ECONFLICT);
+	assert_non_null(strstr(s.e.msg, "container is paused"));
+	assert_printable(s.e.msg);
+	side_free(&s);
+}
+
+static void test_timeouts(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	dk_tunnel_set_timeout_ms(c, 300);
+	struct side s[2];
+	side_init(&s[0]);
+	side_init(&s[1]);
+	int64_t t0 = clock_mono_ms();
+	s[0].t = dk_tunnel_open(c, "hang", relay_argv, on_tunnel, &s[0]);
+	s[1].t = dk_tunnel_open(c, "slowcreate", relay_argv, on_tunnel, &s[1]);
+	loop(c, s, 2, 5000, called);
+	int64_t took = clock_mono_ms() - t0;
+	assert_true(took >= 250 && took < 2500);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(s[i].calls, 1);
+		assert_int_equal(s[i].rc, -1);
+		assert_int_equal(s[i].e.code, DK_ETRANSPORT);
+		assert_non_null(strstr(s[i].e.msg, "timed out"));
+	}
+	assert_non_null(strstr(s[0].e.msg, "start"));
+	assert_non_null(strstr(s[1].e.msg, "create"));
+	loop(c, s, 2, 100, NULL);
+	assert_int_equal(s[0].calls + s[1].calls, 2);
+	dk_tunnel_close(s[0].t);
+	dk_tunnel_close(s[1].t);
+	dk_client_free(c);
+	side_free(&s[0]);
+	side_free(&s[1]);
+}
+
+/* dk_client_run waits for the tunnel's callback (and no longer). */
+static void test_client_run_waits(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct side s;
+	side_init(&s);
+	s.t = dk_tunnel_open(c, "frames", relay_argv, on_tunnel, &s);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.rc, 0);
+	dk_tunnel_close(s.t);
+	/* the tunnel's end is closed: the caller reads what was pumped, then EOF */
+	fcntl(s.fd, F_SETFL, fcntl(s.fd, F_GETFL) & ~O_NONBLOCK);
+	char tmp[64];
+	while (read(s.fd, tmp, sizeof tmp) > 0)
+		;
+	dk_client_free(c);
+	side_free(&s);
+}
+
+/* Close at every stage; cb is never called after; the client frees what is left. */
+static void test_close_any_stage(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct side s[5];
+	for (int i = 0; i < 5; i++)
+		side_init(&s[i]);
+	/* stage: exec create in flight */
+	s[0].t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s[0]);
+	dk_tunnel_close(s[0].t);
+	/* stage: start sent, never answered */
+	s[1].t = dk_tunnel_open(c, "hang", relay_argv, on_tunnel, &s[1]);
+	/* stage: open */
+	s[2].t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s[2]);
+	/* closed from inside its own callback */
+	s[3].close_in_cb = true;
+	s[3].t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s[3]);
+	/* left open for dk_client_free */
+	s[4].t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s[4]);
+	loop(c, s, 5, 3000, NULL);
+	assert_int_equal(s[0].calls, 0);
+	assert_int_equal(s[1].calls, 0);
+	assert_int_equal(s[2].calls, 1);
+	assert_int_equal(s[2].rc, 0);
+	assert_int_equal(s[3].calls, 1);
+	assert_true(s[3].eof); /* closed in cb: the caller reads EOF */
+	dk_tunnel_close(s[1].t);
+	s[2].out = "ping";
+	s[2].out_len = 4;
+	loop(c, s, 5, 2000, NULL);
+	assert_true(s[2].in.len >= 4);
+	assert_memory_equal(s[2].in.data, "ping", 4);
+	dk_tunnel_close(s[2].t);
+	loop(c, s, 5, 200, NULL);
+	assert_true(s[2].eof);
+	assert_false(s[4].eof);
+	assert_int_equal(dk_client_pollfds_max(c), 16 + 2 * 1);
+	dk_client_free(c);
+	assert_int_equal(s[1].calls, 0);
+	/* the client closed the last one: its caller reads EOF */
+	loop(c = client(), s, 5, 200, NULL);
+	assert_true(s[4].eof);
+	dk_client_free(c);
+	for (int i = 0; i < 5; i++)
+		side_free(&s[i]);
+}
+
+static void test_bad_args(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	const char *const empty[] = {NULL};
+	assert_null(dk_tunnel_open(c, "x", empty, on_tunnel, NULL));
+	assert_null(dk_tunnel_open(c, "x", NULL, on_tunnel, NULL));
+	assert_null(dk_tunnel_open(c, "", relay_argv, on_tunnel, NULL));
+	assert_null(dk_tunnel_open(c, NULL, relay_argv, on_tunnel, NULL));
+	const char **many = xcalloc(300, sizeof *many);
+	for (int i = 0; i < 299; i++)
+		many[i] = "a";
+	assert_null(dk_tunnel_open(c, "x", many, on_tunnel, NULL));
+	free(many);
+	dk_tunnel_close(NULL);
+	assert_int_equal(dk_client_pollfds_max(c), 16);
+	dk_client_free(c);
+}
+
+/* ---- the frame parser alone ---- */
+
+/* Demultiplex stream in chunks of the given size; stdout into out. Returns
+ * the last kind seen. */
+static enum dk_mux_kind demux_all(const unsigned char *p, size_t n, size_t chunk, struct buf *out, struct buf *err)
+{
+	struct dk_mux m;
+	dk_mux_init(&m, 1000);
+	enum dk_mux_kind k = DK_MUX_HEADER;
+	for (size_t off = 0; off < n;) {
+		size_t avail = n - off < chunk ? n - off : chunk;
+		size_t pos = 0;
+		while (pos < avail) {
+			size_t span;
+			k = dk_mux_next(&m, p + off + pos, avail - pos, &span);
+			if (k == DK_MUX_BAD_SIZE || k == DK_MUX_BAD_STREAM)
+				return k;
+			if (k == DK_MUX_STDOUT || k == DK_MUX_STDERR) {
+				/* take at most 2 bytes at a time, as a slow reader would */
+				if (span > 2)
+					span = 2;
+				buf_append(k == DK_MUX_STDOUT ? out : err, p + off + pos, span);
+				dk_mux_took(&m, span);
+			}
+			pos += span;
+		}
+		off += avail;
+	}
+	assert_int_equal(dk_mux_mid_frame(&m), 0);
+	return k;
+}
+
+static void test_mux_every_split(void **state)
+{
+	(void)state;
+	struct buf s, out, err;
+	buf_init(&s, 1 << 16);
+	buf_init(&out, 1 << 16);
+	buf_init(&err, 1 << 16);
+	frame(&s, 1, "abc", 3);
+	frame(&s, 2, "E1", 2);
+	frame(&s, 1, "", 0);
+	frame(&s, 1, "defgh", 5);
+	frame(&s, 3, "S", 1);
+	char big[1000];
+	memset(big, 'z', sizeof big);
+	frame(&s, 1, big, sizeof big); /* exactly the cap */
+	for (size_t chunk = 1; chunk <= s.len; chunk++) {
+		buf_reset(&out);
+		buf_reset(&err);
+		demux_all((const unsigned char *)s.data, s.len, chunk, &out, &err);
+		assert_int_equal(out.len, 8 + sizeof big);
+		assert_memory_equal(out.data, "abcdefgh", 8);
+		assert_memory_equal(out.data + 8, big, sizeof big);
+		assert_int_equal(err.len, 3);
+		assert_memory_equal(err.data, "E1S", 3);
+	}
+	/* one over the cap, stream 0 and 4, nonzero reserved bytes: refused */
+	static const unsigned char over[] = {1, 0, 0, 0, 0, 0, 0x03, 0xe9};
+	static const unsigned char s0[] = {0, 0, 0, 0, 0, 0, 0, 1};
+	static const unsigned char s4[] = {4, 0, 0, 0, 0, 0, 0, 1};
+	static const unsigned char rsv[] = {1, 0, 1, 0, 0, 0, 0, 1};
+	for (size_t chunk = 1; chunk <= 8; chunk++) {
+		assert_int_equal(demux_all(over, 8, chunk, &out, &err), DK_MUX_BAD_SIZE);
+		assert_int_equal(demux_all(s0, 8, chunk, &out, &err), DK_MUX_BAD_STREAM);
+		assert_int_equal(demux_all(s4, 8, chunk, &out, &err), DK_MUX_BAD_STREAM);
+		assert_int_equal(demux_all(rsv, 8, chunk, &out, &err), DK_MUX_BAD_STREAM);
+	}
+	/* a bad parser stays bad */
+	struct dk_mux m;
+	size_t span;
+	dk_mux_init(&m, 10);
+	assert_int_equal(dk_mux_next(&m, s0, 8, &span), DK_MUX_BAD_STREAM);
+	assert_int_equal(dk_mux_next(&m, (const unsigned char *)s.data, s.len, &span), DK_MUX_BAD_STREAM);
+	assert_int_equal(span, 0);
+	/* stopping inside a frame is visible */
+	dk_mux_init(&m, 10);
+	assert_int_equal(dk_mux_next(&m, (const unsigned char *)s.data, 5, &span), DK_MUX_HEADER);
+	assert_int_equal(dk_mux_mid_frame(&m), 1);
+	buf_free(&s);
+	buf_free(&out);
+	buf_free(&err);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	log_set_level(LOG_INFO); /* the echo's stderr noise would flood the output */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mux_every_split),
+		cmocka_unit_test(test_frames_split),
+		cmocka_unit_test(test_echo_verbatim_and_half_close),
+		cmocka_unit_test(test_echo_tcp),
+		cmocka_unit_test(test_absurd_size_ends),
+		cmocka_unit_test(test_daemon_closes_mid_frame),
+		cmocka_unit_test(test_old_engine_200),
+		cmocka_unit_test(test_create_errors),
+		cmocka_unit_test(test_start_errors),
+		cmocka_unit_test(test_timeouts),
+		cmocka_unit_test(test_client_run_waits),
+		cmocka_unit_test(test_close_any_stage),
+		cmocka_unit_test(test_bad_args),
+	};
+	return cmocka_run_group_tests_name("docker_tunnel", tests, setup, teardown);
+}

@@ -1,0 +1,267 @@
+/* test_docker_tunnel_engine: exec tunnels on the real engine, to x11vnc in a reference sandbox.
+ * Skips unless /var/run/docker.sock answers and SANDTOP_TEST_CONTAINER names
+ * a running sandbox (tests/integration/t_tunnel.sh starts one and sets it).
+ * Uses the docker CLI (docker top) to see the processes in the sandbox. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "docker/docker.h"
+#include "tests/unit/tunnel_side.h"
+
+static const char *const relay_argv[] = {
+	"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/5900 || exit 1; cat <&3 & cat >&3; kill $!", NULL};
+#define RELAY_MARK "/dev/tcp/127.0.0.1/5900"
+
+static const char *container;
+
+static bool engine_reachable(void)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = "/var/run/docker.sock"};
+	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+struct found {
+	bool called;
+	int rc;
+	bool running;
+};
+
+static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
+{
+	(void)e;
+	struct found *f = ud;
+	f->called = true;
+	f->rc = rc;
+	if (rc == 0) {
+		f->running = ct->state && !strcmp(ct->state, "running");
+		dk_container_clear(ct);
+		free(ct);
+	}
+}
+
+static struct dk_client *engine_or_skip(void)
+{
+	container = getenv("SANDTOP_TEST_CONTAINER");
+	if (!container || !*container || !engine_reachable()) {
+		print_message("no engine or SANDTOP_TEST_CONTAINER unset: skipped\n");
+		return NULL;
+	}
+	struct err e;
+	struct dk_client *c = dk_client_new("unix:///var/run/docker.sock", &e);
+	assert_non_null(c);
+	struct found f = {0};
+	dk_inspect(c, container, on_inspect, &f);
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	if (f.rc < 0 || !f.running) {
+		print_message("container %s not found or not running: skipped\n", container);
+		dk_client_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The pids in the sandbox (docker top) whose command line contains mark,
+ * and their children; returns the count, pids into out. */
+static size_t relay_pids(const char *mark, long *out, size_t max)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "docker top '%s' -eo pid,ppid,args 2>/dev/null", container);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	long pid[512], ppid[512];
+	bool hit[512];
+	size_t n = 0;
+	char line[4096];
+	while (fgets(line, sizeof line, p) && n < 512) {
+		if (sscanf(line, "%ld %ld", &pid[n], &ppid[n]) != 2)
+			continue; /* the title line */
+		hit[n] = strstr(line, mark) != NULL;
+		n++;
+	}
+	pclose(p);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool child = false;
+		for (size_t j = 0; j < n; j++)
+			if (hit[j] && ppid[i] == pid[j])
+				child = true;
+		if ((hit[i] || child) && k < max)
+			out[k++] = pid[i];
+	}
+	return k;
+}
+
+static bool got_12(const struct side *s)
+{
+	return s->in.len >= 12 || s->eof || (s->calls && s->rc < 0);
+}
+
+static bool got_types(const struct side *s)
+{
+	return (s->in.len > 12 && s->in.len >= 13u + (unsigned char)s->in.data[12]) || s->eof;
+}
+
+static bool eof_or_error(const struct side *s)
+{
+	return s->eof || (s->calls && s->rc < 0);
+}
+
+/* Open the relay, do the first RFB steps, see the relay running. */
+static void vnc_handshake(struct dk_client *c, struct side *s)
+{
+	side_init(s);
+	s->t = dk_tunnel_open(c, container, relay_argv, on_tunnel, s);
+	assert_non_null(s->t);
+	loop(c, s, 1, 15000, got_12);
+	assert_int_equal(s->calls, 1);
+	if (s->rc < 0)
+		print_error("tunnel failed: %s\n", s->e.msg);
+	assert_int_equal(s->rc, 0);
+	assert_true(s->in.len >= 12);
+	assert_memory_equal(s->in.data, "RFB 003.008\n", 12);
+	s->out = "RFB 003.008\n";
+	s->out_len = 12;
+	loop(c, s, 1, 10000, got_types);
+	assert_false(s->eof);
+	size_t ntypes = (unsigned char)s->in.data[12];
+	assert_true(ntypes >= 1);
+	bool none = false;
+	for (size_t i = 0; i < ntypes; i++)
+		none = none || s->in.data[13 + i] == 1;
+	assert_true(none); /* x11vnc -nopw offers security type None */
+	long pids[16];
+	size_t n = relay_pids(RELAY_MARK, pids, 16);
+	assert_true(n >= 2); /* bash and its cat(s) */
+}
+
+/* Keep pumping until the sandbox has none of the relay's processes left. */
+static void assert_relay_gone(struct dk_client *c, struct side *s)
+{
+	long pids[16];
+	size_t n = 1;
+	for (int i = 0; i < 30 && n > 0; i++) {
+		loop(c, s, 1, 100, NULL);
+		n = relay_pids(RELAY_MARK, pids, 16);
+	}
+	assert_int_equal(n, 0);
+}
+
+static void test_vnc_relay_caller_closes(void **state)
+{
+	(void)state;
+	struct dk_client *c = engine_or_skip();
+	if (!c) {
+		skip();
+		return;
+	}
+	struct side s;
+	vnc_handshake(c, &s);
+	/* the caller (the VNC worker) goes away */
+	close(s.fd);
+	s.fd = -1;
+	assert_relay_gone(c, &s);
+	dk_tunnel_close(s.t);
+	dk_client_free(c);
+	side_free(&s);
+}
+
+static void test_vnc_relay_tunnel_closed(void **state)
+{
+	(void)state;
+	struct dk_client *c = engine_or_skip();
+	if (!c) {
+		skip();
+		return;
+	}
+	struct side s;
+	vnc_handshake(c, &s);
+	/* main closes the tunnel: the caller reads EOF, the relay ends */
+	dk_tunnel_close(s.t);
+	loop(c, &s, 1, 2000, eof_or_error);
+	assert_true(s.eof);
+	assert_relay_gone(c, &s);
+	dk_client_free(c);
+	side_free(&s);
+}
+
+/* stdin EOF reaches the process (cat ends), stdout comes back demultiplexed
+ * and stderr does not reach the caller. */
+static void test_half_close_and_stderr(void **state)
+{
+	(void)state;
+	struct dk_client *c = engine_or_skip();
+	if (!c) {
+		skip();
+		return;
+	}
+	static const char *const argv[] = {"sh", "-c", "echo to-stderr >&2; cat; echo done", NULL};
+	struct side s;
+	side_init(&s);
+	size_t n = 1u << 20;
+	char *data = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		data[i] = (char)(i * 13 + (i >> 9));
+	s.out = data;
+	s.out_len = n;
+	s.shut_after = true;
+	s.t = dk_tunnel_open(c, container, argv, on_tunnel, &s);
+	loop(c, &s, 1, 20000, eof_or_error);
+	assert_int_equal(s.rc, 0);
+	assert_true(s.eof);
+	assert_int_equal(s.in.len, n + 5);
+	assert_memory_equal(s.in.data, data, n);
+	assert_memory_equal(s.in.data + n, "done\n", 5);
+	dk_tunnel_close(s.t);
+	dk_client_free(c);
+	side_free(&s);
+	free(data);
+}
+
+static void test_no_such_container(void **state)
+{
+	(void)state;
+	struct dk_client *c = engine_or_skip();
+	if (!c) {
+		skip();
+		return;
+	}
+	struct side s;
+	side_init(&s);
+	s.t = dk_tunnel_open(c, "tun-no-such-container-9f3e", relay_argv, on_tunnel, &s);
+	loop(c, &s, 1, 10000, called);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.rc, -1);
+	assert_int_equal(s.e.code, DK_ENOTFOUND);
+	dk_tunnel_close(s.t);
+	dk_client_free(c);
+	side_free(&s);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	log_set_level(LOG_WARN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vnc_relay_caller_closes),
+		cmocka_unit_test(test_vnc_relay_tunnel_closed),
+		cmocka_unit_test(test_half_close_and_stderr),
+		cmocka_unit_test(test_no_such_container),
+	};
+	return cmocka_run_group_tests_name("docker_tunnel_engine", tests, NULL, NULL);
+}

@@ -1,0 +1,138 @@
+/* tunnel_side: the caller's side of exec tunnels in the tunnel tests: callback, I/O, a poll loop (include after cmocka.h). */
+#ifndef TESTS_TUNNEL_SIDE_H
+#define TESTS_TUNNEL_SIDE_H
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/xalloc.h"
+#include "docker/docker.h"
+
+/* One tunnel as the caller sees it. */
+struct side {
+	int calls;
+	int rc;
+	struct err e;
+	int fd;
+	bool close_in_cb;
+	struct dk_tunnel *t;
+	const char *out;     /* to write once open */
+	size_t out_len, out_off;
+	bool shut_after;     /* shutdown(SHUT_WR) once out is written */
+	bool shut_done;
+	bool reading;        /* read what comes */
+	struct buf in;
+	bool eof;
+};
+
+static inline void side_init(struct side *s)
+{
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	s->reading = true;
+	buf_init(&s->in, 8u << 20);
+}
+
+static inline void side_free(struct side *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	buf_free(&s->in);
+}
+
+static inline void on_tunnel(void *ud, int rc, const struct err *e, int fd)
+{
+	struct side *s = ud;
+	s->calls++;
+	s->rc = rc;
+	s->fd = fd;
+	if (rc < 0) {
+		assert_int_equal(fd, -1);
+		s->e = *e;
+	} else {
+		assert_null(e);
+		assert_true(fd >= 0);
+		assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	}
+	if (s->close_in_cb) {
+		dk_tunnel_close(s->t);
+		s->t = NULL;
+	}
+}
+
+static inline void side_io(struct side *s)
+{
+	if (s->fd < 0)
+		return;
+	while (s->out_off < s->out_len) {
+		ssize_t k = write(s->fd, s->out + s->out_off, s->out_len - s->out_off);
+		if (k <= 0)
+			break;
+		s->out_off += (size_t)k;
+	}
+	if (s->out_off == s->out_len && s->shut_after && !s->shut_done) {
+		shutdown(s->fd, SHUT_WR);
+		s->shut_done = true;
+	}
+	char tmp[65536];
+	while (s->reading && !s->eof) {
+		ssize_t k = read(s->fd, tmp, sizeof tmp);
+		if (k > 0)
+			buf_append(&s->in, tmp, (size_t)k);
+		else if (k == 0)
+			s->eof = true;
+		else
+			break;
+	}
+}
+
+/* Run the client's loop (and the sides' I/O) for up to ms or until done(s). */
+static inline void loop(struct dk_client *c, struct side *sides, size_t nsides, int ms, bool (*done)(const struct side *))
+{
+	int64_t end = clock_mono_ms() + ms;
+	while (clock_mono_ms() < end) {
+		bool all = done != NULL;
+		for (size_t i = 0; i < nsides; i++)
+			all = all && done(&sides[i]);
+		if (all)
+			return;
+		size_t max = dk_client_pollfds_max(c) + nsides;
+		struct pollfd *fds = xcalloc(max, sizeof *fds);
+		int t = 20;
+		size_t n = dk_client_pollfds(c, fds, max - nsides, &t);
+		assert_true(n <= dk_client_pollfds_max(c));
+		for (size_t i = 0; i < nsides; i++) {
+			struct side *s = &sides[i];
+			fds[n + i].fd = s->fd;
+			fds[n + i].events = (s->reading && !s->eof ? POLLIN : 0) | (s->out_off < s->out_len ? POLLOUT : 0);
+			if (!fds[n + i].events)
+				fds[n + i].fd = -1; /* a hung-up fd would wake poll at once */
+		}
+		if (t < 0 || t > 20)
+			t = 20;
+		poll(fds, n + nsides, t);
+		dk_client_dispatch(c, fds, n);
+		for (size_t i = 0; i < nsides; i++)
+			side_io(&sides[i]);
+		free(fds);
+	}
+}
+
+static inline bool called(const struct side *s)
+{
+	return s->calls > 0;
+}
+
+static inline bool at_eof(const struct side *s)
+{
+	return s->eof || (s->calls > 0 && s->rc < 0);
+}
+
+#endif
