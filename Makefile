@@ -2,13 +2,18 @@
 # `make check` sets up the machine and runs every test (dev + ASan/UBSan).
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/sandtop
 MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC      ?= cc
-PKGS    := ncursesw libcurl libcjson
+PKGS    := ncursesw libcurl libcjson libpng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
+# The VNC worker (sandtop-vnc) is the only program that links libvncclient.
+WORKER_PKGS := libvncclient libseccomp
+WORKER_CFLAGS := $(shell pkg-config --cflags $(WORKER_PKGS))
+WORKER_LIBS   := $(shell pkg-config --libs $(WORKER_PKGS)) -lm
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # VARIANT=dev (default): warnings are errors. VARIANT=san: ASan + UBSan.
@@ -24,7 +29,7 @@ else
 OPT_CFLAGS := -O2 -g -Werror
 OPT_LDFLAGS :=
 endif
-ALL_CFLAGS  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) -DSANDTOP_LIBEXECDIR='"$(LIBEXECDIR)"' $(CFLAGS)
 ALL_LDFLAGS := $(OPT_LDFLAGS) $(LDFLAGS)
 
 MODULES := base docker keymaps control vnc cli tui
@@ -32,16 +37,27 @@ LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 GEN_SRC := $(B)/gen/default_keys.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(GEN_SRC:.c=.o)
 MAIN_OBJ := $(B)/main.o
+WORKER_SRC := $(wildcard vnc/worker/*.c)
+# the worker links base/ and the downscaler, nothing of the terminal or the engine
+WORKER_OBJ := $(WORKER_SRC:%.c=$(B)/%.o) $(filter $(B)/base/%,$(LIB_OBJ)) $(B)/vnc/scale.o
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all dev san tests check unit integration setup demo install uninstall clean lint layers
 
-all: $(B)/sandtop
+all: $(B)/sandtop $(B)/sandtop-vnc
 	@ln -sf $(B)/sandtop sandtop
+	@ln -sf $(B)/sandtop-vnc sandtop-vnc
 
 $(B)/sandtop: $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/sandtop-vnc: $(WORKER_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(WORKER_LIBS)
+
+$(B)/vnc/worker/%.o: vnc/worker/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(WORKER_CFLAGS) -c -o $@ $<
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -90,15 +106,16 @@ layers:
 lint:
 	mandoc -Tlint -W warning man/sandtop.1
 
-install: $(B)/sandtop
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install: $(B)/sandtop $(B)/sandtop-vnc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(B)/sandtop $(DESTDIR)$(BINDIR)/sandtop
+	install -m 0755 $(B)/sandtop-vnc $(DESTDIR)$(LIBEXECDIR)/sandtop-vnc
 	install -m 0644 man/sandtop.1 $(DESTDIR)$(MANDIR)/man1/sandtop.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sandtop $(DESTDIR)$(MANDIR)/man1/sandtop.1
+	rm -f $(DESTDIR)$(BINDIR)/sandtop $(DESTDIR)$(LIBEXECDIR)/sandtop-vnc $(DESTDIR)$(MANDIR)/man1/sandtop.1
 
 clean:
-	rm -rf $(BUILD) sandtop
+	rm -rf $(BUILD) sandtop sandtop-vnc
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(WORKER_SRC:%.c=$(B)/%.d)

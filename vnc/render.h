@@ -1,0 +1,72 @@
+/* render: pure picture functions: fitting a desktop into cells, box-filter downscale, colour quantizing, a diffing half-block emitter, PNG. */
+#ifndef VNC_RENDER_H
+#define VNC_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+/* ---- geometry ---- */
+
+/* The largest grid of cells (each cell one pixel wide, two tall: a half
+ * block) within max_cols x max_rows that shows a fb_w x fb_h desktop with
+ * its aspect ratio kept (to within a cell). Never 0 unless an input is
+ * <= 0 (then both are 0). */
+void vr_fit(int fb_w, int fb_h, int max_cols, int max_rows, int *cols, int *rows);
+
+/* ---- downscale ---- */
+
+/* Box-filter (area average, integer boundaries: destination pixel i takes
+ * source columns [i*sw/dw, (i+1)*sw/dw), likewise rows) a source desktop
+ * into dst, a dw x dh RGB image (3 bytes per pixel, rows packed). src is
+ * sw x sh pixels of 4 bytes (R, G, B, pad: libvncclient's 32-bit format on
+ * little endian), rows `stride` bytes apart. Only destination pixels whose
+ * source box meets the dirty rectangle (rx, ry, rw, rh; clipped to the
+ * source) are recomputed; pass the whole source to redo everything.
+ * Requires dw <= sw and dh <= sh (a smaller source is scaled up by
+ * repeating pixels). */
+void vr_downscale(const uint8_t *src, int sw, int sh, size_t stride,
+                  uint8_t *dst, int dw, int dh, int rx, int ry, int rw, int rh);
+
+/* ---- colour ---- */
+
+/* The xterm 256-colour index nearest to an RGB colour, from the 6x6x6
+ * cube and the 24 greys (16..255; the 16 user-defined colours are never
+ * used). Table-driven, no allocation. */
+uint8_t vr_rgb_to_256(uint8_t r, uint8_t g, uint8_t b);
+
+/* ---- the terminal emitter ---- */
+
+enum vr_mode { VR_TRUECOLOR, VR_256 };
+
+/* What is on the terminal in one pane, so a frame emits only the cells
+ * that changed. Opaque; vr_screen_new / vr_screen_free. */
+struct vr_screen;
+struct vr_screen *vr_screen_new(void);
+void vr_screen_free(struct vr_screen *s);
+/* Forget what is on the terminal (after a clear, a resize, a pane move or
+ * anything drawn over the pane): the next vr_emit redraws every cell. */
+void vr_screen_invalidate(struct vr_screen *s);
+
+/* Append to out the escape sequences that bring the pane whose top-left
+ * cell is at terminal row y0, column x0 (0-based) up to date with px: an
+ * RGB image of cols x (2 * rows) pixels, cell (r, c) showing pixel rows 2r
+ * (upper half) and 2r + 1 (lower half) as U+2580 with foreground = upper,
+ * background = lower (a space when both quantize alike). Cells whose
+ * colours are unchanged at 6 bits per channel are skipped (cursor moves
+ * instead); colour sequences are not repeated while they stay the same.
+ * A change of cols, rows, y0, x0 or mode redraws everything. Ends with
+ * SGR 0 when anything was written. Returns the number of cells written. */
+size_t vr_emit(struct vr_screen *s, const uint8_t *px, int cols, int rows, int y0, int x0,
+               enum vr_mode mode, struct buf *out);
+
+/* ---- PNG ---- */
+
+/* Write a w x h RGB image (3 bytes per pixel, rows packed) as a PNG to fp.
+ * Returns 0, or -1 with e set (the file may hold a partial image). */
+int vr_png_write(FILE *fp, const uint8_t *rgb, int w, int h, struct err *e);
+
+#endif
