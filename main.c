@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ struct opts {
 	const char *host;
 	const char *keys;
 	const char *log;
+	const char *target;   /* screenshot: the container */
+	const char *output;   /* screenshot: -o FILE */
 	bool all, json, stats, dump_keys, no_color;
 	int interval_ms;      /* -d */
 	enum st_source source;
@@ -34,6 +37,7 @@ static void usage(FILE *fp)
 {
 	fputs("usage: sandtop [-a] [-d SECS] [-H HOST] [-k FILE] [--no-color] [--log FILE]\n"
 	      "       sandtop ps [--json] [--stats] [-d SECS] [-a] [-H HOST]\n"
+	      "       sandtop screenshot ID -o FILE.png [-H HOST]\n"
 	      "       sandtop --dump-keys [-k FILE]\n"
 	      "\n"
 	      "Supervise computer-use agent sandboxes (containers labelled sandtop.sandbox).\n"
@@ -41,6 +45,8 @@ static void usage(FILE *fp)
 	      "commands:\n"
 	      "  (none)            the interactive screen\n"
 	      "  ps                list the sandboxes once and exit (0 ok, 3 engine unreachable)\n"
+	      "  screenshot ID     save a full-resolution PNG of a sandbox's desktop (0 ok,\n"
+	      "                    1 no reachable desktop, 3 engine unreachable)\n"
 	      "\n"
 	      "options:\n"
 	      "  -a, --all         every container, not only sandboxes\n"
@@ -53,6 +59,7 @@ static void usage(FILE *fp)
 	      "      --stats-source cgroup|api\n"
 	      "                    where the numbers come from (default: cgroup files\n"
 	      "                    on a local engine, else the engine's stats API)\n"
+	      "  -o, --output FILE screenshot: the PNG file to write\n"
 	      "  -k, --keys FILE   keymap file (default: $XDG_CONFIG_HOME/sandtop/keys)\n"
 	      "      --dump-keys   print the effective keymap and exit\n"
 	      "      --no-color    no colours (also when NO_COLOR is set)\n"
@@ -133,6 +140,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"dump-keys", no_argument, NULL, OPT_DUMP_KEYS},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"log", required_argument, NULL, OPT_LOG},
+		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -143,11 +151,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		argc--;
 	}
 	int ch;
-	while ((ch = getopt_long(argc, argv, "ad:H:k:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "ad:H:k:o:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': o->all = true; break;
 		case 'H': o->host = optarg; break;
 		case 'k': o->keys = optarg; break;
+		case 'o': o->output = optarg; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_STATS: o->stats = true; break;
 		case 'd': {
@@ -178,12 +187,22 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		default: usage(stderr); return -1;
 		}
 	}
+	if (o->cmd && !strcmp(o->cmd, "screenshot") && optind < argc)
+		o->target = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "sandtop: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (o->cmd && strcmp(o->cmd, "ps") != 0) {
+	if (o->cmd && strcmp(o->cmd, "ps") != 0 && strcmp(o->cmd, "screenshot") != 0) {
 		fprintf(stderr, "sandtop: unknown command '%s' (try --help)\n", o->cmd);
+		return -1;
+	}
+	if (o->cmd && !strcmp(o->cmd, "screenshot") && (!o->target || !o->output)) {
+		fprintf(stderr, "sandtop: usage: sandtop screenshot ID -o FILE.png\n");
+		return -1;
+	}
+	if (o->output && (!o->cmd || strcmp(o->cmd, "screenshot") != 0)) {
+		fprintf(stderr, "sandtop: -o goes with 'sandtop screenshot'\n");
 		return -1;
 	}
 	if ((o->json || o->stats) && !o->cmd) {
@@ -278,7 +297,11 @@ int main(int argc, char **argv)
 	/* without a screen, stderr carries only the one-line reasons */
 	log_set_level(LOG_ERROR);
 	raise_fd_limit();
+	/* a desktop worker that died must not take us with it */
+	signal(SIGPIPE, SIG_IGN);
 	if (o.cmd && !strcmp(o.cmd, "ps"))
 		return cli_ps(o.host, o.all, o.json, o.stats, o.interval_ms);
+	if (o.cmd && !strcmp(o.cmd, "screenshot"))
+		return cli_screenshot(o.host, o.target, o.output, 20000);
 	return run_tui(&o);
 }

@@ -61,3 +61,8 @@ void log_close(void)
 		fclose(log_fp);
 	log_fp = NULL;
 }
+
+bool log_to_file(void)
+{
+	return log_fp != NULL;
+}

@@ -2,6 +2,8 @@
 #ifndef BASE_LOG_H
 #define BASE_LOG_H
 
+#include <stdbool.h>
+
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 /* Open (append) the log file at path, or NULL for stderr. Returns 0 or -1.
@@ -13,5 +15,7 @@ void log_set_level(enum log_level lvl);
 /* Write one line. Untrusted text must be sanitized by the caller. */
 void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_close(void);
+/* True while a log file is open (and fd 2 writes to it). */
+bool log_to_file(void);
 
 #endif

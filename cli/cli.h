@@ -19,4 +19,10 @@ enum cli_exit {
  * Returns an enum cli_exit. */
 int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms);
 
+/* `sandtop screenshot ID -o FILE`: connect to the desktop of container id
+ * (name or id) as its sandtop.vnc label says and write a full-resolution
+ * PNG to out. Gives up after timeout_ms. Returns an enum cli_exit (1 when
+ * the sandbox has no reachable desktop, with the reason on stderr). */
+int cli_screenshot(const char *host, const char *id, const char *out, int timeout_ms);
+
 #endif

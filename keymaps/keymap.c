@@ -26,6 +26,8 @@ static const char *const km_tables[KT_COUNT] = {
 	[KT_GLOBAL] = "*",
 	[KT_LIST] = "list",
 	[KT_HELP] = "help",
+	[KT_VIEW] = "view",
+	[KT_WALL] = "wall",
 };
 
 /* Bindings are kept grouped by table (enum order), each group in the order

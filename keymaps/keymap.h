@@ -50,6 +50,8 @@ enum km_table {
 	KT_GLOBAL = 0,
 	KT_LIST,
 	KT_HELP,
+	KT_VIEW,
+	KT_WALL,
 	KT_COUNT
 };
 

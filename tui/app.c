@@ -4,16 +4,17 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/xalloc.h"
 #include "docker/collector.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
 
-#define UI_MAX_FDS 64
 /* Turns in a row where poll() said stdin was readable but no key came:
  * the terminal is gone (EOF without a hangup). */
 #define UI_MAX_EMPTY_READS 50
@@ -44,10 +45,13 @@ static void render_list(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t 
 	ui_detail_draw(ui, y0 + th, y1, wall_ms, mono_ms);
 }
 
-/* Draw one frame from scratch; curses sends only the difference. */
+/* Draw one frame from scratch; curses sends only the difference, then
+ * the desktop pictures go out around it. */
 static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 {
+	static int last_lines, last_cols;
 	erase();
+	ui_view_begin(ui);
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
 		char need[64];
 		ui_put(0, 0, "terminal too small", COLS, A_BOLD);
@@ -57,12 +61,24 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 		int y = ui_status_draw_top(ui, wall_ms, mono_ms);
 		if (ui->screen == UI_HELP)
 			ui_help_draw(ui, y, LINES - 1);
+		else if (ui->screen == UI_VIEW)
+			ui_view_draw(ui, y, LINES - 1, mono_ms);
+		else if (ui->screen == UI_WALL)
+			ui_wall_draw(ui, y, LINES - 1, mono_ms);
 		else
 			render_list(ui, y, LINES - 1, wall_ms, mono_ms);
-		ui_status_draw_bottom(ui, mono_ms);
+		if (!ui_takeover_draw_bottom(ui, LINES - 1, COLS))
+			ui_status_draw_bottom(ui, mono_ms);
+	}
+	ui_view_end(ui, mono_ms);
+	if (LINES != last_lines || COLS != last_cols) {
+		last_lines = LINES;
+		last_cols = COLS;
+		ui_view_invalidate(ui);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
+	ui_view_emit(ui);
 }
 
 static int min_timeout(int a, int b)
@@ -77,7 +93,8 @@ static void loop(struct ui *ui)
 	struct dk_client *client = ui->o->client;
 	struct inventory *inv = ui->o->inv;
 	struct collector *coll = ui->o->coll;
-	struct pollfd fds[UI_MAX_FDS];
+	struct pollfd *fds = NULL;
+	size_t fds_cap = 0;
 	uint64_t gen = inv_generation(inv);
 	uint64_t cgen = coll ? coll_generation(coll) : 0;
 	int64_t shown_sec = -1;
@@ -89,6 +106,7 @@ static void loop(struct ui *ui)
 		int64_t wall = clock_wall_ms();
 		int t_inv = inv_tick(inv, mono);
 		int t_coll = coll ? coll_tick(coll, mono) : -1;
+		int t_view = ui_view_tick(ui, mono, &dirty);
 
 		if (inv_generation(inv) != gen) {
 			gen = inv_generation(inv);
@@ -113,13 +131,20 @@ static void loop(struct ui *ui)
 		timeout = min_timeout(timeout, t_inv);
 		timeout = min_timeout(timeout, t_coll);
 		timeout = min_timeout(timeout, ui_status_timeout(ui, mono));
+		timeout = min_timeout(timeout, t_view);
+		size_t want = 2 + dk_client_pollfds_max(client) + ui->ndesks;
+		if (want > fds_cap) {
+			fds_cap = want * 2;
+			fds = xrealloc(fds, fds_cap * sizeof *fds);
+		}
 		fds[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		fds[1] = (struct pollfd){.fd = ui_term_sigfd(), .events = POLLIN};
-		size_t n = dk_client_pollfds(client, fds + 2, UI_MAX_FDS - 2, &timeout);
+		size_t n = dk_client_pollfds(client, fds + 2, fds_cap - 2, &timeout);
+		size_t nv = ui_view_pollfds(ui, fds + 2 + n, fds_cap - 2 - n);
 		if (timeout < 0)
 			timeout = 0;
 
-		int r = poll(fds, 2 + n, timeout);
+		int r = poll(fds, 2 + n + nv, timeout);
 		if (r < 0) {
 			if (errno != EINTR) {
 				log_msg(LOG_ERROR, "tui: poll: %s", strerror(errno));
@@ -127,7 +152,7 @@ static void loop(struct ui *ui)
 				ui->exit_status = 1;
 				break;
 			}
-			for (size_t i = 0; i < 2 + n; i++)
+			for (size_t i = 0; i < 2 + n + nv; i++)
 				fds[i].revents = 0;
 		}
 
@@ -149,7 +174,9 @@ static void loop(struct ui *ui)
 			}
 		}
 		dk_client_dispatch(client, fds + 2, n);
+		ui_view_dispatch(ui, fds + 2 + n, nv, &dirty);
 	}
+	free(fds);
 }
 
 int tui_run(const struct tui_opts *o)
@@ -166,6 +193,7 @@ int tui_run(const struct tui_opts *o)
 
 	if (ui_term_start(&ui) != 0)
 		return 1;
+	ui_view_init(&ui);
 	if (o->keymap_errors > 0) {
 		char key[KM_KEY_NAME_MAX];
 		keymap_key_for(o->km, KT_LIST, KA_HELP, key, sizeof key);
@@ -175,6 +203,7 @@ int tui_run(const struct tui_opts *o)
 			key[0] ? " (" : "", key, key[0] ? " for help)" : "");
 	}
 	loop(&ui);
+	ui_view_free(&ui);
 	ui_term_stop();
 	ui_rows_free(&ui);
 	log_msg(LOG_DEBUG, "tui: exit status %d", ui.exit_status);

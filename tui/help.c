@@ -18,6 +18,8 @@ static const char *const table_titles[KT_COUNT] = {
 	[KT_GLOBAL] = "Everywhere",
 	[KT_LIST] = "Container list",
 	[KT_HELP] = "This help screen",
+	[KT_VIEW] = "Desktop view",
+	[KT_WALL] = "Wall of desktops",
 };
 
 /* Append a key name to a ", "-separated list; mark a cut with "…". */

@@ -60,18 +60,6 @@ static int from_char(wint_t c)
 	return (int)c;                /* a printable code point */
 }
 
-/* Next pending key as a keymap code, or a UI_KEY_* pseudo code; never
- * blocks (stdscr is in nodelay mode). */
-static int input_next(void)
-{
-	wint_t k;
-	int r = get_wch(&k);
-	if (r == KEY_CODE_YES)
-		return from_curses_key(k);
-	if (r == OK)
-		return from_char(k);
-	return UI_KEY_NONE;
-}
 
 static void toggle_all(struct ui *ui)
 {
@@ -85,11 +73,14 @@ static long page(int rows)
 	return rows > 2 ? rows - 1 : 1;
 }
 
-/* Move the selection (list) or scroll (help) by delta lines. */
+/* Move the selection (list, view; on the wall by rows of tiles) or
+ * scroll (help) by delta lines. */
 static void go(struct ui *ui, long delta)
 {
 	if (ui->screen == UI_HELP)
 		ui_help_scroll(ui, delta);
+	else if (ui->screen == UI_WALL && delta != LONG_MAX && delta != -LONG_MAX)
+		ui_list_move(ui, delta * ui_wall_per_row());
 	else
 		ui_list_move(ui, delta);
 }
@@ -175,7 +166,13 @@ static void do_action(struct ui *ui, enum km_action a)
 		ui->exit_status = 0;
 		break;
 	case KA_HELP:
-		ui->screen = ui->screen == UI_HELP ? UI_LIST : UI_HELP;
+		/* closing help goes back to the screen it was opened from */
+		if (ui->screen == UI_HELP) {
+			ui->screen = ui->help_from;
+		} else {
+			ui->help_from = ui->screen;
+			ui->screen = UI_HELP;
+		}
 		ui->help_top = 0;
 		break;
 	case KA_UP:
@@ -199,6 +196,7 @@ static void do_action(struct ui *ui, enum km_action a)
 	case KA_REFRESH:
 		inv_resync(ui->o->inv);
 		clearok(curscr, TRUE);
+		ui_view_invalidate(ui);
 		ui_status_msg(ui, 1500, "refreshing from the engine");
 		break;
 	case KA_TOGGLE_ALL:
@@ -206,6 +204,7 @@ static void do_action(struct ui *ui, enum km_action a)
 		break;
 	case KA_REDRAW:
 		clearok(curscr, TRUE);
+		ui_view_invalidate(ui);
 		break;
 	case KA_SORT_NEXT:
 	case KA_SORT_PREV:
@@ -235,6 +234,27 @@ static void do_action(struct ui *ui, enum km_action a)
 		ui->screen = UI_LIST;
 		ui->detail = !ui->detail;
 		break;
+	case KA_VIEW:
+		ui->screen = UI_VIEW;
+		break;
+	case KA_WALL:
+		ui->screen = UI_WALL;
+		break;
+	case KA_BACK:
+		ui->screen = ui->screen == UI_VIEW && ui->view_from == UI_WALL ? UI_WALL : UI_LIST;
+		break;
+	case KA_LEFT:
+	case KA_RIGHT:
+		ui_list_move(ui, a == KA_LEFT ? -1 : 1);
+		break;
+	case KA_SCREENSHOT:
+		ui_view_screenshot(ui);
+		break;
+	case KA_TAKEOVER:
+		if (ui->screen == UI_VIEW && ui_rows_count(ui))
+			ui_confirm(ui, KA_TAKEOVER, "Take over the desktop of %s? Your keys and mouse will go to it",
+				ui_rows_get(ui, ui->sel)->name);
+		break;
 	default:
 		break;
 	}
@@ -243,10 +263,26 @@ static void do_action(struct ui *ui, enum km_action a)
 int ui_input_handle(struct ui *ui, bool *dirty)
 {
 	int nkeys = 0;
-	int key;
+	wint_t k;
+	int r;
 	/* Drain everything: curses may hold bytes that poll() no longer sees. */
-	while (!ui->quit && (key = input_next()) != UI_KEY_NONE) {
+	while (!ui->quit && (r = get_wch(&k)) != ERR) {
 		nkeys++;
+		if (r == KEY_CODE_YES && k == KEY_RESIZE) {
+			*dirty = true;
+			continue;
+		}
+		if (ui->confirming) {
+			ui_confirm_key(ui, r, k);
+			*dirty = true;
+			continue;
+		}
+		if (ui->takeover) {
+			ui_takeover_key(ui, r, k);
+			*dirty = true;
+			continue;
+		}
+		int key = r == KEY_CODE_YES ? from_curses_key(k) : from_char(k);
 		if (key == UI_KEY_RESIZE) {
 			*dirty = true;
 			continue;
@@ -258,10 +294,16 @@ int ui_input_handle(struct ui *ui, bool *dirty)
 			*dirty = true;
 			continue;
 		}
-		enum km_table t = ui->screen == UI_HELP ? KT_HELP : KT_LIST;
+		enum km_table t = ui->screen == UI_HELP ? KT_HELP : ui->screen == UI_VIEW ? KT_VIEW
+			: ui->screen == UI_WALL ? KT_WALL : KT_LIST;
 		enum km_action a = keymap_lookup(ui->o->km, t, key);
 		if (a != KA_NONE) {
+			enum ui_screen before = ui->screen;
 			do_action(ui, a);
+			if (ui->screen == UI_VIEW && before != UI_VIEW)
+				ui->view_from = before;
+			if (ui->screen != UI_VIEW && ui->takeover)
+				ui_takeover_stop(ui, "left the view");
 			*dirty = true;
 		}
 	}

@@ -287,10 +287,37 @@ void ui_status_draw_bottom(struct ui *ui, int64_t mono_ms)
 		{KA_DOWN, "down"},
 		{KA_QUIT, "quit"},
 	};
-	bool help = ui->screen == UI_HELP;
-	const struct hint *h = help ? help_hints : list_hints;
-	size_t nh = help ? sizeof help_hints / sizeof help_hints[0] : sizeof list_hints / sizeof list_hints[0];
-	enum km_table tbl = help ? KT_HELP : KT_LIST;
+	struct hint view_hints[] = {
+		{KA_BACK, "back"},
+		{KA_UP, "previous"},
+		{KA_DOWN, "next"},
+		{KA_SCREENSHOT, "screenshot"},
+		{KA_TAKEOVER, "takeover"},
+		{KA_WALL, "wall"},
+		{KA_HELP, "help"},
+	};
+	struct hint wall_hints[] = {
+		{KA_BACK, "back"},
+		{KA_VIEW, "open"},
+		{KA_HELP, "help"},
+		{KA_QUIT, "quit"},
+	};
+	const struct hint *h = list_hints;
+	size_t nh = sizeof list_hints / sizeof list_hints[0];
+	enum km_table tbl = KT_LIST;
+	if (ui->screen == UI_HELP) {
+		h = help_hints;
+		nh = sizeof help_hints / sizeof help_hints[0];
+		tbl = KT_HELP;
+	} else if (ui->screen == UI_VIEW) {
+		h = view_hints;
+		nh = sizeof view_hints / sizeof view_hints[0];
+		tbl = KT_VIEW;
+	} else if (ui->screen == UI_WALL) {
+		h = wall_hints;
+		nh = sizeof wall_hints / sizeof wall_hints[0];
+		tbl = KT_WALL;
+	}
 
 	int x = 0;
 	for (size_t i = 0; i < nh && x < right; i++) {

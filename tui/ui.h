@@ -6,6 +6,7 @@
 #define NCURSES_WIDECHAR 1
 #endif
 #include <curses.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,7 +25,7 @@
 #define UI_KEY_RESIZE (-2)  /* curses saw a resize */
 #define UI_KEY_IGNORE (-3)  /* a key we have no name for */
 
-enum ui_screen { UI_LIST, UI_HELP };
+enum ui_screen { UI_LIST, UI_HELP, UI_VIEW, UI_WALL };
 
 /* Display roles; ui_attr maps them to colours or plain attributes. */
 enum ui_role {
@@ -105,6 +106,20 @@ struct ui {
 	/* transient status message */
 	char msg[512];
 	int64_t msg_until_ms;  /* mono ms; 0 = none */
+
+	/* desktops (view.c): the open desks, the wall's first tile row */
+	struct ui_desk *desks;
+	size_t ndesks;
+	uint64_t desks_inv_gen;  /* inventory generation the desks were updated to */
+	int wall_top;
+	bool takeover;           /* keys and mouse go to the viewed desktop */
+	enum ui_screen view_from;  /* where Back from the view goes */
+	enum ui_screen help_from;  /* and closing help */
+
+	/* a yes/no question on the bottom line (takeover.c); default no */
+	bool confirming;
+	char confirm_text[256];
+	enum km_action confirm_action;
 };
 
 /* ---- draw.c: the only place text reaches curses ---- */
@@ -213,6 +228,48 @@ int ui_status_timeout(const struct ui *ui, int64_t now_ms);
 int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms);
 /* Draw the bottom bar on the last row (the filter prompt while it is open). */
 void ui_status_draw_bottom(struct ui *ui, int64_t mono_ms);
+
+/* ---- view.c: desktops ---- */
+/* Pick the picture mode (truecolor, 256 colours, none) for this terminal. */
+void ui_view_init(struct ui *ui);
+/* Close every desk (their workers and tunnels). */
+void ui_view_free(struct ui *ui);
+/* Around each frame's drawing: desks not drawn stop reading and close
+ * after a while. */
+void ui_view_begin(struct ui *ui);
+void ui_view_end(struct ui *ui, int64_t mono_ms);
+/* The large view of the selected sandbox / the wall, in rows [y0, y1). */
+void ui_view_draw(struct ui *ui, int y0, int y1, int64_t mono_ms);
+void ui_wall_draw(struct ui *ui, int y0, int y1, int64_t mono_ms);
+/* Tiles per row of the wall at the current width. */
+int ui_wall_per_row(void);
+/* After doupdate: write the pictures that changed. */
+void ui_view_emit(struct ui *ui);
+/* The terminal was cleared or resized: redraw every picture next time. */
+void ui_view_invalidate(struct ui *ui);
+/* Poll-loop integration (the workers' pipes); tick starts and restarts
+ * workers and returns ms until it wants to run again (-1 none). */
+size_t ui_view_pollfds(struct ui *ui, struct pollfd *fds, size_t max);
+void ui_view_dispatch(struct ui *ui, const struct pollfd *fds, size_t n, bool *dirty);
+int ui_view_tick(struct ui *ui, int64_t mono_ms, bool *dirty);
+/* Ask the viewed desktop for a full-resolution PNG (saved when it comes). */
+void ui_view_screenshot(struct ui *ui);
+/* The desk in takeover and where its picture is on screen (rows 0 before
+ * the first picture), or NULL. */
+struct desk *ui_view_takeover_desk(struct ui *ui, int *y, int *x, int *rows, int *cols);
+
+/* ---- takeover.c: takeover input and the yes/no question ---- */
+/* Ask "text (y/N)" on the bottom line; y runs action, anything else cancels. */
+void ui_confirm(struct ui *ui, enum km_action action, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A key while a question is open (raw curses key). */
+void ui_confirm_key(struct ui *ui, int r, wint_t k);
+/* Start / stop forwarding keys and mouse to the viewed desktop. */
+void ui_takeover_start(struct ui *ui);
+void ui_takeover_stop(struct ui *ui, const char *why);
+/* A key (raw from get_wch) during takeover: C-] stops, the rest goes to the desktop. */
+void ui_takeover_key(struct ui *ui, int r, wint_t k);
+/* Draw the question or the takeover banner on the bottom line; false when neither is up. */
+bool ui_takeover_draw_bottom(struct ui *ui, int y, int cols);
 
 /* ---- help.c ---- */
 /* Draw the help screen in rows [y0, y1). */

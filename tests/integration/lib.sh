@@ -18,16 +18,17 @@ check() { # check "what" command...: one assertion
 }
 
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
-# Start sandtop in a detached tmux session NAME with size WxH and extra args.
+# Start sandtop in a detached tmux session NAME with size WxH and extra args,
+# in $TEST_TMP, with the variables in $TUI_ENV ("COLORTERM=truecolor") set.
 tui_start() {
 	local name=$1 w=$2 h=$3; shift 3
 	local log="$TEST_TMP/$name.log"
-	tm new-session -d -s "$name" -x "$w" -y "$h" \
-		"env LANG=C.UTF-8 TERM=tmux-256color $SANDTOP --log $log $*; echo sandtop-exited-\$?; sleep 30"
+	tm new-session -d -s "$name" -x "$w" -y "$h" -c "$TEST_TMP" \
+		"env LANG=C.UTF-8 TERM=tmux-256color ${TUI_ENV:-} $SANDTOP --log $log $*; echo sandtop-exited-\$?; sleep 30"
 	tm set-option -t "$name" -g remain-on-exit on >/dev/null 2>&1 || true
 }
 screen() { tm capture-pane -p -t "$1"; }
-screen_esc() { tm capture-pane -p -e -t "$1"; }
+screen_esc() { tm capture-pane -p -e -N -t "$1"; }
 # wait_screen NAME REGEX [TIMEOUT_S]: until the screen matches; prints the
 # time it took in ms into WAITED_MS. Returns 1 on timeout.
 wait_screen() {
@@ -42,6 +43,22 @@ wait_screen() {
 		fi
 		[ "$(date +%s%N)" -gt "$end" ] && { WAITED_MS=-1; return 1; }
 		sleep 0.05
+	done
+}
+# key_latency NAME KEY REGEX: send KEY, poll the screen every 5 ms until it
+# matches REGEX; the ms it took in LATENCY_MS (-1 after 2 s).
+key_latency() {
+	local name=$1 key=$2 re=$3 start now
+	start=$(date +%s%N)
+	tm send-keys -t "$name" "$key"
+	while :; do
+		if screen "$name" | grep -Eq -- "$re"; then
+			LATENCY_MS=$((($(date +%s%N) - start) / 1000000))
+			return 0
+		fi
+		now=$(date +%s%N)
+		[ $((now - start)) -gt 2000000000 ] && { LATENCY_MS=-1; return 1; }
+		sleep 0.005
 	done
 }
 wait_screen_gone() { # until REGEX no longer matches

@@ -62,6 +62,8 @@ static void test_action_and_table_names(void **state)
 	assert_int_equal(km_action_from_name(""), -1);
 	assert_string_equal(km_table_name(KT_GLOBAL), "*");
 	assert_string_equal(km_table_name(KT_HELP), "help");
+	assert_string_equal(km_table_name(KT_VIEW), "view");
+	assert_string_equal(km_table_name(KT_WALL), "wall");
 	assert_int_equal(km_table_from_name("list"), KT_LIST);
 	assert_int_equal(km_table_from_name("lst"), -1);
 	assert_string_equal(km_table_name(KT_COUNT), "");
@@ -110,6 +112,21 @@ static void test_default_bindings(void **state)
 	assert_int_equal(keymap_lookup(km, KT_GLOBAL, KM_KEY_ESC), KA_NONE);  /* Esc never quits */
 	assert_int_equal(keymap_lookup(km, KT_HELP, KM_KEY_F1 + 9), KA_QUIT);
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'x'), KA_NONE);
+	/* desktops: v and w from the list; q and Esc go back from the view
+	 * and the wall (they never quit there); F10 still quits */
+	assert_int_equal(keymap_lookup(km, KT_LIST, 'v'), KA_VIEW);
+	assert_int_equal(keymap_lookup(km, KT_LIST, 'w'), KA_WALL);
+	assert_int_equal(keymap_lookup(km, KT_VIEW, 'q'), KA_BACK);
+	assert_int_equal(keymap_lookup(km, KT_VIEW, KM_KEY_ESC), KA_BACK);
+	assert_int_equal(keymap_lookup(km, KT_VIEW, 's'), KA_SCREENSHOT);
+	assert_int_equal(keymap_lookup(km, KT_VIEW, 'T'), KA_TAKEOVER);
+	assert_int_equal(keymap_lookup(km, KT_VIEW, KM_KEY_DOWN), KA_DOWN);
+	assert_int_equal(keymap_lookup(km, KT_WALL, 'q'), KA_BACK);
+	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_ENTER), KA_VIEW);
+	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_LEFT), KA_LEFT);
+	assert_int_equal(keymap_lookup(km, KT_WALL, 'l'), KA_RIGHT);
+	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_F1 + 9), KA_QUIT);
+	assert_int_equal(keymap_lookup(km, KT_LIST, 's'), KA_NONE);  /* screenshots only in the view */
 
 	keymap_key_for(km, KT_LIST, KA_QUIT, out, sizeof out);
 	assert_string_equal(out, "q");

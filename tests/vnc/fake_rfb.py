@@ -6,10 +6,12 @@ faults (a 65535x65535 desktop, garbage rectangles, a stall in the middle of
 a message, EOF mid-message, silence). The good path is also checked against
 a real x11vnc in a reference sandbox (tests/integration/t_vnc_worker.sh).
 
-usage: fake_rfb.py MODE [--variant N] [--silent-for S] [--lifetime S]
+usage: fake_rfb.py MODE [--variant N] [--silent-for S] [--lifetime S] [--unix PATH] [--forever 1]
 
-Listens on 127.0.0.1 on an ephemeral port, prints the port as the first
-line of stdout, serves ONE connection, then exits. Later stdout lines report
+Listens on 127.0.0.1 on an ephemeral port (or on the unix socket PATH),
+prints the port (or PATH) as the first line of stdout, serves ONE connection,
+then exits; with --forever 1, serves every connection (each in a child) until
+--lifetime seconds passed. Later stdout lines report
 what the client sent ("KEY sym down", "POINTER x y mask", "FBUR inc x y w h").
 
 Modes (after a valid 3.8 handshake with security type None unless noted):
@@ -33,6 +35,7 @@ Modes (after a valid 3.8 handshake with security type None unless noted):
 """
 import os
 import random
+import signal
 import socket
 import struct
 import sys
@@ -270,25 +273,7 @@ def garbage(c, v, rng):
         c.send(rnd(50000))
 
 
-def main():
-    args = sys.argv[1:]
-    if not args:
-        sys.exit(__doc__)
-    mode = args[0]
-    opt = {"--variant": "0", "--silent-for": "8", "--lifetime": "60"}
-    for i in range(1, len(args) - 1, 2):
-        opt[args[i]] = args[i + 1]
-    lifetime = float(opt["--lifetime"])
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(1)
-    report(ls.getsockname()[1])
-    ls.settimeout(lifetime)
-    try:
-        s, _ = ls.accept()
-    except socket.timeout:
-        return
-    ls.close()
+def serve(s, mode, opt, lifetime):
     deadline = time.monotonic() + lifetime
     c = Conn(s)
     try:
@@ -363,6 +348,50 @@ def main():
         pass
     finally:
         s.close()
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        sys.exit(__doc__)
+    mode = args[0]
+    opt = {"--variant": "0", "--silent-for": "8", "--lifetime": "60", "--unix": "", "--forever": "0"}
+    for i in range(1, len(args) - 1, 2):
+        opt[args[i]] = args[i + 1]
+    lifetime = float(opt["--lifetime"])
+    if opt["--unix"]:
+        ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        ls.bind(opt["--unix"])
+        ls.listen(8)
+        report(opt["--unix"])
+    else:
+        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+        report(ls.getsockname()[1])
+    end = time.monotonic() + lifetime
+    if opt["--forever"] == "1":
+        # every connection served alike, each in its own process, until lifetime
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+        while time.monotonic() < end:
+            ls.settimeout(max(0.1, end - time.monotonic()))
+            try:
+                s, _ = ls.accept()
+            except socket.timeout:
+                return
+            if os.fork() == 0:
+                ls.close()
+                serve(s, mode, opt, lifetime)
+                os._exit(0)
+            s.close()
+        return
+    ls.settimeout(lifetime)
+    try:
+        s, _ = ls.accept()
+    except socket.timeout:
+        return
+    ls.close()
+    serve(s, mode, opt, lifetime)
 
 
 if __name__ == "__main__":

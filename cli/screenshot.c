@@ -1,0 +1,131 @@
+/* screenshot: `sandtop screenshot ID -o FILE.png`, a full-resolution PNG of one sandbox's desktop, without a terminal. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/xalloc.h"
+#include "control/desk.h"
+#include "docker/docker.h"
+#include "vnc/render.h"
+
+struct shot {
+	int rc;                      /* -1 while waiting for inspect */
+	struct err e;
+	struct dk_container *ct;
+};
+
+static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
+{
+	struct shot *s = ud;
+	s->rc = rc;
+	if (rc < 0)
+		s->e = *e;
+	else
+		s->ct = ct;
+}
+
+static int fail(int status, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "sandtop: screenshot: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return status;
+}
+
+/* Write the picture; 0 or -1 with a message on stderr. */
+static int save(const char *out, const uint8_t *px, int w, int h)
+{
+	struct err e = {0};
+	FILE *fp = fopen(out, "wb");
+	if (!fp) {
+		fprintf(stderr, "sandtop: screenshot: %s: %s\n", out, strerror(errno));
+		return -1;
+	}
+	int rc = vr_png_write(fp, px, w, h, &e);
+	if (fclose(fp) != 0 && rc == 0)
+		rc = err_set(&e, 1, "%s", strerror(errno));
+	if (rc < 0) {
+		fprintf(stderr, "sandtop: screenshot: %s: %s\n", out, e.msg);
+		unlink(out);
+	}
+	return rc;
+}
+
+int cli_screenshot(const char *host, const char *id, const char *out, int timeout_ms)
+{
+	struct err e = {0};
+	struct dk_client *c = dk_client_new(host, &e);
+	if (!c)
+		return fail(CLI_USAGE, "%s", e.msg);
+	struct shot s = {.rc = 1};
+	dk_inspect(c, id, on_inspect, &s);
+	if (dk_client_run(c, timeout_ms) < 0 || s.rc > 0) {
+		dk_client_free(c);
+		return fail(CLI_UNREACHABLE, "%s", "the engine did not answer in time");
+	}
+	if (s.rc < 0) {
+		dk_client_free(c);
+		int st = s.e.code == DK_ETRANSPORT || s.e.code == DK_EVERSION ? CLI_UNREACHABLE : CLI_FAIL;
+		return fail(st, "%s", s.e.msg);
+	}
+	struct desk *d = desk_open(c, s.ct, false);
+	dk_container_clear(s.ct);
+	free(s.ct);
+
+	int status = CLI_FAIL;
+	bool asked = false;
+	int64_t deadline = clock_mono_ms() + timeout_ms;
+	char st[512] = "";
+	size_t cap = 0;
+	struct pollfd *fds = NULL;
+	for (;;) {
+		int64_t now = clock_mono_ms();
+		enum desk_status ds = desk_status(d, now, st, sizeof st);
+		if (ds == DESK_S_OFF || ds == DESK_S_DOWN) {
+			fail(CLI_FAIL, "%s", st);
+			break;
+		}
+		if (now >= deadline) {
+			fail(CLI_FAIL, "timed out (%s)", st);
+			break;
+		}
+		int timeout = (int)(deadline - now);
+		int t = desk_tick(d, now);
+		if (t >= 0 && t < timeout)
+			timeout = t;
+		if (!asked && desk_request_shot(d) == 0)
+			asked = true;
+		size_t want = dk_client_pollfds_max(c) + 1;
+		if (want > cap) {
+			cap = want;
+			fds = xrealloc(fds, cap * sizeof *fds);
+		}
+		size_t n = dk_client_pollfds(c, fds, cap, &timeout);
+		size_t nd = desk_pollfds(d, fds + n, cap - n);
+		if (timeout < 0)
+			timeout = 0;
+		if (poll(fds, n + nd, timeout) < 0 && errno != EINTR) {
+			fail(CLI_FAIL, "poll: %s", strerror(errno));
+			break;
+		}
+		dk_client_dispatch(c, fds, n);
+		if (desk_dispatch(d, fds + n, nd) & VS_EV_SHOT) {
+			int w, h;
+			uint8_t *px = desk_take_shot(d, &w, &h);
+			if (px && save(out, px, w, h) == 0)
+				status = CLI_OK;
+			free(px);
+			break;
+		}
+	}
+	free(fds);
+	desk_close(d);
+	dk_client_free(c);
+	return status;
+}

@@ -1,0 +1,79 @@
+/* desk: one sandbox's desktop view: the sandtop.vnc label to an endpoint, the exec tunnel, the worker, reconnect with backoff. */
+#ifndef CONTROL_DESK_H
+#define CONTROL_DESK_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "docker/docker.h"
+#include "vnc/session.h"
+
+#define DESK_LABEL "sandtop.vnc"
+#define DESK_PASSWORD_LABEL "sandtop.vnc.password"
+
+enum desk_kind { DESK_NONE, DESK_EXEC, DESK_TCP, DESK_UNIX };
+
+struct desk_endpoint {
+	enum desk_kind kind;
+	int port;            /* exec and tcp: 1..65535 (default 5900) */
+	char path[256];      /* unix: absolute path */
+};
+
+/* Parse a sandtop.vnc label value: "exec[:PORT]", "tcp[:PORT]",
+ * "unix:PATH" (absolute, printable), "none". NULL or "none" give
+ * DESK_NONE. Returns 0, or -1 with e saying what is wrong. */
+int desk_parse_label(const char *value, struct desk_endpoint *ep, struct err *e);
+
+/* The relay command run inside the sandbox for an exec endpoint: it joins
+ * the exec's stdin/stdout to 127.0.0.1:port and ends when either side
+ * does. Writes argv (4 entries and NULL) using buf (>= 160 bytes). */
+void desk_exec_argv(int port, char *buf, size_t n, const char *argv[5]);
+
+enum desk_status {
+	DESK_S_CONNECTING,
+	DESK_S_LIVE,
+	DESK_S_STALLED,
+	DESK_S_DOWN,         /* disconnected; retrying */
+	DESK_S_OFF,          /* no desktop (label none/missing/bad, or not running) */
+};
+
+struct desk;
+
+/* Open a view of ct's desktop (ct is copied; the engine client must
+ * outlive the desk). input allows takeover key and pointer events. Never
+ * fails: a sandbox without a usable label gives a desk in DESK_S_OFF that
+ * says why. Free with desk_close. */
+struct desk *desk_open(struct dk_client *c, const struct dk_container *ct, bool input);
+void desk_close(struct desk *d);
+/* The container's newest state (paused, stopped, new pid or ports). */
+void desk_update(struct desk *d, const struct dk_container *ct);
+const char *desk_id(const struct desk *d);
+
+/* Poll-loop integration: the worker's pipe (the tunnel's fds are the
+ * engine client's). desk_tick starts or restarts the worker when due and
+ * returns the ms until it wants to run again (-1: no need). */
+size_t desk_pollfds(struct desk *d, struct pollfd *fds, size_t max);
+/* Returns the VS_EV_* bits of what happened. */
+int desk_dispatch(struct desk *d, const struct pollfd *fds, size_t n);
+int desk_tick(struct desk *d, int64_t now_ms);
+
+/* Frames of at most cols x rows cells at fps_milli (0: hidden). */
+void desk_set_grid(struct desk *d, int cols, int rows, uint32_t fps_milli);
+const struct vs_frame *desk_frame(const struct desk *d);
+/* The state and one line saying it ("live 1280x800", "stalled: sandbox
+ * paused", "disconnected: VNC server closed the connection; retry in 3 s").
+ * The text may quote the worker or the label: sanitize it to show it. */
+enum desk_status desk_status(const struct desk *d, int64_t now_ms, char *buf, size_t n);
+
+/* Ask for a full-resolution picture (only while live); -1 otherwise. */
+int desk_request_shot(struct desk *d);
+/* The picture, RGB w x h, caller frees; NULL until it has come. */
+uint8_t *desk_take_shot(struct desk *d, int *w, int *h);
+/* Takeover input (ignored unless opened with input). */
+void desk_key(struct desk *d, uint32_t keysym, bool down);
+void desk_pointer(struct desk *d, int x, int y, uint32_t buttons);
+
+#endif

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""pictures: read what the desktop tests compare: tmux screen dumps with colours, PNG and XWD files.
+
+usage:
+  pictures.py cell DUMP ROW COL         colours of one cell of `tmux capture-pane -p -e` output:
+                                        prints "CHAR fg=R,G,B bg=R,G,B" (- when default)
+  pictures.py picture DUMP ROW0 ROW1    the picture in screen rows [ROW0, ROW1): the box of
+                                        cells with a background colour, then the colour of the
+                                        centre of each quadrant (top-left, top-right,
+                                        bottom-left, bottom-right), each cell's lower half
+  pictures.py xwd-quadrants XWD         the colours at the centres of the four quadrants
+  pictures.py png-pixel PNG X Y         prints "R,G,B"
+  pictures.py compare PNG XWD MAXDIFF   pixels that differ between a PNG and an XWD dump of
+                                        the same desktop; exit 0 when at most MAXDIFF differ
+Standard library only (zlib for PNG); 8-bit RGB/RGBA PNGs, 24/32-bit ZPixmap XWDs.
+"""
+import struct
+import sys
+import zlib
+
+# the xterm 256-colour palette above 15, for dumps in 256-colour mode
+def xterm256(n):
+    if n < 16:
+        base = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205),
+                (0, 205, 205), (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0),
+                (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255)]
+        return base[n]
+    if n < 232:
+        n -= 16
+        lv = [0, 95, 135, 175, 215, 255]
+        return (lv[n // 36], lv[(n // 6) % 6], lv[n % 6])
+    g = 8 + 10 * (n - 232)
+    return (g, g, g)
+
+
+def sgr(params, st):
+    ps = [int(p) if p else 0 for p in params.split(';')] if params else [0]
+    i = 0
+    while i < len(ps):
+        p = ps[i]
+        if p == 0:
+            st['fg'] = st['bg'] = None
+        elif p in (38, 48) and i + 1 < len(ps):
+            key = 'fg' if p == 38 else 'bg'
+            if ps[i + 1] == 2 and i + 4 < len(ps):
+                st[key] = tuple(ps[i + 2:i + 5])
+                i += 4
+            elif ps[i + 1] == 5 and i + 2 < len(ps):
+                st[key] = xterm256(ps[i + 2])
+                i += 2
+        elif p == 39:
+            st['fg'] = None
+        elif p == 49:
+            st['bg'] = None
+        elif 30 <= p <= 37:
+            st['fg'] = xterm256(p - 30)
+        elif 40 <= p <= 47:
+            st['bg'] = xterm256(p - 40)
+        i += 1
+
+
+def cells_of_line(line, st):
+    """The cells of one dumped line: list of (char, fg, bg)."""
+    out = []
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if c == '\x1b' and i + 1 < len(line) and line[i + 1] == '[':
+            j = i + 2
+            while j < len(line) and not ('@' <= line[j] <= '~'):
+                j += 1
+            if j < len(line) and line[j] == 'm':
+                sgr(line[i + 2:j], st)
+            i = j + 1
+            continue
+        out.append((c, st['fg'], st['bg']))
+        i += 1
+    return out
+
+
+def cell(dump, row, col):
+    st = {'fg': None, 'bg': None}
+    lines = open(dump, encoding='utf-8', errors='replace').read().split('\n')
+    for r, line in enumerate(lines):
+        cs = cells_of_line(line, st)
+        if r == row:
+            if col >= len(cs):
+                return (' ', st['fg'], st['bg'])
+            return cs[col]
+    return (' ', None, None)
+
+
+def fmt(c):
+    return '-' if c is None else '%d,%d,%d' % c
+
+
+def png_read(path):
+    data = open(path, 'rb').read()
+    if data[:8] != b'\x89PNG\r\n\x1a\n':
+        raise SystemExit('%s: not a PNG' % path)
+    pos, idat, w = 8, b'', None
+    while pos < len(data):
+        ln, typ = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + ln]
+        if typ == b'IHDR':
+            w, h, depth, ctype, _, _, interlace = struct.unpack('>IIBBBBB', body)
+            if depth != 8 or ctype not in (2, 6) or interlace:
+                raise SystemExit('%s: only 8-bit RGB(A), non-interlaced' % path)
+            bpp = 3 if ctype == 2 else 4
+        elif typ == b'IDAT':
+            idat += body
+        pos += 12 + ln
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    rows, prev, p = [], bytearray(stride), 0
+    for _ in range(h):
+        f, line = raw[p], bytearray(raw[p + 1:p + 1 + stride])
+        p += 1 + stride
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pr) & 255
+        rows.append(bytes(line))
+        prev = line
+    px = [[tuple(r[x * bpp:x * bpp + 3]) for x in range(w)] for r in rows]
+    return w, h, px
+
+
+def xwd_read(path):
+    data = open(path, 'rb').read()
+    hdr = struct.unpack('>25I', data[:100])
+    hsize, _, fmt_, depth, w, h, _, order, _, _, _, bpp, bpl = hdr[:13]
+    ncolors = hdr[19]
+    if fmt_ != 2 or bpp not in (24, 32):
+        raise SystemExit('%s: only ZPixmap 24/32 bpp' % path)
+    masks = hdr[14:17]
+    off = hsize + ncolors * 12
+    step = bpp // 8
+    px = []
+    for y in range(h):
+        row = []
+        base = off + y * bpl
+        for x in range(w):
+            b = data[base + x * step:base + x * step + step]
+            v = int.from_bytes(b, 'little' if order == 0 else 'big')
+            rgb = []
+            for m in masks:
+                shift = (m & -m).bit_length() - 1
+                rgb.append((v & m) >> shift)
+            row.append(tuple(rgb))
+        px.append(row)
+    return w, h, px
+
+
+def main(a):
+    if len(a) == 4 and a[0] == 'cell':
+        ch, fg, bg = cell(a[1], int(a[2]), int(a[3]))
+        print('%s fg=%s bg=%s' % (ch, fmt(fg), fmt(bg)))
+    elif len(a) == 4 and a[0] == 'picture':
+        st = {'fg': None, 'bg': None}
+        lines = open(a[1], encoding='utf-8', errors='replace').read().split('\n')
+        grid = [cells_of_line(line, st) for line in lines]
+        r0, r1 = int(a[2]), min(int(a[3]), len(grid))
+        box = [(r, c) for r in range(r0, r1) for c, cl in enumerate(grid[r]) if cl[2] is not None]
+        if not box:
+            print('no picture')
+            return 1
+        y0, y1 = min(b[0] for b in box), max(b[0] for b in box) + 1
+        x0, x1 = min(b[1] for b in box), max(b[1] for b in box) + 1
+        h, w = y1 - y0, x1 - x0
+        out = []
+        for qy in (y0 + h // 4, y0 + 3 * h // 4):
+            for qx in (x0 + w // 4, x0 + 3 * w // 4):
+                out.append(fmt(grid[qy][qx][2]) if qx < len(grid[qy]) else '-')
+        print('box %dx%d+%d+%d %s' % (w, h, x0, y0, ' '.join(out)))
+    elif len(a) == 2 and a[0] == 'xwd-quadrants':
+        w, h, px = xwd_read(a[1])
+        print(' '.join(fmt(px[y][x]) for y in (h // 4, 3 * h // 4) for x in (w // 4, 3 * w // 4)))
+    elif len(a) == 4 and a[0] == 'png-pixel':
+        w, h, px = png_read(a[1])
+        print(fmt(px[int(a[3])][int(a[2])]))
+    elif len(a) == 4 and a[0] == 'compare':
+        w1, h1, p1 = png_read(a[1])
+        w2, h2, p2 = xwd_read(a[2])
+        if (w1, h1) != (w2, h2):
+            print('sizes differ: png %dx%d, xwd %dx%d' % (w1, h1, w2, h2))
+            return 1
+        diff = sum(1 for y in range(h1) for x in range(w1) if p1[y][x] != p2[y][x])
+        print('%dx%d, %d pixels differ' % (w1, h1, diff))
+        return 0 if diff <= int(a[3]) else 1
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

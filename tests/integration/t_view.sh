@@ -1,0 +1,259 @@
+# t_view: the live desktop view and screenshots of real reference sandboxes (Xvfb + x11vnc reached through the exec tunnel).
+
+PICTURES="$ROOT/tests/integration/pictures.py"
+BLOCKS="255,0,0 0,255,0 0,0,255 255,255,255"
+
+# open_view SESSION NAME: filter the list down to NAME (other sandboxes may
+# be on the engine) and open its view.
+open_view() {
+	tm send-keys -t "$1" / && tm send-keys -t "$1" -l "$2" && tm send-keys -t "$1" Enter
+	wait_screen "$1" "filter $2" 5
+	tm send-keys -t "$1" v
+}
+
+# A known picture on NAME's 1024x768 desktop: the demo agent, the window
+# manager and the terminal stopped, four borderless xlogo windows with
+# foreground = background fill the quadrants: red, green, blue, white.
+paint_blocks() {
+	local name=$1 try i
+	docker exec "$name" sh -c 'pkill -f sandbox-demo-agent; pkill fluxbox; sleep 1; pkill xterm; sleep 0.3' >/dev/null 2>&1
+	for try in 1 2 3; do
+		docker exec "$name" sh -c 'pkill xterm; pkill xlogo' >/dev/null 2>&1
+		docker exec -d "$name" sh -c 'for g in "512x384+0+0 red" "512x384+512+0 #00ff00" "512x384+0+384 blue" "512x384+512+384 white"; do
+			set -- $g; xlogo -geometry $1 -bg "$2" -fg "$2" -bw 0 & done; wait'
+		# until the X server itself shows them (a late window could cover one)
+		for i in $(seq 30); do
+			sleep 0.2
+			docker exec "$name" xwd -root -silent >"$TEST_TMP/blocks.xwd" 2>/dev/null || continue
+			[ "$(python3 "$PICTURES" xwd-quadrants "$TEST_TMP/blocks.xwd")" = "$BLOCKS" ] && return 0
+		done
+	done
+	return 1
+}
+
+view_up() { # view_up PREFIX: one reference sandbox showing the blocks; its name in VIEW_NAME
+	VIEW_NAME="$1-1"
+	"$ROOT/scripts/sandboxes" up 1 --prefix "$1" --wait >"$TEST_TMP/sandboxes.log" 2>&1 ||
+		{ cat "$TEST_TMP/sandboxes.log"; return 1; }
+	paint_blocks "$VIEW_NAME" || { fail "could not put the blocks on the desktop"; return 1; }
+}
+
+# wait_picture SESSION EXPECTED [TIMEOUT_S]: until the picture's quadrant
+# colours are EXPECTED; leaves the last answer in PICTURE.
+wait_picture() {
+	local name=$1 want=$2 t=${3:-10} i rows
+	rows=$(tm display-message -p -t "$name" '#{pane_height}')
+	for i in $(seq $((t * 10))); do
+		screen_esc "$name" >"$TEST_TMP/dump.txt"
+		PICTURE=$(python3 "$PICTURES" picture "$TEST_TMP/dump.txt" 2 $((rows - 1)))
+		case $PICTURE in *" $want") return 0 ;; esac
+		sleep 0.1
+	done
+	return 1
+}
+
+
+t_view_known_picture() {
+	view_up "${RUN_ID}kp" || return 1
+	TUI_ENV="COLORTERM=truecolor" tui_start tc 120 40
+	wait_screen tc "$VIEW_NAME" 10 || { fail "sandbox not listed"; return 1; }
+	open_view tc "$VIEW_NAME"
+	check "the view says live with the desktop's size" wait_screen tc "live 1024x768" 10
+	note "live after ${WAITED_MS} ms"
+	check "truecolor: the four blocks in their colours ($BLOCKS)" wait_picture tc "$BLOCKS"
+	note "picture: $PICTURE"
+	# 1024x768 into 120x37 cells, aspect kept: 99x37 (one cell = 1 x 2 pixels of the fit)
+	case $PICTURE in "box 99x37+10+2 "*) note "ok: aspect kept (99x37 cells, centred)" ;;
+		*) fail "expected a 99x37 picture at column 10, row 2: $PICTURE" ;; esac
+	grep -q '38;2;\|48;2;' "$TEST_TMP/dump.txt" || fail "no 24-bit colour sequences in truecolor mode"
+	tm send-keys -t tc q
+	check "q leaves the view for the list" wait_screen tc "NAME.*STATE" 5
+
+	# the same in 256 colours (no COLORTERM): the cube has these four exactly
+	TUI_ENV="" tui_start c256 120 40
+	wait_screen c256 "$VIEW_NAME" 10
+	open_view c256 "$VIEW_NAME"
+	check "256 colours: the four blocks" wait_picture c256 "$BLOCKS"
+	note "picture: $PICTURE"
+	if grep -q '48;2;' "$TEST_TMP/dump.txt"; then fail "24-bit colour sent to a 256-colour terminal"; fi
+}
+t_view_known_picture_cleanup() { sandboxes_down "${RUN_ID}kp"; }
+
+t_view_screenshot() {
+	view_up "${RUN_ID}ss" || return 1
+	local t0 ms
+	t0=$(date +%s%N)
+	check "sandtop screenshot exits 0" "$SANDTOP" screenshot "$VIEW_NAME" -o "$TEST_TMP/shot.png"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	note "screenshot took $ms ms"
+	docker exec "$VIEW_NAME" xwd -root -silent >"$TEST_TMP/root.xwd"
+	# x11vnc draws the pointer into its framebuffer; xwd does not: allow it
+	local cmp
+	cmp=$(python3 "$PICTURES" compare "$TEST_TMP/shot.png" "$TEST_TMP/root.xwd" 1024)
+	check "the PNG equals the X server's own dump, pointer aside ($cmp)" test $? -eq 0
+	check "a red pixel where the red block is" test "$(python3 "$PICTURES" png-pixel "$TEST_TMP/shot.png" 100 100)" = "255,0,0"
+
+	# the view's key writes one into sandtop's working directory
+	tui_start shot 120 40
+	wait_screen shot "$VIEW_NAME" 10
+	open_view shot "$VIEW_NAME"
+	wait_screen shot "live 1024x768" 10
+	tm send-keys -t shot s
+	check "the view says where the screenshot went" wait_screen shot "screenshot saved: sandtop-.*\\.png \\(1024x768\\)" 10
+	local f
+	f=$(ls "$TEST_TMP"/sandtop-*.png 2>/dev/null | head -1)
+	check "the file is there and is a 1024x768 PNG" sh -c "file '$f' | grep -q 'PNG image data, 1024 x 768'"
+
+	# failures: no desktop label, no such container, no engine
+	docker run -d --name "${RUN_ID}ss-plain" --network none sandtop/mini:latest sleep 600 >/dev/null
+	"$SANDTOP" screenshot "${RUN_ID}ss-plain" -o "$TEST_TMP/x.png" 2>"$TEST_TMP/err.txt"
+	check "no sandtop.vnc label: exit 1" test $? -eq 1
+	check "... saying so" grep -q "sandtop.vnc is missing" "$TEST_TMP/err.txt"
+	"$SANDTOP" screenshot "${RUN_ID}nonesuch" -o "$TEST_TMP/x.png" 2>"$TEST_TMP/err.txt"
+	check "no such container: exit 1" test $? -eq 1
+	"$SANDTOP" screenshot "$VIEW_NAME" -o "$TEST_TMP/x.png" -H unix:///nonexistent.sock 2>/dev/null
+	check "engine unreachable: exit 3" test $? -eq 3
+	check "no file left by the failures" test ! -e "$TEST_TMP/x.png"
+	"$SANDTOP" screenshot "$VIEW_NAME" 2>/dev/null
+	check "no -o: usage error 2" test $? -eq 2
+}
+t_view_screenshot_cleanup() { sandboxes_down "${RUN_ID}ss"; docker rm -f "${RUN_ID}ss-plain" >/dev/null 2>&1; }
+
+# The view's states on the real engine: paused, server restarted, stopped.
+t_view_states() {
+	view_up "${RUN_ID}st" || return 1
+	tui_start st 120 40
+	wait_screen st "$VIEW_NAME" 10 || { fail "sandbox not listed"; return 1; }
+	open_view st "$VIEW_NAME"
+	check "live" wait_screen st "live 1024x768" 10
+	docker pause "$VIEW_NAME" >/dev/null 2>&1 || { sleep 1; docker pause "$VIEW_NAME" >/dev/null; }
+	check "a paused sandbox's view says stalled" wait_screen st "stalled: sandbox paused" 5
+	note "stalled shown after ${WAITED_MS} ms"
+	tm send-keys -t st j
+	check "keys still work while the desktop is frozen (help opens)" sh -c "tmux -L '$TMUX_SOCK' send-keys -t st '?' && sleep 0.5 && tmux -L '$TMUX_SOCK' capture-pane -p -t st | grep -q 'Desktop view'"
+	tm send-keys -t st q
+	docker unpause "$VIEW_NAME" >/dev/null
+	tm send-keys -t st v
+	check "unpaused: live again" wait_screen st "live 1024x768" 15
+	# x11vnc dies (the entrypoint restarts it within a second): disconnected, then back
+	docker exec "$VIEW_NAME" pkill -x x11vnc
+	check "the server's death is shown with its reason" wait_screen st "disconnected: .*(closed|retry)" 10
+	note "$(screen st | grep -o 'disconnected: .*' | head -1)"
+	check "it reconnects by itself" wait_screen st "live 1024x768" 20
+	note "live again after ${WAITED_MS} ms"
+	docker stop -t 1 "$VIEW_NAME" >/dev/null
+	check "a stopped sandbox says so" wait_screen st "sandbox is exited" 10
+	local sp
+	sp=$(pgrep -f "^$SANDTOP --log $TEST_TMP/st.log" | head -1)
+	check "sandtop is running (pid ${sp:-none})" test -n "$sp"
+	check "no worker is left under it" sh -c "! pgrep -P '$sp' >/dev/null"
+}
+t_view_states_cleanup() { sandboxes_down "${RUN_ID}st"; }
+
+# Hostile VNC servers (tests/vnc/fake_rfb.py: faults the real x11vnc will
+# not produce) behind sandboxes on the wall at once: each view shows why it
+# died and retries; the list and every key keep answering fast.
+t_view_hostile() {
+	local modes="huge garbage stall good" m pids=()
+	for m in $modes; do
+		python3 "$ROOT/tests/vnc/fake_rfb.py" "$m" --variant 3 --unix "$TEST_TMP/$m.sock" --forever 1 --lifetime 120 \
+			>"$TEST_TMP/fake-$m.out" 2>&1 &
+		pids+=($!)
+		docker run -d --name "${RUN_ID}hv-$m" --network none --label sandtop.sandbox=1 \
+			--label "sandtop.vnc=unix:$TEST_TMP/$m.sock" sandtop/mini:latest sleep 600 >/dev/null
+	done
+	echo "${pids[*]}" >"$TEST_TMP/fake.pids"
+	tui_start hv 160 50
+	wait_screen hv "${RUN_ID}hv-stall" 10 || { fail "sandboxes not listed"; return 1; }
+	tm send-keys -t hv w
+	check "good server: live" wait_screen hv "live 64x48" 10
+	# the tiles are narrow: the screen has the start, the log the whole reason
+	check "huge ServerInit: refused, said so" wait_screen hv "disconnected: desktop 6" 10
+	check "... with the whole reason in the log" grep -q "desktop 65535x65535 is larger than 4096x4096" "$TEST_TMP/hv.log"
+	check "garbage rectangles: that view dies, said so" wait_screen hv "disconnected: unsupported or malformed message" 10
+	check "a server stopping mid-message: read timeout" wait_screen hv "disconnected: read timeout" 15
+	# latency while the hostile views keep failing and reconnecting
+	local i worst=0 all=""
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		key_latency hv '?' "Wall of desktops" || { fail "help did not open within 2 s"; break; }
+		all="$all $LATENCY_MS"; [ "$LATENCY_MS" -gt "$worst" ] && worst=$LATENCY_MS
+		key_latency hv q "live 64x48" || { fail "the wall did not come back within 2 s"; break; }
+		all="$all $LATENCY_MS"; [ "$LATENCY_MS" -gt "$worst" ] && worst=$LATENCY_MS
+		sleep 0.2
+	done
+	note "key to screen (ms, 20 samples, ASan build when run by make check):$all"
+	check "every key reached the screen within 100 ms (worst $worst ms)" test "$worst" -lt 100
+	check "sandtop still runs" sh -c "! tmux -L '$TMUX_SOCK' capture-pane -p -t hv | grep -q sandtop-exited"
+	check "nothing from the servers reached the log unsanitized" sh -c "! grep -q \$'\\x1b' '$TEST_TMP/hv.log'"
+}
+t_view_hostile_cleanup() {
+	local m
+	for m in huge garbage stall good; do docker rm -f "${RUN_ID}hv-$m" >/dev/null 2>&1; done
+	[ -f "$TEST_TMP/fake.pids" ] && kill $(cat "$TEST_TMP/fake.pids") 2>/dev/null
+	true
+}
+
+# tcp:PORT with the port published on 127.0.0.1: a container from the sandbox
+# image whose x11vnc listens on its own interfaces (not the reference set-up,
+# which keeps x11vnc on loopback for the exec tunnel).
+t_view_tcp() {
+	docker run -d --name "${RUN_ID}tcp-1" -p 127.0.0.1::5900 --label sandtop.sandbox=1 --label sandtop.vnc=tcp:5900 \
+		--entrypoint sh sandtop/sandbox:latest -c \
+		'Xvfb :7 -screen 0 640x480x24 -nolisten tcp & sleep 1; exec x11vnc -display :7 -rfbport 5900 -forever -shared -nopw -quiet' >/dev/null
+	local port
+	port=$(docker port "${RUN_ID}tcp-1" 5900/tcp | head -1)
+	note "published on $port"
+	tui_start tcp 120 40
+	wait_screen tcp "${RUN_ID}tcp-1" 10 || { fail "not listed"; return 1; }
+	open_view tcp "${RUN_ID}tcp-1"
+	check "the view reaches the published port: live 640x480" wait_screen tcp "live 640x480" 15
+	grep -q -- "--tcp 127.0.0.1:${port##*:}" "$TEST_TMP/tcp.log" && note "ok: the worker was given 127.0.0.1:${port##*:}" ||
+		fail "the log does not show the worker connecting to the published port"
+}
+t_view_tcp_cleanup() { docker rm -f "${RUN_ID}tcp-1" >/dev/null 2>&1; }
+
+# Takeover: asked first (default no), shown in red, keys reach the desktop,
+# C-] gives them back.
+t_view_takeover() {
+	VIEW_NAME="${RUN_ID}to-1"
+	"$ROOT/scripts/sandboxes" up 1 --prefix "${RUN_ID}to" --wait >"$TEST_TMP/sandboxes.log" 2>&1 ||
+		{ cat "$TEST_TMP/sandboxes.log"; return 1; }
+	# no window manager: keys go to the window under the pointer (the
+	# screen's centre), a full-screen xterm that writes one line to a file
+	docker exec "$VIEW_NAME" sh -c 'pkill -f sandbox-demo-agent; pkill fluxbox; pkill xterm; sleep 0.3' >/dev/null 2>&1
+	docker exec -d "$VIEW_NAME" xterm -geometry 170x58+0+0 -e sh -c 'read l; echo "$l" > /tmp/takeover.txt; sleep 60'
+	sleep 1.5
+	tui_start to 120 40
+	wait_screen to "$VIEW_NAME" 10 || { fail "not listed"; return 1; }
+	open_view to "$VIEW_NAME"
+	wait_screen to "live 1024x768" 10
+	tm send-keys -t to T
+	check "takeover asks first" wait_screen to "Take over the desktop of $VIEW_NAME\\? .*\\(y/N\\)" 5
+	tm send-keys -t to Enter
+	check "Enter cancels (the default)" wait_screen to "cancelled" 5
+	check "... and no TAKEOVER banner" sh -c "! tmux -L '$TMUX_SOCK' capture-pane -p -t to | grep -q 'TAKEOVER:'"
+	tm send-keys -t to T
+	wait_screen to "\\(y/N\\)" 5
+	tm send-keys -t to y
+	check "y starts it, shown on the bottom line" wait_screen to "TAKEOVER: your keys and mouse go to the sandbox's desktop" 5
+	sleep 0.5 # the view reconnects with input allowed
+	wait_screen to "live 1024x768" 10
+	check "... and in reverse red (alert colour)" sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -e -t to | grep 'TAKEOVER:' | grep -q '\\[7m\\|;7m\\|7;'"
+	tm send-keys -t to -l "hello from takeover"
+	tm send-keys -t to Enter
+	local i got=""
+	for i in $(seq 50); do
+		got=$(docker exec "$VIEW_NAME" cat /tmp/takeover.txt 2>/dev/null) && [ -n "$got" ] && break
+		sleep 0.1
+	done
+	check "the typed line reached the desktop's terminal ('$got')" test "$got" = "hello from takeover"
+	tm send-keys -t to q
+	sleep 0.3
+	check "q went to the desktop, not to sandtop (still in takeover)" wait_screen to "TAKEOVER:" 2
+	tm send-keys -t to C-]
+	check "C-] gives the keys back" wait_screen to "takeover ended: released with C-\\]" 5
+	tm send-keys -t to q
+	check "q is sandtop's again (back to the list)" wait_screen to "NAME.*STATE" 5
+	check "the log has the start and the end" sh -c "grep -q 'takeover started' '$TEST_TMP/to.log' && grep -q 'takeover of .* ended' '$TEST_TMP/to.log'"
+}
+t_view_takeover_cleanup() { sandboxes_down "${RUN_ID}to"; }
