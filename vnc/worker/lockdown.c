@@ -55,6 +55,8 @@
  *                        source has no vDSO support (some VMs)
  *   rt_sigprocmask, rt_sigreturn
  *                        glibc's signal bookkeeping
+ *   restart_syscall      the kernel's own restart of a poll interrupted by a
+ *                        stop (SIGSTOP/SIGCONT, a debugger attaching)
  *   close                the library closing its socket on an error path
  *   exit, exit_group     leaving
  * Everything else kills the process (SIGSYS): open/openat, execve, socket,
@@ -63,7 +65,7 @@ static const char *const allowed[] = {
 	"read", "write", "poll", "pselect6", "select",
 	"munmap", "mremap", "brk", "madvise", "futex",
 	"clock_gettime", "gettimeofday",
-	"rt_sigprocmask", "rt_sigreturn", "close", "exit", "exit_group",
+	"rt_sigprocmask", "rt_sigreturn", "restart_syscall", "close", "exit", "exit_group",
 };
 
 #ifdef WK_ASAN
