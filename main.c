@@ -13,6 +13,8 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "control/actions.h"
+#include "control/audit.h"
 #include "docker/docker.h"
 #include "docker/collector.h"
 #include "docker/inventory.h"
@@ -28,6 +30,11 @@ struct opts {
 	const char *log;
 	const char *target;   /* screenshot: the container */
 	const char *output;   /* screenshot: -o FILE */
+	const char *audit_log, *label, *signal, *reason;
+	int timeout_s;
+	const char **ids;     /* action commands: the sandboxes named */
+	size_t nids;
+	bool read_only, armed;
 	bool all, json, stats, dump_keys, no_color;
 	int interval_ms;      /* -d */
 	enum st_source source;
@@ -38,6 +45,9 @@ static void usage(FILE *fp)
 	fputs("usage: sandtop [-a] [-d SECS] [-H HOST] [-k FILE] [--no-color] [--log FILE]\n"
 	      "       sandtop ps [--json] [--stats] [-d SECS] [-a] [-H HOST]\n"
 	      "       sandtop screenshot ID -o FILE.png [-H HOST]\n"
+	      "       sandtop kill|stop|pause|unpause|restart|remove|quarantine [ID... | --all | --label K=V]\n"
+	      "               [--signal S] [-t SECS] [--reason TEXT] [--json] [--armed] [--audit-log FILE]\n"
+	      "       sandtop audit-log verify [FILE]\n"
 	      "       sandtop --dump-keys [-k FILE]\n"
 	      "\n"
 	      "Supervise computer-use agent sandboxes (containers labelled sandtop.sandbox).\n"
@@ -47,6 +57,11 @@ static void usage(FILE *fp)
 	      "  ps                list the sandboxes once and exit (0 ok, 3 engine unreachable)\n"
 	      "  screenshot ID     save a full-resolution PNG of a sandbox's desktop (0 ok,\n"
 	      "                    1 no reachable desktop, 3 engine unreachable)\n"
+	      "  kill, stop, pause, unpause, restart, remove, quarantine\n"
+	      "                    act on the named sandboxes, every live one (--all; kill --all\n"
+	      "                    freezes them first) or those with a label; one line (or\n"
+	      "                    --json) per sandbox; 0 all ok, 1 any failed, 3 unreachable\n"
+	      "  audit-log verify  check the operator audit log's hash chain (0 intact, 1 not)\n"
 	      "\n"
 	      "options:\n"
 	      "  -a, --all         every container, not only sandboxes\n"
@@ -60,6 +75,15 @@ static void usage(FILE *fp)
 	      "                    where the numbers come from (default: cgroup files\n"
 	      "                    on a local engine, else the engine's stats API)\n"
 	      "  -o, --output FILE screenshot: the PNG file to write\n"
+	      "      --signal S    kill: the signal (default SIGKILL)\n"
+	      "  -t, --timeout SECS stop, restart: seconds before the engine kills (default 10)\n"
+	      "      --label K[=V] actions: the sandboxes carrying this label\n"
+	      "      --reason TEXT actions: why, for the audit log\n"
+	      "      --armed       act without questions, and even when the audit log cannot\n"
+	      "                    be written (shown loudly on the screen)\n"
+	      "      --read-only   the screen offers no action at all\n"
+	      "      --audit-log FILE  the operator audit log (default:\n"
+	      "                    $XDG_STATE_HOME/sandtop/audit.log)\n"
 	      "  -k, --keys FILE   keymap file (default: $XDG_CONFIG_HOME/sandtop/keys)\n"
 	      "      --dump-keys   print the effective keymap and exit\n"
 	      "      --no-color    no colours (also when NO_COLOR is set)\n"
@@ -128,7 +152,8 @@ static struct keymap *load_keys(const char *path, struct diags *d)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG, OPT_STATS, OPT_SOURCE };
+	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG, OPT_STATS, OPT_SOURCE, OPT_SIGNAL, OPT_LABEL,
+		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG };
 	static const struct option longopts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"host", required_argument, NULL, 'H'},
@@ -141,6 +166,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"log", required_argument, NULL, OPT_LOG},
 		{"output", required_argument, NULL, 'o'},
+		{"signal", required_argument, NULL, OPT_SIGNAL},
+		{"timeout", required_argument, NULL, 't'},
+		{"label", required_argument, NULL, OPT_LABEL},
+		{"reason", required_argument, NULL, OPT_REASON},
+		{"armed", no_argument, NULL, OPT_ARMED},
+		{"read-only", no_argument, NULL, OPT_READ_ONLY},
+		{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -151,12 +183,28 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		argc--;
 	}
 	int ch;
-	while ((ch = getopt_long(argc, argv, "ad:H:k:o:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "ad:H:k:o:t:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': o->all = true; break;
 		case 'H': o->host = optarg; break;
 		case 'k': o->keys = optarg; break;
 		case 'o': o->output = optarg; break;
+		case OPT_SIGNAL: o->signal = optarg; break;
+		case OPT_LABEL: o->label = optarg; break;
+		case OPT_REASON: o->reason = optarg; break;
+		case OPT_ARMED: o->armed = true; break;
+		case OPT_READ_ONLY: o->read_only = true; break;
+		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
+		case 't': {
+			char *end;
+			long t = strtol(optarg, &end, 10);
+			if (end == optarg || *end || t < 0 || t > 3600) {
+				fprintf(stderr, "sandtop: -t takes seconds between 0 and 3600, not '%s'\n", optarg);
+				return -1;
+			}
+			o->timeout_s = (int)t;
+			break;
+		}
 		case OPT_JSON: o->json = true; break;
 		case OPT_STATS: o->stats = true; break;
 		case 'd': {
@@ -187,13 +235,29 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		default: usage(stderr); return -1;
 		}
 	}
+	bool action = o->cmd && act_from_name(o->cmd) >= 0 && act_from_name(o->cmd) < ACT_FREEZE_ALL;
 	if (o->cmd && !strcmp(o->cmd, "screenshot") && optind < argc)
 		o->target = argv[optind++];
+	if (o->cmd && !strcmp(o->cmd, "audit-log")) {
+		if (optind >= argc || strcmp(argv[optind], "verify") != 0) {
+			fprintf(stderr, "sandtop: usage: sandtop audit-log verify [FILE]\n");
+			return -1;
+		}
+		optind++;
+		if (optind < argc)
+			o->audit_log = argv[optind++];
+	}
+	if (action) {
+		o->ids = (const char **)argv + optind;
+		o->nids = (size_t)(argc - optind);
+		optind = argc;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "sandtop: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (o->cmd && strcmp(o->cmd, "ps") != 0 && strcmp(o->cmd, "screenshot") != 0) {
+	if (o->cmd && strcmp(o->cmd, "ps") != 0 && strcmp(o->cmd, "screenshot") != 0 && !action &&
+	    strcmp(o->cmd, "audit-log") != 0) {
 		fprintf(stderr, "sandtop: unknown command '%s' (try --help)\n", o->cmd);
 		return -1;
 	}
@@ -248,6 +312,12 @@ static int run_tui(const struct opts *o)
 	struct inventory *inv = inv_new(c, o->all);
 	inv_start(inv);
 	struct collector *coll = coll_new(c, inv, o->interval_ms, o->source);
+	char *audit = o->audit_log ? xstrdup(o->audit_log) : audit_default_path();
+	struct actions *act = o->read_only ? NULL
+		: actions_new(c, audit, !strncmp(dk_client_endpoint(c), "unix://", 7));
+	if (act && act_problem(act))
+		log_msg(LOG_WARN, "actions: %s", act_problem(act));
+	free(audit);
 	struct tui_opts to = {
 		.client = c,
 		.inv = inv,
@@ -256,8 +326,12 @@ static int run_tui(const struct opts *o)
 		.no_color = o->no_color,
 		.keymap_errors = d.count,
 		.keymap_first_error = d.count ? d.first : NULL,
+		.act = act,
+		.read_only = o->read_only,
+		.armed = o->armed,
 	};
 	int rc = tui_run(&to);
+	actions_free(act);
 	dk_client_free(c);
 	coll_free(coll);
 	inv_free(inv);
@@ -284,7 +358,7 @@ static void raise_fd_limit(void)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	struct opts o = {.interval_ms = 1000};
+	struct opts o = {.interval_ms = 1000, .timeout_s = -1};
 	if (parse_args(argc, argv, &o) < 0)
 		return CLI_USAGE;
 	if (o.dump_keys) {
@@ -303,5 +377,18 @@ int main(int argc, char **argv)
 		return cli_ps(o.host, o.all, o.json, o.stats, o.interval_ms);
 	if (o.cmd && !strcmp(o.cmd, "screenshot"))
 		return cli_screenshot(o.host, o.target, o.output, 20000);
+	if (o.cmd && !strcmp(o.cmd, "audit-log"))
+		return cli_audit_verify(o.audit_log);
+	if (o.cmd) {
+		char *audit = o.audit_log ? xstrdup(o.audit_log) : audit_default_path();
+		struct cli_act_opts ao = {
+			.host = o.host, .action = o.cmd, .ids = o.ids, .nids = o.nids, .all = o.all, .label = o.label,
+			.signal = o.signal, .timeout_s = o.timeout_s, .reason = o.reason, .json = o.json, .armed = o.armed,
+			.audit_path = audit,
+		};
+		int rc = cli_act(&ao);
+		free(audit);
+		return rc;
+	}
 	return run_tui(&o);
 }

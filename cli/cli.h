@@ -3,6 +3,7 @@
 #define CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Exit statuses shared by every subcommand. */
 enum cli_exit {
@@ -24,5 +25,32 @@ int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms);
  * PNG to out. Gives up after timeout_ms. Returns an enum cli_exit (1 when
  * the sandbox has no reachable desktop, with the reason on stderr). */
 int cli_screenshot(const char *host, const char *id, const char *out, int timeout_ms);
+
+/* `sandtop ACTION [ID...] [--all] [--label K=V] [--signal S] [-t SECS]
+ * [--reason TEXT] [--json] [--armed]`. */
+struct cli_act_opts {
+	const char *host;
+	const char *action;        /* kill stop pause unpause quarantine restart remove */
+	const char *const *ids;    /* names or id prefixes (>= 4 characters) */
+	size_t nids;
+	bool all;                  /* every live sandbox */
+	const char *label;         /* K or K=V: sandboxes carrying it */
+	const char *signal;        /* kill */
+	int timeout_s;             /* stop, restart */
+	const char *reason;
+	bool json, armed;
+	const char *audit_path;    /* NULL: no log (then only armed acts) */
+};
+/* Run it, print one line (or JSON object) per target. Returns 0 when every
+ * target succeeded, 1 when any failed or was unknown (or the audit log
+ * refused the action), 2 usage, 3 engine unreachable. */
+int cli_act(const struct cli_act_opts *o);
+
+/* `sandtop audit-log verify [FILE]`: check the operator audit log at path
+ * (NULL: audit_default_path()) and print one line per problem and a verdict
+ * on stdout (reasons it cannot be read go to stderr). Returns CLI_OK when
+ * the chain is intact, CLI_FAIL when it was tampered with or truncated,
+ * CLI_USAGE when the log cannot be read. */
+int cli_audit_verify(const char *path);
 
 #endif

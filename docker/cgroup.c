@@ -25,9 +25,10 @@
 #define V1_UNLIMITED (1ull << 62)    /* v1 writes LONG_MAX rounded to a page for "no limit" */
 #define CG_HAVE (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_BLK | ST_HAVE_PIDS)
 
-/* v1 controllers we read; with v2 only slot C_CPU holds the unified directory. */
-enum ctl { C_CPU, C_MEM, C_BLK, C_PIDS, C_N };
-static const char *const ctl_name[C_N] = {"cpuacct", "memory", "blkio", "pids"};
+/* v1 controllers we read (the first C_N; with v2 only slot C_CPU holds the
+ * unified directory), then those only st_cgroup_dir looks up. */
+enum ctl { C_CPU, C_MEM, C_BLK, C_PIDS, C_N, C_FREEZER = C_N, C_KNOWN };
+static const char *const ctl_name[C_KNOWN] = {"cpuacct", "memory", "blkio", "pids", "freezer"};
 
 struct mnt {
 	char *dir;      /* sys_root + mount point */
@@ -149,7 +150,7 @@ static void mount_line(struct st_cgroups *cg, char *line, const char *sys_root)
 	} else if (!strcmp(f[sep + 1], "cgroup")) {
 		char *save = NULL;
 		for (char *t = strtok_r(f[sep + 3], ",", &save); t; t = strtok_r(NULL, ",", &save))
-			for (int c = 0; c < C_N; c++)
+			for (int c = 0; c < C_KNOWN; c++)
 				if (!strcmp(t, ctl_name[c]))
 					m.ctls |= 1u << c;
 		if (!m.ctls)
@@ -265,20 +266,12 @@ static long find(const struct st_cgroups *cg, int pid)
 	return -1;
 }
 
-/* Read <proc>/PID/cgroup and add an entry; its index, or -1 with e set. */
-static long resolve(struct st_cgroups *cg, int pid, struct err *e)
+/* Map the lines of a <proc>/PID/cgroup text (cut in place) onto the mounts:
+ * dir[c] for each v1 controller c whose bit is in want (the first line
+ * naming it counts), and with unified the v2 line "0::PATH" into *unified.
+ * Entries already set are left alone; unmapped ones stay NULL. */
+static void map_lines(const struct st_cgroups *cg, char *text, unsigned want, char **dir, char **unified)
 {
-	char path[4096];
-	if ((size_t)snprintf(path, sizeof path, "%s/%d/cgroup", cg->proc_root, pid) >= sizeof path)
-		return err_set(e, DK_EUSAGE, "proc path too long");
-	char *text = slurp(cg, path, FILE_CAP);
-	if (!text && (errno == ENOENT || errno == ESRCH))
-		return err_set(e, DK_ENOTFOUND, "process %d is gone", pid);
-	if (!text)
-		return err_set(e, DK_ENOTFOUND, "process %d: %s: %s", pid, path, strerror(errno));
-	struct ent en = {.pid = pid};
-	for (int f = 0; f < F_N; f++)
-		en.fd[f] = -1;
 	for (char *l, *cur = text; (l = sf_next_line(&cur)); ) {
 		/* "hierarchy-ID:controller-list:path"; the path may hold ':' */
 		char *c1 = strchr(l, ':');
@@ -287,17 +280,48 @@ static long resolve(struct st_cgroups *cg, int pid, struct err *e)
 			continue;
 		*c1 = *c2 = '\0';
 		const char *cpath = c2 + 1;
-		if (cg->version == 2) {
-			if (!strcmp(l, "0") && c1[1] == '\0' && !en.dir[C_CPU])
-				en.dir[C_CPU] = map_dir(cg, true, 0, cpath);
+		if (!strcmp(l, "0") && c1[1] == '\0') {
+			if (unified && !*unified)
+				*unified = map_dir(cg, true, 0, cpath);
 			continue;
 		}
 		char *save = NULL;
 		for (char *t = strtok_r(c1 + 1, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			for (int c = 0; c < C_N; c++)
-				if (!strcmp(t, ctl_name[c]) && !en.dir[c])
-					en.dir[c] = map_dir(cg, false, 1u << c, cpath);
+			for (int c = 0; c < C_KNOWN; c++)
+				if ((want & 1u << c) && !strcmp(t, ctl_name[c]) && !dir[c])
+					dir[c] = map_dir(cg, false, 1u << c, cpath);
 	}
+}
+
+/* <proc>/PID/cgroup in the scratch buffer, or NULL with e set. */
+static char *proc_cgroup(struct st_cgroups *cg, int pid, struct err *e)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s/%d/cgroup", cg->proc_root, pid) >= sizeof path) {
+		err_set(e, DK_EUSAGE, "proc path too long");
+		return NULL;
+	}
+	char *text = slurp(cg, path, FILE_CAP);
+	if (!text && (errno == ENOENT || errno == ESRCH))
+		err_set(e, DK_ENOTFOUND, "process %d is gone", pid);
+	else if (!text)
+		err_set(e, DK_ENOTFOUND, "process %d: %s: %s", pid, path, strerror(errno));
+	return text;
+}
+
+/* Read <proc>/PID/cgroup and add an entry; its index, or -1 with e set. */
+static long resolve(struct st_cgroups *cg, int pid, struct err *e)
+{
+	char *text = proc_cgroup(cg, pid, e);
+	if (!text)
+		return -1;
+	struct ent en = {.pid = pid};
+	for (int f = 0; f < F_N; f++)
+		en.fd[f] = -1;
+	if (cg->version == 2)
+		map_lines(cg, text, 0, NULL, &en.dir[C_CPU]);
+	else
+		map_lines(cg, text, (1u << C_N) - 1, en.dir, NULL);
 	bool any = false;
 	for (int c = 0; c < C_N; c++)
 		any |= en.dir[c] != NULL;
@@ -427,6 +451,56 @@ void st_cgroups_free(struct st_cgroups *cg)
 int st_cgroups_version(const struct st_cgroups *cg)
 {
 	return cg->version;
+}
+
+/* The enum ctl of a controller name, or -1. */
+static int ctl_of(const char *name)
+{
+	for (int c = 0; c < C_KNOWN; c++)
+		if (!strcmp(name, ctl_name[c]))
+			return c;
+	return -1;
+}
+
+bool st_cgroups_mounted(const struct st_cgroups *cg, const char *ctl)
+{
+	int c = ctl ? ctl_of(ctl) : -1;
+	if (ctl && c < 0)
+		return false;
+	for (size_t i = 0; i < cg->nm; i++)
+		if (ctl ? !cg->m[i].v2 && (cg->m[i].ctls & 1u << c) : cg->m[i].v2)
+			return true;
+	return false;
+}
+
+char *st_cgroup_dir(struct st_cgroups *cg, int pid, const char *ctl, struct err *e)
+{
+	int c = ctl ? ctl_of(ctl) : -1;
+	if (ctl && c < 0) {
+		err_set(e, DK_EUSAGE, "unknown cgroup controller \"%s\"", ctl);
+		return NULL;
+	}
+	if (pid <= 0) {
+		err_set(e, DK_EUSAGE, "no process id");
+		return NULL;
+	}
+	const char *what = ctl ? ctl : "cgroup v2";
+	if (!st_cgroups_mounted(cg, ctl)) {
+		err_set(e, DK_ENOTFOUND, "no %s hierarchy is mounted", what);
+		return NULL;
+	}
+	char *text = proc_cgroup(cg, pid, e);
+	if (!text)
+		return NULL;
+	char *dir[C_KNOWN] = {0}, *unified = NULL;
+	if (ctl)
+		map_lines(cg, text, 1u << c, dir, NULL);
+	else
+		map_lines(cg, text, 0, NULL, &unified);
+	char *d = ctl ? dir[c] : unified;
+	if (!d)
+		err_set(e, DK_ENOTFOUND, "process %d: not in a mounted %s hierarchy", pid, what);
+	return d;
 }
 
 int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, struct st_raw *out, struct err *e)

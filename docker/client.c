@@ -13,7 +13,6 @@
 #define DK_API_MAX_MINOR 43  /* newest API we speak */
 #define DK_API_MIN_MINOR 24  /* oldest we accept */
 #define DK_CONNECT_TIMEOUT_MS 3000L
-#define DK_REQUEST_TIMEOUT_MS 20000L
 #define DK_MAX_CONNECTIONS 8
 
 struct dk_sock {
@@ -39,6 +38,8 @@ struct dk_client {
 	struct dk_req *live;  /* started requests, linked by live_prev/live_next */
 	size_t ncurl_polled;  /* curl's fds at the head of the last pollfds array */
 	char *host_header;    /* "HOST:PORT" for tcp, "localhost" for unix */
+	struct dk_req *rejected; /* failed before starting, linked by next; finish at dispatch */
+	long stop_grace_ms;
 };
 
 static bool curl_inited;
@@ -116,6 +117,7 @@ struct dk_client *dk_client_new(const char *host, struct err *e)
 	}
 	struct dk_client *c = xcalloc(1, sizeof *c);
 	c->deadline = -1;
+	c->stop_grace_ms = DK_STOP_GRACE_S * 1000L;
 	if (parse_host(c, host, e) < 0) {
 		dk_client_free(c);
 		return NULL;
@@ -141,6 +143,8 @@ void dk_client_free(struct dk_client *c)
 	dk_tunnels_free(c);
 	while (c->queue)
 		dk_req_cancel(c->queue);
+	while (c->rejected)
+		dk_req_cancel(c->rejected);
 	while (c->live)
 		dk_req_cancel(c->live);
 	if (c->multi)
@@ -188,6 +192,16 @@ const char *dk_client_host_header(const struct dk_client *c)
 	return c->host_header;
 }
 
+void dk_client_set_stop_grace_ms(struct dk_client *c, long ms)
+{
+	c->stop_grace_ms = ms;
+}
+
+long dk_client_stop_grace_ms(const struct dk_client *c)
+{
+	return c->stop_grace_ms;
+}
+
 void dk_client_busy_add(struct dk_client *c, int delta)
 {
 	if (delta < 0 && c->busy < (size_t)-delta)
@@ -204,7 +218,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 	size_t n = size * nmemb;
 	if (!r->status)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
-	if (r->stream && r->status >= 200 && r->status < 300) {
+	if ((r->stream || r->on_data) && r->status >= 200 && r->status < 300) {
 		if (!r->opened) {
 			r->opened = true;
 			if (r->on_open)
@@ -260,6 +274,8 @@ static void req_free(struct dk_req *r)
 	free(r->method);
 	free(r->path);
 	free(r->post);
+	if (r->ctx_free)
+		r->ctx_free(r->ctx);
 	free(r);
 }
 
@@ -294,7 +310,7 @@ static void req_start(struct dk_req *r)
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, DK_CONNECT_TIMEOUT_MS);
 	if (!r->stream)
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, DK_REQUEST_TIMEOUT_MS);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms > 0 ? r->timeout_ms : DK_REQUEST_TIMEOUT_MS);
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
@@ -328,11 +344,28 @@ void dk_req_submit(struct dk_req *r)
 	req_start(r);
 }
 
+void dk_req_reject(struct dk_req *r, const struct err *e)
+{
+	struct dk_client *c = r->c;
+	r->rejected = true;
+	r->reject_e = *e;
+	if (!r->stream)
+		c->busy++;
+	r->next = c->rejected;
+	c->rejected = r;
+}
+
 void dk_req_cancel(struct dk_req *r)
 {
 	struct dk_client *c = r->c;
 	if (r->easy) {
 		curl_multi_remove_handle(c->multi, r->easy);
+	} else if (r->rejected) {
+		struct dk_req **pp = &c->rejected;
+		while (*pp && *pp != r)
+			pp = &(*pp)->next;
+		if (*pp)
+			*pp = r->next;
 	} else {
 		/* still queued behind negotiation: unlink it */
 		struct dk_req **pp = &c->queue, *prev = NULL;
@@ -369,6 +402,12 @@ static void req_complete(struct dk_req *r, CURLcode cc)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	if (cc == CURLE_WRITE_ERROR && r->body.overflow) {
 		err_set(&e, DK_ETOOBIG, "engine response over %u bytes", DK_BODY_MAX);
+	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
+		curl_off_t total = 0;
+		if (r->easy)
+			curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total);
+		err_set(&e, DK_ETRANSPORT, "no answer from engine at %s within %lld ms", r->c->endpoint,
+		        (long long)(total / 1000));
 	} else if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && r->stream)) {
 		err_set(&e, DK_ETRANSPORT, "cannot reach engine at %s: %s", r->c->endpoint, curl_easy_strerror(cc));
 	} else if (r->status < 200 || r->status >= 300) {
@@ -451,6 +490,8 @@ size_t dk_client_pollfds_max(const struct dk_client *c)
 size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, int *timeout_ms)
 {
 	int64_t now = clock_mono_ms();
+	if (c->rejected)
+		*timeout_ms = 0;
 	if (c->deadline >= 0) {
 		int64_t left = c->deadline - now;
 		if (left < 0)
@@ -471,6 +512,17 @@ size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, in
 	}
 	c->ncurl_polled = n;
 	return n + dk_tunnels_pollfds(c, fds, n, max, now, timeout_ms);
+}
+
+static void drain_rejected(struct dk_client *c)
+{
+	while (c->rejected) {
+		struct dk_req *r = c->rejected;
+		c->rejected = r->next;
+		r->next = NULL;
+		r->rejected = false;
+		req_finish(r, -1, &r->reject_e);
+	}
 }
 
 static void drain_done(struct dk_client *c)
@@ -514,6 +566,7 @@ void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n)
 		curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	}
 	drain_done(c);
+	drain_rejected(c);
 	dk_tunnels_run(c, clock_mono_ms());
 	int t = -1;
 	dk_events_timer(c, clock_mono_ms(), &t);

@@ -38,6 +38,11 @@ struct dk_req {
 	void *cb;              /* the public callback */
 	void *ud;
 	char id[65];           /* for per-container requests */
+	long timeout_ms;       /* total time allowed; 0 = DK_REQUEST_TIMEOUT_MS (not for streams) */
+	void *ctx;             /* the endpoint's own state, or NULL */
+	void (*ctx_free)(void *ctx); /* called on ctx when the request is freed (done or cancelled) */
+	bool rejected;         /* failed before starting: finishes at the next dispatch */
+	struct err reject_e;
 	struct dk_req *next;   /* the queue of requests waiting for negotiation */
 	struct dk_req *live_prev, *live_next; /* the client's started requests */
 };
@@ -49,6 +54,20 @@ struct dk_req *dk_req_new(struct dk_client *c, const char *method, const char *p
 void dk_req_submit(struct dk_req *r);
 /* Abort and free a running request without calling done. */
 void dk_req_cancel(struct dk_req *r);
+/* Fail r (not submitted) without sending it: done gets rc -1 and e at the
+ * next dispatch (so callbacks never run inside the call that made r). It
+ * counts as in flight until then. */
+void dk_req_reject(struct dk_req *r, const struct err *e);
+/* Non-streaming requests with on_data set get their 2xx body through it
+ * (r->body stays empty) and keep their total timeout; returning -1 ends the
+ * transfer, after which done gets rc -1 and DK_ETRANSPORT (the endpoint
+ * knows why from its ctx). */
+
+/* The default total timeout of a request. */
+#define DK_REQUEST_TIMEOUT_MS 20000L
+/* Tests: the grace dk_stop/dk_restart add to t (default DK_STOP_GRACE_S s). */
+void dk_client_set_stop_grace_ms(struct dk_client *c, long ms);
+long dk_client_stop_grace_ms(const struct dk_client *c);
 
 /* Map an HTTP status and body into e (the daemon's "message" when present). */
 void dk_http_error(struct err *e, long status, const char *body, size_t len);
@@ -66,6 +85,46 @@ int dk_parse_version(const char *body, size_t len, struct dk_version_info *out, 
 char *dk_exec_create_body(const char *const *argv);
 /* The "Id" of an exec-create answer (1-64 lowercase hex) into out. */
 int dk_parse_exec_id(const char *body, size_t len, char out[65], struct err *e);
+
+/* json_act.c: the bodies and answers of the actions and evidence calls. */
+/* {"Container":id,"Force":force}; a new string. */
+char *dk_disconnect_body(const char *id, bool force);
+/* {"Labels":{K:V,...}} from "K=V" strings (NULL-terminated, may be NULL);
+ * NULL with e set (DK_EUSAGE) for an entry without '=' or an empty key. */
+char *dk_commit_body(const char *const *labels, struct err *e);
+/* The "Id" of a commit answer, "sha256:" + 64 lowercase hex, into out. */
+int dk_parse_image_id(const char *body, size_t len, char out[72], struct err *e);
+/* Config.Tty of an inspect body. */
+int dk_parse_tty(const char *body, size_t len, bool *tty, struct err *e);
+/* An exec inspect body: Running, and ExitCode (-1 when absent). */
+int dk_parse_exec_state(const char *body, size_t len, bool *running, int *exit_code, struct err *e);
+/* 0 when body is one well-formed JSON value (depth-checked), else -1. */
+int dk_check_json(const char *body, size_t len, struct err *e);
+
+/* tunnel_capture.c: run argv in container id through an exec tunnel with
+ * no caller fd: stdin is closed at once, stdout is collected (at most max
+ * bytes: past that the capture ends with cut set and the engine connection
+ * is closed, which cuts the process off), and stderr too (the first
+ * DK_CAPTURE_ERR_MAX bytes; all of it still goes to the log, sanitized).
+ * done is called once, from dispatch: rc 0 when the engine ended the stream
+ * (or the output was cut), else -1 with e (create/start failures as for
+ * dk_tunnel_open; DK_ETRANSPORT when the stream is not over timeout_ms after
+ * it opened). done may take res->out's and res->err's data (buf_steal).
+ * The tunnel is closed and freed right after done returns; dk_tunnel_close
+ * or dk_client_free before that cancel it: done is not called, ud_free (if
+ * not NULL) is called on ud instead. It counts as a request in flight
+ * until done. NULL (no callback, ud untouched) as for dk_tunnel_open. */
+#define DK_CAPTURE_ERR_MAX (4u << 10)
+struct dk_capture {
+	struct buf out;          /* stdout */
+	bool cut;                /* stdout went over max: out holds the first max bytes */
+	bool short_frame;        /* the engine closed the stream inside a frame */
+	struct buf err;          /* stderr, its first DK_CAPTURE_ERR_MAX bytes */
+	char exec_id[65];
+};
+typedef void (*dk_capture_fn)(void *ud, int rc, const struct err *e, struct dk_capture *res);
+struct dk_tunnel *dk_tunnel_capture(struct dk_client *c, const char *id, const char *const *argv, size_t max,
+                                    int timeout_ms, dk_capture_fn done, void *ud, void (*ud_free)(void *));
 
 /* What the tunnels need to know of the client (client.c). */
 const char *dk_client_unix_path(const struct dk_client *c);  /* NULL for tcp */

@@ -175,6 +175,112 @@ typedef void (*dk_events_state_cb)(void *ud, bool connected, const struct err *e
 void dk_events_start(struct dk_client *c, dk_event_cb on_event, dk_events_state_cb on_state, void *ud);
 void dk_events_stop(struct dk_client *c);
 
+/* ---- container actions (actions.c) ----
+ * Each calls cb exactly once, from dispatch or run, never from the call
+ * itself (bad arguments too), unless the client is freed first. e is never
+ * NULL: on success e->code is DK_OK and e->msg is "" or a note ("already
+ * paused": the engine answered 304, which counts as success); on failure
+ * e->code is a dk_status (DK_ENOTFOUND 404, DK_ECONFLICT 409 "is not
+ * running", "is paused", ..., DK_EUSAGE for arguments refused before any
+ * request) and e->msg carries the engine's message, sanitized. Engine
+ * 20.10 answers 409 to a pause of a paused container ("already paused"),
+ * and 500 to an unpause of one that is not paused and to a disconnect from
+ * a network the container is not on: those two are reported as
+ * DK_ECONFLICT. id is a container id or name (escaped in the path; empty
+ * or over 256 bytes: DK_EUSAGE). Requests time out after
+ * DK_ACTION_TIMEOUT_MS unless said otherwise (DK_ETRANSPORT, "no answer
+ * from engine ... within N ms"). */
+#define DK_ACTION_TIMEOUT_MS 20000
+typedef void (*dk_done_cb)(void *ud, int rc, const struct err *e);
+/* POST /containers/ID/pause and /unpause. A pause of a stopped container:
+ * 409 "is not running". */
+void dk_pause(struct dk_client *c, const char *id, dk_done_cb cb, void *ud);
+void dk_unpause(struct dk_client *c, const char *id, dk_done_cb cb, void *ud);
+/* POST /containers/ID/stop?t=N: the stop signal, then after timeout_s
+ * (0..DK_STOP_TIMEOUT_MAX) the engine sends SIGKILL itself. The request
+ * times out after timeout_s + DK_STOP_GRACE_S. 304: already stopped. */
+#define DK_STOP_TIMEOUT_MAX 3600
+#define DK_STOP_GRACE_S 15
+void dk_stop(struct dk_client *c, const char *id, int timeout_s, dk_done_cb cb, void *ud);
+/* POST /containers/ID/restart?t=N (as stop, then start). */
+void dk_restart(struct dk_client *c, const char *id, int timeout_s, dk_done_cb cb, void *ud);
+/* POST /containers/ID/kill?signal=S. signal: NULL = SIGKILL, else a name
+ * from dk_signal_names (any case, "SIG" optional) or a number 1..64; sent
+ * as the canonical name ("SIGKILL") or number. Kill works on a paused
+ * container (the engine unpauses it after signalling); 409 when it is not
+ * running. */
+void dk_kill(struct dk_client *c, const char *id, const char *signal, dk_done_cb cb, void *ud);
+/* The signal names dk_kill accepts ("SIGHUP" ...), NULL-terminated. */
+extern const char *const dk_signal_names[];
+/* Canonical form of signal (as dk_kill sends it) into out; -1 if refused. */
+int dk_signal_canon(const char *signal, char *out, size_t outcap);
+/* DELETE /containers/ID?force=B&v=false&link=false: volumes are never
+ * removed. Without force a running container answers 409. */
+void dk_remove(struct dk_client *c, const char *id, bool force, dk_done_cb cb, void *ud);
+/* POST /networks/NET/disconnect {"Container":id,"Force":force}. network is
+ * a name or id (untrusted: escaped in the path). 404: no such network or
+ * container; DK_ECONFLICT: not connected to it. */
+void dk_network_disconnect(struct dk_client *c, const char *network, const char *id, bool force, dk_done_cb cb,
+                           void *ud);
+
+/* ---- evidence for snapshot bundles (evidence.c) ----
+ * Callbacks as above (once, e never NULL); the data passed to them lives
+ * for the callback only (copy it). Every byte of it is untrusted. */
+/* POST /commit?container=ID&repo=R&tag=T&pause=B&comment=C with body
+ * {"Labels":{K:V,...}}: the new image gets the container's config with
+ * these labels added (the container's own labels are kept; ours win on a
+ * clash). labels: "K=V" strings, NULL-terminated, may be NULL; an entry
+ * without '=' or an empty key is refused (DK_EUSAGE). repo may be NULL (a
+ * dangling image), tag NULL = "latest"; comment may be NULL. pause: the
+ * engine freezes the container for the copy (a paused one stays paused).
+ * On success image_id is "sha256:<64 hex>". Commit sees the container's
+ * writable layer only: not tmpfs, not volumes. Times out after
+ * DK_COMMIT_TIMEOUT_MS. */
+#define DK_COMMIT_TIMEOUT_MS 120000
+typedef void (*dk_commit_cb)(void *ud, int rc, const struct err *e, const char *image_id);
+void dk_commit(struct dk_client *c, const char *id, const char *repo, const char *tag, const char *const *labels,
+               const char *comment, bool pause, dk_commit_cb cb, void *ud);
+/* The container's log (GET /containers/ID/json for Config.Tty, then GET
+ * /containers/ID/logs?stdout=1&stderr=1&timestamps=1&tail=N), the last
+ * max_bytes (>= 1) of it. Without a tty the engine's frames are
+ * demultiplexed into lines "stdout TIMESTAMP text\n" / "stderr TIMESTAMP
+ * text\n" in the engine's order (a line cut by a frame of the other stream
+ * is ended with "\n" there and continued under its own prefix); with a tty
+ * the bytes are passed as they come. Raw bytes otherwise (no sanitizing).
+ * truncated: older lines were dropped (data then starts at a line start).
+ * tail=N is chosen so that the last max_bytes are always in what the engine
+ * sends. Times out after DK_LOGS_TIMEOUT_MS; reads at most DK_LOGS_READ_MAX
+ * bytes from the engine (then truncated, and the newest lines may be
+ * missing: e->msg says so). */
+#define DK_LOGS_TIMEOUT_MS 60000
+#define DK_LOGS_READ_MAX (256u << 20)
+typedef void (*dk_logs_cb)(void *ud, int rc, const struct err *e, const char *data, size_t len, bool truncated);
+void dk_logs(struct dk_client *c, const char *id, size_t max_bytes, dk_logs_cb cb, void *ud);
+/* GET /containers/ID/json, the body as the engine sent it (JSON, checked
+ * to parse; at most 8 MiB). */
+typedef void (*dk_raw_cb)(void *ud, int rc, const struct err *e, const char *json, size_t len);
+void dk_inspect_raw(struct dk_client *c, const char *id, dk_raw_cb cb, void *ud);
+/* A tar of directory path (absolute) inside the running container, made by
+ * `tar -C path -cf - .` run through an exec (as the container's user): this
+ * sees what the agent wrote on a tmpfs, which commit and the archive API
+ * cannot. Refused while the container is paused or stopped (409). At most
+ * max_bytes (>= 1) are kept: then truncated is set and the process is cut
+ * off (the archive is incomplete). Output that is not a tar (no "ustar" at
+ * offset 257: tar missing, "OCI runtime exec failed", ...) fails with
+ * DK_EBADREQ and that text (or tar's stderr) sanitized. tar's own failures
+ * (exit status != 0, e.g. unreadable files) with a tar produced still count
+ * as success, with a note "tar exited N: ..." in e->msg (tar's stderr,
+ * sanitized); a cut archive has the note "archive cut at N bytes". The
+ * exec's create and start time out after DK_TUNNEL_TIMEOUT_MS each, the
+ * tar itself after DK_ARCHIVE_TIMEOUT_MS. The tar is the container's own
+ * binary run by its own user: it reads only what that user can read, and
+ * it is as trustworthy as the container. */
+#define DK_ARCHIVE_TIMEOUT_MS 120000
+typedef void (*dk_archive_cb)(void *ud, int rc, const struct err *e, const uint8_t *tar, size_t len,
+                              bool truncated);
+void dk_archive_exec(struct dk_client *c, const char *id, const char *path, size_t max_bytes, dk_archive_cb cb,
+                     void *ud);
+
 /* ---- exec tunnel: a byte stream to a process inside a container ----
  * For the VNC worker, which never holds the Docker socket: main opens the
  * tunnel and hands the worker the fd.
@@ -228,6 +334,22 @@ int dk_parse_container_list(const char *body, size_t len, struct dk_container_li
 int dk_parse_inspect(const char *body, size_t len, struct dk_container *out, struct err *e);
 /* Parse one /events JSON line. */
 int dk_parse_event(const char *line, size_t len, struct dk_event *out, struct err *e);
+/* A place where a container writes outside its image layer (so neither
+ * commit nor the archive API sees what it wrote there). */
+struct dk_mount_point {
+	char *dest;        /* absolute path inside the container (untrusted) */
+	char type[16];     /* "tmpfs" (HostConfig.Tmpfs), Mounts[].Type ("volume",
+	                    * "bind", "tmpfs", ...), "shm" (its own /dev/shm) */
+	bool rw;           /* writable (a tmpfs without "ro"; Mounts[].RW) */
+};
+#define DK_MOUNTS_MAX 64
+/* From a /containers/ID/json body: HostConfig.Tmpfs's keys, then
+ * Mounts[].Destination, then /dev/shm when HostConfig.IpcMode is "private"
+ * or "shareable"; destinations not absolute or over 4096 bytes are skipped,
+ * duplicates dropped, at most DK_MOUNTS_MAX. *out (free with
+ * dk_mount_points_free) may be NULL with *n 0. Returns 0 or -1 (DK_EPARSE). */
+int dk_parse_mount_points(const char *body, size_t len, struct dk_mount_point **out, size_t *n, struct err *e);
+void dk_mount_points_free(struct dk_mount_point *m, size_t n);
 /* Encode containers as the `sandtop ps --json` array: ASCII-only JSON (every
  * non-ASCII character \u-escaped) so raw output cannot reach a terminal as
  * control or bidi text. Returns a new string the caller frees. */

@@ -110,6 +110,18 @@ int st_cgroups_version(const struct st_cgroups *cg);
  * limit), looked up again when a file read last time fails, and closed
  * once a pid has not been read for 10 s. */
 int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, struct st_raw *out, struct err *e);
+/* Whether a v1 hierarchy with controller ctl ("cpuacct", "memory", "blkio",
+ * "pids", "freezer") is mounted; with ctl NULL, whether a cgroup v2
+ * (unified) hierarchy is, also beside v1 ones on a hybrid host. */
+bool st_cgroups_mounted(const struct st_cgroups *cg, const char *ctl);
+/* The directory of pid's cgroup in the hierarchy of ctl (as above; NULL for
+ * the unified one, the "0::PATH" line), sys_root included; the caller frees
+ * it; a process in the hierarchy's root cgroup ("/") gets the mount point
+ * followed by '/'. Reads <proc_root>/PID/cgroup afresh on every call
+ * (nothing cached) and does not check that the directory exists. NULL with e set: DK_EUSAGE
+ * for pid <= 0 or a controller not in the list above, DK_ENOTFOUND when the
+ * hierarchy is not mounted, the process is gone or is not under the mount. */
+char *st_cgroup_dir(struct st_cgroups *cg, int pid, const char *ctl, struct err *e);
 
 /* ---- stats API (remote engines, Podman, no cgroup access) ---- */
 /* Parse one /containers/ID/stats?stream=false&one-shot=true body into raw

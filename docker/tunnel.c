@@ -60,6 +60,14 @@ static void tn_release(struct dk_tunnel *t)
 		t->busy = false;
 	}
 	tn_stderr_flush(t);
+	if (t->cap) { /* a capture cancelled: its callback is not called */
+		buf_free(&t->cap->res.out);
+		buf_free(&t->cap->res.err);
+		if (t->cap->ud_free)
+			t->cap->ud_free(t->cap->ud);
+		free(t->cap);
+		t->cap = NULL;
+	}
 	close_fd(&t->efd);
 	close_fd(&t->mfd);
 	t->deadline = -1;
@@ -117,6 +125,10 @@ void dk_tunnels_free(struct dk_client *c)
  * the caller must not touch it after this. */
 void tn_fail(struct dk_tunnel *t, const struct err *e)
 {
+	if (t->cap) {
+		tn_cap_finish(t, -1, e);
+		return;
+	}
 	dk_tunnel_cb cb = t->cb;
 	log_msg(LOG_INFO, "tunnel to %s: %s", t->what, e->msg);
 	tn_release(t);
@@ -128,6 +140,12 @@ void tn_fail(struct dk_tunnel *t, const struct err *e)
 
 void tn_end(struct dk_tunnel *t, const char *why)
 {
+	if (t->cap) {
+		struct err e;
+		err_set(&e, DK_ETRANSPORT, "exec stream: %s", why);
+		tn_cap_finish(t, -1, &e);
+		return;
+	}
 	log_msg(LOG_INFO, "tunnel to %s: ended: %s", t->what, why);
 	tn_release(t);
 	t->stage = TN_DONE;
@@ -223,6 +241,11 @@ static void create_done(struct dk_req *r, int rc, const struct err *e)
 
 struct dk_tunnel *dk_tunnel_open(struct dk_client *c, const char *id, const char *const *argv, dk_tunnel_cb cb,
                                  void *ud)
+{
+	return tn_new(c, id, argv, cb, ud);
+}
+
+struct dk_tunnel *tn_new(struct dk_client *c, const char *id, const char *const *argv, dk_tunnel_cb cb, void *ud)
 {
 	if (!c || !id || !id[0] || !argv || !argv[0])
 		return NULL;

@@ -71,6 +71,17 @@ struct dk_tunnel {
 	size_t errlen;
 	size_t err_logged;
 	bool err_capped;
+	struct tn_capture *cap; /* a capture (dk_tunnel_capture): output collected, no caller fd */
+};
+
+/* A capture's collected output and its end (tunnel_capture.c). */
+struct tn_capture {
+	struct dk_capture res;
+	size_t max;             /* stdout bytes to keep */
+	int timeout_ms;         /* once open */
+	dk_capture_fn done;
+	void *ud;
+	void (*ud_free)(void *);
 };
 
 /* tunnel.c: the client's tunnel set (created on first use). */
@@ -89,5 +100,16 @@ void tn_pump(struct dk_tunnel *t);
 void tn_end(struct dk_tunnel *t, const char *why);
 /* Log and forget the partial stderr line. */
 void tn_stderr_flush(struct dk_tunnel *t);
+/* tunnel.c: a new tunnel to argv in id, its exec create submitted; NULL
+ * when id or argv is empty or too big. */
+struct dk_tunnel *tn_new(struct dk_client *c, const char *id, const char *const *argv, dk_tunnel_cb cb, void *ud);
+/* tunnel_capture.c: end a capture: done gets rc/e and the output, then the
+ * tunnel is closed (t must not be touched after). */
+void tn_cap_finish(struct dk_tunnel *t, int rc, const struct err *e);
+/* The stream is open: no caller fd, stdin closed at once. */
+void tn_cap_open(struct dk_tunnel *t);
+/* stdout bytes; -1 when the capture ended (over max). */
+int tn_cap_stdout(struct dk_tunnel *t, const char *p, size_t n);
+void tn_cap_stderr(struct dk_tunnel *t, const char *p, size_t n);
 
 #endif

@@ -113,6 +113,11 @@ static void tn_step(struct dk_tunnel *t, int64_t now_ms)
 			tn_fail(t, &e);
 			return;
 		case TN_OPEN:
+			if (t->cap) {
+				err_set(&e, DK_ETRANSPORT, "exec output not complete after %d ms", t->cap->timeout_ms);
+				tn_cap_finish(t, -1, &e);
+				return;
+			}
 			tn_end(t, "the caller left and the process did not end");
 			return;
 		default:

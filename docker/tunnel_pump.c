@@ -70,6 +70,8 @@ void tn_stderr_flush(struct dk_tunnel *t)
 
 static void tn_stderr(struct dk_tunnel *t, const char *p, size_t n)
 {
+	if (t->cap)
+		tn_cap_stderr(t, p, n);
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] == '\n' || t->errlen == sizeof t->errline)
 			tn_stderr_flush(t);
@@ -102,7 +104,10 @@ static int tn_demux(struct dk_tunnel *t)
 			tn_end(t, "the stream lost its framing");
 			return -1;
 		}
-		if (k == DK_MUX_STDOUT && !t->caller_gone) {
+		if (k == DK_MUX_STDOUT && t->cap) {
+			if (tn_cap_stdout(t, (const char *)p, span) < 0)
+				return -1;
+		} else if (k == DK_MUX_STDOUT && !t->caller_gone) {
 			if (!t->m_out)
 				break;
 			ssize_t w = send(t->mfd, p, span, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -214,6 +219,10 @@ void tn_pump(struct dk_tunnel *t)
 		if (t->engine_eof && (t->down.off == t->down.len || t->caller_gone)) {
 			if (dk_mux_mid_frame(&t->mux))
 				log_msg(LOG_WARN, "tunnel to %s: engine closed the stream inside a frame", t->what);
+			if (t->cap) {
+				tn_cap_finish(t, 0, NULL);
+				return;
+			}
 			tn_end(t, "the engine closed the stream");
 			return;
 		}

@@ -26,6 +26,7 @@
 /* The list, or the list and the detail pane, in rows [y0, y1). */
 static void render_list(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_ms)
 {
+	y1 -= ui_control_draw_pane(ui, y0, y1, mono_ms);
 	if (!ui->detail) {
 		ui_list_draw(ui, y0, y1, wall_ms, mono_ms);
 		return;
@@ -59,6 +60,11 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 		ui_put(1, 0, need, COLS, A_NORMAL);
 	} else {
 		int y = ui_status_draw_top(ui, wall_ms, mono_ms);
+		if (ui->armed && y < LINES - 2) {
+			attr_t a = ui_attr(ui, UI_R_ALERT) | A_REVERSE | A_BOLD;
+			ui_fill(y, 0, COLS, a);
+			ui_put(y++, 0, "ARMED: actions run at once, without questions (A disarms)", COLS, a);
+		}
 		if (ui->screen == UI_HELP)
 			ui_help_draw(ui, y, LINES - 1);
 		else if (ui->screen == UI_VIEW)
@@ -67,7 +73,7 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 			ui_wall_draw(ui, y, LINES - 1, mono_ms);
 		else
 			render_list(ui, y, LINES - 1, wall_ms, mono_ms);
-		if (!ui_takeover_draw_bottom(ui, LINES - 1, COLS))
+		if (!ui_control_draw_bottom(ui, LINES - 1, COLS) && !ui_takeover_draw_bottom(ui, LINES - 1, COLS))
 			ui_status_draw_bottom(ui, mono_ms);
 	}
 	ui_view_end(ui, mono_ms);
@@ -107,6 +113,7 @@ static void loop(struct ui *ui)
 		int t_inv = inv_tick(inv, mono);
 		int t_coll = coll ? coll_tick(coll, mono) : -1;
 		int t_view = ui_view_tick(ui, mono, &dirty);
+		int t_act = ui_control_tick(ui, mono, &dirty);
 
 		if (inv_generation(inv) != gen) {
 			gen = inv_generation(inv);
@@ -132,6 +139,7 @@ static void loop(struct ui *ui)
 		timeout = min_timeout(timeout, t_coll);
 		timeout = min_timeout(timeout, ui_status_timeout(ui, mono));
 		timeout = min_timeout(timeout, t_view);
+		timeout = min_timeout(timeout, t_act);
 		size_t want = 2 + dk_client_pollfds_max(client) + ui->ndesks;
 		if (want > fds_cap) {
 			fds_cap = want * 2;
@@ -190,6 +198,7 @@ int tui_run(const struct tui_opts *o)
 	ui.sort_col = UC_NAME;
 	ui.sort_desc = false;
 	ui.started_ms = clock_mono_ms();
+	ui.armed = o->armed;
 
 	if (ui_term_start(&ui) != 0)
 		return 1;
@@ -204,6 +213,7 @@ int tui_run(const struct tui_opts *o)
 	}
 	loop(&ui);
 	ui_view_free(&ui);
+	ui_control_free(&ui);
 	ui_term_stop();
 	ui_rows_free(&ui);
 	log_msg(LOG_DEBUG, "tui: exit status %d", ui.exit_status);

@@ -255,6 +255,11 @@ static void do_action(struct ui *ui, enum km_action a)
 			ui_confirm(ui, KA_TAKEOVER, "Take over the desktop of %s? Your keys and mouse will go to it",
 				ui_rows_get(ui, ui->sel)->name);
 		break;
+	case KA_TAG: case KA_TAG_SHOWN: case KA_UNTAG_ALL: case KA_PAUSE: case KA_STOP: case KA_KILL:
+	case KA_RESTART: case KA_REMOVE: case KA_QUARANTINE: case KA_FREEZE_ALL: case KA_KILL_ALL:
+	case KA_ARM: case KA_DISMISS:
+		ui_control_action(ui, a);
+		break;
 	default:
 		break;
 	}

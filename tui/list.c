@@ -430,6 +430,8 @@ void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_m
 		rowctx_init(ui, ui_rows_get(ui, idx), wall_ms, mono_ms, stale_stats, &rc);
 		int y = y0 + 1 + r;
 		attr_t base = stale_inv ? ui_attr(ui, UI_R_DIM) : A_NORMAL;
+		if (ui->ntags && ui_tagged(ui, ui_rows_get(ui, idx)->id))
+			base |= A_BOLD | A_UNDERLINE;   /* tagged: actions go to these */
 		if (idx == ui->sel) {
 			base |= A_REVERSE;
 			ui_fill(y, 0, width, base);

@@ -189,8 +189,10 @@ static int draw_right(struct ui *ui, int y, int64_t mono_ms)
 		sg[S_FILTER].a = ui_attr(ui, UI_R_MSG);
 		sg[S_FILTER].prio = 1;
 	}
-	if (!help && ui->follow) {
-		snprintf(sg[S_FOLLOW].text, sizeof sg[S_FOLLOW].text, "FOLLOW");
+	if (!help && (ui->follow || ui->ntags || ui->o->read_only)) {
+		snprintf(sg[S_FOLLOW].text, sizeof sg[S_FOLLOW].text, "%s%s%.0zu%s%s", ui->follow ? "FOLLOW" : "",
+			ui->follow && ui->ntags ? " " : "", ui->ntags, ui->ntags ? " tagged" : "",
+			ui->o->read_only ? (ui->follow || ui->ntags ? " READ-ONLY" : "READ-ONLY") : "");
 		sg[S_FOLLOW].a = ui_attr(ui, UI_R_TITLE);
 		sg[S_FOLLOW].prio = 2;
 	}

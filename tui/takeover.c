@@ -1,7 +1,6 @@
-/* takeover: forwarding keys and the mouse to a desktop (an explicit, confirmed, loudly shown mode), and the yes/no question. */
+/* takeover: forwarding keys and the mouse to a desktop (an explicit, confirmed, loudly shown mode). */
 #include "tui/ui.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,33 +17,30 @@ enum {
 	XK_F1 = 0xffbe, XK_Shift_L = 0xffe1, XK_Control_L = 0xffe3, XK_Delete = 0xffff,
 };
 
-/* ---- the question ---- */
-
-void ui_confirm(struct ui *ui, enum km_action action, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ui->confirm_text, sizeof ui->confirm_text, fmt, ap);
-	va_end(ap);
-	ui->confirm_action = action;
-	ui->confirming = true;
-}
-
-void ui_confirm_key(struct ui *ui, int r, wint_t k)
-{
-	ui->confirming = false;
-	if (r == OK && (k == 'y' || k == 'Y')) {
-		if (ui->confirm_action == KA_TAKEOVER)
-			ui_takeover_start(ui);
-		return;
-	}
-	ui_status_msg(ui, 2000, "cancelled");
-}
-
 /* ---- takeover ---- */
+
+/* The audit record of a takeover's start or end; false when it could not
+ * be written (then a start is refused unless armed). */
+static bool note(struct ui *ui, const char *action, const char *detail)
+{
+	ui_list_sync(ui);
+	if (!ui_rows_count(ui))
+		return false;
+	struct err e = {0};
+	if (act_note(ui->o->act, action, ui_rows_get(ui, ui->sel), detail, ui->armed, &e) == 0)
+		return true;
+	ui_status_msg(ui, 8000, "%s: the audit log failed: %s", action, e.msg);
+	return false;
+}
 
 void ui_takeover_start(struct ui *ui)
 {
+	if (ui->o->read_only || !ui->o->act) {
+		ui_status_msg(ui, 4000, "read-only: sandtop was started with --read-only; no takeover");
+		return;
+	}
+	if (!note(ui, "takeover_start", NULL) && !ui->armed)
+		return;
 	ui->takeover = true;
 	mousemask(ALL_MOUSE_EVENTS, NULL);
 	mouseinterval(0);
@@ -58,6 +54,7 @@ void ui_takeover_stop(struct ui *ui, const char *why)
 		return;
 	ui->takeover = false;
 	mousemask(0, NULL);
+	note(ui, "takeover_end", why);
 	log_msg(LOG_WARN, "takeover of %s ended (%s)", ui->sel_id, why);
 	ui_status_msg(ui, 3000, "takeover ended: %s", why);
 }
@@ -166,19 +163,10 @@ void ui_takeover_key(struct ui *ui, int r, wint_t k)
 
 bool ui_takeover_draw_bottom(struct ui *ui, int y, int cols)
 {
-	if (ui->confirming) {
-		attr_t a = ui_attr(ui, UI_R_ALERT) | A_BOLD;
-		ui_fill(y, 0, cols, a);
-		char line[320];
-		snprintf(line, sizeof line, "%s (y/N) ", ui->confirm_text);
-		ui_put(y, 0, line, cols, a);
-		return true;
-	}
-	if (ui->takeover) {
-		attr_t a = ui_attr(ui, UI_R_ALERT) | A_BOLD | A_REVERSE;
-		ui_fill(y, 0, cols, a);
-		ui_put(y, 0, "TAKEOVER: your keys and mouse go to the sandbox's desktop. C-] gives them back.", cols, a);
-		return true;
-	}
-	return false;
+	if (!ui->takeover)
+		return false;
+	attr_t a = ui_attr(ui, UI_R_ALERT) | A_BOLD | A_REVERSE;
+	ui_fill(y, 0, cols, a);
+	ui_put(y, 0, "TAKEOVER: your keys and mouse go to the sandbox's desktop. C-] gives them back.", cols, a);
+	return true;
 }

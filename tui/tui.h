@@ -17,6 +17,9 @@ struct tui_opts {
 	bool no_color;              /* --no-color or NO_COLOR env set */
 	int keymap_errors;          /* count of bad keymap lines (shown in the status bar for a few seconds) */
 	const char *keymap_first_error; /* "file:line: message" or NULL */
+	struct actions *act;        /* owned by main; NULL with read_only */
+	bool read_only;             /* --read-only: no mutating action at all */
+	bool armed;                 /* --armed: no confirmations (shown loudly) */
 };
 
 /* Run the interactive screen until quit; returns the process exit status

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/actions.h"
 #include "docker/collector.h"
 #include "docker/docker.h"
 #include "keymaps/keymap.h"
@@ -116,10 +117,25 @@ struct ui {
 	enum ui_screen view_from;  /* where Back from the view goes */
 	enum ui_screen help_from;  /* and closing help */
 
-	/* a yes/no question on the bottom line (takeover.c); default no */
+	/* a question on the bottom line (control.c): y/N, or a word to type;
+	 * the default is always no */
 	bool confirming;
 	char confirm_text[256];
 	enum km_action confirm_action;
+	char confirm_word[16];     /* "" for y/N */
+	char confirm_typed[16];
+	/* actions (control.c): tags, what a question would act on, the runs */
+	char (*tags)[65];
+	size_t ntags;
+	char (*pending_ids)[65];
+	size_t npending;
+	int pending_kind;          /* enum act_kind */
+	char pending_signal[16];
+	bool menu_open;            /* the signal menu */
+	int menu_sel;
+	bool armed;
+	struct act_run *run;       /* the last action, shown until dismissed */
+	bool run_shown;
 };
 
 /* ---- draw.c: the only place text reaches curses ---- */
@@ -258,17 +274,30 @@ void ui_view_screenshot(struct ui *ui);
  * the first picture), or NULL. */
 struct desk *ui_view_takeover_desk(struct ui *ui, int *y, int *x, int *rows, int *cols);
 
-/* ---- takeover.c: takeover input and the yes/no question ---- */
+/* ---- control.c: actions on sandboxes, tags, questions ---- */
 /* Ask "text (y/N)" on the bottom line; y runs action, anything else cancels. */
 void ui_confirm(struct ui *ui, enum km_action action, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* A key while a question is open (raw curses key). */
+/* A key while a question or the signal menu is open (raw curses key). */
 void ui_confirm_key(struct ui *ui, int r, wint_t k);
+/* Run a control action key (tag, pause, kill, kill switch, arm...). */
+void ui_control_action(struct ui *ui, enum km_action a);
+/* True if container id is tagged. */
+bool ui_tagged(const struct ui *ui, const char *id);
+/* Draw the question, the menu or the last action's results; returns rows
+ * used at the bottom of [y0, y1) by the results pane. */
+int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms);
+bool ui_control_draw_bottom(struct ui *ui, int y, int cols);
+/* Poll-loop hook: timeouts of running actions; ms until next, or -1. */
+int ui_control_tick(struct ui *ui, int64_t mono_ms, bool *dirty);
+void ui_control_free(struct ui *ui);
+
+/* ---- takeover.c: takeover input ---- */
 /* Start / stop forwarding keys and mouse to the viewed desktop. */
 void ui_takeover_start(struct ui *ui);
 void ui_takeover_stop(struct ui *ui, const char *why);
 /* A key (raw from get_wch) during takeover: C-] stops, the rest goes to the desktop. */
 void ui_takeover_key(struct ui *ui, int r, wint_t k);
-/* Draw the question or the takeover banner on the bottom line; false when neither is up. */
+/* Draw the takeover banner on the bottom line; false when not in takeover. */
 bool ui_takeover_draw_bottom(struct ui *ui, int y, int cols);
 
 /* ---- help.c ---- */

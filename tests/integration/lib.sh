@@ -19,12 +19,13 @@ check() { # check "what" command...: one assertion
 
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
 # Start sandtop in a detached tmux session NAME with size WxH and extra args,
-# in $TEST_TMP, with the variables in $TUI_ENV ("COLORTERM=truecolor") set.
+# in $TEST_TMP, with the variables in $TUI_ENV ("COLORTERM=truecolor") set;
+# its state (the default audit log) goes under $TEST_TMP/state.
 tui_start() {
 	local name=$1 w=$2 h=$3; shift 3
 	local log="$TEST_TMP/$name.log"
 	tm new-session -d -s "$name" -x "$w" -y "$h" -c "$TEST_TMP" \
-		"env LANG=C.UTF-8 TERM=tmux-256color ${TUI_ENV:-} $SANDTOP --log $log $*; echo sandtop-exited-\$?; sleep 30"
+		"env LANG=C.UTF-8 TERM=tmux-256color XDG_STATE_HOME=$TEST_TMP/state ${TUI_ENV:-} $SANDTOP --log $log $*; echo sandtop-exited-\$?; sleep 30"
 	tm set-option -t "$name" -g remain-on-exit on >/dev/null 2>&1 || true
 }
 screen() { tm capture-pane -p -t "$1"; }

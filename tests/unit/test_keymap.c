@@ -111,7 +111,14 @@ static void test_default_bindings(void **state)
 	assert_int_equal(keymap_lookup(km, KT_HELP, KM_KEY_ESC), KA_HELP);
 	assert_int_equal(keymap_lookup(km, KT_GLOBAL, KM_KEY_ESC), KA_NONE);  /* Esc never quits */
 	assert_int_equal(keymap_lookup(km, KT_HELP, KM_KEY_F1 + 9), KA_QUIT);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'x'), KA_NONE);
+	assert_int_equal(keymap_lookup(km, KT_LIST, 'z'), KA_NONE);
+	/* actions: on the list; the kill switch and pause everywhere */
+	assert_int_equal(keymap_lookup(km, KT_LIST, ' '), KA_TAG);
+	assert_int_equal(keymap_lookup(km, KT_LIST, 'x'), KA_DISMISS);
+	assert_int_equal(keymap_lookup(km, KT_VIEW, 'p'), KA_PAUSE);
+	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_F1 + 8), KA_KILL_ALL);
+	assert_int_equal(keymap_lookup(km, KT_VIEW, KM_KEY_F1 + 7), KA_FREEZE_ALL);
+	assert_int_equal(keymap_lookup(km, KT_VIEW, 'D'), KA_NONE); /* remove only from the list */
 	/* desktops: v and w from the list; q and Esc go back from the view
 	 * and the wall (they never quit there); F10 still quits */
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'v'), KA_VIEW);

@@ -1,0 +1,259 @@
+/* act: `sandtop kill|stop|pause|unpause|quarantine ...`, the controls for scripts and alert hooks, with per-sandbox results and exit codes. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/sanitize.h"
+#include "base/xalloc.h"
+#include "control/actions.h"
+#include "docker/docker.h"
+
+#define CLI_ACT_TIMEOUT_MS 120000
+
+struct pick {
+	struct dk_container_list list;
+	bool listed;
+	int rc;
+	struct err e;
+	struct dk_container *inspected;  /* one per target, by index */
+	size_t n, waiting;
+	bool *missing;
+};
+
+static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *l)
+{
+	struct pick *p = ud;
+	p->listed = true;
+	p->rc = rc;
+	if (rc < 0) {
+		p->e = *e;
+	} else {
+		p->list = *l;   /* take the items: the caller frees an empty list */
+		l->items = NULL;
+		l->n = 0;
+	}
+}
+
+struct insp {
+	struct pick *p;
+	size_t i;
+};
+
+static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
+{
+	struct insp *in = ud;
+	struct pick *p = in->p;
+	(void)e;
+	if (rc == 0) {
+		p->inspected[in->i] = *ct;
+		free(ct);
+	} else {
+		p->missing[in->i] = true;  /* vanished since the list */
+	}
+	p->waiting--;
+	free(in);
+}
+
+/* Does container c match what the operator named? */
+static bool named(const struct dk_container *c, const char *want)
+{
+	size_t n = strlen(want);
+	return (c->name && !strcmp(c->name, want)) || (n >= 4 && !strncmp(c->id, want, n));
+}
+
+static bool label_match(const struct dk_container *c, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char key[256];
+	snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
+	const char *v = dk_container_label(c, key);
+	return v && (!eq || !strcmp(v, eq + 1));
+}
+
+static void json_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			fprintf(fp, "\\u%04x", *p); /* bytes: the text was sanitized already */
+		else
+			fputc(*p, fp);
+	}
+	fputc('"', fp);
+}
+
+int cli_act(const struct cli_act_opts *o)
+{
+	struct err e = {0};
+	int kind = act_from_name(o->action);
+	if (kind < 0)
+		return fprintf(stderr, "sandtop: unknown action '%s'\n", o->action), CLI_USAGE;
+	if (!o->nids && !o->all && !o->label)
+		return fprintf(stderr, "sandtop: %s: name the sandboxes (IDs, --all or --label K=V)\n", o->action), CLI_USAGE;
+	if (o->signal) {
+		bool ok = false;
+		for (int i = 0; act_signals[i]; i++)
+			ok |= !strcmp(o->signal, act_signals[i]);
+		if (!ok)
+			return fprintf(stderr, "sandtop: unknown signal '%s' (SIGKILL, SIGTERM, SIGINT, SIGHUP, ...)\n", o->signal), CLI_USAGE;
+	}
+	struct dk_client *c = dk_client_new(o->host, &e);
+	if (!c)
+		return fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
+	struct pick p = {0};
+	dk_list_containers(c, true, NULL, on_list, &p);
+	if (dk_client_run(c, 30000) < 0 || !p.listed || p.rc < 0) {
+		fprintf(stderr, "sandtop: %s\n", p.listed ? p.e.msg : "the engine did not answer");
+		dk_client_free(c);
+		return p.listed && p.e.code != DK_ETRANSPORT && p.e.code != DK_EVERSION ? CLI_FAIL : CLI_UNREACHABLE;
+	}
+	/* the targets: named ones in the order given (unknown names fail), or
+	 * every sandbox matching --all / --label */
+	size_t cap = p.list.n + o->nids + 1;
+	const struct dk_container **sel = xcalloc(cap, sizeof *sel);
+	const char **unknown = xcalloc(o->nids + 1, sizeof *unknown);
+	size_t ns = 0, nu = 0;
+	for (size_t i = 0; i < o->nids; i++) {
+		const struct dk_container *hit = NULL;
+		for (size_t j = 0; j < p.list.n && !hit; j++)
+			if (named(&p.list.items[j], o->ids[i]))
+				hit = &p.list.items[j];
+		if (hit)
+			sel[ns++] = hit;
+		else
+			unknown[nu++] = o->ids[i];
+	}
+	if (o->all || o->label)
+		for (size_t j = 0; j < p.list.n; j++) {
+			const struct dk_container *ct = &p.list.items[j];
+			if (!dk_container_label(ct, "sandtop.sandbox") || (o->label && !label_match(ct, o->label)))
+				continue;
+			if (o->all && !o->label && strcmp(ct->state, "running") && strcmp(ct->state, "paused"))
+				continue; /* --all: the live ones */
+			sel[ns++] = ct;
+		}
+	/* fresh pids and networks */
+	p.inspected = xcalloc(ns + 1, sizeof *p.inspected);
+	p.missing = xcalloc(ns + 1, sizeof *p.missing);
+	p.n = ns;
+	p.waiting = ns;
+	for (size_t i = 0; i < ns; i++) {
+		struct insp *in = xcalloc(1, sizeof *in);
+		in->p = &p;
+		in->i = i;
+		dk_inspect(c, sel[i]->id, on_inspect, in);
+	}
+	dk_client_run(c, 30000);
+	size_t nt = 0;
+	struct dk_container *tg = xcalloc(ns + 1, sizeof *tg);
+	for (size_t i = 0; i < ns; i++)
+		if (!p.missing[i] && p.inspected[i].id[0])
+			tg[nt++] = p.inspected[i];
+
+	enum act_kind k = (enum act_kind)kind;
+	if (o->all && k == ACT_KILL && (!o->signal || !strcmp(o->signal, "SIGKILL")))
+		k = ACT_KILL_ALL;   /* the kill switch: freeze first */
+	struct actions *a = actions_new(c, o->audit_path, !strncmp(dk_client_endpoint(c), "unix://", 7));
+	struct act_opts ao = {.kind = k, .signal = o->signal, .timeout_s = o->timeout_s, .reason = o->reason, .armed = o->armed};
+	struct act_run *r = nt ? act_start(a, &ao, tg, nt, &e) : NULL;
+	int status = CLI_OK;
+	if (nt && !r) {
+		fprintf(stderr, "sandtop: %s: %s\n", o->action, e.msg);
+		status = CLI_FAIL;
+	}
+	int64_t deadline = clock_mono_ms() + CLI_ACT_TIMEOUT_MS;
+	size_t fcap = 0;
+	struct pollfd *fds = NULL;
+	while (r && !act_run_done(r) && clock_mono_ms() < deadline) {
+		int timeout = act_tick(a, clock_mono_ms());
+		size_t want = dk_client_pollfds_max(c);
+		if (want > fcap) {
+			fcap = want;
+			fds = xrealloc(fds, fcap * sizeof *fds);
+		}
+		size_t n = dk_client_pollfds(c, fds, fcap, &timeout);
+		if (timeout < 0 || timeout > 1000)
+			timeout = 1000;
+		if (poll(fds, n, timeout) < 0 && errno != EINTR)
+			break;
+		dk_client_dispatch(c, fds, n);
+	}
+	free(fds);
+
+	/* report: the unknown names first, then every target */
+	size_t nres = 0;
+	const struct act_result *res = r ? act_run_results(r, &nres) : NULL;
+	if (o->json) {
+		printf("{\"action\":");
+		json_str(stdout, act_name(k));
+		printf(",\"results\":[");
+		bool first = true;
+		for (size_t i = 0; i < nu; i++, first = false) {
+			char safe[256];
+			sanitize_text(unknown[i], strlen(unknown[i]), safe, sizeof safe);
+			printf("%s{\"id\":null,\"name\":", first ? "" : ",");
+			json_str(stdout, safe);
+			printf(",\"ok\":false,\"error\":\"no such container\",\"ms\":0}");
+		}
+		for (size_t i = 0; i < nres; i++, first = false) {
+			char safe[256];
+			sanitize_text(res[i].name, strlen(res[i].name), safe, sizeof safe);
+			printf("%s{\"id\":\"%s\",\"name\":", first ? "" : ",", res[i].id);
+			json_str(stdout, safe);
+			printf(",\"ok\":%s,\"error\":", res[i].state == ACT_OK ? "true" : "false");
+			if (res[i].state == ACT_OK)
+				printf("null");
+			else
+				json_str(stdout, res[i].state == ACT_PENDING ? "no answer in time" : res[i].msg);
+			printf(",\"ms\":%lld}", (long long)res[i].ms);
+		}
+		printf("],\"audit_log_error\":");
+		if (r && act_run_audit_error(r)[0])
+			json_str(stdout, act_run_audit_error(r));
+		else
+			printf(r || !nt ? "null" : "\"refused\"");
+		printf("}\n");
+	} else {
+		for (size_t i = 0; i < nu; i++) {
+			char safe[256];
+			sanitize_text(unknown[i], strlen(unknown[i]), safe, sizeof safe);
+			printf("%-24s FAILED: no such container\n", safe);
+		}
+		for (size_t i = 0; i < nres; i++) {
+			char safe[256];
+			sanitize_text(res[i].name, strlen(res[i].name), safe, sizeof safe);
+			if (res[i].state == ACT_OK)
+				printf("%-24s ok (%lld ms)\n", safe, (long long)res[i].ms);
+			else
+				printf("%-24s FAILED: %s\n", safe, res[i].state == ACT_PENDING ? "no answer in time" : res[i].msg);
+		}
+	}
+	size_t ok = 0, failed = 0, pending = 0;
+	if (r)
+		act_run_counts(r, &ok, &failed, &pending);
+	if (nu || failed || pending)
+		status = CLI_FAIL;
+	if (!nt && !nu) {
+		fprintf(stderr, "sandtop: %s: no sandbox matches\n", o->action);
+		status = CLI_FAIL;
+	}
+	act_run_free(r);
+	actions_free(a);
+	for (size_t i = 0; i < ns; i++)
+		dk_container_clear(&p.inspected[i]);
+	free(p.inspected);
+	free(p.missing);
+	free(tg);
+	free(sel);
+	free(unknown);
+	dk_container_list_free(&p.list);
+	dk_client_free(c);
+	return status;
+}

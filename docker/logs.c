@@ -1,0 +1,214 @@
+/* logs: a container's log for evidence: the engine's frames demultiplexed into prefixed lines, the newest max_bytes kept. */
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "docker/client_internal.h"
+#include "docker/tunnel_mux.h"
+
+#define DK_ID_MAX 256
+#define LOGS_FRAME_MAX (1u << 20)
+/* no output line is shorter than this (prefix or not, a timestamp such as
+ * "2026-01-01T00:00:00Z " and "\n" take 22 bytes): tail=max/16+2 lines hold
+ * at least the newest max bytes */
+#define LOGS_LINE_MIN 16
+
+struct logs {
+	dk_logs_cb cb;
+	void *ud;
+	size_t max;       /* bytes to keep */
+	bool tty;         /* raw stream, no frames */
+	char *keep;       /* the newest bytes, up to 2 * max */
+	size_t len, cap;
+	bool dropped;     /* older bytes were let go */
+	size_t read;      /* bytes taken from the engine */
+	bool capped;      /* stopped at DK_LOGS_READ_MAX */
+	bool bad;         /* the frames made no sense */
+	struct dk_mux mux;
+	int open_stream;  /* the stream of the unfinished output line, 0 at a line start */
+	char id[DK_ID_MAX + 1];
+};
+
+static void logs_free(void *p)
+{
+	struct logs *l = p;
+	if (l)
+		free(l->keep);
+	free(l);
+}
+
+/* Keep the newest bytes: past 2 * max, the oldest are let go (the buffer
+ * then holds the newest max, so moving costs O(1) per byte). */
+static void keep(struct logs *l, const char *p, size_t n)
+{
+	size_t limit = 2 * l->max;
+	while (n > 0) {
+		if (l->len == limit) {
+			memmove(l->keep, l->keep + l->len - l->max, l->max);
+			l->len = l->max;
+			l->dropped = true;
+		}
+		if (l->len == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 64u << 10;
+			if (l->cap > limit)
+				l->cap = limit;
+			l->keep = xrealloc(l->keep, l->cap);
+		}
+		size_t k = l->cap - l->len < n ? l->cap - l->len : n;
+		memcpy(l->keep + l->len, p, k);
+		l->len += k;
+		p += k;
+		n -= k;
+	}
+}
+
+/* payload bytes of one stream as "NAME text" lines */
+static void emit(struct logs *l, int stream, const char *p, size_t n)
+{
+	static const char *const names[] = {"", "stdout ", "stderr ", "engine "};
+	while (n > 0) {
+		if (l->open_stream && l->open_stream != stream) {
+			keep(l, "\n", 1); /* the other stream's line was cut here */
+			l->open_stream = 0;
+		}
+		if (!l->open_stream) {
+			keep(l, names[stream], strlen(names[stream]));
+			l->open_stream = stream;
+		}
+		const char *nl = memchr(p, '\n', n);
+		size_t k = nl ? (size_t)(nl - p) + 1 : n;
+		keep(l, p, k);
+		if (nl)
+			l->open_stream = 0;
+		p += k;
+		n -= k;
+	}
+}
+
+static int on_logs_data(struct dk_req *r, const char *p, size_t n)
+{
+	struct logs *l = r->ctx;
+	if (l->read + n > DK_LOGS_READ_MAX) {
+		l->capped = true;
+		return -1;
+	}
+	l->read += n;
+	if (l->tty) {
+		keep(l, p, n);
+		return 0;
+	}
+	const unsigned char *u = (const unsigned char *)p;
+	while (n > 0) {
+		size_t span;
+		enum dk_mux_kind k = dk_mux_next(&l->mux, u, n, &span);
+		if (k == DK_MUX_BAD_STREAM || k == DK_MUX_BAD_SIZE) {
+			l->bad = true;
+			return -1;
+		}
+		if (k != DK_MUX_HEADER) {
+			emit(l, l->mux.stream, (const char *)u, span);
+			dk_mux_took(&l->mux, span);
+		}
+		u += span;
+		n -= span;
+	}
+	return 0;
+}
+
+static void logs_done(struct dk_req *r, int rc, const struct err *e)
+{
+	struct logs *l = r->ctx;
+	struct err ok;
+	err_clear(&ok);
+	if (rc < 0 && l->bad) {
+		err_set(&ok, DK_EPARSE, "the engine's log stream lost its framing after %zu bytes", l->read);
+		e = &ok;
+	} else if (rc < 0 && l->capped) {
+		rc = 0;
+		err_set(&ok, DK_OK, "log stream over %u MiB: cut there, the newest lines are missing", DK_LOGS_READ_MAX >> 20);
+	} else if (rc == 0 && !l->tty && dk_mux_mid_frame(&l->mux)) {
+		snprintf(ok.msg, sizeof ok.msg, "the log stream ended inside a frame");
+	}
+	if (rc < 0) {
+		l->cb(l->ud, -1, e, NULL, 0, false);
+		return;
+	}
+	const char *data = l->keep ? l->keep : "";
+	size_t len = l->len;
+	bool truncated = l->dropped || l->capped;
+	if (len > l->max) {
+		data += len - l->max;
+		len = l->max;
+		truncated = true;
+	}
+	if (truncated && !l->tty) {
+		/* start at a whole line (unless the kept part is one line) */
+		const char *nl = memchr(data, '\n', len);
+		if (nl && (size_t)(nl - data) + 1 < len) {
+			len -= (size_t)(nl - data) + 1;
+			data = nl + 1;
+		}
+	}
+	l->cb(l->ud, 0, &ok, data, len, truncated);
+}
+
+/* Config.Tty is known: ask for the log itself. */
+static void tty_done(struct dk_req *r, int rc, const struct err *e)
+{
+	struct logs *l = r->ctx;
+	struct err perr;
+	if (rc == 0 && dk_parse_tty(r->body.data, r->body.len, &l->tty, &perr) < 0) {
+		rc = -1;
+		e = &perr;
+	}
+	if (rc < 0) {
+		l->cb(l->ud, -1, e, NULL, 0, false);
+		return;
+	}
+	r->ctx = NULL; /* the next request owns l now */
+	char *enc = curl_easy_escape(NULL, l->id, 0);
+	if (!enc)
+		abort();
+	char *path = xasprintf("/containers/%s/logs?stdout=1&stderr=1&timestamps=1&tail=%zu", enc,
+	                       l->max / LOGS_LINE_MIN + 2);
+	curl_free(enc);
+	struct dk_req *lr = dk_req_new(r->c, "GET", path, true);
+	free(path);
+	lr->timeout_ms = DK_LOGS_TIMEOUT_MS;
+	lr->ctx = l;
+	lr->ctx_free = logs_free;
+	lr->on_data = on_logs_data;
+	lr->done = logs_done;
+	dk_req_submit(lr);
+}
+
+void dk_logs(struct dk_client *c, const char *id, size_t max_bytes, dk_logs_cb cb, void *ud)
+{
+	bool bad = !id || !*id || strlen(id) > DK_ID_MAX || max_bytes == 0 || max_bytes > ((size_t)1 << 40);
+	struct logs *l = xcalloc(1, sizeof *l);
+	l->cb = cb;
+	l->ud = ud;
+	l->max = max_bytes;
+	dk_mux_init(&l->mux, LOGS_FRAME_MAX);
+	if (!bad)
+		snprintf(l->id, sizeof l->id, "%s", id);
+	char *enc = curl_easy_escape(NULL, bad ? "-" : id, 0);
+	if (!enc)
+		abort();
+	char *path = xasprintf("/containers/%s/json", enc);
+	curl_free(enc);
+	struct dk_req *r = dk_req_new(c, "GET", path, true);
+	free(path);
+	r->timeout_ms = DK_ACTION_TIMEOUT_MS;
+	r->ctx = l;
+	r->ctx_free = logs_free;
+	r->done = tty_done;
+	if (bad) {
+		struct err e;
+		err_set(&e, DK_EUSAGE, "no container given, its id too long, or max_bytes out of range");
+		dk_req_reject(r, &e);
+		return;
+	}
+	dk_req_submit(r);
+}

@@ -1,0 +1,170 @@
+# t_act: the controls on real sandboxes: the command line (exit codes, JSON, audit log), the screen (tags, questions, the kill switch), failure paths.
+
+# act_up PREFIX N [CMD]: N mini sandboxes PREFIX-1.. labelled sandtop.set=PREFIX
+act_up() {
+	local p=$1 n=$2 cmd=${3:-sleep 600} i
+	for i in $(seq "$n"); do
+		docker run -d --name "$p-$i" --network none --label sandtop.sandbox=1 --label "sandtop.set=$p" \
+			sandtop/mini:latest sh -c "$cmd" >/dev/null || return 1
+	done
+}
+act_down() { docker ps -aq --filter "label=sandtop.set=$1" | xargs -r docker rm -f >/dev/null 2>&1; true; }
+state_of() { docker inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
+
+t_act_cli() {
+	local p="${RUN_ID}ac" log="$TEST_TMP/audit.log" out rc
+	act_up "$p" 3 || return 1
+	out=$("$SANDTOP" pause "$p-1" --json --audit-log "$log" --reason "test: pause one")
+	rc=$?
+	check "pause: exit 0" test $rc -eq 0
+	check "pause: the JSON says ok for $p-1" sh -c "echo '$out' | jq -e '.action == \"pause\" and .results[0].name == \"$p-1\" and .results[0].ok == true' >/dev/null"
+	check "the engine says paused" test "$(state_of "$p-1")" = paused
+	"$SANDTOP" unpause "$p-1" --audit-log "$log" >/dev/null
+	check "unpause" test "$(state_of "$p-1")" = running
+	# stop of a process that ignores SIGTERM: the engine kills it after -t
+	docker run -d --name "$p-term" --network none --label sandtop.sandbox=1 --label "sandtop.set=$p" \
+		sandtop/mini:latest sh -c 'trap "" TERM; while :; do sleep 1; done' >/dev/null
+	local t0=$SECONDS
+	"$SANDTOP" stop "$p-term" -t 1 --audit-log "$log" >/dev/null
+	check "stop -t 1 of a TERM-ignoring sandbox: exited (in $((SECONDS - t0)) s)" test "$(state_of "$p-term")" = exited
+	# a sandbox whose init ends on SIGTERM (an init ignores signals it has no handler for)
+	docker rm -f "$p-2" >/dev/null
+	docker run -d --name "$p-2" --network none --label sandtop.sandbox=1 --label "sandtop.set=$p" \
+		sandtop/mini:latest sh -c 'trap "exit 3" TERM; while :; do sleep 1; done' >/dev/null
+	"$SANDTOP" kill "$p-2" --signal SIGTERM --audit-log "$log" >/dev/null
+	check "kill --signal SIGTERM: the sandbox's TERM handler ran (exit 3)" sh -c "sleep 2; test \"\$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' $p-2)\" = 'exited 3'"
+	# failure paths: already stopped, unknown, unreachable, bad usage
+	out=$("$SANDTOP" kill "$p-2" --json --audit-log "$log")
+	rc=$?
+	check "kill of a stopped sandbox: exit 1" test $rc -eq 1
+	check "... the JSON says why" sh -c "echo '$out' | jq -e '.results[0].ok == false and (.results[0].error | test(\"not running\"))' >/dev/null"
+	out=$("$SANDTOP" pause "$p-1" "${RUN_ID}nonesuch" --json --audit-log "$log")
+	rc=$?
+	check "one unknown name among good ones: exit 1" test $rc -eq 1
+	check "... the good one done, the unknown one reported" sh -c "echo '$out' | jq -e '[.results[] | .ok] | sort == [false, true]' >/dev/null && test \"\$(docker inspect -f '{{.State.Status}}' $p-1)\" = paused"
+	"$SANDTOP" unpause "$p-1" --audit-log "$log" >/dev/null
+	"$SANDTOP" pause "$p-1" -H unix:///nonexistent.sock --audit-log "$log" 2>/dev/null
+	check "engine unreachable: exit 3" test $? -eq 3
+	"$SANDTOP" kill --signal SIGBOGUS "$p-1" 2>/dev/null
+	check "a bad signal: usage error 2" test $? -eq 2
+	"$SANDTOP" kill 2>/dev/null
+	check "no target: usage error 2" test $? -eq 2
+	# --label: every sandbox carrying it
+	out=$("$SANDTOP" pause --label "sandtop.set=$p" --json --audit-log "$log")
+	check "--label pauses the running ones; the stopped ones fail" sh -c "echo '$out' | jq -e '[.results[] | select(.ok)] | length == 2' >/dev/null"
+	"$SANDTOP" unpause "$p-1" "$p-3" --audit-log "$log" >/dev/null
+	# the audit log: intent and result records, an intact chain
+	check "audit log: intent and result for each action" sh -c "grep -c '\"phase\":\"intent\"' '$log' | grep -qx 9 && grep -c '\"phase\":\"result\"' '$log' | grep -qx 9"
+	check "the operator's reason is in it" grep -q '"reason":"test: pause one"' "$log"
+	"$SANDTOP" audit-log verify "$log" >"$TEST_TMP/verify.txt"
+	check "audit-log verify: intact (exit 0)" test $? -eq 0
+	note "$(tail -1 "$TEST_TMP/verify.txt")"
+	cp "$log" "$TEST_TMP/edited.log"
+	cp "$log.head" "$TEST_TMP/edited.log.head"
+	sed -i '1s/"action":"pause"/"action":"unpause"/' "$TEST_TMP/edited.log"
+	"$SANDTOP" audit-log verify "$TEST_TMP/edited.log" >"$TEST_TMP/verify2.txt"
+	check "an edited record is detected (exit 1)" test $? -eq 1
+	note "$(grep -m1 -i "line" "$TEST_TMP/verify2.txt")"
+	cp "$log" "$TEST_TMP/cut.log"
+	cp "$log.head" "$TEST_TMP/cut.log.head"
+	sed -i '$d' "$TEST_TMP/cut.log"
+	"$SANDTOP" audit-log verify "$TEST_TMP/cut.log" >"$TEST_TMP/verify3.txt"
+	check "a truncated log is detected (exit 1)" test $? -eq 1
+	note "$(grep -m1 -i "truncat" "$TEST_TMP/verify3.txt")"
+	# a log that cannot be written: refused, the sandbox untouched; armed goes on
+	"$SANDTOP" pause "$p-1" --audit-log /proc/version 2>"$TEST_TMP/refused.txt" >/dev/null
+	check "unwritable audit log: refused (exit 1)" test $? -eq 1
+	check "... saying why" grep -q "audit log" "$TEST_TMP/refused.txt"
+	check "... and the sandbox untouched" test "$(state_of "$p-1")" = running
+	out=$("$SANDTOP" pause "$p-1" --armed --json --audit-log /proc/version 2>/dev/null)
+	check "--armed acts anyway" test "$(state_of "$p-1")" = paused
+	check "... and the JSON says the log failed" sh -c "echo '$out' | jq -e '.audit_log_error != null' >/dev/null"
+}
+t_act_cli_cleanup() { act_down "${RUN_ID}ac"; }
+
+t_act_quarantine() {
+	local p="${RUN_ID}aq" net="${RUN_ID}aq-net"
+	docker network create --internal "$net" >/dev/null
+	docker run -d --name "$p-1" --network "$net" --label sandtop.sandbox=1 --label "sandtop.set=$p" \
+		sandtop/mini:latest sleep 600 >/dev/null
+	"$SANDTOP" quarantine "$p-1" --audit-log "$TEST_TMP/audit.log" >/dev/null
+	check "quarantine: exit 0" test $? -eq 0
+	check "no network left" test "$(docker inspect -f '{{len .NetworkSettings.Networks}}' "$p-1")" = 0
+	check "paused" test "$(state_of "$p-1")" = paused
+}
+t_act_quarantine_cleanup() { act_down "${RUN_ID}aq"; docker network rm "${RUN_ID}aq-net" >/dev/null 2>&1; true; }
+
+# The kill switch from the command line: every live sandbox, frozen first.
+t_act_killswitch_cli() {
+	local p="${RUN_ID}ak" out
+	act_up "$p" 6 'while :; do :; done' || return 1
+	out=$("$SANDTOP" kill --all --json --audit-log "$TEST_TMP/audit.log" --reason "incident test")
+	check "kill --all: exit 0" test $? -eq 0
+	check "it ran as kill-all" sh -c "echo '$out' | jq -e '.action == \"kill-all\"' >/dev/null"
+	local i dead=0
+	for i in 1 2 3 4 5 6; do [ "$(state_of "$p-$i")" = exited ] && dead=$((dead + 1)); done
+	check "all 6 busy sandboxes dead" test $dead -eq 6
+	check "the audit log names the kill switch" grep -q '"action":"kill-all"' "$TEST_TMP/audit.log"
+}
+t_act_killswitch_cli_cleanup() { act_down "${RUN_ID}ak"; }
+
+# The screen: tags, a question (default no), the signal menu, the kill
+# switch's typed word, read-only, armed.
+t_act_screen() {
+	local p="${RUN_ID}as"
+	act_up "$p" 3 || return 1
+	tui_start as 160 40 --audit-log "$TEST_TMP/audit.log"
+	wait_screen as "$p-3" 10 || { fail "not listed"; return 1; }
+	tm send-keys -t as / && tm send-keys -t as -l "$p" && tm send-keys -t as Enter
+	tm send-keys -t as Home Space Space
+	check "two tagged" wait_screen as "2 tagged" 5
+	tm send-keys -t as p
+	check "pause asks first" wait_screen as "Pause 2 sandboxes .*\\(y/N\\)" 5
+	tm send-keys -t as Enter
+	check "Enter cancels" wait_screen as "cancelled" 5
+	check "... nothing paused" test "$(state_of "$p-1")" = running
+	tm send-keys -t as p
+	wait_screen as "\\(y/N\\)" 5
+	tm send-keys -t as y
+	check "y pauses both; the pane says so" wait_screen as "pause: 2 ok, 0 failed, 0 pending" 10
+	check "the engine agrees" sh -c "test \"\$(docker inspect -f '{{.State.Status}}' $p-1)\" = paused && test \"\$(docker inspect -f '{{.State.Status}}' $p-2)\" = paused"
+	tm send-keys -t as x u
+	# kill with the menu: the third one, SIGKILL (first entry)
+	tm send-keys -t as End K
+	check "the signal menu" wait_screen as "Send which signal" 5
+	tm send-keys -t as Enter
+	check "... then a question naming the signal" wait_screen as "Send SIGKILL to $p-3\\? \\(y/N\\)" 5
+	tm send-keys -t as y
+	check "killed" wait_screen as "kill: 1 ok" 10
+	tm send-keys -t as x
+	# the kill switch: a typed word; a wrong word cancels
+	tm send-keys -t as F9
+	check "kill-all asks for the word" wait_screen as "KILL SWITCH: kill all .*type 'kill'" 5
+	tm send-keys -t as -l "kil" && tm send-keys -t as Enter
+	check "a wrong word cancels" wait_screen as "cancelled \\(typed 'kil', not 'kill'\\)" 5
+	tm send-keys -t as F9
+	wait_screen as "type 'kill'" 5
+	tm send-keys -t as -l "kill" && tm send-keys -t as Enter
+	check "kill-all: every live sandbox dead" wait_screen as "kill-all: [0-9]+ ok, 0 failed, 0 pending" 15
+	check "... $p-1 (was paused) is dead" test "$(state_of "$p-1")" = exited
+	check "the log has the freezer step" grep -q "frozen by the cgroup freezer" "$TEST_TMP/as.log"
+
+	# read-only: no action at all
+	act_up "${p}r" 1 || return 1
+	tui_start ro 160 40 --read-only --audit-log "$TEST_TMP/audit.log"
+	wait_screen ro "${p}r-1" 10
+	check "read-only is shown" wait_screen ro "READ-ONLY" 5
+	tm send-keys -t ro / && tm send-keys -t ro -l "${p}r" && tm send-keys -t ro Enter p
+	check "read-only refuses" wait_screen ro "read-only: sandtop was started with --read-only" 5
+	check "... untouched" test "$(state_of "${p}r-1")" = running
+	# armed: loud, and no question
+	tui_start ar 160 40 --armed --audit-log "$TEST_TMP/audit.log"
+	wait_screen ar "${p}r-1" 10
+	check "ARMED is shown" wait_screen ar "ARMED: actions run at once" 5
+	tm send-keys -t ar / && tm send-keys -t ar -l "${p}r" && tm send-keys -t ar Enter p
+	check "armed: pause without a question" wait_screen ar "pause: 1 ok" 10
+	check "... paused" test "$(state_of "${p}r-1")" = paused
+	"$SANDTOP" audit-log verify "$TEST_TMP/audit.log" >/dev/null
+	check "the screen's actions left an intact audit log" test $? -eq 0
+}
+t_act_screen_cleanup() { act_down "${RUN_ID}as"; act_down "${RUN_ID}asr"; }

@@ -1,0 +1,942 @@
+/* test_docker_actions: the action and evidence calls against a fake daemon that records every request.
+ * The fake exists for what the real engine will not do on demand: hostile
+ * messages, a stop that never answers, log frames split at awkward places,
+ * an exec whose output is not a tar. Each request the client sends is
+ * reported to the test through a pipe, so method, path, query and body are
+ * asserted exactly. The real engine: test_docker_actions_engine. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "docker/client_internal.h"
+#include "docker/docker.h"
+
+static char sock_path[108];
+static pid_t server_pid;
+static int rec_fd = -1; /* the test's end of the record pipe */
+
+/* ---- the fake daemon: one forked child per connection ---- */
+
+static const char version_body[] = "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}";
+static const char hostile_msg[] = "{\"message\":\"boom\\u001b]0;pwn\\u0007\\r\\nfake row \\u001b[2J\"}";
+static const char exec_id[] = "e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0";
+static const char image_id[] = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+
+static void write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+		if (k <= 0)
+			_exit(0);
+		s += k;
+		n -= (size_t)k;
+	}
+}
+
+static void pause_ms(int ms)
+{
+	usleep((useconds_t)ms * 1000);
+}
+
+static void respond(int fd, int status, const char *body)
+{
+	char head[256];
+	size_t len = body ? strlen(body) : 0;
+	int n = status == 304 || status == 204
+	        ? snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nConnection: close\r\n\r\n", status)
+	        : snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+	                   "Connection: close\r\nContent-Length: %zu\r\n\r\n", status, len);
+	write_all(fd, head, (size_t)n);
+	if (status != 304 && status != 204 && len)
+		write_all(fd, body, len);
+}
+
+/* Read one request (headers and Content-Length body). */
+static size_t read_request(int fd, char *req, size_t cap)
+{
+	size_t len = 0;
+	char *end = NULL;
+	while (!end) {
+		ssize_t k = read(fd, req + len, cap - 1 - len);
+		if (k <= 0)
+			_exit(0);
+		len += (size_t)k;
+		req[len] = '\0';
+		end = strstr(req, "\r\n\r\n");
+	}
+	const char *cl = strcasestr(req, "Content-Length: ");
+	size_t want = (size_t)(end + 4 - req) + (cl && cl < end ? strtoul(cl + 16, NULL, 10) : 0);
+	while (len < want && len < cap - 1) {
+		ssize_t k = read(fd, req + len, cap - 1 - len);
+		if (k <= 0)
+			_exit(0);
+		len += (size_t)k;
+		req[len] = '\0';
+	}
+	return len;
+}
+
+/* "METHOD PATH\nBODY" to the test, in one write (atomic below PIPE_BUF). */
+static void record(int pfd, const char *req)
+{
+	char line[4000];
+	const char *sp = strchr(req, ' ');
+	const char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
+	const char *body = strstr(req, "\r\n\r\n");
+	if (!sp2 || !body)
+		return;
+	int n = snprintf(line, sizeof line, "%.*s\n%s", (int)(sp2 - req), req, body + 4);
+	if (n > 0 && n < (int)sizeof line)
+		write_all(pfd, line, (size_t)n + 1); /* with its NUL: records are NUL-separated */
+}
+
+static void frame(struct buf *b, int stream, const void *p, size_t n)
+{
+	unsigned char h[8] = {(unsigned char)stream, 0, 0, 0, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
+	                      (unsigned char)(n >> 8), (unsigned char)n};
+	buf_append(b, h, 8);
+	buf_append(b, p, n);
+}
+
+/* Send b's bytes as HTTP chunks cut at the given offsets, with pauses, so
+ * that the client reads them in pieces. */
+static void send_chunked(int fd, const struct buf *b, const size_t *cuts, size_t ncuts)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
+	                           "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n";
+	write_all(fd, head, strlen(head));
+	size_t off = 0;
+	for (size_t i = 0; i <= ncuts; i++) {
+		size_t end = i < ncuts ? cuts[i] : b->len;
+		if (end > off) {
+			char h[32];
+			int n = snprintf(h, sizeof h, "%zx\r\n", end - off);
+			write_all(fd, h, (size_t)n);
+			write_all(fd, b->data + off, end - off);
+			write_all(fd, "\r\n", 2);
+			pause_ms(20);
+		}
+		off = end;
+	}
+	write_all(fd, "0\r\n\r\n", 5);
+}
+
+/* the log scenarios, by container name */
+static void serve_logs(int fd, const char *name)
+{
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	if (!strcmp(name, "tty")) {
+		buf_puts(&b, "2026-01-01T00:00:00Z raw \x1b[31mtty\r\n");
+		size_t cuts[] = {3};
+		send_chunked(fd, &b, cuts, 1);
+	} else if (!strcmp(name, "badframe")) {
+		frame(&b, 1, "2026-01-01T00:00:00Z ok\n", 24);
+		buf_append(&b, "\x07\0\0\0\0\0\0\x01z", 9);
+		send_chunked(fd, &b, NULL, 0);
+	} else if (!strcmp(name, "big")) {
+		/* 1000 lines "2026-01-01T00:00:00Z line NNNN\n" on stdout */
+		for (int i = 0; i < 1000; i++) {
+			char l[64];
+			int n = snprintf(l, sizeof l, "2026-01-01T00:00:00Z line %04d\n", i);
+			frame(&b, 1, l, (size_t)n);
+		}
+		size_t cuts[] = {5, 4000, 4003, 20000};
+		send_chunked(fd, &b, cuts, 4);
+	} else {
+		frame(&b, 1, "2026-01-01T00:00:00Z hello", 26);  /* a line cut by stderr */
+		frame(&b, 2, "2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n", 34);
+		frame(&b, 1, " world\n", 7);
+		frame(&b, 1, "", 0);
+		frame(&b, 1, "2026-01-01T00:00:02Z two\nthree\n", 31);
+		frame(&b, 2, "2026-01-01T00:00:03Z tail", 25);
+		/* cut inside the first header, between header and payload, inside
+		 * a payload, and one byte at a time for a while */
+		size_t cuts[] = {3, 8, 12, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 60, 80, 81};
+		send_chunked(fd, &b, cuts, sizeof cuts / sizeof *cuts);
+	}
+	buf_free(&b);
+}
+
+static const char upgraded[] = "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
+                               "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+
+/* A fake tar: 1024 bytes with "ustar" at 257. */
+static void fake_tar(char *t, size_t n)
+{
+	memset(t, 0, n);
+	memcpy(t, "./hello.txt", 11);
+	memcpy(t + 257, "ustar", 5);
+	for (size_t i = 512; i < n; i++)
+		t[i] = (char)('a' + i % 26);
+}
+
+/* exec start: the container name was put in the exec id by exec create */
+static void serve_exec(int fd, char which)
+{
+	struct buf b;
+	buf_init(&b, 4u << 20);
+	buf_puts(&b, upgraded);
+	char tar[3000];
+	fake_tar(tar, sizeof tar);
+	switch (which) {
+	case 't': /* a tar, split over several frames, noise on stderr */
+		frame(&b, 1, tar, 700);
+		frame(&b, 2, "tar: ./secret: Cannot open: Permission denied\n", 46);
+		frame(&b, 1, tar + 700, sizeof tar - 700);
+		break;
+	case 'n': /* no tar in the container: the engine's text as stdout */
+		buf_puts(&b, "");
+		frame(&b, 1, "OCI runtime exec failed: exec failed: \x1b[2Jtar: not found\r\n", 58);
+		break;
+	case 'e': /* tar failed at once: only stderr */
+		frame(&b, 2, "tar: /nope: Cannot open: No such file or directory\n", 51);
+		break;
+	case 's': /* some output, then nothing for a long time */
+		frame(&b, 1, tar, 600);
+		write_all(fd, b.data, b.len);
+		pause_ms(30000);
+		break;
+	}
+	write_all(fd, b.data, b.len);
+	buf_free(&b);
+}
+
+static void serve_one(int fd, int pfd)
+{
+	char req[65536];
+	read_request(fd, req, sizeof req);
+	if (!strncmp(req, "GET /version", 12)) {
+		respond(fd, 200, version_body);
+		return;
+	}
+	record(pfd, req);
+	char name[128] = "", tail[256] = "";
+	if (sscanf(req, "%*s /v1.41/containers/%127[^/? ]%255s", name, tail) >= 1) {
+		if (!strcmp(name, "gone")) {
+			respond(fd, 404, "{\"message\":\"No such container: gone\"}");
+		} else if (!strcmp(name, "busy")) {
+			respond(fd, 409, "{\"message\":\"Container busy is not running\\u001b[2J\\u009b31m\"}");
+		} else if (!strcmp(name, "boom")) {
+			respond(fd, 500, hostile_msg);
+		} else if (!strcmp(name, "same")) {
+			respond(fd, 304, NULL);
+		} else if (!strcmp(name, "hang")) {
+			pause_ms(30000);
+		} else if (!strcmp(name, "notpaused")) {
+			respond(fd, 500, "{\"message\":\"Container 0123 is not paused\"}");
+		} else if (!strncmp(tail, "/json", 5)) {
+			if (!strcmp(name, "garbage"))
+				respond(fd, 200, "{\"Id\": [unterminated");
+			else if (!strcmp(name, "tty"))
+				respond(fd, 200, "{\"Id\":\"x\",\"Config\":{\"Tty\":true}}");
+			else
+				respond(fd, 200, "{\"Id\":\"x\",\"Config\":{\"Tty\":false},\"Name\":\"/ok\"}");
+		} else if (!strncmp(tail, "/logs", 5)) {
+			serve_logs(fd, name);
+		} else if (!strncmp(tail, "/exec", 5)) {
+			if (!strcmp(name, "paused")) {
+				respond(fd, 409, "{\"message\":\"Container paused is paused, unpause the container before exec\"}");
+			} else {
+				char out[128];
+				char k = name[0] == 'n' ? 'a' : name[0] == 'e' ? 'b' : name[0] == 's' ? 'd' : 'c';
+				snprintf(out, sizeof out, "{\"Id\":\"%c%.63s\"}", k, exec_id + 1);
+				respond(fd, 201, out);
+			}
+		} else {
+			respond(fd, 204, NULL);
+		}
+	} else if (!strncmp(req, "POST /v1.41/exec/", 17)) {
+		char c = req[17];
+		serve_exec(fd, c == 'a' ? 'n' : c == 'b' ? 'e' : c == 'd' ? 's' : 't');
+	} else if (!strncmp(req, "GET /v1.41/exec/", 16)) {
+		char c = req[16];
+		respond(fd, 200, c == 'c' ? "{\"Running\":false,\"ExitCode\":2}" : "{\"Running\":false,\"ExitCode\":0}");
+	} else if (!strncmp(req, "POST /v1.41/commit?container=garbage", 36)) {
+		respond(fd, 201, "{\"Id\":\"not-an-id\"}");
+	} else if (!strncmp(req, "POST /v1.41/commit?", 19)) {
+		char out[128];
+		snprintf(out, sizeof out, "{\"Id\":\"%s\"}", image_id);
+		respond(fd, 201, out);
+	} else if (!strncmp(req, "POST /v1.41/networks/", 21)) {
+		if (strstr(req, "/networks/notmine/"))
+			respond(fd, 500, "{\"message\":\"container ok is not connected to network notmine\"}");
+		else
+			respond(fd, 200, NULL);
+	} else {
+		respond(fd, 404, "{\"message\":\"page not found\"}");
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(sock_path, sizeof sock_path, "/tmp/sandtop-act-%d.sock", (int)getpid());
+	unlink(sock_path);
+	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
+	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ls, 64) < 0)
+		return -1;
+	int p[2];
+	if (pipe(p) < 0)
+		return -1;
+	server_pid = fork();
+	if (server_pid == 0) {
+		setpgid(0, 0);
+		close(p[0]);
+		signal(SIGPIPE, SIG_IGN);
+		signal(SIGCHLD, SIG_IGN);
+		for (;;) {
+			int fd = accept(ls, NULL, NULL);
+			if (fd < 0)
+				_exit(0);
+			if (fork() == 0) {
+				close(ls);
+				serve_one(fd, p[1]);
+				_exit(0);
+			}
+			close(fd);
+		}
+	}
+	setpgid(server_pid, server_pid);
+	close(ls);
+	close(p[1]);
+	rec_fd = p[0];
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kill(-server_pid, SIGKILL);
+	waitpid(server_pid, NULL, 0);
+	unlink(sock_path);
+	close(rec_fd);
+	return 0;
+}
+
+/* ---- the test side ---- */
+
+static struct buf recs; /* records read from the pipe, not yet taken */
+
+/* The next request the fake saw ("METHOD PATH\nBODY"), waiting up to 2 s;
+ * the caller frees it. NULL when none came. */
+static char *next_request(void)
+{
+	int64_t end = clock_mono_ms() + 2000;
+	for (;;) {
+		const char *nul = recs.len ? memchr(recs.data, '\0', recs.len) : NULL;
+		if (nul) {
+			char *r = xstrdup(recs.data);
+			buf_consume(&recs, (size_t)(nul - recs.data) + 1);
+			return r;
+		}
+		int left = (int)(end - clock_mono_ms());
+		struct pollfd pf = {.fd = rec_fd, .events = POLLIN};
+		if (left <= 0 || poll(&pf, 1, left) <= 0)
+			return NULL;
+		char tmp[4096];
+		ssize_t k = read(rec_fd, tmp, sizeof tmp);
+		if (k <= 0)
+			return NULL;
+		buf_append(&recs, tmp, (size_t)k);
+	}
+}
+
+/* Drop what earlier tests left in the pipe. */
+static void drain_requests(void)
+{
+	char tmp[4096];
+	struct pollfd pf = {.fd = rec_fd, .events = POLLIN};
+	while (poll(&pf, 1, 50) > 0 && read(rec_fd, tmp, sizeof tmp) > 0)
+		;
+	buf_reset(&recs);
+}
+
+static void expect_request(const char *want)
+{
+	char *got = next_request();
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void expect_no_request(void)
+{
+	char tmp[16];
+	struct pollfd pf = {.fd = rec_fd, .events = POLLIN};
+	assert_int_equal(recs.len, 0);
+	assert_int_equal(poll(&pf, 1, 100), 0);
+	(void)tmp;
+}
+
+static struct dk_client *client(void)
+{
+	char host[128];
+	snprintf(host, sizeof host, "unix://%s", sock_path);
+	struct err e;
+	struct dk_client *c = dk_client_new(host, &e);
+	assert_non_null(c);
+	drain_requests();
+	return c;
+}
+
+static void assert_printable(const char *msg)
+{
+	assert_null(strchr(msg, '\x1b'));
+	for (const char *p = msg; *p; p++)
+		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+	assert_null(strstr(msg, "\xc2\x9b")); /* U+009B CSI */
+}
+
+struct res {
+	int calls;
+	int rc;
+	struct err e;
+	char image[80];
+	struct buf data;
+	bool truncated;
+};
+
+static void res_init(struct res *r)
+{
+	memset(r, 0, sizeof *r);
+	buf_init(&r->data, 64u << 20);
+}
+
+static void on_done(void *ud, int rc, const struct err *e)
+{
+	struct res *r = ud;
+	r->calls++;
+	r->rc = rc;
+	assert_non_null(e);
+	r->e = *e;
+	if (rc == 0)
+		assert_int_equal(e->code, DK_OK);
+	else
+		assert_int_not_equal(e->code, DK_OK);
+}
+
+static void on_commit(void *ud, int rc, const struct err *e, const char *image)
+{
+	struct res *r = ud;
+	on_done(ud, rc, e);
+	if (rc == 0)
+		snprintf(r->image, sizeof r->image, "%s", image);
+	else
+		assert_null(image);
+}
+
+static void on_data(void *ud, int rc, const struct err *e, const char *data, size_t len, bool truncated)
+{
+	struct res *r = ud;
+	on_done(ud, rc, e);
+	if (rc == 0)
+		buf_append(&r->data, data, len);
+	r->truncated = truncated;
+}
+
+static void on_raw(void *ud, int rc, const struct err *e, const char *json, size_t len)
+{
+	on_data(ud, rc, e, json, len, false);
+}
+
+static void on_tar(void *ud, int rc, const struct err *e, const uint8_t *tar, size_t len, bool truncated)
+{
+	on_data(ud, rc, e, (const char *)tar, len, truncated);
+}
+
+/* run one call to its callback */
+static void run(struct dk_client *c, struct res *r)
+{
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	assert_int_equal(r->calls, 1);
+}
+
+/* ---- the tests ---- */
+
+static void test_requests_as_sent(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	dk_pause(c, "ok", on_done, &r);
+	run(c, &r);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.e.msg, "");
+	expect_request("POST /v1.41/containers/ok/pause\n");
+	r.calls = 0;
+	dk_unpause(c, "ok", on_done, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/containers/ok/unpause\n");
+	r.calls = 0;
+	dk_stop(c, "ok", 7, on_done, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/containers/ok/stop?t=7\n");
+	r.calls = 0;
+	dk_restart(c, "ok", 0, on_done, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/containers/ok/restart?t=0\n");
+	r.calls = 0;
+	dk_kill(c, "ok", NULL, on_done, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/containers/ok/kill?signal=SIGKILL\n");
+	r.calls = 0;
+	dk_kill(c, "ok", "term", on_done, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/containers/ok/kill?signal=SIGTERM\n");
+	r.calls = 0;
+	dk_kill(c, "ok", "sigUsr1", on_done, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/containers/ok/kill?signal=SIGUSR1\n");
+	r.calls = 0;
+	dk_kill(c, "ok", "9", on_done, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/containers/ok/kill?signal=9\n");
+	r.calls = 0;
+	dk_remove(c, "ok", true, on_done, &r);
+	run(c, &r);
+	expect_request("DELETE /v1.41/containers/ok?force=true&v=false&link=false\n");
+	r.calls = 0;
+	dk_remove(c, "ok", false, on_done, &r);
+	run(c, &r);
+	expect_request("DELETE /v1.41/containers/ok?force=false&v=false&link=false\n");
+	/* hostile names: every byte that means something in a URL is escaped */
+	r.calls = 0;
+	dk_pause(c, "ok/../../x?a=1&b#\x1b ", on_done, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/containers/ok%2F..%2F..%2Fx%3Fa%3D1%26b%23%1B%20/pause\n");
+	r.calls = 0;
+	dk_network_disconnect(c, "net/../x?y=1&z#\x1b\"", "ok", true, on_done, &r);
+	run(c, &r);
+	assert_int_equal(r.rc, 0);
+	expect_request("POST /v1.41/networks/net%2F..%2Fx%3Fy%3D1%26z%23%1B%22/disconnect\n"
+	               "{\"Container\":\"ok\",\"Force\":true}");
+	r.calls = 0;
+	dk_network_disconnect(c, "plain", "a\"b", false, on_done, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/networks/plain/disconnect\n{\"Container\":\"a\\\"b\",\"Force\":false}");
+	r.calls = 0;
+	const char *labels[] = {"sandtop.snapshot=1", "k=v=w", "q=\"\n\x1b", "k=last", NULL};
+	dk_commit(c, "ok", "act/evidence", "t1", labels, "why? a&b", true, on_commit, &r);
+	run(c, &r);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.image, image_id);
+	expect_request("POST /v1.41/commit?container=ok&repo=act%2Fevidence&tag=t1&comment=why%3F%20a%26b&pause=true\n"
+	               "{\"Labels\":{\"sandtop.snapshot\":\"1\",\"k\":\"last\",\"q\":\"\\\"\\n\\u001b\"}}");
+	r.calls = 0;
+	dk_commit(c, "ok", NULL, NULL, NULL, NULL, false, on_commit, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/commit?container=ok&pause=false\n{\"Labels\":{}}");
+	r.calls = 0;
+	dk_commit(c, "ok", "act-x", NULL, NULL, NULL, false, on_commit, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/commit?container=ok&repo=act-x&tag=latest&pause=false\n{\"Labels\":{}}");
+	r.calls = 0;
+	dk_inspect_raw(c, "ok", on_raw, &r);
+	run(c, &r);
+	expect_request("GET /v1.41/containers/ok/json\n");
+	assert_string_equal(r.data.data, "{\"Id\":\"x\",\"Config\":{\"Tty\":false},\"Name\":\"/ok\"}");
+	r.calls = 0;
+	buf_reset(&r.data);
+	dk_logs(c, "ok", 1600, on_data, &r);
+	run(c, &r);
+	expect_request("GET /v1.41/containers/ok/json\n");
+	expect_request("GET /v1.41/containers/ok/logs?stdout=1&stderr=1&timestamps=1&tail=102\n");
+	r.calls = 0;
+	dk_archive_exec(c, "tar", "/tmp/dir with space", 1u << 20, on_tar, &r);
+	run(c, &r);
+	expect_request("POST /v1.41/containers/tar/exec\n{\"AttachStdin\":true,\"AttachStdout\":true,"
+	               "\"AttachStderr\":true,\"Tty\":false,\"Cmd\":[\"tar\",\"-C\",\"/tmp/dir with space\",\"-cf\",\"-\",\".\"]}");
+	char want[256];
+	snprintf(want, sizeof want, "POST /v1.41/exec/c%s/start\n{\"Detach\":false,\"Tty\":false}", exec_id + 1);
+	expect_request(want);
+	snprintf(want, sizeof want, "GET /v1.41/exec/c%s/json\n", exec_id + 1);
+	expect_request(want);
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+/* Arguments refused before any request; the callback still comes once,
+ * from the loop, never from the call. */
+static void test_refused_arguments(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	static const char *const bad_signals[] = {"SIGFOO", "KILL;rm", "0", "65", "-9", "9x", "", "SIGKILLX", "sig", NULL};
+	for (size_t i = 0; bad_signals[i]; i++) {
+		struct res r;
+		res_init(&r);
+		dk_kill(c, "ok", bad_signals[i], on_done, &r);
+		assert_int_equal(r.calls, 0);
+		run(c, &r);
+		assert_int_equal(r.rc, -1);
+		assert_int_equal(r.e.code, DK_EUSAGE);
+	}
+	char canon[32];
+	assert_int_equal(dk_signal_canon("hup", canon, sizeof canon), 0);
+	assert_string_equal(canon, "SIGHUP");
+	assert_int_equal(dk_signal_canon("64", canon, sizeof canon), 0);
+	char longid[400];
+	memset(longid, 'a', sizeof longid - 1);
+	longid[sizeof longid - 1] = '\0';
+	struct res rs[12];
+	for (size_t i = 0; i < 12; i++)
+		res_init(&rs[i]);
+	dk_pause(c, "", on_done, &rs[0]);
+	dk_unpause(c, NULL, on_done, &rs[1]);
+	dk_stop(c, "ok", -1, on_done, &rs[2]);
+	dk_restart(c, "ok", 3601, on_done, &rs[3]);
+	dk_remove(c, longid, true, on_done, &rs[4]);
+	dk_network_disconnect(c, "", "ok", true, on_done, &rs[5]);
+	const char *badlabels[] = {"ok=1", "novalue", NULL};
+	dk_commit(c, "ok", "r", NULL, badlabels, NULL, true, on_commit, &rs[6]);
+	dk_commit(c, "ok", NULL, "tag-without-repo", NULL, NULL, true, on_commit, &rs[7]);
+	dk_logs(c, "ok", 0, on_data, &rs[8]);
+	dk_archive_exec(c, "ok", "relative/path", 100, on_tar, &rs[9]);
+	dk_archive_exec(c, "", "/tmp", 100, on_tar, &rs[10]);
+	dk_inspect_raw(c, "", on_raw, &rs[11]);
+	for (size_t i = 0; i < 12; i++)
+		assert_int_equal(rs[i].calls, 0);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	for (size_t i = 0; i < 12; i++) {
+		assert_int_equal(rs[i].calls, 1);
+		assert_int_equal(rs[i].rc, -1);
+		assert_int_equal(rs[i].e.code, DK_EUSAGE);
+		buf_free(&rs[i].data);
+	}
+	expect_no_request();
+	dk_client_free(c);
+}
+
+static void test_status_mapping(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct res r[9];
+	for (size_t i = 0; i < 9; i++)
+		res_init(&r[i]);
+	dk_pause(c, "gone", on_done, &r[0]);
+	dk_kill(c, "busy", "SIGKILL", on_done, &r[1]);
+	dk_stop(c, "boom", 1, on_done, &r[2]);
+	dk_stop(c, "same", 1, on_done, &r[3]);
+	dk_pause(c, "same", on_done, &r[4]);
+	dk_unpause(c, "notpaused", on_done, &r[5]);
+	dk_network_disconnect(c, "notmine", "ok", true, on_done, &r[6]);
+	dk_remove(c, "busy", false, on_done, &r[7]);
+	dk_restart(c, "same", 1, on_done, &r[8]);
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	for (size_t i = 0; i < 9; i++) {
+		assert_int_equal(r[i].calls, 1);
+		assert_printable(r[i].e.msg);
+	}
+	assert_int_equal(r[0].rc, -1);
+	assert_int_equal(r[0].e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(r[0].e.msg, "No such container: gone"));
+	assert_int_equal(r[1].e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r[1].e.msg, "Container busy is not running"));
+	assert_int_equal(r[2].e.code, DK_ESERVER);
+	assert_non_null(strstr(r[2].e.msg, "boom"));
+	assert_non_null(strstr(r[2].e.msg, "fake row"));
+	assert_int_equal(r[3].rc, 0);
+	assert_string_equal(r[3].e.msg, "already stopped");
+	assert_int_equal(r[4].rc, 0);
+	assert_string_equal(r[4].e.msg, "already paused");
+	assert_int_equal(r[5].rc, -1);
+	assert_int_equal(r[5].e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r[5].e.msg, "is not paused"));
+	assert_int_equal(r[6].e.code, DK_ECONFLICT);
+	assert_int_equal(r[7].e.code, DK_ECONFLICT);
+	assert_int_equal(r[8].rc, 0);
+	assert_string_equal(r[8].e.msg, "nothing to do");
+	for (size_t i = 0; i < 9; i++)
+		buf_free(&r[i].data);
+	dk_client_free(c);
+}
+
+/* The request of a stop lives longer than t: it fails only after t plus
+ * the grace, and says it got no answer. */
+static void test_stop_times_out(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	dk_client_set_stop_grace_ms(c, 300);
+	struct res r;
+	res_init(&r);
+	int64_t t0 = clock_mono_ms();
+	dk_stop(c, "hang", 1, on_done, &r);
+	run(c, &r);
+	int64_t took = clock_mono_ms() - t0;
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, DK_ETRANSPORT);
+	assert_non_null(strstr(r.e.msg, "no answer"));
+	assert_true(took >= 1250);
+	assert_true(took < 4000);
+	expect_request("POST /v1.41/containers/hang/stop?t=1\n");
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+static void test_logs_demux(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	dk_logs(c, "ok", 1u << 20, on_data, &r);
+	run(c, &r);
+	assert_int_equal(r.rc, 0);
+	assert_false(r.truncated);
+	static const char want[] = "stdout 2026-01-01T00:00:00Z hello\n"
+	                           "stderr 2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n"
+	                           "stdout  world\n"
+	                           "stdout 2026-01-01T00:00:02Z two\n"
+	                           "stdout three\n"
+	                           "stderr 2026-01-01T00:00:03Z tail";
+	assert_int_equal(r.data.len, strlen(want));
+	assert_memory_equal(r.data.data, want, strlen(want));
+	/* a tty: the bytes as they come */
+	struct res t;
+	res_init(&t);
+	dk_logs(c, "tty", 1u << 20, on_data, &t);
+	run(c, &t);
+	assert_int_equal(t.rc, 0);
+	assert_string_equal(t.data.data, "2026-01-01T00:00:00Z raw \x1b[31mtty\r\n");
+	/* a broken frame */
+	struct res b;
+	res_init(&b);
+	dk_logs(c, "badframe", 1u << 20, on_data, &b);
+	run(c, &b);
+	assert_int_equal(b.rc, -1);
+	assert_int_equal(b.e.code, DK_EPARSE);
+	/* no such container: the first request says so */
+	struct res g;
+	res_init(&g);
+	dk_logs(c, "gone", 100, on_data, &g);
+	run(c, &g);
+	assert_int_equal(g.e.code, DK_ENOTFOUND);
+	buf_free(&r.data);
+	buf_free(&t.data);
+	buf_free(&b.data);
+	buf_free(&g.data);
+	dk_client_free(c);
+}
+
+/* Over max_bytes: the newest lines are kept, from a line start. */
+static void test_logs_capped(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	dk_logs(c, "big", 1000, on_data, &r);
+	run(c, &r);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.truncated);
+	assert_true(r.data.len <= 1000);
+	assert_true(r.data.len > 1000 - 40);
+	const char *line = "stdout 2026-01-01T00:00:00Z line 0999\n";
+	size_t ll = strlen(line);
+	assert_memory_equal(r.data.data + r.data.len - ll, line, ll);
+	assert_memory_equal(r.data.data, "stdout 2026-01-01T00:00:00Z line 09", 35);
+	assert_int_equal(r.data.len % ll, 0);
+	/* a cap of exactly the whole: not truncated */
+	struct res w;
+	res_init(&w);
+	dk_logs(c, "big", 1000 * ll, on_data, &w);
+	run(c, &w);
+	assert_false(w.truncated);
+	assert_int_equal(w.data.len, 1000 * ll);
+	buf_free(&r.data);
+	buf_free(&w.data);
+	dk_client_free(c);
+}
+
+static void test_commit_and_inspect_errors(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct res r[4];
+	for (size_t i = 0; i < 4; i++)
+		res_init(&r[i]);
+	dk_commit(c, "garbage", "act-x", "t", NULL, NULL, true, on_commit, &r[0]);
+	dk_commit(c, "ok", "act-x", "t", NULL, "c", false, on_commit, &r[1]);
+	dk_inspect_raw(c, "garbage", on_raw, &r[2]);
+	dk_inspect_raw(c, "gone", on_raw, &r[3]);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r[0].rc, -1);
+	assert_int_equal(r[0].e.code, DK_EPARSE);
+	assert_int_equal(r[1].rc, 0);
+	assert_string_equal(r[1].image, image_id);
+	assert_int_equal(r[2].e.code, DK_EPARSE);
+	assert_int_equal(r[3].e.code, DK_ENOTFOUND);
+	for (size_t i = 0; i < 4; i++)
+		buf_free(&r[i].data);
+	dk_client_free(c);
+}
+
+static void test_archive(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct res r[5];
+	for (size_t i = 0; i < 5; i++)
+		res_init(&r[i]);
+	dk_archive_exec(c, "tar", "/tmp", 1u << 20, on_tar, &r[0]);
+	dk_archive_exec(c, "notar", "/tmp", 1u << 20, on_tar, &r[1]);
+	dk_archive_exec(c, "empty", "/nope", 1u << 20, on_tar, &r[2]);
+	dk_archive_exec(c, "paused", "/tmp", 1u << 20, on_tar, &r[3]);
+	dk_archive_exec(c, "tar", "/tmp", 1000, on_tar, &r[4]);
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	char tar[3000];
+	fake_tar(tar, sizeof tar);
+	/* the whole tar; tar exited 2 (the fake says so), and its stderr is the note */
+	assert_int_equal(r[0].rc, 0);
+	assert_false(r[0].truncated);
+	assert_int_equal(r[0].data.len, sizeof tar);
+	assert_memory_equal(r[0].data.data, tar, sizeof tar);
+	assert_non_null(strstr(r[0].e.msg, "tar exited 2"));
+	assert_non_null(strstr(r[0].e.msg, "Permission denied"));
+	/* the engine's exec failure arrives as stdout: not a tar */
+	assert_int_equal(r[1].rc, -1);
+	assert_int_equal(r[1].e.code, DK_EBADREQ);
+	assert_non_null(strstr(r[1].e.msg, "OCI runtime exec failed"));
+	assert_printable(r[1].e.msg);
+	/* tar failed at once: its stderr */
+	assert_int_equal(r[2].rc, -1);
+	assert_non_null(strstr(r[2].e.msg, "No such file"));
+	assert_int_equal(r[3].e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r[3].e.msg, "is paused"));
+	/* cut */
+	assert_int_equal(r[4].rc, 0);
+	assert_true(r[4].truncated);
+	assert_int_equal(r[4].data.len, 1000);
+	assert_memory_equal(r[4].data.data, tar, 1000);
+	for (size_t i = 0; i < 5; i++)
+		buf_free(&r[i].data);
+	dk_client_free(c);
+}
+
+struct cap_res {
+	int calls, freed, rc;
+	struct err e;
+	size_t out_len;
+};
+
+static void on_capture(void *ud, int rc, const struct err *e, struct dk_capture *res)
+{
+	struct cap_res *r = ud;
+	r->calls++;
+	r->rc = rc;
+	r->e = *e;
+	r->out_len = res->out.len;
+}
+
+static void cap_free(void *ud)
+{
+	((struct cap_res *)ud)->freed++;
+}
+
+/* A capture whose process never ends times out; one closed before it ends
+ * reports nothing and frees its ud. */
+static void test_capture_timeout_and_cancel(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	const char *const argv[] = {"tar", "-cf", "-", ".", NULL};
+	struct cap_res r = {0}, k = {0};
+	int64_t t0 = clock_mono_ms();
+	assert_non_null(dk_tunnel_capture(c, "slow", argv, 1u << 20, 300, on_capture, &r, cap_free));
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	int64_t took = clock_mono_ms() - t0;
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.freed, 0);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, DK_ETRANSPORT);
+	assert_non_null(strstr(r.e.msg, "300 ms"));
+	assert_true(took >= 300 && took < 3000);
+	struct dk_tunnel *t = dk_tunnel_capture(c, "slow", argv, 1u << 20, 5000, on_capture, &k, cap_free);
+	assert_non_null(t);
+	for (int i = 0; i < 20; i++) {
+		struct pollfd fds[64];
+		int ms = 10;
+		size_t n = dk_client_pollfds(c, fds, 64, &ms);
+		poll(fds, n, ms);
+		dk_client_dispatch(c, fds, n);
+	}
+	dk_tunnel_close(t);
+	assert_int_equal(dk_client_run(c, 1000), 0);
+	assert_int_equal(k.calls, 0);
+	assert_int_equal(k.freed, 1);
+	assert_null(dk_tunnel_capture(c, "", argv, 10, 10, on_capture, &k, cap_free));
+	assert_null(dk_tunnel_capture(c, "x", argv, 0, 10, on_capture, &k, cap_free));
+	assert_int_equal(k.freed, 1);
+	dk_client_free(c);
+}
+
+/* Freed with everything in flight: no callback, nothing leaks (ASan). */
+static void test_free_in_flight(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	dk_stop(c, "hang", 5, on_done, &r);
+	dk_logs(c, "big", 100, on_data, &r);
+	dk_archive_exec(c, "tar", "/tmp", 100, on_tar, &r);
+	dk_commit(c, "ok", "r", "t", NULL, NULL, true, on_commit, &r);
+	dk_kill(c, "ok", "BAD", on_done, &r);
+	for (int i = 0; i < 3; i++) {
+		struct pollfd fds[64];
+		int t = 10;
+		size_t n = dk_client_pollfds(c, fds, 64, &t);
+		poll(fds, n, t);
+		dk_client_dispatch(c, fds, n);
+	}
+	int before = r.calls;
+	dk_client_free(c);
+	assert_int_equal(r.calls, before);
+	buf_free(&r.data);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	log_set_level(LOG_ERROR);
+	buf_init(&recs, 1u << 20);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_requests_as_sent),
+		cmocka_unit_test(test_refused_arguments),
+		cmocka_unit_test(test_status_mapping),
+		cmocka_unit_test(test_stop_times_out),
+		cmocka_unit_test(test_logs_demux),
+		cmocka_unit_test(test_logs_capped),
+		cmocka_unit_test(test_commit_and_inspect_errors),
+		cmocka_unit_test(test_archive),
+		cmocka_unit_test(test_capture_timeout_and_cancel),
+		cmocka_unit_test(test_free_in_flight),
+	};
+	int rc = cmocka_run_group_tests_name("docker_actions", tests, setup, teardown);
+	buf_free(&recs);
+	return rc;
+}

@@ -1,0 +1,521 @@
+/* test_docker_actions_engine: the action and evidence calls on the real engine, checked with the docker CLI.
+ * Skips unless /var/run/docker.sock answers and the containers are named:
+ * SANDTOP_TEST_ACT=P for the busybox containers tests/integration/t_actions.sh
+ * starts (P-run, P-term, P-keep, P-net on network P-unet, P-dead), and
+ * SANDTOP_TEST_CONTAINER for a running reference sandbox (read-only root,
+ * tmpfs /tmp). Images it commits are named P-img / SANDBOX-img (removed by
+ * the script). Every state is checked with `docker inspect`, not with the
+ * client under test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "docker/docker.h"
+
+static bool engine_reachable(void)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = "/var/run/docker.sock"};
+	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* The first line of a shell command's output (trailing newline cut), in a
+ * static buffer. Names come from the script (prefix checked below). */
+static const char *sh1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *sh1(const char *fmt, ...)
+{
+	static char out[4096];
+	char cmd[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	out[0] = '\0';
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	if (!fgets(out, sizeof out, p))
+		out[0] = '\0';
+	pclose(p);
+	out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+static bool safe_name(const char *s)
+{
+	return s && *s && strlen(s) < 100 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(s);
+}
+
+static const char *state_of(const char *name)
+{
+	return sh1("docker inspect -f '{{.State.Status}} {{.State.Paused}} {{.State.ExitCode}}' %s 2>&1", name);
+}
+
+/* SANDTOP_TEST_ACT's container P-suffix, or NULL (the test then skips). */
+static const char *mini(const char *suffix)
+{
+	static char name[128];
+	const char *p = getenv("SANDTOP_TEST_ACT");
+	if (!safe_name(p) || !engine_reachable()) {
+		print_message("no engine or SANDTOP_TEST_ACT unset: skipped\n");
+		return NULL;
+	}
+	snprintf(name, sizeof name, "%s-%s", p, suffix);
+	return name;
+}
+
+static const char *sandbox(void)
+{
+	const char *s = getenv("SANDTOP_TEST_CONTAINER");
+	if (!safe_name(s) || !engine_reachable()) {
+		print_message("no engine or SANDTOP_TEST_CONTAINER unset: skipped\n");
+		return NULL;
+	}
+	return s;
+}
+
+static struct dk_client *client(void)
+{
+	struct err e;
+	struct dk_client *c = dk_client_new("unix:///var/run/docker.sock", &e);
+	assert_non_null(c);
+	return c;
+}
+
+struct res {
+	int calls;
+	int rc;
+	struct err e;
+	char image[80];
+	struct buf data;
+	bool truncated;
+};
+
+static void res_init(struct res *r)
+{
+	memset(r, 0, sizeof *r);
+	buf_init(&r->data, 256u << 20);
+}
+
+static void on_done(void *ud, int rc, const struct err *e)
+{
+	struct res *r = ud;
+	r->calls++;
+	r->rc = rc;
+	assert_non_null(e);
+	r->e = *e;
+	print_message("    -> rc %d code %d \"%s\"\n", rc, e->code, e->msg);
+}
+
+static void on_commit(void *ud, int rc, const struct err *e, const char *image)
+{
+	struct res *r = ud;
+	on_done(ud, rc, e);
+	if (rc == 0)
+		snprintf(r->image, sizeof r->image, "%s", image);
+}
+
+static void on_data(void *ud, int rc, const struct err *e, const char *data, size_t len, bool truncated)
+{
+	struct res *r = ud;
+	on_done(ud, rc, e);
+	if (rc == 0)
+		buf_append(&r->data, data, len);
+	r->truncated = truncated;
+}
+
+static void on_raw(void *ud, int rc, const struct err *e, const char *json, size_t len)
+{
+	on_data(ud, rc, e, json, len, false);
+}
+
+static void on_tar(void *ud, int rc, const struct err *e, const uint8_t *tar, size_t len, bool truncated)
+{
+	on_data(ud, rc, e, (const char *)tar, len, truncated);
+}
+
+/* Run until the one call in flight reports; returns its result. */
+static void run(struct dk_client *c, struct res *r, int ms)
+{
+	r->calls = 0;
+	assert_int_equal(dk_client_run(c, ms), 0);
+	assert_int_equal(r->calls, 1);
+}
+
+#define CALL(c, r, ms, expr) \
+	do { \
+		print_message("  %s\n", #expr); \
+		expr; \
+		run((c), (r), (ms)); \
+	} while (0)
+
+/* ---- busybox containers ---- */
+
+/* pause -> paused; again -> 409; unpause; again -> conflict; restart; kill
+ * SIGKILL while paused -> the engine unpauses, exit 137. */
+static void test_pause_unpause_kill_paused(void **state)
+{
+	(void)state;
+	const char *n = mini("run");
+	if (!n)
+		skip();
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(state_of(n), "paused true 0");
+	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r.e.msg, "already paused"));
+	CALL(c, &r, 10000, dk_unpause(c, n, on_done, &r));
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(state_of(n), "running false 0");
+	CALL(c, &r, 10000, dk_unpause(c, n, on_done, &r));
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r.e.msg, "is not paused"));
+	CALL(c, &r, 20000, dk_restart(c, n, 1, on_done, &r));
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(state_of(n), "running false 0");
+	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
+	assert_string_equal(state_of(n), "paused true 0");
+	int64_t t0 = clock_mono_ms();
+	CALL(c, &r, 10000, dk_kill(c, n, "SIGKILL", on_done, &r));
+	assert_int_equal(r.rc, 0);
+	for (int i = 0; i < 50 && strcmp(state_of(n), "exited false 137"); i++)
+		usleep(100000);
+	print_message("  killed while paused: exited in %lld ms\n", (long long)(clock_mono_ms() - t0));
+	assert_string_equal(state_of(n), "exited false 137");
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+/* stop t=1 of a process that ignores SIGTERM: the engine kills it after 1 s. */
+static void test_stop_escalates(void **state)
+{
+	(void)state;
+	const char *n = mini("term");
+	if (!n)
+		skip();
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	assert_string_equal(state_of(n), "running false 0");
+	int64_t t0 = clock_mono_ms();
+	CALL(c, &r, 20000, dk_stop(c, n, 1, on_done, &r));
+	int64_t took = clock_mono_ms() - t0;
+	print_message("  stop t=1 took %lld ms\n", (long long)took);
+	assert_int_equal(r.rc, 0);
+	assert_true(took >= 900 && took < 3500);
+	assert_string_equal(state_of(n), "exited false 137");
+	/* and now it goes */
+	CALL(c, &r, 10000, dk_remove(c, n, false, on_done, &r));
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(sh1("docker inspect %s >/dev/null 2>&1; echo $?", n), "1");
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+/* remove of a running container without force: 409, and it still runs;
+ * kill with a harmless signal; the logs, demultiplexed. */
+static void test_remove_running_and_logs(void **state)
+{
+	(void)state;
+	const char *n = mini("keep");
+	if (!n)
+		skip();
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	CALL(c, &r, 10000, dk_remove(c, n, false, on_done, &r));
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r.e.msg, "cannot remove a running container"));
+	assert_string_equal(state_of(n), "running false 0");
+	CALL(c, &r, 10000, dk_kill(c, n, "hup", on_done, &r));
+	assert_int_equal(r.rc, 0);
+	CALL(c, &r, 10000, dk_logs(c, n, 1u << 20, on_data, &r));
+	assert_int_equal(r.rc, 0);
+	assert_false(r.truncated);
+	print_message("  logs: %.*s", (int)r.data.len, r.data.data);
+	/* "stdout 2026-...Z out-marker\n", "stderr 2026-...Z err-marker\n" */
+	assert_true(r.data.len > 0 && !strncmp(r.data.data, "std", 3));
+	const char *o = strstr(r.data.data, "Z out-marker\n");
+	const char *e = strstr(r.data.data, "Z err-marker\n");
+	assert_non_null(o);
+	assert_non_null(e);
+	const char *ol = o;
+	while (ol > r.data.data && ol[-1] != '\n')
+		ol--;
+	const char *el = e;
+	while (el > r.data.data && el[-1] != '\n')
+		el--;
+	assert_memory_equal(ol, "stdout 20", 9);
+	assert_memory_equal(el, "stderr 20", 9);
+	/* capped: the newest line only */
+	size_t whole = r.data.len;
+	buf_reset(&r.data);
+	CALL(c, &r, 10000, dk_logs(c, n, whole - 5, on_data, &r));
+	assert_true(r.truncated);
+	assert_true(r.data.len < whole - 5);
+	assert_true(!strncmp(r.data.data, "stdout ", 7) || !strncmp(r.data.data, "stderr ", 7));
+	/* no tar in this image: the engine's exec error comes back as the reason */
+	buf_reset(&r.data);
+	CALL(c, &r, 20000, dk_archive_exec(c, n, "/tmp", 1u << 20, on_tar, &r));
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, DK_EBADREQ);
+	assert_non_null(strstr(r.e.msg, "no tar archive"));
+	assert_non_null(strstr(r.e.msg, "exec"));
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+static void test_network_disconnect(void **state)
+{
+	(void)state;
+	const char *n = mini("net");
+	if (!n)
+		skip();
+	char name[128], net[128];
+	snprintf(name, sizeof name, "%s", n);
+	snprintf(net, sizeof net, "%s-unet", getenv("SANDTOP_TEST_ACT"));
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	assert_non_null(strstr(sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", name), net));
+	CALL(c, &r, 10000, dk_network_disconnect(c, net, name, false, on_done, &r));
+	assert_int_equal(r.rc, 0);
+	assert_null(strstr(sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", name), net));
+	assert_string_equal(state_of(name), "running false 0");
+	CALL(c, &r, 10000, dk_network_disconnect(c, net, name, true, on_done, &r));
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r.e.msg, "is not connected"));
+	/* a network that does not exist (the name escaped and back): 404; with
+	 * force the engine does not look the network up and says the container
+	 * is not on it */
+	CALL(c, &r, 10000, dk_network_disconnect(c, "act-no such/net?", name, false, on_done, &r));
+	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(r.e.msg, "network act-no such/net? not found"));
+	CALL(c, &r, 10000, dk_network_disconnect(c, "act-no such/net?", name, true, on_done, &r));
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+/* An exited container: stop is a no-op (304), kill, pause and unpause conflict. */
+static void test_stopped(void **state)
+{
+	(void)state;
+	const char *n = mini("dead");
+	if (!n)
+		skip();
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	assert_true(!strncmp(state_of(n), "exited ", 7));
+	CALL(c, &r, 20000, dk_stop(c, n, 1, on_done, &r));
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.e.msg, "already stopped");
+	CALL(c, &r, 10000, dk_kill(c, n, NULL, on_done, &r));
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r.e.msg, "is not running"));
+	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	CALL(c, &r, 10000, dk_unpause(c, n, on_done, &r));
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	CALL(c, &r, 20000, dk_archive_exec(c, n, "/tmp", 1000, on_tar, &r));
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+static void test_vanished(void **state)
+{
+	(void)state;
+	if (!mini("x"))
+		skip();
+	char gone[128];
+	snprintf(gone, sizeof gone, "act-vanished-%d", (int)getpid());
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	CALL(c, &r, 10000, dk_pause(c, gone, on_done, &r));
+	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(r.e.msg, "No such container"));
+	CALL(c, &r, 10000, dk_stop(c, gone, 1, on_done, &r));
+	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	CALL(c, &r, 10000, dk_kill(c, gone, NULL, on_done, &r));
+	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	CALL(c, &r, 10000, dk_remove(c, gone, true, on_done, &r));
+	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	CALL(c, &r, 10000, dk_logs(c, gone, 100, on_data, &r));
+	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	CALL(c, &r, 10000, dk_inspect_raw(c, gone, on_raw, &r));
+	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	CALL(c, &r, 10000, dk_commit(c, gone, "act-never", "t", NULL, NULL, true, on_commit, &r));
+	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	CALL(c, &r, 20000, dk_archive_exec(c, gone, "/tmp", 100, on_tar, &r));
+	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+/* ---- the reference sandbox: evidence ---- */
+
+/* The content of entry name in the tar t (n bytes), or NULL. */
+static const char *tar_find(const char *t, size_t n, const char *name, size_t *len)
+{
+	size_t off = 0;
+	while (off + 512 <= n && t[off]) {
+		char size[13];
+		memcpy(size, t + off + 124, 12);
+		size[12] = '\0';
+		size_t sz = (size_t)strtoull(size, NULL, 8);
+		if (!strncmp(t + off, name, 100) && off + 512 + sz <= n) {
+			*len = sz;
+			return t + off + 512;
+		}
+		off += 512 + (sz + 511) / 512 * 512;
+	}
+	return NULL;
+}
+
+/* What the agent wrote on the tmpfs is in the exec archive and not in the
+ * committed image; commit labels the image and leaves the sandbox running. */
+static void test_snapshot_tmpfs(void **state)
+{
+	(void)state;
+	const char *s = sandbox();
+	if (!s)
+		skip();
+	char name[128], marker[64], img[160];
+	snprintf(name, sizeof name, "%s", s);
+	snprintf(marker, sizeof marker, "evidence-%d", (int)getpid());
+	snprintf(img, sizeof img, "%s-img", name);
+	sh1("docker exec %s sh -c 'echo %s > /tmp/act-evidence.txt' 2>&1", name, marker);
+	assert_string_equal(sh1("docker exec %s cat /tmp/act-evidence.txt 2>&1", name), marker);
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	CALL(c, &r, 60000, dk_archive_exec(c, name, "/tmp", 64u << 20, on_tar, &r));
+	assert_int_equal(r.rc, 0);
+	assert_false(r.truncated);
+	print_message("  archive of /tmp: %zu bytes, note \"%s\"\n", r.data.len, r.e.msg);
+	size_t len = 0;
+	const char *f = tar_find(r.data.data, r.data.len, "./act-evidence.txt", &len);
+	assert_non_null(f);
+	assert_int_equal(len, strlen(marker) + 1);
+	assert_memory_equal(f, marker, strlen(marker));
+	assert_null(strstr(r.e.msg, "unknown")); /* tar's exit status was read */
+	const char *labels[] = {"sandtop.snapshot=1", "sandtop.reason=act test", NULL};
+	CALL(c, &r, 120000, dk_commit(c, name, img, "t1", labels, "sandtop test snapshot", true, on_commit, &r));
+	assert_int_equal(r.rc, 0);
+	print_message("  committed %s\n", r.image);
+	assert_string_equal(sh1("docker image inspect -f '{{.Id}}' %s:t1", img), r.image);
+	assert_string_equal(sh1("docker image inspect -f '{{index .Config.Labels \"sandtop.snapshot\"}} "
+	                        "{{index .Config.Labels \"sandtop.reason\"}} {{.Comment}}' %s:t1", img),
+	                    "1 act test sandtop test snapshot");
+	/* the container's own labels are kept too */
+	assert_string_equal(sh1("docker image inspect -f '{{index .Config.Labels \"sandtop.sandbox\"}}' %s:t1", img),
+	                    "1");
+	assert_string_equal(state_of(name), "running false 0");
+	/* the image holds the underlying /tmp: empty, no marker */
+	assert_string_equal(sh1("docker run --rm --name %s-ls --network none --entrypoint /bin/ls %s:t1 -A /tmp 2>&1 "
+	                        "| tr '\\n' ' '", name, img), "");
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+static void test_archive_edges(void **state)
+{
+	(void)state;
+	const char *s = sandbox();
+	if (!s)
+		skip();
+	char name[128];
+	snprintf(name, sizeof name, "%s", s);
+	struct dk_client *c = client();
+	struct res r;
+	res_init(&r);
+	/* unreadable files: a tar still, and tar's complaint as the note */
+	CALL(c, &r, 60000, dk_archive_exec(c, name, "/etc", 64u << 20, on_tar, &r));
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.e.msg, "tar exited 2"));
+	assert_non_null(strstr(r.e.msg, "Permission denied"));
+	/* no such directory: no tar, tar's stderr says why */
+	buf_reset(&r.data);
+	CALL(c, &r, 60000, dk_archive_exec(c, name, "/nonexistent", 1u << 20, on_tar, &r));
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.e.code, DK_EBADREQ);
+	assert_non_null(strstr(r.e.msg, "nonexistent"));
+	/* cut: the tar process does not linger */
+	buf_reset(&r.data);
+	CALL(c, &r, 60000, dk_archive_exec(c, name, "/usr", 100000, on_tar, &r));
+	assert_int_equal(r.rc, 0);
+	assert_true(r.truncated);
+	assert_int_equal(r.data.len, 100000);
+	assert_memory_equal(r.data.data + 257, "ustar", 5);
+	/* (docker top itself works: it sees x11vnc) */
+	assert_string_equal(sh1("docker top %s -eo pid,args 2>&1 | grep -q ' x11vnc ' && echo seen", name), "seen");
+	bool gone = false;
+	for (int i = 0; i < 50 && !gone; i++) {
+		gone = !strcmp(sh1("docker top %s -eo pid,args 2>&1 | grep -c ' tar -C /usr '", name), "0");
+		if (!gone)
+			usleep(100000);
+	}
+	assert_true(gone);
+	/* paused: exec is refused */
+	CALL(c, &r, 10000, dk_pause(c, name, on_done, &r));
+	assert_int_equal(r.rc, 0);
+	CALL(c, &r, 20000, dk_archive_exec(c, name, "/tmp", 1000, on_tar, &r));
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r.e.msg, "paused"));
+	CALL(c, &r, 10000, dk_unpause(c, name, on_done, &r));
+	assert_int_equal(r.rc, 0);
+	/* the raw inspect body and the logs */
+	buf_reset(&r.data);
+	CALL(c, &r, 10000, dk_inspect_raw(c, name, on_raw, &r));
+	assert_int_equal(r.rc, 0);
+	assert_true(r.data.len > 1000 && r.data.data[0] == '{');
+	assert_non_null(strstr(r.data.data, "\"ReadonlyRootfs\":true"));
+	buf_reset(&r.data);
+	CALL(c, &r, 20000, dk_logs(c, name, 1u << 20, on_data, &r));
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.data.data, "x11vnc"));
+	assert_true(!strncmp(r.data.data, "stdout ", 7) || !strncmp(r.data.data, "stderr ", 7));
+	buf_free(&r.data);
+	dk_client_free(c);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	log_set_level(LOG_ERROR);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pause_unpause_kill_paused),
+		cmocka_unit_test(test_stop_escalates),
+		cmocka_unit_test(test_remove_running_and_logs),
+		cmocka_unit_test(test_network_disconnect),
+		cmocka_unit_test(test_stopped),
+		cmocka_unit_test(test_vanished),
+		cmocka_unit_test(test_snapshot_tmpfs),
+		cmocka_unit_test(test_archive_edges),
+	};
+	return cmocka_run_group_tests_name("docker_actions_engine", tests, NULL, NULL);
+}

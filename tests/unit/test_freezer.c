@@ -1,0 +1,460 @@
+/* test_freezer: the cgroup freezer (v1 freezer.state, v2 cgroup.freeze) and st_cgroup_dir against copies of the fixture trees. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "docker/docker.h"
+#include "docker/freezer.h"
+#include "docker/stats.h"
+
+#define FX "tests/fixtures/cgroup/"
+#define V1_ID "e0d287590e6a3e1070a24c058c5d72877336110b486fbc624c09874e5725c2c5"
+#define V1_FRZ "sys/fs/cgroup/freezer/docker/" V1_ID "/"
+#define V2_SCOPE "sys/fs/cgroup/system.slice/docker-f2a7000000000000000000000000000000000000000000000000000000000002.scope/"
+
+static char tmp_root[64];
+
+/* ---- a private copy of a fixture tree ---- */
+
+static const char *copy_src;
+static size_t copy_src_len;
+
+static int copy_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	char *to = xasprintf("%s%s", tmp_root, p + copy_src_len);
+	int rc = 0;
+	if (flag == FTW_D) {
+		rc = mkdir(to, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	} else if (flag == FTW_F) {
+		FILE *in = fopen(p, "rb"), *out = fopen(to, "wb");
+		char buf[4096];
+		size_t n;
+		while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0)
+			fwrite(buf, 1, n, out);
+		rc = in && out ? 0 : -1;
+		if (in)
+			fclose(in);
+		if (out)
+			fclose(out);
+		chmod(to, sb->st_mode & 0777);
+	}
+	free(to);
+	return rc;
+}
+
+/* Copy tests/fixtures/cgroup/TREE over tmp_root. */
+static void copy_fixture(const char *tree)
+{
+	char *src = xasprintf(FX "%s", tree);
+	copy_src = src;
+	copy_src_len = strlen(src);
+	if (nftw(src, copy_one, 16, FTW_PHYS) != 0)
+		fail_msg("copy %s: %s", src, strerror(errno));
+	free(src);
+}
+
+static void put(const char *rel, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", tmp_root, rel);
+	for (char *p = path + strlen(tmp_root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			fail_msg("mkdir %s: %s", path, strerror(errno));
+		*p = '/';
+	}
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* The content of tmp_root/rel in buf ("" when missing). */
+static const char *get(const char *rel, char *buf, size_t cap)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", tmp_root, rel);
+	buf[0] = '\0';
+	FILE *fp = fopen(path, "r");
+	if (fp) {
+		size_t n = fread(buf, 1, cap - 1, fp);
+		buf[n] = '\0';
+		fclose(fp);
+	}
+	return buf;
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static int tree_setup(void **state)
+{
+	(void)state;
+	strcpy(tmp_root, "/tmp/test_freezer.XXXXXX");
+	return mkdtemp(tmp_root) ? 0 : -1;
+}
+
+static int tree_teardown(void **state)
+{
+	(void)state;
+	return nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static struct dk_freezer *open_tmp(void)
+{
+	char *proc = xasprintf("%s/proc", tmp_root);
+	struct err e;
+	struct dk_freezer *f = dk_freezer_open(proc, tmp_root, &e);
+	if (!f)
+		fail_msg("open: %s", e.msg);
+	free(proc);
+	return f;
+}
+
+static int64_t ms_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- st_cgroup_dir (docker/cgroup.c) ---- */
+
+static void test_cgroup_dir(void **state)
+{
+	(void)state;
+	struct err e;
+	struct st_cgroups *cg = st_cgroups_open(FX "v1/proc", FX "v1", &e);
+	assert_non_null(cg);
+	assert_true(st_cgroups_mounted(cg, "freezer"));
+	assert_true(st_cgroups_mounted(cg, "cpuacct"));
+	assert_true(st_cgroups_mounted(cg, NULL)); /* the hybrid host's empty unified tree */
+	assert_false(st_cgroups_mounted(cg, "hugetlb"));
+	char *d = st_cgroup_dir(cg, 4242, "freezer", &e);
+	assert_non_null(d);
+	assert_string_equal(d, FX "v1/sys/fs/cgroup/freezer/docker/" V1_ID);
+	free(d);
+	d = st_cgroup_dir(cg, 4242, NULL, &e);
+	assert_non_null(d);
+	assert_string_equal(d, FX "v1/sys/fs/cgroup/unified/docker/" V1_ID);
+	free(d);
+	d = st_cgroup_dir(cg, 4242, "memory", &e);
+	assert_string_equal(d, FX "v1/sys/fs/cgroup/memory/docker/" V1_ID);
+	free(d);
+	assert_null(st_cgroup_dir(cg, 4242, "cpu", &e)); /* not one this module knows */
+	assert_int_equal(e.code, DK_EUSAGE);
+	assert_null(st_cgroup_dir(cg, 0, "freezer", &e));
+	assert_int_equal(e.code, DK_EUSAGE);
+	assert_null(st_cgroup_dir(cg, 999999, "freezer", &e));
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(e.msg, "process 999999 is gone"));
+	/* the counters still read as before */
+	struct st_raw r;
+	assert_int_equal(st_cgroup_read(cg, 4242, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_usage, 2433024);
+	st_cgroups_free(cg);
+
+	/* cpu,cpuacct combined, memory mounted from /docker, no freezer */
+	cg = st_cgroups_open(FX "v1comb/proc", FX "v1comb", &e);
+	assert_non_null(cg);
+	assert_false(st_cgroups_mounted(cg, "freezer"));
+	assert_false(st_cgroups_mounted(cg, NULL));
+	assert_null(st_cgroup_dir(cg, 4242, "freezer", &e));
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(e.msg, "no freezer hierarchy is mounted"));
+	d = st_cgroup_dir(cg, 4242, "memory", &e);
+	assert_string_equal(d, FX "v1comb/sys/fs/cgroup/memory/c0b1000000000000000000000000000000000000000000000000000000000001");
+	free(d);
+	d = st_cgroup_dir(cg, 4242, "pids", &e);
+	assert_string_equal(d, FX "v1comb/sys/fs/cgroup/my pids/docker/c0b1000000000000000000000000000000000000000000000000000000000001");
+	free(d);
+	st_cgroups_free(cg);
+
+	cg = st_cgroups_open(FX "v2/proc", FX "v2", &e);
+	assert_non_null(cg);
+	assert_false(st_cgroups_mounted(cg, "freezer"));
+	d = st_cgroup_dir(cg, 4242, NULL, &e);
+	char want[512];
+	snprintf(want, sizeof want, "%s", FX "v2/" V2_SCOPE);
+	want[strlen(want) - 1] = '\0'; /* without the trailing '/' */
+	assert_string_equal(d, want);
+	free(d);
+	st_cgroups_free(cg);
+}
+
+/* ---- v1 ---- */
+
+static void test_v1_freeze_thaw(void **state)
+{
+	(void)state;
+	copy_fixture("v1");
+	struct dk_freezer *f = open_tmp();
+	struct err e;
+	char buf[64];
+	assert_int_equal(dk_freezer_version(f), 1);
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
+	assert_int_equal(dk_freeze(f, 4242, &e), 0);
+	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FROZEN);
+	put(V1_FRZ "freezer.state", "FREEZING\n");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FREEZING);
+	assert_int_equal(dk_thaw(f, 4242, &e), 0);
+	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
+	/* nothing else was written */
+	assert_string_equal(get(V1_FRZ "freezer.self_freezing", buf, sizeof buf), "0\n");
+	assert_string_equal(get("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.freeze", buf, sizeof buf), "");
+	put(V1_FRZ "freezer.state", "FROZEN SOLID\n");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	assert_int_equal(e.code, DK_EPARSE);
+	put(V1_FRZ "freezer.state", "");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	assert_int_equal(e.code, DK_EPARSE);
+	dk_freezer_free(f);
+}
+
+/* ---- v2 ---- */
+
+static void test_v2_freeze_thaw(void **state)
+{
+	(void)state;
+	copy_fixture("v2");
+	struct dk_freezer *f = open_tmp();
+	struct err e;
+	char buf[64];
+	assert_int_equal(dk_freezer_version(f), 2);
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
+	assert_int_equal(dk_freeze(f, 4242, &e), 0);
+	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "1");
+	/* asked, not done yet */
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FREEZING);
+	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FROZEN);
+	assert_int_equal(dk_thaw(f, 4242, &e), 0);
+	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "0");
+	/* frozen through an ancestor: frozen all the same */
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FROZEN);
+	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
+	put(V2_SCOPE "cgroup.events", "populated 1\n");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	assert_int_equal(e.code, DK_EPARSE);
+	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 2\n");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
+	put(V2_SCOPE "cgroup.freeze", "yes\n");
+	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	assert_int_equal(e.code, DK_EPARSE);
+	/* a kernel before 5.2 has no cgroup.freeze */
+	char *p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tmp_root);
+	assert_int_equal(unlink(p), 0);
+	free(p);
+	assert_int_equal(dk_freeze(f, 4242, &e), -1);
+	assert_int_equal(e.code, DK_EVERSION);
+	assert_non_null(strstr(e.msg, "cgroup.freeze is missing"));
+	p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tmp_root);
+	struct stat sb;
+	assert_int_equal(stat(p, &sb), -1); /* never created */
+	free(p);
+	dk_freezer_free(f);
+}
+
+/* ---- failures ---- */
+
+static void test_no_freezer(void **state)
+{
+	(void)state;
+	struct err e;
+	/* v1 without a freezer hierarchy, no unified tree */
+	assert_null(dk_freezer_open(FX "v1comb/proc", FX "v1comb", &e));
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(e.msg, "no cgroup freezer"));
+	assert_non_null(strstr(e.msg, "freezer hierarchy"));
+	/* no mountinfo at all */
+	assert_null(dk_freezer_open(FX "nowhere/proc", "", &e));
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(e.msg, "no cgroup freezer"));
+	/* only a freezer hierarchy (no counters): the freezer alone is not enough
+	 * for st_cgroups_open, which wants cpuacct or memory */
+	put("proc/self/mountinfo", "37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n");
+	char *proc = xasprintf("%s/proc", tmp_root);
+	assert_null(dk_freezer_open(proc, tmp_root, &e));
+	assert_non_null(strstr(e.msg, "no cgroup freezer"));
+	free(proc);
+}
+
+static void test_gone(void **state)
+{
+	(void)state;
+	copy_fixture("v1");
+	struct dk_freezer *f = open_tmp();
+	struct err e;
+	/* listed, but its cgroup directories are gone */
+	assert_int_equal(dk_freezer_state(f, 4243, &e), -1);
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(e.msg, "cgroup is gone"));
+	assert_int_equal(dk_freeze(f, 4243, &e), -1);
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(dk_thaw(f, 4243, &e), -1);
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	/* some directories, not the freezer's */
+	assert_int_equal(dk_freeze(f, 4244, &e), -1);
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	/* no such process */
+	assert_int_equal(dk_freeze(f, 999999, &e), -1);
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_non_null(strstr(e.msg, "process 999999 is gone"));
+	assert_int_equal(dk_freezer_state(f, 0, &e), -1);
+	assert_int_equal(e.code, DK_EUSAGE);
+	/* no freezer line in its /proc/PID/cgroup */
+	put("proc/4250/cgroup", "4:memory:/docker/x\n");
+	assert_int_equal(dk_freeze(f, 4250, &e), -1);
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	/* the state file is a directory: an error, not "gone" */
+	char *p = xasprintf("%s/" V1_FRZ "freezer.state", tmp_root);
+	assert_int_equal(unlink(p), 0);
+	free(p);
+	put(V1_FRZ "freezer.state/x", "");
+	assert_int_equal(dk_freeze(f, 4242, &e), -1);
+	assert_int_equal(e.code, DK_ESERVER);
+	dk_freezer_free(f);
+}
+
+/* The root cgroup, and cgroups holding the caller, are never frozen. */
+static void test_guards(void **state)
+{
+	(void)state;
+	copy_fixture("v1");
+	char buf[64], rel[64];
+	put("sys/fs/cgroup/freezer/freezer.state", "THAWED\n"); /* (a real root has none) */
+	put("proc/4260/cgroup", "6:freezer:/\n");
+	put("sys/fs/cgroup/freezer/docker/freezer.state", "THAWED\n");
+	put("proc/4261/cgroup", "6:freezer:/docker\n");
+	put("sys/fs/cgroup/freezer/docker/other/freezer.state", "THAWED\n");
+	put("proc/4262/cgroup", "6:freezer:/docker/other\n");
+	/* this process, as the tree tells */
+	snprintf(rel, sizeof rel, "proc/%d/cgroup", (int)getpid());
+	put(rel, "6:freezer:/docker/" V1_ID "\n");
+	struct dk_freezer *f = open_tmp();
+	struct err e;
+	assert_int_equal(dk_freeze(f, 4260, &e), -1);
+	assert_int_equal(e.code, DK_EUSAGE);
+	assert_non_null(strstr(e.msg, "root cgroup"));
+	assert_int_equal(dk_freezer_state(f, 4260, &e), -1);
+	assert_int_equal(e.code, DK_EUSAGE);
+	assert_string_equal(get("sys/fs/cgroup/freezer/freezer.state", buf, sizeof buf), "THAWED\n");
+	/* our own cgroup and its parent */
+	assert_int_equal(dk_freeze(f, 4242, &e), -1);
+	assert_int_equal(e.code, DK_EUSAGE);
+	assert_non_null(strstr(e.msg, "sandtop itself"));
+	assert_int_equal(dk_freeze(f, 4261, &e), -1);
+	assert_int_equal(e.code, DK_EUSAGE);
+	int st[2];
+	int pids[2] = {4242, 4262};
+	assert_int_equal(dk_freeze_all(f, pids, 2, 10, st, &e), -1);
+	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(st[0], DK_FRZ_FAILED);
+	assert_int_equal(st[1], DK_FRZ_FROZEN); /* the others still are */
+	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED\n");
+	assert_string_equal(get("sys/fs/cgroup/freezer/docker/freezer.state", buf, sizeof buf), "THAWED\n");
+	assert_string_equal(get("sys/fs/cgroup/freezer/docker/other/freezer.state", buf, sizeof buf), "FROZEN");
+	/* a sibling is fine; reading and thawing our own is fine */
+	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
+	assert_int_equal(dk_thaw(f, 4242, &e), 0);
+	dk_freezer_free(f);
+}
+
+/* ---- many at once ---- */
+
+static void test_freeze_all_v1(void **state)
+{
+	(void)state;
+	copy_fixture("v1");
+	struct dk_freezer *f = open_tmp();
+	struct err e;
+	char buf[64];
+	int pids[] = {4242, 4243, 999999, 4244};
+	int st[4] = {-9, -9, -9, -9};
+	int64_t t0 = ms_now();
+	assert_int_equal(dk_freeze_all(f, pids, 4, 500, st, &e), 0);
+	assert_true(ms_now() - t0 < 400); /* no waiting once all are settled */
+	assert_int_equal(st[0], DK_FRZ_FROZEN);
+	assert_int_equal(st[1], DK_FRZ_GONE);
+	assert_int_equal(st[2], DK_FRZ_GONE);
+	assert_int_equal(st[3], DK_FRZ_GONE);
+	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
+	assert_int_equal(dk_freeze_all(f, NULL, 0, 100, NULL, &e), 0);
+	/* a write that fails for another reason than "gone" */
+	put(V1_FRZ "freezer.state", "THAWED\n");
+	put("sys/fs/cgroup/freezer/docker/bad/freezer.state/x", "");
+	put("proc/4270/cgroup", "6:freezer:/docker/bad\n");
+	int pids2[] = {4270, 4242};
+	assert_int_equal(dk_freeze_all(f, pids2, 2, 50, st, &e), -1);
+	assert_int_equal(e.code, DK_ESERVER);
+	assert_non_null(strstr(e.msg, "process 4270"));
+	assert_int_equal(st[0], DK_FRZ_FAILED);
+	assert_int_equal(st[1], DK_FRZ_FROZEN);
+	dk_freezer_free(f);
+}
+
+/* A cgroup that never reports frozen: FREEZING at the deadline, said so. */
+static void test_freeze_all_deadline(void **state)
+{
+	(void)state;
+	copy_fixture("v2");
+	struct dk_freezer *f = open_tmp();
+	struct err e;
+	char buf[64];
+	int pid = 4242, st = -9;
+	int64_t t0 = ms_now();
+	assert_int_equal(dk_freeze_all(f, &pid, 1, 40, &st, &e), -1);
+	int64_t took = ms_now() - t0;
+	assert_true(took >= 40);
+	assert_true(took < 1000);
+	assert_int_equal(st, DK_FRZ_FREEZING);
+	assert_int_equal(e.code, DK_ETRANSPORT);
+	assert_non_null(strstr(e.msg, "1 of 1 not frozen after 40 ms"));
+	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "1");
+	/* timeout 0: write, look once */
+	assert_int_equal(dk_freeze_all(f, &pid, 1, 0, &st, &e), -1);
+	assert_int_equal(st, DK_FRZ_FREEZING);
+	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
+	assert_int_equal(dk_freeze_all(f, &pid, 1, 0, &st, &e), 0);
+	assert_int_equal(st, DK_FRZ_FROZEN);
+	dk_freezer_free(f);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cgroup_dir),
+		T(test_v1_freeze_thaw),
+		T(test_v2_freeze_thaw),
+		T(test_no_freezer),
+		T(test_gone),
+		T(test_guards),
+		T(test_freeze_all_v1),
+		T(test_freeze_all_deadline),
+	};
+	return cmocka_run_group_tests_name("freezer", tests, NULL, NULL);
+}

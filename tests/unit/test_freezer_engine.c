@@ -1,0 +1,404 @@
+/* test_freezer_engine: the cgroup freezer on real containers of the local engine: busy loops stop and run again, a frozen container dies on docker kill, a forking one.
+ * Skips unless /var/run/docker.sock answers and the variables name running
+ * containers (tests/integration/t_freezer.sh starts them and sets them):
+ *   SANDTOP_TEST_FREEZE       busy loops (`while :; do :; done`), space separated
+ *   SANDTOP_TEST_FREEZE_KILL  one busy loop to freeze, then `docker kill`
+ *   SANDTOP_TEST_FREEZE_FORK  one loop forking /bin/true
+ * Needs root (writes the cgroup files); uses the docker CLI for kill and the
+ * exit code. Prints its measurements ("freezer: ..." lines). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "docker/docker.h"
+#include "docker/freezer.h"
+#include "docker/stats.h"
+
+#define MAXC 64
+
+static bool engine_reachable(void)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = "/var/run/docker.sock"};
+	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
+{
+	(void)e;
+	int *pid = ud;
+	*pid = 0;
+	if (rc == 0) {
+		if (ct->state && !strcmp(ct->state, "running"))
+			*pid = ct->pid;
+		dk_container_clear(ct);
+		free(ct);
+	}
+}
+
+/* State.Pid of a running container, else 0. */
+static int pid_of(struct dk_client *c, const char *name)
+{
+	int pid = 0;
+	dk_inspect(c, name, on_inspect, &pid);
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	return pid;
+}
+
+/* The names in variable var (space or comma separated) and their pids;
+ * the count, or 0 (skip) without an engine, the variable or a running
+ * container. */
+static size_t containers(const char *var, char names[][128], int *pids)
+{
+	const char *v = getenv(var);
+	if (!v || !*v || !engine_reachable()) {
+		print_message("no engine or %s unset: skipped\n", var);
+		return 0;
+	}
+	struct err e;
+	struct dk_client *c = dk_client_new("unix:///var/run/docker.sock", &e);
+	assert_non_null(c);
+	size_t n = 0;
+	char *copy = xstrdup(v), *save = NULL;
+	for (char *t = strtok_r(copy, " ,", &save); t && n < MAXC; t = strtok_r(NULL, " ,", &save)) {
+		snprintf(names[n], 128, "%s", t);
+		if ((pids[n] = pid_of(c, t)) <= 0) {
+			print_message("container %s not running: skipped\n", t);
+			n = 0;
+			break;
+		}
+		n++;
+	}
+	free(copy);
+	dk_client_free(c);
+	return n;
+}
+
+/* Container CPU time (ns) of each pid, from its cgroup. */
+static void cpu_of(struct st_cgroups *cg, const int *pids, size_t n, uint64_t *out)
+{
+	struct st_host h;
+	struct err e;
+	assert_int_equal(st_host_read("/proc", &h, &e), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct st_raw r;
+		if (st_cgroup_read(cg, pids[i], &h, &r, &e) < 0)
+			fail_msg("cpu of %d: %s", pids[i], e.msg);
+		assert_true(r.have & ST_HAVE_CPU);
+		out[i] = r.cpu_ns;
+	}
+}
+
+/* The least and the most CPU (ms) each container used over ms milliseconds. */
+static void cpu_over(struct st_cgroups *cg, const int *pids, size_t n, int ms, double *lo, double *hi)
+{
+	uint64_t a[MAXC], b[MAXC];
+	cpu_of(cg, pids, n, a);
+	sleep_ms(ms);
+	cpu_of(cg, pids, n, b);
+	*lo = 1e18;
+	*hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = (double)(b[i] - a[i]) / 1e6;
+		*lo = d < *lo ? d : *lo;
+		*hi = d > *hi ? d : *hi;
+	}
+}
+
+static const char *state_word(int st)
+{
+	static const char *const w[] = {"THAWED", "FREEZING", "FROZEN", "GONE", "FAILED"};
+	return st >= 0 && st <= DK_FRZ_FAILED ? w[st] : "error";
+}
+
+/* The engine's own view, e.g. "running 0" ({{.State.Status}} {{.State.ExitCode}}). */
+static void engine_state(const char *name, char *out, size_t cap)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' '%s' 2>/dev/null", name);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	out[0] = '\0';
+	if (fgets(out, (int)cap, p))
+		out[strcspn(out, "\n")] = '\0';
+	pclose(p);
+}
+
+/* ---- busy loops: freeze, CPU stops, thaw, CPU runs ---- */
+
+static void test_freeze_busy(void **state)
+{
+	(void)state;
+	char names[MAXC][128];
+	int pids[MAXC], st[MAXC];
+	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
+	if (!n)
+		skip();
+	struct err e;
+	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	if (!f)
+		fail_msg("freezer: %s", e.msg);
+	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
+	assert_non_null(cg);
+	double lo, hi;
+	cpu_over(cg, pids, n, 300, &lo, &hi);
+	print_message("freezer: before: each busy loop used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
+	assert_true(lo > 10);
+
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = dk_freeze_all(f, pids, n, 1000, st, &e);
+	double took = ms_since(&t0);
+	print_message("freezer: v%d: %zu containers FROZEN in %.2f ms (rc %d%s%s)\n", dk_freezer_version(f), n, took, rc,
+		rc ? ": " : "", rc ? e.msg : "");
+	assert_int_equal(rc, 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(st[i], DK_FRZ_FROZEN);
+		assert_int_equal(dk_freezer_state(f, pids[i], &e), DK_FRZ_FROZEN);
+	}
+	assert_true(took < 100);
+	cpu_over(cg, pids, n, 300, &lo, &hi);
+	print_message("freezer: frozen: CPU used in 300 ms: %.3f..%.3f ms\n", lo, hi);
+	assert_true(hi < 0.001); /* not one nanosecond */
+	char es[64];
+	engine_state(names[0], es, sizeof es);
+	print_message("freezer: the engine says %s is \"%s\" while frozen\n", names[0], es);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(dk_thaw(f, pids[i], &e), 0);
+	print_message("freezer: thawed %zu in %.2f ms\n", n, ms_since(&t0));
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(dk_freezer_state(f, pids[i], &e), DK_FRZ_THAWED);
+	cpu_over(cg, pids, n, 300, &lo, &hi);
+	print_message("freezer: thawed: each used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
+	assert_true(lo > 10);
+	st_cgroups_free(cg);
+	dk_freezer_free(f);
+}
+
+/* The same through cgroup v2's cgroup.freeze: on this hybrid host the
+ * unified tree (a cgroup2 mount beside the v1 ones) holds every container
+ * too. A private proc root whose mountinfo lists only that mount makes the
+ * freezer pick v2; its PID entries lead to the real /proc. Skipped when
+ * there is no such mount. */
+static void test_freeze_busy_v2(void **state)
+{
+	(void)state;
+	char names[MAXC][128];
+	int pids[MAXC], st[MAXC];
+	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
+	if (!n)
+		skip();
+	char root[] = "/tmp/test_freezer_v2.XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *self = xasprintf("%s/self", root);
+	assert_int_equal(mkdir(self, 0755), 0);
+	char *mi = xasprintf("%s/mountinfo", self);
+	FILE *in = fopen("/proc/self/mountinfo", "r"), *out = fopen(mi, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	char line[4096];
+	bool any = false;
+	while (fgets(line, sizeof line, in))
+		if (strstr(line, " - cgroup2 ")) {
+			fputs(line, out);
+			any = true;
+		}
+	fclose(in);
+	fclose(out);
+	for (size_t i = 0; i < n; i++) {
+		char *to = xasprintf("/proc/%d", pids[i]), *at = xasprintf("%s/%d", root, pids[i]);
+		assert_int_equal(symlink(to, at), 0);
+		free(to);
+		free(at);
+	}
+	struct err e;
+	struct dk_freezer *f = any ? dk_freezer_open(root, "", &e) : NULL;
+	if (!f) {
+		print_message("no cgroup2 mount here: skipped\n");
+	} else {
+		assert_int_equal(dk_freezer_version(f), 2);
+		struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
+		assert_non_null(cg);
+		struct timespec t0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int rc = dk_freeze_all(f, pids, n, 1000, st, &e);
+		double took = ms_since(&t0);
+		print_message("freezer: v2 (cgroup.freeze of the unified tree): %zu FROZEN in %.2f ms (rc %d%s%s)\n", n, took,
+			rc, rc ? ": " : "", rc ? e.msg : "");
+		double lo, hi;
+		if (rc == 0) {
+			cpu_over(cg, pids, n, 300, &lo, &hi);
+			print_message("freezer: v2 frozen: CPU used in 300 ms: %.3f..%.3f ms\n", lo, hi);
+		}
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(dk_thaw(f, pids[i], &e), 0);
+		assert_int_equal(rc, 0);
+		assert_true(took < 100);
+		assert_true(hi < 0.001);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(dk_freezer_state(f, pids[i], &e), DK_FRZ_THAWED);
+		cpu_over(cg, pids, n, 300, &lo, &hi);
+		print_message("freezer: v2 thawed: each used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
+		assert_true(lo > 10);
+		st_cgroups_free(cg);
+		dk_freezer_free(f);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *at = xasprintf("%s/%d", root, pids[i]);
+		unlink(at);
+		free(at);
+	}
+	unlink(mi);
+	rmdir(self);
+	rmdir(root);
+	free(mi);
+	free(self);
+}
+
+/* ---- frozen, then docker kill ---- */
+
+static void test_freeze_then_kill(void **state)
+{
+	(void)state;
+	char names[1][128];
+	int pid, st;
+	if (!containers("SANDTOP_TEST_FREEZE_KILL", names, &pid))
+		skip();
+	struct err e;
+	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	assert_non_null(f);
+	assert_int_equal(dk_freeze_all(f, &pid, 1, 1000, &st, &e), 0);
+	assert_int_equal(st, DK_FRZ_FROZEN);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "docker kill '%s' >/dev/null", names[0]);
+	int rc = system(cmd);
+	double kill_ms = ms_since(&t0);
+	char es[64] = "";
+	double dead_ms = -1;
+	for (int i = 0; i < 200; i++) {
+		engine_state(names[0], es, sizeof es);
+		if (!strncmp(es, "exited", 6)) {
+			dead_ms = ms_since(&t0);
+			break;
+		}
+		sleep_ms(10);
+	}
+	print_message("freezer: frozen %s: docker kill returned %d in %.0f ms; \"%s\" after %.0f ms\n", names[0], rc,
+		kill_ms, es, dead_ms);
+	assert_int_equal(rc, 0);
+	assert_string_equal(es, "exited 137");
+	assert_true(dead_ms >= 0 && dead_ms < 2000);
+	/* its process is gone: not frozen, not there */
+	assert_int_equal(dk_freezer_state(f, pid, &e), -1);
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	dk_freezer_free(f);
+}
+
+/* ---- a sandbox that keeps forking ---- */
+
+/* One attempt: the time (ms) until FROZEN, or -1 when it was still not
+ * after limit_ms (*last gets the last state). rewrite: dk_freeze_all (the
+ * freeze written again while FREEZING), else written once and polled. */
+static double freeze_fork(struct dk_freezer *f, int pid, bool rewrite, int limit_ms, int *last)
+{
+	struct err e;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (rewrite) {
+		int rc = dk_freeze_all(f, &pid, 1, limit_ms, last, &e);
+		assert_true(rc == 0 || *last == DK_FRZ_FREEZING);
+		assert_true(rc != 0 || *last == DK_FRZ_FROZEN);
+		return rc == 0 ? ms_since(&t0) : -1;
+	}
+	assert_int_equal(dk_freeze(f, pid, &e), 0);
+	while ((*last = dk_freezer_state(f, pid, &e)) == DK_FRZ_FREEZING && ms_since(&t0) < limit_ms)
+		sleep_ms(1);
+	assert_true(*last >= 0);
+	return *last == DK_FRZ_FROZEN ? ms_since(&t0) : -1;
+}
+
+static void test_freeze_forking(void **state)
+{
+	(void)state;
+	char names[1][128];
+	int pid;
+	if (!containers("SANDTOP_TEST_FREEZE_FORK", names, &pid))
+		skip();
+	struct err e;
+	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	assert_non_null(f);
+	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
+	assert_non_null(cg);
+	int tries = getenv("SANDTOP_TEST_FREEZE_TRIES") ? atoi(getenv("SANDTOP_TEST_FREEZE_TRIES")) : 5;
+	for (int mode = 0; mode < 2; mode++) {
+		int frozen = 0;
+		double worst = 0, best = 1e9;
+		for (int t = 0; t < tries; t++) {
+			int last;
+			double ms = freeze_fork(f, pid, mode == 1, 1000, &last);
+			double lo, hi;
+			cpu_over(cg, &pid, 1, 300, &lo, &hi);
+			/* honest: FROZEN means no CPU at all */
+			if (ms >= 0) {
+				frozen++;
+				worst = ms > worst ? ms : worst;
+				best = ms < best ? ms : best;
+				assert_true(hi < 0.001);
+			}
+			print_message("freezer: forking, %s: %s after %.1f ms; CPU in the next 300 ms %.1f ms\n",
+				mode ? "dk_freeze_all (rewrites)" : "written once", state_word(last), ms >= 0 ? ms : 1000.0, hi);
+			assert_int_equal(dk_thaw(f, pid, &e), 0);
+			sleep_ms(200);
+		}
+		print_message("freezer: forking, %s: FROZEN %d of %d times (%.1f..%.1f ms)\n",
+			mode ? "dk_freeze_all" : "written once", frozen, tries, frozen ? best : 0, worst);
+	}
+	assert_int_equal(dk_freezer_state(f, pid, &e), DK_FRZ_THAWED);
+	st_cgroups_free(cg);
+	dk_freezer_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_freeze_busy),
+		cmocka_unit_test(test_freeze_busy_v2),
+		cmocka_unit_test(test_freeze_then_kill),
+		cmocka_unit_test(test_freeze_forking),
+	};
+	return cmocka_run_group_tests_name("freezer_engine", tests, NULL, NULL);
+}

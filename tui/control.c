@@ -1,0 +1,432 @@
+/* control: actions from the screen: tags, the questions before acting (default no), the signal menu, armed and read-only, and the results pane. */
+#include "tui/ui.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "docker/inventory.h"
+
+#define PANE_MAX_ROWS 10   /* the results pane: a title and the failures or pending ones */
+
+/* ---- tags ---- */
+
+bool ui_tagged(const struct ui *ui, const char *id)
+{
+	for (size_t i = 0; i < ui->ntags; i++)
+		if (!strcmp(ui->tags[i], id))
+			return true;
+	return false;
+}
+
+static void tag_add(struct ui *ui, const char *id)
+{
+	if (ui_tagged(ui, id))
+		return;
+	ui->tags = xrealloc(ui->tags, (ui->ntags + 1) * sizeof *ui->tags);
+	snprintf(ui->tags[ui->ntags++], sizeof ui->tags[0], "%s", id);
+}
+
+static void tag_del(struct ui *ui, const char *id)
+{
+	for (size_t i = 0; i < ui->ntags; i++)
+		if (!strcmp(ui->tags[i], id)) {
+			memmove(ui->tags[i], ui->tags[ui->ntags - 1], sizeof ui->tags[0]);
+			ui->ntags--;
+			return;
+		}
+}
+
+/* The containers an action applies to: the tagged ones still listed, else
+ * the selection; into ui->pending_ids. Returns the count. */
+static size_t pick_targets(struct ui *ui)
+{
+	ui->npending = 0;
+	const struct inventory *inv = ui->o->inv;
+	size_t n = inv_count(inv);
+	free(ui->pending_ids);
+	ui->pending_ids = xcalloc(n ? n : 1, sizeof *ui->pending_ids);
+	if (ui->ntags) {
+		for (size_t i = 0; i < n; i++)
+			if (ui_tagged(ui, inv_get(inv, i)->id))
+				snprintf(ui->pending_ids[ui->npending++], 65, "%s", inv_get(inv, i)->id);
+	} else {
+		ui_list_sync(ui);
+		if (ui_rows_count(ui))
+			snprintf(ui->pending_ids[ui->npending++], 65, "%s", ui_rows_get(ui, ui->sel)->id);
+	}
+	return ui->npending;
+}
+
+/* Every running or paused sandbox (the kill switch's targets). */
+static size_t pick_all(struct ui *ui)
+{
+	const struct inventory *inv = ui->o->inv;
+	size_t n = inv_count(inv);
+	free(ui->pending_ids);
+	ui->pending_ids = xcalloc(n ? n : 1, sizeof *ui->pending_ids);
+	ui->npending = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct dk_container *c = inv_get(inv, i);
+		if (fmt_is_up(c) && dk_container_label(c, "sandtop.sandbox"))
+			snprintf(ui->pending_ids[ui->npending++], 65, "%s", c->id);
+	}
+	return ui->npending;
+}
+
+/* "demo-1" or "3 sandboxes (demo-1, demo-2, …)" for a question. */
+static void describe(struct ui *ui, char *out, size_t n)
+{
+	const struct inventory *inv = ui->o->inv;
+	const char *first = NULL;
+	for (size_t i = 0; i < inv_count(inv) && !first; i++)
+		if (!strcmp(inv_get(inv, i)->id, ui->pending_ids[0]))
+			first = inv_get(inv, i)->name;
+	if (ui->npending == 1)
+		snprintf(out, n, "%s", first ? first : ui->pending_ids[0]);
+	else
+		snprintf(out, n, "%zu sandboxes (%s, …)", ui->npending, first ? first : "?");
+}
+
+/* ---- questions ---- */
+
+void ui_confirm(struct ui *ui, enum km_action action, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->confirm_text, sizeof ui->confirm_text, fmt, ap);
+	va_end(ap);
+	ui->confirm_action = action;
+	ui->confirm_word[0] = ui->confirm_typed[0] = '\0';
+	ui->confirming = true;
+}
+
+static void confirm_word(struct ui *ui, enum km_action action, const char *word, const char *what)
+{
+	ui_confirm(ui, action, "%s: type '%s' and Enter (Esc cancels):", what, word);
+	snprintf(ui->confirm_word, sizeof ui->confirm_word, "%s", word);
+}
+
+static void run_action(struct ui *ui, enum act_kind kind);
+
+static void confirmed(struct ui *ui, enum km_action a)
+{
+	if (a == KA_TAKEOVER)
+		ui_takeover_start(ui);
+	else if (a == KA_ARM) {
+		ui->armed = true;
+		log_msg(LOG_WARN, "armed: actions run without questions");
+	} else
+		run_action(ui, (enum act_kind)ui->pending_kind);
+}
+
+static void menu_key(struct ui *ui, int r, wint_t k)
+{
+	int n = 0;
+	while (act_signals[n])
+		n++;
+	if (r == KEY_CODE_YES && k == KEY_UP)
+		ui->menu_sel = ui->menu_sel > 0 ? ui->menu_sel - 1 : 0;
+	else if (r == KEY_CODE_YES && k == KEY_DOWN)
+		ui->menu_sel = ui->menu_sel < n - 1 ? ui->menu_sel + 1 : n - 1;
+	else if ((r == OK && (k == '\r' || k == '\n')) || (r == KEY_CODE_YES && k == KEY_ENTER)) {
+		ui->menu_open = false;
+		snprintf(ui->pending_signal, sizeof ui->pending_signal, "%s", act_signals[ui->menu_sel]);
+		char who[200];
+		describe(ui, who, sizeof who);
+		if (ui->armed)
+			run_action(ui, ACT_KILL);
+		else
+			ui_confirm(ui, KA_KILL, "Send %s to %s?", ui->pending_signal, who);
+	} else {
+		ui->menu_open = false;
+		ui_status_msg(ui, 2000, "cancelled");
+	}
+}
+
+void ui_confirm_key(struct ui *ui, int r, wint_t k)
+{
+	if (ui->menu_open) {
+		menu_key(ui, r, k);
+		return;
+	}
+	if (ui->confirm_word[0]) {
+		size_t len = strlen(ui->confirm_typed);
+		if (r == OK && (k == '\r' || k == '\n')) {
+			ui->confirming = false;
+			if (!strcmp(ui->confirm_typed, ui->confirm_word))
+				confirmed(ui, ui->confirm_action);
+			else
+				ui_status_msg(ui, 3000, "cancelled (typed '%s', not '%s')", ui->confirm_typed, ui->confirm_word);
+		} else if (r == OK && k == 27) {
+			ui->confirming = false;
+			ui_status_msg(ui, 2000, "cancelled");
+		} else if ((r == OK && (k == 127 || k == 8)) || (r == KEY_CODE_YES && k == KEY_BACKSPACE)) {
+			if (len)
+				ui->confirm_typed[len - 1] = '\0';
+		} else if (r == OK && k >= 0x20 && k < 0x7f && len + 1 < sizeof ui->confirm_typed) {
+			ui->confirm_typed[len] = (char)k;
+			ui->confirm_typed[len + 1] = '\0';
+		}
+		return;
+	}
+	ui->confirming = false;
+	if (r == OK && (k == 'y' || k == 'Y'))
+		confirmed(ui, ui->confirm_action);
+	else
+		ui_status_msg(ui, 2000, "cancelled");
+}
+
+/* ---- acting ---- */
+
+static void run_action(struct ui *ui, enum act_kind kind)
+{
+	const struct inventory *inv = ui->o->inv;
+	struct dk_container *tg = xcalloc(ui->npending ? ui->npending : 1, sizeof *tg);
+	size_t n = 0;
+	for (size_t i = 0; i < ui->npending; i++)
+		for (size_t j = 0; j < inv_count(inv); j++)
+			if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[i]))
+				tg[n++] = *inv_get(inv, j); /* shallow: act_start copies what it needs */
+	struct act_opts o = {.kind = kind, .signal = ui->pending_signal[0] ? ui->pending_signal : NULL,
+		.timeout_s = 10, .armed = ui->armed};
+	struct err e = {0};
+	struct act_run *r = act_start(ui->o->act, &o, tg, n, &e);
+	free(tg);
+	if (!r) {
+		ui_status_msg(ui, 10000, "%s: %s", act_name(kind), e.msg);
+		return;
+	}
+	act_run_free(ui->run);
+	ui->run = r;
+	ui->run_shown = true;
+	ui->pending_signal[0] = '\0';
+}
+
+/* Ask (or, armed, go) for kind on the targets picked. */
+static void ask(struct ui *ui, enum km_action a, enum act_kind kind, const char *verb)
+{
+	char who[200];
+	describe(ui, who, sizeof who);
+	ui->pending_kind = kind;
+	if (ui->armed)
+		run_action(ui, kind);
+	else
+		ui_confirm(ui, a, "%s %s?", verb, who);
+}
+
+static bool pause_target_paused(struct ui *ui)
+{
+	const struct inventory *inv = ui->o->inv;
+	for (size_t j = 0; j < inv_count(inv); j++)
+		if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[0]))
+			return inv_get(inv, j)->state && !strcmp(inv_get(inv, j)->state, "paused");
+	return false;
+}
+
+void ui_control_action(struct ui *ui, enum km_action a)
+{
+	switch (a) {
+	case KA_TAG:
+		ui_list_sync(ui);
+		if (ui_rows_count(ui)) {
+			const char *id = ui_rows_get(ui, ui->sel)->id;
+			if (ui_tagged(ui, id))
+				tag_del(ui, id);
+			else
+				tag_add(ui, id);
+			ui_list_move(ui, 1);
+		}
+		return;
+	case KA_TAG_SHOWN:
+		ui_list_sync(ui);
+		for (size_t i = 0; i < ui_rows_count(ui); i++)
+			tag_add(ui, ui_rows_get(ui, i)->id);
+		ui_status_msg(ui, 2000, "%zu tagged", ui->ntags);
+		return;
+	case KA_UNTAG_ALL:
+		ui->ntags = 0;
+		return;
+	case KA_DISMISS:
+		if (ui->run && act_run_done(ui->run)) {
+			act_run_free(ui->run);
+			ui->run = NULL;
+		}
+		ui->run_shown = false;
+		return;
+	default:
+		break;
+	}
+	if (ui->o->read_only || !ui->o->act) {
+		ui_status_msg(ui, 4000, "read-only: sandtop was started with --read-only; no actions");
+		return;
+	}
+	if (a == KA_ARM) {
+		if (ui->armed) {
+			ui->armed = false;
+			log_msg(LOG_WARN, "disarmed");
+		} else {
+			ui_confirm(ui, KA_ARM, "Arm? Actions will run at once, without questions");
+		}
+		return;
+	}
+	if (a == KA_FREEZE_ALL || a == KA_KILL_ALL) {
+		if (!pick_all(ui)) {
+			ui_status_msg(ui, 3000, "no running sandbox");
+			return;
+		}
+		ui->pending_kind = a == KA_FREEZE_ALL ? ACT_FREEZE_ALL : ACT_KILL_ALL;
+		if (ui->armed) {
+			run_action(ui, (enum act_kind)ui->pending_kind);
+			return;
+		}
+		char what[160];
+		snprintf(what, sizeof what, "KILL SWITCH: %s all %zu running sandboxes",
+			a == KA_FREEZE_ALL ? "freeze" : "kill", ui->npending);
+		confirm_word(ui, a, a == KA_FREEZE_ALL ? "freeze" : "kill", what);
+		return;
+	}
+	if (!pick_targets(ui)) {
+		ui_status_msg(ui, 2000, "nothing selected");
+		return;
+	}
+	switch (a) {
+	case KA_PAUSE:
+		if (pause_target_paused(ui))
+			ask(ui, a, ACT_UNPAUSE, "Unpause");
+		else
+			ask(ui, a, ACT_PAUSE, "Pause");
+		break;
+	case KA_STOP:
+		ask(ui, a, ACT_STOP, "Stop (SIGTERM, SIGKILL after 10 s)");
+		break;
+	case KA_RESTART:
+		ask(ui, a, ACT_RESTART, "Restart");
+		break;
+	case KA_QUARANTINE:
+		ask(ui, a, ACT_QUARANTINE, "Quarantine (disconnect every network, then pause)");
+		break;
+	case KA_KILL:
+		ui->pending_kind = ACT_KILL;
+		ui->menu_open = true;
+		ui->menu_sel = 0;
+		ui->confirming = true; /* keys go to the menu */
+		ui->confirm_text[0] = '\0';
+		break;
+	case KA_REMOVE: {
+		char who[200];
+		describe(ui, who, sizeof who);
+		ui->pending_kind = ACT_REMOVE;
+		char what[320];
+		snprintf(what, sizeof what, "Remove %s: its filesystem and logs are lost unless snapshotted", who);
+		if (ui->armed)
+			run_action(ui, ACT_REMOVE);
+		else
+			confirm_word(ui, a, "remove", what);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* ---- drawing ---- */
+
+bool ui_control_draw_bottom(struct ui *ui, int y, int cols)
+{
+	if (!ui->confirming || ui->menu_open)
+		return false;
+	attr_t a = ui_attr(ui, UI_R_ALERT) | A_BOLD;
+	ui_fill(y, 0, cols, a);
+	char line[320];
+	if (ui->confirm_word[0])
+		snprintf(line, sizeof line, "%s %s", ui->confirm_text, ui->confirm_typed);
+	else
+		snprintf(line, sizeof line, "%s (y/N) ", ui->confirm_text);
+	ui_put(y, 0, line, cols, a);
+	return true;
+}
+
+static void draw_menu(struct ui *ui, int y0, int y1)
+{
+	int n = 0;
+	while (act_signals[n])
+		n++;
+	int h = n + 2, w = 30;
+	int y = y0 + (y1 - y0 - h) / 2, x = (COLS - w) / 2;
+	if (y < y0)
+		y = y0;
+	attr_t a = ui_attr(ui, UI_R_HEADER);
+	for (int r = 0; r < h && y + r < y1; r++)
+		ui_fill(y + r, x, w, a);
+	ui_put(y, x + 1, "Send which signal? (Esc: cancel)", w - 2, a | A_BOLD);
+	for (int i = 0; i < n && y + 1 + i < y1; i++)
+		ui_put(y + 1 + i, x + 2, act_signals[i], w - 4, i == ui->menu_sel ? a | A_REVERSE : a);
+}
+
+int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
+{
+	(void)mono_ms;
+	if (ui->menu_open)
+		draw_menu(ui, y0, y1);
+	if (!ui->run || !ui->run_shown)
+		return 0;
+	size_t n, ok, failed, pending;
+	const struct act_result *res = act_run_results(ui->run, &n);
+	act_run_counts(ui->run, &ok, &failed, &pending);
+	int lines = 1;
+	for (size_t i = 0; i < n; i++)
+		lines += res[i].state != ACT_OK;
+	if (lines > PANE_MAX_ROWS)
+		lines = PANE_MAX_ROWS;
+	if (lines > (y1 - y0) / 2)
+		lines = (y1 - y0) / 2;
+	if (lines < 1)
+		return 0;
+	int y = y1 - lines;
+	char title[256];
+	snprintf(title, sizeof title, "%s: %zu ok, %zu failed, %zu pending%s%s  (x closes)", act_name(act_run_kind(ui->run)),
+		ok, failed, pending, act_run_audit_error(ui->run)[0] ? "; AUDIT LOG FAILED: " : "",
+		act_run_audit_error(ui->run));
+	attr_t ta = ui_attr(ui, failed ? UI_R_ALERT : pending ? UI_R_WARN : UI_R_RUNNING) | A_REVERSE | A_BOLD;
+	ui_fill(y, 0, COLS, ta);
+	ui_put(y, 0, title, COLS, ta);
+	int row = y + 1;
+	for (size_t i = 0; i < n && row < y1; i++) {
+		if (res[i].state == ACT_OK)
+			continue;
+		char line[512];
+		if (res[i].state == ACT_PENDING)
+			snprintf(line, sizeof line, "  %s: pending", res[i].name);
+		else
+			snprintf(line, sizeof line, "  %s: FAILED: %s", res[i].name, res[i].msg);
+		ui_fill(row, 0, COLS, A_NORMAL);
+		ui_put(row++, 0, line, COLS, ui_attr(ui, res[i].state == ACT_PENDING ? UI_R_WARN : UI_R_ALERT));
+	}
+	return lines;
+}
+
+int ui_control_tick(struct ui *ui, int64_t mono_ms, bool *dirty)
+{
+	if (!ui->o->act)
+		return -1;
+	bool pending = ui->run && !act_run_done(ui->run);
+	int t = act_tick(ui->o->act, mono_ms);
+	if (pending)
+		*dirty = true; /* results come in as the engine answers */
+	return pending && (t < 0 || t > 250) ? 250 : t;
+}
+
+void ui_control_free(struct ui *ui)
+{
+	act_run_free(ui->run);
+	ui->run = NULL;
+	free(ui->tags);
+	free(ui->pending_ids);
+	ui->tags = NULL;
+	ui->pending_ids = NULL;
+}
