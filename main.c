@@ -35,6 +35,7 @@ struct opts {
 	const char **ids;     /* action commands: the sandboxes named */
 	size_t nids;
 	bool read_only, armed;
+	bool keep_paused;     /* snapshot */
 	bool all, json, stats, dump_keys, no_color;
 	int interval_ms;      /* -d */
 	enum st_source source;
@@ -47,6 +48,8 @@ static void usage(FILE *fp)
 	      "       sandtop screenshot ID -o FILE.png [-H HOST]\n"
 	      "       sandtop kill|stop|pause|unpause|restart|remove|quarantine [ID... | --all | --label K=V]\n"
 	      "               [--signal S] [-t SECS] [--reason TEXT] [--json] [--armed] [--audit-log FILE]\n"
+	      "       sandtop snapshot [ID... | --all | --label K=V] [--output DIR] [--keep-paused]\n"
+	      "               [--reason TEXT] [--json] [--armed] [--audit-log FILE]\n"
 	      "       sandtop audit-log verify [FILE]\n"
 	      "       sandtop --dump-keys [-k FILE]\n"
 	      "\n"
@@ -61,6 +64,10 @@ static void usage(FILE *fp)
 	      "                    act on the named sandboxes, every live one (--all; kill --all\n"
 	      "                    freezes them first) or those with a label; one line (or\n"
 	      "                    --json) per sandbox; 0 all ok, 1 any failed, 3 unreachable\n"
+	      "  snapshot          a forensic bundle of each named sandbox in a new directory:\n"
+	      "                    screenshot, logs, inspect, committed image, what the agent\n"
+	      "                    wrote on tmpfs and volumes, stats, a manifest of sha256s;\n"
+	      "                    paused meanwhile; 0 all complete, 1 any failed, 3 unreachable\n"
 	      "  audit-log verify  check the operator audit log's hash chain (0 intact, 1 not)\n"
 	      "\n"
 	      "options:\n"
@@ -74,7 +81,9 @@ static void usage(FILE *fp)
 	      "      --stats-source cgroup|api\n"
 	      "                    where the numbers come from (default: cgroup files\n"
 	      "                    on a local engine, else the engine's stats API)\n"
-	      "  -o, --output FILE screenshot: the PNG file to write\n"
+	      "  -o, --output FILE screenshot: the PNG file to write; snapshot: the directory\n"
+	      "                    the bundles go in (default $XDG_STATE_HOME/sandtop/snapshots)\n"
+	      "      --keep-paused snapshot: leave the sandboxes paused afterwards\n"
 	      "      --signal S    kill: the signal (default SIGKILL)\n"
 	      "  -t, --timeout SECS stop, restart: seconds before the engine kills (default 10)\n"
 	      "      --label K[=V] actions: the sandboxes carrying this label\n"
@@ -153,7 +162,7 @@ static struct keymap *load_keys(const char *path, struct diags *d)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG, OPT_STATS, OPT_SOURCE, OPT_SIGNAL, OPT_LABEL,
-		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG };
+		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG, OPT_KEEP_PAUSED };
 	static const struct option longopts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"host", required_argument, NULL, 'H'},
@@ -173,6 +182,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"armed", no_argument, NULL, OPT_ARMED},
 		{"read-only", no_argument, NULL, OPT_READ_ONLY},
 		{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
+		{"keep-paused", no_argument, NULL, OPT_KEEP_PAUSED},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -195,6 +205,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_ARMED: o->armed = true; break;
 		case OPT_READ_ONLY: o->read_only = true; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
+		case OPT_KEEP_PAUSED: o->keep_paused = true; break;
 		case 't': {
 			char *end;
 			long t = strtol(optarg, &end, 10);
@@ -235,7 +246,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		default: usage(stderr); return -1;
 		}
 	}
-	bool action = o->cmd && act_from_name(o->cmd) >= 0 && act_from_name(o->cmd) < ACT_FREEZE_ALL;
+	bool snapshot = o->cmd && !strcmp(o->cmd, "snapshot");
+	bool action = snapshot || (o->cmd && act_from_name(o->cmd) >= 0 && act_from_name(o->cmd) < ACT_FREEZE_ALL);
 	if (o->cmd && !strcmp(o->cmd, "screenshot") && optind < argc)
 		o->target = argv[optind++];
 	if (o->cmd && !strcmp(o->cmd, "audit-log")) {
@@ -265,8 +277,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "sandtop: usage: sandtop screenshot ID -o FILE.png\n");
 		return -1;
 	}
-	if (o->output && (!o->cmd || strcmp(o->cmd, "screenshot") != 0)) {
-		fprintf(stderr, "sandtop: -o goes with 'sandtop screenshot'\n");
+	if (o->output && (!o->cmd || (strcmp(o->cmd, "screenshot") != 0 && !snapshot))) {
+		fprintf(stderr, "sandtop: -o goes with 'sandtop screenshot' and 'sandtop snapshot'\n");
 		return -1;
 	}
 	if ((o->json || o->stats) && !o->cmd) {
@@ -386,7 +398,7 @@ int main(int argc, char **argv)
 			.signal = o.signal, .timeout_s = o.timeout_s, .reason = o.reason, .json = o.json, .armed = o.armed,
 			.audit_path = audit,
 		};
-		int rc = cli_act(&ao);
+		int rc = !strcmp(o.cmd, "snapshot") ? cli_snapshot(&ao, o.output, o.keep_paused) : cli_act(&ao);
 		free(audit);
 		return rc;
 	}

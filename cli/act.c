@@ -158,8 +158,8 @@ int cli_act(const struct cli_act_opts *o)
 			tg[nt++] = p.inspected[i];
 
 	enum act_kind k = (enum act_kind)kind;
-	if (o->all && k == ACT_KILL && (!o->signal || !strcmp(o->signal, "SIGKILL")))
-		k = ACT_KILL_ALL;   /* the kill switch: freeze first */
+	if ((o->all || o->label) && k == ACT_KILL && (!o->signal || !strcmp(o->signal, "SIGKILL")))
+		k = ACT_KILL_ALL;   /* the kill switch (every one, or a labelled set): freeze first */
 	struct actions *a = actions_new(c, o->audit_path, !strncmp(dk_client_endpoint(c), "unix://", 7));
 	struct act_opts ao = {.kind = k, .signal = o->signal, .timeout_s = o->timeout_s, .reason = o->reason, .armed = o->armed};
 	struct act_run *r = nt ? act_start(a, &ao, tg, nt, &e) : NULL;

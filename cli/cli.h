@@ -46,6 +46,17 @@ struct cli_act_opts {
  * refused the action), 2 usage, 3 engine unreachable. */
 int cli_act(const struct cli_act_opts *o);
 
+/* `sandtop snapshot [ID...] [--all] [--label K=V] [--reason TEXT] [--json]
+ * [--armed] [--output DIR] [--keep-paused]`: a forensic bundle of each
+ * target (control/snapshot.h) in a new directory NAME-UTCTIME under
+ * output_dir (NULL: $XDG_STATE_HOME/sandtop/snapshots), audit-logged.
+ * o->action, signal and timeout_s are not used. keep_paused: leave each
+ * sandbox paused afterwards. Prints one result (or JSON object) per target
+ * with its bundle, image and each step. Returns 0 when every bundle is
+ * complete, 1 when any target failed, was unknown, or had a step fail (the
+ * bundle then holds what could be taken), 2 usage, 3 engine unreachable. */
+int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep_paused);
+
 /* `sandtop audit-log verify [FILE]`: check the operator audit log at path
  * (NULL: audit_default_path()) and print one line per problem and a verdict
  * on stdout (reasons it cannot be read go to stderr). Returns CLI_OK when

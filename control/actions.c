@@ -72,7 +72,31 @@ struct actions {
 	char problem[ERR_MSG_MAX + 32];
 	uint64_t next_op;
 	struct act_run *runs;  /* every run not yet freed, for timeouts */
+	char (*frozen)[65];    /* ids frozen by the freezer, not thawed since */
+	size_t nfrozen;
 };
+
+bool act_frozen(const struct actions *a, const char *id)
+{
+	for (size_t i = 0; i < a->nfrozen; i++)
+		if (!strcmp(a->frozen[i], id))
+			return true;
+	return false;
+}
+
+static void frozen_set(struct actions *a, const char *id, bool on)
+{
+	for (size_t i = 0; i < a->nfrozen; i++)
+		if (!strcmp(a->frozen[i], id)) {
+			if (!on)
+				memcpy(a->frozen[i], a->frozen[--a->nfrozen], sizeof a->frozen[0]);
+			return;
+		}
+	if (!on)
+		return;
+	a->frozen = xrealloc(a->frozen, (a->nfrozen + 1) * sizeof *a->frozen);
+	snprintf(a->frozen[a->nfrozen++], sizeof a->frozen[0], "%s", id);
+}
 
 struct actions *actions_new(struct dk_client *c, const char *audit_path, bool local)
 {
@@ -109,7 +133,13 @@ void actions_free(struct actions *a)
 	}
 	audit_close(a->audit);
 	dk_freezer_free(a->frz);
+	free(a->frozen);
 	free(a);
+}
+
+struct audit *act_audit(struct actions *a)
+{
+	return a->audit;
 }
 
 const char *act_problem(const struct actions *a)
@@ -237,10 +267,21 @@ static void engine_call(struct target *t, enum act_kind k)
 	const char *id = t->res->id;
 	switch (k) {
 	case ACT_PAUSE:
-	case ACT_FREEZE_ALL:
+	case ACT_FREEZE_ALL:  /* without a freezer */
 		dk_pause(c, id, on_done, t);
 		break;
 	case ACT_UNPAUSE:
+		if (r->a->frz && act_frozen(r->a, id)) {
+			/* frozen behind the engine's back: only the freezer can thaw it */
+			struct err e = {0};
+			if (dk_thaw(r->a->frz, t->pid, &e) == 0) {
+				frozen_set(r->a, id, false);
+				finish(t, true, "thawed (it was frozen by the cgroup freezer)");
+			} else {
+				finish(t, false, "thaw: %s", e.msg);
+			}
+			break;
+		}
 		dk_unpause(c, id, on_done, t);
 		break;
 	case ACT_STOP:
@@ -248,6 +289,7 @@ static void engine_call(struct target *t, enum act_kind k)
 		break;
 	case ACT_KILL:
 	case ACT_KILL_ALL:
+		frozen_set(r->a, id, false); /* a killed cgroup is thawed by runc */
 		dk_kill(c, id, r->signal, on_done, t);
 		break;
 	case ACT_RESTART:
@@ -271,7 +313,8 @@ static void engine_call(struct target *t, enum act_kind k)
 }
 
 /* The kill switch's first step: every target's processes stopped by the
- * freezer at once, before any engine call. */
+ * freezer at once, before any engine call. For freeze-all that is the
+ * whole action: the engine cannot pause a cgroup frozen behind its back. */
 static void contain(struct act_run *r)
 {
 	struct dk_freezer *f = r->a->frz;
@@ -286,8 +329,24 @@ static void contain(struct act_run *r)
 	size_t frozen = 0;
 	for (size_t i = 0; i < r->n; i++)
 		frozen += st[i] == DK_FRZ_FROZEN;
+	int64_t ms = clock_mono_ms() - t0;
 	log_msg(LOG_WARN, "%s: %zu of %zu sandboxes frozen by the cgroup freezer in %lld ms", act_name(r->o.kind),
-		frozen, r->n, (long long)(clock_mono_ms() - t0));
+		frozen, r->n, (long long)ms);
+	for (size_t i = 0; i < r->n; i++)
+		if (st[i] == DK_FRZ_FROZEN)
+			frozen_set(r->a, r->t[i].res->id, true);
+	if (r->o.kind == ACT_FREEZE_ALL)
+		for (size_t i = 0; i < r->n && r->pending; i++) {
+			bool last = r->pending == 1;
+			if (st[i] == DK_FRZ_FROZEN)
+				finish(&r->t[i], true, "frozen by the cgroup freezer in %lld ms (the engine still says running)",
+					(long long)ms);
+			else
+				finish(&r->t[i], false, "not frozen within %d ms (%s)", ACT_FREEZE_WAIT_MS,
+					st[i] == DK_FRZ_GONE ? "its processes are gone" : st[i] == DK_FRZ_FREEZING ? "still freezing" : "freezer failed");
+			if (last)
+				break;
+		}
 	free(pids);
 	free(st);
 }
@@ -349,6 +408,8 @@ struct act_run *act_start(struct actions *a, const struct act_opts *o,
 	a->runs = r;
 	if (o->kind == ACT_KILL_ALL || o->kind == ACT_FREEZE_ALL)
 		contain(r);
+	if (o->kind == ACT_FREEZE_ALL && r->a->frz)
+		return r; /* done by the freezer (finish may not free r: it is not orphaned) */
 	for (size_t i = 0; i < n; i++)
 		engine_call(&r->t[i], o->kind);
 	return r;

@@ -17,7 +17,7 @@ enum act_kind {
 	ACT_RESTART,
 	ACT_REMOVE,      /* force: the caller asked twice or kept evidence first */
 	ACT_QUARANTINE,  /* disconnect from every network, then pause */
-	ACT_FREEZE_ALL,  /* kill switch, step 1: the cgroup freezer, then the engine's pause */
+	ACT_FREEZE_ALL,  /* kill switch: the cgroup freezer (the engine's pause without one) */
 	ACT_KILL_ALL,    /* kill switch: freeze first (local engine), then SIGKILL */
 	ACT_COUNT
 };
@@ -57,6 +57,12 @@ struct act_run;   /* one action on its targets, in flight */
  * act_problem and acted on by act_start. Free with actions_free. */
 struct actions *actions_new(struct dk_client *c, const char *audit_path, bool local);
 void actions_free(struct actions *a);
+/* True while sandbox id is frozen by our cgroup freezer (the engine still
+ * says "running": it can neither pause nor unpause a cgroup frozen behind
+ * its back; ACT_UNPAUSE thaws it). */
+bool act_frozen(const struct actions *a, const char *id);
+/* The audit log actions write to (for snapshots), or NULL. */
+struct audit *act_audit(struct actions *a);
 /* Why actions are limited ("audit log: ...: Permission denied"), or NULL. */
 const char *act_problem(const struct actions *a);
 

@@ -13,7 +13,7 @@
 #define DK_API_MAX_MINOR 43  /* newest API we speak */
 #define DK_API_MIN_MINOR 24  /* oldest we accept */
 #define DK_CONNECT_TIMEOUT_MS 3000L
-#define DK_MAX_CONNECTIONS 8
+#define DK_MAX_CONNECTIONS 32   /* a kill switch sends one request per sandbox at once */
 
 struct dk_sock {
 	curl_socket_t fd;

@@ -127,7 +127,7 @@ const char *dk_client_engine_version(const struct dk_client *c);
 /* ---- poll-loop integration ---- */
 /* An upper bound on what the next dk_client_pollfds call returns, valid until
  * that call as long as nothing else is done with the client in between (no
- * new request or tunnel). At least 16 (curl keeps at most 8 engine
+ * new request or tunnel). At least 64 (curl keeps at most 32 engine
  * connections), plus 2 per open exec tunnel. Size the pollfd array with it
  * on every loop turn. */
 size_t dk_client_pollfds_max(const struct dk_client *c);

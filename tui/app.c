@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "docker/collector.h"
 #include "docker/docker.h"
+#include "control/snapshot.h"
 #include "docker/inventory.h"
 
 /* Turns in a row where poll() said stdin was readable but no key came:
@@ -140,7 +141,7 @@ static void loop(struct ui *ui)
 		timeout = min_timeout(timeout, ui_status_timeout(ui, mono));
 		timeout = min_timeout(timeout, t_view);
 		timeout = min_timeout(timeout, t_act);
-		size_t want = 2 + dk_client_pollfds_max(client) + ui->ndesks;
+		size_t want = 2 + dk_client_pollfds_max(client) + ui->ndesks + ui->nsnaps * SNAP_POLLFDS_MAX;
 		if (want > fds_cap) {
 			fds_cap = want * 2;
 			fds = xrealloc(fds, fds_cap * sizeof *fds);
@@ -149,10 +150,11 @@ static void loop(struct ui *ui)
 		fds[1] = (struct pollfd){.fd = ui_term_sigfd(), .events = POLLIN};
 		size_t n = dk_client_pollfds(client, fds + 2, fds_cap - 2, &timeout);
 		size_t nv = ui_view_pollfds(ui, fds + 2 + n, fds_cap - 2 - n);
+		size_t ns = ui_control_pollfds(ui, fds + 2 + n + nv, fds_cap - 2 - n - nv);
 		if (timeout < 0)
 			timeout = 0;
 
-		int r = poll(fds, 2 + n + nv, timeout);
+		int r = poll(fds, 2 + n + nv + ns, timeout);
 		if (r < 0) {
 			if (errno != EINTR) {
 				log_msg(LOG_ERROR, "tui: poll: %s", strerror(errno));
@@ -160,7 +162,7 @@ static void loop(struct ui *ui)
 				ui->exit_status = 1;
 				break;
 			}
-			for (size_t i = 0; i < 2 + n + nv; i++)
+			for (size_t i = 0; i < 2 + n + nv + ns; i++)
 				fds[i].revents = 0;
 		}
 
@@ -183,6 +185,7 @@ static void loop(struct ui *ui)
 		}
 		dk_client_dispatch(client, fds + 2, n);
 		ui_view_dispatch(ui, fds + 2 + n, nv, &dirty);
+		ui_control_dispatch(ui, fds + 2 + n + nv, ns, &dirty);
 	}
 	free(fds);
 }

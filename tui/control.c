@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "control/snapshot.h"
 #include "docker/inventory.h"
 
 #define PANE_MAX_ROWS 10   /* the results pane: a title and the failures or pending ones */
@@ -113,9 +114,13 @@ static void confirm_word(struct ui *ui, enum km_action action, const char *word,
 
 static void run_action(struct ui *ui, enum act_kind kind);
 
+static void snapshot_start(struct ui *ui);
+
 static void confirmed(struct ui *ui, enum km_action a)
 {
-	if (a == KA_TAKEOVER)
+	if (a == KA_SNAPSHOT)
+		snapshot_start(ui);
+	else if (a == KA_TAKEOVER)
 		ui_takeover_start(ui);
 	else if (a == KA_ARM) {
 		ui->armed = true;
@@ -224,7 +229,8 @@ static bool pause_target_paused(struct ui *ui)
 	const struct inventory *inv = ui->o->inv;
 	for (size_t j = 0; j < inv_count(inv); j++)
 		if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[0]))
-			return inv_get(inv, j)->state && !strcmp(inv_get(inv, j)->state, "paused");
+			return (inv_get(inv, j)->state && !strcmp(inv_get(inv, j)->state, "paused")) ||
+				act_frozen(ui->o->act, ui->pending_ids[0]);
 	return false;
 }
 
@@ -317,6 +323,15 @@ void ui_control_action(struct ui *ui, enum km_action a)
 		ui->confirming = true; /* keys go to the menu */
 		ui->confirm_text[0] = '\0';
 		break;
+	case KA_SNAPSHOT: {
+		char who[200];
+		describe(ui, who, sizeof who);
+		if (ui->armed)
+			snapshot_start(ui);
+		else
+			ui_confirm(ui, a, "Snapshot %s (paused while the bundle is taken, then resumed)?", who);
+		break;
+	}
 	case KA_REMOVE: {
 		char who[200];
 		describe(ui, who, sizeof who);
@@ -410,19 +425,88 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 	return lines;
 }
 
+/* ---- snapshots ---- */
+
+static void snapshot_start(struct ui *ui)
+{
+	const struct inventory *inv = ui->o->inv;
+	bool local = !strncmp(dk_client_endpoint(ui->o->client), "unix://", 7);
+	for (size_t i = 0; i < ui->npending; i++)
+		for (size_t j = 0; j < inv_count(inv); j++) {
+			const struct dk_container *ct = inv_get(inv, j);
+			if (strcmp(ct->id, ui->pending_ids[i]) != 0)
+				continue;
+			struct snap_opts so = {.armed = ui->armed, .host_access = local,
+				.history = ui->o->coll ? coll_get(ui->o->coll, ct->id) : NULL,
+				.history_step_ms = ui->o->coll ? coll_hist_step_ms(ui->o->coll) : 0};
+			struct err e = {0};
+			struct snap *s = snap_start(ui->o->client, act_audit(ui->o->act), ct, &so, &e);
+			if (!s) {
+				ui_status_msg(ui, 10000, "snapshot %s: %s", ct->name, e.msg);
+				continue;
+			}
+			ui->snaps = xrealloc(ui->snaps, (ui->nsnaps + 1) * sizeof *ui->snaps);
+			ui->snaps[ui->nsnaps++] = s;
+			ui_status_msg(ui, 3000, "snapshot of %s: taking it", ct->name);
+		}
+}
+
+size_t ui_control_pollfds(struct ui *ui, struct pollfd *fds, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ui->nsnaps && n < max; i++)
+		n += snap_pollfds(ui->snaps[i], fds + n, max - n);
+	return n;
+}
+
+void ui_control_dispatch(struct ui *ui, const struct pollfd *fds, size_t n, bool *dirty)
+{
+	for (size_t i = 0; i < ui->nsnaps; ) {
+		struct snap *s = ui->snaps[i];
+		snap_dispatch(s, fds, n);
+		if (!snap_done(s)) {
+			i++;
+			continue;
+		}
+		const struct snap_result *r = snap_result(s);
+		if (r->ok)
+			ui_status_msg(ui, 15000, "snapshot of %s: %s (%lld ms)", r->name, r->dir, (long long)r->ms);
+		else
+			ui_status_msg(ui, 15000, "snapshot of %s: INCOMPLETE: %s; bundle %s", r->name, r->error,
+				r->dir[0] ? r->dir : "not made");
+		snap_free(s);
+		ui->snaps[i] = ui->snaps[--ui->nsnaps];
+		*dirty = true;
+	}
+}
+
 int ui_control_tick(struct ui *ui, int64_t mono_ms, bool *dirty)
 {
+	int snap_t = -1;
+	for (size_t i = 0; i < ui->nsnaps; i++) {
+		int t = snap_tick(ui->snaps[i], mono_ms);
+		if (t >= 0 && (snap_t < 0 || t < snap_t))
+			snap_t = t;
+	}
 	if (!ui->o->act)
-		return -1;
+		return snap_t;
 	bool pending = ui->run && !act_run_done(ui->run);
 	int t = act_tick(ui->o->act, mono_ms);
 	if (pending)
 		*dirty = true; /* results come in as the engine answers */
-	return pending && (t < 0 || t > 250) ? 250 : t;
+	t = pending && (t < 0 || t > 250) ? 250 : t;
+	return snap_t >= 0 && (t < 0 || snap_t < t) ? snap_t : t;
 }
 
 void ui_control_free(struct ui *ui)
 {
+	/* a snapshot cut short still resumes its sandbox once the engine
+	 * answers; the client is freed after this, so give it a moment */
+	for (size_t i = 0; i < ui->nsnaps; i++)
+		snap_free(ui->snaps[i]);
+	free(ui->snaps);
+	ui->snaps = NULL;
+	ui->nsnaps = 0;
 	act_run_free(ui->run);
 	ui->run = NULL;
 	free(ui->tags);

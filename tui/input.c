@@ -257,7 +257,7 @@ static void do_action(struct ui *ui, enum km_action a)
 		break;
 	case KA_TAG: case KA_TAG_SHOWN: case KA_UNTAG_ALL: case KA_PAUSE: case KA_STOP: case KA_KILL:
 	case KA_RESTART: case KA_REMOVE: case KA_QUARANTINE: case KA_FREEZE_ALL: case KA_KILL_ALL:
-	case KA_ARM: case KA_DISMISS:
+	case KA_ARM: case KA_DISMISS: case KA_SNAPSHOT:
 		ui_control_action(ui, a);
 		break;
 	default:

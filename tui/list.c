@@ -57,6 +57,7 @@ struct rowctx {
 	const struct dk_container *c;
 	const struct st_view *v;
 	bool stale;
+	bool frozen;           /* by our freezer: the engine still says running */
 	int64_t wall_ms;
 };
 
@@ -149,6 +150,10 @@ static const char *cell(const struct rowctx *r, enum ui_col id, char *buf, size_
 		return buf;
 	case UC_IMAGE: return c->image;
 	case UC_STATE:
+		if (r->frozen) {
+			*role = UI_R_PAUSED;
+			return "frozen";
+		}
 		*role = state_role(c->state);
 		return c->state;
 	case UC_UPTIME:
@@ -170,6 +175,7 @@ static void rowctx_init(const struct ui *ui, const struct dk_container *c, int64
 	r->wall_ms = wall_ms;
 	r->v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
 	r->stale = all_stale || fmt_view_stale(ui, r->v, mono_ms);
+	r->frozen = ui->o->act && act_frozen(ui->o->act, c->id);
 }
 
 static int used_width(const struct layout *L)

@@ -136,6 +136,8 @@ struct ui {
 	bool armed;
 	struct act_run *run;       /* the last action, shown until dismissed */
 	bool run_shown;
+	struct snap **snaps;       /* snapshots being taken */
+	size_t nsnaps;
 };
 
 /* ---- draw.c: the only place text reaches curses ---- */
@@ -290,6 +292,9 @@ bool ui_control_draw_bottom(struct ui *ui, int y, int cols);
 /* Poll-loop hook: timeouts of running actions; ms until next, or -1. */
 int ui_control_tick(struct ui *ui, int64_t mono_ms, bool *dirty);
 void ui_control_free(struct ui *ui);
+/* Poll-loop integration of the snapshots being taken. */
+size_t ui_control_pollfds(struct ui *ui, struct pollfd *fds, size_t max);
+void ui_control_dispatch(struct ui *ui, const struct pollfd *fds, size_t n, bool *dirty);
 
 /* ---- takeover.c: takeover input ---- */
 /* Start / stop forwarding keys and mouse to the viewed desktop. */

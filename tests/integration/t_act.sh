@@ -137,6 +137,22 @@ t_act_screen() {
 	tm send-keys -t as y
 	check "killed" wait_screen as "kill: 1 ok" 10
 	tm send-keys -t as x
+	# freeze-all: the cgroup freezer, shown as frozen; p thaws one
+	docker unpause "$p-1" "$p-2" >/dev/null
+	tm send-keys -t as F8
+	check "freeze-all asks for the word" wait_screen as "KILL SWITCH: freeze all .*type 'freeze'" 5
+	tm send-keys -t as -l "freeze" && tm send-keys -t as Enter
+	check "freeze-all: done" wait_screen as "freeze-all: [0-9]+ ok, 0 failed, 0 pending" 10
+	local fz
+	fz=$(find /sys/fs/cgroup/freezer -path "*$(docker inspect -f '{{.Id}}' "$p-1")*" -name freezer.state | head -1)
+	check "the kernel has it frozen ($(cat "$fz" 2>/dev/null))" test "$(cat "$fz" 2>/dev/null)" = FROZEN
+	check "the list says frozen" wait_screen as "$p-1 .*frozen" 5
+	tm send-keys -t as x Home p
+	check "p on a frozen one offers unpause" wait_screen as "Unpause $p-1\? \(y/N\)" 5
+	tm send-keys -t as y
+	check "thawed" wait_screen as "unpause: 1 ok" 10
+	check "the kernel has it thawed" test "$(cat "$fz" 2>/dev/null)" = THAWED
+	tm send-keys -t as x
 	# the kill switch: a typed word; a wrong word cancels
 	tm send-keys -t as F9
 	check "kill-all asks for the word" wait_screen as "KILL SWITCH: kill all .*type 'kill'" 5
@@ -168,3 +184,25 @@ t_act_screen() {
 	check "the screen's actions left an intact audit log" test $? -eq 0
 }
 t_act_screen_cleanup() { act_down "${RUN_ID}as"; act_down "${RUN_ID}asr"; }
+
+# A snapshot from the screen (E): asked first, taken, the bundle named.
+t_act_screen_snapshot() {
+	local p="${RUN_ID}sn"
+	act_up "$p" 1 || return 1
+	tui_start sn 200 40
+	wait_screen sn "$p-1" 10 || { fail "not listed"; return 1; }
+	tm send-keys -t sn / && tm send-keys -t sn -l "$p" && tm send-keys -t sn Enter E
+	check "snapshot asks first" wait_screen sn "Snapshot $p-1 .*\\(y/N\\)" 5
+	tm send-keys -t sn y
+	check "the bundle is named when done" wait_screen sn "snapshot of $p-1: .*/snapshots/$p-1-" 30
+	local dir
+	dir=$(ls -d "$TEST_TMP"/state/sandtop/snapshots/"$p"-1-* 2>/dev/null | head -1)
+	check "it has a manifest, the inspect JSON and the logs" sh -c "test -s '$dir/manifest.json' && test -s '$dir/inspect.json' && test -e '$dir/logs.txt'"
+	check "the sandbox runs again" test "$(state_of "$p-1")" = running
+	check "the audit log has it" grep -q '"action":"snapshot"' "$TEST_TMP/state/sandtop/audit.log"
+}
+t_act_screen_snapshot_cleanup() {
+	act_down "${RUN_ID}sn"
+	docker images -q --filter "label=sandtop.snapshot.source" --filter "reference=sandtop-snapshot:${RUN_ID}sn*" | xargs -r docker rmi -f >/dev/null 2>&1
+	true
+}

@@ -29,8 +29,10 @@ frz_check() {
 
 # Five busy loops: frozen within 100 ms with their CPU stopped for 300 ms,
 # thawed and running again; the same through cgroup v2's cgroup.freeze of
-# the hybrid host's unified tree; a sixth frozen and then `docker kill`ed
-# exits 137 at once.
+# the hybrid host's unified tree; a sixth, frozen, is refused by both
+# `docker pause` (runc sees it paused) and `docker unpause` (dockerd thinks
+# it runs) and stays frozen, then `docker kill`ed exits 137 at once (runc
+# thaws a paused container after SIGKILL).
 t_freezer_contain() {
 	local p="frz-${RUN_ID}c" bin i names=()
 	bin=$(freezer_bin)

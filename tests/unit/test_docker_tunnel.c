@@ -644,7 +644,7 @@ static void test_close_any_stage(void **state)
 	loop(c, s, 5, 200, NULL);
 	assert_true(s[2].eof);
 	assert_false(s[4].eof);
-	assert_int_equal(dk_client_pollfds_max(c), 16 + 2 * 1);
+	assert_int_equal(dk_client_pollfds_max(c), 64 + 2 * 1);
 	dk_client_free(c);
 	assert_int_equal(s[1].calls, 0);
 	/* the client closed the last one: its caller reads EOF */
@@ -670,7 +670,7 @@ static void test_bad_args(void **state)
 	assert_null(dk_tunnel_open(c, "x", many, on_tunnel, NULL));
 	free(many);
 	dk_tunnel_close(NULL);
-	assert_int_equal(dk_client_pollfds_max(c), 16);
+	assert_int_equal(dk_client_pollfds_max(c), 64);
 	dk_client_free(c);
 }
 

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -301,13 +302,24 @@ static void test_freeze_then_kill(void **state)
 	assert_non_null(f);
 	assert_int_equal(dk_freeze_all(f, &pid, 1, 1000, &st, &e), 0);
 	assert_int_equal(st, DK_FRZ_FROZEN);
+	/* The engine cannot be told: runc sees the frozen cgroup as paused and
+	 * refuses to pause it ("container not running"), and dockerd, which
+	 * thinks it runs, refuses to unpause it. Only a thaw resumes it. The
+	 * freeze holds whatever the engine answers. */
+	char cmd[256], es[64] = "";
+	snprintf(cmd, sizeof cmd, "docker pause '%s' >/dev/null 2>&1", names[0]);
+	int prc = system(cmd);
+	snprintf(cmd, sizeof cmd, "docker unpause '%s' >/dev/null 2>&1", names[0]);
+	int urc = system(cmd);
+	engine_state(names[0], es, sizeof es);
+	print_message("freezer: frozen %s: docker pause exits %d, docker unpause %d; the engine says \"%s\"\n", names[0],
+		WEXITSTATUS(prc), WEXITSTATUS(urc), es);
+	assert_int_equal(dk_freezer_state(f, pid, &e), DK_FRZ_FROZEN);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	char cmd[256];
 	snprintf(cmd, sizeof cmd, "docker kill '%s' >/dev/null", names[0]);
 	int rc = system(cmd);
 	double kill_ms = ms_since(&t0);
-	char es[64] = "";
 	double dead_ms = -1;
 	for (int i = 0; i < 200; i++) {
 		engine_state(names[0], es, sizeof es);

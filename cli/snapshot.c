@@ -1,0 +1,300 @@
+/* snapshot: `sandtop snapshot [ID... | --all | --label K=V]`, a forensic bundle per sandbox without a terminal UI, with per-sandbox results and exit codes. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/sanitize.h"
+#include "base/utf8.h"
+#include "base/xalloc.h"
+#include "control/audit.h"
+#include "control/snapshot.h"
+#include "docker/docker.h"
+
+/* Every step has its own timeout; this only bounds a wedged run, after
+ * which the bundles are cut short (resumed, manifests written). */
+#define CLI_SNAP_TIMEOUT_MS (20 * 60 * 1000)
+#define CLI_SNAP_WIND_DOWN_MS 60000
+
+struct listing {
+	bool done;
+	int rc;
+	struct err e;
+	struct dk_container_list list;
+};
+
+static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *l)
+{
+	struct listing *p = ud;
+	p->done = true;
+	p->rc = rc;
+	if (rc < 0) {
+		p->e = *e;
+	} else {
+		p->list = *l;
+		l->items = NULL;
+		l->n = 0;
+	}
+}
+
+static bool named(const struct dk_container *c, const char *want)
+{
+	size_t n = strlen(want);
+	return (c->name && !strcmp(c->name, want)) || (n >= 4 && !strncmp(c->id, want, n));
+}
+
+static bool label_match(const struct dk_container *c, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char key[256];
+	snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
+	const char *v = dk_container_label(c, key);
+	return v && (!eq || !strcmp(v, eq + 1));
+}
+
+/* s (untrusted) sanitized, as an ASCII-only JSON string */
+static void json_str(const char *s)
+{
+	char *safe = sanitize_dup(s ? s : "", s ? strlen(s) : 0);
+	const unsigned char *p = (const unsigned char *)safe;
+	size_t n = strlen(safe);
+	putchar('"');
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += utf8_decode(p + i, n - i, &cp);
+		if (cp == '"' || cp == '\\')
+			printf("\\%c", (char)cp);
+		else if (cp >= 0x20 && cp < 0x7f)
+			putchar((int)cp);
+		else if (cp == UTF8_INVALID)
+			printf("\\ufffd");
+		else if (cp < 0x10000)
+			printf("\\u%04x", (unsigned)cp);
+		else
+			printf("\\u%04x\\u%04x", 0xD800u | ((cp - 0x10000) >> 10), 0xDC00u | ((cp - 0x10000) & 0x3FF));
+	}
+	putchar('"');
+	free(safe);
+}
+
+static void json_result(const struct snap_result *r)
+{
+	printf("{\"id\":\"%s\",\"name\":", r->id);
+	json_str(r->name);
+	printf(",\"ok\":%s,\"error\":", r->ok ? "true" : "false");
+	if (r->error[0])
+		json_str(r->error);
+	else
+		printf("null");
+	printf(",\"bundle\":");
+	if (r->dir[0])
+		json_str(r->dir);
+	else
+		printf("null");
+	printf(",\"manifest_sha256\":");
+	printf(r->manifest_sha256[0] ? "\"%s\"" : "null", r->manifest_sha256);
+	printf(",\"image_id\":");
+	printf(r->image_id[0] ? "\"%s\"" : "null", r->image_id);
+	printf(",\"steps\":{");
+	for (int k = 0; k < SNAP_STEP_COUNT; k++) {
+		printf("%s\"%s\":{\"result\":\"%s\",\"detail\":", k ? "," : "", snap_step_name(k),
+		       snap_state_name(r->steps[k].state));
+		json_str(r->steps[k].msg);
+		printf(",\"ms\":%lld}", (long long)r->steps[k].ms);
+	}
+	printf("},\"audit_log_error\":");
+	if (r->audit_error[0])
+		json_str(r->audit_error);
+	else
+		printf("null");
+	printf(",\"ms\":%lld}", (long long)r->ms);
+}
+
+static void text_result(const struct snap_result *r)
+{
+	char name[128], dir[512], why[ERR_MSG_MAX];
+	sanitize_text(r->name, strlen(r->name), name, sizeof name);
+	sanitize_text(r->dir, strlen(r->dir), dir, sizeof dir);
+	sanitize_text(r->error, strlen(r->error), why, sizeof why);
+	if (r->ok)
+		printf("%-24s ok: %s (%lld ms)\n", name, dir, (long long)r->ms);
+	else
+		printf("%-24s FAILED: %s%s%s\n", name, why, dir[0] ? "; bundle " : "", dir);
+	for (int k = 0; k < SNAP_STEP_COUNT; k++) {
+		const struct snap_step *s = &r->steps[k];
+		if (s->state == SNAP_OK && !s->msg[0])
+			continue;
+		printf("    %-10s %-7s %s\n", snap_step_name(k), snap_state_name(s->state), s->msg);
+	}
+}
+
+/* Drive the snapshots until every one is done or the deadline passes. */
+static void run(struct dk_client *c, struct snap **sn, size_t n, int64_t deadline)
+{
+	size_t cap = 0;
+	struct pollfd *fds = NULL;
+	size_t *per = xcalloc(n + 1, sizeof *per);
+	for (;;) {
+		size_t left = 0;
+		int64_t now = clock_mono_ms();
+		int timeout = 1000;
+		for (size_t i = 0; i < n; i++) {
+			if (!sn[i] || snap_done(sn[i]))
+				continue;
+			left++;
+			int t = snap_tick(sn[i], now);
+			if (t >= 0 && t < timeout)
+				timeout = t;
+		}
+		if (!left || now >= deadline)
+			break;
+		size_t want = dk_client_pollfds_max(c) + n * SNAP_POLLFDS_MAX;
+		if (want > cap) {
+			cap = want;
+			fds = xrealloc(fds, cap * sizeof *fds);
+		}
+		size_t nc = dk_client_pollfds(c, fds, cap, &timeout), k = nc;
+		for (size_t i = 0; i < n; i++) {
+			per[i] = sn[i] && !snap_done(sn[i]) ? snap_pollfds(sn[i], fds + k, cap - k) : 0;
+			k += per[i];
+		}
+		if (timeout < 0 || timeout > 1000)
+			timeout = 1000;
+		if (poll(fds, k, timeout) < 0 && errno != EINTR)
+			break;
+		dk_client_dispatch(c, fds, nc);
+		k = nc;
+		for (size_t i = 0; i < n; i++) {
+			if (per[i] && sn[i] && !snap_done(sn[i]))
+				snap_dispatch(sn[i], fds + k, per[i]);
+			k += per[i];
+		}
+	}
+	free(per);
+	free(fds);
+}
+
+int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep_paused)
+{
+	if (!o->nids && !o->all && !o->label)
+		return fprintf(stderr, "sandtop: snapshot: name the sandboxes (IDs, --all or --label K=V)\n"), CLI_USAGE;
+	struct err e = {0};
+	struct dk_client *c = dk_client_new(o->host, &e);
+	if (!c)
+		return fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
+	struct listing p = {0};
+	dk_list_containers(c, true, NULL, on_list, &p);
+	if (dk_client_run(c, 30000) < 0 || !p.done || p.rc < 0) {
+		fprintf(stderr, "sandtop: %s\n", p.done ? p.e.msg : "the engine did not answer");
+		dk_client_free(c);
+		return p.done && p.e.code != DK_ETRANSPORT && p.e.code != DK_EVERSION ? CLI_FAIL : CLI_UNREACHABLE;
+	}
+	/* the targets: named ones in the order given, then --all / --label */
+	const struct dk_container **sel = xcalloc(p.list.n + o->nids + 1, sizeof *sel);
+	const char **unknown = xcalloc(o->nids + 1, sizeof *unknown);
+	size_t ns = 0, nu = 0;
+	for (size_t i = 0; i < o->nids; i++) {
+		const struct dk_container *hit = NULL;
+		for (size_t j = 0; j < p.list.n && !hit; j++)
+			if (named(&p.list.items[j], o->ids[i]))
+				hit = &p.list.items[j];
+		if (hit)
+			sel[ns++] = hit;
+		else
+			unknown[nu++] = o->ids[i];
+	}
+	if (o->all || o->label)
+		for (size_t j = 0; j < p.list.n; j++) {
+			const struct dk_container *ct = &p.list.items[j];
+			if (!dk_container_label(ct, "sandtop.sandbox") || (o->label && !label_match(ct, o->label)))
+				continue;
+			if (o->all && !o->label && strcmp(ct->state, "running") && strcmp(ct->state, "paused"))
+				continue;
+			sel[ns++] = ct;
+		}
+
+	int status = CLI_OK;
+	struct audit *audit = NULL;
+	if (o->audit_path && !(audit = audit_open(o->audit_path, &e)) && !o->armed) {
+		fprintf(stderr, "sandtop: snapshot: refused: audit log: %s (arm sandtop to act anyway)\n", e.msg);
+		status = CLI_FAIL;
+		ns = 0;
+	}
+	struct snap_opts so = {
+		.reason = o->reason, .parent_dir = output_dir, .keep_paused = keep_paused, .armed = o->armed,
+		.host_access = !strncmp(dk_client_endpoint(c), "unix://", 7),
+	};
+	struct snap **sn = xcalloc(ns + 1, sizeof *sn);
+	for (size_t i = 0; i < ns; i++)
+		if (!(sn[i] = snap_start(c, audit, sel[i], &so, &e))) {
+			char name[128];
+			sanitize_text(sel[i]->name, strlen(sel[i]->name), name, sizeof name);
+			fprintf(stderr, "sandtop: snapshot %s: %s\n", name, e.msg);
+			status = CLI_FAIL;
+		}
+	run(c, sn, ns, clock_mono_ms() + CLI_SNAP_TIMEOUT_MS);
+	struct snap_result *res = xcalloc(ns + 1, sizeof *res);
+	for (size_t i = 0; i < ns; i++) {
+		if (!sn[i])
+			continue;
+		res[i] = *snap_result(sn[i]);
+		if (!res[i].done) { /* wedged: cut short; it resumes and writes its manifest as answers come */
+			res[i].ok = false;
+			snprintf(res[i].error, sizeof res[i].error, "no end within %d min: cut short", CLI_SNAP_TIMEOUT_MS / 60000);
+			snap_free(sn[i]);
+			sn[i] = NULL;
+			dk_client_run(c, CLI_SNAP_WIND_DOWN_MS);
+		}
+	}
+
+	if (o->json)
+		printf("{\"action\":\"snapshot\",\"results\":[");
+	bool first = true;
+	for (size_t i = 0; i < nu; i++, first = false) {
+		if (o->json) {
+			printf("%s{\"id\":null,\"name\":", first ? "" : ",");
+			json_str(unknown[i]);
+			printf(",\"ok\":false,\"error\":\"no such container\"}");
+		} else {
+			char safe[256];
+			sanitize_text(unknown[i], strlen(unknown[i]), safe, sizeof safe);
+			printf("%-24s FAILED: no such container\n", safe);
+		}
+	}
+	for (size_t i = 0; i < ns; i++) {
+		if (!res[i].id[0])
+			continue; /* refused at the start (said on stderr) */
+		const struct snap_result *r = &res[i];
+		if (!r->ok)
+			status = CLI_FAIL;
+		if (o->json) {
+			printf("%s", first ? "" : ",");
+			json_result(r);
+			first = false;
+		} else {
+			text_result(r);
+		}
+	}
+	if (o->json)
+		printf("]}\n");
+	if (nu)
+		status = CLI_FAIL;
+	if (!ns && !nu && status == CLI_OK) {
+		fprintf(stderr, "sandtop: snapshot: no sandbox matches\n");
+		status = CLI_FAIL;
+	}
+	for (size_t i = 0; i < ns; i++)
+		snap_free(sn[i]);
+	free(sn);
+	free(res);
+	audit_close(audit);
+	free(sel);
+	free(unknown);
+	dk_container_list_free(&p.list);
+	dk_client_free(c);
+	return status;
+}
