@@ -16,28 +16,10 @@
 #define CLI_ACT_TIMEOUT_MS 120000
 
 struct pick {
-	struct dk_container_list list;
-	bool listed;
-	int rc;
-	struct err e;
 	struct dk_container *inspected;  /* one per target, by index */
-	size_t n, waiting;
+	size_t waiting;
 	bool *missing;
 };
-
-static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *l)
-{
-	struct pick *p = ud;
-	p->listed = true;
-	p->rc = rc;
-	if (rc < 0) {
-		p->e = *e;
-	} else {
-		p->list = *l;   /* take the items: the caller frees an empty list */
-		l->items = NULL;
-		l->n = 0;
-	}
-}
 
 struct insp {
 	struct pick *p;
@@ -59,36 +41,6 @@ static void on_inspect(void *ud, int rc, const struct err *e, struct dk_containe
 	free(in);
 }
 
-/* Does container c match what the operator named? */
-static bool named(const struct dk_container *c, const char *want)
-{
-	size_t n = strlen(want);
-	return (c->name && !strcmp(c->name, want)) || (n >= 4 && !strncmp(c->id, want, n));
-}
-
-static bool label_match(const struct dk_container *c, const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-	char key[256];
-	snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
-	const char *v = dk_container_label(c, key);
-	return v && (!eq || !strcmp(v, eq + 1));
-}
-
-static void json_str(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			fprintf(fp, "\\u%04x", *p); /* bytes: the text was sanitized already */
-		else
-			fputc(*p, fp);
-	}
-	fputc('"', fp);
-}
-
 int cli_act(const struct cli_act_opts *o)
 {
 	struct err e = {0};
@@ -107,42 +59,20 @@ int cli_act(const struct cli_act_opts *o)
 	struct dk_client *c = dk_client_new(o->host, &e);
 	if (!c)
 		return fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
-	struct pick p = {0};
-	dk_list_containers(c, true, NULL, on_list, &p);
-	if (dk_client_run(c, 30000) < 0 || !p.listed || p.rc < 0) {
-		fprintf(stderr, "sandtop: %s\n", p.listed ? p.e.msg : "the engine did not answer");
+	struct cli_targets tg0;
+	int st = cli_targets_pick(c, o, &tg0);
+	if (st != CLI_OK) {
+		cli_targets_free(&tg0);
 		dk_client_free(c);
-		return p.listed && p.e.code != DK_ETRANSPORT && p.e.code != DK_EVERSION ? CLI_FAIL : CLI_UNREACHABLE;
+		return st;
 	}
-	/* the targets: named ones in the order given (unknown names fail), or
-	 * every sandbox matching --all / --label */
-	size_t cap = p.list.n + o->nids + 1;
-	const struct dk_container **sel = xcalloc(cap, sizeof *sel);
-	const char **unknown = xcalloc(o->nids + 1, sizeof *unknown);
-	size_t ns = 0, nu = 0;
-	for (size_t i = 0; i < o->nids; i++) {
-		const struct dk_container *hit = NULL;
-		for (size_t j = 0; j < p.list.n && !hit; j++)
-			if (named(&p.list.items[j], o->ids[i]))
-				hit = &p.list.items[j];
-		if (hit)
-			sel[ns++] = hit;
-		else
-			unknown[nu++] = o->ids[i];
-	}
-	if (o->all || o->label)
-		for (size_t j = 0; j < p.list.n; j++) {
-			const struct dk_container *ct = &p.list.items[j];
-			if (!dk_container_label(ct, "sandtop.sandbox") || (o->label && !label_match(ct, o->label)))
-				continue;
-			if (o->all && !o->label && strcmp(ct->state, "running") && strcmp(ct->state, "paused"))
-				continue; /* --all: the live ones */
-			sel[ns++] = ct;
-		}
+	const struct dk_container **sel = tg0.sel;
+	const char **unknown = tg0.unknown;
+	size_t ns = tg0.n, nu = tg0.nunknown;
 	/* fresh pids and networks */
+	struct pick p = {0};
 	p.inspected = xcalloc(ns + 1, sizeof *p.inspected);
 	p.missing = xcalloc(ns + 1, sizeof *p.missing);
-	p.n = ns;
 	p.waiting = ns;
 	for (size_t i = 0; i < ns; i++) {
 		struct insp *in = xcalloc(1, sizeof *in);
@@ -192,31 +122,31 @@ int cli_act(const struct cli_act_opts *o)
 	const struct act_result *res = r ? act_run_results(r, &nres) : NULL;
 	if (o->json) {
 		printf("{\"action\":");
-		json_str(stdout, act_name(k));
+		cli_json_str(stdout, act_name(k));
 		printf(",\"results\":[");
 		bool first = true;
 		for (size_t i = 0; i < nu; i++, first = false) {
 			char safe[256];
 			sanitize_text(unknown[i], strlen(unknown[i]), safe, sizeof safe);
 			printf("%s{\"id\":null,\"name\":", first ? "" : ",");
-			json_str(stdout, safe);
+			cli_json_str(stdout, safe);
 			printf(",\"ok\":false,\"error\":\"no such container\",\"ms\":0}");
 		}
 		for (size_t i = 0; i < nres; i++, first = false) {
 			char safe[256];
 			sanitize_text(res[i].name, strlen(res[i].name), safe, sizeof safe);
 			printf("%s{\"id\":\"%s\",\"name\":", first ? "" : ",", res[i].id);
-			json_str(stdout, safe);
+			cli_json_str(stdout, safe);
 			printf(",\"ok\":%s,\"error\":", res[i].state == ACT_OK ? "true" : "false");
 			if (res[i].state == ACT_OK)
 				printf("null");
 			else
-				json_str(stdout, res[i].state == ACT_PENDING ? "no answer in time" : res[i].msg);
+				cli_json_str(stdout, res[i].state == ACT_PENDING ? "no answer in time" : res[i].msg);
 			printf(",\"ms\":%lld}", (long long)res[i].ms);
 		}
 		printf("],\"audit_log_error\":");
 		if (r && act_run_audit_error(r)[0])
-			json_str(stdout, act_run_audit_error(r));
+			cli_json_str(stdout, act_run_audit_error(r));
 		else
 			printf(r || !nt ? "null" : "\"refused\"");
 		printf("}\n");
@@ -251,9 +181,7 @@ int cli_act(const struct cli_act_opts *o)
 	free(p.inspected);
 	free(p.missing);
 	free(tg);
-	free(sel);
-	free(unknown);
-	dk_container_list_free(&p.list);
+	cli_targets_free(&tg0);
 	dk_client_free(c);
 	return status;
 }

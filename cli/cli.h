@@ -4,6 +4,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include "base/err.h"
+#include "docker/docker.h"
 
 /* Exit statuses shared by every subcommand. */
 enum cli_exit {
@@ -45,6 +49,26 @@ struct cli_act_opts {
  * target succeeded, 1 when any failed or was unknown (or the audit log
  * refused the action), 2 usage, 3 engine unreachable. */
 int cli_act(const struct cli_act_opts *o);
+
+/* What an action command acts on (targets.c). */
+struct cli_targets {
+	struct dk_container_list list;          /* every container, as listed */
+	const struct dk_container **sel;        /* into list: the targets, in order */
+	size_t n;
+	const char **unknown;                   /* names given that match nothing */
+	size_t nunknown;
+	bool listed;
+	int rc;
+	struct err e;
+};
+/* List the containers and pick o's targets: the names given (a name or an
+ * id prefix of at least 4 characters), then every sandbox that is live
+ * (--all) or carries the label. Returns CLI_OK, or an exit status with the
+ * reason on stderr. Free with cli_targets_free either way. */
+int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t);
+void cli_targets_free(struct cli_targets *t);
+/* s (untrusted) sanitized, as an ASCII-only JSON string. */
+void cli_json_str(FILE *fp, const char *s);
 
 /* `sandtop snapshot [ID...] [--all] [--label K=V] [--reason TEXT] [--json]
  * [--armed] [--output DIR] [--keep-paused]`: a forensic bundle of each

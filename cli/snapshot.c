@@ -9,7 +9,6 @@
 
 #include "base/clock.h"
 #include "base/sanitize.h"
-#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "control/audit.h"
 #include "control/snapshot.h"
@@ -20,65 +19,10 @@
 #define CLI_SNAP_TIMEOUT_MS (20 * 60 * 1000)
 #define CLI_SNAP_WIND_DOWN_MS 60000
 
-struct listing {
-	bool done;
-	int rc;
-	struct err e;
-	struct dk_container_list list;
-};
-
-static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *l)
-{
-	struct listing *p = ud;
-	p->done = true;
-	p->rc = rc;
-	if (rc < 0) {
-		p->e = *e;
-	} else {
-		p->list = *l;
-		l->items = NULL;
-		l->n = 0;
-	}
-}
-
-static bool named(const struct dk_container *c, const char *want)
-{
-	size_t n = strlen(want);
-	return (c->name && !strcmp(c->name, want)) || (n >= 4 && !strncmp(c->id, want, n));
-}
-
-static bool label_match(const struct dk_container *c, const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-	char key[256];
-	snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
-	const char *v = dk_container_label(c, key);
-	return v && (!eq || !strcmp(v, eq + 1));
-}
-
-/* s (untrusted) sanitized, as an ASCII-only JSON string */
+/* s (untrusted) as an ASCII-only JSON string on stdout */
 static void json_str(const char *s)
 {
-	char *safe = sanitize_dup(s ? s : "", s ? strlen(s) : 0);
-	const unsigned char *p = (const unsigned char *)safe;
-	size_t n = strlen(safe);
-	putchar('"');
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		i += utf8_decode(p + i, n - i, &cp);
-		if (cp == '"' || cp == '\\')
-			printf("\\%c", (char)cp);
-		else if (cp >= 0x20 && cp < 0x7f)
-			putchar((int)cp);
-		else if (cp == UTF8_INVALID)
-			printf("\\ufffd");
-		else if (cp < 0x10000)
-			printf("\\u%04x", (unsigned)cp);
-		else
-			printf("\\u%04x\\u%04x", 0xD800u | ((cp - 0x10000) >> 10), 0xDC00u | ((cp - 0x10000) & 0x3FF));
-	}
-	putchar('"');
-	free(safe);
+	cli_json_str(stdout, s);
 }
 
 static void json_result(const struct snap_result *r)
@@ -186,36 +130,16 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 	struct dk_client *c = dk_client_new(o->host, &e);
 	if (!c)
 		return fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
-	struct listing p = {0};
-	dk_list_containers(c, true, NULL, on_list, &p);
-	if (dk_client_run(c, 30000) < 0 || !p.done || p.rc < 0) {
-		fprintf(stderr, "sandtop: %s\n", p.done ? p.e.msg : "the engine did not answer");
+	struct cli_targets tg;
+	int st = cli_targets_pick(c, o, &tg);
+	if (st != CLI_OK) {
+		cli_targets_free(&tg);
 		dk_client_free(c);
-		return p.done && p.e.code != DK_ETRANSPORT && p.e.code != DK_EVERSION ? CLI_FAIL : CLI_UNREACHABLE;
+		return st;
 	}
-	/* the targets: named ones in the order given, then --all / --label */
-	const struct dk_container **sel = xcalloc(p.list.n + o->nids + 1, sizeof *sel);
-	const char **unknown = xcalloc(o->nids + 1, sizeof *unknown);
-	size_t ns = 0, nu = 0;
-	for (size_t i = 0; i < o->nids; i++) {
-		const struct dk_container *hit = NULL;
-		for (size_t j = 0; j < p.list.n && !hit; j++)
-			if (named(&p.list.items[j], o->ids[i]))
-				hit = &p.list.items[j];
-		if (hit)
-			sel[ns++] = hit;
-		else
-			unknown[nu++] = o->ids[i];
-	}
-	if (o->all || o->label)
-		for (size_t j = 0; j < p.list.n; j++) {
-			const struct dk_container *ct = &p.list.items[j];
-			if (!dk_container_label(ct, "sandtop.sandbox") || (o->label && !label_match(ct, o->label)))
-				continue;
-			if (o->all && !o->label && strcmp(ct->state, "running") && strcmp(ct->state, "paused"))
-				continue;
-			sel[ns++] = ct;
-		}
+	const struct dk_container **sel = tg.sel;
+	const char **unknown = tg.unknown;
+	size_t ns = tg.n, nu = tg.nunknown;
 
 	int status = CLI_OK;
 	struct audit *audit = NULL;
@@ -292,9 +216,7 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 	free(sn);
 	free(res);
 	audit_close(audit);
-	free(sel);
-	free(unknown);
-	dk_container_list_free(&p.list);
+	cli_targets_free(&tg);
 	dk_client_free(c);
 	return status;
 }

@@ -98,6 +98,8 @@ static void frozen_set(struct actions *a, const char *id, bool on)
 	snprintf(a->frozen[a->nfrozen++], sizeof a->frozen[0], "%s", id);
 }
 
+static void run_destroy(struct act_run *r);
+
 struct actions *actions_new(struct dk_client *c, const char *audit_path, bool local)
 {
 	struct actions *a = xcalloc(1, sizeof *a);
@@ -117,20 +119,8 @@ void actions_free(struct actions *a)
 {
 	if (!a)
 		return;
-	while (a->runs) {
-		struct act_run *r = a->runs;
-		a->runs = r->next;
-		r->orphaned = true;
-		r->next = NULL;
-		for (size_t i = 0; i < r->n; i++) {
-			for (size_t j = 0; j < r->t[i].nnet; j++)
-				free(r->t[i].networks[j]);
-			free(r->t[i].networks);
-		}
-		free(r->t);
-		free(r->res);
-		free(r);
-	}
+	while (a->runs)
+		run_destroy(a->runs);  /* their requests die with the client */
 	audit_close(a->audit);
 	dk_freezer_free(a->frz);
 	free(a->frozen);
