@@ -32,7 +32,6 @@ static int from_curses_key(wint_t k)
 	case KEY_BTAB: return KM_KEY_BTAB;
 	case KEY_ENTER: return KM_KEY_ENTER;
 	case KEY_BACKSPACE: return KM_KEY_BACKSPACE;
-	case KEY_RESIZE: return UI_KEY_RESIZE;
 	default: break;
 	}
 	if (k >= (wint_t)KEY_F(1) && k <= (wint_t)KEY_F(12))
@@ -288,10 +287,6 @@ int ui_input_handle(struct ui *ui, bool *dirty)
 			continue;
 		}
 		int key = r == KEY_CODE_YES ? from_curses_key(k) : from_char(k);
-		if (key == UI_KEY_RESIZE) {
-			*dirty = true;
-			continue;
-		}
 		if (key == UI_KEY_IGNORE)
 			continue;
 		if (ui->prompting) {

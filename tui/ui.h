@@ -21,10 +21,9 @@
 #define UI_MIN_COLS 20
 #define UI_MIN_LINES 4
 
-/* Pseudo key codes from ui_input_next besides keymap codes. */
-#define UI_KEY_NONE (-1)    /* nothing (more) to read */
-#define UI_KEY_RESIZE (-2)  /* curses saw a resize */
-#define UI_KEY_IGNORE (-3)  /* a key we have no name for */
+/* The pseudo key code input.c uses besides keymap codes: a key we have no
+ * name for. */
+#define UI_KEY_IGNORE (-3)
 
 enum ui_screen { UI_LIST, UI_HELP, UI_VIEW, UI_WALL };
 
