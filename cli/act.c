@@ -49,13 +49,9 @@ int cli_act(const struct cli_act_opts *o)
 		return fprintf(stderr, "sandtop: unknown action '%s'\n", o->action), CLI_USAGE;
 	if (!o->nids && !o->all && !o->label)
 		return fprintf(stderr, "sandtop: %s: name the sandboxes (IDs, --all or --label K=V)\n", o->action), CLI_USAGE;
-	if (o->signal) {
-		bool ok = false;
-		for (int i = 0; act_signals[i]; i++)
-			ok |= !strcmp(o->signal, act_signals[i]);
-		if (!ok)
-			return fprintf(stderr, "sandtop: unknown signal '%s' (SIGKILL, SIGTERM, SIGINT, SIGHUP, ...)\n", o->signal), CLI_USAGE;
-	}
+	char sig[24] = "";
+	if (o->signal && dk_signal_canon(o->signal, sig, sizeof sig) < 0)
+		return fprintf(stderr, "sandtop: unknown signal '%s' (SIGKILL, SIGTERM, TERM, 15, ...)\n", o->signal), CLI_USAGE;
 	struct dk_client *c = dk_client_new(o->host, &e);
 	if (!c)
 		return fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
@@ -88,7 +84,7 @@ int cli_act(const struct cli_act_opts *o)
 			tg[nt++] = p.inspected[i];
 
 	enum act_kind k = (enum act_kind)kind;
-	if ((o->all || o->label) && k == ACT_KILL && (!o->signal || !strcmp(o->signal, "SIGKILL")))
+	if ((o->all || o->label) && k == ACT_KILL && (!o->signal || !strcmp(sig, "SIGKILL")))
 		k = ACT_KILL_ALL;   /* the kill switch (every one, or a labelled set): freeze first */
 	struct actions *a = actions_new(c, o->audit_path, !strncmp(dk_client_endpoint(c), "unix://", 7));
 	struct act_opts ao = {.kind = k, .signal = o->signal, .timeout_s = o->timeout_s, .reason = o->reason, .armed = o->armed};

@@ -22,10 +22,6 @@ static const char *const names[ACT_COUNT] = {
 	[ACT_FREEZE_ALL] = "freeze-all", [ACT_KILL_ALL] = "kill-all",
 };
 
-const char *const act_signals[] = {
-	"SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGSTOP", "SIGCONT", NULL,
-};
-
 const char *act_name(enum act_kind k)
 {
 	return (int)k >= 0 && k < ACT_COUNT ? names[k] : "?";
@@ -52,7 +48,7 @@ struct target {
 struct act_run {
 	struct actions *a;
 	struct act_opts o;
-	char signal[16];
+	char signal[24];
 	char reason[256];
 	uint64_t op;
 	struct target *t;
@@ -230,8 +226,6 @@ static void on_done(void *ud, int rc, const struct err *e)
 		finish(t, false, "paused, but a network could not be cut: %s", t->net_error);
 	else if (rc == 0)
 		finish(t, true, "%s", e->msg[0] ? e->msg : "done");
-	else if (e->code == DK_ECONFLICT && strstr(e->msg, "already paused"))
-		finish(t, true, "already paused"); /* the goal holds (the engine says 409) */
 	else
 		finish(t, false, "%s", e->msg);
 }
@@ -353,8 +347,7 @@ struct act_run *act_start(struct actions *a, const struct act_opts *o,
 	r->o = *o;
 	r->o.reason = NULL;
 	r->o.signal = NULL;
-	snprintf(r->signal, sizeof r->signal, "%s", o->signal ? o->signal : "SIGKILL");
-	if (o->kind == ACT_KILL_ALL)
+	if (o->kind == ACT_KILL_ALL || dk_signal_canon(o->signal, r->signal, sizeof r->signal) < 0)
 		snprintf(r->signal, sizeof r->signal, "SIGKILL");
 	if (o->reason)
 		sanitize_text(o->reason, strlen(o->reason), r->reason, sizeof r->reason);

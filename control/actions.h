@@ -26,12 +26,10 @@ enum act_kind {
 const char *act_name(enum act_kind k);
 /* ACT_* for a name, or -1. */
 int act_from_name(const char *name);
-/* Valid signal names for kill ("SIGKILL", "SIGTERM", ...), NULL-terminated. */
-extern const char *const act_signals[];
 
 struct act_opts {
 	enum act_kind kind;
-	const char *signal;   /* kill: NULL = SIGKILL */
+	const char *signal;   /* kill: NULL = SIGKILL; any form dk_signal_canon takes */
 	int timeout_s;        /* stop and restart: before the engine kills (< 0: 10) */
 	const char *reason;   /* the operator's words, may be NULL */
 	bool armed;           /* no confirmations; go on when the audit log fails */

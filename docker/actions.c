@@ -43,14 +43,16 @@ int dk_signal_canon(const char *signal, char *out, size_t outcap)
 	return -1;
 }
 
-/* The public callback, what a 304 means for this call, and the text of a
- * 500 that is really a conflict (engine 20.10 answers 500 to an unpause of
- * a container that is not paused, and to a disconnect from a network the
- * container is not on). */
+/* The public callback, what a 304 means for this call, the text of a 409
+ * that means the same (engine 20.10 answers 409 "already paused" to a pause
+ * of a paused container), and the text of a 500 that is really a conflict
+ * (it answers 500 to an unpause of a container that is not paused, and to a
+ * disconnect from a network the container is not on). */
 struct act_ctx {
 	dk_done_cb cb;
 	void *ud;
 	const char *note304;
+	const char *done409;
 	const char *conflict500;
 };
 
@@ -59,7 +61,7 @@ static void act_done(struct dk_req *r, int rc, const struct err *e)
 	struct act_ctx *a = r->ctx;
 	struct err ok;
 	err_clear(&ok);
-	if (rc < 0 && r->status == 304) {
+	if (rc < 0 && (r->status == 304 || (r->status == 409 && a->done409 && strstr(e->msg, a->done409)))) {
 		/* "not modified": already in the state asked for */
 		snprintf(ok.msg, sizeof ok.msg, "%s", a->note304 ? a->note304 : "nothing to do");
 		rc = 0;
@@ -123,7 +125,7 @@ static char *container_path(const char *id, const char *suffix)
 void dk_pause(struct dk_client *c, const char *id, dk_done_cb cb, void *ud)
 {
 	act_send(c, "POST", container_path(id, "/pause"), NULL, DK_ACTION_TIMEOUT_MS, "already paused", check_id(id),
-	         cb, ud);
+	         cb, ud)->done409 = "already paused";
 }
 
 void dk_unpause(struct dk_client *c, const char *id, dk_done_cb cb, void *ud)

@@ -183,8 +183,9 @@ void dk_events_stop(struct dk_client *c);
  * e->code is a dk_status (DK_ENOTFOUND 404, DK_ECONFLICT 409 "is not
  * running", "is paused", ..., DK_EUSAGE for arguments refused before any
  * request) and e->msg carries the engine's message, sanitized. Engine
- * 20.10 answers 409 to a pause of a paused container ("already paused"),
- * and 500 to an unpause of one that is not paused and to a disconnect from
+ * 20.10 answers 409 to a pause of a paused container ("already paused"):
+ * that is success with the note "already paused", like a 304; it answers
+ * 500 to an unpause of one that is not paused and to a disconnect from
  * a network the container is not on: those two are reported as
  * DK_ECONFLICT. id is a container id or name (escaped in the path; empty
  * or over 256 bytes: DK_EUSAGE). Requests time out after

@@ -14,6 +14,12 @@
 
 #define PANE_MAX_ROWS 10   /* the results pane: a title and the failures or pending ones */
 
+/* The kill menu: the signals an operator reaches for (the command line
+ * takes any dk_signal_names entry or number). */
+static const char *const menu_signals[] = {
+	"SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGSTOP", "SIGCONT", NULL,
+};
+
 /* ---- tags ---- */
 
 bool ui_tagged(const struct ui *ui, const char *id)
@@ -132,7 +138,7 @@ static void confirmed(struct ui *ui, enum km_action a)
 static void menu_key(struct ui *ui, int r, wint_t k)
 {
 	int n = 0;
-	while (act_signals[n])
+	while (menu_signals[n])
 		n++;
 	if (r == KEY_CODE_YES && k == KEY_UP)
 		ui->menu_sel = ui->menu_sel > 0 ? ui->menu_sel - 1 : 0;
@@ -140,7 +146,7 @@ static void menu_key(struct ui *ui, int r, wint_t k)
 		ui->menu_sel = ui->menu_sel < n - 1 ? ui->menu_sel + 1 : n - 1;
 	else if ((r == OK && (k == '\r' || k == '\n')) || (r == KEY_CODE_YES && k == KEY_ENTER)) {
 		ui->menu_open = false;
-		snprintf(ui->pending_signal, sizeof ui->pending_signal, "%s", act_signals[ui->menu_sel]);
+		snprintf(ui->pending_signal, sizeof ui->pending_signal, "%s", menu_signals[ui->menu_sel]);
 		char who[200];
 		describe(ui, who, sizeof who);
 		if (ui->armed)
@@ -369,7 +375,7 @@ bool ui_control_draw_bottom(struct ui *ui, int y, int cols)
 static void draw_menu(struct ui *ui, int y0, int y1)
 {
 	int n = 0;
-	while (act_signals[n])
+	while (menu_signals[n])
 		n++;
 	int h = n + 2, w = 30;
 	int y = y0 + (y1 - y0 - h) / 2, x = (COLS - w) / 2;
@@ -380,7 +386,7 @@ static void draw_menu(struct ui *ui, int y0, int y1)
 		ui_fill(y + r, x, w, a);
 	ui_put(y, x + 1, "Send which signal? (Esc: cancel)", w - 2, a | A_BOLD);
 	for (int i = 0; i < n && y + 1 + i < y1; i++)
-		ui_put(y + 1 + i, x + 2, act_signals[i], w - 4, i == ui->menu_sel ? a | A_REVERSE : a);
+		ui_put(y + 1 + i, x + 2, menu_signals[i], w - 4, i == ui->menu_sel ? a | A_REVERSE : a);
 }
 
 int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)

@@ -129,6 +129,10 @@ t_act_screen() {
 	check "y pauses both; the pane says so" wait_screen as "pause: 2 ok, 0 failed, 0 pending" 10
 	check "the engine agrees" sh -c "test \"\$(docker inspect -f '{{.State.Status}}' $p-1)\" = paused && test \"\$(docker inspect -f '{{.State.Status}}' $p-2)\" = paused"
 	tm send-keys -t as x u
+	tm send-keys -t as t
+	check "t tags every sandbox the filter shows" wait_screen as "3 tagged" 5
+	tm send-keys -t as u
+	check "u untags them" wait_screen_gone as "[0-9]+ tagged" 5
 	# kill with the menu: the third one, SIGKILL (first entry)
 	tm send-keys -t as End K
 	check "the signal menu" wait_screen as "Send which signal" 5

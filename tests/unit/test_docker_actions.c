@@ -239,6 +239,8 @@ static void serve_one(int fd, int pfd)
 			respond(fd, 500, hostile_msg);
 		} else if (!strcmp(name, "same")) {
 			respond(fd, 304, NULL);
+		} else if (!strcmp(name, "frozen")) {
+			respond(fd, 409, "{\"message\":\"Container frozen is already paused\"}");
 		} else if (!strcmp(name, "hang")) {
 			pause_ms(30000);
 		} else if (!strcmp(name, "notpaused")) {
@@ -633,8 +635,8 @@ static void test_status_mapping(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct res r[9];
-	for (size_t i = 0; i < 9; i++)
+	struct res r[10];
+	for (size_t i = 0; i < 10; i++)
 		res_init(&r[i]);
 	dk_pause(c, "gone", on_done, &r[0]);
 	dk_kill(c, "busy", "SIGKILL", on_done, &r[1]);
@@ -645,8 +647,12 @@ static void test_status_mapping(void **state)
 	dk_network_disconnect(c, "notmine", "ok", true, on_done, &r[6]);
 	dk_remove(c, "busy", false, on_done, &r[7]);
 	dk_restart(c, "same", 1, on_done, &r[8]);
+	dk_pause(c, "frozen", on_done, &r[9]);
 	assert_int_equal(dk_client_run(c, 10000), 0);
-	for (size_t i = 0; i < 9; i++) {
+	/* the engine's 409 "already paused" is the goal reached */
+	assert_int_equal(r[9].rc, 0);
+	assert_string_equal(r[9].e.msg, "already paused");
+	for (size_t i = 0; i < 10; i++) {
 		assert_int_equal(r[i].calls, 1);
 		assert_printable(r[i].e.msg);
 	}

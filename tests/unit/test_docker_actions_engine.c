@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "engine.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,16 +27,6 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
-
-static bool engine_reachable(void)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = "/var/run/docker.sock"};
-	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
 
 /* The first line of a shell command's output (trailing newline cut), in a
  * static buffer. Names come from the script (prefix checked below). */

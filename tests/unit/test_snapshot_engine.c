@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "engine.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -32,16 +34,6 @@ struct fx {
 	struct dk_container ct;
 	char *dir, *log;
 };
-
-static bool engine_reachable(void)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = "/var/run/docker.sock"};
-	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
 
 static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
 {
