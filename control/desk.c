@@ -153,12 +153,11 @@ static bool running(const struct desk *d)
 
 void desk_update(struct desk *d, const struct dk_container *ct)
 {
-	bool was_pid = d->ct.pid;
 	int old_pid = d->ct.pid;
 	dk_container_clear(&d->ct);
 	dk_container_copy(&d->ct, ct);
 	configure(d);
-	if (!running(d) || (was_pid && ct->pid && ct->pid != old_pid)) {
+	if (!running(d) || (old_pid && ct->pid && ct->pid != old_pid)) {
 		/* stopped, or restarted: a fresh connection when it runs again */
 		if (d->vs || d->tunnel)
 			snprintf(d->last_error, sizeof d->last_error, "%s", running(d) ? "sandbox restarted" : "sandbox is not running");
