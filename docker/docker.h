@@ -99,11 +99,16 @@ struct dk_container_list {
 };
 void dk_container_list_free(struct dk_container_list *l);
 
-/* An event from /events (container type only is kept). */
+/* An event from /events (the stream asks for container and network events). */
 struct dk_event {
-	char id[65];
+	char id[65];       /* Actor.ID: the container's or the network's id; "" only
+	                    * for a non-container event that names none (network prune) */
 	char action[32];   /* "start", "die", "pause", "exec_create: sh" is cut at ':' */
 	char type[16];     /* "container", "network" */
+	char container[65]; /* the container the event is about: the id for container
+	                    * events, Actor.Attributes.container for network connect
+	                    * and disconnect (when a valid id), else "" */
+	char detail[256];  /* what follows "ACTION: " (exec_create's command line), cut; "" none */
 	int64_t time_ns;
 };
 
@@ -166,7 +171,7 @@ struct st_raw; /* docker/stats.h */
 typedef void (*dk_stats_cb)(void *ud, int rc, const struct err *e, const struct st_raw *raw);
 void dk_stats(struct dk_client *c, const char *id, dk_stats_cb cb, void *ud);
 
-/* Streaming /events (container events). on_event is called per event;
+/* Streaming /events (container and network events). on_event is called per event;
  * on_state with connected=true when the stream is open (do a full resync
  * then), connected=false with e when it dropped. The stream reconnects by
  * itself with exponential backoff (0.25 s .. 5 s) until dk_events_stop. */

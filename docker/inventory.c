@@ -40,6 +40,8 @@ struct inventory {
 	size_t ndirty;
 	int64_t flush_at;            /* -1 when nothing is dirty */
 	struct inspect_ctx *pending; /* in-flight inspects */
+	inv_event_hook hook;         /* sees every event first, or NULL */
+	void *hook_ud;
 };
 
 static void changed(struct inventory *inv)
@@ -284,6 +286,15 @@ static bool action_matters(const char *a)
 static void on_event(void *ud, const struct dk_event *ev)
 {
 	struct inventory *inv = ud;
+	if (inv->hook)
+		inv->hook(inv->hook_ud, ev);
+	if (!strcmp(ev->type, "network")) {
+		/* a sandbox joined or left a network: its networks and ports changed */
+		if ((!strcmp(ev->action, "connect") || !strcmp(ev->action, "disconnect")) && ev->container[0] &&
+		    find(inv, ev->container) >= 0)
+			mark_dirty(inv, ev->container);
+		return;
+	}
 	if (strcmp(ev->type, "container") != 0 || !action_matters(ev->action))
 		return;
 	if (!strcmp(ev->action, "destroy")) {
@@ -306,6 +317,12 @@ static void on_events_state(void *ud, bool connected, const struct err *e)
 		log_msg(LOG_WARN, "events stream lost: %s", e ? e->msg : "");
 		set_state(inv, INV_OFFLINE, e ? e->msg : "event stream lost");
 	}
+}
+
+void inv_set_event_hook(struct inventory *inv, inv_event_hook fn, void *ud)
+{
+	inv->hook = fn;
+	inv->hook_ud = fn ? ud : NULL;
 }
 
 void inv_start(struct inventory *inv)

@@ -30,6 +30,14 @@ void inv_start(struct inventory *inv);
  * Returns the ms until it next needs a call (for the poll timeout). */
 int inv_tick(struct inventory *inv, int64_t now_ms);
 
+/* Called for every event the stream delivers (container and network
+ * events), before the inventory acts on it, from dispatch. ev lives for the
+ * call only and its strings are untrusted. The hook must not free the
+ * inventory or the client; it may call the other inv_ functions. */
+typedef void (*inv_event_hook)(void *ud, const struct dk_event *ev);
+/* Set (or with fn NULL, remove) the event hook; one at a time. */
+void inv_set_event_hook(struct inventory *inv, inv_event_hook fn, void *ud);
+
 /* Ask for a full list now (the refresh key). */
 void inv_resync(struct inventory *inv);
 /* Switch between sandboxes only (false) and every container (true); the

@@ -189,16 +189,31 @@ int dk_parse_event(const char *line, size_t len, struct dk_event *ev, struct err
 	const char *id = actor ? dkj_str(actor, "ID") : NULL;
 	if (!id)
 		id = dkj_str(j, "id");
-	if (!action || copy_id(ev->id, id) < 0) {
+	if (!type)
+		type = "container";
+	bool is_ct = !strcmp(type, "container");
+	/* only a container event must name one; a network prune names none */
+	bool no_id = !is_ct && (!id || !*id);
+	if (!action || (!no_id && copy_id(ev->id, id) < 0)) {
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "event without an action or a valid id");
 	}
-	snprintf(ev->type, sizeof ev->type, "%s", type ? type : "container");
+	snprintf(ev->type, sizeof ev->type, "%s", type);
 	size_t an = strcspn(action, ":");
 	if (an >= sizeof ev->action)
 		an = sizeof ev->action - 1;
 	memcpy(ev->action, action, an);
 	ev->action[an] = '\0';
+	const char *rest = strchr(action, ':');
+	if (rest)
+		snprintf(ev->detail, sizeof ev->detail, "%s", rest + 1 + (rest[1] == ' '));
+	if (is_ct) {
+		memcpy(ev->container, ev->id, sizeof ev->container);
+	} else if (!strcmp(type, "network") && (!strcmp(ev->action, "connect") || !strcmp(ev->action, "disconnect"))) {
+		const cJSON *attrs = actor ? cJSON_GetObjectItemCaseSensitive(actor, "Attributes") : NULL;
+		if (copy_id(ev->container, cJSON_IsObject(attrs) ? dkj_str(attrs, "container") : NULL) < 0)
+			ev->container[0] = '\0';
+	}
 	ev->time_ns = dkj_int(j, "timeNano");
 	cJSON_Delete(j);
 	return 0;

@@ -1,0 +1,650 @@
+/* test_hardening: the hardening facts of inspect, network, /info and /version bodies captured from this engine, hostile bodies, the canonical seccomp hash, network events. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/unit/fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "docker/docker.h"
+#include "docker/hardening.h"
+
+/* sha256 of docker/sandbox/seccomp.json in canonical form, computed apart
+ * (python3: json.dumps(sort_keys=True, separators=(',', ':'))) */
+#define SANDBOX_SECCOMP_SHA256 "3ab727a31a1f77d98bb34c67e2f211265503ed2272c55b3304e2ebf3896820ee"
+
+static void parse_fixture(const char *name, struct dk_hardening *h)
+{
+	size_t len;
+	char *body = fixture_read(name, &len);
+	struct err e;
+	assert_int_equal(dk_parse_hardening(body, len, h, &e), 0);
+	free(body);
+}
+
+static bool strv_has(const struct dk_strv *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (!strcmp(v->v[i], s))
+			return true;
+	return false;
+}
+
+static const char *label(const struct dk_label *l, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(l[i].key, key))
+			return l[i].value;
+	return NULL;
+}
+
+/* The reference-like hardened container (scripts/sandboxes flags, on an
+ * --internal network). */
+static void test_reference(void **state)
+{
+	(void)state;
+	struct dk_hardening h;
+	parse_fixture("hard_reference.json", &h);
+	assert_int_equal(strlen(h.id), 64);
+	assert_string_equal(h.name, "h1-ref");
+	assert_true(h.running);
+	assert_false(h.paused);
+	assert_true(h.pid > 0);
+	assert_true(h.started_at_ms > 1700000000000LL);
+	assert_false(h.has_health);
+	assert_string_equal(h.user, "10001:10001");
+	assert_string_equal(h.image_ref, "sandtop/mini");
+	assert_true(!strncmp(h.image_id, "sha256:", 7));
+	assert_string_equal(h.entry_path, "sleep");
+	assert_int_equal(h.env_keys.n, 1);
+	assert_string_equal(h.env_keys.v[0], "PATH");
+	assert_string_equal(label(h.labels, h.nlabels, "sandtop.sandbox"), "1");
+	assert_false(h.privileged);
+	assert_int_equal(h.cap_add.n, 0);
+	assert_int_equal(h.cap_drop.n, 1);
+	assert_string_equal(h.cap_drop.v[0], "ALL");
+	assert_true(h.nnp_opt);
+	assert_int_equal(h.seccomp, DK_SECCOMP_PROFILE);
+	assert_string_equal(h.seccomp_default_action, "SCMP_ACT_ERRNO");
+	assert_string_equal(h.seccomp_sha256, SANDBOX_SECCOMP_SHA256);
+	assert_string_equal(h.apparmor_opt, "");
+	assert_false(h.label_disable);
+	assert_int_equal(h.security_opt_other.n, 0);
+	assert_string_equal(h.network_mode, "h1-net");
+	assert_string_equal(h.pid_mode, "");
+	assert_string_equal(h.ipc_mode, "private");
+	assert_string_equal(h.cgroupns_mode, "host"); /* cgroup v1 here */
+	assert_int_equal(h.ndevices, 0);
+	assert_int_equal(h.nmasked_paths, 10);
+	assert_int_equal(h.nreadonly_paths, 5);
+	assert_string_equal(h.runtime, "runc");
+	assert_int_equal(h.nports, 0);
+	assert_int_equal(h.nnets, 1);
+	assert_string_equal(h.nets[0].name, "h1-net");
+	assert_int_equal(strlen(h.nets[0].id), 64);
+	assert_true(h.readonly_rootfs);
+	assert_int_equal(h.nmounts, 0);
+	assert_int_equal(h.ntmpfs, 3);
+	assert_non_null(label(h.tmpfs, h.ntmpfs, "/home/agent"));
+	assert_int_equal(h.shm_size, 64 << 20);
+	assert_int_equal(h.memory, 1 << 30);
+	assert_int_equal(h.memory_swap, 1 << 30);
+	assert_int_equal(h.nano_cpus, 1000000000);
+	assert_int_equal(h.pids_limit, 512);
+	assert_int_equal(h.ulimits.n, 2);
+	assert_true(strv_has(&h.ulimits, "core") && strv_has(&h.ulimits, "nofile"));
+	assert_int_equal(h.ulimit_core_hard, 0);
+	assert_string_equal(h.restart_policy, "no");
+	assert_false(h.auto_remove);
+	assert_int_equal(h.init, -1); /* absent */
+	assert_string_equal(h.log_type, "json-file");
+	assert_string_equal(h.log_max_size, "10m");
+	dk_hardening_clear(&h);
+	dk_hardening_clear(&h); /* a cleared struct clears again */
+}
+
+/* One weak setting per fixture. */
+static void test_weak_fixtures(void **state)
+{
+	(void)state;
+	struct dk_hardening h;
+
+	/* --privileged (runc refuses to start it on this host: created only) */
+	parse_fixture("hard_privileged.json", &h);
+	assert_true(h.privileged);
+	assert_false(h.running);
+	assert_int_equal(h.pid, 0);
+	assert_int_equal(h.nmasked_paths, -1);
+	assert_int_equal(h.nreadonly_paths, -1);
+	assert_true(h.label_disable); /* the engine adds label=disable itself */
+	assert_int_equal(h.seccomp, DK_SECCOMP_DEFAULT);
+	assert_int_equal(h.ulimit_core_hard, -2);
+	dk_hardening_clear(&h);
+
+	parse_fixture("hard_docker_sock.json", &h);
+	assert_int_equal(h.nmounts, 1);
+	assert_string_equal(h.mounts[0].type, "bind");
+	assert_string_equal(h.mounts[0].source, "/var/run/docker.sock");
+	assert_string_equal(h.mounts[0].dest, "/var/run/docker.sock");
+	assert_string_equal(h.mounts[0].name, "");
+	assert_true(h.mounts[0].rw);
+	assert_string_equal(h.mounts[0].propagation, "rprivate");
+	assert_int_equal(h.nmasked_paths, 10);
+	assert_string_equal(h.network_mode, "default");
+	dk_hardening_clear(&h);
+
+	parse_fixture("hard_host_network.json", &h);
+	assert_string_equal(h.network_mode, "host");
+	assert_int_equal(h.nnets, 1);
+	assert_string_equal(h.nets[0].name, "host");
+	assert_int_equal(strlen(h.nets[0].id), 64);
+	dk_hardening_clear(&h);
+
+	parse_fixture("hard_secret_env.json", &h);
+	assert_int_equal(h.env_keys.n, 2);
+	assert_true(strv_has(&h.env_keys, "OPENAI_API_KEY"));
+	assert_true(strv_has(&h.env_keys, "PATH"));
+	for (size_t i = 0; i < h.env_keys.n; i++)
+		assert_null(strchr(h.env_keys.v[i], '=')); /* no value kept */
+	dk_hardening_clear(&h);
+
+	parse_fixture("hard_seccomp_unconfined.json", &h);
+	assert_int_equal(h.seccomp, DK_SECCOMP_UNCONFINED);
+	assert_string_equal(h.seccomp_sha256, "");
+	assert_string_equal(h.seccomp_default_action, "");
+	assert_int_equal(h.security_opt_other.n, 0);
+	dk_hardening_clear(&h);
+
+	parse_fixture("hard_seccomp_profile.json", &h);
+	assert_int_equal(h.seccomp, DK_SECCOMP_PROFILE);
+	assert_string_equal(h.seccomp_default_action, "SCMP_ACT_ERRNO");
+	assert_string_equal(h.seccomp_sha256, SANDBOX_SECCOMP_SHA256);
+	assert_false(h.nnp_opt);
+	dk_hardening_clear(&h);
+
+	parse_fixture("hard_cap_sys_admin.json", &h); /* the engine stores "CAP_SYS_ADMIN" */
+	assert_int_equal(h.cap_add.n, 1);
+	assert_string_equal(h.cap_add.v[0], "SYS_ADMIN");
+	assert_int_equal(h.cap_drop.n, 0);
+	dk_hardening_clear(&h);
+
+	parse_fixture("hard_pid_host.json", &h);
+	assert_string_equal(h.pid_mode, "host");
+	assert_true(h.label_disable);
+	dk_hardening_clear(&h);
+
+	parse_fixture("hard_restart_always.json", &h);
+	assert_string_equal(h.restart_policy, "always");
+	assert_int_equal(h.restart_max_retry, 0);
+	dk_hardening_clear(&h);
+
+	/* -p 0.0.0.0:0:80: PortBindings says "0", Ports the port it got */
+	parse_fixture("hard_port_all_ifaces.json", &h);
+	assert_int_equal(h.nports, 1);
+	assert_string_equal(h.ports[0].container_port, "80/tcp");
+	assert_string_equal(h.ports[0].host_ip, "0.0.0.0");
+	assert_true(atoi(h.ports[0].host_port) > 0);
+	assert_false(h.publish_all);
+	dk_hardening_clear(&h);
+}
+
+static void parse_opts(const char *secopt_json, struct dk_hardening *h)
+{
+	char *body = xasprintf("{\"Id\":\"abc\",\"HostConfig\":{\"SecurityOpt\":%s}}", secopt_json);
+	struct err e;
+	assert_int_equal(dk_parse_hardening(body, strlen(body), h, &e), 0);
+	free(body);
+}
+
+static void test_security_opt_forms(void **state)
+{
+	(void)state;
+	struct dk_hardening h;
+	static const struct {
+		const char *opts;
+		bool nnp, label_disable;
+		enum dk_seccomp seccomp;
+		const char *apparmor;
+		size_t nother;
+	} cases[] = {
+		{"[\"no-new-privileges\"]", true, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"no-new-privileges=true\"]", true, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"no-new-privileges:true\"]", true, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"no-new-privileges=1\"]", true, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"no-new-privileges=false\"]", false, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"no-new-privileges:false\"]", false, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"no-new-privileges\",\"no-new-privileges=false\"]", false, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"no-new-privileges=maybe\"]", false, false, DK_SECCOMP_DEFAULT, "", 1},
+		{"[\"seccomp=unconfined\"]", false, false, DK_SECCOMP_UNCONFINED, "", 0},
+		{"[\"seccomp:unconfined\"]", false, false, DK_SECCOMP_UNCONFINED, "", 0},
+		{"[\"seccomp=builtin\"]", false, false, DK_SECCOMP_BUILTIN, "", 0},
+		{"[\"seccomp=\"]", false, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"seccomp=/etc/profile.json\"]", false, false, DK_SECCOMP_BAD, "", 1},
+		{"[\"seccomp=[1,2]\"]", false, false, DK_SECCOMP_BAD, "", 1},
+		{"[\"seccomp=unconfined\",\"seccomp={}\"]", false, false, DK_SECCOMP_PROFILE, "", 0},
+		{"[\"seccomp={}\",\"seccomp=unconfined\"]", false, false, DK_SECCOMP_UNCONFINED, "", 0},
+		{"[\"apparmor=unconfined\"]", false, false, DK_SECCOMP_DEFAULT, "unconfined", 0},
+		{"[\"apparmor:docker-default\"]", false, false, DK_SECCOMP_DEFAULT, "docker-default", 0},
+		{"[\"label=disable\"]", false, true, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"label:disable\"]", false, true, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"disable\"]", false, true, DK_SECCOMP_DEFAULT, "", 0},
+		{"[\"label=user:x\",\"label=level:s0\",\"mystery\",\"systempaths=unconfined\"]", false, false,
+		 DK_SECCOMP_DEFAULT, "", 4},
+		{"[1,null,{},[\"no-new-privileges\"]]", false, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"\"seccomp=unconfined\"", false, false, DK_SECCOMP_DEFAULT, "", 0},
+		{"null", false, false, DK_SECCOMP_DEFAULT, "", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		parse_opts(cases[i].opts, &h);
+		if (h.nnp_opt != cases[i].nnp || h.label_disable != cases[i].label_disable ||
+		    h.seccomp != cases[i].seccomp || strcmp(h.apparmor_opt, cases[i].apparmor) ||
+		    h.security_opt_other.n != cases[i].nother)
+			fail_msg("case %zu (%s): nnp %d label %d seccomp %d apparmor %s other %zu", i, cases[i].opts,
+			         h.nnp_opt, h.label_disable, (int)h.seccomp, h.apparmor_opt, h.security_opt_other.n);
+		assert_non_null(h.seccomp_default_action);
+		assert_int_equal(strlen(h.seccomp_sha256), h.seccomp == DK_SECCOMP_PROFILE ? 64 : 0);
+		dk_hardening_clear(&h);
+	}
+
+	/* an inline profile: its defaultAction and canonical hash */
+	parse_opts("[\"seccomp={\\\"syscalls\\\":[],\\\"defaultAction\\\":\\\"SCMP_ACT_ALLOW\\\"}\"]", &h);
+	assert_int_equal(h.seccomp, DK_SECCOMP_PROFILE);
+	assert_string_equal(h.seccomp_default_action, "SCMP_ACT_ALLOW");
+	char want[65];
+	struct err e;
+	const char *canon = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}";
+	assert_int_equal(dk_seccomp_canon_sha256(canon, strlen(canon), want, &e), 0);
+	assert_string_equal(h.seccomp_sha256, want);
+	dk_hardening_clear(&h);
+
+	/* an unreadable profile is kept in "other", cut to 64 bytes */
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, "[\"seccomp={\\\"defaultAction\\\":");
+	for (int i = 0; i < 500; i++)
+		buf_puts(&b, "x");
+	buf_puts(&b, "\"]");
+	parse_opts(b.data, &h);
+	assert_int_equal(h.seccomp, DK_SECCOMP_BAD);
+	assert_int_equal(h.security_opt_other.n, 1);
+	assert_int_equal(strlen(h.security_opt_other.v[0]), 64);
+	assert_string_equal(h.seccomp_default_action, "");
+	dk_hardening_clear(&h);
+	buf_free(&b);
+
+	/* a profile nested past the depth limit is unreadable, not a crash */
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, "[\"seccomp={\\\"a\\\":");
+	for (int i = 0; i < 200; i++)
+		buf_puts(&b, "[");
+	for (int i = 0; i < 200; i++)
+		buf_puts(&b, "]");
+	buf_puts(&b, "}\"]");
+	parse_opts(b.data, &h);
+	assert_int_equal(h.seccomp, DK_SECCOMP_BAD);
+	dk_hardening_clear(&h);
+	buf_free(&b);
+}
+
+static void test_caps_and_ports(void **state)
+{
+	(void)state;
+	const char *body = "{\"Id\":\"abc\",\"HostConfig\":{"
+		"\"CapAdd\":[\"cap_net_raw\",\"Cap_Sys_Admin\",\"NET_ADMIN\",\"ALL\",7],"
+		"\"CapDrop\":[\"CAP_CHOWN\"],"
+		"\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8080\"}],"
+		"  \"81/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}],\"82/tcp\":null},"
+		"\"Init\":true},"
+		"\"NetworkSettings\":{\"Ports\":{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"},"
+		"  {\"HostIp\":\"::\",\"HostPort\":\"8080\"},{\"HostIp\":\"::\",\"HostPort\":\"8080\"}],\"83/tcp\":null}}}";
+	struct dk_hardening h;
+	struct err e;
+	assert_int_equal(dk_parse_hardening(body, strlen(body), &h, &e), 0);
+	assert_int_equal(h.cap_add.n, 4);
+	assert_string_equal(h.cap_add.v[0], "NET_RAW");
+	assert_string_equal(h.cap_add.v[1], "SYS_ADMIN");
+	assert_string_equal(h.cap_add.v[2], "NET_ADMIN");
+	assert_string_equal(h.cap_add.v[3], "ALL");
+	assert_string_equal(h.cap_drop.v[0], "CHOWN");
+	assert_int_equal(h.nports, 3); /* 0.0.0.0:8080, [::]:8080, then 127.0.0.1:(any) for 81 */
+	assert_string_equal(h.ports[0].host_ip, "0.0.0.0");
+	assert_string_equal(h.ports[1].host_ip, "::");
+	assert_string_equal(h.ports[2].container_port, "81/tcp");
+	assert_string_equal(h.ports[2].host_ip, "127.0.0.1");
+	assert_string_equal(h.ports[2].host_port, "");
+	assert_int_equal(h.init, 1);
+	dk_hardening_clear(&h);
+}
+
+/* Garbage: not an object, no valid Id, wrong types, deep nesting, huge arrays. */
+static void test_hostile_bodies(void **state)
+{
+	(void)state;
+	struct dk_hardening h;
+	struct err e;
+	const char *fail[] = {
+		"", "[]", "5", "\"x\"", "null", "\x01\x02 not json", "{\"Id\":5}", "{\"Id\":\"\"}",
+		"{\"Id\":\"ABC\"}", "{\"Id\":\"abc\\u001b[2J\"}",
+		"{\"Id\":\"00000000000000000000000000000000000000000000000000000000000000000\"}",
+	};
+	for (size_t i = 0; i < sizeof fail / sizeof *fail; i++) {
+		assert_int_equal(dk_parse_hardening(fail[i], strlen(fail[i]), &h, &e), -1);
+		assert_int_equal(e.code, DK_EPARSE);
+		dk_hardening_clear(&h);
+	}
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, "{\"Id\":\"abc\",\"x\":");
+	for (int i = 0; i < 100; i++)
+		buf_puts(&b, "[");
+	for (int i = 0; i < 100; i++)
+		buf_puts(&b, "]");
+	buf_puts(&b, "}");
+	assert_int_equal(dk_parse_hardening(b.data, b.len, &h, &e), -1);
+	buf_free(&b);
+
+	/* wrong types everywhere: parsed, with the documented defaults */
+	const char *odd[] = {
+		"{\"Id\":\"abc\"}",
+		"{\"Id\":\"abc\",\"Name\":5,\"State\":5,\"Config\":[],\"HostConfig\":\"x\",\"Mounts\":{},"
+		"\"NetworkSettings\":7,\"ExecIDs\":\"x\"}",
+		"{\"Id\":\"abc\",\"State\":{\"Running\":\"true\",\"Pid\":-5,\"Health\":[]},"
+		"\"Config\":{\"Env\":\"A=1\",\"Labels\":[],\"Healthcheck\":{\"Test\":\"NONE\"}},"
+		"\"HostConfig\":{\"Privileged\":1,\"CapAdd\":\"SYS_ADMIN\",\"SecurityOpt\":\"seccomp=unconfined\","
+		"\"MaskedPaths\":\"x\",\"ReadonlyPaths\":{},\"Ulimits\":[1,{\"Name\":5},{\"Name\":\"core\",\"Hard\":\"0\"}],"
+		"\"Tmpfs\":[],\"RestartPolicy\":\"always\",\"LogConfig\":{\"Config\":[]},\"Init\":\"yes\","
+		"\"PortBindings\":[],\"Devices\":5},"
+		"\"Mounts\":[1,\"x\",null],\"NetworkSettings\":{\"Ports\":{\"80/tcp\":[1,null]},\"Networks\":[]}}",
+	};
+	for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+		assert_int_equal(dk_parse_hardening(odd[i], strlen(odd[i]), &h, &e), 0);
+		assert_string_equal(h.id, "abc");
+		assert_non_null(h.name);
+		assert_string_equal(h.user, "");
+		assert_string_equal(h.restart_policy, "");
+		assert_string_equal(h.log_max_size, "");
+		assert_string_equal(h.seccomp_default_action, "");
+		assert_false(h.privileged);
+		assert_false(h.running);
+		assert_int_equal(h.pid, 0);
+		assert_int_equal(h.seccomp, DK_SECCOMP_DEFAULT);
+		assert_int_equal(h.nmasked_paths, -1);
+		assert_int_equal(h.nreadonly_paths, -1);
+		assert_int_equal(h.ulimit_core_hard, -2);
+		assert_int_equal(h.init, -1);
+		assert_int_equal(h.cap_add.n + h.env_keys.n + h.nlabels + h.ntmpfs + h.nports + h.nnets, 0);
+		assert_int_equal(h.ndevices, 0);
+		dk_hardening_clear(&h);
+	}
+
+	/* huge arrays are capped */
+	buf_init(&b, 8u << 20);
+	buf_puts(&b, "{\"Id\":\"abc\",\"Config\":{\"Env\":[");
+	for (int i = 0; i < 3000; i++)
+		buf_printf(&b, "%s\"K%d=v\"", i ? "," : "", i);
+	buf_puts(&b, "],\"Labels\":{");
+	for (int i = 0; i < 3000; i++)
+		buf_printf(&b, "%s\"l%d\":\"v\"", i ? "," : "", i);
+	buf_puts(&b, "}},\"HostConfig\":{\"SecurityOpt\":[");
+	for (int i = 0; i < 3000; i++)
+		buf_printf(&b, "%s\"odd%d\"", i ? "," : "", i);
+	buf_puts(&b, "],\"CapAdd\":[\"");
+	for (int i = 0; i < 10000; i++)
+		buf_puts(&b, "a");
+	buf_puts(&b, "\"],\"PortBindings\":{\"80/tcp\":[");
+	for (int i = 0; i < 400; i++)
+		buf_printf(&b, "%s{\"HostIp\":\"\",\"HostPort\":\"%d\"}", i ? "," : "", 1000 + i);
+	buf_puts(&b, "]},\"Devices\":[");
+	for (int i = 0; i < 5000; i++)
+		buf_printf(&b, "%s{}", i ? "," : "");
+	buf_puts(&b, "]},\"Mounts\":[");
+	for (int i = 0; i < 200; i++)
+		buf_printf(&b, "%s{\"Type\":\"bind\",\"Destination\":\"/m%d\"}", i ? "," : "", i);
+	buf_puts(&b, "],\"NetworkSettings\":{\"Networks\":{");
+	for (int i = 0; i < 200; i++)
+		buf_printf(&b, "%s\"n%d\":{\"NetworkID\":\"zz\"}", i ? "," : "", i);
+	buf_puts(&b, "}}}");
+	assert_int_equal(dk_parse_hardening(b.data, b.len, &h, &e), 0);
+	assert_int_equal(h.env_keys.n, DK_HLIST_MAX);
+	assert_string_equal(h.env_keys.v[0], "K0");
+	assert_int_equal(h.nlabels, DK_HLIST_MAX);
+	assert_int_equal(h.security_opt_other.n, DK_HLIST_MAX);
+	assert_int_equal(h.cap_add.n, 1);
+	assert_int_equal(strlen(h.cap_add.v[0]), DK_HSTR_MAX);
+	assert_int_equal(h.nports, DK_PORTS_MAX);
+	assert_int_equal(h.ndevices, 5000);
+	assert_int_equal(h.nmounts, DK_MOUNTS_MAX);
+	assert_int_equal(h.nnets, DK_NETWORKS_MAX);
+	assert_string_equal(h.nets[0].id, ""); /* not hex */
+	dk_hardening_clear(&h);
+	buf_free(&b);
+}
+
+/* the inline profile of an inspect fixture (the CLI's compacted copy) */
+static char *inline_profile(const char *fixture)
+{
+	size_t len;
+	char *body = fixture_read(fixture, &len);
+	char *p = strstr(body, "\"seccomp={");
+	assert_non_null(p);
+	/* unescape the JSON string: only \" and \\ occur in this profile */
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	for (p += strlen("\"seccomp="); *p && *p != '"'; p++) {
+		if (*p == '\\')
+			p++;
+		buf_append(&b, p, 1);
+	}
+	free(body);
+	return buf_steal(&b);
+}
+
+static void test_canonical_hash(void **state)
+{
+	(void)state;
+	char a[65], b[65];
+	struct err e;
+	size_t len;
+	char *pretty = fixture_read("../../docker/sandbox/seccomp.json", &len);
+	assert_int_equal(dk_seccomp_canon_sha256(pretty, len, a, &e), 0);
+	assert_string_equal(a, SANDBOX_SECCOMP_SHA256);
+	char *compact = inline_profile("hard_seccomp_profile.json");
+	printf("inline seccomp profile: %zu bytes (file: %zu)\n", strlen(compact), len);
+	assert_true(strlen(compact) < len);
+	assert_int_equal(dk_seccomp_canon_sha256(compact, strlen(compact), b, &e), 0);
+	assert_string_equal(a, b);
+	free(compact);
+	free(pretty);
+
+	/* key order, spacing and escapes do not matter; array order and values do */
+	const char *x = "{\"b\":1,\"a\":{\"y\":[1,{\"d\":2,\"c\":3}],\"x\":\"\xc3\xa9\"}}";
+	const char *y = " { \"a\" : { \"x\" : \"\\u00e9\", \"y\" : [ 1 , { \"c\" : 3, \"d\" : 2 } ] },\n\t\"b\" : 1 } ";
+	const char *z = "{\"b\":1,\"a\":{\"y\":[{\"d\":2,\"c\":3},1],\"x\":\"\xc3\xa9\"}}";
+	char cz[65];
+	assert_int_equal(dk_seccomp_canon_sha256(x, strlen(x), a, &e), 0);
+	assert_int_equal(dk_seccomp_canon_sha256(y, strlen(y), b, &e), 0);
+	assert_int_equal(dk_seccomp_canon_sha256(z, strlen(z), cz, &e), 0);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, cz);
+	assert_int_equal(dk_seccomp_canon_sha256("{\"a\":1}", 7, a, &e), 0);
+	assert_string_equal(a, "015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862");
+
+	const char *bad[] = {"", "[]", "\"x\"", "5", "{", "nope"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(dk_seccomp_canon_sha256(bad[i], strlen(bad[i]), a, &e), -1);
+		assert_int_equal(e.code, DK_EPARSE);
+		assert_string_equal(a, "");
+	}
+}
+
+static void test_netinfo(void **state)
+{
+	(void)state;
+	size_t len;
+	struct dk_netinfo n;
+	struct err e;
+	char *body = fixture_read("network_internal.json", &len);
+	assert_int_equal(dk_parse_netinfo(body, len, &n, &e), 0);
+	assert_int_equal(strlen(n.id), 64);
+	assert_string_equal(n.name, "h1-net");
+	assert_string_equal(n.driver, "bridge");
+	assert_true(n.internal);
+	assert_true(n.icc_disabled);
+	assert_false(n.gateway_isolated); /* engine 20.10 has no gateway_mode_ipv4 */
+	assert_string_equal(n.bridge_name, "");
+	assert_false(n.is_default_bridge);
+	dk_netinfo_clear(&n);
+	free(body);
+
+	body = fixture_read("network_bridge.json", &len);
+	assert_int_equal(dk_parse_netinfo(body, len, &n, &e), 0);
+	assert_string_equal(n.name, "bridge");
+	assert_false(n.internal);
+	assert_false(n.icc_disabled);
+	assert_string_equal(n.bridge_name, "docker0");
+	assert_true(n.is_default_bridge);
+	dk_netinfo_clear(&n);
+	free(body);
+
+	const char *iso = "{\"Id\":\"ab\",\"Name\":\"x\",\"Driver\":\"bridge\",\"Options\":"
+	                  "{\"com.docker.network.bridge.gateway_mode_ipv4\":\"isolated\"}}";
+	assert_int_equal(dk_parse_netinfo(iso, strlen(iso), &n, &e), 0);
+	assert_true(n.gateway_isolated);
+	dk_netinfo_clear(&n);
+	const char *odd = "{\"Id\":\"ab\",\"Name\":5,\"Internal\":\"true\",\"Options\":[]}";
+	assert_int_equal(dk_parse_netinfo(odd, strlen(odd), &n, &e), 0);
+	assert_string_equal(n.name, "");
+	assert_string_equal(n.driver, "");
+	assert_false(n.internal);
+	dk_netinfo_clear(&n);
+	const char *bad[] = {"", "[]", "{}", "{\"Id\":\"XYZ\"}", "garbage"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(dk_parse_netinfo(bad[i], strlen(bad[i]), &n, &e), -1);
+		dk_netinfo_clear(&n);
+	}
+}
+
+static void test_hostinfo(void **state)
+{
+	(void)state;
+	size_t len;
+	struct dk_hostinfo h;
+	struct err e;
+	char *body = fixture_read("info.json", &len);
+	assert_int_equal(dk_parse_info(body, len, &h, &e), 0);
+	free(body);
+	assert_true(h.seccomp);
+	assert_string_equal(h.seccomp_profile, "default");
+	assert_false(h.apparmor); /* this host has no AppArmor */
+	assert_false(h.selinux || h.userns || h.rootless);
+	assert_int_equal(h.cgroup_version, 1);
+	assert_false(h.live_restore);
+	assert_false(h.experimental);
+	assert_string_equal(h.default_runtime, "runc");
+	assert_int_equal(h.runtimes.n, 3);
+	assert_string_equal(h.os, "Debian GNU/Linux 12 (bookworm)");
+	assert_true(strlen(h.kernel) > 0);
+	body = fixture_read("version.json", &len);
+	assert_int_equal(dk_parse_version_components(body, len, &h, &e), 0);
+	free(body);
+	assert_string_equal(h.engine_version, "20.10.24+dfsg1");
+	assert_string_equal(h.runc_version, "1.1.5+ds1");
+	assert_string_equal(h.containerd_version, "1.6.20~ds1");
+	assert_int_equal(h.cgroup_version, 1); /* kept */
+	dk_hostinfo_clear(&h);
+
+	/* hostile: escapes are sanitized in the fixed fields, odd forms read */
+	const char *info = "{\"OperatingSystem\":\"evil\\u001b]0;pwn\\u0007\",\"CgroupVersion\":2,"
+	                   "\"SecurityOptions\":[5,\"name=apparmor\",\"profile=x\",\"name=seccomp,profile=unconfined\","
+	                   "\"name=rootless\",\"name=userns\",\"name=selinux\"],\"Runtimes\":[],\"DefaultRuntime\":7}";
+	assert_int_equal(dk_parse_info(info, strlen(info), &h, &e), 0);
+	assert_null(strchr(h.os, '\x1b'));
+	assert_null(strchr(h.os, '\x07'));
+	assert_int_equal(h.cgroup_version, 2);
+	assert_true(h.apparmor && h.rootless && h.userns && h.selinux && h.seccomp);
+	assert_string_equal(h.seccomp_profile, "unconfined");
+	assert_string_equal(h.default_runtime, "");
+	assert_int_equal(h.runtimes.n, 0);
+	const char *ver = "{\"Version\":\"x\\u001b[2J\",\"Components\":[{\"Name\":\"runc\",\"Version\":5},"
+	                  "{\"Name\":\"runc\",\"Version\":\"1.0\"},7]}";
+	assert_int_equal(dk_parse_version_components(ver, strlen(ver), &h, &e), 0);
+	assert_null(strchr(h.engine_version, '\x1b'));
+	assert_string_equal(h.runc_version, "1.0");
+	assert_string_equal(h.containerd_version, "");
+	assert_int_equal(h.cgroup_version, 2);
+	assert_int_equal(dk_parse_version_components("[]", 2, &h, &e), -1);
+	assert_string_equal(h.runc_version, "");
+	dk_hostinfo_clear(&h);
+	assert_int_equal(dk_parse_info("{\"CgroupVersion\":\"3\"}", 22, &h, &e), 0);
+	assert_int_equal(h.cgroup_version, 0);
+	dk_hostinfo_clear(&h);
+	assert_int_equal(dk_parse_info("nope", 4, &h, &e), -1);
+	dk_hostinfo_clear(&h);
+}
+
+/* Network events from this engine: connect/disconnect name the container. */
+static void test_network_events(void **state)
+{
+	(void)state;
+	size_t len, lines = 0, connects = 0;
+	char *body = fixture_read("events_network.jsonl", &len);
+	for (char *line = strtok(body, "\n"); line; line = strtok(NULL, "\n")) {
+		struct dk_event ev;
+		struct err e;
+		assert_int_equal(dk_parse_event(line, strlen(line), &ev, &e), 0);
+		assert_string_equal(ev.type, "network");
+		assert_int_equal(strlen(ev.id), 64);
+		assert_true(ev.time_ns > 0);
+		if (!strcmp(ev.action, "connect") || !strcmp(ev.action, "disconnect")) {
+			assert_int_equal(strlen(ev.container), 64);
+			assert_string_not_equal(ev.container, ev.id);
+			connects++;
+		} else {
+			assert_string_equal(ev.container, "");
+		}
+		lines++;
+	}
+	assert_int_equal(lines, 6);
+	assert_int_equal(connects, 5);
+	free(body);
+
+	/* a container event names itself; a prune names nothing; garbage attributes */
+	struct dk_event ev;
+	struct err e;
+	const char *ct = "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"abc\"}}";
+	assert_int_equal(dk_parse_event(ct, strlen(ct), &ev, &e), 0);
+	assert_string_equal(ev.container, "abc");
+	const char *prune = "{\"Type\":\"network\",\"Action\":\"prune\",\"Actor\":{\"ID\":\"\",\"Attributes\":{}}}";
+	assert_int_equal(dk_parse_event(prune, strlen(prune), &ev, &e), 0);
+	assert_string_equal(ev.id, "");
+	assert_string_equal(ev.container, "");
+	const char *evil = "{\"Type\":\"network\",\"Action\":\"connect\",\"Actor\":{\"ID\":\"ab\","
+	                   "\"Attributes\":{\"container\":\"x\\u001b[2J\"}}}";
+	assert_int_equal(dk_parse_event(evil, strlen(evil), &ev, &e), 0);
+	assert_string_equal(ev.container, "");
+	const char *noid = "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"\"}}";
+	assert_int_equal(dk_parse_event(noid, strlen(noid), &ev, &e), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reference),
+		cmocka_unit_test(test_weak_fixtures),
+		cmocka_unit_test(test_security_opt_forms),
+		cmocka_unit_test(test_caps_and_ports),
+		cmocka_unit_test(test_hostile_bodies),
+		cmocka_unit_test(test_canonical_hash),
+		cmocka_unit_test(test_netinfo),
+		cmocka_unit_test(test_hostinfo),
+		cmocka_unit_test(test_network_events),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
