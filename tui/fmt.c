@@ -6,9 +6,8 @@
 
 #include "base/clock.h"
 #include "base/units.h"
+#include "control/ttl.h"
 
-/* A label value longer than this is not a number of seconds we accept. */
-#define TTL_DIGITS_MAX 12
 /* Warn when less than this share of the budget is left (and at least WARN_MIN_S). */
 #define TTL_WARN_DIV 10
 #define TTL_WARN_MIN_S 60
@@ -78,39 +77,10 @@ void fmt_uptime(const struct dk_container *c, int64_t wall_ms, char *out, size_t
 	}
 }
 
-/* The sandtop.ttl label as seconds: digits only (untrusted text). Returns 1,
- * 0 when absent, -1 when it is not a plain number of seconds. */
-static int ttl_label(const struct dk_container *c, int64_t *secs)
-{
-	const char *v = dk_container_label(c, "sandtop.ttl");
-	if (!v)
-		return 0;
-	size_t len = strlen(v);
-	if (len == 0 || len > TTL_DIGITS_MAX)
-		return -1;
-	int64_t s = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return -1;
-		s = s * 10 + (v[i] - '0');   /* at most 12 digits: no overflow */
-	}
-	*secs = s;
-	return 1;
-}
-
+/* The TTL arithmetic is control/ttl's (the enforcer uses the same rule). */
 int fmt_ttl_left(const struct dk_container *c, int64_t wall_ms, int64_t *left)
 {
-	int64_t ttl;
-	int r = ttl_label(c, &ttl);
-	if (r <= 0)
-		return r;
-	if (!c->inspected || c->started_at_ms <= 0)
-		return -2;
-	int64_t ran_ms = wall_ms - c->started_at_ms;
-	if (ran_ms < 0)
-		ran_ms = 0;           /* clocks disagree a little: not over */
-	*left = ttl - ran_ms / 1000;
-	return 1;
+	return ttl_left(c, wall_ms, left);
 }
 
 /* A TTL to the second while it is short ("4m05s", "42s"); longer ones as
@@ -143,7 +113,7 @@ enum ui_role fmt_ttl(const struct dk_container *c, int64_t wall_ms, char *out, s
 		snprintf(out, n, "…");
 		return UI_R_NORMAL;
 	}
-	ttl_label(c, &ttl);
+	ttl_parse(dk_container_label(c, TTL_LABEL), &ttl);
 	if (left < 0) {
 		fmt_left(-left, d, sizeof d);
 		snprintf(out, n, "over %s", d);
