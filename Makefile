@@ -34,7 +34,7 @@ ALL_LDFLAGS := $(OPT_LDFLAGS) $(LDFLAGS)
 
 MODULES := base docker keymaps control vnc cli tui
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
-GEN_SRC := $(B)/gen/default_keys.c
+GEN_SRC := $(B)/gen/default_keys.c $(B)/gen/seccomp_profile.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(GEN_SRC:.c=.o)
 MAIN_OBJ := $(B)/main.o
 WORKER_SRC := $(wildcard vnc/worker/*.c)
@@ -69,6 +69,11 @@ $(B)/gen/%.o: $(B)/gen/%.c
 $(B)/gen/default_keys.c: keymaps/default.keys scripts/embed
 	@mkdir -p $(dir $@)
 	sh scripts/embed km_default_keys < $< > $@
+
+# the reference seccomp profile: `sandtop launch` sends it, the audit pins its hash
+$(B)/gen/seccomp_profile.c: docker/sandbox/seccomp.json scripts/embed
+	@mkdir -p $(dir $@)
+	sh scripts/embed sandtop_seccomp_profile < $< > $@
 
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)

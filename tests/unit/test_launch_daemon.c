@@ -1,0 +1,616 @@
+/* test_launch_daemon: dk_create_container, dk_start_container, dk_network_create and `sandtop launch` against a fake daemon that records every request.
+ * The fake answers by name (a name in use, no such image, warnings, a start
+ * that fails, networks internal or not); the real engine: t_launch.sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "cli/cli.h"
+#include "control/profile.h"
+#include "docker/create.h"
+#include "docker/docker.h"
+#include "tests/unit/launch_body.h"
+
+/* The profile text over the defaults (it must parse). */
+static void parse_ok(struct lp_profile *p, const char *text)
+{
+	lp_profile_defaults(p);
+	assert_int_equal(lp_parse(p, "p.conf", text, strlen(text), NULL, NULL), 0);
+}
+
+/* ---- the fake daemon: one forked child per connection ---- */
+
+static char sock_path[108];
+static pid_t server_pid;
+static int rec_fd = -1;
+
+#define ID_OK "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0"
+#define ID_DEAD "dead0000dead0000dead0000dead0000dead0000dead0000dead0000dead0000"
+#define ID_SAME "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+#define ID_NET "4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e"
+
+static void write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+		if (k <= 0)
+			_exit(0);
+		s += k;
+		n -= (size_t)k;
+	}
+}
+
+static int respond(int fd, int status, const char *body)
+{
+	char head[256];
+	size_t len = body ? strlen(body) : 0;
+	int n = status == 304 || status == 204
+	        ? snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nConnection: close\r\n\r\n", status)
+	        : snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+	                   "Connection: close\r\nContent-Length: %zu\r\n\r\n", status, len);
+	write_all(fd, head, (size_t)n);
+	if (len && status != 304 && status != 204)
+		write_all(fd, body, len);
+	return 0;
+}
+
+static size_t read_request(int fd, char *req, size_t cap)
+{
+	size_t len = 0;
+	char *end = NULL;
+	while (!end) {
+		ssize_t k = read(fd, req + len, cap - 1 - len);
+		if (k <= 0)
+			_exit(0);
+		len += (size_t)k;
+		req[len] = '\0';
+		end = strstr(req, "\r\n\r\n");
+	}
+	const char *cl = strcasestr(req, "Content-Length: ");
+	size_t want = (size_t)(end + 4 - req) + (cl && cl < end ? strtoul(cl + 16, NULL, 10) : 0);
+	while (len < want && len < cap - 1) {
+		ssize_t k = read(fd, req + len, cap - 1 - len);
+		if (k <= 0)
+			_exit(0);
+		len += (size_t)k;
+		req[len] = '\0';
+	}
+	return len;
+}
+
+/* "METHOD PATH\nBODY" to the test, length first (records are large: the
+ * create body carries the seccomp profile). */
+static void record(int pfd, const char *req)
+{
+	const char *sp = strchr(req, ' ');
+	const char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
+	const char *body = strstr(req, "\r\n\r\n");
+	if (!sp2 || !body)
+		return;
+	char *r = xasprintf("%.*s\n%s", (int)(sp2 - req), req, body + 4);
+	uint32_t n = (uint32_t)strlen(r);
+	char *msg = xmalloc(n + 4);
+	memcpy(msg, &n, 4);
+	memcpy(msg + 4, r, n);
+	write_all(pfd, msg, n + 4);
+	free(msg);
+	free(r);
+}
+
+static int serve_network(int fd, const char *name)
+{
+	char body[512];
+	const char *internal = "true", *icc = "false", *shown = name;
+	if (!strcmp(name, "extnet"))
+		internal = "false";
+	else if (!strcmp(name, "iccnet"))
+		icc = "true";
+	else if (!strcmp(name, "4e4e"))
+		shown = "web";  /* an id prefix */
+	else if (strcmp(name, "intnet") != 0)
+		return respond(fd, 404, "{\"message\":\"network x not found\"}");
+	snprintf(body, sizeof body, "{\"Name\":\"%s\",\"Id\":\"%s\",\"Driver\":\"bridge\",\"Internal\":%s,"
+	         "\"Options\":{\"com.docker.network.bridge.enable_icc\":\"%s\"}}", shown, ID_NET, internal, icc);
+	return respond(fd, 200, body);
+}
+
+static int serve_one(int fd, int pfd)
+{
+	static char req[1 << 20];
+	read_request(fd, req, sizeof req);
+	if (!strncmp(req, "GET /version", 12))
+		return respond(fd, 200, "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}");
+	record(pfd, req);
+	char name[128] = "";
+	if (sscanf(req, "GET /v1.41/networks/%127[^/? ]", name) == 1)
+		return serve_network(fd, name);
+	if (!strncmp(req, "POST /v1.41/networks/create ", 28))
+		return respond(fd, 201, "{\"Id\":\"" ID_NET "\",\"Warning\":\"\"}");
+	if (sscanf(req, "POST /v1.41/containers/create?name=%127[^& ]", name) == 1) {
+		if (!strcmp(name, "tl-taken"))
+			return respond(fd, 409, "{\"message\":\"Conflict. The container name \\\"/tl-taken\\\" is already "
+			               "in use\\u001b[2J\\u009b31m\"}");
+		if (!strcmp(name, "tl-noimage"))
+			return respond(fd, 404, "{\"message\":\"No such image: sandtop/sandbox:latest\"}");
+		if (!strcmp(name, "tl-warn"))
+			return respond(fd, 201, "{\"Id\":\"" ID_OK "\",\"Warnings\":[\"no swap limit\\u001b]0;x\\u0007\","
+			               "\"second\"]}");
+		if (!strcmp(name, "tl-nostart"))
+			return respond(fd, 201, "{\"Id\":\"" ID_DEAD "\",\"Warnings\":[]}");
+		if (!strcmp(name, "tl-running"))
+			return respond(fd, 201, "{\"Id\":\"" ID_SAME "\",\"Warnings\":null}");
+		return respond(fd, 201, "{\"Id\":\"" ID_OK "\",\"Warnings\":[]}");
+	}
+	if (!strncmp(req, "POST /v1.41/containers/" ID_DEAD "/start", 23 + 64 + 6))
+		return respond(fd, 500, "{\"message\":\"OCI runtime create failed: seccomp\"}");
+	if (!strncmp(req, "POST /v1.41/containers/" ID_SAME "/start", 23 + 64 + 6))
+		return respond(fd, 304, NULL);
+	if (!strncmp(req, "POST /v1.41/containers/", 23) || !strncmp(req, "DELETE /v1.41/containers/", 25))
+		return respond(fd, 204, NULL);
+	return respond(fd, 404, "{\"message\":\"page not found\"}");
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(sock_path, sizeof sock_path, "/tmp/sandtop-launch-%d.sock", (int)getpid());
+	unlink(sock_path);
+	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
+	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ls, 64) < 0)
+		return -1;
+	int p[2];
+	if (pipe(p) < 0)
+		return -1;
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	server_pid = fork();
+	if (server_pid == 0) {
+		setpgid(0, 0);
+		close(p[0]);
+		signal(SIGPIPE, SIG_IGN);
+		signal(SIGCHLD, SIG_IGN);
+		for (;;) {
+			int fd = accept(ls, NULL, NULL);
+			if (fd < 0)
+				_exit(0);
+			if (fork() == 0) {
+				close(ls);
+				serve_one(fd, p[1]);
+				_exit(0);
+			}
+			close(fd);
+		}
+	}
+	setpgid(server_pid, server_pid);
+	close(ls);
+	close(p[1]);
+	rec_fd = p[0];
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kill(-server_pid, SIGKILL);
+	waitpid(server_pid, NULL, 0);
+	unlink(sock_path);
+	close(rec_fd);
+	return 0;
+}
+
+static int read_full(int fd, void *p, size_t n, int64_t end)
+{
+	char *s = p;
+	while (n > 0) {
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		int left = (int)(end - clock_mono_ms());
+		if (left <= 0 || poll(&pf, 1, left) <= 0)
+			return -1;
+		ssize_t k = read(fd, s, n);
+		if (k <= 0)
+			return -1;
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* The next request the fake saw ("METHOD PATH\nBODY"), or NULL after 2 s. */
+static char *next_request(void)
+{
+	int64_t end = clock_mono_ms() + 2000;
+	uint32_t n;
+	if (read_full(rec_fd, &n, 4, end) < 0)
+		return NULL;
+	char *r = xmalloc(n + 1);
+	if (read_full(rec_fd, r, n, end) < 0) {
+		free(r);
+		return NULL;
+	}
+	r[n] = '\0';
+	return r;
+}
+
+static void expect_request(const char *want)
+{
+	char *got = next_request();
+	if (!got)
+		fail_msg("no request, wanted %s", want);
+	if (strcmp(got, want) != 0)
+		fail_msg("request '%.200s', wanted '%s'", got, want);
+	free(got);
+}
+
+static void skip_requests(int n)
+{
+	for (int i = 0; i < n; i++) {
+		char *r = next_request();
+		assert_non_null(r);
+		free(r);
+	}
+}
+
+static void expect_no_request(void)
+{
+	struct pollfd pf = {.fd = rec_fd, .events = POLLIN};
+	assert_int_equal(poll(&pf, 1, 100), 0);
+}
+
+/* The body of the next request, which must start with head + "\n". */
+static cJSON *expect_body(const char *head)
+{
+	char *got = next_request();
+	if (!got)
+		fail_msg("no request, wanted %s", head);
+	size_t n = strlen(head);
+	if (strncmp(got, head, n) != 0 || got[n] != '\n')
+		fail_msg("request '%.200s', wanted '%s'", got, head);
+	cJSON *b = cJSON_Parse(got + n + 1);
+	free(got);
+	assert_non_null(b);
+	return b;
+}
+
+/* ---- the calls ---- */
+
+struct res {
+	int calls, rc;
+	struct err e;
+	char id[65];
+};
+
+static void on_id(void *ud, int rc, const struct err *e, const char *id)
+{
+	struct res *r = ud;
+	r->calls++;
+	r->rc = rc;
+	assert_non_null(e);
+	r->e = *e;
+	if (rc == 0) {
+		assert_int_equal(e->code, DK_OK);
+		snprintf(r->id, sizeof r->id, "%s", id);
+	} else {
+		assert_null(id);
+		assert_int_not_equal(e->code, DK_OK);
+	}
+}
+
+static void on_done(void *ud, int rc, const struct err *e)
+{
+	struct res *r = ud;
+	r->calls++;
+	r->rc = rc;
+	r->e = *e;
+}
+
+static struct dk_client *client(void)
+{
+	char host[160];
+	snprintf(host, sizeof host, "unix://%s", sock_path);
+	struct err e;
+	struct dk_client *c = dk_client_new(host, &e);
+	assert_non_null(c);
+	return c;
+}
+
+static void assert_printable(const char *msg)
+{
+	for (const char *p = msg; *p; p++)
+		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+	assert_null(strstr(msg, "\xc2\x9b"));
+}
+
+static void test_calls(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct lp_profile p;
+	parse_ok(&p, "network = intnet\n");
+	struct lp_launch l;
+	struct err e;
+	assert_int_equal(lp_launch_build(&l, &p, "tl-call", &e), 0);
+	struct res r = {0};
+	dk_create_container(c, &l.spec, on_id, &r);
+	assert_int_equal(r.calls, 0);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.id, ID_OK);
+	assert_string_equal(r.e.msg, "");
+	cJSON *b = expect_body("POST /v1.41/containers/create?name=tl-call");
+	assert_hardened(b, "intnet");
+	cJSON_Delete(b);
+	/* conflict: the engine's message, sanitized */
+	l.spec.name = "tl-taken";
+	memset(&r, 0, sizeof r);
+	dk_create_container(c, &l.spec, on_id, &r);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_non_null(strstr(r.e.msg, "is already in use"));
+	assert_printable(r.e.msg);
+	free(next_request());
+	/* warnings: joined, sanitized */
+	l.spec.name = "tl-warn";
+	memset(&r, 0, sizeof r);
+	dk_create_container(c, &l.spec, on_id, &r);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.e.msg, "no swap limit"));
+	assert_non_null(strstr(r.e.msg, "; second"));
+	assert_printable(r.e.msg);
+	free(next_request());
+	/* a refused spec: no request, the callback from run */
+	l.spec.user = "root";
+	memset(&r, 0, sizeof r);
+	dk_create_container(c, &l.spec, on_id, &r);
+	assert_int_equal(r.calls, 0);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.e.code, DK_EUSAGE);
+	expect_no_request();
+	/* start: 204, 304 */
+	memset(&r, 0, sizeof r);
+	dk_start_container(c, ID_OK, on_done, &r);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.rc, 0);
+	expect_request("POST /v1.41/containers/" ID_OK "/start\n");
+	memset(&r, 0, sizeof r);
+	dk_start_container(c, ID_SAME, on_done, &r);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.e.msg, "already started");
+	free(next_request());
+	memset(&r, 0, sizeof r);
+	dk_start_container(c, "", on_done, &r);
+	assert_int_equal(r.calls, 0);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.e.code, DK_EUSAGE);
+	/* network create */
+	struct dk_label lab = {.key = "sandtop.created-by", .value = "test"};
+	memset(&r, 0, sizeof r);
+	dk_network_create(c, "newnet", &lab, 1, on_id, &r);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.id, ID_NET);
+	b = expect_body("POST /v1.41/networks/create");
+	assert_string_equal(str_at(b, "Name"), "newnet");
+	assert_true(cJSON_IsTrue(at(b, "Internal")));
+	assert_string_equal(str_at(at(b, "Options"), "com.docker.network.bridge.enable_icc"), "false");
+	cJSON_Delete(b);
+	memset(&r, 0, sizeof r);
+	dk_network_create(c, "bad name", NULL, 0, on_id, &r);
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.e.code, DK_EUSAGE);
+	expect_no_request();
+	lp_launch_clear(&l);
+	lp_profile_clear(&p);
+	dk_client_free(c);
+}
+
+/* ---- the command ---- */
+
+struct out {
+	char out[4096], err[4096];
+};
+
+static void slurp(int fd, char *buf, size_t cap)
+{
+	lseek(fd, 0, SEEK_SET);
+	ssize_t k = read(fd, buf, cap - 1);
+	buf[k > 0 ? k : 0] = '\0';
+	close(fd);
+}
+
+/* Run `sandtop launch ARGS...` against the fake (or host), capturing stdout and stderr. */
+static int launch(struct out *o, const char *host, const char *profile, const char *name, bool json)
+{
+	char hostarg[160];
+	snprintf(hostarg, sizeof hostarg, "unix://%s", host ? host : sock_path);
+	const char *argv[10];
+	int argc = 0;
+	argv[argc++] = "launch";
+	argv[argc++] = "-H";
+	argv[argc++] = hostarg;
+	if (profile) {
+		argv[argc++] = "--profile";
+		argv[argc++] = profile;
+	}
+	if (json)
+		argv[argc++] = "--json";
+	argv[argc++] = name;
+	argv[argc] = NULL;
+	char p1[] = "/tmp/sandtop-launch-out-XXXXXX", p2[] = "/tmp/sandtop-launch-err-XXXXXX";
+	int f1 = mkstemp(p1), f2 = mkstemp(p2);
+	unlink(p1);
+	unlink(p2);
+	fflush(stdout);
+	fflush(stderr);
+	int s1 = dup(1), s2 = dup(2);
+	dup2(f1, 1);
+	dup2(f2, 2);
+	int rc = cli_launch_main(argc, (char **)argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(s1, 1);
+	dup2(s2, 2);
+	close(s1);
+	close(s2);
+	slurp(f1, o->out, sizeof o->out);
+	slurp(f2, o->err, sizeof o->err);
+	return rc;
+}
+
+static char *profile_file(const char *text)
+{
+	char *path = xstrdup("/tmp/sandtop-launch-prof-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void test_command(void **state)
+{
+	(void)state;
+	struct out o;
+	/* defaults: create, start, the id */
+	assert_int_equal(launch(&o, NULL, NULL, "tl-cmd", false), CLI_OK);
+	assert_string_equal(o.out, ID_OK "\n");
+	assert_string_equal(o.err, "");
+	cJSON *b = expect_body("POST /v1.41/containers/create?name=tl-cmd");
+	assert_hardened(b, NULL);
+	cJSON_Delete(b);
+	expect_request("POST /v1.41/containers/" ID_OK "/start\n");
+	expect_no_request();
+	/* --json */
+	assert_int_equal(launch(&o, NULL, NULL, "tl-cmd", true), CLI_OK);
+	assert_string_equal(o.out, "{\"id\":\"" ID_OK "\",\"name\":\"tl-cmd\"}\n");
+	skip_requests(2);
+	/* a new network: inspect (404), create it internal, then the sandbox on it */
+	char *prof = profile_file("network = newnet\nlabel = team=blue\n");
+	assert_int_equal(launch(&o, NULL, prof, "tl-net", false), CLI_OK);
+	assert_non_null(strstr(o.err, "created internal network newnet"));
+	expect_request("GET /v1.41/networks/newnet\n");
+	b = expect_body("POST /v1.41/networks/create");
+	assert_string_equal(str_at(b, "Name"), "newnet");
+	assert_true(cJSON_IsTrue(at(b, "Internal")));
+	assert_string_equal(str_at(at(b, "Labels"), "sandtop.created-by"), "sandtop launch");
+	cJSON_Delete(b);
+	b = expect_body("POST /v1.41/containers/create?name=tl-net");
+	assert_hardened(b, "newnet");
+	assert_string_equal(str_at(at(b, "Labels"), "team"), "blue");
+	cJSON_Delete(b);
+	expect_request("POST /v1.41/containers/" ID_OK "/start\n");
+	unlink(prof);
+	free(prof);
+	/* an existing internal network: used as is */
+	prof = profile_file("network = intnet\n");
+	assert_int_equal(launch(&o, NULL, prof, "tl-int", false), CLI_OK);
+	assert_string_equal(o.err, "");
+	expect_request("GET /v1.41/networks/intnet\n");
+	skip_requests(2);
+	unlink(prof);
+	free(prof);
+	/* internal but with inter-container traffic on: a note */
+	prof = profile_file("network = iccnet\n");
+	assert_int_equal(launch(&o, NULL, prof, "tl-icc", false), CLI_OK);
+	assert_non_null(strstr(o.err, "enable_icc"));
+	skip_requests(3);
+	unlink(prof);
+	free(prof);
+	/* not internal: refused, nothing created */
+	prof = profile_file("network = extnet\n");
+	assert_int_equal(launch(&o, NULL, prof, "tl-ext", false), CLI_FAIL);
+	assert_non_null(strstr(o.err, "network extnet is not internal"));
+	assert_string_equal(o.out, "");
+	expect_request("GET /v1.41/networks/extnet\n");
+	expect_no_request();
+	unlink(prof);
+	free(prof);
+	/* a name that is another network's id prefix: refused */
+	prof = profile_file("network = 4e4e\n");
+	assert_int_equal(launch(&o, NULL, prof, "tl-pfx", false), CLI_FAIL);
+	assert_non_null(strstr(o.err, "matched network web"));
+	free(next_request());
+	expect_no_request();
+	unlink(prof);
+	free(prof);
+	/* the engine refuses: 409 name in use, 404 no image: exit 1, the message sanitized */
+	assert_int_equal(launch(&o, NULL, NULL, "tl-taken", false), CLI_FAIL);
+	assert_non_null(strstr(o.err, "sandtop: launch: cannot create tl-taken: engine answered 409: Conflict."));
+	assert_null(strchr(o.err, '\x1b'));
+	assert_null(strstr(o.err, "\xc2\x9b"));
+	assert_string_equal(o.out, "");
+	free(next_request());
+	assert_int_equal(launch(&o, NULL, NULL, "tl-noimage", false), CLI_FAIL);
+	assert_non_null(strstr(o.err, "No such image"));
+	free(next_request());
+	/* warnings go to stderr, sanitized; still started */
+	assert_int_equal(launch(&o, NULL, NULL, "tl-warn", false), CLI_OK);
+	assert_non_null(strstr(o.err, "engine warning: no swap limit"));
+	assert_null(strchr(o.err, '\x1b'));
+	skip_requests(2);
+	/* a start that fails: the container is removed again */
+	assert_int_equal(launch(&o, NULL, NULL, "tl-nostart", false), CLI_FAIL);
+	assert_non_null(strstr(o.err, "cannot start tl-nostart: engine answered 500: OCI runtime create failed"));
+	assert_non_null(strstr(o.err, "removed the container that did not start"));
+	free(next_request());
+	expect_request("POST /v1.41/containers/" ID_DEAD "/start\n");
+	expect_request("DELETE /v1.41/containers/" ID_DEAD "?force=true&v=false&link=false\n");
+	/* a bad profile: exit 2, FILE:LINE, no request */
+	prof = profile_file("memory = 1g\nenv = OPENAI_API_KEY=sk-123\nprivileged = true\n");
+	assert_int_equal(launch(&o, NULL, prof, "tl-bad", false), CLI_USAGE);
+	char want[256];
+	snprintf(want, sizeof want, "%s:2: env 'OPENAI_API_KEY' looks like a secret", prof);
+	assert_non_null(strstr(o.err, want));
+	snprintf(want, sizeof want, "%s:3: unknown key 'privileged'", prof);
+	assert_non_null(strstr(o.err, want));
+	assert_null(strstr(o.err, "sk-123"));
+	expect_no_request();
+	unlink(prof);
+	free(prof);
+	/* usage: a bad name, no name, a missing profile */
+	assert_int_equal(launch(&o, NULL, NULL, "x", false), CLI_USAGE);
+	assert_int_equal(launch(&o, NULL, NULL, "bad\x1b[2Jname", false), CLI_USAGE);
+	assert_null(strchr(o.err, '\x1b'));
+	assert_int_equal(launch(&o, NULL, "/nonexistent/profile", "tl-x", false), CLI_USAGE);
+	assert_non_null(strstr(o.err, "/nonexistent/profile: cannot read"));
+	expect_no_request();
+	/* no engine: exit 3 */
+	assert_int_equal(launch(&o, "/nonexistent/docker.sock", NULL, "tl-x", false), CLI_UNREACHABLE);
+	assert_non_null(strstr(o.err, "/nonexistent/docker.sock"));
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	log_set_level(LOG_ERROR);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_calls),
+		cmocka_unit_test(test_command),
+	};
+	return cmocka_run_group_tests_name("launch_daemon", tests, setup, teardown);
+}
