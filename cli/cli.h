@@ -88,4 +88,28 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
  * CLI_USAGE when the log cannot be read. */
 int cli_audit_verify(const char *path);
 
+/* `sandtop audit [ID... | --all | --label K=V] [--json] [--fail-on SEV]
+ * [-v] [-H HOST]` (argv[0] is "audit"; it parses the rest
+ * itself): the isolation checks (control/iso.h) of the named sandboxes,
+ * or of every live one, and of the host. Returns CLI_OK when nothing FAILs
+ * at or above SEV (default HIGH), CLI_FAIL when something does or a target
+ * is unknown or could not be evaluated, CLI_USAGE, CLI_UNREACHABLE. */
+int cli_isolation_main(int argc, char **argv);
+
+/* `sandtop launch [--profile FILE] [-H HOST] [--json] [--log FILE] NAME`
+ * (argv[0] is "launch"; it parses the rest itself): create and start one
+ * hardened sandbox (control/profile.h) and print its id, or {"id","name"}
+ * with --json. Returns CLI_OK started, CLI_FAIL refused (the engine's
+ * message, sanitized, on stderr; or a network that is not internal),
+ * CLI_USAGE usage or profile errors (FILE:LINE: message), CLI_UNREACHABLE. */
+int cli_launch_main(int argc, char **argv);
+
+/* `sandtop watch [--ttl-policy flag|pause|stop|kill] [--label K=V] [-a]
+ * [-H HOST] [--audit-log FILE] [--log FILE]` (argv[0] is "watch"): the
+ * headless enforcer of the sandtop.ttl budgets (control/ttl.h), one
+ * timestamped, sanitized line per event on stdout, until SIGINT or SIGTERM.
+ * Sets its own signal handlers and log. Returns CLI_OK after a signal,
+ * CLI_USAGE for bad arguments, CLI_FAIL when stdout or poll fails. */
+int cli_watch_main(int argc, char **argv);
+
 #endif
