@@ -15,6 +15,8 @@
 #include "cli/cli.h"
 #include "control/actions.h"
 #include "control/audit.h"
+#include "control/iso_run.h"
+#include "control/ttl.h"
 #include "docker/docker.h"
 #include "docker/collector.h"
 #include "docker/inventory.h"
@@ -36,6 +38,7 @@ struct opts {
 	size_t nids;
 	bool read_only, armed;
 	bool keep_paused;     /* snapshot */
+	int ttl_policy;       /* enum ttl_policy: what the screen does with a spent budget */
 	bool all, json, stats, dump_keys, no_color;
 	int interval_ms;      /* -d */
 	enum st_source source;
@@ -51,6 +54,10 @@ static void usage(FILE *fp)
 	      "       sandtop snapshot [ID... | --all | --label K=V] [--output DIR] [--keep-paused]\n"
 	      "               [--reason TEXT] [--json] [--armed] [--audit-log FILE]\n"
 	      "       sandtop audit-log verify [FILE]\n"
+	      "       sandtop audit [ID... | --all | --label K=V] [--json] [--fail-on SEV] [-v]\n"
+	      "       sandtop launch [--profile FILE] [--json] NAME\n"
+	      "       sandtop watch [--ttl-policy flag|pause|stop|kill] [--label K=V] [-a]\n"
+	      "               [--audit-log FILE] [--log FILE]\n"
 	      "       sandtop --dump-keys [-k FILE]\n"
 	      "\n"
 	      "Supervise computer-use agent sandboxes (containers labelled sandtop.sandbox).\n"
@@ -69,6 +76,14 @@ static void usage(FILE *fp)
 	      "                    wrote on tmpfs and volumes, stats, a manifest of sha256s;\n"
 	      "                    paused meanwhile; 0 all complete, 1 any failed, 3 unreachable\n"
 	      "  audit-log verify  check the operator audit log's hash chain (0 intact, 1 not)\n"
+	      "  audit             check each sandbox's isolation (privileges, network,\n"
+	      "                    filesystem, credentials, limits, kill-switch readiness) and\n"
+	      "                    the host's; 0 nothing FAILs at --fail-on (default HIGH) or\n"
+	      "                    above, 1 something does, 3 unreachable (audit --help)\n"
+	      "  launch NAME       create and start a hardened sandbox that passes the audit\n"
+	      "                    (launch --help)\n"
+	      "  watch             headless: enforce the sandtop.ttl budgets, one line per\n"
+	      "                    event on stdout (watch --help)\n"
 	      "\n"
 	      "options:\n"
 	      "  -a, --all         every container, not only sandboxes (the actions and\n"
@@ -92,6 +107,9 @@ static void usage(FILE *fp)
 	      "      --armed       act without questions, and even when the audit log cannot\n"
 	      "                    be written (shown loudly on the screen)\n"
 	      "      --read-only   the screen offers no action at all\n"
+	      "      --ttl-policy flag|pause|stop|kill\n"
+	      "                    what the screen does once a running sandbox's sandtop.ttl\n"
+	      "                    budget is spent (default flag: only show it); audit-logged\n"
 	      "      --audit-log FILE  the operator audit log (default:\n"
 	      "                    $XDG_STATE_HOME/sandtop/audit.log)\n"
 	      "  -k, --keys FILE   keymap file (default: $XDG_CONFIG_HOME/sandtop/keys)\n"
@@ -163,7 +181,7 @@ static struct keymap *load_keys(const char *path, struct diags *d)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG, OPT_STATS, OPT_SOURCE, OPT_SIGNAL, OPT_LABEL,
-		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG, OPT_KEEP_PAUSED };
+		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG, OPT_KEEP_PAUSED, OPT_TTL_POLICY };
 	static const struct option longopts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"host", required_argument, NULL, 'H'},
@@ -184,6 +202,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"read-only", no_argument, NULL, OPT_READ_ONLY},
 		{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 		{"keep-paused", no_argument, NULL, OPT_KEEP_PAUSED},
+		{"ttl-policy", required_argument, NULL, OPT_TTL_POLICY},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -207,6 +226,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_READ_ONLY: o->read_only = true; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case OPT_KEEP_PAUSED: o->keep_paused = true; break;
+		case OPT_TTL_POLICY:
+			o->ttl_policy = ttl_policy_parse(optarg);
+			if (o->ttl_policy < 0) {
+				fprintf(stderr, "sandtop: --ttl-policy is flag, pause, stop or kill, not '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case 't': {
 			char *end;
 			long t = strtol(optarg, &end, 10);
@@ -286,10 +312,20 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "sandtop: --json and --stats go with a command, e.g. 'sandtop ps --json'\n");
 		return -1;
 	}
+	if (o->ttl_policy != TTL_FLAG && (o->cmd || o->read_only)) {
+		fprintf(stderr, "sandtop: --ttl-policy goes with the screen (not --read-only) and 'sandtop watch'\n");
+		return -1;
+	}
 	const char *nc = getenv("NO_COLOR");
 	if (nc && *nc)
 		o->no_color = true;
 	return 0;
+}
+
+/* Every event the inventory sees goes to the isolation audit too. */
+static void iso_event(void *ud, const struct dk_event *ev)
+{
+	iso_runner_event(ud, ev);
 }
 
 static int run_tui(const struct opts *o)
@@ -323,6 +359,10 @@ static int run_tui(const struct opts *o)
 	log_set_level(LOG_INFO);
 	log_msg(LOG_INFO, "sandtop %s starting; engine %s", SANDTOP_VERSION, dk_client_endpoint(c));
 	struct inventory *inv = inv_new(c, o->all);
+	struct iso_policy pol;
+	iso_policy_default(&pol, dk_client_endpoint(c));
+	struct iso_runner *iso = iso_runner_new(c, &pol);
+	inv_set_event_hook(inv, iso_event, iso);
 	inv_start(inv);
 	struct collector *coll = coll_new(c, inv, o->interval_ms, o->source);
 	char *audit = o->audit_log ? xstrdup(o->audit_log) : audit_default_path();
@@ -342,10 +382,13 @@ static int run_tui(const struct opts *o)
 		.act = act,
 		.read_only = o->read_only,
 		.armed = o->armed,
+		.iso = iso,
+		.ttl_policy = o->ttl_policy,
 	};
 	int rc = tui_run(&to);
 	actions_free(act);
 	dk_client_free(c);
+	iso_runner_free(iso);
 	coll_free(coll);
 	inv_free(inv);
 	keymap_free(km);
@@ -371,6 +414,13 @@ static void raise_fd_limit(void)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* audit, launch and watch parse their own options */
+	if (argc > 1 && !strcmp(argv[1], "audit"))
+		return cli_isolation_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "launch"))
+		return cli_launch_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "watch"))
+		return cli_watch_main(argc - 1, argv + 1);
 	struct opts o = {.interval_ms = 1000, .timeout_s = -1};
 	if (parse_args(argc, argv, &o) < 0)
 		return CLI_USAGE;

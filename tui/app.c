@@ -14,6 +14,8 @@
 #include "docker/collector.h"
 #include "docker/docker.h"
 #include "control/snapshot.h"
+#include "control/iso_run.h"
+#include "control/ttl.h"
 #include "docker/inventory.h"
 
 /* Turns in a row where poll() said stdin was readable but no key came:
@@ -72,6 +74,8 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 			ui_view_draw(ui, y, LINES - 1, mono_ms);
 		else if (ui->screen == UI_WALL)
 			ui_wall_draw(ui, y, LINES - 1, mono_ms);
+		else if (ui->screen == UI_AUDIT)
+			ui_audit_draw(ui, y, LINES - 1);
 		else
 			render_list(ui, y, LINES - 1, wall_ms, mono_ms);
 		if (!ui_control_draw_bottom(ui, LINES - 1, COLS) && !ui_takeover_draw_bottom(ui, LINES - 1, COLS))
@@ -86,6 +90,25 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 	wnoutrefresh(stdscr);
 	doupdate();
 	ui_view_emit(ui);
+}
+
+/* Keep the audit in step with the inventory: every sandbox listed gets
+ * evaluated once (events re-evaluate it after), and all of them again when
+ * the engine comes back (events may have been missed). */
+static void iso_sync(struct ui *ui, enum inv_conn *last_state)
+{
+	struct iso_runner *r = ui->o->iso;
+	const struct inventory *inv = ui->o->inv;
+	enum inv_conn st = inv_state(inv);
+	bool back = st == INV_ONLINE && *last_state != INV_ONLINE;
+	*last_state = st;
+	if (back)
+		iso_runner_host_refresh(r);
+	for (size_t i = 0; i < inv_count(inv); i++) {
+		const struct dk_container *c = inv_get(inv, i);
+		if (back || !iso_runner_has(r, c->id))
+			iso_runner_want(r, c->id);
+	}
 }
 
 static int min_timeout(int a, int b)
@@ -104,6 +127,8 @@ static void loop(struct ui *ui)
 	size_t fds_cap = 0;
 	uint64_t gen = inv_generation(inv);
 	uint64_t cgen = coll ? coll_generation(coll) : 0;
+	uint64_t isogen = ui->o->iso ? iso_runner_generation(ui->o->iso) : 0;
+	enum inv_conn inv_last = INV_CONNECTING;
 	int64_t shown_sec = -1;
 	int empty_reads = 0;
 	bool dirty = true;
@@ -118,6 +143,14 @@ static void loop(struct ui *ui)
 
 		if (inv_generation(inv) != gen) {
 			gen = inv_generation(inv);
+			dirty = true;
+			if (ui->o->iso)
+				iso_sync(ui, &inv_last);
+		}
+		int t_iso = ui->o->iso ? iso_runner_tick(ui->o->iso, wall) : -1;
+		int t_ttl = ui->ttl ? ttl_enf_tick(ui->ttl, inv, wall) : -1;
+		if (ui->o->iso && iso_runner_generation(ui->o->iso) != isogen) {
+			isogen = iso_runner_generation(ui->o->iso);
 			dirty = true;
 		}
 		if (coll && coll_generation(coll) != cgen) {
@@ -141,6 +174,8 @@ static void loop(struct ui *ui)
 		timeout = min_timeout(timeout, ui_status_timeout(ui, mono));
 		timeout = min_timeout(timeout, t_view);
 		timeout = min_timeout(timeout, t_act);
+		timeout = min_timeout(timeout, t_iso);
+		timeout = min_timeout(timeout, t_ttl);
 		size_t want = 2 + dk_client_pollfds_max(client) + ui->ndesks + ui->nsnaps * SNAP_POLLFDS_MAX;
 		if (want > fds_cap) {
 			fds_cap = want * 2;
@@ -190,6 +225,14 @@ static void loop(struct ui *ui)
 	free(fds);
 }
 
+/* The TTL enforcer's news on the status line (and in the log). */
+static void on_ttl(void *ud, const struct ttl_event *ev)
+{
+	struct ui *ui = ud;
+	log_msg(LOG_INFO, "ttl: %s", ev->text);
+	ui_status_msg(ui, 8000, "%s", ev->text);
+}
+
 int tui_run(const struct tui_opts *o)
 {
 	struct ui ui;
@@ -214,7 +257,14 @@ int tui_run(const struct tui_opts *o)
 			o->keymap_first_error ? o->keymap_first_error : "?",
 			key[0] ? " (" : "", key, key[0] ? " for help)" : "");
 	}
+	if (o->ttl_policy != TTL_FLAG && o->act) {
+		struct ttl_enf_opts to = {.policy = o->ttl_policy, .stop_timeout_s = -1, .cb = on_ttl, .ud = &ui};
+		ui.ttl = ttl_enf_new(o->act, &to);
+		ui_status_msg(&ui, 5000, "ttl policy: %s once a running sandbox's budget is spent",
+			ttl_policy_name(o->ttl_policy));
+	}
 	loop(&ui);
+	ttl_enf_free(ui.ttl);
 	ui_view_free(&ui);
 	ui_control_free(&ui);
 	ui_term_stop();

@@ -78,6 +78,8 @@ static void go(struct ui *ui, long delta)
 {
 	if (ui->screen == UI_HELP)
 		ui_help_scroll(ui, delta);
+	else if (ui->screen == UI_AUDIT)
+		ui_audit_scroll(ui, delta);
 	else if (ui->screen == UI_WALL && delta != LONG_MAX && delta != -LONG_MAX)
 		ui_list_move(ui, delta * ui_wall_per_row());
 	else
@@ -158,7 +160,12 @@ static void sort_msg(struct ui *ui)
 
 static void do_action(struct ui *ui, enum km_action a)
 {
-	int rows = ui->screen == UI_HELP ? ui->help_rows : ui->page_rows;
+	int rows = ui->screen == UI_HELP ? ui->help_rows : ui->screen == UI_AUDIT ? ui->audit_rows : ui->page_rows;
+	/* the audit screen goes back to the list on Esc and on its own key */
+	if (ui->screen == UI_AUDIT && (a == KA_AUDIT || a == KA_CLEAR_FILTER || a == KA_BACK || a == KA_DETAIL)) {
+		ui->screen = UI_LIST;
+		return;
+	}
 	switch (a) {
 	case KA_QUIT:
 		ui->quit = true;
@@ -238,6 +245,12 @@ static void do_action(struct ui *ui, enum km_action a)
 		break;
 	case KA_WALL:
 		ui->screen = UI_WALL;
+		break;
+	case KA_AUDIT:
+		ui->screen = UI_AUDIT;
+		ui->audit_top = 0;
+		if (!ui->o->iso)
+			ui_status_msg(ui, 3000, "the isolation audit is off");
 		break;
 	case KA_BACK:
 		ui->screen = ui->screen == UI_VIEW && ui->view_from == UI_WALL ? UI_WALL : UI_LIST;

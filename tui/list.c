@@ -17,6 +17,7 @@ static const struct col cols_spec[UC_COUNT] = {
 	[UC_ID] = {12, 12},
 	[UC_IMAGE] = {8, 30},
 	[UC_STATE] = {10, 10},
+	[UC_ISO] = {9, 9},
 	[UC_CPU] = {6, 7},
 	[UC_QUOTA] = {7, 7},
 	[UC_MEM] = {6, 7},
@@ -36,7 +37,7 @@ static const struct col cols_spec[UC_COUNT] = {
  * their minimum widths do not fit. NAME always stays. */
 static const enum ui_col drop_order[] = {
 	UC_TASK, UC_IMAGE, UC_OWNER, UC_ID, UC_IO, UC_UPTIME, UC_NET, UC_PIDS, UC_QUOTA, UC_MEMPCT, UC_TTL,
-	UC_MEM, UC_CPU, UC_STATE,
+	UC_ISO, UC_MEM, UC_CPU, UC_STATE,
 };
 #define N_CORE_DROPS 3
 /* Columns that grow towards their content width, in this order. */
@@ -59,6 +60,7 @@ struct rowctx {
 	bool stale;
 	bool frozen;           /* by our freezer: the engine still says running */
 	int64_t wall_ms;
+	const struct ui *ui;
 };
 
 static enum ui_role state_role(const char *state)
@@ -162,6 +164,9 @@ static const char *cell(const struct rowctx *r, enum ui_col id, char *buf, size_
 	case UC_TTL:
 		*role = fmt_ttl(c, r->wall_ms, buf, n);
 		return buf;
+	case UC_ISO:
+		*role = ui_audit_cell(r->ui, c, buf, n);
+		return buf;
 	case UC_OWNER: return dk_container_label(c, "sandtop.owner");
 	case UC_TASK: return dk_container_label(c, "sandtop.task");
 	default: return stats_cell(r, id, buf, n, role);
@@ -172,6 +177,7 @@ static void rowctx_init(const struct ui *ui, const struct dk_container *c, int64
 	bool all_stale, struct rowctx *r)
 {
 	r->c = c;
+	r->ui = ui;
 	r->wall_ms = wall_ms;
 	r->v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
 	r->stale = all_stale || fmt_view_stale(ui, r->v, mono_ms);

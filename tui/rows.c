@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/xalloc.h"
+#include "control/iso_run.h"
 #include "docker/inventory.h"
 
 /* Untrusted fields are matched on their first FIELD_SCAN bytes: matching
@@ -14,7 +15,7 @@
 #define FIELD_SCAN 4096
 
 static const char *const titles[UC_COUNT] = {
-	[UC_NAME] = "NAME", [UC_ID] = "ID", [UC_IMAGE] = "IMAGE", [UC_STATE] = "STATE",
+	[UC_NAME] = "NAME", [UC_ID] = "ID", [UC_IMAGE] = "IMAGE", [UC_STATE] = "STATE", [UC_ISO] = "ISO",
 	[UC_CPU] = "CPU%", [UC_QUOTA] = "QUOTA%", [UC_MEM] = "MEM", [UC_MEMPCT] = "MEM%",
 	[UC_NET] = "NET", [UC_IO] = "IO", [UC_PIDS] = "PIDS",
 	[UC_UPTIME] = "UPTIME", [UC_TTL] = "TTL", [UC_OWNER] = "OWNER", [UC_TASK] = "TASK",
@@ -40,10 +41,11 @@ bool ui_col_available(const struct ui *ui, enum ui_col c)
 	return c < UC_COUNT && (ui->o->coll || !col_needs_stats(c));
 }
 
-/* Numbers sort biggest first, except TTL: the least time left first. */
+/* Numbers sort biggest first, except TTL: the least time left first;
+ * ISO the worst first. */
 static bool natural_desc(enum ui_col c)
 {
-	return ui_col_numeric(c) && c != UC_TTL;
+	return (ui_col_numeric(c) && c != UC_TTL) || c == UC_ISO;
 }
 
 void ui_sort_set(struct ui *ui, enum ui_col c, bool desc)
@@ -252,6 +254,7 @@ static void make_key(const struct ui *ui, const struct dk_container *c, int64_t 
 	case UC_ID: k->str = c->id; break;
 	case UC_IMAGE: k->str = c->image; break;
 	case UC_STATE: k->num = state_rank(c->state); break;
+	case UC_ISO: k->num = ui_audit_rank(ui, c, &k->missing); break;
 	case UC_OWNER:
 	case UC_TASK:
 		k->str = dk_container_label(c, sort_col == UC_OWNER ? "sandtop.owner" : "sandtop.task");
@@ -288,7 +291,10 @@ void ui_rows_update(struct ui *ui)
 	uint64_t ig = inv_generation(inv), cg = co ? coll_generation(co) : 0;
 	size_t total = inv_count(inv);
 
-	if (R->built && R->inv_gen == ig && R->coll_gen == cg && R->ver == ui->view_ver && R->total == total)
+	/* the audit changes the order only when sorting by it */
+	uint64_t isg = ui->o->iso && ui->sort_col == UC_ISO ? iso_runner_generation(ui->o->iso) : 0;
+	if (R->built && R->inv_gen == ig && R->coll_gen == cg && R->iso_gen == isg && R->ver == ui->view_ver &&
+	    R->total == total)
 		return;
 	if (total > R->cap) {
 		R->cap = total;
@@ -317,6 +323,7 @@ void ui_rows_update(struct ui *ui)
 	R->total = total;
 	R->inv_gen = ig;
 	R->coll_gen = cg;
+	R->iso_gen = isg;
 	R->ver = ui->view_ver;
 	R->built = true;
 }

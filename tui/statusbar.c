@@ -143,7 +143,8 @@ int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 	}
 	if (x < right)
 		ui_put(0, x, engine, right - x, ui_attr(ui, UI_R_DIM));
-	return draw_banner(ui, 1, mono_ms);
+	int y = draw_banner(ui, 1, mono_ms);
+	return ui->screen == UI_LIST || ui->screen == UI_AUDIT ? ui_audit_host_line(ui, y) : y;
 }
 
 struct hint {

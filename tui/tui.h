@@ -7,6 +7,7 @@
 struct collector;
 struct dk_client;
 struct inventory;
+struct iso_runner;
 struct keymap;
 
 struct tui_opts {
@@ -20,6 +21,8 @@ struct tui_opts {
 	struct actions *act;        /* owned by main; NULL with read_only */
 	bool read_only;             /* --read-only: no mutating action at all */
 	bool armed;                 /* --armed: no confirmations (shown loudly) */
+	struct iso_runner *iso;     /* owned by main: the isolation audit; NULL: none */
+	int ttl_policy;             /* enum ttl_policy: TTL_FLAG only shows a spent budget; else act (needs act) */
 };
 
 /* Run the interactive screen until quit; returns the process exit status

@@ -25,7 +25,7 @@
  * name for. */
 #define UI_KEY_IGNORE (-3)
 
-enum ui_screen { UI_LIST, UI_HELP, UI_VIEW, UI_WALL };
+enum ui_screen { UI_LIST, UI_HELP, UI_VIEW, UI_WALL, UI_AUDIT };
 
 /* Display roles; ui_attr maps them to colours or plain attributes. */
 enum ui_role {
@@ -50,7 +50,7 @@ enum ui_role {
 
 /* Table columns, in screen order (list.c draws them, rows.c sorts on them). */
 enum ui_col {
-	UC_NAME, UC_ID, UC_IMAGE, UC_STATE,
+	UC_NAME, UC_ID, UC_IMAGE, UC_STATE, UC_ISO,
 	UC_CPU, UC_QUOTA, UC_MEM, UC_MEMPCT, UC_NET, UC_IO, UC_PIDS,
 	UC_UPTIME, UC_TTL, UC_OWNER, UC_TASK,
 	UC_COUNT
@@ -65,7 +65,7 @@ struct ui_rows {
 	size_t n, cap;
 	size_t total;          /* inventory size when built */
 	bool built;
-	uint64_t inv_gen, coll_gen, ver;  /* what it was built from */
+	uint64_t inv_gen, coll_gen, iso_gen, ver;  /* what it was built from */
 };
 
 struct ui {
@@ -103,6 +103,9 @@ struct ui {
 	int help_rows;         /* body lines visible at the last draw */
 	int help_lines;        /* body lines in total at the last draw */
 
+	/* audit screen (audit.c), scrolled like help */
+	int audit_top, audit_rows, audit_lines;
+
 	/* transient status message */
 	char msg[512];
 	int64_t msg_until_ms;  /* mono ms; 0 = none */
@@ -136,6 +139,7 @@ struct ui {
 	struct act_run *run;       /* the last action, shown until dismissed */
 	bool run_shown;
 	struct snap **snaps;       /* snapshots being taken */
+	struct ttl_enf *ttl;       /* the --ttl-policy enforcer, or NULL */
 	size_t nsnaps;
 };
 
@@ -303,6 +307,20 @@ void ui_takeover_stop(struct ui *ui, const char *why);
 void ui_takeover_key(struct ui *ui, int r, wint_t k);
 /* Draw the takeover banner on the bottom line; false when not in takeover. */
 bool ui_takeover_draw_bottom(struct ui *ui, int y, int cols);
+
+/* ---- audit.c: the isolation audit on screen ---- */
+/* The ISO cell of c ("ok", "FAIL high", "warn", "unverif", "…" while
+ * pending) into buf, and its role. */
+enum ui_role ui_audit_cell(const struct ui *ui, const struct dk_container *c, char *buf, size_t n);
+/* A sort key: worse is larger; *missing before the first evaluation. */
+double ui_audit_rank(const struct ui *ui, const struct dk_container *c, bool *missing);
+/* The host checks as one line at row y (left out on short terminals);
+ * returns the next free row. */
+int ui_audit_host_line(struct ui *ui, int y);
+/* The audit screen of the selected sandbox in rows [y0, y1). */
+void ui_audit_draw(struct ui *ui, int y0, int y1);
+/* Scroll it by delta lines (clamped). */
+void ui_audit_scroll(struct ui *ui, long delta);
 
 /* ---- help.c ---- */
 /* Draw the help screen in rows [y0, y1). */
