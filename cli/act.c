@@ -91,7 +91,8 @@ int cli_act(const struct cli_act_opts *o)
 	struct act_run *r = nt ? act_start(a, &ao, tg, nt, &e) : NULL;
 	int status = CLI_OK;
 	if (nt && !r) {
-		fprintf(stderr, "sandtop: %s: %s\n", o->action, e.msg);
+		fprintf(stderr, "sandtop: %s: %s%s%s\n", o->action, e.code == ACT_EAUDIT ? "refused: " : "", e.msg,
+			e.code == ACT_EAUDIT ? "; arm sandtop to act anyway (--armed)" : "");
 		status = CLI_FAIL;
 	}
 	int64_t deadline = clock_mono_ms() + CLI_ACT_TIMEOUT_MS;

@@ -378,8 +378,7 @@ struct act_run *act_start(struct actions *a, const struct act_opts *o,
 	struct err ae = {0};
 	if (record(r, "intent", &ae) < 0) {
 		if (!o->armed) {
-			err_set(e, 1, "refused: the action could not be written to the audit log first (%s); "
-				"arm sandtop to act anyway", ae.msg);
+			err_set(e, ACT_EAUDIT, "the action could not be written to the audit log first (%s)", ae.msg);
 			r->pending = 0;
 			run_destroy(r);
 			return NULL;

@@ -69,6 +69,11 @@ const char *act_problem(const struct actions *a);
 int act_note(struct actions *a, const char *action, const struct dk_container *target, const char *detail,
              bool armed, struct err *e);
 
+/* The code act_start's error has when the intent record could not be
+ * written (and the run was not armed): the message then says why the log
+ * failed; the caller says it was refused (and how to override, if it can). */
+#define ACT_EAUDIT 1000
+
 /* Start kind on the n targets (copied). Writes the intent record first: if
  * that fails and !armed, nothing is done (-1, e says why). The engine
  * calls run in parallel, each with a timeout; the result record is written

@@ -270,16 +270,8 @@ static void expire(struct ttl_enf *t, struct mark *m, const struct dk_container 
 	if (!t->a)
 		err_set(&e, 1, "no actions context");
 	if (!r) {
-		/* act_start's words are for the screen: no "refused: refused", and
-		 * no advice to arm what cannot be armed here */
-		const char *why = e.msg;
-		if (!strncmp(why, "refused: ", 9))
-			why += 9;
-		static const char arm[] = "; arm sandtop to act anyway";
-		size_t wl = strlen(why), al = sizeof arm - 1;
-		int keep = (int)(wl > al && !strcmp(why + wl - al, arm) ? wl - al : wl);
 		m->st = M_REFUSED;
-		report(t, TTL_EV_REFUSED, m->id, 0, "%s %s refused: %.*s", policy_names[t->policy], m->name, keep, why);
+		report(t, TTL_EV_REFUSED, m->id, 0, "%s %s refused: %s", policy_names[t->policy], m->name, e.msg);
 		return;
 	}
 	m->st = M_ACTING;

@@ -209,7 +209,8 @@ static void run_action(struct ui *ui, enum act_kind kind)
 	struct act_run *r = act_start(ui->o->act, &o, tg, n, &e);
 	free(tg);
 	if (!r) {
-		ui_status_msg(ui, 10000, "%s: %s", act_name(kind), e.msg);
+		ui_status_msg(ui, 10000, "%s: %s%s%s", act_name(kind), e.code == ACT_EAUDIT ? "refused: " : "", e.msg,
+			e.code == ACT_EAUDIT ? "; arm sandtop to act anyway" : "");
 		return;
 	}
 	act_run_free(ui->run);
