@@ -19,17 +19,6 @@ static char *jdup(const cJSON *o, const char *key)
 	return xstrdup(s ? s : "");
 }
 
-static int copy_id(char out[65], const char *id)
-{
-	if (!id)
-		return -1;
-	size_t n = strlen(id);
-	if (n == 0 || n > 64 || strspn(id, "0123456789abcdef") != n)
-		return -1;
-	memcpy(out, id, n + 1);
-	return 0;
-}
-
 static void take_labels(struct dk_container *c, const cJSON *labels)
 {
 	if (!cJSON_IsObject(labels))
@@ -72,7 +61,7 @@ static char *join_command(const char *path, const cJSON *args)
 static int container_from_list_item(const cJSON *o, struct dk_container *c, struct err *e)
 {
 	memset(c, 0, sizeof *c);
-	if (!cJSON_IsObject(o) || copy_id(c->id, dkj_str(o, "Id")) < 0)
+	if (!cJSON_IsObject(o) || dkj_copy_id(c->id, dkj_str(o, "Id")) < 0)
 		return err_set(e, DK_EPARSE, "container entry without a valid Id");
 	const cJSON *names = cJSON_GetObjectItemCaseSensitive(o, "Names");
 	const cJSON *first = cJSON_IsArray(names) ? cJSON_GetArrayItem(names, 0) : NULL;
@@ -122,7 +111,7 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 	cJSON *j = dkj_parse(body, len, e);
 	if (!j)
 		return -1;
-	if (!cJSON_IsObject(j) || copy_id(c->id, dkj_str(j, "Id")) < 0) {
+	if (!cJSON_IsObject(j) || dkj_copy_id(c->id, dkj_str(j, "Id")) < 0) {
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "inspect body without a valid Id");
 	}
@@ -194,7 +183,7 @@ int dk_parse_event(const char *line, size_t len, struct dk_event *ev, struct err
 	bool is_ct = !strcmp(type, "container");
 	/* only a container event must name one; a network prune names none */
 	bool no_id = !is_ct && (!id || !*id);
-	if (!action || (!no_id && copy_id(ev->id, id) < 0)) {
+	if (!action || (!no_id && dkj_copy_id(ev->id, id) < 0)) {
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "event without an action or a valid id");
 	}
@@ -211,7 +200,7 @@ int dk_parse_event(const char *line, size_t len, struct dk_event *ev, struct err
 		memcpy(ev->container, ev->id, sizeof ev->container);
 	} else if (!strcmp(type, "network") && (!strcmp(ev->action, "connect") || !strcmp(ev->action, "disconnect"))) {
 		const cJSON *attrs = actor ? cJSON_GetObjectItemCaseSensitive(actor, "Attributes") : NULL;
-		if (copy_id(ev->container, cJSON_IsObject(attrs) ? dkj_str(attrs, "container") : NULL) < 0)
+		if (dkj_copy_id(ev->container, cJSON_IsObject(attrs) ? dkj_str(attrs, "container") : NULL) < 0)
 			ev->container[0] = '\0';
 	}
 	ev->time_ns = dkj_int(j, "timeNano");

@@ -35,13 +35,10 @@ int dk_parse_exec_id(const char *body, size_t len, char out[65], struct err *e)
 	cJSON *j = dkj_parse(body, len, e);
 	if (!j)
 		return -1;
-	const char *id = dkj_str(j, "Id");
-	size_t n = id ? strlen(id) : 0;
-	if (n == 0 || n > 64 || strspn(id, "0123456789abcdef") != n) {
+	if (dkj_copy_id(out, dkj_str(j, "Id")) < 0) {
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "exec create answer without a valid Id");
 	}
-	memcpy(out, id, n + 1);
 	cJSON_Delete(j);
 	return 0;
 }

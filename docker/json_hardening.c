@@ -220,11 +220,7 @@ static void take_nets(struct dk_hardening *h, const cJSON *o)
 			h->nets = xrealloc(h->nets, (h->nnets + 4) * sizeof *h->nets);
 		struct dk_hnet *n = &h->nets[h->nnets++];
 		n->name = xstrndup(it->string, DK_HSTR_MAX);
-		const char *id = dkj_str(it, "NetworkID");
-		size_t len = id ? strlen(id) : 0;
-		if (len && len <= 64 && strspn(id, "0123456789abcdef") == len)
-			memcpy(n->id, id, len + 1);
-		else
+		if (dkj_copy_id(n->id, dkj_str(it, "NetworkID")) < 0)
 			n->id[0] = '\0';
 	}
 }
@@ -348,13 +344,10 @@ int dk_parse_hardening(const char *body, size_t len, struct dk_hardening *h, str
 	cJSON *j = dkj_parse(body, len, e);
 	if (!j)
 		return -1;
-	const char *id = cJSON_IsObject(j) ? dkj_str(j, "Id") : NULL;
-	size_t idn = id ? strlen(id) : 0;
-	if (!idn || idn > 64 || strspn(id, "0123456789abcdef") != idn) {
+	if (dkj_copy_id(h->id, cJSON_IsObject(j) ? dkj_str(j, "Id") : NULL) < 0) {
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "inspect body without a valid Id");
 	}
-	memcpy(h->id, id, idn + 1);
 	const char *name = dkj_str(j, "Name");
 	name = name ? name : "";
 	h->name = xstrdup(name[0] == '/' ? name + 1 : name);

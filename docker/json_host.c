@@ -38,13 +38,10 @@ int dk_parse_netinfo(const char *body, size_t len, struct dk_netinfo *n, struct 
 	cJSON *j = dkj_parse(body, len, e);
 	if (!j)
 		return -1;
-	const char *id = cJSON_IsObject(j) ? dkj_str(j, "Id") : NULL;
-	size_t idn = id ? strlen(id) : 0;
-	if (!idn || idn > 64 || strspn(id, "0123456789abcdef") != idn) {
+	if (dkj_copy_id(n->id, cJSON_IsObject(j) ? dkj_str(j, "Id") : NULL) < 0) {
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "network body without a valid Id");
 	}
-	memcpy(n->id, id, idn + 1);
 	n->name = jdup(j, "Name");
 	n->driver = jdup(j, "Driver");
 	n->internal = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "Internal"));

@@ -46,6 +46,15 @@ const char *dkj_str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+int dkj_copy_id(char out[65], const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+	if (n == 0 || n > 64 || strspn(id, "0123456789abcdef") != n)
+		return -1;
+	memcpy(out, id, n + 1);
+	return 0;
+}
+
 int64_t dkj_int(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);

@@ -24,6 +24,11 @@ cJSON *dkj_parse(const char *body, size_t len, struct err *e);
 /* The string o[key], or NULL when absent or not a string. */
 const char *dkj_str(const cJSON *o, const char *key);
 
+/* Copy id into out and return 0 when it is an engine id: 1 to 64
+ * lowercase hex digits. Else (NULL, empty, longer, any other byte) -1, out
+ * untouched. */
+int dkj_copy_id(char out[65], const char *id);
+
 /* o[key] as an integer when it is a number within +-9.2e18, else 0. Goes
  * through the double: exact only below 2^53. */
 int64_t dkj_int(const cJSON *o, const char *key);

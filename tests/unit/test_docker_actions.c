@@ -16,9 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -27,94 +24,15 @@
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
 #include "docker/docker.h"
+#include "tests/unit/fake_daemon.h"
 
-static char sock_path[108];
-static pid_t server_pid;
-static int rec_fd = -1; /* the test's end of the record pipe */
+static struct fake_daemon fake;
 
-/* ---- the fake daemon: one forked child per connection ---- */
+/* ---- the fake daemon's answers ---- */
 
-static const char version_body[] = "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}";
 static const char hostile_msg[] = "{\"message\":\"boom\\u001b]0;pwn\\u0007\\r\\nfake row \\u001b[2J\"}";
 static const char exec_id[] = "e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0";
 static const char image_id[] = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
-
-static void write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-		if (k <= 0)
-			_exit(0);
-		s += k;
-		n -= (size_t)k;
-	}
-}
-
-static void pause_ms(int ms)
-{
-	usleep((useconds_t)ms * 1000);
-}
-
-static void respond(int fd, int status, const char *body)
-{
-	char head[256];
-	size_t len = body ? strlen(body) : 0;
-	int n = status == 304 || status == 204
-	        ? snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nConnection: close\r\n\r\n", status)
-	        : snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-	                   "Connection: close\r\nContent-Length: %zu\r\n\r\n", status, len);
-	write_all(fd, head, (size_t)n);
-	if (status != 304 && status != 204 && len)
-		write_all(fd, body, len);
-}
-
-/* Read one request (headers and Content-Length body). */
-static size_t read_request(int fd, char *req, size_t cap)
-{
-	size_t len = 0;
-	char *end = NULL;
-	while (!end) {
-		ssize_t k = read(fd, req + len, cap - 1 - len);
-		if (k <= 0)
-			_exit(0);
-		len += (size_t)k;
-		req[len] = '\0';
-		end = strstr(req, "\r\n\r\n");
-	}
-	const char *cl = strcasestr(req, "Content-Length: ");
-	size_t want = (size_t)(end + 4 - req) + (cl && cl < end ? strtoul(cl + 16, NULL, 10) : 0);
-	while (len < want && len < cap - 1) {
-		ssize_t k = read(fd, req + len, cap - 1 - len);
-		if (k <= 0)
-			_exit(0);
-		len += (size_t)k;
-		req[len] = '\0';
-	}
-	return len;
-}
-
-/* "METHOD PATH\nBODY" to the test, in one write (atomic below PIPE_BUF). */
-static void record(int pfd, const char *req)
-{
-	char line[4000];
-	const char *sp = strchr(req, ' ');
-	const char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
-	const char *body = strstr(req, "\r\n\r\n");
-	if (!sp2 || !body)
-		return;
-	int n = snprintf(line, sizeof line, "%.*s\n%s", (int)(sp2 - req), req, body + 4);
-	if (n > 0 && n < (int)sizeof line)
-		write_all(pfd, line, (size_t)n + 1); /* with its NUL: records are NUL-separated */
-}
-
-static void frame(struct buf *b, int stream, const void *p, size_t n)
-{
-	unsigned char h[8] = {(unsigned char)stream, 0, 0, 0, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
-	                      (unsigned char)(n >> 8), (unsigned char)n};
-	buf_append(b, h, 8);
-	buf_append(b, p, n);
-}
 
 /* Send b's bytes as HTTP chunks cut at the given offsets, with pauses, so
  * that the client reads them in pieces. */
@@ -122,21 +40,21 @@ static void send_chunked(int fd, const struct buf *b, const size_t *cuts, size_t
 {
 	static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
 	                           "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n";
-	write_all(fd, head, strlen(head));
+	fake_write_all(fd, head, strlen(head));
 	size_t off = 0;
 	for (size_t i = 0; i <= ncuts; i++) {
 		size_t end = i < ncuts ? cuts[i] : b->len;
 		if (end > off) {
 			char h[32];
 			int n = snprintf(h, sizeof h, "%zx\r\n", end - off);
-			write_all(fd, h, (size_t)n);
-			write_all(fd, b->data + off, end - off);
-			write_all(fd, "\r\n", 2);
-			pause_ms(20);
+			fake_write_all(fd, h, (size_t)n);
+			fake_write_all(fd, b->data + off, end - off);
+			fake_write_all(fd, "\r\n", 2);
+			fake_pause_ms(20);
 		}
 		off = end;
 	}
-	write_all(fd, "0\r\n\r\n", 5);
+	fake_write_all(fd, "0\r\n\r\n", 5);
 }
 
 /* the log scenarios, by container name */
@@ -149,7 +67,7 @@ static void serve_logs(int fd, const char *name)
 		size_t cuts[] = {3};
 		send_chunked(fd, &b, cuts, 1);
 	} else if (!strcmp(name, "badframe")) {
-		frame(&b, 1, "2026-01-01T00:00:00Z ok\n", 24);
+		fake_frame(&b, 1, "2026-01-01T00:00:00Z ok\n", 24);
 		buf_append(&b, "\x07\0\0\0\0\0\0\x01z", 9);
 		send_chunked(fd, &b, NULL, 0);
 	} else if (!strcmp(name, "big")) {
@@ -157,17 +75,17 @@ static void serve_logs(int fd, const char *name)
 		for (int i = 0; i < 1000; i++) {
 			char l[64];
 			int n = snprintf(l, sizeof l, "2026-01-01T00:00:00Z line %04d\n", i);
-			frame(&b, 1, l, (size_t)n);
+			fake_frame(&b, 1, l, (size_t)n);
 		}
 		size_t cuts[] = {5, 4000, 4003, 20000};
 		send_chunked(fd, &b, cuts, 4);
 	} else {
-		frame(&b, 1, "2026-01-01T00:00:00Z hello", 26);  /* a line cut by stderr */
-		frame(&b, 2, "2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n", 34);
-		frame(&b, 1, " world\n", 7);
-		frame(&b, 1, "", 0);
-		frame(&b, 1, "2026-01-01T00:00:02Z two\nthree\n", 31);
-		frame(&b, 2, "2026-01-01T00:00:03Z tail", 25);
+		fake_frame(&b, 1, "2026-01-01T00:00:00Z hello", 26);  /* a line cut by stderr */
+		fake_frame(&b, 2, "2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n", 34);
+		fake_frame(&b, 1, " world\n", 7);
+		fake_frame(&b, 1, "", 0);
+		fake_frame(&b, 1, "2026-01-01T00:00:02Z two\nthree\n", 31);
+		fake_frame(&b, 2, "2026-01-01T00:00:03Z tail", 25);
 		/* cut inside the first header, between header and payload, inside
 		 * a payload, and one byte at a time for a while */
 		size_t cuts[] = {3, 8, 12, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 60, 80, 81};
@@ -175,9 +93,6 @@ static void serve_logs(int fd, const char *name)
 	}
 	buf_free(&b);
 }
-
-static const char upgraded[] = "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
-                               "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
 
 /* A fake tar: 1024 bytes with "ustar" at 257. */
 static void fake_tar(char *t, size_t n)
@@ -194,189 +109,105 @@ static void serve_exec(int fd, char which)
 {
 	struct buf b;
 	buf_init(&b, 4u << 20);
-	buf_puts(&b, upgraded);
+	buf_puts(&b, FAKE_UPGRADED);
 	char tar[3000];
 	fake_tar(tar, sizeof tar);
 	switch (which) {
 	case 't': /* a tar, split over several frames, noise on stderr */
-		frame(&b, 1, tar, 700);
-		frame(&b, 2, "tar: ./secret: Cannot open: Permission denied\n", 46);
-		frame(&b, 1, tar + 700, sizeof tar - 700);
+		fake_frame(&b, 1, tar, 700);
+		fake_frame(&b, 2, "tar: ./secret: Cannot open: Permission denied\n", 46);
+		fake_frame(&b, 1, tar + 700, sizeof tar - 700);
 		break;
 	case 'n': /* no tar in the container: the engine's text as stdout */
 		buf_puts(&b, "");
-		frame(&b, 1, "OCI runtime exec failed: exec failed: \x1b[2Jtar: not found\r\n", 58);
+		fake_frame(&b, 1, "OCI runtime exec failed: exec failed: \x1b[2Jtar: not found\r\n", 58);
 		break;
 	case 'e': /* tar failed at once: only stderr */
-		frame(&b, 2, "tar: /nope: Cannot open: No such file or directory\n", 51);
+		fake_frame(&b, 2, "tar: /nope: Cannot open: No such file or directory\n", 51);
 		break;
 	case 's': /* some output, then nothing for a long time */
-		frame(&b, 1, tar, 600);
-		write_all(fd, b.data, b.len);
-		pause_ms(30000);
+		fake_frame(&b, 1, tar, 600);
+		fake_write_all(fd, b.data, b.len);
+		fake_pause_ms(30000);
 		break;
 	}
-	write_all(fd, b.data, b.len);
+	fake_write_all(fd, b.data, b.len);
 	buf_free(&b);
 }
 
-static void serve_one(int fd, int pfd)
+static void serve_one(int fd, const char *req, int rec)
 {
-	char req[65536];
-	read_request(fd, req, sizeof req);
-	if (!strncmp(req, "GET /version", 12)) {
-		respond(fd, 200, version_body);
-		return;
-	}
-	record(pfd, req);
+	fake_record(rec, req);
 	char name[128] = "", tail[256] = "";
 	if (sscanf(req, "%*s /v1.41/containers/%127[^/? ]%255s", name, tail) >= 1) {
 		if (!strcmp(name, "gone")) {
-			respond(fd, 404, "{\"message\":\"No such container: gone\"}");
+			fake_respond(fd, 404, "{\"message\":\"No such container: gone\"}");
 		} else if (!strcmp(name, "busy")) {
-			respond(fd, 409, "{\"message\":\"Container busy is not running\\u001b[2J\\u009b31m\"}");
+			fake_respond(fd, 409, "{\"message\":\"Container busy is not running\\u001b[2J\\u009b31m\"}");
 		} else if (!strcmp(name, "boom")) {
-			respond(fd, 500, hostile_msg);
+			fake_respond(fd, 500, hostile_msg);
 		} else if (!strcmp(name, "same")) {
-			respond(fd, 304, NULL);
+			fake_respond(fd, 304, NULL);
 		} else if (!strcmp(name, "frozen")) {
-			respond(fd, 409, "{\"message\":\"Container frozen is already paused\"}");
+			fake_respond(fd, 409, "{\"message\":\"Container frozen is already paused\"}");
 		} else if (!strcmp(name, "hang")) {
-			pause_ms(30000);
+			fake_pause_ms(30000);
 		} else if (!strcmp(name, "notpaused")) {
-			respond(fd, 500, "{\"message\":\"Container 0123 is not paused\"}");
+			fake_respond(fd, 500, "{\"message\":\"Container 0123 is not paused\"}");
 		} else if (!strncmp(tail, "/json", 5)) {
 			if (!strcmp(name, "garbage"))
-				respond(fd, 200, "{\"Id\": [unterminated");
+				fake_respond(fd, 200, "{\"Id\": [unterminated");
 			else if (!strcmp(name, "tty"))
-				respond(fd, 200, "{\"Id\":\"x\",\"Config\":{\"Tty\":true}}");
+				fake_respond(fd, 200, "{\"Id\":\"x\",\"Config\":{\"Tty\":true}}");
 			else
-				respond(fd, 200, "{\"Id\":\"x\",\"Config\":{\"Tty\":false},\"Name\":\"/ok\"}");
+				fake_respond(fd, 200, "{\"Id\":\"x\",\"Config\":{\"Tty\":false},\"Name\":\"/ok\"}");
 		} else if (!strncmp(tail, "/logs", 5)) {
 			serve_logs(fd, name);
 		} else if (!strncmp(tail, "/exec", 5)) {
 			if (!strcmp(name, "paused")) {
-				respond(fd, 409, "{\"message\":\"Container paused is paused, unpause the container before exec\"}");
+				fake_respond(fd, 409, "{\"message\":\"Container paused is paused, unpause the container before exec\"}");
 			} else {
 				char out[128];
 				char k = name[0] == 'n' ? 'a' : name[0] == 'e' ? 'b' : name[0] == 's' ? 'd' : 'c';
 				snprintf(out, sizeof out, "{\"Id\":\"%c%.63s\"}", k, exec_id + 1);
-				respond(fd, 201, out);
+				fake_respond(fd, 201, out);
 			}
 		} else {
-			respond(fd, 204, NULL);
+			fake_respond(fd, 204, NULL);
 		}
 	} else if (!strncmp(req, "POST /v1.41/exec/", 17)) {
 		char c = req[17];
 		serve_exec(fd, c == 'a' ? 'n' : c == 'b' ? 'e' : c == 'd' ? 's' : 't');
 	} else if (!strncmp(req, "GET /v1.41/exec/", 16)) {
 		char c = req[16];
-		respond(fd, 200, c == 'c' ? "{\"Running\":false,\"ExitCode\":2}" : "{\"Running\":false,\"ExitCode\":0}");
+		fake_respond(fd, 200, c == 'c' ? "{\"Running\":false,\"ExitCode\":2}" : "{\"Running\":false,\"ExitCode\":0}");
 	} else if (!strncmp(req, "POST /v1.41/commit?container=garbage", 36)) {
-		respond(fd, 201, "{\"Id\":\"not-an-id\"}");
+		fake_respond(fd, 201, "{\"Id\":\"not-an-id\"}");
 	} else if (!strncmp(req, "POST /v1.41/commit?", 19)) {
 		char out[128];
 		snprintf(out, sizeof out, "{\"Id\":\"%s\"}", image_id);
-		respond(fd, 201, out);
+		fake_respond(fd, 201, out);
 	} else if (!strncmp(req, "POST /v1.41/networks/", 21)) {
 		if (strstr(req, "/networks/notmine/"))
-			respond(fd, 500, "{\"message\":\"container ok is not connected to network notmine\"}");
+			fake_respond(fd, 500, "{\"message\":\"container ok is not connected to network notmine\"}");
 		else
-			respond(fd, 200, NULL);
+			fake_respond(fd, 200, NULL);
 	} else {
-		respond(fd, 404, "{\"message\":\"page not found\"}");
+		fake_respond(fd, 404, "{\"message\":\"page not found\"}");
 	}
 }
 
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(sock_path, sizeof sock_path, "/tmp/sandtop-act-%d.sock", (int)getpid());
-	unlink(sock_path);
-	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ls, 64) < 0)
-		return -1;
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	server_pid = fork();
-	if (server_pid == 0) {
-		setpgid(0, 0);
-		close(p[0]);
-		signal(SIGPIPE, SIG_IGN);
-		signal(SIGCHLD, SIG_IGN);
-		for (;;) {
-			int fd = accept(ls, NULL, NULL);
-			if (fd < 0)
-				_exit(0);
-			if (fork() == 0) {
-				close(ls);
-				serve_one(fd, p[1]);
-				_exit(0);
-			}
-			close(fd);
-		}
-	}
-	setpgid(server_pid, server_pid);
-	close(ls);
-	close(p[1]);
-	rec_fd = p[0];
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kill(-server_pid, SIGKILL);
-	waitpid(server_pid, NULL, 0);
-	unlink(sock_path);
-	close(rec_fd);
-	return 0;
+	*state = &fake;
+	return fake_daemon_start(&fake, "act", serve_one, 0);
 }
 
 /* ---- the test side ---- */
 
-static struct buf recs; /* records read from the pipe, not yet taken */
-
-/* The next request the fake saw ("METHOD PATH\nBODY"), waiting up to 2 s;
- * the caller frees it. NULL when none came. */
-static char *next_request(void)
-{
-	int64_t end = clock_mono_ms() + 2000;
-	for (;;) {
-		const char *nul = recs.len ? memchr(recs.data, '\0', recs.len) : NULL;
-		if (nul) {
-			char *r = xstrdup(recs.data);
-			buf_consume(&recs, (size_t)(nul - recs.data) + 1);
-			return r;
-		}
-		int left = (int)(end - clock_mono_ms());
-		struct pollfd pf = {.fd = rec_fd, .events = POLLIN};
-		if (left <= 0 || poll(&pf, 1, left) <= 0)
-			return NULL;
-		char tmp[4096];
-		ssize_t k = read(rec_fd, tmp, sizeof tmp);
-		if (k <= 0)
-			return NULL;
-		buf_append(&recs, tmp, (size_t)k);
-	}
-}
-
-/* Drop what earlier tests left in the pipe. */
-static void drain_requests(void)
-{
-	char tmp[4096];
-	struct pollfd pf = {.fd = rec_fd, .events = POLLIN};
-	while (poll(&pf, 1, 50) > 0 && read(rec_fd, tmp, sizeof tmp) > 0)
-		;
-	buf_reset(&recs);
-}
-
 static void expect_request(const char *want)
 {
-	char *got = next_request();
+	char *got = fake_next_request(&fake, 2000);
 	assert_non_null(got);
 	assert_string_equal(got, want);
 	free(got);
@@ -384,21 +215,14 @@ static void expect_request(const char *want)
 
 static void expect_no_request(void)
 {
-	char tmp[16];
-	struct pollfd pf = {.fd = rec_fd, .events = POLLIN};
-	assert_int_equal(recs.len, 0);
-	assert_int_equal(poll(&pf, 1, 100), 0);
-	(void)tmp;
+	assert_true(fake_quiet(&fake, 100));
 }
 
 static struct dk_client *client(void)
 {
-	char host[128];
-	snprintf(host, sizeof host, "unix://%s", sock_path);
-	struct err e;
-	struct dk_client *c = dk_client_new(host, &e);
+	struct dk_client *c = fake_client(&fake);
 	assert_non_null(c);
-	drain_requests();
+	fake_drain(&fake);
 	return c;
 }
 
@@ -929,7 +753,6 @@ int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
 	log_set_level(LOG_ERROR);
-	buf_init(&recs, 1u << 20);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_requests_as_sent),
 		cmocka_unit_test(test_refused_arguments),
@@ -942,7 +765,5 @@ int main(void)
 		cmocka_unit_test(test_capture_timeout_and_cancel),
 		cmocka_unit_test(test_free_in_flight),
 	};
-	int rc = cmocka_run_group_tests_name("docker_actions", tests, setup, teardown);
-	buf_free(&recs);
-	return rc;
+	return cmocka_run_group_tests_name("docker_actions", tests, setup, fake_daemon_teardown);
 }

@@ -13,113 +13,59 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
+#include "tests/unit/fake_daemon.h"
 
-static char sock_path[108];
-static pid_t server_pid;
-
-static const char version_body[] = "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}";
-
-static void respond(int fd, int status, const char *body, size_t len)
-{
-	char head[256];
-	int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-	                 "Content-Length: %zu\r\n\r\n", status, len);
-	if (write(fd, head, (size_t)n) < 0 || (len && write(fd, body, len) < 0))
-		return;
-}
+static struct fake_daemon fake;
 
 /* One request per connection; the path picks the fault. */
-static void serve_one(int fd)
+static void serve_one(int fd, const char *req, int rec)
 {
-	char req[4096];
-	ssize_t n = read(fd, req, sizeof req - 1);
-	if (n <= 0)
-		return;
-	req[n] = '\0';
-	if (strstr(req, "GET /version")) {
-		respond(fd, 200, version_body, strlen(version_body));
-	} else if (strstr(req, "all=1&filters")) { /* label filter: a 500 with a hostile message */
-		const char *b = "{\"message\":\"boom\\u001b]0;pwn\\u0007\\r\\nfake row\"}";
-		respond(fd, 500, b, strlen(b));
+	(void)rec;
+	if (strstr(req, "all=1&filters")) { /* label filter: a 500 with a hostile message */
+		fake_respond(fd, 500, "{\"message\":\"boom\\u001b]0;pwn\\u0007\\r\\nfake row\"}");
 	} else if (strstr(req, "/containers/json?all=0")) { /* oversized */
 		size_t len = (9u << 20);
 		char *big = xmalloc(len);
 		memset(big, ' ', len);
 		big[0] = '[';
 		big[len - 1] = ']';
-		respond(fd, 200, big, len);
+		fake_respond_len(fd, 200, big, len);
 		free(big);
 	} else if (strstr(req, "/containers/json?all=1")) { /* truncated: promise more than we send */
 		const char *head = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n[{\"Id\":";
-		if (write(fd, head, strlen(head)) < 0)
-			return;
+		fake_write_all(fd, head, strlen(head));
 	} else if (strstr(req, "/containers/garbage/json")) {
-		respond(fd, 200, "\x01\x02not json", 10);
+		fake_respond(fd, 200, "\x01\x02not json");
 	} else if (strstr(req, "/containers/missing/json")) {
-		const char *b = "{\"message\":\"No such container: missing\"}";
-		respond(fd, 404, b, strlen(b));
+		fake_respond(fd, 404, "{\"message\":\"No such container: missing\"}");
 	} else if (strstr(req, "GET /v1.41/events")) {
 		/* one event, then the stream drops */
 		const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
 		const char *ev = "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"abc\"},\"timeNano\":1}\n";
 		char chunk[256];
 		int m = snprintf(chunk, sizeof chunk, "%zx\r\n%s\r\n", strlen(ev), ev);
-		if (write(fd, head, strlen(head)) < 0 || write(fd, chunk, (size_t)m) < 0)
-			return;
-		usleep(50000);
+		fake_write_all(fd, head, strlen(head));
+		fake_write_all(fd, chunk, (size_t)m);
+		fake_pause_ms(50);
 	} else {
-		respond(fd, 404, "{\"message\":\"page not found\"}", 28);
+		fake_respond(fd, 404, "{\"message\":\"page not found\"}");
 	}
 }
 
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(sock_path, sizeof sock_path, "/tmp/sandtop-fake-%d.sock", (int)getpid());
-	unlink(sock_path);
-	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ls, 16) < 0)
-		return -1;
-	server_pid = fork();
-	if (server_pid == 0) {
-		signal(SIGPIPE, SIG_IGN);
-		for (;;) {
-			int fd = accept(ls, NULL, NULL);
-			if (fd < 0)
-				_exit(0);
-			serve_one(fd);
-			close(fd);
-		}
-	}
-	close(ls);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kill(server_pid, SIGKILL);
-	waitpid(server_pid, NULL, 0);
-	unlink(sock_path);
-	return 0;
+	*state = &fake;
+	return fake_daemon_start(&fake, "fake", serve_one, 0);
 }
 
 static struct dk_client *client(void)
 {
-	char host[128];
-	snprintf(host, sizeof host, "unix://%s", sock_path);
-	struct err e;
-	struct dk_client *c = dk_client_new(host, &e);
+	struct dk_client *c = fake_client(&fake);
 	assert_non_null(c);
 	return c;
 }
@@ -288,5 +234,5 @@ int main(void)
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_events_reconnect),
 	};
-	return cmocka_run_group_tests_name("docker_client", tests, setup, teardown);
+	return cmocka_run_group_tests_name("docker_client", tests, setup, fake_daemon_teardown);
 }

@@ -15,12 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -30,93 +26,30 @@
 #include "docker/client_internal.h"
 #include "docker/docker.h"
 #include "docker/tunnel_mux.h"
+#include "tests/unit/fake_daemon.h"
 #include "tests/unit/tunnel_side.h"
 
-static char sock_path[108];
-static int tcp_port;
-static pid_t server_pid;
+static struct fake_daemon fake;
 
 /* ---- the fake daemon: one forked child per connection ---- */
 
-static const char version_body[] = "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}";
-static const char upgraded[] = "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
-                               "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
 static const char *const relay_argv[] = {"relay", "a b", "\"q\"\n\x1b", NULL};
 static const char relay_cmd[] = "\"Cmd\":[\"relay\",\"a b\",\"\\\"q\\\"\\n\\u001b\"]";
-
-static void write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-		if (k <= 0)
-			_exit(0);
-		s += k;
-		n -= (size_t)k;
-	}
-}
-
-static void respond(int fd, int status, const char *body)
-{
-	char head[256];
-	int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-	                 "Connection: close\r\nContent-Length: %zu\r\n\r\n", status, strlen(body));
-	write_all(fd, head, (size_t)n);
-	write_all(fd, body, strlen(body));
-}
-
-static void frame(struct buf *b, int stream, const void *p, size_t n)
-{
-	unsigned char h[8] = {(unsigned char)stream, 0, 0, 0, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
-	                      (unsigned char)(n >> 8), (unsigned char)n};
-	buf_append(b, h, 8);
-	buf_append(b, p, n);
-}
 
 static void send_frame(int fd, int stream, const void *p, size_t n)
 {
 	struct buf b;
 	buf_init(&b, 1u << 20);
-	frame(&b, stream, p, n);
-	write_all(fd, b.data, b.len);
+	fake_frame(&b, stream, p, n);
+	fake_write_all(fd, b.data, b.len);
 	buf_free(&b);
-}
-
-/* Read one request (headers and Content-Length body) into req. */
-static size_t read_request(int fd, char *req, size_t cap)
-{
-	size_t len = 0;
-	char *end = NULL;
-	while (!end) {
-		ssize_t k = read(fd, req + len, cap - 1 - len);
-		if (k <= 0)
-			_exit(0);
-		len += (size_t)k;
-		req[len] = '\0';
-		end = strstr(req, "\r\n\r\n");
-	}
-	const char *cl = strstr(req, "Content-Length: ");
-	size_t want = (size_t)(end + 4 - req) + (cl ? strtoul(cl + 16, NULL, 10) : 0);
-	while (len < want && len < cap - 1) {
-		ssize_t k = read(fd, req + len, cap - 1 - len);
-		if (k <= 0)
-			_exit(0);
-		len += (size_t)k;
-		req[len] = '\0';
-	}
-	return len;
-}
-
-static void pause_ms(int ms)
-{
-	usleep((useconds_t)ms * 1000);
 }
 
 /* Echo what arrives as stdout frames (split in two, with an empty frame and
  * a stderr frame in between), and report the half-close. */
 static void serve_echo(int fd)
 {
-	write_all(fd, upgraded, strlen(upgraded));
+	fake_write_all(fd, FAKE_UPGRADED, strlen(FAKE_UPGRADED));
 	char chunk[8192];
 	for (;;) {
 		ssize_t k = read(fd, chunk, sizeof chunk);
@@ -127,11 +60,11 @@ static void serve_echo(int fd)
 		struct buf b;
 		buf_init(&b, 1u << 20);
 		size_t half = (size_t)k / 3;
-		frame(&b, 1, chunk, half);
-		frame(&b, 1, "", 0);
-		frame(&b, 2, "echo noise\n", 11);
-		frame(&b, 1, chunk + half, (size_t)k - half);
-		write_all(fd, b.data, b.len);
+		fake_frame(&b, 1, chunk, half);
+		fake_frame(&b, 1, "", 0);
+		fake_frame(&b, 2, "echo noise\n", 11);
+		fake_frame(&b, 1, chunk + half, (size_t)k - half);
+		fake_write_all(fd, b.data, b.len);
 		buf_free(&b);
 	}
 }
@@ -140,26 +73,26 @@ static void serve_frames(int fd)
 {
 	struct buf b;
 	buf_init(&b, 1u << 20);
-	buf_puts(&b, upgraded);
-	frame(&b, 1, "hel", 3); /* in the same write as the headers */
-	write_all(fd, b.data, b.len);
+	buf_puts(&b, FAKE_UPGRADED);
+	fake_frame(&b, 1, "hel", 3); /* in the same write as the headers */
+	fake_write_all(fd, b.data, b.len);
 	buf_reset(&b);
-	pause_ms(30);
-	frame(&b, 1, "lo ", 3);
-	write_all(fd, b.data, 3); /* a header split across reads */
-	pause_ms(30);
-	write_all(fd, b.data + 3, 6); /* the rest of it and one payload byte */
-	pause_ms(30);
-	write_all(fd, b.data + 9, 2);
-	pause_ms(30);
+	fake_pause_ms(30);
+	fake_frame(&b, 1, "lo ", 3);
+	fake_write_all(fd, b.data, 3); /* a header split across reads */
+	fake_pause_ms(30);
+	fake_write_all(fd, b.data + 3, 6); /* the rest of it and one payload byte */
+	fake_pause_ms(30);
+	fake_write_all(fd, b.data + 9, 2);
+	fake_pause_ms(30);
 	buf_reset(&b); /* several frames, stderr among them, in one write */
-	frame(&b, 1, "wor", 3);
-	frame(&b, 2, "\x1b]0;pwn\x07 err\rline\n", 18);
-	frame(&b, 1, "ld", 2);
-	frame(&b, 1, "", 0);
-	frame(&b, 3, "engine says", 11);
-	frame(&b, 1, "!\n", 2);
-	write_all(fd, b.data, b.len);
+	fake_frame(&b, 1, "wor", 3);
+	fake_frame(&b, 2, "\x1b]0;pwn\x07 err\rline\n", 18);
+	fake_frame(&b, 1, "ld", 2);
+	fake_frame(&b, 1, "", 0);
+	fake_frame(&b, 3, "engine says", 11);
+	fake_frame(&b, 1, "!\n", 2);
+	fake_write_all(fd, b.data, b.len);
 	buf_free(&b);
 }
 
@@ -176,68 +109,65 @@ static void serve_scenario(int fd, char which)
 		break;
 	case '3': { /* a good frame, then an absurd size; the daemon stays */
 		static const unsigned char absurd[] = {1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 'x', 'y'};
-		buf_puts(&b, upgraded);
-		frame(&b, 1, "ok", 2);
+		buf_puts(&b, FAKE_UPGRADED);
+		fake_frame(&b, 1, "ok", 2);
 		buf_append(&b, absurd, sizeof absurd);
-		write_all(fd, b.data, b.len);
-		pause_ms(5000);
+		fake_write_all(fd, b.data, b.len);
+		fake_pause_ms(5000);
 		break;
 	}
 	case '4': /* never answers */
-		pause_ms(30000);
+		fake_pause_ms(30000);
 		break;
 	case '5': { /* announces 100 bytes, sends 10, closes */
 		static const unsigned char h[] = {1, 0, 0, 0, 0, 0, 0, 100};
-		buf_puts(&b, upgraded);
+		buf_puts(&b, FAKE_UPGRADED);
 		buf_append(&b, h, sizeof h);
 		buf_puts(&b, "0123456789");
-		write_all(fd, b.data, b.len);
+		fake_write_all(fd, b.data, b.len);
 		break;
 	}
 	case '6':
-		respond(fd, 404, "{\"message\":\"No such exec instance: \\u001b[31mred\\r\\nfake\"}");
+		fake_respond(fd, 404, "{\"message\":\"No such exec instance: \\u001b[31mred\\r\\nfake\"}");
 		break;
 	case '7': { /* an unknown stream type */
 		static const unsigned char h[] = {7, 0, 0, 0, 0, 0, 0, 1, 'z'};
-		buf_puts(&b, upgraded);
-		frame(&b, 1, "ok", 2);
+		buf_puts(&b, FAKE_UPGRADED);
+		fake_frame(&b, 1, "ok", 2);
 		buf_append(&b, h, sizeof h);
-		write_all(fd, b.data, b.len);
-		pause_ms(5000);
+		fake_write_all(fd, b.data, b.len);
+		fake_pause_ms(5000);
 		break;
 	}
 	case '8': /* an older engine: 200 and the stream */
 		buf_puts(&b, "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n");
-		frame(&b, 1, "old\n", 4);
-		write_all(fd, b.data, b.len);
+		fake_frame(&b, 1, "old\n", 4);
+		fake_write_all(fd, b.data, b.len);
 		break;
 	case '9': /* an error answer without Content-Length, chunked */
 		buf_puts(&b, "HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
 		             "2a\r\n{\"message\":\"container is paused\\u0007\"}\n\r\n0\r\n\r\n");
-		write_all(fd, b.data, b.len);
+		fake_write_all(fd, b.data, b.len);
 		break;
 	}
 	buf_free(&b);
 }
 
-static void serve_one(int fd)
+static void serve_one(int fd, const char *req, int rec)
 {
-	char req[16384];
-	read_request(fd, req, sizeof req);
-	char *body = strstr(req, "\r\n\r\n") + 4;
+	(void)rec;
+	const char *body = strstr(req, "\r\n\r\n") + 4;
 	char name[80] = "";
-	if (!strncmp(req, "GET /version", 12)) {
-		respond(fd, 200, version_body);
-	} else if (sscanf(req, "POST /v1.41/containers/%79[^/]/exec ", name) == 1) {
+	if (sscanf(req, "POST /v1.41/containers/%79[^/]/exec ", name) == 1) {
 		if (!strstr(body, "\"AttachStdin\":true") || !strstr(body, "\"AttachStdout\":true") ||
 		    !strstr(body, "\"Tty\":false") || !strstr(body, relay_cmd)) {
-			respond(fd, 400, "{\"message\":\"bad exec create body\"}");
+			fake_respond(fd, 400, "{\"message\":\"bad exec create body\"}");
 		} else if (!strcmp(name, "hostile")) {
-			respond(fd, 500, "{\"message\":\"boom\\u001b]0;pwn\\u0007\\r\\nfake row\"}");
+			fake_respond(fd, 500, "{\"message\":\"boom\\u001b]0;pwn\\u0007\\r\\nfake row\"}");
 		} else if (!strcmp(name, "missing")) {
-			respond(fd, 404, "{\"message\":\"No such container: missing\"}");
+			fake_respond(fd, 404, "{\"message\":\"No such container: missing\"}");
 		} else if (!strcmp(name, "slowcreate")) {
-			pause_ms(30000);
+			fake_pause_ms(30000);
 		} else {
 			static const char *const names[] = {"echo", "frames", "absurd", "hang", "midframe",
 			                                    "start404", "badstream", "old", "chunked"};
@@ -249,85 +179,31 @@ static void serve_one(int fd)
 			memset(id, c, 64);
 			id[64] = '\0';
 			snprintf(out, sizeof out, "{\"Id\":\"%s\"}", id);
-			respond(fd, 201, out);
+			fake_respond(fd, 201, out);
 		}
 	} else if (sscanf(req, "POST /v1.41/exec/%79[^/]/start ", name) == 1) {
 		if (!strstr(req, "\r\nConnection: Upgrade\r\n") || !strstr(req, "\r\nUpgrade: tcp\r\n") ||
 		    strcmp(body, "{\"Detach\":false,\"Tty\":false}") != 0 || strlen(name) != 64)
-			respond(fd, 400, "{\"message\":\"bad exec start request\"}");
+			fake_respond(fd, 400, "{\"message\":\"bad exec start request\"}");
 		else
 			serve_scenario(fd, name[0]);
 	} else {
-		respond(fd, 404, "{\"message\":\"page not found\"}");
+		fake_respond(fd, 404, "{\"message\":\"page not found\"}");
 	}
 }
 
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(sock_path, sizeof sock_path, "/tmp/sandtop-tun-%d.sock", (int)getpid());
-	unlink(sock_path);
-	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ls, 64) < 0)
-		return -1;
-	/* the same daemon on a loopback TCP port, for tcp:// endpoints */
-	int lt = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in si = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t slen = sizeof si;
-	if (bind(lt, (struct sockaddr *)&si, sizeof si) < 0 || listen(lt, 64) < 0 ||
-	    getsockname(lt, (struct sockaddr *)&si, &slen) < 0)
-		return -1;
-	tcp_port = ntohs(si.sin_port);
-	server_pid = fork();
-	if (server_pid == 0) {
-		setpgid(0, 0);
-		signal(SIGPIPE, SIG_IGN);
-		signal(SIGCHLD, SIG_IGN);
-		for (;;) {
-			struct pollfd lp[2] = {{.fd = ls, .events = POLLIN}, {.fd = lt, .events = POLLIN}};
-			if (poll(lp, 2, -1) < 0)
-				continue;
-			for (int i = 0; i < 2; i++) {
-				if (!lp[i].revents)
-					continue;
-				int fd = accept(lp[i].fd, NULL, NULL);
-				if (fd < 0)
-					_exit(0);
-				if (fork() == 0) {
-					close(ls);
-					close(lt);
-					serve_one(fd);
-					_exit(0);
-				}
-				close(fd);
-			}
-		}
-	}
-	setpgid(server_pid, server_pid);
-	close(ls);
-	close(lt);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kill(-server_pid, SIGKILL);
-	waitpid(server_pid, NULL, 0);
-	unlink(sock_path);
-	return 0;
+	*state = &fake;
+	/* the same daemon on a loopback TCP port too, for tcp:// endpoints */
+	return fake_daemon_start(&fake, "tun", serve_one, FAKE_TCP);
 }
 
 /* ---- the client side ---- */
 
 static struct dk_client *client(void)
 {
-	char host[128];
-	snprintf(host, sizeof host, "unix://%s", sock_path);
-	struct err e;
-	struct dk_client *c = dk_client_new(host, &e);
+	struct dk_client *c = fake_client(&fake);
 	assert_non_null(c);
 	return c;
 }
@@ -453,7 +329,7 @@ static void test_echo_tcp(void **state)
 {
 	(void)state;
 	char host[64];
-	snprintf(host, sizeof host, "tcp://localhost:%d", tcp_port);
+	snprintf(host, sizeof host, "tcp://localhost:%d", fake.tcp_port);
 	struct err e;
 	struct dk_client *c = dk_client_new(host, &e);
 	assert_non_null(c);
@@ -713,14 +589,14 @@ static void test_mux_every_split(void **state)
 	buf_init(&s, 1 << 16);
 	buf_init(&out, 1 << 16);
 	buf_init(&err, 1 << 16);
-	frame(&s, 1, "abc", 3);
-	frame(&s, 2, "E1", 2);
-	frame(&s, 1, "", 0);
-	frame(&s, 1, "defgh", 5);
-	frame(&s, 3, "S", 1);
+	fake_frame(&s, 1, "abc", 3);
+	fake_frame(&s, 2, "E1", 2);
+	fake_frame(&s, 1, "", 0);
+	fake_frame(&s, 1, "defgh", 5);
+	fake_frame(&s, 3, "S", 1);
 	char big[1000];
 	memset(big, 'z', sizeof big);
-	frame(&s, 1, big, sizeof big); /* exactly the cap */
+	fake_frame(&s, 1, big, sizeof big); /* exactly the cap */
 	for (size_t chunk = 1; chunk <= s.len; chunk++) {
 		buf_reset(&out);
 		buf_reset(&err);
@@ -777,5 +653,5 @@ int main(void)
 		cmocka_unit_test(test_close_any_stage),
 		cmocka_unit_test(test_bad_args),
 	};
-	return cmocka_run_group_tests_name("docker_tunnel", tests, setup, teardown);
+	return cmocka_run_group_tests_name("docker_tunnel", tests, setup, fake_daemon_teardown);
 }

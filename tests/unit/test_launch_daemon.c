@@ -8,16 +8,11 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -27,6 +22,7 @@
 #include "control/profile.h"
 #include "docker/create.h"
 #include "docker/docker.h"
+#include "tests/unit/fake_daemon.h"
 #include "tests/unit/launch_body.h"
 
 /* The profile text over the defaults (it must parse). */
@@ -38,85 +34,14 @@ static void parse_ok(struct lp_profile *p, const char *text)
 
 /* ---- the fake daemon: one forked child per connection ---- */
 
-static char sock_path[108];
-static pid_t server_pid;
-static int rec_fd = -1;
+static struct fake_daemon fake;
 
 #define ID_OK "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0"
 #define ID_DEAD "dead0000dead0000dead0000dead0000dead0000dead0000dead0000dead0000"
 #define ID_SAME "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
 #define ID_NET "4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e"
 
-static void write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-		if (k <= 0)
-			_exit(0);
-		s += k;
-		n -= (size_t)k;
-	}
-}
-
-static int respond(int fd, int status, const char *body)
-{
-	char head[256];
-	size_t len = body ? strlen(body) : 0;
-	int n = status == 304 || status == 204
-	        ? snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nConnection: close\r\n\r\n", status)
-	        : snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-	                   "Connection: close\r\nContent-Length: %zu\r\n\r\n", status, len);
-	write_all(fd, head, (size_t)n);
-	if (len && status != 304 && status != 204)
-		write_all(fd, body, len);
-	return 0;
-}
-
-static size_t read_request(int fd, char *req, size_t cap)
-{
-	size_t len = 0;
-	char *end = NULL;
-	while (!end) {
-		ssize_t k = read(fd, req + len, cap - 1 - len);
-		if (k <= 0)
-			_exit(0);
-		len += (size_t)k;
-		req[len] = '\0';
-		end = strstr(req, "\r\n\r\n");
-	}
-	const char *cl = strcasestr(req, "Content-Length: ");
-	size_t want = (size_t)(end + 4 - req) + (cl && cl < end ? strtoul(cl + 16, NULL, 10) : 0);
-	while (len < want && len < cap - 1) {
-		ssize_t k = read(fd, req + len, cap - 1 - len);
-		if (k <= 0)
-			_exit(0);
-		len += (size_t)k;
-		req[len] = '\0';
-	}
-	return len;
-}
-
-/* "METHOD PATH\nBODY" to the test, length first (records are large: the
- * create body carries the seccomp profile). */
-static void record(int pfd, const char *req)
-{
-	const char *sp = strchr(req, ' ');
-	const char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
-	const char *body = strstr(req, "\r\n\r\n");
-	if (!sp2 || !body)
-		return;
-	char *r = xasprintf("%.*s\n%s", (int)(sp2 - req), req, body + 4);
-	uint32_t n = (uint32_t)strlen(r);
-	char *msg = xmalloc(n + 4);
-	memcpy(msg, &n, 4);
-	memcpy(msg + 4, r, n);
-	write_all(pfd, msg, n + 4);
-	free(msg);
-	free(r);
-}
-
-static int serve_network(int fd, const char *name)
+static void serve_network(int fd, const char *name)
 {
 	char body[512];
 	const char *internal = "true", *icc = "false", *shown = name;
@@ -126,129 +51,63 @@ static int serve_network(int fd, const char *name)
 		icc = "true";
 	else if (!strcmp(name, "4e4e"))
 		shown = "web";  /* an id prefix */
-	else if (strcmp(name, "intnet") != 0)
-		return respond(fd, 404, "{\"message\":\"network x not found\"}");
+	else if (strcmp(name, "intnet") != 0) {
+		fake_respond(fd, 404, "{\"message\":\"network x not found\"}");
+		return;
+	}
 	snprintf(body, sizeof body, "{\"Name\":\"%s\",\"Id\":\"%s\",\"Driver\":\"bridge\",\"Internal\":%s,"
 	         "\"Options\":{\"com.docker.network.bridge.enable_icc\":\"%s\"}}", shown, ID_NET, internal, icc);
-	return respond(fd, 200, body);
+	fake_respond(fd, 200, body);
 }
 
-static int serve_one(int fd, int pfd)
+static void serve_create(int fd, const char *name)
 {
-	static char req[1 << 20];
-	read_request(fd, req, sizeof req);
-	if (!strncmp(req, "GET /version", 12))
-		return respond(fd, 200, "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}");
-	record(pfd, req);
+	if (!strcmp(name, "tl-taken"))
+		fake_respond(fd, 409, "{\"message\":\"Conflict. The container name \\\"/tl-taken\\\" is already "
+		             "in use\\u001b[2J\\u009b31m\"}");
+	else if (!strcmp(name, "tl-noimage"))
+		fake_respond(fd, 404, "{\"message\":\"No such image: sandtop/sandbox:latest\"}");
+	else if (!strcmp(name, "tl-warn"))
+		fake_respond(fd, 201, "{\"Id\":\"" ID_OK "\",\"Warnings\":[\"no swap limit\\u001b]0;x\\u0007\","
+		             "\"second\"]}");
+	else if (!strcmp(name, "tl-nostart"))
+		fake_respond(fd, 201, "{\"Id\":\"" ID_DEAD "\",\"Warnings\":[]}");
+	else if (!strcmp(name, "tl-running"))
+		fake_respond(fd, 201, "{\"Id\":\"" ID_SAME "\",\"Warnings\":null}");
+	else
+		fake_respond(fd, 201, "{\"Id\":\"" ID_OK "\",\"Warnings\":[]}");
+}
+
+static void serve_one(int fd, const char *req, int rec)
+{
+	fake_record(rec, req);
 	char name[128] = "";
 	if (sscanf(req, "GET /v1.41/networks/%127[^/? ]", name) == 1)
-		return serve_network(fd, name);
-	if (!strncmp(req, "POST /v1.41/networks/create ", 28))
-		return respond(fd, 201, "{\"Id\":\"" ID_NET "\",\"Warning\":\"\"}");
-	if (sscanf(req, "POST /v1.41/containers/create?name=%127[^& ]", name) == 1) {
-		if (!strcmp(name, "tl-taken"))
-			return respond(fd, 409, "{\"message\":\"Conflict. The container name \\\"/tl-taken\\\" is already "
-			               "in use\\u001b[2J\\u009b31m\"}");
-		if (!strcmp(name, "tl-noimage"))
-			return respond(fd, 404, "{\"message\":\"No such image: sandtop/sandbox:latest\"}");
-		if (!strcmp(name, "tl-warn"))
-			return respond(fd, 201, "{\"Id\":\"" ID_OK "\",\"Warnings\":[\"no swap limit\\u001b]0;x\\u0007\","
-			               "\"second\"]}");
-		if (!strcmp(name, "tl-nostart"))
-			return respond(fd, 201, "{\"Id\":\"" ID_DEAD "\",\"Warnings\":[]}");
-		if (!strcmp(name, "tl-running"))
-			return respond(fd, 201, "{\"Id\":\"" ID_SAME "\",\"Warnings\":null}");
-		return respond(fd, 201, "{\"Id\":\"" ID_OK "\",\"Warnings\":[]}");
-	}
-	if (!strncmp(req, "POST /v1.41/containers/" ID_DEAD "/start", 23 + 64 + 6))
-		return respond(fd, 500, "{\"message\":\"OCI runtime create failed: seccomp\"}");
-	if (!strncmp(req, "POST /v1.41/containers/" ID_SAME "/start", 23 + 64 + 6))
-		return respond(fd, 304, NULL);
-	if (!strncmp(req, "POST /v1.41/containers/", 23) || !strncmp(req, "DELETE /v1.41/containers/", 25))
-		return respond(fd, 204, NULL);
-	return respond(fd, 404, "{\"message\":\"page not found\"}");
+		serve_network(fd, name);
+	else if (!strncmp(req, "POST /v1.41/networks/create ", 28))
+		fake_respond(fd, 201, "{\"Id\":\"" ID_NET "\",\"Warning\":\"\"}");
+	else if (sscanf(req, "POST /v1.41/containers/create?name=%127[^& ]", name) == 1)
+		serve_create(fd, name);
+	else if (!strncmp(req, "POST /v1.41/containers/" ID_DEAD "/start", 23 + 64 + 6))
+		fake_respond(fd, 500, "{\"message\":\"OCI runtime create failed: seccomp\"}");
+	else if (!strncmp(req, "POST /v1.41/containers/" ID_SAME "/start", 23 + 64 + 6))
+		fake_respond(fd, 304, NULL);
+	else if (!strncmp(req, "POST /v1.41/containers/", 23) || !strncmp(req, "DELETE /v1.41/containers/", 25))
+		fake_respond(fd, 204, NULL);
+	else
+		fake_respond(fd, 404, "{\"message\":\"page not found\"}");
 }
 
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(sock_path, sizeof sock_path, "/tmp/sandtop-launch-%d.sock", (int)getpid());
-	unlink(sock_path);
-	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ls, 64) < 0)
-		return -1;
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
-	server_pid = fork();
-	if (server_pid == 0) {
-		setpgid(0, 0);
-		close(p[0]);
-		signal(SIGPIPE, SIG_IGN);
-		signal(SIGCHLD, SIG_IGN);
-		for (;;) {
-			int fd = accept(ls, NULL, NULL);
-			if (fd < 0)
-				_exit(0);
-			if (fork() == 0) {
-				close(ls);
-				serve_one(fd, p[1]);
-				_exit(0);
-			}
-			close(fd);
-		}
-	}
-	setpgid(server_pid, server_pid);
-	close(ls);
-	close(p[1]);
-	rec_fd = p[0];
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kill(-server_pid, SIGKILL);
-	waitpid(server_pid, NULL, 0);
-	unlink(sock_path);
-	close(rec_fd);
-	return 0;
-}
-
-static int read_full(int fd, void *p, size_t n, int64_t end)
-{
-	char *s = p;
-	while (n > 0) {
-		struct pollfd pf = {.fd = fd, .events = POLLIN};
-		int left = (int)(end - clock_mono_ms());
-		if (left <= 0 || poll(&pf, 1, left) <= 0)
-			return -1;
-		ssize_t k = read(fd, s, n);
-		if (k <= 0)
-			return -1;
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
+	*state = &fake;
+	return fake_daemon_start(&fake, "launch", serve_one, 0);
 }
 
 /* The next request the fake saw ("METHOD PATH\nBODY"), or NULL after 2 s. */
 static char *next_request(void)
 {
-	int64_t end = clock_mono_ms() + 2000;
-	uint32_t n;
-	if (read_full(rec_fd, &n, 4, end) < 0)
-		return NULL;
-	char *r = xmalloc(n + 1);
-	if (read_full(rec_fd, r, n, end) < 0) {
-		free(r);
-		return NULL;
-	}
-	r[n] = '\0';
-	return r;
+	return fake_next_request(&fake, 2000);
 }
 
 static void expect_request(const char *want)
@@ -272,8 +131,7 @@ static void skip_requests(int n)
 
 static void expect_no_request(void)
 {
-	struct pollfd pf = {.fd = rec_fd, .events = POLLIN};
-	assert_int_equal(poll(&pf, 1, 100), 0);
+	assert_true(fake_quiet(&fake, 100));
 }
 
 /* The body of the next request, which must start with head + "\n". */
@@ -325,10 +183,7 @@ static void on_done(void *ud, int rc, const struct err *e)
 
 static struct dk_client *client(void)
 {
-	char host[160];
-	snprintf(host, sizeof host, "unix://%s", sock_path);
-	struct err e;
-	struct dk_client *c = dk_client_new(host, &e);
+	struct dk_client *c = fake_client(&fake);
 	assert_non_null(c);
 	return c;
 }
@@ -447,7 +302,7 @@ static void slurp(int fd, char *buf, size_t cap)
 static int launch(struct out *o, const char *host, const char *profile, const char *name, bool json)
 {
 	char hostarg[160];
-	snprintf(hostarg, sizeof hostarg, "unix://%s", host ? host : sock_path);
+	snprintf(hostarg, sizeof hostarg, "unix://%s", host ? host : fake.sock_path);
 	const char *argv[10];
 	int argc = 0;
 	argv[argc++] = "launch";
@@ -612,5 +467,5 @@ int main(void)
 		cmocka_unit_test(test_calls),
 		cmocka_unit_test(test_command),
 	};
-	return cmocka_run_group_tests_name("launch_daemon", tests, setup, teardown);
+	return cmocka_run_group_tests_name("launch_daemon", tests, setup, fake_daemon_teardown);
 }

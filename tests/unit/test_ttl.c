@@ -5,14 +5,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -21,110 +17,31 @@
 #include "control/audit.h"
 #include "control/ttl.h"
 #include "docker/docker.h"
+#include "tests/unit/fake_daemon.h"
 
 #define W 1700000000000LL   /* "now" in the tests, epoch ms */
 
-/* ---- a fake daemon: the version, then 204 to every action on an id
- * starting with 'a', 409 "not running" to one starting with 'd'; each
- * request line goes to a pipe ---- */
+/* ---- a fake daemon: 204 to every action on an id starting with 'a', 409
+ * "not running" to one starting with 'd'; each request line goes to the
+ * record pipe ---- */
 
-static char sock_path[108];
-static pid_t server_pid;
-static int rec_fd = -1;
+static struct fake_daemon fake;
 
-static void say(int fd, const char *s)
+static void serve_one(int fd, const char *req, int rec)
 {
-	size_t n = strlen(s);
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-		if (k <= 0)
-			_exit(0);
-		s += k;
-		n -= (size_t)k;
-	}
-}
-
-static void serve_one(int fd, int pfd)
-{
-	char req[8192];
-	size_t len = 0;
-	while (len < sizeof req - 1 && !strstr(req, "\r\n\r\n")) {
-		ssize_t k = read(fd, req + len, sizeof req - 1 - len);
-		if (k <= 0)
-			_exit(0);
-		len += (size_t)k;
-		req[len] = '\0';
-	}
-	if (!strncmp(req, "GET /version", 12)) {
-		static const char v[] = "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}";
-		char head[160];
-		snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
-			"Content-Length: %zu\r\n\r\n", strlen(v));
-		say(fd, head);
-		say(fd, v);
-		return;
-	}
 	char line[256];
 	snprintf(line, sizeof line, "%.*s\n", (int)strcspn(req, "\r\n"), req);
-	say(pfd, line);
-	if (strstr(req, "/containers/d")) {
-		static const char m[] = "{\"message\":\"Container d is not running\"}";
-		char head[160];
-		snprintf(head, sizeof head, "HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\n"
-			"Connection: close\r\nContent-Length: %zu\r\n\r\n", strlen(m));
-		say(fd, head);
-		say(fd, m);
-	} else {
-		say(fd, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
-	}
+	fake_write_all(rec, line, strlen(line));
+	if (strstr(req, "/containers/d"))
+		fake_respond(fd, 409, "{\"message\":\"Container d is not running\"}");
+	else
+		fake_respond(fd, 204, NULL);
 }
 
 static int fake_up(void **state)
 {
-	(void)state;
-	snprintf(sock_path, sizeof sock_path, "/tmp/sandtop-ttl-%d.sock", (int)getpid());
-	unlink(sock_path);
-	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock_path);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ls, 64) < 0)
-		return -1;
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	server_pid = fork();
-	if (server_pid == 0) {
-		setpgid(0, 0);
-		close(p[0]);
-		signal(SIGPIPE, SIG_IGN);
-		signal(SIGCHLD, SIG_IGN);
-		for (;;) {
-			int fd = accept(ls, NULL, NULL);
-			if (fd < 0)
-				_exit(0);
-			if (fork() == 0) {
-				close(ls);
-				serve_one(fd, p[1]);
-				_exit(0);
-			}
-			close(fd);
-		}
-	}
-	setpgid(server_pid, server_pid);
-	close(ls);
-	close(p[1]);
-	rec_fd = p[0];
-	return 0;
-}
-
-static int fake_down(void **state)
-{
-	(void)state;
-	kill(-server_pid, SIGKILL);
-	waitpid(server_pid, NULL, 0);
-	unlink(sock_path);
-	close(rec_fd);
-	return 0;
+	*state = &fake;
+	return fake_daemon_start(&fake, "ttl", serve_one, 0);
 }
 
 /* ---- helpers ---- */
@@ -430,9 +347,9 @@ static void test_actions(void **state)
 	(void)state;
 	char dir[] = "/tmp/test_ttl.XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	char *log = xasprintf("%s/audit.log", dir), *host = xasprintf("unix://%s", sock_path);
+	char *log = xasprintf("%s/audit.log", dir);
 	struct err er;
-	struct dk_client *cl = dk_client_new(host, &er);
+	struct dk_client *cl = fake_client(&fake);
 	assert_non_null(cl);
 	struct actions *a = actions_new(cl, log, false);
 	assert_null(act_problem(a));
@@ -457,7 +374,7 @@ static void test_actions(void **state)
 	assert_non_null(strstr(e.text[3], "pause tw-d (dddddddddddd) failed: "));
 	assert_non_null(strstr(e.text[3], "is not running"));
 	char reqs[1024] = "";
-	ssize_t k = read(rec_fd, reqs, sizeof reqs - 1);
+	ssize_t k = read(fake.rec_fd, reqs, sizeof reqs - 1);
 	assert_true(k > 0);
 	reqs[k] = '\0';
 	assert_non_null(strstr(reqs, "POST /v1.41/containers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/pause"));
@@ -495,7 +412,7 @@ static void test_actions(void **state)
 		assert_int_equal(e.n, 2);
 		assert_int_equal(e.kind[1], TTL_EV_DONE);
 		assert_non_null(strstr(e.text[1], said[i]));
-		k = read(rec_fd, reqs, sizeof reqs - 1);
+		k = read(fake.rec_fd, reqs, sizeof reqs - 1);
 		assert_true(k > 0);
 		reqs[k] = '\0';
 		assert_non_null(strstr(reqs, want[i]));
@@ -530,7 +447,6 @@ static void test_actions(void **state)
 	rmdir(dir);
 	free(head);
 	free(log);
-	free(host);
 }
 
 static void test_drain(void **state)
@@ -560,7 +476,7 @@ int main(void)
 		cmocka_unit_test(test_what_is_not_looked_at),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_burst_is_spread),
-		cmocka_unit_test_setup_teardown(test_actions, fake_up, fake_down),
+		cmocka_unit_test_setup_teardown(test_actions, fake_up, fake_daemon_teardown),
 		cmocka_unit_test(test_drain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
