@@ -199,6 +199,8 @@ t_audit_screen() {
 	check "and the disconnect clears it" wait_screen_gone s "NET-02 +internal networks only: on network bridge" 5
 	docker update --pids-limit -1 "$p-1" >/dev/null
 	check "an update re-evaluates: RES-03 fails" wait_screen s "FAIL +high +RES-03" 5
+	docker exec -d "$p-1" sleep 20
+	check "an exec session re-evaluates: PRIV-16 warns" wait_screen s "warn +med +PRIV-16 +no exec sessions: 1 exec session known to the engine" 5
 	tm send-keys -t s Escape
 	check "Esc goes back to the list, where the column says FAIL high" wait_screen s "$p-1 .* FAIL high " 3
 	docker update --pids-limit 512 "$p-1" >/dev/null

@@ -633,6 +633,44 @@ static void test_network_events(void **state)
 	assert_int_equal(dk_parse_event(noid, strlen(noid), &ev, &e), -1);
 }
 
+/* The health check's command in the form exec_create events print it, and
+ * that text in the event: the audit tells the engine's own probes from an
+ * exec someone opened. */
+static void test_health_cmd_and_exec_detail(void **state)
+{
+	(void)state;
+	static const struct { const char *test, *want; } cases[] = {
+		{"[\"CMD-SHELL\",\"xdpyinfo -display :1 >/dev/null 2>&1 || exit 1\"]",
+		 "/bin/sh -c xdpyinfo -display :1 >/dev/null 2>&1 || exit 1"},
+		{"[\"CMD\",\"/bin/check\",\"--fast\"]", "/bin/check --fast"},
+		{"[\"NONE\"]", ""},
+		{"[]", ""},
+		{"\"weird\"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char body[512];
+		snprintf(body, sizeof body, "{\"Id\":\"%064d\",\"Config\":{\"Healthcheck\":{\"Test\":%s}}}", 7,
+			cases[i].test);
+		struct dk_hardening h;
+		struct err e;
+		assert_int_equal(dk_parse_hardening(body, strlen(body), &h, &e), 0);
+		assert_string_equal(h.health_cmd, cases[i].want);
+		dk_hardening_clear(&h);
+	}
+	const char *line = "{\"Type\":\"container\",\"Action\":\"exec_create: /bin/sh -c xdpyinfo -display :1 "
+		"\\u003e/dev/null 2\\u003e\\u00261 || exit 1\",\"Actor\":{\"ID\":\"%064d\"},\"timeNano\":1}";
+	char buf[512];
+	snprintf(buf, sizeof buf, line, 7);
+	struct dk_event ev;
+	struct err e;
+	assert_int_equal(dk_parse_event(buf, strlen(buf), &ev, &e), 0);
+	assert_string_equal(ev.action, "exec_create");
+	assert_string_equal(ev.detail, "/bin/sh -c xdpyinfo -display :1 >/dev/null 2>&1 || exit 1");
+	snprintf(buf, sizeof buf, "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"%064d\"}}", 7);
+	assert_int_equal(dk_parse_event(buf, strlen(buf), &ev, &e), 0);
+	assert_string_equal(ev.detail, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_netinfo),
 		cmocka_unit_test(test_hostinfo),
 		cmocka_unit_test(test_network_events),
+		cmocka_unit_test(test_health_cmd_and_exec_detail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
