@@ -1,4 +1,4 @@
-/* launch: `sandtop launch [--profile FILE] [-H HOST] [--json] NAME`, create and start one hardened sandbox through the Engine API. */
+/* launch: `sandtop launch [--profile FILE] [-H HOST] [--json] NAME`: its arguments, profile and output; the workflow is control/launch.c. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -10,16 +10,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/clock.h"
 #include "base/log.h"
 #include "base/sanitize.h"
-#include "base/xalloc.h"
+#include "control/launch.h"
 #include "control/profile.h"
-#include "docker/create.h"
 #include "docker/docker.h"
-#include "docker/hardening.h"
 
-#define LAUNCH_STEP_MS 60000   /* each engine call times out by itself well before this */
+/* A bound on the whole launch: at most 7 engine calls (inspect, create the
+ * network, twice; create, start, remove) that each time out by themselves
+ * well before a minute. */
+#define LAUNCH_RUN_MS (7 * 60000)
 
 static void usage(FILE *fp)
 {
@@ -63,147 +63,33 @@ static void on_diag(void *ud, const char *msg)
 	fprintf(out_err, "%s\n", msg);
 }
 
-/* One engine call's outcome. */
-struct step {
-	int calls;
+/* How the launch ended (launch_done_fn). */
+struct outcome {
+	bool ended;
 	int rc;
 	struct err e;
 	char id[65];
-	bool internal, icc_disabled;
-	char driver[32];
-	char *name;      /* the network's own name (network inspect) */
 };
 
-static void on_id(void *ud, int rc, const struct err *e, const char *id)
+static void on_note(void *ud, const char *msg)
 {
-	struct step *s = ud;
-	s->calls++;
-	s->rc = rc;
-	s->e = *e;
+	(void)ud;
+	say("%s", msg);
+}
+
+static void on_end(void *ud, int rc, const struct err *e, const char *id)
+{
+	struct outcome *o = ud;
+	o->ended = true;
+	o->rc = rc;
+	o->e = *e;
 	if (rc == 0)
-		snprintf(s->id, sizeof s->id, "%s", id);
-}
-
-static void on_done(void *ud, int rc, const struct err *e)
-{
-	on_id(ud, rc, e, "");
-}
-
-static void on_net(void *ud, int rc, const struct err *e, const struct dk_netinfo *n)
-{
-	struct step *s = ud;
-	s->calls++;
-	s->rc = rc;
-	if (e)
-		s->e = *e;
-	else
-		err_clear(&s->e);
-	if (rc == 0 && n) {
-		s->internal = n->internal;
-		s->icc_disabled = n->icc_disabled;
-		snprintf(s->driver, sizeof s->driver, "%s", n->driver ? n->driver : "");
-		s->name = xstrdup(n->name ? n->name : "");
-		snprintf(s->id, sizeof s->id, "%s", n->id);
-	}
-}
-
-/* Run the client until the step's callback came. */
-static void run_step(struct dk_client *c, struct step *s)
-{
-	dk_client_run(c, LAUNCH_STEP_MS);
-	if (s->calls == 0) {  /* still in flight: dk_client_free cancels it */
-		s->rc = -1;
-		err_set(&s->e, DK_ETRANSPORT, "no answer from engine at %s", dk_client_endpoint(c));
-	}
+		snprintf(o->id, sizeof o->id, "%s", id);
 }
 
 static int exit_for(const struct err *e)
 {
 	return e->code == DK_ETRANSPORT ? CLI_UNREACHABLE : e->code == DK_EUSAGE ? CLI_USAGE : CLI_FAIL;
-}
-
-/* The profile's network: an existing internal one, or a new internal one
- * with inter-container traffic off. Returns CLI_OK or an exit status. */
-static int ensure_network(struct dk_client *c, const char *net)
-{
-	for (int attempt = 0; attempt < 2; attempt++) {
-		struct step s = {0};
-		dk_network_inspect(c, net, on_net, &s);
-		run_step(c, &s);
-		bool other = s.rc == 0 && strcmp(s.name ? s.name : "", net) != 0;
-		char *found = s.name ? sanitize_dup(s.name, strlen(s.name)) : NULL;
-		free(s.name);
-		if (other) {
-			/* the engine also matches id prefixes: "ab" may be network "web" */
-			say("'%s' matched network %s (by id prefix), not a network of that name: name the network "
-			    "exactly", net, found);
-			free(found);
-			return CLI_FAIL;
-		}
-		free(found);
-		if (s.rc == 0) {
-			if (!s.internal) {
-				say("network %s is not internal (it has a route out of the host): refusing to attach a "
-				    "sandbox to it; name an internal network, or one that does not exist yet", net);
-				return CLI_FAIL;
-			}
-			if (!s.icc_disabled)
-				say("note: network %s lets its containers reach each other (enable_icc is not false)", net);
-			log_msg(LOG_INFO, "launch: network %s exists, internal (%s)", net, s.driver);
-			return CLI_OK;
-		}
-		if (s.e.code != DK_ENOTFOUND) {
-			say("cannot inspect network %s: %s", net, s.e.msg);
-			return exit_for(&s.e);
-		}
-		static const struct dk_label mine[] = {{.key = "sandtop.created-by", .value = "sandtop launch"}};
-		struct step cr = {0};
-		dk_network_create(c, net, mine, 1, on_id, &cr);
-		run_step(c, &cr);
-		if (cr.rc == 0) {
-			say("created internal network %s (no route out, no traffic between sandboxes)", net);
-			log_msg(LOG_INFO, "launch: created network %s (%.12s)", net, cr.id);
-			return CLI_OK;
-		}
-		if (cr.e.code != DK_ECONFLICT) {
-			say("cannot create network %s: %s", net, cr.e.msg);
-			return exit_for(&cr.e);
-		}
-		/* someone created it meanwhile: look at it again */
-	}
-	say("network %s: created and removed under our feet; try again", net);
-	return CLI_FAIL;
-}
-
-/* Create, then start; a container that will not start is removed (its
- * name would block the next try). Returns CLI_OK with id filled. */
-static int create_start(struct dk_client *c, const struct dk_create_spec *spec, char id[65])
-{
-	struct step s = {0};
-	dk_create_container(c, spec, on_id, &s);
-	run_step(c, &s);
-	if (s.rc < 0) {
-		say("cannot create %s: %s", spec->name, s.e.msg);
-		return exit_for(&s.e);
-	}
-	if (s.e.msg[0])
-		say("engine warning: %s", s.e.msg);
-	snprintf(id, 65, "%s", s.id);
-	log_msg(LOG_INFO, "launch: created %s (%.12s)", spec->name, id);
-	struct step st = {0};
-	dk_start_container(c, id, on_done, &st);
-	run_step(c, &st);
-	if (st.rc == 0)
-		return CLI_OK;
-	say("cannot start %s: %s", spec->name, st.e.msg);
-	struct step rm = {0};
-	dk_remove(c, id, true, on_done, &rm);
-	run_step(c, &rm);
-	if (rm.rc == 0)
-		say("removed the container that did not start");
-	else
-		say("could not remove the container that did not start (%.12s): %s", id, rm.e.msg);
-	return exit_for(&st.e);
 }
 
 struct launch_opts {
@@ -272,8 +158,8 @@ static int open_log(const char *path)
 	return 0;
 }
 
-/* Network, create, start, print: an exit status. */
-static int launch(const struct launch_opts *o, const struct lp_profile *p, const struct lp_launch *l)
+/* Network, create, start (control/launch.c), print: an exit status. */
+static int launch(const struct launch_opts *o, const struct lp_launch *l)
 {
 	struct err e;
 	struct dk_client *c = dk_client_new(o->host, &e);
@@ -281,24 +167,26 @@ static int launch(const struct launch_opts *o, const struct lp_profile *p, const
 		say("%s", e.msg);
 		return CLI_USAGE;
 	}
-	int64_t t0 = clock_mono_ms();
-	log_msg(LOG_INFO, "launch: %s from %s on %s", o->name, p->image, dk_client_endpoint(c));
-	int rc = p->network ? ensure_network(c, p->network) : CLI_OK;
-	char id[65] = "";
-	if (rc == CLI_OK)
-		rc = create_start(c, &l->spec, id);
+	struct outcome out = {0};
+	struct launch_run *run = launch_start(c, &l->spec, on_note, on_end, &out);
+	dk_client_run(c, LAUNCH_RUN_MS);
+	if (!out.ended) {  /* still in flight: dk_client_free cancels it */
+		out.rc = -1;
+		err_set(&out.e, DK_ETRANSPORT, "no answer from engine at %s", dk_client_endpoint(c));
+		say("%s", out.e.msg);
+	}
 	dk_client_free(c);
-	if (rc != CLI_OK)
-		return rc;
-	log_msg(LOG_INFO, "launch: started %s (%.12s) in %lld ms", o->name, id, (long long)(clock_mono_ms() - t0));
+	launch_free(run);
+	if (out.rc < 0)
+		return exit_for(&out.e);
 	if (o->json) {
 		printf("{\"id\":");
-		cli_json_str(stdout, id);
+		cli_json_str(stdout, out.id);
 		printf(",\"name\":");
 		cli_json_str(stdout, o->name);
 		printf("}\n");
 	} else {
-		printf("%s\n", id);
+		printf("%s\n", out.id);
 	}
 	return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
 }
@@ -323,7 +211,7 @@ int cli_launch_main(int argc, char **argv)
 	if (lp_launch_build(&l, &p, o.name, &e) < 0)
 		say("%s", e.msg);
 	else if (!o.log || open_log(o.log) == 0)
-		rc = launch(&o, &p, &l);
+		rc = launch(&o, &l);
 	lp_launch_clear(&l);
 	lp_profile_clear(&p);
 	if (out_err != stderr) {

@@ -16,6 +16,7 @@
 #include "base/sanitize.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
+#include "control/iso.h"
 
 #define LP_FILE_MAX (1u << 20)
 #define LP_LINE_MAX 4096
@@ -104,21 +105,6 @@ void lp_profile_clear(struct lp_profile *p)
 }
 
 /* ---- value checks ---- */
-
-bool lp_secret_key(const char *key)
-{
-	static const char *const anywhere[] = {"APIKEY", "API_KEY", "TOKEN", "SECRET", "PASSW", "CREDENTIAL",
-	                                       "PRIVATE_KEY"};
-	static const char *const prefix[] = {"AWS_", "ANTHROPIC_", "OPENAI_", "GOOGLE_APPLICATION_CREDENTIALS",
-	                                     "GITHUB_TOKEN", "E2B_API_KEY"};
-	for (size_t i = 0; i < sizeof anywhere / sizeof *anywhere; i++)
-		if (strcasestr(key, anywhere[i]))
-			return true;
-	for (size_t i = 0; i < sizeof prefix / sizeof *prefix; i++)
-		if (!strncasecmp(key, prefix[i], strlen(prefix[i])))
-			return true;
-	return false;
-}
 
 static bool all_of(const char *s, const char *set)
 {
@@ -245,7 +231,7 @@ static int take_pair(struct pctx *x, enum lp_key k, const char *v)
 	else if (k == K_LABEL && !strncasecmp(key, "sandtop.", 8))
 		report(x, "label '%s': the sandtop.* labels are sandtop's own (owner, task and ttl have keys of "
 		       "their own)", key);
-	else if (lp_secret_key(key))
+	else if (iso_secret_key(key))  /* the audit's CRED-01 pattern: what it would flag is refused here */
 		report(x, "%s '%s' looks like a secret: secrets never go into a sandbox (keep them outside, "
 		       "with the agent loop)", what, key);
 	else if (bad)

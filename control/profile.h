@@ -43,6 +43,7 @@ struct lp_profile {
 
 /* Fill p with the defaults (the values of docker/sandbox/compose.yaml). */
 void lp_profile_defaults(struct lp_profile *p);
+/* Free what p holds and zero it (a zeroed profile is fine too). */
 void lp_profile_clear(struct lp_profile *p);
 
 /* Receives one message "FILE:LINE: what" (sanitized, one line). */
@@ -52,6 +53,7 @@ typedef void (*lp_diag_fn)(void *ud, const char *msg);
  * the values already in p (normally the defaults). Keys: image, memory,
  * cpus, pids, shm, tmp_size, home_size, network, ttl, owner, task, label
  * (K=V, repeatable), env (K=V, repeatable); `#` starts a comment line.
+ * An env or label key iso_secret_key calls a secret is refused.
  * Every bad line is reported through diag (may be NULL); returns the
  * number of errors (0: p holds the profile). Nothing can switch a
  * hardening off: there are no such keys, and limits are bounded. */
@@ -59,12 +61,6 @@ int lp_parse(struct lp_profile *p, const char *fname, const char *text, size_t l
 /* Read the file at path (at most 1 MiB) and lp_parse it. An unreadable
  * file is one error "PATH: cannot read: reason". */
 int lp_load(struct lp_profile *p, const char *path, lp_diag_fn diag, void *ud);
-
-/* True when key (an env or label key) looks like it holds a secret: the
- * audit's CRED-01 pattern, case-insensitive: API_?KEY, TOKEN, SECRET,
- * PASSW, CREDENTIAL, PRIVATE_KEY anywhere; AWS_, ANTHROPIC_, OPENAI_,
- * GOOGLE_APPLICATION_CREDENTIALS, GITHUB_TOKEN, E2B_API_KEY at the start. */
-bool lp_secret_key(const char *key);
 
 /* True for a container name the engine accepts: [A-Za-z0-9][A-Za-z0-9_.-]+,
  * at most 128 bytes. */
@@ -91,6 +87,9 @@ struct lp_launch {
  * sandtop.task, then p's labels. l->spec also points into p and name:
  * keep both, unchanged, until lp_launch_clear. */
 int lp_launch_build(struct lp_launch *l, const struct lp_profile *p, const char *name, struct err *e);
+/* Free what l holds and zero it; fine after a failed lp_launch_build and
+ * on a zeroed struct. The profile and name l->spec pointed into are not
+ * touched. */
 void lp_launch_clear(struct lp_launch *l);
 
 #endif

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
+#include "docker/hardening.h"
 #include "docker/json_util.h"
 
 #define DK_NAME_MAX 256           /* container names: the engine has no limit; refuse absurd ones */
@@ -62,15 +63,6 @@ static char *print_free(cJSON *o)
 	return out;
 }
 
-/* "root", "0", "00", with or without ":GROUP" */
-static bool user_is_root(const char *u)
-{
-	size_t n = strcspn(u, ":");
-	if (n == 4 && !strncmp(u, "root", 4))
-		return true;
-	return n > 0 && strspn(u, "0") >= n;
-}
-
 /* The seccomp profile, compacted, or NULL when it is not a JSON object. */
 static char *seccomp_compact(const char *json, size_t len)
 {
@@ -92,7 +84,7 @@ static const char *spec_refused(const struct dk_create_spec *s)
 		return "no image";
 	if (!s->user || !*s->user)
 		return "no user: a sandbox never runs as the image's default user";
-	if (user_is_root(s->user))
+	if (dk_user_is_root(s->user))
 		return "a sandbox never runs as root";
 	if (s->memory <= 0 || s->nano_cpus <= 0 || s->pids_limit <= 0 || s->shm_size <= 0)
 		return "memory, CPU, PID and shm limits must all be set";
@@ -239,12 +231,11 @@ static int parse_created(const char *body, size_t len, char out[65], struct err 
 	if (!j)
 		return -1;
 	const char *id = dkj_str(j, "Id");
-	size_t n = id ? strlen(id) : 0;
-	if (n != 64 || strspn(id, "0123456789abcdef") != n) {
+	/* an engine id, and a full one: a new object's id is never short */
+	if (!id || strlen(id) != 64 || dkj_copy_id(out, id) < 0) {
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "create answer without a valid Id");
 	}
-	memcpy(out, id, n + 1);
 	struct buf w;
 	buf_init(&w, ERR_MSG_MAX);
 	const cJSON *ws = cJSON_GetObjectItemCaseSensitive(j, "Warnings");

@@ -27,7 +27,7 @@ struct dk_create_spec {
 	const char *name;                   /* container name */
 	const char *hostname;               /* NULL: the engine's default */
 	const char *image;
-	const char *user;                   /* "UID:GID"; empty or root is refused */
+	const char *user;                   /* "UID:GID"; empty or root (dk_user_is_root) is refused */
 	const char *const *env;             /* "K=V", nenv of them */
 	size_t nenv;
 	const struct dk_label *labels;

@@ -11,8 +11,11 @@
 
 /* Caps on what a parse keeps: every list (strings, labels, tmpfs, mounts
  * up to DK_MOUNTS_MAX, ports up to DK_PORTS_MAX, networks up to
- * DK_NETWORKS_MAX) stops at DK_HLIST_MAX entries; a string kept in a list
- * is cut at DK_HSTR_MAX bytes (a raw cut: sanitize before display). */
+ * DK_NETWORKS_MAX) stops at DK_HLIST_MAX entries; a string kept in a
+ * string list (struct dk_strv), a network name and the health command are
+ * cut at DK_HSTR_MAX bytes (a raw cut: sanitize before display); label
+ * and tmpfs keys and values and mount paths and names are kept whole.
+ * dk_hardening.cut says when a cap or such a cut was hit. */
 #define DK_HLIST_MAX 1024
 #define DK_HSTR_MAX 4096
 
@@ -65,8 +68,6 @@ struct dk_hnet {
 struct dk_hardening {
 	char id[65];
 	char *name;                   /* without the leading '/' */
-	char *image_id;               /* Image ("sha256:...") */
-	char *image_ref;              /* Config.Image */
 	char *entry_path;             /* Path: the program the engine started as PID 1 ("/usr/bin/tini") */
 	/* State */
 	bool running, paused;
@@ -78,7 +79,6 @@ struct dk_hardening {
 	struct dk_strv env_keys;      /* Config.Env keys only: values are never kept */
 	struct dk_label *labels;      /* Config.Labels */
 	size_t nlabels;
-	bool healthcheck_none;        /* Config.Healthcheck.Test is ["NONE"] */
 	char *health_cmd;             /* the health check's command as exec_create events show it
 	                               * ("/bin/sh -c CMD" for CMD-SHELL), "" none */
 	/* HostConfig: privilege */
@@ -98,8 +98,6 @@ struct dk_hardening {
 	                               * privileged and --pid host containers) */
 	char *apparmor_profile;       /* AppArmorProfile */
 	char *process_label;          /* ProcessLabel */
-	struct dk_strv security_opt_other; /* the other SecurityOpt entries, verbatim (an
-	                               * unreadable seccomp entry cut to 64 bytes) */
 	/* HostConfig: namespaces ("" = the engine's default) */
 	char *network_mode, *pid_mode, *ipc_mode, *uts_mode, *userns_mode, *cgroupns_mode;
 	/* HostConfig: devices, paths, sysctls, runtime */
@@ -116,7 +114,6 @@ struct dk_hardening {
 	struct dk_hport *ports;       /* at most DK_PORTS_MAX */
 	size_t nports;
 	struct dk_strv extra_hosts;   /* ExtraHosts "name:ip" */
-	struct dk_strv dns;           /* HostConfig.Dns */
 	struct dk_hnet *nets;         /* at most DK_NETWORKS_MAX */
 	size_t nnets;
 	/* HostConfig: filesystem */
@@ -141,7 +138,16 @@ struct dk_hardening {
 	int init;                     /* HostConfig.Init: -1 null (image/daemon default), 0 false, 1 true */
 	char *log_type;               /* LogConfig.Type */
 	char *log_max_size;           /* LogConfig.Config["max-size"], "" none */
+	bool cut;                     /* a list (mounts, ports, networks, env keys, labels, caps,
+	                               * ...) was longer than what is kept here, or one of its
+	                               * strings was cut: a check over it cannot prove absence */
 };
+
+/* Config.User names root: "" (the image's default, root unless the image
+ * says otherwise), "root" (any case), "0" with any zero-padding, each
+ * optionally followed by ":group" (so ":group" alone is root too). NULL
+ * reads as "". */
+bool dk_user_is_root(const char *user);
 
 /* Parse a GET /containers/ID/json body into out (zeroed first). Returns 0,
  * or -1 with e (DK_EPARSE: not JSON, not an object, no valid Id; out then
@@ -173,6 +179,7 @@ struct dk_netinfo {
  * after success). Returns 0, or -1 with e (DK_EPARSE: not an object, no
  * valid Id). Free with dk_netinfo_clear. */
 int dk_parse_netinfo(const char *body, size_t len, struct dk_netinfo *out, struct err *e);
+/* Free what n holds and zero it (NULL or a zeroed struct is fine too). */
 void dk_netinfo_clear(struct dk_netinfo *n);
 typedef void (*dk_netinfo_cb)(void *ud, int rc, const struct err *e, const struct dk_netinfo *n);
 /* GET /networks/ID (id or name, escaped; empty or over 256 bytes: DK_EUSAGE).
@@ -182,29 +189,27 @@ typedef void (*dk_netinfo_cb)(void *ud, int rc, const struct err *e, const struc
 void dk_network_inspect(struct dk_client *c, const char *id, dk_netinfo_cb cb, void *ud);
 
 /* GET /info and GET /version together: the host-wide facts. The char
- * arrays hold sanitized text (printable, cut to fit); runtimes is raw. */
+ * arrays hold sanitized text (printable, cut to fit). */
 struct dk_hostinfo {
 	char engine_version[64];      /* /version .Version ("20.10.24+dfsg1") */
 	char runc_version[64];        /* /version Components[Name=runc].Version, "" unknown */
-	char containerd_version[64];  /* Components[Name=containerd].Version, "" unknown */
-	char os[64], kernel[128];     /* /info OperatingSystem, KernelVersion (sanitized, cut) */
 	bool seccomp;                 /* SecurityOptions has name=seccomp */
 	char seccomp_profile[64];     /* its profile= ("builtin", "default", "unconfined", a path;
 	                               * engine 20.10 says "default" for its builtin one) */
 	bool apparmor, selinux, userns, rootless;
 	int cgroup_version;           /* 1, 2, 0 unknown (the engine sends a string: "1") */
-	bool live_restore;
-	bool experimental;
-	char default_runtime[32];
-	struct dk_strv runtimes;      /* keys of Runtimes{} */
+	char default_runtime[32];     /* /info DefaultRuntime */
+	bool podman;                  /* /version names a "Podman Engine" component: Version is
+	                               * Podman's own, not a Docker Engine version */
 };
 /* Parse a GET /info body into out (zeroed first: the version fields too).
  * Returns 0, or -1 with e (DK_EPARSE). Free with dk_hostinfo_clear. */
 int dk_parse_info(const char *body, size_t len, struct dk_hostinfo *out, struct err *e);
-/* Fill the version fields of out (engine, runc, containerd) from a
- * /version body (other fields kept; on failure the version fields are "").
- * Returns 0, or -1 with e (DK_EPARSE). */
+/* Fill the version fields of out (engine_version, runc_version, podman)
+ * from a /version body (other fields kept; on failure the version fields
+ * are "" and podman false). Returns 0, or -1 with e (DK_EPARSE). */
 int dk_parse_version_components(const char *body, size_t len, struct dk_hostinfo *out, struct err *e);
+/* Zero h (it holds nothing on the heap; NULL is fine too). */
 void dk_hostinfo_clear(struct dk_hostinfo *h);
 typedef void (*dk_hostinfo_cb)(void *ud, int rc, const struct err *e, const struct dk_hostinfo *h);
 /* Both requests; cb exactly once when both ended (the first error wins),

@@ -13,12 +13,6 @@
 
 #define DK_LABELS_MAX 1024
 
-static char *jdup(const cJSON *o, const char *key)
-{
-	const char *s = dkj_str(o, key);
-	return xstrdup(s ? s : "");
-}
-
 static void take_labels(struct dk_container *c, const cJSON *labels)
 {
 	if (!cJSON_IsObject(labels))
@@ -67,10 +61,10 @@ static int container_from_list_item(const cJSON *o, struct dk_container *c, stru
 	const cJSON *first = cJSON_IsArray(names) ? cJSON_GetArrayItem(names, 0) : NULL;
 	const char *name = cJSON_IsString(first) ? first->valuestring : "";
 	c->name = xstrdup(name[0] == '/' ? name + 1 : name);
-	c->image = jdup(o, "Image");
-	c->command = jdup(o, "Command");
-	c->state = jdup(o, "State");
-	c->status = jdup(o, "Status");
+	c->image = dkj_dup(o, "Image");
+	c->command = dkj_dup(o, "Command");
+	c->state = dkj_dup(o, "State");
+	c->status = dkj_dup(o, "Status");
 	c->health = xstrdup("");
 	c->created = dkj_int(o, "Created");
 	take_labels(c, cJSON_GetObjectItemCaseSensitive(o, "Labels"));
@@ -120,9 +114,9 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 	c->name = xstrdup(name[0] == '/' ? name + 1 : name);
 	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j, "Config");
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(j, "State");
-	c->image = cfg ? jdup(cfg, "Image") : xstrdup("");
+	c->image = dkj_dup(cfg, "Image");
 	c->command = join_command(dkj_str(j, "Path"), cJSON_GetObjectItemCaseSensitive(j, "Args"));
-	c->state = st ? jdup(st, "Status") : xstrdup("");
+	c->state = dkj_dup(st, "Status");
 	c->status = xstrdup("");
 	c->health = xstrdup("");
 	int64_t created = clock_parse_rfc3339(dkj_str(j, "Created"));
@@ -146,7 +140,7 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 		c->nano_cpus = dkj_int(hc, "NanoCpus");
 		c->cpu_quota = dkj_int(hc, "CpuQuota");
 		c->cpu_period = dkj_int(hc, "CpuPeriod");
-		c->cpuset_cpus = jdup(hc, "CpusetCpus");
+		c->cpuset_cpus = dkj_dup(hc, "CpusetCpus");
 		c->mem_limit = dkj_int(hc, "Memory");
 		c->pids_limit = dkj_int(hc, "PidsLimit");
 	} else {

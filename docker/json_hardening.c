@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
@@ -12,8 +13,13 @@
 #include "docker/hardening_internal.h"
 #include "docker/json_util.h"
 
-void dkh_strv_pushn(struct dk_strv *v, const char *s, size_t n)
+/* Append the first n bytes of s (cut at DK_HSTR_MAX) to v, unless v already
+ * holds DK_HLIST_MAX strings. Sets *cut (when cut is not NULL) when s was
+ * cut or not appended. */
+static void dkh_strv_pushn(struct dk_strv *v, const char *s, size_t n, bool *cut)
 {
+	if (cut && (v->n >= DK_HLIST_MAX || n > DK_HSTR_MAX))
+		*cut = true;
 	if (v->n >= DK_HLIST_MAX)
 		return;
 	if (v->n % 8 == 0)
@@ -21,7 +27,8 @@ void dkh_strv_pushn(struct dk_strv *v, const char *s, size_t n)
 	v->v[v->n++] = xstrndup(s, n > DK_HSTR_MAX ? DK_HSTR_MAX : n);
 }
 
-void dkh_strv_free(struct dk_strv *v)
+/* Free v's strings and array and zero it. */
+static void dkh_strv_free(struct dk_strv *v)
 {
 	for (size_t i = 0; i < v->n; i++)
 		free(v->v[i]);
@@ -33,13 +40,6 @@ void dkh_strv_free(struct dk_strv *v)
 static const cJSON *get(const cJSON *o, const char *key)
 {
 	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
-/* o[key] as a new string, "" when absent or not a string */
-static char *jdup(const cJSON *o, const char *key)
-{
-	const char *s = cJSON_IsObject(o) ? dkj_str(o, key) : NULL;
-	return xstrdup(s ? s : "");
 }
 
 static int64_t jint(const cJSON *o, const char *key)
@@ -72,8 +72,9 @@ static int path_count(const cJSON *a)
 	return n > 1000000 ? 1000000 : (int)n;
 }
 
-/* The string members of array a (other members skipped). */
-static void take_strv(struct dk_strv *v, const cJSON *a)
+/* The string members of array a (other members skipped); *cut set when
+ * some did not fit. */
+static void take_strv(struct dk_strv *v, const cJSON *a, bool *cut)
 {
 	const cJSON *it;
 	if (!cJSON_IsArray(a))
@@ -81,14 +82,14 @@ static void take_strv(struct dk_strv *v, const cJSON *a)
 	cJSON_ArrayForEach(it, a)
 	{
 		if (cJSON_IsString(it))
-			dkh_strv_pushn(v, it->valuestring, strlen(it->valuestring));
+			dkh_strv_pushn(v, it->valuestring, strlen(it->valuestring), cut);
 	}
 }
 
 /* CapAdd/CapDrop: upper case, without "CAP_" */
-static void take_caps(struct dk_strv *v, const cJSON *a)
+static void take_caps(struct dk_strv *v, const cJSON *a, bool *cut)
 {
-	take_strv(v, a);
+	take_strv(v, a, cut);
 	for (size_t i = 0; i < v->n; i++) {
 		char *s = v->v[i];
 		for (char *p = s; *p; p++)
@@ -99,7 +100,7 @@ static void take_caps(struct dk_strv *v, const cJSON *a)
 }
 
 /* Config.Env: the keys only (up to the first '='); the values are never kept */
-static void take_env_keys(struct dk_strv *v, const cJSON *a)
+static void take_env_keys(struct dk_strv *v, const cJSON *a, bool *cut)
 {
 	const cJSON *it;
 	if (!cJSON_IsArray(a))
@@ -107,12 +108,13 @@ static void take_env_keys(struct dk_strv *v, const cJSON *a)
 	cJSON_ArrayForEach(it, a)
 	{
 		if (cJSON_IsString(it))
-			dkh_strv_pushn(v, it->valuestring, strcspn(it->valuestring, "="));
+			dkh_strv_pushn(v, it->valuestring, strcspn(it->valuestring, "="), cut);
 	}
 }
 
-/* An object of strings into key/value pairs (non-string values as "") */
-static void take_pairs(struct dk_label **out, size_t *n, const cJSON *o)
+/* An object of strings into key/value pairs (non-string values as "", the
+ * strings whole), at most DK_HLIST_MAX of them: *cut set when more. */
+static void take_pairs(struct dk_label **out, size_t *n, const cJSON *o, bool *cut)
 {
 	if (!cJSON_IsObject(o))
 		return;
@@ -123,8 +125,10 @@ static void take_pairs(struct dk_label **out, size_t *n, const cJSON *o)
 	const cJSON *it;
 	cJSON_ArrayForEach(it, o)
 	{
-		if (*n == cap)
+		if (*n == cap) {
+			*cut = true;  /* cap < count(o): this member does not fit */
 			break;
+		}
 		if (!it->string)
 			continue;
 		(*out)[*n].key = xstrdup(it->string);
@@ -140,10 +144,12 @@ static void take_mounts(struct dk_hardening *h, const cJSON *a)
 		return;
 	cJSON_ArrayForEach(it, a)
 	{
-		if (h->nmounts == DK_MOUNTS_MAX)
-			break;
 		if (!cJSON_IsObject(it))
 			continue;
+		if (h->nmounts == DK_MOUNTS_MAX) {
+			h->cut = true;
+			break;
+		}
 		if (h->nmounts % 8 == 0)
 			h->mounts = xrealloc(h->mounts, (h->nmounts + 8) * sizeof *h->mounts);
 		struct dk_hmount *m = &h->mounts[h->nmounts++];
@@ -151,9 +157,9 @@ static void take_mounts(struct dk_hardening *h, const cJSON *a)
 		const char *t = dkj_str(it, "Type"), *prop = dkj_str(it, "Propagation");
 		snprintf(m->type, sizeof m->type, "%s", t && *t ? t : "?");
 		snprintf(m->propagation, sizeof m->propagation, "%s", prop ? prop : "");
-		m->source = jdup(it, "Source");
-		m->dest = jdup(it, "Destination");
-		m->name = jdup(it, "Name");
+		m->source = dkj_dup(it, "Source");
+		m->dest = dkj_dup(it, "Destination");
+		m->name = dkj_dup(it, "Name");
 		m->rw = jtrue(it, "RW");
 	}
 }
@@ -187,8 +193,6 @@ static void take_port_map(struct dk_hardening *h, const cJSON *o, bool binding)
 			continue;
 		cJSON_ArrayForEach(b, it)
 		{
-			if (h->nports == DK_PORTS_MAX)
-				return;
 			if (!cJSON_IsObject(b))
 				continue;
 			struct dk_hport p;
@@ -198,6 +202,10 @@ static void take_port_map(struct dk_hardening *h, const cJSON *o, bool binding)
 			snprintf(p.host_port, sizeof p.host_port, "%s", hp && strcmp(hp, "0") ? hp : "");
 			if (port_covered(h, &p, binding))
 				continue;
+			if (h->nports == DK_PORTS_MAX) {
+				h->cut = true;
+				return;
+			}
 			if (h->nports % 8 == 0)
 				h->ports = xrealloc(h->ports, (h->nports + 8) * sizeof *h->ports);
 			h->ports[h->nports++] = p;
@@ -212,13 +220,17 @@ static void take_nets(struct dk_hardening *h, const cJSON *o)
 		return;
 	cJSON_ArrayForEach(it, o)
 	{
-		if (h->nnets == DK_NETWORKS_MAX)
-			break;
 		if (!it->string || !cJSON_IsObject(it))
 			continue;
+		if (h->nnets == DK_NETWORKS_MAX) {
+			h->cut = true;
+			break;
+		}
 		if (h->nnets % 4 == 0)
 			h->nets = xrealloc(h->nets, (h->nnets + 4) * sizeof *h->nets);
 		struct dk_hnet *n = &h->nets[h->nnets++];
+		if (strlen(it->string) > DK_HSTR_MAX)
+			h->cut = true;
 		n->name = xstrndup(it->string, DK_HSTR_MAX);
 		if (dkj_copy_id(n->id, dkj_str(it, "NetworkID")) < 0)
 			n->id[0] = '\0';
@@ -236,7 +248,7 @@ static void take_ulimits(struct dk_hardening *h, const cJSON *a)
 		const char *name = cJSON_IsObject(it) ? dkj_str(it, "Name") : NULL;
 		if (!name)
 			continue;
-		dkh_strv_pushn(&h->ulimits, name, strlen(name));
+		dkh_strv_pushn(&h->ulimits, name, strlen(name), &h->cut);
 		if (!strcmp(name, "core") && cJSON_IsNumber(get(it, "Hard")))
 			h->ulimit_core_hard = dkj_int(it, "Hard");
 	}
@@ -255,8 +267,8 @@ static void take_state(struct dk_hardening *h, const cJSON *st)
 
 /* A health check's command as the engine's exec_create event shows it:
  * ["CMD-SHELL", c] runs "/bin/sh -c c", ["CMD", a, b...] "a b ..." ("" for
- * none or NONE). */
-static char *health_cmd(const cJSON *test)
+ * none or NONE); *cut set when it is longer than DK_HSTR_MAX. */
+static char *health_cmd(const cJSON *test, bool *cut)
 {
 	const cJSON *first = cJSON_IsArray(test) ? test->child : NULL;
 	if (!cJSON_IsString(first))
@@ -275,6 +287,8 @@ static char *health_cmd(const cJSON *test)
 			buf_puts(&b, " ");
 		buf_puts(&b, a->valuestring);
 	}
+	if (b.overflow)
+		*cut = true;
 	char *s = xstrndup(b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return s;
@@ -282,42 +296,37 @@ static char *health_cmd(const cJSON *test)
 
 static void take_config(struct dk_hardening *h, const cJSON *cfg)
 {
-	h->image_ref = jdup(cfg, "Image");
-	h->user = jdup(cfg, "User");
-	take_env_keys(&h->env_keys, get(cfg, "Env"));
-	take_pairs(&h->labels, &h->nlabels, get(cfg, "Labels"));
-	const cJSON *test = get(get(cfg, "Healthcheck"), "Test");
-	const cJSON *first = cJSON_IsArray(test) ? test->child : NULL;
-	h->healthcheck_none = cJSON_IsString(first) && !strcmp(first->valuestring, "NONE");
-	h->health_cmd = health_cmd(test);
+	h->user = dkj_dup(cfg, "User");
+	take_env_keys(&h->env_keys, get(cfg, "Env"), &h->cut);
+	take_pairs(&h->labels, &h->nlabels, get(cfg, "Labels"), &h->cut);
+	h->health_cmd = health_cmd(get(get(cfg, "Healthcheck"), "Test"), &h->cut);
 }
 
 static void take_hostconfig(struct dk_hardening *h, const cJSON *hc)
 {
 	h->privileged = jtrue(hc, "Privileged");
-	take_caps(&h->cap_add, get(hc, "CapAdd"));
-	take_caps(&h->cap_drop, get(hc, "CapDrop"));
+	take_caps(&h->cap_add, get(hc, "CapAdd"), &h->cut);
+	take_caps(&h->cap_drop, get(hc, "CapDrop"), &h->cut);
 	dkh_take_secopt(h, get(hc, "SecurityOpt"));
-	h->network_mode = jdup(hc, "NetworkMode");
-	h->pid_mode = jdup(hc, "PidMode");
-	h->ipc_mode = jdup(hc, "IpcMode");
-	h->uts_mode = jdup(hc, "UTSMode");
-	h->userns_mode = jdup(hc, "UsernsMode");
-	h->cgroupns_mode = jdup(hc, "CgroupnsMode");
+	h->network_mode = dkj_dup(hc, "NetworkMode");
+	h->pid_mode = dkj_dup(hc, "PidMode");
+	h->ipc_mode = dkj_dup(hc, "IpcMode");
+	h->uts_mode = dkj_dup(hc, "UTSMode");
+	h->userns_mode = dkj_dup(hc, "UsernsMode");
+	h->cgroupns_mode = dkj_dup(hc, "CgroupnsMode");
 	h->ndevices = count(get(hc, "Devices"));
 	h->ndevice_cgroup_rules = count(get(hc, "DeviceCgroupRules"));
 	h->ndevice_requests = count(get(hc, "DeviceRequests"));
 	h->nmasked_paths = path_count(get(hc, "MaskedPaths"));
 	h->nreadonly_paths = path_count(get(hc, "ReadonlyPaths"));
 	h->nsysctls = cJSON_IsObject(get(hc, "Sysctls")) ? count(get(hc, "Sysctls")) : 0;
-	h->runtime = jdup(hc, "Runtime");
+	h->runtime = dkj_dup(hc, "Runtime");
 	h->publish_all = jtrue(hc, "PublishAllPorts");
-	take_strv(&h->extra_hosts, get(hc, "ExtraHosts"));
-	take_strv(&h->dns, get(hc, "Dns"));
+	take_strv(&h->extra_hosts, get(hc, "ExtraHosts"), &h->cut);
 	h->readonly_rootfs = jtrue(hc, "ReadonlyRootfs");
-	take_pairs(&h->tmpfs, &h->ntmpfs, get(hc, "Tmpfs"));
+	take_pairs(&h->tmpfs, &h->ntmpfs, get(hc, "Tmpfs"), &h->cut);
 	h->shm_size = jint(hc, "ShmSize");
-	h->storage_size = jdup(get(hc, "StorageOpt"), "size");
+	h->storage_size = dkj_dup(get(hc, "StorageOpt"), "size");
 	h->memory = jint(hc, "Memory");
 	h->memory_swap = jint(hc, "MemorySwap");
 	h->oom_kill_disable = jtrue(hc, "OomKillDisable");
@@ -328,14 +337,25 @@ static void take_hostconfig(struct dk_hardening *h, const cJSON *hc)
 	h->pids_limit = jint(hc, "PidsLimit");
 	take_ulimits(h, get(hc, "Ulimits"));
 	const cJSON *rp = get(hc, "RestartPolicy");
-	h->restart_policy = jdup(rp, "Name");
+	h->restart_policy = dkj_dup(rp, "Name");
 	h->restart_max_retry = jint(rp, "MaximumRetryCount");
 	h->auto_remove = jtrue(hc, "AutoRemove");
 	const cJSON *init = get(hc, "Init");
 	h->init = cJSON_IsBool(init) ? cJSON_IsTrue(init) : -1;
 	const cJSON *lc = get(hc, "LogConfig");
-	h->log_type = jdup(lc, "Type");
-	h->log_max_size = jdup(get(lc, "Config"), "max-size");
+	h->log_type = dkj_dup(lc, "Type");
+	h->log_max_size = dkj_dup(get(lc, "Config"), "max-size");
+}
+
+bool dk_user_is_root(const char *user)
+{
+	const char *u = user ? user : "";
+	size_t n = strcspn(u, ":");
+	if (n == 0)
+		return true;  /* "" or ":group": the image's default user */
+	if (n == 4 && !strncasecmp(u, "root", 4))
+		return true;
+	return strspn(u, "0") >= n;
 }
 
 int dk_parse_hardening(const char *body, size_t len, struct dk_hardening *h, struct err *e)
@@ -351,10 +371,9 @@ int dk_parse_hardening(const char *body, size_t len, struct dk_hardening *h, str
 	const char *name = dkj_str(j, "Name");
 	name = name ? name : "";
 	h->name = xstrdup(name[0] == '/' ? name + 1 : name);
-	h->image_id = jdup(j, "Image");
-	h->entry_path = jdup(j, "Path");
-	h->apparmor_profile = jdup(j, "AppArmorProfile");
-	h->process_label = jdup(j, "ProcessLabel");
+	h->entry_path = dkj_dup(j, "Path");
+	h->apparmor_profile = dkj_dup(j, "AppArmorProfile");
+	h->process_label = dkj_dup(j, "ProcessLabel");
 	h->nexec_ids = count(get(j, "ExecIDs"));
 	take_state(h, get(j, "State"));
 	take_config(h, get(j, "Config"));
@@ -382,7 +401,7 @@ void dk_hardening_clear(struct dk_hardening *h)
 	if (!h)
 		return;
 	char **strs[] = {
-		&h->name, &h->image_id, &h->image_ref, &h->entry_path, &h->user, &h->seccomp_default_action,
+		&h->name, &h->entry_path, &h->user, &h->seccomp_default_action,
 		&h->apparmor_opt, &h->apparmor_profile, &h->process_label, &h->network_mode, &h->pid_mode,
 		&h->ipc_mode, &h->uts_mode, &h->userns_mode, &h->cgroupns_mode, &h->runtime, &h->storage_size,
 		&h->restart_policy, &h->log_type, &h->log_max_size, &h->health_cmd,
@@ -390,7 +409,7 @@ void dk_hardening_clear(struct dk_hardening *h)
 	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
 		free(*strs[i]);
 	struct dk_strv *lists[] = {
-		&h->env_keys, &h->cap_add, &h->cap_drop, &h->security_opt_other, &h->extra_hosts, &h->dns, &h->ulimits,
+		&h->env_keys, &h->cap_add, &h->cap_drop, &h->extra_hosts, &h->ulimits,
 	};
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 		dkh_strv_free(lists[i]);

@@ -7,17 +7,9 @@
 #include "base/sanitize.h"
 #include "base/xalloc.h"
 #include "docker/hardening.h"
-#include "docker/hardening_internal.h"
 #include "docker/json_util.h"
 
 #define SECOPT_LEN_MAX 4096
-
-/* o[key] as a new string, "" when absent or not a string */
-static char *jdup(const cJSON *o, const char *key)
-{
-	const char *s = dkj_str(o, key);
-	return xstrdup(s ? s : "");
-}
 
 /* o[key] sanitized into out (cut to fit), "" when absent or not a string */
 static void jsan(const cJSON *o, const char *key, char *out, size_t cap)
@@ -42,8 +34,8 @@ int dk_parse_netinfo(const char *body, size_t len, struct dk_netinfo *n, struct 
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "network body without a valid Id");
 	}
-	n->name = jdup(j, "Name");
-	n->driver = jdup(j, "Driver");
+	n->name = dkj_dup(j, "Name");
+	n->driver = dkj_dup(j, "Driver");
 	n->internal = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "Internal"));
 	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(j, "Options");
 	n->gateway_isolated = opt_is(opts, "com.docker.network.bridge.gateway_mode_ipv4", "isolated");
@@ -121,8 +113,6 @@ int dk_parse_info(const char *body, size_t len, struct dk_hostinfo *h, struct er
 		cJSON_Delete(j);
 		return err_set(e, DK_EPARSE, "/info body is not an object");
 	}
-	jsan(j, "OperatingSystem", h->os, sizeof h->os);
-	jsan(j, "KernelVersion", h->kernel, sizeof h->kernel);
 	take_secopts(h, cJSON_GetObjectItemCaseSensitive(j, "SecurityOptions"));
 	/* a string ("1") in the 1.41 API; accept a number too */
 	const cJSON *cg = cJSON_GetObjectItemCaseSensitive(j, "CgroupVersion");
@@ -130,21 +120,15 @@ int dk_parse_info(const char *body, size_t len, struct dk_hostinfo *h, struct er
 		h->cgroup_version = cg->valuestring[0] - '0';
 	else if (cJSON_IsNumber(cg) && (cg->valuedouble == 1 || cg->valuedouble == 2))
 		h->cgroup_version = (int)cg->valuedouble;
-	h->live_restore = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "LiveRestoreEnabled"));
-	h->experimental = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "ExperimentalBuild"));
 	jsan(j, "DefaultRuntime", h->default_runtime, sizeof h->default_runtime);
-	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(j, "Runtimes"), *it;
-	if (cJSON_IsObject(rt))
-		cJSON_ArrayForEach(it, rt)
-			if (it->string)
-				dkh_strv_pushn(&h->runtimes, it->string, strlen(it->string));
 	cJSON_Delete(j);
 	return 0;
 }
 
 int dk_parse_version_components(const char *body, size_t len, struct dk_hostinfo *h, struct err *e)
 {
-	h->engine_version[0] = h->runc_version[0] = h->containerd_version[0] = '\0';
+	h->engine_version[0] = h->runc_version[0] = '\0';
+	h->podman = false;
 	cJSON *j = dkj_parse(body, len, e);
 	if (!j)
 		return -1;
@@ -158,11 +142,11 @@ int dk_parse_version_components(const char *body, size_t len, struct dk_hostinfo
 		cJSON_ArrayForEach(it, comps)
 		{
 			const char *name = cJSON_IsObject(it) ? dkj_str(it, "Name") : NULL;
-			/* the first entry of each name wins */
+			/* the first runc entry wins */
 			if (name && !strcmp(name, "runc") && !h->runc_version[0])
 				jsan(it, "Version", h->runc_version, sizeof h->runc_version);
-			else if (name && !strcmp(name, "containerd") && !h->containerd_version[0])
-				jsan(it, "Version", h->containerd_version, sizeof h->containerd_version);
+			else if (name && !strcmp(name, "Podman Engine"))
+				h->podman = true;
 		}
 	}
 	cJSON_Delete(j);
@@ -173,6 +157,5 @@ void dk_hostinfo_clear(struct dk_hostinfo *h)
 {
 	if (!h)
 		return;
-	dkh_strv_free(&h->runtimes);
 	memset(h, 0, sizeof *h);
 }

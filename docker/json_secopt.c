@@ -10,7 +10,6 @@
 #include "docker/hardening_internal.h"
 #include "docker/json_util.h"
 
-#define SECCOMP_OTHER_CUT 64   /* an unreadable seccomp entry kept in "other" */
 #define CANON_KEYS_MAX (1u << 20)
 
 /* one member of an object being sorted; idx keeps duplicate keys in order */
@@ -111,7 +110,7 @@ static void set_str(char **dst, const char *s)
 }
 
 /* seccomp=VALUE (the last entry wins, as in the daemon) */
-static void take_seccomp(struct dk_hardening *h, const char *entry, const char *v)
+static void take_seccomp(struct dk_hardening *h, const char *v)
 {
 	set_str(&h->seccomp_default_action, "");
 	h->seccomp_sha256[0] = '\0';
@@ -142,11 +141,11 @@ static void take_seccomp(struct dk_hardening *h, const char *entry, const char *
 	}
 	cJSON_Delete(j);
 	h->seccomp = DK_SECCOMP_BAD;
-	size_t n = strlen(entry);
-	dkh_strv_pushn(&h->security_opt_other, entry, n > SECCOMP_OTHER_CUT ? SECCOMP_OTHER_CUT : n);
 }
 
-/* One entry, read the way the daemon's parseSecurityOpt reads it. */
+/* One entry, read the way the daemon's parseSecurityOpt reads it; the
+ * entries no check reads (label=user:..., systempaths=..., unknown ones)
+ * are skipped. */
 static void take_one(struct dk_hardening *h, const char *s)
 {
 	if (!strcmp(s, "no-new-privileges")) {
@@ -161,22 +160,18 @@ static void take_one(struct dk_hardening *h, const char *s)
 	const char *sep = strchr(s, '=');
 	if (!sep)
 		sep = strchr(s, ':');
-	if (!sep) {
-		dkh_strv_pushn(&h->security_opt_other, s, strlen(s));
+	if (!sep)
 		return;
-	}
 	size_t kn = (size_t)(sep - s);
 	const char *v = sep + 1;
 	if (kn == 7 && !strncmp(s, "seccomp", kn)) {
-		take_seccomp(h, s, v);
+		take_seccomp(h, v);
 	} else if (kn == 8 && !strncmp(s, "apparmor", kn)) {
 		set_str(&h->apparmor_opt, v);
 	} else if (kn == 5 && !strncmp(s, "label", kn) && !strcmp(v, "disable")) {
 		h->label_disable = true;
 	} else if (kn == 17 && !strncmp(s, "no-new-privileges", kn) && parse_bool(v) >= 0) {
 		h->nnp_opt = parse_bool(v) == 1;
-	} else {
-		dkh_strv_pushn(&h->security_opt_other, s, strlen(s));
 	}
 }
 

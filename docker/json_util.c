@@ -1,6 +1,7 @@
 /* json_util: the depth-guarded parse and the getters for the docker/ JSON decoders. */
 #include <string.h>
 
+#include "base/xalloc.h"
 #include "docker/docker.h"
 #include "docker/json_util.h"
 
@@ -44,6 +45,12 @@ const char *dkj_str(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+char *dkj_dup(const cJSON *o, const char *key)
+{
+	const char *s = cJSON_IsObject(o) ? dkj_str(o, key) : NULL;
+	return xstrdup(s ? s : "");
 }
 
 int dkj_copy_id(char out[65], const char *id)

@@ -24,6 +24,10 @@ cJSON *dkj_parse(const char *body, size_t len, struct err *e);
 /* The string o[key], or NULL when absent or not a string. */
 const char *dkj_str(const cJSON *o, const char *key);
 
+/* A new copy of the string o[key] (the caller frees it), "" when o is not
+ * an object or key is absent or not a string. Never NULL. */
+char *dkj_dup(const cJSON *o, const char *key);
+
 /* Copy id into out and return 0 when it is an engine id: 1 to 64
  * lowercase hex digits. Else (NULL, empty, longer, any other byte) -1, out
  * untouched. */

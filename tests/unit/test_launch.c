@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "control/iso.h"
 #include "control/profile.h"
 #include "docker/create.h"
 #include "docker/docker.h"
@@ -225,7 +226,7 @@ static void test_secrets_and_own_labels(void **state)
 	};
 	static const char *const fine[] = {"LANG", "TZ", "WIDTH", "HTTP_PROXY", "MY_AWS_THING", "KEYBOARD"};
 	for (size_t i = 0; i < sizeof secret / sizeof *secret; i++) {
-		assert_true(lp_secret_key(secret[i]));
+		assert_true(iso_secret_key(secret[i]));
 		char line[128], want[128];
 		snprintf(line, sizeof line, "env = %s=x\n", secret[i]);
 		snprintf(want, sizeof want, "p.conf:1: env '%s' looks like a secret", secret[i]);
@@ -235,7 +236,7 @@ static void test_secrets_and_own_labels(void **state)
 		bad(line, want);
 	}
 	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
-		assert_false(lp_secret_key(fine[i]));
+		assert_false(iso_secret_key(fine[i]));
 	bad("label = sandtop.vnc=tcp:5900\n", "p.conf:1: label 'sandtop.vnc': the sandtop.* labels are sandtop's own");
 	bad("label = sandtop.owner=mallory\n", "p.conf:1: label 'sandtop.owner'");
 	bad("label = SANDTOP.sandbox=0\n", "p.conf:1: label 'SANDTOP.sandbox'");

@@ -1,4 +1,4 @@
-/* test_launch_daemon: dk_create_container, dk_start_container, dk_network_create and `sandtop launch` against a fake daemon that records every request.
+/* test_launch_daemon: dk_create_container, dk_start_container, dk_network_create, the launch workflow and `sandtop launch` against a fake daemon that records every request.
  * The fake answers by name (a name in use, no such image, warnings, a start
  * that fails, networks internal or not); the real engine: t_launch.sh. */
 #include <setjmp.h>
@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "control/launch.h"
 #include "control/profile.h"
 #include "docker/create.h"
 #include "docker/docker.h"
@@ -84,6 +85,8 @@ static void serve_one(int fd, const char *req, int rec)
 	char name[128] = "";
 	if (sscanf(req, "GET /v1.41/networks/%127[^/? ]", name) == 1)
 		serve_network(fd, name);
+	else if (!strncmp(req, "POST /v1.41/networks/create ", 28) && strstr(req, "\"Name\":\"racenet\""))
+		fake_respond(fd, 409, "{\"message\":\"network with name racenet already exists\"}");
 	else if (!strncmp(req, "POST /v1.41/networks/create ", 28))
 		fake_respond(fd, 201, "{\"Id\":\"" ID_NET "\",\"Warning\":\"\"}");
 	else if (sscanf(req, "POST /v1.41/containers/create?name=%127[^& ]", name) == 1)
@@ -459,6 +462,141 @@ static void test_command(void **state)
 	assert_non_null(strstr(o.err, "/nonexistent/docker.sock"));
 }
 
+/* ---- the workflow (control/launch.c) on its own ---- */
+
+struct flow {
+	int notes, ends, rc;
+	char note[8][512];
+	struct err e;
+	char id[65];
+};
+
+static void flow_note(void *ud, const char *msg)
+{
+	struct flow *f = ud;
+	assert_int_equal(f->ends, 0);  /* nothing after the end */
+	if (f->notes < 8)
+		snprintf(f->note[f->notes], sizeof f->note[0], "%s", msg);
+	f->notes++;
+}
+
+static void flow_end(void *ud, int rc, const struct err *e, const char *id)
+{
+	struct flow *f = ud;
+	f->ends++;
+	f->rc = rc;
+	assert_non_null(e);
+	f->e = *e;
+	if (rc == 0) {
+		assert_int_equal(e->code, DK_OK);
+		assert_int_equal(strlen(id), 64);
+		snprintf(f->id, sizeof f->id, "%s", id);
+	} else {
+		assert_null(id);
+		assert_int_not_equal(e->code, DK_OK);
+	}
+}
+
+/* Launch name with profile text through a fresh client: the outcome. */
+static void flow(struct flow *f, const char *profile, const char *name)
+{
+	memset(f, 0, sizeof *f);
+	struct lp_profile p;
+	parse_ok(&p, profile);
+	struct lp_launch l;
+	struct err e;
+	assert_int_equal(lp_launch_build(&l, &p, name, &e), 0);
+	struct dk_client *c = client();
+	struct launch_run *r = launch_start(c, &l.spec, flow_note, flow_end, f);
+	assert_non_null(r);
+	assert_int_equal(f->notes + f->ends, 0);  /* nothing from the call itself */
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	assert_int_equal(f->ends, 1);
+	dk_client_free(c);
+	launch_free(r);
+	lp_launch_clear(&l);
+	lp_profile_clear(&p);
+}
+
+static void test_workflow(void **state)
+{
+	(void)state;
+	struct flow f;
+	/* no network: create, start */
+	flow(&f, "", "tl-flow");
+	assert_int_equal(f.rc, 0);
+	assert_string_equal(f.id, ID_OK);
+	assert_int_equal(f.notes, 0);
+	skip_requests(2);
+	/* a new network, then the container: one note */
+	flow(&f, "network = newnet\n", "tl-flow");
+	assert_int_equal(f.rc, 0);
+	assert_int_equal(f.notes, 1);
+	assert_string_equal(f.note[0], "created internal network newnet (no route out, no traffic between sandboxes)");
+	expect_request("GET /v1.41/networks/newnet\n");
+	skip_requests(3);
+	/* a network with a route out: refused by our rule, nothing created */
+	flow(&f, "network = extnet\n", "tl-flow");
+	assert_int_equal(f.rc, -1);
+	assert_int_equal(f.e.code, LAUNCH_EREFUSED);
+	assert_int_equal(f.notes, 1);
+	assert_non_null(strstr(f.note[0], "network extnet is not internal"));
+	assert_non_null(strstr(f.e.msg, "network extnet is not internal"));
+	expect_request("GET /v1.41/networks/extnet\n");
+	expect_no_request();
+	/* created and removed under our feet, twice: inspect, create (409), inspect, create (409) */
+	flow(&f, "network = racenet\n", "tl-flow");
+	assert_int_equal(f.rc, -1);
+	assert_int_equal(f.e.code, LAUNCH_EREFUSED);
+	assert_int_equal(f.notes, 1);
+	assert_string_equal(f.note[0], "network racenet: created and removed under our feet; try again");
+	for (int i = 0; i < 2; i++) {
+		expect_request("GET /v1.41/networks/racenet\n");
+		free(next_request());
+	}
+	expect_no_request();
+	/* the engine refuses the create: its status, the reason noted */
+	flow(&f, "", "tl-taken");
+	assert_int_equal(f.rc, -1);
+	assert_int_equal(f.e.code, DK_ECONFLICT);
+	assert_int_equal(f.notes, 1);
+	assert_non_null(strstr(f.note[0], "cannot create tl-taken: engine answered 409"));
+	assert_printable(f.note[0]);
+	free(next_request());
+	/* warnings noted, still started */
+	flow(&f, "", "tl-warn");
+	assert_int_equal(f.rc, 0);
+	assert_int_equal(f.notes, 1);
+	assert_non_null(strstr(f.note[0], "engine warning: no swap limit"));
+	skip_requests(2);
+	/* a failed start: the reason, then the removal, then the end with the start's error */
+	flow(&f, "", "tl-nostart");
+	assert_int_equal(f.rc, -1);
+	assert_int_equal(f.e.code, DK_ESERVER);
+	assert_int_equal(f.notes, 2);
+	assert_non_null(strstr(f.note[0], "cannot start tl-nostart: engine answered 500"));
+	assert_string_equal(f.note[1], "removed the container that did not start");
+	assert_non_null(strstr(f.e.msg, "cannot start tl-nostart"));
+	skip_requests(2);
+	expect_request("DELETE /v1.41/containers/" ID_DEAD "?force=true&v=false&link=false\n");
+	expect_no_request();
+	/* a client freed mid-launch: no callback, the run freed after */
+	memset(&f, 0, sizeof f);
+	struct lp_profile p;
+	parse_ok(&p, "network = intnet\n");
+	struct lp_launch l;
+	struct err e;
+	assert_int_equal(lp_launch_build(&l, &p, "tl-flow", &e), 0);
+	struct dk_client *c = client();
+	struct launch_run *r = launch_start(c, &l.spec, flow_note, flow_end, &f);
+	dk_client_free(c);
+	launch_free(r);
+	assert_int_equal(f.notes + f.ends, 0);
+	lp_launch_clear(&l);
+	lp_profile_clear(&p);
+	launch_free(NULL);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -466,6 +604,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_calls),
 		cmocka_unit_test(test_command),
+		cmocka_unit_test(test_workflow),
 	};
 	return cmocka_run_group_tests_name("launch_daemon", tests, setup, fake_daemon_teardown);
 }
