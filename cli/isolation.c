@@ -17,18 +17,26 @@
 static void usage(FILE *fp)
 {
 	fputs("usage: sandtop audit [ID... | --all | --label K=V] [--json] [--fail-on SEVERITY] [-v]\n"
-	      "                     [-H HOST]\n"
-	      "Check that each sandbox is really isolated (research/sandbox_security.md section 5):\n"
-	      "privilege and escape surface, network, filesystem, credentials, resources and time,\n"
-	      "kill-switch readiness, and the host's engine, runtime, seccomp and LSM.\n"
+	      "                     [--strict-seccomp] [-H HOST]\n"
+	      "Check that each sandbox is really isolated: privilege and escape surface, network,\n"
+	      "filesystem, credentials, resources and time, kill-switch readiness, and the host's\n"
+	      "engine, runtime, seccomp and LSM (sandtop(1), \"Isolation audit\").\n"
 	      "Each check is PASS, WARN, FAIL or UNVERIFIABLE (never PASS for what could not be\n"
-	      "confirmed) with its severity and a reason. Without names: every live sandbox.\n"
-	      "  --json             one JSON object: host checks and, per sandbox, id, name, checks\n"
-	      "  --fail-on SEV      exit 1 when a check FAILs at SEV or above: CRITICAL, HIGH\n"
+	      "confirmed) with its severity and a reason.\n"
+	      "  ID...              names or id prefixes (any container)\n"
+	      "  -a, --all          every running or paused sandbox (the default without IDs)\n"
+	      "      --label K[=V]  the sandboxes carrying this label\n"
+	      "      --json         one JSON object: the host's checks and, per sandbox, id, name,\n"
+	      "                     state, kernel_checked, error and checks\n"
+	      "      --fail-on SEV  exit 1 when a check FAILs at SEV or above: CRITICAL, HIGH\n"
 	      "                     (default), MEDIUM, LOW, INFO\n"
+	      "      --strict-seccomp  the engine's default seccomp profile fails PRIV-07 (HIGH):\n"
+	      "                     only sandtop's strict profile passes\n"
 	      "  -v, --verbose      list the passing checks too\n"
-	      "exit status: 0 nothing FAILs at or above SEV, 1 something does (or a sandbox is\n"
-	      "unknown or could not be checked), 2 usage, 3 the engine cannot be reached\n",
+	      "  -H, --host HOST    engine address (default: $DOCKER_HOST, else the local socket)\n"
+	      "exit status: 0 nothing (the host's checks included) FAILs at or above SEV, 1\n"
+	      "something does, a sandbox is unknown or could not be checked, or the host's facts\n"
+	      "could not be read; 2 usage, 3 the engine cannot be reached\n",
 	      fp);
 }
 
@@ -76,6 +84,7 @@ static void worst_word(const struct iso_report *r, char *out, size_t n)
 struct run_opts {
 	struct cli_act_opts t;
 	bool verbose;
+	bool strict_seccomp;
 	enum iso_sev fail_on;
 };
 
@@ -99,7 +108,9 @@ static int report(const struct run_opts *o, struct dk_client *c, struct iso_runn
 {
 	int rc = CLI_OK;
 	const struct iso_report *host = iso_runner_host(r);
-	if (host && iso_fails_at(host, o->fail_on))
+	const char *herr = iso_runner_host_error(r);
+	/* the host's facts unread: nothing can be said to pass */
+	if (!host || *herr || iso_fails_at(host, o->fail_on))
 		rc = CLI_FAIL;
 	if (o->t.json) {
 		printf("{\"engine\":");
@@ -112,8 +123,7 @@ static int report(const struct run_opts *o, struct dk_client *c, struct iso_runn
 	} else {
 		char w[96];
 		worst_word(host, w, sizeof w);
-		printf("host %s: %s%s%s\n", dk_client_endpoint(c), w, *iso_runner_host_error(r) ? ": " : "",
-		       iso_runner_host_error(r));
+		printf("host %s: %s%s%s\n", dk_client_endpoint(c), host ? w : "NOT CHECKED", *herr ? ": " : "", herr);
 		if (host)
 			text_checks(host, o->verbose);
 	}
@@ -135,10 +145,11 @@ static int report(const struct run_opts *o, struct dk_client *c, struct iso_runn
 			printf("}");
 			continue;
 		}
-		char name[160], w[96];
+		char name[160], state[64], w[96];
 		sanitize_fit(ct->name, 60, name, sizeof name);
+		sanitize_fit(ct->state ? ct->state : "?", 20, state, sizeof state);
 		worst_word(rep, w, sizeof w);
-		printf("%s (%.12s) %s: %s%s\n", name, ct->id, ct->state ? ct->state : "?", rep ? w : "NOT CHECKED",
+		printf("%s (%.12s) %s: %s%s\n", name, ct->id, state, rep ? w : "NOT CHECKED",
 		       rep && rep->kernel ? "" : rep ? " (kernel not read)" : "");
 		if (!rep)
 			printf("  %s\n", *err ? err : "not evaluated in time");
@@ -168,7 +179,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{"all", no_argument, NULL, 'a'},       {"label", required_argument, NULL, 'l'},
 		{"json", no_argument, NULL, 'j'},      {"fail-on", required_argument, NULL, 'f'},
 		{"verbose", no_argument, NULL, 'v'},   {"host", required_argument, NULL, 'H'},
-		{"help", no_argument, NULL, 'h'},
+		{"strict-seccomp", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -179,6 +190,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'l': o->t.label = optarg; break;
 		case 'j': o->t.json = true; break;
 		case 'v': o->verbose = true; break;
+		case 's': o->strict_seccomp = true; break;
 		case 'H': o->t.host = optarg; break;
 		case 'f':
 			if (iso_sev_parse(optarg, &o->fail_on) < 0) {
@@ -219,6 +231,7 @@ int cli_isolation_main(int argc, char **argv)
 	}
 	struct iso_policy pol;
 	iso_policy_default(&pol, dk_client_endpoint(c));
+	pol.require_pinned_seccomp = o.strict_seccomp;
 	struct iso_runner *r = iso_runner_new(c, &pol);
 	for (size_t i = 0; i < t.n; i++)
 		iso_runner_want(r, t.sel[i]->id);

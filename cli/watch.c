@@ -78,7 +78,7 @@ static void usage(FILE *fp)
 	      "  --log FILE        diagnostic log (default: errors on stderr)\n"
 	      "  -h, --help        this help\n"
 	      "\n"
-	      "Runs until SIGINT or SIGTERM (exit 0, after letting actions in flight finish for\n"
+	      "Runs until SIGINT, SIGTERM or SIGHUP (exit 0, after letting actions in flight finish for\n"
 	      "up to 5 s); an unreachable engine is reported once and retried.\n",
 	      fp);
 }

@@ -58,6 +58,7 @@ struct iso_proc {
 	int ns_net, ns_pid, ns_ipc, ns_uts, ns_user, ns_cgroup;
 	int root_ro;           /* "/" mounted read-only in its mount namespace */
 	char lsm[128];         /* /proc/PID/attr/current, "" none (sanitized) */
+	bool lsm_known;        /* attr/current was read (no LSM at all: not known) */
 };
 /* Read /proc/PID (status, ns, mountinfo, attr/current) for the container
  * with full id cid, checking through /proc/PID/cgroup that PID still
@@ -88,17 +89,15 @@ void iso_evaluate(const struct dk_hardening *h, const struct iso_proc *p, const 
                   struct iso_report *out);
 /* The host-wide checks (engine and runtime versions, seccomp and LSM
  * availability, cgroup version, user namespaces, the endpoint). endpoint
- * is dk_client_endpoint()'s text. Pure. */
-void iso_evaluate_host(const struct dk_hostinfo *host, const char *endpoint, struct iso_report *out);
+ * is dk_client_endpoint()'s text. host NULL (the engine's facts could not
+ * be read, why says so): every check but the endpoint's is UNVERIFIABLE.
+ * Pure. */
+void iso_evaluate_host(const struct dk_hostinfo *host, const char *why, const char *endpoint,
+                       struct iso_report *out);
 
 /* A variable or label name that looks like it holds a secret (API_KEY,
  * TOKEN, SECRET, PASSW, CREDENTIAL, PRIVATE_KEY, AWS_*, ANTHROPIC_*,
  * OPENAI_*; any case). */
 bool iso_secret_key(const char *key);
-
-/* Internal to control/iso_*.c: append a check with a printf reason
- * (sanitized). */
-void iso_add(struct iso_report *r, const char *id, const char *title, enum iso_result res, enum iso_sev sev,
-             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 #endif

@@ -69,7 +69,7 @@ static void fs02(const struct dk_hardening *h, struct iso_report *r)
 				h->mounts[i].dest);
 			return;
 		}
-	iso_add(r, "FS-02", T, ISO_PASS, ISO_MED, "%zu tmpfs, each sized, nosuid, nodev", h->ntmpfs);
+	iso_add(r, "FS-02", T, ISO_PASS, ISO_MED, "%zu tmpfs, each sized, nosuid, nodev (binds: FS-03)", h->ntmpfs);
 }
 
 static void fs03_04(const struct dk_hardening *h, struct iso_report *r)
@@ -91,6 +91,10 @@ static void fs03_04(const struct dk_hardening *h, struct iso_report *r)
 		iso_add(r, "FS-03", "no writable bind mounts", ISO_PASS, ISO_MED, "none");
 	if (shm)
 		iso_add(r, "FS-04", "shared memory private", ISO_FAIL, ISO_HIGH, "host %s is mounted on /dev/shm", shm->source);
+	else if (iso_mode_is(h->ipc_mode, "host"))
+		iso_add(r, "FS-04", "shared memory private", ISO_FAIL, ISO_HIGH, "--ipc host: the host's /dev/shm");
+	else if (!strncasecmp(h->ipc_mode, "container:", 10))
+		iso_add(r, "FS-04", "shared memory private", ISO_WARN, ISO_MED, "shares another container's /dev/shm");
 	else
 		iso_add(r, "FS-04", "shared memory private", ISO_PASS, ISO_INFO, "own /dev/shm, %lld MiB%s",
 			(long long)(h->shm_size / MIB), h->shm_size < GIB ? " (a browser wants 1 GiB or more)" : "");
@@ -102,8 +106,7 @@ static void fs05(const struct dk_hardening *h, struct iso_report *r)
 		iso_add(r, "FS-05", "disk growth bounded", ISO_WARN, ISO_MED, "writable layer without a size limit");
 	else
 		iso_add(r, "FS-05", "disk growth bounded", ISO_PASS, ISO_MED,
-			h->readonly_rootfs ? "read-only root; scratch on sized tmpfs" : "writable layer limited (size=%s)",
-			h->storage_size);
+			h->readonly_rootfs ? "read-only root (scratch: FS-02)" : "writable layer limited (size=%s)", h->storage_size);
 }
 
 static bool cred_path(const char *src)
@@ -111,14 +114,12 @@ static bool cred_path(const char *src)
 	static const char *const pats[] = {"/.aws", "/.ssh", "/.gnupg", "/.config/gcloud", "/.anthropic", "/.docker",
 	                                   "/.kube", "/.netrc", "/.git-credentials", "/etc/shadow", "/run/secrets",
 	                                   "/var/run/secrets"};
-	for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
-		const char *hit = strstr(src, pats[i]);
-		if (hit) {
+	for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
+		for (const char *hit = strstr(src, pats[i]); hit; hit = strstr(hit + 1, pats[i])) {
 			char after = hit[strlen(pats[i])];
-			if (after == '\0' || after == '/' || !strcmp(pats[i], "/.docker"))
+			if (after == '\0' || after == '/')   /* a whole path component: not .dockerignore */
 				return true;
 		}
-	}
 	return false;
 }
 

@@ -6,6 +6,11 @@
 
 #include "control/iso.h"
 
+/* Append a check with a printf reason
+ * (sanitized). */
+void iso_add(struct iso_report *r, const char *id, const char *title, enum iso_result res, enum iso_sev sev,
+             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* v holds s (exact, case-insensitive). */
 bool iso_strv_has(const struct dk_strv *v, const char *s);
 /* A namespace mode equals word ("host"), case-insensitive. */

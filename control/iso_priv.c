@@ -222,13 +222,15 @@ static void priv08(const struct dk_hardening *h, const struct iso_proc *p, const
 	if (host->apparmor) {
 		const char *prof = h->apparmor_profile;
 		bool ok = *prof && strcasecmp(prof, "unconfined") != 0 && strcasecmp(h->apparmor_opt, "unconfined") != 0;
-		int k = p && p->ok ? (p->lsm[0] && strncmp(p->lsm, "unconfined", 10) != 0) : -1;
+		/* "(complain)" logs and allows: not confinement */
+		int k = p && p->ok && p->lsm_known ?
+			(p->lsm[0] && strncmp(p->lsm, "unconfined", 10) != 0 && !strstr(p->lsm, "(complain)")) : -1;
 		char what[96];
 		snprintf(what, sizeof what, ok ? "AppArmor profile %s" : "no AppArmor profile (%s)", *prof ? prof : "none");
 		iso_confirm(r, "PRIV-08", T, ISO_HIGH, ok, what, p, k, p ? p->lsm : "");
 	} else if (host->selinux) {
 		bool ok = !h->label_disable && *h->process_label;
-		int k = p && p->ok ? (p->lsm[0] && !strstr(p->lsm, "unconfined_t") && !strstr(p->lsm, "spc_t")) : -1;
+		int k = p && p->ok && p->lsm_known ? (p->lsm[0] && !strstr(p->lsm, "unconfined_t") && !strstr(p->lsm, "spc_t")) : -1;
 		iso_confirm(r, "PRIV-08", T, ISO_HIGH, ok, ok ? "SELinux label set" : "SELinux labelling disabled", p, k,
 			    p ? p->lsm : "");
 	} else {
@@ -237,27 +239,13 @@ static void priv08(const struct dk_hardening *h, const struct iso_proc *p, const
 	}
 }
 
-/* Config.User names root: "", "root", "0", "000", "0:...", "root:..." */
-static bool user_is_root(const char *u)
-{
-	size_t n = strcspn(u, ":");
-	if (n == 0)
-		return true;
-	if (n == 4 && !strncasecmp(u, "root", 4))
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (u[i] != '0')
-			return false;
-	return true;
-}
-
 static void priv09(const struct dk_hardening *h, const struct iso_proc *p, const struct dk_hostinfo *host,
                    struct iso_report *r)
 {
 	const char *T = "non-root user";
-	bool root = user_is_root(h->user);
-	if (root && host && host->userns && !iso_mode_is(h->userns_mode, "host")) {
-		iso_add(r, "PRIV-09", T, ISO_WARN, ISO_MED, "runs as root inside, mapped to an unprivileged host user (userns)");
+	bool root = dk_user_is_root(h->user);
+	if (root && host && (host->userns || host->rootless) && !iso_mode_is(h->userns_mode, "host")) {
+		iso_add(r, "PRIV-09", T, ISO_WARN, ISO_MED, "runs as root inside, mapped to an unprivileged host user (userns or rootless)");
 		return;
 	}
 	int k = -1;
@@ -318,8 +306,8 @@ static void priv10(const struct dk_hardening *h, const struct iso_proc *p, const
 		return;
 	}
 	int k = !kernel_read || p->ns_pid < 0 || p->ns_ipc < 0 || p->ns_uts < 0 ? -1 : 1;
-	iso_confirm(r, "PRIV-10", "host namespaces not shared", ISO_CRIT, true, "pid, ipc, uts, cgroup private", p, k,
-		    "its own pid, ipc and uts namespaces");
+	iso_confirm(r, "PRIV-10", "host namespaces not shared", ISO_CRIT, true, "no host pid, ipc or uts mode", p, k,
+		    p && p->ns_cgroup == 0 ? "its own pid, ipc, uts and cgroup namespaces" : "its own pid, ipc and uts namespaces");
 }
 
 static void priv11_13(const struct dk_hardening *h, struct iso_report *r)

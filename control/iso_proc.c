@@ -159,6 +159,7 @@ void iso_proc_read(const char *proc_root, int pid, const char *cid, struct iso_p
 	free(mi);
 	char *lsm = slurp(dirfd, "attr/current");
 	if (lsm) {
+		out->lsm_known = true;
 		lsm[strcspn(lsm, "\n")] = '\0';
 		sanitize_fit(lsm, sizeof out->lsm / 2, out->lsm, sizeof out->lsm);
 	}

@@ -70,10 +70,7 @@ static void res05(const struct dk_hardening *h, int64_t now, struct iso_report *
 		iso_add(r, "RES-05", T, ISO_PASS, ISO_HIGH, "%lld s budget (not running)", (long long)ttl);
 		return;
 	}
-	int64_t ran = now - h->started_at_ms;
-	if (ran < 0)
-		ran = 0;
-	int64_t left = ttl - ran / 1000;
+	int64_t left = ttl_left_at(ttl, h->started_at_ms, now);
 	if (left < 0) {
 		iso_add(r, "RES-05", T, ISO_FAIL, ISO_HIGH, "budget of %lld s spent %lld s ago", (long long)ttl,
 			(long long)-left);

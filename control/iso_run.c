@@ -1,4 +1,5 @@
 /* iso_run: keeps every sandbox's isolation audit current: inspect, network lookups, /proc, host facts, re-evaluation on events. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@
 /* exec sessions come and go (health checks, our own relay): at most one
  * evaluation for them per container in this long */
 #define RUN_EXEC_MIN_MS 10000
+/* /info or /version failed: ask again this much later */
+#define RUN_HOST_RETRY_MS 10000
 
 enum ent_state { E_IDLE, E_QUEUED, E_INSPECT, E_WAIT };
 
@@ -21,7 +24,7 @@ struct entry {
 	char id[65];
 	enum ent_state st;
 	bool again;              /* another round once this one ends */
-	uint64_t seq;            /* bumped per round: stale answers are dropped */
+	uint64_t seq;            /* this round's number (runner-wide): stale answers are dropped */
 	int64_t due_ms;          /* mono ms a queued round may start */
 	int64_t exec_eval_ms;    /* mono ms of the last exec-triggered round */
 	struct dk_hardening h;
@@ -35,6 +38,15 @@ struct netc {
 	char id[65];
 	int st;                  /* 0 fetching, 1 known, 2 failed */
 	struct dk_netinfo info;
+};
+
+/* A request's context. The runner keeps them all in a list, so that the
+ * ones whose answers never come (the client freed first) are freed too. */
+struct ctx {
+	struct iso_runner *r;
+	char id[65];
+	uint64_t seq;
+	struct ctx *prev, *next;
 };
 
 struct iso_runner {
@@ -51,14 +63,36 @@ struct iso_runner {
 	struct dk_hostinfo host;
 	struct iso_report host_rep;
 	char host_err[200];
+	int64_t host_retry_ms;   /* mono ms to ask /info again after a failure; 0 none */
 	uint64_t gen;
+	uint64_t seq;            /* rounds over every entry: an answer from before a drop never matches */
+	struct ctx *ctxs;        /* requests in flight */
 };
 
-struct ctx {
-	struct iso_runner *r;
-	char id[65];
-	uint64_t seq;
-};
+static struct ctx *ctx_new(struct iso_runner *r, const char *id, uint64_t seq)
+{
+	struct ctx *x = xcalloc(1, sizeof *x);
+	x->r = r;
+	snprintf(x->id, sizeof x->id, "%s", id);
+	x->seq = seq;
+	x->next = r->ctxs;
+	if (r->ctxs)
+		r->ctxs->prev = x;
+	r->ctxs = x;
+	return x;
+}
+
+static void ctx_free(struct ctx *x)
+{
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		x->r->ctxs = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	free(x);
+}
+
 
 static struct entry *find(const struct iso_runner *r, const char *id)
 {
@@ -99,6 +133,8 @@ void iso_runner_free(struct iso_runner *r)
 		dk_netinfo_clear(&r->nets[i]->info);
 		free(r->nets[i]);
 	}
+	while (r->ctxs)
+		ctx_free(r->ctxs);
 	free(r->ents);
 	free(r->nets);
 	dk_hostinfo_clear(&r->host);
@@ -193,16 +229,16 @@ void iso_runner_event(struct iso_runner *r, const struct dk_event *ev)
 		int64_t delay = RUN_DEBOUNCE_MS;
 		if (e->exec_eval_ms && now - e->exec_eval_ms < RUN_EXEC_MIN_MS)
 			delay = e->exec_eval_ms + RUN_EXEC_MIN_MS - now;
-		if (e->st == E_IDLE || e->st == E_QUEUED) {
-			e->exec_eval_ms = now + delay;
-			want(r, e->id, delay);
-		}
+		e->exec_eval_ms = now + delay;
+		want(r, e->id, delay);   /* in flight: one more round after it */
 		return;
 	}
+	/* only the containers already audited: new sandboxes come from the
+	 * caller (iso_runner_want), not every container on the engine */
+	if (!find(r, ev->container))
+		return;
 	for (size_t i = 0; i < sizeof redo / sizeof *redo; i++)
 		if (!strcmp(ev->action, redo[i])) {
-			if (!strcmp(ev->type, "network") && !find(r, ev->container))
-				return;
 			want(r, ev->container, RUN_DEBOUNCE_MS);
 			return;
 		}
@@ -267,8 +303,8 @@ static void net_done(void *ud, int rc, const struct err *er, const struct dk_net
 	struct ctx *x = ud;
 	struct iso_runner *r = x->r;
 	struct netc *n = net_find(r, x->id);
-	free(x);
-	if (!n)
+	ctx_free(x);
+	if (!n || n->st != 0)
 		return;
 	if (rc == 0) {
 		n->info = *info;   /* take a deep copy of the strings */
@@ -291,25 +327,37 @@ static void host_done(void *ud, int rc, const struct err *er, const struct dk_ho
 	dk_hostinfo_clear(&r->host);
 	memset(&r->host, 0, sizeof r->host);
 	if (rc == 0) {
-		r->host = *h;
-		/* runtimes are the only heap part: copy them */
-		r->host.runtimes.v = NULL;
-		r->host.runtimes.n = 0;
-		if (h->runtimes.n) {
-			r->host.runtimes.v = xcalloc(h->runtimes.n, sizeof(char *));
-			for (size_t i = 0; i < h->runtimes.n; i++)
-				r->host.runtimes.v[i] = xstrdup(h->runtimes.v[i]);
-			r->host.runtimes.n = h->runtimes.n;
-		}
+		r->host = *h;   /* plain data: nothing on the heap */
 		r->host_err[0] = '\0';
-		iso_evaluate_host(&r->host, dk_client_endpoint(r->c), &r->host_rep);
+		iso_evaluate_host(&r->host, NULL, dk_client_endpoint(r->c), &r->host_rep);
+		r->host_retry_ms = 0;
 	} else {
 		sanitize_fit(er ? er->msg : "?", sizeof r->host_err / 2, r->host_err, sizeof r->host_err);
-		iso_evaluate_host(NULL, dk_client_endpoint(r->c), &r->host_rep);
+		iso_evaluate_host(NULL, r->host_err, dk_client_endpoint(r->c), &r->host_rep);
+		r->host_retry_ms = clock_mono_ms() + RUN_HOST_RETRY_MS;
 	}
 	r->gen++;
 	/* the rounds waiting for the host go on (without it when it failed) */
 	wake_waiting(r);
+}
+
+/* Look network id up unless it is known or being looked up (a failed
+ * lookup is tried again). */
+static void net_lookup(struct iso_runner *r, const char *nid)
+{
+	if (!*nid)
+		return;
+	struct netc *n = net_find(r, nid);
+	if (n && n->st != 2)
+		return;
+	if (!n) {
+		n = xcalloc(1, sizeof *n);
+		memcpy(n->id, nid, sizeof n->id);
+		r->nets = xrealloc(r->nets, (r->nnets + 1) * sizeof *r->nets);
+		r->nets[r->nnets++] = n;
+	}
+	n->st = 0;
+	dk_network_inspect(r->c, nid, net_done, ctx_new(r, nid, 0));
 }
 
 static void inspect_done(void *ud, int rc, const struct err *er, const char *json, size_t len)
@@ -318,34 +366,26 @@ static void inspect_done(void *ud, int rc, const struct err *er, const char *jso
 	struct iso_runner *r = x->r;
 	struct entry *e = find(r, x->id);
 	uint64_t seq = x->seq;
-	free(x);
+	ctx_free(x);
 	if (!e || e->seq != seq || e->st != E_INSPECT)
 		return;
 	r->inflight--;
 	struct err pe = {0};
+	struct dk_hardening h;
 	if (rc == 0) {
-		dk_hardening_clear(&e->h);
-		memset(&e->h, 0, sizeof e->h);
-		if (dk_parse_hardening(json, len, &e->h, &pe) == 0) {
+		/* the last good facts stay until new ones parse */
+		if (dk_parse_hardening(json, len, &h, &pe) == 0) {
+			dk_hardening_clear(&e->h);
+			e->h = h;
 			e->have_h = true;
 			e->st = E_WAIT;
 			if (needs_net_lookup(&e->h))
-				for (size_t i = 0; i < e->h.nnets; i++) {
-					const char *nid = e->h.nets[i].id;
-					if (!*nid || net_find(r, nid))
-						continue;
-					struct netc *n = xcalloc(1, sizeof *n);
-					memcpy(n->id, nid, sizeof n->id);
-					r->nets = xrealloc(r->nets, (r->nnets + 1) * sizeof *r->nets);
-					r->nets[r->nnets++] = n;
-					struct ctx *nx = xcalloc(1, sizeof *nx);
-					nx->r = r;
-					memcpy(nx->id, nid, sizeof nx->id);
-					dk_network_inspect(r->c, nid, net_done, nx);
-				}
+				for (size_t i = 0; i < e->h.nnets; i++)
+					net_lookup(r, e->h.nets[i].id);
 			try_finish(r, e);
 			return;
 		}
+		dk_hardening_clear(&h);
 		er = &pe;
 	}
 	sanitize_fit(er ? er->msg : "?", sizeof e->err / 2, e->err, sizeof e->err);
@@ -373,8 +413,12 @@ int iso_runner_tick(struct iso_runner *r, int64_t now_wall_ms)
 {
 	int64_t now = clock_mono_ms();
 	int64_t next = -1;
-	if (!r->host_answered && !r->host_asking)
+	if ((!r->host_answered && !r->host_asking) || (r->host_retry_ms && now >= r->host_retry_ms)) {
+		r->host_retry_ms = 0;
 		iso_runner_host_refresh(r);
+	}
+	if (r->host_retry_ms)
+		next = r->host_retry_ms - now;
 	for (size_t i = 0; i < r->nents; i++) {
 		struct entry *e = r->ents[i];
 		if (e->st == E_IDLE && e->have_rep && e->rep.recheck_wall_ms > 0) {
@@ -393,13 +437,9 @@ int iso_runner_tick(struct iso_runner *r, int64_t now_wall_ms)
 		if (r->inflight >= RUN_INFLIGHT_MAX)
 			continue;
 		e->st = E_INSPECT;
-		e->seq++;
+		e->seq = ++r->seq;
 		r->inflight++;
-		struct ctx *x = xcalloc(1, sizeof *x);
-		x->r = r;
-		memcpy(x->id, e->id, sizeof x->id);
-		x->seq = e->seq;
-		dk_inspect_raw(r->c, e->id, inspect_done, x);
+		dk_inspect_raw(r->c, e->id, inspect_done, ctx_new(r, e->id, e->seq));
 	}
 	return (int)(next > 60000 ? 60000 : next);
 }

@@ -22,9 +22,10 @@ void iso_runner_want(struct iso_runner *r, const char *id);
 /* Forget container id (it was removed). */
 void iso_runner_drop(struct iso_runner *r, const char *id);
 /* An event from the stream: re-evaluates what it can change (start,
- * restart, update, pause, unpause, die, exec_create and exec_die of a
- * non-health-check command, network connect/disconnect), drops destroyed
- * containers, forgets destroyed networks. */
+ * restart, update, pause, unpause, die, rename, exec_create and exec_die
+ * of a non-health-check command, network connect/disconnect) of the
+ * containers it already audits, drops destroyed containers, forgets
+ * destroyed networks. */
 void iso_runner_event(struct iso_runner *r, const struct dk_event *ev);
 /* Ask the engine for the host facts again (after a reconnect). */
 void iso_runner_host_refresh(struct iso_runner *r);

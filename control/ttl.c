@@ -35,11 +35,12 @@ int ttl_parse(const char *v, int64_t *secs)
 	return 1;
 }
 
-/* ms since c started at wall_ms (0 when its start is in our future). */
-static int64_t ran_ms(const struct dk_container *c, int64_t wall_ms)
+int64_t ttl_left_at(int64_t ttl_s, int64_t started_ms, int64_t wall_ms)
 {
-	int64_t ran = wall_ms - c->started_at_ms;
-	return ran < 0 ? 0 : ran;   /* clocks disagree a little: not over */
+	int64_t ran = wall_ms - started_ms;
+	if (ran < 0)
+		ran = 0;   /* clocks disagree a little: not over */
+	return ttl_s - ran / 1000;
 }
 
 int ttl_left(const struct dk_container *c, int64_t wall_ms, int64_t *left)
@@ -50,7 +51,7 @@ int ttl_left(const struct dk_container *c, int64_t wall_ms, int64_t *left)
 		return r;
 	if (!c->inspected || c->started_at_ms <= 0)
 		return -2;
-	*left = ttl - ran_ms(c, wall_ms) / 1000;
+	*left = ttl_left_at(ttl, c->started_at_ms, wall_ms);
 	return 1;
 }
 
@@ -321,12 +322,16 @@ static bool visit(struct ttl_enf *t, const struct dk_container *c, int64_t wall_
 			m->saw_down = true;
 		return true;                 /* paused or stopped: the budget is moot */
 	}
-	int64_t ran = ran_ms(c, wall_ms), budget_ms = ttl * 1000;
-	if (ran < budget_ms) {
-		if (*next < 0 || budget_ms - ran < *next)
-			*next = budget_ms - ran;
+	/* spent as the screen shows it: ttl_left below zero */
+	if (ttl_left_at(ttl, c->started_at_ms, wall_ms) >= 0) {
+		int64_t due = c->started_at_ms + (ttl + 1) * 1000 - wall_ms;
+		if (due < 1)
+			due = 1;
+		if (*next < 0 || due < *next)
+			*next = due;
 		return true;
 	}
+	int64_t ran = wall_ms > c->started_at_ms ? wall_ms - c->started_at_ms : 0;
 	if (m && m->started_ms == c->started_at_ms && m->st != M_WATCHING) {
 		/* the inventory may still say running for a moment after our
 		 * action: only a sandbox seen down in between was resumed */

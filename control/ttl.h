@@ -24,6 +24,9 @@ int ttl_parse(const char *label_value, int64_t *secs);
  * never started). It does not look at the state: a stopped container's
  * "left" is meaningless. */
 int ttl_left(const struct dk_container *c, int64_t wall_ms, int64_t *left);
+/* The same arithmetic on its parts: ttl_s minus the whole seconds from
+ * started_ms (epoch ms) to wall_ms; a start in the future counts as now. */
+int64_t ttl_left_at(int64_t ttl_s, int64_t started_ms, int64_t wall_ms);
 
 /* What the enforcer does when a running sandbox's budget is spent. */
 enum ttl_policy {

@@ -19,6 +19,12 @@ static enum ui_role result_role(const struct iso_check *c)
 	return UI_R_WARN;
 }
 
+/* "crit", "high", "med", "low", "info" */
+static const char *sev_word(enum iso_sev s)
+{
+	return s == ISO_CRIT ? "crit" : s == ISO_HIGH ? "high" : s == ISO_MED ? "med" : s == ISO_LOW ? "low" : "info";
+}
+
 enum ui_role ui_audit_cell(const struct ui *ui, const struct dk_container *c, char *buf, size_t n)
 {
 	const struct iso_runner *r = ui->o->iso;
@@ -31,8 +37,7 @@ enum ui_role ui_audit_cell(const struct ui *ui, const struct dk_container *c, ch
 	if (!w || w->result == ISO_PASS)
 		snprintf(buf, n, "ok");
 	else if (w->result == ISO_FAIL)
-		snprintf(buf, n, "FAIL %s", w->sev == ISO_CRIT ? "crit" : w->sev == ISO_HIGH ? "high" :
-			w->sev == ISO_MED ? "med" : "low");
+		snprintf(buf, n, "FAIL %s", sev_word(w->sev));
 	else if (w->result == ISO_UNVERIFIABLE)
 		snprintf(buf, n, "unverif");
 	else
@@ -93,9 +98,8 @@ int ui_audit_host_line(struct ui *ui, int y)
 static void draw_check(struct ui *ui, int y, const struct iso_check *c)
 {
 	char head[64];
-	snprintf(head, sizeof head, "%-5s %-4s %-8s", mark(c->result), c->result == ISO_PASS ? "" :
-		c->sev == ISO_CRIT ? "crit" : c->sev == ISO_HIGH ? "high" : c->sev == ISO_MED ? "med" :
-		c->sev == ISO_LOW ? "low" : "info", c->id);
+	snprintf(head, sizeof head, "%-5s %-4s %-8s", mark(c->result), c->result == ISO_PASS ? "" : sev_word(c->sev),
+		c->id);
 	attr_t a = ui_attr(ui, result_role(c));
 	int x = ui_put(y, 1, head, COLS - 1, a | (c->result == ISO_FAIL ? A_BOLD : 0)) + 2;
 	char text[ISO_REASON_MAX + 80];

@@ -102,7 +102,7 @@ t_audit_weak_containers() {
 	weak restart-always "" --restart always -- KS-01
 	weak cap-sys-admin "" --cap-add SYS_ADMIN -- PRIV-04 PRIV-05
 	weak pid-host "" --pid host -- PRIV-10
-	weak ipc-host "" --ipc host -- PRIV-10
+	weak ipc-host "" --ipc host -- PRIV-10 FS-04
 	weak no-nnp "-nnp" -- PRIV-06
 	weak root-user "-user" --user 0:0 -- PRIV-09
 	weak no-ttl "-ttl" -- RES-05

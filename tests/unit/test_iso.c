@@ -235,6 +235,17 @@ static void test_each_weakness_fails_its_checks(void **state)
 	set_str(&w->h.restart_policy, "no");
 }
 
+static void test_cut_lists_prove_nothing(void **state)
+{
+	struct world *w = *state;
+	w->h.cut = true;   /* a 65th mount could be the engine's socket */
+	const struct iso_report *r = eval(w);
+	assert_string_equal(ids(r, ISO_FAIL), "");
+	assert_int_equal(check(r, "PRIV-02")->result, ISO_UNVERIFIABLE);
+	assert_int_equal(check(r, "CRED-01")->result, ISO_UNVERIFIABLE);
+	assert_int_equal(check(r, "PRIV-01")->result, ISO_PASS);   /* not a list */
+}
+
 static void test_secrets_named_never_valued(void **state)
 {
 	struct world *w = *state;
@@ -287,7 +298,7 @@ static void host_with(struct world *w, const char *runc, const char *engine, con
 {
 	snprintf(w->host.runc_version, sizeof w->host.runc_version, "%s", runc);
 	snprintf(w->host.engine_version, sizeof w->host.engine_version, "%s", engine);
-	iso_evaluate_host(&w->host, endpoint, &w->r);
+	iso_evaluate_host(&w->host, NULL, endpoint, &w->r);
 }
 
 static void test_host_checks(void **state)
@@ -317,9 +328,25 @@ static void test_host_checks(void **state)
 	}
 	host_with(w, "", "", "unix:///x");
 	assert_int_equal(check(&w->r, "PRIV-14")->result, ISO_UNVERIFIABLE);
+	host_with(w, "1.4.0-rc.1", "26.0.0", "unix:///x");
+	assert_int_equal(check(&w->r, "PRIV-14")->result, ISO_UNVERIFIABLE);   /* a pre-release */
+	snprintf(w->host.default_runtime, sizeof w->host.default_runtime, "runsc");
+	host_with(w, "1.1.5", "26.0.0", "unix:///x");
+	assert_int_equal(check(&w->r, "PRIV-14")->result, ISO_PASS);
+	snprintf(w->host.default_runtime, sizeof w->host.default_runtime, "crun");
+	host_with(w, "1.1.5", "26.0.0", "unix:///x");
+	assert_int_equal(check(&w->r, "PRIV-14")->result, ISO_UNVERIFIABLE);   /* not runc: not checked */
+	w->host.podman = true;
+	host_with(w, "1.2.8", "4.9.3", "unix:///run/podman/podman.sock");
+	assert_int_equal(check(&w->r, "NET-05")->result, ISO_UNVERIFIABLE);   /* Podman's own version */
+	w->host.podman = false;
 	w->host.seccomp = false;
-	iso_evaluate_host(&w->host, "unix:///x", &w->r);
+	iso_evaluate_host(&w->host, NULL, "unix:///x", &w->r);
 	assert_int_equal(check(&w->r, "HOST-01")->result, ISO_FAIL);
+	/* the engine's facts not read: nothing about the host passes */
+	iso_evaluate_host(NULL, "engine answered 500", "unix:///x", &w->r);
+	assert_string_equal(ids(&w->r, ISO_UNVERIFIABLE), "HOST-01 HOST-02 PRIV-14 NET-05 HOST-03 HOST-04");
+	assert_non_null(strstr(check(&w->r, "HOST-01")->reason, "engine answered 500"));
 	enum iso_sev s;
 	assert_int_equal(iso_sev_parse("critical", &s), 0);
 	assert_int_equal(s, ISO_CRIT);
@@ -401,6 +428,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remote_engine_never_passes_kernel_facts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_contradicts_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_each_weakness_fails_its_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cut_lists_prove_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secrets_named_never_valued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ttl_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_checks, setup, teardown),

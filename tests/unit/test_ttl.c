@@ -186,19 +186,21 @@ static void test_flag_once_per_start(void **state)
 	struct evs e;
 	struct ttl_enf *t = enf(NULL, TTL_FLAG, NULL, &e);
 	struct dk_container c;
+	/* spent once a whole second past the budget has run, as the screen's
+	 * TTL column says "over" */
 	mk(&c, 'a', "tw-a", "running", W - 2000, "3");
-	assert_int_equal(scan(t, &c, 1, W), 1000);   /* wake at the expiry */
+	assert_int_equal(scan(t, &c, 1, W), 2000);   /* wake at the expiry */
 	assert_int_equal(e.n, 0);
-	assert_int_equal(scan(t, &c, 1, W + 999), 1);
-	assert_int_equal(scan(t, &c, 1, W + 1000), -1);
+	assert_int_equal(scan(t, &c, 1, W + 1999), 1);
+	assert_int_equal(scan(t, &c, 1, W + 2000), -1);
 	assert_int_equal(e.n, 1);
 	assert_int_equal(e.kind[0], TTL_EV_EXPIRED);
-	assert_string_equal(e.text[0], "expired tw-a (aaaaaaaaaaaa) over by 0s (sandtop.ttl=3): flag only");
+	assert_string_equal(e.text[0], "expired tw-a (aaaaaaaaaaaa) over by 1s (sandtop.ttl=3): flag only");
 	assert_int_equal(scan(t, &c, 1, W + 60000), -1);
 	assert_int_equal(e.n, 1);                    /* once per start */
 	/* a restart: a new StartedAt, a new budget */
 	c.started_at_ms = W + 61000;
-	assert_int_equal(scan(t, &c, 1, W + 62000), 2000);
+	assert_int_equal(scan(t, &c, 1, W + 62000), 3000);
 	assert_int_equal(e.n, 1);
 	scan(t, &c, 1, W + 68500);
 	assert_int_equal(e.n, 2);
@@ -262,7 +264,7 @@ static void test_what_is_not_looked_at(void **state)
 	assert_int_equal(e.n, 1);
 	assert_string_equal(e.text[0], "expired tw-\xe2\x90\x9bred (dddddddddddd) over by 99s (sandtop.ttl=1): flag only");
 	c[0].inspected = true;           /* inspected now: expired at once */
-	c[0].started_at_ms = W - 1500;
+	c[0].started_at_ms = W - 2500;
 	scan(t, c, 4, W);
 	assert_int_equal(e.n, 2);
 	assert_non_null(strstr(e.text[1], "tw-uninspected"));
