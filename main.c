@@ -56,7 +56,7 @@ static void usage(FILE *fp)
 	      "       sandtop audit-log verify [FILE]\n"
 	      "       sandtop audit [ID... | --all | --label K=V] [--json] [--fail-on SEV] [-v]\n"
 	      "               [--strict-seccomp] [-H HOST]\n"
-	      "       sandtop launch [--profile FILE] [--json] [-H HOST] [--log FILE] NAME\n"
+	      "       sandtop launch [--profile FILE] [--json] [-H HOST] [--audit-log FILE] [--log FILE] NAME\n"
 	      "       sandtop watch [--ttl-policy flag|pause|stop|kill] [--label K=V] [-a]\n"
 	      "               [-H HOST] [--audit-log FILE] [--log FILE]\n"
 	      "       sandtop --dump-keys [-k FILE]\n"

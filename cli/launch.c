@@ -10,8 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/sanitize.h"
+#include "base/xalloc.h"
+#include "control/audit.h"
 #include "control/launch.h"
 #include "control/profile.h"
 #include "docker/docker.h"
@@ -23,7 +26,7 @@
 
 static void usage(FILE *fp)
 {
-	fputs("usage: sandtop launch [--profile FILE] [-H HOST] [--json] [--log FILE] NAME\n"
+	fputs("usage: sandtop launch [--profile FILE] [-H HOST] [--json] [--audit-log FILE] [--log FILE] NAME\n"
 	      "\n"
 	      "Create and start one hardened sandbox called NAME: user 10001, read-only root,\n"
 	      "bounded tmpfs, every capability dropped, no-new-privileges, the reference\n"
@@ -37,6 +40,9 @@ static void usage(FILE *fp)
 	      "                      label K=V, env K=V (see sandtop(1), Profile files)\n"
 	      "  -H, --host HOST     engine address: unix:///PATH or tcp://HOST:PORT\n"
 	      "      --json          print {\"id\":...,\"name\":...}\n"
+	      "      --audit-log FILE  the operator audit log the launch and its outcome are\n"
+	      "                      written to (default $XDG_STATE_HOME/sandtop/audit.log); one\n"
+	      "                      that cannot be written is reported, and the launch stands\n"
 	      "      --log FILE      diagnostic log of what was sent and how long it took\n"
 	      "  -h, --help          this help\n",
 	      fp);
@@ -93,18 +99,19 @@ static int exit_for(const struct err *e)
 }
 
 struct launch_opts {
-	const char *profile, *host, *log, *name;
+	const char *profile, *host, *log, *name, *audit_log;
 	bool json;
 };
 
 static int parse_opts(int argc, char **argv, struct launch_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_LOG };
+	enum { OPT_JSON = 256, OPT_LOG, OPT_AUDIT_LOG };
 	static const struct option longopts[] = {
 		{"profile", required_argument, NULL, 'p'},
 		{"host", required_argument, NULL, 'H'},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"log", required_argument, NULL, OPT_LOG},
+		{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -117,6 +124,7 @@ static int parse_opts(int argc, char **argv, struct launch_opts *o)
 		case 'H': o->host = optarg; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_LOG: o->log = optarg; break;
+		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case 'h': usage(stdout); exit(CLI_OK);
 		default: usage(stderr); return -1;
 		}
@@ -158,6 +166,28 @@ static int open_log(const char *path)
 	return 0;
 }
 
+/* The launch in the operator audit log: one event record with who, the
+ * sandbox, its image and the outcome. A launch destroys nothing, so a log
+ * that cannot be written is reported and the launch stands. */
+static void record(const struct launch_opts *o, const struct lp_launch *l, const struct outcome *out, int64_t ms)
+{
+	struct err e = {0};
+	char *path = o->audit_log ? xstrdup(o->audit_log) : audit_default_path();
+	struct audit *a = path ? audit_open(path, &e) : NULL;
+	if (!path)
+		err_set(&e, AUDIT_E_IO, "no audit log path ($HOME is not set)");
+	char *detail = xasprintf("image=%s%s%s", l->spec.image, o->profile ? " profile=" : "", o->profile ? o->profile : "");
+	struct audit_target t = {.id = out->rc == 0 ? out->id : NULL, .name = o->name,
+	                         .result = out->rc == 0 ? "ok" : out->e.msg};
+	struct audit_rec r = {.action = "launch", .phase = "event", .targets = &t, .ntargets = 1, .duration_ms = ms,
+	                      .detail = detail};
+	if (!a || audit_write(a, &r, &e) < 0)
+		say("the launch is not in the audit log: %s", e.msg);
+	audit_close(a);
+	free(detail);
+	free(path);
+}
+
 /* Network, create, start (control/launch.c), print: an exit status. */
 static int launch(const struct launch_opts *o, const struct lp_launch *l)
 {
@@ -168,6 +198,7 @@ static int launch(const struct launch_opts *o, const struct lp_launch *l)
 		return CLI_USAGE;
 	}
 	struct outcome out = {0};
+	int64_t t0 = clock_mono_ms();
 	struct launch_run *run = launch_start(c, &l->spec, on_note, on_end, &out);
 	dk_client_run(c, LAUNCH_RUN_MS);
 	if (!out.ended) {  /* still in flight: dk_client_free cancels it */
@@ -177,6 +208,7 @@ static int launch(const struct launch_opts *o, const struct lp_launch *l)
 	}
 	dk_client_free(c);
 	launch_free(run);
+	record(o, l, &out, clock_mono_ms() - t0);
 	if (out.rc < 0)
 		return exit_for(&out.e);
 	if (o->json) {

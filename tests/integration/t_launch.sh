@@ -51,6 +51,10 @@ tl_healthy() {
 	return 1
 }
 
+# sandtop launch with this test's own audit log (the default path, under
+# $TEST_TMP/state).
+tl_launch() { XDG_STATE_HOME="$TEST_TMP/state" "$SANDTOP" launch "$@"; }
+
 t_launch() {
 	local p="tl-${RUN_ID}" rc t0 ms id owner
 	owner=${SUDO_USER:-$(id -un)}
@@ -58,7 +62,7 @@ t_launch() {
 
 	# 1. the defaults: no network at all, the reference limits
 	t0=$(date +%s%N)
-	"$SANDTOP" launch "$p-def" >"$TEST_TMP/def.out" 2>"$TEST_TMP/def.log"
+	tl_launch "$p-def" >"$TEST_TMP/def.out" 2>"$TEST_TMP/def.log"
 	rc=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	note "launch (create + start) took $ms ms"
@@ -76,6 +80,16 @@ t_launch() {
 	check "x11vnc listens on 127.0.0.1:5900 inside" \
 		bash -c "docker exec '$p-def' sh -c 'cat /proc/net/tcp' | grep -Eq '^ *[0-9]+: 0100007F:170C 00000000:0000 0A'"
 	"$SANDTOP" screenshot "$p-def" -o "$TEST_TMP/def.png" >"$TEST_TMP/shot.log" 2>&1
+	local audit="$TEST_TMP/state/sandtop/audit.log"
+	check "the launch is in the operator audit log: who, the sandbox, its image, ok" python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+r = recs[0]
+assert r["action"] == "launch" and r["phase"] == "event", r
+t = r["targets"][0]
+assert t["id"] == sys.argv[2] and t["name"] == sys.argv[3] and t["result"] == "ok", t
+assert "image=sandtop/sandbox:latest" in r["detail"], r
+' "$audit" "$id" "$p-def"
 	check "its desktop answers through the exec tunnel (sandtop screenshot)" \
 		bash -c "file '$TEST_TMP/def.png' | grep -q 'PNG image data, 1024 x 768'"
 	# the isolation audit (t_audit.sh's helpers): every check passes but
@@ -97,7 +111,7 @@ t_launch() {
 	label = team=red
 	env = LANG=C.UTF-8
 	EOF
-	"$SANDTOP" launch --profile "$TEST_TMP/net.profile" --json "$p-net1" >"$TEST_TMP/net1.out" 2>"$TEST_TMP/net1.log"
+	tl_launch --profile "$TEST_TMP/net.profile" --json "$p-net1" >"$TEST_TMP/net1.out" 2>"$TEST_TMP/net1.log"
 	rc=$?
 	check "launch with the profile exits 0 (got $rc)" [ $rc -eq 0 ]
 	check "--json prints {id, name}" tl_jq "$TEST_TMP/net1.out" --arg n "$p-net1" \
@@ -110,7 +124,7 @@ t_launch() {
 		and .Config.Labels["sandtop.owner"] == "tl-owner" and .Config.Labels["sandtop.task"] == "launch test"
 		and .Config.Labels.team == "red" and (.Config.Env | index("LANG=C.UTF-8"))'
 	# a second sandbox joins the existing network
-	"$SANDTOP" launch --profile "$TEST_TMP/net.profile" "$p-net2" >/dev/null 2>"$TEST_TMP/net2.log"
+	tl_launch --profile "$TEST_TMP/net.profile" "$p-net2" >/dev/null 2>"$TEST_TMP/net2.log"
 	rc=$?
 	check "a second launch into the existing network exits 0 (got $rc)" [ $rc -eq 0 ]
 	check "and does not create it again" bash -c "! grep -q created '$TEST_TMP/net2.log'"
@@ -121,13 +135,21 @@ t_launch() {
 	check "its warnings: $want (the host keeps an address on the bridge)" [ "$(audit_ids "$p-net1" WARN)" = "$want" ]
 
 	# 3. the refusals
-	"$SANDTOP" launch "$p-def" >"$TEST_TMP/dup.out" 2>"$TEST_TMP/dup.log"
+	tl_launch "$p-def" >"$TEST_TMP/dup.out" 2>"$TEST_TMP/dup.log"
 	rc=$?
 	check "a name in use exits 1 (got $rc)" [ $rc -eq 1 ]
 	check "with the engine's 409 on stderr" grep -q "engine answered 409: Conflict.*already in use" "$TEST_TMP/dup.log"
 	check "and nothing on stdout" [ ! -s "$TEST_TMP/dup.out" ]
+	check "the refused launch is in the audit log too, with the engine's words" python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+t = recs[-1]["targets"][0]
+assert recs[-1]["action"] == "launch" and t["id"] is None and "already in use" in t["result"], recs[-1]
+' "$audit"
+	"$SANDTOP" audit-log verify "$audit" >/dev/null
+	check "and the log verifies" [ $? -eq 0 ]
 	printf 'memory = 1g\nenv = GITHUB_TOKEN=ghp_x\nprivileged = true\n' >"$TEST_TMP/bad.profile"
-	"$SANDTOP" launch --profile "$TEST_TMP/bad.profile" "$p-bad" >/dev/null 2>"$TEST_TMP/bad.log"
+	tl_launch --profile "$TEST_TMP/bad.profile" "$p-bad" >/dev/null 2>"$TEST_TMP/bad.log"
 	rc=$?
 	check "a bad profile exits 2 (got $rc)" [ $rc -eq 2 ]
 	check "FILE:LINE for the secret" grep -q "^$TEST_TMP/bad.profile:2: env 'GITHUB_TOKEN' looks like a secret" "$TEST_TMP/bad.log"
@@ -136,15 +158,15 @@ t_launch() {
 	check "no container was made" bash -c "[ -z \"\$(docker ps -aq --filter name='^$p-bad\$')\" ]"
 	docker network create "$p-ext" >/dev/null
 	printf 'network = %s\n' "$p-ext" >"$TEST_TMP/ext.profile"
-	"$SANDTOP" launch --profile "$TEST_TMP/ext.profile" "$p-ext1" >/dev/null 2>"$TEST_TMP/ext.log"
+	tl_launch --profile "$TEST_TMP/ext.profile" "$p-ext1" >/dev/null 2>"$TEST_TMP/ext.log"
 	rc=$?
 	check "a network that is not internal exits 1 (got $rc)" [ $rc -eq 1 ]
 	check "with the reason" grep -q "network $p-ext is not internal" "$TEST_TMP/ext.log"
 	check "and no container" bash -c "[ -z \"\$(docker ps -aq --filter name='^$p-ext1\$')\" ]"
-	"$SANDTOP" launch -H unix:///nonexistent/docker.sock "$p-x" >/dev/null 2>"$TEST_TMP/unreach.log"
+	tl_launch -H unix:///nonexistent/docker.sock "$p-x" >/dev/null 2>"$TEST_TMP/unreach.log"
 	rc=$?
 	check "an unreachable engine exits 3 (got $rc)" [ $rc -eq 3 ]
-	"$SANDTOP" launch >/dev/null 2>"$TEST_TMP/noname.log"
+	tl_launch >/dev/null 2>"$TEST_TMP/noname.log"
 	rc=$?
 	check "no NAME exits 2 (got $rc)" [ $rc -eq 2 ]
 }

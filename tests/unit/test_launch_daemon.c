@@ -306,11 +306,16 @@ static int launch(struct out *o, const char *host, const char *profile, const ch
 {
 	char hostarg[160];
 	snprintf(hostarg, sizeof hostarg, "unix://%s", host ? host : fake.sock_path);
-	const char *argv[10];
+	/* never the operator's own audit log */
+	char auditarg[160];
+	snprintf(auditarg, sizeof auditarg, "/tmp/sandtop-launch-audit-%d.log", (int)getpid());
+	const char *argv[12];
 	int argc = 0;
 	argv[argc++] = "launch";
 	argv[argc++] = "-H";
 	argv[argc++] = hostarg;
+	argv[argc++] = "--audit-log";
+	argv[argc++] = auditarg;
 	if (profile) {
 		argv[argc++] = "--profile";
 		argv[argc++] = profile;
@@ -329,6 +334,10 @@ static int launch(struct out *o, const char *host, const char *profile, const ch
 	dup2(f1, 1);
 	dup2(f2, 2);
 	int rc = cli_launch_main(argc, (char **)argv);
+	char head[200];
+	snprintf(head, sizeof head, "%s.head", auditarg);
+	unlink(auditarg);
+	unlink(head);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(s1, 1);
