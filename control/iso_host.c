@@ -89,11 +89,11 @@ static const char *engine_missing(const char *version)
 	return bad ? "the fix of CVE-2024-29018 (internal networks' DNS leaks; 23.0.11, 25.0.5, 26.0.0)" : NULL;
 }
 
-/* The runtime a sandbox gets by default: runc is checked by version; gVisor
- * and Kata isolate with a kernel of their own; anything else is unknown. */
-static void runtime_check(const struct dk_hostinfo *host, struct iso_report *r)
+/* Runtime rt (the host's default, or a sandbox's own): runc is checked by
+ * version; gVisor and Kata isolate with a kernel of their own; anything
+ * else is unknown. */
+static void runtime_check(const char *rt, const struct dk_hostinfo *host, struct iso_report *r)
 {
-	const char *rt = *host->default_runtime ? host->default_runtime : "runc";
 	if (!strcmp(rt, "runc"))
 		gate(r, "PRIV-14", "runtime patched", ISO_CRIT, "runc", host->runc_version, runc_missing(host->runc_version));
 	else if (!strncmp(rt, "runsc", 5) || !strncmp(rt, "kata", 4))
@@ -133,7 +133,7 @@ void iso_evaluate_host(const struct dk_hostinfo *host, const char *why, const ch
 		iso_add(r, "HOST-02", "LSM available", ISO_PASS, ISO_HIGH, "%s", host->apparmor ? "AppArmor" : "SELinux");
 	else
 		iso_add(r, "HOST-02", "LSM available", ISO_WARN, ISO_HIGH, "neither AppArmor nor SELinux");
-	runtime_check(host, r);
+	runtime_check(*host->default_runtime ? host->default_runtime : "runc", host, r);
 	if (host->podman)
 		iso_add(r, "NET-05", "internal DNS patched", ISO_UNVERIFIABLE, ISO_HIGH,
 			"Podman %s: CVE-2024-29018 is the Docker Engine's; its own DNS is not checked", host->engine_version);
@@ -179,6 +179,11 @@ void iso_evaluate(const struct dk_hardening *h, const struct iso_proc *p, const 
 	iso_checks_net(h, p, nets, nnets, out);
 	iso_checks_fs_cred(h, p, out);
 	iso_checks_res_ks(h, pol, now_wall_ms, out);
+	/* a sandbox on another runtime than the host's default (the header's
+	 * PRIV-14) is judged by its own */
+	const char *def = host && *host->default_runtime ? host->default_runtime : "runc";
+	if (host && *h->runtime && strcmp(h->runtime, def) != 0)
+		runtime_check(h->runtime, host, out);
 	if (h->cut)
 		distrust_cut_lists(out);
 }

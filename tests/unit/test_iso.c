@@ -235,6 +235,20 @@ static void test_each_weakness_fails_its_checks(void **state)
 	set_str(&w->h.restart_policy, "no");
 }
 
+static void test_own_runtime(void **state)
+{
+	struct world *w = *state;
+	/* the host's default: judged in the host's checks, not here */
+	set_str(&w->h.runtime, "runc");
+	eval(w);
+	for (size_t i = 0; i < w->r.n; i++)
+		assert_string_not_equal(w->r.checks[i].id, "PRIV-14");
+	set_str(&w->h.runtime, "runsc");
+	assert_int_equal(check(eval(w), "PRIV-14")->result, ISO_PASS);
+	set_str(&w->h.runtime, "crun");
+	assert_int_equal(check(eval(w), "PRIV-14")->result, ISO_UNVERIFIABLE);
+}
+
 static void test_cut_lists_prove_nothing(void **state)
 {
 	struct world *w = *state;
@@ -429,6 +443,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kernel_contradicts_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_each_weakness_fails_its_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_lists_prove_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_own_runtime, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secrets_named_never_valued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ttl_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_checks, setup, teardown),
