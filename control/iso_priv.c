@@ -342,12 +342,14 @@ static void priv15_17(const struct dk_hardening *h, const struct iso_proc *p, st
 		iso_add(r, "PRIV-15", "no extra sysctls", ISO_WARN, ISO_LOW, "%zu sysctls set", h->nsysctls);
 	else
 		iso_add(r, "PRIV-15", "no extra sysctls", ISO_PASS, ISO_LOW, "none set");
-	if (h->nexec_ids)
-		iso_add(r, "PRIV-16", "no exec sessions", ISO_WARN, ISO_MED,
-			"%zu exec session%s known to the engine (sandtop's desktop relay is one while a view is open)",
-			h->nexec_ids, h->nexec_ids == 1 ? "" : "s");
+	size_t own = h->nexec_own < h->nexec_ids ? h->nexec_own : h->nexec_ids;
+	size_t foreign = h->nexec_ids - own;
+	if (foreign)
+		iso_add(r, "PRIV-16", "no exec sessions", ISO_WARN, ISO_MED, "%zu exec session%s known to the engine%s",
+			foreign, foreign == 1 ? "" : "s", own ? " (besides sandtop's own desktop relay)" : "");
 	else
-		iso_add(r, "PRIV-16", "no exec sessions", ISO_PASS, ISO_MED, "none");
+		iso_add(r, "PRIV-16", "no exec sessions", ISO_PASS, ISO_MED, "%s",
+			own ? "only sandtop's own desktop relay" : "none");
 	int k = p && p->ok ? p->no_new_privs : -1;
 	if (k == 1)
 		iso_add(r, "PRIV-17", "setuid cannot escalate", ISO_PASS, ISO_MED,

@@ -378,6 +378,8 @@ static void inspect_done(void *ud, int rc, const struct err *er, const char *jso
 			dk_hardening_clear(&e->h);
 			e->h = h;
 			e->have_h = true;
+			for (size_t i = 0; i < e->h.exec_ids.n; i++)
+				e->h.nexec_own += dk_client_owns_exec(r->c, e->h.exec_ids.v[i]);
 			e->st = E_WAIT;
 			if (needs_net_lookup(&e->h))
 				for (size_t i = 0; i < e->h.nnets; i++)

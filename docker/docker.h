@@ -332,6 +332,9 @@ struct dk_tunnel *dk_tunnel_open(struct dk_client *c, const char *id, const char
  * the engine connection closes the process's stdin; the engine does not
  * kill the process. */
 void dk_tunnel_close(struct dk_tunnel *t);
+/* exec_id (an ExecIDs entry of an inspect) is the exec of one of c's
+ * tunnels still open: sandtop's own desktop relay, not someone inside. */
+bool dk_client_owns_exec(const struct dk_client *c, const char *exec_id);
 
 /* ---- JSON codec (pure; used by the client and the tests) ---- */
 /* Parse a /containers/json body. Returns 0 or -1 (e->code DK_EPARSE). */

@@ -109,6 +109,9 @@ struct dk_hardening {
 	size_t nsysctls;              /* Sysctls{} */
 	char *runtime;                /* HostConfig.Runtime ("runc", "runsc", ...) */
 	size_t nexec_ids;             /* ExecIDs[] (exec sessions the engine still knows) */
+	struct dk_strv exec_ids;      /* their ids */
+	size_t nexec_own;             /* of them, the caller's own (desktop relays): set by the
+	                               * caller (dk_client_owns_exec), never by the parser */
 	/* HostConfig: network */
 	bool publish_all;             /* PublishAllPorts */
 	struct dk_hport *ports;       /* at most DK_PORTS_MAX */

@@ -375,6 +375,7 @@ int dk_parse_hardening(const char *body, size_t len, struct dk_hardening *h, str
 	h->apparmor_profile = dkj_dup(j, "AppArmorProfile");
 	h->process_label = dkj_dup(j, "ProcessLabel");
 	h->nexec_ids = count(get(j, "ExecIDs"));
+	take_strv(&h->exec_ids, get(j, "ExecIDs"), &h->cut);
 	take_state(h, get(j, "State"));
 	take_config(h, get(j, "Config"));
 	take_hostconfig(h, get(j, "HostConfig"));
@@ -409,7 +410,7 @@ void dk_hardening_clear(struct dk_hardening *h)
 	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
 		free(*strs[i]);
 	struct dk_strv *lists[] = {
-		&h->env_keys, &h->cap_add, &h->cap_drop, &h->extra_hosts, &h->ulimits,
+		&h->env_keys, &h->cap_add, &h->cap_drop, &h->extra_hosts, &h->ulimits, &h->exec_ids,
 	};
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 		dkh_strv_free(lists[i]);

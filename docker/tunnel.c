@@ -39,6 +39,15 @@ size_t dk_tunnels_count(const struct dk_client *c)
 	return s ? s->n : 0;
 }
 
+bool dk_client_owns_exec(const struct dk_client *c, const char *exec_id)
+{
+	struct dk_tunnel_set *s = *dk_client_tunnels_slot((struct dk_client *)c);
+	for (struct dk_tunnel *t = s ? s->head : NULL; t && exec_id && *exec_id; t = t->next)
+		if (!t->closed && !strcmp(t->exec_id, exec_id))
+			return true;
+	return false;
+}
+
 /* ---- lifetime ---- */
 
 static void close_fd(int *fd)

@@ -199,7 +199,7 @@ t_audit_screen() {
 	check "and the disconnect clears it" wait_screen_gone s "NET-02 +internal networks only: on network bridge" 5
 	docker update --pids-limit -1 "$p-1" >/dev/null
 	check "an update re-evaluates: RES-03 fails" wait_screen s "FAIL +high +RES-03" 5
-	docker exec -d "$p-1" sleep 20
+	docker exec -d "$p-1" sleep 5
 	check "an exec session re-evaluates: PRIV-16 warns" wait_screen s "warn +med +PRIV-16 +no exec sessions: 1 exec session known to the engine" 5
 	tm send-keys -t s Escape
 	check "Esc goes back to the list, where the column says FAIL high" wait_screen s "$p-1 .* FAIL high " 3
@@ -207,5 +207,13 @@ t_audit_screen() {
 	check "back to warn after the limit returns" wait_screen s "$p-1 .* warn " 5
 	tm send-keys -t s Escape   # the filter off
 	check "the short budget runs out: FAIL high with no event to tell" wait_screen s "$p-t-1 .* FAIL high " 10
+	# sandtop's own desktop relay is an exec session too, but not someone inside
+	tm send-keys -t s v
+	check "the desktop view opens" wait_screen s "live 1024x768" 15
+	tm send-keys -t s q
+	sleep 0.3
+	tm send-keys -t s i
+	check "with the relay open, PRIV-16 passes: only sandtop's own" \
+		wait_screen s "ok +PRIV-16 +no exec sessions: only sandtop's own desktop relay" 25
 }
 t_audit_screen_cleanup() { sandboxes_down "auds${RUN_ID}"; sandboxes_down "auds${RUN_ID}-t"; }

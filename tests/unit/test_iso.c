@@ -235,6 +235,19 @@ static void test_each_weakness_fails_its_checks(void **state)
 	set_str(&w->h.restart_policy, "no");
 }
 
+static void test_exec_sessions(void **state)
+{
+	struct world *w = *state;
+	w->h.nexec_ids = 1;
+	assert_int_equal(check(eval(w), "PRIV-16")->result, ISO_WARN);
+	w->h.nexec_own = 1;   /* our own desktop relay */
+	assert_int_equal(check(eval(w), "PRIV-16")->result, ISO_PASS);
+	assert_string_equal(check(&w->r, "PRIV-16")->reason, "only sandtop's own desktop relay");
+	w->h.nexec_ids = 3;
+	assert_int_equal(check(eval(w), "PRIV-16")->result, ISO_WARN);
+	assert_non_null(strstr(check(&w->r, "PRIV-16")->reason, "2 exec sessions known to the engine (besides"));
+}
+
 static void test_own_runtime(void **state)
 {
 	struct world *w = *state;
@@ -444,6 +457,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_each_weakness_fails_its_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_lists_prove_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_runtime, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exec_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secrets_named_never_valued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ttl_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_checks, setup, teardown),
