@@ -477,6 +477,10 @@ int lp_launch_build(struct lp_launch *l, const struct lp_profile *p, const char 
 	char *ttl = xasprintf("%lld", (long long)p->ttl);
 	add_label(l, "sandtop.sandbox", "1");
 	add_label(l, "sandtop.vnc", "exec:5900");
+	/* the image's own labels are merged in by the engine: an untrusted
+	 * image must not pick which of the operator's VNC password files
+	 * sandtop answers this desktop with (empty: none) */
+	add_label(l, "sandtop.vnc.password", "");
 	add_label(l, "sandtop.ttl", ttl);
 	add_label(l, "sandtop.owner", owner);
 	add_label(l, "sandtop.task", p->task ? p->task : "");

@@ -36,6 +36,8 @@ static inline void assert_hardened(const cJSON *b, const char *net)
 	const cJSON *l = at(b, "Labels");
 	assert_string_equal(str_at(l, "sandtop.sandbox"), "1");
 	assert_string_equal(str_at(l, "sandtop.vnc"), "exec:5900");
+	/* set empty: an image's own label cannot pick a password file */
+	assert_string_equal(str_at(l, "sandtop.vnc.password"), "");
 	assert_true(cJSON_IsString(at(l, "sandtop.ttl")));
 	assert_true(cJSON_IsString(at(l, "sandtop.owner")));
 	assert_true(cJSON_IsString(at(l, "sandtop.task")));

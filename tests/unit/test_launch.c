@@ -296,7 +296,7 @@ static void test_spec_to_body(void **state)
 	assert_string_equal(str_at(b, "Image"), "sandtop/sandbox:latest");
 	assert_string_equal(str_at(b, "Hostname"), "tl-unit");
 	const cJSON *l0 = at(b, "Labels");
-	assert_int_equal(cJSON_GetArraySize(l0), 6);
+	assert_int_equal(cJSON_GetArraySize(l0), 7);
 	assert_string_equal(str_at(l0, "sandtop.ttl"), "3600");
 	assert_string_equal(str_at(l0, "sandtop.owner"), "bob");
 	assert_string_equal(str_at(l0, "sandtop.task"), "t1");
