@@ -54,7 +54,7 @@ static void res05(const struct dk_hardening *h, int64_t now, struct iso_report *
 	const char *T = "wall-clock budget";
 	const char *v = NULL;
 	for (size_t i = 0; i < h->nlabels; i++)
-		if (!strcmp(h->labels[i].key, "sandtop.ttl"))
+		if (!strcmp(h->labels[i].key, TTL_LABEL))
 			v = h->labels[i].value;
 	int64_t ttl = 0;
 	int rc = v ? ttl_parse(v, &ttl) : 0;

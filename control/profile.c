@@ -1,5 +1,6 @@
 /* profile: parse `sandtop launch` profile files over the reference defaults and turn a profile into a hardened create spec. */
 #include "control/profile.h"
+#include "control/ttl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -481,7 +482,7 @@ int lp_launch_build(struct lp_launch *l, const struct lp_profile *p, const char 
 	 * image must not pick which of the operator's VNC password files
 	 * sandtop answers this desktop with (empty: none) */
 	add_label(l, "sandtop.vnc.password", "");
-	add_label(l, "sandtop.ttl", ttl);
+	add_label(l, TTL_LABEL, ttl);
 	add_label(l, "sandtop.owner", owner);
 	add_label(l, "sandtop.task", p->task ? p->task : "");
 	free(owner);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "control/ttl.h"
 #include "docker/stats.h"
 
 /* Eight heights, lowest first (U+2581..U+2588, one column each). */
@@ -185,12 +186,9 @@ static int make_fields(const struct dk_container *c, int64_t wall_ms, struct fie
 	f[n].label = "TTL left";
 	char ttl[48];
 	f[n].role = fmt_ttl(c, wall_ms, ttl, sizeof ttl);
-	const char *budget = dk_container_label(c, "sandtop.ttl");
-	if (budget && ttl[0] && strcmp(ttl, "bad")) {
-		int64_t secs = 0;
+	int64_t secs = 0;
+	if (ttl_parse(dk_container_label(c, TTL_LABEL), &secs) == 1 && ttl[0]) {
 		char d[32];
-		for (const char *q = budget; *q >= '0' && *q <= '9' && secs < 1000000000000LL; q++)
-			secs = secs * 10 + (*q - '0');
 		clock_fmt_duration(secs, d, sizeof d);
 		snprintf(f[n].value, sizeof f[n].value, "%s (budget %s)", ttl, d);
 	} else {

@@ -78,11 +78,6 @@ void fmt_uptime(const struct dk_container *c, int64_t wall_ms, char *out, size_t
 }
 
 /* The TTL arithmetic is control/ttl's (the enforcer uses the same rule). */
-int fmt_ttl_left(const struct dk_container *c, int64_t wall_ms, int64_t *left)
-{
-	return ttl_left(c, wall_ms, left);
-}
-
 /* A TTL to the second while it is short ("4m05s", "42s"); longer ones as
  * ps does ("3h07m"). */
 static void fmt_left(int64_t secs, char *out, size_t n)
@@ -97,7 +92,7 @@ enum ui_role fmt_ttl(const struct dk_container *c, int64_t wall_ms, char *out, s
 {
 	int64_t left = 0, ttl = 0;
 	char d[32];
-	int r = fmt_ttl_left(c, wall_ms, &left);
+	int r = ttl_left(c, wall_ms, &left);
 	out[0] = '\0';
 	if (r == 0) {
 		snprintf(out, n, "-");

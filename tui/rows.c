@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/xalloc.h"
 #include "control/iso_run.h"
+#include "control/ttl.h"
 #include "docker/inventory.h"
 
 /* Untrusted fields are matched on their first FIELD_SCAN bytes: matching
@@ -266,7 +267,7 @@ static void make_key(const struct ui *ui, const struct dk_container *c, int64_t 
 		break;
 	case UC_TTL: {
 		int64_t left = 0;
-		k->missing = !fmt_is_up(c) || fmt_ttl_left(c, wall_ms, &left) != 1;
+		k->missing = !fmt_is_up(c) || ttl_left(c, wall_ms, &left) != 1;
 		k->num = (double)left;
 		break;
 	}

@@ -215,10 +215,6 @@ void fmt_bytes(double v, char *out, size_t n);
 void fmt_rate(double v, char *out, size_t n);
 /* "12.3" (one decimal; "?" when negative). */
 void fmt_pct(double v, char *out, size_t n);
-/* Seconds left of c's sandtop.ttl budget at wall_ms into *left. Returns 1
- * (computed), 0 (no label), -1 (label not a number of seconds), -2 (not
- * started or not inspected yet). */
-int fmt_ttl_left(const struct dk_container *c, int64_t wall_ms, int64_t *left);
 /* The TTL cell and its role: "-", "4m10s", "over 12s", "bad", "…". */
 enum ui_role fmt_ttl(const struct dk_container *c, int64_t wall_ms, char *out, size_t n);
 /* The UPTIME cell: time since start while up ("3h07m"), time since exit
