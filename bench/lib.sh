@@ -33,7 +33,9 @@ bench_check() {
 }
 
 # True when this sandtop has the resource columns (-d/--delay).
-sandtop_has_stats() { "$SANDTOP" --help 2>&1 | grep -q -- '--delay'; }
+# (the whole help read first: grep -q quitting early would SIGPIPE sandtop
+# and fail the pipeline under pipefail)
+sandtop_has_stats() { grep -q -- '--delay' <<<"$("$SANDTOP" --help 2>&1)"; }
 # The interactive command line: -d 1 when the binary knows it.
 sandtop_cmd() { # extra args...
 	local d=()
