@@ -45,7 +45,7 @@ struct vnc_session {
 	/* results */
 	struct vs_frame frame;
 	bool have_frame;
-	uint8_t *px;
+	uint8_t *px;            /* the last VP_FRAME message, struct vp_frame first */
 	size_t px_cap;
 	uint8_t *shot;
 	int shot_w, shot_h;
@@ -197,6 +197,17 @@ static void reap(struct vnc_session *s, int wait_ms, bool keep)
 	s->pid = 0;
 }
 
+/* Close both pipes: the session is dead. */
+static void close_pipes(struct vnc_session *s)
+{
+	if (s->rfd >= 0)
+		close(s->rfd);
+	if (s->wfd >= 0)
+		close(s->wfd);
+	s->rfd = s->wfd = -1;
+	s->state = VS_DEAD;
+}
+
 /* The worker is done with (or by) us: stop reading, kill, reap. */
 static void kill_worker(struct vnc_session *s, const char *why)
 {
@@ -206,12 +217,7 @@ static void kill_worker(struct vnc_session *s, const char *why)
 		kill(s->pid, SIGKILL);
 		reap(s, 1000, why != NULL);
 	}
-	if (s->rfd >= 0)
-		close(s->rfd);
-	if (s->wfd >= 0)
-		close(s->wfd);
-	s->rfd = s->wfd = -1;
-	s->state = VS_DEAD;
+	close_pipes(s);
 }
 
 void vs_free(struct vnc_session *s)
@@ -386,15 +392,15 @@ static int apply(struct vnc_session *s, int *ev)
 		if (f.cols < 1 || f.rows < 1 || f.cols > VP_MAX_COLS || f.rows > VP_MAX_ROWS ||
 		    !fb_ok(f.fb_w, f.fb_h) || len != sizeof f + (size_t)f.cols * f.rows * 6)
 			return -1;
-		size_t n = len - sizeof f;
-		if (n > s->px_cap) {
-			free(s->px);
-			s->px = xmalloc(n);
-			s->px_cap = n;
-		}
-		memcpy(s->px, b + sizeof f, n);
+		/* the message becomes the frame: swap buffers, no copy */
+		uint8_t *keep = s->px;
+		size_t keep_cap = s->px_cap;
+		s->px = s->body;
+		s->px_cap = s->body_cap;
+		s->body = keep;
+		s->body_cap = keep_cap;
 		s->frame = (struct vs_frame){.seq = f.seq, .cols = f.cols, .rows = f.rows,
-			.fb_w = (int)f.fb_w, .fb_h = (int)f.fb_h, .px = s->px};
+			.fb_w = (int)f.fb_w, .fb_h = (int)f.fb_h, .px = s->px + sizeof f};
 		s->have_frame = true;
 		*ev |= VS_EV_FRAME;
 		return 0;
@@ -445,10 +451,7 @@ int vs_handle(struct vnc_session *s)
 			if (!said)
 				set_reason(s, cut ? "worker ended in the middle of a message" : "worker closed its pipe");
 			reap(s, 50, said || cut);
-			close(s->rfd);
-			close(s->wfd);
-			s->rfd = s->wfd = -1;
-			s->state = VS_DEAD;
+			close_pipes(s);
 			ev |= VS_EV_STATE;
 			break;
 		}

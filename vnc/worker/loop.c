@@ -55,6 +55,14 @@ static bool can_write(void)
 	return false;
 }
 
+/* A write to the server failed: it is gone. */
+static _Noreturn void server_closed(void)
+{
+	int w, h;
+	wk_rfb_fb(&w, &h);
+	wk_fail(w, h, "VNC server closed the connection");
+}
+
 static void set_fps(uint32_t fps_milli)
 {
 	int64_t now = now_ms();
@@ -78,25 +86,22 @@ static void set_fps(uint32_t fps_milli)
 
 static void on_key(const struct vp_key *k)
 {
-	if (!L.input || !can_write())
+	if (!can_write()) /* dispatch drops input when started without --input */
 		return;
-	if (!SendKeyEvent(L.cl, k->keysym, k->down ? TRUE : FALSE)) {
-		int w, h;
-		wk_rfb_fb(&w, &h);
-		wk_fail(w, h, "VNC server closed the connection");
-	}
+	if (!SendKeyEvent(L.cl, k->keysym, k->down ? TRUE : FALSE))
+		server_closed();
 }
 
 static void on_pointer(const struct vp_pointer *p)
 {
-	if (!L.input || !can_write())
+	if (!can_write())
 		return;
 	int w, h;
 	wk_rfb_fb(&w, &h);
 	int x = p->x < 0 ? 0 : p->x >= w ? w - 1 : p->x;
 	int y = p->y < 0 ? 0 : p->y >= h ? h - 1 : p->y;
 	if (!SendPointerEvent(L.cl, x, y, (int)(p->buttons & 0xff)))
-		wk_fail(w, h, "VNC server closed the connection");
+		server_closed();
 }
 
 /* Exact payload size of a message main may send; -1 for any other type. */
@@ -153,7 +158,7 @@ static void dispatch(const struct vp_hdr *h, const uint8_t *body)
 		L.shot_after = wk_rfb_full_updates();
 		L.shot_deadline = now_ms() + WK_SHOT_WAIT_MS;
 		if (can_write() && !SendFramebufferUpdateRequest(L.cl, 0, 0, fw, fh, FALSE))
-			wk_fail(fw, fh, "VNC server closed the connection");
+			server_closed();
 		break;
 	}
 	case VP_KEY: {
@@ -232,11 +237,8 @@ static void ping(int64_t now)
 {
 	L.ping_at = now;
 	/* non-incremental: the server must answer even if nothing changed */
-	if (can_write() && !SendFramebufferUpdateRequest(L.cl, 0, 0, 1, 1, FALSE)) {
-		int w, h;
-		wk_rfb_fb(&w, &h);
-		wk_fail(w, h, "VNC server closed the connection");
-	}
+	if (can_write() && !SendFramebufferUpdateRequest(L.cl, 0, 0, 1, 1, FALSE))
+		server_closed();
 }
 
 /* Send the owed screenshot once a full update came after the request (or,
