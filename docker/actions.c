@@ -1,14 +1,11 @@
 /* actions: the Engine API calls an operator's controls make: pause, unpause, stop, restart, kill, remove, network disconnect. */
 #include <ctype.h>
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
-
-#define DK_ID_MAX 256  /* ids are 64 hex, names a few dozen: anything longer is refused */
 
 const char *const dk_signal_names[] = {
 	"SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
@@ -114,12 +111,7 @@ static char *container_path(const char *id, const char *suffix)
 {
 	if (check_id(id))
 		return NULL;
-	char *enc = curl_easy_escape(NULL, id, 0);
-	if (!enc)
-		abort();
-	char *p = xasprintf("/containers/%s%s", enc, suffix);
-	curl_free(enc);
-	return p;
+	return dk_escaped_path("/containers/", id, suffix);
 }
 
 void dk_pause(struct dk_client *c, const char *id, dk_done_cb cb, void *ud)
@@ -163,11 +155,7 @@ void dk_kill(struct dk_client *c, const char *id, const char *signal, dk_done_cb
 	const char *bad = check_id(id);
 	if (!bad && signal && dk_signal_canon(signal, sig, sizeof sig) < 0)
 		bad = "unknown signal (a name such as SIGTERM, or a number 1..64)";
-	char *enc = curl_easy_escape(NULL, sig, 0);
-	if (!enc)
-		abort();
-	char *suffix = xasprintf("/kill?signal=%s", enc);
-	curl_free(enc);
+	char *suffix = dk_escaped_path("/kill?signal=", sig, "");
 	char *path = container_path(id, suffix);
 	free(suffix);
 	act_send(c, "POST", path, NULL, DK_ACTION_TIMEOUT_MS, NULL, bad, cb, ud);
@@ -190,11 +178,7 @@ void dk_network_disconnect(struct dk_client *c, const char *network, const char 
 		bad = "network name too long";
 	char *path = NULL, *post = NULL;
 	if (!bad) {
-		char *enc = curl_easy_escape(NULL, network, 0);
-		if (!enc)
-			abort();
-		path = xasprintf("/networks/%s/disconnect", enc);
-		curl_free(enc);
+		path = dk_escaped_path("/networks/", network, "/disconnect");
 		post = dk_disconnect_body(id, force);
 	}
 	act_send(c, "POST", path, post, DK_ACTION_TIMEOUT_MS, NULL, bad, cb, ud)->conflict500 = "is not connected";

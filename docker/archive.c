@@ -1,5 +1,4 @@
 /* archive: a tar of a directory inside a running container, made by tar through an exec (sees tmpfs, unlike commit). */
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 

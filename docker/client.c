@@ -247,6 +247,16 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+char *dk_escaped_path(const char *prefix, const char *arg, const char *suffix)
+{
+	char *enc = curl_easy_escape(NULL, arg, 0);
+	if (!enc)
+		abort();
+	char *p = xasprintf("%s%s%s", prefix, enc, suffix);
+	curl_free(enc);
+	return p;
+}
+
 struct dk_req *dk_req_new(struct dk_client *c, const char *method, const char *path, bool versioned)
 {
 	struct dk_req *r = xcalloc(1, sizeof *r);

@@ -9,6 +9,7 @@
 
 #define DK_BODY_MAX (8u << 20)      /* cap on any non-streaming response body */
 #define DK_EVENT_LINE_MAX (64u << 10)
+#define DK_ID_MAX 256  /* ids are 64 hex, names a few dozen: anything longer is refused */
 
 struct dk_req;
 /* Called once when a request ends: rc 0 with r->body holding a 2xx body, or
@@ -46,6 +47,9 @@ struct dk_req {
 	struct dk_req *next;   /* the queue of requests waiting for negotiation */
 	struct dk_req *live_prev, *live_next; /* the client's started requests */
 };
+
+/* prefix, arg URL-escaped, suffix: a new string (aborts on OOM). */
+char *dk_escaped_path(const char *prefix, const char *arg, const char *suffix);
 
 /* Create a request (not yet started). The caller fills done/cb/ud, then
  * calls dk_req_submit. */

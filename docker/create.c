@@ -2,7 +2,6 @@
 #include "docker/create.h"
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,16 +309,6 @@ static void send_req(struct dk_client *c, char *path, char *post, dk_req_done_fn
 	dk_req_submit(r);
 }
 
-static char *escaped_path(const char *fmt, const char *arg)
-{
-	char *enc = curl_easy_escape(NULL, arg, 0);
-	if (!enc)
-		abort();
-	char *p = xasprintf(fmt, enc);
-	curl_free(enc);
-	return p;
-}
-
 void dk_create_container(struct dk_client *c, const struct dk_create_spec *s, dk_create_cb cb, void *ud)
 {
 	struct create_ctx *x = xcalloc(1, sizeof *x);
@@ -328,7 +317,7 @@ void dk_create_container(struct dk_client *c, const struct dk_create_spec *s, dk
 	struct err e;
 	err_clear(&e);
 	char *body = dk_create_body(s, &e);
-	char *path = body ? escaped_path("/containers/create?name=%s", s->name) : NULL;
+	char *path = body ? dk_escaped_path("/containers/create?name=", s->name, "") : NULL;
 	send_req(c, path, body, created, x, body ? NULL : e.msg);
 }
 
@@ -338,7 +327,7 @@ void dk_start_container(struct dk_client *c, const char *id, dk_done_cb cb, void
 	x->done_cb = cb;
 	x->ud = ud;
 	const char *bad = !id || !*id ? "no container given" : strlen(id) > DK_NAME_MAX ? "container id too long" : NULL;
-	send_req(c, bad ? NULL : escaped_path("/containers/%s/start", id), NULL, started, x, bad);
+	send_req(c, bad ? NULL : dk_escaped_path("/containers/", id, "/start"), NULL, started, x, bad);
 }
 
 void dk_network_create(struct dk_client *c, const char *name, const struct dk_label *labels, size_t nlabels,

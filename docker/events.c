@@ -1,5 +1,4 @@
 /* events: the /events stream (container and network events), split into lines, with reconnect and backoff. */
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,9 +88,7 @@ static void ev_done(struct dk_req *r, int rc, const struct err *e)
 static void ev_connect(struct dk_client *c, struct dk_events *ev)
 {
 	ev->retry_at = -1;
-	char *enc = curl_easy_escape(NULL, "{\"type\":[\"container\",\"network\"]}", 0);
-	char *path = xasprintf("/events?filters=%s", enc);
-	curl_free(enc);
+	char *path = dk_escaped_path("/events?filters=", "{\"type\":[\"container\",\"network\"]}", "");
 	struct dk_req *r = dk_req_new(c, "GET", path, true);
 	free(path);
 	r->stream = true;

@@ -7,24 +7,13 @@
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
 
-#define DK_ID_MAX 256
-
-/* the public callback of an evidence request */
-struct ev_ctx {
-	void *cb;
-	void *ud;
-};
-
 static struct dk_req *ev_req(struct dk_client *c, const char *method, const char *path, long timeout_ms,
                              dk_req_done_fn done, void *cb, void *ud)
 {
 	struct dk_req *r = dk_req_new(c, method, path, true);
 	r->timeout_ms = timeout_ms;
-	struct ev_ctx *x = xcalloc(1, sizeof *x);
-	x->cb = cb;
-	x->ud = ud;
-	r->ctx = x;
-	r->ctx_free = free;
+	r->cb = cb;
+	r->ud = ud;
 	r->done = done;
 	return r;
 }
@@ -52,8 +41,7 @@ static void add_param(struct buf *b, const char *key, const char *value)
 
 static void commit_done(struct dk_req *r, int rc, const struct err *e)
 {
-	struct ev_ctx *x = r->ctx;
-	dk_commit_cb cb = (dk_commit_cb)x->cb;
+	dk_commit_cb cb = (dk_commit_cb)r->cb;
 	char image[72] = "";
 	struct err ok;
 	err_clear(&ok);
@@ -61,7 +49,7 @@ static void commit_done(struct dk_req *r, int rc, const struct err *e)
 		rc = -1;
 		e = &ok;
 	}
-	cb(x->ud, rc, rc == 0 ? &ok : e, rc == 0 ? image : NULL);
+	cb(r->ud, rc, rc == 0 ? &ok : e, rc == 0 ? image : NULL);
 }
 
 void dk_commit(struct dk_client *c, const char *id, const char *repo, const char *tag, const char *const *labels,
@@ -107,25 +95,20 @@ void dk_commit(struct dk_client *c, const char *id, const char *repo, const char
 
 static void raw_done(struct dk_req *r, int rc, const struct err *e)
 {
-	struct ev_ctx *x = r->ctx;
-	dk_raw_cb cb = (dk_raw_cb)x->cb;
+	dk_raw_cb cb = (dk_raw_cb)r->cb;
 	struct err ok;
 	err_clear(&ok);
 	if (rc == 0 && dk_check_json(r->body.data, r->body.len, &ok) < 0) {
 		rc = -1;
 		e = &ok;
 	}
-	cb(x->ud, rc, rc == 0 ? &ok : e, rc == 0 ? r->body.data : NULL, rc == 0 ? r->body.len : 0);
+	cb(r->ud, rc, rc == 0 ? &ok : e, rc == 0 ? r->body.data : NULL, rc == 0 ? r->body.len : 0);
 }
 
 void dk_inspect_raw(struct dk_client *c, const char *id, dk_raw_cb cb, void *ud)
 {
 	bool bad = !id || !*id || strlen(id) > DK_ID_MAX;
-	char *enc = curl_easy_escape(NULL, bad ? "-" : id, 0);
-	if (!enc)
-		abort();
-	char *path = xasprintf("/containers/%s/json", enc);
-	curl_free(enc);
+	char *path = dk_escaped_path("/containers/", bad ? "-" : id, "/json");
 	struct dk_req *r = ev_req(c, "GET", path, DK_ACTION_TIMEOUT_MS, raw_done, (void *)cb, ud);
 	free(path);
 	if (bad)

@@ -1,5 +1,4 @@
 /* hostinfo: the requests behind the isolation checks' network and host facts (GET /networks/ID, GET /info + /version). */
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +29,7 @@ static void net_done(struct dk_req *r, int rc, const struct err *e)
 void dk_network_inspect(struct dk_client *c, const char *id, dk_netinfo_cb cb, void *ud)
 {
 	bool bad = !id || !*id || strlen(id) > NET_ID_MAX;
-	char *enc = curl_easy_escape(NULL, bad ? "-" : id, 0);
-	if (!enc)
-		abort();
-	char *path = xasprintf("/networks/%s", enc);
-	curl_free(enc);
+	char *path = dk_escaped_path("/networks/", bad ? "-" : id, "");
 	struct dk_req *r = dk_req_new(c, "GET", path, true);
 	free(path);
 	r->timeout_ms = DK_ACTION_TIMEOUT_MS;

@@ -1,5 +1,4 @@
 /* logs: a container's log for evidence: the engine's frames demultiplexed into prefixed lines, the newest max_bytes kept. */
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,7 +6,6 @@
 #include "docker/client_internal.h"
 #include "docker/tunnel_mux.h"
 
-#define DK_ID_MAX 256
 #define LOGS_FRAME_MAX (1u << 20)
 /* no output line is shorter than this (prefix or not, a timestamp such as
  * "2026-01-01T00:00:00Z " and "\n" take 22 bytes): tail=max/16+2 lines hold
@@ -167,12 +165,9 @@ static void tty_done(struct dk_req *r, int rc, const struct err *e)
 		return;
 	}
 	r->ctx = NULL; /* the next request owns l now */
-	char *enc = curl_easy_escape(NULL, l->id, 0);
-	if (!enc)
-		abort();
-	char *path = xasprintf("/containers/%s/logs?stdout=1&stderr=1&timestamps=1&tail=%zu", enc,
-	                       l->max / LOGS_LINE_MIN + 2);
-	curl_free(enc);
+	char *suffix = xasprintf("/logs?stdout=1&stderr=1&timestamps=1&tail=%zu", l->max / LOGS_LINE_MIN + 2);
+	char *path = dk_escaped_path("/containers/", l->id, suffix);
+	free(suffix);
 	struct dk_req *lr = dk_req_new(r->c, "GET", path, true);
 	free(path);
 	lr->timeout_ms = DK_LOGS_TIMEOUT_MS;
@@ -193,11 +188,7 @@ void dk_logs(struct dk_client *c, const char *id, size_t max_bytes, dk_logs_cb c
 	dk_mux_init(&l->mux, LOGS_FRAME_MAX);
 	if (!bad)
 		snprintf(l->id, sizeof l->id, "%s", id);
-	char *enc = curl_easy_escape(NULL, bad ? "-" : id, 0);
-	if (!enc)
-		abort();
-	char *path = xasprintf("/containers/%s/json", enc);
-	curl_free(enc);
+	char *path = dk_escaped_path("/containers/", bad ? "-" : id, "/json");
 	struct dk_req *r = dk_req_new(c, "GET", path, true);
 	free(path);
 	r->timeout_ms = DK_ACTION_TIMEOUT_MS;

@@ -283,9 +283,7 @@ struct dk_tunnel *tn_new(struct dk_client *c, const char *id, const char *const 
 	s->head = t;
 	s->n++;
 
-	char *enc = curl_easy_escape(NULL, id, 0);
-	char *path = xasprintf("/containers/%s/exec", enc);
-	curl_free(enc);
+	char *path = dk_escaped_path("/containers/", id, "/exec");
 	struct dk_req *r = dk_req_new(c, "POST", path, true);
 	free(path);
 	r->post = dk_exec_create_body(argv);
