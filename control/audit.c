@@ -34,20 +34,22 @@ struct audit {
 	char *who;                      /* the "who" JSON object, made once */
 };
 
-/* mkdir -p of path's parent directories, 0700. */
-static int mkdir_parents(const char *path, struct err *e)
+int audit_mkdirs(const char *path, struct err *e)
 {
 	char *p = xstrdup(path);
 	int rc = 0;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/' || s[-1] == '/')
+	for (char *s = p + 1;; s++) {
+		if (*s && *s != '/')
 			continue;
+		char c = *s;
 		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+		if (s[-1] != '/' && mkdir(p, 0700) < 0 && errno != EEXIST) {
 			rc = err_set(e, AUDIT_E_IO, "cannot create directory %s: %s", p, strerror(errno));
 			break;
 		}
-		*s = '/';
+		*s = c;
+		if (!c)
+			break;
 	}
 	free(p);
 	return rc;
@@ -262,8 +264,11 @@ struct audit *audit_open(const char *path, struct err *e)
 		err_set(e, AUDIT_E_ARG, "no audit log path");
 		return NULL;
 	}
-	if (mkdir_parents(path, e) < 0)
+	char *dir = dir_of(path);
+	if (audit_mkdirs(dir, e) < 0) {
+		free(dir);
 		return NULL;
+	}
 	struct audit *a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(path);
 	a->head_path = xasprintf("%s.head", path);
@@ -272,14 +277,15 @@ struct audit *audit_open(const char *path, struct err *e)
 	a->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 	if (a->fd < 0) {
 		err_set(e, AUDIT_E_IO, "cannot open audit log %s: %s", path, strerror(errno));
+		free(dir);
 		goto fail;
 	}
 	struct stat st;
 	if (fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		err_set(e, AUDIT_E_IO, "audit log %s is not a regular file", path);
+		free(dir);
 		goto fail;
 	}
-	char *dir = dir_of(path);
 	a->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (a->dirfd < 0) {
 		err_set(e, AUDIT_E_IO, "cannot open directory %s: %s", dir, strerror(errno));
@@ -446,11 +452,11 @@ int audit_write(struct audit *a, const struct audit_rec *r, struct err *e)
 	return rc;
 }
 
-char *audit_default_path(void)
+char *audit_state_path(const char *leaf)
 {
 	const char *x = getenv("XDG_STATE_HOME");
 	if (x && x[0] == '/')
-		return xasprintf("%s/sandtop/audit.log", x);
+		return xasprintf("%s/sandtop/%s", x, leaf);
 	const char *home = getenv("HOME");
 	if (!home || home[0] != '/') {
 		struct passwd *pw = getpwuid(getuid());
@@ -458,5 +464,10 @@ char *audit_default_path(void)
 	}
 	if (!home || home[0] != '/')
 		return NULL;
-	return xasprintf("%s/.local/state/sandtop/audit.log", home);
+	return xasprintf("%s/.local/state/sandtop/%s", home, leaf);
+}
+
+char *audit_default_path(void)
+{
+	return audit_state_path("audit.log");
 }

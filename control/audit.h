@@ -90,5 +90,10 @@ int audit_verify(const char *path, FILE *out, struct err *e);
  * (HOME, then the password database). Caller frees; NULL when there is no
  * home directory. */
 char *audit_default_path(void);
+/* The same directory with leaf in place of audit.log (other state, such
+ * as the snapshot bundles). Caller frees; NULL when there is no home. */
+char *audit_state_path(const char *leaf);
+/* mkdir -p path, new directories 0700. */
+int audit_mkdirs(const char *path, struct err *e);
 
 #endif

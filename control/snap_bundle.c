@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/xalloc.h"
+#include "control/audit.h"
 #include "control/audit_line.h"
 
 #define BUNDLE_TRIES 1000
@@ -58,37 +59,7 @@ void snap_rfc3339(int64_t wall_ms, char *out, size_t n)
 
 char *snap_default_parent(void)
 {
-	const char *x = getenv("XDG_STATE_HOME");
-	if (x && x[0] == '/')
-		return xasprintf("%s/sandtop/snapshots", x);
-	const char *home = getenv("HOME");
-	if (!home || home[0] != '/') {
-		struct passwd *pw = getpwuid(getuid());
-		home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
-	}
-	return home ? xasprintf("%s/.local/state/sandtop/snapshots", home) : NULL;
-}
-
-/* mkdir -p path, new directories 0700 */
-static int mkdirs(const char *path, struct err *e)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = p + 1;; s++) {
-		if (*s && *s != '/')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (s[-1] != '/' && mkdir(p, 0700) < 0 && errno != EEXIST) {
-			rc = err_set(e, 1, "cannot create %s: %s", p, strerror(errno));
-			break;
-		}
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return rc;
+	return audit_state_path("snapshots");
 }
 
 int snap_bundle_create(const char *parent, const char *base, char **path, struct err *e)
@@ -96,7 +67,7 @@ int snap_bundle_create(const char *parent, const char *base, char **path, struct
 	*path = NULL;
 	if (!parent || !*parent)
 		return err_set(e, 1, "no directory for the bundle");
-	if (mkdirs(parent, e) < 0)
+	if (audit_mkdirs(parent, e) < 0)
 		return -1;
 	int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pfd < 0)
