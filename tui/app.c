@@ -21,6 +21,8 @@
 /* Turns in a row where poll() said stdin was readable but no key came:
  * the terminal is gone (EOF without a hangup). */
 #define UI_MAX_EMPTY_READS 50
+/* How long quitting waits for a cut-short snapshot to resume its sandbox. */
+#define UI_SNAP_RESUME_WAIT_MS 10000
 /* Below this many body rows the detail pane takes the whole body. */
 #define UI_DETAIL_SPLIT_MIN 16
 /* The table keeps at least its header and this many rows beside the pane. */
@@ -266,8 +268,16 @@ int tui_run(const struct tui_opts *o)
 	loop(&ui);
 	ttl_enf_free(ui.ttl);
 	ui_view_free(&ui);
-	ui_control_free(&ui);
+	bool cut = ui_control_free(&ui);
 	ui_term_stop();
+	if (cut) {
+		/* the snapshot's resume and its records need the engine's answers */
+		printf("sandtop: a snapshot was cut short: resuming its sandbox (up to %d s)\n", UI_SNAP_RESUME_WAIT_MS / 1000);
+		fflush(stdout);
+		dk_events_stop(o->client);
+		if (dk_client_run(o->client, UI_SNAP_RESUME_WAIT_MS) < 0)
+			printf("sandtop: no answer from the engine: check the sandbox is not left paused\n");
+	}
 	ui_rows_free(&ui);
 	log_msg(LOG_DEBUG, "tui: exit status %d", ui.exit_status);
 	return ui.exit_status;

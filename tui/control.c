@@ -505,12 +505,13 @@ int ui_control_tick(struct ui *ui, int64_t mono_ms, bool *dirty)
 	return snap_t >= 0 && (t < 0 || snap_t < t) ? snap_t : t;
 }
 
-void ui_control_free(struct ui *ui)
+bool ui_control_free(struct ui *ui)
 {
-	/* a snapshot cut short still resumes its sandbox once the engine
-	 * answers; the client is freed after this, so give it a moment */
-	for (size_t i = 0; i < ui->nsnaps; i++)
+	bool cut = false;
+	for (size_t i = 0; i < ui->nsnaps; i++) {
+		cut = cut || !snap_done(ui->snaps[i]);
 		snap_free(ui->snaps[i]);
+	}
 	free(ui->snaps);
 	ui->snaps = NULL;
 	ui->nsnaps = 0;
@@ -520,4 +521,5 @@ void ui_control_free(struct ui *ui)
 	free(ui->pending_ids);
 	ui->tags = NULL;
 	ui->pending_ids = NULL;
+	return cut;
 }

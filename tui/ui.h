@@ -290,7 +290,10 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms);
 bool ui_control_draw_bottom(struct ui *ui, int y, int cols);
 /* Poll-loop hook: timeouts of running actions; ms until next, or -1. */
 int ui_control_tick(struct ui *ui, int64_t mono_ms, bool *dirty);
-void ui_control_free(struct ui *ui);
+/* Free the control state. Returns true when a snapshot was cut short: its
+ * sandbox is resumed only as the engine answers, so the caller drives the
+ * client a little longer before freeing it. */
+bool ui_control_free(struct ui *ui);
 /* Poll-loop integration of the snapshots being taken. */
 size_t ui_control_pollfds(struct ui *ui, struct pollfd *fds, size_t max);
 void ui_control_dispatch(struct ui *ui, const struct pollfd *fds, size_t n, bool *dirty);
