@@ -35,6 +35,7 @@ struct dk_client {
 	int64_t deadline;   /* curl's timer, mono ms; -1 none */
 	struct dk_events *events;
 	struct dk_tunnel_set *tunnels;
+	struct dk_imgcache *imgcache; /* image labels by image id (imglabels.c) */
 	struct dk_req *live;  /* started requests, linked by live_prev/live_next */
 	size_t ncurl_polled;  /* curl's fds at the head of the last pollfds array */
 	char *host_header;    /* "HOST:PORT" for tcp, "localhost" for unix */
@@ -147,6 +148,7 @@ void dk_client_free(struct dk_client *c)
 		dk_req_cancel(c->rejected);
 	while (c->live)
 		dk_req_cancel(c->live);
+	dk_imgcache_free(c);
 	if (c->multi)
 		curl_multi_cleanup(c->multi);
 	free(c->socks);
@@ -180,6 +182,11 @@ struct dk_events **dk_client_events_slot(struct dk_client *c)
 struct dk_tunnel_set **dk_client_tunnels_slot(struct dk_client *c)
 {
 	return &c->tunnels;
+}
+
+struct dk_imgcache **dk_client_imgcache_slot(struct dk_client *c)
+{
+	return &c->imgcache;
 }
 
 const char *dk_client_unix_path(const struct dk_client *c)

@@ -150,6 +150,31 @@ void dk_tunnels_free(struct dk_client *c);
 /* Tests: the create and start timeouts (default DK_TUNNEL_TIMEOUT_MS). */
 void dk_tunnel_set_timeout_ms(struct dk_client *c, int ms);
 
+/* imglabels.c: the image labels behind dk_container_label's provenance. */
+struct dk_imgcache;
+struct dk_imgcache **dk_client_imgcache_slot(struct dk_client *c);
+/* Free the client's image cache (dk_client_free). */
+void dk_imgcache_free(struct dk_client *c);
+/* "sha256:<hex>" or "<hex>" (1..64 lowercase hex) into out; 0 or -1. */
+int dk_image_id_norm(char out[65], const char *id);
+/* Config.Labels of a GET /images/ID/json body, the DK_OWN_LABEL_PREFIX
+ * ones only, into *out (n entries; the caller frees each key and value and
+ * the array). known false (and nothing kept) when they are over
+ * DK_IMAGE_LABELS_BYTES. Returns 0, or -1 with e (DK_EPARSE). */
+int dk_parse_image_labels(const char *body, size_t len, bool *known, struct dk_label **out, size_t *n,
+                          struct err *e);
+/* Set from_image on the labels of items[0..n) (which must stay valid until
+ * fn or ud_free): from the cache, else GET /images/ID/json once per image
+ * id (at once, in parallel), for the containers that carry a
+ * DK_OWN_LABEL_PREFIX label. fn once: rc 0 (e NULL), or -1 with e when an
+ * image lookup failed otherwise than with 404 / over the cap (those mark
+ * every own label from_image). fn may run inside this call (everything
+ * cached): call it from a request's done only. When the client is freed
+ * first, ud_free (if not NULL) gets ud instead of fn. */
+typedef void (*dk_prov_fn)(void *ud, int rc, const struct err *e);
+void dk_prov_resolve(struct dk_client *c, struct dk_container *items, size_t n, dk_prov_fn fn, void *ud,
+                     void (*ud_free)(void *));
+
 /* events.c hooks driven by the client loop */
 void dk_events_timer(struct dk_client *c, int64_t now_ms, int *timeout_ms);
 void dk_events_free(struct dk_client *c);

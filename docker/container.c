@@ -5,12 +5,32 @@
 #include "base/xalloc.h"
 #include "docker/docker.h"
 
-const char *dk_container_label(const struct dk_container *c, const char *key)
+static const struct dk_label *label_of(const struct dk_container *c, const char *key)
 {
 	for (size_t i = 0; i < c->nlabels; i++)
 		if (!strcmp(c->labels[i].key, key))
-			return c->labels[i].value;
+			return &c->labels[i];
 	return NULL;
+}
+
+const char *dk_container_label(const struct dk_container *c, const char *key)
+{
+	const struct dk_label *l = label_of(c, key);
+	return l && !l->from_image ? l->value : NULL;
+}
+
+const char *dk_container_label_ignored(const struct dk_container *c, const char *key)
+{
+	const struct dk_label *l = label_of(c, key);
+	return l && l->from_image ? l->value : NULL;
+}
+
+size_t dk_container_ignored_count(const struct dk_container *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nlabels; i++)
+		n += c->labels[i].from_image;
+	return n;
 }
 
 const struct dk_port *dk_container_port(const struct dk_container *c, uint16_t private_port, const char *proto)
@@ -69,6 +89,7 @@ void dk_container_copy(struct dk_container *dst, const struct dk_container *src)
 	for (size_t i = 0; i < src->nlabels; i++) {
 		dst->labels[i].key = xstrdup(src->labels[i].key);
 		dst->labels[i].value = xstrdup(src->labels[i].value);
+		dst->labels[i].from_image = src->labels[i].from_image;
 	}
 	copy_net(dst, src);
 }

@@ -23,9 +23,24 @@ enum dk_status {
 	DK_EUSAGE,      /* bad endpoint string etc. */
 };
 
+/* The labels that configure sandtop start with this. */
+#define DK_OWN_LABEL_PREFIX "sandtop."
+
 struct dk_label {
 	char *key;    /* untrusted */
 	char *value;  /* untrusted */
+	/* A DK_OWN_LABEL_PREFIX label that came from the container's image (the
+	 * engine merges an image's LABELs into its containers' labels, and an
+	 * agent may build its own image): its value equals the image's label of
+	 * the same key. Such a label is never obeyed (dk_container_label skips
+	 * it); only whoever ran the container configures sandtop. Also set when
+	 * the image's labels cannot be known (the image is gone, or its labels
+	 * are over the cap): unverifiable counts as from the image. Set by the
+	 * list and inspect requests (after GET /images/ID/json, cached per image
+	 * id) and by the on-disk reader from the image's own config; never for
+	 * a key outside DK_OWN_LABEL_PREFIX. A parse alone (dk_parse_*) leaves it
+	 * false. */
+	bool from_image;
 };
 
 /* One published port binding (NetworkSettings.Ports from inspect): the
@@ -49,6 +64,8 @@ struct dk_container {
 	char id[65];            /* full hex id */
 	char *name;             /* without the leading '/' */
 	char *image;
+	char image_id[65];      /* the image's full hex id (the list's ImageID, inspect's
+	                         * Image, without "sha256:"); "" unknown */
 	char *command;
 	char *state;            /* the engine's word: created running paused restarting removing exited dead */
 	char *status;           /* engine's human text, e.g. "Up 3 minutes (healthy)" */
@@ -83,8 +100,14 @@ struct dk_container {
 /* The first published binding of private_port/proto ("tcp"), or NULL. */
 const struct dk_port *dk_container_port(const struct dk_container *c, uint16_t private_port, const char *proto);
 
-/* Value of label key, or NULL. */
+/* Value of label key, or NULL: also NULL for a label set by the image
+ * (from_image), so that no caller obeys one. */
 const char *dk_container_label(const struct dk_container *c, const char *key);
+/* Value of label key when it is there but ignored because the image set it
+ * (from_image), else NULL: for saying so on screen. */
+const char *dk_container_label_ignored(const struct dk_container *c, const char *key);
+/* How many of c's labels are ignored (from_image). */
+size_t dk_container_ignored_count(const struct dk_container *c);
 /* Deep copy / free the contents (not the struct itself). */
 void dk_container_copy(struct dk_container *dst, const struct dk_container *src);
 void dk_container_clear(struct dk_container *c);
@@ -158,12 +181,39 @@ int dk_client_run(struct dk_client *c, int timeout_ms);
 
 typedef void (*dk_list_cb)(void *ud, int rc, const struct err *e, struct dk_container_list *list);
 /* GET /containers/json; all=true includes stopped ones; label_filter (may be
- * NULL) restricts to containers carrying that label key. */
+ * NULL) restricts to containers carrying that label key (the engine's
+ * filter also matches a label the image set: dk_container_label does not).
+ * The list is handed over only once the provenance of every sandtop.*
+ * label is known (from_image): GET /images/ID/json for each image not in
+ * the client's cache, at once after the list. An image that is gone (404)
+ * makes its containers' sandtop.* labels from_image; another failure of
+ * that lookup fails the list (rc -1, e says which image). */
 void dk_list_containers(struct dk_client *c, bool all, const char *label_filter, dk_list_cb cb, void *ud);
 
 typedef void (*dk_inspect_cb)(void *ud, int rc, const struct err *e, struct dk_container *ct);
-/* GET /containers/ID/json. ct is heap-allocated: free with dk_container_clear + free. */
+/* GET /containers/ID/json, then the image's labels as for the list. ct is
+ * heap-allocated: free with dk_container_clear + free. */
 void dk_inspect(struct dk_client *c, const char *id, dk_inspect_cb cb, void *ud);
+
+/* The image's DK_OWN_LABEL_PREFIX labels (GET /images/ID/json,
+ * Config.Labels), from the client's cache when it has them (images are
+ * immutable by id; DK_IMAGE_CACHE_MAX images are kept, the least recently
+ * used dropped). image_id is a full hex id, with or without "sha256:".
+ * cb once, from dispatch or run (never from this call, unless the client is
+ * freed first): rc 0 with known true and the labels (n may be 0), or known
+ * false when they cannot be known (no such image, or over
+ * DK_IMAGE_LABELS_BYTES); rc -1 with e for other failures. labels live for
+ * the callback only. */
+#define DK_IMAGE_CACHE_MAX 64
+#define DK_IMAGE_LABELS_BYTES (64u << 10)
+typedef void (*dk_image_labels_cb)(void *ud, int rc, const struct err *e, bool known, const struct dk_label *labels,
+                                   size_t n);
+void dk_image_labels(struct dk_client *c, const char *image_id, dk_image_labels_cb cb, void *ud);
+/* Set from_image on labels[0..n) as the image's labels img[0..nimg) say
+ * (known false: every DK_OWN_LABEL_PREFIX label counts as the image's):
+ * a DK_OWN_LABEL_PREFIX label whose value equals the image's label of the
+ * same key. Other keys are left false. Pure. */
+void dk_labels_mark_from_image(struct dk_label *labels, size_t n, bool known, const struct dk_label *img, size_t nimg);
 
 struct st_raw; /* docker/stats.h */
 /* GET /containers/ID/stats?stream=false&one-shot=true. raw is NULL on error;

@@ -62,6 +62,8 @@ static int container_from_list_item(const cJSON *o, struct dk_container *c, stru
 	const char *name = cJSON_IsString(first) ? first->valuestring : "";
 	c->name = xstrdup(name[0] == '/' ? name + 1 : name);
 	c->image = dkj_dup(o, "Image");
+	if (dk_image_id_norm(c->image_id, dkj_str(o, "ImageID")) < 0)
+		c->image_id[0] = '\0';
 	c->command = dkj_dup(o, "Command");
 	c->state = dkj_dup(o, "State");
 	c->status = dkj_dup(o, "Status");
@@ -115,6 +117,8 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j, "Config");
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(j, "State");
 	c->image = dkj_dup(cfg, "Image");
+	if (dk_image_id_norm(c->image_id, dkj_str(j, "Image")) < 0)
+		c->image_id[0] = '\0';
 	c->command = join_command(dkj_str(j, "Path"), cJSON_GetObjectItemCaseSensitive(j, "Args"));
 	c->state = dkj_dup(st, "Status");
 	c->status = xstrdup("");

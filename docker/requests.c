@@ -7,18 +7,59 @@
 #include "docker/client_internal.h"
 #include "docker/stats.h"
 
+/* A list or an inspect parsed, waiting for its image labels (dk_prov_resolve). */
+struct prov_job {
+	void *cb;
+	void *ud;
+	bool is_list;
+	struct dk_container_list list;
+	struct dk_container *ct;
+};
+
+static void prov_job_free(void *p)
+{
+	struct prov_job *j = p;
+	dk_container_list_free(&j->list);
+	if (j->ct) {
+		dk_container_clear(j->ct);
+		free(j->ct);
+	}
+	free(j);
+}
+
+static void prov_job_done(void *p, int rc, const struct err *e)
+{
+	struct prov_job *j = p;
+	if (j->is_list) {
+		((dk_list_cb)j->cb)(j->ud, rc, e, rc == 0 ? &j->list : NULL);
+	} else {
+		struct dk_container *ct = rc == 0 ? j->ct : NULL;
+		if (ct)
+			j->ct = NULL; /* the callback owns it */
+		((dk_inspect_cb)j->cb)(j->ud, rc, e, ct);
+	}
+	prov_job_free(j);
+}
+
 static void list_done(struct dk_req *r, int rc, const struct err *e)
 {
 	dk_list_cb cb = (dk_list_cb)r->cb;
-	struct dk_container_list list = {0};
+	struct prov_job *j = xcalloc(1, sizeof *j);
 	struct err perr;
-	if (rc == 0 && dk_parse_container_list(r->body.data, r->body.len, &list, &perr) < 0) {
+	if (rc == 0 && dk_parse_container_list(r->body.data, r->body.len, &j->list, &perr) < 0) {
 		rc = -1;
 		e = &perr;
 	}
-	cb(r->ud, rc, e, rc == 0 ? &list : NULL);
-	if (rc == 0)
-		dk_container_list_free(&list);
+	if (rc < 0) {
+		cb(r->ud, rc, e, NULL);
+		free(j);
+		return;
+	}
+	j->cb = (void *)cb;
+	j->ud = r->ud;
+	j->is_list = true;
+	/* published only once every sandtop.* label's provenance is known */
+	dk_prov_resolve(r->c, j->list.items, j->list.n, prov_job_done, j, prov_job_free);
 }
 
 void dk_list_containers(struct dk_client *c, bool all, const char *label_filter, dk_list_cb cb, void *ud)
@@ -55,7 +96,15 @@ static void inspect_done(struct dk_req *r, int rc, const struct err *e)
 			e = &perr;
 		}
 	}
-	cb(r->ud, rc, e, ct);
+	if (rc < 0) {
+		cb(r->ud, rc, e, NULL);
+		return;
+	}
+	struct prov_job *j = xcalloc(1, sizeof *j);
+	j->cb = (void *)cb;
+	j->ud = r->ud;
+	j->ct = ct;
+	dk_prov_resolve(r->c, ct, 1, prov_job_done, j, prov_job_free);
 }
 
 /* GET /containers/ID<suffix>, with the id escaped (ids and names are
