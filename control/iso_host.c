@@ -158,7 +158,7 @@ static void distrust_cut_lists(struct iso_report *r)
 {
 	static const char *const listed[] = {"PRIV-02", "PRIV-03", "PRIV-04", "PRIV-05", "PRIV-13", "NET-02",
 	                                     "NET-03", "NET-04", "NET-06", "CRED-01", "CRED-02", "CRED-03",
-	                                     "CRED-04", "FS-02", "FS-03", "FS-04", "RES-04", "RES-05", "KS-05"};
+	                                     "CRED-04", "FS-02", "FS-03", "FS-04", "RES-04", "RES-05", "KS-05", "KS-07"};
 	for (size_t i = 0; i < r->n; i++) {
 		struct iso_check *c = &r->checks[i];
 		for (size_t k = 0; c->result == ISO_PASS && k < sizeof listed / sizeof *listed; k++)

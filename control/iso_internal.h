@@ -11,6 +11,10 @@
 void iso_add(struct iso_report *r, const char *id, const char *title, enum iso_result res, enum iso_sev sev,
              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* The value of h's label key, or NULL: also NULL for a label the image set
+ * (from_image), which sandtop never obeys. */
+const char *iso_label(const struct dk_hardening *h, const char *key);
+
 /* v holds s (exact, case-insensitive). */
 bool iso_strv_has(const struct dk_strv *v, const char *s);
 /* A namespace mode equals word ("host"), case-insensitive. */

@@ -1,4 +1,4 @@
-/* iso_res: the resource, time and kill-switch checks RES-01..06, KS-01..06 (research/sandbox_security.md §5.5, §5.6). */
+/* iso_res: the resource, time and kill-switch checks RES-01..06, KS-01..07 (research/sandbox_security.md §5.5, §5.6). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -52,10 +52,7 @@ static void res01_03(const struct dk_hardening *h, struct iso_report *r)
 static void res05(const struct dk_hardening *h, int64_t now, struct iso_report *r)
 {
 	const char *T = "wall-clock budget";
-	const char *v = NULL;
-	for (size_t i = 0; i < h->nlabels; i++)
-		if (!strcmp(h->labels[i].key, TTL_LABEL))
-			v = h->labels[i].value;
+	const char *v = iso_label(h, TTL_LABEL);
 	int64_t ttl = 0;
 	int rc = v ? ttl_parse(v, &ttl) : 0;
 	if (rc == 0) {
@@ -129,10 +126,7 @@ static void ks(const struct dk_hardening *h, const struct iso_policy *pol, struc
 	else
 		iso_add(r, "KS-04", "health check", ISO_WARN, ISO_LOW, "no health check");
 
-	const char *owner = NULL;
-	for (size_t i = 0; i < h->nlabels; i++)
-		if (!strcmp(h->labels[i].key, "sandtop.owner"))
-			owner = h->labels[i].value;
+	const char *owner = iso_label(h, "sandtop.owner");
 	if (owner && *owner)
 		iso_add(r, "KS-05", "identity", ISO_PASS, ISO_MED, "owner %s", owner);
 	else
@@ -146,6 +140,29 @@ static void ks(const struct dk_hardening *h, const struct iso_policy *pol, struc
 			h->readonly_rootfs ? "tmpfs and volumes are read through /proc" : "commit keeps its writable layer");
 }
 
+/* The labels that steer sandtop: one of them set by the image (an agent
+ * may build its own) is ignored; say so. Other sandtop.* keys an image
+ * carries (the reference image's build keys) steer nothing. */
+static void ks07(const struct dk_hardening *h, struct iso_report *r)
+{
+	static const char *const steering[] = {"sandtop.sandbox", "sandtop.vnc", "sandtop.vnc.password", TTL_LABEL,
+	                                       "sandtop.owner", "sandtop.task"};
+	const char *T = "settings from whoever ran it";
+	char keys[ISO_REASON_MAX] = "";
+	size_t n = 0, len = 0;
+	for (size_t k = 0; k < sizeof steering / sizeof *steering; k++)
+		for (size_t i = 0; i < h->nlabels; i++)
+			if (h->labels[i].from_image && !strcmp(h->labels[i].key, steering[k]) && len < sizeof keys) {
+				len += (size_t)snprintf(keys + len, sizeof keys - len, "%s%s", n ? ", " : "", steering[k]);
+				n++;
+			}
+	if (n)
+		iso_add(r, "KS-07", T, ISO_WARN, ISO_MED, "image sets %s: ignored (only whoever runs it configures sandtop)",
+			keys);
+	else
+		iso_add(r, "KS-07", T, ISO_PASS, ISO_MED, "no sandtop setting comes from the image");
+}
+
 void iso_checks_res_ks(const struct dk_hardening *h, const struct iso_policy *pol, int64_t now_wall_ms,
                        struct iso_report *r)
 {
@@ -153,4 +170,5 @@ void iso_checks_res_ks(const struct dk_hardening *h, const struct iso_policy *po
 	res05(h, now_wall_ms, r);
 	res06(h, r);
 	ks(h, pol, r);
+	ks07(h, r);
 }

@@ -29,6 +29,7 @@ struct entry {
 	int64_t exec_eval_ms;    /* mono ms of the last exec-triggered round */
 	struct dk_hardening h;
 	bool have_h;
+	bool img_wait;           /* the image's labels are being looked up (from_image) */
 	struct iso_report rep;
 	bool have_rep;
 	char err[200];
@@ -276,7 +277,7 @@ static bool needs_net_lookup(const struct dk_hardening *h)
 /* Every lookup the round waits for has ended: evaluate. */
 static void try_finish(struct iso_runner *r, struct entry *e)
 {
-	if (e->st != E_WAIT || !r->host_answered)
+	if (e->st != E_WAIT || !r->host_answered || e->img_wait)
 		return;
 	if (needs_net_lookup(&e->h))
 		for (size_t i = 0; i < e->h.nnets; i++) {
@@ -360,6 +361,34 @@ static void net_lookup(struct iso_runner *r, const char *nid)
 	dk_network_inspect(r->c, nid, net_done, ctx_new(r, nid, 0));
 }
 
+static bool has_own_label(const struct dk_hardening *h)
+{
+	for (size_t i = 0; i < h->nlabels; i++)
+		if (!strncmp(h->labels[i].key, DK_OWN_LABEL_PREFIX, strlen(DK_OWN_LABEL_PREFIX)))
+			return true;
+	return false;
+}
+
+/* The image's labels: which of the sandbox's sandtop.* labels it set (those
+ * are ignored by the checks and reported by KS-07). */
+static void image_done(void *ud, int rc, const struct err *er, bool known, const struct dk_label *labels, size_t n)
+{
+	struct ctx *x = ud;
+	struct iso_runner *r = x->r;
+	struct entry *e = find(r, x->id);
+	uint64_t seq = x->seq;
+	ctx_free(x);
+	if (!e || e->seq != seq || e->st != E_WAIT || !e->img_wait)
+		return;
+	if (rc < 0)
+		log_msg(LOG_WARN, "iso: labels of image %.12s: %s: its sandtop.* labels count as the image's",
+		        e->h.image_id, er ? er->msg : "?");
+	/* not known: every sandtop.* label counts as the image's */
+	dk_labels_mark_from_image(e->h.labels, e->h.nlabels, rc == 0 && known, labels, n);
+	e->img_wait = false;
+	try_finish(r, e);
+}
+
 static void inspect_done(void *ud, int rc, const struct err *er, const char *json, size_t len)
 {
 	struct ctx *x = ud;
@@ -381,6 +410,9 @@ static void inspect_done(void *ud, int rc, const struct err *er, const char *jso
 			for (size_t i = 0; i < e->h.exec_ids.n; i++)
 				e->h.nexec_own += dk_client_owns_exec(r->c, e->h.exec_ids.v[i]);
 			e->st = E_WAIT;
+			e->img_wait = has_own_label(&e->h);
+			if (e->img_wait)
+				dk_image_labels(r->c, e->h.image_id, image_done, ctx_new(r, e->id, e->seq));
 			if (needs_net_lookup(&e->h))
 				for (size_t i = 0; i < e->h.nnets; i++)
 					net_lookup(r, e->h.nets[i].id);

@@ -45,6 +45,14 @@ int iso_sev_parse(const char *s, enum iso_sev *out)
 	return -1;
 }
 
+const char *iso_label(const struct dk_hardening *h, const char *key)
+{
+	for (size_t i = 0; i < h->nlabels; i++)
+		if (!strcmp(h->labels[i].key, key))
+			return h->labels[i].from_image ? NULL : h->labels[i].value;
+	return NULL;
+}
+
 /* a worse than b: the result first, then the severity */
 static bool worse(const struct iso_check *a, const struct iso_check *b)
 {

@@ -181,8 +181,9 @@ int dk_client_run(struct dk_client *c, int timeout_ms);
 
 typedef void (*dk_list_cb)(void *ud, int rc, const struct err *e, struct dk_container_list *list);
 /* GET /containers/json; all=true includes stopped ones; label_filter (may be
- * NULL) restricts to containers carrying that label key (the engine's
- * filter also matches a label the image set: dk_container_label does not).
+ * NULL) restricts to containers carrying that label ("KEY" or "KEY=VALUE"),
+ * set by whoever ran them: the engine's filter also matches a label the
+ * image set; those containers are dropped here.
  * The list is handed over only once the provenance of every sandtop.*
  * label is known (from_image): GET /images/ID/json for each image not in
  * the client's cache, at once after the list. An image that is gone (404)

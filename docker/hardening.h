@@ -68,6 +68,7 @@ struct dk_hnet {
 struct dk_hardening {
 	char id[65];
 	char *name;                   /* without the leading '/' */
+	char image_id[65];            /* Image without "sha256:", "" when not a valid id */
 	char *entry_path;             /* Path: the program the engine started as PID 1 ("/usr/bin/tini") */
 	/* State */
 	bool running, paused;
@@ -77,7 +78,8 @@ struct dk_hardening {
 	/* Config */
 	char *user;                   /* Config.User ("" = image default, root unless the image says) */
 	struct dk_strv env_keys;      /* Config.Env keys only: values are never kept */
-	struct dk_label *labels;      /* Config.Labels */
+	struct dk_label *labels;      /* Config.Labels; from_image is the caller's to set
+	                               * (dk_image_labels, dk_labels_mark_from_image) */
 	size_t nlabels;
 	char *health_cmd;             /* the health check's command as exec_create events show it
 	                               * ("/bin/sh -c CMD" for CMD-SHELL), "" none */

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
+#include "docker/client_internal.h"
 #include "docker/hardening.h"
 #include "docker/hardening_internal.h"
 #include "docker/json_util.h"
@@ -371,6 +372,8 @@ int dk_parse_hardening(const char *body, size_t len, struct dk_hardening *h, str
 	const char *name = dkj_str(j, "Name");
 	name = name ? name : "";
 	h->name = xstrdup(name[0] == '/' ? name + 1 : name);
+	if (dk_image_id_norm(h->image_id, dkj_str(j, "Image")) < 0)
+		h->image_id[0] = '\0';
 	h->entry_path = dkj_dup(j, "Path");
 	h->apparmor_profile = dkj_dup(j, "AppArmorProfile");
 	h->process_label = dkj_dup(j, "ProcessLabel");

@@ -102,6 +102,12 @@ char *dk_containers_to_json(const struct dk_container *items, size_t n, const st
 		for (size_t k = 0; k < c->nlabels; k++)
 			cJSON_AddStringToObject(labels, c->labels[k].key, c->labels[k].value);
 		cJSON_AddItemToObject(o, "labels", labels);
+		/* the sandtop.* labels the image set: never obeyed */
+		cJSON *ignored = cJSON_CreateArray();
+		for (size_t k = 0; k < c->nlabels; k++)
+			if (c->labels[k].from_image)
+				cJSON_AddItemToArray(ignored, cJSON_CreateString(c->labels[k].key));
+		cJSON_AddItemToObject(o, "labels_ignored", ignored);
 		if (stats)
 			add_stats(o, &stats[i]);
 		cJSON_AddItemToArray(arr, o);

@@ -12,6 +12,7 @@ struct prov_job {
 	void *cb;
 	void *ud;
 	bool is_list;
+	char *filter;            /* the list's label filter, or NULL */
 	struct dk_container_list list;
 	struct dk_container *ct;
 };
@@ -19,6 +20,7 @@ struct prov_job {
 static void prov_job_free(void *p)
 {
 	struct prov_job *j = p;
+	free(j->filter);
 	dk_container_list_free(&j->list);
 	if (j->ct) {
 		dk_container_clear(j->ct);
@@ -27,9 +29,33 @@ static void prov_job_free(void *p)
 	free(j);
 }
 
+/* The engine's label filter also matched labels the image set: keep only
+ * the containers whose own (obeyed) label matches "KEY" or "KEY=VALUE". */
+static void drop_unmatched(struct dk_container_list *l, const char *filter)
+{
+	const char *eq = strchr(filter, '=');
+	size_t klen = eq ? (size_t)(eq - filter) : strlen(filter);
+	char *key = xasprintf("%.*s", (int)klen, filter);
+	size_t k = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *v = dk_container_label(&l->items[i], key);
+		if (v && (!eq || !strcmp(v, eq + 1))) {
+			if (k != i)
+				l->items[k] = l->items[i];
+			k++;
+		} else {
+			dk_container_clear(&l->items[i]);
+		}
+	}
+	l->n = k;
+	free(key);
+}
+
 static void prov_job_done(void *p, int rc, const struct err *e)
 {
 	struct prov_job *j = p;
+	if (j->is_list && rc == 0 && j->filter)
+		drop_unmatched(&j->list, j->filter);
 	if (j->is_list) {
 		((dk_list_cb)j->cb)(j->ud, rc, e, rc == 0 ? &j->list : NULL);
 	} else {
@@ -58,6 +84,7 @@ static void list_done(struct dk_req *r, int rc, const struct err *e)
 	j->cb = (void *)cb;
 	j->ud = r->ud;
 	j->is_list = true;
+	j->filter = r->ctx ? xstrdup(r->ctx) : NULL;
 	/* published only once every sandtop.* label's provenance is known */
 	dk_prov_resolve(r->c, j->list.items, j->list.n, prov_job_done, j, prov_job_free);
 }
@@ -76,6 +103,10 @@ void dk_list_containers(struct dk_client *c, bool all, const char *label_filter,
 	}
 	struct dk_req *r = dk_req_new(c, "GET", path, true);
 	free(path);
+	if (label_filter) {
+		r->ctx = xstrdup(label_filter);
+		r->ctx_free = free;
+	}
 	r->done = list_done;
 	r->cb = (void *)cb;
 	r->ud = ud;

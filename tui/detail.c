@@ -243,7 +243,8 @@ static void draw_fields(struct pane *p, const struct dk_container *c, int64_t wa
 	}
 }
 
-/* Labels, one per line ("key=value", sanitized by ui_put) while they fit. */
+/* Labels, one per line ("key=value", sanitized by ui_put) while they fit;
+ * a sandtop.* label the image set says it is ignored instead of its value. */
 static void draw_labels(struct pane *p, const struct dk_container *c)
 {
 	char head[64], more[64];
@@ -259,6 +260,12 @@ static void draw_labels(struct pane *p, const struct dk_container *c)
 		}
 		const struct dk_label *l = &c->labels[i];
 		int x = 3 + ui_put(p->y, 3, l->key, p->w - 3, A_BOLD);
+		if (l->from_image) {
+			ui_put(p->y, x, ": ignored (set by the image, not by whoever ran the container)", p->w - x,
+			       ui_attr(p->ui, UI_R_WARN));
+			p->y++;
+			continue;
+		}
 		x += ui_put(p->y, x, "=", p->w - x, A_NORMAL);
 		ui_put(p->y, x, l->value, p->w - x, A_NORMAL);
 		p->y++;

@@ -31,14 +31,16 @@ static struct fake_daemon fake;
 #define IMG_BIG "4444444444444444444444444444444444444444444444444444444444444444"
 #define CT(n) #n #n #n #n #n #n #n #n #n #n #n #n #n #n #n #n "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
-static char *list_body(const char *image)
+/* Two containers of image; both carry the label "mode" (what the test's
+ * label filter names, to pick the image's fault). */
+static char *list_body(const char *image, const char *mode)
 {
 	return xasprintf("[{\"Id\":\"%s\",\"Names\":[\"/a\"],\"Image\":\"x\",\"ImageID\":\"sha256:%s\",\"State\":\"running\","
 	                 "\"Labels\":{\"sandtop.sandbox\":\"1\",\"sandtop.vnc\":\"unix:/run/docker.sock\","
-	                 "\"sandtop.ttl\":\"60\",\"other\":\"x\"}},"
+	                 "\"sandtop.ttl\":\"60\",\"other\":\"x\",\"%s\":\"1\"}},"
 	                 "{\"Id\":\"%s\",\"Names\":[\"/b\"],\"Image\":\"x\",\"ImageID\":\"sha256:%s\",\"State\":\"running\","
-	                 "\"Labels\":{\"plain\":\"1\"}}]",
-	                 CT(1), image, CT(2), image);
+	                 "\"Labels\":{\"plain\":\"1\",\"%s\":\"1\"}}]",
+	                 CT(1), image, mode, CT(2), image, mode);
 }
 
 /* The image: sets sandtop.sandbox=1 and sandtop.vnc=unix:/run/docker.sock;
@@ -49,12 +51,19 @@ static char *list_body(const char *image)
 static void serve(int fd, const char *req, int rec)
 {
 	fake_record(rec, req);
-	const char *img = NULL;
-	if (strstr(req, "/containers/json"))
-		img = strstr(req, "%22gone%22") ? IMG_GONE : strstr(req, "%22broken%22") ? IMG_BROKEN
-		    : strstr(req, "%22big%22") ? IMG_BIG : IMG_OK;
+	const char *img = NULL, *mode = "m.ok";
+	static const struct { const char *mode, *img; } modes[] = {
+		{"m.gone", IMG_GONE}, {"m.broken", IMG_BROKEN}, {"m.big", IMG_BIG}, {"sandtop.sandbox", IMG_OK}};
+	if (strstr(req, "/containers/json")) {
+		img = IMG_OK;
+		for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+			if (strstr(req, modes[i].mode)) {
+				img = modes[i].img;
+				mode = modes[i].mode;
+			}
+	}
 	if (img) {
-		char *b = list_body(img);
+		char *b = list_body(img, mode);
 		fake_respond(fd, 200, b);
 		free(b);
 	} else if (strstr(req, "/images/" IMG_OK "/json")) {
@@ -164,6 +173,12 @@ static void test_fake_marks_and_caches(void **state)
 	assert_null(dk_container_label(named(&g, "a"), "sandtop.vnc"));
 	dk_container_list_free(&g.list);
 	assert_int_equal(count_image_requests(), 0); /* from the cache */
+
+	/* the engine's filter matched a's image-set sandtop.sandbox: dropped */
+	list_with(c, "sandtop.sandbox", &g);
+	assert_int_equal(g.rc, 0);
+	assert_int_equal(g.list.n, 0);
+	dk_container_list_free(&g.list);
 	dk_client_free(c);
 }
 
@@ -174,7 +189,7 @@ static void test_fake_faults(void **state)
 	(void)state;
 	struct dk_client *c = fake_client(&fake);
 	struct got g;
-	const char *unknown[] = {"gone", "big"};
+	const char *unknown[] = {"m.gone", "m.big"};
 	for (size_t k = 0; k < 2; k++) {
 		list_with(c, unknown[k], &g);
 		assert_int_equal(g.rc, 0);
@@ -185,7 +200,7 @@ static void test_fake_faults(void **state)
 		assert_string_equal(dk_container_label(a, "other"), "x");
 		dk_container_list_free(&g.list);
 	}
-	list_with(c, "broken", &g);
+	list_with(c, "m.broken", &g);
 	assert_int_equal(g.rc, -1);
 	assert_int_equal(g.e.code, DK_ESERVER);
 	assert_non_null(strstr(g.e.msg, "labels of image 333333333333"));
@@ -201,7 +216,7 @@ static void test_fake_free_in_flight(void **state)
 	struct dk_client *c = fake_client(&fake);
 	struct got g = {0};
 	fake_drain(&fake);
-	dk_list_containers(c, true, "broken", on_list, &g);
+	dk_list_containers(c, true, "m.broken", on_list, &g);
 	struct pollfd fds[128];
 	bool img = false;
 	for (int i = 0; i < 400 && !g.called && !img; i++) {
@@ -270,11 +285,18 @@ static void test_engine_committed_image(void **state)
 	list_with(c, "sandtop.sandbox", &g);
 	assert_int_equal(g.rc, 0);
 	char name[64];
+	/* the engine's filter matches the image's label; neither container set
+	 * sandtop.sandbox itself: neither is listed */
+	for (size_t i = 0; i < g.list.n; i++)
+		assert_null(strstr(g.list.items[i].name, run_id));
+	dk_container_list_free(&g.list);
+	list_with(c, NULL, &g);
+	assert_int_equal(g.rc, 0);
 	snprintf(name, sizeof name, "%s-plain", run_id);
 	const struct dk_container *plain = named(&g, name);
 	snprintf(name, sizeof name, "%s-own", run_id);
 	const struct dk_container *own = named(&g, name);
-	assert_non_null(plain); /* the engine's label filter matches the image's label */
+	assert_non_null(plain);
 	assert_non_null(own);
 	assert_null(dk_container_label(plain, "sandtop.vnc"));
 	assert_null(dk_container_label(plain, "sandtop.sandbox"));

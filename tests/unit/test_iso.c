@@ -321,6 +321,29 @@ static void test_ttl_budget(void **state)
 	fail_msg("the reference fixture has no sandtop.ttl");
 }
 
+/* The image set sandtop.ttl and sandtop.owner (an agent's own image):
+ * both ignored, KS-07 says which; the reference sandbox's labels (set by
+ * whoever ran it) pass KS-07. */
+static void test_image_labels_ignored(void **state)
+{
+	struct world *w = *state;
+	assert_int_equal(check(eval(w), "KS-07")->result, ISO_PASS);
+	size_t marked = 0;
+	for (size_t i = 0; i < w->h.nlabels; i++)
+		if (!strcmp(w->h.labels[i].key, "sandtop.ttl") || !strcmp(w->h.labels[i].key, "sandtop.owner")) {
+			w->h.labels[i].from_image = true;
+			marked++;
+		}
+	assert_int_equal(marked, 2);
+	eval(w);
+	const struct iso_check *c = check(&w->r, "KS-07");
+	assert_int_equal(c->result, ISO_WARN);
+	assert_non_null(strstr(c->reason, "image sets sandtop.ttl, sandtop.owner: ignored"));
+	assert_int_equal(check(&w->r, "RES-05")->result, ISO_FAIL);
+	assert_non_null(strstr(check(&w->r, "RES-05")->reason, "no sandtop.ttl"));
+	assert_int_equal(check(&w->r, "KS-05")->result, ISO_WARN);
+}
+
 static void host_with(struct world *w, const char *runc, const char *engine, const char *endpoint)
 {
 	snprintf(w->host.runc_version, sizeof w->host.runc_version, "%s", runc);
@@ -460,6 +483,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exec_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secrets_named_never_valued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ttl_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_image_labels_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_checks, setup, teardown),
 		cmocka_unit_test(test_proc_reader),
 	};
