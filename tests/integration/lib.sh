@@ -76,11 +76,54 @@ wait_screen_gone() { # until REGEX no longer matches
 # The screen line holding NAME.
 row_of() { screen "$1" | grep -E -- "(^| )$2( |$)" | head -1; }
 
-sandboxes_up() { # sandboxes_up N PREFIX
-	"$ROOT/scripts/sandboxes" up "$1" --prefix "$2" >"$TEST_TMP/sandboxes-$2.log" 2>&1 ||
+sandboxes_up() { # sandboxes_up N PREFIX [scripts/sandboxes up flags, e.g. --wait]
+	"$ROOT/scripts/sandboxes" up "$1" --prefix "$2" "${@:3}" >"$TEST_TMP/sandboxes-$2.log" 2>&1 ||
 		{ cat "$TEST_TMP/sandboxes-$2.log"; return 1; }
 }
 sandboxes_down() { "$ROOT/scripts/sandboxes" down --prefix "$1" >/dev/null 2>&1 || true; }
+# The same on another engine (scripts/sandboxes runs docker, which honours
+# DOCKER_HOST; its network is created on that engine too).
+sandboxes_up_on() { DOCKER_HOST=$1 sandboxes_up "${@:2}"; } # HOST N PREFIX [flags]
+sandboxes_down_on() { DOCKER_HOST=$1 sandboxes_down "$2"; }  # HOST PREFIX
+
+# ---- private engines (scripts/engine): a dockerd of the test's own ----------
+# engine_start NAME [IMG...]: start (or reuse) the private engine NAME with
+# those images (default: the sandbox and mini images) and empty it (a test
+# starts from no containers, whatever an earlier run left); its endpoint in
+# ENGINE_HOST and ENGINE_HOSTS[NAME]. run_test stops it after the test (the
+# data root stays: the images need no second load). scripts/engine's progress
+# and timings go to $TEST_TMP/engine-NAME.log.
+ENGINES_STARTED=()
+declare -A ENGINE_HOSTS=()
+engine_start() {
+	local name=$1 log="$TEST_TMP/engine-$1.log" args=() ids
+	shift
+	[ $# -gt 0 ] && args=(--images "$@")
+	ENGINES_STARTED+=("$name")
+	ENGINE_HOST=$("$ROOT/scripts/engine" start "$name" "${args[@]}" 2>>"$log") ||
+		{ tail -n 25 "$log"; return 1; }
+	ENGINE_HOSTS[$name]=$ENGINE_HOST
+	ids=$(docker -H "$ENGINE_HOST" ps -aq)
+	if [ -n "$ids" ]; then
+		# shellcheck disable=SC2086
+		docker -H "$ENGINE_HOST" rm -f $ids >/dev/null 2>&1
+	fi
+	docker -H "$ENGINE_HOST" network prune -f >/dev/null 2>&1 || true
+}
+engine_stop() { "$ROOT/scripts/engine" stop "$1" >>"$TEST_TMP/engine-$1.log" 2>&1; }
+engine_pid() { "$ROOT/scripts/engine" pid "$1" 2>/dev/null; } # the engine's dockerd
+# Faults, by the dockerd's pid (never by name: the main dockerd is another one).
+engine_freeze() { local p; p=$(engine_pid "$1") && kill -STOP "$p"; } # SIGSTOP
+engine_thaw() { local p; p=$(engine_pid "$1") && kill -CONT "$p"; }   # SIGCONT
+engine_kill9() { local p; p=$(engine_pid "$1") && kill -KILL "$p"; }  # SIGKILL
+engines_cleanup() { # run_test calls it: stop what the test started
+	local name
+	for name in "${ENGINES_STARTED[@]}"; do
+		"$ROOT/scripts/engine" stop "$name" >>"$TEST_TMP/engine-$name.log" 2>&1 || true
+	done
+	ENGINES_STARTED=()
+	ENGINE_HOSTS=()
+}
 
 run_test() {
 	local t=$1
@@ -92,6 +135,7 @@ run_test() {
 	local rc=$?
 	[ $rc -ne 0 ] && [ $CUR_FAILED -eq 0 ] && fail "$t returned $rc"
 	"${t}_cleanup" 2>/dev/null || true
+	engines_cleanup
 	tm kill-server 2>/dev/null || true
 	# sandtop's stderr is its log while the screen is up: sanitizer reports land there
 	if grep -lE 'runtime error|AddressSanitizer|LeakSanitizer' "$TEST_TMP"/*.log 2>/dev/null; then
