@@ -63,12 +63,16 @@ t_vnc_worker_stall() {
 }
 
 # After lockdown, opening a file, execve, socket+connect and an executable
-# mapping kill the worker with SIGSYS (31).
+# mapping kill the worker with SIGSYS (31). The lockdown comes before the
+# server's first byte: against servers that never send one (a socketpair
+# as --fd, the default path; a silent TCP listener) the probe dies at once.
 t_vnc_worker_probes() {
 	local p
 	for p in open exec connect mmap-exec; do
 		check "probe $p: killed by SIGSYS" vw_drive probe --probe "$p"
 	done
+	check "locked down before the first byte: a probe against a silent server dies at once" \
+		vw_drive probe-silent --probe open
 }
 
 # --input: pointer events clamped to the desktop, keys forwarded; without

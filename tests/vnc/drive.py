@@ -25,6 +25,12 @@ checks:
   authfail   -> VP_FAILED "authentication" (no password file; a wrong one)
   rfb33      an RFB 3.3 server (it picks the security type) -> refused unanswered
   probe      --probe open|exec|connect|mmap-exec -> killed by SIGSYS (31)
+  probe-silent
+             the same against servers that never send a byte (a socketpair
+             handed over as --fd 3, the default path, and a TCP listener):
+             the lockdown comes before the first byte is read, so the probe
+             still dies of SIGSYS at once (after the handshake it would
+             wait 5 s for a protocol version and fail)
   input      --input: pointer clamped to the desktop and keys reach the
              server; without --input nothing does
   badmsg     a bad magic from main -> exit 2
@@ -593,6 +599,40 @@ def check_probe(a):
         f.close()
 
 
+def check_probe_silent(a):
+    for how in ("fd", "tcp"):
+        ours = None
+        lsock = None
+        if how == "fd":
+            # the worker gets one end; nobody ever writes to the other
+            ours, theirs = socket.socketpair()
+            w = Worker(a.worker, a.log, ["--fd", str(theirs.fileno())], ["--probe", a.probe],
+                       pass_fds=[theirs.fileno()])
+            theirs.close()
+        else:
+            lsock = socket.socket()
+            lsock.bind(("127.0.0.1", 0))
+            lsock.listen(1)
+            w = Worker(a.worker, a.log, ["--tcp", "127.0.0.1:%d" % lsock.getsockname()[1]], ["--probe", a.probe])
+        try:
+            t = time.monotonic()
+            msgs = w.drain_to_eof(10)
+            for m in msgs:
+                if m[0] == "state" and m[1] in ("LIVE", "FAILED"):
+                    raise Fail("%s: state %s %r: the probe did not kill it" % (how, m[1], m[4]))
+            expect_exit(w, sig=signal.SIGSYS)
+            took = time.monotonic() - t
+            say("%s: killed by SIGSYS %.0f ms after the start, the server silent" % (how, took * 1000))
+            if took > 3:
+                raise Fail("%s: took %.1f s: the worker waited for the server before locking down" % (how, took))
+        finally:
+            w.kill()
+            if ours:
+                ours.close()
+            if lsock:
+                lsock.close()
+
+
 def check_input(a):
     for allowed in (True, False):
         f = Fake("good")
@@ -795,7 +835,7 @@ def main():
         "stall": lambda a: simple_failure(a, "stall", ["read timeout"], 6.5),
         "eof": lambda a: simple_failure(a, "eof", ["closed"], 2),
         "authfail": check_authfail, "rfb33": check_rfb33,
-        "silent": check_silent, "probe": check_probe, "input": check_input,
+        "silent": check_silent, "probe": check_probe, "probe-silent": check_probe_silent, "input": check_input,
         "badmsg": check_badmsg, "sandbox": check_sandbox,
     }
     if a.check not in checks:

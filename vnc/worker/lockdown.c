@@ -1,4 +1,4 @@
-/* lockdown: after the handshake the worker gives up everything but its pipes and the server socket: fds, cwd, rlimits, privileges, and all system calls but a short allow-list. */
+/* lockdown: before the server's first byte the worker gives up everything but its pipes and the server socket: fds, cwd, rlimits, privileges, and all system calls but a short allow-list. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -38,12 +38,17 @@
 #endif
 #endif
 
-/* The loop's system calls, and why (seen with strace on x86_64, glibc 2.36,
- * against x11vnc and the fake servers: read, write, poll, pselect6, mmap,
- * munmap, brk, exit_group; the rest are their close relatives):
+/* The handshake's and the loop's system calls, and why (seen with strace on
+ * x86_64, glibc 2.36, against x11vnc and the fake servers: read, write,
+ * poll, pselect6, recvfrom, mmap, munmap, brk, exit_group; the rest are
+ * their close relatives):
  *   read, write          the pipes, the log line, the server socket
  *                        (libvncclient uses plain read/write)
- *   poll                 our loop and our writability checks
+ *   recvfrom             only on the server socket with MSG_PEEK |
+ *                        MSG_DONTWAIT: the peek at the server's protocol
+ *                        version before libvncclient reads it (rfb.c)
+ *   poll                 our loop, our writability checks, and the 10 ms
+ *                        waits of that peek (poll without fds)
  *   pselect6, select     libvncclient's WaitForMessage inside a partial read
  *                        (glibc's select() is pselect6 on x86_64)
  *   mmap (no PROT_EXEC), munmap, mremap, brk, madvise
@@ -59,6 +64,9 @@
  *                        stop (SIGSTOP/SIGCONT, a debugger attaching)
  *   close                the library closing its socket on an error path
  *   exit, exit_group     leaving
+ * What the handshake needs beyond that is done before lockdown: the
+ * password is read, libgcrypt (the DES of VNC authentication) has read its
+ * configuration files, the connection is made.
  * Everything else kills the process (SIGSYS): open/openat, execve, socket,
  * connect, fork/clone, kill, ptrace, mprotect, an executable mmap, sleeps... */
 static const char *const allowed[] = {
@@ -123,7 +131,7 @@ static int set_limits(int sock, char *why, size_t n)
 	return 0;
 }
 
-static int load_filter(char *why, size_t n)
+static int load_filter(int sock, char *why, size_t n)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx) {
@@ -150,6 +158,12 @@ static int load_filter(char *why, size_t n)
 		/* mappings only without PROT_EXEC: no new code */
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
 		                      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	}
+	if (rc == 0 && sock >= 0) {
+		bad = "recvfrom";
+		/* the version peek: the server socket, MSG_PEEK | MSG_DONTWAIT only */
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvfrom), 2, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock),
+		                      SCMP_A3(SCMP_CMP_EQ, MSG_PEEK | MSG_DONTWAIT));
 	}
 	if (rc == 0) {
 		bad = "load";
@@ -179,7 +193,7 @@ int wk_lockdown(int sock, char *why, size_t n)
 		snprintf(why, n, "no_new_privs: %s", strerror(errno));
 		return -1;
 	}
-	if (load_filter(why, n) < 0)
+	if (load_filter(sock, why, n) < 0)
 		return -1;
 	wk_set_locked();
 	return 0;

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "vnc/proto.h"
@@ -14,6 +14,10 @@
 
 #define WK_PASSWORD_FILE_MAX 256
 #define WK_TIMEOUT_S 5
+
+/* Exported by libvncclient (the DES answer to a VNC challenge) but not
+ * declared in its headers. */
+void rfbClientEncryptBytes(unsigned char *bytes, char *passwd);
 
 /* What the library said last, classified by its (constant) format string,
  * never by the text a server can put into it. */
@@ -231,11 +235,11 @@ static char *get_password(rfbClient *cl)
 	return strdup(R.pw); /* the library zeroes and frees it */
 }
 
-/* Read the first line of the password file (<= 256 bytes) now, before any
- * byte of the server is read. Returns 0 or -1 with a reason. */
-static int read_password(const char *path, const char **why)
+/* Read the first line of the password file (<= 256 bytes) from fd (closed
+ * here) now, before lockdown and before any byte of the server is read.
+ * Returns 0 or -1 with a reason. */
+static int read_password(int fd, const char **why)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		*why = "cannot open the password file";
 		return -1;
@@ -331,8 +335,7 @@ static int check_version(int sock, char *why, size_t n)
 		got = recv(sock, pv, 12, MSG_PEEK | MSG_DONTWAIT);
 		if (got == 12 || got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
 			break;
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL); /* a short version string arriving in pieces */
+		(void)poll(NULL, 0, 10); /* a short version string arriving in pieces (poll: allowed after lockdown) */
 	}
 	if (got != 12) {
 		snprintf(why, n, "%s", got == 0 ? "VNC server closed the connection"
@@ -353,31 +356,29 @@ static int check_version(int sock, char *why, size_t n)
 	return 0;
 }
 
-rfbClient *wk_rfb_open(const struct wk_opts *o)
+/* The client, set up before lockdown (wk_rfb_setup), used by the handshake. */
+static rfbClient *client;
+
+void wk_rfb_setup(const struct wk_opts *o)
 {
 	rfbClientLog = lib_log; /* before anything can log: the default writes to stderr with a local-time stamp */
 	rfbClientErr = lib_err;
-	if (o->password_file) {
-		const char *why;
-		if (read_password(o->password_file, &why) < 0)
-			wk_fail(0, 0, "%s", why);
-	}
-	int sock = connect_target(o);
-	if (sock < 0) {
-		if (o->target == WK_FD)
-			wk_fail(0, 0, "fd %d is not a usable connection", o->fd);
-		wk_fail(0, 0, "cannot connect to the VNC server");
-	}
-	char why[VP_REASON_MAX];
-	if (check_version(sock, why, sizeof why) < 0) {
-		close(sock);
+	const char *why;
+	if (o->password_fd >= 0 && read_password(o->password_fd, &why) < 0)
 		wk_fail(0, 0, "%s", why);
+	if (o->password_file && read_password(open(o->password_file, O_RDONLY | O_CLOEXEC | O_NOCTTY), &why) < 0)
+		wk_fail(0, 0, "%s", why);
+	if (R.have_pw) {
+		/* the DES of VNC authentication is libgcrypt's, which reads its
+		 * configuration files on first use: use it once now, before
+		 * lockdown (the challenge here is a dummy) */
+		unsigned char challenge[CHALLENGESIZE] = {0};
+		char pw[9] = "warm-up";
+		rfbClientEncryptBytes(challenge, pw);
 	}
 	rfbClient *cl = rfbGetClient(8, 3, 4); /* 32 bits: R, G, B, pad in memory on little endian */
-	if (!cl) {
-		close(sock);
+	if (!cl)
 		wk_fail(0, 0, "out of memory");
-	}
 	cl->MallocFrameBuffer = fb_alloc;
 	cl->GotFrameBufferUpdate = got_rect;
 	cl->FinishedFrameBufferUpdate = finished_update;
@@ -394,10 +395,33 @@ rfbClient *wk_rfb_open(const struct wk_opts *o)
 	cl->readTimeout = WK_TIMEOUT_S;
 	static const uint32_t schemes[] = {rfbVncAuth, rfbNoAuth, 0};
 	SetClientAuthSchemes(cl, schemes, -1);
-	/* we connected: rfbInitClient runs the handshake on this socket */
+	/* we connect (or were handed the connection): rfbInitClient only runs
+	 * the handshake on cl->sock */
 	cl->listenSpecified = TRUE;
+	client = cl;
+}
+
+int wk_rfb_connect(const struct wk_opts *o)
+{
+	int sock = connect_target(o);
+	if (sock < 0) {
+		if (o->target == WK_FD)
+			wk_fail(0, 0, "fd %d is not a usable connection", o->fd);
+		wk_fail(0, 0, "cannot connect to the VNC server");
+	}
+	return sock;
+}
+
+rfbClient *wk_rfb_handshake(int sock)
+{
+	rfbClient *cl = client;
+	char why[VP_REASON_MAX];
+	if (check_version(sock, why, sizeof why) < 0) {
+		close(sock);
+		wk_fail(0, 0, "%s", why);
+	}
 	cl->sock = sock;
-	wk_log("info", "connected, handshake (encodings \"%s\")", cl->appData.encodingsString);
+	wk_log("info", "handshake (encodings \"%s\")", cl->appData.encodingsString);
 	R.why = WHY_NONE;
 	if (!rfbInitClient(cl, NULL, NULL)) {
 		/* cl is freed (and sock closed) by the library; the framebuffer is ours */

@@ -26,7 +26,8 @@ struct wk_opts {
 	char host[256];             /* WK_TCP */
 	int port;                   /* WK_TCP: 1..65535 */
 	const char *unix_path;      /* WK_UNIX */
-	const char *password_file;  /* or NULL */
+	const char *password_file;  /* or NULL (tests; main passes password_fd) */
+	int password_fd;            /* an open password file, or -1 */
 	bool input;                 /* forward VP_KEY / VP_POINTER */
 	const char *encodings;      /* space-separated; never NULL after parsing */
 	const char *probe;          /* NULL, "open", "exec", "connect" or "mmap-exec" */
@@ -63,11 +64,19 @@ void wk_set_locked(void);
 
 /* ---- rfb.c: the libvncclient connection ---- */
 
-/* Connect as o says, run the RFB handshake (auth pinned to VncAuth/None,
- * framebuffer capped at VP_MAX_FB_W x VP_MAX_FB_H, 5 s read timeout) and
- * return the client. On failure sends VP_FAILED with a short reason and
- * exits (after freeing what it allocated). */
-rfbClient *wk_rfb_open(const struct wk_opts *o);
+/* Before lockdown, before any byte from the server: read the password
+ * (o's fd or file), use libgcrypt's DES once (it reads its configuration
+ * files on first use), set the library up (auth pinned to VncAuth/None,
+ * framebuffer capped at VP_MAX_FB_W x VP_MAX_FB_H, 5 s read timeout). On
+ * failure sends VP_FAILED with a short reason and exits. */
+void wk_rfb_setup(const struct wk_opts *o);
+/* The connected stream: o's fd (made non-blocking), or a connection made
+ * now (--tcp, --unix). Reads nothing. On failure VP_FAILED and exit. */
+int wk_rfb_connect(const struct wk_opts *o);
+/* After lockdown: the RFB handshake on sock (the protocol version peeked
+ * first: 3.7 or later only), then the client. On failure VP_FAILED with a
+ * short reason and exit. */
+rfbClient *wk_rfb_handshake(int sock);
 /* The framebuffer as we allocated it (R, G, B, pad per pixel, rows packed)
  * and its size; NULL before ServerInit. Use these, never cl->width/height:
  * after a refused resize the two can disagree. */
@@ -90,7 +99,9 @@ void wk_rfb_handle(rfbClient *cl, bool *done);
 /* ---- lockdown.c ---- */
 
 /* Close every fd but 0, 1, 2 and sock; chdir("/"); rlimits; no_new_privs;
- * the seccomp allow-list. Returns 0, or -1 with why filled. */
+ * the seccomp allow-list (with recvfrom on sock for the version peek).
+ * Called before the first byte from the server is read. Returns 0, or -1
+ * with why filled. */
 int wk_lockdown(int sock, char *why, size_t whylen);
 /* --probe: try the forbidden call; returns only if it was allowed. */
 void wk_probe(const char *what);
