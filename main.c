@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "control/actions.h"
 #include "control/audit.h"
+#include "control/desk.h"
 #include "control/iso_run.h"
 #include "control/ttl.h"
 #include "docker/docker.h"
@@ -33,6 +34,7 @@ struct opts {
 	const char *target;   /* screenshot: the container */
 	const char *output;   /* screenshot: -o FILE */
 	const char *audit_log, *label, *signal, *reason;
+	const char *vnc_socket_dir, *vnc_password_dir; /* desk_trust: option, else environment */
 	int timeout_s;
 	const char **ids;     /* action commands: the sandboxes named */
 	size_t nids;
@@ -48,7 +50,7 @@ static void usage(FILE *fp)
 {
 	fputs("usage: sandtop [-a] [-d SECS] [-H HOST] [-k FILE] [--no-color] [--log FILE]\n"
 	      "       sandtop ps [--json] [--stats] [-d SECS] [-a] [-H HOST]\n"
-	      "       sandtop screenshot ID -o FILE.png [-H HOST]\n"
+	      "       sandtop screenshot ID -o FILE.png [-H HOST] [--vnc-socket-dir DIR] [--vnc-password-dir DIR]\n"
 	      "       sandtop kill|stop|pause|unpause|restart|remove|quarantine [ID... | --all | --label K=V]\n"
 	      "               [--signal S] [-t SECS] [--reason TEXT] [--json] [--armed] [--audit-log FILE]\n"
 	      "       sandtop snapshot [ID... | --all | --label K=V] [--output DIR] [--keep-paused]\n"
@@ -117,6 +119,15 @@ static void usage(FILE *fp)
 	      "      --dump-keys   print the effective keymap and exit\n"
 	      "      --no-color    no colours (also when NO_COLOR is set)\n"
 	      "      --log FILE    diagnostic log (default: $XDG_STATE_HOME/sandtop/sandtop.log)\n"
+	      "      --vnc-socket-dir DIR\n"
+	      "                    the screen, screenshot, snapshot: a sandtop.vnc=unix:PATH label\n"
+	      "                    is used only when PATH is a socket inside DIR (never the\n"
+	      "                    engine's); without it unix: labels are refused\n"
+	      "                    (default: $SANDTOP_VNC_SOCKET_DIR)\n"
+	      "      --vnc-password-dir DIR\n"
+	      "                    VNC passwords: DIR/<full id>.passwd or DIR/<name>.passwd,\n"
+	      "                    yours, mode 600 (default: $SANDTOP_VNC_PASSWORD_DIR, else\n"
+	      "                    $XDG_CONFIG_HOME/sandtop/vnc)\n"
 	      "  -h, --help        this help\n"
 	      "  -V, --version     print the version\n",
 	      fp);
@@ -181,6 +192,7 @@ static struct keymap *load_keys(const char *path, struct diags *d)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
+	enum { OPT_VNC_SOCKET_DIR = 200, OPT_VNC_PASSWORD_DIR };
 	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG, OPT_STATS, OPT_SOURCE, OPT_SIGNAL, OPT_LABEL,
 		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG, OPT_KEEP_PAUSED, OPT_TTL_POLICY };
 	static const struct option longopts[] = {
@@ -204,6 +216,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 		{"keep-paused", no_argument, NULL, OPT_KEEP_PAUSED},
 		{"ttl-policy", required_argument, NULL, OPT_TTL_POLICY},
+		{"vnc-socket-dir", required_argument, NULL, OPT_VNC_SOCKET_DIR},
+		{"vnc-password-dir", required_argument, NULL, OPT_VNC_PASSWORD_DIR},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -227,6 +241,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_READ_ONLY: o->read_only = true; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case OPT_KEEP_PAUSED: o->keep_paused = true; break;
+		case OPT_VNC_SOCKET_DIR: o->vnc_socket_dir = optarg; break;
+		case OPT_VNC_PASSWORD_DIR: o->vnc_password_dir = optarg; break;
 		case OPT_TTL_POLICY:
 			o->ttl_policy = ttl_policy_parse(optarg);
 			if (o->ttl_policy < 0) {
@@ -321,6 +337,23 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (nc && *nc)
 		o->no_color = true;
 	return 0;
+}
+
+/* What desktop labels may reach: the options, else the environment; the
+ * password directory defaults to $XDG_CONFIG_HOME/sandtop/vnc. 0, or -1
+ * after saying why on stderr. */
+static int set_desk_trust(const struct opts *o)
+{
+	const char *sd = o->vnc_socket_dir ? o->vnc_socket_dir : getenv("SANDTOP_VNC_SOCKET_DIR");
+	const char *pd = o->vnc_password_dir ? o->vnc_password_dir : getenv("SANDTOP_VNC_PASSWORD_DIR");
+	char *def = pd && *pd ? NULL : xdg_path("XDG_CONFIG_HOME", ".config", "sandtop/vnc");
+	struct desk_trust t = {.socket_dir = sd, .password_dir = pd && *pd ? pd : def};
+	struct err e;
+	int rc = desk_set_trust(&t, &e);
+	free(def);
+	if (rc < 0)
+		fprintf(stderr, "sandtop: %s\n", e.msg);
+	return rc;
 }
 
 /* Every event the inventory sees goes to the isolation audit too. */
@@ -437,6 +470,8 @@ int main(int argc, char **argv)
 	raise_fd_limit();
 	/* a desktop worker that died must not take us with it */
 	signal(SIGPIPE, SIG_IGN);
+	if (set_desk_trust(&o) < 0)
+		return CLI_USAGE;
 	if (o.cmd && !strcmp(o.cmd, "ps"))
 		return cli_ps(o.host, o.all, o.json, o.stats, o.interval_ms);
 	if (o.cmd && !strcmp(o.cmd, "screenshot"))

@@ -21,6 +21,7 @@ struct desk {
 	bool input;
 	struct desk_endpoint ep;
 	char off_reason[ERR_MSG_MAX];      /* why there is no desktop, when ep is DESK_NONE */
+	char refusal[ERR_MSG_MAX];         /* the last unix: refusal logged (once each) */
 	struct dk_tunnel *tunnel;   /* exec: being opened */
 	struct vnc_session *vs;
 	char last_error[256];
@@ -82,30 +83,15 @@ void desk_exec_argv(int port, char *buf, size_t n, const char *argv[5])
 	argv[4] = NULL;
 }
 
-/* ~/.config/sandtop/vnc/NAME for the password label, or NULL (no label,
- * or a name that is not a plain file name: labels never pick host paths). */
-static char *password_path(const struct dk_container *ct)
-{
-	const char *name = dk_container_label(ct, DESK_PASSWORD_LABEL);
-	if (!name || !*name || name[0] == '.' || strlen(name) > 64)
-		return NULL;
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
-			return NULL;
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	if (xdg && *xdg == '/')
-		return xasprintf("%s/sandtop/vnc/%s", xdg, name);
-	if (home && *home == '/')
-		return xasprintf("%s/.config/sandtop/vnc/%s", home, name);
-	return NULL;
-}
-
 static void configure(struct desk *d)
 {
 	struct err e = {0};
 	d->off_reason[0] = '\0';
 	if (desk_parse_label(dk_container_label(&d->ct, DESK_LABEL), &d->ep, &e) < 0)
 		snprintf(d->off_reason, sizeof d->off_reason, "%s", e.msg);
+	else if (d->ep.kind == DESK_NONE && dk_container_label_ignored(&d->ct, DESK_LABEL))
+		snprintf(d->off_reason, sizeof d->off_reason, "no desktop (label %s ignored: set by the image, not by "
+			"whoever ran the container)", DESK_LABEL);
 	else if (d->ep.kind == DESK_NONE)
 		snprintf(d->off_reason, sizeof d->off_reason, "no desktop (label %s is %s)", DESK_LABEL,
 			dk_container_label(&d->ct, DESK_LABEL) ? "none" : "missing");
@@ -175,13 +161,20 @@ static void failed(struct desk *d, const char *why)
 	d->backoff_ms = d->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : d->backoff_ms * 2;
 }
 
-static void spawn(struct desk *d, int fd, const char *tcp, const char *unix_path)
+/* A worker on the connected stream fd (an exec tunnel, a checked unix
+ * socket) or on tcp, with the sandbox's own password file when it has one. */
+static void spawn(struct desk *d, int fd, const char *tcp, const char *encodings)
 {
-	char *pw = password_path(&d->ct);
-	struct vs_target t = {.fd = fd, .tcp = tcp, .unix_path = unix_path, .password_file = pw, .input = d->input};
 	struct err e = {0};
+	int pw = -1;
+	if (desk_password_fd(&d->ct, &pw, &e) < 0) {
+		failed(d, e.msg);
+		return;
+	}
+	struct vs_target t = {.fd = fd, .tcp = tcp, .password_fd = pw, .encodings = encodings, .input = d->input};
 	d->vs = vs_spawn(&t, &e);
-	free(pw);
+	if (pw >= 0)
+		close(pw);
 	if (!d->vs) {
 		failed(d, e.msg);
 		return;
@@ -235,9 +228,27 @@ static void start(struct desk *d)
 		spawn(d, -1, addr, NULL);
 		break;
 	}
-	case DESK_UNIX:
-		spawn(d, -1, NULL, d->ep.path);
+	case DESK_UNIX: {
+		struct err e = {0};
+		int fd;
+		if (desk_unix_connect(d->ep.path, dk_client_endpoint(d->c), &fd, &e) < 0) {
+			if (strcmp(d->refusal, e.msg) != 0)
+				log_msg(LOG_WARN, "desk %.12s: %s", d->ct.id, e.msg);
+			snprintf(d->refusal, sizeof d->refusal, "%s", e.msg);
+			if (e.code == DESK_E_REFUSED) {
+				/* not trusted: no retry until the label changes (desk_update) */
+				d->ep.kind = DESK_NONE;
+				snprintf(d->off_reason, sizeof d->off_reason, "%s", e.msg);
+			} else {
+				failed(d, e.msg);
+			}
+			return;
+		}
+		/* local: the cheap encodings, as for --unix */
+		spawn(d, fd, NULL, "raw copyrect");
+		close(fd);
 		break;
+	}
 	case DESK_NONE:
 		break;
 	}

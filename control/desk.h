@@ -23,9 +23,46 @@ struct desk_endpoint {
 };
 
 /* Parse a sandtop.vnc label value: "exec[:PORT]", "tcp[:PORT]",
- * "unix:PATH" (absolute, printable), "none". NULL or "none" give
- * DESK_NONE. Returns 0, or -1 with e saying what is wrong. */
+ * "unix:PATH" (absolute, printable: whether it may be used is
+ * desk_unix_connect's to say), "none". NULL or "none" give DESK_NONE.
+ * Returns 0, or -1 with e saying what is wrong. */
 int desk_parse_label(const char *value, struct desk_endpoint *ep, struct err *e);
+
+/* ---- what the operator trusts labels with (desk_trust.c) ---- */
+
+/* Set once, by main, before the first desk opens. */
+struct desk_trust {
+	const char *socket_dir;    /* --vnc-socket-dir: unix: endpoints only inside it; NULL: none at all */
+	const char *password_dir;  /* --vnc-password-dir: DIR/<full id>.passwd, DIR/<name>.passwd; NULL: none */
+};
+/* Keep copies of t's settings (socket_dir resolved with realpath: it must
+ * be a directory, not "/"). 0, or -1 with e saying what is wrong. */
+int desk_set_trust(const struct desk_trust *t, struct err *e);
+/* The settings in force (the socket directory as resolved), or NULL. */
+const char *desk_trust_socket_dir(void);
+const char *desk_trust_password_dir(void);
+
+/* err codes of desk_unix_connect */
+enum { DESK_E_REFUSED = 1, DESK_E_CONNECT = 2 };
+/* Connect to the unix socket a sandtop.vnc=unix:PATH label names, if the
+ * operator trusts it: PATH absolute without ".", ".." or "//" components,
+ * inside the socket directory (opened with openat2 RESOLVE_BENEATH: no
+ * symlink leads out), a socket, and not the engine's own (engine_endpoint,
+ * dk_client_endpoint's text, and the usual engine sockets, compared by
+ * st_dev/st_ino). The connection goes to the very inode checked (through
+ * /proc/self/fd). 0 with *fd (blocking, CLOEXEC; the caller closes it), or
+ * -1 with e: DESK_E_REFUSED (the label is not trusted: no retry helps) or
+ * DESK_E_CONNECT (nothing listening, ...: retry later). */
+int desk_unix_connect(const char *path, const char *engine_endpoint, int *fd, struct err *e);
+/* The sandbox's VNC password file, found from its identity, never from a
+ * label: the password directory's <full id>.passwd, then <name>.passwd (a
+ * plain file name only). It must be a regular file (not a symlink) owned
+ * by the user running sandtop, mode 0600 or stricter, at most 256 bytes.
+ * The sandtop.vnc.password label (non-empty) only says that a password is
+ * needed: without a file that is an error. 0 with *fd open on the file
+ * (the caller closes it) or -1 when none is there (and none is needed); -1
+ * with e for a file refused or a password needed and missing. */
+int desk_password_fd(const struct dk_container *ct, int *fd, struct err *e);
 
 /* The relay command run inside the sandbox for an exec endpoint: it joins
  * the exec's stdin/stdout to 127.0.0.1:port and ends when either side

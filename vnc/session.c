@@ -29,8 +29,6 @@
 #define VS_FRAME_MAX (sizeof(struct vp_frame) + (size_t)VP_MAX_COLS * VP_MAX_ROWS * 6)
 #define VS_SHOT_MAX (sizeof(struct vp_shot) + (size_t)VP_MAX_FB_W * VP_MAX_FB_H * 3)
 
-extern char **environ;
-
 struct vnc_session {
 	pid_t pid;              /* 0 once reaped */
 	int rfd, wfd;           /* the worker's fd 1 and fd 0, our ends, non-blocking */
@@ -91,12 +89,21 @@ static void set_reason(struct vnc_session *s, const char *fmt, ...)
 struct vnc_session *vs_spawn(const struct vs_target *t, struct err *e)
 {
 	int ctl[2] = {-1, -1}, msg[2] = {-1, -1};
+	int tfd = -1, pfd = -1;  /* copies of t's fds above 10 */
 	if (pipe2(ctl, O_CLOEXEC) < 0 || pipe2(msg, O_CLOEXEC) < 0) {
 		err_set(e, 1, "pipe: %s", strerror(errno));
 		goto fail;
 	}
-	const char *argv[12];
+	const char *argv[14];
 	int n = 0;
+	/* the fds go to 3 and 4 from copies above both (a dup2 onto 4 must not
+	 * clobber the other one before it is moved) */
+	tfd = t->fd >= 0 ? fcntl(t->fd, F_DUPFD_CLOEXEC, 10) : -1;
+	pfd = t->password_fd > 0 ? fcntl(t->password_fd, F_DUPFD_CLOEXEC, 10) : -1;
+	if ((t->fd >= 0 && tfd < 0) || (t->password_fd > 0 && pfd < 0)) {
+		err_set(e, 1, "dup: %s", strerror(errno));
+		goto fail;
+	}
 	argv[n++] = vs_worker_path();
 	if (t->fd >= 0) {
 		argv[n++] = "--fd";
@@ -111,9 +118,13 @@ struct vnc_session *vs_spawn(const struct vs_target *t, struct err *e)
 		err_set(e, 1, "no way to reach the desktop");
 		goto fail;
 	}
-	if (t->password_file) {
-		argv[n++] = "--password-file";
-		argv[n++] = t->password_file;
+	if (pfd >= 0) {
+		argv[n++] = "--password-fd";
+		argv[n++] = "4";
+	}
+	if (t->encodings) {
+		argv[n++] = "--encodings";
+		argv[n++] = t->encodings;
 	}
 	if (t->input)
 		argv[n++] = "--input";
@@ -125,9 +136,11 @@ struct vnc_session *vs_spawn(const struct vs_target *t, struct err *e)
 	posix_spawnattr_init(&at);
 	posix_spawn_file_actions_adddup2(&fa, ctl[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, msg[1], 1);
-	if (t->fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, t->fd, 3);
-	posix_spawn_file_actions_addclosefrom_np(&fa, t->fd >= 0 ? 4 : 3);
+	if (tfd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, tfd, 3);
+	if (pfd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, pfd, 4);
+	posix_spawn_file_actions_addclosefrom_np(&fa, pfd >= 0 ? 5 : tfd >= 0 ? 4 : 3);
 	/* the worker logs to our fd 2 when that is the log file, never to a
 	 * terminal or a script's stderr (its reasons come back as messages) */
 	if (!log_to_file())
@@ -144,9 +157,17 @@ struct vnc_session *vs_spawn(const struct vs_target *t, struct err *e)
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 	pid_t pid;
-	int rc = posix_spawn(&pid, argv[0], &fa, &at, (char *const *)argv, environ);
+	/* an empty environment: nothing of ours (DISPLAY, proxies, LD_*, ...)
+	 * reaches the code that reads the server's bytes */
+	char *const envp[] = {NULL};
+	int rc = posix_spawn(&pid, argv[0], &fa, &at, (char *const *)argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
+	if (tfd >= 0)
+		close(tfd);
+	if (pfd >= 0)
+		close(pfd);
+	tfd = pfd = -1;
 	if (rc != 0) {
 		err_set(e, 1, "cannot start %s: %s", argv[0], strerror(rc));
 		goto fail;
@@ -164,6 +185,10 @@ struct vnc_session *vs_spawn(const struct vs_target *t, struct err *e)
 	log_msg(LOG_INFO, "vnc: worker %d started (%s %s)", (int)pid, argv[1], t->fd >= 0 ? "tunnel" : argv[2]);
 	return s;
 fail:
+	if (tfd >= 0)
+		close(tfd);
+	if (pfd >= 0)
+		close(pfd);
 	for (int i = 0; i < 2; i++) {
 		if (ctl[i] >= 0)
 			close(ctl[i]);

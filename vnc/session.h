@@ -10,10 +10,13 @@
 
 /* Where the worker finds the desktop: exactly one of fd, tcp, unix_path. */
 struct vs_target {
-	int fd;                     /* connected stream (an exec tunnel end), or -1 */
+	int fd;                     /* connected stream (an exec tunnel end, a checked
+	                             * unix socket), or -1 */
 	const char *tcp;            /* "HOST:PORT" or NULL */
 	const char *unix_path;      /* or NULL */
-	const char *password_file;  /* or NULL */
+	int password_fd;            /* > 0: an open password file the worker reads
+	                             * (it stays the caller's to close); 0 or -1: none */
+	const char *encodings;      /* the worker's --encodings, or NULL for its default */
 	bool input;                 /* allow key and pointer events (takeover) */
 };
 
@@ -38,9 +41,10 @@ struct vnc_session;
  * executable, else SANDTOP_LIBEXECDIR/sandtop-vnc. Static string. */
 const char *vs_worker_path(void);
 
-/* Spawn a worker for t (t->fd is passed as the worker's fd 3 and stays the
- * caller's to close). The worker's stderr is our fd 2 (the log). Returns a
- * session (free with vs_free) or NULL with e set. Never blocks. */
+/* Spawn a worker for t (t->fd is passed as the worker's fd 3, the password
+ * file as its fd 4; both stay the caller's to close) with an empty
+ * environment. The worker's stderr is our fd 2 (the log). Returns a session
+ * (free with vs_free) or NULL with e set. Never blocks. */
 struct vnc_session *vs_spawn(const struct vs_target *t, struct err *e);
 /* Kill the worker (if alive), reap it, free everything. NULL is fine. */
 void vs_free(struct vnc_session *s);

@@ -163,7 +163,8 @@ t_view_hostile() {
 			--label "sandtop.vnc=unix:$TEST_TMP/$m.sock" sandtop/mini:latest sleep 600 >/dev/null
 	done
 	echo "${pids[*]}" >"$TEST_TMP/fake.pids"
-	tui_start hv 160 50
+	# the fake servers' sockets are in $TEST_TMP: the directory sandtop trusts
+	tui_start hv 160 50 --vnc-socket-dir "$TEST_TMP"
 	wait_screen hv "${RUN_ID}hv-stall" 10 || { fail "sandboxes not listed"; return 1; }
 	# only these four on the wall (other sandboxes on the engine would take tiles)
 	tm send-keys -t hv / && tm send-keys -t hv -l "${RUN_ID}hv-" && tm send-keys -t hv Enter

@@ -19,9 +19,10 @@
 #include "control/desk.h"
 #include "vnc/proto.h"
 
-/* A fake worker: it writes the bytes of $FAKE_OUT to main, copies what main
- * sends into $FAKE_IN, then does $FAKE_END ("exit N" or "kill -SYS $$"). */
-static char dir[64], script[128], out_path[128], in_path[128];
+/* A fake worker (a script written by start()): it records its environment
+ * in env_path, writes the bytes of out_path to main, copies what main sends
+ * into in_path, then does END ("exit N" or "kill -SYS $$"). */
+static char dir[64], script[128], out_path[128], in_path[128], env_path[128];
 
 static int setup(void **state)
 {
@@ -31,14 +32,8 @@ static int setup(void **state)
 	snprintf(script, sizeof script, "%s/worker.sh", dir);
 	snprintf(out_path, sizeof out_path, "%s/out.bin", dir);
 	snprintf(in_path, sizeof in_path, "%s/in.bin", dir);
-	FILE *fp = fopen(script, "w");
-	assert_non_null(fp);
-	fputs("#!/bin/sh\ncat \"$FAKE_OUT\"\ntimeout 2 cat > \"$FAKE_IN\"\neval \"$FAKE_END\"\n", fp);
-	fclose(fp);
-	chmod(script, 0755);
+	snprintf(env_path, sizeof env_path, "%s/env.txt", dir);
 	setenv("SANDTOP_VNC", script, 1);
-	setenv("FAKE_OUT", out_path, 1);
-	setenv("FAKE_IN", in_path, 1);
 	return 0;
 }
 
@@ -48,6 +43,7 @@ static int teardown(void **state)
 	unlink(script);
 	unlink(out_path);
 	unlink(in_path);
+	unlink(env_path);
 	rmdir(dir);
 	return 0;
 }
@@ -75,7 +71,13 @@ static struct vnc_session *start(struct buf *b, const char *end)
 	if (b->len)
 		fwrite(b->data, 1, b->len, fp);
 	fclose(fp);
-	setenv("FAKE_END", end, 1);
+	/* the worker gets an empty environment: the paths are in the script */
+	fp = fopen(script, "w");
+	assert_non_null(fp);
+	fprintf(fp, "#!/bin/sh\n/usr/bin/env > '%s'\n/bin/cat '%s'\n/usr/bin/timeout 2 /bin/cat > '%s'\n%s\n", env_path,
+	        out_path, in_path, end);
+	fclose(fp);
+	chmod(script, 0755);
 	struct vs_target t = {.fd = -1, .tcp = "127.0.0.1:1"};
 	struct err e = {0};
 	struct vnc_session *s = vs_spawn(&t, &e);
@@ -150,6 +152,14 @@ static void test_good_worker(void **state)
 	assert_int_equal(g.cols, 40);
 	assert_int_equal(g.rows, 12);
 	assert_int_equal(g.fps_milli, 2000);
+	/* the worker got an empty environment (the shell adds only its PWD) */
+	FILE *env = fopen(env_path, "r");
+	assert_non_null(env);
+	char line[256];
+	while (fgets(line, sizeof line, env))
+		if (strncmp(line, "PWD=", 4) != 0)
+			fail_msg("the worker's environment has %s", line);
+	fclose(env);
 	/* closing stdin ends it: exit 0 */
 	vs_free(s);
 	buf_free(&b);
@@ -191,7 +201,7 @@ static void test_broken_messages(void **state)
 			memcpy(body, &cases[i].f, sizeof cases[i].f);
 		}
 		msg(&b, cases[i].magic, cases[i].type, body, cases[i].len, cases[i].claimed);
-		struct vnc_session *s = start(&b, "sleep 5");
+		struct vnc_session *s = start(&b, "/bin/sleep 5");
 		pump(s, 3000, true);
 		assert_int_equal(vs_state(s), VS_DEAD);
 		if (!strstr(vs_reason(s), cases[i].reason))
