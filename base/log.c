@@ -7,6 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/sanitize.h"
+
+#define LOG_LINE_MAX 2048  /* bytes of formatted text per line, before sanitizing */
+
 static FILE *log_fp;
 static enum log_level log_min = LOG_INFO;
 
@@ -47,12 +51,16 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(fp, "%s %s ", ts, names[lvl]);
+	/* every line passes the one sanitizer, whatever its arguments quote:
+	 * one line each, no escape sequence reaches whoever reads the log */
+	char raw[LOG_LINE_MAX], line[3 * LOG_LINE_MAX + 1];
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(fp, fmt, ap);
+	int n = vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	fputc('\n', fp);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof raw ? (size_t)n : sizeof raw - 1;
+	sanitize_text(raw, len, line, sizeof line);
+	fprintf(fp, "%s %s %s\n", ts, names[lvl], line);
 }
 
 void log_close(void)

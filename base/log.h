@@ -12,7 +12,10 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 int log_open(const char *path);
 /* Messages below this level are dropped (default LOG_INFO). */
 void log_set_level(enum log_level lvl);
-/* Write one line. Untrusted text must be sanitized by the caller. */
+/* Write one line: the formatted text (its first 2047 bytes) passes
+ * sanitize_text (base/sanitize.h), so a control character, an escape
+ * sequence or invalid UTF-8 in what it quotes is shown, never obeyed, and
+ * a newline cannot start a second line. */
 void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_close(void);
 /* True while a log file is open (and fd 2 writes to it). */

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CP_REPL 0xFFFDu   /* U+FFFD REPLACEMENT CHARACTER */
@@ -377,4 +378,30 @@ size_t sanitize_fit(const char *s, size_t cols, char *out, size_t outcap)
 	}
 	out[o] = '\0';
 	return w;
+}
+
+int sanitize_vfprintf(FILE *fp, const char *fmt, va_list ap)
+{
+	char raw[SANITIZE_PRINTF_MAX];
+	int n = vsnprintf(raw, sizeof raw, fmt, ap);
+	if (n < 0)
+		return -1;
+	size_t len = (size_t)n < sizeof raw ? (size_t)n : sizeof raw - 1;
+	size_t flen = strlen(fmt);
+	bool nl = flen > 0 && fmt[flen - 1] == '\n';
+	if (nl && len > 0 && raw[len - 1] == '\n')
+		len--;
+	char *out = sanitize_dup(raw, len);
+	int rc = fprintf(fp, "%s%s", out, nl ? "\n" : "");
+	free(out);
+	return rc;
+}
+
+int sanitize_fprintf(FILE *fp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = sanitize_vfprintf(fp, fmt, ap);
+	va_end(ap);
+	return rc;
 }

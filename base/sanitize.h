@@ -2,7 +2,9 @@
 #ifndef BASE_SANITIZE_H
 #define BASE_SANITIZE_H
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* At most this many input bytes after an ESC or C1 introducer are swallowed
  * as the body of one escape sequence (terminator included). A sequence that
@@ -60,5 +62,14 @@ size_t sanitize_width(const char *s);
  * NUL-terminated valid UTF-8 (outcap 0 writes nothing). Returns the display
  * width of out, which is <= cols; the caller pads the rest of the cell. */
 size_t sanitize_fit(const char *s, size_t cols, char *out, size_t outcap);
+
+/* fprintf(fp, fmt, ...) with the whole formatted text (its first
+ * SANITIZE_PRINTF_MAX - 1 bytes) passed through sanitize_text: for a line
+ * that quotes untrusted text (the engine's, a label's, a worker's reason).
+ * When fmt ends with '\n' that one line end is kept as such. Returns what
+ * fprintf returns. */
+#define SANITIZE_PRINTF_MAX 4096
+int sanitize_fprintf(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sanitize_vfprintf(FILE *fp, const char *fmt, va_list ap);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/sanitize.h"
 #include "control/audit.h"
 
 int cli_audit_verify(const char *path)
@@ -20,7 +21,7 @@ int cli_audit_verify(const char *path)
 	struct err e;
 	int rc = audit_verify(path, stdout, &e);
 	if (rc < 0)
-		fprintf(stderr, "sandtop: audit-log verify: %s\n", e.msg);
+		sanitize_fprintf(stderr, "sandtop: audit-log verify: %s\n", e.msg);
 	free(def);
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = -1;

@@ -219,7 +219,7 @@ int cli_isolation_main(int argc, char **argv)
 	struct err e = {0};
 	struct dk_client *c = dk_client_new(o.t.host, &e);
 	if (!c) {
-		fprintf(stderr, "sandtop: %s\n", e.msg);
+		sanitize_fprintf(stderr, "sandtop: %s\n", e.msg);
 		return CLI_USAGE;
 	}
 	struct cli_targets t;

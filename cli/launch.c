@@ -54,19 +54,19 @@ static FILE *out_err;
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("sandtop: launch: ", out_err);
-	vfprintf(out_err, fmt, ap);
-	fputc('\n', out_err);
-	fflush(out_err);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	sanitize_fprintf(out_err, "sandtop: launch: %s\n", msg); /* engine messages, profile text */
+	fflush(out_err);
 }
 
 static void on_diag(void *ud, const char *msg)
 {
 	(void)ud;
-	fprintf(out_err, "%s\n", msg);
+	sanitize_fprintf(out_err, "%s\n", msg);
 }
 
 /* How the launch ended (launch_done_fn). */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/sanitize.h"
 #include "base/xalloc.h"
 #include "control/desk.h"
 #include "docker/docker.h"
@@ -30,11 +31,13 @@ static void on_inspect(void *ud, int rc, const struct err *e, struct dk_containe
 		s->ct = ct;
 }
 
+/* The one line on stderr; what it quotes (the desk's status: the label,
+ * the worker's reason, the engine's message) passes the sanitizer. */
 static int fail(int status, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "sandtop: screenshot: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
+	char msg[1024];
+	snprintf(msg, sizeof msg, fmt, arg);
+	sanitize_fprintf(stderr, "sandtop: screenshot: %s\n", msg);
 	return status;
 }
 
@@ -44,14 +47,14 @@ static int save(const char *out, const uint8_t *px, int w, int h)
 	struct err e = {0};
 	FILE *fp = fopen(out, "wb");
 	if (!fp) {
-		fprintf(stderr, "sandtop: screenshot: %s: %s\n", out, strerror(errno));
+		sanitize_fprintf(stderr, "sandtop: screenshot: %s: %s\n", out, strerror(errno));
 		return -1;
 	}
 	int rc = vr_png_write(fp, px, w, h, &e);
 	if (fclose(fp) != 0 && rc == 0)
 		rc = err_set(&e, 1, "%s", strerror(errno));
 	if (rc < 0) {
-		fprintf(stderr, "sandtop: screenshot: %s: %s\n", out, e.msg);
+		sanitize_fprintf(stderr, "sandtop: screenshot: %s: %s\n", out, e.msg);
 		unlink(out);
 	}
 	return rc;

@@ -72,7 +72,7 @@ static void text_result(const struct snap_result *r)
 		const struct snap_step *s = &r->steps[k];
 		if (s->state == SNAP_OK && !s->msg[0])
 			continue;
-		printf("    %-10s %-7s %s\n", snap_step_name(k), snap_state_name(s->state), s->msg);
+		sanitize_fprintf(stdout, "    %-10s %-7s %s\n", snap_step_name(k), snap_state_name(s->state), s->msg);
 	}
 }
 
@@ -129,7 +129,7 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 	struct err e = {0};
 	struct dk_client *c = dk_client_new(o->host, &e);
 	if (!c)
-		return fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
+		return sanitize_fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
 	struct cli_targets tg;
 	int st = cli_targets_pick(c, o, &tg);
 	if (st != CLI_OK) {
@@ -144,7 +144,7 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 	int status = CLI_OK;
 	struct audit *audit = NULL;
 	if (o->audit_path && !(audit = audit_open(o->audit_path, &e)) && !o->armed) {
-		fprintf(stderr, "sandtop: snapshot: refused: audit log: %s (arm sandtop to act anyway)\n", e.msg);
+		sanitize_fprintf(stderr, "sandtop: snapshot: refused: audit log: %s (arm sandtop to act anyway)\n", e.msg);
 		status = CLI_FAIL;
 		ns = 0;
 	}
@@ -157,7 +157,7 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 		if (!(sn[i] = snap_start(c, audit, sel[i], &so, &e))) {
 			char name[128];
 			sanitize_text(sel[i]->name, strlen(sel[i]->name), name, sizeof name);
-			fprintf(stderr, "sandtop: snapshot %s: %s\n", name, e.msg);
+			sanitize_fprintf(stderr, "sandtop: snapshot %s: %s\n", name, e.msg);
 			status = CLI_FAIL;
 		}
 	run(c, sn, ns, clock_mono_ms() + CLI_SNAP_TIMEOUT_MS);

@@ -11,6 +11,11 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/log.h"
+#include "base/sanitize.h"
+
+#include <stdio.h>
+#include <unistd.h>
 
 /* ---- clock_parse_rfc3339 ------------------------------------------------ */
 
@@ -329,6 +334,65 @@ static void test_err_untrusted(void **state)
 	assert_int_equal(e.code, 4);
 }
 
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	static char b[16384];
+	size_t n = fread(b, 1, sizeof b - 1, fp);
+	b[n] = '\0';
+	fclose(fp);
+	return b;
+}
+
+/* A log line quoting hostile text (what a container or a VNC server sends):
+ * one line, no ESC, BEL or raw control byte, invalid UTF-8 replaced. */
+static void test_log_line_sanitized(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/sandtop-logtest-XXXXXX";
+	int tmp = mkstemp(path);
+	assert_true(tmp >= 0);
+	close(tmp);
+	int saved = dup(2); /* log_open takes fd 2 */
+	assert_int_equal(log_open(path), 0);
+	log_msg(LOG_WARN, "desk %s: %s", "abc", "evil\x1b[2J\x1b]0;title\x07 \xff\xfe tail\nfake 2nd line\r\tend");
+	log_msg(LOG_INFO, "plain %d", 42);
+	log_close();
+	dup2(saved, 2);
+	close(saved);
+	const char *t = slurp(path);
+	unlink(path);
+	const char *nl = strchr(t, '\n');
+	assert_non_null(nl);
+	assert_non_null(strchr(nl + 1, '\n'));
+	assert_null(strchr(strchr(nl + 1, '\n') + 1, '\n')); /* two lines, not three */
+	for (const char *p = t; *p; p++)
+		assert_true(*p == '\n' || (unsigned char)*p >= 0x20);
+	assert_null(strchr(t, 0x7f));
+	assert_non_null(strstr(t, " warn desk abc: evil\xe2\x90\x9b")); /* ESC sequence -> U+241B */
+	assert_non_null(strstr(t, "\xef\xbf\xbd")); /* invalid UTF-8 -> U+FFFD */
+	assert_non_null(strstr(t, "tail\xe2\x90\x8a" "fake 2nd line")); /* newline -> U+240A */
+	assert_non_null(strstr(t, " info plain 42\n"));
+}
+
+/* sanitize_fprintf: the formatted text sanitized, the format's own line
+ * end kept. */
+static void test_sanitize_fprintf(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	sanitize_fprintf(fp, "sandtop: screenshot: %s\n", "disconnected: \x1b[31mred\x1b[0m\n\x9b" "2J");
+	sanitize_fprintf(fp, "%s", "no line end");
+	fclose(fp);
+	assert_string_equal(buf, "sandtop: screenshot: disconnected: \xe2\x90\x9bred\xe2\x90\x9b\xe2\x90\x8a\xe2\x90\x9b\n"
+	                         "no line end");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +407,8 @@ int main(void)
 		cmocka_unit_test(test_buf_steal),
 		cmocka_unit_test(test_err_set),
 		cmocka_unit_test(test_err_untrusted),
+		cmocka_unit_test(test_log_line_sanitized),
+		cmocka_unit_test(test_sanitize_fprintf),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
