@@ -1,5 +1,6 @@
 /* actions: the Engine API calls an operator's controls make: pause, unpause, stop, restart, kill, remove, network disconnect. */
 #include <ctype.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,6 +38,27 @@ int dk_signal_canon(const char *signal, char *out, size_t outcap)
 			return 0;
 		}
 	}
+	return -1;
+}
+
+int dk_signal_number(const char *canon)
+{
+	static const struct { const char *name; int no; } tab[] = {
+		{"SIGHUP", SIGHUP}, {"SIGINT", SIGINT}, {"SIGQUIT", SIGQUIT}, {"SIGILL", SIGILL}, {"SIGTRAP", SIGTRAP},
+		{"SIGABRT", SIGABRT}, {"SIGBUS", SIGBUS}, {"SIGFPE", SIGFPE}, {"SIGKILL", SIGKILL}, {"SIGUSR1", SIGUSR1},
+		{"SIGSEGV", SIGSEGV}, {"SIGUSR2", SIGUSR2}, {"SIGPIPE", SIGPIPE}, {"SIGALRM", SIGALRM},
+		{"SIGTERM", SIGTERM}, {"SIGSTKFLT", SIGSTKFLT}, {"SIGCHLD", SIGCHLD}, {"SIGCONT", SIGCONT},
+		{"SIGSTOP", SIGSTOP}, {"SIGTSTP", SIGTSTP}, {"SIGTTIN", SIGTTIN}, {"SIGTTOU", SIGTTOU}, {"SIGURG", SIGURG},
+		{"SIGXCPU", SIGXCPU}, {"SIGXFSZ", SIGXFSZ}, {"SIGVTALRM", SIGVTALRM}, {"SIGPROF", SIGPROF},
+		{"SIGWINCH", SIGWINCH}, {"SIGIO", SIGIO}, {"SIGPWR", SIGPWR}, {"SIGSYS", SIGSYS},
+	};
+	if (!canon || !*canon)
+		return -1;
+	if (strspn(canon, "0123456789") == strlen(canon))
+		return atoi(canon) >= 1 && atoi(canon) <= 64 ? atoi(canon) : -1;
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+		if (!strcmp(canon, tab[i].name))
+			return tab[i].no;
 	return -1;
 }
 

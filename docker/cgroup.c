@@ -25,9 +25,9 @@
 #define V1_UNLIMITED (1ull << 62)    /* v1 writes LONG_MAX rounded to a page for "no limit" */
 #define CG_HAVE (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_BLK | ST_HAVE_PIDS)
 
-/* v1 controllers we read (the first C_N; with v2 only slot C_CPU holds the
- * unified directory), then those only st_cgroup_dir looks up. */
-enum ctl { C_CPU, C_MEM, C_BLK, C_PIDS, C_N, C_FREEZER = C_N, C_KNOWN };
+/* v1 controllers we read (with v2 only slot C_CPU holds the unified
+ * directory). */
+enum ctl { C_CPU, C_MEM, C_BLK, C_PIDS, C_FREEZER, C_N, C_KNOWN = C_N };
 static const char *const ctl_name[C_KNOWN] = {"cpuacct", "memory", "blkio", "pids", "freezer"};
 
 struct mnt {
@@ -40,7 +40,7 @@ struct mnt {
 /* The counter files, kept open per entry and read with pread: opening a
  * cgroup file (a path walk through kernfs) cost more than reading it.
  * F_NET is <proc>/PID/net/dev. */
-enum file { F_CPU, F_MEM, F_MSTAT, F_MLIMIT, F_BLK, F_PIDS, F_PMAX, F_NET, F_N };
+enum file { F_CPU, F_MEM, F_MSTAT, F_MLIMIT, F_BLK, F_PIDS, F_PMAX, F_FRZ, F_NET, F_N };
 static const struct {
 	enum ctl ctl;       /* v1 directory; v2 has one */
 	const char *v1, *v2;
@@ -52,6 +52,7 @@ static const struct {
 	[F_BLK] = {C_BLK, "blkio.throttle.io_service_bytes_recursive", "io.stat"},
 	[F_PIDS] = {C_PIDS, "pids.current", "pids.current"},
 	[F_PMAX] = {C_PIDS, "pids.max", "pids.max"},
+	[F_FRZ] = {C_FREEZER, "freezer.state", "cgroup.events"},
 	[F_NET] = {C_N, NULL, NULL},
 };
 
@@ -351,6 +352,16 @@ static uint64_t mem_limit(uint64_t v, bool unlimited, const struct st_host *host
 	return v;
 }
 
+/* v1 freezer.state: 0 THAWED, 1 FREEZING, 2 FROZEN, -1 anything else. */
+static int freezer_word(const char *t)
+{
+	static const char *const w[] = {"THAWED", "FREEZING", "FROZEN"};
+	for (int i = 0; i < 3; i++)
+		if (!strncmp(t, w[i], strlen(w[i])) && (t[strlen(w[i])] == '\n' || !t[strlen(w[i])]))
+			return i;
+	return -1;
+}
+
 /* Both versions have the same files under other names; only the CPU
  * counter's unit and the memory.stat key differ. */
 static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct st_host *host, struct st_raw *out)
@@ -380,6 +391,14 @@ static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct s
 		have |= ST_HAVE_PIDS;
 		rc = file_u64(cg, en, F_PMAX, true, &v);
 		out->pids_limit = rc == 0 ? v : 0;
+	}
+	/* frozen by anyone (the engine's pause, a sandtop, a hand): the kernel's word */
+	if ((t = ent_file(cg, en, F_FRZ))) {
+		int fz = !v2 ? freezer_word(t) : sf_kv_u64(t, "frozen", &v) == 0 && v <= 1 ? (int)v * 2 : -1;
+		if (fz >= 0) {
+			out->frozen = (uint8_t)fz;
+			have |= ST_HAVE_FROZEN;
+		}
 	}
 	return have;
 }

@@ -21,6 +21,8 @@ struct cstate {
 	bool live;        /* still a running container in this round */
 	bool pending;     /* a sample is on its way */
 	double quota;     /* cores; 0 unlimited */
+	int frozen;       /* the last sample's freezer state (0 thawed, 1 freezing, 2 frozen), -1 unknown */
+	bool gone;        /* the last sample found no process or cgroup */
 	/* intervals shorter than COLL_HIST_STEP_MS are averaged into one
 	 * history point, so the rings always hold at least 5 minutes */
 	double acc[4];
@@ -98,6 +100,7 @@ static struct cstate *get_or_add(struct collector *co, const char *id)
 		co->items = xrealloc(co->items, co->cap * sizeof *co->items);
 	}
 	cs = xcalloc(1, sizeof *cs);
+	cs->frozen = -1;
 	snprintf(cs->view.id, sizeof cs->view.id, "%s", id);
 	co->items[co->n++] = cs;
 	return cs;
@@ -169,6 +172,8 @@ static void on_sample(void *ud, const char *id, int rc, const struct st_raw *raw
 	if (!cs)
 		return;
 	cs->pending = false;
+	cs->frozen = rc == 0 && (raw->have & ST_HAVE_FROZEN) ? raw->frozen : -1;
+	cs->gone = rc < 0;
 	if (rc < 0) {
 		cs->have_prev = false; /* gone or unreadable: start over if it comes back */
 	} else {
@@ -280,6 +285,14 @@ const struct st_view *coll_get(const struct collector *co, const char *id)
 {
 	const struct cstate *cs = find(co, id);
 	return cs && cs->live && cs->view.valid ? &cs->view : NULL;
+}
+
+int coll_frozen(const struct collector *co, const char *id, bool *gone)
+{
+	const struct cstate *cs = find(co, id);
+	if (gone)
+		*gone = cs && cs->live && cs->gone;
+	return cs && cs->live ? cs->frozen : -1;
 }
 
 const struct st_host_view *coll_host(const struct collector *co)

@@ -64,6 +64,12 @@ int coll_tick(struct collector *co, int64_t now_ms);
 /* The view of container id, or NULL (stopped, new, or not sampled yet). */
 const struct st_view *coll_get(const struct collector *co, const char *id);
 const struct st_host_view *coll_host(const struct collector *co);
+/* The freezer state of container id from its last sample (0 thawed, 1
+ * freezing, 2 frozen: docker/freezer.h's DK_FRZ_*), -1 unknown (stats API,
+ * not sampled). gone (may be NULL): the last sample found its process or
+ * cgroup gone while the engine still lists it as running (killed behind the
+ * engine's back, or the engine is behind). */
+int coll_frozen(const struct collector *co, const char *id, bool *gone);
 /* "cgroup v1", "cgroup v2", "stats API", or "-" */
 const char *coll_source_name(const struct collector *co);
 /* Mono ms when the last round of samples completed (0 = never). */

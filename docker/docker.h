@@ -21,6 +21,7 @@ enum dk_status {
 	DK_ETOOBIG,     /* body over the cap */
 	DK_EVERSION,    /* engine API too old */
 	DK_EUSAGE,      /* bad endpoint string etc. */
+	DK_EREFUSED,    /* the kernel path: not provably the container's cgroup, not touched */
 };
 
 /* The labels that configure sandtop start with this. */
@@ -271,6 +272,8 @@ void dk_kill(struct dk_client *c, const char *id, const char *signal, dk_done_cb
 extern const char *const dk_signal_names[];
 /* Canonical form of signal (as dk_kill sends it) into out; -1 if refused. */
 int dk_signal_canon(const char *signal, char *out, size_t outcap);
+/* The number of a canonical signal ("SIGTERM" or "15") on this host, or -1. */
+int dk_signal_number(const char *canon);
 /* DELETE /containers/ID?force=B&v=false&link=false: volumes are never
  * removed. Without force a running container answers 409. */
 void dk_remove(struct dk_client *c, const char *id, bool force, dk_done_cb cb, void *ud);

@@ -1,15 +1,14 @@
-/* freezer: containment through the cgroup freezer: freeze, thaw and read the state of a container's cgroup (v1 freezer.state, v2 cgroup.freeze). */
+/* freezer: a container's cgroup found and proven to be its own; freeze, thaw and read the state of one cgroup (v1 freezer.state, v2 cgroup.freeze). */
 #include "docker/freezer.h"
+#include "docker/freezer_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/xalloc.h"
@@ -17,36 +16,14 @@
 #include "docker/statfile.h"
 #include "docker/stats.h"
 
-#define STATE_CAP 512  /* freezer.state, cgroup.events, cgroup.freeze: a few words */
-
-/* The files and words of each version: [0] v1, [1] v2. */
-static const struct {
-	const char *ctl;      /* controller for st_cgroup_dir; NULL = unified */
-	const char *state;    /* read for the state */
-	const char *freeze;   /* written to freeze or thaw */
-	const char *on, *off; /* the words written */
-} ver[2] = {
+const struct frz_ver frz_ver[2] = {
 	{"freezer", "freezer.state", "freezer.state", "FROZEN", "THAWED"},
 	{NULL, "cgroup.events", "cgroup.freeze", "1", "0"},
 };
 
-struct dk_freezer {
-	struct st_cgroups *cg;
-	int v;      /* index into ver: 0 for v1, 1 for v2 */
-	char *own;  /* this process's cgroup directory in that hierarchy, NULL when unknown */
-};
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* ---- directories ---- */
 
-/* Whether directory d is own or one of its ancestors. */
-static bool holds(const char *d, const char *own)
+bool frz_holds(const char *d, const char *own)
 {
 	size_t n = strlen(d);
 	return own && !strncmp(own, d, n) && (own[n] == '\0' || own[n] == '/');
@@ -57,7 +34,7 @@ static bool holds(const char *d, const char *own)
  * when guard is set, is a cgroup holding this process. */
 static char *dir_of(struct dk_freezer *f, int pid, bool guard, struct err *e)
 {
-	char *d = st_cgroup_dir(f->cg, pid, ver[f->v].ctl, e);
+	char *d = st_cgroup_dir(f->cg, pid, frz_ver[f->v].ctl, e);
 	if (!d)
 		return NULL;
 	size_t n = strlen(d);
@@ -66,7 +43,7 @@ static char *dir_of(struct dk_freezer *f, int pid, bool guard, struct err *e)
 		err_set(e, DK_EUSAGE, "process %d is in the root cgroup, not a container's: not touched", pid);
 		return NULL;
 	}
-	if (guard && holds(d, f->own)) {
+	if (guard && frz_holds(d, f->own)) {
 		free(d);
 		err_set(e, DK_EUSAGE, "process %d: its cgroup holds sandtop itself: not frozen", pid);
 		return NULL;
@@ -87,8 +64,7 @@ static int file_err(const char *dir, const char *file, int pid, int err, struct 
 	return err_set(e, DK_ESERVER, "process %d: %s/%s: %s", pid, dir, file, strerror(err));
 }
 
-/* Write word into dir/file (truncating, never creating). 0 or -1. */
-static int put_word(const char *dir, const char *file, const char *word, int pid, struct err *e)
+int frz_put(const char *dir, const char *file, const char *word, int pid, struct err *e)
 {
 	char path[4096];
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
@@ -106,34 +82,24 @@ static int put_word(const char *dir, const char *file, const char *word, int pid
 	return (size_t)w == len ? 0 : file_err(dir, file, pid, saved, e);
 }
 
-/* dir/file into buf (STATE_CAP + 1 bytes); with fd (not NULL) the
- * descriptor is kept there and read again with pread next time. */
-static int get_text(const char *dir, const char *file, int *fd, char *buf, int pid, struct err *e)
+int frz_get(const char *dir, const char *file, char *buf, int pid, struct err *e)
 {
 	char path[4096];
-	long n;
-	if (fd && *fd >= 0) {
-		n = sf_pread_all(*fd, buf, STATE_CAP);
-	} else {
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
-			return err_set(e, DK_EUSAGE, "cgroup path too long");
-		int k = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (k < 0)
-			return file_err(dir, file, pid, errno, e);
-		n = sf_pread_all(k, buf, STATE_CAP);
-		if (fd && n >= 0)
-			*fd = k;
-		else
-			close(k);
-	}
-	return n < 0 ? file_err(dir, file, pid, errno, e) : 0;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
+		return err_set(e, DK_EUSAGE, "cgroup path too long");
+	int k = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (k < 0)
+		return file_err(dir, file, pid, errno, e);
+	long n = sf_pread_all(k, buf, FRZ_TEXT_CAP);
+	int en = errno;
+	close(k);
+	return n < 0 ? file_err(dir, file, pid, en, e) : 0;
 }
 
-/* The state of the cgroup at dir (see dk_freezer_state), or -1. */
-static int read_state(struct dk_freezer *f, const char *dir, int *fd, int pid, struct err *e)
+int frz_read_state(const struct dk_freezer *f, const char *dir, int pid, struct err *e)
 {
-	char buf[STATE_CAP + 1];
-	if (get_text(dir, ver[f->v].state, fd, buf, pid, e) < 0)
+	char buf[FRZ_TEXT_CAP + 1];
+	if (frz_get(dir, frz_ver[f->v].state, buf, pid, e) < 0)
 		return -1;
 	if (f->v == 0) {
 		size_t n = strlen(buf);
@@ -152,7 +118,7 @@ static int read_state(struct dk_freezer *f, const char *dir, int *fd, int pid, s
 		return err_set(e, DK_EPARSE, "process %d: %s/cgroup.events: no \"frozen 0|1\"", pid, dir);
 	if (v == 1)
 		return DK_FRZ_FROZEN;
-	if (get_text(dir, "cgroup.freeze", NULL, buf, pid, e) < 0)
+	if (frz_get(dir, "cgroup.freeze", buf, pid, e) < 0)
 		return -1;
 	if (sf_whole_u64(buf, false, &v) < 0 || v > 1)
 		return err_set(e, DK_EPARSE, "process %d: %s/cgroup.freeze: not 0 or 1", pid, dir);
@@ -177,8 +143,10 @@ struct dk_freezer *dk_freezer_open(const char *proc_root, const char *sys_root, 
 	}
 	struct dk_freezer *f = xcalloc(1, sizeof *f);
 	f->cg = cg;
+	f->proc_root = xstrdup(proc_root);
 	f->v = v;
-	f->own = st_cgroup_dir(cg, (int)getpid(), ver[v].ctl, &ce);
+	f->unified = st_cgroups_mounted(cg, NULL);
+	f->own = st_cgroup_dir(cg, (int)getpid(), frz_ver[v].ctl, &ce);
 	return f;
 }
 
@@ -187,6 +155,7 @@ void dk_freezer_free(struct dk_freezer *f)
 	if (!f)
 		return;
 	st_cgroups_free(f->cg);
+	free(f->proc_root);
 	free(f->own);
 	free(f);
 }
@@ -201,7 +170,7 @@ static int set(struct dk_freezer *f, int pid, bool freeze, struct err *e)
 	char *d = dir_of(f, pid, freeze, e);
 	if (!d)
 		return -1;
-	int rc = put_word(d, ver[f->v].freeze, freeze ? ver[f->v].on : ver[f->v].off, pid, e);
+	int rc = frz_put(d, frz_ver[f->v].freeze, freeze ? frz_ver[f->v].on : frz_ver[f->v].off, pid, e);
 	free(d);
 	return rc;
 }
@@ -221,99 +190,119 @@ int dk_freezer_state(struct dk_freezer *f, int pid, struct err *e)
 	char *d = dir_of(f, pid, false, e);
 	if (!d)
 		return -1;
-	int st = read_state(f, d, NULL, pid, e);
+	int st = frz_read_state(f, d, pid, e);
 	free(d);
 	return st;
 }
 
-/* ---- many at once ---- */
 
-struct slot {
-	char *dir;        /* NULL once settled by an error */
-	int fd;           /* the state file, kept open; -1 */
-	int state;        /* enum dk_frz_state */
-	int64_t wrote_ns; /* when the freeze was last written */
-};
+/* ---- a container's cgroup, proven ---- */
 
-/* A pid whose write or read failed: GONE or FAILED, the first failure kept in first. */
-static void settle(struct slot *s, const struct err *pe, struct err *first, bool *have_first)
+static bool is_id(const char *id)
 {
-	s->state = pe->code == DK_ENOTFOUND ? DK_FRZ_GONE : DK_FRZ_FAILED;
-	if (s->state == DK_FRZ_FAILED && !*have_first) {
-		*first = *pe;
-		*have_first = true;
-	}
-	free(s->dir);
-	s->dir = NULL;
+	size_t n = 0;
+	for (; id[n]; n++)
+		if (!((id[n] >= '0' && id[n] <= '9') || (id[n] >= 'a' && id[n] <= 'f')))
+			return false;
+	return n == 64;
 }
 
-static void freeze_write(struct dk_freezer *f, struct slot *s, int pid, struct err *first, bool *have_first)
+/* Whether path component c (len n) names container id: "ID", or
+ * "PREFIX-ID" / "PREFIX-ID.scope" (docker-ID.scope, libpod-ID.scope). */
+static bool names_id(const char *c, size_t n, const char *id)
 {
-	struct err pe;
-	s->wrote_ns = now_ns();
-	if (put_word(s->dir, ver[f->v].freeze, ver[f->v].on, pid, &pe) < 0)
-		settle(s, &pe, first, have_first);
+	if (n >= 6 && !memcmp(c + n - 6, ".scope", 6))
+		n -= 6;
+	if (n < 64 || memcmp(c + n - 64, id, 64) != 0)
+		return false;
+	return n == 64 || c[n - 65] == '-';
 }
 
-int dk_freeze_all(struct dk_freezer *f, const int *pids, size_t n, int timeout_ms, int *states_out, struct err *e)
+/* The prefix of d up to and including the component naming id (a new
+ * string), or NULL. The last such component counts. */
+static char *container_top(const char *d, const char *id)
 {
-	int64_t deadline = now_ns() + (int64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000;
-	struct slot *s = xcalloc(n ? n : 1, sizeof *s);
-	struct err first = {0}, pe;
-	bool have_first = false;
-	/* writes first: every container starts freezing as early as it can */
-	for (size_t i = 0; i < n; i++) {
-		s[i].fd = -1;
-		s[i].state = DK_FRZ_FREEZING;
-		if (!(s[i].dir = dir_of(f, pids[i], true, &pe)))
-			settle(&s[i], &pe, &first, &have_first);
-		else
-			freeze_write(f, &s[i], pids[i], &first, &have_first);
+	const char *end = NULL;
+	for (const char *c = d; *c; ) {
+		while (*c == '/')
+			c++;
+		size_t n = strcspn(c, "/");
+		if (n && names_id(c, n, id))
+			end = c + n;
+		c += n;
 	}
-	size_t pending;
-	for (;;) {
-		pending = 0;
-		int64_t now = now_ns();
-		for (size_t i = 0; i < n; i++) {
-			if (!s[i].dir || s[i].state == DK_FRZ_FROZEN)
-				continue;
-			int st = read_state(f, s[i].dir, &s[i].fd, pids[i], &pe);
-			if (st < 0) {
-				settle(&s[i], &pe, &first, &have_first);
-				continue;
-			}
-			s[i].state = st;
-			if (st == DK_FRZ_FROZEN)
-				continue;
-			pending++;
-			if (now - s[i].wrote_ns >= (int64_t)DK_FREEZE_REWRITE_MS * 1000000)
-				freeze_write(f, &s[i], pids[i], &first, &have_first);
-		}
-		now = now_ns();
-		if (!pending || now >= deadline)
-			break;
-		int64_t nap = deadline - now < (int64_t)DK_FREEZE_POLL_MS * 1000000 ? deadline - now : (int64_t)DK_FREEZE_POLL_MS * 1000000;
-		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)nap};
-		nanosleep(&ts, NULL);
-	}
-	size_t failed = 0;
-	pending = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i].fd >= 0)
-			close(s[i].fd);
-		free(s[i].dir);
-		failed += s[i].state == DK_FRZ_FAILED;
-		pending += s[i].state == DK_FRZ_THAWED || s[i].state == DK_FRZ_FREEZING;
-		if (states_out)
-			states_out[i] = s[i].state;
-	}
-	free(s);
-	if (failed) {
-		if (e)
-			*e = first;
+	return end ? xstrndup(d, (size_t)(end - d)) : NULL;
+}
+
+void dk_cg_clear(struct dk_cg *cg)
+{
+	free(cg->dir);
+	free(cg->unified);
+	memset(cg, 0, sizeof *cg);
+}
+
+int dk_cg_locate(struct dk_freezer *f, const char *id, int pid, struct dk_cg *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!id || !is_id(id))
+		return err_set(e, DK_EUSAGE, "not a full container id");
+	if (pid <= 0)
+		return err_set(e, DK_EUSAGE, "container %.12s: no process id (not running?)", id);
+	char *d = dir_of(f, pid, false, e);
+	if (!d) {
+		if (e && e->code == DK_EUSAGE)
+			e->code = DK_EREFUSED; /* the root cgroup: not a container's */
 		return -1;
 	}
-	if (pending)
-		return err_set(e, DK_ETRANSPORT, "%zu of %zu not frozen after %d ms (still freezing)", pending, n, timeout_ms);
+	char *top = container_top(d, id);
+	if (!top) {
+		err_set(e, DK_EREFUSED, "process %d is not in container %.12s's cgroup (it is in %s): not touched", pid, id,
+			d);
+		free(d);
+		return -1;
+	}
+	free(d);
+	struct stat sb;
+	if (stat(top, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		err_set(e, DK_ENOTFOUND, "container %.12s: its cgroup is gone", id);
+		free(top);
+		return -1;
+	}
+	if (frz_holds(top, f->own)) {
+		err_set(e, DK_EREFUSED, "container %.12s: its cgroup holds sandtop itself: not touched", id);
+		free(top);
+		return -1;
+	}
+	snprintf(out->id, sizeof out->id, "%s", id);
+	out->pid = pid;
+	out->dir = top;
+	if (f->unified) {
+		struct err ue;
+		char *u = st_cgroup_dir(f->cg, pid, NULL, &ue);
+		char *utop = u ? container_top(u, id) : NULL;
+		free(u);
+		char path[4096];
+		if (utop && (size_t)snprintf(path, sizeof path, "%s/cgroup.kill", utop) < sizeof path &&
+		    access(path, W_OK) == 0)
+			out->unified = utop;
+		else
+			free(utop);
+	}
 	return 0;
+}
+
+int dk_cg_state(struct dk_freezer *f, const struct dk_cg *cg, struct err *e)
+{
+	return frz_read_state(f, cg->dir, cg->pid, e);
+}
+
+int dk_cg_state_of(struct dk_freezer *f, const char *id, int pid)
+{
+	struct dk_cg cg;
+	struct err e;
+	if (!f || pid <= 0 || dk_cg_locate(f, id, pid, &cg, &e) < 0)
+		return -1;
+	int st = dk_cg_state(f, &cg, &e);
+	dk_cg_clear(&cg);
+	return st;
 }

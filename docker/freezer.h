@@ -11,9 +11,6 @@ enum dk_frz_state {
 	DK_FRZ_THAWED = 0,   /* running */
 	DK_FRZ_FREEZING = 1, /* asked to freeze; some task is not stopped yet */
 	DK_FRZ_FROZEN = 2,   /* every task is stopped */
-	/* dk_freeze_all only: */
-	DK_FRZ_GONE = 3,     /* the process or its cgroup is gone: nothing left to stop */
-	DK_FRZ_FAILED = 4,   /* could not be written or read (see its error) */
 };
 
 struct dk_freezer;
@@ -53,22 +50,34 @@ int dk_thaw(struct dk_freezer *f, int pid, struct err *e);
  * when cgroup.freeze is 1, else THAWED. */
 int dk_freezer_state(struct dk_freezer *f, int pid, struct err *e);
 
-/* Containment of n containers at once: freeze each pid's cgroup (all writes
- * first, in order), then read the states every DK_FREEZE_POLL_MS until all
- * are FROZEN or gone, or timeout_ms has passed since the call began. A
- * cgroup still not FROZEN gets its freeze written again every
- * DK_FREEZE_REWRITE_MS (a v1 cgroup whose tasks keep forking can stay in
- * FREEZING; the rewrite freezes the newcomers). The wait never thaws
- * anything, and never reports FREEZING as FROZEN. states_out (NULL, or n
- * entries) gets each pid's last state: DK_FRZ_FROZEN, DK_FRZ_GONE,
- * DK_FRZ_FREEZING or DK_FRZ_THAWED (not frozen at the deadline),
- * DK_FRZ_FAILED. Returns 0 when every pid ended FROZEN or GONE, else -1
- * with e set: the first failure's error, or DK_ETRANSPORT "K of N not
- * frozen after T ms" when only the deadline was missed. A GONE container's
- * processes are dead only when the pid was its init in a pid namespace of
- * its own (docker's default). */
-#define DK_FREEZE_POLL_MS 1
-#define DK_FREEZE_REWRITE_MS 10
-int dk_freeze_all(struct dk_freezer *f, const int *pids, size_t n, int timeout_ms, int *states_out, struct err *e);
+/* A container's cgroup, proven to be its own (dk_cg_locate). */
+struct dk_cg {
+	char id[65];     /* the container's full id */
+	int pid;         /* its init process, whose cgroup this is */
+	char *dir;       /* its cgroup in the freezer's hierarchy (v1 freezer, else v2) */
+	char *unified;   /* its cgroup v2 directory when that has cgroup.kill (also on a
+	                  * hybrid host), else NULL */
+};
+
+/* Find and prove the cgroup of container id (64 lowercase hex digits)
+ * whose init process is pid, as the engine says. Proof: pid's
+ * <proc_root>/PID/cgroup puts it in a cgroup whose path has a component
+ * naming the id (ID, or PREFIX-ID / PREFIX-ID.scope: docker's cgroupfs and
+ * systemd drivers, Podman's libpod-ID), and the container's cgroup is that
+ * component (the process may sit in a sub-cgroup of it). Never the root
+ * cgroup, never a cgroup that holds sandtop itself. Returns 0 with out
+ * filled (free with dk_cg_clear), or -1 with e: DK_EUSAGE for a malformed
+ * id or pid <= 0; DK_ENOTFOUND when the process or its cgroup is gone;
+ * DK_EREFUSED when the cgroup is not provably the container's: a wrong,
+ * hostile or remote-forwarded engine must not make sandtop freeze or kill
+ * anything else. */
+int dk_cg_locate(struct dk_freezer *f, const char *id, int pid, struct dk_cg *out, struct err *e);
+void dk_cg_clear(struct dk_cg *cg);
+/* The state of a located cgroup: DK_FRZ_THAWED, _FREEZING, _FROZEN, or -1. */
+int dk_cg_state(struct dk_freezer *f, const struct dk_cg *cg, struct err *e);
+/* Locate (proven) and read in one: the state of container id whose init is
+ * pid, or -1 when it cannot be known (f NULL, not running, not provably
+ * its cgroup). */
+int dk_cg_state_of(struct dk_freezer *f, const char *id, int pid);
 
 #endif

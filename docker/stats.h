@@ -17,6 +17,7 @@ enum st_have {
 	ST_HAVE_NET = 1 << 4,
 	ST_HAVE_BLK = 1 << 5,
 	ST_HAVE_PIDS = 1 << 6,
+	ST_HAVE_FROZEN = 1 << 7, /* frozen (cgroup files only) */
 };
 
 /* Cumulative counters of one container at one instant. Plain data. */
@@ -33,6 +34,7 @@ struct st_raw {
 	uint64_t blk_read, blk_write; /* bytes */
 	uint64_t pids;
 	uint64_t pids_limit;      /* 0 = unlimited */
+	uint8_t frozen;           /* the cgroup freezer: 0 thawed, 1 freezing (v1), 2 frozen */
 };
 
 /* What one interval between two samples means, in the `docker stats`

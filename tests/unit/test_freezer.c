@@ -1,4 +1,4 @@
-/* test_freezer: the cgroup freezer (v1 freezer.state, v2 cgroup.freeze) and st_cgroup_dir against copies of the fixture trees. */
+/* test_freezer: the cgroup freezer (v1 freezer.state, v2 cgroup.freeze), the proof that a cgroup is a container's, dk_contain's freeze and st_cgroup_dir against copies of the fixture trees. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +16,7 @@
 
 #include "base/xalloc.h"
 #include "docker/docker.h"
+#include "docker/contain.h"
 #include "docker/freezer.h"
 #include "docker/stats.h"
 
@@ -367,78 +368,141 @@ static void test_guards(void **state)
 	assert_non_null(strstr(e.msg, "sandtop itself"));
 	assert_int_equal(dk_freeze(f, 4261, &e), -1);
 	assert_int_equal(e.code, DK_EUSAGE);
-	int st[2];
-	int pids[2] = {4242, 4262};
-	assert_int_equal(dk_freeze_all(f, pids, 2, 10, st, &e), -1);
-	assert_int_equal(e.code, DK_EUSAGE);
-	assert_int_equal(st[0], DK_FRZ_FAILED);
-	assert_int_equal(st[1], DK_FRZ_FROZEN); /* the others still are */
+	/* the kernel path refuses both: ours, and one that names no container */
+	struct dk_ktarget kt[2] = {{.id = V1_ID, .pid = 4242}, {.id = V1_ID, .pid = 4262}};
+	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, kt, 2, 10), 0);
+	assert_int_equal(kt[0].res, DK_K_REFUSED);
+	assert_non_null(strstr(kt[0].e.msg, "sandtop itself"));
+	assert_int_equal(kt[1].res, DK_K_REFUSED);
+	assert_non_null(strstr(kt[1].e.msg, "not in container e0d287590e6a's cgroup"));
 	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED\n");
 	assert_string_equal(get("sys/fs/cgroup/freezer/docker/freezer.state", buf, sizeof buf), "THAWED\n");
-	assert_string_equal(get("sys/fs/cgroup/freezer/docker/other/freezer.state", buf, sizeof buf), "FROZEN");
+	assert_string_equal(get("sys/fs/cgroup/freezer/docker/other/freezer.state", buf, sizeof buf), "THAWED\n");
 	/* a sibling is fine; reading and thawing our own is fine */
 	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
 	assert_int_equal(dk_thaw(f, 4242, &e), 0);
 	dk_freezer_free(f);
 }
 
-/* ---- many at once ---- */
+/* ---- a container's cgroup, proven ---- */
 
-static void test_freeze_all_v1(void **state)
+#define V2_ID "f2a7000000000000000000000000000000000000000000000000000000000002"
+
+static void test_locate(void **state)
 {
 	(void)state;
 	copy_fixture("v1");
 	struct dk_freezer *f = open_tmp();
 	struct err e;
-	char buf[64];
-	int pids[] = {4242, 4243, 999999, 4244};
-	int st[4] = {-9, -9, -9, -9};
-	int64_t t0 = ms_now();
-	assert_int_equal(dk_freeze_all(f, pids, 4, 500, st, &e), 0);
-	assert_true(ms_now() - t0 < 400); /* no waiting once all are settled */
-	assert_int_equal(st[0], DK_FRZ_FROZEN);
-	assert_int_equal(st[1], DK_FRZ_GONE);
-	assert_int_equal(st[2], DK_FRZ_GONE);
-	assert_int_equal(st[3], DK_FRZ_GONE);
-	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
-	assert_int_equal(dk_freeze_all(f, NULL, 0, 100, NULL, &e), 0);
-	/* a write that fails for another reason than "gone" */
-	put(V1_FRZ "freezer.state", "THAWED\n");
-	put("sys/fs/cgroup/freezer/docker/bad/freezer.state/x", "");
-	put("proc/4270/cgroup", "6:freezer:/docker/bad\n");
-	int pids2[] = {4270, 4242};
-	assert_int_equal(dk_freeze_all(f, pids2, 2, 50, st, &e), -1);
-	assert_int_equal(e.code, DK_ESERVER);
-	assert_non_null(strstr(e.msg, "process 4270"));
-	assert_int_equal(st[0], DK_FRZ_FAILED);
-	assert_int_equal(st[1], DK_FRZ_FROZEN);
+	struct dk_cg cg;
+	char *want = xasprintf("%s/" V1_FRZ, tmp_root);
+	want[strlen(want) - 1] = '\0';
+	assert_int_equal(dk_cg_locate(f, V1_ID, 4242, &cg, &e), 0);
+	assert_string_equal(cg.dir, want);
+	assert_null(cg.unified);   /* the fixture's unified tree has no cgroup.kill */
+	assert_int_equal(cg.pid, 4242);
+	assert_int_equal(dk_cg_state(f, &cg, &e), DK_FRZ_THAWED);
+	dk_cg_clear(&cg);
+	put("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.kill", "");
+	assert_int_equal(dk_cg_locate(f, V1_ID, 4242, &cg, &e), 0);
+	assert_non_null(cg.unified);
+	assert_non_null(strstr(cg.unified, "/unified/docker/" V1_ID));
+	dk_cg_clear(&cg);
+	/* a process in a sub-cgroup: the container's cgroup is the one named after it */
+	put("proc/4280/cgroup", "6:freezer:/docker/" V1_ID "/agent/sub\n");
+	put(V1_FRZ "agent/sub/freezer.state", "THAWED\n");
+	assert_int_equal(dk_cg_locate(f, V1_ID, 4280, &cg, &e), 0);
+	assert_string_equal(cg.dir, want);
+	dk_cg_clear(&cg);
+	/* another container's id, a prefix of it, a decoy name */
+	const char *other = "e0d287590e6a3e1070a24c058c5d72877336110b486fbc624c09874e5725c2c6";
+	assert_int_equal(dk_cg_locate(f, other, 4242, &cg, &e), -1);
+	assert_int_equal(e.code, DK_EREFUSED);
+	put("proc/4281/cgroup", "6:freezer:/docker/x" V1_ID "\n");
+	assert_int_equal(dk_cg_locate(f, V1_ID, 4281, &cg, &e), -1);
+	assert_int_equal(e.code, DK_EREFUSED);
+	put("proc/4282/cgroup", "6:freezer:/system.slice/sshd.service\n");
+	assert_int_equal(dk_cg_locate(f, V1_ID, 4282, &cg, &e), -1);
+	assert_int_equal(e.code, DK_EREFUSED);
+	assert_non_null(strstr(e.msg, "sshd.service"));
+	/* not a full id; no pid; gone */
+	assert_int_equal(dk_cg_locate(f, "e0d287590e6a", 4242, &cg, &e), -1);
+	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(dk_cg_locate(f, V1_ID, 0, &cg, &e), -1);
+	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(dk_cg_locate(f, V1_ID, 999999, &cg, &e), -1);
+	assert_int_equal(e.code, DK_ENOTFOUND);
+	free(want);
+	dk_freezer_free(f);
+
+	/* v2, systemd driver: docker-ID.scope */
+	tree_teardown(NULL);
+	tree_setup(NULL);
+	copy_fixture("v2");
+	f = open_tmp();
+	assert_int_equal(dk_cg_locate(f, V2_ID, 4242, &cg, &e), 0);
+	assert_non_null(strstr(cg.dir, "/system.slice/docker-" V2_ID ".scope"));
+	dk_cg_clear(&cg);
 	dk_freezer_free(f);
 }
 
-/* A cgroup that never reports frozen: FREEZING at the deadline, said so. */
-static void test_freeze_all_deadline(void **state)
+/* dk_contain's freeze of several at once on the fixture: the freeze written
+ * (the fixture's file reads back at once, as the kernel's does once done). */
+static void test_contain_freeze_v1(void **state)
+{
+	(void)state;
+	copy_fixture("v1");
+	struct dk_freezer *f = open_tmp();
+	char buf[64];
+	/* 4243's cgroup directories are gone */
+	struct dk_ktarget kt[3] = {{.id = V1_ID, .pid = 4242},
+		{.id = "dead0000000000000000000000000000000000000000000000000000000000aa", .pid = 4243},
+		{.id = V1_ID, .pid = 999999}};
+	int64_t t0 = ms_now();
+	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, kt, 3, 500), 3);
+	assert_true(ms_now() - t0 < 400); /* no waiting once all are settled */
+	assert_int_equal(kt[0].res, DK_K_DONE);
+	assert_int_equal(kt[0].state, DK_FRZ_FROZEN);
+	assert_int_equal(kt[1].res, DK_K_GONE);
+	assert_int_equal(kt[2].res, DK_K_GONE);
+	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
+	assert_int_equal(dk_contain(f, DK_KTHAW, 0, kt, 1, 0), 1);
+	assert_int_equal(kt[0].state, DK_FRZ_THAWED);
+	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED");
+	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, NULL, 0, 100), 0);
+	/* a write that fails for another reason than "gone" */
+	put("sys/fs/cgroup/freezer/docker/" V2_ID "/freezer.state/x", "");
+	put("proc/4270/cgroup", "6:freezer:/docker/" V2_ID "\n");
+	struct dk_ktarget bad = {.id = V2_ID, .pid = 4270};
+	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, &bad, 1, 50), 0);
+	assert_int_equal(bad.res, DK_K_FAILED);
+	assert_int_equal(bad.e.code, DK_ESERVER);
+	dk_freezer_free(f);
+}
+
+/* A cgroup that never reports frozen: not frozen at the deadline, and
+ * thawed again (never left freezing), said so. */
+static void test_contain_freeze_deadline(void **state)
 {
 	(void)state;
 	copy_fixture("v2");
 	struct dk_freezer *f = open_tmp();
-	struct err e;
 	char buf[64];
-	int pid = 4242, st = -9;
+	struct dk_ktarget kt = {.id = V2_ID, .pid = 4242};
 	int64_t t0 = ms_now();
-	assert_int_equal(dk_freeze_all(f, &pid, 1, 40, &st, &e), -1);
+	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, &kt, 1, 60), 0);
 	int64_t took = ms_now() - t0;
-	assert_true(took >= 40);
+	assert_true(took >= 60);
 	assert_true(took < 1000);
-	assert_int_equal(st, DK_FRZ_FREEZING);
-	assert_int_equal(e.code, DK_ETRANSPORT);
-	assert_non_null(strstr(e.msg, "1 of 1 not frozen after 40 ms"));
-	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "1");
-	/* timeout 0: write, look once */
-	assert_int_equal(dk_freeze_all(f, &pid, 1, 0, &st, &e), -1);
-	assert_int_equal(st, DK_FRZ_FREEZING);
+	assert_int_equal(kt.res, DK_K_FAILED);
+	assert_int_equal(kt.state, DK_FRZ_THAWED);
+	assert_non_null(strstr(kt.e.msg, "not frozen within 60 ms"));
+	assert_non_null(strstr(kt.e.msg, "thawed"));
+	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "0");
+	/* frozen at once when the kernel says so */
 	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
-	assert_int_equal(dk_freeze_all(f, &pid, 1, 0, &st, &e), 0);
-	assert_int_equal(st, DK_FRZ_FROZEN);
+	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, &kt, 1, 60), 1);
+	assert_int_equal(kt.state, DK_FRZ_FROZEN);
 	dk_freezer_free(f);
 }
 
@@ -453,8 +517,9 @@ int main(void)
 		T(test_no_freezer),
 		T(test_gone),
 		T(test_guards),
-		T(test_freeze_all_v1),
-		T(test_freeze_all_deadline),
+		T(test_locate),
+		T(test_contain_freeze_v1),
+		T(test_contain_freeze_deadline),
 	};
 	return cmocka_run_group_tests_name("freezer", tests, NULL, NULL);
 }

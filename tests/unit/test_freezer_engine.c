@@ -1,9 +1,10 @@
-/* test_freezer_engine: the cgroup freezer on real containers of the local engine: busy loops stop and run again, a frozen container dies on docker kill, a forking one.
+/* test_freezer_engine: the kernel path (docker/contain.h) on real containers of the local engine: busy loops stop and run again, a frozen container dies on docker kill, a forking one, the kernel kill, a pid that is not the container's.
  * Skips unless /var/run/docker.sock answers and the variables name running
  * containers (tests/integration/t_freezer.sh starts them and sets them):
  *   SANDTOP_TEST_FREEZE       busy loops (`while :; do :; done`), space separated
  *   SANDTOP_TEST_FREEZE_KILL  one busy loop to freeze, then `docker kill`
  *   SANDTOP_TEST_FREEZE_FORK  one loop forking /bin/true
+ *   SANDTOP_TEST_KILL         busy loops (with children) to kill through the kernel
  * Needs root (writes the cgroup files); uses the docker CLI for kill and the
  * exit code. Prints its measurements ("freezer: ..." lines). */
 #include <setjmp.h>
@@ -27,6 +28,7 @@
 
 #include "base/xalloc.h"
 #include "docker/docker.h"
+#include "docker/contain.h"
 #include "docker/freezer.h"
 #include "docker/stats.h"
 
@@ -46,31 +48,46 @@ static void sleep_ms(int ms)
 		;
 }
 
+/* The containers of a test: name, full id, init pid. */
+struct ctr {
+	char name[128];
+	char id[65];
+};
+static struct ctr ctrs[MAXC];
+
 static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
 {
 	(void)e;
-	int *pid = ud;
-	*pid = 0;
+	struct {
+		int pid;
+		char *id;
+	} *out = ud;
+	out->pid = 0;
 	if (rc == 0) {
-		if (ct->state && !strcmp(ct->state, "running"))
-			*pid = ct->pid;
+		if (ct->state && !strcmp(ct->state, "running")) {
+			out->pid = ct->pid;
+			snprintf(out->id, 65, "%s", ct->id);
+		}
 		dk_container_clear(ct);
 		free(ct);
 	}
 }
 
-/* State.Pid of a running container, else 0. */
-static int pid_of(struct dk_client *c, const char *name)
+/* State.Pid of a running container (its id into id), else 0. */
+static int pid_of(struct dk_client *c, const char *name, char *id)
 {
-	int pid = 0;
-	dk_inspect(c, name, on_inspect, &pid);
+	struct {
+		int pid;
+		char *id;
+	} out = {0, id};
+	dk_inspect(c, name, on_inspect, &out);
 	assert_int_equal(dk_client_run(c, 10000), 0);
-	return pid;
+	return out.pid;
 }
 
-/* The names in variable var (space or comma separated) and their pids;
- * the count, or 0 (skip) without an engine, the variable or a running
- * container. */
+/* The names in variable var (space or comma separated) and their pids
+ * (their ids in ctrs[]); the count, or 0 (skip) without an engine, the
+ * variable or a running container. */
 static size_t containers(const char *var, char names[][128], int *pids)
 {
 	const char *v = getenv(var);
@@ -85,7 +102,8 @@ static size_t containers(const char *var, char names[][128], int *pids)
 	char *copy = xstrdup(v), *save = NULL;
 	for (char *t = strtok_r(copy, " ,", &save); t && n < MAXC; t = strtok_r(NULL, " ,", &save)) {
 		snprintf(names[n], 128, "%s", t);
-		if ((pids[n] = pid_of(c, t)) <= 0) {
+		snprintf(ctrs[n].name, sizeof ctrs[n].name, "%s", t);
+		if ((pids[n] = pid_of(c, t, ctrs[n].id)) <= 0) {
 			print_message("container %s not running: skipped\n", t);
 			n = 0;
 			break;
@@ -130,8 +148,20 @@ static void cpu_over(struct st_cgroups *cg, const int *pids, size_t n, int ms, d
 
 static const char *state_word(int st)
 {
-	static const char *const w[] = {"THAWED", "FREEZING", "FROZEN", "GONE", "FAILED"};
-	return st >= 0 && st <= DK_FRZ_FAILED ? w[st] : "error";
+	static const char *const w[] = {"THAWED", "FREEZING", "FROZEN"};
+	return st >= 0 && st <= DK_FRZ_FROZEN ? w[st] : "error";
+}
+
+/* dk_contain of op over the first n of ctrs/pids; each target's result into kt. */
+static size_t contain(struct dk_freezer *f, enum dk_kop op, const int *pids, size_t n, int timeout_ms,
+                      struct dk_ktarget *kt)
+{
+	for (size_t i = 0; i < n; i++) {
+		memset(&kt[i], 0, sizeof kt[i]);
+		kt[i].id = ctrs[i].id;
+		kt[i].pid = pids[i];
+	}
+	return dk_contain(f, op, 0, kt, n, timeout_ms);
 }
 
 /* The engine's own view, e.g. "running 0" ({{.State.Status}} {{.State.ExitCode}}). */
@@ -153,7 +183,8 @@ static void test_freeze_busy(void **state)
 {
 	(void)state;
 	char names[MAXC][128];
-	int pids[MAXC], st[MAXC];
+	int pids[MAXC];
+	struct dk_ktarget kt[MAXC];
 	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
 	if (!n)
 		skip();
@@ -170,13 +201,14 @@ static void test_freeze_busy(void **state)
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int rc = dk_freeze_all(f, pids, n, 1000, st, &e);
+	size_t done = contain(f, DK_KFREEZE, pids, n, 1000, kt);
 	double took = ms_since(&t0);
-	print_message("freezer: v%d: %zu containers FROZEN in %.2f ms (rc %d%s%s)\n", dk_freezer_version(f), n, took, rc,
-		rc ? ": " : "", rc ? e.msg : "");
-	assert_int_equal(rc, 0);
+	print_message("freezer: v%d: %zu of %zu containers FROZEN in %.2f ms\n", dk_freezer_version(f), done, n, took);
+	assert_int_equal(done, n);
 	for (size_t i = 0; i < n; i++) {
-		assert_int_equal(st[i], DK_FRZ_FROZEN);
+		assert_int_equal(kt[i].res, DK_K_DONE);
+		assert_int_equal(kt[i].state, DK_FRZ_FROZEN);
+		assert_true(kt[i].tasks >= 1);
 		assert_int_equal(dk_freezer_state(f, pids[i], &e), DK_FRZ_FROZEN);
 	}
 	assert_true(took < 100);
@@ -188,8 +220,7 @@ static void test_freeze_busy(void **state)
 	print_message("freezer: the engine says %s is \"%s\" while frozen\n", names[0], es);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(dk_thaw(f, pids[i], &e), 0);
+	assert_int_equal(contain(f, DK_KTHAW, pids, n, 0, kt), n);
 	print_message("freezer: thawed %zu in %.2f ms\n", n, ms_since(&t0));
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(dk_freezer_state(f, pids[i], &e), DK_FRZ_THAWED);
@@ -209,7 +240,8 @@ static void test_freeze_busy_v2(void **state)
 {
 	(void)state;
 	char names[MAXC][128];
-	int pids[MAXC], st[MAXC];
+	int pids[MAXC];
+	struct dk_ktarget kt[MAXC];
 	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
 	if (!n)
 		skip();
@@ -246,10 +278,11 @@ static void test_freeze_busy_v2(void **state)
 		assert_non_null(cg);
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		int rc = dk_freeze_all(f, pids, n, 1000, st, &e);
+		size_t done = contain(f, DK_KFREEZE, pids, n, 1000, kt);
 		double took = ms_since(&t0);
-		print_message("freezer: v2 (cgroup.freeze of the unified tree): %zu FROZEN in %.2f ms (rc %d%s%s)\n", n, took,
-			rc, rc ? ": " : "", rc ? e.msg : "");
+		print_message("freezer: v2 (cgroup.freeze of the unified tree): %zu of %zu FROZEN in %.2f ms (%s)\n", done, n,
+			took, kt[0].e.msg);
+		int rc = done == n ? 0 : -1;
 		double lo, hi;
 		if (rc == 0) {
 			cpu_over(cg, pids, n, 300, &lo, &hi);
@@ -286,14 +319,15 @@ static void test_freeze_then_kill(void **state)
 {
 	(void)state;
 	char names[1][128];
-	int pid, st;
+	int pid;
+	struct dk_ktarget kt[1];
 	if (!containers("SANDTOP_TEST_FREEZE_KILL", names, &pid))
 		skip();
 	struct err e;
 	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
 	assert_non_null(f);
-	assert_int_equal(dk_freeze_all(f, &pid, 1, 1000, &st, &e), 0);
-	assert_int_equal(st, DK_FRZ_FROZEN);
+	assert_int_equal(contain(f, DK_KFREEZE, &pid, 1, 1000, kt), 1);
+	assert_int_equal(kt[0].state, DK_FRZ_FROZEN);
 	/* The engine cannot be told: runc sees the frozen cgroup as paused and
 	 * refuses to pause it ("container not running"), and dockerd, which
 	 * thinks it runs, refuses to unpause it. Only a thaw resumes it. The
@@ -335,18 +369,22 @@ static void test_freeze_then_kill(void **state)
 /* ---- a sandbox that keeps forking ---- */
 
 /* One attempt: the time (ms) until FROZEN, or -1 when it was still not
- * after limit_ms (*last gets the last state). rewrite: dk_freeze_all (the
- * freeze written again while FREEZING), else written once and polled. */
+ * after limit_ms (*last gets the last state). rewrite: dk_contain (the
+ * freeze written again while FREEZING, thawed when it does not complete),
+ * else written once and polled. */
 static double freeze_fork(struct dk_freezer *f, int pid, bool rewrite, int limit_ms, int *last)
 {
 	struct err e;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rewrite) {
-		int rc = dk_freeze_all(f, &pid, 1, limit_ms, last, &e);
-		assert_true(rc == 0 || *last == DK_FRZ_FREEZING);
-		assert_true(rc != 0 || *last == DK_FRZ_FROZEN);
-		return rc == 0 ? ms_since(&t0) : -1;
+		struct dk_ktarget kt[1];
+		size_t done = contain(f, DK_KFREEZE, &pid, 1, limit_ms, kt);
+		*last = kt[0].state;
+		/* never left half-way: frozen, or thawed and said so */
+		assert_true(done == 1 ? kt[0].state == DK_FRZ_FROZEN : kt[0].state == DK_FRZ_THAWED);
+		assert_true(done == 1 || strstr(kt[0].e.msg, "thawed"));
+		return done == 1 ? ms_since(&t0) : -1;
 	}
 	assert_int_equal(dk_freeze(f, pid, &e), 0);
 	while ((*last = dk_freezer_state(f, pid, &e)) == DK_FRZ_FREEZING && ms_since(&t0) < limit_ms)
@@ -384,15 +422,143 @@ static void test_freeze_forking(void **state)
 				assert_true(hi < 0.001);
 			}
 			print_message("freezer: forking, %s: %s after %.1f ms; CPU in the next 300 ms %.1f ms\n",
-				mode ? "dk_freeze_all (rewrites)" : "written once", state_word(last), ms >= 0 ? ms : 1000.0, hi);
+				mode ? "dk_contain (rewrites)" : "written once", state_word(last), ms >= 0 ? ms : 1000.0, hi);
 			assert_int_equal(dk_thaw(f, pid, &e), 0);
 			sleep_ms(200);
 		}
 		print_message("freezer: forking, %s: FROZEN %d of %d times (%.1f..%.1f ms)\n",
-			mode ? "dk_freeze_all" : "written once", frozen, tries, frozen ? best : 0, worst);
+			mode ? "dk_contain" : "written once", frozen, tries, frozen ? best : 0, worst);
 	}
 	assert_int_equal(dk_freezer_state(f, pid, &e), DK_FRZ_THAWED);
 	st_cgroups_free(cg);
+	dk_freezer_free(f);
+}
+
+/* ---- the kernel kill ---- */
+
+/* The pids of the container whose init is pid (its freezer cgroup's procs). */
+static size_t tasks_of(struct st_cgroups *cg, int pid, int *out, size_t max)
+{
+	struct err e;
+	char *d = st_cgroup_dir(cg, pid, "freezer", &e);
+	if (!d)
+		d = st_cgroup_dir(cg, pid, NULL, &e);
+	assert_non_null(d);
+	char *path = xasprintf("%s/cgroup.procs", d);
+	FILE *fp = fopen(path, "r");
+	assert_non_null(fp);
+	size_t n = 0;
+	int p;
+	while (n < max && fscanf(fp, "%d", &p) == 1)
+		out[n++] = p;
+	fclose(fp);
+	free(path);
+	free(d);
+	return n;
+}
+
+static void test_kernel_kill(void **state)
+{
+	(void)state;
+	char names[MAXC][128];
+	int pids[MAXC];
+	struct dk_ktarget kt[MAXC];
+	size_t n = containers("SANDTOP_TEST_KILL", names, pids);
+	if (!n)
+		skip();
+	struct err e;
+	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	assert_non_null(f);
+	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
+	assert_non_null(cg);
+	static int before[MAXC][256];
+	size_t nb[MAXC], total = 0;
+	for (size_t i = 0; i < n; i++) {
+		nb[i] = tasks_of(cg, pids[i], before[i], 256);
+		total += nb[i];
+		assert_true(nb[i] >= 2); /* the init and its busy children */
+	}
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	size_t done = contain(f, DK_KKILL, pids, n, 0, kt);
+	double took = ms_since(&t0);
+	print_message("freezer: kernel kill of %zu containers (%zu tasks): %zu done in %.2f ms\n", n, total, done, took);
+	assert_int_equal(done, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(kt[i].res, DK_K_DONE);
+		assert_int_equal(kt[i].tasks, (int)nb[i]);
+		/* every task that was there is dead: gone, or a zombie waiting for
+		 * its reaper (one that left its cgroup may still be finishing its
+		 * exit in the kernel for a moment: it runs no code of its own) */
+		for (size_t j = 0; j < nb[i]; j++) {
+			char path[64], buf[512];
+			snprintf(path, sizeof path, "/proc/%d/stat", before[i][j]);
+			bool dead = false;
+			for (int k = 0; k < 100 && !dead; k++) {
+				FILE *fp = fopen(path, "r");
+				buf[0] = '\0';
+				if (fp) {
+					if (!fgets(buf, sizeof buf, fp))
+						buf[0] = '\0';
+					fclose(fp);
+				}
+				char *cl = strrchr(buf, ')');
+				dead = !fp || (cl && (cl[2] == 'Z' || cl[2] == 'X'));
+				if (!dead)
+					sleep_ms(1);
+			}
+			assert_true(dead);
+		}
+	}
+	assert_true(took < 200);
+	/* the engine sees them die (exit 137) by itself */
+	for (size_t i = 0; i < n; i++) {
+		char es[64] = "";
+		for (int k = 0; k < 200; k++) {
+			engine_state(names[i], es, sizeof es);
+			if (!strncmp(es, "exited", 6))
+				break;
+			sleep_ms(10);
+		}
+		assert_string_equal(es, "exited 137");
+	}
+	st_cgroups_free(cg);
+	dk_freezer_free(f);
+}
+
+/* A pid the engine may claim but that is not in the container's cgroup is
+ * refused, and nothing is written. */
+static void test_refused(void **state)
+{
+	(void)state;
+	char names[MAXC][128];
+	int pids[MAXC];
+	struct dk_ktarget kt[3];
+	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
+	if (!n)
+		skip();
+	struct err e;
+	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	assert_non_null(f);
+	int wrong[3] = {(int)getpid(), 1, pids[0]};
+	memset(kt, 0, sizeof kt);
+	kt[0].id = ctrs[0].id;
+	kt[0].pid = wrong[0];   /* this process: not the container's */
+	kt[1].id = ctrs[0].id;
+	kt[1].pid = wrong[1];   /* init: the root cgroup */
+	kt[2].id = "not-an-id";
+	kt[2].pid = wrong[2];
+	assert_int_equal(dk_contain(f, DK_KKILL, 0, kt, 3, 0), 0);
+	assert_int_equal(kt[0].res, DK_K_REFUSED);
+	assert_non_null(strstr(kt[0].e.msg, "not touched"));
+	assert_int_equal(kt[1].res, DK_K_REFUSED);
+	assert_int_equal(kt[2].res, DK_K_FAILED);
+	print_message("freezer: refused: %s\n", kt[0].e.msg);
+	/* the container named is untouched */
+	assert_int_equal(dk_freezer_state(f, pids[0], &e), DK_FRZ_THAWED);
+	char es[64];
+	engine_state(names[0], es, sizeof es);
+	assert_string_equal(es, "running 0");
 	dk_freezer_free(f);
 }
 
@@ -403,6 +569,8 @@ int main(void)
 		cmocka_unit_test(test_freeze_busy_v2),
 		cmocka_unit_test(test_freeze_then_kill),
 		cmocka_unit_test(test_freeze_forking),
+		cmocka_unit_test(test_kernel_kill),
+		cmocka_unit_test(test_refused),
 	};
 	return cmocka_run_group_tests_name("freezer_engine", tests, NULL, NULL);
 }
