@@ -13,7 +13,7 @@
 
 #define DK_LABELS_MAX 1024
 
-static void take_labels(struct dk_container *c, const cJSON *labels)
+void dkj_take_labels(struct dk_container *c, const cJSON *labels)
 {
 	if (!cJSON_IsObject(labels))
 		return;
@@ -69,7 +69,7 @@ static int container_from_list_item(const cJSON *o, struct dk_container *c, stru
 	c->status = dkj_dup(o, "Status");
 	c->health = xstrdup("");
 	c->created = dkj_int(o, "Created");
-	take_labels(c, cJSON_GetObjectItemCaseSensitive(o, "Labels"));
+	dkj_take_labels(c, cJSON_GetObjectItemCaseSensitive(o, "Labels"));
 	return 0;
 }
 
@@ -156,7 +156,7 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 		c->oom_killed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "OOMKilled"));
 	c->inspected = true;
 	if (cfg)
-		take_labels(c, cJSON_GetObjectItemCaseSensitive(cfg, "Labels"));
+		dkj_take_labels(c, cJSON_GetObjectItemCaseSensitive(cfg, "Labels"));
 	dkj_take_netsettings(c, cJSON_GetObjectItemCaseSensitive(j, "NetworkSettings"));
 	cJSON_Delete(j);
 	return 0;

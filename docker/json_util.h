@@ -44,6 +44,10 @@ int64_t dkj_int(const cJSON *o, const char *key);
  * when v is NULL, not a number, negative, fractional or 2^64 or more. */
 bool dkj_u64(const cJSON *v, uint64_t *out);
 
+/* c's labels from a Labels object (at most 1024; a non-string value
+ * becomes ""); c->labels must be empty on entry. */
+void dkj_take_labels(struct dk_container *c, const cJSON *labels);
+
 /* Fill c's ports, networks and ip from an inspect body's NetworkSettings
  * object ns (anything else is ignored). Malformed entries are skipped: ports
  * outside 1..65535, protocols not 1-7 lowercase letters, addresses that are
