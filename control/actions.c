@@ -1,26 +1,32 @@
-/* actions: what an operator does to sandboxes (one, a set, or all at once), asynchronous, timed out, audit-logged before and after. */
-#include "control/actions.h"
+/* actions: what an operator does to sandboxes (one, a set, or all at once): the kernel first on a local engine, the engine second, per-target results, audit-logged without ever holding up containment. */
+#include "control/act_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
 #include "control/audit.h"
-#include "docker/freezer.h"
 
-#define ACT_TIMEOUT_MS 15000          /* any one engine call, beyond its own wait */
-#define ACT_FREEZE_WAIT_MS 100        /* the freezer's containment deadline */
+#define ACT_TIMEOUT_MS 15000          /* an engine-only target, beyond its own wait */
+#define ACT_AUDIT_RETRY_MS 250        /* records the log could not take are retried this often */
 
 static const char *const names[ACT_COUNT] = {
 	[ACT_PAUSE] = "pause", [ACT_UNPAUSE] = "unpause", [ACT_STOP] = "stop", [ACT_KILL] = "kill",
 	[ACT_RESTART] = "restart", [ACT_REMOVE] = "remove", [ACT_QUARANTINE] = "quarantine",
 	[ACT_FREEZE_ALL] = "freeze-all", [ACT_KILL_ALL] = "kill-all",
 };
+
+/* Other names the command line takes. */
+static const struct {
+	const char *name;
+	enum act_kind kind;
+} aliases[] = {{"freeze", ACT_PAUSE}, {"thaw", ACT_UNPAUSE}};
 
 const char *act_name(enum act_kind k)
 {
@@ -29,70 +35,18 @@ const char *act_name(enum act_kind k)
 
 int act_from_name(const char *name)
 {
+	if (!name)
+		return -1;
 	for (int k = 0; k < ACT_COUNT; k++)
-		if (name && !strcmp(name, names[k]))
+		if (!strcmp(name, names[k]))
 			return k;
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (!strcmp(name, aliases[i].name))
+			return (int)aliases[i].kind;
 	return -1;
 }
 
-struct target {
-	struct act_run *run;
-	struct act_result *res;   /* in run->res */
-	int pid;
-	char **networks;      /* quarantine: still to disconnect */
-	size_t nnet, net_pending;
-	char net_error[ERR_MSG_MAX]; /* quarantine: a network that could not be cut */
-	int64_t deadline_ms;
-};
-
-struct act_run {
-	struct actions *a;
-	struct act_opts o;
-	char signal[24];
-	char reason[256];
-	uint64_t op;
-	struct target *t;
-	struct act_result *res;
-	size_t n, pending;
-	int64_t started_ms;
-	bool orphaned;        /* act_run_free was called while requests were out */
-	bool logged;
-	char audit_err[ERR_MSG_MAX];
-	struct act_run *next;
-};
-
-struct actions {
-	struct dk_client *c;
-	struct audit *audit;
-	struct dk_freezer *frz;
-	char problem[ERR_MSG_MAX + 32];
-	uint64_t next_op;
-	struct act_run *runs;  /* every run not yet freed, for timeouts */
-	char (*frozen)[65];    /* ids frozen by the freezer, not thawed since */
-	size_t nfrozen;
-};
-
-bool act_frozen(const struct actions *a, const char *id)
-{
-	for (size_t i = 0; i < a->nfrozen; i++)
-		if (!strcmp(a->frozen[i], id))
-			return true;
-	return false;
-}
-
-static void frozen_set(struct actions *a, const char *id, bool on)
-{
-	for (size_t i = 0; i < a->nfrozen; i++)
-		if (!strcmp(a->frozen[i], id)) {
-			if (!on)
-				memcpy(a->frozen[i], a->frozen[--a->nfrozen], sizeof a->frozen[0]);
-			return;
-		}
-	if (!on)
-		return;
-	a->frozen = xrealloc(a->frozen, (a->nfrozen + 1) * sizeof *a->frozen);
-	snprintf(a->frozen[a->nfrozen++], sizeof a->frozen[0], "%s", id);
-}
+/* ---- the context ---- */
 
 static void run_destroy(struct act_run *r);
 
@@ -102,12 +56,18 @@ struct actions *actions_new(struct dk_client *c, const char *audit_path, bool lo
 	a->c = c;
 	a->next_op = (uint64_t)clock_wall_ms() * 1000;
 	struct err e = {0};
-	if (audit_path && !(a->audit = audit_open(audit_path, &e)))
-		snprintf(a->problem, sizeof a->problem, "audit log: %s", e.msg);
-	else if (!audit_path)
+	/* a log that cannot be had now keeps its records in memory and is retried */
+	a->audit = audit_path ? audit_open_lazy(audit_path) : NULL;
+	if (!audit_path)
 		snprintf(a->problem, sizeof a->problem, "no audit log");
-	if (local && !(a->frz = dk_freezer_open("/proc", "", &e)))
-		log_msg(LOG_WARN, "actions: no cgroup freezer (%s): the kill switch uses the engine only", e.msg);
+	if (!local)
+		snprintf(a->kproblem, sizeof a->kproblem, "a remote engine: its containers' cgroups are not on this host");
+	else if (geteuid() != 0)
+		snprintf(a->kproblem, sizeof a->kproblem, "the kernel path needs root");
+	else if (!(a->frz = dk_freezer_open("/proc", "", &e)))
+		snprintf(a->kproblem, sizeof a->kproblem, "%s", e.msg);
+	if (a->kproblem[0])
+		log_msg(LOG_WARN, "actions: no kernel path (%s): freeze and kill go through the engine only", a->kproblem);
 	return a;
 }
 
@@ -117,10 +77,35 @@ void actions_free(struct actions *a)
 		return;
 	while (a->runs)
 		run_destroy(a->runs);  /* their requests die with the client */
+	/* what the log never took is printed, not lost */
+	if (a->audit && audit_queued(a->audit))
+		audit_drain(a->audit, 2000, stderr);
 	audit_close(a->audit);
 	dk_freezer_free(a->frz);
-	free(a->frozen);
 	free(a);
+}
+
+int act_kernel_state(struct actions *a, const struct dk_container *c)
+{
+	return dk_cg_state_of(a->frz, c->id, c->pid);
+}
+
+bool act_frozen(struct actions *a, const struct dk_container *c)
+{
+	if (c->state && strcmp(c->state, "running") != 0)
+		return false;
+	int st = act_kernel_state(a, c);
+	return st == DK_FRZ_FROZEN || st == DK_FRZ_FREEZING;
+}
+
+bool act_kernel(const struct actions *a)
+{
+	return a->frz != NULL;
+}
+
+const char *act_kernel_problem(const struct actions *a)
+{
+	return a->kproblem[0] ? a->kproblem : NULL;
 }
 
 struct audit *act_audit(struct actions *a)
@@ -130,34 +115,61 @@ struct audit *act_audit(struct actions *a)
 
 const char *act_problem(const struct actions *a)
 {
-	return a->problem[0] ? a->problem : NULL;
+	const char *p = a->audit ? audit_problem(a->audit) : NULL;
+	if (p) {
+		snprintf(((struct actions *)a)->problem, sizeof a->problem, "AUDIT LOG: %zu record%s not written: %s; retrying",
+			audit_queued(a->audit), audit_queued(a->audit) == 1 ? "" : "s", p);
+		return a->problem;
+	}
+	return a->audit || !a->problem[0] ? NULL : a->problem;
 }
 
 /* ---- the audit records ---- */
 
-static int record(struct act_run *r, const char *phase, struct err *e)
+/* One record of r: phase "intent", "result", or "engine" (the late engine
+ * answer of target only). Returns 0 written, 1 kept to be written later
+ * (e says why), -1 no log. */
+static int record(struct act_run *r, const char *phase, const struct target *only, struct err *e)
 {
 	struct actions *a = r->a;
 	if (!a->audit)
 		return err_set(e, 1, "%s", a->problem[0] ? a->problem : "no audit log");
 	struct audit_target *tg = xcalloc(r->n ? r->n : 1, sizeof *tg);
-	char detail[96] = "";
+	char **text = xcalloc(r->n ? r->n : 1, sizeof *text);
+	size_t nt = 0;
+	char detail[128] = "";
+	size_t dl = 0;
 	if (r->o.kind == ACT_KILL || r->o.kind == ACT_KILL_ALL)
-		snprintf(detail, sizeof detail, "signal=%s", r->signal);
+		dl += (size_t)snprintf(detail + dl, sizeof detail - dl, "signal=%s", r->signal);
 	else if (r->o.kind == ACT_STOP || r->o.kind == ACT_RESTART)
-		snprintf(detail, sizeof detail, "timeout=%ds", r->o.timeout_s);
-	bool result = !strcmp(phase, "result");
+		dl += (size_t)snprintf(detail + dl, sizeof detail - dl, "timeout=%ds", r->o.timeout_s);
+	if (r->kernel && dl < sizeof detail)
+		snprintf(detail + dl, sizeof detail - dl, "%scontained=kernel", dl ? " " : "");
+	bool with_result = strcmp(phase, "intent") != 0;
 	for (size_t i = 0; i < r->n; i++) {
-		tg[i].id = r->res[i].id;
-		tg[i].name = r->res[i].name;
-		tg[i].result = !result ? NULL : r->res[i].state == ACT_OK ? "ok" : r->res[i].msg;
+		const struct act_result *res = &r->res[i];
+		if (only && only != &r->t[i])
+			continue;
+		tg[nt].id = res->id;
+		tg[nt].name = res->name;
+		/* "ok" (or "ok: the story") for a success, the story for a failure */
+		const char *story = only ? res->engine_msg : res->msg;
+		bool ok = only ? res->engine == ACT_ENG_OK : res->state == ACT_OK;
+		if (with_result)
+			text[nt] = ok && (!story[0] || !strcmp(story, "ok")) ? xstrdup("ok") :
+				ok ? xasprintf("ok: %s", story) : xstrdup(story);
+		tg[nt].result = text[nt];
+		nt++;
 	}
 	struct audit_rec rec = {
-		.action = act_name(r->o.kind), .phase = phase, .op = r->op, .targets = tg, .ntargets = r->n,
+		.action = act_name(r->o.kind), .phase = phase, .op = r->op, .targets = tg, .ntargets = nt,
 		.reason = r->reason[0] ? r->reason : NULL, .armed = r->o.armed, .detail = detail[0] ? detail : NULL,
-		.duration_ms = result ? clock_mono_ms() - r->started_ms : -1,
+		.duration_ms = with_result ? clock_mono_ms() - r->started_ms : -1,
 	};
-	int rc = audit_write(a->audit, &rec, e);
+	int rc = audit_submit(a->audit, &rec, e);
+	for (size_t i = 0; i < nt; i++)
+		free(text[i]);
+	free(text);
 	free(tg);
 	return rc;
 }
@@ -170,8 +182,18 @@ int act_note(struct actions *a, const char *action, const struct dk_container *t
 	struct audit_target t = {.id = target->id, .name = target->name};
 	struct audit_rec rec = {.action = action, .phase = "event", .targets = &t, .ntargets = 1,
 		.armed = armed, .detail = detail, .duration_ms = -1};
-	return audit_write(a->audit, &rec, e);
+	return audit_submit(a->audit, &rec, e) < 0 ? -1 : 0;
 }
+
+static void log_failure(struct act_run *r, const struct err *e)
+{
+	if (!r->audit_err[0])
+		snprintf(r->audit_err, sizeof r->audit_err, "%s", e->msg);
+	log_msg(LOG_WARN, "%s (op %llu): not in the audit log yet (kept, retried): %s", act_name(r->o.kind),
+		(unsigned long long)r->op, e->msg);
+}
+
+/* ---- runs ---- */
 
 static void run_unlink(struct act_run *r)
 {
@@ -195,77 +217,161 @@ static void run_destroy(struct act_run *r)
 	free(r);
 }
 
-/* ---- per-target steps ---- */
+static bool engine_waiting(const struct act_run *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->res[i].engine == ACT_ENG_WAITING)
+			return true;
+	return false;
+}
 
-static void finish(struct target *t, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void finish(struct target *t, bool ok, const char *fmt, ...)
+bool act_run_quiet(const struct act_run *r)
+{
+	return r->pending == 0 && !engine_waiting(r);
+}
+
+/* Write the result record once the run is quiet; free an orphan once
+ * nothing of it is in flight. Returns true when r was freed. */
+static bool progress(struct act_run *r)
+{
+	r->gen++;
+	if (r->begun && !r->result_logged && act_run_quiet(r)) {
+		r->result_logged = true;
+		struct err e = {0};
+		if (r->a->audit && record(r, "result", NULL, &e) != 0)
+			log_failure(r, &e);
+		for (size_t i = 0; i < r->n; i++)
+			r->t[i].logged_result = true;
+		log_msg(LOG_INFO, "action %s (op %llu) done", act_name(r->o.kind), (unsigned long long)r->op);
+	}
+	if (r->orphaned && r->result_logged && r->engine_out == 0) {
+		run_destroy(r);
+		return true;
+	}
+	return false;
+}
+
+/* res->msg from the kernel's and the engine's parts. */
+static void compose(struct act_result *res)
+{
+	const char *e = res->engine == ACT_ENG_WAITING ? "waiting" : res->engine_msg;
+	if (!res->kernel[0])
+		snprintf(res->msg, sizeof res->msg, "%s", res->engine == ACT_ENG_WAITING ? "" : e);
+	else if (res->engine == ACT_ENG_NONE)
+		snprintf(res->msg, sizeof res->msg, "%s", res->kernel);
+	else
+		snprintf(res->msg, sizeof res->msg, "%s; engine: %s", res->kernel, e);
+}
+
+static void settle(struct target *t, bool ok)
 {
 	struct act_run *r = t->run;
 	if (t->res->state != ACT_PENDING)
 		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(t->res->msg, sizeof t->res->msg, fmt, ap);
-	va_end(ap);
 	t->res->state = ok ? ACT_OK : ACT_FAILED;
 	t->res->ms = clock_mono_ms() - r->started_ms;
-	if (--r->pending > 0)
-		return;
-	struct err e = {0};
-	if (r->a->audit && record(r, "result", &e) < 0)
-		snprintf(r->audit_err, sizeof r->audit_err, "%s", e.msg);
-	log_msg(LOG_INFO, "action %s (op %llu) done", act_name(r->o.kind), (unsigned long long)r->op);
-	if (r->orphaned)
-		run_destroy(r);
+	r->pending--;
+}
+
+void act_kernel_settle(struct target *t, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t->res->kernel, sizeof t->res->kernel, fmt, ap);
+	va_end(ap);
+	t->kernel_settled = true;
+	settle(t, ok);
+	compose(t->res);
+	progress(t->run);
+}
+
+/* The engine's answer for t (ok, or failed with msg). */
+static void engine_answer(struct target *t, bool ok, const char *msg)
+{
+	struct act_run *r = t->run;
+	struct act_result *res = t->res;
+	bool late = res->engine == ACT_ENG_SILENT;
+	res->engine = ok ? ACT_ENG_OK : ACT_ENG_FAILED;
+	snprintf(res->engine_msg, sizeof res->engine_msg, "%s", msg[0] ? msg : ok ? "ok" : "failed");
+	if (late) {
+		size_t n = strlen(res->engine_msg);
+		snprintf(res->engine_msg + n, sizeof res->engine_msg - n, " (after %lld ms)",
+			(long long)(clock_mono_ms() - t->asked_ms));
+	}
+	if (!t->kernel_settled)
+		settle(t, ok);
+	compose(res);
+	if (t->logged_result) {
+		struct err e = {0};
+		if (r->a->audit && record(r, "engine", t, &e) != 0)
+			log_failure(r, &e);
+	}
+	progress(r);
 }
 
 static void on_done(void *ud, int rc, const struct err *e)
 {
 	struct target *t = ud;
-	if (rc == 0 && t->net_error[0])
-		finish(t, false, "paused, but a network could not be cut: %s", t->net_error);
-	else if (rc == 0)
-		finish(t, true, "%s", e->msg[0] ? e->msg : "done");
+	struct act_run *r = t->run;
+	t->engine_out = false;
+	r->engine_out--;
+	if (t->kernel_settled && rc < 0 && e->code == DK_ECONFLICT && r->o.kind != ACT_QUARANTINE)
+		engine_answer(t, true, "not running (already ended)");   /* what the kernel did, seen by the engine */
+	else if (rc == 0 && t->net_error[0])
+		engine_answer(t, false, "a network could not be cut");
 	else
-		finish(t, false, "%s", e->msg);
+		engine_answer(t, rc == 0, rc == 0 ? e->msg : e->msg[0] ? e->msg : "failed");
 }
 
-static void engine_call(struct target *t, enum act_kind k);
+static void ask(struct target *t)
+{
+	struct act_run *r = t->run;
+	t->engine_out = true;
+	r->engine_out++;
+	if (!t->asked_ms)
+		t->asked_ms = clock_mono_ms();
+	t->res->engine = ACT_ENG_WAITING;
+}
 
 static void on_disconnected(void *ud, int rc, const struct err *e)
 {
 	struct target *t = ud;
+	struct act_run *r = t->run;
+	r->engine_out--;
 	/* not found / not connected: that network is already cut */
 	if (rc < 0 && e->code != DK_ENOTFOUND && e->code != DK_ECONFLICT) {
 		log_msg(LOG_WARN, "quarantine %.12s: disconnect: %s", t->res->id, e->msg);
 		snprintf(t->net_error, sizeof t->net_error, "%s", e->msg);
 	}
-	if (--t->net_pending == 0 && t->res->state == ACT_PENDING)
-		engine_call(t, ACT_PAUSE); /* the network is cut: now stop it */
+	if (--t->net_pending > 0)
+		return;
+	if (t->kernel_froze) {
+		/* frozen by the kernel: cutting the networks was the engine's part */
+		t->engine_out = false;
+		bool ok = !t->net_error[0];
+		if (!t->kernel_settled) {
+			t->kernel_settled = true;
+			settle(t, ok);
+		}
+		engine_answer(t, ok, ok ? "every network cut" : t->net_error);
+		return;
+	}
+	r->engine_out++;  /* the network is cut: now the engine's pause (ask() counted it once) */
+	dk_pause(r->a->c, t->res->id, on_done, t);
 }
 
-static void engine_call(struct target *t, enum act_kind k)
+void act_engine_call(struct target *t, enum act_kind k)
 {
 	struct act_run *r = t->run;
 	struct dk_client *c = r->a->c;
 	const char *id = t->res->id;
+	ask(t);
 	switch (k) {
 	case ACT_PAUSE:
-	case ACT_FREEZE_ALL:  /* without a freezer */
+	case ACT_FREEZE_ALL:
 		dk_pause(c, id, on_done, t);
 		break;
 	case ACT_UNPAUSE:
-		if (r->a->frz && act_frozen(r->a, id)) {
-			/* frozen behind the engine's back: only the freezer can thaw it */
-			struct err e = {0};
-			if (dk_thaw(r->a->frz, t->pid, &e) == 0) {
-				frozen_set(r->a, id, false);
-				finish(t, true, "thawed (it was frozen by the cgroup freezer)");
-			} else {
-				finish(t, false, "thaw: %s", e.msg);
-			}
-			break;
-		}
 		dk_unpause(c, id, on_done, t);
 		break;
 	case ACT_STOP:
@@ -273,7 +379,6 @@ static void engine_call(struct target *t, enum act_kind k)
 		break;
 	case ACT_KILL:
 	case ACT_KILL_ALL:
-		frozen_set(r->a, id, false); /* a killed cgroup is thawed by runc */
 		dk_kill(c, id, r->signal, on_done, t);
 		break;
 	case ACT_RESTART:
@@ -284,55 +389,24 @@ static void engine_call(struct target *t, enum act_kind k)
 		break;
 	case ACT_QUARANTINE:
 		if (t->nnet == 0) {
-			engine_call(t, ACT_PAUSE);
+			if (t->kernel_froze) {         /* frozen already, no network to cut */
+				t->engine_out = false;
+				r->engine_out--;
+				t->res->engine = ACT_ENG_NONE;
+				act_kernel_settle(t, true, "%s; no network to cut", t->res->kernel);
+			} else {
+				dk_pause(c, id, on_done, t);
+			}
 			break;
 		}
 		t->net_pending = t->nnet;
+		r->engine_out += t->nnet - 1;     /* one per disconnect (ask() counted one) */
 		for (size_t i = 0; i < t->nnet; i++)
 			dk_network_disconnect(c, t->networks[i], id, true, on_disconnected, t);
 		break;
 	case ACT_COUNT:
 		break;
 	}
-}
-
-/* The kill switch's first step: every target's processes stopped by the
- * freezer at once, before any engine call. For freeze-all that is the
- * whole action: the engine cannot pause a cgroup frozen behind its back. */
-static void contain(struct act_run *r)
-{
-	struct dk_freezer *f = r->a->frz;
-	if (!f)
-		return;
-	int *pids = xcalloc(r->n, sizeof *pids), *st = xcalloc(r->n, sizeof *st);
-	for (size_t i = 0; i < r->n; i++)
-		pids[i] = r->t[i].pid;
-	int64_t t0 = clock_mono_ms();
-	struct err e = {0};
-	dk_freeze_all(f, pids, r->n, ACT_FREEZE_WAIT_MS, st, &e);
-	size_t frozen = 0;
-	for (size_t i = 0; i < r->n; i++)
-		frozen += st[i] == DK_FRZ_FROZEN;
-	int64_t ms = clock_mono_ms() - t0;
-	log_msg(LOG_WARN, "%s: %zu of %zu sandboxes frozen by the cgroup freezer in %lld ms", act_name(r->o.kind),
-		frozen, r->n, (long long)ms);
-	for (size_t i = 0; i < r->n; i++)
-		if (st[i] == DK_FRZ_FROZEN)
-			frozen_set(r->a, r->t[i].res->id, true);
-	if (r->o.kind == ACT_FREEZE_ALL)
-		for (size_t i = 0; i < r->n && r->pending; i++) {
-			bool last = r->pending == 1;
-			if (st[i] == DK_FRZ_FROZEN)
-				finish(&r->t[i], true, "frozen by the cgroup freezer in %lld ms (the engine still says running)",
-					(long long)ms);
-			else
-				finish(&r->t[i], false, "not frozen within %d ms (%s)", ACT_FREEZE_WAIT_MS,
-					st[i] == DK_FRZ_GONE ? "its processes are gone" : st[i] == DK_FRZ_FREEZING ? "still freezing" : "freezer failed");
-			if (last)
-				break;
-		}
-	free(pids);
-	free(st);
 }
 
 struct act_run *act_start(struct actions *a, const struct act_opts *o,
@@ -347,6 +421,8 @@ struct act_run *act_start(struct actions *a, const struct act_opts *o,
 	r->o = *o;
 	r->o.reason = NULL;
 	r->o.signal = NULL;
+	if (r->o.engine_wait_ms <= 0)
+		r->o.engine_wait_ms = ACT_ENGINE_WAIT_MS;
 	if (o->kind == ACT_KILL_ALL || dk_signal_canon(o->signal, r->signal, sizeof r->signal) < 0)
 		snprintf(r->signal, sizeof r->signal, "SIGKILL");
 	if (o->reason)
@@ -366,6 +442,7 @@ struct act_run *act_start(struct actions *a, const struct act_opts *o,
 		snprintf(t->res->id, sizeof t->res->id, "%s", targets[i].id);
 		snprintf(t->res->name, sizeof t->res->name, "%s", targets[i].name ? targets[i].name : "");
 		t->pid = targets[i].pid;
+		t->engine_paused = targets[i].state && !strcmp(targets[i].state, "paused");
 		int wait = o->kind == ACT_STOP || o->kind == ACT_RESTART ? r->o.timeout_s * 1000 : 0;
 		t->deadline_ms = r->started_ms + wait + ACT_TIMEOUT_MS;
 		if (o->kind == ACT_QUARANTINE && targets[i].nnetworks) {
@@ -375,46 +452,64 @@ struct act_run *act_start(struct actions *a, const struct act_opts *o,
 					t->networks[t->nnet++] = xstrdup(targets[i].networks[j].name);
 		}
 	}
-	struct err ae = {0};
-	if (record(r, "intent", &ae) < 0) {
-		if (!o->armed) {
-			err_set(e, ACT_EAUDIT, "the action could not be written to the audit log first (%s)", ae.msg);
-			r->pending = 0;
-			run_destroy(r);
-			return NULL;
-		}
-		snprintf(r->audit_err, sizeof r->audit_err, "%s", ae.msg);
-		log_msg(LOG_WARN, "%s: armed: going on without the audit log (%s)", act_name(o->kind), ae.msg);
-	}
 	r->next = a->runs;
 	a->runs = r;
-	if (o->kind == ACT_KILL_ALL || o->kind == ACT_FREEZE_ALL)
-		contain(r);
-	if (o->kind == ACT_FREEZE_ALL && r->a->frz)
-		return r; /* done by the freezer (finish may not free r: it is not orphaned) */
-	for (size_t i = 0; i < n; i++)
-		engine_call(&r->t[i], o->kind);
+	/* containment first: the kernel acts (and the engine is asked) before
+	 * anything is written; the log never holds an action up (a record it
+	 * cannot take now is kept in memory, retried and said on the screen) */
+	if (a->frz && (actk_containment(o->kind) || o->kind == ACT_UNPAUSE))
+		actk_start(r);
+	else
+		for (size_t i = 0; i < n; i++)
+			act_engine_call(&r->t[i], o->kind);
+	struct err ae = {0};
+	if (a->audit && record(r, "intent", NULL, &ae) != 0)
+		log_failure(r, &ae);
+	r->begun = true;
+	progress(r);
 	return r;
 }
 
 int act_tick(struct actions *a, int64_t now_ms)
 {
 	int64_t next = -1;
+	if (a->audit && audit_flush(a->audit, NULL) > 0)
+		next = ACT_AUDIT_RETRY_MS;
 	for (struct act_run *r = a->runs, *nx; r; r = nx) {
 		nx = r->next;
-		for (size_t i = 0; i < r->n && r->pending; i++) {
+		int k = actk_tick(r, now_ms);
+		if (k >= 0 && (next < 0 || k < next))
+			next = k;
+		bool changed = false;
+		for (size_t i = 0; i < r->n; i++) {
 			struct target *t = &r->t[i];
-			if (t->res->state != ACT_PENDING)
-				continue;
-			if (now_ms >= t->deadline_ms) {
-				bool last = r->pending == 1; /* finish may free an orphaned run */
-				finish(t, false, "no answer from the engine within %lld s",
-					(long long)((t->deadline_ms - r->started_ms) / 1000));
-				if (last)
-					break;
-			} else if (next < 0 || t->deadline_ms - now_ms < next)
-				next = t->deadline_ms - now_ms;
+			struct act_result *res = t->res;
+			if (res->engine == ACT_ENG_WAITING && t->kernel_settled) {
+				int64_t due = t->asked_ms + r->o.engine_wait_ms;
+				if (now_ms >= due) {
+					res->engine = ACT_ENG_SILENT;
+					snprintf(res->engine_msg, sizeof res->engine_msg, "no answer within %d s (still listening)",
+						(r->o.engine_wait_ms + 999) / 1000);
+					compose(res);
+					changed = true;
+				} else if (next < 0 || due - now_ms < next) {
+					next = due - now_ms;
+				}
+			} else if (res->state == ACT_PENDING && !t->term_until_ms) {
+				if (now_ms >= t->deadline_ms) {
+					res->engine = ACT_ENG_SILENT;
+					snprintf(res->engine_msg, sizeof res->engine_msg, "no answer from the engine within %lld s",
+						(long long)((t->deadline_ms - r->started_ms) / 1000));
+					settle(t, false);
+					compose(res);
+					changed = true;
+				} else if (next < 0 || t->deadline_ms - now_ms < next) {
+					next = t->deadline_ms - now_ms;
+				}
+			}
 		}
+		if (changed)
+			progress(r);
 	}
 	return next < 0 ? -1 : next > 1000 ? 1000 : (int)next;
 }
@@ -448,18 +543,25 @@ enum act_kind act_run_kind(const struct act_run *r)
 	return r->o.kind;
 }
 
+bool act_run_kernel(const struct act_run *r)
+{
+	return r->kernel;
+}
+
 const char *act_run_audit_error(const struct act_run *r)
 {
 	return r->audit_err;
+}
+
+uint64_t act_run_generation(const struct act_run *r)
+{
+	return r->gen;
 }
 
 void act_run_free(struct act_run *r)
 {
 	if (!r)
 		return;
-	if (r->pending > 0) {
-		r->orphaned = true; /* freed when its last answer comes */
-		return;
-	}
-	run_destroy(r);
+	r->orphaned = true;   /* freed once its answers are in and logged */
+	progress(r);
 }

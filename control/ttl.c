@@ -229,7 +229,7 @@ static void harvest(struct ttl_enf *t)
 			snprintf(note, sizeof note, "; the result is not in the audit log: %s", aerr);
 		if (nr && res[0].state == ACT_OK) {
 			m->st = M_DONE;
-			bool plain = !res[0].msg[0] || !strcmp(res[0].msg, "done");
+			bool plain = !res[0].msg[0] || !strcmp(res[0].msg, "ok");
 			report(t, TTL_EV_DONE, m->id, res[0].ms, "%s %s in %lld ms%s%s%s%s", policy_done[t->policy], m->name,
 				(long long)res[0].ms, plain ? "" : " (", plain ? "" : res[0].msg, plain ? "" : ")", note);
 		} else {
@@ -316,7 +316,7 @@ static bool visit(struct ttl_enf *t, const struct dk_container *c, int64_t wall_
 		m->started_ms = c->started_at_ms;
 		m->saw_down = m->resumed_told = false;
 	}
-	bool running = c->state && !strcmp(c->state, "running") && !(t->a && act_frozen(t->a, c->id));
+	bool running = c->state && !strcmp(c->state, "running") && !(t->a && act_frozen(t->a, c));
 	if (!running) {
 		if (m && m->st == M_DONE)
 			m->saw_down = true;
