@@ -36,6 +36,8 @@ struct opts {
 	const char *audit_log, *label, *signal, *reason;
 	const char *vnc_socket_dir, *vnc_password_dir; /* desk_trust: option, else environment */
 	int timeout_s;
+	int engine_wait_ms;   /* actions: --engine-timeout */
+	const char *data_root; /* actions: --data-root */
 	const char **ids;     /* action commands: the sandboxes named */
 	size_t nids;
 	bool read_only, armed;
@@ -51,8 +53,9 @@ static void usage(FILE *fp)
 	fputs("usage: sandtop [-a] [-d SECS] [-H HOST] [-k FILE] [--no-color] [--log FILE]\n"
 	      "       sandtop ps [--json] [--stats] [-d SECS] [-a] [-H HOST]\n"
 	      "       sandtop screenshot ID -o FILE.png [-H HOST] [--vnc-socket-dir DIR] [--vnc-password-dir DIR]\n"
-	      "       sandtop kill|stop|pause|unpause|restart|remove|quarantine [ID... | --all | --label K=V]\n"
-	      "               [--signal S] [-t SECS] [--reason TEXT] [--json] [--armed] [--audit-log FILE]\n"
+	      "       sandtop kill|stop|pause|unpause|freeze|thaw|restart|remove|quarantine\n"
+	      "               [ID... | --all | --label K=V] [--signal S] [-t SECS] [--reason TEXT] [--json]\n"
+	      "               [--armed] [--audit-log FILE] [--engine-timeout SECS] [--data-root DIR]\n"
 	      "       sandtop snapshot [ID... | --all | --label K=V] [--output DIR] [--keep-paused]\n"
 	      "               [--reason TEXT] [--json] [--armed] [--audit-log FILE]\n"
 	      "       sandtop audit-log verify [FILE]\n"
@@ -70,10 +73,13 @@ static void usage(FILE *fp)
 	      "  ps                list the sandboxes once and exit (0 ok, 1 engine error, 3 unreachable)\n"
 	      "  screenshot ID     save a full-resolution PNG of a sandbox's desktop (0 ok,\n"
 	      "                    1 no reachable desktop, 3 engine unreachable)\n"
-	      "  kill, stop, pause, unpause, restart, remove, quarantine\n"
-	      "                    act on the named sandboxes, every live one (--all; kill --all\n"
-	      "                    freezes them first) or those with a label; one line (or\n"
-	      "                    --json) per sandbox; 0 all ok, 1 any failed, 3 unreachable\n"
+	      "  kill, stop, pause, unpause, freeze, thaw, restart, remove, quarantine\n"
+	      "                    act on the named sandboxes, every live one (--all) or those\n"
+	      "                    with a label; on a local engine (as root) the kernel acts\n"
+	      "                    first through the sandboxes' cgroups: pause = freeze, kill =\n"
+	      "                    freeze, SIGKILL every task, thaw; then the engine is told.\n"
+	      "                    One line (or --json) per sandbox: what the kernel did, what\n"
+	      "                    the engine said; 0 all ok, 1 any failed, 3 unreachable\n"
 	      "  snapshot          a forensic bundle of each named sandbox in a new directory:\n"
 	      "                    screenshot, logs, inspect, committed image, what the agent\n"
 	      "                    wrote on tmpfs and volumes, stats, a manifest of sha256s;\n"
@@ -108,7 +114,15 @@ static void usage(FILE *fp)
 	      "      --label K[=V] actions, snapshot, audit, watch: the sandboxes carrying it\n"
 	      "      --reason TEXT actions, snapshot: why, for the audit log\n"
 	      "      --armed       act without questions, and even when the audit log cannot\n"
-	      "                    be written (shown loudly on the screen)\n"
+	      "                    be written (shown loudly on the screen; containment never\n"
+	      "                    waits for the log)\n"
+	      "      --engine-timeout SECS\n"
+	      "                    actions: how long to wait for the engine's answers (default\n"
+	      "                    2); past it the kernel's word stands and, when the list does\n"
+	      "                    not come, the sandboxes are read from the engine's own\n"
+	      "                    records on disk\n"
+	      "      --data-root DIR  the engine's data root for that (default: found from the\n"
+	      "                    dockerd serving the socket, else /var/lib/docker)\n"
 	      "      --read-only   the screen offers no action at all\n"
 	      "      --ttl-policy flag|pause|stop|kill\n"
 	      "                    what the screen does once a running sandbox's sandtop.ttl\n"
@@ -194,7 +208,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_VNC_SOCKET_DIR = 200, OPT_VNC_PASSWORD_DIR };
 	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG, OPT_STATS, OPT_SOURCE, OPT_SIGNAL, OPT_LABEL,
-		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG, OPT_KEEP_PAUSED, OPT_TTL_POLICY };
+		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG, OPT_KEEP_PAUSED, OPT_TTL_POLICY, OPT_ENGINE_TIMEOUT,
+		OPT_DATA_ROOT };
 	static const struct option longopts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"host", required_argument, NULL, 'H'},
@@ -218,6 +233,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"ttl-policy", required_argument, NULL, OPT_TTL_POLICY},
 		{"vnc-socket-dir", required_argument, NULL, OPT_VNC_SOCKET_DIR},
 		{"vnc-password-dir", required_argument, NULL, OPT_VNC_PASSWORD_DIR},
+		{"engine-timeout", required_argument, NULL, OPT_ENGINE_TIMEOUT},
+		{"data-root", required_argument, NULL, OPT_DATA_ROOT},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -243,6 +260,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_KEEP_PAUSED: o->keep_paused = true; break;
 		case OPT_VNC_SOCKET_DIR: o->vnc_socket_dir = optarg; break;
 		case OPT_VNC_PASSWORD_DIR: o->vnc_password_dir = optarg; break;
+		case OPT_DATA_ROOT: o->data_root = optarg; break;
+		case OPT_ENGINE_TIMEOUT: {
+			char *end;
+			double d = strtod(optarg, &end);
+			if (end == optarg || *end || !(d >= 0.1 && d <= 600)) {
+				fprintf(stderr, "sandtop: --engine-timeout takes seconds between 0.1 and 600, not '%s'\n", optarg);
+				return -1;
+			}
+			o->engine_wait_ms = (int)(d * 1000 + 0.5);
+			break;
+		}
 		case OPT_TTL_POLICY:
 			o->ttl_policy = ttl_policy_parse(optarg);
 			if (o->ttl_policy < 0) {
@@ -418,8 +446,15 @@ static int run_tui(const struct opts *o)
 		.armed = o->armed,
 		.iso = iso,
 		.ttl_policy = o->ttl_policy,
+		.engine_wait_ms = o->engine_wait_ms,
 	};
 	int rc = tui_run(&to);
+	/* the terminal is back: what the audit log never took is printed there */
+	if (act && act_audit(act) && audit_queued(act_audit(act))) {
+		printf("sandtop: the audit log could not take every record (%s); they follow:\n",
+			audit_problem(act_audit(act)) ? audit_problem(act_audit(act)) : "?");
+		audit_drain(act_audit(act), 2000, stdout);
+	}
 	actions_free(act);
 	dk_client_free(c);
 	iso_runner_free(iso);
@@ -455,7 +490,7 @@ int main(int argc, char **argv)
 		return cli_launch_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "watch"))
 		return cli_watch_main(argc - 1, argv + 1);
-	struct opts o = {.interval_ms = 1000, .timeout_s = -1};
+	struct opts o = {.interval_ms = 1000, .timeout_s = -1, .engine_wait_ms = ACT_ENGINE_WAIT_MS};
 	if (parse_args(argc, argv, &o) < 0)
 		return CLI_USAGE;
 	if (o.dump_keys) {
@@ -483,7 +518,8 @@ int main(int argc, char **argv)
 		struct cli_act_opts ao = {
 			.host = o.host, .action = o.cmd, .ids = o.ids, .nids = o.nids, .all = o.all, .label = o.label,
 			.signal = o.signal, .timeout_s = o.timeout_s, .reason = o.reason, .json = o.json, .armed = o.armed,
-			.audit_path = audit,
+			.audit_path = audit, .data_root = o.data_root,
+			.engine_wait_ms = !strcmp(o.cmd, "snapshot") ? 0 : o.engine_wait_ms,
 		};
 		int rc = !strcmp(o.cmd, "snapshot") ? cli_snapshot(&ao, o.output, o.keep_paused) : cli_act(&ao);
 		free(audit);

@@ -1,4 +1,4 @@
-/* act: `sandtop kill|stop|pause|unpause|quarantine ...`, the controls for scripts and alert hooks, with per-sandbox results and exit codes. */
+/* act: `sandtop kill|stop|pause|unpause|quarantine ...`, the controls for scripts and alert hooks: the kernel first on a local engine, per-sandbox results (what the kernel did, what the engine said) and exit codes. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -12,13 +12,16 @@
 #include "base/xalloc.h"
 #include "control/actions.h"
 #include "docker/docker.h"
+#include "docker/ondisk.h"
 
 #define CLI_ACT_TIMEOUT_MS 120000
 
+/* One target of the command: inspected afresh (pid, networks, state), or
+ * why it could not be. */
 struct pick {
-	struct dk_container *inspected;  /* one per target, by index */
+	struct dk_container *ct;   /* one per target, by index */
+	char (*why)[ERR_MSG_MAX];  /* "" when inspected */
 	size_t waiting;
-	bool *missing;
 };
 
 struct insp {
@@ -30,15 +33,118 @@ static void on_inspect(void *ud, int rc, const struct err *e, struct dk_containe
 {
 	struct insp *in = ud;
 	struct pick *p = in->p;
-	(void)e;
 	if (rc == 0) {
-		p->inspected[in->i] = *ct;
+		p->ct[in->i] = *ct;
 		free(ct);
 	} else {
-		p->missing[in->i] = true;  /* vanished since the list */
+		snprintf(p->why[in->i], sizeof p->why[0], "%s", e->code == DK_ENOTFOUND ? "no such container (removed since the list)" : e->msg);
 	}
 	p->waiting--;
 	free(in);
+}
+
+/* A target the engine did not describe in time: its record on disk gives
+ * the pid the kernel needs (the kernel proves it again). The records are
+ * read once, into disk. */
+static bool from_record(const struct cli_act_opts *o, struct dk_client *c, const char *id, struct dk_container *out,
+                        struct dk_container_list *disk, bool *read)
+{
+	struct err e;
+	if (!*read) {
+		*read = true;
+		char *root = o->data_root ? xstrdup(o->data_root) : dk_data_root_find("/proc", dk_client_endpoint(c), &e);
+		if (!root || dk_ondisk_list(root, disk, NULL, &e) < 0)
+			fprintf(stderr, "sandtop: the engine's records cannot be read either: %s\n", e.msg);
+		free(root);
+	}
+	for (size_t i = 0; i < disk->n; i++)
+		if (!strcmp(disk->items[i].id, id)) {
+			*out = disk->items[i];
+			memset(&disk->items[i], 0, sizeof disk->items[i]);
+			return true;
+		}
+	return false;
+}
+
+/* The targets, with fresh pids and networks; those that cannot be had
+ * become failures (*nfail, messages in p->why), never silently dropped. */
+static size_t inspect_all(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *tg, struct pick *p,
+                          struct dk_container *out)
+{
+	size_t ns = tg->n;
+	p->ct = xcalloc(ns + 1, sizeof *p->ct);
+	p->why = xcalloc(ns + 1, sizeof *p->why);
+	if (tg->from_disk) {
+		/* the records are all there is: the kernel proves each pid */
+		for (size_t i = 0; i < ns; i++)
+			out[i] = *tg->sel[i];
+		return ns;
+	}
+	p->waiting = ns;
+	for (size_t i = 0; i < ns; i++) {
+		struct insp *in = xcalloc(1, sizeof *in);
+		in->p = p;
+		in->i = i;
+		dk_inspect(c, tg->sel[i]->id, on_inspect, in);
+	}
+	dk_client_run(c, o->engine_wait_ms > 0 ? o->engine_wait_ms : 30000);
+	size_t nt = 0;
+	struct dk_container_list disk = {0};
+	bool read = false;
+	for (size_t i = 0; i < ns; i++) {
+		if (p->ct[i].id[0]) {
+			out[nt++] = p->ct[i];
+		} else if (!p->why[i][0] && from_record(o, c, tg->sel[i]->id, &p->ct[i], &disk, &read)) {
+			out[nt++] = p->ct[i];   /* no answer in time: its record */
+		} else if (!p->why[i][0]) {
+			snprintf(p->why[i], sizeof p->why[0], "no answer from the engine within %d ms, and no record of it on "
+				"disk", o->engine_wait_ms);
+		}
+	}
+	dk_container_list_free(&disk);
+	return nt;
+}
+
+static void json_result(bool *first, const char *id, const char *name, bool ok, const char *error,
+                        const struct act_result *r)
+{
+	printf("%s{\"id\":", *first ? "" : ",");
+	*first = false;
+	if (id)
+		cli_json_str(stdout, id);
+	else
+		printf("null");
+	printf(",\"name\":");
+	cli_json_str(stdout, name);
+	printf(",\"ok\":%s,\"error\":", ok ? "true" : "false");
+	if (ok)
+		printf("null");
+	else
+		cli_json_str(stdout, error);
+	static const char *const eng[] = {
+		[ACT_ENG_NONE] = "not asked", [ACT_ENG_WAITING] = "no answer", [ACT_ENG_SILENT] = "no answer",
+		[ACT_ENG_OK] = "ok", [ACT_ENG_FAILED] = "failed",
+	};
+	printf(",\"kernel\":");
+	if (r && r->kernel[0])
+		cli_json_str(stdout, r->kernel);
+	else
+		printf("null");
+	printf(",\"engine\":");
+	cli_json_str(stdout, r ? eng[r->engine] : "not asked");
+	printf(",\"engine_said\":");
+	if (r && r->engine_msg[0])
+		cli_json_str(stdout, r->engine_msg);
+	else
+		printf("null");
+	printf(",\"ms\":%lld}", r ? (long long)r->ms : 0LL);
+}
+
+static void text_result(const char *name, bool ok, const char *msg)
+{
+	char safe[256];
+	sanitize_fit(name, 24, safe, sizeof safe);
+	printf("%-24s %s%s%s\n", safe, ok ? "ok" : "FAILED", msg[0] ? ": " : "", msg);
 }
 
 int cli_act(const struct cli_act_opts *o)
@@ -62,43 +168,29 @@ int cli_act(const struct cli_act_opts *o)
 		dk_client_free(c);
 		return st;
 	}
-	const struct dk_container **sel = tg0.sel;
-	const char **unknown = tg0.unknown;
-	size_t ns = tg0.n, nu = tg0.nunknown;
-	/* fresh pids and networks */
 	struct pick p = {0};
-	p.inspected = xcalloc(ns + 1, sizeof *p.inspected);
-	p.missing = xcalloc(ns + 1, sizeof *p.missing);
-	p.waiting = ns;
-	for (size_t i = 0; i < ns; i++) {
-		struct insp *in = xcalloc(1, sizeof *in);
-		in->p = &p;
-		in->i = i;
-		dk_inspect(c, sel[i]->id, on_inspect, in);
-	}
-	dk_client_run(c, 30000);
-	size_t nt = 0;
-	struct dk_container *tg = xcalloc(ns + 1, sizeof *tg);
-	for (size_t i = 0; i < ns; i++)
-		if (!p.missing[i] && p.inspected[i].id[0])
-			tg[nt++] = p.inspected[i];
+	struct dk_container *tg = xcalloc(tg0.n + 1, sizeof *tg);
+	size_t nt = inspect_all(c, o, &tg0, &p, tg);
 
 	enum act_kind k = (enum act_kind)kind;
 	if ((o->all || o->label) && k == ACT_KILL && (!o->signal || !strcmp(sig, "SIGKILL")))
-		k = ACT_KILL_ALL;   /* the kill switch (every one, or a labelled set): freeze first */
+		k = ACT_KILL_ALL;   /* the kill switch (every one, or a labelled set) */
 	struct actions *a = actions_new(c, o->audit_path, !strncmp(dk_client_endpoint(c), "unix://", 7));
-	struct act_opts ao = {.kind = k, .signal = o->signal, .timeout_s = o->timeout_s, .reason = o->reason, .armed = o->armed};
+	if (tg0.from_disk && !act_kernel(a))
+		fprintf(stderr, "sandtop: and the kernel path is not there (%s): nothing can be done without the engine\n",
+			act_kernel_problem(a));
+	struct act_opts ao = {.kind = k, .signal = o->signal, .timeout_s = o->timeout_s, .reason = o->reason,
+		.armed = o->armed, .engine_wait_ms = o->engine_wait_ms};
 	struct act_run *r = nt ? act_start(a, &ao, tg, nt, &e) : NULL;
 	int status = CLI_OK;
 	if (nt && !r) {
-		fprintf(stderr, "sandtop: %s: %s%s%s\n", o->action, e.code == ACT_EAUDIT ? "refused: " : "", e.msg,
-			e.code == ACT_EAUDIT ? "; arm sandtop to act anyway (--armed)" : "");
+		fprintf(stderr, "sandtop: %s: %s\n", o->action, e.msg);
 		status = CLI_FAIL;
 	}
 	int64_t deadline = clock_mono_ms() + CLI_ACT_TIMEOUT_MS;
 	size_t fcap = 0;
 	struct pollfd *fds = NULL;
-	while (r && !act_run_done(r) && clock_mono_ms() < deadline) {
+	while (r && !act_run_quiet(r) && clock_mono_ms() < deadline) {
 		int timeout = act_tick(a, clock_mono_ms());
 		size_t want = dk_client_pollfds_max(c);
 		if (want > fcap) {
@@ -114,69 +206,53 @@ int cli_act(const struct cli_act_opts *o)
 	}
 	free(fds);
 
-	/* report: the unknown names first, then every target */
+	/* report: the names that could not be acted on first, then every target */
 	size_t nres = 0;
 	const struct act_result *res = r ? act_run_results(r, &nres) : NULL;
+	bool first = true;
 	if (o->json) {
 		printf("{\"action\":");
 		cli_json_str(stdout, act_name(k));
-		printf(",\"results\":[");
-		bool first = true;
-		for (size_t i = 0; i < nu; i++, first = false) {
-			char safe[256];
-			sanitize_text(unknown[i], strlen(unknown[i]), safe, sizeof safe);
-			printf("%s{\"id\":null,\"name\":", first ? "" : ",");
-			cli_json_str(stdout, safe);
-			printf(",\"ok\":false,\"error\":\"no such container\",\"ms\":0}");
-		}
-		for (size_t i = 0; i < nres; i++, first = false) {
-			char safe[256];
-			sanitize_text(res[i].name, strlen(res[i].name), safe, sizeof safe);
-			printf("%s{\"id\":\"%s\",\"name\":", first ? "" : ",", res[i].id);
-			cli_json_str(stdout, safe);
-			printf(",\"ok\":%s,\"error\":", res[i].state == ACT_OK ? "true" : "false");
-			if (res[i].state == ACT_OK)
-				printf("null");
-			else
-				cli_json_str(stdout, res[i].state == ACT_PENDING ? "no answer in time" : res[i].msg);
-			printf(",\"ms\":%lld}", (long long)res[i].ms);
-		}
+		printf(",\"kernel_path\":%s,\"engine_answered\":%s,\"results\":[", r && act_run_kernel(r) ? "true" : "false",
+			tg0.from_disk ? "false" : "true");
+	}
+	for (size_t i = 0; i < tg0.nunknown; i++)
+		o->json ? json_result(&first, NULL, tg0.unknown[i], false, "no such container", NULL)
+		        : text_result(tg0.unknown[i], false, "no such container");
+	for (size_t i = 0; i < tg0.nambiguous; i++)
+		o->json ? json_result(&first, NULL, "", false, tg0.ambiguous[i], NULL) : text_result("?", false, tg0.ambiguous[i]);
+	for (size_t i = 0; i < tg0.n; i++)
+		if (p.why[i][0])
+			o->json ? json_result(&first, tg0.sel[i]->id, tg0.sel[i]->name, false, p.why[i], NULL)
+			        : text_result(tg0.sel[i]->name, false, p.why[i]);
+	for (size_t i = 0; i < nres; i++) {
+		bool ok = res[i].state == ACT_OK;
+		const char *msg = res[i].state == ACT_PENDING ? "no answer in time" : res[i].msg;
+		o->json ? json_result(&first, res[i].id, res[i].name, ok, msg, &res[i]) : text_result(res[i].name, ok, msg);
+	}
+	if (o->json) {
 		printf("],\"audit_log_error\":");
 		if (r && act_run_audit_error(r)[0])
 			cli_json_str(stdout, act_run_audit_error(r));
 		else
 			printf(r || !nt ? "null" : "\"refused\"");
 		printf("}\n");
-	} else {
-		for (size_t i = 0; i < nu; i++) {
-			char safe[256];
-			sanitize_text(unknown[i], strlen(unknown[i]), safe, sizeof safe);
-			printf("%-24s FAILED: no such container\n", safe);
-		}
-		for (size_t i = 0; i < nres; i++) {
-			char safe[256];
-			sanitize_text(res[i].name, strlen(res[i].name), safe, sizeof safe);
-			if (res[i].state == ACT_OK)
-				printf("%-24s ok (%lld ms)\n", safe, (long long)res[i].ms);
-			else
-				printf("%-24s FAILED: %s\n", safe, res[i].state == ACT_PENDING ? "no answer in time" : res[i].msg);
-		}
 	}
-	size_t ok = 0, failed = 0, pending = 0;
+	size_t ok = 0, failed = 0, pending = 0, dropped = tg0.n - nt;
 	if (r)
 		act_run_counts(r, &ok, &failed, &pending);
-	if (nu || failed || pending)
+	if (tg0.nunknown || tg0.nambiguous || dropped || failed || pending)
 		status = CLI_FAIL;
-	if (!nt && !nu) {
+	if (!tg0.n && !tg0.nunknown && !tg0.nambiguous) {
 		fprintf(stderr, "sandtop: %s: no sandbox matches\n", o->action);
 		status = CLI_FAIL;
 	}
 	act_run_free(r);
 	actions_free(a);
-	for (size_t i = 0; i < ns; i++)
-		dk_container_clear(&p.inspected[i]);
-	free(p.inspected);
-	free(p.missing);
+	for (size_t i = 0; i < tg0.n; i++)
+		dk_container_clear(&p.ct[i]);
+	free(p.ct);
+	free(p.why);
 	free(tg);
 	cli_targets_free(&tg0);
 	dk_client_free(c);

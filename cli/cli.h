@@ -44,27 +44,41 @@ struct cli_act_opts {
 	const char *reason;
 	bool json, armed;
 	const char *audit_path;    /* NULL: no log (then only armed acts) */
+	int engine_wait_ms;        /* > 0: the engine's answers are waited for this long; a list
+	                            * that does not come in time is taken from the engine's
+	                            * records on disk (the actions); 0: 30 s, no fallback */
+	const char *data_root;     /* the engine's data root for that (NULL: found by itself) */
 };
-/* Run it, print one line (or JSON object) per target. Returns 0 when every
- * target succeeded, 1 when any failed or was unknown (or the audit log
- * refused the action), 2 usage, 3 engine unreachable. */
+/* Run it, print one line (or JSON object) per target: what the kernel did
+ * and what the engine said. Returns 0 when every target succeeded (the
+ * kernel's word is enough), 1 when any failed, was unknown or ambiguous (or
+ * the audit log refused a release), 2 usage, 3 engine unreachable and its
+ * records not readable. */
 int cli_act(const struct cli_act_opts *o);
 
 /* What an action command acts on (targets.c). */
 struct cli_targets {
 	struct dk_container_list list;          /* every container, as listed */
-	const struct dk_container **sel;        /* into list: the targets, in order */
+	const struct dk_container **sel;        /* into list: the targets, in order, each once */
 	size_t n;
 	const char **unknown;                   /* names given that match nothing */
 	size_t nunknown;
+	char **ambiguous;                       /* "'ab12' matches 2 containers: ...", refused */
+	size_t nambiguous;
+	bool from_disk;                         /* the engine did not answer: its records */
+	char data_root[4096];                   /* ... under this data root */
 	bool listed;
 	int rc;
 	struct err e;
 };
-/* List the containers and pick o's targets: the names given (a name or an
- * id prefix of at least 4 characters), then every sandbox that is live
- * (--all) or carries the label. Returns CLI_OK, or an exit status with the
- * reason on stderr. Free with cli_targets_free either way. */
+/* List the containers and pick o's targets: the names given (an exact name
+ * or id, else an id prefix of at least 4 characters matching exactly one
+ * container: several are refused with the candidates), then every sandbox
+ * that is live (--all: running, paused or restarting) or carries the label.
+ * With o->engine_wait_ms, a list that does not come within it (or an engine
+ * that cannot be reached) is taken from the engine's own records on disk
+ * (docker/ondisk.h), said on stderr. Returns CLI_OK, or an exit status with
+ * the reason on stderr. Free with cli_targets_free either way. */
 int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t);
 void cli_targets_free(struct cli_targets *t);
 /* s (untrusted) sanitized, as an ASCII-only JSON string. */

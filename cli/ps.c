@@ -10,6 +10,7 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "docker/docker.h"
+#include "docker/freezer.h"
 #include "docker/inventory.h"
 #include "docker/sampler.h"
 #include "docker/stats.h"
@@ -128,6 +129,28 @@ static int sample_all(struct dk_client *cl, struct ps_run *run, int interval_ms,
 	return rc;
 }
 
+/* Frozen is the kernel's fact: a sandbox the engine calls running whose
+ * cgroup is frozen (by any sandtop, or by hand) is shown "frozen" (or
+ * "freezing"). Local engines only, and as root (the cgroup files). */
+static void kernel_states(struct dk_client *cl, struct ps_run *run)
+{
+	struct err e;
+	if (strncmp(dk_client_endpoint(cl), "unix://", 7) != 0)
+		return;
+	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	for (size_t i = 0; f && i < run->list.n; i++) {
+		struct dk_container *c = &run->list.items[i];
+		if (!c->state || strcmp(c->state, "running") != 0)
+			continue;
+		int st = dk_cg_state_of(f, c->id, c->pid);
+		if (st == DK_FRZ_FROZEN || st == DK_FRZ_FREEZING) {
+			free(c->state);
+			c->state = xstrdup(st == DK_FRZ_FROZEN ? "frozen" : "freezing");
+		}
+	}
+	dk_freezer_free(f);
+}
+
 static int by_name(const void *a, const void *b)
 {
 	const struct dk_container *x = a, *y = b;
@@ -164,7 +187,7 @@ static void print_table(const struct dk_container *items, size_t n, const struct
 		const struct dk_container *c = &items[i];
 		char id[13], up[16] = "-";
 		snprintf(id, sizeof id, "%.12s", c->id);
-		if (c->started_at_ms > 0 && (!strcmp(c->state, "running") || !strcmp(c->state, "paused")))
+		if (c->started_at_ms > 0 && c->pid > 0)
 			clock_fmt_duration((now - c->started_at_ms) / 1000, up, sizeof up);
 		cell(c->name, 24, false);
 		cell(id, 12, false);
@@ -228,6 +251,7 @@ int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms)
 			goto out;
 		}
 	}
+	kernel_states(c, &run);
 	if (json) {
 		char *s = dk_containers_to_json(run.list.items, run.list.n, snaps);
 		puts(s);

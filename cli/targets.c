@@ -1,13 +1,18 @@
-/* targets: what the action commands act on (names, --all, --label), and the ASCII-only JSON strings their reports use. */
+/* targets: what the action commands act on (names, --all, --label): never the first of several matches, never dropped; from the engine's own records on disk when it does not answer; and the ASCII-only JSON strings their reports use. */
 #include "cli/cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
+#include "docker/ondisk.h"
+
+#define LIST_WAIT_MS 30000       /* without the on-disk fallback */
+#define CANDIDATES_SHOWN 5
 
 static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *l)
 {
@@ -23,14 +28,6 @@ static void on_list(void *ud, int rc, const struct err *e, struct dk_container_l
 	}
 }
 
-/* Does container c match what the operator named (a name, or an id prefix
- * of at least 4 characters)? */
-static bool named(const struct dk_container *c, const char *want)
-{
-	size_t n = strlen(want);
-	return (c->name && !strcmp(c->name, want)) || (n >= 4 && !strncmp(c->id, want, n));
-}
-
 static bool label_match(const struct dk_container *c, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
@@ -40,42 +37,140 @@ static bool label_match(const struct dk_container *c, const char *kv)
 	return v && (!eq || !strcmp(v, eq + 1));
 }
 
+/* Live: what --all acts on (a restarting one comes back by itself). */
+static bool live(const struct dk_container *c)
+{
+	static const char *const up[] = {"running", "paused", "restarting"};
+	for (size_t i = 0; c->state && i < sizeof up / sizeof up[0]; i++)
+		if (!strcmp(c->state, up[i]))
+			return true;
+	return false;
+}
+
+static void add(struct cli_targets *t, const struct dk_container *c)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->sel[i] == c)
+			return;   /* named twice, or named and labelled: acted on once */
+	t->sel[t->n++] = c;
+}
+
+/* "NAME matches 3 containers: a (0123456789ab), b (...), ...": refused. */
+static void ambiguous(struct cli_targets *t, const char *want, const struct dk_container **hit, size_t nhit)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	char safe[128];
+	sanitize_fit(want, 40, safe, sizeof safe);
+	buf_printf(&b, "'%s' matches %zu containers: ", safe, nhit);
+	for (size_t i = 0; i < nhit && i < CANDIDATES_SHOWN; i++) {
+		sanitize_fit(hit[i]->name ? hit[i]->name : "", 40, safe, sizeof safe);
+		buf_printf(&b, "%s%s (%.12s)", i ? ", " : "", safe, hit[i]->id);
+	}
+	if (nhit > CANDIDATES_SHOWN)
+		buf_printf(&b, ", and %zu more", nhit - CANDIDATES_SHOWN);
+	buf_puts(&b, "; say which (a longer id prefix, or the name)");
+	t->ambiguous = xrealloc(t->ambiguous, (t->nambiguous + 1) * sizeof *t->ambiguous);
+	t->ambiguous[t->nambiguous++] = buf_steal(&b);
+}
+
+/* The container named want: an exact name or full id, else the only one
+ * whose id starts with want (at least 4 characters). */
+static void pick_named(struct cli_targets *t, const char *want)
+{
+	const struct dk_container **hit = xcalloc(t->list.n + 1, sizeof *hit);
+	size_t nhit = 0, n = strlen(want);
+	for (size_t j = 0; j < t->list.n; j++) {
+		const struct dk_container *c = &t->list.items[j];
+		if ((c->name && !strcmp(c->name, want)) || !strcmp(c->id, want)) {
+			hit[0] = c;
+			nhit = 1;
+			break;
+		}
+		if (n >= 4 && !strncmp(c->id, want, n))
+			hit[nhit++] = c;
+	}
+	if (nhit == 1)
+		add(t, hit[0]);
+	else if (nhit == 0)
+		t->unknown[t->nunknown++] = want;
+	else
+		ambiguous(t, want, hit, nhit);
+	free(hit);
+}
+
+/* The engine did not answer: its own records under its data root. */
+static int from_disk(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t)
+{
+	struct err e;
+	char *root = o->data_root ? xstrdup(o->data_root) : dk_data_root_find("/proc", dk_client_endpoint(c), &e);
+	if (!root) {
+		fprintf(stderr, "sandtop: the engine did not answer within %d ms, and its records cannot be read: %s\n",
+			o->engine_wait_ms, e.msg);
+		return CLI_UNREACHABLE;
+	}
+	size_t skipped = 0;
+	struct dk_container_list l;
+	if (dk_ondisk_list(root, &l, &skipped, &e) < 0) {
+		fprintf(stderr, "sandtop: the engine did not answer within %d ms, and %s\n", o->engine_wait_ms, e.msg);
+		free(root);
+		return CLI_UNREACHABLE;
+	}
+	dk_container_list_free(&t->list);
+	t->list = l;
+	t->from_disk = true;
+	snprintf(t->data_root, sizeof t->data_root, "%s", root);
+	fprintf(stderr, "sandtop: the engine did not answer within %d ms: the sandboxes are taken from its records in "
+		"%s/containers (%zu%s) and the kernel acts on them\n", o->engine_wait_ms, root, l.n,
+		skipped ? ", some unreadable" : "");
+	free(root);
+	return CLI_OK;
+}
+
 int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t)
 {
 	memset(t, 0, sizeof *t);
+	bool fallback = o->engine_wait_ms > 0;
 	dk_list_containers(c, true, NULL, on_list, t);
-	if (dk_client_run(c, 30000) < 0 || !t->listed || t->rc < 0) {
-		fprintf(stderr, "sandtop: %s\n", t->listed ? t->e.msg : "the engine did not answer");
-		return t->listed && t->e.code != DK_ETRANSPORT && t->e.code != DK_EVERSION ? CLI_FAIL : CLI_UNREACHABLE;
+	int wait = fallback ? o->engine_wait_ms : LIST_WAIT_MS;
+	bool answered = dk_client_run(c, wait) == 0 && t->listed;
+	if (answered && t->rc < 0 && t->e.code != DK_ETRANSPORT && t->e.code != DK_EVERSION) {
+		fprintf(stderr, "sandtop: %s\n", t->e.msg);
+		return CLI_FAIL;
+	}
+	if (!answered || t->rc < 0) {
+		if (!fallback) {
+			fprintf(stderr, "sandtop: %s\n", t->listed ? t->e.msg : "the engine did not answer");
+			return CLI_UNREACHABLE;
+		}
+		t->listed = true;   /* the late answer, if any, is not taken */
+		int st = from_disk(c, o, t);
+		if (st != CLI_OK)
+			return st;
 	}
 	t->sel = xcalloc(t->list.n + o->nids + 1, sizeof *t->sel);
 	t->unknown = xcalloc(o->nids + 1, sizeof *t->unknown);
-	/* the named ones in the order given (unknown names are kept to report) */
-	for (size_t i = 0; i < o->nids; i++) {
-		const struct dk_container *hit = NULL;
-		for (size_t j = 0; j < t->list.n && !hit; j++)
-			if (named(&t->list.items[j], o->ids[i]))
-				hit = &t->list.items[j];
-		if (hit)
-			t->sel[t->n++] = hit;
-		else
-			t->unknown[t->nunknown++] = o->ids[i];
-	}
+	/* the named ones in the order given (unknown and ambiguous names are kept to report) */
+	for (size_t i = 0; i < o->nids; i++)
+		pick_named(t, o->ids[i]);
 	/* then every sandbox matching --all (the live ones) or --label */
 	if (o->all || o->label)
 		for (size_t j = 0; j < t->list.n; j++) {
 			const struct dk_container *ct = &t->list.items[j];
 			if (!dk_container_label(ct, "sandtop.sandbox") || (o->label && !label_match(ct, o->label)))
 				continue;
-			if (o->all && !o->label && strcmp(ct->state, "running") && strcmp(ct->state, "paused"))
+			if (o->all && !o->label && !live(ct))
 				continue;
-			t->sel[t->n++] = ct;
+			add(t, ct);
 		}
 	return CLI_OK;
 }
 
 void cli_targets_free(struct cli_targets *t)
 {
+	for (size_t i = 0; i < t->nambiguous; i++)
+		free(t->ambiguous[i]);
+	free(t->ambiguous);
 	free(t->sel);
 	free(t->unknown);
 	dk_container_list_free(&t->list);

@@ -346,7 +346,9 @@ int cli_watch_main(int argc, char **argv)
 		o.label ? " labelled " : "", o.label ? o.label : "", dk_client_endpoint(c), ttl_policy_name(o.policy),
 		audit ? ", audit log " : "", audit ? audit : "");
 	if (w.act && act_problem(w.act))
-		emit(&w, "%s: every action will be refused", act_problem(w.act));
+		emit(&w, "%s (actions go ahead; the records are kept and retried)", act_problem(w.act));
+	if (w.act && act_kernel_problem(w.act))
+		emit(&w, "no kernel path (%s): pause, stop and kill go through the engine only", act_kernel_problem(w.act));
 	log_msg(LOG_INFO, "watch: policy %s, engine %s", ttl_policy_name(o.policy), dk_client_endpoint(c));
 	inv_start(w.inv);
 	loop(&w, sigfd);
