@@ -124,7 +124,9 @@ static void snapshot_start(struct ui *ui);
 
 static void confirmed(struct ui *ui, enum km_action a)
 {
-	if (a == KA_SNAPSHOT)
+	if (a == KA_QUIT)
+		ui->quit = true;
+	else if (a == KA_SNAPSHOT)
 		snapshot_start(ui);
 	else if (a == KA_TAKEOVER)
 		ui_takeover_start(ui);
@@ -192,6 +194,33 @@ void ui_confirm_key(struct ui *ui, int r, wint_t k)
 		ui_status_msg(ui, 2000, "cancelled");
 }
 
+/* ---- quitting ---- */
+
+void ui_quit_ask(struct ui *ui)
+{
+	const struct inventory *inv = ui->o->inv;
+	size_t frozen = 0, paused = 0;
+	for (size_t i = 0; i < inv_count(inv); i++) {
+		const char *w = fmt_state(ui, inv_get(inv, i), NULL);
+		frozen += !strcmp(w, "frozen") || !strcmp(w, "freezing");
+		paused += !strcmp(w, "paused");
+	}
+	bool acting = (ui->run && !act_run_quiet(ui->run)) || ui->nsnaps;
+	if (!frozen && !paused && !acting) {
+		ui->quit = true;
+		return;
+	}
+	char what[200] = "";
+	size_t n = 0;
+	if (frozen)
+		n += (size_t)snprintf(what + n, sizeof what - n, "%zu sandbox%s frozen", frozen, frozen == 1 ? "" : "es");
+	if (paused && n < sizeof what)
+		n += (size_t)snprintf(what + n, sizeof what - n, "%s%zu paused", n ? ", " : "", paused);
+	if (acting && n < sizeof what)
+		snprintf(what + n, sizeof what - n, "%sactions still in flight", n ? ", " : "");
+	ui_confirm(ui, KA_QUIT, "%s (they stay so when sandtop quits). Quit?", what);
+}
+
 /* ---- acting ---- */
 
 static void run_action(struct ui *ui, enum act_kind kind)
@@ -204,13 +233,12 @@ static void run_action(struct ui *ui, enum act_kind kind)
 			if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[i]))
 				tg[n++] = *inv_get(inv, j); /* shallow: act_start copies what it needs */
 	struct act_opts o = {.kind = kind, .signal = ui->pending_signal[0] ? ui->pending_signal : NULL,
-		.timeout_s = 10, .armed = ui->armed};
+		.timeout_s = 10, .armed = ui->armed, .engine_wait_ms = ui->o->engine_wait_ms};
 	struct err e = {0};
 	struct act_run *r = act_start(ui->o->act, &o, tg, n, &e);
 	free(tg);
 	if (!r) {
-		ui_status_msg(ui, 10000, "%s: %s%s%s", act_name(kind), e.code == ACT_EAUDIT ? "refused: " : "", e.msg,
-			e.code == ACT_EAUDIT ? "; arm sandtop to act anyway" : "");
+		ui_status_msg(ui, 10000, "%s: %s", act_name(kind), e.msg);
 		return;
 	}
 	act_run_free(ui->run);
@@ -237,7 +265,7 @@ static bool pause_target_paused(struct ui *ui)
 	for (size_t j = 0; j < inv_count(inv); j++)
 		if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[0]))
 			return (inv_get(inv, j)->state && !strcmp(inv_get(inv, j)->state, "paused")) ||
-				act_frozen(ui->o->act, ui->pending_ids[0]);
+				act_frozen(ui->o->act, inv_get(inv, j));
 	return false;
 }
 
@@ -390,6 +418,9 @@ static void draw_menu(struct ui *ui, int y0, int y1)
 		ui_put(y + 1 + i, x + 2, menu_signals[i], w - 4, i == ui->menu_sel ? a | A_REVERSE : a);
 }
 
+/* The results pane: a title with the counts, then one line per sandbox,
+ * failures first, then those waiting, then the ones done: what the kernel
+ * did and what the engine said. */
 int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 {
 	(void)mono_ms;
@@ -400,9 +431,7 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 	size_t n, ok, failed, pending;
 	const struct act_result *res = act_run_results(ui->run, &n);
 	act_run_counts(ui->run, &ok, &failed, &pending);
-	int lines = 1;
-	for (size_t i = 0; i < n; i++)
-		lines += res[i].state != ACT_OK;
+	int lines = 1 + (int)n;
 	if (lines > PANE_MAX_ROWS)
 		lines = PANE_MAX_ROWS;
 	if (lines > (y1 - y0) / 2)
@@ -410,25 +439,32 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 	if (lines < 1)
 		return 0;
 	int y = y1 - lines;
-	char title[256];
-	snprintf(title, sizeof title, "%s: %zu ok, %zu failed, %zu pending%s%s  (x closes)", act_name(act_run_kind(ui->run)),
-		ok, failed, pending, act_run_audit_error(ui->run)[0] ? "; AUDIT LOG FAILED: " : "",
-		act_run_audit_error(ui->run));
+	char title[512];
+	/* the log's trouble as it is now: kept records are written once it can take them */
+	const char *aerr = act_run_audit_error(ui->run);
+	bool still = aerr[0] && act_problem(ui->o->act);
+	snprintf(title, sizeof title, "%s: %zu ok, %zu failed, %zu pending%s%s%s  (x closes)",
+		act_name(act_run_kind(ui->run)), ok, failed, pending,
+		act_run_kernel(ui->run) ? "; the kernel acted first" : "",
+		still ? "; AUDIT LOG: not written yet (kept, retried): " : aerr[0] ? "; its audit records were written late" : "",
+		still ? aerr : "");
 	attr_t ta = ui_attr(ui, failed ? UI_R_ALERT : pending ? UI_R_WARN : UI_R_RUNNING) | A_REVERSE | A_BOLD;
 	ui_fill(y, 0, COLS, ta);
 	ui_put(y, 0, title, COLS, ta);
 	int row = y + 1;
-	for (size_t i = 0; i < n && row < y1; i++) {
-		if (res[i].state == ACT_OK)
-			continue;
-		char line[512];
-		if (res[i].state == ACT_PENDING)
-			snprintf(line, sizeof line, "  %s: pending", res[i].name);
-		else
-			snprintf(line, sizeof line, "  %s: FAILED: %s", res[i].name, res[i].msg);
-		ui_fill(row, 0, COLS, A_NORMAL);
-		ui_put(row++, 0, line, COLS, ui_attr(ui, res[i].state == ACT_PENDING ? UI_R_WARN : UI_R_ALERT));
-	}
+	static const enum act_state order[] = {ACT_FAILED, ACT_PENDING, ACT_OK};
+	for (size_t o = 0; o < 3; o++)
+		for (size_t i = 0; i < n && row < y1; i++) {
+			if (res[i].state != order[o])
+				continue;
+			char line[1024];
+			snprintf(line, sizeof line, "  %s: %s%s", res[i].name,
+				res[i].state == ACT_FAILED ? "FAILED: " : res[i].state == ACT_PENDING ? "pending " : "",
+				res[i].msg[0] ? res[i].msg : "ok");
+			ui_fill(row, 0, COLS, A_NORMAL);
+			ui_put(row++, 0, line, COLS, ui_attr(ui, res[i].state == ACT_PENDING ? UI_R_WARN :
+				res[i].state == ACT_FAILED ? UI_R_ALERT : UI_R_NORMAL));
+		}
 	return lines;
 }
 
@@ -497,10 +533,10 @@ int ui_control_tick(struct ui *ui, int64_t mono_ms, bool *dirty)
 	}
 	if (!ui->o->act)
 		return snap_t;
-	bool pending = ui->run && !act_run_done(ui->run);
+	bool pending = ui->run && !act_run_quiet(ui->run);
 	int t = act_tick(ui->o->act, mono_ms);
-	if (pending)
-		*dirty = true; /* results come in as the engine answers */
+	if (pending || act_problem(ui->o->act))
+		*dirty = true; /* results come in as the engine answers; the log's retries */
 	t = pending && (t < 0 || t > 250) ? 250 : t;
 	return snap_t >= 0 && (t < 0 || snap_t < t) ? snap_t : t;
 }

@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/units.h"
 #include "control/ttl.h"
+#include "docker/freezer.h"
 
 /* Warn when less than this share of the budget is left (and at least WARN_MIN_S). */
 #define TTL_WARN_DIV 10
@@ -55,6 +56,35 @@ bool fmt_is_up(const struct dk_container *c)
 {
 	const char *s = c->state;
 	return s && (!strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting"));
+}
+
+const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui_role *role)
+{
+	static const struct {
+		const char *word;
+		enum ui_role role;
+	} roles[] = {
+		{"running", UI_R_RUNNING}, {"paused", UI_R_PAUSED}, {"frozen", UI_R_PAUSED}, {"freezing", UI_R_WARN},
+		{"exited", UI_R_STOPPED}, {"dead", UI_R_STOPPED}, {"gone", UI_R_STOPPED}, {"restarting", UI_R_RESTARTING},
+	};
+	const char *w = c->state ? c->state : "?";
+	if (ui->o->coll && (!strcmp(w, "running") || !strcmp(w, "restarting"))) {
+		bool gone = false;
+		int fz = coll_frozen(ui->o->coll, c->id, &gone);
+		if (gone)
+			w = "gone";   /* no process left, whatever the engine says (yet) */
+		else if (fz == DK_FRZ_FROZEN)
+			w = "frozen"; /* frozen behind the engine's back: it still says running */
+		else if (fz == DK_FRZ_FREEZING)
+			w = "freezing";
+	}
+	if (role) {
+		*role = UI_R_OTHER;
+		for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+			if (!strcmp(w, roles[i].word))
+				*role = roles[i].role;
+	}
+	return w;
 }
 
 void fmt_uptime(const struct dk_container *c, int64_t wall_ms, char *out, size_t n)

@@ -168,8 +168,8 @@ static void do_action(struct ui *ui, enum km_action a)
 	}
 	switch (a) {
 	case KA_QUIT:
-		ui->quit = true;
 		ui->exit_status = 0;
+		ui_quit_ask(ui);   /* asks first while sandboxes are frozen or paused */
 		break;
 	case KA_HELP:
 		/* closing help goes back to the screen it was opened from */

@@ -58,25 +58,9 @@ struct rowctx {
 	const struct dk_container *c;
 	const struct st_view *v;
 	bool stale;
-	bool frozen;           /* by our freezer: the engine still says running */
 	int64_t wall_ms;
 	const struct ui *ui;
 };
-
-static enum ui_role state_role(const char *state)
-{
-	if (!state)
-		return UI_R_OTHER;
-	if (!strcmp(state, "running"))
-		return UI_R_RUNNING;
-	if (!strcmp(state, "paused"))
-		return UI_R_PAUSED;
-	if (!strcmp(state, "exited") || !strcmp(state, "dead"))
-		return UI_R_STOPPED;
-	if (!strcmp(state, "restarting"))
-		return UI_R_RESTARTING;
-	return UI_R_OTHER;
-}
 
 /* "rx/tx" or "read/write" rates. */
 static void fmt_pair(double a, double b, char *out, size_t n)
@@ -152,12 +136,7 @@ static const char *cell(const struct rowctx *r, enum ui_col id, char *buf, size_
 		return buf;
 	case UC_IMAGE: return c->image;
 	case UC_STATE:
-		if (r->frozen) {
-			*role = UI_R_PAUSED;
-			return "frozen";
-		}
-		*role = state_role(c->state);
-		return c->state;
+		return fmt_state(r->ui, c, role);
 	case UC_UPTIME:
 		fmt_uptime(c, r->wall_ms, buf, n);
 		return buf;
@@ -181,7 +160,6 @@ static void rowctx_init(const struct ui *ui, const struct dk_container *c, int64
 	r->wall_ms = wall_ms;
 	r->v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
 	r->stale = all_stale || fmt_view_stale(ui, r->v, mono_ms);
-	r->frozen = ui->o->act && act_frozen(ui->o->act, c->id);
 }
 
 static int used_width(const struct layout *L)

@@ -190,7 +190,8 @@ static bool sort_desc;
 
 static int state_rank(const char *s)
 {
-	static const char *const order[] = {"running", "restarting", "paused", "created", "removing", "exited", "dead"};
+	static const char *const order[] = {"running", "restarting", "freezing", "frozen", "paused", "created", "removing",
+		"gone", "exited", "dead"};
 	for (size_t i = 0; s && i < sizeof order / sizeof order[0]; i++)
 		if (!strcmp(s, order[i]))
 			return (int)i;
@@ -254,7 +255,7 @@ static void make_key(const struct ui *ui, const struct dk_container *c, int64_t 
 	case UC_NAME: k->str = c->name; break;
 	case UC_ID: k->str = c->id; break;
 	case UC_IMAGE: k->str = c->image; break;
-	case UC_STATE: k->num = state_rank(c->state); break;
+	case UC_STATE: k->num = state_rank(fmt_state(ui, c, NULL)); break;
 	case UC_ISO: k->num = ui_audit_rank(ui, c, &k->missing); break;
 	case UC_OWNER:
 	case UC_TASK:

@@ -36,24 +36,28 @@ int ui_status_timeout(const struct ui *ui, int64_t now_ms)
 	return d < 0 ? 0 : d > 60000 ? 60000 : (int)d;
 }
 
-/* "3 sandboxes: 2 running, 1 paused, 0 stopped" */
+/* "3 sandboxes: 1 running, 1 frozen, 1 paused, 0 stopped": the words of
+ * fmt_state, so a sandbox frozen behind the engine's back is not running. */
 static void fmt_counts(const struct ui *ui, char *out, size_t n)
 {
 	const struct inventory *inv = ui->o->inv;
-	size_t total = inv_count(inv), run = 0, paused = 0;
+	size_t total = inv_count(inv), run = 0, frozen = 0, paused = 0;
 	for (size_t i = 0; i < total; i++) {
-		const char *s = inv_get(inv, i)->state;
-		if (!s)
-			continue;
+		const char *s = fmt_state(ui, inv_get(inv, i), NULL);
 		if (!strcmp(s, "running") || !strcmp(s, "restarting"))
 			run++;
+		else if (!strcmp(s, "frozen") || !strcmp(s, "freezing"))
+			frozen++;
 		else if (!strcmp(s, "paused"))
 			paused++;
 	}
 	const char *what = inv_all(ui->o->inv) ? (total == 1 ? "container" : "containers")
 		: (total == 1 ? "sandbox" : "sandboxes");
-	snprintf(out, n, "%zu %s: %zu running, %zu paused, %zu stopped",
-		total, what, run, paused, total - run - paused);
+	char fz[32] = "";
+	if (frozen)
+		snprintf(fz, sizeof fz, ", %zu frozen", frozen);
+	snprintf(out, n, "%zu %s: %zu running%s, %zu paused, %zu stopped",
+		total, what, run, fz, paused, total - run - frozen - paused);
 }
 
 /* Age of the data on screen: since the engine was last seen online or last
@@ -144,6 +148,14 @@ int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 	if (x < right)
 		ui_put(0, x, engine, right - x, ui_attr(ui, UI_R_DIM));
 	int y = draw_banner(ui, 1, mono_ms);
+	/* the operator log failing is said loudly: the actions go ahead regardless */
+	const char *lp = ui->o->act ? act_problem(ui->o->act) : NULL;
+	if (lp) {
+		attr_t a = ui_attr(ui, UI_R_BANNER_ERR);
+		ui_fill(y, 0, COLS, a);
+		ui_put(y, 0, lp, COLS, a);
+		y++;
+	}
 	return ui->screen == UI_LIST || ui->screen == UI_AUDIT ? ui_audit_host_line(ui, y) : y;
 }
 

@@ -222,6 +222,12 @@ enum ui_role fmt_ttl(const struct dk_container *c, int64_t wall_ms, char *out, s
 void fmt_uptime(const struct dk_container *c, int64_t wall_ms, char *out, size_t n);
 /* True while c is running, paused or restarting. */
 bool fmt_is_up(const struct dk_container *c);
+/* The state word to show for c: the engine's, except where the kernel
+ * knows better on a local engine (the collector's cgroup samples):
+ * "frozen"/"freezing" for a sandbox frozen behind the engine's back,
+ * "gone" when no process is left though the engine still says running.
+ * role (may be NULL) gets its colour. */
+const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui_role *role);
 /* Age in ms of the collector's last round when it is older than 2.5
  * intervals (stale), 0 when fresh, -1 when there is no collector or no
  * round yet and none is overdue. */
@@ -280,6 +286,9 @@ struct desk *ui_view_takeover_desk(struct ui *ui, int *y, int *x, int *rows, int
 void ui_confirm(struct ui *ui, enum km_action action, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A key while a question or the signal menu is open (raw curses key). */
 void ui_confirm_key(struct ui *ui, int r, wint_t k);
+/* Quit, or first ask (default no) when sandboxes are frozen or paused or
+ * actions are in flight: saying so is the supervisor's job. */
+void ui_quit_ask(struct ui *ui);
 /* Run a control action key (tag, pause, kill, kill switch, arm...). */
 void ui_control_action(struct ui *ui, enum km_action a);
 /* True if container id is tagged. */
