@@ -299,7 +299,8 @@ static void test_cgroup_v1(void **state)
 	struct err e;
 	for (int pass = 0; pass < 2; pass++) { /* the second read uses the cached directories */
 		assert_int_equal(st_cgroup_read(cg, 4242, &h, &r, &e), 0);
-		assert_int_equal(r.have, ALL_BITS);
+		assert_int_equal(r.have, ALL_BITS | ST_HAVE_FROZEN);
+		assert_int_equal(r.frozen, 0);   /* freezer.state THAWED */
 		assert_int_equal(r.cpu_ns, 26647349);
 		assert_int_equal(r.system_ns, h.system_ns);
 		assert_int_equal(r.online_cpus, 2);
@@ -317,7 +318,7 @@ static void test_cgroup_v1(void **state)
 	}
 	/* without host totals: no CPU bit, the raw limit */
 	assert_int_equal(st_cgroup_read(cg, 4242, NULL, &r, &e), 0);
-	assert_int_equal(r.have, ALL_BITS & ~(unsigned)ST_HAVE_CPU);
+	assert_int_equal(r.have, (ALL_BITS | ST_HAVE_FROZEN) & ~(unsigned)ST_HAVE_CPU);
 	assert_int_equal(r.mem_limit, 268435456);
 	/* a container with only some files: fewer bits; no net/dev but the
 	 * process directory exists, so no error */
@@ -380,7 +381,8 @@ static void test_cgroup_v2(void **state)
 	struct err e;
 	for (int pass = 0; pass < 2; pass++) {
 		assert_int_equal(st_cgroup_read(cg, 4242, &h, &r, &e), 0);
-		assert_int_equal(r.have, ALL_BITS);
+		assert_int_equal(r.have, ALL_BITS | ST_HAVE_FROZEN);
+		assert_int_equal(r.frozen, 0);   /* cgroup.events "frozen 0" */
 		assert_int_equal(r.cpu_ns, 5234567000ull); /* usage_usec * 1000 */
 		assert_int_equal(r.system_ns, 514310000000ull);
 		assert_int_equal(r.mem_usage, 52428800);
