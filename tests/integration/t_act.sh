@@ -141,7 +141,7 @@ t_act_screen() {
 	tm send-keys -t as y
 	check "y pauses both; the pane says so" wait_screen as "pause: 2 ok, 0 failed, 0 pending" 10
 	check "... and what the kernel did" wait_screen as "$p-[12]: frozen by the kernel" 5
-	check "the kernel has both frozen" sh -c "test \"\$(freezer_of $p-1)\" = FROZEN && test \"\$(freezer_of $p-2)\" = FROZEN"
+	check "the kernel has both frozen" test "$(freezer_of "$p-1") $(freezer_of "$p-2")" = "FROZEN FROZEN"
 	tm send-keys -t as x u
 	tm send-keys -t as t
 	check "t tags every sandbox the filter shows" wait_screen as "3 tagged" 5

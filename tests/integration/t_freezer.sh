@@ -32,7 +32,9 @@ frz_check() {
 # the hybrid host's unified tree; a sixth, frozen, is refused by both
 # `docker pause` (runc sees it paused) and `docker unpause` (dockerd thinks
 # it runs) and stays frozen, then `docker kill`ed exits 137 at once (runc
-# thaws a paused container after SIGKILL).
+# thaws a paused container after SIGKILL); three with children killed
+# through the kernel (every task dead, the engine sees exit 137); a pid
+# that is not the container's refused.
 t_freezer_contain() {
 	local p="frz-${RUN_ID}c" bin i names=()
 	bin=$(freezer_bin)
@@ -42,11 +44,17 @@ t_freezer_contain() {
 		names+=("$p-$i")
 	done
 	frz_run "$p-kill" sh -c 'while :; do :; done' || { fail "docker run $p-kill"; return; }
+	local kills=()
+	for i in 1 2 3; do
+		frz_run "$p-k$i" sh -c 'for i in 1 2; do (while :; do :; done) & done; while :; do :; done' ||
+			{ fail "docker run $p-k$i"; return; }
+		kills+=("$p-k$i")
+	done
 	sleep 1
-	(cd "$ROOT" && SANDTOP_TEST_FREEZE="${names[*]}" SANDTOP_TEST_FREEZE_KILL="$p-kill" "$bin") \
-		>"$TEST_TMP/freezer.out" 2>"$TEST_TMP/freezer.log"
+	(cd "$ROOT" && SANDTOP_TEST_FREEZE="${names[*]}" SANDTOP_TEST_FREEZE_KILL="$p-kill" \
+		SANDTOP_TEST_KILL="${kills[*]}" "$bin") >"$TEST_TMP/freezer.out" 2>"$TEST_TMP/freezer.log"
 	check "test_freezer_engine exits 0 (exit $?)" [ $? -eq 0 ]
-	frz_check "$TEST_TMP/freezer.out" "$TEST_TMP/freezer.log" 3 1
+	frz_check "$TEST_TMP/freezer.out" "$TEST_TMP/freezer.log" 5 1
 	check "the killed one exited 137" [ "$(docker inspect -f '{{.State.ExitCode}}' "$p-kill")" = 137 ]
 	local state
 	state=$(docker inspect -f '{{.State.Status}}' "${names[@]}" | sort -u | tr '\n' ' ')
@@ -66,7 +74,7 @@ t_freezer_forking() {
 	sleep 1
 	(cd "$ROOT" && SANDTOP_TEST_FREEZE_FORK="$p" "$bin") >"$TEST_TMP/freezer.out" 2>"$TEST_TMP/freezer.log"
 	check "test_freezer_engine exits 0 (exit $?)" [ $? -eq 0 ]
-	frz_check "$TEST_TMP/freezer.out" "$TEST_TMP/freezer.log" 1 3
+	frz_check "$TEST_TMP/freezer.out" "$TEST_TMP/freezer.log" 1 5
 	check "the forking one still runs" [ "$(docker inspect -f '{{.State.Status}}' "$p")" = running ]
 }
 t_freezer_forking_cleanup() { frz_down "frz-${RUN_ID}f"; }
