@@ -17,7 +17,18 @@ tw_run() {
 	[ $# -eq 0 ] && set -- sleep 600
 	docker run -d "${args[@]}" sandtop/mini:latest "$@" >/dev/null
 }
-tw_state() { docker inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
+# The state as sandtop shows it: the engine's word, but "frozen" when the
+# kernel has a running one frozen (the pause policy freezes on a local engine).
+tw_state() {
+	local st id f
+	st=$(docker inspect -f '{{.State.Status}}' "$1" 2>/dev/null)
+	if [ "$st" = running ]; then
+		id=$(docker inspect -f '{{.Id}}' "$1")
+		f=$(find /sys/fs/cgroup/freezer -maxdepth 3 -type d -name "$id" 2>/dev/null | head -1)
+		[ "$(cat "$f/freezer.state" 2>/dev/null)" = FROZEN ] && st=frozen
+	fi
+	echo "$st"
+}
 # tw_wait_state NAME STATE SECS
 tw_wait_state() {
 	local end=$((SECONDS + $3))
@@ -87,10 +98,10 @@ tw_image() {
 # Every stdout line: a local timestamp to the ms, then plain text.
 tw_stamped() { ! grep -Evq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{4} [^[:cntrl:]]+$' "$1"; }
 
-# The pause policy: the expired sandbox is paused once per start (an
-# unpause is left alone, a restart counts again); a long budget, a bad
-# label and no label are left alone; the audit log has both records of
-# each action and verifies.
+# The pause policy: the expired sandbox is paused (frozen by the kernel on
+# this local engine) once per start (a thaw is left alone, a restart counts
+# again); a long budget, a bad label and no label are left alone; the audit
+# log has both records of each action and verifies.
 tw_case_pause() {
 	tw_image || { fail "no sandtop/mini image"; return; }
 	local out="$TEST_TMP/pause.out" audit="$TEST_TMP/audit-pause.log"
@@ -99,11 +110,10 @@ tw_case_pause() {
 	tw_run exp 3 && tw_run long 600 && tw_run bad 3s && tw_run none "" ||
 		{ fail "could not start the containers"; return; }
 	tw_watch pause --ttl-policy pause --audit-log "$audit"
-	check "the expired sandbox is paused" tw_wait_state "$exp" paused 15
-	note "expiry to pause: $(tw_delay_ms "$exp" 3 pause) ms (from StartedAt+3s to the engine's pause event)"
+	check "the expired sandbox is frozen" tw_wait_state "$exp" frozen 15
 	check "the output says it expired" tw_wait_line "$out" \
 		"expired $exp \([0-9a-f]{12}\) over by [0-9]s \(sandtop.ttl=3\): pausing$" 2
-	check "the output says it was paused" tw_wait_line "$out" "paused $exp \([0-9a-f]{12}\) in [0-9]+ ms$" 2
+	check "the output says it was paused by the kernel" tw_wait_line "$out" "paused $exp \([0-9a-f]{12}\) in [0-9]+ ms \(frozen by the kernel in [0-9]+ ms \(1 task\)\)$" 2
 	check "the start counts only this label's sandboxes" grep -q ": 4 sandboxes, 3 with sandtop.ttl$" "$out"
 	check "the bad label is reported" grep -q "bad sandtop.ttl on $bad ([0-9a-f]*): '3s' is not a number of seconds; not enforced" "$out"
 	sleep 1.5 # past every short budget: 3s would have been 3 s
@@ -113,14 +123,13 @@ tw_case_pause() {
 	check "nothing is said of the long or the unlabelled one" bash -c "! grep -Eq '$long|$none' '$out'"
 	check "the bad label is reported once" [ "$(grep -c "bad sandtop.ttl on $bad" "$out")" -eq 1 ]
 	# once per start: an operator's unpause wins
-	docker unpause "$exp" >/dev/null
+	"$SANDTOP" unpause "$exp" --audit-log "$TEST_TMP/audit-other.log" >/dev/null
 	check "the unpause is noticed" tw_wait_line "$out" "$exp \([0-9a-f]{12}\) is running again past its budget" 5
 	sleep 1
 	check "and left alone" [ "$(tw_state "$exp")" = running ]
 	# a restart is a new start: a new budget
 	docker restart -t 0 "$exp" >/dev/null
-	check "after a restart it is paused again" tw_wait_state "$exp" paused 10
-	note "expiry to pause after the restart: $(tw_delay_ms "$exp" 3 pause) ms"
+	check "after a restart it is paused again" tw_wait_state "$exp" frozen 10
 	check "two 'paused' lines" tw_wait_count "$out" "paused $exp (" 2 3
 	tw_stop INT
 	check "SIGINT: exit 0 (got $TW_RC)" [ "$TW_RC" = 0 ]
@@ -136,7 +145,7 @@ tw_case_pause() {
 	check "the reason names the budget and the run time" \
 		bash -c "[ \$(jq -r 'select(.phase == \"intent\") | .reason' '$audit' | grep -Ec '^ttl expired: sandtop.ttl=3, running [3-9] s$') -eq 2 ]"
 	check "not armed, and the results are ok" \
-		bash -c "jq -e -s 'all(.[]; .armed == false) and all(.[] | select(.phase == \"result\") | .targets[]; .result == \"ok\")' '$audit' >/dev/null"
+		bash -c "jq -e -s 'all(.[]; .armed == false) and all(.[] | select(.phase == \"result\") | .targets[]; .result | startswith(\"ok\"))' '$audit' >/dev/null"
 }
 
 # The kill policy kills the expired sandbox (SIGKILL: exit 137).
@@ -149,7 +158,7 @@ tw_case_kill() {
 	check "the expired sandbox is killed" tw_wait_state "$exp" exited 15
 	note "expiry to kill: $(tw_delay_ms "$exp" 2 die) ms (to the engine's die event)"
 	check "exit code 137" [ "$(docker inspect -f '{{.State.ExitCode}}' "$exp")" = 137 ]
-	check "the output says it was killed" tw_wait_line "$out" "killed $exp \([0-9a-f]{12}\) in [0-9]+ ms$" 2
+	check "the output says it was killed by the kernel" tw_wait_line "$out" "killed $exp \([0-9a-f]{12}\) in [0-9]+ ms \(killed by the kernel in [0-9]+ ms .*\)$" 2
 	check "the long budget still runs" [ "$(tw_state "$long")" = running ]
 	tw_stop TERM
 	check "SIGTERM: exit 0 (got $TW_RC)" [ "$TW_RC" = 0 ]
@@ -174,7 +183,7 @@ tw_case_stop() {
 	note "SIGINT to exit: $((($(date +%s%N) - t0) / 1000000)) ms"
 	check "SIGINT: exit 0 (got $TW_RC)" [ "$TW_RC" = 0 ]
 	check "it waited for the stop" grep -q "SIGINT: stopping after 1 action in flight" "$out"
-	check "the stop is reported" grep -Eq "stopped $exp \([0-9a-f]{12}\) in [0-9]+ ms$" "$out"
+	check "the stop is reported" grep -Eq "stopped $exp \([0-9a-f]{12}\) in [0-9]+ ms \(stopped: it ended [0-9]+ ms after SIGTERM.*\)$" "$out"
 	check "the sandbox exited 0 (its TERM trap)" [ "$(tw_state "$exp")/$(docker inspect -f '{{.State.ExitCode}}' "$exp")" = exited/0 ]
 	check "the last line says it stopped" bash -c "tail -1 '$out' | grep -q ' stopped$'"
 	sed 's/^/    | /' "$out"
@@ -182,8 +191,9 @@ tw_case_stop() {
 	check "a stop intent and result" bash -c "jq -e -s '[.[] | select(.action == \"stop\")] | length == 2' '$audit' >/dev/null"
 }
 
-# An audit log that cannot be written: said at the start, and the action
-# is refused (the sandbox runs on) and reported.
+# An audit log that cannot be written: said at the start; the action goes
+# ahead all the same (containment never waits for the log), and the
+# records it could not write are printed when the watch ends.
 tw_case_refused() {
 	tw_image || { fail "no sandtop/mini image"; return; }
 	local out="$TEST_TMP/refused.out" exp
@@ -191,14 +201,13 @@ tw_case_refused() {
 	: >"$TEST_TMP/file"
 	tw_run rexp 1 || { fail "could not start the container"; return; }
 	tw_watch refused --ttl-policy pause --audit-log "$TEST_TMP/file/audit.log"
-	check "the refusal is reported" tw_wait_line "$out" \
-		"pause $exp \([0-9a-f]{12}\) refused: the action could not be written to the audit log first .*Not a directory" 10
-	check "the start says actions will be refused" grep -q 'audit log: .*: every action will be refused' "$out"
-	sleep 1
-	check "the sandbox still runs" [ "$(tw_state "$exp")" = running ]
-	check "refused once" [ "$(grep -c "refused:" "$out")" -eq 1 ]
+	check "the pause goes ahead" tw_wait_state "$exp" frozen 10
+	check "... and is reported" tw_wait_line "$out" "paused $exp \([0-9a-f]{12}\) in [0-9]+ ms .*; the result is not in the audit log" 10
+	check "the log's trouble is said" grep -q 'AUDIT LOG: .* not written: .*Not a directory.*(actions go ahead; the records are kept and retried)' "$out"
 	tw_stop TERM
 	check "SIGTERM: exit 0 (got $TW_RC)" [ "$TW_RC" = 0 ]
+	check "the records it could not write are printed at the end" \
+		grep -q '"unwritten":true.*"action":"pause"' "$TEST_TMP/watch-refused.log"
 	sed 's/^/    | /' "$out"
 }
 
@@ -244,13 +253,13 @@ t_watch_cleanup() {
 # says so on the status line, writes the audit log; one with time left is
 # left alone; the ISO column shows RES-05 failing for the paused one.
 t_ttl_screen() {
-	tw_run scr-exp 3 || { fail "could not start a sandbox"; return; }
-	tw_run scr-long 600 || { fail "could not start a sandbox"; return; }
 	TUI_ENV="" tui_start ttl 200 40 --ttl-policy pause --audit-log "$TEST_TMP/audit.log"
 	check "the screen says the policy" wait_screen ttl "ttl policy: pause once a running sandbox's budget is spent" 5
-	check "the spent one is paused by the screen" tw_wait_state "$(tw_name scr-exp)" paused 10
+	tw_run scr-exp 3 || { fail "could not start a sandbox"; return; }
+	tw_run scr-long 600 || { fail "could not start a sandbox"; return; }
+	check "the spent one is paused (frozen) by the screen" tw_wait_state "$(tw_name scr-exp)" frozen 10
 	check "the status line says so" wait_screen ttl "paused $(tw_name scr-exp) \([0-9a-f]{12}\) in [0-9]+ ms" 5
-	check "its row says paused and FAIL high (RES-05)" wait_screen ttl "$(tw_name scr-exp) .* paused +FAIL high" 5
+	check "its row says frozen and FAIL high (RES-05)" wait_screen ttl "$(tw_name scr-exp) .* frozen +FAIL high" 5
 	check "the other one still runs" [ "$(tw_state "$(tw_name scr-long)")" = running ]
 	check "the audit log has the pause with its reason" grep -q '"reason":"ttl expired: sandtop.ttl=3, running [0-9]* s"' "$TEST_TMP/audit.log"
 	"$SANDTOP" audit-log verify "$TEST_TMP/audit.log" >/dev/null
