@@ -89,8 +89,11 @@ static const char *relative(const char *path, char *real, struct err *e)
 	size_t n = strlen(socket_dir);
 	if (!strncmp(path, socket_dir, n) && path[n] == '/')
 		return path + n + 1;
-	if (!realpath(path, real))
-		return err_set(e, DESK_E_REFUSED, "sandtop.vnc=unix:%s refused: %s", path, strerror(errno)), NULL;
+	if (!realpath(path, real)) {
+		/* not there (yet): worth a retry, like a socket nobody listens on */
+		err_set(e, errno == ENOENT ? DESK_E_CONNECT : DESK_E_REFUSED, "sandtop.vnc=unix:%s: %s", path, strerror(errno));
+		return NULL;
+	}
 	if (!strncmp(real, socket_dir, n) && real[n] == '/')
 		return real + n + 1;
 	err_set(e, DESK_E_REFUSED, "sandtop.vnc=unix:%s refused: not inside the VNC socket directory %s", path, socket_dir);

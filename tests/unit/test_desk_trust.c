@@ -122,9 +122,20 @@ static void test_only_sockets_inside(void **state)
 	assert_memory_equal(b, "hi", 2);
 	close(a);
 	close(fd);
-	/* a symlink that stays inside is fine */
+	/* a symlink that stays inside is fine, and so is a symlinked route to
+	 * the directory itself */
 	assert_int_equal(desk_unix_connect(link_in, NULL, &fd, &e), 0);
 	close(fd);
+	char route[160], via[200];
+	snprintf(route, sizeof route, "%s/route", root);
+	assert_int_equal(symlink(dir, route), 0);
+	snprintf(via, sizeof via, "%s/ok.sock", route);
+	assert_int_equal(desk_unix_connect(via, NULL, &fd, &e), 0);
+	close(fd);
+	snprintf(via, sizeof via, "%s/not-yet.sock", route);
+	assert_int_equal(desk_unix_connect(via, NULL, &fd, &e), -1);
+	assert_int_equal(e.code, DESK_E_CONNECT);
+	unlink(route);
 	/* nothing listening: worth a retry, not a refusal */
 	char gone[160];
 	snprintf(gone, sizeof gone, "%s/gone.sock", dir);
