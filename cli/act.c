@@ -54,7 +54,7 @@ static bool from_record(const struct cli_act_opts *o, struct dk_client *c, const
 		*read = true;
 		char *root = o->data_root ? xstrdup(o->data_root) : dk_data_root_find("/proc", dk_client_endpoint(c), &e);
 		if (!root || dk_ondisk_list(root, disk, NULL, &e) < 0)
-			fprintf(stderr, "sandtop: the engine's records cannot be read either: %s\n", e.msg);
+			sanitize_fprintf(stderr, "sandtop: the engine's records cannot be read either: %s\n", e.msg);
 		free(root);
 	}
 	for (size_t i = 0; i < disk->n; i++)
@@ -67,15 +67,17 @@ static bool from_record(const struct cli_act_opts *o, struct dk_client *c, const
 }
 
 /* The targets, with fresh pids and networks; those that cannot be had
- * become failures (*nfail, messages in p->why), never silently dropped. */
+ * become failures (messages in p->why), never silently dropped. by_id:
+ * the kernel finds each container's cgroup by its id, so the list is
+ * enough (no inspect round trip before a kill or a freeze). */
 static size_t inspect_all(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *tg, struct pick *p,
-                          struct dk_container *out)
+                          struct dk_container *out, bool by_id)
 {
 	size_t ns = tg->n;
 	p->ct = xcalloc(ns + 1, sizeof *p->ct);
 	p->why = xcalloc(ns + 1, sizeof *p->why);
-	if (tg->from_disk) {
-		/* the records are all there is: the kernel proves each pid */
+	if (tg->from_disk || by_id) {
+		/* the records or the list are all there is: the kernel proves each cgroup */
 		for (size_t i = 0; i < ns; i++)
 			out[i] = *tg->sel[i];
 		return ns;
@@ -144,7 +146,7 @@ static void text_result(const char *name, bool ok, const char *msg)
 {
 	char safe[256];
 	sanitize_fit(name, 24, safe, sizeof safe);
-	printf("%-24s %s%s%s\n", safe, ok ? "ok" : "FAILED", msg[0] ? ": " : "", msg);
+	sanitize_fprintf(stdout, "%-24s %s%s%s\n", safe, ok ? "ok" : "FAILED", msg[0] ? ": " : "", msg);
 }
 
 int cli_act(const struct cli_act_opts *o)
@@ -152,15 +154,15 @@ int cli_act(const struct cli_act_opts *o)
 	struct err e = {0};
 	int kind = act_from_name(o->action);
 	if (kind < 0)
-		return fprintf(stderr, "sandtop: unknown action '%s'\n", o->action), CLI_USAGE;
+		return sanitize_fprintf(stderr, "sandtop: unknown action '%s'\n", o->action), CLI_USAGE;
 	if (!o->nids && !o->all && !o->label)
-		return fprintf(stderr, "sandtop: %s: name the sandboxes (IDs, --all or --label K=V)\n", o->action), CLI_USAGE;
+		return sanitize_fprintf(stderr, "sandtop: %s: name the sandboxes (IDs, --all or --label K=V)\n", o->action), CLI_USAGE;
 	char sig[24] = "";
 	if (o->signal && dk_signal_canon(o->signal, sig, sizeof sig) < 0)
-		return fprintf(stderr, "sandtop: unknown signal '%s' (SIGKILL, SIGTERM, TERM, 15, ...)\n", o->signal), CLI_USAGE;
+		return sanitize_fprintf(stderr, "sandtop: unknown signal '%s' (SIGKILL, SIGTERM, TERM, 15, ...)\n", o->signal), CLI_USAGE;
 	struct dk_client *c = dk_client_new(o->host, &e);
 	if (!c)
-		return fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
+		return sanitize_fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
 	struct cli_targets tg0;
 	int st = cli_targets_pick(c, o, &tg0);
 	if (st != CLI_OK) {
@@ -168,23 +170,25 @@ int cli_act(const struct cli_act_opts *o)
 		dk_client_free(c);
 		return st;
 	}
-	struct pick p = {0};
-	struct dk_container *tg = xcalloc(tg0.n + 1, sizeof *tg);
-	size_t nt = inspect_all(c, o, &tg0, &p, tg);
-
 	enum act_kind k = (enum act_kind)kind;
-	if ((o->all || o->label) && k == ACT_KILL && (!o->signal || !strcmp(sig, "SIGKILL")))
+	bool sigkill = !o->signal || !strcmp(sig, "SIGKILL");
+	if ((o->all || o->label) && k == ACT_KILL && sigkill)
 		k = ACT_KILL_ALL;   /* the kill switch (every one, or a labelled set) */
 	struct actions *a = actions_new(c, o->audit_path, !strncmp(dk_client_endpoint(c), "unix://", 7));
+	/* a kill or a freeze through the kernel needs only the ids */
+	bool by_id = act_kernel(a) && ((k == ACT_KILL && sigkill) || k == ACT_KILL_ALL || k == ACT_PAUSE);
+	struct pick p = {0};
+	struct dk_container *tg = xcalloc(tg0.n + 1, sizeof *tg);
+	size_t nt = inspect_all(c, o, &tg0, &p, tg, by_id);
 	if (tg0.from_disk && !act_kernel(a))
-		fprintf(stderr, "sandtop: and the kernel path is not there (%s): nothing can be done without the engine\n",
+		sanitize_fprintf(stderr, "sandtop: and the kernel path is not there (%s): nothing can be done without the engine\n",
 			act_kernel_problem(a));
 	struct act_opts ao = {.kind = k, .signal = o->signal, .timeout_s = o->timeout_s, .reason = o->reason,
 		.armed = o->armed, .engine_wait_ms = o->engine_wait_ms};
 	struct act_run *r = nt ? act_start(a, &ao, tg, nt, &e) : NULL;
 	int status = CLI_OK;
 	if (nt && !r) {
-		fprintf(stderr, "sandtop: %s: %s\n", o->action, e.msg);
+		sanitize_fprintf(stderr, "sandtop: %s: %s\n", o->action, e.msg);
 		status = CLI_FAIL;
 	}
 	int64_t deadline = clock_mono_ms() + CLI_ACT_TIMEOUT_MS;
@@ -235,7 +239,7 @@ int cli_act(const struct cli_act_opts *o)
 		if (r && act_run_audit_error(r)[0])
 			cli_json_str(stdout, act_run_audit_error(r));
 		else
-			printf(r || !nt ? "null" : "\"refused\"");
+			printf("null");
 		printf("}\n");
 	}
 	size_t ok = 0, failed = 0, pending = 0, dropped = tg0.n - nt;
@@ -244,7 +248,7 @@ int cli_act(const struct cli_act_opts *o)
 	if (tg0.nunknown || tg0.nambiguous || dropped || failed || pending)
 		status = CLI_FAIL;
 	if (!tg0.n && !tg0.nunknown && !tg0.nambiguous) {
-		fprintf(stderr, "sandtop: %s: no sandbox matches\n", o->action);
+		sanitize_fprintf(stderr, "sandtop: %s: no sandbox matches\n", o->action);
 		status = CLI_FAIL;
 	}
 	act_run_free(r);

@@ -216,7 +216,7 @@ int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms)
 	struct err e;
 	struct dk_client *c = dk_client_new(host, &e);
 	if (!c) {
-		fprintf(stderr, "sandtop: %s\n", e.msg);
+		sanitize_fprintf(stderr, "sandtop: %s\n", e.msg);
 		return CLI_USAGE;
 	}
 	struct ps_run run = {0};
@@ -224,20 +224,20 @@ int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms)
 	int status = CLI_OK;
 	dk_list_containers(c, true, all ? NULL : INV_SANDBOX_LABEL, on_list, &run);
 	if (dk_client_run(c, PS_TIMEOUT_MS) < 0) {
-		fprintf(stderr, "sandtop: engine at %s did not answer within %d s\n", dk_client_endpoint(c),
+		sanitize_fprintf(stderr, "sandtop: engine at %s did not answer within %d s\n", dk_client_endpoint(c),
 		        PS_TIMEOUT_MS / 1000);
 		status = CLI_UNREACHABLE;
 		goto out;
 	}
 	if (run.failed) {
-		fprintf(stderr, "sandtop: %s\n", run.err.msg);
+		sanitize_fprintf(stderr, "sandtop: %s\n", run.err.msg);
 		status = run.err.code == DK_ETRANSPORT ? CLI_UNREACHABLE : CLI_FAIL;
 		goto out;
 	}
 	for (size_t i = 0; i < run.list.n; i++)
 		dk_inspect(c, run.list.items[i].id, on_inspect, &run);
 	if (dk_client_run(c, PS_TIMEOUT_MS) < 0) {
-		fprintf(stderr, "sandtop: engine at %s stopped answering\n", dk_client_endpoint(c));
+		sanitize_fprintf(stderr, "sandtop: engine at %s stopped answering\n", dk_client_endpoint(c));
 		status = CLI_UNREACHABLE;
 		goto out;
 	}
@@ -246,7 +246,7 @@ int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms)
 	if (stats) {
 		snaps = xcalloc(run.list.n ? run.list.n : 1, sizeof *snaps);
 		if (sample_all(c, &run, interval_ms, snaps) < 0) {
-			fprintf(stderr, "sandtop: engine at %s stopped answering\n", dk_client_endpoint(c));
+			sanitize_fprintf(stderr, "sandtop: engine at %s stopped answering\n", dk_client_endpoint(c));
 			status = CLI_UNREACHABLE;
 			goto out;
 		}

@@ -105,14 +105,14 @@ static int from_disk(struct dk_client *c, const struct cli_act_opts *o, struct c
 	struct err e;
 	char *root = o->data_root ? xstrdup(o->data_root) : dk_data_root_find("/proc", dk_client_endpoint(c), &e);
 	if (!root) {
-		fprintf(stderr, "sandtop: the engine did not answer within %d ms, and its records cannot be read: %s\n",
+		sanitize_fprintf(stderr, "sandtop: the engine did not answer within %d ms, and its records cannot be read: %s\n",
 			o->engine_wait_ms, e.msg);
 		return CLI_UNREACHABLE;
 	}
 	size_t skipped = 0;
 	struct dk_container_list l;
 	if (dk_ondisk_list(root, &l, &skipped, &e) < 0) {
-		fprintf(stderr, "sandtop: the engine did not answer within %d ms, and %s\n", o->engine_wait_ms, e.msg);
+		sanitize_fprintf(stderr, "sandtop: the engine did not answer within %d ms, and %s\n", o->engine_wait_ms, e.msg);
 		free(root);
 		return CLI_UNREACHABLE;
 	}
@@ -120,7 +120,7 @@ static int from_disk(struct dk_client *c, const struct cli_act_opts *o, struct c
 	t->list = l;
 	t->from_disk = true;
 	snprintf(t->data_root, sizeof t->data_root, "%s", root);
-	fprintf(stderr, "sandtop: the engine did not answer within %d ms: the sandboxes are taken from its records in "
+	sanitize_fprintf(stderr, "sandtop: the engine did not answer within %d ms: the sandboxes are taken from its records in "
 		"%s/containers (%zu%s) and the kernel acts on them\n", o->engine_wait_ms, root, l.n,
 		skipped ? ", some unreadable" : "");
 	free(root);
@@ -135,12 +135,12 @@ int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct c
 	int wait = fallback ? o->engine_wait_ms : LIST_WAIT_MS;
 	bool answered = dk_client_run(c, wait) == 0 && t->listed;
 	if (answered && t->rc < 0 && t->e.code != DK_ETRANSPORT && t->e.code != DK_EVERSION) {
-		fprintf(stderr, "sandtop: %s\n", t->e.msg);
+		sanitize_fprintf(stderr, "sandtop: %s\n", t->e.msg);
 		return CLI_FAIL;
 	}
 	if (!answered || t->rc < 0) {
 		if (!fallback) {
-			fprintf(stderr, "sandtop: %s\n", t->listed ? t->e.msg : "the engine did not answer");
+			sanitize_fprintf(stderr, "sandtop: %s\n", t->listed ? t->e.msg : "the engine did not answer");
 			return CLI_UNREACHABLE;
 		}
 		t->listed = true;   /* the late answer, if any, is not taken */

@@ -104,7 +104,7 @@ static int parse(int argc, char **argv, struct watch_opts *o)
 		case 'H': o->host = optarg; break;
 		case OPT_LABEL:
 			if (!optarg[0] || optarg[0] == '=') {
-				fprintf(stderr, "sandtop: watch: --label takes K or K=V\n");
+				sanitize_fprintf(stderr, "sandtop: watch: --label takes K or K=V\n");
 				return -1;
 			}
 			o->label = optarg;
@@ -113,7 +113,7 @@ static int parse(int argc, char **argv, struct watch_opts *o)
 		case OPT_LOG: o->log = optarg; break;
 		case OPT_POLICY:
 			if ((p = ttl_policy_parse(optarg)) < 0) {
-				fprintf(stderr, "sandtop: watch: --ttl-policy is flag, pause, stop or kill, not '%s'\n", optarg);
+				sanitize_fprintf(stderr, "sandtop: watch: --ttl-policy is flag, pause, stop or kill, not '%s'\n", optarg);
 				return -1;
 			}
 			o->policy = (enum ttl_policy)p;
@@ -123,7 +123,7 @@ static int parse(int argc, char **argv, struct watch_opts *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "sandtop: watch: unexpected argument '%s'\n", argv[optind]);
+		sanitize_fprintf(stderr, "sandtop: watch: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -310,16 +310,16 @@ int cli_watch_main(int argc, char **argv)
 	struct err e = {0};
 	struct dk_client *c = dk_client_new(o.host, &e);
 	if (!c)
-		return fprintf(stderr, "sandtop: watch: %s\n", e.msg), CLI_USAGE;
+		return sanitize_fprintf(stderr, "sandtop: watch: %s\n", e.msg), CLI_USAGE;
 	char *audit = o.policy == TTL_FLAG ? NULL : o.audit_log ? xstrdup(o.audit_log) : audit_default_path();
 	if (o.policy != TTL_FLAG && !audit) {
-		fprintf(stderr, "sandtop: watch: no home directory for the default audit log; give --audit-log FILE\n");
+		sanitize_fprintf(stderr, "sandtop: watch: no home directory for the default audit log; give --audit-log FILE\n");
 		dk_client_free(c);
 		return CLI_USAGE;
 	}
 	if (o.log) {
 		if (log_open(o.log) < 0) {
-			fprintf(stderr, "sandtop: watch: cannot open log %s: %s\n", o.log, strerror(errno));
+			sanitize_fprintf(stderr, "sandtop: watch: cannot open log %s: %s\n", o.log, strerror(errno));
 			free(audit);
 			dk_client_free(c);
 			return CLI_USAGE;
@@ -331,7 +331,7 @@ int cli_watch_main(int argc, char **argv)
 	int p[2];
 	int sigfd = signals_setup(p);
 	if (sigfd < 0) {
-		fprintf(stderr, "sandtop: watch: pipe: %s\n", strerror(errno));
+		sanitize_fprintf(stderr, "sandtop: watch: pipe: %s\n", strerror(errno));
 		free(audit);
 		dk_client_free(c);
 		return CLI_FAIL;

@@ -492,6 +492,19 @@ bool st_cgroups_mounted(const struct st_cgroups *cg, const char *ctl)
 	return false;
 }
 
+const char *st_cgroup_mount(const struct st_cgroups *cg, const char *ctl)
+{
+	int c = ctl ? ctl_of(ctl) : -1;
+	if (ctl && c < 0)
+		return NULL;
+	for (size_t i = 0; i < cg->nm; i++) {
+		const struct mnt *m = &cg->m[i];
+		if ((ctl ? !m->v2 && (m->ctls & 1u << c) : m->v2) && !strcmp(m->root, "/"))
+			return m->dir;
+	}
+	return NULL;
+}
+
 char *st_cgroup_dir(struct st_cgroups *cg, int pid, const char *ctl, struct err *e)
 {
 	int c = ctl ? ctl_of(ctl) : -1;

@@ -107,8 +107,36 @@ static long count_tasks(const struct dk_cg *cg)
 	return frz_each_task(cg->dir, NULL, NULL);
 }
 
-/* Whether the container's cgroup holds no task any more (gone counts). */
-static bool empty(const struct dk_freezer *f, const struct dk_cg *cg)
+#define PF_EXITING 0x00000004u   /* include/linux/sched.h: the task is in do_exit */
+
+struct live_ctx {
+	const char *proc_root;
+	long live;
+};
+
+/* A task counts as dead once it can never again run code of its own: in
+ * do_exit (PF_EXITING), a zombie, or gone. What the kernel still does for
+ * it (a container init unmounting its namespaces takes tens of ms here)
+ * is its own business. */
+static void count_live(void *ud, int pid)
+{
+	struct live_ctx *c = ud;
+	char path[512], buf[1024];
+	if ((size_t)snprintf(path, sizeof path, "%s/%d/stat", c->proc_root, pid) >= sizeof path)
+		return;
+	long n = sf_slurp(path, buf, sizeof buf - 1);
+	char *p = n > 0 ? strrchr(buf, ')') : NULL;
+	if (!p || p[1] != ' ' || !p[2])
+		return;   /* gone (or unreadable: it is going) */
+	unsigned flags = 0;
+	if (p[2] == 'Z' || p[2] == 'X' || (sscanf(p + 3, " %*d %*d %*d %*d %*d %u", &flags) == 1 && (flags & PF_EXITING)))
+		return;
+	c->live++;
+}
+
+/* Whether every task of the container's cgroup is dead (see count_live),
+ * or the cgroup is empty or gone. */
+static bool all_dead(const struct dk_freezer *f, const struct dk_cg *cg)
 {
 	if (cg->unified) {
 		char buf[FRZ_TEXT_CAP + 1];
@@ -116,11 +144,11 @@ static bool empty(const struct dk_freezer *f, const struct dk_cg *cg)
 		uint64_t v;
 		if (frz_get(cg->unified, "cgroup.events", buf, cg->pid, &e) < 0)
 			return e.code == DK_ENOTFOUND;
-		if (sf_kv_u64(buf, "populated", &v) == 0)
-			return v == 0;
+		if (sf_kv_u64(buf, "populated", &v) == 0 && v == 0)
+			return true;
 	}
-	(void)f;
-	return count_tasks(cg) <= 0;
+	struct live_ctx c = {.proc_root = f->proc_root};
+	return frz_each_task(cg->dir, count_live, &c) <= 0 || c.live == 0;
 }
 
 /* ---- signals ---- */
@@ -354,7 +382,7 @@ static void op_kill(struct dk_freezer *f, struct slot *s, size_t n, int timeout_
 		for (size_t i = 0; i < n; i++)
 			if (s[i].open)
 				freeze_write(f, &s[i], false, t0, DK_K_DONE);
-		/* the killed tasks die once thawed: wait for the cgroups to empty */
+		/* the killed tasks die once thawed: wait until none can run again */
 		int64_t until = now_ns() + (int64_t)(rounds < 3 ? 20 : 100) * 1000000;
 		if (until > deadline)
 			until = deadline;
@@ -364,7 +392,7 @@ static void op_kill(struct dk_freezer *f, struct slot *s, size_t n, int timeout_
 			for (size_t i = 0; i < n; i++) {
 				if (!s[i].open)
 					continue;
-				if (empty(f, &s[i].cg)) {
+				if (all_dead(f, &s[i].cg)) {
 					settle(&s[i], DK_K_DONE, t0);
 					if (rounds > 1)
 						err_set(&s[i].t->e, 0, "%d rounds", rounds);
@@ -421,7 +449,9 @@ size_t dk_contain(struct dk_freezer *f, enum dk_kop op, int signo, struct dk_kta
 		t[i].state = -1;
 		t[i].tasks = 0;
 		err_clear(&t[i].e);
-		if (dk_cg_locate(f, t[i].id, t[i].pid, &s[i].cg, &t[i].e) == 0)
+		int rc = t[i].pid > 0 ? dk_cg_locate(f, t[i].id, t[i].pid, &s[i].cg, &t[i].e)
+		                      : dk_cg_find(f, t[i].id, &s[i].cg, &t[i].e);
+		if (rc == 0)
 			s[i].open = true;
 		else
 			settle(&s[i], t[i].e.code == DK_EREFUSED ? DK_K_REFUSED :

@@ -16,7 +16,8 @@ enum dk_kop {
 };
 
 enum dk_kres {
-	DK_K_DONE,     /* the kernel did it (kill: the cgroup is empty) */
+	DK_K_DONE,     /* the kernel did it (kill: every task dead: exiting, a
+	                * zombie or gone, so none runs a line of its own again) */
 	DK_K_GONE,     /* nothing to do: the process or its cgroup is gone */
 	DK_K_REFUSED,  /* not provably the container's cgroup (dk_cg_locate): not touched */
 	DK_K_FAILED,   /* not done in time or an error: e says what, and what was undone */
@@ -26,7 +27,8 @@ enum dk_kres {
 struct dk_ktarget {
 	/* in */
 	const char *id;   /* full container id (64 hex digits) */
-	int pid;          /* its init process (the engine's State.Pid) */
+	int pid;          /* its init process (the engine's State.Pid); 0: found by
+	                   * the id alone (dk_cg_find; not for DK_KSIGNAL) */
 	/* out */
 	enum dk_kres res;
 	int state;        /* freeze and thaw: the state it was left in (DK_FRZ_*), -1 unknown */
@@ -43,7 +45,7 @@ struct dk_ktarget {
 #define DK_KKILL_MS 3000
 
 /* Run op on the n targets at once (each located and proven with
- * dk_cg_locate first; the writes of every target before any waiting) and
+ * dk_cg_locate, or dk_cg_find without a pid, first; the writes of every target before any waiting) and
  * return when each is settled or timeout_ms (<= 0: the op's default) has
  * passed. signo: DK_KSIGNAL's signal (ignored otherwise).
  * Guarantees: a freeze that does not complete in time is thawed and FAILED
@@ -51,7 +53,8 @@ struct dk_ktarget {
  * thawed"); a kill never leaves a cgroup frozen or freezing: each round is
  * freeze, SIGKILL every task (cgroup.kill where the kernel has it, else each
  * pid of cgroup.procs, the sub-cgroups' included, through a pidfd checked to
- * be still in the cgroup), thaw; rounds repeat until the cgroup is empty;
+ * be still in the cgroup), thaw; rounds repeat until every task is dead
+ * (in do_exit, a zombie, or gone);
  * what is still alive at the deadline is FAILED with the tasks named, and
  * thawed. Synchronous (it sleeps in steps of at most 1 ms while it waits).
  * Returns the number of targets DONE or GONE. */

@@ -2,6 +2,7 @@
 #include "docker/freezer.h"
 #include "docker/freezer_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -218,6 +219,20 @@ static bool names_id(const char *c, size_t n, const char *id)
 	return n == 64 || c[n - 65] == '-';
 }
 
+/* Whether component c (len n) names some container: it ends in 64 hex
+ * digits (before an optional ".scope"), at its start or after a '-'. */
+static bool names_some_id(const char *c, size_t n)
+{
+	if (n >= 6 && !memcmp(c + n - 6, ".scope", 6))
+		n -= 6;
+	if (n < 64 || (n > 64 && c[n - 65] != '-'))
+		return false;
+	for (size_t i = n - 64; i < n; i++)
+		if (!((c[i] >= '0' && c[i] <= '9') || (c[i] >= 'a' && c[i] <= 'f')))
+			return false;
+	return true;
+}
+
 /* The prefix of d up to and including the component naming id (a new
  * string), or NULL. The last such component counts. */
 static char *container_top(const char *d, const char *id)
@@ -289,6 +304,71 @@ int dk_cg_locate(struct dk_freezer *f, const char *id, int pid, struct dk_cg *ou
 			free(utop);
 	}
 	return 0;
+}
+
+/* ---- a container's cgroup found by its id alone ---- */
+
+#define FIND_DEPTH 4       /* docker/ID, system.slice/docker-ID.scope, a/b/ID, ... */
+#define FIND_DIRS 20000    /* directories looked at, at most */
+
+/* Depth-first under dir for a directory named after id; its path, or NULL. */
+static char *find_named(const char *dir, const char *id, int depth, size_t *seen)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	char *hit = NULL;
+	for (struct dirent *de; !hit && (de = readdir(d)) && *seen < FIND_DIRS; ) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		(*seen)++;
+		size_t n = strlen(de->d_name);
+		if (names_id(de->d_name, n, id)) {
+			hit = xasprintf("%s/%s", dir, de->d_name);
+		} else if (depth + 1 < FIND_DEPTH && !names_some_id(de->d_name, n)) {
+			/* another container's cgroup holds none of this one's */
+			char *sub = xasprintf("%s/%s", dir, de->d_name);
+			hit = find_named(sub, id, depth + 1, seen);
+			free(sub);
+		}
+	}
+	closedir(d);
+	return hit;
+}
+
+/* The first pid listed in dir/cgroup.procs (its own, not a sub-cgroup's), or 0. */
+static int first_pid(const char *dir)
+{
+	char path[4096], buf[64];
+	if ((size_t)snprintf(path, sizeof path, "%s/cgroup.procs", dir) >= sizeof path)
+		return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	long pid = strtol(buf, NULL, 10);
+	return pid > 0 && pid <= 0x3fffffff ? (int)pid : 0;
+}
+
+int dk_cg_find(struct dk_freezer *f, const char *id, struct dk_cg *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!id || !is_id(id))
+		return err_set(e, DK_EUSAGE, "not a full container id");
+	const char *root = st_cgroup_mount(f->cg, frz_ver[f->v].ctl);
+	if (!root)
+		return err_set(e, DK_ENOTFOUND, "no freezer hierarchy mounted whole");
+	size_t seen = 0;
+	char *dir = find_named(root, id, 0, &seen);
+	if (!dir)
+		return err_set(e, DK_ENOTFOUND, "container %.12s: no cgroup named after it (not running?)", id);
+	int pid = first_pid(dir);
+	free(dir);
+	if (!pid)
+		return err_set(e, DK_ENOTFOUND, "container %.12s: its cgroup holds no process", id);
+	return dk_cg_locate(f, id, pid, out, e);
 }
 
 int dk_cg_state(struct dk_freezer *f, const struct dk_cg *cg, struct err *e)

@@ -73,6 +73,13 @@ struct dk_cg {
  * anything else. */
 int dk_cg_locate(struct dk_freezer *f, const char *id, int pid, struct dk_cg *out, struct err *e);
 void dk_cg_clear(struct dk_cg *cg);
+/* The same without a pid from the engine: the cgroup named after id is
+ * looked for in the freezer's hierarchy (a few levels deep: docker/ID,
+ * PARENT/ID, system.slice/docker-ID.scope), and its first process stands
+ * for the init. For the kill switch when the engine's word is not needed
+ * (or not to be had). Returns as dk_cg_locate; DK_ENOTFOUND when no such
+ * cgroup holds a process. */
+int dk_cg_find(struct dk_freezer *f, const char *id, struct dk_cg *out, struct err *e);
 /* The state of a located cgroup: DK_FRZ_THAWED, _FREEZING, _FROZEN, or -1. */
 int dk_cg_state(struct dk_freezer *f, const struct dk_cg *cg, struct err *e);
 /* Locate (proven) and read in one: the state of container id whose init is

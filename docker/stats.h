@@ -116,6 +116,9 @@ int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, s
  * "pids", "freezer") is mounted; with ctl NULL, whether a cgroup v2
  * (unified) hierarchy is, also beside v1 ones on a hybrid host. */
 bool st_cgroups_mounted(const struct st_cgroups *cg, const char *ctl);
+/* Where the whole hierarchy of ctl (NULL: the unified one) is mounted (its
+ * root "/" mounted, sys_root included), or NULL; borrowed from cg. */
+const char *st_cgroup_mount(const struct st_cgroups *cg, const char *ctl);
 /* The directory of pid's cgroup in the hierarchy of ctl (as above; NULL for
  * the unified one, the "0::PATH" line), sys_root included; the caller frees
  * it; a process in the hierarchy's root cgroup ("/") gets the mount point
