@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,16 @@
  * which the bundles are cut short (resumed, manifests written). */
 #define CLI_SNAP_TIMEOUT_MS (20 * 60 * 1000)
 #define CLI_SNAP_WIND_DOWN_MS 60000
+
+/* SIGINT, SIGTERM or SIGHUP came: the snapshots are cut short (the agent
+ * continued, the sandbox thawed or resumed, the manifests written) instead
+ * of leaving a sandbox stopped behind. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
 
 /* s (untrusted) as an ASCII-only JSON string on stdout */
 static void json_str(const char *s)
@@ -82,6 +93,7 @@ static void run(struct dk_client *c, struct snap **sn, size_t n, int64_t deadlin
 	size_t cap = 0;
 	struct pollfd *fds = NULL;
 	size_t *per = xcalloc(n + 1, sizeof *per);
+	bool cut = false;
 	for (;;) {
 		size_t left = 0;
 		int64_t now = clock_mono_ms();
@@ -96,6 +108,15 @@ static void run(struct dk_client *c, struct snap **sn, size_t n, int64_t deadlin
 		}
 		if (!left || now >= deadline)
 			break;
+		if (interrupted && !cut) { /* cut every one short; they wind down here */
+			cut = true;
+			for (size_t i = 0; i < n; i++)
+				if (sn[i] && !snap_done(sn[i]))
+					snap_cancel(sn[i]);
+			if (deadline > now + CLI_SNAP_WIND_DOWN_MS)
+				deadline = now + CLI_SNAP_WIND_DOWN_MS;
+			continue;
+		}
 		size_t want = dk_client_pollfds_max(c) + n * SNAP_POLLFDS_MAX;
 		if (want > cap) {
 			cap = want;
@@ -153,6 +174,13 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 		.host_access = !strncmp(dk_client_endpoint(c), "unix://", 7),
 	};
 	struct snap **sn = xcalloc(ns + 1, sizeof *sn);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;  /* no SA_RESTART: poll returns at once */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	for (size_t i = 0; i < ns; i++)
 		if (!(sn[i] = snap_start(c, audit, sel[i], &so, &e))) {
 			char name[128];
@@ -166,14 +194,19 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 		if (!sn[i])
 			continue;
 		res[i] = *snap_result(sn[i]);
-		if (!res[i].done) { /* wedged: cut short; it resumes and writes its manifest as answers come */
+		if (!res[i].done) { /* wedged: cut short; it continues its agent, resumes and writes its
+		                     * manifest as the answers come */
 			res[i].ok = false;
-			snprintf(res[i].error, sizeof res[i].error, "no end within %d min: cut short", CLI_SNAP_TIMEOUT_MS / 60000);
+			snprintf(res[i].error, sizeof res[i].error, "no end within %d min: cut short",
+			         CLI_SNAP_TIMEOUT_MS / 60000);
 			snap_free(sn[i]);
 			sn[i] = NULL;
 			dk_client_run(c, CLI_SNAP_WIND_DOWN_MS);
 		}
 	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 
 	if (o->json)
 		printf("{\"action\":\"snapshot\",\"results\":[");
@@ -205,6 +238,8 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 	}
 	if (o->json)
 		printf("]}\n");
+	if (interrupted)
+		fprintf(stderr, "sandtop: snapshot: interrupted (signal %d): cut short, as said above\n", (int)interrupted);
 	if (nu)
 		status = CLI_FAIL;
 	if (!ns && !nu && status == CLI_OK) {

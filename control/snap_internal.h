@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "control/snapshot.h"
+#include "docker/contain_stop.h"
 
 /* ---- the tree archiver (snap_tree.c) ---- */
 
@@ -79,10 +80,13 @@ void snap_tree_job_free(struct snap_tree_job *j);
 
 /* ---- bundle files (snap_bundle.c) ---- */
 
+#define SNAP_HOW_MAX 320
+
 struct snap_file {
 	char name[40];           /* within the bundle directory */
 	uint64_t size;
 	char sha256[65];
+	char how[SNAP_HOW_MAX];  /* how it was obtained ("" unknown): the manifest's "how" */
 };
 
 /* name reduced to [A-Za-z0-9_.-] (others become '_'), at most 64 bytes,
@@ -140,6 +144,17 @@ struct snap_scratch {
 	struct snap_tree_stats st; /* method "host" */
 };
 
+/* The agent's stop, as the manifest tells it. */
+struct snap_agent {
+	const struct dk_agent_stop *st; /* NULL: no stop was tried (then only why) */
+	const char *method;      /* "kernel" or "exec" */
+	const char *why;         /* why it was not stopped, or a note; NULL */
+	int64_t stopped_ms;      /* from the first SIGSTOP (exec: the exec's start)
+	                          * to the freeze or pause; -1 when neither came */
+	const char *held_by;     /* "freeze" or "pause" */
+	const char *todo;        /* what the operator must still do, or NULL */
+};
+
 struct snap_manifest {
 	const char *id, *name, *image;       /* the container (untrusted text) */
 	const char *state_before;            /* its engine state when we began */
@@ -148,13 +163,15 @@ struct snap_manifest {
 	bool keep_paused;
 	int64_t started_ms, finished_ms;     /* wall clock */
 	const char *image_id, *repo, *tag;   /* the commit; image_id "" when it failed */
+	const char *image_how;               /* how the commit was made, or NULL */
+	const struct snap_agent *agent;      /* NULL: not reported */
 	const struct snap_step *steps;       /* SNAP_STEP_COUNT of them */
 	const struct snap_scratch *scratch;
 	size_t nscratch;
 	const struct snap_file *files;
 	size_t nfiles;
 };
-#define SNAP_FORMAT_VERSION 1
+#define SNAP_FORMAT_VERSION 2   /* 2: the stop and continue steps, steps[].at, files[].how, agent_stop */
 
 /* The manifest as ASCII-only JSON text ending in "\n"; caller frees. */
 char *snap_manifest_json(const struct snap_manifest *m);

@@ -82,8 +82,9 @@ void snap_job_over(struct snap *s, const struct snap_tree_result *r)
 	c->st = r->st;
 	s->used_bytes += r->st.bytes;
 	s->used_entries += r->st.files + r->st.dirs + r->st.symlinks;
+	const char *how = "read from the host through /proc/PID/root (confined to the sandbox's root)";
 	if (r->rc == 0 && strlen(r->sha256) == 64) {
-		snap_add_file(s, &f);
+		snap_add_file(s, &f, how);
 		snap_scratch_set(c, SNAP_OK, "%llu files, %llu bytes%s", (unsigned long long)r->st.files,
 		            (unsigned long long)r->st.bytes, r->st.truncated ? "; caps left some out" : "");
 	} else {
@@ -94,9 +95,9 @@ void snap_job_over(struct snap *s, const struct snap_tree_result *r)
 		struct err e = {0};
 		if (strlen(r->sha256) == 64 && fstatat(s->dirfd, c->file, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    (uint64_t)sb.st_size == r->size)
-			snap_add_file(s, &f);
+			snap_add_file(s, &f, how);
 		else if (snap_file_hash(s->dirfd, c->file, &f, &e) == 0)
-			snap_add_file(s, &f);
+			snap_add_file(s, &f, how);
 		snap_scratch_set(c, SNAP_FAILED, "%s (the tar is incomplete)", r->err[0] ? r->err : "failed");
 	}
 	s->next_sc++;
@@ -146,12 +147,14 @@ static void on_exec(void *ud, int rc, const struct err *e, const uint8_t *tar, s
 		snap_scratch_set(c, SNAP_FAILED, "%s", we.msg);
 	} else {
 		s->ntar++;
-		snap_add_file(s, &f);
+		snap_add_file(s, &f, "tar run inside the sandbox by an exec as its own user (as trustworthy as the "
+		              "sandbox), before the pause");
 		snprintf(c->file, sizeof c->file, "%s", name);
 		c->st.bytes = len;
 		c->st.truncated = truncated;
-		snap_scratch_set(c, SNAP_OK, "tar in the sandbox before the pause, %zu bytes%s%s%s", len,
-		            truncated ? ", cut at the cap" : "", e->msg[0] ? "; " : "", e->msg);
+		snap_scratch_set(c, SNAP_OK, "tar in the sandbox before the pause%s, %zu bytes%s%s%s",
+		                 s->stop.stopped ? ", its agent stopped" : "", len, truncated ? ", cut at the cap" : "",
+		                 e->msg[0] ? "; " : "", e->msg);
 	}
 	s->used_bytes += len;
 	s->next_sc++;
@@ -186,7 +189,7 @@ static void on_logs(void *ud, int rc, const struct err *e, const char *data, siz
 	else if (snap_file_put(s->dirfd, "logs.txt", data, len, &f, &we) < 0)
 		snap_step_end(s, SNAP_STEP_LOGS, SNAP_FAILED, "%s", we.msg);
 	else {
-		snap_add_file(s, &f);
+		snap_add_file(s, &f, "engine API (GET /containers/ID/logs)");
 		snap_step_end(s, SNAP_STEP_LOGS, SNAP_OK, "%zu bytes%s%s%s", len, truncated ? ", older lines cut" : "",
 		         e->msg[0] ? "; " : "", e->msg);
 	}
@@ -215,7 +218,10 @@ static void put_csv(struct snap *s, char *csv)
 	if (snap_file_put(s->dirfd, "stats.csv", csv, strlen(csv), &f, &e) < 0) {
 		snap_step_end(s, SNAP_STEP_STATS, SNAP_FAILED, "%s", e.msg);
 	} else {
-		snap_add_file(s, &f);
+		snap_add_file(s, &f, "engine API (GET /containers/ID/stats, one sample)");
+		if (s->have_hist) /* not taken from the sandbox now: no hold to tell of */
+			snprintf(s->files[s->nfiles - 1].how, sizeof s->files[0].how, "%s", "sandtop's own record of the "
+			         "engine's stats before the snapshot (the collector's history)");
 		snap_step_end(s, SNAP_STEP_STATS, SNAP_OK, "%s", s->have_hist ? "the collector's history" : "one sample");
 	}
 	free(csv);
@@ -250,6 +256,7 @@ void snap_start_branches(struct snap *s)
 	snprintf(l_src, sizeof l_src, "sandtop.snapshot.source=%s", s->res.id);
 	const char *const labels[] = {l_time, l_op, l_reason, l_src, NULL};
 	snap_step_begin(s, SNAP_STEP_COMMIT);
+	snap_hold_words(s, s->commit_hold, sizeof s->commit_hold);
 	s->inflight++;
 	/* pause=false: it is paused already, or not running, or the pause just
 	 * failed (a sandbox frozen by the kill switch's cgroup freezer refuses

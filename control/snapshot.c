@@ -14,10 +14,14 @@
 #include "base/xalloc.h"
 #include "control/audit.h"
 #include "control/desk.h"
+#include "docker/freezer.h"
 
 void snap_step_begin(struct snap *s, enum snap_step_id k)
 {
+	if (s->res.steps[k].at_ms)
+		return;  /* begun already */
 	s->step_t0[k] = clock_mono_ms();
+	s->res.steps[k].at_ms = clock_wall_ms();
 }
 
 void snap_step_end(struct snap *s, enum snap_step_id k, enum snap_state st, const char *fmt, ...)
@@ -27,7 +31,7 @@ void snap_step_end(struct snap *s, enum snap_step_id k, enum snap_state st, cons
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char m[ERR_MSG_MAX];
+	char m[SNAP_MSG_MAX];
 	vsnprintf(m, sizeof m, fmt, ap);
 	va_end(ap);
 	sanitize_text(m, strlen(m), p->msg, sizeof p->msg);
@@ -35,10 +39,14 @@ void snap_step_end(struct snap *s, enum snap_step_id k, enum snap_state st, cons
 	p->ms = s->step_t0[k] ? clock_mono_ms() - s->step_t0[k] : 0;
 }
 
-void snap_add_file(struct snap *s, const struct snap_file *f)
+void snap_add_file(struct snap *s, const struct snap_file *f, const char *how)
 {
 	s->files = xrealloc(s->files, (s->nfiles + 1) * sizeof *s->files);
-	s->files[s->nfiles++] = *f;
+	struct snap_file *g = &s->files[s->nfiles++];
+	*g = *f;
+	char hold[200];
+	snap_hold_words(s, hold, sizeof hold);
+	snprintf(g->how, sizeof g->how, "%s%s", how, hold);
 }
 
 /* ---- audit ---- */
@@ -71,6 +79,8 @@ static void destroy(struct snap *s)
 {
 	desk_close(s->desk);
 	snap_tree_job_free(s->job);
+	dk_agent_clear(&s->stop);
+	dk_freezer_free(s->frz);
 	if (s->root_fd >= 0)
 		close(s->root_fd);
 	if (s->dirfd >= 0)
@@ -95,12 +105,20 @@ static void write_manifest(struct snap *s)
 {
 	struct snap_step *p = &s->res.steps[SNAP_STEP_MANIFEST];
 	int64_t t0 = clock_mono_ms();
-	*p = (struct snap_step){.state = SNAP_OK}; /* as the manifest tells of itself */
+	*p = (struct snap_step){.state = SNAP_OK, .at_ms = clock_wall_ms()}; /* as the manifest tells of itself */
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (!strcmp(s->files[i].name, "screenshot.png"))
+			snap_shot_how(s, s->files[i].how, sizeof s->files[i].how);
+	char image_how[SNAP_HOW_MAX];
+	snprintf(image_how, sizeof image_how, "engine API: POST /commit (pause=false)%s", s->commit_hold);
+	struct snap_agent agent;
+	snap_agent_info(s, &agent);
 	struct snap_manifest m = {
 		.id = s->res.id, .name = s->ct.name ? s->ct.name : s->res.name, .image = s->ct.image,
 		.state_before = s->ct.state, .pid = s->ct.pid, .reason = s->reason[0] ? s->reason : NULL,
 		.keep_paused = s->o.keep_paused, .started_ms = s->t0_wall, .finished_ms = clock_wall_ms(),
-		.image_id = s->res.image_id, .repo = SNAP_REPO, .tag = s->base, .steps = s->res.steps,
+		.image_id = s->res.image_id, .repo = SNAP_REPO, .tag = s->base, .image_how = image_how, .agent = &agent,
+		.steps = s->res.steps,
 		.scratch = s->sc, .nscratch = s->nsc, .files = s->files, .nfiles = s->nfiles,
 	};
 	char *json = snap_manifest_json(&m);
@@ -119,7 +137,7 @@ static void write_manifest(struct snap *s)
 	free(json);
 }
 
-static void finish(struct snap *s)
+void snap_finish(struct snap *s)
 {
 	for (int k = 0; k < SNAP_STEP_COUNT; k++)
 		if (k != SNAP_STEP_MANIFEST)
@@ -154,44 +172,16 @@ static void finish(struct snap *s)
 static void fail_early(struct snap *s, const char *what, const char *msg)
 {
 	snprintf(s->res.error, sizeof s->res.error, "%s: %.200s", what, msg);
-	finish(s);
-}
-
-/* ---- resume, after everything paused is taken ---- */
-
-static void on_unpause(void *ud, int rc, const struct err *e)
-{
-	struct snap *s = ud;
-	s->inflight--;
-	if (rc == 0)
-		snap_step_end(s, SNAP_STEP_RESUME, SNAP_OK, "%s", e->msg);
-	else
-		snap_step_end(s, SNAP_STEP_RESUME, SNAP_FAILED, "%s", e->msg);
-	finish(s);
-	snap_settle(s);
-}
-
-static void resume(struct snap *s)
-{
-	s->ph = PH_RESUME;
-	snap_step_begin(s, SNAP_STEP_RESUME);
-	if (s->paused_by_us && !s->o.keep_paused) {
-		s->inflight++;
-		dk_unpause(s->c, s->res.id, on_unpause, s);
-		return;
-	}
-	snap_step_end(s, SNAP_STEP_RESUME, SNAP_SKIPPED, "%s", s->paused_by_us ? "kept paused, as asked"
-		: s->paused_before ? "it was paused before: left paused" : "it was not paused");
-	finish(s);
+	snap_finish(s);
 }
 
 void snap_branch_done(struct snap *s)
 {
 	if (--s->branches == 0)
-		resume(s);
+		snap_resume(s);
 }
 
-/* ---- pause and inspect ---- */
+/* ---- inspect, once it is held ---- */
 
 static void on_inspect(void *ud, int rc, const struct err *e, const char *json, size_t len)
 {
@@ -204,7 +194,7 @@ static void on_inspect(void *ud, int rc, const struct err *e, const char *json, 
 	} else if (snap_file_put(s->dirfd, "inspect.json", json, len, &f, &we) < 0) {
 		snap_step_end(s, SNAP_STEP_INSPECT, SNAP_FAILED, "%s", we.msg);
 	} else {
-		snap_add_file(s, &f);
+		snap_add_file(s, &f, "engine API (GET /containers/ID/json)");
 		snap_step_end(s, SNAP_STEP_INSPECT, SNAP_OK, "%s", "");
 		struct dk_container now;
 		memset(&now, 0, sizeof now);
@@ -213,16 +203,16 @@ static void on_inspect(void *ud, int rc, const struct err *e, const char *json, 
 		dk_container_clear(&now);
 	}
 	if (s->cancelled)
-		resume(s);
+		snap_resume(s);
 	else
 		snap_start_branches(s);
 	snap_settle(s);
 }
 
-static void inspect_step(struct snap *s)
+void snap_inspect_step(struct snap *s)
 {
 	if (s->cancelled) {
-		resume(s);
+		snap_resume(s);
 		return;
 	}
 	s->ph = PH_INSPECT;
@@ -231,42 +221,7 @@ static void inspect_step(struct snap *s)
 	dk_inspect_raw(s->c, s->res.id, on_inspect, s);
 }
 
-static void on_pause(void *ud, int rc, const struct err *e)
-{
-	struct snap *s = ud;
-	s->inflight--;
-	if ((rc == 0 && strstr(e->msg, "already")) || (rc < 0 && e->code == DK_ECONFLICT && strstr(e->msg, "already paused"))) {
-		s->paused_before = true;
-		snap_step_end(s, SNAP_STEP_PAUSE, SNAP_SKIPPED, "%s", "already paused: it stays paused");
-	} else if (rc == 0) {
-		s->paused_by_us = true;
-		snap_step_end(s, SNAP_STEP_PAUSE, SNAP_OK, "%s", e->msg);
-	} else {
-		snap_step_end(s, SNAP_STEP_PAUSE, SNAP_FAILED, "%s", e->msg);
-	}
-	inspect_step(s);
-	snap_settle(s);
-}
-
-void snap_pause_step(struct snap *s)
-{
-	if (s->cancelled) { /* nothing paused yet */
-		finish(s);
-		return;
-	}
-	s->ph = PH_PAUSE;
-	snap_step_begin(s, SNAP_STEP_PAUSE);
-	if (!s->running || s->paused_before) {
-		snap_step_end(s, SNAP_STEP_PAUSE, SNAP_SKIPPED, "%s", s->paused_before ? "already paused: it stays paused"
-			: "not running");
-		inspect_step(s);
-		return;
-	}
-	s->inflight++;
-	dk_pause(s->c, s->res.id, on_pause, s);
-}
-
-/* ---- the screenshot, while it still runs ---- */
+/* ---- the screenshot, the agent stopped ---- */
 
 static bool exec_wanted(const struct snap *s)
 {
@@ -292,7 +247,7 @@ static void shot_done(struct snap *s)
 	snap_pause_step(s);
 }
 
-static void shot_start(struct snap *s)
+void snap_shot_start(struct snap *s)
 {
 	s->ph = PH_SHOT;
 	snap_step_begin(s, SNAP_STEP_SCREENSHOT);
@@ -345,7 +300,7 @@ static void shot_dispatch(struct snap *s, const struct pollfd *fds, size_t n)
 	if (snap_png_put(s->dirfd, "screenshot.png", px, w, h, &f, &e) < 0) {
 		snap_step_end(s, SNAP_STEP_SCREENSHOT, SNAP_FAILED, "%s", e.msg);
 	} else {
-		snap_add_file(s, &f);
+		snap_add_file(s, &f, "VNC framebuffer");  /* the words: snap_shot_how, once the hold came */
 		snap_step_end(s, SNAP_STEP_SCREENSHOT, SNAP_OK, "%dx%d", w, h);
 	}
 	free(px);
@@ -353,6 +308,36 @@ static void shot_dispatch(struct snap *s, const struct pollfd *fds, size_t n)
 }
 
 /* ---- the plan: what is there to take ---- */
+
+/* On a local engine as root, with the container's cgroup proven: the
+ * agent is stopped, frozen, continued and thawed through the kernel; a
+ * sandbox frozen already counts as paused before. Else kpath_why says why
+ * not, and the engine's exec and pause are used. */
+static void kernel_path(struct snap *s)
+{
+	struct err e = {0};
+	struct dk_cg cg;
+	if (!s->o.host_access)
+		snprintf(s->kpath_why, sizeof s->kpath_why, "the engine is not on this host: stopped by an exec, "
+		         "paused by the engine");
+	else if (geteuid() != 0)
+		snprintf(s->kpath_why, sizeof s->kpath_why, "not root: stopped by an exec, paused by the engine");
+	else if (!s->running || s->paused_before)
+		return;
+	else if (!(s->frz = dk_freezer_open("/proc", "", &e)))
+		snprintf(s->kpath_why, sizeof s->kpath_why, "no kernel path (%.200s): stopped by an exec, paused by the "
+		         "engine", e.msg);
+	else if (dk_cg_locate(s->frz, s->res.id, s->ct.pid, &cg, &e) < 0)
+		snprintf(s->kpath_why, sizeof s->kpath_why, "kernel path refused (%.200s): stopped by an exec, paused by "
+		         "the engine", e.msg);
+	else {
+		int st = dk_cg_state(s->frz, &cg, &e);
+		dk_cg_clear(&cg);
+		s->kpath = true;
+		if (st == DK_FRZ_FROZEN || st == DK_FRZ_FREEZING)
+			s->paused_before = s->frozen_before = true;
+	}
+}
 
 static void on_plan(void *ud, int rc, const struct err *e, const char *json, size_t len)
 {
@@ -400,7 +385,8 @@ static void on_plan(void *ud, int rc, const struct err *e, const char *json, siz
 				snprintf(s->root_err, sizeof s->root_err, "the engine is not on this host");
 			else if (s->running && (s->root_fd = snap_proc_root("/proc", s->ct.pid, s->ct.id, &pe)) < 0)
 				snprintf(s->root_err, sizeof s->root_err, "no view of its filesystem: %.200s", pe.msg);
-			shot_start(s);
+			kernel_path(s);
+			snap_stop_step(s);
 		}
 	}
 	snap_settle(s);
@@ -422,6 +408,7 @@ struct snap *snap_start(struct dk_client *c, struct audit *audit, const struct d
 	s->o.reason = s->o.parent_dir = NULL;
 	s->o.history = NULL;
 	s->dirfd = s->root_fd = -1;
+	s->stopped_ms = -1;
 	if (!s->o.scratch_max_bytes)
 		s->o.scratch_max_bytes = SNAP_SCRATCH_MAX_BYTES;
 	if (!s->o.scratch_max_entries)
@@ -520,15 +507,11 @@ const struct snap_result *snap_result(const struct snap *s)
 	return &s->res;
 }
 
-void snap_free(struct snap *s)
+void snap_cancel(struct snap *s)
 {
-	if (!s)
+	if (!s || s->ph == PH_DONE || s->cancelled)
 		return;
-	if (s->ph == PH_DONE && s->inflight == 0) {
-		destroy(s);
-		return;
-	}
-	s->orphaned = s->cancelled = true;
+	s->cancelled = true;
 	if (s->ph == PH_SHOT) {
 		snap_step_end(s, SNAP_STEP_SCREENSHOT, SNAP_SKIPPED, "%s", "cancelled");
 		shot_done(s);
@@ -537,5 +520,17 @@ void snap_free(struct snap *s)
 		snprintf(r.err, sizeof r.err, "cancelled");
 		snap_job_over(s, &r);
 	}
+}
+
+void snap_free(struct snap *s)
+{
+	if (!s)
+		return;
+	if (s->ph == PH_DONE && s->inflight == 0) {
+		destroy(s);
+		return;
+	}
+	s->orphaned = true;
+	snap_cancel(s);
 	snap_settle(s);
 }

@@ -12,10 +12,29 @@
 #include "docker/docker.h"
 
 /* The bundle, in the order it is taken:
- *   screenshot.png  the desktop at full resolution, while the sandbox still
- *                   runs (skipped with a note: no sandtop.vnc label, not
- *                   running, or no picture within the shot timeout)
- *   (pause)         the sandbox is paused (one paused already stays so)
+ *   (stop)          the agent is stopped, with no warning: SIGSTOP to every
+ *                   process of the sandbox but its display and VNC servers
+ *                   (docker/contain_stop.h). On a local engine as root
+ *                   through the kernel (the cgroup proven to be the
+ *                   container's, each signal through a pidfd, the init
+ *                   included); elsewhere through an exec of a shell script
+ *                   as the sandbox's own user (its init excepted: the
+ *                   kernel keeps a namespace's own processes from stopping
+ *                   it). A process that cannot be stopped is noted, and the
+ *                   bundle goes on.
+ *   screenshot.png  the desktop at full resolution from its VNC server, the
+ *                   agent stopped (skipped with a note: no sandtop.vnc
+ *                   label, not running, or no picture within the shot
+ *                   timeout)
+ *   scratch-N.tar   without the host's view of its filesystem (remote
+ *                   engine, not root): tar in the sandbox, the agent stopped
+ *   (pause)         the sandbox is frozen: through the kernel's cgroup
+ *                   freezer on the kernel path (the engine still says
+ *                   "running"; `sandtop unpause` thaws it), else the
+ *                   engine's pause (one paused or frozen already stays so).
+ *                   The time the agent was stopped before it is measured.
+ *   (continue)      kernel path: SIGCONT to what the stop stopped, right
+ *                   after the freeze: they stay frozen and run at the thaw
  *   inspect.json    GET /containers/ID/json as the engine sent it
  *   logs.txt        the log's last bytes (capped; the manifest says when cut)
  *   (commit)        image sandtop-snapshot:<bundle name>, labelled
@@ -23,15 +42,22 @@
  *   scratch-N.tar   what the agent wrote where commit cannot see it: each
  *                   tmpfs, volume and bind mount (writable ones), its own
  *                   /dev/shm; read from the host through /proc/PID/root of
- *                   the paused sandbox, confined to its root (see
- *                   snap_tree_archive); without access to it (remote
- *                   engine, not root), by tar in the sandbox before the pause
+ *                   the frozen sandbox, confined to its root (see
+ *                   snap_tree_archive)
  *   stats.csv       the stats history the caller passed, else one sample
- *   (resume)        unpaused unless it was paused before or keep_paused
- *   manifest.json   every step's result, every file's size and sha256
+ *   (resume)        thawed or unpaused unless it was paused before or
+ *                   keep_paused
+ *   (continue)      exec path: SIGCONT by an exec to exactly what the stop
+ *                   stopped, after the unpause. With keep_paused they stay
+ *                   stopped under the pause: the step says what the operator
+ *                   runs after `sandtop unpause` to continue them.
+ *   manifest.json   every step's result, every file's size, sha256 and how
+ *                   it was obtained, the agent's stop (what was stopped,
+ *                   what was left running, for how long before the freeze)
  * Logs, commit, scratch and stats run at the same time once the sandbox is
  * paused. A failing step is recorded and the bundle goes on. */
 enum snap_step_id {
+	SNAP_STEP_STOP,
 	SNAP_STEP_SCREENSHOT,
 	SNAP_STEP_PAUSE,
 	SNAP_STEP_INSPECT,
@@ -40,20 +66,23 @@ enum snap_step_id {
 	SNAP_STEP_SCRATCH,
 	SNAP_STEP_STATS,
 	SNAP_STEP_RESUME,
+	SNAP_STEP_CONTINUE,
 	SNAP_STEP_MANIFEST,
 	SNAP_STEP_COUNT
 };
-/* "screenshot", "pause", ... */
+/* "stop", "screenshot", "pause", ... */
 const char *snap_step_name(enum snap_step_id s);
 
 enum snap_state { SNAP_PENDING, SNAP_OK, SNAP_SKIPPED, SNAP_FAILED };
 /* "pending", "ok", "skipped", "failed" */
 const char *snap_state_name(enum snap_state s);
 
+#define SNAP_MSG_MAX 640
 struct snap_step {
 	enum snap_state state;
-	char msg[ERR_MSG_MAX];   /* what happened; a note on success ("cut to the last 64 MiB") */
+	char msg[SNAP_MSG_MAX];  /* what happened; a note on success ("cut to the last 64 MiB") */
 	int64_t ms;              /* how long it took */
+	int64_t at_ms;           /* wall clock when it began; 0: never begun */
 };
 
 /* Defaults of the caps and timeouts (0 in snap_opts picks them). */
@@ -71,7 +100,8 @@ struct snap_opts {
 	bool keep_paused;            /* do not resume it afterwards */
 	bool armed;                  /* go on when the audit log cannot be written */
 	bool host_access;            /* a local engine: read the sandbox's mounts
-	                              * through /proc/PID/root */
+	                              * through /proc/PID/root, and (as root)
+	                              * stop and freeze it through the kernel */
 	const struct st_view *history; /* the collector's rings (copied), or NULL:
 	                              * one sample from the stats API */
 	int history_step_ms;         /* what one history point stands for */
@@ -116,8 +146,13 @@ int snap_tick(struct snap *s, int64_t now_ms);
 bool snap_done(const struct snap *s);
 /* Valid until snap_free; steps fill in as they end. */
 const struct snap_result *snap_result(const struct snap *s);
+/* Cut s short: what is not taken yet is skipped ("cancelled"), and it goes
+ * on from the caller's loop to its end as snap_free describes (the agent
+ * continued, the sandbox thawed or resumed, the manifest and the audit
+ * result written), then snap_done. Done or cancelled already: no-op. */
+void snap_cancel(struct snap *s);
 /* Free s. One still running is cut short (the archiving child killed, the
- * desktop closed), then resumed and its manifest and audit result written
+ * desktop closed), its stopped agent continued, then resumed and its manifest and audit result written
  * as the engine's last answers come (through dk_client_dispatch); it is
  * freed then. Freeing the client before that loses those answers. */
 void snap_free(struct snap *s);
