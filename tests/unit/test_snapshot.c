@@ -1,4 +1,4 @@
-/* test_snapshot: the bundle's pieces: the confined tree archiver against hostile symlinks, fifos and caps, the archiving child, bundle files and their sha256, the manifest, the mount list. */
+/* test_snapshot: the bundle's pieces: the confined tree archiver against hostile symlinks, fifos and caps, the archiving child, bundle files and their sha256, the mount list, the stats CSV (the manifest: test_snapshot_manifest). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -456,58 +455,6 @@ static void test_bundle_files(void **state)
 	assert_string_equal(n, "2026-01-27T09:30:55.123Z");
 }
 
-/* ---- the manifest ---- */
-
-static void test_manifest(void **state)
-{
-	(void)state;
-	struct snap_step steps[SNAP_STEP_COUNT] = {0};
-	for (int i = 0; i < SNAP_STEP_COUNT; i++)
-		steps[i].state = SNAP_OK;
-	steps[SNAP_STEP_LOGS].state = SNAP_FAILED;
-	snprintf(steps[SNAP_STEP_LOGS].msg, sizeof steps[0].msg, "engine said \"no\"");
-	struct snap_file files[2] = {{.name = "abc.txt", .size = 3, .sha256 = SHA_ABC},
-	                             {.name = "empty", .size = 0, .sha256 = SHA_EMPTY}};
-	struct snap_scratch sc = {.dest = "/tmp", .type = "tmpfs", .rw = true, .file = "scratch-1.tar",
-	                          .state = SNAP_OK, .method = "host"};
-	sc.st.files = 2;
-	snprintf(sc.st.notes, sizeof sc.st.notes, "fifo, not archived: tmp/p\nsocket, not archived: tmp/s\n");
-	struct snap_manifest m = {
-		.id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-		.name = "evil\x1b]0;title\x07-\xe2\x80\xae-caf\xc3\xa9\xff", .image = "img", .state_before = "running",
-		.pid = 42, .reason = "incident #7", .started_ms = 1769506255123, .finished_ms = 1769506256123,
-		.image_id = "sha256:abc", .repo = "sandtop-snapshot", .tag = "t", .steps = steps,
-		.scratch = &sc, .nscratch = 1, .files = files, .nfiles = 2,
-	};
-	char *json = snap_manifest_json(&m);
-	assert_non_null(json);
-	for (const unsigned char *p = (const unsigned char *)json; *p; p++)
-		assert_true(*p < 0x7f && (*p >= 0x20 || *p == '\n'));
-	cJSON *j = cJSON_Parse(json);
-	assert_non_null(j);
-	assert_int_equal(cJSON_GetObjectItem(j, "version")->valueint, SNAP_FORMAT_VERSION);
-	const cJSON *fl = cJSON_GetObjectItem(j, "files");
-	assert_int_equal(cJSON_GetArraySize(fl), 2);
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(fl, 0), "sha256")->valuestring, SHA_ABC);
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(fl, 1), "size")->valueint, 0);
-	const cJSON *ct = cJSON_GetObjectItem(j, "container");
-	const char *name = cJSON_GetObjectItem(ct, "name")->valuestring;
-	assert_null(strchr(name, '\x1b'));
-	assert_null(strstr(name, "\xe2\x80\xae"));   /* the bidi override is gone */
-	assert_non_null(strstr(name, "caf\xc3\xa9"));
-	const cJSON *st = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "steps"), SNAP_STEP_LOGS);
-	assert_string_equal(cJSON_GetObjectItem(st, "step")->valuestring, "logs");
-	assert_string_equal(cJSON_GetObjectItem(st, "result")->valuestring, "failed");
-	assert_string_equal(cJSON_GetObjectItem(st, "detail")->valuestring, "engine said \"no\"");
-	const cJSON *s0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "scratch"), 0);
-	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(s0, "notes")), 2);
-	assert_string_equal(cJSON_GetObjectItem(j, "started")->valuestring, "2026-01-27T09:30:55.123Z");
-	assert_string_equal(cJSON_GetObjectItem(j, "reason")->valuestring, "incident #7");
-	assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "operator"), "uid"));
-	cJSON_Delete(j);
-	free(json);
-}
-
 /* ---- the mounts of an inspect body, and the stats history ---- */
 
 static void test_mount_points(void **state)
@@ -568,8 +515,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_tree_hostile_links), T(test_tree_start_confined), T(test_tree_specials), T(test_tree_caps),
-		T(test_tree_notes_capped), T(test_tree_job), T(test_bundle_files), T(test_manifest),
-		T(test_mount_points), T(test_stats_csv),
+		T(test_tree_notes_capped), T(test_tree_job), T(test_bundle_files), T(test_mount_points), T(test_stats_csv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

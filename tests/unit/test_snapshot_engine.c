@@ -1,8 +1,10 @@
-/* test_snapshot_engine: the snapshot state machine on a real reference sandbox: cut short at each stage it still resumes the sandbox and writes its manifest and audit result; the caller's stats history becomes stats.csv.
+/* test_snapshot_engine: the snapshot state machine on a real reference sandbox: cut short at each stage (the agent stopped, frozen, or the stop exec in flight) it still thaws or resumes the sandbox, continues every process it stopped and writes its manifest and audit result; the caller's stats history becomes stats.csv; the kernel stop on real processes: a process calling itself Xvfb is stopped, a forking loop is caught, SIGCONT on frozen tasks keeps them frozen until the thaw.
  * Skips unless /var/run/docker.sock answers and SANDTOP_TEST_SNAP names a
  * running reference sandbox (tests/integration/t_snapshot.sh starts one),
  * with SANDTOP_TEST_SNAP_DIR a directory for bundles and the audit log.
- * Uses the docker CLI only to remove the images it commits. */
+ * Needs root for the kernel path. Uses the docker CLI to start helper
+ * processes in the sandbox (docker exec -d) and to remove the images it
+ * commits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,13 +28,19 @@
 #include "control/audit.h"
 #include "control/snap_machine.h"
 #include "control/snapshot.h"
+#include "docker/contain.h"
+#include "docker/contain_stop.h"
 #include "docker/docker.h"
+#include "docker/freezer.h"
+#include "docker/freezer_internal.h"
+#include "docker/statfile.h"
 
 struct fx {
 	struct dk_client *c;
 	struct audit *audit;
 	struct dk_container ct;
 	char *dir, *log;
+	struct dk_freezer *frz;
 };
 
 static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
@@ -66,7 +74,8 @@ static int setup(void **state)
 	f->dir = xstrdup(dir);
 	f->log = xasprintf("%s/audit.log", dir);
 	f->audit = audit_open(f->log, &e);
-	if (!f->c || !f->audit)
+	f->frz = dk_freezer_open("/proc", "", &e);
+	if (!f->c || !f->audit || !f->frz)
 		return -1;
 	*state = f;
 	return 0;
@@ -78,6 +87,7 @@ static int teardown(void **state)
 	if (!f)
 		return 0;
 	dk_container_clear(&f->ct);
+	dk_freezer_free(f->frz);
 	audit_close(f->audit);
 	dk_client_free(f->c);
 	free(f->dir);
@@ -115,12 +125,72 @@ static struct snap *start(struct fx *f, const struct snap_opts *extra)
 	return s;
 }
 
-/* Let the orphan's last answers come, then check the sandbox runs. */
+/* ---- what the kernel says of the sandbox's processes ---- */
+
+struct states {
+	const char *comm;   /* count only these (NULL: all) */
+	int all, stopped;   /* 'T' */
+	long utime;         /* summed user CPU ticks */
+};
+
+static void note_state(void *ud, int pid)
+{
+	struct states *c = ud;
+	char path[64], buf[4097];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if (sf_slurp(path, buf, 4096) <= 0)
+		return;
+	char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+	if (!open || !close || close[1] != ' ')
+		return;
+	*close = '\0';
+	if (c->comm && strcmp(open + 1, c->comm))
+		return;
+	char *fl[16];
+	if (sf_split(close + 2, fl, 13) < 13)
+		return;
+	c->all++;
+	c->stopped += fl[0][0] == 'T';
+	c->utime += atol(fl[11]);
+}
+
+/* The sandbox's processes (all, or those named comm) as /proc shows them. */
+static struct states states_of(struct fx *f, const char *comm)
+{
+	struct states c = {.comm = comm};
+	struct dk_cg cg;
+	struct err e;
+	assert_int_equal(dk_cg_locate(f->frz, f->ct.id, f->ct.pid, &cg, &e), 0);
+	frz_each_task(cg.dir, note_state, &c);
+	dk_cg_clear(&cg);
+	return c;
+}
+
+static int kstate(struct fx *f)
+{
+	return dk_cg_state_of(f->frz, f->ct.id, f->ct.pid);
+}
+
+/* Let the orphan's last answers come, then check the sandbox runs: the
+ * engine says so, the kernel has it thawed, and no process of it is
+ * stopped (every SIGSTOP was followed by its SIGCONT). */
 static void wind_down(struct fx *f)
 {
 	dk_client_run(f->c, 60000);
 	inspect(f);
 	assert_string_equal(f->ct.state, "running");
+	assert_int_equal(kstate(f), DK_FRZ_THAWED);
+	struct states st = states_of(f, NULL);
+	assert_true(st.all > 3);
+	assert_int_equal(st.stopped, 0);
+}
+
+/* Run cmd in the sandbox in the background (docker exec -d). */
+static void exec_bg(struct fx *f, const char *cmd)
+{
+	char *c = xasprintf("docker exec -d %s bash -c '%s'", f->ct.name, cmd);
+	assert_int_equal(system(c), 0);
+	free(c);
 }
 
 static int count_in_log(const char *log, const char *needle)
@@ -167,6 +237,14 @@ static void test_cut_in_screenshot(void **state)
 	for (int i = 0; i < 400 && s->ph != PH_SHOT; i++)
 		turn(f, s);
 	assert_int_equal(s->ph, PH_SHOT);
+	/* the agent is stopped while the picture is taken; the servers run */
+	assert_true(s->kpath);
+	assert_true(s->stop.stopped > 0);
+	struct states st = states_of(f, NULL);
+	assert_int_equal(st.stopped, (int)s->stop.stopped);
+	assert_int_equal(states_of(f, "Xvfb").stopped, 0);
+	assert_int_equal(states_of(f, "x11vnc").stopped, 0);
+	assert_int_equal(kstate(f), DK_FRZ_THAWED);
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", s->res.dir);
 	snap_free(s);
@@ -186,8 +264,11 @@ static void test_cut_while_paused(void **state)
 	for (int i = 0; i < 2000 && s->ph != PH_BRANCHES; i++)
 		turn(f, s);
 	assert_int_equal(s->ph, PH_BRANCHES);
+	/* frozen by the kernel: the engine does not see it paused */
 	inspect(f);
-	assert_string_equal(f->ct.state, "paused");
+	assert_string_equal(f->ct.state, "running");
+	assert_int_equal(kstate(f), DK_FRZ_FROZEN);
+	assert_int_equal(s->res.steps[SNAP_STEP_CONTINUE].state, SNAP_OK);
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", s->res.dir);
 	snap_free(s); /* the branches' answers still come, then the resume */
@@ -246,12 +327,82 @@ static void test_history(void **state)
 	assert_string_equal(f->ct.state, "running");
 }
 
+/* The engine path (as for a remote engine) cut short while its stop exec
+ * runs: the answer still comes, and every process it stopped is continued
+ * after the unpause. */
+static void test_cut_in_stop_exec(void **state)
+{
+	struct fx *f = *state;
+	if (!f)
+		skip();
+	struct snap_opts o = {.reason = "engine test", .parent_dir = f->dir, .host_access = false};
+	struct snap *s = start(f, &o);
+	for (int i = 0; i < 400 && s->ph != PH_STOP; i++)
+		turn(f, s);
+	assert_int_equal(s->ph, PH_STOP);
+	assert_false(s->kpath);
+	snap_free(s);
+	wind_down(f);
+}
+
+/* The kernel stop on real processes: one that calls itself Xvfb (its comm
+ * written through /proc/self/comm) is stopped, the real Xvfb and x11vnc
+ * are not; a loop that forks all the time is caught within the rounds;
+ * SIGCONT to the stopped ones while frozen leaves them frozen (no CPU
+ * time) until the thaw, after which they run and none is stopped. */
+static void test_kernel_stop(void **state)
+{
+	struct fx *f = *state;
+	if (!f)
+		skip();
+	inspect(f);
+	exec_bg(f, "printf Xvfb >/proc/$$/comm; while :; do :; done");
+	exec_bg(f, "while :; do /bin/true; done");
+	usleep(300000);
+	struct states fake = states_of(f, "Xvfb");
+	assert_int_equal(fake.all, 2);  /* the real one and the impostor */
+	struct dk_agent_stop st;
+	struct err e = {0};
+	assert_int_equal(dk_agent_stop_kernel(f->frz, f->ct.id, f->ct.pid, &st, &e), 0);
+	fprintf(stderr, "snapstop: kernel stop: %zu stopped, %zu left running, %d rounds, %lld us\n", st.stopped, st.kept,
+	        st.rounds, (long long)st.us);
+	assert_int_equal(st.kept, 2);  /* Xvfb and x11vnc, by name and executable */
+	assert_int_equal(st.failed, 0);
+	assert_false(st.still_forking);
+	struct states now = states_of(f, NULL);
+	assert_int_equal(now.stopped, (int)st.stopped);
+	assert_int_equal(states_of(f, "Xvfb").stopped, 1);  /* the impostor */
+	assert_int_equal(states_of(f, "x11vnc").stopped, 0);
+	/* freeze, SIGCONT while frozen: they stay put */
+	struct dk_ktarget t = {.id = f->ct.id, .pid = f->ct.pid};
+	dk_contain(f->frz, DK_KFREEZE, 0, &t, 1, 0);
+	assert_int_equal(t.res, DK_K_DONE);
+	assert_int_equal(dk_agent_cont_kernel(f->frz, f->ct.id, f->ct.pid, &st, &e), 0);
+	assert_int_equal(st.continued, st.stopped);
+	long u0 = states_of(f, "Xvfb").utime;
+	usleep(300000);
+	assert_int_equal(kstate(f), DK_FRZ_FROZEN);
+	assert_int_equal(states_of(f, "Xvfb").utime, u0);
+	dk_contain(f->frz, DK_KTHAW, 0, &t, 1, 0);
+	assert_int_equal(t.res, DK_K_DONE);
+	usleep(300000);
+	assert_true(states_of(f, "Xvfb").utime > u0);  /* the busy impostor runs again */
+	assert_int_equal(states_of(f, NULL).stopped, 0);
+	dk_agent_clear(&st);
+	char *kill = xasprintf("docker exec %s bash -c 'for p in /proc/[0-9]*; do read -r c <$p/comm; case $c in Xvfb) "
+	                       "[ $p/exe -ef /usr/bin/bash ] && kill ${p#/proc/};; esac; done; pkill -f \"/bin/true; done\"'",
+	                       f->ct.name);
+	assert_int_equal(system(kill), 0);
+	free(kill);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_cut_in_plan), T(test_cut_in_screenshot), T(test_cut_while_paused), T(test_history),
+		T(test_cut_in_stop_exec), T(test_kernel_stop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
