@@ -101,6 +101,7 @@ static void describe(struct ui *ui, char *out, size_t n)
 
 /* ---- questions ---- */
 
+/* Ask the question on the bottom line (y/N: no unless y). */
 void ui_confirm(struct ui *ui, enum km_action action, const char *fmt, ...)
 {
 	va_list ap;
@@ -118,11 +119,29 @@ static void confirm_word(struct ui *ui, enum km_action action, const char *word,
 	snprintf(ui->confirm_word, sizeof ui->confirm_word, "%s", word);
 }
 
-static void run_action(struct ui *ui, enum act_kind kind);
+/* The end of a question, whatever the answer: nothing of it stays armed
+ * (no question text, no menu, no word typed, no signal chosen). */
+static void question_end(struct ui *ui)
+{
+	ui->confirming = false;
+	ui->menu_open = false;
+	ui->confirm_text[0] = ui->confirm_word[0] = ui->confirm_typed[0] = '\0';
+	ui->confirm_action = KA_NONE;
+	ui->pending_signal[0] = '\0';
+}
+
+static void cancelled(struct ui *ui, const char *why)
+{
+	question_end(ui);
+	ui_status_msg(ui, 3000, "cancelled%s%s", why ? " " : "", why ? why : "");
+}
+
+static void run_action(struct ui *ui, enum act_kind kind, const char *signal);
 
 static void snapshot_start(struct ui *ui);
 
-static void confirmed(struct ui *ui, enum km_action a)
+/* The operator said yes to a (with signal, for a kill). */
+static void confirmed(struct ui *ui, enum km_action a, const char *signal)
 {
 	if (a == KA_QUIT)
 		ui->quit = true;
@@ -134,30 +153,37 @@ static void confirmed(struct ui *ui, enum km_action a)
 		ui->armed = true;
 		log_msg(LOG_WARN, "armed: actions run without questions");
 	} else
-		run_action(ui, (enum act_kind)ui->pending_kind);
+		run_action(ui, (enum act_kind)ui->pending_kind, signal);
 }
 
-static void menu_key(struct ui *ui, int r, wint_t k)
+static int menu_len(void)
 {
 	int n = 0;
 	while (menu_signals[n])
 		n++;
-	if (r == KEY_CODE_YES && k == KEY_UP)
+	return n;
+}
+
+static void menu_key(struct ui *ui, int r, wint_t k)
+{
+	int n = menu_len();
+	if (r == KEY_CODE_YES && k == KEY_UP) {
 		ui->menu_sel = ui->menu_sel > 0 ? ui->menu_sel - 1 : 0;
-	else if (r == KEY_CODE_YES && k == KEY_DOWN)
+	} else if (r == KEY_CODE_YES && k == KEY_DOWN) {
 		ui->menu_sel = ui->menu_sel < n - 1 ? ui->menu_sel + 1 : n - 1;
-	else if ((r == OK && (k == '\r' || k == '\n')) || (r == KEY_CODE_YES && k == KEY_ENTER)) {
-		ui->menu_open = false;
-		snprintf(ui->pending_signal, sizeof ui->pending_signal, "%s", menu_signals[ui->menu_sel]);
+	} else if ((r == OK && (k == '\r' || k == '\n')) || (r == KEY_CODE_YES && k == KEY_ENTER)) {
+		const char *sig = menu_signals[ui->menu_sel];
+		question_end(ui);
+		if (ui->armed) {
+			run_action(ui, ACT_KILL, sig);
+			return;
+		}
 		char who[200];
 		describe(ui, who, sizeof who);
-		if (ui->armed)
-			run_action(ui, ACT_KILL);
-		else
-			ui_confirm(ui, KA_KILL, "Send %s to %s?", ui->pending_signal, who);
+		ui_confirm(ui, KA_KILL, "Send %s to %s?", sig, who);
+		snprintf(ui->pending_signal, sizeof ui->pending_signal, "%s", sig);
 	} else {
-		ui->menu_open = false;
-		ui_status_msg(ui, 2000, "cancelled");
+		cancelled(ui, NULL);
 	}
 }
 
@@ -167,17 +193,23 @@ void ui_confirm_key(struct ui *ui, int r, wint_t k)
 		menu_key(ui, r, k);
 		return;
 	}
+	enum km_action a = ui->confirm_action;
+	char sig[sizeof ui->pending_signal];
+	snprintf(sig, sizeof sig, "%s", ui->pending_signal);
 	if (ui->confirm_word[0]) {
 		size_t len = strlen(ui->confirm_typed);
 		if (r == OK && (k == '\r' || k == '\n')) {
-			ui->confirming = false;
-			if (!strcmp(ui->confirm_typed, ui->confirm_word))
-				confirmed(ui, ui->confirm_action);
-			else
-				ui_status_msg(ui, 3000, "cancelled (typed '%s', not '%s')", ui->confirm_typed, ui->confirm_word);
+			bool match = !strcmp(ui->confirm_typed, ui->confirm_word);
+			char why[64];
+			snprintf(why, sizeof why, "(typed '%s', not '%s')", ui->confirm_typed, ui->confirm_word);
+			if (match) {
+				question_end(ui);
+				confirmed(ui, a, NULL);
+			} else {
+				cancelled(ui, why);
+			}
 		} else if (r == OK && k == 27) {
-			ui->confirming = false;
-			ui_status_msg(ui, 2000, "cancelled");
+			cancelled(ui, NULL);
 		} else if ((r == OK && (k == 127 || k == 8)) || (r == KEY_CODE_YES && k == KEY_BACKSPACE)) {
 			if (len)
 				ui->confirm_typed[len - 1] = '\0';
@@ -187,11 +219,12 @@ void ui_confirm_key(struct ui *ui, int r, wint_t k)
 		}
 		return;
 	}
-	ui->confirming = false;
-	if (r == OK && (k == 'y' || k == 'Y'))
-		confirmed(ui, ui->confirm_action);
-	else
-		ui_status_msg(ui, 2000, "cancelled");
+	if (r == OK && (k == 'y' || k == 'Y')) {
+		question_end(ui);
+		confirmed(ui, a, sig[0] ? sig : NULL);
+	} else {
+		cancelled(ui, NULL);
+	}
 }
 
 /* ---- quitting ---- */
@@ -201,8 +234,10 @@ void ui_quit_ask(struct ui *ui)
 	const struct inventory *inv = ui->o->inv;
 	size_t frozen = 0, paused = 0;
 	for (size_t i = 0; i < inv_count(inv); i++) {
-		const char *w = fmt_state(ui, inv_get(inv, i), NULL);
-		frozen += !strcmp(w, "frozen") || !strcmp(w, "freezing");
+		/* the kernel asked now: the list's last sample may be a second old */
+		const struct dk_container *c = inv_get(inv, i);
+		const char *w = fmt_state(ui, c, NULL);
+		frozen += !strcmp(w, "frozen") || !strcmp(w, "freezing") || (ui->o->act && act_frozen(ui->o->act, c));
 		paused += !strcmp(w, "paused");
 	}
 	bool acting = (ui->run && !act_run_quiet(ui->run)) || ui->nsnaps;
@@ -223,7 +258,7 @@ void ui_quit_ask(struct ui *ui)
 
 /* ---- acting ---- */
 
-static void run_action(struct ui *ui, enum act_kind kind)
+static void run_action(struct ui *ui, enum act_kind kind, const char *signal)
 {
 	const struct inventory *inv = ui->o->inv;
 	struct dk_container *tg = xcalloc(ui->npending ? ui->npending : 1, sizeof *tg);
@@ -232,8 +267,8 @@ static void run_action(struct ui *ui, enum act_kind kind)
 		for (size_t j = 0; j < inv_count(inv); j++)
 			if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[i]))
 				tg[n++] = *inv_get(inv, j); /* shallow: act_start copies what it needs */
-	struct act_opts o = {.kind = kind, .signal = ui->pending_signal[0] ? ui->pending_signal : NULL,
-		.timeout_s = 10, .armed = ui->armed, .engine_wait_ms = ui->o->engine_wait_ms};
+	struct act_opts o = {.kind = kind, .signal = signal, .timeout_s = 10, .armed = ui->armed,
+		.engine_wait_ms = ui->o->engine_wait_ms};
 	struct err e = {0};
 	struct act_run *r = act_start(ui->o->act, &o, tg, n, &e);
 	free(tg);
@@ -244,7 +279,6 @@ static void run_action(struct ui *ui, enum act_kind kind)
 	act_run_free(ui->run);
 	ui->run = r;
 	ui->run_shown = true;
-	ui->pending_signal[0] = '\0';
 }
 
 /* Ask (or, armed, go) for kind on the targets picked. */
@@ -254,7 +288,7 @@ static void ask(struct ui *ui, enum km_action a, enum act_kind kind, const char 
 	describe(ui, who, sizeof who);
 	ui->pending_kind = kind;
 	if (ui->armed)
-		run_action(ui, kind);
+		run_action(ui, kind, NULL);
 	else
 		ui_confirm(ui, a, "%s %s?", verb, who);
 }
@@ -322,7 +356,7 @@ void ui_control_action(struct ui *ui, enum km_action a)
 		}
 		ui->pending_kind = a == KA_FREEZE_ALL ? ACT_FREEZE_ALL : ACT_KILL_ALL;
 		if (ui->armed) {
-			run_action(ui, (enum act_kind)ui->pending_kind);
+			run_action(ui, (enum act_kind)ui->pending_kind, NULL);
 			return;
 		}
 		char what[160];
@@ -352,11 +386,11 @@ void ui_control_action(struct ui *ui, enum km_action a)
 		ask(ui, a, ACT_QUARANTINE, "Quarantine (disconnect every network, then pause)");
 		break;
 	case KA_KILL:
+		question_end(ui);
 		ui->pending_kind = ACT_KILL;
 		ui->menu_open = true;
 		ui->menu_sel = 0;
 		ui->confirming = true; /* keys go to the menu */
-		ui->confirm_text[0] = '\0';
 		break;
 	case KA_SNAPSHOT: {
 		char who[200];
@@ -374,7 +408,7 @@ void ui_control_action(struct ui *ui, enum km_action a)
 		char what[320];
 		snprintf(what, sizeof what, "Remove %s: its filesystem and logs are lost unless snapshotted", who);
 		if (ui->armed)
-			run_action(ui, ACT_REMOVE);
+			run_action(ui, ACT_REMOVE, NULL);
 		else
 			confirm_word(ui, a, "remove", what);
 		break;
@@ -403,9 +437,7 @@ bool ui_control_draw_bottom(struct ui *ui, int y, int cols)
 
 static void draw_menu(struct ui *ui, int y0, int y1)
 {
-	int n = 0;
-	while (menu_signals[n])
-		n++;
+	int n = menu_len();
 	int h = n + 2, w = 30;
 	int y = y0 + (y1 - y0 - h) / 2, x = (COLS - w) / 2;
 	if (y < y0)

@@ -1,0 +1,83 @@
+# t_questions: every question and menu of the screen, cancelled the ways a person cancels them, leaves nothing armed: a later y does nothing.
+
+# On an engine of the test's own: a question that stayed armed could be the
+# kill switch, and the kill switch acts on every sandbox of the engine.
+tq_states() { # HOST PREFIX: "running" when every one still runs (and none is frozen)
+	local id st f out=""
+	for id in $(docker -H "$1" ps -aq --no-trunc --filter "label=sandtop.set=$2"); do
+		st=$(docker -H "$1" inspect -f '{{.State.Status}}' "$id")
+		f=$(find /sys/fs/cgroup/freezer -maxdepth 3 -type d -name "$id" 2>/dev/null | head -1)
+		[ "$st" = running ] && [ "$(cat "$f/freezer.state" 2>/dev/null)" = FROZEN ] && st=frozen
+		out="$out $st"
+	done
+	echo "$out" | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+tq_records() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
+
+t_questions_cancel() {
+	local p="tq${RUN_ID}" log="$TEST_TMP/audit.log" i keys cancel before n=0 bad=0
+	engine_start tq || return 1
+	for i in 1 2 3; do
+		docker -H "$ENGINE_HOST" run -d --name "$p-$i" --network none --label sandtop.sandbox=1 \
+			--label "sandtop.set=$p" sandtop/mini:latest sleep 600 >/dev/null || { fail "docker run"; return 1; }
+	done
+	tui_start tq 200 40 -H "$ENGINE_HOST" --audit-log "$log"
+	wait_screen tq "$p-3" 10 || { fail "not listed"; return 1; }
+	# each case: the keys that open a question, the keys a person cancels it with
+	local cases=(
+		"K|Escape"            # the reported bug: the menu, Esc
+		"K|Enter n"           # SIGKILL chosen, then no
+		"K|Down Enter Escape" # SIGTERM chosen, then Esc
+		"K|q"                 # any other key closes the menu
+		"p|Escape"  "p|n"  "p|Enter"
+		"S|Escape"  "R|x"  "Q|Escape"  "E|Escape"
+		"D|Escape"  "D|r e m Enter"
+		"F8|Escape" "F8|f r e e Enter" "F9|Escape" "F9|k i l Enter"
+		"A|Escape"
+	)
+	for c in "${cases[@]}"; do
+		keys=${c%%|*} cancel=${c#*|}
+		before=$(tq_records "$log")
+		# shellcheck disable=SC2086
+		tm send-keys -t tq $keys
+		sleep 0.3
+		# shellcheck disable=SC2086
+		tm send-keys -t tq $cancel
+		sleep 0.3
+		tm send-keys -t tq y
+		sleep 0.6
+		n=$((n + 1))
+		if screen tq | grep -Eq "\(y/N\)|type '|Send which signal"; then
+			bad=$((bad + 1)); note "'$keys' then '$cancel': a question is still open: $(screen tq | grep -E "\(y/N\)|type '|Send which" | head -1)"
+		fi
+		if [ "$(tq_records "$log")" != "$before" ]; then
+			bad=$((bad + 1)); note "'$keys' then '$cancel' then y: something was done: $(tail -1 "$log" | cut -c1-160)"
+		fi
+		if [ "$(tq_states "$ENGINE_HOST" "$p")" != running ]; then
+			bad=$((bad + 1)); note "'$keys' then '$cancel' then y: the sandboxes are now: $(tq_states "$ENGINE_HOST" "$p")"
+			"$SANDTOP" thaw --label "sandtop.set=$p" -H "$ENGINE_HOST" --audit-log "$TEST_TMP/other.log" >/dev/null 2>&1
+		fi
+		if screen tq | grep -q "ARMED"; then
+			bad=$((bad + 1)); note "'$keys' then '$cancel' then y: sandtop is armed"
+		fi
+	done
+	check "$n questions and menus cancelled, then y: nothing happened, nothing left open or armed" test $bad -eq 0
+	check "the cancellations are said" wait_screen tq "cancelled" 2
+	# p still asks afterwards (not armed), and y then acts
+	tm send-keys -t tq Home p
+	check "after all that, p still asks" wait_screen tq "Pause $p-1\\? \\(y/N\\)" 5
+	tm send-keys -t tq y
+	check "... and y pauses" wait_screen tq "pause: 1 ok" 10
+	# the quit question (a frozen sandbox): Esc stays, then y does nothing
+	tm send-keys -t tq x q
+	check "q with a frozen sandbox asks" wait_screen tq "1 sandbox frozen .*Quit\\? \\(y/N\\)" 5
+	tm send-keys -t tq Escape
+	sleep 0.3
+	tm send-keys -t tq y
+	sleep 0.5
+	check "Esc, then y: still running" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p -t tq | grep -q sandtop-exited"
+	tm send-keys -t tq q
+	wait_screen tq "Quit\\? \\(y/N\\)" 5
+	tm send-keys -t tq y
+	check "q, y: quits" wait_screen tq "sandtop-exited-0" 5
+}
