@@ -55,11 +55,15 @@ static void json_checks(FILE *fp, const struct iso_report *r)
 	fputs("]", fp);
 }
 
+/* The findings the worst first (as the screen lists them), then, with
+ * verbose, what passes. */
 static void text_checks(const struct iso_report *r, bool verbose)
 {
 	size_t pass = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		const struct iso_check *c = &r->checks[i];
+	const struct iso_check *sorted[ISO_CHECKS_MAX];
+	size_t n = iso_sorted(r, sorted);
+	for (size_t i = 0; i < n; i++) {
+		const struct iso_check *c = sorted[i];
 		if (c->result == ISO_PASS && !verbose) {
 			pass++;
 			continue;

@@ -41,6 +41,12 @@ int iso_sev_parse(const char *s, enum iso_sev *out);
 /* The worst check of r (FAIL before UNVERIFIABLE before WARN, then the
  * higher severity), or NULL when r has none. */
 const struct iso_check *iso_worst(const struct iso_report *r);
+/* qsort order of struct iso_check pointers: the worst first (as
+ * iso_worst ranks them), then by id. */
+int iso_check_order(const void *a, const void *b);
+/* r's checks, the worst first, into out (room for ISO_CHECKS_MAX); the
+ * count. */
+size_t iso_sorted(const struct iso_report *r, const struct iso_check **out);
 /* True when r has a FAIL of severity >= min. */
 bool iso_fails_at(const struct iso_report *r, enum iso_sev min);
 

@@ -1,6 +1,7 @@
 /* iso_util: names of results and severities, the worst check, and appending a check to a report. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -68,6 +69,25 @@ const struct iso_check *iso_worst(const struct iso_report *r)
 		if (!w || worse(&r->checks[i], w))
 			w = &r->checks[i];
 	return w;
+}
+
+int iso_check_order(const void *pa, const void *pb)
+{
+	const struct iso_check *a = *(const struct iso_check *const *)pa, *b = *(const struct iso_check *const *)pb;
+	if (worse(a, b))
+		return -1;
+	if (worse(b, a))
+		return 1;
+	return strcmp(a->id, b->id);
+}
+
+size_t iso_sorted(const struct iso_report *r, const struct iso_check **out)
+{
+	size_t n = 0;
+	for (size_t i = 0; r && i < r->n; i++)
+		out[n++] = &r->checks[i];
+	qsort(out, n, sizeof *out, iso_check_order);
+	return n;
 }
 
 bool iso_fails_at(const struct iso_report *r, enum iso_sev min)

@@ -2,6 +2,7 @@
 #include "tui/ui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "control/iso_run.h"
@@ -95,11 +96,11 @@ int ui_audit_host_line(struct ui *ui, int y)
 
 /* ---- the audit screen ---- */
 
-static void draw_check(struct ui *ui, int y, const struct iso_check *c)
+static void draw_check(struct ui *ui, int y, const struct iso_check *c, bool host)
 {
 	char head[64];
-	snprintf(head, sizeof head, "%-5s %-4s %-8s", mark(c->result), c->result == ISO_PASS ? "" : sev_word(c->sev),
-		c->id);
+	snprintf(head, sizeof head, "%-5s %-4s %-8s %-4s", mark(c->result), c->result == ISO_PASS ? "" : sev_word(c->sev),
+		c->id, host ? "host" : "");
 	attr_t a = ui_attr(ui, result_role(c));
 	int x = ui_put(y, 1, head, COLS - 1, a | (c->result == ISO_FAIL ? A_BOLD : 0)) + 2;
 	char text[ISO_REASON_MAX + 80];
@@ -108,11 +109,18 @@ static void draw_check(struct ui *ui, int y, const struct iso_check *c)
 		ui_put(y, x, text, COLS - x, c->result == ISO_PASS ? A_NORMAL : a);
 }
 
-/* One line of the screen: a check, or a heading. */
+/* One line of the screen: a check (of the host when host), or a heading. */
 struct aline {
 	const struct iso_check *c;
+	bool host;
 	const char *heading;
 };
+
+static int aline_order(const void *pa, const void *pb)
+{
+	const struct aline *a = pa, *b = pb;
+	return iso_check_order(&a->c, &b->c);
+}
 
 void ui_audit_draw(struct ui *ui, int y0, int y1)
 {
@@ -137,17 +145,25 @@ void ui_audit_draw(struct ui *ui, int y0, int y1)
 		return;
 	}
 	struct aline L[ISO_CHECKS_MAX * 2 + 4];
-	size_t n = 0;
-	/* the failures first, then the rest as the checklist orders them */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < rep->n; i++)
-			if ((rep->checks[i].result != ISO_PASS) == (pass == 0))
-				L[n++] = (struct aline){.c = &rep->checks[i]};
-	if (host) {
-		L[n++] = (struct aline){.heading = "host (every sandbox on this engine)"};
-		for (size_t i = 0; i < host->n; i++)
-			L[n++] = (struct aline){.c = &host->checks[i]};
-	}
+	size_t n = 0, nfind;
+	/* every finding, the sandbox's and the host's, the worst first (the
+	 * order of `sandtop audit`); then what passes */
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->checks[i].result != ISO_PASS)
+			L[n++] = (struct aline){.c = &rep->checks[i]};
+	for (size_t i = 0; host && i < host->n; i++)
+		if (host->checks[i].result != ISO_PASS)
+			L[n++] = (struct aline){.c = &host->checks[i], .host = true};
+	qsort(L, n, sizeof *L, aline_order);
+	nfind = n;
+	if (n < rep->n + (host ? host->n : 0))
+		L[n++] = (struct aline){.heading = nfind ? "passing" : "every check passes"};
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->checks[i].result == ISO_PASS)
+			L[n++] = (struct aline){.c = &rep->checks[i]};
+	for (size_t i = 0; host && i < host->n; i++)
+		if (host->checks[i].result == ISO_PASS)
+			L[n++] = (struct aline){.c = &host->checks[i], .host = true};
 	int rows = y1 - y0 - 1;
 	ui->audit_rows = rows;
 	ui->audit_lines = (int)n;
@@ -160,14 +176,15 @@ void ui_audit_draw(struct ui *ui, int y0, int y1)
 		if (l->heading)
 			ui_put(y0 + 1 + r, 1, l->heading, COLS - 1, A_BOLD);
 		else
-			draw_check(ui, y0 + 1 + r, l->c);
+			draw_check(ui, y0 + 1 + r, l->c, l->host);
 	}
 }
 
 void ui_audit_scroll(struct ui *ui, long delta)
 {
-	long top = (long)ui->audit_top + delta;
+	/* G and Home pass +-LONG_MAX: no overflow on the way */
 	long max = ui->audit_lines - ui->audit_rows;
+	long top = delta > max ? max : delta < -(long)ui->audit_lines ? 0 : (long)ui->audit_top + delta;
 	if (top > max)
 		top = max;
 	if (top < 0)

@@ -192,9 +192,16 @@ t_audit_screen() {
 	tm send-keys -t s i
 	check "i opens the audit screen" wait_screen s "isolation audit of $p-1 \([0-9a-f]{12}\): warn · kernel checked" 3
 	check "it lists the checks" wait_screen s "ok +PRIV-07 +seccomp filter: sandtop's strict profile; kernel: Seccomp 2" 2
-	check "and the host's" wait_screen s "host \(every sandbox on this engine\)" 2
+	check "and the host's" wait_screen s "PRIV-14 +host +" 2
+	check "what passes comes after a heading" wait_screen s "^ *passing *$" 2
 	docker network connect bridge "$p-1"
 	check "a network connect re-evaluates: NET-02 fails" wait_screen s "FAIL +high +NET-02 +internal networks only: on network bridge" 5
+	check "... and the worst finding is the first line, right under the title" \
+		bash -c "tmux -L '$TMUX_SOCK' capture-pane -p -t s | grep -A1 'isolation audit of $p-1' | tail -1 | grep -Eq 'FAIL +high +NET-02'"
+	tm send-keys -t s G
+	check "G reaches the last line (the last passing check)" \
+		bash -c "tmux -L '$TMUX_SOCK' capture-pane -p -t s | grep -Ev '^ *\$' | tail -2 | grep -Eq '^ ok +'"
+	tm send-keys -t s g
 	note "NET-02 shown ${WAITED_MS} ms after docker network connect returned"
 	docker network disconnect bridge "$p-1"
 	check "and the disconnect clears it" wait_screen_gone s "NET-02 +internal networks only: on network bridge" 5
