@@ -158,12 +158,38 @@ static void sort_msg(struct ui *ui)
 		ui->sort_desc ? "descending" : "ascending");
 }
 
+/* ---- screens: where Back goes ---- */
+
+void ui_screen_open(struct ui *ui, enum ui_screen s)
+{
+	if (ui->screen == s)
+		return;
+	if (ui->nback == UI_BACK_MAX) {   /* the oldest way back is forgotten */
+		memmove(ui->back, ui->back + 1, (UI_BACK_MAX - 1) * sizeof *ui->back);
+		ui->nback--;
+	}
+	ui->back[ui->nback++] = ui->screen;
+	ui->screen = s;
+}
+
+void ui_screen_back(struct ui *ui)
+{
+	ui->screen = ui->nback ? ui->back[--ui->nback] : UI_LIST;
+}
+
+/* The list, from anywhere: nothing to go back to. */
+static void screen_list(struct ui *ui)
+{
+	ui->screen = UI_LIST;
+	ui->nback = 0;
+}
+
 static void do_action(struct ui *ui, enum km_action a)
 {
 	int rows = ui->screen == UI_HELP ? ui->help_rows : ui->screen == UI_AUDIT ? ui->audit_rows : ui->page_rows;
-	/* the audit screen goes back to the list on Esc and on its own key */
+	/* the audit screen goes back on Esc and on its own key */
 	if (ui->screen == UI_AUDIT && (a == KA_AUDIT || a == KA_CLEAR_FILTER || a == KA_BACK || a == KA_DETAIL)) {
-		ui->screen = UI_LIST;
+		ui_screen_back(ui);
 		return;
 	}
 	switch (a) {
@@ -173,12 +199,10 @@ static void do_action(struct ui *ui, enum km_action a)
 		break;
 	case KA_HELP:
 		/* closing help goes back to the screen it was opened from */
-		if (ui->screen == UI_HELP) {
-			ui->screen = ui->help_from;
-		} else {
-			ui->help_from = ui->screen;
-			ui->screen = UI_HELP;
-		}
+		if (ui->screen == UI_HELP)
+			ui_screen_back(ui);
+		else
+			ui_screen_open(ui, UI_HELP);
 		ui->help_top = 0;
 		break;
 	case KA_UP:
@@ -222,7 +246,7 @@ static void do_action(struct ui *ui, enum km_action a)
 		sort_msg(ui);
 		break;
 	case KA_FILTER:
-		ui->screen = UI_LIST;
+		screen_list(ui);
 		prompt_open(ui);
 		break;
 	case KA_CLEAR_FILTER:
@@ -237,23 +261,23 @@ static void do_action(struct ui *ui, enum km_action a)
 			: "follow off: the view stays put while rows move");
 		break;
 	case KA_DETAIL:
-		ui->screen = UI_LIST;
+		screen_list(ui);
 		ui->detail = !ui->detail;
 		break;
 	case KA_VIEW:
-		ui->screen = UI_VIEW;
+		ui_screen_open(ui, UI_VIEW);
 		break;
 	case KA_WALL:
-		ui->screen = UI_WALL;
+		ui_screen_open(ui, UI_WALL);
 		break;
 	case KA_AUDIT:
-		ui->screen = UI_AUDIT;
+		ui_screen_open(ui, UI_AUDIT);
 		ui->audit_top = 0;
 		if (!ui->o->iso)
 			ui_status_msg(ui, 3000, "the isolation audit is off");
 		break;
 	case KA_BACK:
-		ui->screen = ui->screen == UI_VIEW && ui->view_from == UI_WALL ? UI_WALL : UI_LIST;
+		ui_screen_back(ui);
 		break;
 	case KA_LEFT:
 	case KA_RIGHT:
@@ -311,10 +335,7 @@ int ui_input_handle(struct ui *ui, bool *dirty)
 			: ui->screen == UI_WALL ? KT_WALL : KT_LIST;
 		enum km_action a = keymap_lookup(ui->o->km, t, key);
 		if (a != KA_NONE) {
-			enum ui_screen before = ui->screen;
 			do_action(ui, a);
-			if (ui->screen == UI_VIEW && before != UI_VIEW)
-				ui->view_from = before;
 			if (ui->screen != UI_VIEW && ui->takeover)
 				ui_takeover_stop(ui, "left the view");
 			*dirty = true;

@@ -116,8 +116,10 @@ struct ui {
 	uint64_t desks_inv_gen;  /* inventory generation the desks were updated to */
 	int wall_top;
 	bool takeover;           /* keys and mouse go to the viewed desktop */
-	enum ui_screen view_from;  /* where Back from the view goes */
-	enum ui_screen help_from;  /* and closing help */
+	/* where Back goes: the screens this one was opened from (input.c) */
+#define UI_BACK_MAX 8
+	enum ui_screen back[UI_BACK_MAX];
+	int nback;
 
 	/* a question on the bottom line (control.c): y/N, or a word to type;
 	 * the default is always no */
@@ -286,6 +288,11 @@ struct desk *ui_view_takeover_desk(struct ui *ui, int *y, int *x, int *rows, int
 void ui_confirm(struct ui *ui, enum km_action action, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A key while a question or the signal menu is open (raw curses key). */
 void ui_confirm_key(struct ui *ui, int r, wint_t k);
+/* Open screen s, remembering where Back (Esc, q in a screen) returns:
+ * the list -> view -> wall -> back -> view -> back -> list. */
+void ui_screen_open(struct ui *ui, enum ui_screen s);
+/* Back to the screen the current one was opened from (the list when none). */
+void ui_screen_back(struct ui *ui);
 /* Quit, or first ask (default no) when sandboxes are frozen or paused or
  * actions are in flight: saying so is the supervisor's job. */
 void ui_quit_ask(struct ui *ui);

@@ -67,3 +67,25 @@ t_tui_resize_and_color() {
 	check "NO_COLOR: no colour sequences at all" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -e -t nc | grep -Eq $'\e\\[([0-9]+;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;|m)'"
 }
 t_tui_resize_and_color_cleanup() { docker rm -f "${RUN_ID}rs-1" >/dev/null 2>&1; }
+
+# Back goes where a screen was opened from, and q in the list quits only
+# there: v (view) w (wall) q q is the list again, still running.
+t_tui_back() {
+	local p="nav${RUN_ID}"
+	docker run -d --name "$p-1" --label sandtop.sandbox=1 --network none sandtop/mini:latest sleep 600 >/dev/null ||
+		{ fail "docker run"; return 1; }
+	tui_start nv 160 30
+	wait_screen nv "$p-1" 10 || { fail "not listed"; return 1; }
+	tm send-keys -t nv / && tm send-keys -t nv -l "$p" && tm send-keys -t nv Enter v
+	check "v opens the view (no list header)" wait_screen_gone nv "NAME" 3
+	tm send-keys -t nv w
+	check "w opens the wall from the view" wait_screen nv "^$p-1 +no desktop" 3
+	tm send-keys -t nv q
+	check "q leaves the wall for the view it came from" wait_screen nv "^$p-1 {40,}no desktop" 3
+	tm send-keys -t nv q
+	check "q leaves the view for the list" wait_screen nv "NAME" 3
+	check "... still running" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p -t nv | grep -q sandtop-exited"
+	tm send-keys -t nv q
+	check "q in the list quits (nothing frozen or paused)" wait_screen nv "sandtop-exited-0" 5
+}
+t_tui_back_cleanup() { docker rm -f "nav${RUN_ID}-1" >/dev/null 2>&1; true; }
