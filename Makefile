@@ -32,9 +32,11 @@ endif
 ALL_CFLAGS  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) -DSANDTOP_LIBEXECDIR='"$(LIBEXECDIR)"' $(CFLAGS)
 ALL_LDFLAGS := $(OPT_LDFLAGS) $(LDFLAGS)
 
-MODULES := base docker keymaps control vnc cli tui
+MODULES := base docker keymaps config control vnc cli tui
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
-GEN_SRC := $(B)/gen/default_keys.c $(B)/gen/seccomp_profile.c
+# the keymaps built in: default.keys and the shipped ones (keymaps/shipped.c)
+KEYMAPS := default vi htop
+GEN_SRC := $(KEYMAPS:%=$(B)/gen/%_keys.c) $(B)/gen/seccomp_profile.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(GEN_SRC:.c=.o)
 MAIN_OBJ := $(B)/main.o
 WORKER_SRC := $(wildcard vnc/worker/*.c)
@@ -66,9 +68,11 @@ $(B)/%.o: %.c
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/gen/default_keys.c: keymaps/default.keys scripts/embed
+$(B)/gen/%_keys.c: keymaps/%.keys scripts/embed
 	@mkdir -p $(dir $@)
-	sh scripts/embed km_default_keys < $< > $@
+	sh scripts/embed km_$*_keys < $< > $@
+# made by a pattern rule, so kept explicitly (make would delete them)
+.SECONDARY: $(GEN_SRC)
 
 # the reference seccomp profile: `sandtop launch` sends it, the audit pins its hash
 $(B)/gen/seccomp_profile.c: docker/sandbox/seccomp.json scripts/embed
@@ -108,17 +112,22 @@ demo: setup all
 layers:
 	scripts/check-layers
 
+MAN1 := $(wildcard man/*.1)
+MAN5 := $(wildcard man/*.5)
+
 lint:
-	mandoc -Tlint -W warning man/sandtop.1
+	mandoc -Tlint -W warning $(MAN1) $(MAN5)
 
 install: $(B)/sandtop $(B)/sandtop-vnc
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(B)/sandtop $(DESTDIR)$(BINDIR)/sandtop
 	install -m 0755 $(B)/sandtop-vnc $(DESTDIR)$(LIBEXECDIR)/sandtop-vnc
-	install -m 0644 man/sandtop.1 $(DESTDIR)$(MANDIR)/man1/sandtop.1
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sandtop $(DESTDIR)$(LIBEXECDIR)/sandtop-vnc $(DESTDIR)$(MANDIR)/man1/sandtop.1
+	rm -f $(DESTDIR)$(BINDIR)/sandtop $(DESTDIR)$(LIBEXECDIR)/sandtop-vnc
+	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 
 clean:
 	rm -rf $(BUILD) sandtop sandtop-vnc

@@ -2,6 +2,7 @@
 #ifndef KEYMAPS_KEYMAP_H
 #define KEYMAPS_KEYMAP_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Key codes, independent of curses (tui/ translates):
@@ -126,6 +127,19 @@ int keymap_parse(struct keymap *km, const char *name, const char *text, size_t l
  * or -1 if the file cannot be read or is too large (diag gets the reason;
  * nothing is applied). */
 int keymap_load_file(struct keymap *km, const char *path, km_diag_fn diag, void *ud);
+
+/* The maps built into the program besides the defaults, laid over
+ * default.keys: "vi" (keymaps/vi.keys) and "htop" (keymaps/htop.keys,
+ * htop's and k9s's habits). "default" names the built-in map alone. */
+/* The i-th name ("default", "vi", "htop"), or NULL past the end. */
+const char *keymap_shipped_name(size_t i);
+/* True if name is one of keymap_shipped_name's (exact). */
+bool keymap_is_shipped(const char *name);
+/* Parse the shipped map called name into km (normally a
+ * keymap_new_default()); "default" adds nothing. Returns the bad-line
+ * count (0 for every shipped map: tests/unit/test_keymaps_shipped.c), or -1 when no
+ * shipped map has that name (nothing applied, diag not called). */
+int keymap_load_shipped(struct keymap *km, const char *name, km_diag_fn diag, void *ud);
 
 /* Action bound to key in table t (falls back to "*"); KA_NONE if none. */
 enum km_action keymap_lookup(const struct keymap *km, enum km_table t, int key);
