@@ -1,0 +1,582 @@
+/* test_config: cmocka tests for config/: a table of lines and the value or the error each gives, limits, the file reader, dump. */
+#include "config/config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tui/ui.h"   /* the list's column titles, for the names */
+
+#define NAME "/etc/sandtop/config"
+
+struct diags {
+	int n;
+	char msg[64][800];
+};
+
+static void collect(void *ud, const char *msg)
+{
+	struct diags *d = ud;
+	assert_true(d->n < 64);
+	snprintf(d->msg[d->n++], sizeof d->msg[0], "%s", msg);
+}
+
+/* The dump of c in a string (caller frees). */
+static char *dump(const struct cfg *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	cfg_dump(c, fp);
+	fclose(fp);
+	return text;
+}
+
+/* True if text has the line exactly. */
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, line, n) && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* One line: what --dump-config then says, or the one error it gives. */
+struct row {
+	const char *in;
+	const char *value;   /* the dump line it sets; NULL: nothing to see */
+	const char *error;   /* "FILE:1: " + this; NULL: no error */
+};
+
+static const struct row rows[] = {
+	/* good lines */
+	{"", NULL, NULL},
+	{"# a comment", NULL, NULL},
+	{"   \t ", NULL, NULL},
+	{"refresh 2", "refresh 2", NULL},
+	{"refresh 0.1", "refresh 0.1", NULL},
+	{"refresh 0.25", "refresh 0.25", NULL},
+	{"refresh 1.500", "refresh 1.5", NULL},
+	{"refresh 3600", "refresh 3600", NULL},
+	{"refresh 2   # seconds", "refresh 2", NULL},
+	{"  refresh\t'3'", "refresh 3", NULL},
+	{"colour running green", "colour running green", NULL},
+	{"color paused bright-yellow on 17 bold underline", "colour paused bright-yellow on 17 bold underline", NULL},
+	{"colour header default on blue", "colour header default on blue", NULL},
+	{"colour alert 208 on red reverse", "colour alert 208 on red reverse", NULL},
+	{"colour title on black", "colour title default on black", NULL},
+	{"colour dim bold", "colour dim default bold", NULL},
+	{"colour key RED on White", "colour key red on white", NULL},
+	{"colour banner-error 0 on 255 dim", "colour banner-error black on 255 dim", NULL},
+	{"columns name state cpu mem ttl owner", "columns name state cpu mem ttl owner", NULL},
+	{"columns NAME CPU% mem% Quota% task", "columns name cpu mem% quota task", NULL},
+	{"columns ttl", "columns ttl", NULL},
+	{"sort cpu desc", "sort cpu desc", NULL},
+	{"sort ttl", "sort ttl", NULL},
+	{"sort MEM% asc", "sort mem% asc", NULL},
+	{"keymap vi", "keymap vi", NULL},
+	{"keymap htop", "keymap htop", NULL},
+	{"keymap default", "keymap default", NULL},
+	{"keymap /srv/keys", "keymap /srv/keys", NULL},
+	{"keymap ./mine.keys", "keymap /etc/sandtop/mine.keys", NULL},
+	{"keymap maps/mine.keys", "keymap /etc/sandtop/maps/mine.keys", NULL},
+	{"keymap ~/k", "keymap /home/op/k", NULL},
+	{"stats-source api", "stats-source api", NULL},
+	{"stats-source cgroup", "stats-source cgroup", NULL},
+	{"stats-source auto", "stats-source auto", NULL},
+	{"label team=agents", "label team=agents", NULL},
+	{"label com.example/sandbox", "label com.example/sandbox", NULL},
+	{"label sandtop.sandbox=1", "label sandtop.sandbox=1", NULL},
+	{"engine prod tcp://10.0.0.5:2376", "engine prod tcp://10.0.0.5:2376", NULL},
+	{"engine local unix:///var/run/docker.sock", "engine local unix:///var/run/docker.sock", NULL},
+	{"wall-tile 42x12", "wall-tile 42x12", NULL},
+	{"wall-tile 16x4", "wall-tile 16x4", NULL},
+	{"wall-tile 400x200", "wall-tile 400x200", NULL},
+	{"logs-ring 100", "logs-ring 100", NULL},
+	{"logs-ring 1000000", "logs-ring 1000000", NULL},
+	{"mouse off", "mouse off", NULL},
+	{"mouse on", "mouse on", NULL},
+	{"engine-timeout 0.5", "engine-timeout 0.5", NULL},
+	{"engine-timeout 600", "engine-timeout 600", NULL},
+	{"audit-log /var/log/sandtop/audit.log", "audit-log /var/log/sandtop/audit.log", NULL},
+	{"audit-log '/tmp/a b#.log'", "audit-log \"/tmp/a b#.log\"", NULL},
+	{"audit-log \"/tmp/q\\\"uote\"", "audit-log \"/tmp/q\\\"uote\"", NULL},
+	/* bad lines */
+	{"refesh 2", NULL, "unknown setting 'refesh' (see sandtop-config(5))"},
+	{"Refresh 2", NULL, "unknown setting 'Refresh' (see sandtop-config(5))"},
+	{"refresh", NULL, "refresh: missing value (refresh SECONDS)"},
+	{"refresh 2 3", NULL, "refresh: unexpected '3' (refresh SECONDS)"},
+	{"refresh 0", NULL, "refresh: '0' is not a number of seconds from 0.1 to 3600"},
+	{"refresh 0.05", NULL, "refresh: '0.05' is not a number of seconds from 0.1 to 3600"},
+	{"refresh 3600.001", NULL, "refresh: '3600.001' is not a number of seconds from 0.1 to 3600"},
+	{"refresh 0.0001", NULL, "refresh: '0.0001' is not a number of seconds from 0.1 to 3600"},
+	{"refresh 1e3", NULL, "refresh: '1e3' is not a number of seconds from 0.1 to 3600"},
+	{"refresh -1", NULL, "refresh: '-1' is not a number of seconds from 0.1 to 3600"},
+	{"refresh 1,5", NULL, "refresh: '1,5' is not a number of seconds from 0.1 to 3600"},
+	{"refresh 99999999999999999999", NULL,
+		"refresh: '99999999999999999999' is not a number of seconds from 0.1 to 3600"},
+	{"refresh \"2", NULL, "unterminated quote"},
+	{"colour", NULL, "colour: missing role (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour running", NULL, "colour: missing colour (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour nope red", NULL, "colour: unknown role 'nope' (title, header, running, paused, stopped, restarting, "
+		"other, banner-error, banner-info, key, hint, message, dim, warn, alert)"},
+	{"colour running purple", NULL,
+		"colour: bad colour or attribute 'purple' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour running 256", NULL,
+		"colour: bad colour or attribute '256' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour running 007", NULL,
+		"colour: bad colour or attribute '007' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour running red blue", NULL,
+		"colour: unexpected colour 'blue' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour running bold red", NULL,
+		"colour: unexpected colour 'red' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour running red on", NULL, "colour: 'on' needs a background colour"},
+	{"colour running red on blue on green", NULL, "colour: two backgrounds"},
+	{"colour running red on mauve", NULL,
+		"colour: bad colour 'mauve' (a name such as red or bright-red, default, or 0-255)"},
+	{"columns", NULL, "columns: missing value (columns NAME...: name id image state iso cpu quota mem mem% net io "
+		"pids uptime ttl owner task)"},
+	{"columns name cpux", NULL, "columns: unknown column 'cpux' (name id image state iso cpu quota mem mem% net io "
+		"pids uptime ttl owner task)"},
+	{"columns name cpu CPU%", NULL, "columns: 'cpu' named twice"},
+	{"sort", NULL, "sort: missing value (sort COLUMN [asc|desc])"},
+	{"sort cpu up", NULL, "sort: 'up' is not asc or desc"},
+	{"sort cpu desc now", NULL, "sort: unexpected 'now' (sort COLUMN [asc|desc])"},
+	{"sort bogus", NULL, "sort: unknown column 'bogus'"},
+	{"keymap", NULL, "keymap: missing value (keymap NAME|PATH)"},
+	{"keymap emacs", NULL,
+		"keymap: no shipped keymap is called 'emacs' (default, vi, htop; a file: a path with a '/', such as ./emacs)"},
+	{"keymap VI", NULL,
+		"keymap: no shipped keymap is called 'VI' (default, vi, htop; a file: a path with a '/', such as ./VI)"},
+	{"stats-source kernel", NULL, "stats-source: 'kernel' is not cgroup, api or auto"},
+	{"stats-source", NULL, "stats-source: missing value (stats-source cgroup|api|auto)"},
+	{"label 'a b'", NULL, "label: 'a b' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the value: "
+		"printable ASCII without blanks or quotes; at most 255 bytes)"},
+	{"label =x", NULL, "label: '=x' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the value: "
+		"printable ASCII without blanks or quotes; at most 255 bytes)"},
+	{"label k=", NULL, "label: 'k=' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the value: "
+		"printable ASCII without blanks or quotes; at most 255 bytes)"},
+	{"label 'k=\"v\"'", NULL, "label: 'k=\"v\"' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the "
+		"value: printable ASCII without blanks or quotes; at most 255 bytes)"},
+	{"label k=a\\b", NULL, "label: 'k=a\\b' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the "
+		"value: printable ASCII without blanks or quotes; at most 255 bytes)"},
+	{"engine prod", NULL, "engine: missing value (engine NAME unix:///PATH|tcp://HOST:PORT)"},
+	{"engine 'bad name' tcp://x:1", NULL, "engine: bad name 'bad name' (1 to 32 letters, digits, - _ .)"},
+	{"engine prod http://x:80", NULL, "engine: 'http://x:80' is not unix:///PATH or tcp://HOST:PORT"},
+	{"engine prod tcp://host", NULL, "engine: 'tcp://host' is not unix:///PATH or tcp://HOST:PORT"},
+	{"engine prod tcp://host:0", NULL, "engine: 'tcp://host:0' is not unix:///PATH or tcp://HOST:PORT"},
+	{"engine prod tcp://host:65536", NULL, "engine: 'tcp://host:65536' is not unix:///PATH or tcp://HOST:PORT"},
+	{"engine prod tcp://:2375", NULL, "engine: 'tcp://:2375' is not unix:///PATH or tcp://HOST:PORT"},
+	{"engine prod unix://run/docker.sock", NULL,
+		"engine: 'unix://run/docker.sock' is not unix:///PATH or tcp://HOST:PORT"},
+	{"wall-tile 42", NULL, "wall-tile: '42' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
+	{"wall-tile 15x12", NULL, "wall-tile: '15x12' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
+	{"wall-tile 42x3", NULL, "wall-tile: '42x3' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
+	{"wall-tile 42x12x1", NULL,
+		"wall-tile: '42x12x1' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
+	{"wall-tile 42X12", NULL,
+		"wall-tile: '42X12' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
+	{"logs-ring 99", NULL, "logs-ring: '99' is not a number of lines from 100 to 1000000"},
+	{"logs-ring 1000001", NULL, "logs-ring: '1000001' is not a number of lines from 100 to 1000000"},
+	{"logs-ring 10k", NULL, "logs-ring: '10k' is not a number of lines from 100 to 1000000"},
+	{"mouse yes", NULL, "mouse: 'yes' is not on or off"},
+	{"mouse", NULL, "mouse: missing value (mouse on|off)"},
+	{"engine-timeout 0.05", NULL, "engine-timeout: '0.05' is not a number of seconds from 0.1 to 600"},
+	{"engine-timeout 601", NULL, "engine-timeout: '601' is not a number of seconds from 0.1 to 600"},
+	{"audit-log", NULL, "audit-log: missing value (audit-log PATH)"},
+	{"audit-log ''", NULL, "audit-log: empty path"},
+	{"audit-log a b", NULL, "audit-log: unexpected 'b' (audit-log PATH)"},
+	/* what is echoed is sanitized and cut */
+	{"refresh \x1b[31m", NULL, "line contains a control character (0x1b)"},
+	{"r\xe2\x80\xae" "efresh 1", NULL, "unknown setting 'r\xef\xbf\xbd" "efresh' (see sandtop-config(5))"},
+	{"colour running \xff\xfe", NULL, "colour: bad colour or attribute '\xef\xbf\xbd\xef\xbf\xbd' "
+		"(colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 1", NULL,
+		"unknown setting 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (see sandtop-config(5))"},
+};
+
+static void test_lines(void **state)
+{
+	(void)state;
+	setenv("HOME", "/home/op", 1);
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const struct row *r = &rows[i];
+		struct cfg c, base;
+		struct diags d = {0};
+		cfg_init(&c);
+		cfg_init(&base);
+		int bad = cfg_parse(&c, NAME, r->in, strlen(r->in), collect, &d);
+		char *got = dump(&c), *was = dump(&base);
+		if (r->error) {
+			char want[900];
+			snprintf(want, sizeof want, NAME ":1: %s", r->error);
+			if (bad != 1 || d.n != 1 || strcmp(d.msg[0], want) != 0)
+				fail_msg("line %zu '%s': got %d error(s), first '%s'; want '%s'", i, r->in, d.n,
+					d.n ? d.msg[0] : "", want);
+			/* a bad line changes nothing */
+			assert_string_equal(got, was);
+		} else {
+			if (bad != 0 || d.n != 0)
+				fail_msg("line %zu '%s': unexpected error '%s'", i, r->in, d.msg[0]);
+			if (r->value && !has_line(got, r->value))
+				fail_msg("line %zu '%s': no line '%s' in the dump:\n%s", i, r->in, r->value, got);
+			if (!r->value)
+				assert_string_equal(got, was);
+		}
+		free(got);
+		free(was);
+	}
+}
+
+/* Several lines: duplicates, a bad line that leaves the next one free, the
+ * effective values themselves. */
+static void test_files(void **state)
+{
+	(void)state;
+	struct cfg c;
+	struct diags d = {0};
+	static const char text[] =
+		"refresh 0\n"                        /* bad: the next one may set it */
+		"refresh 2.5\n"
+		"refresh 1\n"                        /* already set on line 2 */
+		"colour running red\n"
+		"color running blue\n"               /* already set on line 4 */
+		"colour paused blue\n"
+		"engine a tcp://h:1\n"
+		"engine b tcp://h:2\n"
+		"engine a tcp://h:3\n"               /* defined twice */
+		"columns state name\n"
+		"sort cpu\n"
+		"mouse off\n"
+		"label team=x\n"
+		"stats-source api\n"
+		"wall-tile 30x9\n"
+		"logs-ring 500\n"
+		"engine-timeout 0.25\n";
+	cfg_init(&c);
+	assert_int_equal(cfg_parse(&c, "t", text, sizeof text - 1, collect, &d), 4);
+	assert_int_equal(d.n, 4);
+	assert_string_equal(d.msg[0], "t:1: refresh: '0' is not a number of seconds from 0.1 to 3600");
+	assert_string_equal(d.msg[1], "t:3: refresh: already set on line 2");
+	assert_string_equal(d.msg[2], "t:5: color: running already set on line 4");   /* as spelt */
+	assert_string_equal(d.msg[3], "t:9: engine: 'a' is defined twice");
+	assert_int_equal(c.refresh_ms, 2500);
+	assert_int_equal(c.colour[CFG_ROLE_RUNNING].fg, 1);
+	assert_int_equal(c.colour[CFG_ROLE_PAUSED].fg, 4);
+	assert_int_equal(c.colour[CFG_ROLE_STOPPED].fg, 1);   /* built in */
+	assert_int_equal(c.nengines, 2);
+	assert_string_equal(c.engine[1].endpoint, "tcp://h:2");
+	assert_int_equal(c.ncolumns, 2);
+	assert_int_equal(c.columns[0], CFG_COL_STATE);
+	assert_int_equal(c.columns[1], CFG_COL_NAME);
+	assert_int_equal(c.sort_col, CFG_COL_CPU);
+	assert_int_equal(c.sort_dir, -1);
+	assert_false(c.mouse);
+	assert_string_equal(c.label, "team=x");
+	assert_int_equal(c.stats_source, ST_SRC_API);
+	assert_int_equal(c.wall_cols, 30);
+	assert_int_equal(c.wall_rows, 9);
+	assert_int_equal(c.logs_ring, 500);
+	assert_int_equal(c.engine_timeout_ms, 250);
+
+	/* the defaults */
+	cfg_init(&c);
+	assert_int_equal(c.refresh_ms, 1000);
+	assert_int_equal(c.ncolumns, CFG_COL_COUNT);
+	assert_true(c.mouse);
+	assert_string_equal(c.label, "sandtop.sandbox");
+	assert_int_equal(c.engine_timeout_ms, 2000);
+	assert_int_equal(c.stats_source, ST_SRC_NONE);
+	assert_string_equal(c.keymap, "");
+	assert_string_equal(c.audit_log, "");
+
+	/* BOM and CRLF */
+	static const char crlf[] = "\xef\xbb\xbf" "refresh 3\r\nmouse off\r\n";
+	memset(&d, 0, sizeof d);
+	cfg_init(&c);
+	assert_int_equal(cfg_parse(&c, "t", crlf, sizeof crlf - 1, collect, &d), 0);
+	assert_int_equal(c.refresh_ms, 3000);
+	assert_false(c.mouse);
+}
+
+/* Untrusted input: too many errors, engines, lines; long lines; NUL. */
+static void test_limits(void **state)
+{
+	(void)state;
+	struct cfg c;
+	struct diags d = {0};
+	char *text = malloc(64 * 1024);
+	size_t n = 0;
+	for (int i = 0; i < 25; i++)
+		n += (size_t)sprintf(text + n, "bogus%d 1\n", i);
+	cfg_init(&c);
+	assert_int_equal(cfg_parse(&c, "t", text, n, collect, &d), 25);
+	assert_int_equal(d.n, CFG_ERRORS_MAX + 1);
+	assert_string_equal(d.msg[19], "t:20: unknown setting 'bogus19' (see sandtop-config(5))");
+	assert_string_equal(d.msg[20], "t: 5 more bad lines not shown");
+
+	n = 0;
+	for (int i = 0; i <= CFG_ENGINES_MAX; i++)
+		n += (size_t)sprintf(text + n, "engine e%d tcp://h:%d\n", i, i + 1);
+	memset(&d, 0, sizeof d);
+	cfg_init(&c);
+	assert_int_equal(cfg_parse(&c, "t", text, n, collect, &d), 1);
+	assert_string_equal(d.msg[0], "t:33: engine: more than 32 engines");
+	assert_int_equal(c.nengines, CFG_ENGINES_MAX);
+
+	memset(text, 'x', CFG_LINE_MAX + 1);
+	text[CFG_LINE_MAX + 1] = '\n';
+	memcpy(text + CFG_LINE_MAX + 2, "mouse off\n", 10);
+	memset(&d, 0, sizeof d);
+	cfg_init(&c);
+	assert_int_equal(cfg_parse(&c, "t", text, CFG_LINE_MAX + 12, collect, &d), 1);
+	assert_string_equal(d.msg[0], "t:1: line too long (over 1024 bytes)");
+	assert_false(c.mouse);   /* the next line still counts */
+
+	static const char nul[] = "refresh 2\0 3\nmouse off\n";
+	memset(&d, 0, sizeof d);
+	cfg_init(&c);
+	assert_int_equal(cfg_parse(&c, "t", nul, sizeof nul - 1, collect, &d), 1);
+	assert_string_equal(d.msg[0], "t:1: line contains a NUL byte");
+	assert_int_equal(c.refresh_ms, 1000);
+
+	/* 24 values is the cap; the line is refused whole */
+	n = (size_t)sprintf(text, "columns");
+	for (int i = 0; i < 30; i++)
+		n += (size_t)sprintf(text + n, " name");
+	memset(&d, 0, sizeof d);
+	cfg_init(&c);
+	assert_int_equal(cfg_parse(&c, "t", text, n, collect, &d), 1);
+	assert_string_equal(d.msg[0], "t:1: columns: too many values (over 23)");
+	free(text);
+
+	/* past CFG_LINES_MAX lines nothing more is read */
+	size_t big = (CFG_LINES_MAX + 5) * 2;
+	char *many = malloc(big);
+	for (size_t i = 0; i < big; i += 2)
+		memcpy(many + i, "#\n", 2);
+	memcpy(many + big - 2, "x\n", 2);
+	memset(&d, 0, sizeof d);
+	cfg_init(&c);
+	assert_int_equal(cfg_parse(&c, "t", many, big, collect, &d), 1);
+	assert_string_equal(d.msg[0], "t:10001: too many lines (over 10000): the rest is not read");
+	free(many);
+}
+
+/* Random bytes and random mixes of real words: never a crash, every
+ * message on one line and printable. */
+static void test_garbage(void **state)
+{
+	(void)state;
+	static const char *const words[] = {"refresh", "colour", "color", "columns", "sort", "keymap", "stats-source",
+		"label", "engine", "wall-tile", "logs-ring", "mouse", "engine-timeout", "audit-log", "on", "red", "x",
+		"1", "0.5", "\"", "'", "#", "~", "/", "=", "\xc3", "\t", "\r", "42x12", "cpu", "desc", "vi"};
+	unsigned seed = 12345;
+	char line[300];
+	for (int round = 0; round < 3000; round++) {
+		size_t n = 0;
+		int k = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 8;
+		for (int i = 0; i < k && n < sizeof line - 40; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 5 == 0) {
+				char ch = (char)(seed >> 8);
+				line[n++] = ch == '\n' ? 'n' : ch;   /* one line per round */
+			} else {
+				const char *w = words[(seed >> 16) % (sizeof words / sizeof words[0])];
+				n += (size_t)snprintf(line + n, sizeof line - n, "%s ", w);
+			}
+		}
+		struct cfg c;
+		struct diags d = {0};
+		cfg_init(&c);
+		int bad = cfg_parse(&c, "t", line, n, collect, &d);
+		assert_true(bad >= 0 && bad <= 1);
+		for (int i = 0; i < d.n; i++)
+			for (const unsigned char *p = (const unsigned char *)d.msg[i]; *p; p++)
+				assert_true(*p >= 0x20 && *p != 0x7f);
+	}
+}
+
+/* The dump is a config file that gives the same settings back. */
+static void test_dump_reparses(void **state)
+{
+	(void)state;
+	struct cfg a, b;
+	struct diags d = {0};
+	static const char text[] =
+		"refresh 0.125\ncolour running 208 on bright-black bold underline\ncolour title default\n"
+		"columns owner name cpu\nsort owner desc\nkeymap '/srv/my keys'\nstats-source cgroup\n"
+		"label team=agents\nengine prod tcp://10.0.0.5:2376\nengine lab unix:///run/docker.sock\n"
+		"wall-tile 50x16\nlogs-ring 2000\nmouse off\nengine-timeout 1.5\naudit-log \"/var/log/a\\\"b\"\n";
+	cfg_init(&a);
+	assert_int_equal(cfg_parse(&a, "t", text, sizeof text - 1, collect, &d), 0);
+	char *one = dump(&a);
+	cfg_init(&b);
+	assert_int_equal(cfg_parse(&b, "dump", one, strlen(one), collect, &d), 0);
+	char *two = dump(&b);
+	assert_string_equal(one, two);
+	assert_int_equal(b.refresh_ms, 125);
+	assert_string_equal(b.keymap, "/srv/my keys");
+	assert_string_equal(b.audit_log, "/var/log/a\"b");
+	assert_int_equal(b.colour[CFG_ROLE_RUNNING].fg, 208);
+	assert_int_equal(b.colour[CFG_ROLE_RUNNING].bg, 8);
+	assert_int_equal(b.colour[CFG_ROLE_RUNNING].attrs, CFG_ATTR_BOLD | CFG_ATTR_UNDERLINE);
+	assert_int_equal(b.nengines, 2);
+	free(one);
+	free(two);
+
+	/* the defaults dump as a file that parses cleanly, unset ones as comments */
+	cfg_init(&a);
+	one = dump(&a);
+	assert_true(has_line(one, "refresh 1"));
+	assert_true(has_line(one, "columns name id image state iso cpu quota mem mem% net io pids uptime ttl owner task"));
+	assert_true(has_line(one, "sort name asc"));
+	assert_true(has_line(one, "label sandtop.sandbox"));
+	assert_true(has_line(one, "mouse on"));
+	assert_true(has_line(one, "colour header black on green"));
+	assert_true(has_line(one, "colour banner-error white on red bold"));
+	assert_true(has_line(one, "# audit-log: unset ($XDG_STATE_HOME/sandtop/audit.log)"));
+	cfg_init(&b);
+	memset(&d, 0, sizeof d);
+	assert_int_equal(cfg_parse(&b, "dump", one, strlen(one), collect, &d), 0);
+	free(one);
+
+	/* a value no line can hold is left out as a comment */
+	cfg_init(&a);
+	snprintf(a.audit_log, sizeof a.audit_log, "/tmp/a\nrefresh 9");
+	one = dump(&a);
+	assert_true(has_line(one, "# audit-log: the value holds control characters and cannot be written here"));
+	assert_false(has_line(one, "refresh 9"));
+	free(one);
+}
+
+static char *temp_file(const char *text, size_t len)
+{
+	char *path = strdup("/tmp/sandtop-test-config.XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void test_load_file(void **state)
+{
+	(void)state;
+	struct cfg c;
+	struct diags d = {0};
+	char want[800];
+	cfg_init(&c);
+	assert_int_equal(cfg_load_file(&c, "/nonexistent/sandtop/config", true, collect, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(cfg_load_file(&c, "/nonexistent/sandtop/config", false, collect, &d), -1);
+	assert_string_equal(d.msg[0], "/nonexistent/sandtop/config: cannot open: No such file or directory");
+	memset(&d, 0, sizeof d);
+	assert_int_equal(cfg_load_file(&c, "/tmp", true, collect, &d), -1);
+	assert_string_equal(d.msg[0], "/tmp: not a regular file");
+
+	/* a FIFO is refused at once (never a hang waiting for a writer) */
+	char fifo[] = "/tmp/sandtop-test-fifo.XXXXXX";
+	int fd = mkstemp(fifo);
+	close(fd);
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	memset(&d, 0, sizeof d);
+	assert_int_equal(cfg_load_file(&c, fifo, true, collect, &d), -1);
+	snprintf(want, sizeof want, "%s: not a regular file", fifo);
+	assert_string_equal(d.msg[0], want);
+	unlink(fifo);
+
+	/* relative paths in it are under its directory */
+	static const char text[] = "keymap ./k.keys\nmouse off\nbogus\n";
+	char *path = temp_file(text, sizeof text - 1);
+	memset(&d, 0, sizeof d);
+	cfg_init(&c);
+	assert_int_equal(cfg_load_file(&c, path, false, collect, &d), 1);
+	snprintf(want, sizeof want, "%s:3: unknown setting 'bogus' (see sandtop-config(5))", path);
+	assert_string_equal(d.msg[0], want);
+	assert_string_equal(c.keymap, "/tmp/k.keys");
+	assert_false(c.mouse);
+	unlink(path);
+	free(path);
+
+	/* too large: refused whole */
+	size_t big = CFG_FILE_MAX + 10;
+	char *blob = malloc(big);
+	memset(blob, '#', big);
+	path = temp_file(blob, big);
+	free(blob);
+	memset(&d, 0, sizeof d);
+	cfg_init(&c);
+	assert_int_equal(cfg_load_file(&c, path, false, collect, &d), -1);
+	snprintf(want, sizeof want, "%s: file too large (over %d bytes)", path, CFG_FILE_MAX);
+	assert_string_equal(d.msg[0], want);
+	unlink(path);
+	free(path);
+}
+
+/* The names: the list's own titles name its columns; the roles and
+ * colours read back what they print. */
+static void test_names(void **state)
+{
+	(void)state;
+	bool seen[CFG_COL_COUNT] = {false};
+	for (int i = 0; i < UC_COUNT; i++) {
+		int c = cfg_col_from_name(ui_col_title((enum ui_col)i));
+		if (c < 0)
+			fail_msg("the list's title '%s' names no column", ui_col_title((enum ui_col)i));
+		assert_false(seen[c]);
+		seen[c] = true;
+		assert_int_equal(cfg_col_from_name(cfg_col_name((enum cfg_col)c)), c);
+	}
+	assert_string_equal(cfg_col_name(CFG_COL_COUNT), "");
+	for (int r = 0; r < CFG_ROLE_COUNT; r++)
+		assert_int_equal(cfg_role_from_name(cfg_role_name((enum cfg_role)r)), r);
+	assert_int_equal(cfg_role_from_name("nope"), -1);
+	char buf[16];
+	for (int c = -1; c < 256; c++) {
+		cfg_colour_format(c, buf, sizeof buf);
+		assert_int_equal(cfg_colour_parse(buf), c);
+	}
+	assert_int_equal(cfg_colour_parse(""), -2);
+	assert_int_equal(cfg_colour_parse("-1"), -2);
+	char key[256], value[256];
+	assert_int_equal(cfg_label_check("team=a=b", key, value), 0);
+	assert_string_equal(key, "team");
+	assert_string_equal(value, "a=b");
+	assert_int_equal(cfg_label_check("sandtop.sandbox", key, value), 0);
+	assert_string_equal(value, "");
+	char longest[300];
+	memset(longest, 'k', sizeof longest);
+	longest[CFG_LABEL_MAX] = '\0';
+	assert_int_equal(cfg_label_check(longest, NULL, NULL), 0);
+	longest[CFG_LABEL_MAX] = 'k';
+	longest[CFG_LABEL_MAX + 1] = '\0';
+	assert_int_equal(cfg_label_check(longest, NULL, NULL), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_dump_reparses),
+		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
