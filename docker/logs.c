@@ -1,12 +1,13 @@
-/* logs: a container's log for evidence: the engine's frames demultiplexed into prefixed lines, the newest max_bytes kept. */
+/* logs: a container's log for evidence: the engine's stream cut into prefixed lines (docker/logparse), the newest max_bytes kept. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
-#include "docker/tunnel_mux.h"
+#include "docker/logparse.h"
 
-#define LOGS_FRAME_MAX (1u << 20)
+/* Lines longer than this reach the evidence in several pieces, whole. */
+#define LOGS_PIECE_MAX (64u << 10)
 /* no output line is shorter than this (prefix or not, a timestamp such as
  * "2026-01-01T00:00:00Z " and "\n" take 22 bytes): tail=max/16+2 lines hold
  * at least the newest max bytes */
@@ -23,16 +24,17 @@ struct logs {
 	size_t read;      /* bytes taken from the engine */
 	bool capped;      /* stopped at DK_LOGS_READ_MAX */
 	bool bad;         /* the frames made no sense */
-	struct dk_mux mux;
-	int open_stream;  /* the stream of the unfinished output line, 0 at a line start */
+	struct dk_logparse lp;
 	char id[DK_ID_MAX + 1];
 };
 
 static void logs_free(void *p)
 {
 	struct logs *l = p;
-	if (l)
+	if (l) {
 		free(l->keep);
+		dk_lp_free(&l->lp);
+	}
 	free(l);
 }
 
@@ -61,27 +63,21 @@ static void keep(struct logs *l, const char *p, size_t n)
 	}
 }
 
-/* payload bytes of one stream as "NAME text" lines */
-static void emit(struct logs *l, int stream, const char *p, size_t n)
+/* One piece of a line as the evidence has it: "NAME TIMESTAMP text\n"
+ * (no NAME for a tty; the '\n' unless the stream ended inside the line). */
+static void on_piece(void *ud, const struct dk_lp_piece *pc)
 {
 	static const char *const names[] = {"", "stdout ", "stderr ", "engine "};
-	while (n > 0) {
-		if (l->open_stream && l->open_stream != stream) {
-			keep(l, "\n", 1); /* the other stream's line was cut here */
-			l->open_stream = 0;
-		}
-		if (!l->open_stream) {
-			keep(l, names[stream], strlen(names[stream]));
-			l->open_stream = stream;
-		}
-		const char *nl = memchr(p, '\n', n);
-		size_t k = nl ? (size_t)(nl - p) + 1 : n;
-		keep(l, p, k);
-		if (nl)
-			l->open_stream = 0;
-		p += k;
-		n -= k;
+	struct logs *l = ud;
+	if (pc->first && !l->tty)
+		keep(l, names[pc->stream], strlen(names[pc->stream]));
+	if (pc->ts_len) {
+		keep(l, pc->ts, pc->ts_len);
+		keep(l, " ", 1);
 	}
+	keep(l, pc->text, pc->len);
+	if (pc->last && !pc->unterminated)
+		keep(l, "\n", 1);
 }
 
 static int on_logs_data(struct dk_req *r, const char *p, size_t n)
@@ -92,24 +88,9 @@ static int on_logs_data(struct dk_req *r, const char *p, size_t n)
 		return -1;
 	}
 	l->read += n;
-	if (l->tty) {
-		keep(l, p, n);
-		return 0;
-	}
-	const unsigned char *u = (const unsigned char *)p;
-	while (n > 0) {
-		size_t span;
-		enum dk_mux_kind k = dk_mux_next(&l->mux, u, n, &span);
-		if (k == DK_MUX_BAD_STREAM || k == DK_MUX_BAD_SIZE) {
-			l->bad = true;
-			return -1;
-		}
-		if (k != DK_MUX_HEADER) {
-			emit(l, l->mux.stream, (const char *)u, span);
-			dk_mux_took(&l->mux, span);
-		}
-		u += span;
-		n -= span;
+	if (dk_lp_feed(&l->lp, p, n) < 0) {
+		l->bad = true;
+		return -1;
 	}
 	return 0;
 }
@@ -125,9 +106,11 @@ static void logs_done(struct dk_req *r, int rc, const struct err *e)
 	} else if (rc < 0 && l->capped) {
 		rc = 0;
 		err_set(&ok, DK_OK, "log stream over %u MiB: cut there, the newest lines are missing", DK_LOGS_READ_MAX >> 20);
-	} else if (rc == 0 && !l->tty && dk_mux_mid_frame(&l->mux)) {
-		snprintf(ok.msg, sizeof ok.msg, "the log stream ended inside a frame");
 	}
+	/* the lines not finished go in as they are (rc is 0 when capped) */
+	bool mid_frame = rc == 0 && dk_lp_finish(&l->lp);
+	if (mid_frame && !l->capped)
+		snprintf(ok.msg, sizeof ok.msg, "the log stream ended inside a frame");
 	if (rc < 0) {
 		l->cb(l->ud, -1, e, NULL, 0, false);
 		return;
@@ -165,6 +148,7 @@ static void tty_done(struct dk_req *r, int rc, const struct err *e)
 		return;
 	}
 	r->ctx = NULL; /* the next request owns l now */
+	dk_lp_init(&l->lp, l->tty, true, LOGS_PIECE_MAX, on_piece, l);
 	char *suffix = xasprintf("/logs?stdout=1&stderr=1&timestamps=1&tail=%zu", l->max / LOGS_LINE_MIN + 2);
 	char *path = dk_escaped_path("/containers/", l->id, suffix);
 	free(suffix);
@@ -185,7 +169,6 @@ void dk_logs(struct dk_client *c, const char *id, size_t max_bytes, dk_logs_cb c
 	l->cb = cb;
 	l->ud = ud;
 	l->max = max_bytes;
-	dk_mux_init(&l->mux, LOGS_FRAME_MAX);
 	if (!bad)
 		snprintf(l->id, sizeof l->id, "%s", id);
 	char *path = dk_escaped_path("/containers/", bad ? "-" : id, "/json");

@@ -81,7 +81,7 @@ static void serve_logs(int fd, const char *name)
 		send_chunked(fd, &b, cuts, 4);
 	} else {
 		fake_frame(&b, 1, "2026-01-01T00:00:00Z hello", 26);  /* a line cut by stderr */
-		fake_frame(&b, 2, "2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n", 34);
+		fake_frame(&b, 2, "2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n", 35);
 		fake_frame(&b, 1, " world\n", 7);
 		fake_frame(&b, 1, "", 0);
 		fake_frame(&b, 1, "2026-01-01T00:00:02Z two\nthree\n", 31);
@@ -537,9 +537,10 @@ static void test_logs_demux(void **state)
 	run(c, &r);
 	assert_int_equal(r.rc, 0);
 	assert_false(r.truncated);
-	static const char want[] = "stdout 2026-01-01T00:00:00Z hello\n"
-	                           "stderr 2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n"
-	                           "stdout  world\n"
+	/* the stdout line cut by a stderr frame goes on whole once it ends
+	 * (docker/logparse: lines of two streams never mix) */
+	static const char want[] = "stderr 2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n"
+	                           "stdout 2026-01-01T00:00:00Z hello world\n"
 	                           "stdout 2026-01-01T00:00:02Z two\n"
 	                           "stdout three\n"
 	                           "stderr 2026-01-01T00:00:03Z tail";
