@@ -303,10 +303,11 @@ void dk_commit(struct dk_client *c, const char *id, const char *repo, const char
 /* The container's log (GET /containers/ID/json for Config.Tty, then GET
  * /containers/ID/logs?stdout=1&stderr=1&timestamps=1&tail=N), the last
  * max_bytes (>= 1) of it. Without a tty the engine's frames are
- * demultiplexed into lines "stdout TIMESTAMP text\n" / "stderr TIMESTAMP
- * text\n" in the engine's order (a line cut by a frame of the other stream
- * is ended with "\n" there and continued under its own prefix); with a tty
- * the bytes are passed as they come. Raw bytes otherwise (no sanitizing).
+ * demultiplexed (docker/logparse.h) into lines "stdout TIMESTAMP text\n" /
+ * "stderr TIMESTAMP text\n", each when it ends (a line of one stream cut
+ * by a frame of the other goes on whole; lines never mix; a line the
+ * stream ends inside has no "\n"); with a tty the lines are "TIMESTAMP
+ * text\n" as they come. Raw bytes otherwise (no sanitizing).
  * truncated: older lines were dropped (data then starts at a line start).
  * tail=N is chosen so that the last max_bytes are always in what the engine
  * sends. Times out after DK_LOGS_TIMEOUT_MS; reads at most DK_LOGS_READ_MAX
