@@ -28,6 +28,7 @@ static const char *const km_tables[KT_COUNT] = {
 	[KT_HELP] = "help",
 	[KT_VIEW] = "view",
 	[KT_WALL] = "wall",
+	[KT_LOGS] = "logs",
 };
 
 /* Bindings are kept grouped by table (enum order), each group in the order

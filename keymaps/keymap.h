@@ -53,6 +53,7 @@ enum km_table {
 	KT_HELP,
 	KT_VIEW,
 	KT_WALL,
+	KT_LOGS,
 	KT_COUNT
 };
 

@@ -78,9 +78,12 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 			ui_wall_draw(ui, y, LINES - 1, mono_ms);
 		else if (ui->screen == UI_AUDIT)
 			ui_audit_draw(ui, y, LINES - 1);
+		else if (ui->screen == UI_LOGS)
+			ui_logs_draw(ui, y, LINES - 1);
 		else
 			render_list(ui, y, LINES - 1, wall_ms, mono_ms);
-		if (!ui_control_draw_bottom(ui, LINES - 1, COLS) && !ui_takeover_draw_bottom(ui, LINES - 1, COLS))
+		if (!ui_control_draw_bottom(ui, LINES - 1, COLS) && !ui_takeover_draw_bottom(ui, LINES - 1, COLS) &&
+		    !ui_logs_draw_bottom(ui, LINES - 1, COLS))
 			ui_status_draw_bottom(ui, mono_ms);
 	}
 	ui_view_end(ui, mono_ms);
@@ -142,6 +145,7 @@ static void loop(struct ui *ui)
 		int t_coll = coll ? coll_tick(coll, mono) : -1;
 		int t_view = ui_view_tick(ui, mono, &dirty);
 		int t_act = ui_control_tick(ui, mono, &dirty);
+		int t_logs = ui_logs_tick(ui, mono, &dirty);
 
 		if (inv_generation(inv) != gen) {
 			gen = inv_generation(inv);
@@ -176,6 +180,7 @@ static void loop(struct ui *ui)
 		timeout = min_timeout(timeout, ui_status_timeout(ui, mono));
 		timeout = min_timeout(timeout, t_view);
 		timeout = min_timeout(timeout, t_act);
+		timeout = min_timeout(timeout, t_logs);
 		timeout = min_timeout(timeout, t_iso);
 		timeout = min_timeout(timeout, t_ttl);
 		size_t want = 2 + dk_client_pollfds_max(client) + ui->ndesks + ui->nsnaps * SNAP_POLLFDS_MAX;
@@ -267,6 +272,7 @@ int tui_run(const struct tui_opts *o)
 	}
 	loop(&ui);
 	ttl_enf_free(ui.ttl);
+	ui_logs_close(&ui);
 	ui_view_free(&ui);
 	bool cut = ui_control_free(&ui);
 	ui_term_stop();

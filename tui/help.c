@@ -20,6 +20,7 @@ static const char *const table_titles[KT_COUNT] = {
 	[KT_HELP] = "This help screen",
 	[KT_VIEW] = "Desktop view",
 	[KT_WALL] = "Wall of desktops",
+	[KT_LOGS] = "Logs of a sandbox",
 };
 
 /* Append a key name to a ", "-separated list; mark a cut with "…". */
@@ -100,6 +101,11 @@ static int build(const struct ui *ui, struct hline *L, char *errline, size_t err
 	n = add(L, n, HL_TEXT, "text: part of the name, image, owner or task (any case), or the start of the id;");
 	n = add(L, n, HL_TEXT, "label:KEY has the label; label:KEY=VALUE has it with exactly that value.");
 	n = add(L, n, HL_TEXT, "In the prompt: Enter keeps the filter, Esc restores the previous one, C-u clears the line.");
+	n = add(L, n, HL_BLANK, NULL);
+	n = add(L, n, HL_TITLE, "Logs");
+	n = add(L, n, HL_TEXT, "out: the sandbox's stdout, err (red): its stderr; a tty sandbox has one stream. Every line is");
+	n = add(L, n, HL_TEXT, "shown sanitized; the screen keeps the newest lines (10000 unless configured), older ones go.");
+	n = add(L, n, HL_TEXT, "At the end it follows; scrolling up stops that. Search ignores case; n newer, N older.");
 	n = add(L, n, HL_BLANK, NULL);
 	n = add(L, n, HL_TEXT, "STATE colours: running green, paused yellow, exited/dead red, restarting magenta.");
 	n = add(L, n, HL_TEXT, "Every name, label and message from the engine is shown sanitized.");

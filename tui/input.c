@@ -192,6 +192,8 @@ static void do_action(struct ui *ui, enum km_action a)
 		ui_screen_back(ui);
 		return;
 	}
+	if (ui->screen == UI_LOGS && ui_logs_action(ui, a))
+		return;   /* scrolling, search, wrap... of the logs screen */
 	switch (a) {
 	case KA_QUIT:
 		ui->exit_status = 0;
@@ -276,6 +278,9 @@ static void do_action(struct ui *ui, enum km_action a)
 		if (!ui->o->iso)
 			ui_status_msg(ui, 3000, "the isolation audit is off");
 		break;
+	case KA_LOGS:
+		ui_logs_open(ui);
+		break;
 	case KA_BACK:
 		ui_screen_back(ui);
 		break;
@@ -331,8 +336,13 @@ int ui_input_handle(struct ui *ui, bool *dirty)
 			*dirty = true;
 			continue;
 		}
+		if (ui_logs_prompting(ui)) {
+			ui_logs_prompt_key(ui, key);
+			*dirty = true;
+			continue;
+		}
 		enum km_table t = ui->screen == UI_HELP ? KT_HELP : ui->screen == UI_VIEW ? KT_VIEW
-			: ui->screen == UI_WALL ? KT_WALL : KT_LIST;
+			: ui->screen == UI_WALL ? KT_WALL : ui->screen == UI_LOGS ? KT_LOGS : KT_LIST;
 		enum km_action a = keymap_lookup(ui->o->km, t, key);
 		if (a != KA_NONE) {
 			do_action(ui, a);

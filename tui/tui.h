@@ -24,6 +24,7 @@ struct tui_opts {
 	struct iso_runner *iso;     /* owned by main: the isolation audit; NULL: none */
 	int ttl_policy;             /* enum ttl_policy: TTL_FLAG only shows a spent budget; else act (needs act) */
 	int engine_wait_ms;         /* --engine-timeout: how long a result waits for the engine (0: default) */
+	int logs_ring;              /* lines the logs screen keeps per sandbox (0: its default) */
 };
 
 /* Run the interactive screen until quit; returns the process exit status

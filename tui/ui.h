@@ -25,7 +25,7 @@
  * name for. */
 #define UI_KEY_IGNORE (-3)
 
-enum ui_screen { UI_LIST, UI_HELP, UI_VIEW, UI_WALL, UI_AUDIT };
+enum ui_screen { UI_LIST, UI_HELP, UI_VIEW, UI_WALL, UI_AUDIT, UI_LOGS };
 
 /* Display roles; ui_attr maps them to colours or plain attributes. */
 enum ui_role {
@@ -105,6 +105,9 @@ struct ui {
 
 	/* audit screen (audit.c), scrolled like help */
 	int audit_top, audit_rows, audit_lines;
+
+	/* the logs screen (logs.c): its stream, ring and view; NULL closed */
+	struct ui_logs *logs;
 
 	/* transient status message */
 	char msg[512];
@@ -336,6 +339,25 @@ int ui_audit_host_line(struct ui *ui, int y);
 void ui_audit_draw(struct ui *ui, int y0, int y1);
 /* Scroll it by delta lines (clamped). */
 void ui_audit_scroll(struct ui *ui, long delta);
+
+/* ---- logs.c, logs_draw.c: the logs screen ---- */
+/* Open the logs screen on the selected sandbox: a new stream of its last
+ * lines (tui_opts.logs_ring) followed live. */
+void ui_logs_open(struct ui *ui);
+/* Cancel the stream and free the screen's state (NULL-safe). */
+void ui_logs_close(struct ui *ui);
+/* An action on the logs screen: true when it was the screen's own. */
+bool ui_logs_action(struct ui *ui, enum km_action a);
+/* The search prompt is open (its keys go to ui_logs_prompt_key). */
+bool ui_logs_prompting(const struct ui *ui);
+void ui_logs_prompt_key(struct ui *ui, int key);
+/* Draw it in rows [y0, y1); its bottom line (false when not on it). */
+void ui_logs_draw(struct ui *ui, int y0, int y1);
+bool ui_logs_draw_bottom(struct ui *ui, int y, int cols);
+/* Poll-loop hook: lines came since the last frame: *dirty (at most one
+ * frame per LOGS_FRAME_MS); closes the stream once the screen is left
+ * for good. ms until it wants to run again, or -1. */
+int ui_logs_tick(struct ui *ui, int64_t mono_ms, bool *dirty);
 
 /* ---- help.c ---- */
 /* Draw the help screen in rows [y0, y1). */
