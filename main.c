@@ -64,6 +64,7 @@ static void usage(FILE *fp)
 	      "       sandtop launch [--profile FILE] [--json] [-H HOST] [--audit-log FILE] [--log FILE] NAME\n"
 	      "       sandtop watch [--ttl-policy flag|pause|stop|kill] [--label K=V] [-a]\n"
 	      "               [-H HOST] [--audit-log FILE] [--log FILE]\n"
+	      "       sandtop logs ID [-f] [--since T] [-n N] [-t] [-H HOST]\n"
 	      "       sandtop --dump-keys [-k FILE]\n"
 	      "\n"
 	      "Supervise computer-use agent sandboxes (containers labelled sandtop.sandbox).\n"
@@ -93,6 +94,8 @@ static void usage(FILE *fp)
 	      "                    (launch --help)\n"
 	      "  watch             headless: enforce the sandtop.ttl budgets, one line per\n"
 	      "                    event on stdout (watch --help)\n"
+	      "  logs ID           the container's stdout (on stdout) and stderr (on stderr),\n"
+	      "                    sanitized; -f follows it (logs --help)\n"
 	      "\n"
 	      "options:\n"
 	      "  -a, --all         every container, not only sandboxes (the actions and\n"
@@ -483,13 +486,15 @@ static void raise_fd_limit(void)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	/* audit, launch and watch parse their own options */
+	/* audit, launch, watch and logs parse their own options */
 	if (argc > 1 && !strcmp(argv[1], "audit"))
 		return cli_isolation_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "launch"))
 		return cli_launch_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "watch"))
 		return cli_watch_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "logs"))
+		return cli_logs_main(argc - 1, argv + 1);
 	struct opts o = {.interval_ms = 1000, .timeout_s = -1, .engine_wait_ms = ACT_ENGINE_WAIT_MS};
 	if (parse_args(argc, argv, &o) < 0)
 		return CLI_USAGE;

@@ -126,4 +126,13 @@ int cli_launch_main(int argc, char **argv);
  * CLI_USAGE for bad arguments, CLI_FAIL when stdout or poll fails. */
 int cli_watch_main(int argc, char **argv);
 
+/* `sandtop logs ID [-f] [--since T] [-n N] [-t] [-H HOST]` (argv[0] is
+ * "logs"; it parses the rest itself): the container's stdout lines on
+ * stdout and its stderr lines on stderr, each sanitized, until the end of
+ * the log (with -f: until the container stops, or SIGINT/SIGTERM).
+ * Returns CLI_OK, CLI_FAIL (no such container, an ambiguous id prefix, an
+ * engine error), CLI_USAGE, CLI_UNREACHABLE (also when the engine went away
+ * mid-stream). */
+int cli_logs_main(int argc, char **argv);
+
 #endif
