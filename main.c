@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "config/config.h"
 #include "control/actions.h"
 #include "control/audit.h"
 #include "control/desk.h"
@@ -29,7 +30,10 @@
 struct opts {
 	const char *cmd;      /* NULL (interactive) or "ps" */
 	const char *host;
-	const char *keys;
+	const char *keys;     /* -k NAME|FILE, else the config's keymap */
+	const char *config;   /* -c FILE */
+	bool no_config, dump_config;
+	bool source_set;      /* --stats-source given */
 	const char *log;
 	const char *target;   /* screenshot: the container */
 	const char *output;   /* screenshot: -o FILE */
@@ -44,13 +48,14 @@ struct opts {
 	bool keep_paused;     /* snapshot */
 	int ttl_policy;       /* enum ttl_policy: what the screen does with a spent budget */
 	bool all, json, stats, dump_keys, no_color;
-	int interval_ms;      /* -d */
+	int interval_ms;      /* -d (0: the config's refresh) */
 	enum st_source source;
 };
 
 static void usage(FILE *fp)
 {
-	fputs("usage: sandtop [-a] [-d SECS] [-H HOST] [-k FILE] [--no-color] [--log FILE]\n"
+	fputs("usage: sandtop [-a] [-d SECS] [-H HOST] [-k NAME|FILE] [-c FILE | --no-config]\n"
+	      "               [--no-color] [--log FILE]\n"
 	      "       sandtop ps [--json] [--stats] [-d SECS] [-a] [-H HOST]\n"
 	      "       sandtop screenshot ID -o FILE.png [-H HOST] [--vnc-socket-dir DIR] [--vnc-password-dir DIR]\n"
 	      "       sandtop kill|stop|pause|unpause|freeze|thaw|restart|remove|quarantine\n"
@@ -65,7 +70,8 @@ static void usage(FILE *fp)
 	      "       sandtop watch [--ttl-policy flag|pause|stop|kill] [--label K=V] [-a]\n"
 	      "               [-H HOST] [--audit-log FILE] [--log FILE]\n"
 	      "       sandtop logs ID [-f] [--since T] [-n N] [-t] [-H HOST]\n"
-	      "       sandtop --dump-keys [-k FILE]\n"
+	      "       sandtop --dump-keys [-k NAME|FILE]\n"
+	      "       sandtop --dump-config [-c FILE] [options]\n"
 	      "\n"
 	      "Supervise computer-use agent sandboxes (containers labelled sandtop.sandbox).\n"
 	      "\n"
@@ -100,14 +106,14 @@ static void usage(FILE *fp)
 	      "options:\n"
 	      "  -a, --all         every container, not only sandboxes (the actions and\n"
 	      "                    snapshot: every running or paused sandbox)\n"
-	      "  -d, --delay SECS  refresh interval of the resource numbers (default 1;\n"
-	      "                    ps --stats samples over one interval)\n"
+	      "  -d, --delay SECS  refresh interval of the resource numbers (default: the\n"
+	      "                    config's refresh, else 1; ps --stats samples over one)\n"
 	      "  -H, --host HOST   engine address: unix:///PATH or tcp://HOST:PORT\n"
 	      "                    (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
 	      "      --json        ps, the actions, snapshot, audit, launch: print JSON\n"
 	      "      --stats       ps: add CPU, memory, network, block I/O and PIDs\n"
-	      "      --stats-source cgroup|api\n"
-	      "                    where the numbers come from (default: cgroup files\n"
+	      "      --stats-source cgroup|api|auto\n"
+	      "                    where the numbers come from (default auto: cgroup files\n"
 	      "                    on a local engine, else the engine's stats API)\n"
 	      "  -o, --output FILE screenshot: the PNG file to write; snapshot: the directory\n"
 	      "                    the bundles go in (default $XDG_STATE_HOME/sandtop/snapshots)\n"
@@ -120,20 +126,29 @@ static void usage(FILE *fp)
 	      "                    be written (shown loudly on the screen; containment never\n"
 	      "                    waits for the log)\n"
 	      "      --engine-timeout SECS\n"
-	      "                    actions: how long to wait for the engine's answers (default\n"
-	      "                    2); past it the kernel's word stands and, when the list does\n"
-	      "                    not come, the sandboxes are read from the engine's own\n"
-	      "                    records on disk\n"
+	      "                    actions: how long to wait for the engine's answers (default:\n"
+	      "                    the config's, else 2); past it the kernel's word stands\n"
+	      "                    and, when the list does not come, the sandboxes are read\n"
+	      "                    from the engine's own records on disk\n"
 	      "      --data-root DIR  the engine's data root for that (default: found from the\n"
 	      "                    dockerd serving the socket, else /var/lib/docker)\n"
 	      "      --read-only   the screen offers no action at all\n"
 	      "      --ttl-policy flag|pause|stop|kill\n"
 	      "                    what the screen does once a running sandbox's sandtop.ttl\n"
 	      "                    budget is spent (default flag: only show it); audit-logged\n"
-	      "      --audit-log FILE  the operator audit log (default:\n"
-	      "                    $XDG_STATE_HOME/sandtop/audit.log)\n"
-	      "  -k, --keys FILE   keymap file (default: $XDG_CONFIG_HOME/sandtop/keys)\n"
+	      "      --audit-log FILE  the operator audit log (default: the config's,\n"
+	      "                    else $XDG_STATE_HOME/sandtop/audit.log)\n"
+	      "  -k, --keys NAME|FILE\n"
+	      "                    a shipped keymap (vi, htop, default) or a keymap file,\n"
+	      "                    laid over the built-in map (default: the config's keymap,\n"
+	      "                    else $XDG_CONFIG_HOME/sandtop/keys when it exists)\n"
 	      "      --dump-keys   print the effective keymap and exit\n"
+	      "  -c, --config FILE the config file (default: $XDG_CONFIG_HOME/sandtop/config,\n"
+	      "                    when it exists); options override it; a bad line is an\n"
+	      "                    error (exit 2): see sandtop-config(5)\n"
+	      "      --no-config   read no config file\n"
+	      "      --dump-config print the effective configuration (file and options) in\n"
+	      "                    the file's syntax and exit\n"
 	      "      --no-color    no colours (also when NO_COLOR is set)\n"
 	      "      --log FILE    diagnostic log (default: $XDG_STATE_HOME/sandtop/sandtop.log)\n"
 	      "      --vnc-socket-dir DIR\n"
@@ -191,10 +206,16 @@ static void on_diag(void *ud, const char *msg)
 		fprintf(stderr, "sandtop: %s\n", msg);
 }
 
-/* The compiled-in map, then -k FILE or the user's file when it exists. */
+/* The compiled-in map, then the one chosen (-k or the config's keymap): a
+ * shipped map by name or a file; without a choice, the user's keys file
+ * when it exists. */
 static struct keymap *load_keys(const char *path, struct diags *d)
 {
 	struct keymap *km = keymap_new_default();
+	if (path && keymap_is_shipped(path)) {
+		keymap_load_shipped(km, path, on_diag, d);
+		return km;
+	}
 	char *user = NULL;
 	if (!path) {
 		user = xdg_path("XDG_CONFIG_HOME", ".config", "sandtop/keys");
@@ -213,8 +234,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	enum { OPT_JSON = 256, OPT_DUMP_KEYS, OPT_NO_COLOR, OPT_LOG, OPT_STATS, OPT_SOURCE, OPT_SIGNAL, OPT_LABEL,
 		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG, OPT_KEEP_PAUSED, OPT_TTL_POLICY, OPT_ENGINE_TIMEOUT,
 		OPT_DATA_ROOT };
+	enum { OPT_NO_CONFIG = 300, OPT_DUMP_CONFIG };
 	static const struct option longopts[] = {
 		{"all", no_argument, NULL, 'a'},
+		{"config", required_argument, NULL, 'c'},
+		{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+		{"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
 		{"host", required_argument, NULL, 'H'},
 		{"keys", required_argument, NULL, 'k'},
 		{"json", no_argument, NULL, OPT_JSON},
@@ -248,9 +273,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		argc--;
 	}
 	int ch;
-	while ((ch = getopt_long(argc, argv, "ad:H:k:o:t:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "ac:d:H:k:o:t:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': o->all = true; break;
+		case 'c': o->config = optarg; break;
+		case OPT_NO_CONFIG: o->no_config = true; break;
+		case OPT_DUMP_CONFIG: o->dump_config = true; break;
 		case 'H': o->host = optarg; break;
 		case 'k': o->keys = optarg; break;
 		case 'o': o->output = optarg; break;
@@ -308,10 +336,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				o->source = ST_SRC_CGROUP;
 			} else if (!strcmp(optarg, "api")) {
 				o->source = ST_SRC_API;
+			} else if (!strcmp(optarg, "auto")) {
+				o->source = ST_SRC_NONE;
 			} else {
-				fprintf(stderr, "sandtop: --stats-source is cgroup or api, not '%s'\n", optarg);
+				fprintf(stderr, "sandtop: --stats-source is cgroup, api or auto, not '%s'\n", optarg);
 				return -1;
 			}
+			o->source_set = true;
 			break;
 		case OPT_DUMP_KEYS: o->dump_keys = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
@@ -360,6 +391,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "sandtop: --json and --stats go with a command, e.g. 'sandtop ps --json'\n");
 		return -1;
 	}
+	if (o->config && o->no_config) {
+		fprintf(stderr, "sandtop: -c and --no-config say opposite things\n");
+		return -1;
+	}
 	if (o->ttl_policy != TTL_FLAG && (o->cmd || o->read_only)) {
 		fprintf(stderr, "sandtop: --ttl-policy goes with the screen (not --read-only) and 'sandtop watch'\n");
 		return -1;
@@ -367,6 +402,70 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	const char *nc = getenv("NO_COLOR");
 	if (nc && *nc)
 		o->no_color = true;
+	return 0;
+}
+
+static void on_cfg_diag(void *ud, const char *msg)
+{
+	(void)ud;
+	fprintf(stderr, "sandtop: %s\n", msg);   /* formatted and sanitized by config/ */
+}
+
+/* path (an option) into dst, made absolute against the working directory:
+ * the effective configuration resolves relative paths against the file's
+ * directory instead. */
+static void cfg_set_path(char *dst, size_t n, const char *path)
+{
+	char cwd[4096];
+	int w = -1;
+	if (path[0] != '/' && getcwd(cwd, sizeof cwd))
+		w = snprintf(dst, n, "%s/%s", cwd, path);
+	if (w < 0 || (size_t)w >= n)
+		snprintf(dst, n, "%s", path);   /* too long to say whole: as given */
+}
+
+_Static_assert(ACT_ENGINE_WAIT_MS == CFG_DEF_ENGINE_TIMEOUT_MS, "one default for --engine-timeout");
+
+/* The config file (-c FILE, else the default one when it exists; none with
+ * --no-config), then the options over it: the effective settings in *cfg,
+ * and what the options left unset in o. 0, or -1 after the errors went to
+ * stderr: nothing is done with a file that is not understood whole. */
+static int load_config(struct opts *o, struct cfg *cfg)
+{
+	cfg_init(cfg);
+	if (!o->no_config) {
+		char *def = o->config ? NULL : cfg_default_path();
+		const char *path = o->config ? o->config : def;
+		int rc = path ? cfg_load_file(cfg, path, o->config == NULL, on_cfg_diag, NULL) : 0;
+		free(def);
+		if (rc != 0) {
+			fprintf(stderr, "sandtop: the config file is not used while it has errors (sandtop-config(5)); "
+				"--no-config ignores it\n");
+			return -1;
+		}
+	}
+	if (o->interval_ms)
+		cfg->refresh_ms = o->interval_ms;
+	else
+		o->interval_ms = cfg->refresh_ms;
+	if (o->source_set)
+		cfg->stats_source = o->source;
+	else
+		o->source = cfg->stats_source;
+	if (o->engine_wait_ms)
+		cfg->engine_timeout_ms = o->engine_wait_ms;
+	else
+		o->engine_wait_ms = cfg->engine_timeout_ms;
+	if (o->keys && keymap_is_shipped(o->keys))
+		snprintf(cfg->keymap, sizeof cfg->keymap, "%s", o->keys);
+	else if (o->keys)
+		cfg_set_path(cfg->keymap, sizeof cfg->keymap, o->keys);
+	else if (cfg->keymap[0])
+		o->keys = cfg->keymap;
+	if (o->audit_log)
+		cfg_set_path(cfg->audit_log, sizeof cfg->audit_log, o->audit_log);
+	else if (cfg->audit_log[0])
+		o->audit_log = cfg->audit_log;
 	return 0;
 }
 
@@ -393,7 +492,7 @@ static void iso_event(void *ud, const struct dk_event *ev)
 	iso_runner_event(ud, ev);
 }
 
-static int run_tui(const struct opts *o)
+static int run_tui(const struct opts *o, const struct cfg *cfg)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sandtop: the interactive screen needs a terminal (try 'sandtop ps')\n");
@@ -424,6 +523,7 @@ static int run_tui(const struct opts *o)
 	log_set_level(LOG_INFO);
 	log_msg(LOG_INFO, "sandtop %s starting; engine %s", SANDTOP_VERSION, dk_client_endpoint(c));
 	struct inventory *inv = inv_new(c, o->all);
+	inv_set_selector(inv, cfg->label);   /* checked by config/ */
 	struct iso_policy pol;
 	iso_policy_default(&pol, dk_client_endpoint(c));
 	struct iso_runner *iso = iso_runner_new(c, &pol);
@@ -450,6 +550,15 @@ static int run_tui(const struct opts *o)
 		.iso = iso,
 		.ttl_policy = o->ttl_policy,
 		.engine_wait_ms = o->engine_wait_ms,
+		.colours = cfg->colour,
+		.columns = cfg->columns,
+		.ncolumns = cfg->ncolumns,
+		.sort_col = cfg->sort_col,
+		.sort_dir = cfg->sort_dir,
+		.mouse = cfg->mouse,
+		.wall_tile_cols = cfg->wall_cols,
+		.wall_tile_rows = cfg->wall_rows,
+		.logs_ring = cfg->logs_ring,
 	};
 	int rc = tui_run(&to);
 	/* the terminal is back: what the audit log never took is printed there */
@@ -495,9 +604,17 @@ int main(int argc, char **argv)
 		return cli_watch_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "logs"))
 		return cli_logs_main(argc - 1, argv + 1);
-	struct opts o = {.interval_ms = 1000, .timeout_s = -1, .engine_wait_ms = ACT_ENGINE_WAIT_MS};
+	/* interval_ms and engine_wait_ms 0: the config's (load_config) */
+	struct opts o = {.timeout_s = -1};
+	static struct cfg cfg;
 	if (parse_args(argc, argv, &o) < 0)
 		return CLI_USAGE;
+	if (load_config(&o, &cfg) < 0)
+		return CLI_USAGE;
+	if (o.dump_config) {
+		cfg_dump(&cfg, stdout);
+		return fflush(stdout) == 0 && !ferror(stdout) ? CLI_OK : CLI_FAIL;
+	}
 	if (o.dump_keys) {
 		struct diags d = {.to_stderr = true};
 		struct keymap *km = load_keys(o.keys, &d);
@@ -513,7 +630,7 @@ int main(int argc, char **argv)
 	if (set_desk_trust(&o) < 0)
 		return CLI_USAGE;
 	if (o.cmd && !strcmp(o.cmd, "ps"))
-		return cli_ps(o.host, o.all, o.json, o.stats, o.interval_ms);
+		return cli_ps(o.host, cfg.label, o.all, o.json, o.stats, o.interval_ms);
 	if (o.cmd && !strcmp(o.cmd, "screenshot"))
 		return cli_screenshot(o.host, o.target, o.output, 20000);
 	if (o.cmd && !strcmp(o.cmd, "audit-log"))
@@ -523,12 +640,12 @@ int main(int argc, char **argv)
 		struct cli_act_opts ao = {
 			.host = o.host, .action = o.cmd, .ids = o.ids, .nids = o.nids, .all = o.all, .label = o.label,
 			.signal = o.signal, .timeout_s = o.timeout_s, .reason = o.reason, .json = o.json, .armed = o.armed,
-			.audit_path = audit, .data_root = o.data_root,
+			.audit_path = audit, .data_root = o.data_root, .selector = cfg.label,
 			.engine_wait_ms = !strcmp(o.cmd, "snapshot") ? 0 : o.engine_wait_ms,
 		};
 		int rc = !strcmp(o.cmd, "snapshot") ? cli_snapshot(&ao, o.output, o.keep_paused) : cli_act(&ao);
 		free(audit);
 		return rc;
 	}
-	return run_tui(&o);
+	return run_tui(&o, &cfg);
 }

@@ -19,10 +19,12 @@ enum cli_exit {
 
 /* `sandtop ps`: list sandboxes (every container with all) once, as a table
  * or as a JSON array on stdout; reasons go to stderr as one line. host may be
- * NULL (DOCKER_HOST, then the default socket). With stats, every running
- * sandbox is sampled twice interval_ms apart and its resource use added.
- * Returns an enum cli_exit. */
-int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms);
+ * NULL (DOCKER_HOST, then the default socket). selector: which containers
+ * are sandboxes, KEY or KEY=VALUE (NULL: sandtop.sandbox; checked by the
+ * caller, see inv_set_selector). With stats, every running sandbox is
+ * sampled twice interval_ms apart and its resource use added. Returns an
+ * enum cli_exit. */
+int cli_ps(const char *host, const char *selector, bool all, bool json, bool stats, int interval_ms);
 
 /* `sandtop screenshot ID -o FILE`: connect to the desktop of container id
  * (name or id) as its sandtop.vnc label says and write a full-resolution
@@ -48,6 +50,8 @@ struct cli_act_opts {
 	                            * that does not come in time is taken from the engine's
 	                            * records on disk (the actions); 0: 30 s, no fallback */
 	const char *data_root;     /* the engine's data root for that (NULL: found by itself) */
+	const char *selector;      /* which containers are sandboxes (--all, --label): KEY or
+	                            * KEY=VALUE; NULL: sandtop.sandbox */
 };
 /* Run it, print one line (or JSON object) per target: what the kernel did
  * and what the engine said. Returns 0 when every target succeeded (the

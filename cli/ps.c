@@ -211,7 +211,7 @@ static void print_table(const struct dk_container *items, size_t n, const struct
 	}
 }
 
-int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms)
+int cli_ps(const char *host, const char *selector, bool all, bool json, bool stats, int interval_ms)
 {
 	struct err e;
 	struct dk_client *c = dk_client_new(host, &e);
@@ -222,7 +222,7 @@ int cli_ps(const char *host, bool all, bool json, bool stats, int interval_ms)
 	struct ps_run run = {0};
 	struct st_snapshot *snaps = NULL;
 	int status = CLI_OK;
-	dk_list_containers(c, true, all ? NULL : INV_SANDBOX_LABEL, on_list, &run);
+	dk_list_containers(c, true, all ? NULL : selector ? selector : INV_SANDBOX_LABEL, on_list, &run);
 	if (dk_client_run(c, PS_TIMEOUT_MS) < 0) {
 		sanitize_fprintf(stderr, "sandtop: engine at %s did not answer within %d s\n", dk_client_endpoint(c),
 		        PS_TIMEOUT_MS / 1000);

@@ -157,7 +157,7 @@ int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct c
 	if (o->all || o->label)
 		for (size_t j = 0; j < t->list.n; j++) {
 			const struct dk_container *ct = &t->list.items[j];
-			if (!dk_container_label(ct, "sandtop.sandbox") || (o->label && !label_match(ct, o->label)))
+			if (!label_match(ct, o->selector ? o->selector : "sandtop.sandbox") || (o->label && !label_match(ct, o->label)))
 				continue;
 			if (o->all && !o->label && !live(ct))
 				continue;

@@ -22,8 +22,6 @@
 /* Defaults (also what --dump-config prints when nothing changes them). */
 #define CFG_DEF_REFRESH_MS 1000
 #define CFG_DEF_LABEL "sandtop.sandbox"
-#define CFG_DEF_WALL_COLS 42
-#define CFG_DEF_WALL_ROWS 14
 #define CFG_DEF_LOGS_RING 10000
 #define CFG_DEF_ENGINE_TIMEOUT_MS 2000
 
@@ -103,7 +101,8 @@ struct cfg {
 	char label[CFG_LABEL_MAX + 1];          /* KEY or KEY=VALUE: which containers are sandboxes */
 	struct cfg_engine engine[CFG_ENGINES_MAX];
 	int nengines;
-	int wall_cols, wall_rows;               /* a wall tile in cells, gap and title included */
+	int wall_cols, wall_rows;               /* a wall tile in cells, gap and title included; 0 cols:
+	                                         * auto (the wall's own size), 0 rows: from the width */
 	int logs_ring;                          /* lines the logs screen keeps per sandbox */
 	bool mouse;
 	int engine_timeout_ms;                  /* the actions' wait for the engine */

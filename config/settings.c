@@ -355,22 +355,26 @@ static int set_engine(struct cfg_ctx *x, int argc, char **argv)
 	return 0;
 }
 
-/* wall-tile COLSxROWS */
+/* wall-tile auto | COLS | COLSxROWS */
 static int set_wall_tile(struct cfg_ctx *x, int argc, char **argv)
 {
-	if (want_values(x, argc, argv, 1, "COLSxROWS") < 0)
+	if (want_values(x, argc, argv, 1, "auto|COLS|COLSxROWS") < 0)
 		return -1;
 	const char *s = argv[1];
+	if (!strcmp(s, "auto")) {
+		x->c->wall_cols = x->c->wall_rows = 0;
+		return 0;
+	}
 	const char *by = strchr(s, 'x');
-	long w, h;
-	if (by && digits(s, (size_t)(by - s), &w) == 0 && digits(by + 1, strlen(by + 1), &h) == 0 &&
-	    w >= CFG_WALL_COLS_MIN && w <= CFG_WALL_COLS_MAX && h >= CFG_WALL_ROWS_MIN && h <= CFG_WALL_ROWS_MAX) {
+	long w, h = 0;
+	if (digits(s, by ? (size_t)(by - s) : strlen(s), &w) == 0 && (!by || digits(by + 1, strlen(by + 1), &h) == 0) &&
+	    w >= CFG_WALL_COLS_MIN && w <= CFG_WALL_COLS_MAX && (!by || (h >= CFG_WALL_ROWS_MIN && h <= CFG_WALL_ROWS_MAX))) {
 		x->c->wall_cols = (int)w;
 		x->c->wall_rows = (int)h;
 		return 0;
 	}
-	cfg_report(x, "%s: '%s' is not COLSxROWS (such as 42x14; %d to %d columns, %d to %d rows)", argv[0],
-		cfg_quote(x, 0, s), CFG_WALL_COLS_MIN, CFG_WALL_COLS_MAX, CFG_WALL_ROWS_MIN, CFG_WALL_ROWS_MAX);
+	cfg_report(x, "%s: '%s' is not auto, COLS or COLSxROWS (such as 40 or 40x14; %d to %d columns, %d to %d rows)",
+		argv[0], cfg_quote(x, 0, s), CFG_WALL_COLS_MIN, CFG_WALL_COLS_MAX, CFG_WALL_ROWS_MIN, CFG_WALL_ROWS_MAX);
 	return -1;
 }
 
@@ -404,7 +408,7 @@ static const struct setting settings[] = {
 	{"stats-source", NULL, set_stats_source, false, "cgroup|api|auto"},
 	{"label", NULL, set_label, false, "KEY[=VALUE]"},
 	{"mouse", NULL, set_mouse, false, "on|off"},
-	{"wall-tile", NULL, set_wall_tile, false, "COLSxROWS"},
+	{"wall-tile", NULL, set_wall_tile, false, "auto|COLS|COLSxROWS"},
 	{"logs-ring", NULL, set_logs_ring, false, "LINES"},
 	{"engine-timeout", NULL, set_engine_timeout, false, "SECONDS"},
 	{"audit-log", NULL, set_audit_log, false, "PATH"},
@@ -446,8 +450,6 @@ void cfg_init(struct cfg *c)
 	c->sort_dir = 0;
 	c->stats_source = ST_SRC_NONE;
 	snprintf(c->label, sizeof c->label, "%s", CFG_DEF_LABEL);
-	c->wall_cols = CFG_DEF_WALL_COLS;
-	c->wall_rows = CFG_DEF_WALL_ROWS;
 	c->logs_ring = CFG_DEF_LOGS_RING;
 	c->mouse = true;
 	c->engine_timeout_ms = CFG_DEF_ENGINE_TIMEOUT_MS;
@@ -526,7 +528,12 @@ void cfg_dump(const struct cfg *c, FILE *fp)
 	fprintf(fp, "stats-source %s\n", cfg_source_name(c->stats_source));
 	put_setting(fp, "label", c->label);
 	fprintf(fp, "mouse %s\n", c->mouse ? "on" : "off");
-	fprintf(fp, "wall-tile %dx%d\n", c->wall_cols, c->wall_rows);
+	if (c->wall_cols <= 0)
+		fputs("wall-tile auto\n", fp);
+	else if (c->wall_rows <= 0)
+		fprintf(fp, "wall-tile %d\n", c->wall_cols);
+	else
+		fprintf(fp, "wall-tile %dx%d\n", c->wall_cols, c->wall_rows);
 	fprintf(fp, "logs-ring %d\n", c->logs_ring);
 	put_seconds(fp, "engine-timeout", c->engine_timeout_ms);
 	if (c->audit_log[0])

@@ -25,6 +25,7 @@ struct inspect_ctx {
 struct inventory {
 	struct dk_client *c;
 	bool all;
+	char selector[256];          /* KEY or KEY=VALUE: which containers are sandboxes */
 	enum inv_conn state;
 	char error[ERR_MSG_MAX];
 	struct dk_container *items;  /* sorted by name */
@@ -67,6 +68,7 @@ struct inventory *inv_new(struct dk_client *c, bool all)
 	struct inventory *inv = xcalloc(1, sizeof *inv);
 	inv->c = c;
 	inv->all = all;
+	snprintf(inv->selector, sizeof inv->selector, "%s", INV_SANDBOX_LABEL);
 	inv->state = INV_CONNECTING;
 	inv->resync_at = -1;
 	inv->flush_at = -1;
@@ -90,9 +92,38 @@ void inv_free(struct inventory *inv)
 	free(inv);
 }
 
+int inv_set_selector(struct inventory *inv, const char *sel)
+{
+	size_t n = strlen(sel);
+	if (n == 0 || n >= sizeof inv->selector || sel[0] == '=')
+		return -1;
+	/* it goes into the engine's JSON filter as it is */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)sel[i] <= ' ' || (unsigned char)sel[i] >= 0x7f || sel[i] == '"' || sel[i] == '\\')
+			return -1;
+	memcpy(inv->selector, sel, n + 1);
+	return 0;
+}
+
+const char *inv_selector(const struct inventory *inv)
+{
+	return inv->selector;
+}
+
+bool inv_selector_match(const char *sel, const struct dk_container *c)
+{
+	if (!sel)
+		sel = INV_SANDBOX_LABEL;
+	const char *eq = strchr(sel, '=');
+	char key[256];
+	snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - sel) : (int)strlen(sel), sel);
+	const char *v = dk_container_label(c, key);
+	return v && (!eq || !strcmp(v, eq + 1));
+}
+
 static bool wanted(const struct inventory *inv, const struct dk_container *ct)
 {
-	return inv->all || dk_container_label(ct, INV_SANDBOX_LABEL) != NULL;
+	return inv->all || inv_selector_match(inv->selector, ct);
 }
 
 static int by_name(const void *a, const void *b)
@@ -261,7 +292,7 @@ static void list_start(struct inventory *inv)
 	inv->list_inflight = true;
 	inv->list_epoch = inv->epoch;
 	inv->resync_at = -1;
-	dk_list_containers(inv->c, true, inv->all ? NULL : INV_SANDBOX_LABEL, list_done, inv);
+	dk_list_containers(inv->c, true, inv->all ? NULL : inv->selector, list_done, inv);
 }
 
 void inv_resync(struct inventory *inv)

@@ -18,9 +18,21 @@ enum inv_conn {
 
 struct inventory;
 
-/* all=false keeps only containers with the sandtop.sandbox label. The client
+/* all=false keeps only sandboxes: containers with the selector's label
+ * (INV_SANDBOX_LABEL unless inv_set_selector says otherwise). The client
  * stays owned by the caller and must outlive the inventory. */
 struct inventory *inv_new(struct dk_client *c, bool all);
+/* Which containers are sandboxes: KEY or KEY=VALUE (a label selector as
+ * config/'s cfg_label_check accepts; copied). Call before inv_start. A
+ * selector with quotes, backslashes or control characters, or longer than
+ * 255 bytes, is refused (-1; the old one stays). */
+int inv_set_selector(struct inventory *inv, const char *sel);
+/* The selector in use ("sandtop.sandbox" by default); owned by inv. */
+const char *inv_selector(const struct inventory *inv);
+/* True if c is a sandbox by sel (NULL: INV_SANDBOX_LABEL): it carries the
+ * label KEY (with exactly VALUE when sel is KEY=VALUE). Labels an image set
+ * under sandtop.* do not count (dk_container_label). */
+bool inv_selector_match(const char *sel, const struct dk_container *c);
 /* Free the client first (dk_client_free cancels every request without
  * calling back), then the inventory. */
 void inv_free(struct inventory *inv);

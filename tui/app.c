@@ -248,8 +248,7 @@ int tui_run(const struct tui_opts *o)
 	ui.color = !o->no_color;
 	ui.screen = UI_LIST;
 	ui.page_rows = 1;
-	ui.sort_col = UC_NAME;
-	ui.sort_desc = false;
+	ui_cols_init(&ui);     /* the columns and the first sort (config file) */
 	ui.started_ms = clock_mono_ms();
 	ui.armed = o->armed;
 

@@ -79,7 +79,7 @@ static size_t pick_all(struct ui *ui)
 	ui->npending = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct dk_container *c = inv_get(inv, i);
-		if (fmt_is_up(c) && dk_container_label(c, "sandtop.sandbox"))
+		if (fmt_is_up(c) && inv_selector_match(inv_selector(inv), c))
 			snprintf(ui->pending_ids[ui->npending++], 65, "%s", c->id);
 	}
 	return ui->npending;

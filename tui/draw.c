@@ -19,8 +19,61 @@ enum {
 	PAIR_BANNER_INFO,
 	PAIR_KEY,
 	PAIR_HEADER,
-	PAIR_COUNT
+	PAIR_COUNT,
+	PAIR_ROLE0 = PAIR_COUNT,   /* then one pair per config role */
 };
+
+/* The config file's roles onto ours, and what each shows while colours
+ * are on (set by ui_colors_init; the screen is single-threaded). */
+static const enum ui_role from_cfg_role[CFG_ROLE_COUNT] = {
+	[CFG_ROLE_TITLE] = UI_R_TITLE, [CFG_ROLE_HEADER] = UI_R_HEADER, [CFG_ROLE_RUNNING] = UI_R_RUNNING,
+	[CFG_ROLE_PAUSED] = UI_R_PAUSED, [CFG_ROLE_STOPPED] = UI_R_STOPPED, [CFG_ROLE_RESTARTING] = UI_R_RESTARTING,
+	[CFG_ROLE_OTHER] = UI_R_OTHER, [CFG_ROLE_BANNER_ERROR] = UI_R_BANNER_ERR,
+	[CFG_ROLE_BANNER_INFO] = UI_R_BANNER_INFO, [CFG_ROLE_KEY] = UI_R_KEY, [CFG_ROLE_HINT] = UI_R_HINT,
+	[CFG_ROLE_MESSAGE] = UI_R_MSG, [CFG_ROLE_DIM] = UI_R_DIM, [CFG_ROLE_WARN] = UI_R_WARN, [CFG_ROLE_ALERT] = UI_R_ALERT,
+};
+static attr_t role_attr[UI_R_COUNT];
+static bool role_set[UI_R_COUNT];
+
+/* A colour the terminal has: c itself, else the role's built-in one, else
+ * the terminal's own (-1, or dflt when it has no default colours). */
+static short usable(int c, int builtin, bool have_default, short dflt)
+{
+	if (c >= COLORS)
+		c = builtin < COLORS ? builtin : -1;
+	if (c < 0)
+		return have_default ? -1 : dflt;
+	return (short)c;
+}
+
+/* Each config role's pair and attributes (the file's, else built in). */
+static void roles_init(const struct ui *ui, bool have_default)
+{
+	if (COLOR_PAIRS < PAIR_ROLE0 + CFG_ROLE_COUNT)
+		return;   /* the switch in ui_attr stays in charge */
+	for (int r = 0; r < CFG_ROLE_COUNT; r++) {
+		struct cfg_colour b = cfg_colour_builtin((enum cfg_role)r);
+		struct cfg_colour c = ui->o->colours ? ui->o->colours[r] : b;
+		attr_t a = 0;
+		if (c.attrs & CFG_ATTR_BOLD)
+			a |= A_BOLD;
+		if (c.attrs & CFG_ATTR_DIM)
+			a |= A_DIM;
+		if (c.attrs & CFG_ATTR_UNDERLINE)
+			a |= A_UNDERLINE;
+		if (c.attrs & CFG_ATTR_REVERSE)
+			a |= A_REVERSE;
+		if (c.fg != CFG_COLOUR_DEFAULT || c.bg != CFG_COLOUR_DEFAULT) {
+			short pair = (short)(PAIR_ROLE0 + r);
+			init_pair(pair, usable(c.fg, b.fg, have_default, COLOR_WHITE),
+				usable(c.bg, b.bg, have_default, COLOR_BLACK));
+			a |= COLOR_PAIR(pair);
+		}
+		enum ui_role u = from_cfg_role[r];
+		role_attr[u] = a;
+		role_set[u] = true;
+	}
+}
 
 void ui_colors_init(struct ui *ui)
 {
@@ -31,7 +84,8 @@ void ui_colors_init(struct ui *ui)
 		return;
 	}
 	short bg = -1;
-	if (use_default_colors() == ERR)
+	bool have_default = use_default_colors() != ERR;
+	if (!have_default)
 		bg = COLOR_BLACK;
 	init_pair(PAIR_GREEN, COLOR_GREEN, bg);
 	init_pair(PAIR_YELLOW, COLOR_YELLOW, bg);
@@ -41,6 +95,7 @@ void ui_colors_init(struct ui *ui)
 	init_pair(PAIR_BANNER_INFO, COLOR_BLACK, COLOR_YELLOW);
 	init_pair(PAIR_KEY, COLOR_BLACK, COLOR_CYAN);
 	init_pair(PAIR_HEADER, COLOR_BLACK, COLOR_GREEN);
+	roles_init(ui, have_default);
 }
 
 attr_t ui_attr(const struct ui *ui, enum ui_role r)
@@ -60,6 +115,9 @@ attr_t ui_attr(const struct ui *ui, enum ui_role r)
 		default: return A_NORMAL;
 		}
 	}
+	if ((int)r >= 0 && r < UI_R_COUNT && role_set[r])
+		return role_attr[r];
+	/* roles the config file does not name (and terminals with few pairs) */
 	switch (r) {
 	case UI_R_TITLE: return A_BOLD;
 	case UI_R_HEADER: return COLOR_PAIR(PAIR_HEADER);

@@ -242,7 +242,8 @@ static void layout_compute(const struct ui *ui, struct layout *L, int width, int
 		extra -= add;
 	}
 	int x = 0;
-	for (int i = 0; i < UC_COUNT; i++) {
+	for (int k = 0; k < ui->ncols; k++) {   /* the chosen order */
+		enum ui_col i = ui->cols[k];
 		if (!L->on[i])
 			continue;
 		L->x[i] = x;
@@ -343,9 +344,9 @@ static void draw_empty(struct ui *ui, int y)
 	keymap_key_for(ui->o->km, KT_LIST, KA_TOGGLE_ALL, key, sizeof key);
 	if (key[0])
 		snprintf(line, sizeof line, "no sandboxes (containers labelled %s); press %s to show all containers",
-			INV_SANDBOX_LABEL, key);
+			inv_selector(inv), key);
 	else
-		snprintf(line, sizeof line, "no sandboxes (containers labelled %s)", INV_SANDBOX_LABEL);
+		snprintf(line, sizeof line, "no sandboxes (containers labelled %s)", inv_selector(inv));
 	ui_put(y, 1, line, COLS - 1, A_NORMAL);
 }
 

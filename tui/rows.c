@@ -39,8 +39,17 @@ static bool col_needs_stats(enum ui_col c)
 
 bool ui_col_available(const struct ui *ui, enum ui_col c)
 {
-	return c < UC_COUNT && (ui->o->coll || !col_needs_stats(c));
+	return c < UC_COUNT && ui->col_on[c] && (ui->o->coll || !col_needs_stats(c));
 }
+
+/* The config file's column names onto ours. */
+static const enum ui_col from_cfg[CFG_COL_COUNT] = {
+	[CFG_COL_NAME] = UC_NAME, [CFG_COL_ID] = UC_ID, [CFG_COL_IMAGE] = UC_IMAGE, [CFG_COL_STATE] = UC_STATE,
+	[CFG_COL_ISO] = UC_ISO, [CFG_COL_CPU] = UC_CPU, [CFG_COL_QUOTA] = UC_QUOTA, [CFG_COL_MEM] = UC_MEM,
+	[CFG_COL_MEMPCT] = UC_MEMPCT, [CFG_COL_NET] = UC_NET, [CFG_COL_IO] = UC_IO, [CFG_COL_PIDS] = UC_PIDS,
+	[CFG_COL_UPTIME] = UC_UPTIME, [CFG_COL_TTL] = UC_TTL, [CFG_COL_OWNER] = UC_OWNER, [CFG_COL_TASK] = UC_TASK,
+};
+_Static_assert((int)CFG_COL_COUNT == (int)UC_COUNT, "every column has a name in config/values.c");
 
 /* Numbers sort biggest first, except TTL: the least time left first;
  * ISO the worst first. */
@@ -58,13 +67,38 @@ void ui_sort_set(struct ui *ui, enum ui_col c, bool desc)
 
 void ui_sort_step(struct ui *ui, int step)
 {
-	int c = (int)ui->sort_col;
-	for (int i = 0; i < UC_COUNT; i++) {
-		c = (c + (step < 0 ? -1 : 1) + UC_COUNT) % UC_COUNT;
-		if (ui_col_available(ui, (enum ui_col)c))
+	int n = ui->ncols, at = 0;
+	if (n == 0)
+		return;
+	for (int k = 0; k < n; k++)
+		if (ui->cols[k] == ui->sort_col)
+			at = k;
+	for (int i = 0; i < n; i++) {
+		at = (at + (step < 0 ? -1 : 1) + n) % n;
+		if (ui_col_available(ui, ui->cols[at]))
 			break;
 	}
-	ui_sort_set(ui, (enum ui_col)c, natural_desc((enum ui_col)c));
+	enum ui_col c = ui->cols[at];
+	ui_sort_set(ui, c, natural_desc(c));
+}
+
+void ui_cols_init(struct ui *ui)
+{
+	const struct tui_opts *o = ui->o;
+	ui->ncols = 0;
+	memset(ui->col_on, 0, sizeof ui->col_on);
+	for (int k = 0; k < (o->columns ? o->ncolumns : UC_COUNT) && k < UC_COUNT; k++) {
+		if (o->columns && (unsigned)o->columns[k] >= CFG_COL_COUNT)
+			continue;
+		enum ui_col c = o->columns ? from_cfg[o->columns[k]] : (enum ui_col)k;
+		if (ui->col_on[c])
+			continue;
+		ui->col_on[c] = true;
+		ui->cols[ui->ncols++] = c;
+	}
+	ui->sort_col = (int)o->sort_col >= 0 && o->sort_col < CFG_COL_COUNT ? from_cfg[o->sort_col] : UC_NAME;
+	ui->sort_desc = o->sort_dir < 0 ? natural_desc(ui->sort_col) : o->sort_dir > 0;
+	ui->view_ver++;
 }
 
 void ui_filter_set(struct ui *ui, const char *text)

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "config/config.h"
+
 struct collector;
 struct dk_client;
 struct inventory;
@@ -24,6 +26,14 @@ struct tui_opts {
 	struct iso_runner *iso;     /* owned by main: the isolation audit; NULL: none */
 	int ttl_policy;             /* enum ttl_policy: TTL_FLAG only shows a spent budget; else act (needs act) */
 	int engine_wait_ms;         /* --engine-timeout: how long a result waits for the engine (0: default) */
+	/* from the config file (config/config.h); zeroes keep the built-in look */
+	const struct cfg_colour *colours; /* [CFG_ROLE_COUNT], owned by main; NULL: the built-in colours */
+	const enum cfg_col *columns;      /* the list's columns in this order, owned by main; NULL: all */
+	int ncolumns;
+	enum cfg_col sort_col;      /* the list's sort at start */
+	int sort_dir;               /* -1 the column's natural order, 0 ascending, 1 descending */
+	bool mouse;                 /* mouse in the list and the wall */
+	int wall_tile_cols, wall_tile_rows; /* a wall tile, gap and title included (0: built-in) */
 	int logs_ring;              /* lines the logs screen keeps per sandbox (0: its default) */
 };
 

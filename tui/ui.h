@@ -84,6 +84,9 @@ struct ui {
 	/* sort, filter, follow, detail (rows.c builds the row list from them) */
 	enum ui_col sort_col;
 	bool sort_desc;
+	enum ui_col cols[UC_COUNT];   /* the columns chosen (config file), in screen order */
+	int ncols;
+	bool col_on[UC_COUNT];        /* and as a set */
 	bool follow;           /* pin the selected row to its screen line */
 	bool detail;           /* the detail pane is open */
 	char filter[UI_FILTER_MAX];   /* active filter; "" none */
@@ -203,14 +206,18 @@ void ui_rows_free(struct ui *ui);
 void ui_filter_set(struct ui *ui, const char *text);
 /* Sort by column c; desc false is ascending. */
 void ui_sort_set(struct ui *ui, enum ui_col c, bool desc);
-/* Step the sort column by +1/-1 through the columns that can be shown;
- * the direction becomes the column's natural one. */
+/* Step the sort column by +1/-1 through the columns that can be shown,
+ * in screen order; the direction becomes the column's natural one. */
 void ui_sort_step(struct ui *ui, int step);
+/* The columns and the first sort from the options (the config file):
+ * ui->cols, ncols, col_on, sort_col, sort_desc. Call once at start. */
+void ui_cols_init(struct ui *ui);
 /* The column's title ("CPU%") and whether it is numeric (right-aligned,
  * descending by default). */
 const char *ui_col_title(enum ui_col c);
 bool ui_col_numeric(enum ui_col c);
-/* True if column c exists in this session (stats columns need a collector). */
+/* True if column c is shown in this session: chosen (ui_cols_init), and
+ * the stats columns only with a collector. */
 bool ui_col_available(const struct ui *ui, enum ui_col c);
 
 /* ---- fmt.c: numbers as text, and the TTL and staleness rules ---- */

@@ -104,6 +104,8 @@ static const struct row rows[] = {
 	{"wall-tile 42x12", "wall-tile 42x12", NULL},
 	{"wall-tile 16x4", "wall-tile 16x4", NULL},
 	{"wall-tile 400x200", "wall-tile 400x200", NULL},
+	{"wall-tile 40", "wall-tile 40", NULL},
+	{"wall-tile auto", NULL, NULL},
 	{"logs-ring 100", "logs-ring 100", NULL},
 	{"logs-ring 1000000", "logs-ring 1000000", NULL},
 	{"mouse off", "mouse off", NULL},
@@ -181,13 +183,18 @@ static const struct row rows[] = {
 	{"engine prod tcp://:2375", NULL, "engine: 'tcp://:2375' is not unix:///PATH or tcp://HOST:PORT"},
 	{"engine prod unix://run/docker.sock", NULL,
 		"engine: 'unix://run/docker.sock' is not unix:///PATH or tcp://HOST:PORT"},
-	{"wall-tile 42", NULL, "wall-tile: '42' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
-	{"wall-tile 15x12", NULL, "wall-tile: '15x12' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
-	{"wall-tile 42x3", NULL, "wall-tile: '42x3' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
+	{"wall-tile 42x", NULL,
+		"wall-tile: '42x' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
+	{"wall-tile 15", NULL,
+		"wall-tile: '15' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
+	{"wall-tile 15x12", NULL,
+		"wall-tile: '15x12' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
+	{"wall-tile 42x3", NULL,
+		"wall-tile: '42x3' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
 	{"wall-tile 42x12x1", NULL,
-		"wall-tile: '42x12x1' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
+		"wall-tile: '42x12x1' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
 	{"wall-tile 42X12", NULL,
-		"wall-tile: '42X12' is not COLSxROWS (such as 42x14; 16 to 400 columns, 4 to 200 rows)"},
+		"wall-tile: '42X12' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
 	{"logs-ring 99", NULL, "logs-ring: '99' is not a number of lines from 100 to 1000000"},
 	{"logs-ring 1000001", NULL, "logs-ring: '1000001' is not a number of lines from 100 to 1000000"},
 	{"logs-ring 10k", NULL, "logs-ring: '10k' is not a number of lines from 100 to 1000000"},
@@ -445,6 +452,7 @@ static void test_dump_reparses(void **state)
 	assert_true(has_line(one, "sort name asc"));
 	assert_true(has_line(one, "label sandtop.sandbox"));
 	assert_true(has_line(one, "mouse on"));
+	assert_true(has_line(one, "wall-tile auto"));
 	assert_true(has_line(one, "colour header black on green"));
 	assert_true(has_line(one, "colour banner-error white on red bold"));
 	assert_true(has_line(one, "# audit-log: unset ($XDG_STATE_HOME/sandtop/audit.log)"));
