@@ -43,11 +43,12 @@ t_keys_shipped() {
 	done
 	local b
 	for b in '\* C-d page-down' '\* C-u page-up' '\* C-e down' '\* C-y up' '\* H home' '\* L end' \
-		'list m tag' 'view h back' 'view y screenshot' '\* j down' '\* k up'; do
+		'list m tag' 'view h back' 'view y screenshot' '\* j down' '\* k up' \
+		'logs h left' 'logs l right'; do
 		check "vi binds $b" grep -Eq "^bind (-n \"[^\"]*\" )?$b\$" "$TEST_TMP/vi"
 	done
 	for b in 'list F3 filter' 'list F4 filter' 'list "\\\\" filter' 'list F6 sort-next' '\* F9 kill' '\* C-k kill' \
-		'\* F12 kill-all' '\* F8 freeze-all' 'list U untag-all' 'list d detail' 'list C-d remove'; do
+		'\* F12 kill-all' '\* F8 freeze-all' 'list U untag-all' 'list d detail' 'list C-d remove' 'logs F3 search'; do
 		check "htop binds $b" grep -Eq "^bind (-n \"[^\"]*\" )?$b\$" "$TEST_TMP/htop"
 	done
 	check "the built-in map leaves L unbound" bash -c "! grep -Eq '^bind .* L [a-z-]+\$' '$TEST_TMP/default'"

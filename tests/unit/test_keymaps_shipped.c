@@ -38,6 +38,7 @@ static const struct want vi[] = {
 	{KT_GLOBAL, "C-d", KA_PAGE_DOWN}, {KT_GLOBAL, "C-u", KA_PAGE_UP}, {KT_GLOBAL, "C-e", KA_DOWN},
 	{KT_GLOBAL, "C-y", KA_UP}, {KT_GLOBAL, "H", KA_HOME}, {KT_GLOBAL, "L", KA_END},
 	{KT_LIST, "m", KA_TAG}, {KT_VIEW, "h", KA_BACK}, {KT_VIEW, "y", KA_SCREENSHOT},
+	{KT_LOGS, "h", KA_LEFT}, {KT_LOGS, "l", KA_RIGHT}, {KT_LOGS, "n", KA_SEARCH_NEXT}, {KT_LIST, "l", KA_LOGS},
 	/* from the defaults, still there */
 	{KT_LIST, "j", KA_DOWN}, {KT_LIST, "k", KA_UP}, {KT_LIST, "g", KA_HOME}, {KT_LIST, "G", KA_END},
 	{KT_LIST, "/", KA_FILTER}, {KT_WALL, "h", KA_LEFT}, {KT_WALL, "l", KA_RIGHT}, {KT_LIST, "F9", KA_KILL_ALL},
@@ -47,6 +48,7 @@ static const struct want htop[] = {
 	{KT_LIST, "F3", KA_FILTER}, {KT_LIST, "F4", KA_FILTER}, {KT_LIST, "\\", KA_FILTER}, {KT_LIST, "F6", KA_SORT_NEXT},
 	{KT_LIST, "F9", KA_KILL}, {KT_VIEW, "F9", KA_KILL}, {KT_LIST, "C-k", KA_KILL}, {KT_LIST, "F12", KA_KILL_ALL},
 	{KT_LIST, "U", KA_UNTAG_ALL}, {KT_LIST, "d", KA_DETAIL}, {KT_LIST, "C-d", KA_REMOVE},
+	{KT_LOGS, "F3", KA_SEARCH}, {KT_LIST, "l", KA_LOGS}, {KT_LOGS, "t", KA_TIMESTAMPS},
 	/* from the defaults, still there */
 	{KT_LIST, "F1", KA_HELP}, {KT_LIST, "F5", KA_REFRESH}, {KT_LIST, "F10", KA_QUIT}, {KT_LIST, "Space", KA_TAG},
 	{KT_LIST, "F8", KA_FREEZE_ALL}, {KT_LIST, "k", KA_UP}, {KT_LIST, "I", KA_SORT_REVERSE},
@@ -70,7 +72,7 @@ static void check_map(const char *name, const struct want *w, size_t n)
 	/* every shipped map keeps a way to quit, to get help and both kill
 	 * switches, from the list and the desktops */
 	static const enum km_action must[] = {KA_QUIT, KA_HELP, KA_FREEZE_ALL, KA_KILL_ALL};
-	static const enum km_table where[] = {KT_LIST, KT_VIEW, KT_WALL};
+	static const enum km_table where[] = {KT_LIST, KT_VIEW, KT_WALL, KT_LOGS};
 	char key[KM_KEY_NAME_MAX];
 	for (size_t t = 0; t < sizeof where / sizeof where[0]; t++) {
 		for (size_t a = 0; a < sizeof must / sizeof must[0]; a++) {
