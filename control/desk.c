@@ -30,6 +30,13 @@ struct desk {
 	int g_cols, g_rows;
 	uint32_t g_fps;
 	bool want_shot;
+	bool frozen;                /* the kernel's freezer holds it (desk_set_frozen) */
+	bool idle;                  /* off screen a while: no worker (desk_set_idle) */
+	/* the last picture of a worker that is gone, shown until a new one comes */
+	struct vs_frame kept;
+	uint8_t *kept_px;
+	size_t kept_cap;
+	bool have_kept;
 };
 
 int desk_parse_label(const char *v, struct desk_endpoint *ep, struct err *e)
@@ -108,8 +115,27 @@ struct desk *desk_open(struct dk_client *c, const struct dk_container *ct, bool 
 	return d;
 }
 
+/* Copy the worker's latest frame before the worker goes. */
+static void keep_frame(struct desk *d)
+{
+	const struct vs_frame *f = d->vs ? vs_frame(d->vs) : NULL;
+	if (!f)
+		return;
+	size_t len = (size_t)f->cols * (size_t)f->rows * 6;
+	if (len > d->kept_cap) {
+		free(d->kept_px);
+		d->kept_px = xmalloc(len);
+		d->kept_cap = len;
+	}
+	memcpy(d->kept_px, f->px, len);
+	d->kept = *f;
+	d->kept.px = d->kept_px;
+	d->have_kept = true;
+}
+
 static void stop(struct desk *d)
 {
+	keep_frame(d);
 	if (d->tunnel) {
 		dk_tunnel_close(d->tunnel);
 		d->tunnel = NULL;
@@ -124,6 +150,7 @@ void desk_close(struct desk *d)
 		return;
 	stop(d);
 	dk_container_clear(&d->ct);
+	free(d->kept_px);
 	free(d);
 }
 
@@ -137,12 +164,58 @@ static bool running(const struct desk *d)
 	return d->ct.state && (!strcmp(d->ct.state, "running") || !strcmp(d->ct.state, "paused"));
 }
 
+const char *desk_held(const struct desk *d)
+{
+	if (!running(d))
+		return NULL;
+	return !strcmp(d->ct.state, "paused") ? "paused" : d->frozen ? "frozen" : NULL;
+}
+
+/* Held (paused or frozen) or let go: an exec tunnel being opened is closed
+ * (the engine refuses an exec into a paused sandbox, and one into a frozen
+ * sandbox would hang), a worker already there is kept (it says stalled and
+ * comes back by itself), nothing is retried until it runs again, and then
+ * at once. */
+static void held_changed(struct desk *d, bool was)
+{
+	bool now = desk_held(d) != NULL;
+	if (now == was)
+		return;
+	if (now && d->tunnel && !d->vs)
+		stop(d);
+	d->last_error[0] = '\0';
+	d->retry_at_ms = 0;
+	d->backoff_ms = BACKOFF_MIN_MS;
+}
+
+void desk_set_frozen(struct desk *d, bool frozen)
+{
+	bool was = desk_held(d) != NULL;
+	d->frozen = frozen;
+	held_changed(d, was);
+}
+
+void desk_set_idle(struct desk *d, bool idle)
+{
+	if (idle == d->idle)
+		return;
+	d->idle = idle;
+	if (idle) {
+		stop(d);
+		d->last_error[0] = '\0';
+	}
+	d->retry_at_ms = 0;
+	d->backoff_ms = BACKOFF_MIN_MS;
+}
+
 void desk_update(struct desk *d, const struct dk_container *ct)
 {
 	int old_pid = d->ct.pid;
+	bool was = desk_held(d) != NULL;
 	dk_container_clear(&d->ct);
 	dk_container_copy(&d->ct, ct);
 	configure(d);
+	held_changed(d, was);
 	if (!running(d) || (old_pid && ct->pid && ct->pid != old_pid)) {
 		/* stopped, or restarted: a fresh connection when it runs again */
 		if (d->vs || d->tunnel)
@@ -153,9 +226,34 @@ void desk_update(struct desk *d, const struct dk_container *ct)
 	}
 }
 
+/* Full 64-hex ids in an error (the engine's "Container 3f2a...") cut to
+ * the 12 characters the screen uses everywhere else. */
+static void shorten_ids(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; ) {
+		size_t n = 0;
+		while (isxdigit((unsigned char)r[n]))
+			n++;
+		if (n == 64) {
+			memmove(w, r, 12);
+			w += 12;
+			r += 64;
+		} else if (n > 0) {
+			memmove(w, r, n);
+			w += n;
+			r += n;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
 static void failed(struct desk *d, const char *why)
 {
 	snprintf(d->last_error, sizeof d->last_error, "%s", why);
+	shorten_ids(d->last_error);
 	stop(d);
 	d->retry_at_ms = clock_mono_ms() + d->backoff_ms;
 	d->backoff_ms = d->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : d->backoff_ms * 2;
@@ -188,7 +286,11 @@ static void tunnel_ready(void *ud, int rc, const struct err *e, int fd)
 	struct desk *d = ud;
 	if (rc < 0) {
 		char why[ERR_MSG_MAX + 32];
-		snprintf(why, sizeof why, "exec tunnel: %s", e->msg);
+		if (e->code == DK_ECONFLICT)   /* 409: the engine's words, with the full id */
+			snprintf(why, sizeof why, "the engine refused the exec: the sandbox is %s",
+				strstr(e->msg, "paused") ? "paused" : strstr(e->msg, "restarting") ? "restarting" : "not running");
+		else
+			snprintf(why, sizeof why, "exec tunnel: %s", e->msg);
 		failed(d, why);   /* closes the tunnel */
 		return;
 	}
@@ -256,7 +358,7 @@ static void start(struct desk *d)
 
 int desk_tick(struct desk *d, int64_t now_ms)
 {
-	if (d->ep.kind == DESK_NONE || !running(d) || d->vs || d->tunnel)
+	if (d->ep.kind == DESK_NONE || !running(d) || desk_held(d) || d->idle || d->vs || d->tunnel)
 		return -1;
 	if (d->retry_at_ms > now_ms)
 		return (int)(d->retry_at_ms - now_ms);
@@ -312,8 +414,10 @@ void desk_set_grid(struct desk *d, int cols, int rows, uint32_t fps_milli)
 
 const struct vs_frame *desk_frame(const struct desk *d)
 {
-	return d->vs ? vs_frame(d->vs) : NULL;
+	const struct vs_frame *f = d->vs ? vs_frame(d->vs) : NULL;
+	return f ? f : d->have_kept ? &d->kept : NULL;
 }
+
 
 enum desk_status desk_status(const struct desk *d, int64_t now_ms, char *buf, size_t n)
 {
@@ -325,36 +429,42 @@ enum desk_status desk_status(const struct desk *d, int64_t now_ms, char *buf, si
 		snprintf(buf, n, "sandbox is %s", d->ct.state ? d->ct.state : "not running");
 		return DESK_S_OFF;
 	}
-	bool paused = !strcmp(d->ct.state, "paused");
+	const char *held = desk_held(d);
+	if (held) {
+		/* nothing is retried while it is held: the worker there (if
+		 * any) waits, the last picture stays */
+		if (desk_frame(d))
+			snprintf(buf, n, "%s: showing the last picture", held);
+		else
+			snprintf(buf, n, "%s: no picture until it runs again", held);
+		return d->vs && vs_state(d->vs) != VS_DEAD ? DESK_S_STALLED : DESK_S_OFF;
+	}
+	if (d->idle) {
+		snprintf(buf, n, "%s", "off screen");
+		return DESK_S_OFF;
+	}
 	if (d->vs) {
 		int w, h;
 		vs_fb_size(d->vs, &w, &h);
 		switch (vs_state(d->vs)) {
 		case VS_LIVE:
-			if (paused)
-				break;
 			snprintf(buf, n, "live %dx%d", w, h);
 			return DESK_S_LIVE;
 		case VS_STALLED:
-			if (paused)
-				break;
 			snprintf(buf, n, "stalled: %s", vs_reason(d->vs));
 			return DESK_S_STALLED;
 		case VS_CONNECTING:
-			if (paused)
-				break;
 			snprintf(buf, n, "connecting");
 			return DESK_S_CONNECTING;
 		case VS_DEAD:
-			snprintf(buf, n, "disconnected: %s", vs_reason(d->vs));
-			return DESK_S_DOWN;
+			break;
 		}
-		snprintf(buf, n, "stalled: sandbox paused");
-		return DESK_S_STALLED;
+		snprintf(buf, n, "disconnected: %s", vs_reason(d->vs));
+		return DESK_S_DOWN;
 	}
 	if (d->tunnel) {
-		snprintf(buf, n, paused ? "stalled: sandbox paused" : "connecting (exec tunnel)");
-		return paused ? DESK_S_STALLED : DESK_S_CONNECTING;
+		snprintf(buf, n, "connecting (exec tunnel)");
+		return DESK_S_CONNECTING;
 	}
 	if (d->last_error[0]) {
 		int64_t left = d->retry_at_ms - now_ms;

@@ -87,6 +87,21 @@ struct desk *desk_open(struct dk_client *c, const struct dk_container *ct, bool 
 void desk_close(struct desk *d);
 /* The container's newest state (paused, stopped, new pid or ports). */
 void desk_update(struct desk *d, const struct dk_container *ct);
+/* Whether the kernel's freezer holds the sandbox. The engine still says
+ * "running" for a sandbox frozen through the cgroup freezer (sandtop's
+ * pause on a local engine), so the desk cannot learn it from desk_update:
+ * whoever knows (the screen, from the collector's cgroup samples: fmt_state
+ * says "frozen" or "freezing") tells it, as often as it likes. */
+void desk_set_frozen(struct desk *d, bool frozen);
+/* "paused" (the engine's pause) or "frozen" (the kernel's) while the
+ * sandbox runs but is held, else NULL. A held desk keeps its last picture,
+ * starts no worker and retries nothing (an exec into it is refused or
+ * hangs); the worker already there, if any, is kept and comes back by
+ * itself; when it runs again a new one starts at once. Static string. */
+const char *desk_held(const struct desk *d);
+/* Off screen for a while: idle closes the worker (the last picture is
+ * kept) and starts none until the desk is made busy again. */
+void desk_set_idle(struct desk *d, bool idle);
 const char *desk_id(const struct desk *d);
 
 /* Poll-loop integration: the worker's pipe (the tunnel's fds are the
@@ -99,10 +114,17 @@ int desk_tick(struct desk *d, int64_t now_ms);
 
 /* Frames of at most cols x rows cells at fps_milli (0: hidden). */
 void desk_set_grid(struct desk *d, int cols, int rows, uint32_t fps_milli);
+/* The worker's latest frame or, when there is none (the worker is gone or
+ * a new one has not sent its first yet), a copy of the last frame the desk
+ * had; NULL before the first. The frame may be sized for an earlier grid.
+ * Valid until the next desk call. */
 const struct vs_frame *desk_frame(const struct desk *d);
-/* The state and one line saying it ("live 1280x800", "stalled: sandbox
- * paused", "disconnected: VNC server closed the connection; retry in 3 s").
- * The text may quote the worker or the label: sanitize it to show it. */
+/* The state and one line saying it ("live 1280x800", "paused: showing the
+ * last picture", "frozen: no picture until it runs again", "disconnected:
+ * VNC server closed the connection; retry in 3 s"). A held sandbox is
+ * DESK_S_STALLED while its worker waits, else DESK_S_OFF. Full 64-hex ids
+ * in errors are cut to 12 and the engine's 409 is said in words; the text
+ * may still quote the worker or the label: sanitize it to show it. */
 enum desk_status desk_status(const struct desk *d, int64_t now_ms, char *buf, size_t n);
 
 /* Ask for a full-resolution picture (only while live); -1 otherwise. */
