@@ -48,6 +48,7 @@ struct opts {
 	bool keep_paused;     /* snapshot */
 	int ttl_policy;       /* enum ttl_policy: what the screen does with a spent budget */
 	bool all, json, stats, dump_keys, no_color;
+	bool no_mouse;        /* --no-mouse: the screen leaves the mouse to the terminal */
 	int interval_ms;      /* -d (0: the config's refresh) */
 	enum st_source source;
 };
@@ -55,7 +56,7 @@ struct opts {
 static void usage(FILE *fp)
 {
 	fputs("usage: sandtop [-a] [-d SECS] [-H HOST] [-k NAME|FILE] [-c FILE | --no-config]\n"
-	      "               [--no-color] [--log FILE]\n"
+	      "               [--no-color] [--no-mouse] [--log FILE]\n"
 	      "       sandtop ps [--json] [--stats] [-d SECS] [-a] [-H HOST]\n"
 	      "       sandtop screenshot ID -o FILE.png [-H HOST] [--vnc-socket-dir DIR] [--vnc-password-dir DIR]\n"
 	      "       sandtop kill|stop|pause|unpause|freeze|thaw|restart|remove|quarantine\n"
@@ -150,6 +151,8 @@ static void usage(FILE *fp)
 	      "      --dump-config print the effective configuration (file and options) in\n"
 	      "                    the file's syntax and exit\n"
 	      "      --no-color    no colours (also when NO_COLOR is set)\n"
+	      "      --no-mouse    leave the mouse to the terminal (no clicks or wheel in the\n"
+	      "                    list and the wall)\n"
 	      "      --log FILE    diagnostic log (default: $XDG_STATE_HOME/sandtop/sandtop.log)\n"
 	      "      --vnc-socket-dir DIR\n"
 	      "                    the screen, screenshot, snapshot: a sandtop.vnc=unix:PATH label\n"
@@ -235,6 +238,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		OPT_REASON, OPT_ARMED, OPT_READ_ONLY, OPT_AUDIT_LOG, OPT_KEEP_PAUSED, OPT_TTL_POLICY, OPT_ENGINE_TIMEOUT,
 		OPT_DATA_ROOT };
 	enum { OPT_NO_CONFIG = 300, OPT_DUMP_CONFIG };
+	enum { OPT_NO_MOUSE = 320 };
 	static const struct option longopts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"config", required_argument, NULL, 'c'},
@@ -248,6 +252,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"delay", required_argument, NULL, 'd'},
 		{"dump-keys", no_argument, NULL, OPT_DUMP_KEYS},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
 		{"log", required_argument, NULL, OPT_LOG},
 		{"output", required_argument, NULL, 'o'},
 		{"signal", required_argument, NULL, OPT_SIGNAL},
@@ -346,6 +351,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_DUMP_KEYS: o->dump_keys = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_NO_MOUSE: o->no_mouse = true; break;
 		case OPT_LOG: o->log = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': puts("sandtop " SANDTOP_VERSION); exit(0);
@@ -452,6 +458,8 @@ static int load_config(struct opts *o, struct cfg *cfg)
 		cfg->stats_source = o->source;
 	else
 		o->source = cfg->stats_source;
+	if (o->no_mouse)
+		cfg->mouse = false;
 	if (o->engine_wait_ms)
 		cfg->engine_timeout_ms = o->engine_wait_ms;
 	else

@@ -32,12 +32,15 @@
 static void render_list(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_ms)
 {
 	y1 -= ui_control_draw_pane(ui, y0, y1, mono_ms);
+	ui->list_y0 = y0;
+	ui->list_y1 = y1;
 	if (!ui->detail) {
 		ui_list_draw(ui, y0, y1, wall_ms, mono_ms);
 		return;
 	}
 	int body = y1 - y0;
 	if (body < UI_DETAIL_SPLIT_MIN) {
+		ui->list_y1 = y0;   /* no table on screen */
 		ui_detail_draw(ui, y0, y1, wall_ms, mono_ms);
 		return;
 	}
@@ -47,15 +50,16 @@ static void render_list(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t 
 		th = body / 3;     /* the pane gets the larger share */
 	if (th < UI_DETAIL_TABLE_MIN + 1)
 		th = UI_DETAIL_TABLE_MIN + 1;
+	ui->list_y1 = y0 + th;
 	ui_list_draw(ui, y0, y0 + th, wall_ms, mono_ms);
 	ui_detail_draw(ui, y0 + th, y1, wall_ms, mono_ms);
 }
 
 /* Draw one frame from scratch; curses sends only the difference, then
- * the desktop pictures go out around it. */
+ * the desktop pictures go out around it (ui_view_end tells curses what
+ * they covered). */
 static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 {
-	static int last_lines, last_cols;
 	erase();
 	ui_view_begin(ui);
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
@@ -87,11 +91,6 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 			ui_status_draw_bottom(ui, mono_ms);
 	}
 	ui_view_end(ui, mono_ms);
-	if (LINES != last_lines || COLS != last_cols) {
-		last_lines = LINES;
-		last_cols = COLS;
-		ui_view_invalidate(ui);
-	}
 	wnoutrefresh(stdscr);
 	doupdate();
 	ui_view_emit(ui);
@@ -255,6 +254,7 @@ int tui_run(const struct tui_opts *o)
 	if (ui_term_start(&ui) != 0)
 		return 1;
 	ui_view_init(&ui);
+	ui_mouse_restore(&ui);
 	if (o->keymap_errors > 0) {
 		char key[KM_KEY_NAME_MAX];
 		keymap_key_for(o->km, KT_LIST, KA_HELP, key, sizeof key);

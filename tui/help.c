@@ -102,6 +102,16 @@ static int build(const struct ui *ui, struct hline *L, char *errline, size_t err
 	n = add(L, n, HL_TEXT, "label:KEY has the label; label:KEY=VALUE has it with exactly that value.");
 	n = add(L, n, HL_TEXT, "In the prompt: Enter keeps the filter, Esc restores the previous one, C-u clears the line.");
 	n = add(L, n, HL_BLANK, NULL);
+	n = add(L, n, HL_TITLE, ui->o->mouse ? "Mouse" : "Mouse (off: --no-mouse or 'mouse off'; the terminal keeps it)");
+	n = add(L, n, HL_TEXT, "A click selects a row of the list or a tile of the wall; a double click opens its desktop view.");
+	n = add(L, n, HL_TEXT, "The wheel moves the list's selection 3 rows, scrolls help and the audit, and pages the wall.");
+	n = add(L, n, HL_TEXT, "Shift and the mouse select text as usual in most terminals.");
+	n = add(L, n, HL_BLANK, NULL);
+	n = add(L, n, HL_TITLE, "Desktops");
+	n = add(L, n, HL_TEXT, "The wall shows as many tiles as the screen holds at the tile size (wall-bigger, wall-smaller change it).");
+	n = add(L, n, HL_TEXT, "A desktop off screen for 30 s stops its connection; its last picture stays until it is back.");
+	n = add(L, n, HL_TEXT, "Paused or frozen: the last picture with \"paused\" or \"frozen\"; nothing is retried until it runs.");
+	n = add(L, n, HL_BLANK, NULL);
 	n = add(L, n, HL_TITLE, "Logs");
 	n = add(L, n, HL_TEXT, "out: the sandbox's stdout, err (red): its stderr; a tty sandbox has one stream. Every line is");
 	n = add(L, n, HL_TEXT, "shown sanitized; the screen keeps the newest lines (10000 unless configured), older ones go.");

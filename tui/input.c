@@ -81,7 +81,7 @@ static void go(struct ui *ui, long delta)
 	else if (ui->screen == UI_AUDIT)
 		ui_audit_scroll(ui, delta);
 	else if (ui->screen == UI_WALL && delta != LONG_MAX && delta != -LONG_MAX)
-		ui_list_move(ui, delta * ui_wall_per_row());
+		ui_list_move(ui, delta * ui_wall_per_row(ui));
 	else
 		ui_list_move(ui, delta);
 }
@@ -214,10 +214,16 @@ static void do_action(struct ui *ui, enum km_action a)
 		go(ui, 1);
 		break;
 	case KA_PAGE_UP:
-		go(ui, -page(rows));
-		break;
 	case KA_PAGE_DOWN:
-		go(ui, page(rows));
+		if (ui->screen == UI_WALL)
+			ui_wall_page(ui, a == KA_PAGE_UP ? -1 : 1);
+		else
+			go(ui, a == KA_PAGE_UP ? -page(rows) : page(rows));
+		break;
+	case KA_WALL_BIGGER:
+	case KA_WALL_SMALLER:
+		if (ui->screen == UI_WALL)
+			ui_wall_resize(ui, a == KA_WALL_BIGGER ? 1 : -1);
 		break;
 	case KA_HOME:
 		go(ui, -LONG_MAX);
@@ -315,6 +321,11 @@ int ui_input_handle(struct ui *ui, bool *dirty)
 	while (!ui->quit && (r = get_wch(&k)) != ERR) {
 		nkeys++;
 		if (r == KEY_CODE_YES && k == KEY_RESIZE) {
+			*dirty = true;
+			continue;
+		}
+		if (r == KEY_CODE_YES && k == KEY_MOUSE && !ui->takeover) {
+			ui_mouse_event(ui);
 			*dirty = true;
 			continue;
 		}

@@ -53,7 +53,7 @@ void ui_takeover_stop(struct ui *ui, const char *why)
 	if (!ui->takeover)
 		return;
 	ui->takeover = false;
-	mousemask(0, NULL);
+	ui_mouse_restore(ui);
 	note(ui, "takeover_end", why);
 	log_msg(LOG_WARN, "takeover of %s ended (%s)", ui->sel_id, why);
 	ui_status_msg(ui, 3000, "takeover ended: %s", why);

@@ -116,11 +116,18 @@ struct ui {
 	char msg[512];
 	int64_t msg_until_ms;  /* mono ms; 0 = none */
 
-	/* desktops (view.c): the open desks, the wall's first tile row */
+	/* desktops (view.c): the open desks; the wall (wall.c): its first
+	 * tile row, the tile size step chosen with the keys (0: none, the
+	 * configured size), and its grid at the last draw (tiles across and
+	 * down, a tile's size, the first row of tiles) */
 	struct ui_desk *desks;
 	size_t ndesks;
-	uint64_t desks_inv_gen;  /* inventory generation the desks were updated to */
 	int wall_top;
+	int wall_size;
+	int wall_cols, wall_rows, wall_tw, wall_th, wall_y0;
+	/* where the table was at the last draw (app.c; for the mouse): its
+	 * header row, and the rows below it up to list_y1 (exclusive) */
+	int list_y0, list_y1;
 	bool takeover;           /* keys and mouse go to the viewed desktop */
 	/* where Back goes: the screens this one was opened from (input.c) */
 #define UI_BACK_MAX 8
@@ -273,11 +280,12 @@ void ui_view_free(struct ui *ui);
  * after a while. */
 void ui_view_begin(struct ui *ui);
 void ui_view_end(struct ui *ui, int64_t mono_ms);
-/* The large view of the selected sandbox / the wall, in rows [y0, y1). */
+/* The large view of the selected sandbox, in rows [y0, y1). */
 void ui_view_draw(struct ui *ui, int y0, int y1, int64_t mono_ms);
-void ui_wall_draw(struct ui *ui, int y0, int y1, int64_t mono_ms);
-/* Tiles per row of the wall at the current width. */
-int ui_wall_per_row(void);
+/* One desktop pane at (y, x), rows x cols: the title line (name, state),
+ * the picture below; sel draws the title selected; fps_milli the pace. */
+void ui_view_pane(struct ui *ui, const struct dk_container *ct, int y, int x, int rows, int cols, bool sel,
+                  uint32_t fps_milli, int64_t now);
 /* After doupdate: write the pictures that changed. */
 void ui_view_emit(struct ui *ui);
 /* The terminal was cleared or resized: redraw every picture next time. */
@@ -292,6 +300,26 @@ void ui_view_screenshot(struct ui *ui);
 /* The desk in takeover and where its picture is on screen (rows 0 before
  * the first picture), or NULL. */
 struct desk *ui_view_takeover_desk(struct ui *ui, int *y, int *x, int *rows, int *cols);
+
+/* ---- wall.c: the wall of thumbnails ---- */
+/* The wall in rows [y0, y1): a header line, then as many tiles as fit. */
+void ui_wall_draw(struct ui *ui, int y0, int y1, int64_t mono_ms);
+/* Tiles per row at the last draw (1 before the first). */
+int ui_wall_per_row(const struct ui *ui);
+/* A page of tiles up (-1) or down (+1); the selection comes along. */
+void ui_wall_page(struct ui *ui, int dir);
+/* Larger (+1) or smaller (-1) tiles. */
+void ui_wall_resize(struct ui *ui, int step);
+/* The list row of the tile at screen cell (y, x), or -1. */
+long ui_wall_tile_at(const struct ui *ui, int y, int x);
+
+/* ---- mouse.c: clicks and the wheel ---- */
+/* Ask the terminal for mouse events unless --no-mouse (also after a
+ * takeover, which asks for all of them). */
+void ui_mouse_restore(struct ui *ui);
+/* A KEY_MOUSE from get_wch outside takeover: click selects, double click
+ * opens, the wheel scrolls or pages. */
+void ui_mouse_event(struct ui *ui);
 
 /* ---- control.c: actions on sandboxes, tags, questions ---- */
 /* Ask "text (y/N)" on the bottom line; y runs action, anything else cancels. */

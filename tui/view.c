@@ -1,4 +1,4 @@
-/* view: the desktop screens (one large live view, the wall of thumbnails): their desks, layout, and the images written after curses' refresh. */
+/* view: the desktop panes (the large view, the wall's tiles): their desks, and the pictures written after curses' refresh, with curses told which cells they covered. */
 #include "tui/ui.h"
 
 #include <errno.h>
@@ -17,21 +17,36 @@
 #include "vnc/render.h"
 
 #define VIEW_FPS_MILLI 10000   /* the large view: about 10 frames a second */
-#define WALL_FPS_MILLI 2000    /* thumbnails: 2 */
-#define DESK_IDLE_MS 10000     /* a desk off screen this long is closed */
-#define WALL_TILE_COLS 42      /* preferred tile width, gap included */
+#define DESK_IDLE_MS 30000     /* a desk off screen this long closes its worker (the picture stays) */
+#define DESK_FORGET_MS 600000  /* and this long, or once its sandbox is gone, is freed */
 #define IMG_OUT_MAX (16u << 20)
+
+/* A rectangle of cells; rows 0: none. */
+struct rect {
+	int y, x, rows, cols;
+};
 
 struct ui_desk {
 	struct desk *d;
 	struct vr_screen *scr;
 	bool input;
 	bool shown;               /* on screen in the last draw */
-	int64_t used_ms;
+	int64_t used_ms;          /* when it was last on screen */
+	uint64_t inv_gen;         /* the inventory generation it was updated to */
 	int y, x, rows, cols;     /* the image area of its pane in the last draw */
 	bool text_in_pane;        /* curses drew text inside the image area */
 	bool shot_pending;
 	char name[64];            /* for screenshot file names (filtered) */
+	/* the picture: what goes out after this refresh, and what is out there */
+	const struct vs_frame *pf;
+	struct rect pic, on;
+	/* a frame too large for the area (the last picture of an earlier
+	 * grid), scaled to fit */
+	struct vs_frame fit;
+	uint8_t *fit_px;
+	size_t fit_cap;
+	const uint8_t *fit_src;
+	uint32_t fit_seq;
 };
 
 static enum vr_mode img_mode;
@@ -58,6 +73,7 @@ static void desk_free(struct ui_desk *u)
 {
 	desk_close(u->d);
 	vr_screen_free(u->scr);
+	free(u->fit_px);
 }
 
 void ui_view_free(struct ui *ui)
@@ -90,6 +106,19 @@ static void filter_name(char *out, size_t n, const char *name)
 		snprintf(out, n, "sandbox");
 }
 
+/* The container's news for its desk: the engine's state when the inventory
+ * changed, and the kernel's freezer as the screen says it (fmt_state). */
+static void desk_news(struct ui *ui, struct ui_desk *u, const struct dk_container *ct)
+{
+	uint64_t gen = inv_generation(ui->o->inv);
+	if (u->inv_gen != gen) {
+		desk_update(u->d, ct);
+		u->inv_gen = gen;
+	}
+	const char *w = fmt_state(ui, ct, NULL);
+	desk_set_frozen(u->d, !strcmp(w, "frozen") || !strcmp(w, "freezing"));
+}
+
 /* The desk of ct, opened when needed (input: a takeover desk). */
 static struct ui_desk *get_desk(struct ui *ui, const struct dk_container *ct, bool input)
 {
@@ -107,9 +136,10 @@ static struct ui_desk *get_desk(struct ui *ui, const struct dk_container *ct, bo
 		u->d = desk_open(ui->o->client, ct, input);
 		u->scr = vr_screen_new();
 		u->input = input;
-	} else if (ui->desks_inv_gen != inv_generation(ui->o->inv)) {
-		desk_update(u->d, ct);
+		u->inv_gen = inv_generation(ui->o->inv);
 	}
+	desk_news(ui, u, ct);
+	desk_set_idle(u->d, false);
 	filter_name(u->name, sizeof u->name, ct->name);
 	u->used_ms = clock_mono_ms();
 	return u;
@@ -124,14 +154,14 @@ static const struct dk_container *selected(struct ui *ui)
 
 /* ---- drawing (curses part) ---- */
 
-/* The title row of a pane: name, state text; the image area below. */
-static void draw_pane(struct ui *ui, struct ui_desk *u, const struct dk_container *ct, int y, int x,
-                      int rows, int cols, bool sel, uint32_t fps, int64_t now)
+void ui_view_pane(struct ui *ui, const struct dk_container *ct, int y, int x, int rows, int cols, bool sel,
+                  uint32_t fps, int64_t now)
 {
+	struct ui_desk *u = get_desk(ui, ct, ui->takeover && ui->screen == UI_VIEW);
 	char st[512];
 	enum desk_status ds = desk_status(u->d, now, st, sizeof st);
-	enum ui_role role = ds == DESK_S_LIVE ? UI_R_RUNNING : ds == DESK_S_STALLED ? UI_R_PAUSED
-		: ds == DESK_S_DOWN ? UI_R_ALERT : UI_R_OTHER;
+	enum ui_role role = desk_held(u->d) ? UI_R_PAUSED : ds == DESK_S_LIVE ? UI_R_RUNNING
+		: ds == DESK_S_STALLED ? UI_R_PAUSED : ds == DESK_S_DOWN ? UI_R_ALERT : UI_R_OTHER;
 	attr_t ta = sel ? ui_attr(ui, UI_R_HEADER) | A_REVERSE : ui_attr(ui, UI_R_HEADER);
 	ui_fill(y, x, cols, ta);
 	int w = ui_put(y, x, ct->name, cols / 2 > 8 ? cols / 2 : cols, ta | A_BOLD);
@@ -144,6 +174,7 @@ static void draw_pane(struct ui *ui, struct ui_desk *u, const struct dk_containe
 	int iy = y + 1, irows = rows - 1;
 	bool was_text = u->text_in_pane;
 	u->text_in_pane = false;
+	u->shown = true;
 	if (irows < 1 || cols < 1) {
 		desk_set_grid(u->d, 1, 1, 0);
 		u->rows = u->cols = 0;
@@ -155,7 +186,6 @@ static void draw_pane(struct ui *ui, struct ui_desk *u, const struct dk_containe
 	u->x = x;
 	u->rows = irows;
 	u->cols = cols;
-	u->shown = true;
 	desk_set_grid(u->d, cols, irows, img_ok ? fps : 0);
 	const char *msg = NULL;
 	if (!img_ok)
@@ -175,76 +205,159 @@ void ui_view_draw(struct ui *ui, int y0, int y1, int64_t mono_ms)
 		ui_put(y0 + 1, 1, "no sandbox selected", COLS - 2, ui_attr(ui, UI_R_DIM));
 		return;
 	}
-	struct ui_desk *u = get_desk(ui, ct, ui->takeover);
-	draw_pane(ui, u, ct, y0, 0, y1 - y0, COLS, false, VIEW_FPS_MILLI, mono_ms);
+	ui_view_pane(ui, ct, y0, 0, y1 - y0, COLS, false, VIEW_FPS_MILLI, mono_ms);
 }
 
-int ui_wall_per_row(void)
-{
-	int n = COLS / WALL_TILE_COLS;
-	return n < 1 ? 1 : n;
-}
-
-void ui_wall_draw(struct ui *ui, int y0, int y1, int64_t mono_ms)
-{
-	ui_list_sync(ui);
-	size_t n = ui_rows_count(ui);
-	if (!n) {
-		ui_put(y0 + 1, 1, "no sandboxes", COLS - 2, ui_attr(ui, UI_R_DIM));
-		return;
-	}
-	int per_row = ui_wall_per_row();
-	int tw = COLS / per_row;
-	/* image rows for a 16:10 desktop in tw - 1 columns, plus the title */
-	int th = (tw - 1) * 10 / 32 + 2;
-	int body = y1 - y0;
-	if (th > body)
-		th = body;
-	int vis_rows = body / th;
-	if (vis_rows < 1)
-		vis_rows = 1;
-	/* keep the selection's tile row on screen */
-	int sel_row = (int)(ui->sel / (size_t)per_row);
-	if (sel_row < ui->wall_top)
-		ui->wall_top = sel_row;
-	if (sel_row >= ui->wall_top + vis_rows)
-		ui->wall_top = sel_row - vis_rows + 1;
-	for (int r = 0; r < vis_rows; r++) {
-		for (int c = 0; c < per_row; c++) {
-			size_t i = (size_t)(ui->wall_top + r) * (size_t)per_row + (size_t)c;
-			if (i >= n)
-				break;
-			const struct dk_container *ct = ui_rows_get(ui, i);
-			struct ui_desk *u = get_desk(ui, ct, false);
-			draw_pane(ui, u, ct, y0 + r * th, c * tw, th - 1, tw - 1, i == ui->sel, WALL_FPS_MILLI, mono_ms);
-		}
-	}
-}
-
-/* Before a draw: nothing is on screen until drawn again. After: desks not
- * drawn stop reading their desktops, and long-unused ones close. */
+/* Before a draw: nothing is on screen until drawn again. */
 void ui_view_begin(struct ui *ui)
 {
 	for (size_t i = 0; i < ui->ndesks; i++)
 		ui->desks[i].shown = false;
 }
 
+/* ---- the pictures and curses ---- */
+
+/* A frame larger than the area (the last picture, made for an earlier
+ * grid) scaled to fit it, nearest pixel; cached while frame and area stay. */
+static const struct vs_frame *fitted(struct ui_desk *u, const struct vs_frame *f)
+{
+	if (f->cols <= u->cols && f->rows <= u->rows)
+		return f;
+	int cols, rows;
+	vr_fit(f->fb_w, f->fb_h, u->cols, u->rows, &cols, &rows);
+	if (cols < 1 || rows < 1 || cols > u->cols || rows > u->rows)
+		return NULL;
+	if (u->fit_src == f->px && u->fit_seq == f->seq && u->fit.cols == cols && u->fit.rows == rows)
+		return &u->fit;
+	size_t len = (size_t)cols * (size_t)rows * 6;
+	if (len > u->fit_cap) {
+		free(u->fit_px);
+		u->fit_px = xmalloc(len);
+		u->fit_cap = len;
+	}
+	int sh = f->rows * 2, dh = rows * 2;
+	for (int y = 0; y < dh; y++) {
+		const uint8_t *src = f->px + (size_t)(y * sh / dh) * (size_t)f->cols * 3;
+		uint8_t *dst = u->fit_px + (size_t)y * (size_t)cols * 3;
+		for (int x = 0; x < cols; x++)
+			memcpy(dst + (size_t)x * 3, src + (size_t)(x * f->cols / cols) * 3, 3);
+	}
+	u->fit = *f;
+	u->fit.cols = cols;
+	u->fit.rows = rows;
+	u->fit.px = u->fit_px;
+	u->fit_src = f->px;
+	u->fit_seq = f->seq;
+	return &u->fit;
+}
+
+/* Line y as curses will have it differs from what it thinks the terminal
+ * shows: doupdate writes into it (and may clear to the end of it). */
+static bool line_changes(int y, cchar_t *a, cchar_t *b)
+{
+	if (mvwin_wchnstr(stdscr, y, 0, a, COLS) == ERR || mvwin_wchnstr(curscr, y, 0, b, COLS) == ERR)
+		return true;
+	return memcmp(a, b, (size_t)COLS * sizeof *a) != 0;
+}
+
+/* After the draw, before curses' refresh. The pictures are written behind
+ * curses' back: curses thinks their cells blank. A picture that goes away
+ * or moves leaves its cells, so the lines it covered are handed back to
+ * curses whole (wredrawln: they are rewritten from what curses has). A
+ * line curses writes into this time (text that changed, or handed back)
+ * may be cleared to its end, so every picture on it is written whole again
+ * after the refresh. */
+static void settle(struct ui *ui)
+{
+	static int last_lines, last_cols;
+	bool all = is_cleared(curscr) || is_cleared(stdscr) || LINES != last_lines || COLS != last_cols;
+	last_lines = LINES;
+	last_cols = COLS;
+	if (LINES < 1 || COLS < 1)
+		return;
+	bool *redraw = xcalloc((size_t)LINES, sizeof *redraw);
+	for (size_t i = 0; i < ui->ndesks; i++) {
+		struct ui_desk *u = &ui->desks[i];
+		const struct vs_frame *f = img_ok && u->shown && !u->text_in_pane && u->rows > 0 ? desk_frame(u->d) : NULL;
+		u->pf = f ? fitted(u, f) : NULL;
+		u->pic = (struct rect){0, 0, 0, 0};
+		if (u->pf)
+			u->pic = (struct rect){u->y + (u->rows - u->pf->rows) / 2, u->x + (u->cols - u->pf->cols) / 2,
+				u->pf->rows, u->pf->cols};
+		if (all) {
+			u->on.rows = 0;   /* the whole terminal is written again */
+			vr_screen_invalidate(u->scr);
+		}
+		bool same = u->on.y == u->pic.y && u->on.x == u->pic.x && u->on.rows == u->pic.rows && u->on.cols == u->pic.cols;
+		if (u->on.rows > 0 && !same) {
+			for (int y = u->on.y; y < u->on.y + u->on.rows && y < LINES; y++)
+				redraw[y] = true;
+			u->on.rows = 0;
+		}
+	}
+	if (!all) {
+		cchar_t *a = xmalloc((size_t)(COLS + 1) * sizeof *a), *b = xmalloc((size_t)(COLS + 1) * sizeof *b);
+		signed char *changes = xcalloc((size_t)LINES, 1);   /* 0 unknown, 1 yes, -1 no */
+		for (size_t i = 0; i < ui->ndesks; i++) {
+			struct ui_desk *u = &ui->desks[i];
+			for (int y = u->pic.y; y < u->pic.y + u->pic.rows && y < LINES; y++) {
+				if (!changes[y])
+					changes[y] = redraw[y] || line_changes(y, a, b) ? 1 : -1;
+				if (changes[y] > 0) {
+					vr_screen_invalidate(u->scr);
+					break;
+				}
+			}
+		}
+		free(changes);
+		free(a);
+		free(b);
+		for (int y = 0; y < LINES; y++) {
+			int n = 0;
+			while (y + n < LINES && redraw[y + n])
+				n++;
+			if (n)
+				wredrawln(stdscr, y, n);
+			y += n;
+		}
+	}
+	free(redraw);
+}
+
+/* Is a container with this id still in the inventory? */
+static const struct dk_container *inv_find(const struct inventory *inv, const char *id)
+{
+	for (size_t i = 0; i < inv_count(inv); i++)
+		if (!strcmp(inv_get(inv, i)->id, id))
+			return inv_get(inv, i);
+	return NULL;
+}
+
+/* After a draw: the pictures settled with curses; desks not drawn stop
+ * reading their desktops, close their workers after a while (keeping
+ * the last picture, so a tile that comes back shows it while it
+ * reconnects), and are forgotten after longer or once their sandbox is
+ * gone. */
 void ui_view_end(struct ui *ui, int64_t mono_ms)
 {
+	settle(ui);
 	for (size_t i = 0; i < ui->ndesks; ) {
 		struct ui_desk *u = &ui->desks[i];
 		if (!u->shown) {
+			const struct dk_container *ct = inv_find(ui->o->inv, desk_id(u->d));
 			desk_set_grid(u->d, 1, 1, 0);
 			u->rows = u->cols = 0;
-			if (mono_ms - u->used_ms > DESK_IDLE_MS && !u->shot_pending) {
+			if (!u->shot_pending && (!ct || mono_ms - u->used_ms > DESK_FORGET_MS)) {
 				desk_free(u);
 				ui->desks[i] = ui->desks[--ui->ndesks];
 				continue;
 			}
+			desk_news(ui, u, ct);   /* paused or frozen meanwhile: no retries */
+			if (mono_ms - u->used_ms > DESK_IDLE_MS && !u->shot_pending)
+				desk_set_idle(u->d, true);
 		}
 		i++;
 	}
-	ui->desks_inv_gen = inv_generation(ui->o->inv);
 }
 
 /* ---- the images (after doupdate) ---- */
@@ -276,12 +389,11 @@ void ui_view_emit(struct ui *ui)
 	buf_init(&out, IMG_OUT_MAX);
 	for (size_t i = 0; i < ui->ndesks; i++) {
 		struct ui_desk *u = &ui->desks[i];
-		const struct vs_frame *f = u->shown ? desk_frame(u->d) : NULL;
-		if (!f || u->text_in_pane || f->cols > u->cols || f->rows > u->rows)
+		if (!u->pf)
 			continue;
-		/* centred in the image area */
-		int y = u->y + (u->rows - f->rows) / 2, x = u->x + (u->cols - f->cols) / 2;
-		vr_emit(u->scr, f->px, f->cols, f->rows, y, x, img_mode, &out);
+		vr_emit(u->scr, u->pf->px, u->pf->cols, u->pf->rows, u->pic.y, u->pic.x, img_mode, &out);
+		u->on = u->pic;   /* written, or there from before */
+		u->pf = NULL;
 	}
 	if (out.len && !out.overflow) {
 		/* save the cursor and attributes curses left, draw in one
@@ -387,7 +499,7 @@ struct desk *ui_view_takeover_desk(struct ui *ui, int *y, int *x, int *rows, int
 		return NULL;
 	const struct vs_frame *f = desk_frame(u->d);
 	*y = *x = *rows = *cols = 0;
-	if (!f)
+	if (!f || f->cols > u->cols || f->rows > u->rows)
 		return u->d; /* keys go now (the worker sends them once connected) */
 	*y = u->y + (u->rows - f->rows) / 2;
 	*x = u->x + (u->cols - f->cols) / 2;
