@@ -4,10 +4,16 @@
 usage:
   pictures.py cell DUMP ROW COL         colours of one cell of `tmux capture-pane -p -e` output:
                                         prints "CHAR fg=R,G,B bg=R,G,B" (- when default)
-  pictures.py picture DUMP ROW0 ROW1    the picture in screen rows [ROW0, ROW1): the box of
-                                        cells with a background colour, then the colour of the
-                                        centre of each quadrant (top-left, top-right,
-                                        bottom-left, bottom-right), each cell's lower half
+  pictures.py picture DUMP ROW0 ROW1 [COL0 COL1]
+                                        the picture in screen rows [ROW0, ROW1) (and columns
+                                        [COL0, COL1)): the box of cells with a background
+                                        colour, then the colour of the centre of each quadrant
+                                        (top-left, top-right, bottom-left, bottom-right), each
+                                        cell's lower half
+  pictures.py stray DUMP ROW0 ROW1      cells of rows [ROW0, ROW1) that hold a picture's
+                                        marks: a half block (U+2580, U+2584) or a 24-bit
+                                        colour (SGR 38;2 / 48;2); prints the count and the
+                                        first few as ROW:COL
   pictures.py xwd-quadrants XWD         the colours at the centres of the four quadrants
   pictures.py png-pixel PNG X Y         prints "R,G,B"
   pictures.py compare PNG XWD MAXDIFF   pixels that differ between a PNG and an XWD dump of
@@ -90,6 +96,44 @@ def cell(dump, row, col):
     return (' ', None, None)
 
 
+def stray(dump, r0, r1):
+    """Cells in rows [r0, r1) with a half block or a 24-bit colour."""
+    tc = {'fg': False, 'bg': False}
+    found = []
+    lines = open(dump, encoding='utf-8', errors='replace').read().split('\n')
+    for r, line in enumerate(lines):
+        i = col = 0
+        while i < len(line):
+            if line[i] == '\x1b' and i + 1 < len(line) and line[i + 1] == '[':
+                j = i + 2
+                while j < len(line) and not ('@' <= line[j] <= '~'):
+                    j += 1
+                if j < len(line) and line[j] == 'm':
+                    ps = [int(p) if p.isdigit() else 0 for p in line[i + 2:j].split(';')] if line[i + 2:j] else [0]
+                    k = 0
+                    while k < len(ps):
+                        p = ps[k]
+                        if p == 0:
+                            tc['fg'] = tc['bg'] = False
+                        elif p in (38, 48) and k + 1 < len(ps):
+                            tc['fg' if p == 38 else 'bg'] = ps[k + 1] == 2
+                            k += 4 if ps[k + 1] == 2 else 2
+                        elif p == 39 or 30 <= p <= 37 or 90 <= p <= 97:
+                            tc['fg'] = False
+                        elif p == 49 or 40 <= p <= 47 or 100 <= p <= 107:
+                            tc['bg'] = False
+                        k += 1
+                i = j + 1
+                continue
+            if r0 <= r < r1 and (line[i] in '\u2580\u2584' or tc['bg'] or (tc['fg'] and line[i] != ' ')):
+                found.append('%d:%d' % (r, col))
+            col += 1
+            i += 1
+        if r >= r1:
+            break
+    return found
+
+
 def fmt(c):
     return '-' if c is None else '%d,%d,%d' % c
 
@@ -166,12 +210,13 @@ def main(a):
     if len(a) == 4 and a[0] == 'cell':
         ch, fg, bg = cell(a[1], int(a[2]), int(a[3]))
         print('%s fg=%s bg=%s' % (ch, fmt(fg), fmt(bg)))
-    elif len(a) == 4 and a[0] == 'picture':
+    elif len(a) in (4, 6) and a[0] == 'picture':
         st = {'fg': None, 'bg': None}
         lines = open(a[1], encoding='utf-8', errors='replace').read().split('\n')
         grid = [cells_of_line(line, st) for line in lines]
         r0, r1 = int(a[2]), min(int(a[3]), len(grid))
-        box = [(r, c) for r in range(r0, r1) for c, cl in enumerate(grid[r]) if cl[2] is not None]
+        c0, c1 = (int(a[4]), int(a[5])) if len(a) == 6 else (0, 1 << 30)
+        box = [(r, c) for r in range(r0, r1) for c, cl in enumerate(grid[r]) if cl[2] is not None and c0 <= c < c1]
         if not box:
             print('no picture')
             return 1
@@ -183,6 +228,10 @@ def main(a):
             for qx in (x0 + w // 4, x0 + 3 * w // 4):
                 out.append(fmt(grid[qy][qx][2]) if qx < len(grid[qy]) else '-')
         print('box %dx%d+%d+%d %s' % (w, h, x0, y0, ' '.join(out)))
+    elif len(a) == 4 and a[0] == 'stray':
+        found = stray(a[1], int(a[2]), int(a[3]))
+        print(len(found), ' '.join(found[:8]))
+        return 0
     elif len(a) == 2 and a[0] == 'xwd-quadrants':
         w, h, px = xwd_read(a[1])
         print(' '.join(fmt(px[y][x]) for y in (h // 4, 3 * h // 4) for x in (w // 4, 3 * w // 4)))

@@ -119,22 +119,130 @@ t_view_screenshot() {
 }
 t_view_screenshot_cleanup() { sandboxes_down "${RUN_ID}ss"; docker rm -f "${RUN_ID}ss-plain" >/dev/null 2>&1; }
 
-# The view's states on the real engine: paused, server restarted, stopped.
+# no_stray SESSION WHAT: the list's rows hold no half block and no 24-bit
+# colour (the pictures' marks; the list uses neither).
+no_stray() {
+	local rows out
+	rows=$(tm display-message -p -t "$1" '#{pane_height}')
+	screen_esc "$1" >"$TEST_TMP/stray.txt"
+	out=$(python3 "$PICTURES" stray "$TEST_TMP/stray.txt" 0 "$rows")
+	[ "${out%% *}" = 0 ] || { note "$2: picture cells left at ${out#* }"; return 1; }
+}
+
+# Leaving a picture erases it: the list after the view, the list after the
+# wall, the wall after the view (the emitter writes behind curses' back).
+t_view_leaves_nothing() {
+	local p="wall-${RUN_ID}lv"
+	"$ROOT/scripts/sandboxes" up 2 --prefix "$p" --wait >"$TEST_TMP/sandboxes.log" 2>&1 ||
+		{ cat "$TEST_TMP/sandboxes.log"; return 1; }
+	paint_blocks "$p-1" || { fail "could not put the blocks on the desktop"; return 1; }
+	TUI_ENV="COLORTERM=truecolor" tui_start lv 200 50
+	wait_screen lv "$p-2" 10 || { fail "sandboxes not listed"; return 1; }
+	tm send-keys -t lv / && tm send-keys -t lv -l "$p-" && tm send-keys -t lv Enter
+	wait_screen lv "filter $p-" 5
+	check "the list has no picture cells to begin with" no_stray lv "before"
+	tm send-keys -t lv v
+	check "v: the picture" wait_picture lv "$BLOCKS"
+	tm send-keys -t lv q
+	check "q: the list" wait_screen lv "NAME.*STATE" 5
+	sleep 0.5
+	check "... with no half block or picture colour left in it" no_stray lv "view, q"
+	tm send-keys -t lv w
+	check "the wall: live tiles" wait_screen lv "$p-2 .*live 1024x768" 15
+	sleep 1
+	tm send-keys -t lv Enter
+	check "Enter: the view of the first tile" wait_picture lv "$BLOCKS"
+	tm send-keys -t lv q
+	check "q: back to the wall" wait_screen lv "wall: 1-2 of 2" 5
+	sleep 1
+	# the first tile shows the blocks where the tile is; the view's
+	# picture (larger, elsewhere) left nothing behind: the cells with a
+	# colour below the tiles' titles (rows 3-48) are the tiles' pictures,
+	# each one filled rectangle
+	screen_esc lv >"$TEST_TMP/wall.txt"
+	local tile
+	tile=$(python3 "$PICTURES" picture "$TEST_TMP/wall.txt" 3 49 0 100)
+	case $tile in *" $BLOCKS") note "ok: the first tile shows the blocks ($tile)" ;;
+		*) fail "the first tile does not show the blocks: $tile" ;; esac
+	python3 - "$TEST_TMP/wall.txt" "$PICTURES" <<'PY' >"$TEST_TMP/outside.txt"
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("pictures", sys.argv[2])
+pic = importlib.util.module_from_spec(spec); spec.loader.exec_module(pic)
+st = {'fg': None, 'bg': None}
+grid = [pic.cells_of_line(l, st) for l in open(sys.argv[1], encoding='utf-8', errors='replace').read().split('\n')]
+# the boxes of picture cells per tile column (tiles are 100 wide here)
+bad = []
+for half in (range(0, 100), range(100, 200)):
+    cells = [(r, c) for r in range(3, 49) for c in half if c < len(grid[r]) and grid[r][c][2] is not None]
+    if not cells:
+        continue
+    y0, y1 = min(r for r, _ in cells), max(r for r, _ in cells)
+    x0, x1 = min(c for _, c in cells), max(c for _, c in cells)
+    # a picture is a filled rectangle: any hole or stray cell shows as a
+    # box larger than its cells
+    if (y1 - y0 + 1) * (x1 - x0 + 1) != len(cells):
+        bad.append('%d..%d x %d..%d holds %d cells' % (x0, x1, y0, y1, len(cells)))
+print('; '.join(bad))
+PY
+	check "each tile's picture is one clean rectangle ($(cat "$TEST_TMP/outside.txt"))" test ! -s "$TEST_TMP/outside.txt" -o "$(cat "$TEST_TMP/outside.txt")" = ""
+	tm send-keys -t lv q
+	check "q: the list" wait_screen lv "NAME.*STATE" 5
+	sleep 0.5
+	check "... with nothing of the wall left in it" no_stray lv "wall, q"
+}
+t_view_leaves_nothing_cleanup() { sandboxes_down "wall-${RUN_ID}lv"; }
+
+# The view's states on the real engine: frozen, paused, server restarted, stopped.
 t_view_states() {
 	view_up "${RUN_ID}st" || return 1
 	tui_start st 120 40
 	wait_screen st "$VIEW_NAME" 10 || { fail "sandbox not listed"; return 1; }
 	open_view st "$VIEW_NAME"
 	check "live" wait_screen st "live 1024x768" 10
+	check "the blocks are on screen" wait_picture st "$BLOCKS"
+	local started
+	started=$(grep -c 'vnc: worker .* started' "$TEST_TMP/st.log")
+	# sandtop's own pause: the kernel's freezer on this local engine (the
+	# engine still says running; the screen knows it from the cgroup)
+	"$SANDTOP" pause "$VIEW_NAME" --audit-log "$TEST_TMP/audit.log" --reason "t_view: freeze" >"$TEST_TMP/pause.out" 2>&1
+	check "sandtop pause froze it ($(tail -1 "$TEST_TMP/pause.out"))" grep -q "frozen by the kernel" "$TEST_TMP/pause.out"
+	check "a frozen sandbox's view says so" wait_screen st "frozen: showing the last picture" 5
+	note "frozen shown after ${WAITED_MS} ms"
+	sleep 6   # past the worker's stall detection and any retry the desk might make
+	check "... still, and the picture stays (not blank)" wait_picture st "$BLOCKS" 2
+	check "... and still says frozen" wait_screen st "frozen: showing the last picture" 1
+	check "no worker was started while frozen" test "$(grep -c 'vnc: worker .* started' "$TEST_TMP/st.log")" -eq "$started"
+	local t0
+	t0=$(date +%s%N)
+	"$SANDTOP" unpause "$VIEW_NAME" --audit-log "$TEST_TMP/audit.log" --reason "t_view: thaw" >/dev/null 2>&1
+	check "thawed: live again within 5 s" wait_screen st "live 1024x768" 5
+	note "live $((($(date +%s%N) - t0) / 1000000)) ms after the thaw was asked"
+	# the engine's pause: the same, in its word; no raw engine text
 	docker pause "$VIEW_NAME" >/dev/null 2>&1 || { sleep 1; docker pause "$VIEW_NAME" >/dev/null; }
-	check "a paused sandbox's view says stalled" wait_screen st "stalled: sandbox paused" 5
-	note "stalled shown after ${WAITED_MS} ms"
+	check "a paused sandbox's view says so" wait_screen st "paused: showing the last picture" 5
+	note "paused shown after ${WAITED_MS} ms"
 	tm send-keys -t st j
 	check "keys still work while the desktop is frozen (help opens)" sh -c "tmux -L '$TMUX_SOCK' send-keys -t st '?' && sleep 0.5 && tmux -L '$TMUX_SOCK' capture-pane -p -t st | grep -q 'Everywhere'"
 	tm send-keys -t st q
-	docker unpause "$VIEW_NAME" >/dev/null
+	sleep 5
 	tm send-keys -t st v
+	check "back in the view: still paused, the last picture shown" wait_picture st "$BLOCKS" 3
+	check "... said in words (no 409, no full id)" sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t st | grep -q 'paused: showing the last picture' &&
+		! tmux -L '$TMUX_SOCK' capture-pane -p -t st | grep -Eq '409|[0-9a-f]{64}|unpause the container'"
+	check "no worker was started while paused" test "$(grep -c 'vnc: worker .* started' "$TEST_TMP/st.log")" -eq "$started"
+	# a view opened while it is paused: said so, nothing tried (an exec
+	# into a paused sandbox is the engine's 409)
+	tui_start st2 120 40
+	wait_screen st2 "$VIEW_NAME" 10
+	open_view st2 "$VIEW_NAME"
+	check "a fresh view of a paused sandbox says so" wait_screen st2 "paused: no picture until it runs again" 5
+	sleep 5
+	check "... and tried nothing in 5 s (no exec, no worker)" sh -c "! grep -Eq 'tunnel to|vnc: worker' '$TEST_TMP/st2.log'"
+	tm kill-session -t st2
+	t0=$(date +%s%N)
+	docker unpause "$VIEW_NAME" >/dev/null
 	check "unpaused: live again" wait_screen st "live 1024x768" 15
+	note "live $((($(date +%s%N) - t0) / 1000000)) ms after docker unpause"
 	# x11vnc dies (the entrypoint restarts it within a second): disconnected, then back
 	docker exec "$VIEW_NAME" pkill -x x11vnc
 	check "the server's death is shown with its reason" wait_screen st "disconnected: .*(closed|retry)" 10
