@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/natcmp.h"
 #include "base/sanitize.h"
 #include "base/units.h"
 #include "base/xalloc.h"
@@ -154,7 +155,7 @@ static void kernel_states(struct dk_client *cl, struct ps_run *run)
 static int by_name(const void *a, const void *b)
 {
 	const struct dk_container *x = a, *y = b;
-	return strcmp(x->name, y->name);
+	return natcmp(x->name, y->name);   /* ux-2 before ux-10, as on the screen */
 }
 
 static void cell(const char *s, size_t cols, bool last)

@@ -13,6 +13,7 @@ struct target {
 	struct act_result *res;   /* in run->res */
 	int pid;
 	bool engine_paused;       /* the engine said "paused" when the run began */
+	bool was_down;            /* ... or exited, created or dead: nothing to act on */
 	char **networks;          /* quarantine: still to disconnect */
 	size_t nnet, net_pending;
 	char net_error[ERR_MSG_MAX]; /* quarantine: a network that could not be cut */

@@ -81,6 +81,12 @@ static void after(struct act_run *r, struct target *t, enum dk_kop op, const str
 	case DK_K_GONE:
 		if (op == DK_KFREEZE || op == DK_KTHAW)
 			break;  /* not running as far as the kernel knows: the engine says why */
+		if (t->was_down) {
+			/* asked to kill what was not running: a failure, as the engine would say */
+			act_kernel_settle(t, false, "not running (%s)", "the engine listed it as stopped");
+			return;
+		}
+		/* it died between the engine's list and now */
 		act_kernel_settle(t, true, "not running: nothing left to %s", op == DK_KSIGNAL ? "signal" : "kill");
 		act_engine_call(t, ACT_KILL);
 		return;

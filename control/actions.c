@@ -443,6 +443,8 @@ struct act_run *act_start(struct actions *a, const struct act_opts *o,
 		snprintf(t->res->name, sizeof t->res->name, "%s", targets[i].name ? targets[i].name : "");
 		t->pid = targets[i].pid;
 		t->engine_paused = targets[i].state && !strcmp(targets[i].state, "paused");
+		t->was_down = targets[i].state && (!strcmp(targets[i].state, "exited") ||
+			!strcmp(targets[i].state, "created") || !strcmp(targets[i].state, "dead"));
 		int wait = o->kind == ACT_STOP || o->kind == ACT_RESTART ? r->o.timeout_s * 1000 : 0;
 		t->deadline_ms = r->started_ms + wait + ACT_TIMEOUT_MS;
 		if (o->kind == ACT_QUARANTINE && targets[i].nnetworks) {

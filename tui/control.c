@@ -237,7 +237,8 @@ void ui_quit_ask(struct ui *ui)
 		/* the kernel asked now: the list's last sample may be a second old */
 		const struct dk_container *c = inv_get(inv, i);
 		const char *w = fmt_state(ui, c, NULL);
-		frozen += !strcmp(w, "frozen") || !strcmp(w, "freezing") || (ui->o->act && act_frozen(ui->o->act, c));
+		frozen += !strcmp(w, "frozen") || !strcmp(w, "freezing") || !strcmp(w, "quarantined") ||
+			(ui->o->act && act_frozen(ui->o->act, c));
 		paused += !strcmp(w, "paused");
 	}
 	bool acting = (ui->run && !act_run_quiet(ui->run)) || ui->nsnaps;
@@ -291,6 +292,17 @@ static void ask(struct ui *ui, enum km_action a, enum act_kind kind, const char 
 		run_action(ui, kind, NULL);
 	else
 		ui_confirm(ui, a, "%s %s?", verb, who);
+}
+
+/* Whether a target of the question has no network left (quarantined). */
+static bool targets_quarantined(struct ui *ui)
+{
+	const struct inventory *inv = ui->o->inv;
+	for (size_t i = 0; i < ui->npending; i++)
+		for (size_t j = 0; j < inv_count(inv); j++)
+			if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[i]) && fmt_quarantined(inv_get(inv, j)))
+				return true;
+	return false;
 }
 
 static bool pause_target_paused(struct ui *ui)
@@ -380,7 +392,9 @@ void ui_control_action(struct ui *ui, enum km_action a)
 		ask(ui, a, ACT_STOP, "Stop (SIGTERM, SIGKILL after 10 s)");
 		break;
 	case KA_RESTART:
-		ask(ui, a, ACT_RESTART, "Restart");
+		/* a quarantined sandbox comes back cut off: say so before */
+		ask(ui, a, ACT_RESTART, targets_quarantined(ui) ?
+			"Restart (it has no network left: it restarts quarantined, cut off)" : "Restart");
 		break;
 	case KA_QUARANTINE:
 		ask(ui, a, ACT_QUARANTINE, "Quarantine (disconnect every network, then pause)");

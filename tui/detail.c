@@ -158,10 +158,32 @@ static void fmt_limit_i64(int64_t v, char *out, size_t n)
 }
 
 /* The fields after the id, in reading order. Returns how many. */
+#define FIELDS_MAX 12
+
+/* "net-a 172.18.0.2, net-b" or what having none means. Names are
+ * untrusted: the line is sanitized when drawn. */
+static void fmt_networks(const struct dk_container *c, char *out, size_t n, enum ui_role *role)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	if (!c->inspected) {
+		snprintf(out, n, "…");
+		return;
+	}
+	if (c->nnetworks == 0) {
+		snprintf(out, n, "none: every network cut%s", fmt_is_up(c) ? " (quarantined)" : "");
+		*role = UI_R_ALERT;
+		return;
+	}
+	for (size_t i = 0; i < c->nnetworks && len < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s%s%s%s", i ? ", " : "", c->networks[i].name ? c->networks[i].name : "?",
+			c->networks[i].ip[0] ? " " : "", c->networks[i].ip);
+}
+
 static int make_fields(const struct dk_container *c, int64_t wall_ms, struct field *f)
 {
 	int n = 0;
-	memset(f, 0, 10 * sizeof *f);
+	memset(f, 0, FIELDS_MAX * sizeof *f);
 	f[n].label = "image";
 	f[n++].raw = c->image;
 	f[n].label = "state";
@@ -216,12 +238,15 @@ static int make_fields(const struct dk_container *c, int64_t wall_ms, struct fie
 	else
 		snprintf(f[n].value, sizeof f[n].value, "…");
 	n++;
+	f[n].label = "networks";
+	fmt_networks(c, f[n].value, sizeof f[n].value, &f[n].role);
+	n++;
 	return n;
 }
 
 static void draw_fields(struct pane *p, const struct dk_container *c, int64_t wall_ms)
 {
-	struct field f[10];
+	struct field f[FIELDS_MAX];
 	int n = make_fields(c, wall_ms, f);
 	struct field id = {.label = "id", .raw = c->id};
 	if (!pane_full(p)) {

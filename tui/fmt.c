@@ -58,6 +58,11 @@ bool fmt_is_up(const struct dk_container *c)
 	return s && (!strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting"));
 }
 
+bool fmt_quarantined(const struct dk_container *c)
+{
+	return c->inspected && c->nnetworks == 0;
+}
+
 const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui_role *role)
 {
 	static const struct {
@@ -66,6 +71,7 @@ const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui
 	} roles[] = {
 		{"running", UI_R_RUNNING}, {"paused", UI_R_PAUSED}, {"frozen", UI_R_PAUSED}, {"freezing", UI_R_WARN},
 		{"exited", UI_R_STOPPED}, {"dead", UI_R_STOPPED}, {"gone", UI_R_STOPPED}, {"restarting", UI_R_RESTARTING},
+		{"quarantined", UI_R_ALERT},
 	};
 	const char *w = c->state ? c->state : "?";
 	if (ui->o->coll && (!strcmp(w, "running") || !strcmp(w, "restarting"))) {
@@ -78,6 +84,10 @@ const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui
 		else if (fz == DK_FRZ_FREEZING)
 			w = "freezing";
 	}
+	/* held and cut off from every network: what a quarantine leaves, seen
+	 * the same by every sandtop (the engine keeps no mark of it) */
+	if ((!strcmp(w, "frozen") || !strcmp(w, "paused")) && fmt_quarantined(c))
+		w = "quarantined";
 	if (role) {
 		*role = UI_R_OTHER;
 		for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)

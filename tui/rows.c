@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/natcmp.h"
 #include "base/xalloc.h"
 #include "control/iso_run.h"
 #include "control/ttl.h"
@@ -115,17 +116,6 @@ static int lower(int ch)
 }
 
 /* ASCII case-insensitive order; NULL sorts as "". */
-static int ci_cmp(const char *a, const char *b)
-{
-	const unsigned char *p = (const unsigned char *)(a ? a : "");
-	const unsigned char *q = (const unsigned char *)(b ? b : "");
-	while (*p && lower(*p) == lower(*q)) {
-		p++;
-		q++;
-	}
-	return lower(*p) - lower(*q);
-}
-
 /* s starts with prefix (lower case), ignoring ASCII case. */
 static bool ci_prefix(const char *s, const char *prefix)
 {
@@ -224,8 +214,8 @@ static bool sort_desc;
 
 static int state_rank(const char *s)
 {
-	static const char *const order[] = {"running", "restarting", "freezing", "frozen", "paused", "created", "removing",
-		"gone", "exited", "dead"};
+	static const char *const order[] = {"running", "restarting", "freezing", "frozen", "quarantined", "paused", "created",
+		"removing", "gone", "exited", "dead"};
 	for (size_t i = 0; s && i < sizeof order / sizeof order[0]; i++)
 		if (!strcmp(s, order[i]))
 			return (int)i;
@@ -240,14 +230,14 @@ static int key_cmp(const void *pa, const void *pb)
 		return a->missing ? 1 : -1;
 	if (!a->missing) {
 		if (a->str || b->str)
-			r = ci_cmp(a->str, b->str);
+			r = natcmp(a->str, b->str);   /* ux-2 before ux-10 */
 		else
 			r = (a->num > b->num) - (a->num < b->num);
 		if (sort_desc)
 			r = -r;
 	}
 	if (r == 0)
-		r = ci_cmp(a->c->name, b->c->name);
+		r = natcmp(a->c->name, b->c->name);
 	if (r == 0)
 		r = strcmp(a->c->id, b->c->id);
 	return r;

@@ -46,7 +46,7 @@ static void fmt_counts(const struct ui *ui, char *out, size_t n)
 		const char *s = fmt_state(ui, inv_get(inv, i), NULL);
 		if (!strcmp(s, "running") || !strcmp(s, "restarting"))
 			run++;
-		else if (!strcmp(s, "frozen") || !strcmp(s, "freezing"))
+		else if (!strcmp(s, "frozen") || !strcmp(s, "freezing") || !strcmp(s, "quarantined"))
 			frozen++;
 		else if (!strcmp(s, "paused"))
 			paused++;

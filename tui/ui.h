@@ -244,9 +244,13 @@ bool fmt_is_up(const struct dk_container *c);
 /* The state word to show for c: the engine's, except where the kernel
  * knows better on a local engine (the collector's cgroup samples):
  * "frozen"/"freezing" for a sandbox frozen behind the engine's back,
- * "gone" when no process is left though the engine still says running.
+ * "gone" when no process is left though the engine still says running,
+ * "quarantined" when frozen or paused with no network left.
  * role (may be NULL) gets its colour. */
 const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui_role *role);
+/* Cut off from every network (inspected, no network left): frozen or
+ * paused that way, fmt_state says "quarantined". */
+bool fmt_quarantined(const struct dk_container *c);
 /* Age in ms of the collector's last round when it is older than 2.5
  * intervals (stale), 0 when fresh, -1 when there is no collector or no
  * round yet and none is overdue. */

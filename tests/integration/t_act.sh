@@ -104,6 +104,17 @@ t_act_quarantine() {
 	check "quarantine: exit 0" test $? -eq 0
 	check "no network left" test "$(docker inspect -f '{{len .NetworkSettings.Networks}}' "$p-1")" = 0
 	check "frozen by the kernel" test "$(freezer_of "$p-1")" = FROZEN
+	# the screen shows it, says it in the detail, and warns before a restart
+	tui_start aq 200 40 --audit-log "$TEST_TMP/audit.log"
+	wait_screen aq "$p-1" 10 || { fail "not listed"; return 1; }
+	tm send-keys -t aq / && tm send-keys -t aq -l "$p" && tm send-keys -t aq Enter
+	check "the row says quarantined" wait_screen aq "$p-1 .* quarantined " 5
+	check "the header counts it held, not running" wait_screen aq "0 running, 1 frozen" 5
+	tm send-keys -t aq Enter
+	check "the detail says every network was cut" wait_screen aq "networks +none: every network cut \(quarantined\)" 5
+	tm send-keys -t aq R
+	check "R warns it restarts cut off" wait_screen aq "Restart \(it has no network left: it restarts quarantined, cut off\) $p-1\? \(y/N\)" 5
+	tm send-keys -t aq n
 }
 t_act_quarantine_cleanup() { act_down "${RUN_ID}aq"; docker network rm "${RUN_ID}aq-net" >/dev/null 2>&1; true; }
 

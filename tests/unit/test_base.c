@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "base/buf.h"
+#include "base/natcmp.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -393,6 +394,27 @@ static void test_sanitize_fprintf(void **state)
 	free(buf);
 }
 
+/* natcmp: each pair in the order people expect (a before b). */
+static void test_natcmp(void **state)
+{
+	(void)state;
+	static const char *const before[][2] = {
+		{"ux-1", "ux-2"}, {"ux-2", "ux-10"}, {"ux-9", "ux-10"}, {"ux-10", "ux-11"}, {"a", "a1"},
+		{"ux-01", "ux-1"}, {"ux-1", "ux-1a"}, {"a2b3", "a2b10"}, {"9", "10"}, {"abc", "abd"},
+		{"x-99999999999999999999", "x-100000000000000000000"}, {"", "a"}, {"a", "Z"}, {"Demo-2", "demo-10"}, {"A", "a"},
+	};
+	for (size_t i = 0; i < sizeof before / sizeof before[0]; i++) {
+		if (natcmp(before[i][0], before[i][1]) >= 0)
+			fail_msg("natcmp(\"%s\", \"%s\") >= 0", before[i][0], before[i][1]);
+		if (natcmp(before[i][1], before[i][0]) <= 0)
+			fail_msg("natcmp(\"%s\", \"%s\") <= 0", before[i][1], before[i][0]);
+	}
+	assert_int_equal(natcmp("ux-10", "ux-10"), 0);
+	assert_true(natcmp(NULL, "a") < 0);
+	assert_true(natcmp("a", NULL) > 0);
+	assert_int_equal(natcmp(NULL, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_err_untrusted),
 		cmocka_unit_test(test_log_line_sanitized),
 		cmocka_unit_test(test_sanitize_fprintf),
+		cmocka_unit_test(test_natcmp),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
