@@ -358,23 +358,28 @@ static void kill_round(struct dk_freezer *f, struct slot *s)
 static void op_kill(struct dk_freezer *f, struct slot *s, size_t n, int timeout_ms, int64_t t0)
 {
 	int64_t deadline = t0 + (int64_t)timeout_ms * 1000000;
-	bool need_wait = false;
-	for (size_t i = 0; i < n; i++) {
-		if (!s[i].open)
-			continue;
-		long k = count_tasks(&s[i].cg);
-		s[i].t->tasks = k > 0 ? (int)k : 0;
-		need_wait |= !s[i].cg.unified;
-	}
+	bool pids_one_by_one = false;
+	for (size_t i = 0; i < n; i++)
+		pids_one_by_one |= s[i].open && !s[i].cg.unified;
 	int rounds = 0;
 	for (;;) {
 		rounds++;
+		/* the freeze first, for every container: busy tasks stop taking the
+		 * CPU the dying ones need (a SIGKILL to running busy loops is
+		 * acted on at their pace: 130 ms for 90 of them here, against 25
+		 * ms frozen first) */
 		for (size_t i = 0; i < n; i++)
 			if (s[i].open)
 				freeze_write(f, &s[i], true, t0, rounds > 1 ? DK_K_DONE : DK_K_GONE);
+		if (rounds == 1)
+			for (size_t i = 0; i < n; i++)
+				if (s[i].open) {
+					long k = count_tasks(&s[i].cg);
+					s[i].t->tasks = k > 0 ? (int)k : 0;
+				}
 		/* without cgroup.kill the pids are signalled one by one: let the
 		 * freeze take first so that nothing forks in between */
-		if (need_wait)
+		if (pids_one_by_one)
 			wait_frozen(f, s, n, now_ns() + KILL_FREEZE_WAIT_NS, t0, false);
 		for (size_t i = 0; i < n; i++)
 			if (s[i].open)
@@ -382,8 +387,12 @@ static void op_kill(struct dk_freezer *f, struct slot *s, size_t n, int timeout_
 		for (size_t i = 0; i < n; i++)
 			if (s[i].open)
 				freeze_write(f, &s[i], false, t0, DK_K_DONE);
-		/* the killed tasks die once thawed: wait until none can run again */
-		int64_t until = now_ns() + (int64_t)(rounds < 3 ? 20 : 100) * 1000000;
+		/* the killed tasks die once thawed: wait until none can run again.
+		 * cgroup.kill leaves no task behind, so the first wait is long
+		 * (freezing again would stop the dying ones on their way out); one
+		 * by one, a fork in between may have escaped: soon a round again */
+		int grace = rounds > 1 ? 100 : pids_one_by_one ? 20 : 200;
+		int64_t until = now_ns() + (int64_t)grace * 1000000;
 		if (until > deadline)
 			until = deadline;
 		size_t left;
@@ -401,7 +410,7 @@ static void op_kill(struct dk_freezer *f, struct slot *s, size_t n, int timeout_
 				}
 			}
 			if (left)
-				nap_ns(200000);
+				nap_ns(1000000);
 		} while (left && now_ns() < until);
 		if (!left || now_ns() >= deadline)
 			break;
