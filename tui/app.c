@@ -86,6 +86,7 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 			ui_logs_draw(ui, y, LINES - 1);
 		else
 			render_list(ui, y, LINES - 1, wall_ms, mono_ms);
+		ui_menu_draw(ui, y, LINES - 1);
 		if (!ui_control_draw_bottom(ui, LINES - 1, COLS) && !ui_takeover_draw_bottom(ui, LINES - 1, COLS) &&
 		    !ui_logs_draw_bottom(ui, LINES - 1, COLS))
 			ui_status_draw_bottom(ui, mono_ms);

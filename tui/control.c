@@ -85,6 +85,47 @@ static size_t pick_all(struct ui *ui)
 	return ui->npending;
 }
 
+/* The state word of c for a question: fmt_state's, but the kernel asked
+ * now (the list's sample may be a second old). */
+static const char *state_now(struct ui *ui, const struct dk_container *c)
+{
+	const char *w = fmt_state(ui, c, NULL);
+	if (!strcmp(w, "running") && ui->o->act && act_frozen(ui->o->act, c))
+		w = fmt_quarantined(c) ? "quarantined" : "frozen";
+	return !strcmp(w, "freezing") ? "frozen" : w;
+}
+
+/* "3 running, 1 paused, 1 frozen" of the targets picked (the words of
+ * fmt_state: a paused or frozen one is not called running). Static buffer. */
+static const char *held_counts(struct ui *ui)
+{
+	static char out[128];
+	static const char *const words[] = {"running", "paused", "frozen", "quarantined", "restarting"};
+	size_t count[5] = {0}, other = 0;
+	const struct inventory *inv = ui->o->inv;
+	for (size_t i = 0; i < ui->npending; i++)
+		for (size_t j = 0; j < inv_count(inv); j++) {
+			if (strcmp(inv_get(inv, j)->id, ui->pending_ids[i]) != 0)
+				continue;
+			const char *w = state_now(ui, inv_get(inv, j));
+			size_t k = 0;
+			while (k < 5 && strcmp(w, words[k]))
+				k++;
+			if (k < 5)
+				count[k]++;
+			else
+				other++;
+		}
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t k = 0; k < 5; k++)
+		if (count[k] && len < sizeof out)
+			len += (size_t)snprintf(out + len, sizeof out - len, "%s%zu %s", len ? ", " : "", count[k], words[k]);
+	if (other && len < sizeof out)
+		snprintf(out + len, sizeof out - len, "%s%zu other", len ? ", " : "", other);
+	return out;
+}
+
 /* "demo-1" or "3 sandboxes (demo-1, demo-2, …)" for a question. */
 static void describe(struct ui *ui, char *out, size_t n)
 {
@@ -234,11 +275,8 @@ void ui_quit_ask(struct ui *ui)
 	const struct inventory *inv = ui->o->inv;
 	size_t frozen = 0, paused = 0;
 	for (size_t i = 0; i < inv_count(inv); i++) {
-		/* the kernel asked now: the list's last sample may be a second old */
-		const struct dk_container *c = inv_get(inv, i);
-		const char *w = fmt_state(ui, c, NULL);
-		frozen += !strcmp(w, "frozen") || !strcmp(w, "freezing") || !strcmp(w, "quarantined") ||
-			(ui->o->act && act_frozen(ui->o->act, c));
+		const char *w = state_now(ui, inv_get(inv, i));
+		frozen += !strcmp(w, "frozen") || !strcmp(w, "quarantined");
 		paused += !strcmp(w, "paused");
 	}
 	bool acting = (ui->run && !act_run_quiet(ui->run)) || ui->nsnaps;
@@ -280,6 +318,25 @@ static void run_action(struct ui *ui, enum act_kind kind, const char *signal)
 	act_run_free(ui->run);
 	ui->run = r;
 	ui->run_shown = true;
+	ui->run_said = false;
+}
+
+/* The outcome on the status line once every sandbox is settled (one
+ * sandbox: its own story; several: the counts), for a pane that is easy
+ * to miss or closed. */
+static void say_outcome(struct ui *ui)
+{
+	if (!ui->run || ui->run_said || !act_run_done(ui->run))
+		return;
+	ui->run_said = true;
+	size_t n, ok, failed, pending;
+	const struct act_result *res = act_run_results(ui->run, &n);
+	act_run_counts(ui->run, &ok, &failed, &pending);
+	if (n == 1)
+		ui_status_msg(ui, 5000, "%s %s: %s%s", act_name(act_run_kind(ui->run)), res[0].name,
+			res[0].state == ACT_OK ? "" : "FAILED: ", res[0].msg[0] ? res[0].msg : "ok");
+	else
+		ui_status_msg(ui, 5000, "%s: %zu ok, %zu failed", act_name(act_run_kind(ui->run)), ok, failed);
 }
 
 /* Ask (or, armed, go) for kind on the targets picked. */
@@ -371,9 +428,9 @@ void ui_control_action(struct ui *ui, enum km_action a)
 			run_action(ui, (enum act_kind)ui->pending_kind, NULL);
 			return;
 		}
-		char what[160];
-		snprintf(what, sizeof what, "KILL SWITCH: %s all %zu running sandboxes",
-			a == KA_FREEZE_ALL ? "freeze" : "kill", ui->npending);
+		char what[200];
+		snprintf(what, sizeof what, "KILL SWITCH: %s all %zu sandboxes (%s)",
+			a == KA_FREEZE_ALL ? "freeze" : "kill", ui->npending, held_counts(ui));
 		confirm_word(ui, a, a == KA_FREEZE_ALL ? "freeze" : "kill", what);
 		return;
 	}
@@ -581,6 +638,7 @@ int ui_control_tick(struct ui *ui, int64_t mono_ms, bool *dirty)
 		return snap_t;
 	bool pending = ui->run && !act_run_quiet(ui->run);
 	int t = act_tick(ui->o->act, mono_ms);
+	say_outcome(ui);
 	if (pending || act_problem(ui->o->act))
 		*dirty = true; /* results come in as the engine answers; the log's retries */
 	t = pending && (t < 0 || t > 250) ? 250 : t;

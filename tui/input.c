@@ -290,6 +290,9 @@ static void do_action(struct ui *ui, enum km_action a)
 	case KA_BACK:
 		ui_screen_back(ui);
 		break;
+	case KA_MENU:
+		ui_menu_open(ui);
+		break;
 	case KA_LEFT:
 	case KA_RIGHT:
 		ui_list_move(ui, a == KA_LEFT ? -1 : 1);
@@ -312,6 +315,11 @@ static void do_action(struct ui *ui, enum km_action a)
 	}
 }
 
+void ui_input_action(struct ui *ui, enum km_action a)
+{
+	do_action(ui, a);
+}
+
 int ui_input_handle(struct ui *ui, bool *dirty)
 {
 	int nkeys = 0;
@@ -331,6 +339,10 @@ int ui_input_handle(struct ui *ui, bool *dirty)
 		}
 		if (ui->confirming) {
 			ui_confirm_key(ui, r, k);
+			*dirty = true;
+			continue;
+		}
+		if (ui_menu_key(ui, r, k)) {
 			*dirty = true;
 			continue;
 		}

@@ -399,7 +399,11 @@ void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_m
 	if (y1 <= y0)
 		return;
 	ui_list_sync(ui);
-	layout_compute(ui, &L, width, wall_ms, mono_ms);
+	/* with tags, a gutter marks the tagged rows (bold alone is easy to miss) */
+	int gutter = ui->ntags ? 2 : 0;
+	layout_compute(ui, &L, width - gutter, wall_ms, mono_ms);
+	for (int i = 0; i < UC_COUNT; i++)
+		L.x[i] += gutter;
 	draw_header(ui, &L, y0);
 
 	int rows = y1 - y0 - 1;
@@ -421,12 +425,15 @@ void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_m
 		rowctx_init(ui, ui_rows_get(ui, idx), wall_ms, mono_ms, stale_stats, &rc);
 		int y = y0 + 1 + r;
 		attr_t base = stale_inv ? ui_attr(ui, UI_R_DIM) : A_NORMAL;
-		if (ui->ntags && ui_tagged(ui, ui_rows_get(ui, idx)->id))
-			base |= A_BOLD | A_UNDERLINE;   /* tagged: actions go to these */
+		bool tagged = ui->ntags && ui_tagged(ui, ui_rows_get(ui, idx)->id);
+		if (tagged)
+			base |= A_BOLD;   /* tagged: actions go to these */
 		if (idx == ui->sel) {
 			base |= A_REVERSE;
 			ui_fill(y, 0, width, base);
 		}
+		if (tagged)
+			ui_put(y, 0, "*", 1, base | ui_attr(ui, UI_R_WARN));
 		draw_row(ui, &L, &rc, y, base, stale_inv);
 	}
 }

@@ -290,10 +290,15 @@ void ui_status_draw_bottom(struct ui *ui, int64_t mono_ms)
 	}
 	struct hint list_hints[] = {
 		{KA_HELP, "help"},
+		{KA_MENU, "actions"},
+		{KA_VIEW, "desktop"},
+		{KA_WALL, "wall"},
+		{KA_LOGS, "logs"},
+		{KA_KILL, "kill"},
+		{KA_KILL_ALL, "kill all"},
 		{KA_FILTER, "filter"},
 		{KA_SORT_NEXT, "sort"},
 		{KA_DETAIL, ui->detail ? "close detail" : "detail"},
-		{KA_TOGGLE_ALL, inv_all(ui->o->inv) ? "sandboxes" : "all"},
 		{KA_QUIT, "quit"},
 	};
 	struct hint help_hints[] = {

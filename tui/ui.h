@@ -148,11 +148,14 @@ struct ui {
 	size_t npending;
 	int pending_kind;          /* enum act_kind */
 	char pending_signal[16];
+	bool amenu_open;           /* the action menu (menu.c) */
+	int amenu_sel;
 	bool menu_open;            /* the signal menu */
 	int menu_sel;
 	bool armed;
 	struct act_run *run;       /* the last action, shown until dismissed */
 	bool run_shown;
+	bool run_said;             /* its outcome was said on the status line */
 	struct snap **snaps;       /* snapshots being taken */
 	struct ttl_enf *ttl;       /* the --ttl-policy enforcer, or NULL */
 	size_t nsnaps;
@@ -335,6 +338,13 @@ void ui_confirm_key(struct ui *ui, int r, wint_t k);
 void ui_screen_open(struct ui *ui, enum ui_screen s);
 /* Back to the screen the current one was opened from (the list when none). */
 void ui_screen_back(struct ui *ui);
+/* The action menu (menu.c): open it; a key while it is open (true:
+ * taken); draw it over the list. */
+void ui_menu_open(struct ui *ui);
+bool ui_menu_key(struct ui *ui, int r, wint_t k);
+void ui_menu_draw(struct ui *ui, int y0, int y1);
+/* Run action a as its key would (input.c). */
+void ui_input_action(struct ui *ui, enum km_action a);
 /* Quit, or first ask (default no) when sandboxes are frozen or paused or
  * actions are in flight: saying so is the supervisor's job. */
 void ui_quit_ask(struct ui *ui);

@@ -81,3 +81,34 @@ t_questions_cancel() {
 	tm send-keys -t tq y
 	check "q, y: quits" wait_screen tq "sandtop-exited-0" 5
 }
+
+# The small things of everyday use: names sort naturally, a tagged row is
+# marked, the action menu runs what it lists, a single action's outcome is
+# said, the hints name the action keys, the kill switch's question counts
+# frozen ones apart.
+t_questions_everyday() {
+	local p="tqe${RUN_ID}" n
+	engine_start tqe || return 1
+	for n in 10 2 1; do
+		docker -H "$ENGINE_HOST" run -d --name "$p-$n" --network none --label sandtop.sandbox=1 \
+			--label "sandtop.set=$p" sandtop/mini:latest sleep 600 >/dev/null || { fail "docker run"; return 1; }
+	done
+	tui_start te 200 40 -H "$ENGINE_HOST" --audit-log "$TEST_TMP/audit.log"
+	wait_screen te "$p-10" 10 || { fail "not listed"; return 1; }
+	check "names sort naturally: -1, -2, -10" bash -c "tmux -L '$TMUX_SOCK' capture-pane -p -t te | grep -oE '$p-[0-9]+' | tr '\n' ' ' | grep -qx '$p-1 $p-2 $p-10 '"
+	check "the hints name the action keys" wait_screen te "m actions .*v desktop .*w wall .*l logs .*K kill .*F9 kill all" 3
+	tm send-keys -t te Home Space
+	check "a tagged row is marked" wait_screen te "^\\* +$p-1 " 3
+	tm send-keys -t te m
+	check "m opens the action menu" wait_screen te "Actions \\(Enter runs, Esc closes\\)" 3
+	check "... listing each action with its key" wait_screen te "p +pause \\(freeze\\) / unpause" 3
+	tm send-keys -t te Escape
+	check "Esc closes it" wait_screen_gone te "Actions \\(Enter runs" 3
+	tm send-keys -t te F2 Down Down Down Down Down Enter
+	check "F2, down to pause, Enter: the same question as p" wait_screen te "Pause $p-1\\? \\(y/N\\)" 3
+	tm send-keys -t te y
+	check "one sandbox's outcome is said on the bottom line" wait_screen te "pause $p-1: frozen by the kernel in [0-9]+ ms" 10
+	tm send-keys -t te u F8
+	check "the kill switch's question counts them by state" wait_screen te "freeze all 3 sandboxes \\(2 running, 1 frozen\\)" 5
+	tm send-keys -t te Escape
+}
