@@ -146,7 +146,8 @@ static void text_result(const char *name, bool ok, const char *msg)
 {
 	char safe[256];
 	sanitize_fit(name, 24, safe, sizeof safe);
-	sanitize_fprintf(stdout, "%-24s %s%s%s\n", safe, ok ? "ok" : "FAILED", msg[0] ? ": " : "", msg);
+	bool plain = ok && (!msg[0] || !strcmp(msg, "ok"));
+	sanitize_fprintf(stdout, "%-24s %s%s%s\n", safe, ok ? "ok" : "FAILED", plain ? "" : ": ", plain ? "" : msg);
 }
 
 int cli_act(const struct cli_act_opts *o)
