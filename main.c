@@ -567,6 +567,7 @@ static int run_tui(const struct opts *o, const struct cfg *cfg)
 		.wall_tile_cols = cfg->wall_cols,
 		.wall_tile_rows = cfg->wall_rows,
 		.logs_ring = cfg->logs_ring,
+		.activity_window_s = cfg->activity_window,
 	};
 	int rc = tui_run(&to);
 	/* the terminal is back: what the audit log never took is printed there */

@@ -23,6 +23,7 @@
 #define CFG_DEF_REFRESH_MS 1000
 #define CFG_DEF_LABEL "sandtop.sandbox"
 #define CFG_DEF_LOGS_RING 10000
+#define CFG_DEF_ACT_WINDOW 30
 #define CFG_DEF_ENGINE_TIMEOUT_MS 2000
 
 /* Ranges (inclusive) the parser accepts. */
@@ -36,11 +37,13 @@
 #define CFG_WALL_ROWS_MAX 200
 #define CFG_LOGS_RING_MIN 100
 #define CFG_LOGS_RING_MAX 1000000
+#define CFG_ACT_WINDOW_MIN 1
+#define CFG_ACT_WINDOW_MAX 3600
 
 /* The list's columns, in the list's own order (tui/ maps them onto its
  * enum ui_col by a table). Names: cfg_col_name. */
 enum cfg_col {
-	CFG_COL_NAME, CFG_COL_ID, CFG_COL_IMAGE, CFG_COL_STATE, CFG_COL_ISO,
+	CFG_COL_NAME, CFG_COL_ID, CFG_COL_IMAGE, CFG_COL_STATE, CFG_COL_ISO, CFG_COL_ACT,
 	CFG_COL_CPU, CFG_COL_QUOTA, CFG_COL_MEM, CFG_COL_MEMPCT, CFG_COL_NET, CFG_COL_IO, CFG_COL_PIDS,
 	CFG_COL_UPTIME, CFG_COL_TTL, CFG_COL_OWNER, CFG_COL_TASK,
 	CFG_COL_COUNT
@@ -104,6 +107,7 @@ struct cfg {
 	int wall_cols, wall_rows;               /* a wall tile in cells, gap and title included; 0 cols:
 	                                         * auto (the wall's own size), 0 rows: from the width */
 	int logs_ring;                          /* lines the logs screen keeps per sandbox */
+	int activity_window;                    /* seconds the ACT column looks back */
 	bool mouse;
 	int engine_timeout_ms;                  /* the actions' wait for the engine */
 	char audit_log[CFG_PATH_MAX];           /* "": the default ($XDG_STATE_HOME/sandtop/audit.log) */

@@ -388,6 +388,16 @@ static int set_logs_ring(struct cfg_ctx *x, int argc, char **argv)
 	return 0;
 }
 
+static int set_activity_window(struct cfg_ctx *x, int argc, char **argv)
+{
+	int n;
+	if (want_values(x, argc, argv, 1, "SECONDS") < 0 ||
+	    integer(x, argv[0], argv[1], CFG_ACT_WINDOW_MIN, CFG_ACT_WINDOW_MAX, "seconds", &n) < 0)
+		return -1;
+	x->c->activity_window = n;
+	return 0;
+}
+
 static int set_mouse(struct cfg_ctx *x, int argc, char **argv)
 {
 	if (want_values(x, argc, argv, 1, "on|off") < 0)
@@ -410,6 +420,7 @@ static const struct setting settings[] = {
 	{"mouse", NULL, set_mouse, false, "on|off"},
 	{"wall-tile", NULL, set_wall_tile, false, "auto|COLS|COLSxROWS"},
 	{"logs-ring", NULL, set_logs_ring, false, "LINES"},
+	{"activity-window", NULL, set_activity_window, false, "SECONDS"},
 	{"engine-timeout", NULL, set_engine_timeout, false, "SECONDS"},
 	{"audit-log", NULL, set_audit_log, false, "PATH"},
 	{"engine", NULL, set_engine, true, "NAME ENDPOINT"},
@@ -451,6 +462,7 @@ void cfg_init(struct cfg *c)
 	c->stats_source = ST_SRC_NONE;
 	snprintf(c->label, sizeof c->label, "%s", CFG_DEF_LABEL);
 	c->logs_ring = CFG_DEF_LOGS_RING;
+	c->activity_window = CFG_DEF_ACT_WINDOW;
 	c->mouse = true;
 	c->engine_timeout_ms = CFG_DEF_ENGINE_TIMEOUT_MS;
 }
@@ -535,6 +547,7 @@ void cfg_dump(const struct cfg *c, FILE *fp)
 	else
 		fprintf(fp, "wall-tile %dx%d\n", c->wall_cols, c->wall_rows);
 	fprintf(fp, "logs-ring %d\n", c->logs_ring);
+	fprintf(fp, "activity-window %d\n", c->activity_window);
 	put_seconds(fp, "engine-timeout", c->engine_timeout_ms);
 	if (c->audit_log[0])
 		put_setting(fp, "audit-log", c->audit_log);

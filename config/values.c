@@ -17,6 +17,7 @@ static const struct col_name cols[CFG_COL_COUNT] = {
 	[CFG_COL_IMAGE] = {"image", NULL},
 	[CFG_COL_STATE] = {"state", NULL},
 	[CFG_COL_ISO] = {"iso", NULL},
+	[CFG_COL_ACT] = {"act", NULL},
 	[CFG_COL_CPU] = {"cpu", "cpu%"},
 	[CFG_COL_QUOTA] = {"quota", "quota%"},
 	[CFG_COL_MEM] = {"mem", NULL},

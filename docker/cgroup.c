@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/xalloc.h"
+#include "docker/display.h"
 #include "docker/docker.h"
 #include "docker/statfile.h"
 
@@ -74,6 +75,7 @@ struct st_cgroups {
 	int64_t swept_ns;
 	size_t nfds, fd_budget;  /* descriptors the entries hold, and may hold */
 	char *scratch;    /* NETDEV_CAP + 1 bytes for whole-file reads */
+	struct st_display *display; /* each container's X server, for its CPU time */
 };
 
 /* ---- file access ---- */
@@ -444,6 +446,7 @@ struct st_cgroups *st_cgroups_open(const char *proc_root, const char *sys_root, 
 		return NULL;
 	}
 	cg->scratch = xmalloc(NETDEV_CAP + 1);
+	cg->display = st_display_new(proc_root);
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > FDS_SPARE)
 		cg->fd_budget = rl.rlim_cur == RLIM_INFINITY ? 65536 : (size_t)(rl.rlim_cur - FDS_SPARE) / 2;
@@ -463,6 +466,7 @@ void st_cgroups_free(struct st_cgroups *cg)
 	free(cg->m);
 	free(cg->ents);
 	free(cg->scratch);
+	st_display_free(cg->display);
 	free(cg->proc_root);
 	free(cg);
 }
@@ -591,6 +595,9 @@ int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, s
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	out->mono_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	const char *procs_dir = cg->ents[i].dir[C_CPU] ? cg->ents[i].dir[C_CPU] : cg->ents[i].dir[C_MEM];
+	if (procs_dir && st_display_cpu(cg->display, pid, procs_dir, &out->display_ns) == 0)
+		have |= ST_HAVE_DISPLAY;
 	out->have = have;
 	return 0;
 }

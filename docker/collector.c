@@ -165,6 +165,35 @@ static void round_maybe_done(struct collector *co)
 	co->gen++;
 }
 
+/* What the agent did over one interval: its X server's CPU (the desktop
+ * changed) and the rest of the sandbox's CPU (the agent worked). */
+static void activity(struct st_view *v, const struct st_raw *prev, const struct st_raw *cur,
+                     const struct st_rates *r, double dt_s)
+{
+	int64_t now = clock_mono_ms();
+	struct st_activity *a = &v->act;
+	bool disp = (prev->have & cur->have & ST_HAVE_DISPLAY) && cur->display_ns >= prev->display_ns && dt_s > 0;
+	double disp_pct = disp ? (double)(cur->display_ns - prev->display_ns) / (dt_s * 1e7) : 0;
+	double agent = r->cpu_percent >= 0 ? r->cpu_percent - disp_pct : -1;
+	a->known = true;
+	a->has_display = disp;
+	if (disp && disp_pct >= ST_ACT_DRAW_PCT)
+		a->drawn_ms = now;
+	if (agent >= ST_ACT_BUSY_PCT) {
+		if (!a->busy_since_ms)
+			a->busy_since_ms = now;
+		a->quiet_since_ms = 0;
+	} else {
+		a->busy_since_ms = 0;
+		if (agent >= 0 && agent < ST_ACT_QUIET_PCT && !(disp && disp_pct >= ST_ACT_DRAW_PCT)) {
+			if (!a->quiet_since_ms)
+				a->quiet_since_ms = now;
+		} else {
+			a->quiet_since_ms = 0;
+		}
+	}
+}
+
 static void on_sample(void *ud, const char *id, int rc, const struct st_raw *raw)
 {
 	struct collector *co = ud;
@@ -182,6 +211,7 @@ static void on_sample(void *ud, const char *id, int rc, const struct st_raw *raw
 			double dt = raw->mono_ns && cs->prev.mono_ns ? (double)(raw->mono_ns - cs->prev.mono_ns) / 1e9
 			                                              : co->interval_ms / 1000.0;
 			smooth(&cs->view, &r, dt);
+			activity(&cs->view, &cs->prev, raw, &r, dt);
 			cs->view.now = r;
 			cs->view.valid = true;
 			cs->view.updated_ms = clock_mono_ms();

@@ -27,6 +27,20 @@ struct st_series {
 /* i-th value counting from the oldest (i < s->n). */
 float st_series_at(const struct st_series *s, unsigned i);
 
+/* Activity (the ACT column): an X server that draws means the desktop
+ * changed; the rest of the sandbox's CPU is the agent's work. Times are
+ * mono ms, 0 never / not now. */
+#define ST_ACT_DRAW_PCT 0.5    /* the X server's CPU% that means the desktop changed */
+#define ST_ACT_BUSY_PCT 20.0   /* the agent's CPU% that means it works */
+#define ST_ACT_QUIET_PCT 2.0   /* and below which it does nothing */
+struct st_activity {
+	bool known;             /* at least one interval computed */
+	bool has_display;       /* an X server was found (cgroup source, local engine) */
+	int64_t drawn_ms;       /* the last interval its desktop changed in */
+	int64_t busy_since_ms;  /* the agent has been busy since (every interval) */
+	int64_t quiet_since_ms; /* nothing used CPU nor drew since */
+};
+
 /* What the screen shows for one container. Owned by the collector; valid
  * until the next tick or dispatch. */
 struct st_view {
@@ -39,6 +53,7 @@ struct st_view {
 	struct st_series mem;    /* mem_bytes */
 	struct st_series net;    /* rx + tx bytes/s */
 	struct st_series io;     /* read + write bytes/s */
+	struct st_activity act;
 };
 
 /* Host totals over the last interval. */

@@ -18,6 +18,7 @@ enum st_have {
 	ST_HAVE_BLK = 1 << 5,
 	ST_HAVE_PIDS = 1 << 6,
 	ST_HAVE_FROZEN = 1 << 7, /* frozen (cgroup files only) */
+	ST_HAVE_DISPLAY = 1 << 8, /* display_ns: it has an X server (cgroup source only) */
 };
 
 /* Cumulative counters of one container at one instant. Plain data. */
@@ -35,6 +36,7 @@ struct st_raw {
 	uint64_t pids;
 	uint64_t pids_limit;      /* 0 = unlimited */
 	uint8_t frozen;           /* the cgroup freezer: 0 thawed, 1 freezing (v1), 2 frozen */
+	uint64_t display_ns;      /* CPU time of its X server (docker/display.h) */
 };
 
 /* What one interval between two samples means, in the `docker stats`

@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/units.h"
 #include "control/ttl.h"
+#include "docker/collector.h"
 #include "docker/freezer.h"
 
 /* Warn when less than this share of the budget is left (and at least WARN_MIN_S). */
@@ -56,6 +57,38 @@ bool fmt_is_up(const struct dk_container *c)
 {
 	const char *s = c->state;
 	return s && (!strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting"));
+}
+
+const char *fmt_activity(const struct ui *ui, const struct dk_container *c, int64_t mono_ms, enum ui_role *role,
+                         int *rank)
+{
+	const struct st_view *v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
+	const struct st_activity *a = v ? &v->act : NULL;
+	const int64_t win = (int64_t)(ui->o->activity_window_s > 0 ? ui->o->activity_window_s : FMT_ACT_WINDOW_S) * 1000;
+	static const struct {
+		const char *word;
+		enum ui_role role;
+	} w[] = {{"-", UI_R_DIM}, {"idle", UI_R_DIM}, {"active", UI_R_RUNNING}, {"busy", UI_R_NORMAL},
+		{"stuck", UI_R_WARN}, {"", UI_R_NORMAL}};
+	int k = 0;   /* index into w; 5: too soon to say */
+	if (!a || !a->known) {
+		k = 0;
+	} else if (a->has_display && a->drawn_ms && mono_ms - a->drawn_ms < win) {
+		k = 2;
+	} else if (a->busy_since_ms && mono_ms - a->busy_since_ms >= win) {
+		k = a->has_display ? 4 : 3;   /* working that long with a desktop that does not move */
+	} else if (a->busy_since_ms) {
+		k = 3;
+	} else if (a->quiet_since_ms && mono_ms - a->quiet_since_ms >= win) {
+		k = 1;
+	} else {
+		k = 5;
+	}
+	if (role)
+		*role = w[k].role;
+	if (rank)
+		*rank = k == 5 ? 0 : k;
+	return w[k].word;
 }
 
 bool fmt_quarantined(const struct dk_container *c)

@@ -94,6 +94,7 @@ static int build(const struct ui *ui, struct hline *L, char *errline, size_t err
 	n = add(L, n, HL_TEXT, "CPU% as docker stats (100 = one core); QUOTA% of the sandbox's own CPU limit ('-': none).");
 	n = add(L, n, HL_TEXT, "MEM working set, MEM% of its limit; NET rx/tx and IO read/write per second; PIDS now/limit.");
 	n = add(L, n, HL_TEXT, "TTL: time left of the sandtop.ttl budget (seconds since start); 'over' once spent.");
+	n = add(L, n, HL_TEXT, "ACT: active (the desktop changed lately), stuck (CPU busy, desktop still), busy, idle.");
 	n = add(L, n, HL_TEXT, "Blank numbers: not running; '…': not sampled yet. Dim numbers are older than 2.5 intervals.");
 	n = add(L, n, HL_TEXT, "Sorting uses smoothed numbers, so rows do not jump at every sample; stopped rows go last.");
 	n = add(L, n, HL_BLANK, NULL);

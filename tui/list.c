@@ -18,6 +18,7 @@ static const struct col cols_spec[UC_COUNT] = {
 	[UC_IMAGE] = {8, 30},
 	[UC_STATE] = {11, 11},
 	[UC_ISO] = {9, 9},
+	[UC_ACT] = {6, 6},
 	[UC_CPU] = {6, 7},
 	[UC_QUOTA] = {7, 7},
 	[UC_MEM] = {6, 7},
@@ -37,7 +38,7 @@ static const struct col cols_spec[UC_COUNT] = {
  * their minimum widths do not fit. NAME always stays. */
 static const enum ui_col drop_order[] = {
 	UC_TASK, UC_IMAGE, UC_OWNER, UC_ID, UC_IO, UC_UPTIME, UC_NET, UC_PIDS, UC_QUOTA, UC_MEMPCT, UC_TTL,
-	UC_ISO, UC_MEM, UC_CPU, UC_STATE,
+	UC_ACT, UC_ISO, UC_MEM, UC_CPU, UC_STATE,
 };
 #define N_CORE_DROPS 3
 /* Columns that grow towards their content width, in this order. */
@@ -58,7 +59,7 @@ struct rowctx {
 	const struct dk_container *c;
 	const struct st_view *v;
 	bool stale;
-	int64_t wall_ms;
+	int64_t wall_ms, mono_ms;
 	const struct ui *ui;
 };
 
@@ -146,6 +147,8 @@ static const char *cell(const struct rowctx *r, enum ui_col id, char *buf, size_
 	case UC_ISO:
 		*role = ui_audit_cell(r->ui, c, buf, n);
 		return buf;
+	case UC_ACT:
+		return fmt_activity(r->ui, c, r->mono_ms, role, NULL);
 	case UC_OWNER: return dk_container_label(c, "sandtop.owner");
 	case UC_TASK: return dk_container_label(c, "sandtop.task");
 	default: return stats_cell(r, id, buf, n, role);
@@ -158,6 +161,7 @@ static void rowctx_init(const struct ui *ui, const struct dk_container *c, int64
 	r->c = c;
 	r->ui = ui;
 	r->wall_ms = wall_ms;
+	r->mono_ms = mono_ms;
 	r->v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
 	r->stale = all_stale || fmt_view_stale(ui, r->v, mono_ms);
 }

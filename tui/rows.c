@@ -17,7 +17,7 @@
 #define FIELD_SCAN 4096
 
 static const char *const titles[UC_COUNT] = {
-	[UC_NAME] = "NAME", [UC_ID] = "ID", [UC_IMAGE] = "IMAGE", [UC_STATE] = "STATE", [UC_ISO] = "ISO",
+	[UC_NAME] = "NAME", [UC_ID] = "ID", [UC_IMAGE] = "IMAGE", [UC_STATE] = "STATE", [UC_ISO] = "ISO", [UC_ACT] = "ACT",
 	[UC_CPU] = "CPU%", [UC_QUOTA] = "QUOTA%", [UC_MEM] = "MEM", [UC_MEMPCT] = "MEM%",
 	[UC_NET] = "NET", [UC_IO] = "IO", [UC_PIDS] = "PIDS",
 	[UC_UPTIME] = "UPTIME", [UC_TTL] = "TTL", [UC_OWNER] = "OWNER", [UC_TASK] = "TASK",
@@ -46,7 +46,7 @@ bool ui_col_available(const struct ui *ui, enum ui_col c)
 /* The config file's column names onto ours. */
 static const enum ui_col from_cfg[CFG_COL_COUNT] = {
 	[CFG_COL_NAME] = UC_NAME, [CFG_COL_ID] = UC_ID, [CFG_COL_IMAGE] = UC_IMAGE, [CFG_COL_STATE] = UC_STATE,
-	[CFG_COL_ISO] = UC_ISO, [CFG_COL_CPU] = UC_CPU, [CFG_COL_QUOTA] = UC_QUOTA, [CFG_COL_MEM] = UC_MEM,
+	[CFG_COL_ISO] = UC_ISO, [CFG_COL_ACT] = UC_ACT, [CFG_COL_CPU] = UC_CPU, [CFG_COL_QUOTA] = UC_QUOTA, [CFG_COL_MEM] = UC_MEM,
 	[CFG_COL_MEMPCT] = UC_MEMPCT, [CFG_COL_NET] = UC_NET, [CFG_COL_IO] = UC_IO, [CFG_COL_PIDS] = UC_PIDS,
 	[CFG_COL_UPTIME] = UC_UPTIME, [CFG_COL_TTL] = UC_TTL, [CFG_COL_OWNER] = UC_OWNER, [CFG_COL_TASK] = UC_TASK,
 };
@@ -56,7 +56,7 @@ _Static_assert((int)CFG_COL_COUNT == (int)UC_COUNT, "every column has a name in 
  * ISO the worst first. */
 static bool natural_desc(enum ui_col c)
 {
-	return (ui_col_numeric(c) && c != UC_TTL) || c == UC_ISO;
+	return (ui_col_numeric(c) && c != UC_TTL) || c == UC_ISO || c == UC_ACT;
 }
 
 void ui_sort_set(struct ui *ui, enum ui_col c, bool desc)
@@ -281,6 +281,13 @@ static void make_key(const struct ui *ui, const struct dk_container *c, int64_t 
 	case UC_IMAGE: k->str = c->image; break;
 	case UC_STATE: k->num = state_rank(fmt_state(ui, c, NULL)); break;
 	case UC_ISO: k->num = ui_audit_rank(ui, c, &k->missing); break;
+	case UC_ACT: {
+		int rank;
+		fmt_activity(ui, c, clock_mono_ms(), NULL, &rank);
+		k->num = rank;
+		k->missing = rank == 0;
+		break;
+	}
 	case UC_OWNER:
 	case UC_TASK:
 		k->str = dk_container_label(c, sort_col == UC_OWNER ? "sandtop.owner" : "sandtop.task");

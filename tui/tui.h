@@ -35,6 +35,7 @@ struct tui_opts {
 	bool mouse;                 /* mouse in the list and the wall */
 	int wall_tile_cols, wall_tile_rows; /* a wall tile, gap and title included (0: built-in) */
 	int logs_ring;              /* lines the logs screen keeps per sandbox (0: its default) */
+	int activity_window_s;      /* how far the ACT column looks back (0: FMT_ACT_WINDOW_S) */
 };
 
 /* Run the interactive screen until quit; returns the process exit status

@@ -50,7 +50,7 @@ enum ui_role {
 
 /* Table columns, in screen order (list.c draws them, rows.c sorts on them). */
 enum ui_col {
-	UC_NAME, UC_ID, UC_IMAGE, UC_STATE, UC_ISO,
+	UC_NAME, UC_ID, UC_IMAGE, UC_STATE, UC_ISO, UC_ACT,
 	UC_CPU, UC_QUOTA, UC_MEM, UC_MEMPCT, UC_NET, UC_IO, UC_PIDS,
 	UC_UPTIME, UC_TTL, UC_OWNER, UC_TASK,
 	UC_COUNT
@@ -251,6 +251,15 @@ bool fmt_is_up(const struct dk_container *c);
  * "quarantined" when frozen or paused with no network left.
  * role (may be NULL) gets its colour. */
 const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui_role *role);
+/* What the agent does (the ACT column): "active" (its desktop changed in
+ * the last activity window: the config's activity-window, else
+ * FMT_ACT_WINDOW_S), "stuck" (busy that long with a desktop that
+ * did not change), "busy" (busy, no desktop known), "idle" (no CPU and no
+ * drawing that long), "" while it is too soon to say, "-" unknown (not
+ * running, the stats API). rank: stuck 4, busy 3, active 2, idle 1, else 0. */
+#define FMT_ACT_WINDOW_S 30
+const char *fmt_activity(const struct ui *ui, const struct dk_container *c, int64_t mono_ms, enum ui_role *role,
+                         int *rank);
 /* Cut off from every network (inspected, no network left): frozen or
  * paused that way, fmt_state says "quarantined". */
 bool fmt_quarantined(const struct dk_container *c);

@@ -108,6 +108,7 @@ static const struct row rows[] = {
 	{"wall-tile auto", NULL, NULL},
 	{"logs-ring 100", "logs-ring 100", NULL},
 	{"logs-ring 1000000", "logs-ring 1000000", NULL},
+	{"activity-window 5", "activity-window 5", NULL},
 	{"mouse off", "mouse off", NULL},
 	{"mouse on", "mouse on", NULL},
 	{"engine-timeout 0.5", "engine-timeout 0.5", NULL},
@@ -198,6 +199,7 @@ static const struct row rows[] = {
 	{"logs-ring 99", NULL, "logs-ring: '99' is not a number of lines from 100 to 1000000"},
 	{"logs-ring 1000001", NULL, "logs-ring: '1000001' is not a number of lines from 100 to 1000000"},
 	{"logs-ring 10k", NULL, "logs-ring: '10k' is not a number of lines from 100 to 1000000"},
+	{"activity-window 0", NULL, "activity-window: '0' is not a number of seconds from 1 to 3600"},
 	{"mouse yes", NULL, "mouse: 'yes' is not on or off"},
 	{"mouse", NULL, "mouse: missing value (mouse on|off)"},
 	{"engine-timeout 0.05", NULL, "engine-timeout: '0.05' is not a number of seconds from 0.1 to 600"},
@@ -448,7 +450,7 @@ static void test_dump_reparses(void **state)
 	cfg_init(&a);
 	one = dump(&a);
 	assert_true(has_line(one, "refresh 1"));
-	assert_true(has_line(one, "columns name id image state iso cpu quota mem mem% net io pids uptime ttl owner task"));
+	assert_true(has_line(one, "columns name id image state iso act cpu quota mem mem% net io pids uptime ttl owner task"));
 	assert_true(has_line(one, "sort name asc"));
 	assert_true(has_line(one, "label sandtop.sandbox"));
 	assert_true(has_line(one, "mouse on"));
