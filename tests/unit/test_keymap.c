@@ -133,7 +133,9 @@ static void test_default_bindings(void **state)
 	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_LEFT), KA_LEFT);
 	assert_int_equal(keymap_lookup(km, KT_WALL, 'l'), KA_RIGHT);
 	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_F1 + 9), KA_QUIT);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 's'), KA_NONE);  /* screenshots only in the view */
+	assert_int_equal(keymap_lookup(km, KT_LIST, 's'), KA_SNAPSHOT); /* a screenshot only in the view */
+	assert_int_equal(keymap_lookup(km, KT_LIST, 'm'), KA_MENU);
+	assert_int_equal(keymap_lookup(km, KT_LIST, KM_KEY_F1 + 1), KA_MENU);
 
 	keymap_key_for(km, KT_LIST, KA_QUIT, out, sizeof out);
 	assert_string_equal(out, "q");
