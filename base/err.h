@@ -4,8 +4,25 @@
 
 #define ERR_MSG_MAX 256
 
+/* The codes shared by the modules that talk to the engine or the kernel
+ * (a module may add its own above ERR_CODES_END). */
+enum err_code {
+	ERR_OK = 0,
+	ERR_NOTFOUND,   /* 404; a process or cgroup gone */
+	ERR_CONFLICT,   /* 409 */
+	ERR_BADREQ,     /* other 4xx */
+	ERR_SERVER,     /* 5xx; a system call that failed for another reason */
+	ERR_TRANSPORT,  /* could not connect, reset, timeout */
+	ERR_PARSE,      /* not the text we expect */
+	ERR_TOOBIG,     /* over the cap */
+	ERR_VERSION,    /* engine API or kernel too old */
+	ERR_USAGE,      /* bad arguments, a bad endpoint string */
+	ERR_REFUSED,    /* the kernel path: not provably the container's cgroup, not touched */
+	ERR_CODES_END
+};
+
 struct err {
-	int code;               /* module-defined; 0 when no error */
+	int code;               /* enum err_code, or a module's own; 0 when no error */
 	char msg[ERR_MSG_MAX];  /* human-readable, one line, already sanitized */
 };
 

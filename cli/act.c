@@ -37,7 +37,7 @@ static void on_inspect(void *ud, int rc, const struct err *e, struct dk_containe
 		p->ct[in->i] = *ct;
 		free(ct);
 	} else {
-		snprintf(p->why[in->i], sizeof p->why[0], "%s", e->code == DK_ENOTFOUND ? "no such container (removed since the list)" : e->msg);
+		snprintf(p->why[in->i], sizeof p->why[0], "%s", e->code == ERR_NOTFOUND ? "no such container (removed since the list)" : e->msg);
 	}
 	p->waiting--;
 	free(in);

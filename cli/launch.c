@@ -95,7 +95,7 @@ static void on_end(void *ud, int rc, const struct err *e, const char *id)
 
 static int exit_for(const struct err *e)
 {
-	return e->code == DK_ETRANSPORT ? CLI_UNREACHABLE : e->code == DK_EUSAGE ? CLI_USAGE : CLI_FAIL;
+	return e->code == ERR_TRANSPORT ? CLI_UNREACHABLE : e->code == ERR_USAGE ? CLI_USAGE : CLI_FAIL;
 }
 
 struct launch_opts {
@@ -203,7 +203,7 @@ static int launch(const struct launch_opts *o, const struct lp_launch *l)
 	dk_client_run(c, LAUNCH_RUN_MS);
 	if (!out.ended) {  /* still in flight: dk_client_free cancels it */
 		out.rc = -1;
-		err_set(&out.e, DK_ETRANSPORT, "no answer from engine at %s", dk_client_endpoint(c));
+		err_set(&out.e, ERR_TRANSPORT, "no answer from engine at %s", dk_client_endpoint(c));
 		say("%s", out.e.msg);
 	}
 	dk_client_free(c);

@@ -259,5 +259,5 @@ int cli_logs_main(int argc, char **argv)
 		return CLI_OK;
 	const char *what = r.why == DK_LOGS_LOST ? "the engine went away: " : "";
 	sanitize_fprintf(stderr, "sandtop: logs: %s%s\n", what, r.e.msg);
-	return r.why == DK_LOGS_LOST || r.e.code == DK_ETRANSPORT ? CLI_UNREACHABLE : CLI_FAIL;
+	return r.why == DK_LOGS_LOST || r.e.code == ERR_TRANSPORT ? CLI_UNREACHABLE : CLI_FAIL;
 }

@@ -232,7 +232,7 @@ int cli_ps(const char *host, const char *selector, bool all, bool json, bool sta
 	}
 	if (run.failed) {
 		sanitize_fprintf(stderr, "sandtop: %s\n", run.err.msg);
-		status = run.err.code == DK_ETRANSPORT ? CLI_UNREACHABLE : CLI_FAIL;
+		status = run.err.code == ERR_TRANSPORT ? CLI_UNREACHABLE : CLI_FAIL;
 		goto out;
 	}
 	for (size_t i = 0; i < run.list.n; i++)

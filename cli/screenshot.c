@@ -74,7 +74,7 @@ int cli_screenshot(const char *host, const char *id, const char *out, int timeou
 	}
 	if (s.rc < 0) {
 		dk_client_free(c);
-		int st = s.e.code == DK_ETRANSPORT || s.e.code == DK_EVERSION ? CLI_UNREACHABLE : CLI_FAIL;
+		int st = s.e.code == ERR_TRANSPORT || s.e.code == ERR_VERSION ? CLI_UNREACHABLE : CLI_FAIL;
 		return fail(st, "%s", s.e.msg);
 	}
 	struct desk *d = desk_open(c, s.ct, false);

@@ -134,7 +134,7 @@ int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct c
 	dk_list_containers(c, true, NULL, on_list, t);
 	int wait = fallback ? o->engine_wait_ms : LIST_WAIT_MS;
 	bool answered = dk_client_run(c, wait) == 0 && t->listed;
-	if (answered && t->rc < 0 && t->e.code != DK_ETRANSPORT && t->e.code != DK_EVERSION) {
+	if (answered && t->rc < 0 && t->e.code != ERR_TRANSPORT && t->e.code != ERR_VERSION) {
 		sanitize_fprintf(stderr, "sandtop: %s\n", t->e.msg);
 		return CLI_FAIL;
 	}

@@ -171,7 +171,7 @@ int actk_tick(struct act_run *r, int64_t now_ms)
 		bool alive = dk_cg_locate(f, t->res->id, t->pid, &cg, &e) == 0;
 		if (alive)
 			dk_cg_clear(&cg);
-		if (!alive && e.code == DK_ENOTFOUND) {
+		if (!alive && e.code == ERR_NOTFOUND) {
 			t->term_until_ms = 0;
 			act_kernel_settle(t, true, "stopped: it ended %lld ms after SIGTERM", (long long)(now_ms - r->started_ms));
 			act_engine_call(t, ACT_KILL);

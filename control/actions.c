@@ -315,7 +315,7 @@ static void on_done(void *ud, int rc, const struct err *e)
 	struct act_run *r = t->run;
 	t->engine_out = false;
 	r->engine_out--;
-	if (t->kernel_settled && rc < 0 && e->code == DK_ECONFLICT && r->o.kind != ACT_QUARANTINE)
+	if (t->kernel_settled && rc < 0 && e->code == ERR_CONFLICT && r->o.kind != ACT_QUARANTINE)
 		engine_answer(t, true, "not running (already ended)");   /* what the kernel did, seen by the engine */
 	else if (rc == 0 && t->net_error[0])
 		engine_answer(t, false, "a network could not be cut");
@@ -339,7 +339,7 @@ static void on_disconnected(void *ud, int rc, const struct err *e)
 	struct act_run *r = t->run;
 	r->engine_out--;
 	/* not found / not connected: that network is already cut */
-	if (rc < 0 && e->code != DK_ENOTFOUND && e->code != DK_ECONFLICT) {
+	if (rc < 0 && e->code != ERR_NOTFOUND && e->code != ERR_CONFLICT) {
 		log_msg(LOG_WARN, "quarantine %.12s: disconnect: %s", t->res->id, e->msg);
 		snprintf(t->net_error, sizeof t->net_error, "%s", e->msg);
 	}

@@ -286,7 +286,7 @@ static void tunnel_ready(void *ud, int rc, const struct err *e, int fd)
 	struct desk *d = ud;
 	if (rc < 0) {
 		char why[ERR_MSG_MAX + 32];
-		if (e->code == DK_ECONFLICT)   /* 409: the engine's words, with the full id */
+		if (e->code == ERR_CONFLICT)   /* 409: the engine's words, with the full id */
 			snprintf(why, sizeof why, "the engine refused the exec: the sandbox is %s",
 				strstr(e->msg, "paused") ? "paused" : strstr(e->msg, "restarting") ? "restarting" : "not running");
 		else

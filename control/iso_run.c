@@ -425,7 +425,7 @@ static void inspect_done(void *ud, int rc, const struct err *er, const char *jso
 	sanitize_fit(er ? er->msg : "?", sizeof e->err / 2, e->err, sizeof e->err);
 	e->st = E_IDLE;
 	r->gen++;
-	if (er && er->code == DK_ENOTFOUND) {
+	if (er && er->code == ERR_NOTFOUND) {
 		iso_runner_drop(r, e->id);
 		return;
 	}

@@ -119,7 +119,7 @@ static void on_net_created(void *ud, int rc, const struct err *e, const char *id
 		say(r, "created internal network %s (no route out, no traffic between sandboxes)", net);
 		log_msg(LOG_INFO, "launch: created network %s (%.12s)", net, id);
 		create(r);
-	} else if (e->code != DK_ECONFLICT) {
+	} else if (e->code != ERR_CONFLICT) {
 		fail(r, e->code, "cannot create network %s: %s", net, e->msg);
 	} else {
 		inspect_net(r);  /* someone created it meanwhile: look at it again */
@@ -151,7 +151,7 @@ static void on_net(void *ud, int rc, const struct err *e, const struct dk_netinf
 		create(r);
 		return;
 	}
-	if (e->code != DK_ENOTFOUND) {
+	if (e->code != ERR_NOTFOUND) {
 		fail(r, e->code, "cannot inspect network %s: %s", net, e->msg);
 		return;
 	}

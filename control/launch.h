@@ -17,10 +17,10 @@
  * failure. No prefix, no newline; engine text in it is sanitized. */
 typedef void (*launch_note_fn)(void *ud, const char *msg);
 
-/* The end of a launch. rc 0: e->code DK_OK and id the started container's
+/* The end of a launch. rc 0: e->code ERR_OK and id the started container's
  * id (64 lowercase hex; lives for the callback only). rc -1: id NULL and
- * e->code the failed engine call's dk_status (DK_ETRANSPORT: the engine
- * did not answer; DK_EUSAGE: refused before sending) or LAUNCH_EREFUSED;
+ * e->code the failed engine call's err_code (ERR_TRANSPORT: the engine
+ * did not answer; ERR_USAGE: refused before sending) or LAUNCH_EREFUSED;
  * e->msg the reason, already given to note (maybe cut to ERR_MSG_MAX). */
 typedef void (*launch_done_fn)(void *ud, int rc, const struct err *e, const char *id);
 

@@ -464,7 +464,7 @@ int lp_launch_build(struct lp_launch *l, const struct lp_profile *p, const char 
 {
 	memset(l, 0, sizeof *l);
 	if (!name || !lp_name_ok(name))
-		return err_set(e, DK_EUSAGE, "'%s' is not a container name (2-128 of A-Z a-z 0-9 _ . -, starting with "
+		return err_set(e, ERR_USAGE, "'%s' is not a container name (2-128 of A-Z a-z 0-9 _ . -, starting with "
 		               "a letter or digit)", name ? name : "");
 	l->tmpfs_opts[0] = tmpfs_opts(p->tmp_size, "");
 	l->tmpfs_opts[1] = tmpfs_opts(p->home_size, ",uid=10001,gid=10001,mode=0700");

@@ -80,7 +80,7 @@ struct lp_launch {
 };
 
 /* Fill l from p for a container called name (lp_name_ok; else -1 with e,
- * DK_EUSAGE): user 10001:10001, tmpfs /tmp, /home/agent (uid/gid 10001,
+ * ERR_USAGE): user 10001:10001, tmpfs /tmp, /home/agent (uid/gid 10001,
  * mode 0700) and /run, each rw,nosuid,nodev,noexec,size=N, the embedded
  * seccomp profile, the limits, labels sandtop.sandbox=1, sandtop.vnc=
  * exec:5900, sandtop.ttl, sandtop.owner (p->owner or lp_default_owner),

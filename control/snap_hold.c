@@ -167,7 +167,7 @@ static void kernel_continue(struct snap *s, bool frozen)
 		if (st != DK_FRZ_FROZEN)
 			when = "while frozen, but the cgroup no longer reads frozen";
 	}
-	if (rc < 0 && e.code == DK_ENOTFOUND)
+	if (rc < 0 && e.code == ERR_NOTFOUND)
 		snap_step_end(s, SNAP_STEP_CONTINUE, SNAP_SKIPPED, "the sandbox is gone: nothing left to continue (%s)", e.msg);
 	else if (rc < 0 || left)
 		snap_step_end(s, SNAP_STEP_CONTINUE, SNAP_FAILED, "SIGCONT to %zu, %zu could not be sent%s%s",
@@ -245,7 +245,7 @@ static void on_pause(void *ud, int rc, const struct err *e)
 {
 	struct snap *s = ud;
 	s->inflight--;
-	if ((rc == 0 && strstr(e->msg, "already")) || (rc < 0 && e->code == DK_ECONFLICT && strstr(e->msg, "already paused"))) {
+	if ((rc == 0 && strstr(e->msg, "already")) || (rc < 0 && e->code == ERR_CONFLICT && strstr(e->msg, "already paused"))) {
 		s->paused_before = true;
 		snap_step_end(s, SNAP_STEP_PAUSE, SNAP_SKIPPED, "%s", "already paused: it stays paused");
 	} else if (rc == 0) {

@@ -86,7 +86,7 @@ static void act_done(struct dk_req *r, int rc, const struct err *e)
 		rc = 0;
 	} else if (rc < 0 && r->status == 500 && a->conflict500 && strstr(e->msg, a->conflict500)) {
 		ok = *e;
-		ok.code = DK_ECONFLICT;
+		ok.code = ERR_CONFLICT;
 		e = &ok;
 	}
 	a->cb(a->ud, rc, rc == 0 ? &ok : e);
@@ -111,7 +111,7 @@ static struct act_ctx *act_send(struct dk_client *c, const char *method, char *p
 	r->done = act_done;
 	if (bad) {
 		struct err e;
-		err_set(&e, DK_EUSAGE, "%s", bad);
+		err_set(&e, ERR_USAGE, "%s", bad);
 		dk_req_reject(r, &e);
 		return a;
 	}

@@ -57,11 +57,11 @@ static void archive_ok(struct archive *a, int code, const char *why_unknown)
 	if (a->cut)
 		snprintf(ok.msg, sizeof ok.msg, "archive cut at %zu bytes", a->len);
 	else if (code > 0)
-		err_set(&ok, DK_OK, "tar exited %d: %s", code, a->stderr_text[0] ? a->stderr_text : "(no message)");
+		err_set(&ok, ERR_OK, "tar exited %d: %s", code, a->stderr_text[0] ? a->stderr_text : "(no message)");
 	else if (code < 0 && why_unknown)
-		err_set(&ok, DK_OK, "tar's exit status unknown: %s", why_unknown);
+		err_set(&ok, ERR_OK, "tar's exit status unknown: %s", why_unknown);
 	if (a->note[0])
-		err_set(&ok, DK_OK, "%.120s%s%s", ok.msg, ok.msg[0] ? "; " : "", a->note);
+		err_set(&ok, ERR_OK, "%.120s%s%s", ok.msg, ok.msg[0] ? "; " : "", a->note);
 	a->cb(a->ud, 0, &ok, (const uint8_t *)(a->data ? a->data : ""), a->len, a->cut);
 }
 
@@ -126,7 +126,7 @@ static void captured(void *ud, int rc, const struct err *e, struct dk_capture *r
 		else
 			snprintf(text, sizeof text, "%s", a->stderr_text[0] ? a->stderr_text : "no output");
 		struct err fe;
-		err_set(&fe, DK_EBADREQ, "no tar archive: %s", text);
+		err_set(&fe, ERR_BADREQ, "no tar archive: %s", text);
 		a->cb(a->ud, -1, &fe, NULL, 0, false);
 		archive_free(a);
 		return;
@@ -159,7 +159,7 @@ void dk_archive_exec(struct dk_client *c, const char *id, const char *path, size
 		bad = "no container given, or its id is too long";
 	if (bad) {
 		struct err e;
-		err_set(&e, DK_EUSAGE, "%s", bad);
+		err_set(&e, ERR_USAGE, "%s", bad);
 		dk_req_reject(archive_req(c, NULL, a), &e);
 	}
 }

@@ -175,10 +175,10 @@ static int read_mounts(struct st_cgroups *cg, const char *proc_root, const char 
 {
 	char path[4096];
 	if ((size_t)snprintf(path, sizeof path, "%s/self/mountinfo", proc_root) >= sizeof path)
-		return err_set(e, DK_EUSAGE, "proc path too long");
+		return err_set(e, ERR_USAGE, "proc path too long");
 	FILE *fp = fopen(path, "re");
 	if (!fp)
-		return err_set(e, DK_ENOTFOUND, "%s: %s", path, strerror(errno));
+		return err_set(e, ERR_NOTFOUND, "%s: %s", path, strerror(errno));
 	char *line = xmalloc(MOUNTINFO_LINE);
 	bool skipping = false; /* inside an over-long line */
 	for (long i = 0; i < MOUNTINFO_MAX_LINES && fgets(line, MOUNTINFO_LINE, fp); i++) {
@@ -301,14 +301,14 @@ static char *proc_cgroup(struct st_cgroups *cg, int pid, struct err *e)
 {
 	char path[4096];
 	if ((size_t)snprintf(path, sizeof path, "%s/%d/cgroup", cg->proc_root, pid) >= sizeof path) {
-		err_set(e, DK_EUSAGE, "proc path too long");
+		err_set(e, ERR_USAGE, "proc path too long");
 		return NULL;
 	}
 	char *text = slurp(cg, path, FILE_CAP);
 	if (!text && (errno == ENOENT || errno == ESRCH))
-		err_set(e, DK_ENOTFOUND, "process %d is gone", pid);
+		err_set(e, ERR_NOTFOUND, "process %d is gone", pid);
 	else if (!text)
-		err_set(e, DK_ENOTFOUND, "process %d: %s: %s", pid, path, strerror(errno));
+		err_set(e, ERR_NOTFOUND, "process %d: %s: %s", pid, path, strerror(errno));
 	return text;
 }
 
@@ -329,7 +329,7 @@ static long resolve(struct st_cgroups *cg, int pid, struct err *e)
 	for (int c = 0; c < C_N; c++)
 		any |= en.dir[c] != NULL;
 	if (!any)
-		return err_set(e, DK_ENOTFOUND, "process %d: no cgroup under the mounted hierarchies", pid);
+		return err_set(e, ERR_NOTFOUND, "process %d: no cgroup under the mounted hierarchies", pid);
 	if (cg->nents == CACHE_MAX) {
 		size_t old = 0;
 		for (size_t i = 1; i < cg->nents; i++)
@@ -441,7 +441,7 @@ struct st_cgroups *st_cgroups_open(const char *proc_root, const char *sys_root, 
 	/* a hybrid host (v1 controllers plus an empty unified tree) is v1 */
 	cg->version = v1 ? 1 : v2 ? 2 : 0;
 	if (!cg->version) {
-		err_set(e, DK_ENOTFOUND, "no cgroup hierarchy with cpuacct or memory is mounted");
+		err_set(e, ERR_NOTFOUND, "no cgroup hierarchy with cpuacct or memory is mounted");
 		st_cgroups_free(cg);
 		return NULL;
 	}
@@ -513,16 +513,16 @@ char *st_cgroup_dir(struct st_cgroups *cg, int pid, const char *ctl, struct err 
 {
 	int c = ctl ? ctl_of(ctl) : -1;
 	if (ctl && c < 0) {
-		err_set(e, DK_EUSAGE, "unknown cgroup controller \"%s\"", ctl);
+		err_set(e, ERR_USAGE, "unknown cgroup controller \"%s\"", ctl);
 		return NULL;
 	}
 	if (pid <= 0) {
-		err_set(e, DK_EUSAGE, "no process id");
+		err_set(e, ERR_USAGE, "no process id");
 		return NULL;
 	}
 	const char *what = ctl ? ctl : "cgroup v2";
 	if (!st_cgroups_mounted(cg, ctl)) {
-		err_set(e, DK_ENOTFOUND, "no %s hierarchy is mounted", what);
+		err_set(e, ERR_NOTFOUND, "no %s hierarchy is mounted", what);
 		return NULL;
 	}
 	char *text = proc_cgroup(cg, pid, e);
@@ -535,7 +535,7 @@ char *st_cgroup_dir(struct st_cgroups *cg, int pid, const char *ctl, struct err 
 		map_lines(cg, text, 0, NULL, &unified);
 	char *d = ctl ? dir[c] : unified;
 	if (!d)
-		err_set(e, DK_ENOTFOUND, "process %d: not in a mounted %s hierarchy", pid, what);
+		err_set(e, ERR_NOTFOUND, "process %d: not in a mounted %s hierarchy", pid, what);
 	return d;
 }
 
@@ -543,7 +543,7 @@ int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, s
 {
 	memset(out, 0, sizeof *out);
 	if (pid <= 0)
-		return err_set(e, DK_EUSAGE, "no process id");
+		return err_set(e, ERR_USAGE, "no process id");
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -563,7 +563,7 @@ int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, s
 	}
 	if (!(have & CG_HAVE)) {
 		drop(cg, (size_t)i);
-		return err_set(e, DK_ENOTFOUND, "process %d: its cgroup is gone", pid);
+		return err_set(e, ERR_NOTFOUND, "process %d: its cgroup is gone", pid);
 	}
 	cg->ents[i].have = have;
 	cg->ents[i].used_ns = now;
@@ -587,7 +587,7 @@ int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, s
 	}
 	if (gone) {
 		drop(cg, (size_t)i);
-		return err_set(e, DK_ENOTFOUND, "process %d is gone", pid);
+		return err_set(e, ERR_NOTFOUND, "process %d is gone", pid);
 	}
 	if (host) {
 		out->system_ns = host->system_ns;

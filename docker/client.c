@@ -84,21 +84,21 @@ static int parse_host(struct dk_client *c, const char *host, struct err *e)
 	if (!strncmp(host, "unix://", 7)) {
 		const char *p = host + 7;
 		if (!*p || *p != '/')
-			return err_set(e, DK_EUSAGE, "bad engine address '%s': unix:// needs an absolute path", host);
+			return err_set(e, ERR_USAGE, "bad engine address '%s': unix:// needs an absolute path", host);
 		c->unix_path = xstrdup(p);
 		c->base_url = xstrdup("http://localhost");
 	} else if (!strncmp(host, "tcp://", 6)) {
 		const char *p = host + 6;
 		size_t n = strcspn(p, "/");
 		if (n == 0 || !memchr(p, ':', n))
-			return err_set(e, DK_EUSAGE, "bad engine address '%s': tcp:// needs HOST:PORT", host);
+			return err_set(e, ERR_USAGE, "bad engine address '%s': tcp:// needs HOST:PORT", host);
 		c->base_url = xasprintf("http://%.*s", (int)n, p);
 		c->host_header = xasprintf("%.*s", (int)n, p);
 	} else if (host[0] == '/') {
 		c->unix_path = xstrdup(host);
 		c->base_url = xstrdup("http://localhost");
 	} else {
-		return err_set(e, DK_EUSAGE, "bad engine address '%s': expected unix://PATH or tcp://HOST:PORT", host);
+		return err_set(e, ERR_USAGE, "bad engine address '%s': expected unix://PATH or tcp://HOST:PORT", host);
 	}
 	c->endpoint = c->unix_path ? xasprintf("unix://%s", c->unix_path) : xstrdup(host);
 	if (!c->host_header)
@@ -418,15 +418,15 @@ static void req_complete(struct dk_req *r, CURLcode cc)
 	if (r->easy)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	if (cc == CURLE_WRITE_ERROR && r->body.overflow) {
-		err_set(&e, DK_ETOOBIG, "engine response over %u bytes", DK_BODY_MAX);
+		err_set(&e, ERR_TOOBIG, "engine response over %u bytes", DK_BODY_MAX);
 	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
 		curl_off_t total = 0;
 		if (r->easy)
 			curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total);
-		err_set(&e, DK_ETRANSPORT, "no answer from engine at %s within %lld ms", r->c->endpoint,
+		err_set(&e, ERR_TRANSPORT, "no answer from engine at %s within %lld ms", r->c->endpoint,
 		        (long long)(total / 1000));
 	} else if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && r->stream)) {
-		err_set(&e, DK_ETRANSPORT, "cannot reach engine at %s: %s", r->c->endpoint, curl_easy_strerror(cc));
+		err_set(&e, ERR_TRANSPORT, "cannot reach engine at %s: %s", r->c->endpoint, curl_easy_strerror(cc));
 	} else if (r->status < 200 || r->status >= 300) {
 		dk_http_error(&e, r->status, r->body.data, r->body.len);
 	}
@@ -469,12 +469,12 @@ static void version_done(struct dk_req *r, int rc, const struct err *e)
 	int maj = 0, min = 0;
 	if (rc == 0 && parse_api(vi.api, &maj, &min) < 0) {
 		rc = -1;
-		err_set(&perr, DK_EPARSE, "engine reported no API version");
+		err_set(&perr, ERR_PARSE, "engine reported no API version");
 		e = &perr;
 	}
 	if (rc == 0 && (maj != 1 || min < DK_API_MIN_MINOR)) {
 		rc = -1;
-		err_set(&perr, DK_EVERSION, "engine API %d.%d is older than 1.%d", maj, min, DK_API_MIN_MINOR);
+		err_set(&perr, ERR_VERSION, "engine API %d.%d is older than 1.%d", maj, min, DK_API_MIN_MINOR);
 		e = &perr;
 	}
 	if (rc == 0) {

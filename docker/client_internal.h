@@ -64,7 +64,7 @@ void dk_req_cancel(struct dk_req *r);
 void dk_req_reject(struct dk_req *r, const struct err *e);
 /* Non-streaming requests with on_data set get their 2xx body through it
  * (r->body stays empty) and keep their total timeout; returning -1 ends the
- * transfer, after which done gets rc -1 and DK_ETRANSPORT (the endpoint
+ * transfer, after which done gets rc -1 and ERR_TRANSPORT (the endpoint
  * knows why from its ctx). */
 
 /* The default total timeout of a request. */
@@ -94,7 +94,7 @@ int dk_parse_exec_id(const char *body, size_t len, char out[65], struct err *e);
 /* {"Container":id,"Force":force}; a new string. */
 char *dk_disconnect_body(const char *id, bool force);
 /* {"Labels":{K:V,...}} from "K=V" strings (NULL-terminated, may be NULL);
- * NULL with e set (DK_EUSAGE) for an entry without '=' or an empty key. */
+ * NULL with e set (ERR_USAGE) for an entry without '=' or an empty key. */
 char *dk_commit_body(const char *const *labels, struct err *e);
 /* The "Id" of a commit answer, "sha256:" + 64 lowercase hex, into out. */
 int dk_parse_image_id(const char *body, size_t len, char out[72], struct err *e);
@@ -112,7 +112,7 @@ int dk_check_json(const char *body, size_t len, struct err *e);
  * DK_CAPTURE_ERR_MAX bytes; all of it still goes to the log, sanitized).
  * done is called once, from dispatch: rc 0 when the engine ended the stream
  * (or the output was cut), else -1 with e (create/start failures as for
- * dk_tunnel_open; DK_ETRANSPORT when the stream is not over timeout_ms after
+ * dk_tunnel_open; ERR_TRANSPORT when the stream is not over timeout_ms after
  * it opened). done may take res->out's and res->err's data (buf_steal).
  * The tunnel is closed and freed right after done returns; dk_tunnel_close
  * or dk_client_free before that cancel it: done is not called, ud_free (if
@@ -160,7 +160,7 @@ int dk_image_id_norm(char out[65], const char *id);
 /* Config.Labels of a GET /images/ID/json body, the DK_OWN_LABEL_PREFIX
  * ones only, into *out (n entries; the caller frees each key and value and
  * the array). known false (and nothing kept) when they are over
- * DK_IMAGE_LABELS_BYTES. Returns 0, or -1 with e (DK_EPARSE). */
+ * DK_IMAGE_LABELS_BYTES. Returns 0, or -1 with e (ERR_PARSE). */
 int dk_parse_image_labels(const char *body, size_t len, bool *known, struct dk_label **out, size_t *n,
                           struct err *e);
 /* Set from_image on the labels of items[0..n) (which must stay valid until

@@ -143,7 +143,7 @@ static bool all_dead(const struct dk_freezer *f, const struct dk_cg *cg)
 		struct err e;
 		uint64_t v;
 		if (frz_get(cg->unified, "cgroup.events", buf, cg->pid, &e) < 0)
-			return e.code == DK_ENOTFOUND;
+			return e.code == ERR_NOTFOUND;
 		if (sf_kv_u64(buf, "populated", &v) == 0 && v == 0)
 			return true;
 	}
@@ -241,9 +241,9 @@ static void freeze_write(struct dk_freezer *f, struct slot *s, bool on, int64_t 
 	struct err e;
 	s->wrote_ns = now_ns();
 	if (frz_put(s->cg.dir, frz_ver[f->v].freeze, on ? frz_ver[f->v].on : frz_ver[f->v].off, s->cg.pid, &e) < 0) {
-		if (e.code != DK_ENOTFOUND || gone_res != DK_K_DONE)
+		if (e.code != ERR_NOTFOUND || gone_res != DK_K_DONE)
 			s->t->e = e;
-		settle(s, e.code == DK_ENOTFOUND ? gone_res : DK_K_FAILED, t0);
+		settle(s, e.code == ERR_NOTFOUND ? gone_res : DK_K_FAILED, t0);
 	}
 }
 
@@ -260,7 +260,7 @@ static void wait_frozen(struct dk_freezer *f, struct slot *s, size_t n, int64_t 
 			int st = frz_read_state(f, s[i].cg.dir, s[i].cg.pid, &e);
 			if (st < 0) {
 				s[i].t->e = e;
-				settle(&s[i], e.code == DK_ENOTFOUND ? DK_K_GONE : DK_K_FAILED, t0);
+				settle(&s[i], e.code == ERR_NOTFOUND ? DK_K_GONE : DK_K_FAILED, t0);
 				continue;
 			}
 			s[i].t->state = st;
@@ -310,7 +310,7 @@ static void op_freeze(struct dk_freezer *f, struct slot *s, size_t n, int timeou
 		struct err e;
 		bool thawed = frz_put(s[i].cg.dir, frz_ver[f->v].freeze, frz_ver[f->v].off, s[i].cg.pid, &e) == 0;
 		s[i].t->state = thawed ? DK_FRZ_THAWED : s[i].t->state;
-		err_set(&s[i].t->e, DK_ETRANSPORT, "not frozen within %d ms%s; %s", timeout_ms, why[0] ? why : stuck,
+		err_set(&s[i].t->e, ERR_TRANSPORT, "not frozen within %d ms%s; %s", timeout_ms, why[0] ? why : stuck,
 			thawed ? "thawed" : "and the thaw failed too");
 		settle(&s[i], DK_K_FAILED, t0);
 	}
@@ -335,10 +335,10 @@ static void op_thaw(struct dk_freezer *f, struct slot *s, size_t n, int64_t t0)
 		if (st == DK_FRZ_THAWED)
 			settle(&s[i], DK_K_DONE, t0);
 		else if (st < 0)
-			s[i].t->e = e, settle(&s[i], e.code == DK_ENOTFOUND ? DK_K_GONE : DK_K_FAILED, t0);
+			s[i].t->e = e, settle(&s[i], e.code == ERR_NOTFOUND ? DK_K_GONE : DK_K_FAILED, t0);
 		else {
 			/* v2 through a frozen ancestor, or v1 FROZEN by a parent */
-			err_set(&s[i].t->e, DK_ESERVER, "still %s after the thaw (a frozen parent cgroup?)",
+			err_set(&s[i].t->e, ERR_SERVER, "still %s after the thaw (a frozen parent cgroup?)",
 				st == DK_FRZ_FROZEN ? "frozen" : "freezing");
 			settle(&s[i], DK_K_FAILED, t0);
 		}
@@ -423,7 +423,7 @@ static void op_kill(struct dk_freezer *f, struct slot *s, size_t n, int timeout_
 		char why[160];
 		stuck_task(f, &s[i].cg, why, sizeof why);
 		long k = count_tasks(&s[i].cg);
-		err_set(&s[i].t->e, DK_ETRANSPORT, "%ld task%s still alive after %d ms and %d rounds%s (thawed)", k,
+		err_set(&s[i].t->e, ERR_TRANSPORT, "%ld task%s still alive after %d ms and %d rounds%s (thawed)", k,
 			k == 1 ? "" : "s", timeout_ms, rounds, why);
 		settle(&s[i], DK_K_FAILED, t0);
 	}
@@ -440,7 +440,7 @@ static void op_signal(struct dk_freezer *f, struct slot *s, size_t n, int signo,
 			s[i].t->tasks = 1;
 			settle(&s[i], DK_K_DONE, t0);
 		} else {
-			err_set(&s[i].t->e, DK_ENOTFOUND, "process %d is gone", s[i].cg.pid);
+			err_set(&s[i].t->e, ERR_NOTFOUND, "process %d is gone", s[i].cg.pid);
 			settle(&s[i], DK_K_GONE, t0);
 		}
 	}
@@ -463,8 +463,8 @@ size_t dk_contain(struct dk_freezer *f, enum dk_kop op, int signo, struct dk_kta
 		if (rc == 0)
 			s[i].open = true;
 		else
-			settle(&s[i], t[i].e.code == DK_EREFUSED ? DK_K_REFUSED :
-				t[i].e.code == DK_ENOTFOUND ? DK_K_GONE : DK_K_FAILED, t0);
+			settle(&s[i], t[i].e.code == ERR_REFUSED ? DK_K_REFUSED :
+				t[i].e.code == ERR_NOTFOUND ? DK_K_GONE : DK_K_FAILED, t0);
 	}
 	switch (op) {
 	case DK_KFREEZE: op_freeze(f, s, n, timeout_ms, t0); break;

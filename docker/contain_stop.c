@@ -262,7 +262,7 @@ int dk_agent_stop_kernel(struct dk_freezer *f, const char *id, int pid, struct d
 	memset(out, 0, sizeof *out);
 	struct dk_cg cg;
 	if (!f)
-		return err_set(e, DK_EUSAGE, "no kernel path");
+		return err_set(e, ERR_USAGE, "no kernel path");
 	if (dk_cg_locate(f, id, pid, &cg, e) < 0)
 		return -1;
 	out->p = xcalloc(DK_AGENT_MAX, sizeof *out->p);
@@ -317,7 +317,7 @@ int dk_agent_cont_kernel(struct dk_freezer *f, const char *id, int pid, struct d
 	struct dk_cg cg;
 	bool have = f && dk_cg_locate(f, id, pid, &cg, e) == 0;
 	if (!f)
-		err_set(e, DK_EUSAGE, "no kernel path");
+		err_set(e, ERR_USAGE, "no kernel path");
 	for (size_t i = 0; i < st->n; i++) {
 		struct dk_agent_proc *p = &st->p[i];
 		if (p->kind != DK_AG_STOPPED || p->continued)

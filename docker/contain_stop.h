@@ -68,7 +68,7 @@ const char *dk_agent_server(const char *comm, const char *exe);
  * seen stopped (a task in uninterruptible sleep stops when it leaves it:
  * counted late). A process already stopped, traced or dead is left alone.
  * out is filled (cleared first), also on failure. Returns 0, or -1 with e
- * (DK_EREFUSED, DK_ENOTFOUND, ... as dk_cg_locate) when nothing was done. */
+ * (ERR_REFUSED, ERR_NOTFOUND, ... as dk_cg_locate) when nothing was done. */
 int dk_agent_stop_kernel(struct dk_freezer *f, const char *id, int pid, struct dk_agent_stop *out, struct err *e);
 /* SIGCONT to each process st stopped and has not continued yet, through a
  * pidfd, when it is still in the container's cgroup with the same start

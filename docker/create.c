@@ -158,12 +158,12 @@ char *dk_create_body(const struct dk_create_spec *s, struct err *e)
 {
 	const char *bad = spec_refused(s);
 	if (bad) {
-		err_set(e, DK_EUSAGE, "%s", bad);
+		err_set(e, ERR_USAGE, "%s", bad);
 		return NULL;
 	}
 	char *seccomp = seccomp_compact(s->seccomp_json, s->seccomp_len);
 	if (!seccomp) {
-		err_set(e, DK_EUSAGE, "the seccomp profile is not a JSON object");
+		err_set(e, ERR_USAGE, "the seccomp profile is not a JSON object");
 		return NULL;
 	}
 	cJSON *root = cJSON_CreateObject();
@@ -233,7 +233,7 @@ static int parse_created(const char *body, size_t len, char out[65], struct err 
 	/* an engine id, and a full one: a new object's id is never short */
 	if (!id || strlen(id) != 64 || dkj_copy_id(out, id) < 0) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "create answer without a valid Id");
+		return err_set(e, ERR_PARSE, "create answer without a valid Id");
 	}
 	struct buf w;
 	buf_init(&w, ERR_MSG_MAX);
@@ -250,7 +250,7 @@ static int parse_created(const char *body, size_t len, char out[65], struct err 
 		buf_printf(&w, "%s%s", w.len ? "; " : "", one);
 	err_clear(note);
 	if (w.len)
-		err_set(note, DK_OK, "%s", w.data);
+		err_set(note, ERR_OK, "%s", w.data);
 	buf_free(&w);
 	cJSON_Delete(j);
 	return 0;
@@ -302,7 +302,7 @@ static void send_req(struct dk_client *c, char *path, char *post, dk_req_done_fn
 	r->done = fn;
 	if (bad) {
 		struct err e;
-		err_set(&e, DK_EUSAGE, "%s", bad);
+		err_set(&e, ERR_USAGE, "%s", bad);
 		dk_req_reject(r, &e);
 		return;
 	}

@@ -44,7 +44,7 @@ struct dk_create_spec {
 };
 
 /* The POST /containers/create body for s: compact JSON, a new string the
- * caller frees. NULL with e (DK_EUSAGE) when s is refused: no name, image
+ * caller frees. NULL with e (ERR_USAGE) when s is refused: no name, image
  * or user, a root user, a limit <= 0, a seccomp profile that is not a JSON
  * object, an env entry or label without a key. */
 char *dk_create_body(const struct dk_create_spec *s, struct err *e);
@@ -57,11 +57,11 @@ char *dk_network_create_body(const char *name, const struct dk_label *labels, si
 /* Callbacks as for the actions in docker.h: called exactly once, from
  * dispatch or run, never from the call itself (arguments refused too),
  * unless the client is freed first. e is never NULL: on success e->code
- * is DK_OK, id the new object's id (64 lowercase hex; lives for the
+ * is ERR_OK, id the new object's id (64 lowercase hex; lives for the
  * callback only) and e->msg "" or the engine's warnings, sanitized and
- * joined with "; "; on failure id is NULL, e->code a dk_status (DK_EUSAGE
- * for a spec refused before sending, DK_ECONFLICT 409 a name in use,
- * DK_ENOTFOUND 404 no such image, ...) and e->msg the engine's message,
+ * joined with "; "; on failure id is NULL, e->code an err_code (ERR_USAGE
+ * for a spec refused before sending, ERR_CONFLICT 409 a name in use,
+ * ERR_NOTFOUND 404 no such image, ...) and e->msg the engine's message,
  * sanitized. */
 typedef void (*dk_create_cb)(void *ud, int rc, const struct err *e, const char *id);
 
@@ -74,7 +74,7 @@ void dk_create_container(struct dk_client *c, const struct dk_create_spec *s, dk
 void dk_start_container(struct dk_client *c, const char *id, dk_done_cb cb, void *ud);
 
 /* POST /networks/create with dk_network_create_body. 409: a network of
- * that name exists. name: 1-64 characters of [A-Za-z0-9_.-], else DK_EUSAGE. */
+ * that name exists. name: 1-64 characters of [A-Za-z0-9_.-], else ERR_USAGE. */
 void dk_network_create(struct dk_client *c, const char *name, const struct dk_label *labels, size_t nlabels,
                        dk_create_cb cb, void *ud);
 

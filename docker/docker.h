@@ -9,20 +9,11 @@
 
 #include "base/err.h"
 
-/* Error codes placed in struct err.code by this module. */
-enum dk_status {
-	DK_OK = 0,
-	DK_ENOTFOUND,   /* 404 */
-	DK_ECONFLICT,   /* 409 */
-	DK_EBADREQ,     /* other 4xx */
-	DK_ESERVER,     /* 5xx */
-	DK_ETRANSPORT,  /* could not connect, reset, timeout */
-	DK_EPARSE,      /* body was not the JSON we expect */
-	DK_ETOOBIG,     /* body over the cap */
-	DK_EVERSION,    /* engine API too old */
-	DK_EUSAGE,      /* bad endpoint string etc. */
-	DK_EREFUSED,    /* the kernel path: not provably the container's cgroup, not touched */
-};
+/* Errors carry base/err.h's codes: ERR_NOTFOUND for a 404, ERR_CONFLICT
+ * 409, ERR_BADREQ other 4xx, ERR_SERVER 5xx, ERR_TRANSPORT no connection or
+ * no answer in time, ERR_PARSE a body that is not the JSON expected,
+ * ERR_TOOBIG a body over its cap, ERR_VERSION an engine API too old,
+ * ERR_USAGE a bad endpoint or argument. */
 
 /* The labels that configure sandtop start with this. */
 #define DK_OWN_LABEL_PREFIX "sandtop."
@@ -175,7 +166,7 @@ int dk_client_run(struct dk_client *c, int timeout_ms);
 
 /* ---- requests: all asynchronous; callbacks run from dispatch/run ----
  * Every callback gets rc 0 with a result, or -1 with e filled (e->code is a
- * dk_status and e->msg carries the daemon's own message when it sent one).
+ * err_code and e->msg carries the daemon's own message when it sent one).
  * Results are owned by the callback (free with the matching _free). */
 /* The first request negotiates the API version (GET /version) by itself;
  * requests made meanwhile wait behind it. */
@@ -235,18 +226,18 @@ void dk_events_stop(struct dk_client *c);
 /* ---- container actions (actions.c) ----
  * Each calls cb exactly once, from dispatch or run, never from the call
  * itself (bad arguments too), unless the client is freed first. e is never
- * NULL: on success e->code is DK_OK and e->msg is "" or a note ("already
+ * NULL: on success e->code is ERR_OK and e->msg is "" or a note ("already
  * paused": the engine answered 304, which counts as success); on failure
- * e->code is a dk_status (DK_ENOTFOUND 404, DK_ECONFLICT 409 "is not
- * running", "is paused", ..., DK_EUSAGE for arguments refused before any
+ * e->code is an err_code (ERR_NOTFOUND 404, ERR_CONFLICT 409 "is not
+ * running", "is paused", ..., ERR_USAGE for arguments refused before any
  * request) and e->msg carries the engine's message, sanitized. Engine
  * 20.10 answers 409 to a pause of a paused container ("already paused"):
  * that is success with the note "already paused", like a 304; it answers
  * 500 to an unpause of one that is not paused and to a disconnect from
  * a network the container is not on: those two are reported as
- * DK_ECONFLICT. id is a container id or name (escaped in the path; empty
- * or over 256 bytes: DK_EUSAGE). Requests time out after
- * DK_ACTION_TIMEOUT_MS unless said otherwise (DK_ETRANSPORT, "no answer
+ * ERR_CONFLICT. id is a container id or name (escaped in the path; empty
+ * or over 256 bytes: ERR_USAGE). Requests time out after
+ * DK_ACTION_TIMEOUT_MS unless said otherwise (ERR_TRANSPORT, "no answer
  * from engine ... within N ms"). */
 #define DK_ACTION_TIMEOUT_MS 20000
 typedef void (*dk_done_cb)(void *ud, int rc, const struct err *e);
@@ -279,7 +270,7 @@ int dk_signal_number(const char *canon);
 void dk_remove(struct dk_client *c, const char *id, bool force, dk_done_cb cb, void *ud);
 /* POST /networks/NET/disconnect {"Container":id,"Force":force}. network is
  * a name or id (untrusted: escaped in the path). 404: no such network or
- * container; DK_ECONFLICT: not connected to it. */
+ * container; ERR_CONFLICT: not connected to it. */
 void dk_network_disconnect(struct dk_client *c, const char *network, const char *id, bool force, dk_done_cb cb,
                            void *ud);
 
@@ -290,7 +281,7 @@ void dk_network_disconnect(struct dk_client *c, const char *network, const char 
  * {"Labels":{K:V,...}}: the new image gets the container's config with
  * these labels added (the container's own labels are kept; ours win on a
  * clash). labels: "K=V" strings, NULL-terminated, may be NULL; an entry
- * without '=' or an empty key is refused (DK_EUSAGE). repo may be NULL (a
+ * without '=' or an empty key is refused (ERR_USAGE). repo may be NULL (a
  * dangling image), tag NULL = "latest"; comment may be NULL. pause: the
  * engine freezes the container for the copy (a paused one stays paused).
  * On success image_id is "sha256:<64 hex>". Commit sees the container's
@@ -328,7 +319,7 @@ void dk_inspect_raw(struct dk_client *c, const char *id, dk_raw_cb cb, void *ud)
  * max_bytes (>= 1) are kept: then truncated is set and the process is cut
  * off (the archive is incomplete). Output that is not a tar (no "ustar" at
  * offset 257: tar missing, "OCI runtime exec failed", ...) fails with
- * DK_EBADREQ and that text (or tar's stderr) sanitized. tar's own failures
+ * ERR_BADREQ and that text (or tar's stderr) sanitized. tar's own failures
  * (exit status != 0, e.g. unreadable files) with a tar produced still count
  * as success, with a note "tar exited N: ..." in e->msg (tar's stderr,
  * sanitized); a cut archive has the note "archive cut at N bytes". The
@@ -366,8 +357,8 @@ void dk_archive_exec(struct dk_client *c, const char *id, const char *path, size
  * "OCI runtime exec failed: ..." as stdout and closes the stream.
  * Create and start each time out after DK_TUNNEL_TIMEOUT_MS; an open tunnel
  * has no idle timeout.
- * Otherwise cb gets rc -1 and e (e->code a dk_status: DK_ENOTFOUND no such
- * container, DK_ECONFLICT not running or paused, DK_ETRANSPORT for
+ * Otherwise cb gets rc -1 and e (e->code an err_code: ERR_NOTFOUND no such
+ * container, ERR_CONFLICT not running or paused, ERR_TRANSPORT for
  * timeouts, ...), fd -1. cb is called at most once, from dispatch or run,
  * never from dk_tunnel_open itself. */
 #define DK_TUNNEL_TIMEOUT_MS 10000
@@ -392,7 +383,7 @@ void dk_tunnel_close(struct dk_tunnel *t);
 bool dk_client_owns_exec(const struct dk_client *c, const char *exec_id);
 
 /* ---- JSON codec (pure; used by the client and the tests) ---- */
-/* Parse a /containers/json body. Returns 0 or -1 (e->code DK_EPARSE). */
+/* Parse a /containers/json body. Returns 0 or -1 (e->code ERR_PARSE). */
 int dk_parse_container_list(const char *body, size_t len, struct dk_container_list *out, struct err *e);
 /* Parse a /containers/ID/json body into out (cleared first). */
 int dk_parse_inspect(const char *body, size_t len, struct dk_container *out, struct err *e);
@@ -411,7 +402,7 @@ struct dk_mount_point {
  * Mounts[].Destination, then /dev/shm when HostConfig.IpcMode is "private"
  * or "shareable"; destinations not absolute or over 4096 bytes are skipped,
  * duplicates dropped, at most DK_MOUNTS_MAX. *out (free with
- * dk_mount_points_free) may be NULL with *n 0. Returns 0 or -1 (DK_EPARSE). */
+ * dk_mount_points_free) may be NULL with *n 0. Returns 0 or -1 (ERR_PARSE). */
 int dk_parse_mount_points(const char *body, size_t len, struct dk_mount_point **out, size_t *n, struct err *e);
 void dk_mount_points_free(struct dk_mount_point *m, size_t n);
 /* Encode containers as the `sandtop ps --json` array: ASCII-only JSON (every

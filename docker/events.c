@@ -77,7 +77,7 @@ static void ev_done(struct dk_req *r, int rc, const struct err *e)
 	ev->skipping = false;
 	if (rc == 0) {
 		/* the engine ended the stream (shutdown): treat as a drop */
-		err_set(&closed, DK_ETRANSPORT, "engine closed the event stream");
+		err_set(&closed, ERR_TRANSPORT, "engine closed the event stream");
 		e = &closed;
 	}
 	ev->retry_at = clock_mono_ms() + ev->backoff_ms;

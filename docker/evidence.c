@@ -21,7 +21,7 @@ static struct dk_req *ev_req(struct dk_client *c, const char *method, const char
 static void reject(struct dk_req *r, const char *why)
 {
 	struct err e;
-	err_set(&e, DK_EUSAGE, "%s", why);
+	err_set(&e, ERR_USAGE, "%s", why);
 	dk_req_reject(r, &e);
 }
 

@@ -90,24 +90,24 @@ static int parse_line(char *l, struct dk_agent_stop *st, bool *end, struct err *
 {
 	char code = l[0];
 	if (!code || l[1] != ' ')
-		return err_set(e, DK_EPARSE, "not the stop script's output");
+		return err_set(e, ERR_PARSE, "not the stop script's output");
 	char *p = l + 2;
 	unsigned long long pid, start, rounds, forking;
 	if (code == 'E') {
 		if (take_num(&p, &rounds) < 0 || take_num(&p, &forking) < 0 || rounds > 100 || forking > 1)
-			return err_set(e, DK_EPARSE, "a malformed last line");
+			return err_set(e, ERR_PARSE, "a malformed last line");
 		st->rounds = (int)rounds;
 		st->still_forking = forking == 1;
 		*end = true;
 		return 0;
 	}
 	if (!strchr("SKIAF", code))
-		return err_set(e, DK_EPARSE, "an unknown line");
+		return err_set(e, ERR_PARSE, "an unknown line");
 	if (take_num(&p, &pid) < 0 || pid < 1 || pid > PID_MAX_VALUE || take_num(&p, &start) < 0)
-		return err_set(e, DK_EPARSE, "a malformed process line");
+		return err_set(e, ERR_PARSE, "a malformed process line");
 	for (size_t i = 0; i < st->n; i++)
 		if (st->p[i].pid == (int)pid)
-			return err_set(e, DK_EPARSE, "process %llu twice", pid);
+			return err_set(e, ERR_PARSE, "process %llu twice", pid);
 	if (st->n >= DK_AGENT_MAX) {
 		st->over_cap++;
 		return 0;
@@ -141,7 +141,7 @@ int dk_agent_parse_stop(const char *out, size_t len, struct dk_agent_stop *st, s
 	memset(st, 0, sizeof *st);
 	st->exec = true;
 	if (len > DK_AGENT_OUT_MAX || memchr(out, '\0', len))
-		return err_set(e, DK_EPARSE, "the stop script's output is too long or binary");
+		return err_set(e, ERR_PARSE, "the stop script's output is too long or binary");
 	st->p = xcalloc(DK_AGENT_MAX, sizeof *st->p);
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, out, len);
@@ -152,18 +152,18 @@ int dk_agent_parse_stop(const char *out, size_t len, struct dk_agent_stop *st, s
 		if (!l[0] && !cur)
 			break;
 		if (end)
-			rc = err_set(e, DK_EPARSE, "output after the last line");
+			rc = err_set(e, ERR_PARSE, "output after the last line");
 		else
 			rc = parse_line(l, st, &end, e);
 	}
 	if (rc == 0 && !end)
-		rc = err_set(e, DK_EPARSE, "no last line (cut off?)");
+		rc = err_set(e, ERR_PARSE, "no last line (cut off?)");
 	if (rc < 0) {
 		/* what it printed, shown as the reason: "OCI runtime exec failed", "sh: not found" */
 		char first[160];
 		size_t k = strcspn(out, "\n");
 		sanitize_text(out, k < len ? k : len, first, sizeof first);
-		err_set(e, DK_EPARSE, "%s: \"%s\"", e->msg, first);
+		err_set(e, ERR_PARSE, "%s: \"%s\"", e->msg, first);
 	}
 	free(copy);
 	return rc;
@@ -172,7 +172,7 @@ int dk_agent_parse_stop(const char *out, size_t len, struct dk_agent_stop *st, s
 int dk_agent_parse_cont(const char *out, size_t len, struct dk_agent_stop *st, struct err *e)
 {
 	if (len > DK_AGENT_OUT_MAX || memchr(out, '\0', len))
-		return err_set(e, DK_EPARSE, "the continue script's output is too long or binary");
+		return err_set(e, ERR_PARSE, "the continue script's output is too long or binary");
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, out, len);
 	copy[len] = '\0';
@@ -185,17 +185,17 @@ int dk_agent_parse_cont(const char *out, size_t len, struct dk_agent_stop *st, s
 		unsigned long long pid;
 		struct dk_agent_proc *a = NULL;
 		if (end || !strchr("CGFE", l[0]) || !l[0])
-			rc = err_set(e, DK_EPARSE, "not the continue script's output");
+			rc = err_set(e, ERR_PARSE, "not the continue script's output");
 		else if (l[0] == 'E')
-			end = l[1] == '\0' ? true : (rc = err_set(e, DK_EPARSE, "a malformed last line"), false);
+			end = l[1] == '\0' ? true : (rc = err_set(e, ERR_PARSE, "a malformed last line"), false);
 		else if (l[1] != ' ' || take_num(&p, &pid) < 0 || *p)
-			rc = err_set(e, DK_EPARSE, "a malformed line");
+			rc = err_set(e, ERR_PARSE, "a malformed line");
 		else {
 			for (size_t i = 0; i < st->n && !a; i++)
 				if (st->p[i].pid == (int)pid && st->p[i].kind == DK_AG_STOPPED && !st->p[i].continued)
 					a = &st->p[i];
 			if (!a)
-				rc = err_set(e, DK_EPARSE, "process %llu was not asked for", pid);
+				rc = err_set(e, ERR_PARSE, "process %llu was not asked for", pid);
 			else if (l[0] == 'F')
 				st->cont_failed++;
 			else {
@@ -208,7 +208,7 @@ int dk_agent_parse_cont(const char *out, size_t len, struct dk_agent_stop *st, s
 		}
 	}
 	if (rc == 0 && !end)
-		rc = err_set(e, DK_EPARSE, "no last line (cut off?)");
+		rc = err_set(e, ERR_PARSE, "no last line (cut off?)");
 	free(copy);
 	return rc;
 }
@@ -242,7 +242,7 @@ static void captured(void *ud, int rc, const struct err *e, struct dk_capture *r
 		struct err ignored;
 		if (!j->cont)  /* what it did stop counts (the parse fails: no last line) */
 			dk_agent_parse_stop(res->out.data, res->out.len, &j->st, &ignored);
-		err_set(&pe, DK_EPARSE, "the script printed more than %u bytes", DK_AGENT_OUT_MAX);
+		err_set(&pe, ERR_PARSE, "the script printed more than %u bytes", DK_AGENT_OUT_MAX);
 		j->cb(j->ud, -1, &pe, j->cont ? NULL : &j->st);
 	} else if (j->cont) {
 		if (dk_agent_parse_cont(res->out.data ? res->out.data : "", res->out.len, &j->st, &pe) < 0)
@@ -270,7 +270,7 @@ static void run(struct dk_client *c, const char *id, const char *script, struct 
 	if (dk_tunnel_capture(c, id, argv, DK_AGENT_OUT_MAX, DK_AGENT_EXEC_TIMEOUT_MS, captured, j, job_free))
 		return;
 	struct err e;
-	err_set(&e, DK_EUSAGE, "no container given, or its id is too long");
+	err_set(&e, ERR_USAGE, "no container given, or its id is too long");
 	struct dk_req *r = dk_req_new(c, "GET", "/", true);
 	r->ctx = j;
 	r->ctx_free = job_free;
@@ -310,7 +310,7 @@ void dk_agent_cont_exec(struct dk_client *c, const char *id, const struct dk_age
 	if (b.overflow || !asked) {
 		/* cannot happen within DK_AGENT_MAX pids; nothing to ask: no exec */
 		struct err e;
-		err_set(&e, b.overflow ? DK_EUSAGE : DK_OK, "%s", b.overflow ? "too many processes for one exec" : "");
+		err_set(&e, b.overflow ? ERR_USAGE : ERR_OK, "%s", b.overflow ? "too many processes for one exec" : "");
 		buf_free(&b);
 		struct dk_req *r = dk_req_new(c, "GET", "/", true);
 		r->ctx = j;

@@ -41,12 +41,12 @@ static char *dir_of(struct dk_freezer *f, int pid, bool guard, struct err *e)
 	size_t n = strlen(d);
 	if (n && d[n - 1] == '/') {
 		free(d);
-		err_set(e, DK_EUSAGE, "process %d is in the root cgroup, not a container's: not touched", pid);
+		err_set(e, ERR_USAGE, "process %d is in the root cgroup, not a container's: not touched", pid);
 		return NULL;
 	}
 	if (guard && frz_holds(d, f->own)) {
 		free(d);
-		err_set(e, DK_EUSAGE, "process %d: its cgroup holds sandtop itself: not frozen", pid);
+		err_set(e, ERR_USAGE, "process %d: its cgroup holds sandtop itself: not frozen", pid);
 		return NULL;
 	}
 	return d;
@@ -57,19 +57,19 @@ static int file_err(const char *dir, const char *file, int pid, int err, struct 
 {
 	struct stat sb;
 	if (err == ENODEV || ((err == ENOENT || err == ENOTDIR) && stat(dir, &sb) < 0))
-		return err_set(e, DK_ENOTFOUND, "process %d: its cgroup is gone", pid);
+		return err_set(e, ERR_NOTFOUND, "process %d: its cgroup is gone", pid);
 	if (err == ENOENT)
-		return err_set(e, DK_EVERSION, "process %d: %s/%s is missing (a kernel without the freezer?)", pid, dir, file);
+		return err_set(e, ERR_VERSION, "process %d: %s/%s is missing (a kernel without the freezer?)", pid, dir, file);
 	if (err == EFBIG)
-		return err_set(e, DK_EPARSE, "process %d: %s/%s: oversized", pid, dir, file);
-	return err_set(e, DK_ESERVER, "process %d: %s/%s: %s", pid, dir, file, strerror(err));
+		return err_set(e, ERR_PARSE, "process %d: %s/%s: oversized", pid, dir, file);
+	return err_set(e, ERR_SERVER, "process %d: %s/%s: %s", pid, dir, file, strerror(err));
 }
 
 int frz_put(const char *dir, const char *file, const char *word, int pid, struct err *e)
 {
 	char path[4096];
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
-		return err_set(e, DK_EUSAGE, "cgroup path too long");
+		return err_set(e, ERR_USAGE, "cgroup path too long");
 	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return file_err(dir, file, pid, errno, e);
@@ -87,7 +87,7 @@ int frz_get(const char *dir, const char *file, char *buf, int pid, struct err *e
 {
 	char path[4096];
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
-		return err_set(e, DK_EUSAGE, "cgroup path too long");
+		return err_set(e, ERR_USAGE, "cgroup path too long");
 	int k = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (k < 0)
 		return file_err(dir, file, pid, errno, e);
@@ -112,17 +112,17 @@ int frz_read_state(const struct dk_freezer *f, const char *dir, int pid, struct 
 			return DK_FRZ_FREEZING;
 		if (!strcmp(buf, "FROZEN"))
 			return DK_FRZ_FROZEN;
-		return err_set(e, DK_EPARSE, "process %d: %s/freezer.state: unknown state", pid, dir);
+		return err_set(e, ERR_PARSE, "process %d: %s/freezer.state: unknown state", pid, dir);
 	}
 	uint64_t v;
 	if (sf_kv_u64(buf, "frozen", &v) < 0 || v > 1)
-		return err_set(e, DK_EPARSE, "process %d: %s/cgroup.events: no \"frozen 0|1\"", pid, dir);
+		return err_set(e, ERR_PARSE, "process %d: %s/cgroup.events: no \"frozen 0|1\"", pid, dir);
 	if (v == 1)
 		return DK_FRZ_FROZEN;
 	if (frz_get(dir, "cgroup.freeze", buf, pid, e) < 0)
 		return -1;
 	if (sf_whole_u64(buf, false, &v) < 0 || v > 1)
-		return err_set(e, DK_EPARSE, "process %d: %s/cgroup.freeze: not 0 or 1", pid, dir);
+		return err_set(e, ERR_PARSE, "process %d: %s/cgroup.freeze: not 0 or 1", pid, dir);
 	return v ? DK_FRZ_FREEZING : DK_FRZ_THAWED;
 }
 
@@ -133,13 +133,13 @@ struct dk_freezer *dk_freezer_open(const char *proc_root, const char *sys_root, 
 	struct err ce;
 	struct st_cgroups *cg = st_cgroups_open(proc_root, sys_root, &ce);
 	if (!cg) {
-		err_set(e, DK_ENOTFOUND, "no cgroup freezer: %s", ce.msg);
+		err_set(e, ERR_NOTFOUND, "no cgroup freezer: %s", ce.msg);
 		return NULL;
 	}
 	int v = st_cgroups_mounted(cg, "freezer") ? 0 : st_cgroups_mounted(cg, NULL) ? 1 : -1;
 	if (v < 0) {
 		st_cgroups_free(cg);
-		err_set(e, DK_ENOTFOUND, "no cgroup freezer: cgroup v1 without a freezer hierarchy, and no cgroup v2");
+		err_set(e, ERR_NOTFOUND, "no cgroup freezer: cgroup v1 without a freezer hierarchy, and no cgroup v2");
 		return NULL;
 	}
 	struct dk_freezer *f = xcalloc(1, sizeof *f);
@@ -260,18 +260,18 @@ int dk_cg_locate(struct dk_freezer *f, const char *id, int pid, struct dk_cg *ou
 {
 	memset(out, 0, sizeof *out);
 	if (!id || !is_id(id))
-		return err_set(e, DK_EUSAGE, "not a full container id");
+		return err_set(e, ERR_USAGE, "not a full container id");
 	if (pid <= 0)
-		return err_set(e, DK_EUSAGE, "container %.12s: no process id (not running?)", id);
+		return err_set(e, ERR_USAGE, "container %.12s: no process id (not running?)", id);
 	char *d = dir_of(f, pid, false, e);
 	if (!d) {
-		if (e && e->code == DK_EUSAGE)
-			e->code = DK_EREFUSED; /* the root cgroup: not a container's */
+		if (e && e->code == ERR_USAGE)
+			e->code = ERR_REFUSED; /* the root cgroup: not a container's */
 		return -1;
 	}
 	char *top = container_top(d, id);
 	if (!top) {
-		err_set(e, DK_EREFUSED, "process %d is not in container %.12s's cgroup (it is in %s): not touched", pid, id,
+		err_set(e, ERR_REFUSED, "process %d is not in container %.12s's cgroup (it is in %s): not touched", pid, id,
 			d);
 		free(d);
 		return -1;
@@ -279,12 +279,12 @@ int dk_cg_locate(struct dk_freezer *f, const char *id, int pid, struct dk_cg *ou
 	free(d);
 	struct stat sb;
 	if (stat(top, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-		err_set(e, DK_ENOTFOUND, "container %.12s: its cgroup is gone", id);
+		err_set(e, ERR_NOTFOUND, "container %.12s: its cgroup is gone", id);
 		free(top);
 		return -1;
 	}
 	if (frz_holds(top, f->own)) {
-		err_set(e, DK_EREFUSED, "container %.12s: its cgroup holds sandtop itself: not touched", id);
+		err_set(e, ERR_REFUSED, "container %.12s: its cgroup holds sandtop itself: not touched", id);
 		free(top);
 		return -1;
 	}
@@ -356,18 +356,18 @@ int dk_cg_find(struct dk_freezer *f, const char *id, struct dk_cg *out, struct e
 {
 	memset(out, 0, sizeof *out);
 	if (!id || !is_id(id))
-		return err_set(e, DK_EUSAGE, "not a full container id");
+		return err_set(e, ERR_USAGE, "not a full container id");
 	const char *root = st_cgroup_mount(f->cg, frz_ver[f->v].ctl);
 	if (!root)
-		return err_set(e, DK_ENOTFOUND, "no freezer hierarchy mounted whole");
+		return err_set(e, ERR_NOTFOUND, "no freezer hierarchy mounted whole");
 	size_t seen = 0;
 	char *dir = find_named(root, id, 0, &seen);
 	if (!dir)
-		return err_set(e, DK_ENOTFOUND, "container %.12s: no cgroup named after it (not running?)", id);
+		return err_set(e, ERR_NOTFOUND, "container %.12s: no cgroup named after it (not running?)", id);
 	int pid = first_pid(dir);
 	free(dir);
 	if (!pid)
-		return err_set(e, DK_ENOTFOUND, "container %.12s: its cgroup holds no process", id);
+		return err_set(e, ERR_NOTFOUND, "container %.12s: its cgroup holds no process", id);
 	return dk_cg_locate(f, id, pid, out, e);
 }
 

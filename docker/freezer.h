@@ -19,7 +19,7 @@ struct dk_freezer;
  * docker/cgroup.c), paths under the sys_root prefix ("" normally; tests
  * pass a fixture tree standing for "/"). A v1 freezer hierarchy is used
  * when one is mounted, else cgroup v2 (unified, also the unified tree of a
- * hybrid host) with cgroup.freeze. Returns NULL with e set (DK_ENOTFOUND,
+ * hybrid host) with cgroup.freeze. Returns NULL with e set (ERR_NOTFOUND,
  * "no cgroup freezer: ...") when neither is mounted. Free with
  * dk_freezer_free. */
 struct dk_freezer *dk_freezer_open(const char *proc_root, const char *sys_root, struct err *e);
@@ -29,12 +29,12 @@ int dk_freezer_version(const struct dk_freezer *f);
 
 /* Each call finds pid's cgroup afresh from <proc_root>/PID/cgroup (nothing
  * is cached: after a container restart its pid names another cgroup) and
- * returns -1 with e set on failure: DK_ENOTFOUND when the process or its
- * cgroup directory is gone; DK_EUSAGE for pid <= 0, a process in the root
+ * returns -1 with e set on failure: ERR_NOTFOUND when the process or its
+ * cgroup directory is gone; ERR_USAGE for pid <= 0, a process in the root
  * cgroup (not a container: never frozen), and for dk_freeze a cgroup that
  * holds this process or one of its ancestors' (freezing it would stop
- * us); DK_EVERSION when the directory has no freezer file (v2 before Linux
- * 5.2); DK_EPARSE for a state file we do not understand; DK_ESERVER for
+ * us); ERR_VERSION when the directory has no freezer file (v2 before Linux
+ * 5.2); ERR_PARSE for a state file we do not understand; ERR_SERVER for
  * other write or read errors (EACCES when not root). */
 
 /* Ask the kernel to freeze every task of pid's cgroup: "FROZEN" into
@@ -66,9 +66,9 @@ struct dk_cg {
  * systemd drivers, Podman's libpod-ID), and the container's cgroup is that
  * component (the process may sit in a sub-cgroup of it). Never the root
  * cgroup, never a cgroup that holds sandtop itself. Returns 0 with out
- * filled (free with dk_cg_clear), or -1 with e: DK_EUSAGE for a malformed
- * id or pid <= 0; DK_ENOTFOUND when the process or its cgroup is gone;
- * DK_EREFUSED when the cgroup is not provably the container's: a wrong,
+ * filled (free with dk_cg_clear), or -1 with e: ERR_USAGE for a malformed
+ * id or pid <= 0; ERR_NOTFOUND when the process or its cgroup is gone;
+ * ERR_REFUSED when the cgroup is not provably the container's: a wrong,
  * hostile or remote-forwarded engine must not make sandtop freeze or kill
  * anything else. */
 int dk_cg_locate(struct dk_freezer *f, const char *id, int pid, struct dk_cg *out, struct err *e);
@@ -77,7 +77,7 @@ void dk_cg_clear(struct dk_cg *cg);
  * looked for in the freezer's hierarchy (a few levels deep: docker/ID,
  * PARENT/ID, system.slice/docker-ID.scope), and its first process stands
  * for the init. For the kill switch when the engine's word is not needed
- * (or not to be had). Returns as dk_cg_locate; DK_ENOTFOUND when no such
+ * (or not to be had). Returns as dk_cg_locate; ERR_NOTFOUND when no such
  * cgroup holds a process. */
 int dk_cg_find(struct dk_freezer *f, const char *id, struct dk_cg *out, struct err *e);
 /* The state of a located cgroup: DK_FRZ_THAWED, _FREEZING, _FROZEN, or -1. */

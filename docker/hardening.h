@@ -155,7 +155,7 @@ struct dk_hardening {
 bool dk_user_is_root(const char *user);
 
 /* Parse a GET /containers/ID/json body into out (zeroed first). Returns 0,
- * or -1 with e (DK_EPARSE: not JSON, not an object, no valid Id; out then
+ * or -1 with e (ERR_PARSE: not JSON, not an object, no valid Id; out then
  * holds nothing to free). Entries of the wrong type are skipped, never a
  * failure. Free with dk_hardening_clear. */
 int dk_parse_hardening(const char *body, size_t len, struct dk_hardening *out, struct err *e);
@@ -165,7 +165,7 @@ void dk_hardening_clear(struct dk_hardening *h);
 /* SHA-256 (lower-case hex, 64 chars + NUL) of a seccomp profile in a
  * canonical form: parsed, object keys sorted, printed compact. The same
  * profile pretty-printed or compacted by the docker CLI hashes the same.
- * Returns 0, or -1 with e (DK_EPARSE) for text that is not a JSON object. */
+ * Returns 0, or -1 with e (ERR_PARSE) for text that is not a JSON object. */
 int dk_seccomp_canon_sha256(const char *json, size_t len, char out[65], struct err *e);
 
 /* GET /networks/ID: what the network checks need. */
@@ -181,15 +181,15 @@ struct dk_netinfo {
 	                               * or Options com.docker.network.bridge.default_bridge "true" */
 };
 /* Parse a GET /networks/ID body into out (zeroed first; strings never NULL
- * after success). Returns 0, or -1 with e (DK_EPARSE: not an object, no
+ * after success). Returns 0, or -1 with e (ERR_PARSE: not an object, no
  * valid Id). Free with dk_netinfo_clear. */
 int dk_parse_netinfo(const char *body, size_t len, struct dk_netinfo *out, struct err *e);
 /* Free what n holds and zero it (NULL or a zeroed struct is fine too). */
 void dk_netinfo_clear(struct dk_netinfo *n);
 typedef void (*dk_netinfo_cb)(void *ud, int rc, const struct err *e, const struct dk_netinfo *n);
-/* GET /networks/ID (id or name, escaped; empty or over 256 bytes: DK_EUSAGE).
+/* GET /networks/ID (id or name, escaped; empty or over 256 bytes: ERR_USAGE).
  * cb is called exactly once, from dispatch or run, never from this call,
- * unless the client is freed first; e is never NULL (DK_OK on success).
+ * unless the client is freed first; e is never NULL (ERR_OK on success).
  * n lives for the callback only (NULL on error). */
 void dk_network_inspect(struct dk_client *c, const char *id, dk_netinfo_cb cb, void *ud);
 
@@ -208,18 +208,18 @@ struct dk_hostinfo {
 	                               * Podman's own, not a Docker Engine version */
 };
 /* Parse a GET /info body into out (zeroed first: the version fields too).
- * Returns 0, or -1 with e (DK_EPARSE). Free with dk_hostinfo_clear. */
+ * Returns 0, or -1 with e (ERR_PARSE). Free with dk_hostinfo_clear. */
 int dk_parse_info(const char *body, size_t len, struct dk_hostinfo *out, struct err *e);
 /* Fill the version fields of out (engine_version, runc_version, podman)
  * from a /version body (other fields kept; on failure the version fields
- * are "" and podman false). Returns 0, or -1 with e (DK_EPARSE). */
+ * are "" and podman false). Returns 0, or -1 with e (ERR_PARSE). */
 int dk_parse_version_components(const char *body, size_t len, struct dk_hostinfo *out, struct err *e);
 /* Zero h (it holds nothing on the heap; NULL is fine too). */
 void dk_hostinfo_clear(struct dk_hostinfo *h);
 typedef void (*dk_hostinfo_cb)(void *ud, int rc, const struct err *e, const struct dk_hostinfo *h);
 /* Both requests; cb exactly once when both ended (the first error wins),
  * from dispatch or run, never from this call, unless the client is freed
- * first; e is never NULL (DK_OK on success). h lives for the callback
+ * first; e is never NULL (ERR_OK on success). h lives for the callback
  * only (NULL on error). */
 void dk_host_info(struct dk_client *c, dk_hostinfo_cb cb, void *ud);
 

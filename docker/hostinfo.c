@@ -38,7 +38,7 @@ void dk_network_inspect(struct dk_client *c, const char *id, dk_netinfo_cb cb, v
 	r->ud = ud;
 	if (bad) {
 		struct err e;
-		err_set(&e, DK_EUSAGE, "no network given, or its id is too long");
+		err_set(&e, ERR_USAGE, "no network given, or its id is too long");
 		dk_req_reject(r, &e);
 	} else {
 		dk_req_submit(r);

@@ -51,10 +51,10 @@ static int read_stat(const char *proc_root, struct st_host *out, struct err *e)
 	long tck = sysconf(_SC_CLK_TCK);
 	uint64_t hz = tck > 0 ? (uint64_t)tck : 100;
 	if ((size_t)snprintf(path, sizeof path, "%s/stat", proc_root) >= sizeof path)
-		return err_set(e, DK_EUSAGE, "proc path too long");
+		return err_set(e, ERR_USAGE, "proc path too long");
 	FILE *fp = fopen(path, "re");
 	if (!fp)
-		return err_set(e, DK_ENOTFOUND, "%s: %s", path, strerror(errno));
+		return err_set(e, ERR_NOTFOUND, "%s: %s", path, strerror(errno));
 	bool got = false;
 	unsigned cpus = 0;
 	/* every cpu line comes first (as glibc assumes): stop at the first
@@ -76,9 +76,9 @@ static int read_stat(const char *proc_root, struct st_host *out, struct err *e)
 	}
 	fclose(fp);
 	if (!got)
-		return err_set(e, DK_EPARSE, "%s: no usable \"cpu\" line", path);
+		return err_set(e, ERR_PARSE, "%s: no usable \"cpu\" line", path);
 	if (cpus == 0)
-		return err_set(e, DK_EPARSE, "%s: no \"cpuN\" lines", path);
+		return err_set(e, ERR_PARSE, "%s: no \"cpuN\" lines", path);
 	out->online_cpus = cpus;
 	return 0;
 }
@@ -101,10 +101,10 @@ static int read_meminfo(const char *proc_root, struct st_host *out, struct err *
 {
 	char path[4096], line[LINE_MAX_LEN];
 	if ((size_t)snprintf(path, sizeof path, "%s/meminfo", proc_root) >= sizeof path)
-		return err_set(e, DK_EUSAGE, "proc path too long");
+		return err_set(e, ERR_USAGE, "proc path too long");
 	FILE *fp = fopen(path, "re");
 	if (!fp)
-		return err_set(e, DK_ENOTFOUND, "%s: %s", path, strerror(errno));
+		return err_set(e, ERR_NOTFOUND, "%s: %s", path, strerror(errno));
 	bool total = false, avail = false;
 	for (int n = 0; n < MEMINFO_MAX_LINES && !(total && avail) && fgets(line, sizeof line, fp); n++) {
 		if (!strncmp(line, "MemTotal:", 9))
@@ -114,7 +114,7 @@ static int read_meminfo(const char *proc_root, struct st_host *out, struct err *
 	}
 	fclose(fp);
 	if (!total || out->mem_total == 0)
-		return err_set(e, DK_EPARSE, "%s: no usable MemTotal", path);
+		return err_set(e, ERR_PARSE, "%s: no usable MemTotal", path);
 	if (!avail)
 		out->mem_available = 0; /* kernels before 3.14 */
 	return 0;

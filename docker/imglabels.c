@@ -66,7 +66,7 @@ int dk_parse_image_labels(const char *body, size_t len, bool *known, struct dk_l
 		return -1;
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "image inspect body is not a JSON object");
+		return err_set(e, ERR_PARSE, "image inspect body is not a JSON object");
 	}
 	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j, "Config");
 	const cJSON *labels = cJSON_IsObject(cfg) ? cJSON_GetObjectItemCaseSensitive(cfg, "Labels") : NULL;
@@ -252,7 +252,7 @@ static void img_done(struct dk_req *r, int rc, const struct err *e)
 		rc = -1;
 		e = &perr;
 	}
-	bool gone = rc < 0 && (e->code == DK_ENOTFOUND || e->code == DK_ETOOBIG);
+	bool gone = rc < 0 && (e->code == ERR_NOTFOUND || e->code == ERR_TOOBIG);
 	if (rc == 0 || gone) {
 		/* a missing image is not cached: the same id may be pulled again */
 		if (rc == 0)
@@ -334,7 +334,7 @@ void dk_image_labels(struct dk_client *c, const char *image_id, dk_image_labels_
 	if (dk_image_id_norm(id, image_id) < 0) {
 		struct dk_req *r = img_req_new(c, "-", q);
 		struct err e;
-		err_set(&e, DK_EUSAGE, "not an image id");
+		err_set(&e, ERR_USAGE, "not an image id");
 		dk_req_reject(r, &e);
 		return;
 	}

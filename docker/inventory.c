@@ -220,7 +220,7 @@ static void inspect_ctx_done(void *ud, int rc, const struct err *e, struct dk_co
 	struct inventory *inv = x->inv;
 	if (rc == 0) {
 		inspect_apply(inv, ct);
-	} else if (e->code == DK_ENOTFOUND) {
+	} else if (e->code == ERR_NOTFOUND) {
 		ssize_t i = find(inv, x->id);
 		if (i >= 0)
 			remove_at(inv, (size_t)i);

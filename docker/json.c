@@ -56,7 +56,7 @@ static int container_from_list_item(const cJSON *o, struct dk_container *c, stru
 {
 	memset(c, 0, sizeof *c);
 	if (!cJSON_IsObject(o) || dkj_copy_id(c->id, dkj_str(o, "Id")) < 0)
-		return err_set(e, DK_EPARSE, "container entry without a valid Id");
+		return err_set(e, ERR_PARSE, "container entry without a valid Id");
 	const cJSON *names = cJSON_GetObjectItemCaseSensitive(o, "Names");
 	const cJSON *first = cJSON_IsArray(names) ? cJSON_GetArrayItem(names, 0) : NULL;
 	const char *name = cJSON_IsString(first) ? first->valuestring : "";
@@ -82,7 +82,7 @@ int dk_parse_container_list(const char *body, size_t len, struct dk_container_li
 		return -1;
 	if (!cJSON_IsArray(j)) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "container list is not a JSON array");
+		return err_set(e, ERR_PARSE, "container list is not a JSON array");
 	}
 	size_t n = (size_t)cJSON_GetArraySize(j);
 	out->items = n ? xcalloc(n, sizeof *out->items) : NULL;
@@ -109,7 +109,7 @@ int dk_parse_inspect(const char *body, size_t len, struct dk_container *c, struc
 		return -1;
 	if (!cJSON_IsObject(j) || dkj_copy_id(c->id, dkj_str(j, "Id")) < 0) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "inspect body without a valid Id");
+		return err_set(e, ERR_PARSE, "inspect body without a valid Id");
 	}
 	const char *name = dkj_str(j, "Name");
 	name = name ? name : "";
@@ -183,7 +183,7 @@ int dk_parse_event(const char *line, size_t len, struct dk_event *ev, struct err
 	bool no_id = !is_ct && (!id || !*id);
 	if (!action || (!no_id && dkj_copy_id(ev->id, id) < 0)) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "event without an action or a valid id");
+		return err_set(e, ERR_PARSE, "event without an action or a valid id");
 	}
 	snprintf(ev->type, sizeof ev->type, "%s", type);
 	size_t an = strcspn(action, ":");
@@ -223,8 +223,8 @@ int dk_parse_version(const char *body, size_t len, struct dk_version_info *out, 
 
 void dk_http_error(struct err *e, long status, const char *body, size_t len)
 {
-	int code = status == 404 ? DK_ENOTFOUND : status == 409 ? DK_ECONFLICT
-	         : status >= 500 ? DK_ESERVER : DK_EBADREQ;
+	int code = status == 404 ? ERR_NOTFOUND : status == 409 ? ERR_CONFLICT
+	         : status >= 500 ? ERR_SERVER : ERR_BADREQ;
 	char msg[200] = "";
 	cJSON *j = body && len && dkj_depth_ok(body, len) ? cJSON_ParseWithLength(body, len) : NULL;
 	const char *m = j ? dkj_str(j, "message") : NULL;

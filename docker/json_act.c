@@ -40,7 +40,7 @@ char *dk_commit_body(const char *const *labels, struct err *e)
 		const char *eq = strchr(labels[i], '=');
 		if (i >= DK_COMMIT_LABELS_MAX || !eq || eq == labels[i]) {
 			cJSON_Delete(o);
-			err_set(e, DK_EUSAGE, i >= DK_COMMIT_LABELS_MAX ? "more than %d labels" : "label %d is not KEY=VALUE",
+			err_set(e, ERR_USAGE, i >= DK_COMMIT_LABELS_MAX ? "more than %d labels" : "label %d is not KEY=VALUE",
 			        i >= DK_COMMIT_LABELS_MAX ? DK_COMMIT_LABELS_MAX : (int)i + 1);
 			return NULL;
 		}
@@ -68,7 +68,7 @@ int dk_parse_image_id(const char *body, size_t len, char out[72], struct err *e)
 	const char *hex = id && !strncmp(id, "sha256:", 7) ? id + 7 : NULL;
 	if (!hex || strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "commit answer without a valid image Id");
+		return err_set(e, ERR_PARSE, "commit answer without a valid image Id");
 	}
 	snprintf(out, 72, "sha256:%s", hex);
 	cJSON_Delete(j);
@@ -83,7 +83,7 @@ int dk_parse_tty(const char *body, size_t len, bool *tty, struct err *e)
 	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j, "Config");
 	if (!cJSON_IsObject(cfg)) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "inspect answer without a Config");
+		return err_set(e, ERR_PARSE, "inspect answer without a Config");
 	}
 	*tty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "Tty"));
 	cJSON_Delete(j);

@@ -37,7 +37,7 @@ int dk_parse_exec_id(const char *body, size_t len, char out[65], struct err *e)
 		return -1;
 	if (dkj_copy_id(out, dkj_str(j, "Id")) < 0) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "exec create answer without a valid Id");
+		return err_set(e, ERR_PARSE, "exec create answer without a valid Id");
 	}
 	cJSON_Delete(j);
 	return 0;

@@ -367,7 +367,7 @@ int dk_parse_hardening(const char *body, size_t len, struct dk_hardening *h, str
 		return -1;
 	if (dkj_copy_id(h->id, cJSON_IsObject(j) ? dkj_str(j, "Id") : NULL) < 0) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "inspect body without a valid Id");
+		return err_set(e, ERR_PARSE, "inspect body without a valid Id");
 	}
 	const char *name = dkj_str(j, "Name");
 	name = name ? name : "";

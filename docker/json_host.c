@@ -32,7 +32,7 @@ int dk_parse_netinfo(const char *body, size_t len, struct dk_netinfo *n, struct 
 		return -1;
 	if (dkj_copy_id(n->id, cJSON_IsObject(j) ? dkj_str(j, "Id") : NULL) < 0) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "network body without a valid Id");
+		return err_set(e, ERR_PARSE, "network body without a valid Id");
 	}
 	n->name = dkj_dup(j, "Name");
 	n->driver = dkj_dup(j, "Driver");
@@ -111,7 +111,7 @@ int dk_parse_info(const char *body, size_t len, struct dk_hostinfo *h, struct er
 		return -1;
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "/info body is not an object");
+		return err_set(e, ERR_PARSE, "/info body is not an object");
 	}
 	take_secopts(h, cJSON_GetObjectItemCaseSensitive(j, "SecurityOptions"));
 	/* a string ("1") in the 1.41 API; accept a number too */
@@ -134,7 +134,7 @@ int dk_parse_version_components(const char *body, size_t len, struct dk_hostinfo
 		return -1;
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "/version body is not an object");
+		return err_set(e, ERR_PARSE, "/version body is not an object");
 	}
 	jsan(j, "Version", h->engine_version, sizeof h->engine_version);
 	const cJSON *comps = cJSON_GetObjectItemCaseSensitive(j, "Components"), *it;

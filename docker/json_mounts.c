@@ -47,7 +47,7 @@ int dk_parse_mount_points(const char *body, size_t len, struct dk_mount_point **
 		return -1;
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "inspect body is not an object");
+		return err_set(e, ERR_PARSE, "inspect body is not an object");
 	}
 	const cJSON *hc = cJSON_GetObjectItemCaseSensitive(j, "HostConfig");
 	const cJSON *tmpfs = cJSON_GetObjectItemCaseSensitive(hc, "Tmpfs");

@@ -60,13 +60,13 @@ static int canon_hash(cJSON *j, char out[65], struct err *e)
 	sort_keys(j);
 	char *txt = cJSON_PrintUnformatted(j);
 	if (!txt)
-		return err_set(e, DK_EPARSE, "seccomp profile could not be printed");
+		return err_set(e, ERR_PARSE, "seccomp profile could not be printed");
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	int ok = EVP_Digest(txt, strlen(txt), md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen == 32;
 	cJSON_free(txt);
 	if (!ok)
-		return err_set(e, DK_EPARSE, "SHA-256 failed");
+		return err_set(e, ERR_PARSE, "SHA-256 failed");
 	static const char hex[] = "0123456789abcdef";
 	for (unsigned i = 0; i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
@@ -82,7 +82,7 @@ int dk_seccomp_canon_sha256(const char *json, size_t len, char out[65], struct e
 	cJSON *j = dkj_parse(json, len, e);
 	if (!j)
 		return -1;
-	int rc = cJSON_IsObject(j) ? canon_hash(j, out, e) : err_set(e, DK_EPARSE, "seccomp profile is not an object");
+	int rc = cJSON_IsObject(j) ? canon_hash(j, out, e) : err_set(e, ERR_PARSE, "seccomp profile is not an object");
 	cJSON_Delete(j);
 	if (rc < 0)
 		out[0] = '\0';

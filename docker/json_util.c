@@ -32,12 +32,12 @@ int dkj_depth_ok(const char *s, size_t len)
 cJSON *dkj_parse(const char *body, size_t len, struct err *e)
 {
 	if (!body || !len)
-		return err_set(e, DK_EPARSE, "empty engine response"), NULL;
+		return err_set(e, ERR_PARSE, "empty engine response"), NULL;
 	if (!dkj_depth_ok(body, len))
-		return err_set(e, DK_EPARSE, "engine JSON nested deeper than %d", DK_JSON_DEPTH_MAX), NULL;
+		return err_set(e, ERR_PARSE, "engine JSON nested deeper than %d", DK_JSON_DEPTH_MAX), NULL;
 	cJSON *j = cJSON_ParseWithLength(body, len);
 	if (!j)
-		err_set(e, DK_EPARSE, "engine sent malformed JSON");
+		err_set(e, ERR_PARSE, "engine sent malformed JSON");
 	return j;
 }
 

@@ -16,7 +16,7 @@
  * DK_JSON_DEPTH_MAX, else 0. cJSON's own limit (1000) is far higher. */
 int dkj_depth_ok(const char *s, size_t len);
 
-/* Parse an engine body. NULL with e set (DK_EPARSE) when it is empty,
+/* Parse an engine body. NULL with e set (ERR_PARSE) when it is empty,
  * nested too deeply or malformed. Text after the first complete value is
  * ignored. The caller frees the tree with cJSON_Delete. */
 cJSON *dkj_parse(const char *body, size_t len, struct err *e);

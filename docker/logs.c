@@ -101,11 +101,11 @@ static void logs_done(struct dk_req *r, int rc, const struct err *e)
 	struct err ok;
 	err_clear(&ok);
 	if (rc < 0 && l->bad) {
-		err_set(&ok, DK_EPARSE, "the engine's log stream lost its framing after %zu bytes", l->read);
+		err_set(&ok, ERR_PARSE, "the engine's log stream lost its framing after %zu bytes", l->read);
 		e = &ok;
 	} else if (rc < 0 && l->capped) {
 		rc = 0;
-		err_set(&ok, DK_OK, "log stream over %u MiB: cut there, the newest lines are missing", DK_LOGS_READ_MAX >> 20);
+		err_set(&ok, ERR_OK, "log stream over %u MiB: cut there, the newest lines are missing", DK_LOGS_READ_MAX >> 20);
 	}
 	/* the lines not finished go in as they are (rc is 0 when capped) */
 	bool mid_frame = rc == 0 && dk_lp_finish(&l->lp);
@@ -180,7 +180,7 @@ void dk_logs(struct dk_client *c, const char *id, size_t max_bytes, dk_logs_cb c
 	r->done = tty_done;
 	if (bad) {
 		struct err e;
-		err_set(&e, DK_EUSAGE, "no container given, its id too long, or max_bytes out of range");
+		err_set(&e, ERR_USAGE, "no container given, its id too long, or max_bytes out of range");
 		dk_req_reject(r, &e);
 		return;
 	}

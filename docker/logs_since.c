@@ -170,7 +170,7 @@ int dk_logs_since(const char *s, int64_t now_ms, char *out, size_t n, struct err
 	} else if (!s || (parse_unix(s, &sec, &nsec) < 0 && parse_time(s, &sec, &nsec) < 0)) {
 		char safe[80];
 		sanitize_fit(s ? s : "", 40, safe, sizeof safe);
-		return err_set(e, DK_EUSAGE, "--since takes a duration (10m, 1h30m), a unix time or an RFC 3339 time "
+		return err_set(e, ERR_USAGE, "--since takes a duration (10m, 1h30m), a unix time or an RFC 3339 time "
 			"(2026-01-02T15:04:05Z), not '%s'", safe);
 	}
 	snprintf(out, n, "%lld.%09lld", sec, nsec);

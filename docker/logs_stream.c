@@ -95,7 +95,7 @@ static void logs_done(struct dk_req *r, int rc, const struct err *e)
 		return;  /* cancelled from a callback: end was called then */
 	s->in_cb = true;
 	if (s->lp.bad) {
-		err_set(&own, DK_EPARSE, "the engine's log stream lost its framing after %zu bytes", s->lp.taken);
+		err_set(&own, ERR_PARSE, "the engine's log stream lost its framing after %zu bytes", s->lp.taken);
 		ls_end(s, DK_LOGS_BROKEN, &own);
 		return;
 	}
@@ -104,7 +104,7 @@ static void logs_done(struct dk_req *r, int rc, const struct err *e)
 	if (rc == 0)
 		ls_end(s, DK_LOGS_EOF, NULL);
 	else
-		ls_end(s, s->opened && e->code == DK_ETRANSPORT ? DK_LOGS_LOST : DK_LOGS_FAILED, e);
+		ls_end(s, s->opened && e->code == ERR_TRANSPORT ? DK_LOGS_LOST : DK_LOGS_FAILED, e);
 }
 
 static void inspect_done(struct dk_req *r, int rc, const struct err *e)
@@ -172,7 +172,7 @@ struct dk_logs_stream *dk_logs_stream_open(struct dk_client *c, const char *id, 
 	s->req = r;
 	if (bad) {
 		struct err e;
-		err_set(&e, DK_EUSAGE, "no container given, or its id is over %d bytes", DK_ID_MAX);
+		err_set(&e, ERR_USAGE, "no container given, or its id is over %d bytes", DK_ID_MAX);
 		dk_req_reject(r, &e);
 	} else {
 		dk_req_submit(r);

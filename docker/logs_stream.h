@@ -34,10 +34,10 @@ struct dk_log_line {
 enum dk_logs_end {
 	DK_LOGS_EOF,        /* the engine ended it: the whole log was sent (no follow), or the
 	                     * container stopped (follow) */
-	DK_LOGS_FAILED,     /* it never opened: e says why (DK_ENOTFOUND no such container,
-	                     * DK_ETRANSPORT the engine cannot be reached, ...) */
+	DK_LOGS_FAILED,     /* it never opened: e says why (ERR_NOTFOUND no such container,
+	                     * ERR_TRANSPORT the engine cannot be reached, ...) */
 	DK_LOGS_LOST,       /* the connection broke after it opened: the engine went away (e) */
-	DK_LOGS_BROKEN,     /* the engine's frames made no sense (e, DK_EPARSE) */
+	DK_LOGS_BROKEN,     /* the engine's frames made no sense (e, ERR_PARSE) */
 	DK_LOGS_CANCELLED,  /* dk_logs_stream_cancel */
 };
 
@@ -69,7 +69,7 @@ struct dk_logs_cbs {
  * parser (docker/logparse.h, shared with dk_logs): lines of stdout and
  * stderr never mix, each is capped at line_max bytes, and the memory held
  * is a few line_max buffers whatever the engine sends. id: a name or id
- * (escaped; empty or over 256 bytes: end with DK_LOGS_FAILED, DK_EUSAGE).
+ * (escaped; empty or over 256 bytes: end with DK_LOGS_FAILED, ERR_USAGE).
  * Engine 20.10: follow on a stopped container sends the past and ends
  * (EOF); on a paused one the past, then it waits; on one frozen behind the
  * engine's back the past, then nothing. Returns the handle, valid until end
@@ -88,7 +88,7 @@ void dk_logs_stream_cancel(struct dk_logs_stream *s);
  * 3339 time ("2026-01-02T15:04:05Z", "...05.123+01:00"; without a zone
  * it is local time; a date alone "2026-01-02" is its local midnight).
  * Writes "SECONDS.NANOSECONDS" into out. Returns 0, or -1 with e
- * (DK_EUSAGE, the text quoted sanitized) for anything else. */
+ * (ERR_USAGE, the text quoted sanitized) for anything else. */
 int dk_logs_since(const char *s, int64_t now_ms, char *out, size_t n, struct err *e);
 
 #endif

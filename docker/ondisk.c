@@ -127,7 +127,7 @@ static char *argv_root(const char *argv, size_t n)
 char *dk_data_root_find(const char *proc_root, const char *endpoint, struct err *e)
 {
 	if (!endpoint || strncmp(endpoint, "unix://", 7) != 0) {
-		err_set(e, DK_EUSAGE, "the engine's records are read only for a local engine (unix://)");
+		err_set(e, ERR_USAGE, "the engine's records are read only for a local engine (unix://)");
 		return NULL;
 	}
 	const char *sock = endpoint + 7;
@@ -139,7 +139,7 @@ char *dk_data_root_find(const char *proc_root, const char *endpoint, struct err 
 		if (stat(DEFAULT_SOCK, &db) == 0 && ino == 0 && stat(sock, &sb) == 0 && sb.st_dev == db.st_dev &&
 		    sb.st_ino == db.st_ino)
 			return xstrdup(DEFAULT_ROOT);
-		err_set(e, DK_ENOTFOUND, "no process serves %s (the engine is down?): give its data root with --data-root",
+		err_set(e, ERR_NOTFOUND, "no process serves %s (the engine is down?): give its data root with --data-root",
 			sock);
 		return NULL;
 	}
@@ -148,7 +148,7 @@ char *dk_data_root_find(const char *proc_root, const char *endpoint, struct err 
 	if (sf_slurp(path, comm, sizeof comm - 1) >= 0)
 		comm[strcspn(comm, "\n")] = '\0';
 	if (strcmp(comm, "dockerd") != 0) {
-		err_set(e, DK_EUSAGE, "%s is served by \"%s\" (pid %d), not dockerd: its container records are not read", sock,
+		err_set(e, ERR_USAGE, "%s is served by \"%s\" (pid %d), not dockerd: its container records are not read", sock,
 			comm, pid);
 		return NULL;
 	}
@@ -239,7 +239,7 @@ int dk_ondisk_list(const char *root, struct dk_container_list *out, size_t *skip
 	snprintf(path, sizeof path, "%s/containers", root);
 	DIR *d = opendir(path);
 	if (!d)
-		return err_set(e, DK_ENOTFOUND, "cannot read the engine's records in %s: %s", path, strerror(errno));
+		return err_set(e, ERR_NOTFOUND, "cannot read the engine's records in %s: %s", path, strerror(errno));
 	char *buf = xmalloc(RECORD_CAP + 1);
 	size_t cap = 0;
 	for (struct dirent *de; (de = readdir(d)) && out->n < DK_ONDISK_MAX; ) {

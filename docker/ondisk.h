@@ -12,8 +12,8 @@
  * /etc/docker/daemon.json), else /var/lib/docker. When no process serves
  * the socket (the engine was killed) only the default socket
  * /var/run/docker.sock maps to /var/lib/docker. Returns a new string (the
- * caller frees), or NULL with e set (DK_ENOTFOUND: no dockerd found, say
- * --data-root; DK_EUSAGE: not a unix endpoint, or the server is not a
+ * caller frees), or NULL with e set (ERR_NOTFOUND: no dockerd found, say
+ * --data-root; ERR_USAGE: not a unix endpoint, or the server is not a
  * dockerd, e.g. Podman). */
 char *dk_data_root_find(const char *proc_root, const char *endpoint, struct err *e);
 

@@ -108,7 +108,7 @@ int st_cgroups_version(const struct st_cgroups *cg);
  * the memory limit fallback: like dockerd, a limit that is unlimited or
  * above host->mem_total comes out as host->mem_total (0 when host is NULL;
  * without host there is no ST_HAVE_CPU either). Returns 0 (some fields may
- * be missing: see out->have) or -1 with e set (DK_ENOTFOUND) when the
+ * be missing: see out->have) or -1 with e set (ERR_NOTFOUND) when the
  * process or its cgroup is gone (an empty task count). Directories and the
  * counter files are kept open per pid (within half the soft descriptor
  * limit), looked up again when a file read last time fails, and closed
@@ -125,15 +125,15 @@ const char *st_cgroup_mount(const struct st_cgroups *cg, const char *ctl);
  * the unified one, the "0::PATH" line), sys_root included; the caller frees
  * it; a process in the hierarchy's root cgroup ("/") gets the mount point
  * followed by '/'. Reads <proc_root>/PID/cgroup afresh on every call
- * (nothing cached) and does not check that the directory exists. NULL with e set: DK_EUSAGE
- * for pid <= 0 or a controller not in the list above, DK_ENOTFOUND when the
+ * (nothing cached) and does not check that the directory exists. NULL with e set: ERR_USAGE
+ * for pid <= 0 or a controller not in the list above, ERR_NOTFOUND when the
  * hierarchy is not mounted, the process is gone or is not under the mount. */
 char *st_cgroup_dir(struct st_cgroups *cg, int pid, const char *ctl, struct err *e);
 
 /* ---- stats API (remote engines, Podman, no cgroup access) ---- */
 /* Parse one /containers/ID/stats?stream=false&one-shot=true body into raw
  * counters (cpu_stats only; precpu is ignored: we keep our own previous
- * sample). Returns 0 or -1 (DK_EPARSE). */
+ * sample). Returns 0 or -1 (ERR_PARSE). */
 int st_parse_api(const char *body, size_t len, struct st_raw *out, struct err *e);
 
 #endif

@@ -135,7 +135,7 @@ int st_parse_api(const char *body, size_t len, struct st_raw *out, struct err *e
 		return -1;
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		return err_set(e, DK_EPARSE, "stats body is not a JSON object");
+		return err_set(e, ERR_PARSE, "stats body is not a JSON object");
 	}
 	take_cpu(member(j, "cpu_stats"), out); /* first: take_blk looks at ST_HAVE_CPU */
 	take_mem(member(j, "memory_stats"), out);

@@ -151,7 +151,7 @@ void tn_end(struct dk_tunnel *t, const char *why)
 {
 	if (t->cap) {
 		struct err e;
-		err_set(&e, DK_ETRANSPORT, "exec stream: %s", why);
+		err_set(&e, ERR_TRANSPORT, "exec stream: %s", why);
 		tn_cap_finish(t, -1, &e);
 		return;
 	}
@@ -174,7 +174,7 @@ static int tn_connect(struct dk_tunnel *t, CURL *easy, bool *connected, struct e
 	if (path) {
 		struct sockaddr_un *sa = (struct sockaddr_un *)&ss;
 		if (strlen(path) >= sizeof sa->sun_path)
-			return err_set(e, DK_EUSAGE, "engine socket path too long");
+			return err_set(e, ERR_USAGE, "engine socket path too long");
 		sa->sun_family = AF_UNIX;
 		memcpy(sa->sun_path, path, strlen(path) + 1);
 		slen = sizeof *sa;
@@ -183,7 +183,7 @@ static int tn_connect(struct dk_tunnel *t, CURL *easy, bool *connected, struct e
 		long port = 0;
 		if (!easy || curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK || !ip || !ip[0] ||
 		    curl_easy_getinfo(easy, CURLINFO_PRIMARY_PORT, &port) != CURLE_OK || port < 1 || port > 65535)
-			return err_set(e, DK_ETRANSPORT, "engine address unknown after exec create");
+			return err_set(e, ERR_TRANSPORT, "engine address unknown after exec create");
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 		if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
@@ -195,17 +195,17 @@ static int tn_connect(struct dk_tunnel *t, CURL *easy, bool *connected, struct e
 			s6->sin6_port = htons((uint16_t)port);
 			slen = sizeof *s6;
 		} else {
-			return err_set(e, DK_ETRANSPORT, "engine address unknown after exec create");
+			return err_set(e, ERR_TRANSPORT, "engine address unknown after exec create");
 		}
 	}
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return err_set(e, DK_ETRANSPORT, "socket: %s", strerror(errno));
+		return err_set(e, ERR_TRANSPORT, "socket: %s", strerror(errno));
 	*connected = connect(fd, (struct sockaddr *)&ss, slen) == 0;
 	if (!*connected && errno != EINPROGRESS) {
 		int en = errno;
 		close(fd);
-		return err_set(e, DK_ETRANSPORT, "cannot reach engine at %s: %s", dk_client_endpoint(t->c),
+		return err_set(e, ERR_TRANSPORT, "cannot reach engine at %s: %s", dk_client_endpoint(t->c),
 		               strerror(en));
 	}
 	return fd;

@@ -79,7 +79,7 @@ static void tn_connected(struct dk_tunnel *t)
 		return;
 	if (soerr) {
 		struct err e;
-		err_set(&e, DK_ETRANSPORT, "cannot reach engine at %s: %s", dk_client_endpoint(t->c), strerror(soerr));
+		err_set(&e, ERR_TRANSPORT, "cannot reach engine at %s: %s", dk_client_endpoint(t->c), strerror(soerr));
 		tn_fail(t, &e);
 		return;
 	}
@@ -104,17 +104,17 @@ static void tn_step(struct dk_tunnel *t, int64_t now_ms)
 		int ms = tn_set(t->c)->timeout_ms;
 		switch (t->stage) {
 		case TN_CREATE:
-			err_set(&e, DK_ETRANSPORT, "exec create timed out after %d ms", ms);
+			err_set(&e, ERR_TRANSPORT, "exec create timed out after %d ms", ms);
 			tn_fail(t, &e);
 			return;
 		case TN_CONNECT:
 		case TN_START:
-			err_set(&e, DK_ETRANSPORT, "exec start timed out after %d ms", ms);
+			err_set(&e, ERR_TRANSPORT, "exec start timed out after %d ms", ms);
 			tn_fail(t, &e);
 			return;
 		case TN_OPEN:
 			if (t->cap) {
-				err_set(&e, DK_ETRANSPORT, "exec output not complete after %d ms", t->cap->timeout_ms);
+				err_set(&e, ERR_TRANSPORT, "exec output not complete after %d ms", t->cap->timeout_ms);
 				tn_cap_finish(t, -1, &e);
 				return;
 			}

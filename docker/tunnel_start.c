@@ -61,13 +61,13 @@ static void tn_open(struct dk_tunnel *t)
 	struct err e;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		err_set(&e, DK_ETRANSPORT, "socketpair: %s", strerror(errno));
+		err_set(&e, ERR_TRANSPORT, "socketpair: %s", strerror(errno));
 		tn_fail(t, &e);
 		return;
 	}
 	int fl = fcntl(sv[0], F_GETFL);
 	if (fl < 0 || fcntl(sv[0], F_SETFL, fl | O_NONBLOCK) < 0) {
-		err_set(&e, DK_ETRANSPORT, "fcntl: %s", strerror(errno));
+		err_set(&e, ERR_TRANSPORT, "fcntl: %s", strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
 		tn_fail(t, &e);
@@ -142,9 +142,9 @@ static int tn_headers(struct dk_tunnel *t)
 	}
 	if (!end) {
 		if (t->down.len >= TN_HEAD_MAX)
-			err_set(&e, DK_EPARSE, "engine answer to exec start: headers over %u bytes", TN_HEAD_MAX);
+			err_set(&e, ERR_PARSE, "engine answer to exec start: headers over %u bytes", TN_HEAD_MAX);
 		else if (t->engine_eof)
-			err_set(&e, DK_ETRANSPORT, "engine closed the connection before answering exec start");
+			err_set(&e, ERR_TRANSPORT, "engine closed the connection before answering exec start");
 		else
 			return 0;
 		tn_fail(t, &e);
@@ -153,7 +153,7 @@ static int tn_headers(struct dk_tunnel *t)
 	t->head_len = (size_t)(end - p);
 	t->status = status_code(p, t->head_len);
 	if (t->status < 0) {
-		err_set(&e, DK_EPARSE, "engine sent no HTTP answer to exec start");
+		err_set(&e, ERR_PARSE, "engine sent no HTTP answer to exec start");
 		tn_fail(t, &e);
 		return 1;
 	}

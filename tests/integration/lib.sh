@@ -75,6 +75,25 @@ wait_screen_gone() { # until REGEX no longer matches
 }
 # The screen line holding NAME.
 row_of() { screen "$1" | grep -E -- "(^| )$2( |$)" | head -1; }
+# cell_of SESSION NAME TITLE: the cell under the list's column TITLE in NAME's
+# row, found by where the header puts the title (numbers sit right-aligned
+# under theirs), so a column added elsewhere moves nothing here.
+cell_of() {
+	screen "$1" | python3 -c '
+import re, sys
+lines, name, title = sys.stdin.read().split("\n"), sys.argv[1], sys.argv[2]
+head = next((l for l in lines if re.search(r"(^| )NAME", l)), "")
+row = next((l for l in lines if re.search(r"(^| )" + re.escape(name) + r"( |$)", l)), "")
+i = head.find(title)
+if i < 0 or not row: sys.exit(1)
+end = i + len(title) + (1 if head[i + len(title):i + len(title) + 1] in "▲▼" and head[i + len(title):i + len(title) + 1] else 0)
+start = end - 1
+while start > 0 and row[start - 1] != " ": start -= 1
+stop = end
+while stop < len(row) and row[stop] != " ": stop += 1
+print(row[start:stop].strip())
+' "$2" "$3"
+}
 
 sandboxes_up() { # sandboxes_up N PREFIX [scripts/sandboxes up flags, e.g. --wait]
 	"$ROOT/scripts/sandboxes" up "$1" --prefix "$2" "${@:3}" >"$TEST_TMP/sandboxes-$2.log" 2>&1 ||

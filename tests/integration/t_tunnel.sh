@@ -6,7 +6,7 @@
 # the security types through the tunnel, sees the relay's processes in the
 # sandbox (docker top) and sees them gone once the caller closes its end or
 # the tunnel is closed; it checks stdin EOF and stdout framing with 1 MiB
-# through cat, and DK_ENOTFOUND for a container that does not exist.
+# through cat, and ERR_NOTFOUND for a container that does not exist.
 t_tunnel_vnc() {
 	local p="tun${RUN_ID}"
 	local bin

@@ -257,9 +257,9 @@ static void on_done(void *ud, int rc, const struct err *e)
 	assert_non_null(e);
 	r->e = *e;
 	if (rc == 0)
-		assert_int_equal(e->code, DK_OK);
+		assert_int_equal(e->code, ERR_OK);
 	else
-		assert_int_not_equal(e->code, DK_OK);
+		assert_int_not_equal(e->code, ERR_OK);
 }
 
 static void on_commit(void *ud, int rc, const struct err *e, const char *image)
@@ -417,7 +417,7 @@ static void test_refused_arguments(void **state)
 		assert_int_equal(r.calls, 0);
 		run(c, &r);
 		assert_int_equal(r.rc, -1);
-		assert_int_equal(r.e.code, DK_EUSAGE);
+		assert_int_equal(r.e.code, ERR_USAGE);
 	}
 	char canon[32];
 	assert_int_equal(dk_signal_canon("hup", canon, sizeof canon), 0);
@@ -448,7 +448,7 @@ static void test_refused_arguments(void **state)
 	for (size_t i = 0; i < 12; i++) {
 		assert_int_equal(rs[i].calls, 1);
 		assert_int_equal(rs[i].rc, -1);
-		assert_int_equal(rs[i].e.code, DK_EUSAGE);
+		assert_int_equal(rs[i].e.code, ERR_USAGE);
 		buf_free(&rs[i].data);
 	}
 	expect_no_request();
@@ -481,11 +481,11 @@ static void test_status_mapping(void **state)
 		assert_printable(r[i].e.msg);
 	}
 	assert_int_equal(r[0].rc, -1);
-	assert_int_equal(r[0].e.code, DK_ENOTFOUND);
+	assert_int_equal(r[0].e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(r[0].e.msg, "No such container: gone"));
-	assert_int_equal(r[1].e.code, DK_ECONFLICT);
+	assert_int_equal(r[1].e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r[1].e.msg, "Container busy is not running"));
-	assert_int_equal(r[2].e.code, DK_ESERVER);
+	assert_int_equal(r[2].e.code, ERR_SERVER);
 	assert_non_null(strstr(r[2].e.msg, "boom"));
 	assert_non_null(strstr(r[2].e.msg, "fake row"));
 	assert_int_equal(r[3].rc, 0);
@@ -493,10 +493,10 @@ static void test_status_mapping(void **state)
 	assert_int_equal(r[4].rc, 0);
 	assert_string_equal(r[4].e.msg, "already paused");
 	assert_int_equal(r[5].rc, -1);
-	assert_int_equal(r[5].e.code, DK_ECONFLICT);
+	assert_int_equal(r[5].e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r[5].e.msg, "is not paused"));
-	assert_int_equal(r[6].e.code, DK_ECONFLICT);
-	assert_int_equal(r[7].e.code, DK_ECONFLICT);
+	assert_int_equal(r[6].e.code, ERR_CONFLICT);
+	assert_int_equal(r[7].e.code, ERR_CONFLICT);
 	assert_int_equal(r[8].rc, 0);
 	assert_string_equal(r[8].e.msg, "nothing to do");
 	for (size_t i = 0; i < 9; i++)
@@ -518,7 +518,7 @@ static void test_stop_times_out(void **state)
 	run(c, &r);
 	int64_t took = clock_mono_ms() - t0;
 	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, DK_ETRANSPORT);
+	assert_int_equal(r.e.code, ERR_TRANSPORT);
 	assert_non_null(strstr(r.e.msg, "no answer"));
 	assert_true(took >= 1250);
 	assert_true(took < 4000);
@@ -559,13 +559,13 @@ static void test_logs_demux(void **state)
 	dk_logs(c, "badframe", 1u << 20, on_data, &b);
 	run(c, &b);
 	assert_int_equal(b.rc, -1);
-	assert_int_equal(b.e.code, DK_EPARSE);
+	assert_int_equal(b.e.code, ERR_PARSE);
 	/* no such container: the first request says so */
 	struct res g;
 	res_init(&g);
 	dk_logs(c, "gone", 100, on_data, &g);
 	run(c, &g);
-	assert_int_equal(g.e.code, DK_ENOTFOUND);
+	assert_int_equal(g.e.code, ERR_NOTFOUND);
 	buf_free(&r.data);
 	buf_free(&t.data);
 	buf_free(&b.data);
@@ -616,11 +616,11 @@ static void test_commit_and_inspect_errors(void **state)
 	dk_inspect_raw(c, "gone", on_raw, &r[3]);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r[0].rc, -1);
-	assert_int_equal(r[0].e.code, DK_EPARSE);
+	assert_int_equal(r[0].e.code, ERR_PARSE);
 	assert_int_equal(r[1].rc, 0);
 	assert_string_equal(r[1].image, image_id);
-	assert_int_equal(r[2].e.code, DK_EPARSE);
-	assert_int_equal(r[3].e.code, DK_ENOTFOUND);
+	assert_int_equal(r[2].e.code, ERR_PARSE);
+	assert_int_equal(r[3].e.code, ERR_NOTFOUND);
 	for (size_t i = 0; i < 4; i++)
 		buf_free(&r[i].data);
 	dk_client_free(c);
@@ -650,13 +650,13 @@ static void test_archive(void **state)
 	assert_non_null(strstr(r[0].e.msg, "Permission denied"));
 	/* the engine's exec failure arrives as stdout: not a tar */
 	assert_int_equal(r[1].rc, -1);
-	assert_int_equal(r[1].e.code, DK_EBADREQ);
+	assert_int_equal(r[1].e.code, ERR_BADREQ);
 	assert_non_null(strstr(r[1].e.msg, "OCI runtime exec failed"));
 	assert_printable(r[1].e.msg);
 	/* tar failed at once: its stderr */
 	assert_int_equal(r[2].rc, -1);
 	assert_non_null(strstr(r[2].e.msg, "No such file"));
-	assert_int_equal(r[3].e.code, DK_ECONFLICT);
+	assert_int_equal(r[3].e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r[3].e.msg, "is paused"));
 	/* cut */
 	assert_int_equal(r[4].rc, 0);
@@ -703,7 +703,7 @@ static void test_capture_timeout_and_cancel(void **state)
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.freed, 0);
 	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, DK_ETRANSPORT);
+	assert_int_equal(r.e.code, ERR_TRANSPORT);
 	assert_non_null(strstr(r.e.msg, "300 ms"));
 	assert_true(took >= 300 && took < 3000);
 	struct dk_tunnel *t = dk_tunnel_capture(c, "slow", argv, 1u << 20, 5000, on_capture, &k, cap_free);

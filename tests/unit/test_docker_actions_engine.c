@@ -181,7 +181,7 @@ static void test_pause_unpause_kill_paused(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(state_of(n), "running false 0");
 	CALL(c, &r, 10000, dk_unpause(c, n, on_done, &r));
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "is not paused"));
 	CALL(c, &r, 20000, dk_restart(c, n, 1, on_done, &r));
 	assert_int_equal(r.rc, 0);
@@ -238,7 +238,7 @@ static void test_remove_running_and_logs(void **state)
 	res_init(&r);
 	CALL(c, &r, 10000, dk_remove(c, n, false, on_done, &r));
 	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "cannot remove a running container"));
 	assert_string_equal(state_of(n), "running false 0");
 	CALL(c, &r, 10000, dk_kill(c, n, "hup", on_done, &r));
@@ -272,7 +272,7 @@ static void test_remove_running_and_logs(void **state)
 	buf_reset(&r.data);
 	CALL(c, &r, 20000, dk_archive_exec(c, n, "/tmp", 1u << 20, on_tar, &r));
 	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, DK_EBADREQ);
+	assert_int_equal(r.e.code, ERR_BADREQ);
 	assert_non_null(strstr(r.e.msg, "no tar archive"));
 	assert_non_null(strstr(r.e.msg, "exec"));
 	buf_free(&r.data);
@@ -297,16 +297,16 @@ static void test_network_disconnect(void **state)
 	assert_null(strstr(sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", name), net));
 	assert_string_equal(state_of(name), "running false 0");
 	CALL(c, &r, 10000, dk_network_disconnect(c, net, name, true, on_done, &r));
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "is not connected"));
 	/* a network that does not exist (the name escaped and back): 404; with
 	 * force the engine does not look the network up and says the container
 	 * is not on it */
 	CALL(c, &r, 10000, dk_network_disconnect(c, "act-no such/net?", name, false, on_done, &r));
-	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(r.e.msg, "network act-no such/net? not found"));
 	CALL(c, &r, 10000, dk_network_disconnect(c, "act-no such/net?", name, true, on_done, &r));
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	buf_free(&r.data);
 	dk_client_free(c);
 }
@@ -326,14 +326,14 @@ static void test_stopped(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.e.msg, "already stopped");
 	CALL(c, &r, 10000, dk_kill(c, n, NULL, on_done, &r));
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "is not running"));
 	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	CALL(c, &r, 10000, dk_unpause(c, n, on_done, &r));
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	CALL(c, &r, 20000, dk_archive_exec(c, n, "/tmp", 1000, on_tar, &r));
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	buf_free(&r.data);
 	dk_client_free(c);
 }
@@ -349,22 +349,22 @@ static void test_vanished(void **state)
 	struct res r;
 	res_init(&r);
 	CALL(c, &r, 10000, dk_pause(c, gone, on_done, &r));
-	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(r.e.msg, "No such container"));
 	CALL(c, &r, 10000, dk_stop(c, gone, 1, on_done, &r));
-	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	CALL(c, &r, 10000, dk_kill(c, gone, NULL, on_done, &r));
-	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	CALL(c, &r, 10000, dk_remove(c, gone, true, on_done, &r));
-	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	CALL(c, &r, 10000, dk_logs(c, gone, 100, on_data, &r));
-	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	CALL(c, &r, 10000, dk_inspect_raw(c, gone, on_raw, &r));
-	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	CALL(c, &r, 10000, dk_commit(c, gone, "act-never", "t", NULL, NULL, true, on_commit, &r));
-	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	CALL(c, &r, 20000, dk_archive_exec(c, gone, "/tmp", 100, on_tar, &r));
-	assert_int_equal(r.e.code, DK_ENOTFOUND);
+	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	buf_free(&r.data);
 	dk_client_free(c);
 }
@@ -455,7 +455,7 @@ static void test_archive_edges(void **state)
 	buf_reset(&r.data);
 	CALL(c, &r, 60000, dk_archive_exec(c, name, "/nonexistent", 1u << 20, on_tar, &r));
 	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, DK_EBADREQ);
+	assert_int_equal(r.e.code, ERR_BADREQ);
 	assert_non_null(strstr(r.e.msg, "nonexistent"));
 	/* cut: the tar process does not linger */
 	buf_reset(&r.data);
@@ -477,7 +477,7 @@ static void test_archive_edges(void **state)
 	CALL(c, &r, 10000, dk_pause(c, name, on_done, &r));
 	assert_int_equal(r.rc, 0);
 	CALL(c, &r, 20000, dk_archive_exec(c, name, "/tmp", 1000, on_tar, &r));
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "paused"));
 	CALL(c, &r, 10000, dk_unpause(c, name, on_done, &r));
 	assert_int_equal(r.rc, 0);

@@ -110,7 +110,7 @@ static void test_server_error_message_sanitized(void **state)
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_true(r.called);
 	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, DK_ESERVER);
+	assert_int_equal(r.e.code, ERR_SERVER);
 	assert_non_null(strstr(r.e.msg, "500"));
 	assert_non_null(strstr(r.e.msg, "boom"));
 	for (const char *p = r.e.msg; *p; p++)
@@ -128,7 +128,7 @@ static void test_oversized_body(void **state)
 	dk_list_containers(c, false, NULL, on_list, &r);
 	assert_int_equal(dk_client_run(c, 10000), 0);
 	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, DK_ETOOBIG);
+	assert_int_equal(r.e.code, ERR_TOOBIG);
 	dk_client_free(c);
 }
 
@@ -140,7 +140,7 @@ static void test_truncated_body(void **state)
 	dk_list_containers(c, true, NULL, on_list, &r);
 	assert_int_equal(dk_client_run(c, 10000), 0);
 	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, DK_ETRANSPORT);
+	assert_int_equal(r.e.code, ERR_TRANSPORT);
 	dk_client_free(c);
 }
 
@@ -153,9 +153,9 @@ static void test_garbage_and_404(void **state)
 	dk_inspect(c, "missing", on_inspect, &m);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(g.rc, -1);
-	assert_int_equal(g.e.code, DK_EPARSE);
+	assert_int_equal(g.e.code, ERR_PARSE);
 	assert_int_equal(m.rc, -1);
-	assert_int_equal(m.e.code, DK_ENOTFOUND);
+	assert_int_equal(m.e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(m.e.msg, "No such container: missing"));
 	dk_client_free(c);
 }
@@ -169,13 +169,13 @@ static void test_unreachable(void **state)
 	dk_list_containers(c, true, NULL, on_list, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, DK_ETRANSPORT);
+	assert_int_equal(r.e.code, ERR_TRANSPORT);
 	assert_non_null(strstr(r.e.msg, "/nonexistent/sock"));
 	dk_client_free(c);
 	assert_null(dk_client_new("ftp://x", &e));
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_null(dk_client_new("tcp://nohostport", &e));
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 }
 
 struct evrec {

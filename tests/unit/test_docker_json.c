@@ -148,20 +148,20 @@ static void test_http_error(void **state)
 	char *body = fixture_read("error_404.json", &len);
 	struct err e;
 	dk_http_error(&e, 404, body, len);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "No such container: nope"));
 	/* a hostile message is shown sanitized */
 	const char *evil = "{\"message\":\"boom \\u001b]0;x\\u0007\\r\\nfake\"}";
 	dk_http_error(&e, 500, evil, strlen(evil));
-	assert_int_equal(e.code, DK_ESERVER);
+	assert_int_equal(e.code, ERR_SERVER);
 	for (const char *p = e.msg; *p; p++)
 		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
 	dk_http_error(&e, 409, NULL, 0);
-	assert_int_equal(e.code, DK_ECONFLICT);
+	assert_int_equal(e.code, ERR_CONFLICT);
 	free(body);
 }
 
-/* Hostile or broken bodies: every one is a clean DK_EPARSE, never a crash. */
+/* Hostile or broken bodies: every one is a clean ERR_PARSE, never a crash. */
 static void test_bad_bodies(void **state)
 {
 	(void)state;
@@ -174,11 +174,11 @@ static void test_bad_bodies(void **state)
 		struct dk_container_list l;
 		struct err e;
 		assert_int_equal(dk_parse_container_list(bad[i], strlen(bad[i]), &l, &e), -1);
-		assert_int_equal(e.code, DK_EPARSE);
+		assert_int_equal(e.code, ERR_PARSE);
 		assert_int_equal(l.n, 0);
 		struct dk_container c;
 		assert_int_equal(dk_parse_inspect(bad[i], strlen(bad[i]), &c, &e), -1);
-		assert_int_equal(e.code, DK_EPARSE);
+		assert_int_equal(e.code, ERR_PARSE);
 	}
 	/* nesting bombs are refused before cJSON sees them */
 	size_t n = 100000;

@@ -202,7 +202,7 @@ static void test_fake_faults(void **state)
 	}
 	list_with(c, "m.broken", &g);
 	assert_int_equal(g.rc, -1);
-	assert_int_equal(g.e.code, DK_ESERVER);
+	assert_int_equal(g.e.code, ERR_SERVER);
 	assert_non_null(strstr(g.e.msg, "labels of image 333333333333"));
 	assert_null(strchr(g.e.msg, '\x1b'));
 	dk_client_free(c);

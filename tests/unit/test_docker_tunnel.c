@@ -401,13 +401,13 @@ static void test_create_errors(void **state)
 	run_to_eof("hostile", &s, 4000);
 	assert_int_equal(s.calls, 1);
 	assert_int_equal(s.rc, -1);
-	assert_int_equal(s.e.code, DK_ESERVER);
+	assert_int_equal(s.e.code, ERR_SERVER);
 	assert_non_null(strstr(s.e.msg, "boom"));
 	assert_printable(s.e.msg);
 	side_free(&s);
 	run_to_eof("missing", &s, 4000);
 	assert_int_equal(s.rc, -1);
-	assert_int_equal(s.e.code, DK_ENOTFOUND);
+	assert_int_equal(s.e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(s.e.msg, "No such container: missing"));
 	side_free(&s);
 }
@@ -419,13 +419,13 @@ static void test_start_errors(void **state)
 	run_to_eof("start404", &s, 4000);
 	assert_int_equal(s.calls, 1);
 	assert_int_equal(s.rc, -1);
-	assert_int_equal(s.e.code, DK_ENOTFOUND);
+	assert_int_equal(s.e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(s.e.msg, "No such exec instance"));
 	assert_printable(s.e.msg);
 	side_free(&s);
 	run_to_eof("chunked", &s, 4000);
 	assert_int_equal(s.rc, -1);
-	assert_int_equal(s.e.code, DK_ECONFLICT);
+	assert_int_equal(s.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(s.e.msg, "container is paused"));
 	assert_printable(s.e.msg);
 	side_free(&s);
@@ -448,7 +448,7 @@ static void test_timeouts(void **state)
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(s[i].calls, 1);
 		assert_int_equal(s[i].rc, -1);
-		assert_int_equal(s[i].e.code, DK_ETRANSPORT);
+		assert_int_equal(s[i].e.code, ERR_TRANSPORT);
 		assert_non_null(strstr(s[i].e.msg, "timed out"));
 	}
 	assert_non_null(strstr(s[0].e.msg, "start"));

@@ -239,7 +239,7 @@ static void test_no_such_container(void **state)
 	loop(c, &s, 1, 10000, called);
 	assert_int_equal(s.calls, 1);
 	assert_int_equal(s.rc, -1);
-	assert_int_equal(s.e.code, DK_ENOTFOUND);
+	assert_int_equal(s.e.code, ERR_NOTFOUND);
 	dk_tunnel_close(s.t);
 	dk_client_free(c);
 	side_free(&s);

@@ -161,11 +161,11 @@ static void test_cgroup_dir(void **state)
 	assert_string_equal(d, FX "v1/sys/fs/cgroup/memory/docker/" V1_ID);
 	free(d);
 	assert_null(st_cgroup_dir(cg, 4242, "cpu", &e)); /* not one this module knows */
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_null(st_cgroup_dir(cg, 0, "freezer", &e));
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_null(st_cgroup_dir(cg, 999999, "freezer", &e));
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "process 999999 is gone"));
 	/* the counters still read as before */
 	struct st_raw r;
@@ -179,7 +179,7 @@ static void test_cgroup_dir(void **state)
 	assert_false(st_cgroups_mounted(cg, "freezer"));
 	assert_false(st_cgroups_mounted(cg, NULL));
 	assert_null(st_cgroup_dir(cg, 4242, "freezer", &e));
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "no freezer hierarchy is mounted"));
 	d = st_cgroup_dir(cg, 4242, "memory", &e);
 	assert_string_equal(d, FX "v1comb/sys/fs/cgroup/memory/c0b1000000000000000000000000000000000000000000000000000000000001");
@@ -225,10 +225,10 @@ static void test_v1_freeze_thaw(void **state)
 	assert_string_equal(get("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.freeze", buf, sizeof buf), "");
 	put(V1_FRZ "freezer.state", "FROZEN SOLID\n");
 	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
-	assert_int_equal(e.code, DK_EPARSE);
+	assert_int_equal(e.code, ERR_PARSE);
 	put(V1_FRZ "freezer.state", "");
 	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
-	assert_int_equal(e.code, DK_EPARSE);
+	assert_int_equal(e.code, ERR_PARSE);
 	dk_freezer_free(f);
 }
 
@@ -257,19 +257,19 @@ static void test_v2_freeze_thaw(void **state)
 	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
 	put(V2_SCOPE "cgroup.events", "populated 1\n");
 	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
-	assert_int_equal(e.code, DK_EPARSE);
+	assert_int_equal(e.code, ERR_PARSE);
 	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 2\n");
 	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
 	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
 	put(V2_SCOPE "cgroup.freeze", "yes\n");
 	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
-	assert_int_equal(e.code, DK_EPARSE);
+	assert_int_equal(e.code, ERR_PARSE);
 	/* a kernel before 5.2 has no cgroup.freeze */
 	char *p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tmp_root);
 	assert_int_equal(unlink(p), 0);
 	free(p);
 	assert_int_equal(dk_freeze(f, 4242, &e), -1);
-	assert_int_equal(e.code, DK_EVERSION);
+	assert_int_equal(e.code, ERR_VERSION);
 	assert_non_null(strstr(e.msg, "cgroup.freeze is missing"));
 	p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tmp_root);
 	struct stat sb;
@@ -286,12 +286,12 @@ static void test_no_freezer(void **state)
 	struct err e;
 	/* v1 without a freezer hierarchy, no unified tree */
 	assert_null(dk_freezer_open(FX "v1comb/proc", FX "v1comb", &e));
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "no cgroup freezer"));
 	assert_non_null(strstr(e.msg, "freezer hierarchy"));
 	/* no mountinfo at all */
 	assert_null(dk_freezer_open(FX "nowhere/proc", "", &e));
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "no cgroup freezer"));
 	/* only a freezer hierarchy (no counters): the freezer alone is not enough
 	 * for st_cgroups_open, which wants cpuacct or memory */
@@ -310,32 +310,32 @@ static void test_gone(void **state)
 	struct err e;
 	/* listed, but its cgroup directories are gone */
 	assert_int_equal(dk_freezer_state(f, 4243, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "cgroup is gone"));
 	assert_int_equal(dk_freeze(f, 4243, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_int_equal(dk_thaw(f, 4243, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	/* some directories, not the freezer's */
 	assert_int_equal(dk_freeze(f, 4244, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	/* no such process */
 	assert_int_equal(dk_freeze(f, 999999, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "process 999999 is gone"));
 	assert_int_equal(dk_freezer_state(f, 0, &e), -1);
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	/* no freezer line in its /proc/PID/cgroup */
 	put("proc/4250/cgroup", "4:memory:/docker/x\n");
 	assert_int_equal(dk_freeze(f, 4250, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	/* the state file is a directory: an error, not "gone" */
 	char *p = xasprintf("%s/" V1_FRZ "freezer.state", tmp_root);
 	assert_int_equal(unlink(p), 0);
 	free(p);
 	put(V1_FRZ "freezer.state/x", "");
 	assert_int_equal(dk_freeze(f, 4242, &e), -1);
-	assert_int_equal(e.code, DK_ESERVER);
+	assert_int_equal(e.code, ERR_SERVER);
 	dk_freezer_free(f);
 }
 
@@ -357,17 +357,17 @@ static void test_guards(void **state)
 	struct dk_freezer *f = open_tmp();
 	struct err e;
 	assert_int_equal(dk_freeze(f, 4260, &e), -1);
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "root cgroup"));
 	assert_int_equal(dk_freezer_state(f, 4260, &e), -1);
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_string_equal(get("sys/fs/cgroup/freezer/freezer.state", buf, sizeof buf), "THAWED\n");
 	/* our own cgroup and its parent */
 	assert_int_equal(dk_freeze(f, 4242, &e), -1);
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "sandtop itself"));
 	assert_int_equal(dk_freeze(f, 4261, &e), -1);
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	/* the kernel path refuses both: ours, and one that names no container */
 	struct dk_ktarget kt[2] = {{.id = V1_ID, .pid = 4242}, {.id = V1_ID, .pid = 4262}};
 	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, kt, 2, 10), 0);
@@ -417,21 +417,21 @@ static void test_locate(void **state)
 	/* another container's id, a prefix of it, a decoy name */
 	const char *other = "e0d287590e6a3e1070a24c058c5d72877336110b486fbc624c09874e5725c2c6";
 	assert_int_equal(dk_cg_locate(f, other, 4242, &cg, &e), -1);
-	assert_int_equal(e.code, DK_EREFUSED);
+	assert_int_equal(e.code, ERR_REFUSED);
 	put("proc/4281/cgroup", "6:freezer:/docker/x" V1_ID "\n");
 	assert_int_equal(dk_cg_locate(f, V1_ID, 4281, &cg, &e), -1);
-	assert_int_equal(e.code, DK_EREFUSED);
+	assert_int_equal(e.code, ERR_REFUSED);
 	put("proc/4282/cgroup", "6:freezer:/system.slice/sshd.service\n");
 	assert_int_equal(dk_cg_locate(f, V1_ID, 4282, &cg, &e), -1);
-	assert_int_equal(e.code, DK_EREFUSED);
+	assert_int_equal(e.code, ERR_REFUSED);
 	assert_non_null(strstr(e.msg, "sshd.service"));
 	/* not a full id; no pid; gone */
 	assert_int_equal(dk_cg_locate(f, "e0d287590e6a", 4242, &cg, &e), -1);
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_int_equal(dk_cg_locate(f, V1_ID, 0, &cg, &e), -1);
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_int_equal(dk_cg_locate(f, V1_ID, 999999, &cg, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	free(want);
 	dk_freezer_free(f);
 
@@ -476,7 +476,7 @@ static void test_contain_freeze_v1(void **state)
 	struct dk_ktarget bad = {.id = V2_ID, .pid = 4270};
 	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, &bad, 1, 50), 0);
 	assert_int_equal(bad.res, DK_K_FAILED);
-	assert_int_equal(bad.e.code, DK_ESERVER);
+	assert_int_equal(bad.e.code, ERR_SERVER);
 	dk_freezer_free(f);
 }
 

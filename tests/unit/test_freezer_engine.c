@@ -362,7 +362,7 @@ static void test_freeze_then_kill(void **state)
 	assert_true(dead_ms >= 0 && dead_ms < 2000);
 	/* its process is gone: not frozen, not there */
 	assert_int_equal(dk_freezer_state(f, pid, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	dk_freezer_free(f);
 }
 

@@ -332,7 +332,7 @@ static void test_hostile_bodies(void **state)
 	};
 	for (size_t i = 0; i < sizeof fail / sizeof *fail; i++) {
 		assert_int_equal(dk_parse_hardening(fail[i], strlen(fail[i]), &h, &e), -1);
-		assert_int_equal(e.code, DK_EPARSE);
+		assert_int_equal(e.code, ERR_PARSE);
 		dk_hardening_clear(&h);
 	}
 	struct buf b;
@@ -553,7 +553,7 @@ static void test_canonical_hash(void **state)
 	const char *bad[] = {"", "[]", "\"x\"", "5", "{", "nope"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		assert_int_equal(dk_seccomp_canon_sha256(bad[i], strlen(bad[i]), a, &e), -1);
-		assert_int_equal(e.code, DK_EPARSE);
+		assert_int_equal(e.code, ERR_PARSE);
 		assert_string_equal(a, "");
 	}
 }

@@ -339,7 +339,7 @@ static void test_spec_to_body(void **state)
 	lp_launch_clear(&l);
 	/* names */
 	assert_int_equal(lp_launch_build(&l, &p, "-x", &e), -1);
-	assert_int_equal(e.code, DK_EUSAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	lp_launch_clear(&l);
 	assert_true(lp_name_ok("tl-1"));
 	assert_true(lp_name_ok("A_b.c-9"));
@@ -368,7 +368,7 @@ static void test_body_refused(void **state)
 		struct dk_create_spec s = ok;
 		s.user = users[i];
 		assert_null(dk_create_body(&s, &e));
-		assert_int_equal(e.code, DK_EUSAGE);
+		assert_int_equal(e.code, ERR_USAGE);
 	}
 	struct dk_create_spec s = ok;
 	s.memory = 0;

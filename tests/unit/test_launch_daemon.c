@@ -168,11 +168,11 @@ static void on_id(void *ud, int rc, const struct err *e, const char *id)
 	assert_non_null(e);
 	r->e = *e;
 	if (rc == 0) {
-		assert_int_equal(e->code, DK_OK);
+		assert_int_equal(e->code, ERR_OK);
 		snprintf(r->id, sizeof r->id, "%s", id);
 	} else {
 		assert_null(id);
-		assert_int_not_equal(e->code, DK_OK);
+		assert_int_not_equal(e->code, ERR_OK);
 	}
 }
 
@@ -224,7 +224,7 @@ static void test_calls(void **state)
 	dk_create_container(c, &l.spec, on_id, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.calls, 1);
-	assert_int_equal(r.e.code, DK_ECONFLICT);
+	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "is already in use"));
 	assert_printable(r.e.msg);
 	free(next_request());
@@ -245,7 +245,7 @@ static void test_calls(void **state)
 	assert_int_equal(r.calls, 0);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.calls, 1);
-	assert_int_equal(r.e.code, DK_EUSAGE);
+	assert_int_equal(r.e.code, ERR_USAGE);
 	expect_no_request();
 	/* start: 204, 304 */
 	memset(&r, 0, sizeof r);
@@ -264,7 +264,7 @@ static void test_calls(void **state)
 	dk_start_container(c, "", on_done, &r);
 	assert_int_equal(r.calls, 0);
 	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(r.e.code, DK_EUSAGE);
+	assert_int_equal(r.e.code, ERR_USAGE);
 	/* network create */
 	struct dk_label lab = {.key = "sandtop.created-by", .value = "test"};
 	memset(&r, 0, sizeof r);
@@ -280,7 +280,7 @@ static void test_calls(void **state)
 	memset(&r, 0, sizeof r);
 	dk_network_create(c, "bad name", NULL, 0, on_id, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(r.e.code, DK_EUSAGE);
+	assert_int_equal(r.e.code, ERR_USAGE);
 	expect_no_request();
 	lp_launch_clear(&l);
 	lp_profile_clear(&p);
@@ -497,12 +497,12 @@ static void flow_end(void *ud, int rc, const struct err *e, const char *id)
 	assert_non_null(e);
 	f->e = *e;
 	if (rc == 0) {
-		assert_int_equal(e->code, DK_OK);
+		assert_int_equal(e->code, ERR_OK);
 		assert_int_equal(strlen(id), 64);
 		snprintf(f->id, sizeof f->id, "%s", id);
 	} else {
 		assert_null(id);
-		assert_int_not_equal(e->code, DK_OK);
+		assert_int_not_equal(e->code, ERR_OK);
 	}
 }
 
@@ -567,7 +567,7 @@ static void test_workflow(void **state)
 	/* the engine refuses the create: its status, the reason noted */
 	flow(&f, "", "tl-taken");
 	assert_int_equal(f.rc, -1);
-	assert_int_equal(f.e.code, DK_ECONFLICT);
+	assert_int_equal(f.e.code, ERR_CONFLICT);
 	assert_int_equal(f.notes, 1);
 	assert_non_null(strstr(f.note[0], "cannot create tl-taken: engine answered 409"));
 	assert_printable(f.note[0]);
@@ -581,7 +581,7 @@ static void test_workflow(void **state)
 	/* a failed start: the reason, then the removal, then the end with the start's error */
 	flow(&f, "", "tl-nostart");
 	assert_int_equal(f.rc, -1);
-	assert_int_equal(f.e.code, DK_ESERVER);
+	assert_int_equal(f.e.code, ERR_SERVER);
 	assert_int_equal(f.notes, 2);
 	assert_non_null(strstr(f.note[0], "cannot start tl-nostart: engine answered 500"));
 	assert_string_equal(f.note[1], "removed the container that did not start");

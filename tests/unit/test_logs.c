@@ -318,7 +318,7 @@ static void test_since(void **state)
 		if (!strcmp(bad[i], "10"))
 			continue;   /* a unix time, 10 s after the epoch: fine */
 		assert_int_equal(dk_logs_since(bad[i], now, out, sizeof out, &e), -1);
-		assert_int_equal(e.code, DK_EUSAGE);
+		assert_int_equal(e.code, ERR_USAGE);
 		assert_null(strchr(e.msg, '\x1b'));
 	}
 }
@@ -496,24 +496,24 @@ static void test_stream_failures(void **state)
 	stream_run(c, "cut", &o, &r, 5000);
 	assert_int_equal(r.ends, 1);
 	assert_int_equal(r.why, DK_LOGS_LOST);
-	assert_int_equal(r.e.code, DK_ETRANSPORT);
+	assert_int_equal(r.e.code, ERR_TRANSPORT);
 	assert_string_equal(r.lines.data, lines_want);   /* what came before is there */
 	buf_free(&r.lines);
 	struct sres g = {0};
 	stream_run(c, "gone", &o, &g, 5000);
 	assert_int_equal(g.why, DK_LOGS_FAILED);
-	assert_int_equal(g.e.code, DK_ENOTFOUND);
+	assert_int_equal(g.e.code, ERR_NOTFOUND);
 	assert_int_equal(g.opens, 0);
 	buf_free(&g.lines);
 	struct sres u = {0};
 	stream_run(c, "", &o, &u, 5000);
 	assert_int_equal(u.why, DK_LOGS_FAILED);
-	assert_int_equal(u.e.code, DK_EUSAGE);
+	assert_int_equal(u.e.code, ERR_USAGE);
 	buf_free(&u.lines);
 	struct sres b = {0};
 	stream_run(c, "broken", &o, &b, 5000);
 	assert_int_equal(b.why, DK_LOGS_BROKEN);
-	assert_int_equal(b.e.code, DK_EPARSE);
+	assert_int_equal(b.e.code, ERR_PARSE);
 	assert_string_equal(b.lines.data, lines_want);
 	buf_free(&b.lines);
 	fake_drain(&fake);

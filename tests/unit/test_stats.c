@@ -250,7 +250,7 @@ static void test_host_fixtures(void **state)
 	assert_int_equal(h.online_cpus, 2);
 	assert_int_equal(h.mem_total, 2097152000ull);
 	assert_int_equal(st_host_read(FX "nowhere", &h, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "nowhere/stat"));
 }
 
@@ -330,7 +330,7 @@ static void test_cgroup_v1(void **state)
 	assert_int_equal(r.pids_limit, 0);
 	/* the process is gone */
 	assert_int_equal(st_cgroup_read(cg, 999999, &h, &r, &e), -1);
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "process 999999 is gone"));
 	assert_int_equal(r.have, 0);
 	/* the process is listed but its cgroup directories are not there */
@@ -406,7 +406,7 @@ static void test_cgroup_open_fails(void **state)
 	(void)state;
 	struct err e;
 	assert_null(st_cgroups_open(FX "nowhere/proc", "", &e));
-	assert_int_equal(e.code, DK_ENOTFOUND);
+	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "mountinfo"));
 	/* a mountinfo without any cgroup: the v1 fixture's /proc files are not one */
 	assert_null(st_cgroups_open(FX "v1/proc/4242", "", &e));

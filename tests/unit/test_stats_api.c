@@ -24,7 +24,7 @@ static int parse_str(const char *body, struct st_raw *r)
 	struct err e = {0};
 	int rc = st_parse_api(body, strlen(body), r, &e);
 	if (rc < 0)
-		assert_int_equal(e.code, DK_EPARSE);
+		assert_int_equal(e.code, ERR_PARSE);
 	return rc;
 }
 
@@ -237,7 +237,7 @@ static void expect_eparse(const char *body, size_t len)
 	struct err e = {0};
 	memset(&r, 0xa5, sizeof r);
 	assert_int_equal(st_parse_api(body, len, &r, &e), -1);
-	assert_int_equal(e.code, DK_EPARSE);
+	assert_int_equal(e.code, ERR_PARSE);
 	assert_true(e.msg[0] != '\0');
 	assert_int_equal(r.have, 0);
 }
@@ -257,7 +257,7 @@ static size_t deep_body(char *out, size_t cap, int k)
 }
 
 /* Garbage, truncation (every prefix of a real body), wrong top-level type,
- * deep nesting: -1 with DK_EPARSE. */
+ * deep nesting: -1 with ERR_PARSE. */
 static void test_hostile(void **state)
 {
 	(void)state;
