@@ -32,7 +32,7 @@ endif
 ALL_CFLAGS  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) -DSANDTOP_LIBEXECDIR='"$(LIBEXECDIR)"' $(CFLAGS)
 ALL_LDFLAGS := $(OPT_LDFLAGS) $(LDFLAGS)
 
-MODULES := base docker keymaps config control vnc cli tui
+MODULES := base host docker docker/json docker/tunnel vnc keymaps journal sandbox config isolation desktop snapshot control cli tui
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 # the keymaps built in: default.keys and the shipped ones (keymaps/shipped.c)
 KEYMAPS := default vi htop
@@ -75,7 +75,7 @@ $(B)/gen/%_keys.c: keymaps/%.keys scripts/embed
 .SECONDARY: $(GEN_SRC)
 
 # the reference seccomp profile: `sandtop launch` sends it, the audit pins its hash
-$(B)/gen/seccomp_profile.c: docker/sandbox/seccomp.json scripts/embed
+$(B)/gen/seccomp_profile.c: sandbox/image/seccomp.json scripts/embed
 	@mkdir -p $(dir $@)
 	sh scripts/embed sandtop_seccomp_profile < $< > $@
 

@@ -15,9 +15,9 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "control/actions.h"
-#include "control/audit.h"
-#include "control/desk.h"
-#include "control/iso_run.h"
+#include "journal/journal.h"
+#include "desktop/desk.h"
+#include "isolation/run.h"
 #include "control/ttl.h"
 #include "docker/docker.h"
 #include "docker/collector.h"
@@ -538,7 +538,7 @@ static int run_tui(const struct opts *o, const struct cfg *cfg)
 	inv_set_event_hook(inv, iso_event, iso);
 	inv_start(inv);
 	struct collector *coll = coll_new(c, inv, o->interval_ms, o->source);
-	char *audit = o->audit_log ? xstrdup(o->audit_log) : audit_default_path();
+	char *audit = o->audit_log ? xstrdup(o->audit_log) : journal_default_path();
 	struct actions *act = o->read_only ? NULL
 		: actions_new(c, audit, !strncmp(dk_client_endpoint(c), "unix://", 7));
 	if (act && act_problem(act))
@@ -571,10 +571,10 @@ static int run_tui(const struct opts *o, const struct cfg *cfg)
 	};
 	int rc = tui_run(&to);
 	/* the terminal is back: what the audit log never took is printed there */
-	if (act && act_audit(act) && audit_queued(act_audit(act))) {
+	if (act && act_audit(act) && journal_queued(act_audit(act))) {
 		printf("sandtop: the audit log could not take every record (%s); they follow:\n",
-			audit_problem(act_audit(act)) ? audit_problem(act_audit(act)) : "?");
-		audit_drain(act_audit(act), 2000, stdout);
+			journal_problem(act_audit(act)) ? journal_problem(act_audit(act)) : "?");
+		journal_drain(act_audit(act), 2000, stdout);
 	}
 	actions_free(act);
 	dk_client_free(c);
@@ -645,11 +645,11 @@ int main(int argc, char **argv)
 	if (o.cmd && !strcmp(o.cmd, "audit-log"))
 		return cli_audit_verify(o.audit_log);
 	if (o.cmd) {
-		char *audit = o.audit_log ? xstrdup(o.audit_log) : audit_default_path();
+		char *audit = o.audit_log ? xstrdup(o.audit_log) : journal_default_path();
 		struct cli_act_opts ao = {
 			.host = o.host, .action = o.cmd, .ids = o.ids, .nids = o.nids, .all = o.all, .label = o.label,
 			.signal = o.signal, .timeout_s = o.timeout_s, .reason = o.reason, .json = o.json, .armed = o.armed,
-			.audit_path = audit, .data_root = o.data_root, .selector = cfg.label,
+			.journal_path = audit, .data_root = o.data_root, .selector = cfg.label,
 			.engine_wait_ms = !strcmp(o.cmd, "snapshot") ? 0 : o.engine_wait_ms,
 		};
 		int rc = !strcmp(o.cmd, "snapshot") ? cli_snapshot(&ao, o.output, o.keep_paused) : cli_act(&ao);

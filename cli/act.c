@@ -175,7 +175,7 @@ int cli_act(const struct cli_act_opts *o)
 	bool sigkill = !o->signal || !strcmp(sig, "SIGKILL");
 	if ((o->all || o->label) && k == ACT_KILL && sigkill)
 		k = ACT_KILL_ALL;   /* the kill switch (every one, or a labelled set) */
-	struct actions *a = actions_new(c, o->audit_path, !strncmp(dk_client_endpoint(c), "unix://", 7));
+	struct actions *a = actions_new(c, o->journal_path, !strncmp(dk_client_endpoint(c), "unix://", 7));
 	/* a kill or a freeze through the kernel needs only the ids */
 	bool by_id = act_kernel(a) && ((k == ACT_KILL && sigkill) || k == ACT_KILL_ALL || k == ACT_PAUSE);
 	struct pick p = {0};

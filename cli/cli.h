@@ -45,7 +45,7 @@ struct cli_act_opts {
 	int timeout_s;             /* stop, restart */
 	const char *reason;
 	bool json, armed;
-	const char *audit_path;    /* NULL: no log (then only armed acts) */
+	const char *journal_path;    /* NULL: no log (then only armed acts) */
 	int engine_wait_ms;        /* > 0: the engine's answers are waited for this long; a list
 	                            * that does not come in time is taken from the engine's
 	                            * records on disk (the actions); 0: 30 s, no fallback */
@@ -90,7 +90,7 @@ void cli_json_str(FILE *fp, const char *s);
 
 /* `sandtop snapshot [ID...] [--all] [--label K=V] [--reason TEXT] [--json]
  * [--armed] [--output DIR] [--keep-paused]`: a forensic bundle of each
- * target (control/snapshot.h) in a new directory NAME-UTCTIME under
+ * target (snapshot/snapshot.h) in a new directory NAME-UTCTIME under
  * output_dir (NULL: $XDG_STATE_HOME/sandtop/snapshots), audit-logged.
  * o->action, signal and timeout_s are not used. keep_paused: leave each
  * sandbox paused afterwards. Prints one result (or JSON object) per target
@@ -100,7 +100,7 @@ void cli_json_str(FILE *fp, const char *s);
 int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep_paused);
 
 /* `sandtop audit-log verify [FILE]`: check the operator audit log at path
- * (NULL: audit_default_path()) and print one line per problem and a verdict
+ * (NULL: journal_default_path()) and print one line per problem and a verdict
  * on stdout (reasons it cannot be read go to stderr). Returns CLI_OK when
  * the chain is intact, CLI_FAIL when it was tampered with or truncated,
  * CLI_USAGE when the log cannot be read. */
@@ -108,7 +108,7 @@ int cli_audit_verify(const char *path);
 
 /* `sandtop audit [ID... | --all | --label K=V] [--json] [--fail-on SEV]
  * [-v] [-H HOST]` (argv[0] is "audit"; it parses the rest
- * itself): the isolation checks (control/iso.h) of the named sandboxes,
+ * itself): the isolation checks (isolation/isolation.h) of the named sandboxes,
  * or of every live one, and of the host. Returns CLI_OK when nothing FAILs
  * at or above SEV (default HIGH), CLI_FAIL when something does or a target
  * is unknown or could not be evaluated, CLI_USAGE, CLI_UNREACHABLE. */

@@ -10,7 +10,7 @@
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
-#include "control/iso_run.h"
+#include "isolation/run.h"
 
 #define AUDIT_TIMEOUT_MS 60000
 

@@ -14,7 +14,7 @@
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
-#include "control/audit.h"
+#include "journal/journal.h"
 #include "control/launch.h"
 #include "control/profile.h"
 #include "docker/docker.h"
@@ -172,18 +172,18 @@ static int open_log(const char *path)
 static void record(const struct launch_opts *o, const struct lp_launch *l, const struct outcome *out, int64_t ms)
 {
 	struct err e = {0};
-	char *path = o->audit_log ? xstrdup(o->audit_log) : audit_default_path();
-	struct audit *a = path ? audit_open(path, &e) : NULL;
+	char *path = o->audit_log ? xstrdup(o->audit_log) : journal_default_path();
+	struct audit *a = path ? journal_open(path, &e) : NULL;
 	if (!path)
-		err_set(&e, AUDIT_E_IO, "no audit log path ($HOME is not set)");
+		err_set(&e, JOURNAL_E_IO, "no audit log path ($HOME is not set)");
 	char *detail = xasprintf("image=%s%s%s", l->spec.image, o->profile ? " profile=" : "", o->profile ? o->profile : "");
-	struct audit_target t = {.id = out->rc == 0 ? out->id : NULL, .name = o->name,
+	struct journal_target t = {.id = out->rc == 0 ? out->id : NULL, .name = o->name,
 	                         .result = out->rc == 0 ? "ok" : out->e.msg};
-	struct audit_rec r = {.action = "launch", .phase = "event", .targets = &t, .ntargets = 1, .duration_ms = ms,
+	struct journal_rec r = {.action = "launch", .phase = "event", .targets = &t, .ntargets = 1, .duration_ms = ms,
 	                      .detail = detail};
-	if (!a || audit_write(a, &r, &e) < 0)
+	if (!a || journal_write(a, &r, &e) < 0)
 		say("the launch is not in the audit log: %s", e.msg);
-	audit_close(a);
+	journal_close(a);
 	free(detail);
 	free(path);
 }

@@ -11,10 +11,10 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "docker/docker.h"
-#include "docker/freezer.h"
+#include "host/freezer.h"
 #include "docker/inventory.h"
 #include "docker/sampler.h"
-#include "docker/stats.h"
+#include "host/stats.h"
 
 #define PS_TIMEOUT_MS 15000
 
@@ -138,18 +138,18 @@ static void kernel_states(struct dk_client *cl, struct ps_run *run)
 	struct err e;
 	if (strncmp(dk_client_endpoint(cl), "unix://", 7) != 0)
 		return;
-	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
 	for (size_t i = 0; f && i < run->list.n; i++) {
 		struct dk_container *c = &run->list.items[i];
 		if (!c->state || strcmp(c->state, "running") != 0)
 			continue;
-		int st = dk_cg_state_of(f, c->id, c->pid);
-		if (st == DK_FRZ_FROZEN || st == DK_FRZ_FREEZING) {
+		int st = cg_state_of(f, c->id, c->pid);
+		if (st == CG_FRZ_FROZEN || st == CG_FRZ_FREEZING) {
 			free(c->state);
-			c->state = xstrdup(st == DK_FRZ_FROZEN ? "frozen" : "freezing");
+			c->state = xstrdup(st == CG_FRZ_FROZEN ? "frozen" : "freezing");
 		}
 	}
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 static int by_name(const void *a, const void *b)

@@ -11,7 +11,7 @@
 #include "base/clock.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
-#include "control/desk.h"
+#include "desktop/desk.h"
 #include "docker/docker.h"
 #include "vnc/render.h"
 

@@ -11,8 +11,8 @@
 #include "base/clock.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
-#include "control/audit.h"
-#include "control/snapshot.h"
+#include "journal/journal.h"
+#include "snapshot/snapshot.h"
 #include "docker/docker.h"
 
 /* Every step has its own timeout; this only bounds a wedged run, after
@@ -164,7 +164,7 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 
 	int status = CLI_OK;
 	struct audit *audit = NULL;
-	if (o->audit_path && !(audit = audit_open(o->audit_path, &e)) && !o->armed) {
+	if (o->journal_path && !(audit = journal_open(o->journal_path, &e)) && !o->armed) {
 		sanitize_fprintf(stderr, "sandtop: snapshot: refused: audit log: %s (arm sandtop to act anyway)\n", e.msg);
 		status = CLI_FAIL;
 		ns = 0;
@@ -250,7 +250,7 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 		snap_free(sn[i]);
 	free(sn);
 	free(res);
-	audit_close(audit);
+	journal_close(audit);
 	cli_targets_free(&tg);
 	dk_client_free(c);
 	return status;

@@ -19,7 +19,7 @@
 #include "base/sanitize.h"
 #include "base/xalloc.h"
 #include "control/actions.h"
-#include "control/audit.h"
+#include "journal/journal.h"
 #include "control/ttl.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
@@ -311,7 +311,7 @@ int cli_watch_main(int argc, char **argv)
 	struct dk_client *c = dk_client_new(o.host, &e);
 	if (!c)
 		return sanitize_fprintf(stderr, "sandtop: watch: %s\n", e.msg), CLI_USAGE;
-	char *audit = o.policy == TTL_FLAG ? NULL : o.audit_log ? xstrdup(o.audit_log) : audit_default_path();
+	char *audit = o.policy == TTL_FLAG ? NULL : o.audit_log ? xstrdup(o.audit_log) : journal_default_path();
 	if (o.policy != TTL_FLAG && !audit) {
 		sanitize_fprintf(stderr, "sandtop: watch: no home directory for the default audit log; give --audit-log FILE\n");
 		dk_client_free(c);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "control/actions.h"
-#include "docker/contain.h"
+#include "host/contain.h"
 
 struct target {
 	struct act_run *run;
@@ -49,7 +49,7 @@ struct act_run {
 struct actions {
 	struct dk_client *c;
 	struct audit *audit;
-	struct dk_freezer *frz;   /* the kernel path; NULL when not local or not root */
+	struct cg_freezer *frz;   /* the kernel path; NULL when not local or not root */
 	char problem[ERR_MSG_MAX + 32];
 	char kproblem[ERR_MSG_MAX + 32];
 	uint64_t next_op;

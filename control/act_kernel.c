@@ -33,53 +33,53 @@ static int op_for(const struct act_run *r, const struct target *t, int kstate)
 	switch (r->o.kind) {
 	case ACT_KILL:
 	case ACT_KILL_ALL:
-		return is_sigkill(r) ? DK_KKILL : DK_KSIGNAL;
+		return is_sigkill(r) ? CG_KKILL : CG_KSIGNAL;
 	case ACT_PAUSE:
 	case ACT_FREEZE_ALL:
 	case ACT_QUARANTINE:
-		return DK_KFREEZE;
+		return CG_KFREEZE;
 	case ACT_STOP:
 		/* a frozen sandbox cannot act on SIGTERM without being let go first */
-		return t->engine_paused || kstate == DK_FRZ_FROZEN || kstate == DK_FRZ_FREEZING ? DK_KKILL : DK_KSIGNAL;
+		return t->engine_paused || kstate == CG_FRZ_FROZEN || kstate == CG_FRZ_FREEZING ? CG_KKILL : CG_KSIGNAL;
 	case ACT_UNPAUSE:
-		return t->engine_paused ? -1 : DK_KTHAW;   /* the engine's pause is the engine's to undo */
+		return t->engine_paused ? -1 : CG_KTHAW;   /* the engine's pause is the engine's to undo */
 	default:
 		return -1;
 	}
 }
 
 static const char *const done_words[] = {
-	[DK_KFREEZE] = "frozen", [DK_KTHAW] = "thawed", [DK_KKILL] = "killed", [DK_KSIGNAL] = "signalled",
+	[CG_KFREEZE] = "frozen", [CG_KTHAW] = "thawed", [CG_KKILL] = "killed", [CG_KSIGNAL] = "signalled",
 };
 
 /* What to do with t after the kernel did op and left kt. */
-static void after(struct act_run *r, struct target *t, enum dk_kop op, const struct dk_ktarget *kt)
+static void after(struct act_run *r, struct target *t, enum cg_kop op, const struct cg_ktarget *kt)
 {
 	struct act_result *res = t->res;
 	int ms = (int)(kt->us / 1000);
 	switch (kt->res) {
-	case DK_K_DONE:
-		if (op == DK_KSIGNAL && r->o.kind == ACT_STOP) {
+	case CG_K_DONE:
+		if (op == CG_KSIGNAL && r->o.kind == ACT_STOP) {
 			snprintf(res->kernel, sizeof res->kernel, "SIGTERM sent by the kernel; killed after %d s if it lives",
 				r->o.timeout_s);
 			t->term_until_ms = r->started_ms + (int64_t)r->o.timeout_s * 1000;
-		} else if (op == DK_KSIGNAL) {
+		} else if (op == CG_KSIGNAL) {
 			act_kernel_settle(t, true, "%s sent to its init process by the kernel", r->signal);
-		} else if (op == DK_KTHAW) {
+		} else if (op == CG_KTHAW) {
 			act_kernel_settle(t, true, "thawed by the kernel");
-		} else if (op == DK_KFREEZE && r->o.kind == ACT_QUARANTINE) {
+		} else if (op == CG_KFREEZE && r->o.kind == ACT_QUARANTINE) {
 			snprintf(res->kernel, sizeof res->kernel, "frozen by the kernel in %d ms", ms);
 			t->kernel_froze = true;
 			act_engine_call(t, ACT_QUARANTINE);   /* now cut its networks */
 		} else {
 			act_kernel_settle(t, true, "%s by the kernel in %d ms (%d task%s%s%s)", done_words[op], ms, kt->tasks,
 				kt->tasks == 1 ? "" : "s", kt->e.msg[0] ? ", " : "", kt->e.msg);
-			if (op == DK_KKILL)
+			if (op == CG_KKILL)
 				act_engine_call(t, ACT_KILL);     /* so that the engine's view agrees */
 		}
 		return;
-	case DK_K_GONE:
-		if (op == DK_KFREEZE || op == DK_KTHAW)
+	case CG_K_GONE:
+		if (op == CG_KFREEZE || op == CG_KTHAW)
 			break;  /* not running as far as the kernel knows: the engine says why */
 		if (t->was_down) {
 			/* asked to kill what was not running: a failure, as the engine would say */
@@ -87,15 +87,15 @@ static void after(struct act_run *r, struct target *t, enum dk_kop op, const str
 			return;
 		}
 		/* it died between the engine's list and now */
-		act_kernel_settle(t, true, "not running: nothing left to %s", op == DK_KSIGNAL ? "signal" : "kill");
+		act_kernel_settle(t, true, "not running: nothing left to %s", op == CG_KSIGNAL ? "signal" : "kill");
 		act_engine_call(t, ACT_KILL);
 		return;
-	case DK_K_REFUSED:
+	case CG_K_REFUSED:
 		snprintf(res->kernel, sizeof res->kernel, "kernel path refused: %s", kt->e.msg);
 		break;
-	case DK_K_FAILED:
+	case CG_K_FAILED:
 		snprintf(res->kernel, sizeof res->kernel, "kernel: %s", kt->e.msg);
-		if (op == DK_KKILL) {
+		if (op == CG_KKILL) {
 			/* what is still alive was named and thawed: the engine tries too */
 			act_engine_call(t, ACT_KILL);
 			return;
@@ -108,24 +108,24 @@ static void after(struct act_run *r, struct target *t, enum dk_kop op, const str
 
 void actk_start(struct act_run *r)
 {
-	struct dk_freezer *f = r->a->frz;
-	struct dk_ktarget *kt = xcalloc(r->n, sizeof *kt);
+	struct cg_freezer *f = r->a->frz;
+	struct cg_ktarget *kt = xcalloc(r->n, sizeof *kt);
 	int *op = xcalloc(r->n, sizeof *op);
 	size_t *idx = xcalloc(r->n, sizeof *idx);
 	for (size_t i = 0; i < r->n; i++) {
 		int ks = -1;
 		if (r->o.kind == ACT_STOP) {
-			struct dk_cg cg;
+			struct cg_loc cg;
 			struct err e;
-			if (dk_cg_locate(f, r->t[i].res->id, r->t[i].pid, &cg, &e) == 0) {
-				ks = dk_cg_state(f, &cg, &e);
-				dk_cg_clear(&cg);
+			if (cg_locate(f, r->t[i].res->id, r->t[i].pid, &cg, &e) == 0) {
+				ks = cg_state(f, &cg, &e);
+				cg_clear(&cg);
 			}
 		}
 		op[i] = op_for(r, &r->t[i], ks);
 	}
-	/* one dk_contain per op (stop: the frozen ones are killed, the others get SIGTERM) */
-	for (int pass = DK_KFREEZE; pass <= DK_KSIGNAL; pass++) {
+	/* one cg_contain per op (stop: the frozen ones are killed, the others get SIGTERM) */
+	for (int pass = CG_KFREEZE; pass <= CG_KSIGNAL; pass++) {
 		size_t k = 0;
 		for (size_t i = 0; i < r->n; i++)
 			if (op[i] == pass) {
@@ -137,13 +137,13 @@ void actk_start(struct act_run *r)
 		if (!k)
 			continue;
 		r->kernel = true;
-		int signo = pass != DK_KSIGNAL ? 0 : r->o.kind == ACT_STOP ? SIGTERM : dk_signal_number(r->signal);
+		int signo = pass != CG_KSIGNAL ? 0 : r->o.kind == ACT_STOP ? SIGTERM : dk_signal_number(r->signal);
 		int64_t t0 = clock_mono_ms();
-		size_t done = dk_contain(f, (enum dk_kop)pass, signo, kt, k, 0);
+		size_t done = cg_contain(f, (enum cg_kop)pass, signo, kt, k, 0);
 		log_msg(LOG_WARN, "%s: the kernel %s %zu of %zu in %lld ms", act_name(r->o.kind), done_words[pass], done, k,
 			(long long)(clock_mono_ms() - t0));
 		for (size_t j = 0; j < k; j++)
-			after(r, &r->t[idx[j]], (enum dk_kop)pass, &kt[j]);
+			after(r, &r->t[idx[j]], (enum cg_kop)pass, &kt[j]);
 	}
 	/* targets with no kernel part: the engine alone */
 	for (size_t i = 0; i < r->n; i++)
@@ -156,21 +156,21 @@ void actk_start(struct act_run *r)
 
 int actk_tick(struct act_run *r, int64_t now_ms)
 {
-	struct dk_freezer *f = r->a->frz;
+	struct cg_freezer *f = r->a->frz;
 	if (!f)
 		return -1;
 	int64_t next = -1;
-	struct dk_ktarget *kt = NULL;
+	struct cg_ktarget *kt = NULL;
 	size_t *idx = NULL, k = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		struct target *t = &r->t[i];
 		if (!t->term_until_ms || t->res->state != ACT_PENDING)
 			continue;
-		struct dk_cg cg;
+		struct cg_loc cg;
 		struct err e;
-		bool alive = dk_cg_locate(f, t->res->id, t->pid, &cg, &e) == 0;
+		bool alive = cg_locate(f, t->res->id, t->pid, &cg, &e) == 0;
 		if (alive)
-			dk_cg_clear(&cg);
+			cg_clear(&cg);
 		if (!alive && e.code == ERR_NOTFOUND) {
 			t->term_until_ms = 0;
 			act_kernel_settle(t, true, "stopped: it ended %lld ms after SIGTERM", (long long)(now_ms - r->started_ms));
@@ -192,11 +192,11 @@ int actk_tick(struct act_run *r, int64_t now_ms)
 		idx[k++] = i;
 	}
 	if (k) {
-		dk_contain(f, DK_KKILL, 0, kt, k, 0);
+		cg_contain(f, CG_KKILL, 0, kt, k, 0);
 		for (size_t j = 0; j < k; j++) {
 			struct target *t = &r->t[idx[j]];
 			t->res->kernel[0] = '\0';
-			after(r, t, DK_KKILL, &kt[j]);
+			after(r, t, CG_KKILL, &kt[j]);
 			if (t->res->state == ACT_OK)
 				log_msg(LOG_INFO, "stop %.12s: still alive after %d s: killed", t->res->id, r->o.timeout_s);
 		}

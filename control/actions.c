@@ -11,7 +11,7 @@
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
-#include "control/audit.h"
+#include "journal/journal.h"
 
 #define ACT_TIMEOUT_MS 15000          /* an engine-only target, beyond its own wait */
 #define ACT_AUDIT_RETRY_MS 250        /* records the log could not take are retried this often */
@@ -50,21 +50,21 @@ int act_from_name(const char *name)
 
 static void run_destroy(struct act_run *r);
 
-struct actions *actions_new(struct dk_client *c, const char *audit_path, bool local)
+struct actions *actions_new(struct dk_client *c, const char *journal_path, bool local)
 {
 	struct actions *a = xcalloc(1, sizeof *a);
 	a->c = c;
 	a->next_op = (uint64_t)clock_wall_ms() * 1000;
 	struct err e = {0};
 	/* a log that cannot be had now keeps its records in memory and is retried */
-	a->audit = audit_path ? audit_open_lazy(audit_path) : NULL;
-	if (!audit_path)
+	a->audit = journal_path ? journal_open_lazy(journal_path) : NULL;
+	if (!journal_path)
 		snprintf(a->problem, sizeof a->problem, "no audit log");
 	if (!local)
 		snprintf(a->kproblem, sizeof a->kproblem, "a remote engine: its containers' cgroups are not on this host");
 	else if (geteuid() != 0)
 		snprintf(a->kproblem, sizeof a->kproblem, "the kernel path needs root");
-	else if (!(a->frz = dk_freezer_open("/proc", "", &e)))
+	else if (!(a->frz = cg_freezer_open("/proc", "", &e)))
 		snprintf(a->kproblem, sizeof a->kproblem, "%s", e.msg);
 	if (a->kproblem[0])
 		log_msg(LOG_WARN, "actions: no kernel path (%s): freeze and kill go through the engine only", a->kproblem);
@@ -78,16 +78,16 @@ void actions_free(struct actions *a)
 	while (a->runs)
 		run_destroy(a->runs);  /* their requests die with the client */
 	/* what the log never took is printed, not lost */
-	if (a->audit && audit_queued(a->audit))
-		audit_drain(a->audit, 2000, stderr);
-	audit_close(a->audit);
-	dk_freezer_free(a->frz);
+	if (a->audit && journal_queued(a->audit))
+		journal_drain(a->audit, 2000, stderr);
+	journal_close(a->audit);
+	cg_freezer_free(a->frz);
 	free(a);
 }
 
 int act_kernel_state(struct actions *a, const struct dk_container *c)
 {
-	return dk_cg_state_of(a->frz, c->id, c->pid);
+	return cg_state_of(a->frz, c->id, c->pid);
 }
 
 bool act_frozen(struct actions *a, const struct dk_container *c)
@@ -95,7 +95,7 @@ bool act_frozen(struct actions *a, const struct dk_container *c)
 	if (c->state && strcmp(c->state, "running") != 0)
 		return false;
 	int st = act_kernel_state(a, c);
-	return st == DK_FRZ_FROZEN || st == DK_FRZ_FREEZING;
+	return st == CG_FRZ_FROZEN || st == CG_FRZ_FREEZING;
 }
 
 bool act_kernel(const struct actions *a)
@@ -115,10 +115,10 @@ struct audit *act_audit(struct actions *a)
 
 const char *act_problem(const struct actions *a)
 {
-	const char *p = a->audit ? audit_problem(a->audit) : NULL;
+	const char *p = a->audit ? journal_problem(a->audit) : NULL;
 	if (p) {
 		snprintf(((struct actions *)a)->problem, sizeof a->problem, "AUDIT LOG: %zu record%s not written: %s; retrying",
-			audit_queued(a->audit), audit_queued(a->audit) == 1 ? "" : "s", p);
+			journal_queued(a->audit), journal_queued(a->audit) == 1 ? "" : "s", p);
 		return a->problem;
 	}
 	return a->audit || !a->problem[0] ? NULL : a->problem;
@@ -134,7 +134,7 @@ static int record(struct act_run *r, const char *phase, const struct target *onl
 	struct actions *a = r->a;
 	if (!a->audit)
 		return err_set(e, 1, "%s", a->problem[0] ? a->problem : "no audit log");
-	struct audit_target *tg = xcalloc(r->n ? r->n : 1, sizeof *tg);
+	struct journal_target *tg = xcalloc(r->n ? r->n : 1, sizeof *tg);
 	char **text = xcalloc(r->n ? r->n : 1, sizeof *text);
 	size_t nt = 0;
 	char detail[128] = "";
@@ -161,12 +161,12 @@ static int record(struct act_run *r, const char *phase, const struct target *onl
 		tg[nt].result = text[nt];
 		nt++;
 	}
-	struct audit_rec rec = {
+	struct journal_rec rec = {
 		.action = act_name(r->o.kind), .phase = phase, .op = r->op, .targets = tg, .ntargets = nt,
 		.reason = r->reason[0] ? r->reason : NULL, .armed = r->o.armed, .detail = detail[0] ? detail : NULL,
 		.duration_ms = with_result ? clock_mono_ms() - r->started_ms : -1,
 	};
-	int rc = audit_submit(a->audit, &rec, e);
+	int rc = journal_submit(a->audit, &rec, e);
 	for (size_t i = 0; i < nt; i++)
 		free(text[i]);
 	free(text);
@@ -179,10 +179,10 @@ int act_note(struct actions *a, const char *action, const struct dk_container *t
 {
 	if (!a->audit)
 		return err_set(e, 1, "%s", a->problem[0] ? a->problem : "no audit log");
-	struct audit_target t = {.id = target->id, .name = target->name};
-	struct audit_rec rec = {.action = action, .phase = "event", .targets = &t, .ntargets = 1,
+	struct journal_target t = {.id = target->id, .name = target->name};
+	struct journal_rec rec = {.action = action, .phase = "event", .targets = &t, .ntargets = 1,
 		.armed = armed, .detail = detail, .duration_ms = -1};
-	return audit_submit(a->audit, &rec, e) < 0 ? -1 : 0;
+	return journal_submit(a->audit, &rec, e) < 0 ? -1 : 0;
 }
 
 static void log_failure(struct act_run *r, const struct err *e)
@@ -475,7 +475,7 @@ struct act_run *act_start(struct actions *a, const struct act_opts *o,
 int act_tick(struct actions *a, int64_t now_ms)
 {
 	int64_t next = -1;
-	if (a->audit && audit_flush(a->audit, NULL) > 0)
+	if (a->audit && journal_flush(a->audit, NULL) > 0)
 		next = ACT_AUDIT_RETRY_MS;
 	for (struct act_run *r = a->runs, *nx; r; r = nx) {
 		nx = r->next;

@@ -71,7 +71,7 @@ struct actions;   /* the context: engine client, audit log, the kernel path */
 struct act_run;   /* one action on its targets, in flight */
 
 /* A context for actions through client c, recording to the audit log at
- * audit_path (NULL: no log, the actions go unrecorded, said by act_problem;
+ * journal_path (NULL: no log, the actions go unrecorded, said by act_problem;
  * a log that cannot be written now keeps its records in memory, retries
  * them from act_tick, and they are printed by actions_free if they never
  * could be written: nothing is lost, no action waits). local: the
@@ -79,10 +79,10 @@ struct act_run;   /* one action on its targets, in flight */
  * directly (the kernel path, which also needs root). Never fails: a log or
  * kernel path that cannot be had is reported by act_problem and
  * act_kernel_problem. Free with actions_free. */
-struct actions *actions_new(struct dk_client *c, const char *audit_path, bool local);
+struct actions *actions_new(struct dk_client *c, const char *journal_path, bool local);
 void actions_free(struct actions *a);
-/* The kernel's freezer state of container c (DK_FRZ_THAWED, _FREEZING,
- * _FROZEN from docker/freezer.h), or -1 when unknown (no kernel path, not
+/* The kernel's freezer state of container c (CG_FRZ_THAWED, _FREEZING,
+ * _FROZEN from host/freezer.h), or -1 when unknown (no kernel path, not
  * running, not provably its cgroup). Frozen by anyone: this sandtop,
  * another one, or the engine's pause. */
 int act_kernel_state(struct actions *a, const struct dk_container *c);
@@ -106,7 +106,7 @@ int act_note(struct actions *a, const char *action, const struct dk_container *t
 
 /* Start kind on the n targets (copied; each target's id, name, state, pid
  * and networks are used). Containment on a local engine acts through the
- * kernel first (docker/contain.h: freeze; kill = freeze, SIGKILL every
+ * kernel first (host/contain.h: freeze; kill = freeze, SIGKILL every
  * task, thaw; other signals to the init process; stop = SIGTERM, then the
  * kernel kill after timeout_s), before anything is written, and then asks
  * the engine (kill) so that its view agrees; a target the kernel path

@@ -17,7 +17,7 @@
 #include "base/sanitize.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
-#include "control/iso.h"
+#include "isolation/isolation.h"
 
 #define LP_FILE_MAX (1u << 20)
 #define LP_LINE_MAX 4096

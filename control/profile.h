@@ -8,13 +8,7 @@
 
 #include "base/err.h"
 #include "docker/create.h"
-
-/* The reference seccomp profile, docker/sandbox/seccomp.json as committed,
- * embedded at build time (scripts/embed, Makefile GEN_SRC): NUL-terminated
- * text; _len excludes the NUL. Every sandbox `sandtop launch` starts gets
- * it (compacted), and the isolation audit pins its hash from it. */
-extern const char sandtop_seccomp_profile[];
-extern const size_t sandtop_seccomp_profile_len;
+#include "sandbox/seccomp.h"
 
 /* The fixed parts: the sandbox user and the writable places. */
 #define LP_USER "10001:10001"
@@ -41,7 +35,7 @@ struct lp_profile {
 	size_t nenv;
 };
 
-/* Fill p with the defaults (the values of docker/sandbox/compose.yaml). */
+/* Fill p with the defaults (the values of sandbox/image/compose.yaml). */
 void lp_profile_defaults(struct lp_profile *p);
 /* Free what p holds and zero it (a zeroed profile is fine too). */
 void lp_profile_clear(struct lp_profile *p);

@@ -10,50 +10,11 @@
 #include "base/sanitize.h"
 #include "base/xalloc.h"
 
-/* A label value longer than this is not a number of seconds we accept. */
-#define TTL_DIGITS_MAX 12
 /* At most this many actions are started by one scan: each writes and
  * fsyncs an audit record, so a burst of expiries is spread over turns. */
 #define TTL_STARTS_PER_SCAN 8
 /* Columns of a sandbox name in a report line. */
 #define TTL_NAME_COLS 48
-
-int ttl_parse(const char *v, int64_t *secs)
-{
-	if (!v)
-		return 0;
-	size_t len = strlen(v);
-	if (len == 0 || len > TTL_DIGITS_MAX)
-		return -1;
-	int64_t s = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return -1;
-		s = s * 10 + (v[i] - '0');   /* at most 12 digits: no overflow */
-	}
-	*secs = s;
-	return 1;
-}
-
-int64_t ttl_left_at(int64_t ttl_s, int64_t started_ms, int64_t wall_ms)
-{
-	int64_t ran = wall_ms - started_ms;
-	if (ran < 0)
-		ran = 0;   /* clocks disagree a little: not over */
-	return ttl_s - ran / 1000;
-}
-
-int ttl_left(const struct dk_container *c, int64_t wall_ms, int64_t *left)
-{
-	int64_t ttl;
-	int r = ttl_parse(dk_container_label(c, TTL_LABEL), &ttl);
-	if (r <= 0)
-		return r;
-	if (!c->inspected || c->started_at_ms <= 0)
-		return -2;
-	*left = ttl_left_at(ttl, c->started_at_ms, wall_ms);
-	return 1;
-}
 
 static const char *const policy_names[] = {
 	[TTL_FLAG] = "flag", [TTL_PAUSE] = "pause", [TTL_STOP] = "stop", [TTL_KILL] = "kill",

@@ -85,12 +85,12 @@ struct dk_version_info {
 int dk_parse_version(const char *body, size_t len, struct dk_version_info *out, struct err *e);
 
 /* The exec-create body for argv (AttachStdin/Stdout/Stderr, no tty, Cmd);
- * a new string the caller frees (json_exec.c). */
+ * a new string the caller frees (json/exec.c). */
 char *dk_exec_create_body(const char *const *argv);
 /* The "Id" of an exec-create answer (1-64 lowercase hex) into out. */
 int dk_parse_exec_id(const char *body, size_t len, char out[65], struct err *e);
 
-/* json_act.c: the bodies and answers of the actions and evidence calls. */
+/* json/act.c: the bodies and answers of the actions and evidence calls. */
 /* {"Container":id,"Force":force}; a new string. */
 char *dk_disconnect_body(const char *id, bool force);
 /* {"Labels":{K:V,...}} from "K=V" strings (NULL-terminated, may be NULL);
@@ -105,7 +105,7 @@ int dk_parse_exec_state(const char *body, size_t len, bool *running, int *exit_c
 /* 0 when body is one well-formed JSON value (depth-checked), else -1. */
 int dk_check_json(const char *body, size_t len, struct err *e);
 
-/* tunnel_capture.c: run argv in container id through an exec tunnel with
+/* tunnel/capture.c: run argv in container id through an exec tunnel with
  * no caller fd: stdin is closed at once, stdout is collected (at most max
  * bytes: past that the capture ends with cut set and the engine connection
  * is closed, which cuts the process off), and stderr too (the first

@@ -7,7 +7,7 @@
 
 #include "docker/docker.h"
 #include "docker/inventory.h"
-#include "docker/stats.h"
+#include "host/stats.h"
 
 #define ST_HIST 300 /* history points per series: one per interval, intervals
                      * under 1 s averaged into one point a second: >= 5 min */
@@ -80,7 +80,7 @@ int coll_tick(struct collector *co, int64_t now_ms);
 const struct st_view *coll_get(const struct collector *co, const char *id);
 const struct st_host_view *coll_host(const struct collector *co);
 /* The freezer state of container id from its last sample (0 thawed, 1
- * freezing, 2 frozen: docker/freezer.h's DK_FRZ_*), -1 unknown (stats API,
+ * freezing, 2 frozen: host/freezer.h's DK_FRZ_*), -1 unknown (stats API,
  * not sampled). gone (may be NULL): the last sample found its process or
  * cgroup gone while the engine still lists it as running (killed behind the
  * engine's back, or the engine is behind). */

@@ -9,7 +9,7 @@
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
 #include "docker/hardening.h"
-#include "docker/json_util.h"
+#include "docker/json/util.h"
 
 #define DK_NAME_MAX 256           /* container names: the engine has no limit; refuse absurd ones */
 #define DK_NETNAME_MAX 64

@@ -208,7 +208,7 @@ void dk_image_labels(struct dk_client *c, const char *image_id, dk_image_labels_
  * same key. Other keys are left false. Pure. */
 void dk_labels_mark_from_image(struct dk_label *labels, size_t n, bool known, const struct dk_label *img, size_t nimg);
 
-struct st_raw; /* docker/stats.h */
+struct st_raw; /* host/stats.h */
 /* GET /containers/ID/stats?stream=false&one-shot=true. raw is NULL on error;
  * it lives only for the duration of the callback (copy it). */
 typedef void (*dk_stats_cb)(void *ud, int rc, const struct err *e, const struct st_raw *raw);
@@ -414,5 +414,12 @@ struct st_snapshot;
  * net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes, pids and
  * pids_limit (null when unlimited); an invalid one sets them all null. */
 char *dk_containers_to_json(const struct dk_container *items, size_t n, const struct st_snapshot *stats);
+
+/* The stats API (remote engines, Podman, no cgroup access): parse one
+ * stats answer. */
+/* Parse one /containers/ID/stats?stream=false&one-shot=true body into raw
+ * counters (cpu_stats only; precpu is ignored: we keep our own previous
+ * sample). Returns 0 or -1 (ERR_PARSE). */
+int dk_stats_parse(const char *body, size_t len, struct st_raw *out, struct err *e);
 
 #endif

@@ -1,5 +1,5 @@
 /* exec_stop: a sandbox's agent stopped (SIGSTOP) and continued (SIGCONT) by a shell script run through an exec as the sandbox's own user, for engines whose cgroups are out of reach; its untrusted output parsed with caps. */
-#include "docker/contain_stop.h"
+#include "docker/exec_stop.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +46,7 @@ static const char stop_script[] =
 	"  done\n"
 	"done\n"
 	"echo \"E $r $new\"\n";
-_Static_assert(DK_AGENT_ROUNDS == 8, "the script's round cap");
+_Static_assert(AG_ROUNDS == 8, "the script's round cap");
 
 /* Then, for the pids given as PID:START words in the loop below: "C PID"
  * continued, "G PID" gone or another process now, "F PID" kill failed;
@@ -86,7 +86,7 @@ static const char *const why_of[] = {
 	['I'] = "the sandbox's init", ['F'] = "kill failed (another user's process?)",
 };
 
-static int parse_line(char *l, struct dk_agent_stop *st, bool *end, struct err *e)
+static int parse_line(char *l, struct ag_stop *st, bool *end, struct err *e)
 {
 	char code = l[0];
 	if (!code || l[1] != ' ')
@@ -108,11 +108,11 @@ static int parse_line(char *l, struct dk_agent_stop *st, bool *end, struct err *
 	for (size_t i = 0; i < st->n; i++)
 		if (st->p[i].pid == (int)pid)
 			return err_set(e, ERR_PARSE, "process %llu twice", pid);
-	if (st->n >= DK_AGENT_MAX) {
+	if (st->n >= AG_MAX) {
 		st->over_cap++;
 		return 0;
 	}
-	struct dk_agent_proc *a = &st->p[st->n++];
+	struct ag_proc *a = &st->p[st->n++];
 	memset(a, 0, sizeof *a);
 	a->pid = (int)pid;
 	a->start = start;
@@ -123,26 +123,26 @@ static int parse_line(char *l, struct dk_agent_stop *st, bool *end, struct err *
 	}
 	sanitize_text(p, strlen(p), a->comm, sizeof a->comm);
 	switch (code) {
-	case 'S': a->kind = DK_AG_STOPPED; st->stopped++; break;
-	case 'K': a->kind = DK_AG_KEPT; st->kept++;
-		snprintf(a->why, sizeof a->why, "%s", dk_agent_server(a->comm, NULL) ? dk_agent_server(a->comm, NULL) : "?");
+	case 'S': a->kind = AG_STOPPED; st->stopped++; break;
+	case 'K': a->kind = AG_KEPT; st->kept++;
+		snprintf(a->why, sizeof a->why, "%s", ag_server(a->comm, NULL) ? ag_server(a->comm, NULL) : "?");
 		break;
-	case 'I': a->kind = DK_AG_INIT; snprintf(a->why, sizeof a->why, "%s", why_of['I']); break;
-	case 'A': a->kind = DK_AG_ALREADY; st->already++;
+	case 'I': a->kind = AG_INIT; snprintf(a->why, sizeof a->why, "%s", why_of['I']); break;
+	case 'A': a->kind = AG_ALREADY; st->already++;
 		snprintf(a->why, sizeof a->why, "%s before", state == 'T' ? "stopped" : state == 't' ? "traced" : "dead");
 		break;
-	default: a->kind = DK_AG_FAILED; st->failed++; snprintf(a->why, sizeof a->why, "%s", why_of['F']); break;
+	default: a->kind = AG_FAILED; st->failed++; snprintf(a->why, sizeof a->why, "%s", why_of['F']); break;
 	}
 	return 0;
 }
 
-int dk_agent_parse_stop(const char *out, size_t len, struct dk_agent_stop *st, struct err *e)
+int dk_agent_parse_stop(const char *out, size_t len, struct ag_stop *st, struct err *e)
 {
 	memset(st, 0, sizeof *st);
 	st->exec = true;
 	if (len > DK_AGENT_OUT_MAX || memchr(out, '\0', len))
 		return err_set(e, ERR_PARSE, "the stop script's output is too long or binary");
-	st->p = xcalloc(DK_AGENT_MAX, sizeof *st->p);
+	st->p = xcalloc(AG_MAX, sizeof *st->p);
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, out, len);
 	copy[len] = '\0';
@@ -169,7 +169,7 @@ int dk_agent_parse_stop(const char *out, size_t len, struct dk_agent_stop *st, s
 	return rc;
 }
 
-int dk_agent_parse_cont(const char *out, size_t len, struct dk_agent_stop *st, struct err *e)
+int dk_agent_parse_cont(const char *out, size_t len, struct ag_stop *st, struct err *e)
 {
 	if (len > DK_AGENT_OUT_MAX || memchr(out, '\0', len))
 		return err_set(e, ERR_PARSE, "the continue script's output is too long or binary");
@@ -183,7 +183,7 @@ int dk_agent_parse_cont(const char *out, size_t len, struct dk_agent_stop *st, s
 			break;
 		char *p = l + 2;
 		unsigned long long pid;
-		struct dk_agent_proc *a = NULL;
+		struct ag_proc *a = NULL;
 		if (end || !strchr("CGFE", l[0]) || !l[0])
 			rc = err_set(e, ERR_PARSE, "not the continue script's output");
 		else if (l[0] == 'E')
@@ -192,7 +192,7 @@ int dk_agent_parse_cont(const char *out, size_t len, struct dk_agent_stop *st, s
 			rc = err_set(e, ERR_PARSE, "a malformed line");
 		else {
 			for (size_t i = 0; i < st->n && !a; i++)
-				if (st->p[i].pid == (int)pid && st->p[i].kind == DK_AG_STOPPED && !st->p[i].continued)
+				if (st->p[i].pid == (int)pid && st->p[i].kind == AG_STOPPED && !st->p[i].continued)
 					a = &st->p[i];
 			if (!a)
 				rc = err_set(e, ERR_PARSE, "process %llu was not asked for", pid);
@@ -219,7 +219,7 @@ struct job {
 	dk_agent_cb cb;
 	void *ud;
 	bool cont;
-	struct dk_agent_stop st;  /* cont: a copy of the caller's, marked */
+	struct ag_stop st;  /* cont: a copy of the caller's, marked */
 };
 
 static void job_free(void *p)
@@ -227,7 +227,7 @@ static void job_free(void *p)
 	struct job *j = p;
 	if (!j)
 		return;
-	dk_agent_clear(&j->st);
+	ag_clear(&j->st);
 	free(j);
 }
 
@@ -286,7 +286,7 @@ void dk_agent_stop_exec(struct dk_client *c, const char *id, dk_agent_cb cb, voi
 	run(c, id, stop_script, j);
 }
 
-void dk_agent_cont_exec(struct dk_client *c, const char *id, const struct dk_agent_stop *st, dk_agent_cb cb,
+void dk_agent_cont_exec(struct dk_client *c, const char *id, const struct ag_stop *st, dk_agent_cb cb,
                         void *ud)
 {
 	struct job *j = xcalloc(1, sizeof *j);
@@ -302,13 +302,13 @@ void dk_agent_cont_exec(struct dk_client *c, const char *id, const struct dk_age
 	buf_puts(&b, cont_head);
 	size_t asked = 0;
 	for (size_t i = 0; i < st->n; i++)
-		if (st->p[i].kind == DK_AG_STOPPED && !st->p[i].continued) {
+		if (st->p[i].kind == AG_STOPPED && !st->p[i].continued) {
 			buf_printf(&b, " %d:%llu", st->p[i].pid, st->p[i].start);
 			asked++;
 		}
 	buf_puts(&b, cont_tail);
 	if (b.overflow || !asked) {
-		/* cannot happen within DK_AGENT_MAX pids; nothing to ask: no exec */
+		/* cannot happen within AG_MAX pids; nothing to ask: no exec */
 		struct err e;
 		err_set(&e, b.overflow ? ERR_USAGE : ERR_OK, "%s", b.overflow ? "too many processes for one exec" : "");
 		buf_free(&b);

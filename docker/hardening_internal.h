@@ -1,4 +1,4 @@
-/* hardening_internal: helpers shared by the hardening decoders (json_hardening.c, json_secopt.c, json_host.c; not exported). */
+/* hardening_internal: helpers shared by the hardening decoders (json/hardening.c, json/secopt.c, json/host.c; not exported). */
 #ifndef DOCKER_HARDENING_INTERNAL_H
 #define DOCKER_HARDENING_INTERNAL_H
 

@@ -6,7 +6,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
-#include "docker/json_util.h"
+#include "docker/json/util.h"
 
 /* One image's labels; entries are never shared with callers (copied out). */
 struct img_entry {

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "docker/tunnel_mux.h"
+#include "docker/tunnel/mux.h"
 
 /* The smallest piece a line is delivered in (a timestamp fits with room). */
 #define DK_LP_PIECE_MIN 64

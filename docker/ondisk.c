@@ -12,8 +12,8 @@
 
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
-#include "docker/json_util.h"
-#include "docker/statfile.h"
+#include "docker/json/util.h"
+#include "host/statfile.h"
 
 #define RECORD_CAP (4u << 20)     /* one config.v2.json or image config */
 #define CMDLINE_CAP (64u << 10)

@@ -5,7 +5,7 @@
 
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
-#include "docker/stats.h"
+#include "host/stats.h"
 
 /* A list or an inspect parsed, waiting for its image labels (dk_prov_resolve). */
 struct prov_job {
@@ -165,7 +165,7 @@ static void stats_done(struct dk_req *r, int rc, const struct err *e)
 	dk_stats_cb cb = (dk_stats_cb)r->cb;
 	struct st_raw raw;
 	struct err perr;
-	if (rc == 0 && st_parse_api(r->body.data, r->body.len, &raw, &perr) < 0) {
+	if (rc == 0 && dk_stats_parse(r->body.data, r->body.len, &raw, &perr) < 0) {
 		rc = -1;
 		e = &perr;
 	}

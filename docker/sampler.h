@@ -4,7 +4,7 @@
 
 #include "docker/collector.h"
 #include "docker/docker.h"
-#include "docker/stats.h"
+#include "host/stats.h"
 
 struct sampler;
 

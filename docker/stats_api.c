@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "docker/docker.h"
-#include "docker/json_util.h"
-#include "docker/stats.h"
+#include "docker/json/util.h"
+#include "host/stats.h"
 
 /* The kernel's PID_MAX_LIMIT: pids.max cannot be set above it, so a larger
  * limit is an engine's way of writing "max". */
@@ -127,7 +127,7 @@ static void take_pids(const cJSON *pids, struct st_raw *out)
 		out->pids_limit = v;
 }
 
-int st_parse_api(const char *body, size_t len, struct st_raw *out, struct err *e)
+int dk_stats_parse(const char *body, size_t len, struct st_raw *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	cJSON *j = dkj_parse(body, len, e);

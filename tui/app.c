@@ -13,8 +13,8 @@
 #include "base/xalloc.h"
 #include "docker/collector.h"
 #include "docker/docker.h"
-#include "control/snapshot.h"
-#include "control/iso_run.h"
+#include "snapshot/snapshot.h"
+#include "isolation/run.h"
 #include "control/ttl.h"
 #include "docker/inventory.h"
 

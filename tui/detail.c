@@ -7,7 +7,7 @@
 
 #include "base/clock.h"
 #include "control/ttl.h"
-#include "docker/stats.h"
+#include "host/stats.h"
 
 /* Eight heights, lowest first (U+2581..U+2588, one column each). */
 static const char *const blocks[8] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};

@@ -8,7 +8,7 @@
 #include "base/units.h"
 #include "control/ttl.h"
 #include "docker/collector.h"
-#include "docker/freezer.h"
+#include "host/freezer.h"
 
 /* Warn when less than this share of the budget is left (and at least WARN_MIN_S). */
 #define TTL_WARN_DIV 10
@@ -112,9 +112,9 @@ const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui
 		int fz = coll_frozen(ui->o->coll, c->id, &gone);
 		if (gone)
 			w = "gone";   /* no process left, whatever the engine says (yet) */
-		else if (fz == DK_FRZ_FROZEN)
+		else if (fz == CG_FRZ_FROZEN)
 			w = "frozen"; /* frozen behind the engine's back: it still says running */
-		else if (fz == DK_FRZ_FREEZING)
+		else if (fz == CG_FRZ_FREEZING)
 			w = "freezing";
 	}
 	/* held and cut off from every network: what a quarantine leaves, seen

@@ -8,7 +8,7 @@
 #include "base/clock.h"
 #include "base/natcmp.h"
 #include "base/xalloc.h"
-#include "control/iso_run.h"
+#include "isolation/run.h"
 #include "control/ttl.h"
 #include "docker/inventory.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "control/desk.h"
+#include "desktop/desk.h"
 
 #define TAKEOVER_RELEASE 0x1d   /* C-] as the terminal sends it */
 

@@ -12,7 +12,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
-#include "control/desk.h"
+#include "desktop/desk.h"
 #include "docker/inventory.h"
 #include "vnc/render.h"
 

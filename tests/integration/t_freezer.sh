@@ -63,7 +63,7 @@ t_freezer_contain() {
 t_freezer_contain_cleanup() { frz_down "frz-${RUN_ID}c"; }
 
 # A loop forking /bin/true (about 1300 processes a second here): the freeze
-# written once and polled, then dk_freeze_all (which writes it again while
+# written once and polled, then cg_freeze_all (which writes it again while
 # the cgroup reads FREEZING), 5 times each; the state reached and the time
 # are printed. FROZEN must mean no CPU at all; FREEZING must be said.
 t_freezer_forking() {

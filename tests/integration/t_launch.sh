@@ -22,8 +22,8 @@ tl_hardened() {
 	check "$name: two security options" tl_jq "$f" '(.HostConfig.SecurityOpt | length) == 2'
 	jq -r '.HostConfig.SecurityOpt[1]' "$f" >"$TEST_TMP/$name.seccomp"
 	check "$name: seccomp= inline and compact" grep -q '^seccomp={"defaultAction":"SCMP_ACT_ERRNO",' "$TEST_TMP/$name.seccomp"
-	check "$name: the seccomp profile is docker/sandbox/seccomp.json" \
-		bash -c "diff <(sed 's/^seccomp=//' '$TEST_TMP/$name.seccomp' | jq -S .) <(jq -S . '$ROOT/docker/sandbox/seccomp.json') >/dev/null"
+	check "$name: the seccomp profile is sandbox/image/seccomp.json" \
+		bash -c "diff <(sed 's/^seccomp=//' '$TEST_TMP/$name.seccomp' | jq -S .) <(jq -S . '$ROOT/sandbox/image/seccomp.json') >/dev/null"
 	check "$name: memory $mem, swap the same" tl_jq "$f" ".HostConfig.Memory == $mem and .HostConfig.MemorySwap == $mem"
 	check "$name: $cpus nanoCPUs" tl_jq "$f" ".HostConfig.NanoCpus == $cpus"
 	check "$name: pids $pids" tl_jq "$f" ".HostConfig.PidsLimit == $pids"
@@ -92,7 +92,7 @@ assert "image=sandtop/sandbox:latest" in r["detail"], r
 ' "$audit" "$id" "$p-def"
 	check "its desktop answers through the exec tunnel (sandtop screenshot)" \
 		bash -c "file '$TEST_TMP/def.png' | grep -q 'PNG image data, 1024 x 768'"
-	# the isolation audit (t_audit.sh's helpers): every check passes but
+	# the isolation audit (t_isolation.sh's helpers): every check passes but
 	# what this host lacks
 	check "the audit fails nothing on it" [ "$(audit_ids "$p-def")" = "" ]
 	check "and verifies everything with the kernel" [ "$(audit_ids "$p-def" UNVERIFIABLE)" = "" ]

@@ -1,6 +1,6 @@
 /* engine: for the unit-test binaries that also drive the real engine (they skip without one). */
-#ifndef TESTS_ENGINE_H
-#define TESTS_ENGINE_H
+#ifndef TESTS_UNIT_ENGINE_H
+#define TESTS_UNIT_ENGINE_H
 
 #include <stdbool.h>
 #include <sys/socket.h>

@@ -1,6 +1,6 @@
 /* fake_daemon: a fake Engine API daemon on a unix socket for the unit tests, one forked child per connection; the test supplies the request handler. */
-#ifndef TESTS_FAKE_DAEMON_H
-#define TESTS_FAKE_DAEMON_H
+#ifndef TESTS_UNIT_FAKE_DAEMON_H
+#define TESTS_UNIT_FAKE_DAEMON_H
 
 #include <arpa/inet.h>
 #include <fcntl.h>

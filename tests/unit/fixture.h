@@ -1,6 +1,6 @@
 /* fixture: read a file under tests/fixtures for a cmocka test (include after cmocka.h). */
-#ifndef TESTS_FIXTURE_H
-#define TESTS_FIXTURE_H
+#ifndef TESTS_UNIT_FIXTURE_H
+#define TESTS_UNIT_FIXTURE_H
 
 #include <stdio.h>
 

@@ -1,6 +1,6 @@
 /* launch_body: assertions on a container-create body for the launch tests (include after cmocka.h). */
-#ifndef TESTS_LAUNCH_BODY_H
-#define TESTS_LAUNCH_BODY_H
+#ifndef TESTS_UNIT_LAUNCH_BODY_H
+#define TESTS_UNIT_LAUNCH_BODY_H
 
 #include <cjson/cJSON.h>
 #include <string.h>
@@ -29,7 +29,7 @@ static inline double num_at(const cJSON *o, const char *key)
 	return v->valuedouble;
 }
 
-/* Every hardening of docker/sandbox/compose.yaml, with network net (NULL: none). */
+/* Every hardening of sandbox/image/compose.yaml, with network net (NULL: none). */
 static inline void assert_hardened(const cJSON *b, const char *net)
 {
 	assert_string_equal(str_at(b, "User"), "10001:10001");

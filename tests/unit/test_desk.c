@@ -18,7 +18,7 @@
 
 #include "base/clock.h"
 #include "base/xalloc.h"
-#include "control/desk.h"
+#include "desktop/desk.h"
 #include "docker/docker.h"
 #include "tests/unit/fake_daemon.h"
 

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "base/xalloc.h"
-#include "control/desk.h"
+#include "desktop/desk.h"
 
 static char root[64];      /* the test's own directory */
 static char dir[128];      /* the trusted socket directory: root/vnc */

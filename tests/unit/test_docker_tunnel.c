@@ -25,7 +25,7 @@
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
 #include "docker/docker.h"
-#include "docker/tunnel_mux.h"
+#include "docker/tunnel/mux.h"
 #include "tests/unit/fake_daemon.h"
 #include "tests/unit/tunnel_side.h"
 

@@ -1,4 +1,4 @@
-/* test_freezer: the cgroup freezer (v1 freezer.state, v2 cgroup.freeze), the proof that a cgroup is a container's, dk_contain's freeze and st_cgroup_dir against copies of the fixture trees. */
+/* test_freezer: the cgroup freezer (v1 freezer.state, v2 cgroup.freeze), the proof that a cgroup is a container's, cg_contain's freeze and st_cgroup_dir against copies of the fixture trees. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,9 +16,9 @@
 
 #include "base/xalloc.h"
 #include "docker/docker.h"
-#include "docker/contain.h"
-#include "docker/freezer.h"
-#include "docker/stats.h"
+#include "host/contain.h"
+#include "host/freezer.h"
+#include "host/stats.h"
 
 #define FX "tests/fixtures/cgroup/"
 #define V1_ID "e0d287590e6a3e1070a24c058c5d72877336110b486fbc624c09874e5725c2c5"
@@ -119,11 +119,11 @@ static int tree_teardown(void **state)
 	return nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static struct dk_freezer *open_tmp(void)
+static struct cg_freezer *open_tmp(void)
 {
 	char *proc = xasprintf("%s/proc", tmp_root);
 	struct err e;
-	struct dk_freezer *f = dk_freezer_open(proc, tmp_root, &e);
+	struct cg_freezer *f = cg_freezer_open(proc, tmp_root, &e);
 	if (!f)
 		fail_msg("open: %s", e.msg);
 	free(proc);
@@ -137,7 +137,7 @@ static int64_t ms_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ---- st_cgroup_dir (docker/cgroup.c) ---- */
+/* ---- st_cgroup_dir (host/cgroup.c) ---- */
 
 static void test_cgroup_dir(void **state)
 {
@@ -207,29 +207,29 @@ static void test_v1_freeze_thaw(void **state)
 {
 	(void)state;
 	copy_fixture("v1");
-	struct dk_freezer *f = open_tmp();
+	struct cg_freezer *f = open_tmp();
 	struct err e;
 	char buf[64];
-	assert_int_equal(dk_freezer_version(f), 1);
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
-	assert_int_equal(dk_freeze(f, 4242, &e), 0);
+	assert_int_equal(cg_freezer_version(f), 1);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
+	assert_int_equal(cg_freeze(f, 4242, &e), 0);
 	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FROZEN);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FROZEN);
 	put(V1_FRZ "freezer.state", "FREEZING\n");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FREEZING);
-	assert_int_equal(dk_thaw(f, 4242, &e), 0);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FREEZING);
+	assert_int_equal(cg_thaw(f, 4242, &e), 0);
 	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
 	/* nothing else was written */
 	assert_string_equal(get(V1_FRZ "freezer.self_freezing", buf, sizeof buf), "0\n");
 	assert_string_equal(get("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.freeze", buf, sizeof buf), "");
 	put(V1_FRZ "freezer.state", "FROZEN SOLID\n");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_PARSE);
 	put(V1_FRZ "freezer.state", "");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_PARSE);
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 /* ---- v2 ---- */
@@ -238,44 +238,44 @@ static void test_v2_freeze_thaw(void **state)
 {
 	(void)state;
 	copy_fixture("v2");
-	struct dk_freezer *f = open_tmp();
+	struct cg_freezer *f = open_tmp();
 	struct err e;
 	char buf[64];
-	assert_int_equal(dk_freezer_version(f), 2);
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
-	assert_int_equal(dk_freeze(f, 4242, &e), 0);
+	assert_int_equal(cg_freezer_version(f), 2);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
+	assert_int_equal(cg_freeze(f, 4242, &e), 0);
 	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "1");
 	/* asked, not done yet */
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FREEZING);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FREEZING);
 	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FROZEN);
-	assert_int_equal(dk_thaw(f, 4242, &e), 0);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FROZEN);
+	assert_int_equal(cg_thaw(f, 4242, &e), 0);
 	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "0");
 	/* frozen through an ancestor: frozen all the same */
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_FROZEN);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FROZEN);
 	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
 	put(V2_SCOPE "cgroup.events", "populated 1\n");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_PARSE);
 	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 2\n");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
 	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
 	put(V2_SCOPE "cgroup.freeze", "yes\n");
-	assert_int_equal(dk_freezer_state(f, 4242, &e), -1);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_PARSE);
 	/* a kernel before 5.2 has no cgroup.freeze */
 	char *p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tmp_root);
 	assert_int_equal(unlink(p), 0);
 	free(p);
-	assert_int_equal(dk_freeze(f, 4242, &e), -1);
+	assert_int_equal(cg_freeze(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_VERSION);
 	assert_non_null(strstr(e.msg, "cgroup.freeze is missing"));
 	p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tmp_root);
 	struct stat sb;
 	assert_int_equal(stat(p, &sb), -1); /* never created */
 	free(p);
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 /* ---- failures ---- */
@@ -285,19 +285,19 @@ static void test_no_freezer(void **state)
 	(void)state;
 	struct err e;
 	/* v1 without a freezer hierarchy, no unified tree */
-	assert_null(dk_freezer_open(FX "v1comb/proc", FX "v1comb", &e));
+	assert_null(cg_freezer_open(FX "v1comb/proc", FX "v1comb", &e));
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "no cgroup freezer"));
 	assert_non_null(strstr(e.msg, "freezer hierarchy"));
 	/* no mountinfo at all */
-	assert_null(dk_freezer_open(FX "nowhere/proc", "", &e));
+	assert_null(cg_freezer_open(FX "nowhere/proc", "", &e));
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "no cgroup freezer"));
 	/* only a freezer hierarchy (no counters): the freezer alone is not enough
 	 * for st_cgroups_open, which wants cpuacct or memory */
 	put("proc/self/mountinfo", "37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n");
 	char *proc = xasprintf("%s/proc", tmp_root);
-	assert_null(dk_freezer_open(proc, tmp_root, &e));
+	assert_null(cg_freezer_open(proc, tmp_root, &e));
 	assert_non_null(strstr(e.msg, "no cgroup freezer"));
 	free(proc);
 }
@@ -306,37 +306,37 @@ static void test_gone(void **state)
 {
 	(void)state;
 	copy_fixture("v1");
-	struct dk_freezer *f = open_tmp();
+	struct cg_freezer *f = open_tmp();
 	struct err e;
 	/* listed, but its cgroup directories are gone */
-	assert_int_equal(dk_freezer_state(f, 4243, &e), -1);
+	assert_int_equal(cg_freezer_state(f, 4243, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "cgroup is gone"));
-	assert_int_equal(dk_freeze(f, 4243, &e), -1);
+	assert_int_equal(cg_freeze(f, 4243, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
-	assert_int_equal(dk_thaw(f, 4243, &e), -1);
+	assert_int_equal(cg_thaw(f, 4243, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	/* some directories, not the freezer's */
-	assert_int_equal(dk_freeze(f, 4244, &e), -1);
+	assert_int_equal(cg_freeze(f, 4244, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	/* no such process */
-	assert_int_equal(dk_freeze(f, 999999, &e), -1);
+	assert_int_equal(cg_freeze(f, 999999, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "process 999999 is gone"));
-	assert_int_equal(dk_freezer_state(f, 0, &e), -1);
+	assert_int_equal(cg_freezer_state(f, 0, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
 	/* no freezer line in its /proc/PID/cgroup */
 	put("proc/4250/cgroup", "4:memory:/docker/x\n");
-	assert_int_equal(dk_freeze(f, 4250, &e), -1);
+	assert_int_equal(cg_freeze(f, 4250, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	/* the state file is a directory: an error, not "gone" */
 	char *p = xasprintf("%s/" V1_FRZ "freezer.state", tmp_root);
 	assert_int_equal(unlink(p), 0);
 	free(p);
 	put(V1_FRZ "freezer.state/x", "");
-	assert_int_equal(dk_freeze(f, 4242, &e), -1);
+	assert_int_equal(cg_freeze(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_SERVER);
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 /* The root cgroup, and cgroups holding the caller, are never frozen. */
@@ -354,34 +354,34 @@ static void test_guards(void **state)
 	/* this process, as the tree tells */
 	snprintf(rel, sizeof rel, "proc/%d/cgroup", (int)getpid());
 	put(rel, "6:freezer:/docker/" V1_ID "\n");
-	struct dk_freezer *f = open_tmp();
+	struct cg_freezer *f = open_tmp();
 	struct err e;
-	assert_int_equal(dk_freeze(f, 4260, &e), -1);
+	assert_int_equal(cg_freeze(f, 4260, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "root cgroup"));
-	assert_int_equal(dk_freezer_state(f, 4260, &e), -1);
+	assert_int_equal(cg_freezer_state(f, 4260, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
 	assert_string_equal(get("sys/fs/cgroup/freezer/freezer.state", buf, sizeof buf), "THAWED\n");
 	/* our own cgroup and its parent */
-	assert_int_equal(dk_freeze(f, 4242, &e), -1);
+	assert_int_equal(cg_freeze(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
 	assert_non_null(strstr(e.msg, "sandtop itself"));
-	assert_int_equal(dk_freeze(f, 4261, &e), -1);
+	assert_int_equal(cg_freeze(f, 4261, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
 	/* the kernel path refuses both: ours, and one that names no container */
-	struct dk_ktarget kt[2] = {{.id = V1_ID, .pid = 4242}, {.id = V1_ID, .pid = 4262}};
-	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, kt, 2, 10), 0);
-	assert_int_equal(kt[0].res, DK_K_REFUSED);
+	struct cg_ktarget kt[2] = {{.id = V1_ID, .pid = 4242}, {.id = V1_ID, .pid = 4262}};
+	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, kt, 2, 10), 0);
+	assert_int_equal(kt[0].res, CG_K_REFUSED);
 	assert_non_null(strstr(kt[0].e.msg, "sandtop itself"));
-	assert_int_equal(kt[1].res, DK_K_REFUSED);
+	assert_int_equal(kt[1].res, CG_K_REFUSED);
 	assert_non_null(strstr(kt[1].e.msg, "not in container e0d287590e6a's cgroup"));
 	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED\n");
 	assert_string_equal(get("sys/fs/cgroup/freezer/docker/freezer.state", buf, sizeof buf), "THAWED\n");
 	assert_string_equal(get("sys/fs/cgroup/freezer/docker/other/freezer.state", buf, sizeof buf), "THAWED\n");
 	/* a sibling is fine; reading and thawing our own is fine */
-	assert_int_equal(dk_freezer_state(f, 4242, &e), DK_FRZ_THAWED);
-	assert_int_equal(dk_thaw(f, 4242, &e), 0);
-	dk_freezer_free(f);
+	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
+	assert_int_equal(cg_thaw(f, 4242, &e), 0);
+	cg_freezer_free(f);
 }
 
 /* ---- a container's cgroup, proven ---- */
@@ -392,92 +392,92 @@ static void test_locate(void **state)
 {
 	(void)state;
 	copy_fixture("v1");
-	struct dk_freezer *f = open_tmp();
+	struct cg_freezer *f = open_tmp();
 	struct err e;
-	struct dk_cg cg;
+	struct cg_loc cg;
 	char *want = xasprintf("%s/" V1_FRZ, tmp_root);
 	want[strlen(want) - 1] = '\0';
-	assert_int_equal(dk_cg_locate(f, V1_ID, 4242, &cg, &e), 0);
+	assert_int_equal(cg_locate(f, V1_ID, 4242, &cg, &e), 0);
 	assert_string_equal(cg.dir, want);
 	assert_null(cg.unified);   /* the fixture's unified tree has no cgroup.kill */
 	assert_int_equal(cg.pid, 4242);
-	assert_int_equal(dk_cg_state(f, &cg, &e), DK_FRZ_THAWED);
-	dk_cg_clear(&cg);
+	assert_int_equal(cg_state(f, &cg, &e), CG_FRZ_THAWED);
+	cg_clear(&cg);
 	put("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.kill", "");
-	assert_int_equal(dk_cg_locate(f, V1_ID, 4242, &cg, &e), 0);
+	assert_int_equal(cg_locate(f, V1_ID, 4242, &cg, &e), 0);
 	assert_non_null(cg.unified);
 	assert_non_null(strstr(cg.unified, "/unified/docker/" V1_ID));
-	dk_cg_clear(&cg);
+	cg_clear(&cg);
 	/* a process in a sub-cgroup: the container's cgroup is the one named after it */
 	put("proc/4280/cgroup", "6:freezer:/docker/" V1_ID "/agent/sub\n");
 	put(V1_FRZ "agent/sub/freezer.state", "THAWED\n");
-	assert_int_equal(dk_cg_locate(f, V1_ID, 4280, &cg, &e), 0);
+	assert_int_equal(cg_locate(f, V1_ID, 4280, &cg, &e), 0);
 	assert_string_equal(cg.dir, want);
-	dk_cg_clear(&cg);
+	cg_clear(&cg);
 	/* another container's id, a prefix of it, a decoy name */
 	const char *other = "e0d287590e6a3e1070a24c058c5d72877336110b486fbc624c09874e5725c2c6";
-	assert_int_equal(dk_cg_locate(f, other, 4242, &cg, &e), -1);
+	assert_int_equal(cg_locate(f, other, 4242, &cg, &e), -1);
 	assert_int_equal(e.code, ERR_REFUSED);
 	put("proc/4281/cgroup", "6:freezer:/docker/x" V1_ID "\n");
-	assert_int_equal(dk_cg_locate(f, V1_ID, 4281, &cg, &e), -1);
+	assert_int_equal(cg_locate(f, V1_ID, 4281, &cg, &e), -1);
 	assert_int_equal(e.code, ERR_REFUSED);
 	put("proc/4282/cgroup", "6:freezer:/system.slice/sshd.service\n");
-	assert_int_equal(dk_cg_locate(f, V1_ID, 4282, &cg, &e), -1);
+	assert_int_equal(cg_locate(f, V1_ID, 4282, &cg, &e), -1);
 	assert_int_equal(e.code, ERR_REFUSED);
 	assert_non_null(strstr(e.msg, "sshd.service"));
 	/* not a full id; no pid; gone */
-	assert_int_equal(dk_cg_locate(f, "e0d287590e6a", 4242, &cg, &e), -1);
+	assert_int_equal(cg_locate(f, "e0d287590e6a", 4242, &cg, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
-	assert_int_equal(dk_cg_locate(f, V1_ID, 0, &cg, &e), -1);
+	assert_int_equal(cg_locate(f, V1_ID, 0, &cg, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
-	assert_int_equal(dk_cg_locate(f, V1_ID, 999999, &cg, &e), -1);
+	assert_int_equal(cg_locate(f, V1_ID, 999999, &cg, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	free(want);
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 
 	/* v2, systemd driver: docker-ID.scope */
 	tree_teardown(NULL);
 	tree_setup(NULL);
 	copy_fixture("v2");
 	f = open_tmp();
-	assert_int_equal(dk_cg_locate(f, V2_ID, 4242, &cg, &e), 0);
+	assert_int_equal(cg_locate(f, V2_ID, 4242, &cg, &e), 0);
 	assert_non_null(strstr(cg.dir, "/system.slice/docker-" V2_ID ".scope"));
-	dk_cg_clear(&cg);
-	dk_freezer_free(f);
+	cg_clear(&cg);
+	cg_freezer_free(f);
 }
 
-/* dk_contain's freeze of several at once on the fixture: the freeze written
+/* cg_contain's freeze of several at once on the fixture: the freeze written
  * (the fixture's file reads back at once, as the kernel's does once done). */
 static void test_contain_freeze_v1(void **state)
 {
 	(void)state;
 	copy_fixture("v1");
-	struct dk_freezer *f = open_tmp();
+	struct cg_freezer *f = open_tmp();
 	char buf[64];
 	/* 4243's cgroup directories are gone */
-	struct dk_ktarget kt[3] = {{.id = V1_ID, .pid = 4242},
+	struct cg_ktarget kt[3] = {{.id = V1_ID, .pid = 4242},
 		{.id = "dead0000000000000000000000000000000000000000000000000000000000aa", .pid = 4243},
 		{.id = V1_ID, .pid = 999999}};
 	int64_t t0 = ms_now();
-	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, kt, 3, 500), 3);
+	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, kt, 3, 500), 3);
 	assert_true(ms_now() - t0 < 400); /* no waiting once all are settled */
-	assert_int_equal(kt[0].res, DK_K_DONE);
-	assert_int_equal(kt[0].state, DK_FRZ_FROZEN);
-	assert_int_equal(kt[1].res, DK_K_GONE);
-	assert_int_equal(kt[2].res, DK_K_GONE);
+	assert_int_equal(kt[0].res, CG_K_DONE);
+	assert_int_equal(kt[0].state, CG_FRZ_FROZEN);
+	assert_int_equal(kt[1].res, CG_K_GONE);
+	assert_int_equal(kt[2].res, CG_K_GONE);
 	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
-	assert_int_equal(dk_contain(f, DK_KTHAW, 0, kt, 1, 0), 1);
-	assert_int_equal(kt[0].state, DK_FRZ_THAWED);
+	assert_int_equal(cg_contain(f, CG_KTHAW, 0, kt, 1, 0), 1);
+	assert_int_equal(kt[0].state, CG_FRZ_THAWED);
 	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED");
-	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, NULL, 0, 100), 0);
+	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, NULL, 0, 100), 0);
 	/* a write that fails for another reason than "gone" */
 	put("sys/fs/cgroup/freezer/docker/" V2_ID "/freezer.state/x", "");
 	put("proc/4270/cgroup", "6:freezer:/docker/" V2_ID "\n");
-	struct dk_ktarget bad = {.id = V2_ID, .pid = 4270};
-	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, &bad, 1, 50), 0);
-	assert_int_equal(bad.res, DK_K_FAILED);
+	struct cg_ktarget bad = {.id = V2_ID, .pid = 4270};
+	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, &bad, 1, 50), 0);
+	assert_int_equal(bad.res, CG_K_FAILED);
 	assert_int_equal(bad.e.code, ERR_SERVER);
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 /* A cgroup that never reports frozen: not frozen at the deadline, and
@@ -486,24 +486,24 @@ static void test_contain_freeze_deadline(void **state)
 {
 	(void)state;
 	copy_fixture("v2");
-	struct dk_freezer *f = open_tmp();
+	struct cg_freezer *f = open_tmp();
 	char buf[64];
-	struct dk_ktarget kt = {.id = V2_ID, .pid = 4242};
+	struct cg_ktarget kt = {.id = V2_ID, .pid = 4242};
 	int64_t t0 = ms_now();
-	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, &kt, 1, 60), 0);
+	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, &kt, 1, 60), 0);
 	int64_t took = ms_now() - t0;
 	assert_true(took >= 60);
 	assert_true(took < 1000);
-	assert_int_equal(kt.res, DK_K_FAILED);
-	assert_int_equal(kt.state, DK_FRZ_THAWED);
+	assert_int_equal(kt.res, CG_K_FAILED);
+	assert_int_equal(kt.state, CG_FRZ_THAWED);
 	assert_non_null(strstr(kt.e.msg, "not frozen within 60 ms"));
 	assert_non_null(strstr(kt.e.msg, "thawed"));
 	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "0");
 	/* frozen at once when the kernel says so */
 	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
-	assert_int_equal(dk_contain(f, DK_KFREEZE, 0, &kt, 1, 60), 1);
-	assert_int_equal(kt.state, DK_FRZ_FROZEN);
-	dk_freezer_free(f);
+	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, &kt, 1, 60), 1);
+	assert_int_equal(kt.state, CG_FRZ_FROZEN);
+	cg_freezer_free(f);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)

@@ -1,4 +1,4 @@
-/* test_freezer_engine: the kernel path (docker/contain.h) on real containers of the local engine: busy loops stop and run again, a frozen container dies on docker kill, a forking one, the kernel kill, a pid that is not the container's.
+/* test_freezer_engine: the kernel path (host/contain.h) on real containers of the local engine: busy loops stop and run again, a frozen container dies on docker kill, a forking one, the kernel kill, a pid that is not the container's.
  * Skips unless /var/run/docker.sock answers and the variables name running
  * containers (tests/integration/t_freezer.sh starts them and sets them):
  *   SANDTOP_TEST_FREEZE       busy loops (`while :; do :; done`), space separated
@@ -28,9 +28,9 @@
 
 #include "base/xalloc.h"
 #include "docker/docker.h"
-#include "docker/contain.h"
-#include "docker/freezer.h"
-#include "docker/stats.h"
+#include "host/contain.h"
+#include "host/freezer.h"
+#include "host/stats.h"
 
 #define MAXC 64
 
@@ -149,19 +149,19 @@ static void cpu_over(struct st_cgroups *cg, const int *pids, size_t n, int ms, d
 static const char *state_word(int st)
 {
 	static const char *const w[] = {"THAWED", "FREEZING", "FROZEN"};
-	return st >= 0 && st <= DK_FRZ_FROZEN ? w[st] : "error";
+	return st >= 0 && st <= CG_FRZ_FROZEN ? w[st] : "error";
 }
 
-/* dk_contain of op over the first n of ctrs/pids; each target's result into kt. */
-static size_t contain(struct dk_freezer *f, enum dk_kop op, const int *pids, size_t n, int timeout_ms,
-                      struct dk_ktarget *kt)
+/* cg_contain of op over the first n of ctrs/pids; each target's result into kt. */
+static size_t contain(struct cg_freezer *f, enum cg_kop op, const int *pids, size_t n, int timeout_ms,
+                      struct cg_ktarget *kt)
 {
 	for (size_t i = 0; i < n; i++) {
 		memset(&kt[i], 0, sizeof kt[i]);
 		kt[i].id = ctrs[i].id;
 		kt[i].pid = pids[i];
 	}
-	return dk_contain(f, op, 0, kt, n, timeout_ms);
+	return cg_contain(f, op, 0, kt, n, timeout_ms);
 }
 
 /* The engine's own view, e.g. "running 0" ({{.State.Status}} {{.State.ExitCode}}). */
@@ -184,12 +184,12 @@ static void test_freeze_busy(void **state)
 	(void)state;
 	char names[MAXC][128];
 	int pids[MAXC];
-	struct dk_ktarget kt[MAXC];
+	struct cg_ktarget kt[MAXC];
 	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
 	if (!n)
 		skip();
 	struct err e;
-	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
 	if (!f)
 		fail_msg("freezer: %s", e.msg);
 	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
@@ -201,15 +201,15 @@ static void test_freeze_busy(void **state)
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	size_t done = contain(f, DK_KFREEZE, pids, n, 1000, kt);
+	size_t done = contain(f, CG_KFREEZE, pids, n, 1000, kt);
 	double took = ms_since(&t0);
-	print_message("freezer: v%d: %zu of %zu containers FROZEN in %.2f ms\n", dk_freezer_version(f), done, n, took);
+	print_message("freezer: v%d: %zu of %zu containers FROZEN in %.2f ms\n", cg_freezer_version(f), done, n, took);
 	assert_int_equal(done, n);
 	for (size_t i = 0; i < n; i++) {
-		assert_int_equal(kt[i].res, DK_K_DONE);
-		assert_int_equal(kt[i].state, DK_FRZ_FROZEN);
+		assert_int_equal(kt[i].res, CG_K_DONE);
+		assert_int_equal(kt[i].state, CG_FRZ_FROZEN);
 		assert_true(kt[i].tasks >= 1);
-		assert_int_equal(dk_freezer_state(f, pids[i], &e), DK_FRZ_FROZEN);
+		assert_int_equal(cg_freezer_state(f, pids[i], &e), CG_FRZ_FROZEN);
 	}
 	assert_true(took < 100);
 	cpu_over(cg, pids, n, 300, &lo, &hi);
@@ -220,15 +220,15 @@ static void test_freeze_busy(void **state)
 	print_message("freezer: the engine says %s is \"%s\" while frozen\n", names[0], es);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(contain(f, DK_KTHAW, pids, n, 0, kt), n);
+	assert_int_equal(contain(f, CG_KTHAW, pids, n, 0, kt), n);
 	print_message("freezer: thawed %zu in %.2f ms\n", n, ms_since(&t0));
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(dk_freezer_state(f, pids[i], &e), DK_FRZ_THAWED);
+		assert_int_equal(cg_freezer_state(f, pids[i], &e), CG_FRZ_THAWED);
 	cpu_over(cg, pids, n, 300, &lo, &hi);
 	print_message("freezer: thawed: each used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
 	assert_true(lo > 10);
 	st_cgroups_free(cg);
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 /* The same through cgroup v2's cgroup.freeze: on this hybrid host the
@@ -241,7 +241,7 @@ static void test_freeze_busy_v2(void **state)
 	(void)state;
 	char names[MAXC][128];
 	int pids[MAXC];
-	struct dk_ktarget kt[MAXC];
+	struct cg_ktarget kt[MAXC];
 	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
 	if (!n)
 		skip();
@@ -269,16 +269,16 @@ static void test_freeze_busy_v2(void **state)
 		free(at);
 	}
 	struct err e;
-	struct dk_freezer *f = any ? dk_freezer_open(root, "", &e) : NULL;
+	struct cg_freezer *f = any ? cg_freezer_open(root, "", &e) : NULL;
 	if (!f) {
 		print_message("no cgroup2 mount here: skipped\n");
 	} else {
-		assert_int_equal(dk_freezer_version(f), 2);
+		assert_int_equal(cg_freezer_version(f), 2);
 		struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
 		assert_non_null(cg);
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		size_t done = contain(f, DK_KFREEZE, pids, n, 1000, kt);
+		size_t done = contain(f, CG_KFREEZE, pids, n, 1000, kt);
 		double took = ms_since(&t0);
 		print_message("freezer: v2 (cgroup.freeze of the unified tree): %zu of %zu FROZEN in %.2f ms (%s)\n", done, n,
 			took, kt[0].e.msg);
@@ -289,17 +289,17 @@ static void test_freeze_busy_v2(void **state)
 			print_message("freezer: v2 frozen: CPU used in 300 ms: %.3f..%.3f ms\n", lo, hi);
 		}
 		for (size_t i = 0; i < n; i++)
-			assert_int_equal(dk_thaw(f, pids[i], &e), 0);
+			assert_int_equal(cg_thaw(f, pids[i], &e), 0);
 		assert_int_equal(rc, 0);
 		assert_true(took < 100);
 		assert_true(hi < 0.001);
 		for (size_t i = 0; i < n; i++)
-			assert_int_equal(dk_freezer_state(f, pids[i], &e), DK_FRZ_THAWED);
+			assert_int_equal(cg_freezer_state(f, pids[i], &e), CG_FRZ_THAWED);
 		cpu_over(cg, pids, n, 300, &lo, &hi);
 		print_message("freezer: v2 thawed: each used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
 		assert_true(lo > 10);
 		st_cgroups_free(cg);
-		dk_freezer_free(f);
+		cg_freezer_free(f);
 	}
 	for (size_t i = 0; i < n; i++) {
 		char *at = xasprintf("%s/%d", root, pids[i]);
@@ -320,14 +320,14 @@ static void test_freeze_then_kill(void **state)
 	(void)state;
 	char names[1][128];
 	int pid;
-	struct dk_ktarget kt[1];
+	struct cg_ktarget kt[1];
 	if (!containers("SANDTOP_TEST_FREEZE_KILL", names, &pid))
 		skip();
 	struct err e;
-	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
 	assert_non_null(f);
-	assert_int_equal(contain(f, DK_KFREEZE, &pid, 1, 1000, kt), 1);
-	assert_int_equal(kt[0].state, DK_FRZ_FROZEN);
+	assert_int_equal(contain(f, CG_KFREEZE, &pid, 1, 1000, kt), 1);
+	assert_int_equal(kt[0].state, CG_FRZ_FROZEN);
 	/* The engine cannot be told: runc sees the frozen cgroup as paused and
 	 * refuses to pause it ("container not running"), and dockerd, which
 	 * thinks it runs, refuses to unpause it. Only a thaw resumes it. The
@@ -340,7 +340,7 @@ static void test_freeze_then_kill(void **state)
 	engine_state(names[0], es, sizeof es);
 	print_message("freezer: frozen %s: docker pause exits %d, docker unpause %d; the engine says \"%s\"\n", names[0],
 		WEXITSTATUS(prc), WEXITSTATUS(urc), es);
-	assert_int_equal(dk_freezer_state(f, pid, &e), DK_FRZ_FROZEN);
+	assert_int_equal(cg_freezer_state(f, pid, &e), CG_FRZ_FROZEN);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(cmd, sizeof cmd, "docker kill '%s' >/dev/null", names[0]);
@@ -361,36 +361,36 @@ static void test_freeze_then_kill(void **state)
 	assert_string_equal(es, "exited 137");
 	assert_true(dead_ms >= 0 && dead_ms < 2000);
 	/* its process is gone: not frozen, not there */
-	assert_int_equal(dk_freezer_state(f, pid, &e), -1);
+	assert_int_equal(cg_freezer_state(f, pid, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 /* ---- a sandbox that keeps forking ---- */
 
 /* One attempt: the time (ms) until FROZEN, or -1 when it was still not
- * after limit_ms (*last gets the last state). rewrite: dk_contain (the
+ * after limit_ms (*last gets the last state). rewrite: cg_contain (the
  * freeze written again while FREEZING, thawed when it does not complete),
  * else written once and polled. */
-static double freeze_fork(struct dk_freezer *f, int pid, bool rewrite, int limit_ms, int *last)
+static double freeze_fork(struct cg_freezer *f, int pid, bool rewrite, int limit_ms, int *last)
 {
 	struct err e;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rewrite) {
-		struct dk_ktarget kt[1];
-		size_t done = contain(f, DK_KFREEZE, &pid, 1, limit_ms, kt);
+		struct cg_ktarget kt[1];
+		size_t done = contain(f, CG_KFREEZE, &pid, 1, limit_ms, kt);
 		*last = kt[0].state;
 		/* never left half-way: frozen, or thawed and said so */
-		assert_true(done == 1 ? kt[0].state == DK_FRZ_FROZEN : kt[0].state == DK_FRZ_THAWED);
+		assert_true(done == 1 ? kt[0].state == CG_FRZ_FROZEN : kt[0].state == CG_FRZ_THAWED);
 		assert_true(done == 1 || strstr(kt[0].e.msg, "thawed"));
 		return done == 1 ? ms_since(&t0) : -1;
 	}
-	assert_int_equal(dk_freeze(f, pid, &e), 0);
-	while ((*last = dk_freezer_state(f, pid, &e)) == DK_FRZ_FREEZING && ms_since(&t0) < limit_ms)
+	assert_int_equal(cg_freeze(f, pid, &e), 0);
+	while ((*last = cg_freezer_state(f, pid, &e)) == CG_FRZ_FREEZING && ms_since(&t0) < limit_ms)
 		sleep_ms(1);
 	assert_true(*last >= 0);
-	return *last == DK_FRZ_FROZEN ? ms_since(&t0) : -1;
+	return *last == CG_FRZ_FROZEN ? ms_since(&t0) : -1;
 }
 
 static void test_freeze_forking(void **state)
@@ -401,7 +401,7 @@ static void test_freeze_forking(void **state)
 	if (!containers("SANDTOP_TEST_FREEZE_FORK", names, &pid))
 		skip();
 	struct err e;
-	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
 	assert_non_null(f);
 	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
 	assert_non_null(cg);
@@ -422,16 +422,16 @@ static void test_freeze_forking(void **state)
 				assert_true(hi < 0.001);
 			}
 			print_message("freezer: forking, %s: %s after %.1f ms; CPU in the next 300 ms %.1f ms\n",
-				mode ? "dk_contain (rewrites)" : "written once", state_word(last), ms >= 0 ? ms : 1000.0, hi);
-			assert_int_equal(dk_thaw(f, pid, &e), 0);
+				mode ? "cg_contain (rewrites)" : "written once", state_word(last), ms >= 0 ? ms : 1000.0, hi);
+			assert_int_equal(cg_thaw(f, pid, &e), 0);
 			sleep_ms(200);
 		}
 		print_message("freezer: forking, %s: FROZEN %d of %d times (%.1f..%.1f ms)\n",
-			mode ? "dk_contain" : "written once", frozen, tries, frozen ? best : 0, worst);
+			mode ? "cg_contain" : "written once", frozen, tries, frozen ? best : 0, worst);
 	}
-	assert_int_equal(dk_freezer_state(f, pid, &e), DK_FRZ_THAWED);
+	assert_int_equal(cg_freezer_state(f, pid, &e), CG_FRZ_THAWED);
 	st_cgroups_free(cg);
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 /* ---- the kernel kill ---- */
@@ -462,12 +462,12 @@ static void test_kernel_kill(void **state)
 	(void)state;
 	char names[MAXC][128];
 	int pids[MAXC];
-	struct dk_ktarget kt[MAXC];
+	struct cg_ktarget kt[MAXC];
 	size_t n = containers("SANDTOP_TEST_KILL", names, pids);
 	if (!n)
 		skip();
 	struct err e;
-	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
 	assert_non_null(f);
 	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
 	assert_non_null(cg);
@@ -480,12 +480,12 @@ static void test_kernel_kill(void **state)
 	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	size_t done = contain(f, DK_KKILL, pids, n, 0, kt);
+	size_t done = contain(f, CG_KKILL, pids, n, 0, kt);
 	double took = ms_since(&t0);
 	print_message("freezer: kernel kill of %zu containers (%zu tasks): %zu done in %.2f ms\n", n, total, done, took);
 	assert_int_equal(done, n);
 	for (size_t i = 0; i < n; i++) {
-		assert_int_equal(kt[i].res, DK_K_DONE);
+		assert_int_equal(kt[i].res, CG_K_DONE);
 		assert_int_equal(kt[i].tasks, (int)nb[i]);
 		/* every task that was there is dead: gone, or a zombie waiting for
 		 * its reaper (one that left its cgroup may still be finishing its
@@ -523,7 +523,7 @@ static void test_kernel_kill(void **state)
 		assert_string_equal(es, "exited 137");
 	}
 	st_cgroups_free(cg);
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 /* A pid the engine may claim but that is not in the container's cgroup is
@@ -533,12 +533,12 @@ static void test_refused(void **state)
 	(void)state;
 	char names[MAXC][128];
 	int pids[MAXC];
-	struct dk_ktarget kt[3];
+	struct cg_ktarget kt[3];
 	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
 	if (!n)
 		skip();
 	struct err e;
-	struct dk_freezer *f = dk_freezer_open("/proc", "", &e);
+	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
 	assert_non_null(f);
 	int wrong[3] = {(int)getpid(), 1, pids[0]};
 	memset(kt, 0, sizeof kt);
@@ -548,18 +548,18 @@ static void test_refused(void **state)
 	kt[1].pid = wrong[1];   /* init: the root cgroup */
 	kt[2].id = "not-an-id";
 	kt[2].pid = wrong[2];
-	assert_int_equal(dk_contain(f, DK_KKILL, 0, kt, 3, 0), 0);
-	assert_int_equal(kt[0].res, DK_K_REFUSED);
+	assert_int_equal(cg_contain(f, CG_KKILL, 0, kt, 3, 0), 0);
+	assert_int_equal(kt[0].res, CG_K_REFUSED);
 	assert_non_null(strstr(kt[0].e.msg, "not touched"));
-	assert_int_equal(kt[1].res, DK_K_REFUSED);
-	assert_int_equal(kt[2].res, DK_K_FAILED);
+	assert_int_equal(kt[1].res, CG_K_REFUSED);
+	assert_int_equal(kt[2].res, CG_K_FAILED);
 	print_message("freezer: refused: %s\n", kt[0].e.msg);
 	/* the container named is untouched */
-	assert_int_equal(dk_freezer_state(f, pids[0], &e), DK_FRZ_THAWED);
+	assert_int_equal(cg_freezer_state(f, pids[0], &e), CG_FRZ_THAWED);
 	char es[64];
 	engine_state(names[0], es, sizeof es);
 	assert_string_equal(es, "running 0");
-	dk_freezer_free(f);
+	cg_freezer_free(f);
 }
 
 int main(void)

@@ -16,7 +16,7 @@
 #include "docker/docker.h"
 #include "docker/hardening.h"
 
-/* sha256 of docker/sandbox/seccomp.json in canonical form, computed apart
+/* sha256 of sandbox/image/seccomp.json in canonical form, computed apart
  * (python3: json.dumps(sort_keys=True, separators=(',', ':'))) */
 #define SANDBOX_SECCOMP_SHA256 "3ab727a31a1f77d98bb34c67e2f211265503ed2272c55b3304e2ebf3896820ee"
 
@@ -526,7 +526,7 @@ static void test_canonical_hash(void **state)
 	char a[65], b[65];
 	struct err e;
 	size_t len;
-	char *pretty = fixture_read("../../docker/sandbox/seccomp.json", &len);
+	char *pretty = fixture_read("../../sandbox/image/seccomp.json", &len);
 	assert_int_equal(dk_seccomp_canon_sha256(pretty, len, a, &e), 0);
 	assert_string_equal(a, SANDBOX_SECCOMP_SHA256);
 	char *compact = inline_profile("hard_seccomp_profile.json");

@@ -16,7 +16,7 @@
 #include "docker/docker.h"
 #include "docker/hardening.h"
 
-/* sha256 of docker/sandbox/seccomp.json in canonical form, computed apart
+/* sha256 of sandbox/image/seccomp.json in canonical form, computed apart
  * (python3: json.dumps(sort_keys=True, separators=(',', ':'))) */
 #define SANDBOX_SECCOMP_SHA256 "3ab727a31a1f77d98bb34c67e2f211265503ed2272c55b3304e2ebf3896820ee"
 

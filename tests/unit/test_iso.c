@@ -16,7 +16,7 @@
 
 #include "base/clock.h"
 #include "base/xalloc.h"
-#include "control/iso.h"
+#include "isolation/isolation.h"
 
 #define SANDBOX_SECCOMP_SHA256 "3ab727a31a1f77d98bb34c67e2f211265503ed2272c55b3304e2ebf3896820ee"
 

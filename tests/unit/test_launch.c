@@ -14,7 +14,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/xalloc.h"
-#include "control/iso.h"
+#include "isolation/isolation.h"
 #include "control/profile.h"
 #include "docker/create.h"
 #include "docker/docker.h"

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "base/xalloc.h"
-#include "control/snap_internal.h"
-#include "control/snapshot.h"
+#include "snapshot/internal.h"
+#include "snapshot/snapshot.h"
 #include "docker/docker.h"
 
 #define SECRET "TOPSECRET-outside-the-container"

@@ -25,22 +25,22 @@
 
 #include "base/clock.h"
 #include "base/xalloc.h"
-#include "control/audit.h"
-#include "control/snap_machine.h"
-#include "control/snapshot.h"
-#include "docker/contain.h"
-#include "docker/contain_stop.h"
+#include "journal/journal.h"
+#include "snapshot/machine.h"
+#include "snapshot/snapshot.h"
+#include "host/contain.h"
+#include "host/agent_stop.h"
 #include "docker/docker.h"
-#include "docker/freezer.h"
-#include "docker/freezer_internal.h"
-#include "docker/statfile.h"
+#include "host/freezer.h"
+#include "host/freezer_internal.h"
+#include "host/statfile.h"
 
 struct fx {
 	struct dk_client *c;
 	struct audit *audit;
 	struct dk_container ct;
 	char *dir, *log;
-	struct dk_freezer *frz;
+	struct cg_freezer *frz;
 };
 
 static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
@@ -73,8 +73,8 @@ static int setup(void **state)
 	f->c = dk_client_new("unix:///var/run/docker.sock", &e);
 	f->dir = xstrdup(dir);
 	f->log = xasprintf("%s/audit.log", dir);
-	f->audit = audit_open(f->log, &e);
-	f->frz = dk_freezer_open("/proc", "", &e);
+	f->audit = journal_open(f->log, &e);
+	f->frz = cg_freezer_open("/proc", "", &e);
 	if (!f->c || !f->audit || !f->frz)
 		return -1;
 	*state = f;
@@ -87,8 +87,8 @@ static int teardown(void **state)
 	if (!f)
 		return 0;
 	dk_container_clear(&f->ct);
-	dk_freezer_free(f->frz);
-	audit_close(f->audit);
+	cg_freezer_free(f->frz);
+	journal_close(f->audit);
 	dk_client_free(f->c);
 	free(f->dir);
 	free(f->log);
@@ -158,17 +158,17 @@ static void note_state(void *ud, int pid)
 static struct states states_of(struct fx *f, const char *comm)
 {
 	struct states c = {.comm = comm};
-	struct dk_cg cg;
+	struct cg_loc cg;
 	struct err e;
-	assert_int_equal(dk_cg_locate(f->frz, f->ct.id, f->ct.pid, &cg, &e), 0);
+	assert_int_equal(cg_locate(f->frz, f->ct.id, f->ct.pid, &cg, &e), 0);
 	frz_each_task(cg.dir, note_state, &c);
-	dk_cg_clear(&cg);
+	cg_clear(&cg);
 	return c;
 }
 
 static int kstate(struct fx *f)
 {
-	return dk_cg_state_of(f->frz, f->ct.id, f->ct.pid);
+	return cg_state_of(f->frz, f->ct.id, f->ct.pid);
 }
 
 /* Let the orphan's last answers come, then check the sandbox runs: the
@@ -179,7 +179,7 @@ static void wind_down(struct fx *f)
 	dk_client_run(f->c, 60000);
 	inspect(f);
 	assert_string_equal(f->ct.state, "running");
-	assert_int_equal(kstate(f), DK_FRZ_THAWED);
+	assert_int_equal(kstate(f), CG_FRZ_THAWED);
 	struct states st = states_of(f, NULL);
 	assert_true(st.all > 3);
 	assert_int_equal(st.stopped, 0);
@@ -244,7 +244,7 @@ static void test_cut_in_screenshot(void **state)
 	assert_int_equal(st.stopped, (int)s->stop.stopped);
 	assert_int_equal(states_of(f, "Xvfb").stopped, 0);
 	assert_int_equal(states_of(f, "x11vnc").stopped, 0);
-	assert_int_equal(kstate(f), DK_FRZ_THAWED);
+	assert_int_equal(kstate(f), CG_FRZ_THAWED);
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", s->res.dir);
 	snap_free(s);
@@ -267,7 +267,7 @@ static void test_cut_while_paused(void **state)
 	/* frozen by the kernel: the engine does not see it paused */
 	inspect(f);
 	assert_string_equal(f->ct.state, "running");
-	assert_int_equal(kstate(f), DK_FRZ_FROZEN);
+	assert_int_equal(kstate(f), CG_FRZ_FROZEN);
 	assert_int_equal(s->res.steps[SNAP_STEP_CONTINUE].state, SNAP_OK);
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", s->res.dir);
@@ -361,9 +361,9 @@ static void test_kernel_stop(void **state)
 	usleep(300000);
 	struct states fake = states_of(f, "Xvfb");
 	assert_int_equal(fake.all, 2);  /* the real one and the impostor */
-	struct dk_agent_stop st;
+	struct ag_stop st;
 	struct err e = {0};
-	assert_int_equal(dk_agent_stop_kernel(f->frz, f->ct.id, f->ct.pid, &st, &e), 0);
+	assert_int_equal(ag_stop_kernel(f->frz, f->ct.id, f->ct.pid, &st, &e), 0);
 	fprintf(stderr, "snapstop: kernel stop: %zu stopped, %zu left running, %d rounds, %lld us\n", st.stopped, st.kept,
 	        st.rounds, (long long)st.us);
 	assert_int_equal(st.kept, 2);  /* Xvfb and x11vnc, by name and executable */
@@ -374,21 +374,21 @@ static void test_kernel_stop(void **state)
 	assert_int_equal(states_of(f, "Xvfb").stopped, 1);  /* the impostor */
 	assert_int_equal(states_of(f, "x11vnc").stopped, 0);
 	/* freeze, SIGCONT while frozen: they stay put */
-	struct dk_ktarget t = {.id = f->ct.id, .pid = f->ct.pid};
-	dk_contain(f->frz, DK_KFREEZE, 0, &t, 1, 0);
-	assert_int_equal(t.res, DK_K_DONE);
-	assert_int_equal(dk_agent_cont_kernel(f->frz, f->ct.id, f->ct.pid, &st, &e), 0);
+	struct cg_ktarget t = {.id = f->ct.id, .pid = f->ct.pid};
+	cg_contain(f->frz, CG_KFREEZE, 0, &t, 1, 0);
+	assert_int_equal(t.res, CG_K_DONE);
+	assert_int_equal(ag_cont_kernel(f->frz, f->ct.id, f->ct.pid, &st, &e), 0);
 	assert_int_equal(st.continued, st.stopped);
 	long u0 = states_of(f, "Xvfb").utime;
 	usleep(300000);
-	assert_int_equal(kstate(f), DK_FRZ_FROZEN);
+	assert_int_equal(kstate(f), CG_FRZ_FROZEN);
 	assert_int_equal(states_of(f, "Xvfb").utime, u0);
-	dk_contain(f->frz, DK_KTHAW, 0, &t, 1, 0);
-	assert_int_equal(t.res, DK_K_DONE);
+	cg_contain(f->frz, CG_KTHAW, 0, &t, 1, 0);
+	assert_int_equal(t.res, CG_K_DONE);
 	usleep(300000);
 	assert_true(states_of(f, "Xvfb").utime > u0);  /* the busy impostor runs again */
 	assert_int_equal(states_of(f, NULL).stopped, 0);
-	dk_agent_clear(&st);
+	ag_clear(&st);
 	char *kill = xasprintf("docker exec %s bash -c 'for p in /proc/[0-9]*; do read -r c <$p/comm; case $c in Xvfb) "
 	                       "[ $p/exe -ef /usr/bin/bash ] && kill ${p#/proc/};; esac; done; pkill -f \"/bin/true; done\"'",
 	                       f->ct.name);

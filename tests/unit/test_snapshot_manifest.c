@@ -12,8 +12,8 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "control/snap_internal.h"
-#include "docker/contain_stop.h"
+#include "snapshot/internal.h"
+#include "docker/exec_stop.h"
 
 #define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -31,12 +31,12 @@ static void test_manifest(void **state)
 	steps[SNAP_STEP_STOP].at_ms = 1769506255123;
 	struct snap_file files[2] = {{.name = "abc.txt", .size = 3, .sha256 = SHA_ABC, .how = "engine API, frozen"},
 	                             {.name = "empty", .size = 0, .sha256 = SHA_EMPTY}};
-	struct dk_agent_proc procs[3] = {
-		{.pid = 7, .comm = "agent\x1b[2J", .exe = "bash", .kind = DK_AG_STOPPED, .continued = true},
-		{.pid = 8, .comm = "Xvfb", .exe = "Xvfb", .kind = DK_AG_KEPT, .why = "display server"},
-		{.pid = 9, .comm = "job", .kind = DK_AG_ALREADY, .why = "stopped before"},
+	struct ag_proc procs[3] = {
+		{.pid = 7, .comm = "agent\x1b[2J", .exe = "bash", .kind = AG_STOPPED, .continued = true},
+		{.pid = 8, .comm = "Xvfb", .exe = "Xvfb", .kind = AG_KEPT, .why = "display server"},
+		{.pid = 9, .comm = "job", .kind = AG_ALREADY, .why = "stopped before"},
 	};
-	struct dk_agent_stop ast = {.p = procs, .n = 3, .stopped = 1, .kept = 1, .already = 1, .rounds = 2,
+	struct ag_stop ast = {.p = procs, .n = 3, .stopped = 1, .kept = 1, .already = 1, .rounds = 2,
 	                            .continued = 1};
 	struct snap_agent agent = {.st = &ast, .method = "kernel", .stopped_ms = 840, .held_by = "freeze"};
 	struct snap_scratch sc = {.dest = "/tmp", .type = "tmpfs", .rw = true, .file = "scratch-1.tar",
@@ -109,7 +109,7 @@ static void test_manifest(void **state)
 static void test_parse_stop(void **state)
 {
 	(void)state;
-	struct dk_agent_stop st;
+	struct ag_stop st;
 	struct err e = {0};
 	const char *ok = "I 1 5 tini\nS 30 7 my agent) S 1 2\nK 31 8 Xvfb\nF 32 9 sshd\nA 33 9 Z gone\nE 3 1\n";
 	assert_int_equal(dk_agent_parse_stop(ok, strlen(ok), &st, &e), 0);
@@ -124,9 +124,9 @@ static void test_parse_stop(void **state)
 	assert_string_equal(st.p[1].comm, "my agent) S 1 2");
 	assert_string_equal(st.p[4].why, "dead before");
 	char pids[64];
-	dk_agent_pids(&st, pids, sizeof pids);
+	ag_pids(&st, pids, sizeof pids);
 	assert_string_equal(pids, "30");
-	dk_agent_clear(&st);
+	ag_clear(&st);
 	static const char *const bad[] = {
 		"S 30 7 x\n",                 /* no last line: cut off */
 		"S 30 7 x\nE 1 0\nS 31 1 y\n",/* more after the end */
@@ -142,38 +142,38 @@ static void test_parse_stop(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		assert_int_equal(dk_agent_parse_stop(bad[i], strlen(bad[i]), &st, &e), -1);
 		assert_null(strchr(e.msg, '\n'));
-		dk_agent_clear(&st);
+		ag_clear(&st);
 	}
 	/* a NUL byte, and too much */
 	assert_int_equal(dk_agent_parse_stop("S 1 2 a\0b\nE 1 0\n", 16, &st, &e), -1);
-	dk_agent_clear(&st);
+	ag_clear(&st);
 	size_t big = DK_AGENT_OUT_MAX + 1;
 	char *huge = xmalloc(big);
 	memset(huge, 'x', big);
 	assert_int_equal(dk_agent_parse_stop(huge, big, &st, &e), -1);
-	dk_agent_clear(&st);
+	ag_clear(&st);
 	free(huge);
 	/* more processes than the cap: counted, not recorded */
 	struct buf b;
 	buf_init(&b, 1u << 20);
-	for (int i = 0; i < DK_AGENT_MAX + 5; i++)
+	for (int i = 0; i < AG_MAX + 5; i++)
 		buf_printf(&b, "S %d 1 p\n", i + 2);
 	buf_puts(&b, "E 1 0\n");
 	assert_int_equal(dk_agent_parse_stop(b.data, b.len, &st, &e), 0);
-	assert_int_equal(st.n, DK_AGENT_MAX);
+	assert_int_equal(st.n, AG_MAX);
 	assert_int_equal(st.over_cap, 5);
 	char line[40];
-	dk_agent_pids(&st, line, sizeof line);
+	ag_pids(&st, line, sizeof line);
 	assert_non_null(strstr(line, " ..."));
 	assert_true(strlen(line) < sizeof line);
-	dk_agent_clear(&st);
+	ag_clear(&st);
 	buf_free(&b);
 }
 
 static void test_parse_cont(void **state)
 {
 	(void)state;
-	struct dk_agent_stop st;
+	struct ag_stop st;
 	struct err e = {0};
 	const char *stop = "S 30 7 a\nS 31 8 b\nK 32 9 Xvfb\nE 1 0\n";
 	assert_int_equal(dk_agent_parse_stop(stop, strlen(stop), &st, &e), 0);
@@ -187,11 +187,11 @@ static void test_parse_cont(void **state)
 	assert_int_equal(dk_agent_parse_cont("C 30\nE\n", 7, &st, &e), -1);
 	assert_int_equal(dk_agent_parse_cont("G 31\n", 5, &st, &e), -1);  /* no end */
 	assert_int_equal(dk_agent_parse_cont("C 31 x\nE\n", 9, &st, &e), -1);
-	dk_agent_clear(&st);
-	assert_string_equal(dk_agent_server("Xvfb", "Xvfb"), "display server");
-	assert_null(dk_agent_server("Xvfb", "bash"));  /* a process that only calls itself so */
-	assert_string_equal(dk_agent_server("x11vnc", NULL), "VNC server");
-	assert_null(dk_agent_server("xvfb", NULL));
+	ag_clear(&st);
+	assert_string_equal(ag_server("Xvfb", "Xvfb"), "display server");
+	assert_null(ag_server("Xvfb", "bash"));  /* a process that only calls itself so */
+	assert_string_equal(ag_server("x11vnc", NULL), "VNC server");
+	assert_null(ag_server("xvfb", NULL));
 }
 
 int main(void)

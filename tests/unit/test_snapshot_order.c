@@ -14,9 +14,9 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
-#include "control/snap_machine.h"
-#include "control/snapshot.h"
-#include "docker/contain_stop.h"
+#include "snapshot/machine.h"
+#include "snapshot/snapshot.h"
+#include "host/agent_stop.h"
 
 #define ID_BOX "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0"
 #define ID_BAD "bad0bad0bad0bad0bad0bad0bad0bad0bad0bad0bad0bad0bad0bad0bad0bad0"

@@ -16,8 +16,8 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
-#include "docker/statfile.h"
-#include "docker/stats.h"
+#include "host/statfile.h"
+#include "host/stats.h"
 
 
 static const char netdev_hdr[] =

@@ -15,8 +15,8 @@
 
 #include "base/xalloc.h"
 #include "docker/docker.h"
-#include "docker/statfile.h"
-#include "docker/stats.h"
+#include "host/statfile.h"
+#include "host/stats.h"
 
 #define FX "tests/fixtures/cgroup/"
 #define ALL_BITS (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_NET | ST_HAVE_BLK | ST_HAVE_PIDS)

@@ -14,15 +14,15 @@
 
 #include "base/xalloc.h"
 #include "docker/docker.h"
-#include "docker/json_util.h"
-#include "docker/stats.h"
+#include "docker/json/util.h"
+#include "host/stats.h"
 
 #define HAVE_ALL (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_NET | ST_HAVE_BLK | ST_HAVE_PIDS)
 
 static int parse_str(const char *body, struct st_raw *r)
 {
 	struct err e = {0};
-	int rc = st_parse_api(body, strlen(body), r, &e);
+	int rc = dk_stats_parse(body, strlen(body), r, &e);
 	if (rc < 0)
 		assert_int_equal(e.code, ERR_PARSE);
 	return rc;
@@ -38,7 +38,7 @@ static void test_running_fixture(void **state)
 	char *body = fixture_read("stats_running.json", &len);
 	struct st_raw r;
 	struct err e = {0};
-	assert_int_equal(st_parse_api(body, len, &r, &e), 0);
+	assert_int_equal(dk_stats_parse(body, len, &r, &e), 0);
 	assert_int_equal(r.have, HAVE_ALL);
 	assert_int_equal(r.mono_ns, 0);
 	assert_int_equal(r.cpu_ns, UINT64_C(10795512365));
@@ -65,7 +65,7 @@ static void test_stopped_fixture(void **state)
 	char *body = fixture_read("stats_stopped.json", &len);
 	struct st_raw r;
 	struct err e = {0};
-	assert_int_equal(st_parse_api(body, len, &r, &e), 0);
+	assert_int_equal(dk_stats_parse(body, len, &r, &e), 0);
 	assert_int_equal(r.have, 0);
 	assert_int_equal(r.cpu_ns, 0);
 	assert_int_equal(r.pids_limit, 0);
@@ -82,7 +82,7 @@ static void test_v2_fixture(void **state)
 	char *body = fixture_read("stats_v2.json", &len);
 	struct st_raw r;
 	struct err e = {0};
-	assert_int_equal(st_parse_api(body, len, &r, &e), 0);
+	assert_int_equal(dk_stats_parse(body, len, &r, &e), 0);
 	assert_int_equal(r.have, HAVE_ALL);
 	assert_int_equal(r.cpu_ns, UINT64_C(7340032123456789));
 	/* through cJSON's double: within its 32 ns spacing at 1.6e17 */
@@ -236,7 +236,7 @@ static void expect_eparse(const char *body, size_t len)
 	struct st_raw r;
 	struct err e = {0};
 	memset(&r, 0xa5, sizeof r);
-	assert_int_equal(st_parse_api(body, len, &r, &e), -1);
+	assert_int_equal(dk_stats_parse(body, len, &r, &e), -1);
 	assert_int_equal(e.code, ERR_PARSE);
 	assert_true(e.msg[0] != '\0');
 	assert_int_equal(r.have, 0);
@@ -289,7 +289,7 @@ static void test_hostile(void **state)
 	n = deep_body(deep, sizeof deep, DK_JSON_DEPTH_MAX - 1);
 	struct st_raw r;
 	struct err e;
-	assert_int_equal(st_parse_api(deep, n, &r, &e), 0);
+	assert_int_equal(dk_stats_parse(deep, n, &r, &e), 0);
 	assert_int_equal(r.have, ST_HAVE_MEM);
 }
 

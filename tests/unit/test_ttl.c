@@ -14,7 +14,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "control/actions.h"
-#include "control/audit.h"
+#include "journal/journal.h"
 #include "control/ttl.h"
 #include "docker/docker.h"
 #include "tests/unit/fake_daemon.h"
@@ -425,7 +425,7 @@ static void test_actions(void **state)
 	}
 
 	/* the audit log: intent and result of each, with the reason, unarmed */
-	assert_int_equal(audit_verify(log, NULL, &er), 0);
+	assert_int_equal(journal_verify(log, NULL, &er), 0);
 	FILE *fp = fopen(log, "r");
 	assert_non_null(fp);
 	char *body = xcalloc(1, 65536);

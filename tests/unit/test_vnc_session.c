@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "control/desk.h"
+#include "desktop/desk.h"
 #include "vnc/proto.h"
 
 /* A fake worker (a script written by start()): it records its environment

@@ -1,6 +1,6 @@
 /* tunnel_side: the caller's side of exec tunnels in the tunnel tests: callback, I/O, a poll loop (include after cmocka.h). */
-#ifndef TESTS_TUNNEL_SIDE_H
-#define TESTS_TUNNEL_SIDE_H
+#ifndef TESTS_UNIT_TUNNEL_SIDE_H
+#define TESTS_UNIT_TUNNEL_SIDE_H
 
 #include <fcntl.h>
 #include <poll.h>

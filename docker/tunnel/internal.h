@@ -1,0 +1,115 @@
+/* internal: the exec tunnel's state, shared by the docker/tunnel*.c files (internal to docker/). */
+#ifndef DOCKER_TUNNEL_INTERNAL_H
+#define DOCKER_TUNNEL_INTERNAL_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "docker/client_internal.h"
+#include "docker/tunnel/mux.h"
+
+#define TN_BUF (64u << 10)          /* each direction's buffer */
+#define TN_HEAD_MAX (16u << 10)     /* the start answer's headers */
+#define TN_STDERR_LINE 400          /* one logged stderr line, raw bytes */
+#define TN_STDERR_BUDGET (16u << 10) /* stderr bytes logged per tunnel */
+#define TN_LINGER_MS 5000           /* caller gone: how long the process may take to end */
+
+enum tn_stage {
+	TN_CREATE,   /* exec create in flight (curl) */
+	TN_CONNECT,  /* our own connection to the engine is connecting */
+	TN_START,    /* start request sent or being sent; reading the answer */
+	TN_OPEN,     /* the raw stream is up and pumped */
+	TN_DONE,     /* failed, ended or closed: nothing is polled */
+};
+
+/* A fixed buffer of TN_BUF bytes: data is p[off..len). */
+struct tn_buf {
+	char *p;
+	size_t off, len;
+};
+
+struct dk_tunnel_set {
+	struct dk_tunnel *head;
+	size_t n;
+	int running;     /* dk_tunnels_run is walking the list */
+	bool sweep;      /* closed tunnels wait to be freed */
+	int timeout_ms;  /* create and start */
+};
+
+struct dk_tunnel {
+	struct dk_client *c;
+	struct dk_tunnel *prev, *next;
+	enum tn_stage stage;
+	dk_tunnel_cb cb;
+	void *ud;
+	char what[48];          /* the container, sanitized and cut, for the log */
+	struct dk_req *create;  /* stage TN_CREATE */
+	char exec_id[65];
+	bool busy;              /* counted in the client's requests in flight */
+	bool closed;            /* dk_tunnel_close was called: free at the sweep */
+	int64_t deadline;       /* mono ms, -1 none */
+	int efd;                /* the engine connection */
+	int mfd;                /* our end of the socketpair */
+	long e_idx, m_idx;      /* where the last pollfds put them, -1 none */
+	short e_rev, m_rev;     /* revents taken back after poll */
+	bool e_in, e_out, m_in, m_out; /* readiness: try until EAGAIN */
+	struct tn_buf up;       /* request, then caller -> engine */
+	struct tn_buf down;     /* answer, then engine -> caller (framed) */
+	/* start answer */
+	size_t head_len;        /* bytes of headers incl. the blank line; 0 until complete */
+	int status;
+	long body_want;         /* error body: Content-Length, -1 until EOF */
+	bool engine_eof;        /* read EOF or an error from the engine */
+	/* open stream */
+	struct dk_mux mux;
+	bool caller_eof;        /* read EOF from the caller */
+	bool engine_shut;       /* shutdown(SHUT_WR) sent, or writing is over */
+	bool caller_gone;       /* the caller's end is closed: stdout is dropped */
+	char errline[TN_STDERR_LINE];
+	size_t errlen;
+	size_t err_logged;
+	bool err_capped;
+	struct tn_capture *cap; /* a capture (dk_tunnel_capture): output collected, no caller fd */
+};
+
+/* A capture's collected output and its end (tunnel/capture.c). */
+struct tn_capture {
+	struct dk_capture res;
+	size_t max;             /* stdout bytes to keep */
+	int timeout_ms;         /* once open */
+	dk_capture_fn done;
+	void *ud;
+	void (*ud_free)(void *);
+};
+
+/* tunnel.c: the client's tunnel set (created on first use). */
+struct dk_tunnel_set *tn_set(struct dk_client *c);
+/* tunnel.c: unlink t from its set and free it. */
+void tn_unlink_free(struct dk_tunnel *t);
+/* tunnel.c: report a failure before the tunnel opened (t may be gone after). */
+void tn_fail(struct dk_tunnel *t, const struct err *e);
+/* tunnel/start.c: send the start request, read and judge the answer; on
+ * success creates the socketpair, calls cb and goes on to tn_pump. */
+void tn_start_io(struct dk_tunnel *t);
+/* tunnel/pump.c: the open stage. */
+void tn_open_want(const struct dk_tunnel *t, short *ev, short *mv);
+void tn_pump(struct dk_tunnel *t);
+/* End the open stream: close both fds (the caller reads EOF), log why. */
+void tn_end(struct dk_tunnel *t, const char *why);
+/* Log and forget the partial stderr line. */
+void tn_stderr_flush(struct dk_tunnel *t);
+/* tunnel.c: a new tunnel to argv in id, its exec create submitted; NULL
+ * when id or argv is empty or too big. */
+struct dk_tunnel *tn_new(struct dk_client *c, const char *id, const char *const *argv, dk_tunnel_cb cb, void *ud);
+/* tunnel/capture.c: end a capture: done gets rc/e and the output, then the
+ * tunnel is closed (t must not be touched after). */
+void tn_cap_finish(struct dk_tunnel *t, int rc, const struct err *e);
+/* The stream is open: no caller fd, stdin closed at once. */
+void tn_cap_open(struct dk_tunnel *t);
+/* stdout bytes; -1 when the capture ended (over max). */
+int tn_cap_stdout(struct dk_tunnel *t, const char *p, size_t n);
+void tn_cap_stderr(struct dk_tunnel *t, const char *p, size_t n);
+
+#endif

@@ -1,0 +1,153 @@
+/* loop: the exec tunnels in the client's poll loop: their pollfds, revents, timers and stages. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "docker/tunnel/internal.h"
+
+static void want(const struct dk_tunnel *t, short *ev, short *mv)
+{
+	*ev = *mv = 0;
+	switch (t->stage) {
+	case TN_CONNECT:
+		*ev = POLLOUT;
+		break;
+	case TN_START:
+		if (t->up.off < t->up.len)
+			*ev |= POLLOUT;
+		if (t->down.len < TN_BUF)
+			*ev |= POLLIN;
+		break;
+	case TN_OPEN:
+		tn_open_want(t, ev, mv);
+		break;
+	default:
+		break;
+	}
+}
+
+size_t dk_tunnels_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, size_t max, int64_t now_ms,
+                          int *timeout_ms)
+{
+	struct dk_tunnel_set *s = *dk_client_tunnels_slot(c);
+	size_t n = base;
+	for (struct dk_tunnel *t = s ? s->head : NULL; t; t = t->next) {
+		t->e_idx = t->m_idx = -1;
+		if (t->closed)
+			continue;
+		short ev, mv;
+		want(t, &ev, &mv);
+		if (ev && t->efd >= 0 && n < max) {
+			t->e_idx = (long)n;
+			fds[n++] = (struct pollfd){.fd = t->efd, .events = ev};
+		}
+		if (mv && t->mfd >= 0 && n < max) {
+			t->m_idx = (long)n;
+			fds[n++] = (struct pollfd){.fd = t->mfd, .events = mv};
+		}
+		if (t->deadline >= 0) {
+			int64_t left = t->deadline - now_ms;
+			if (left < 0)
+				left = 0;
+			if (*timeout_ms < 0 || left < *timeout_ms)
+				*timeout_ms = (int)left;
+		}
+	}
+	return n - base;
+}
+
+void dk_tunnels_take(struct dk_client *c, const struct pollfd *fds, size_t n)
+{
+	struct dk_tunnel_set *s = *dk_client_tunnels_slot(c);
+	for (struct dk_tunnel *t = s ? s->head : NULL; t; t = t->next) {
+		if (t->e_idx >= 0 && (size_t)t->e_idx < n && fds[t->e_idx].fd == t->efd)
+			t->e_rev |= fds[t->e_idx].revents;
+		if (t->m_idx >= 0 && (size_t)t->m_idx < n && fds[t->m_idx].fd == t->mfd)
+			t->m_rev |= fds[t->m_idx].revents;
+		t->e_idx = t->m_idx = -1;
+	}
+}
+
+/* A non-blocking connect finished (or failed). */
+static void tn_connected(struct dk_tunnel *t)
+{
+	int soerr = 0;
+	socklen_t len = sizeof soerr;
+	if (getsockopt(t->efd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		soerr = errno;
+	if (soerr == EINPROGRESS || soerr == EALREADY)
+		return;
+	if (soerr) {
+		struct err e;
+		err_set(&e, ERR_TRANSPORT, "cannot reach engine at %s: %s", dk_client_endpoint(t->c), strerror(soerr));
+		tn_fail(t, &e);
+		return;
+	}
+	t->stage = TN_START;
+	t->e_out = true;
+}
+
+static void tn_step(struct dk_tunnel *t, int64_t now_ms)
+{
+	short er = t->e_rev, mr = t->m_rev;
+	t->e_rev = t->m_rev = 0;
+	if (er & (POLLIN | POLLHUP | POLLERR))
+		t->e_in = true;
+	if (er & (POLLOUT | POLLHUP | POLLERR))
+		t->e_out = true;
+	if (mr & (POLLIN | POLLHUP | POLLERR))
+		t->m_in = true;
+	if (mr & (POLLOUT | POLLHUP | POLLERR))
+		t->m_out = true;
+	if (t->deadline >= 0 && now_ms >= t->deadline) {
+		struct err e;
+		int ms = tn_set(t->c)->timeout_ms;
+		switch (t->stage) {
+		case TN_CREATE:
+			err_set(&e, ERR_TRANSPORT, "exec create timed out after %d ms", ms);
+			tn_fail(t, &e);
+			return;
+		case TN_CONNECT:
+		case TN_START:
+			err_set(&e, ERR_TRANSPORT, "exec start timed out after %d ms", ms);
+			tn_fail(t, &e);
+			return;
+		case TN_OPEN:
+			if (t->cap) {
+				err_set(&e, ERR_TRANSPORT, "exec output not complete after %d ms", t->cap->timeout_ms);
+				tn_cap_finish(t, -1, &e);
+				return;
+			}
+			tn_end(t, "the caller left and the process did not end");
+			return;
+		default:
+			t->deadline = -1;
+			return;
+		}
+	}
+	if (t->stage == TN_CONNECT && t->e_out)
+		tn_connected(t);
+	if (t->stage == TN_START && !t->closed)
+		tn_start_io(t);
+	if (t->stage == TN_OPEN && !t->closed)
+		tn_pump(t);
+}
+
+void dk_tunnels_run(struct dk_client *c, int64_t now_ms)
+{
+	struct dk_tunnel_set *s = *dk_client_tunnels_slot(c);
+	if (!s || !s->head)
+		return;
+	s->running++;
+	for (struct dk_tunnel *t = s->head; t; t = t->next)
+		if (!t->closed)
+			tn_step(t, now_ms);
+	if (--s->running == 0 && s->sweep) {
+		s->sweep = false;
+		for (struct dk_tunnel *t = s->head, *next; t; t = next) {
+			next = t->next;
+			if (t->closed)
+				tn_unlink_free(t);
+		}
+	}
+}

@@ -1,0 +1,140 @@
+/* display: the CPU time of a container's display server (Xvfb, Xorg, Xvnc), the cheap sign that its desktop changed: drawing costs the X server time, a still desktop costs it none. */
+#include "host/display.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/xalloc.h"
+#include "host/statfile.h"
+
+#define DISPLAY_MAX 1024          /* containers remembered */
+#define RESCAN_NS (10LL * 1000000000) /* one without a display server is looked at again after this */
+#define PROCS_CAP (256u << 10)
+
+/* The X servers; x11vnc is left out on purpose: it works when someone
+ * watches (sandtop included), whatever the agent does. */
+static const char *const servers[] = {"Xvfb", "Xorg", "Xvnc", "Xtigervnc"};
+
+struct slot {
+	int key;                  /* the container's init pid; 0 free */
+	int pid;                  /* its display server, 0 none found */
+	unsigned long long start; /* that process's start time (field 22): a reused pid is not it */
+	int64_t scanned_ns;
+	int64_t used_ns;
+};
+
+struct st_display {
+	char *proc_root;
+	struct slot s[DISPLAY_MAX];
+	char *buf;
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct st_display *st_display_new(const char *proc_root)
+{
+	struct st_display *d = xcalloc(1, sizeof *d);
+	d->proc_root = xstrdup(proc_root);
+	d->buf = xmalloc(PROCS_CAP + 1);
+	return d;
+}
+
+void st_display_free(struct st_display *d)
+{
+	if (!d)
+		return;
+	free(d->proc_root);
+	free(d->buf);
+	free(d);
+}
+
+/* utime + stime (ns) and the start time of pid; 0, or -1 when gone. */
+static int cpu_of(struct st_display *d, int pid, uint64_t *ns, unsigned long long *start)
+{
+	char path[512], stat[1024];
+	snprintf(path, sizeof path, "%s/%d/stat", d->proc_root, pid);
+	if (sf_slurp(path, stat, sizeof stat - 1) < 0)
+		return -1;
+	char *p = strrchr(stat, ')');
+	unsigned long long ut, st, sta;
+	/* after the name: state(3) ... utime(14) stime(15) ... starttime(22) */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu",
+		         &ut, &st, &sta) != 3)
+		return -1;
+	long hz = 100;   /* USER_HZ: 100 on Linux x86 and arm */
+	*ns = (uint64_t)(ut + st) * (1000000000ull / (unsigned long long)hz);
+	*start = sta;
+	return 0;
+}
+
+static bool is_server(struct st_display *d, int pid)
+{
+	char path[512], comm[64];
+	snprintf(path, sizeof path, "%s/%d/comm", d->proc_root, pid);
+	if (sf_slurp(path, comm, sizeof comm - 1) < 0)
+		return false;
+	comm[strcspn(comm, "\n")] = '\0';
+	for (size_t i = 0; i < sizeof servers / sizeof servers[0]; i++)
+		if (!strcmp(comm, servers[i]))
+			return true;
+	return false;
+}
+
+/* The display server among the pids of cgdir/cgroup.procs, or 0. */
+static int find_server(struct st_display *d, const char *cgdir)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s/cgroup.procs", cgdir) >= sizeof path ||
+	    sf_slurp(path, d->buf, PROCS_CAP) < 0)
+		return 0;
+	for (char *l, *cur = d->buf; (l = sf_next_line(&cur)); ) {
+		int pid = atoi(l);
+		if (pid > 0 && is_server(d, pid))
+			return pid;
+	}
+	return 0;
+}
+
+static struct slot *slot_for(struct st_display *d, int key)
+{
+	struct slot *free_one = NULL, *oldest = &d->s[0];
+	for (size_t i = 0; i < DISPLAY_MAX; i++) {
+		if (d->s[i].key == key)
+			return &d->s[i];
+		if (!d->s[i].key && !free_one)
+			free_one = &d->s[i];
+		if (d->s[i].used_ns < oldest->used_ns)
+			oldest = &d->s[i];
+	}
+	struct slot *s = free_one ? free_one : oldest;
+	memset(s, 0, sizeof *s);
+	s->key = key;
+	return s;
+}
+
+int st_display_cpu(struct st_display *d, int key_pid, const char *cgdir, uint64_t *ns)
+{
+	int64_t now = now_ns();
+	struct slot *s = slot_for(d, key_pid);
+	s->used_ns = now;
+	unsigned long long start;
+	if (s->pid && cpu_of(d, s->pid, ns, &start) == 0 && start == s->start)
+		return 0;
+	/* none yet, or it went: look again (not every time when there is none) */
+	if (!s->pid && s->scanned_ns && now - s->scanned_ns < RESCAN_NS)
+		return -1;
+	s->scanned_ns = now;
+	s->pid = find_server(d, cgdir);
+	if (!s->pid || cpu_of(d, s->pid, ns, &s->start) < 0) {
+		s->pid = 0;
+		return -1;
+	}
+	return 0;
+}

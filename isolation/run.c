@@ -1,0 +1,524 @@
+/* run: keeps every sandbox's isolation audit current: inspect, network lookups, /proc, host facts, re-evaluation on events. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/sanitize.h"
+#include "base/xalloc.h"
+#include "isolation/run.h"
+
+#define RUN_INFLIGHT_MAX 4
+/* events arriving together (start, then connect, ...) make one evaluation */
+#define RUN_DEBOUNCE_MS 200
+/* exec sessions come and go (health checks, our own relay): at most one
+ * evaluation for them per container in this long */
+#define RUN_EXEC_MIN_MS 10000
+/* /info or /version failed: ask again this much later */
+#define RUN_HOST_RETRY_MS 10000
+
+enum ent_state { E_IDLE, E_QUEUED, E_INSPECT, E_WAIT };
+
+struct entry {
+	char id[65];
+	enum ent_state st;
+	bool again;              /* another round once this one ends */
+	uint64_t seq;            /* this round's number (runner-wide): stale answers are dropped */
+	int64_t due_ms;          /* mono ms a queued round may start */
+	int64_t exec_eval_ms;    /* mono ms of the last exec-triggered round */
+	struct dk_hardening h;
+	bool have_h;
+	bool img_wait;           /* the image's labels are being looked up (from_image) */
+	struct iso_report rep;
+	bool have_rep;
+	char err[200];
+};
+
+struct netc {
+	char id[65];
+	int st;                  /* 0 fetching, 1 known, 2 failed */
+	struct dk_netinfo info;
+};
+
+/* A request's context. The runner keeps them all in a list, so that the
+ * ones whose answers never come (the client freed first) are freed too. */
+struct ctx {
+	struct iso_runner *r;
+	char id[65];
+	uint64_t seq;
+	struct ctx *prev, *next;
+};
+
+struct iso_runner {
+	struct dk_client *c;
+	struct iso_policy pol;
+	char *pinned;
+	struct entry **ents;
+	size_t nents;
+	struct netc **nets;
+	size_t nnets;
+	size_t inflight;
+	bool host_asking;        /* /info and /version requested */
+	bool host_answered;      /* they answered (or failed: host_err) at least once */
+	struct dk_hostinfo host;
+	struct iso_report host_rep;
+	char host_err[200];
+	int64_t host_retry_ms;   /* mono ms to ask /info again after a failure; 0 none */
+	uint64_t gen;
+	uint64_t seq;            /* rounds over every entry: an answer from before a drop never matches */
+	struct ctx *ctxs;        /* requests in flight */
+};
+
+static struct ctx *ctx_new(struct iso_runner *r, const char *id, uint64_t seq)
+{
+	struct ctx *x = xcalloc(1, sizeof *x);
+	x->r = r;
+	snprintf(x->id, sizeof x->id, "%s", id);
+	x->seq = seq;
+	x->next = r->ctxs;
+	if (r->ctxs)
+		r->ctxs->prev = x;
+	r->ctxs = x;
+	return x;
+}
+
+static void ctx_free(struct ctx *x)
+{
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		x->r->ctxs = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	free(x);
+}
+
+
+static struct entry *find(const struct iso_runner *r, const char *id)
+{
+	for (size_t i = 0; i < r->nents; i++)
+		if (!strcmp(r->ents[i]->id, id))
+			return r->ents[i];
+	return NULL;
+}
+
+static struct netc *net_find(const struct iso_runner *r, const char *id)
+{
+	for (size_t i = 0; i < r->nnets; i++)
+		if (!strcmp(r->nets[i]->id, id))
+			return r->nets[i];
+	return NULL;
+}
+
+struct iso_runner *iso_runner_new(struct dk_client *c, const struct iso_policy *pol)
+{
+	struct iso_runner *r = xcalloc(1, sizeof *r);
+	r->c = c;
+	if (pol)
+		r->pol = *pol;
+	r->pinned = xstrdup(pol && pol->pinned_seccomp_sha256 ? pol->pinned_seccomp_sha256 : "");
+	r->pol.pinned_seccomp_sha256 = r->pinned;
+	return r;
+}
+
+void iso_runner_free(struct iso_runner *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nents; i++) {
+		dk_hardening_clear(&r->ents[i]->h);
+		free(r->ents[i]);
+	}
+	for (size_t i = 0; i < r->nnets; i++) {
+		dk_netinfo_clear(&r->nets[i]->info);
+		free(r->nets[i]);
+	}
+	while (r->ctxs)
+		ctx_free(r->ctxs);
+	free(r->ents);
+	free(r->nets);
+	dk_hostinfo_clear(&r->host);
+	free(r->pinned);
+	free(r);
+}
+
+/* Queue a round for id after delay_ms. */
+static void want(struct iso_runner *r, const char *id, int64_t delay_ms)
+{
+	if (!id || strlen(id) != 64)
+		return;
+	struct entry *e = find(r, id);
+	if (!e) {
+		e = xcalloc(1, sizeof *e);
+		memcpy(e->id, id, 65);
+		r->ents = xrealloc(r->ents, (r->nents + 1) * sizeof *r->ents);
+		r->ents[r->nents++] = e;
+	}
+	if (e->st == E_INSPECT || e->st == E_WAIT) {
+		e->again = true;
+		return;
+	}
+	int64_t due = clock_mono_ms() + delay_ms;
+	if (e->st != E_QUEUED || due < e->due_ms)
+		e->due_ms = due;
+	e->st = E_QUEUED;
+}
+
+void iso_runner_want(struct iso_runner *r, const char *id)
+{
+	want(r, id, 0);
+}
+
+void iso_runner_drop(struct iso_runner *r, const char *id)
+{
+	for (size_t i = 0; i < r->nents; i++)
+		if (!strcmp(r->ents[i]->id, id)) {
+			struct entry *e = r->ents[i];
+			if (e->st == E_INSPECT)
+				r->inflight--;
+			dk_hardening_clear(&e->h);
+			free(e);
+			r->ents[i] = r->ents[--r->nents];
+			r->gen++;
+			return;
+		}
+}
+
+/* cmd (an exec_create event's command line, cut at sizeof detail - 1) is
+ * h's health check */
+static bool is_health_check(const struct dk_hardening *h, const char *cmd)
+{
+	size_t n = strlen(cmd), full = sizeof ((struct dk_event *)0)->detail - 1;
+	if (!*h->health_cmd || !n)
+		return false;
+	return n == full ? !strncmp(cmd, h->health_cmd, n) : !strcmp(cmd, h->health_cmd);
+}
+
+void iso_runner_event(struct iso_runner *r, const struct dk_event *ev)
+{
+	static const char *const redo[] = {"start", "restart", "update", "pause", "unpause", "die", "rename",
+	                                   "connect", "disconnect"};
+	if (!strcmp(ev->type, "network") && (!strcmp(ev->action, "destroy") || !strcmp(ev->action, "remove"))) {
+		for (size_t i = 0; i < r->nnets; i++)
+			if (!strcmp(r->nets[i]->id, ev->id) && r->nets[i]->st != 0) {
+				dk_netinfo_clear(&r->nets[i]->info);
+				free(r->nets[i]);
+				r->nets[i] = r->nets[--r->nnets];
+				break;
+			}
+		return;
+	}
+	if (!ev->container[0])
+		return;
+	if (!strcmp(ev->type, "container") && !strcmp(ev->action, "destroy")) {
+		iso_runner_drop(r, ev->container);
+		return;
+	}
+	if (!strcmp(ev->action, "exec_create") || !strcmp(ev->action, "exec_die")) {
+		struct entry *e = find(r, ev->container);
+		if (!e)
+			return;   /* not a sandbox we audit */
+		/* the engine's own health checks come every few seconds: not a
+		 * session anyone opened; and an exec ending matters only when the
+		 * last look saw one */
+		if (!strcmp(ev->action, "exec_create") && e->have_h && is_health_check(&e->h, ev->detail))
+			return;
+		if (!strcmp(ev->action, "exec_die") && !(e->have_rep && e->h.nexec_ids > 0))
+			return;
+		int64_t now = clock_mono_ms();
+		int64_t delay = RUN_DEBOUNCE_MS;
+		if (e->exec_eval_ms && now - e->exec_eval_ms < RUN_EXEC_MIN_MS)
+			delay = e->exec_eval_ms + RUN_EXEC_MIN_MS - now;
+		e->exec_eval_ms = now + delay;
+		want(r, e->id, delay);   /* in flight: one more round after it */
+		return;
+	}
+	/* only the containers already audited: new sandboxes come from the
+	 * caller (iso_runner_want), not every container on the engine */
+	if (!find(r, ev->container))
+		return;
+	for (size_t i = 0; i < sizeof redo / sizeof *redo; i++)
+		if (!strcmp(ev->action, redo[i])) {
+			want(r, ev->container, RUN_DEBOUNCE_MS);
+			return;
+		}
+}
+
+/* ---- one round: inspect -> networks (and host) -> /proc -> evaluate ---- */
+
+static void finish(struct iso_runner *r, struct entry *e)
+{
+	struct iso_proc proc, *p = NULL;
+	if (r->pol.local) {
+		iso_proc_read("/proc", e->h.pid, e->h.id, &proc);
+		p = &proc;
+	}
+	struct dk_netinfo *nets = xcalloc(e->h.nnets + 1, sizeof *nets);
+	size_t nn = 0;
+	for (size_t i = 0; i < e->h.nnets; i++) {
+		struct netc *n = net_find(r, e->h.nets[i].id);
+		if (n && n->st == 1)
+			nets[nn++] = n->info;   /* shallow: only read during the call */
+	}
+	iso_evaluate(&e->h, p, nets, nn, r->host_answered && !r->host_err[0] ? &r->host : NULL, &r->pol, clock_wall_ms(), &e->rep);
+	free(nets);
+	e->have_rep = true;
+	e->err[0] = '\0';
+	r->gen++;
+}
+
+static bool needs_net_lookup(const struct dk_hardening *h)
+{
+	const char *m = h->network_mode;
+	return strcmp(m, "none") != 0 && strcmp(m, "host") != 0 && strncmp(m, "container:", 10) != 0;
+}
+
+/* Every lookup the round waits for has ended: evaluate. */
+static void try_finish(struct iso_runner *r, struct entry *e)
+{
+	if (e->st != E_WAIT || !r->host_answered || e->img_wait)
+		return;
+	if (needs_net_lookup(&e->h))
+		for (size_t i = 0; i < e->h.nnets; i++) {
+			struct netc *n = net_find(r, e->h.nets[i].id);
+			if (n && n->st == 0)
+				return;
+		}
+	finish(r, e);
+	e->st = E_IDLE;
+	if (e->again) {
+		e->again = false;
+		want(r, e->id, 0);
+	}
+}
+
+static void wake_waiting(struct iso_runner *r)
+{
+	for (size_t i = 0; i < r->nents; i++)
+		try_finish(r, r->ents[i]);
+}
+
+static void net_done(void *ud, int rc, const struct err *er, const struct dk_netinfo *info)
+{
+	struct ctx *x = ud;
+	struct iso_runner *r = x->r;
+	struct netc *n = net_find(r, x->id);
+	ctx_free(x);
+	if (!n || n->st != 0)
+		return;
+	if (rc == 0) {
+		n->info = *info;   /* take a deep copy of the strings */
+		n->info.name = xstrdup(info->name ? info->name : "");
+		n->info.driver = xstrdup(info->driver ? info->driver : "");
+		n->info.bridge_name = xstrdup(info->bridge_name ? info->bridge_name : "");
+		n->st = 1;
+	} else {
+		log_msg(LOG_WARN, "iso: network %.12s: %s", n->id, er ? er->msg : "?");
+		n->st = 2;
+	}
+	wake_waiting(r);
+}
+
+static void host_done(void *ud, int rc, const struct err *er, const struct dk_hostinfo *h)
+{
+	struct iso_runner *r = ud;
+	r->host_asking = false;
+	r->host_answered = true;
+	dk_hostinfo_clear(&r->host);
+	memset(&r->host, 0, sizeof r->host);
+	if (rc == 0) {
+		r->host = *h;   /* plain data: nothing on the heap */
+		r->host_err[0] = '\0';
+		iso_evaluate_host(&r->host, NULL, dk_client_endpoint(r->c), &r->host_rep);
+		r->host_retry_ms = 0;
+	} else {
+		sanitize_fit(er ? er->msg : "?", sizeof r->host_err / 2, r->host_err, sizeof r->host_err);
+		iso_evaluate_host(NULL, r->host_err, dk_client_endpoint(r->c), &r->host_rep);
+		r->host_retry_ms = clock_mono_ms() + RUN_HOST_RETRY_MS;
+	}
+	r->gen++;
+	/* the rounds waiting for the host go on (without it when it failed) */
+	wake_waiting(r);
+}
+
+/* Look network id up unless it is known or being looked up (a failed
+ * lookup is tried again). */
+static void net_lookup(struct iso_runner *r, const char *nid)
+{
+	if (!*nid)
+		return;
+	struct netc *n = net_find(r, nid);
+	if (n && n->st != 2)
+		return;
+	if (!n) {
+		n = xcalloc(1, sizeof *n);
+		memcpy(n->id, nid, sizeof n->id);
+		r->nets = xrealloc(r->nets, (r->nnets + 1) * sizeof *r->nets);
+		r->nets[r->nnets++] = n;
+	}
+	n->st = 0;
+	dk_network_inspect(r->c, nid, net_done, ctx_new(r, nid, 0));
+}
+
+static bool has_own_label(const struct dk_hardening *h)
+{
+	for (size_t i = 0; i < h->nlabels; i++)
+		if (!strncmp(h->labels[i].key, DK_OWN_LABEL_PREFIX, strlen(DK_OWN_LABEL_PREFIX)))
+			return true;
+	return false;
+}
+
+/* The image's labels: which of the sandbox's sandtop.* labels it set (those
+ * are ignored by the checks and reported by KS-07). */
+static void image_done(void *ud, int rc, const struct err *er, bool known, const struct dk_label *labels, size_t n)
+{
+	struct ctx *x = ud;
+	struct iso_runner *r = x->r;
+	struct entry *e = find(r, x->id);
+	uint64_t seq = x->seq;
+	ctx_free(x);
+	if (!e || e->seq != seq || e->st != E_WAIT || !e->img_wait)
+		return;
+	if (rc < 0)
+		log_msg(LOG_WARN, "iso: labels of image %.12s: %s: its sandtop.* labels count as the image's",
+		        e->h.image_id, er ? er->msg : "?");
+	/* not known: every sandtop.* label counts as the image's */
+	dk_labels_mark_from_image(e->h.labels, e->h.nlabels, rc == 0 && known, labels, n);
+	e->img_wait = false;
+	try_finish(r, e);
+}
+
+static void inspect_done(void *ud, int rc, const struct err *er, const char *json, size_t len)
+{
+	struct ctx *x = ud;
+	struct iso_runner *r = x->r;
+	struct entry *e = find(r, x->id);
+	uint64_t seq = x->seq;
+	ctx_free(x);
+	if (!e || e->seq != seq || e->st != E_INSPECT)
+		return;
+	r->inflight--;
+	struct err pe = {0};
+	struct dk_hardening h;
+	if (rc == 0) {
+		/* the last good facts stay until new ones parse */
+		if (dk_parse_hardening(json, len, &h, &pe) == 0) {
+			dk_hardening_clear(&e->h);
+			e->h = h;
+			e->have_h = true;
+			for (size_t i = 0; i < e->h.exec_ids.n; i++)
+				e->h.nexec_own += dk_client_owns_exec(r->c, e->h.exec_ids.v[i]);
+			e->st = E_WAIT;
+			e->img_wait = has_own_label(&e->h);
+			if (e->img_wait)
+				dk_image_labels(r->c, e->h.image_id, image_done, ctx_new(r, e->id, e->seq));
+			if (needs_net_lookup(&e->h))
+				for (size_t i = 0; i < e->h.nnets; i++)
+					net_lookup(r, e->h.nets[i].id);
+			try_finish(r, e);
+			return;
+		}
+		dk_hardening_clear(&h);
+		er = &pe;
+	}
+	sanitize_fit(er ? er->msg : "?", sizeof e->err / 2, e->err, sizeof e->err);
+	e->st = E_IDLE;
+	r->gen++;
+	if (er && er->code == ERR_NOTFOUND) {
+		iso_runner_drop(r, e->id);
+		return;
+	}
+	if (e->again) {
+		e->again = false;
+		want(r, e->id, 0);
+	}
+}
+
+void iso_runner_host_refresh(struct iso_runner *r)
+{
+	if (r->host_asking)
+		return;   /* the old facts serve meanwhile */
+	r->host_asking = true;
+	dk_host_info(r->c, host_done, r);
+}
+
+int iso_runner_tick(struct iso_runner *r, int64_t now_wall_ms)
+{
+	int64_t now = clock_mono_ms();
+	int64_t next = -1;
+	if ((!r->host_answered && !r->host_asking) || (r->host_retry_ms && now >= r->host_retry_ms)) {
+		r->host_retry_ms = 0;
+		iso_runner_host_refresh(r);
+	}
+	if (r->host_retry_ms)
+		next = r->host_retry_ms - now;
+	for (size_t i = 0; i < r->nents; i++) {
+		struct entry *e = r->ents[i];
+		if (e->st == E_IDLE && e->have_rep && e->rep.recheck_wall_ms > 0) {
+			if (now_wall_ms >= e->rep.recheck_wall_ms)
+				want(r, e->id, 0);   /* a time budget ran out */
+			else if (next < 0 || e->rep.recheck_wall_ms - now_wall_ms < next)
+				next = e->rep.recheck_wall_ms - now_wall_ms;
+		}
+		if (e->st != E_QUEUED)
+			continue;
+		if (now < e->due_ms) {
+			if (next < 0 || e->due_ms - now < next)
+				next = e->due_ms - now;
+			continue;
+		}
+		if (r->inflight >= RUN_INFLIGHT_MAX)
+			continue;
+		e->st = E_INSPECT;
+		e->seq = ++r->seq;
+		r->inflight++;
+		dk_inspect_raw(r->c, e->id, inspect_done, ctx_new(r, e->id, e->seq));
+	}
+	return (int)(next > 60000 ? 60000 : next);
+}
+
+const struct iso_report *iso_runner_report(const struct iso_runner *r, const char *id)
+{
+	const struct entry *e = find(r, id);
+	return e && e->have_rep ? &e->rep : NULL;
+}
+
+bool iso_runner_has(const struct iso_runner *r, const char *id)
+{
+	return find(r, id) != NULL;
+}
+
+const char *iso_runner_error(const struct iso_runner *r, const char *id)
+{
+	const struct entry *e = find(r, id);
+	return e ? e->err : "";
+}
+
+const struct iso_report *iso_runner_host(const struct iso_runner *r)
+{
+	return r->host_rep.n ? &r->host_rep : NULL;
+}
+
+const char *iso_runner_host_error(const struct iso_runner *r)
+{
+	return r->host_err;
+}
+
+const struct dk_hostinfo *iso_runner_hostinfo(const struct iso_runner *r)
+{
+	return r->host_answered && !r->host_err[0] ? &r->host : NULL;
+}
+
+size_t iso_runner_pending(const struct iso_runner *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nents; i++)
+		n += r->ents[i]->st != E_IDLE;
+	return n;
+}
+
+uint64_t iso_runner_generation(const struct iso_runner *r)
+{
+	return r->gen;
+}

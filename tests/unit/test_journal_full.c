@@ -1,0 +1,192 @@
+/* test_journal_full: the audit log on a real full tmpfs and a read-only bind mount (as root; skipped otherwise): records queue, nothing written is damaged, a flush writes them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/unit/journal_fx.h"
+
+/* ---- a full disk -------------------------------------------------------- */
+
+static void test_full_disk(void **state)
+{
+	struct fx *f = *state;
+	if (!mount_tmpfs(f, "64k"))
+		skip();
+	struct audit *a = journal_open_lazy(f->log);
+	assert_null(journal_problem(a));
+	enum { NT = 48 }; /* about 5.5 KB a record: more than the slack of any page */
+	struct journal_target t[NT];
+	struct journal_rec r = rec("kept", 1, t, NT);
+	struct err e;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(journal_submit(a, &r, &e), 0);
+	size_t n0;
+	char *before = slurp(f->log, &n0);
+	assert_true(n0 > 3 * 4096);
+	char *filler = fill(f->mnt);
+
+	r = rec("full-1", 2, t, NT);
+	assert_int_equal(journal_submit(a, &r, &e), 1);
+	assert_int_equal(e.code, JOURNAL_E_IO);
+	assert_string_equal(e.msg, "append failed: No space left on device");
+	r = rec("full-2", 3, t, NT);
+	assert_int_equal(journal_submit(a, &r, &e), 1);
+	assert_int_equal(journal_queued(a), 2);
+	assert_string_equal(journal_problem(a), "append failed: No space left on device");
+	/* nothing already written was touched */
+	size_t n1;
+	char *now = slurp(f->log, &n1);
+	assert_int_equal(n1, n0);
+	assert_memory_equal(now, before, n0);
+	assert_verify(f->log, "OK: 3 records, chain intact\n");
+
+	/* space again: the next flush writes both, in order */
+	assert_int_equal(unlink(filler), 0);
+	assert_int_equal(journal_flush(a, &e), 0);
+	assert_null(journal_problem(a));
+	assert_verify(f->log, "OK: 5 records, chain intact\n");
+	cJSON *j = line_json(f->log, 4);
+	assert_string_equal(jstr(j, "reason"), "full-1");
+	cJSON_Delete(j);
+	j = line_json(f->log, 5);
+	assert_string_equal(jstr(j, "reason"), "full-2");
+	cJSON_Delete(j);
+
+	/* full again at exit: drain tries for 100 ms, then prints what is left */
+	free(filler);
+	filler = fill(f->mnt);
+	r = rec("lost?", 4, t, NT);
+	r.phase = "result";
+	t[0].result = "ok";
+	r.duration_ms = 7;
+	assert_int_equal(journal_submit(a, &r, &e), 1);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	double t0 = now_ms();
+	assert_int_equal(journal_drain(a, 100, fp), 1);
+	double ms = now_ms() - t0;
+	fclose(fp);
+	assert_true(ms >= 99 && ms < 1000); /* the deadline is kept in whole ms */
+	assert_int_equal(journal_queued(a), 0);
+	assert_int_equal(strchr(out, '\n') - out + 1, (long)len); /* one line */
+	j = cJSON_Parse(out);
+	assert_non_null(j);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "unwritten")));
+	assert_string_equal(jstr(j, "log"), f->log);
+	assert_string_equal(jstr(j, "problem"), "append failed: No space left on device");
+	assert_string_equal(jstr(j, "action"), "kill");
+	assert_string_equal(jstr(j, "phase"), "result");
+	assert_string_equal(jstr(j, "reason"), "lost?");
+	assert_int_equal(jnum(j, "op"), 4);
+	assert_int_equal(jnum(j, "duration_ms"), 7);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "targets")), NT);
+	assert_null(cJSON_GetObjectItem(j, "seq"));
+	assert_null(cJSON_GetObjectItem(j, "hash"));
+	cJSON_Delete(j);
+	free(out);
+	journal_close(a);
+	assert_verify(f->log, "OK: 5 records, chain intact\n");
+	free(filler);
+	free(before);
+	free(now);
+}
+
+/* A torn line on a full disk: it cannot be saved, so nothing is cut; the
+ * records wait until it can be. */
+static void test_torn_line_full_disk(void **state)
+{
+	struct fx *f = *state;
+	if (!mount_tmpfs(f, "64k"))
+		skip();
+	struct err e;
+	struct audit *a = journal_open(f->log, &e);
+	submit_ok(a, "one", 1);
+	journal_close(a);
+	append(f->log, "{\"seq\":2,\"ts\"", 13);
+	size_t n0;
+	char *before = slurp(f->log, &n0);
+	char *filler = fill(f->mnt);
+
+	assert_null(journal_open(f->log, &e));
+	assert_non_null(strstr(e.msg, "cannot save the log's torn last line: write failed: No space left on device"));
+	a = journal_open_lazy(f->log);
+	assert_non_null(strstr(journal_problem(a), "cannot save the log's torn last line"));
+	struct journal_target t[1];
+	struct journal_rec r = rec("two", 2, t, 1);
+	assert_int_equal(journal_submit(a, &r, &e), 1);
+	size_t n1;
+	char *now = slurp(f->log, &n1);
+	assert_int_equal(n1, n0);
+	assert_memory_equal(now, before, n0);
+	assert_int_equal(side_files(f->mnt, "audit.log.torn-", NULL), 0);
+
+	assert_int_equal(unlink(filler), 0);
+	assert_int_equal(journal_flush(a, &e), 0);
+	journal_close(a);
+	assert_verify(f->log, "OK: 3 records, chain intact\n");
+	cJSON *j = line_json(f->log, 2);
+	assert_string_equal(jstr(j, "action"), "log_repair");
+	cJSON_Delete(j);
+	j = line_json(f->log, 3);
+	assert_string_equal(jstr(j, "reason"), "two");
+	cJSON_Delete(j);
+	assert_int_equal(side_files(f->mnt, "audit.log.torn-", NULL), 1);
+	free(filler);
+	free(before);
+	free(now);
+}
+
+/* ---- a read-only directory ---------------------------------------------- */
+
+static void test_read_only(void **state)
+{
+	struct fx *f = *state;
+	if (geteuid() != 0)
+		skip();
+	struct err e;
+	struct audit *a = journal_open(f->log, &e);
+	submit_ok(a, "one", 1);
+	journal_close(a);
+	/* the state directory seen through a read-only bind mount (chmod does not stop root) */
+	char *state_dir = xasprintf("%s/state", f->dir);
+	assert_int_equal(mkdir(f->mnt, 0700), 0);
+	if (mount(state_dir, f->mnt, NULL, MS_BIND, NULL) < 0)
+		skip();
+	f->mounted = true;
+	assert_int_equal(mount(NULL, f->mnt, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), 0);
+	char *ro_log = xasprintf("%s/audit.log", f->mnt);
+
+	a = journal_open_lazy(ro_log);
+	char want[256];
+	snprintf(want, sizeof want, "cannot open audit log %s: Read-only file system", ro_log);
+	assert_string_equal(journal_problem(a), want);
+	assert_int_equal(journal_queued(a), 0);
+	struct journal_target t[1];
+	struct journal_rec r = rec("ro", 2, t, 1);
+	assert_int_equal(journal_submit(a, &r, &e), 1);
+	assert_string_equal(e.msg, want);
+	assert_int_equal(journal_flush(a, &e), 1);
+
+	assert_int_equal(mount(NULL, f->mnt, NULL, MS_REMOUNT | MS_BIND, NULL), 0); /* writable again */
+	assert_int_equal(journal_flush(a, &e), 0);
+	assert_null(journal_problem(a));
+	journal_close(a);
+	assert_verify(f->log, "OK: 2 records, chain intact\n");
+	free(ro_log);
+	free(state_dir);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_full_disk),
+		T(test_torn_line_full_disk),
+		T(test_read_only),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
