@@ -114,6 +114,8 @@ struct dk_hardening {
 	struct dk_strv exec_ids;      /* their ids */
 	size_t nexec_own;             /* of them, the caller's own (desktop relays): set by the
 	                               * caller (dk_client_owns_exec), never by the parser */
+	size_t nexec_health;          /* of them, the engine's own health checks: set by the
+	                               * caller (from exec_create events), never by the parser */
 	/* HostConfig: network */
 	bool publish_all;             /* PublishAllPorts */
 	struct dk_hport *ports;       /* at most DK_PORTS_MAX */

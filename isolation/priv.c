@@ -342,14 +342,20 @@ static void priv15_17(const struct dk_hardening *h, const struct iso_proc *p, st
 		iso_add(r, "PRIV-15", "no extra sysctls", ISO_WARN, ISO_LOW, "%zu sysctls set", h->nsysctls);
 	else
 		iso_add(r, "PRIV-15", "no extra sysctls", ISO_PASS, ISO_LOW, "none set");
+	/* sandtop's own desktop relays and the engine's health checks are
+	 * sessions nobody opened to get inside */
 	size_t own = h->nexec_own < h->nexec_ids ? h->nexec_own : h->nexec_ids;
-	size_t foreign = h->nexec_ids - own;
+	size_t health = h->nexec_health < h->nexec_ids - own ? h->nexec_health : h->nexec_ids - own;
+	size_t foreign = h->nexec_ids - own - health;
+	const char *besides = own && health ? "sandtop's own desktop relay and the engine's health check"
+	                      : own        ? "sandtop's own desktop relay"
+	                      : health     ? "the engine's health check" : NULL;
 	if (foreign)
-		iso_add(r, "PRIV-16", "no exec sessions", ISO_WARN, ISO_MED, "%zu exec session%s known to the engine%s",
-			foreign, foreign == 1 ? "" : "s", own ? " (besides sandtop's own desktop relay)" : "");
+		iso_add(r, "PRIV-16", "no exec sessions", ISO_WARN, ISO_MED, "%zu exec session%s known to the engine%s%s%s",
+			foreign, foreign == 1 ? "" : "s", besides ? " (besides " : "", besides ? besides : "", besides ? ")" : "");
 	else
-		iso_add(r, "PRIV-16", "no exec sessions", ISO_PASS, ISO_MED, "%s",
-			own ? "only sandtop's own desktop relay" : "none");
+		iso_add(r, "PRIV-16", "no exec sessions", ISO_PASS, ISO_MED, "%s%s", besides ? "only " : "none",
+			besides ? besides : "");
 	int k = p && p->ok ? p->no_new_privs : -1;
 	if (k == 1)
 		iso_add(r, "PRIV-17", "setuid cannot escalate", ISO_PASS, ISO_MED,

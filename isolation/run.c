@@ -17,6 +17,9 @@
 #define RUN_EXEC_MIN_MS 10000
 /* /info or /version failed: ask again this much later */
 #define RUN_HOST_RETRY_MS 10000
+/* The health checks' exec ids kept per sandbox: one runs at a time, a few
+ * may linger in ExecIDs until the engine drops them. */
+#define RUN_HEALTH_EXECS 4
 
 enum ent_state { E_IDLE, E_QUEUED, E_INSPECT, E_WAIT };
 
@@ -30,9 +33,14 @@ struct entry {
 	struct dk_hardening h;
 	bool have_h;
 	bool img_wait;           /* the image's labels are being looked up (from_image) */
+	unsigned exec_wait;      /* exec sessions being looked up (a health check or not?) */
 	struct iso_report rep;
 	bool have_rep;
 	char err[200];
+	/* the exec ids of the engine's latest health checks (exec_create events
+	 * whose command is the health command): not sessions anyone opened */
+	char health_exec[RUN_HEALTH_EXECS][65];
+	unsigned health_next;
 };
 
 struct netc {
@@ -46,6 +54,7 @@ struct netc {
 struct ctx {
 	struct iso_runner *r;
 	char id[65];
+	char exec_id[65];        /* an exec lookup's session */
 	uint64_t seq;
 	struct ctx *prev, *next;
 };
@@ -195,6 +204,21 @@ static bool is_health_check(const struct dk_hardening *h, const char *cmd)
 	return n == full ? !strncmp(cmd, h->health_cmd, n) : !strcmp(cmd, h->health_cmd);
 }
 
+/* exec_id is one of the engine's health checks on e's sandbox. */
+static bool is_health_exec(const struct entry *e, const char *exec_id)
+{
+	for (size_t i = 0; i < RUN_HEALTH_EXECS; i++)
+		if (!strcmp(e->health_exec[i], exec_id))
+			return true;
+	return false;
+}
+
+static void remember_health_exec(struct entry *e, const char *exec_id)
+{
+	if (!is_health_exec(e, exec_id))
+		snprintf(e->health_exec[e->health_next++ % RUN_HEALTH_EXECS], 65, "%s", exec_id);
+}
+
 void iso_runner_event(struct iso_runner *r, const struct dk_event *ev)
 {
 	static const char *const redo[] = {"start", "restart", "update", "pause", "unpause", "die", "rename",
@@ -222,9 +246,13 @@ void iso_runner_event(struct iso_runner *r, const struct dk_event *ev)
 		/* the engine's own health checks come every few seconds: not a
 		 * session anyone opened; and an exec ending matters only when the
 		 * last look saw one */
-		if (!strcmp(ev->action, "exec_create") && e->have_h && is_health_check(&e->h, ev->detail))
+		if (!strcmp(ev->action, "exec_create") && e->have_h && is_health_check(&e->h, ev->detail)) {
+			if (ev->exec_id[0])
+				remember_health_exec(e, ev->exec_id);
 			return;
-		if (!strcmp(ev->action, "exec_die") && !(e->have_rep && e->h.nexec_ids > 0))
+		}
+		if (!strcmp(ev->action, "exec_die") &&
+		    !(e->have_rep && e->h.nexec_ids > e->h.nexec_own + e->h.nexec_health))
 			return;
 		int64_t now = clock_mono_ms();
 		int64_t delay = RUN_DEBOUNCE_MS;
@@ -277,7 +305,7 @@ static bool needs_net_lookup(const struct dk_hardening *h)
 /* Every lookup the round waits for has ended: evaluate. */
 static void try_finish(struct iso_runner *r, struct entry *e)
 {
-	if (e->st != E_WAIT || !r->host_answered || e->img_wait)
+	if (e->st != E_WAIT || !r->host_answered || e->img_wait || e->exec_wait)
 		return;
 	if (needs_net_lookup(&e->h))
 		for (size_t i = 0; i < e->h.nnets; i++) {
@@ -389,6 +417,27 @@ static void image_done(void *ud, int rc, const struct err *er, bool known, const
 	try_finish(r, e);
 }
 
+/* An exec session the events did not name: is it the engine's health check? */
+static void exec_done(void *ud, int rc, const struct err *er, const char *cmdline)
+{
+	struct ctx *x = ud;
+	struct iso_runner *r = x->r;
+	struct entry *e = find(r, x->id);
+	uint64_t seq = x->seq;
+	char exec_id[65];
+	memcpy(exec_id, x->exec_id, sizeof exec_id);
+	ctx_free(x);
+	if (!e || e->seq != seq || e->st != E_WAIT || !e->exec_wait)
+		return;
+	(void)er;   /* gone or unreadable: it counts as a session someone opened */
+	if (rc == 0 && e->h.health_cmd && !strcmp(cmdline, e->h.health_cmd)) {
+		remember_health_exec(e, exec_id);
+		e->h.nexec_health++;
+	}
+	e->exec_wait--;
+	try_finish(r, e);
+}
+
 static void inspect_done(void *ud, int rc, const struct err *er, const char *json, size_t len)
 {
 	struct ctx *x = ud;
@@ -407,8 +456,19 @@ static void inspect_done(void *ud, int rc, const struct err *er, const char *jso
 			dk_hardening_clear(&e->h);
 			e->h = h;
 			e->have_h = true;
-			for (size_t i = 0; i < e->h.exec_ids.n; i++)
-				e->h.nexec_own += dk_client_owns_exec(r->c, e->h.exec_ids.v[i]);
+			for (size_t i = 0; i < e->h.exec_ids.n; i++) {
+				const char *xid = e->h.exec_ids.v[i];
+				if (dk_client_owns_exec(r->c, xid)) {
+					e->h.nexec_own++;
+				} else if (is_health_exec(e, xid)) {
+					e->h.nexec_health++;
+				} else if (e->h.health_cmd && *e->h.health_cmd) {
+					struct ctx *q = ctx_new(r, e->id, e->seq);
+					snprintf(q->exec_id, sizeof q->exec_id, "%s", xid);
+					e->exec_wait++;
+					dk_exec_cmdline(r->c, xid, exec_done, q);
+				}
+			}
 			e->st = E_WAIT;
 			e->img_wait = has_own_label(&e->h);
 			if (e->img_wait)

@@ -196,6 +196,10 @@ int dk_parse_event(const char *line, size_t len, struct dk_event *ev, struct err
 		snprintf(ev->detail, sizeof ev->detail, "%s", rest + 1 + (rest[1] == ' '));
 	if (is_ct) {
 		memcpy(ev->container, ev->id, sizeof ev->container);
+		const cJSON *attrs = actor ? cJSON_GetObjectItemCaseSensitive(actor, "Attributes") : NULL;
+		if (!strncmp(ev->action, "exec_", 5) && cJSON_IsObject(attrs) &&
+		    dkj_copy_id(ev->exec_id, dkj_str(attrs, "execID")) < 0)
+			ev->exec_id[0] = '\0';
 	} else if (!strcmp(type, "network") && (!strcmp(ev->action, "connect") || !strcmp(ev->action, "disconnect"))) {
 		const cJSON *attrs = actor ? cJSON_GetObjectItemCaseSensitive(actor, "Attributes") : NULL;
 		if (dkj_copy_id(ev->container, cJSON_IsObject(attrs) ? dkj_str(attrs, "container") : NULL) < 0)

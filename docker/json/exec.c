@@ -42,3 +42,29 @@ int dk_parse_exec_id(const char *body, size_t len, char out[65], struct err *e)
 	cJSON_Delete(j);
 	return 0;
 }
+
+int dk_parse_exec_cmdline(const char *body, size_t len, char *out, size_t cap, struct err *e)
+{
+	if (cap)
+		out[0] = '\0';
+	cJSON *j = dkj_parse(body, len, e);
+	if (!j)
+		return -1;
+	const cJSON *pc = cJSON_GetObjectItemCaseSensitive(j, "ProcessConfig");
+	const char *ep = cJSON_IsObject(pc) ? dkj_str(pc, "entrypoint") : NULL;
+	if (!ep) {
+		cJSON_Delete(j);
+		return err_set(e, ERR_PARSE, "exec inspect answer without ProcessConfig.entrypoint");
+	}
+	/* as exec_create events print it: the entrypoint, then each argument */
+	size_t n = (size_t)snprintf(out, cap, "%s", ep);
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(pc, "arguments");
+	const cJSON *a;
+	cJSON_ArrayForEach(a, args)
+	{
+		if (cJSON_IsArray(args) && cJSON_IsString(a) && n < cap)
+			n += (size_t)snprintf(out + n, cap - n, " %s", a->valuestring);
+	}
+	cJSON_Delete(j);
+	return 0;
+}

@@ -225,3 +225,28 @@ t_isolation_screen() {
 		wait_screen s "ok +PRIV-16 +no exec sessions: only sandtop's own desktop relay" 25
 }
 t_isolation_screen_cleanup() { sandboxes_down "auds${RUN_ID}"; sandboxes_down "auds${RUN_ID}-t"; }
+
+# The engine's own health checks are exec sessions too: one running at the
+# moment of the look is not someone inside (PRIV-16 passes and says so); a
+# session someone opened still warns, next to it. A slow health check
+# (2 s of every 2.5 s) makes every look meet one.
+t_isolation_health_check() {
+	local n="${RUN_ID}auh" i out seen=0
+	docker run -d --name "$n" --network none --label sandtop.sandbox=1 \
+		--health-cmd 'sleep 2' --health-interval 2500ms sandtop/mini:latest sleep 600 >/dev/null
+	for i in $(seq 6); do
+		out=$("$SANDTOP" audit "$n" -v 2>&1 | grep PRIV-16)
+		[ "$(docker inspect "$n" --format '{{len .ExecIDs}}')" -gt 0 ] && seen=$((seen + 1))
+		case $out in *"PASS "*"PRIV-16"*) ;; *) break ;; esac
+		sleep 0.7
+	done
+	note "PRIV-16: $out (a health check was running at $seen of $i looks)"
+	check "a running health check is not a session someone opened" sh -c "[ $i -eq 6 ] && [ $seen -ge 3 ]"
+	check "... and is named" grep -Eq "only the engine's health check|: none" <<<"$out"
+	docker exec -d "$n" sleep 5
+	sleep 0.3
+	out=$("$SANDTOP" audit "$n" -v 2>&1 | grep PRIV-16)
+	note "PRIV-16: $out"
+	check "an exec someone opened still warns" grep -q "WARN .*PRIV-16 .*1 exec session known to the engine" <<<"$out"
+}
+t_isolation_health_check_cleanup() { docker rm -f "${RUN_ID}auh" >/dev/null 2>&1; true; }

@@ -227,9 +227,43 @@ static void test_health_cmd_and_exec_detail(void **state)
 	assert_int_equal(dk_parse_event(buf, strlen(buf), &ev, &e), 0);
 	assert_string_equal(ev.action, "exec_create");
 	assert_string_equal(ev.detail, "/bin/sh -c xdpyinfo -display :1 >/dev/null 2>&1 || exit 1");
+	assert_string_equal(ev.exec_id, "");
 	snprintf(buf, sizeof buf, "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"%064d\"}}", 7);
 	assert_int_equal(dk_parse_event(buf, strlen(buf), &ev, &e), 0);
 	assert_string_equal(ev.detail, "");
+	/* the exec's id (engines since 20.10 name it), kept only when it is one */
+	snprintf(buf, sizeof buf, "{\"Type\":\"container\",\"Action\":\"exec_die\",\"Actor\":{\"ID\":\"%064d\","
+	         "\"Attributes\":{\"execID\":\"%064d\",\"exitCode\":\"0\"}}}", 7, 9);
+	assert_int_equal(dk_parse_event(buf, strlen(buf), &ev, &e), 0);
+	assert_int_equal(strlen(ev.exec_id), 64);
+	assert_int_equal(ev.exec_id[63], '9');
+	snprintf(buf, sizeof buf, "{\"Type\":\"container\",\"Action\":\"exec_die\",\"Actor\":{\"ID\":\"%064d\","
+	         "\"Attributes\":{\"execID\":\"x\\u001b[2J\"}}}", 7);
+	assert_int_equal(dk_parse_event(buf, strlen(buf), &ev, &e), 0);
+	assert_string_equal(ev.exec_id, "");
+}
+
+/* An exec session's command line, as exec_create events print it: the
+ * health check found among ExecIDs is told from a session someone opened. */
+static void test_exec_cmdline(void **state)
+{
+	(void)state;
+	char out[DK_EXEC_CMDLINE_MAX];
+	struct err e;
+	const char *hc = "{\"ID\":\"x\",\"Running\":true,\"ProcessConfig\":{\"tty\":false,\"entrypoint\":\"/bin/sh\","
+	                 "\"arguments\":[\"-c\",\"xdpyinfo -display :1 >/dev/null 2>&1 || exit 1\"],\"privileged\":false}}";
+	assert_int_equal(dk_parse_exec_cmdline(hc, strlen(hc), out, sizeof out, &e), 0);
+	assert_string_equal(out, "/bin/sh -c xdpyinfo -display :1 >/dev/null 2>&1 || exit 1");
+	const char *noargs = "{\"ProcessConfig\":{\"entrypoint\":\"sleep\",\"arguments\":{\"a\":\"5\"}}}";
+	assert_int_equal(dk_parse_exec_cmdline(noargs, strlen(noargs), out, sizeof out, &e), 0);
+	assert_string_equal(out, "sleep");
+	char small[8];
+	assert_int_equal(dk_parse_exec_cmdline(hc, strlen(hc), small, sizeof small, &e), 0);
+	assert_string_equal(small, "/bin/sh");
+	const char *none = "{\"ProcessConfig\":{}}";
+	assert_int_equal(dk_parse_exec_cmdline(none, strlen(none), out, sizeof out, &e), -1);
+	assert_int_equal(e.code, ERR_PARSE);
+	assert_int_equal(dk_parse_exec_cmdline("[1", 2, out, sizeof out, &e), -1);
 }
 
 int main(void)
@@ -240,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_podman_version),
 		cmocka_unit_test(test_network_events),
 		cmocka_unit_test(test_health_cmd_and_exec_detail),
+		cmocka_unit_test(test_exec_cmdline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,6 +246,23 @@ static void test_exec_sessions(void **state)
 	w->h.nexec_ids = 3;
 	assert_int_equal(check(eval(w), "PRIV-16")->result, ISO_WARN);
 	assert_non_null(strstr(check(&w->r, "PRIV-16")->reason, "2 exec sessions known to the engine (besides"));
+	/* the engine's health check running at the moment of the look */
+	w->h.nexec_ids = 2;
+	w->h.nexec_health = 1;
+	assert_int_equal(check(eval(w), "PRIV-16")->result, ISO_PASS);
+	assert_string_equal(check(&w->r, "PRIV-16")->reason,
+	                    "only sandtop's own desktop relay and the engine's health check");
+	w->h.nexec_own = 0;
+	w->h.nexec_ids = 2;
+	assert_int_equal(check(eval(w), "PRIV-16")->result, ISO_WARN);
+	assert_string_equal(check(&w->r, "PRIV-16")->reason,
+	                    "1 exec session known to the engine (besides the engine's health check)");
+	/* counts that disagree with ExecIDs never make a negative */
+	w->h.nexec_ids = 1;
+	w->h.nexec_own = 1;
+	w->h.nexec_health = 5;
+	assert_int_equal(check(eval(w), "PRIV-16")->result, ISO_PASS);
+	w->h.nexec_health = 0;
 }
 
 static void test_own_runtime(void **state)
