@@ -133,3 +133,8 @@ clean:
 	rm -rf $(BUILD) sandtop sandtop-vnc
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(WORKER_SRC:%.c=$(B)/%.d)
+
+# The proofs beside the tests, each in its own file: libFuzzer targets
+# (`make fuzz`) and memcheck runs (`make valgrind`).
+-include tests/fuzz/fuzz.mk
+-include tests/valgrind/valgrind.mk
