@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/jsonstr.h"
 #include "base/sanitize.h"
-#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "docker/ondisk.h"
 
@@ -180,23 +180,10 @@ void cli_targets_free(struct cli_targets *t)
 void cli_json_str(FILE *fp, const char *s)
 {
 	char *safe = sanitize_dup(s ? s : "", s ? strlen(s) : 0);
-	const unsigned char *p = (const unsigned char *)safe;
-	size_t n = strlen(safe);
-	fputc('"', fp);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		i += utf8_decode(p + i, n - i, &cp);
-		if (cp == '"' || cp == '\\')
-			fprintf(fp, "\\%c", (char)cp);
-		else if (cp >= 0x20 && cp < 0x7f)
-			fputc((int)cp, fp);
-		else if (cp == UTF8_INVALID)
-			fprintf(fp, "\\ufffd");
-		else if (cp < 0x10000)
-			fprintf(fp, "\\u%04x", (unsigned)cp);
-		else
-			fprintf(fp, "\\u%04x\\u%04x", 0xD800u | ((cp - 0x10000) >> 10), 0xDC00u | ((cp - 0x10000) & 0x3FF));
-	}
-	fputc('"', fp);
+	struct buf b;
+	buf_init(&b, (size_t)-1 / 2);
+	jsonstr_put(&b, safe, JSONSTR_ALL);
+	fwrite(b.data, 1, b.len, fp);
+	buf_free(&b);
 	free(safe);
 }
