@@ -8,49 +8,27 @@
 #include <unistd.h>
 
 #include "base/sanitize.h"
+#include "host/statfile.h"
 #include "isolation/isolation.h"
 
 #define PROC_FILE_MAX (256 * 1024)
 
-/* The whole of dirfd/name (at most PROC_FILE_MAX - 1 bytes, NUL-ended) in a
- * new buffer, or NULL with errno. */
+/* The whole of dirfd/name (at most PROC_FILE_MAX bytes, NUL-ended) in a new
+ * buffer, or NULL with errno (EFBIG when it is longer: never a part). */
 static char *slurp(int dirfd, const char *name)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap);
-	while (b) {
-		if (n + 1 >= cap) {
-			if (cap >= PROC_FILE_MAX)
-				break;
-			char *nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				b = NULL;
-				break;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		ssize_t k = read(fd, b + n, cap - 1 - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			int saved = errno;
-			free(b);
-			close(fd);
-			errno = saved;
-			return NULL;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
+	char *b = malloc(PROC_FILE_MAX + 1);
+	if (!b || sf_pread_all(fd, b, PROC_FILE_MAX) < 0) {
+		int saved = b ? errno : ENOMEM;
+		free(b);
+		close(fd);
+		errno = saved;
+		return NULL;
 	}
 	close(fd);
-	if (b)
-		b[n] = '\0';
 	return b;
 }
 
@@ -95,20 +73,16 @@ static int ns_shared(int dirfd, int initfd, int selffd, const char *ns)
 	return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
-/* 1 when the last mount on "/" in mountinfo is read-only, 0 rw, -1 unknown */
-static int root_ro(const char *mi)
+/* 1 when the last mount on "/" in mountinfo is read-only, 0 rw, -1 unknown
+ * (mi is cut up in place) */
+static int root_ro(char *mi)
 {
 	int res = -1;
-	for (const char *line = mi; line && *line;) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+	for (char *line, *cur = mi; (line = sf_next_line(&cur));) {
 		/* id parent major:minor root mountpoint options ... */
-		char root[8], mnt[8], opts[128];
-		char buf[512];
-		snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
-		if (sscanf(buf, "%*s %*s %*s %7s %7s %127s", root, mnt, opts) == 3 && !strcmp(mnt, "/"))
-			res = !strncmp(opts, "ro", 2) && (opts[2] == ',' || opts[2] == '\0');
-		line = nl ? nl + 1 : NULL;
+		char *f[7];
+		if (sf_split(line, f, 6) >= 6 && !strcmp(f[4], "/"))
+			res = !strncmp(f[5], "ro", 2) && (f[5][2] == ',' || f[5][2] == '\0');
 	}
 	return res;
 }
