@@ -1,39 +1,12 @@
 /* list: the container table (columns that fit the width, numbers, sort mark, selection by id, scrolling). */
 #include "tui/ui.h"
 
-#include <inttypes.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "docker/inventory.h"
 
-struct col {
-	int min;      /* never narrower (room for the title and the sort mark) */
-	int max;      /* content wider than this is cut */
-};
-
-static const struct col cols_spec[UC_COUNT] = {
-	[UC_NAME] = {8, 32},
-	[UC_ID] = {12, 12},
-	[UC_IMAGE] = {8, 30},
-	[UC_STATE] = {11, 11},
-	[UC_ISO] = {9, 9},
-	[UC_ACT] = {6, 6},
-	[UC_CPU] = {6, 7},
-	[UC_QUOTA] = {7, 7},
-	[UC_MEM] = {6, 7},
-	[UC_MEMPCT] = {5, 6},
-	[UC_NET] = {9, 9},
-	[UC_IO] = {9, 9},
-	[UC_PIDS] = {5, 9},
-	[UC_UPTIME] = {9, 9},
-	[UC_TTL] = {8, 11},
-	[UC_OWNER] = {6, 16},
-	[UC_TASK] = {8, 400},
-};
-/* Before dropping columns, NAME may claim up to this many columns. */
-#define NAME_KEEP 20
-/* Dropped in this order when the terminal is too narrow; the last four
+/* Dropped in this order when the terminal is too narrow; the last three
  * (the core: STATE, CPU%, MEM after everything else) go only when even
  * their minimum widths do not fit. NAME always stays. */
 static const enum ui_col drop_order[] = {
@@ -46,6 +19,7 @@ static const enum ui_col grow_order[] = {UC_NAME, UC_PIDS, UC_TTL, UC_IMAGE, UC_
 
 #define N_DROP (sizeof drop_order / sizeof drop_order[0])
 #define N_GROW (sizeof grow_order / sizeof grow_order[0])
+_Static_assert(N_DROP == UC_COUNT - 1, "every column but NAME has its place in drop_order");
 
 struct layout {
 	bool on[UC_COUNT];
@@ -53,110 +27,8 @@ struct layout {
 	int x[UC_COUNT];
 };
 
-/* What one row shows: its container, its numbers (NULL when none), and
- * whether they are too old to trust. */
-struct rowctx {
-	const struct dk_container *c;
-	const struct st_view *v;
-	bool stale;
-	int64_t wall_ms, mono_ms;
-	const struct ui *ui;
-};
-
-/* "rx/tx" or "read/write" rates. */
-static void fmt_pair(double a, double b, char *out, size_t n)
-{
-	char x[16], y[16];
-	fmt_rate(a, x, sizeof x);
-	fmt_rate(b, y, sizeof y);
-	snprintf(out, n, "%s/%s", x, y);
-}
-
-/* A resource-number cell: blank when the container is not up, "…" before
- * its first interval. *role is set for values worth a colour. */
-static const char *stats_cell(const struct rowctx *r, enum ui_col id, char *buf, size_t n, enum ui_role *role)
-{
-	if (!fmt_is_up(r->c))
-		return "";
-	if (!r->v)
-		return "…";
-	const struct st_rates *s = &r->v->now;
-	switch (id) {
-	case UC_CPU:
-		fmt_pct(s->cpu_percent, buf, n);
-		break;
-	case UC_QUOTA:
-		if (s->cpu_quota_percent < 0)
-			return "-";
-		fmt_pct(s->cpu_quota_percent, buf, n);
-		if (s->cpu_quota_percent >= 95)
-			*role = UI_R_WARN;
-		break;
-	case UC_MEM:
-		fmt_bytes((double)s->mem_bytes, buf, n);
-		break;
-	case UC_MEMPCT:
-		/* no limit: the kernel's "limit" is the host's memory, not a budget */
-		if (s->mem_percent < 0 || s->mem_limit == 0 || (r->c->inspected && r->c->mem_limit <= 0))
-			return "-";
-		fmt_pct(s->mem_percent, buf, n);
-		if (s->mem_percent >= 90)
-			*role = UI_R_WARN;
-		break;
-	case UC_NET:
-		fmt_pair(s->net_rx_bps, s->net_tx_bps, buf, n);
-		break;
-	case UC_IO:
-		fmt_pair(s->blk_read_bps, s->blk_write_bps, buf, n);
-		break;
-	case UC_PIDS: {
-		uint64_t lim = s->pids_limit ? s->pids_limit : r->c->pids_limit > 0 ? (uint64_t)r->c->pids_limit : 0;
-		if (lim)
-			snprintf(buf, n, "%" PRIu64 "/%" PRIu64, s->pids, lim);
-		else
-			snprintf(buf, n, "%" PRIu64, s->pids);
-		if (lim && s->pids * 10 >= lim * 9)
-			*role = UI_R_WARN;
-		break;
-	}
-	default:
-		return "";
-	}
-	return buf;
-}
-
-/* Text of one cell; buf is scratch space for computed cells. */
-static const char *cell(const struct rowctx *r, enum ui_col id, char *buf, size_t n, enum ui_role *role)
-{
-	const struct dk_container *c = r->c;
-	*role = UI_R_NORMAL;
-	switch (id) {
-	case UC_NAME: return c->name;
-	case UC_ID:
-		snprintf(buf, n, "%.12s", c->id);
-		return buf;
-	case UC_IMAGE: return c->image;
-	case UC_STATE:
-		return fmt_state(r->ui, c, role);
-	case UC_UPTIME:
-		fmt_uptime(c, r->wall_ms, buf, n);
-		return buf;
-	case UC_TTL:
-		*role = fmt_ttl(c, r->wall_ms, buf, n);
-		return buf;
-	case UC_ISO:
-		*role = ui_audit_cell(r->ui, c, buf, n);
-		return buf;
-	case UC_ACT:
-		return fmt_activity(r->ui, c, r->mono_ms, role, NULL);
-	case UC_OWNER: return dk_container_label(c, "sandtop.owner");
-	case UC_TASK: return dk_container_label(c, "sandtop.task");
-	default: return stats_cell(r, id, buf, n, role);
-	}
-}
-
-static void rowctx_init(const struct ui *ui, const struct dk_container *c, int64_t wall_ms, int64_t mono_ms,
-	bool all_stale, struct rowctx *r)
+static void cellctx_init(const struct ui *ui, const struct dk_container *c, int64_t wall_ms, int64_t mono_ms,
+	bool all_stale, struct ui_cellctx *r)
 {
 	r->c = c;
 	r->ui = ui;
@@ -191,7 +63,7 @@ static void layout_reset(const struct ui *ui, struct layout *L)
 {
 	for (int i = 0; i < UC_COUNT; i++) {
 		L->on[i] = ui_col_available(ui, (enum ui_col)i);
-		L->w[i] = cols_spec[i].min;
+		L->w[i] = ui_cols[i].min;
 	}
 }
 
@@ -202,32 +74,30 @@ static void layout_compute(const struct ui *ui, struct layout *L, int width, int
 	int want[UC_COUNT];
 	layout_reset(ui, L);
 	for (int i = 0; i < UC_COUNT; i++)
-		want[i] = ui_width(ui_col_title((enum ui_col)i), cols_spec[i].max) + 1;
+		want[i] = ui_width(ui_cols[i].title, ui_cols[i].max) + 1;
 	size_t n = ui_rows_count(ui);
 	char buf[64];
 	for (size_t r = 0; r < n; r++) {
-		struct rowctx rc;
+		struct ui_cellctx rc;
 		const struct dk_container *c = ui_rows_get(ui, r);
-		rowctx_init(ui, c, wall_ms, mono_ms, false, &rc);
+		cellctx_init(ui, c, wall_ms, mono_ms, false, &rc);
 		for (size_t g = 0; g < N_GROW; g++) {
 			enum ui_col id = grow_order[g];
 			enum ui_role role;
 			if (!L->on[id])
 				continue;
-			int w = ui_width(cell(&rc, id, buf, sizeof buf, &role), cols_spec[id].max);
+			int w = ui_width(ui_col_cell(&rc, id, buf, sizeof buf, &role), ui_cols[id].max);
 			if (w > want[id])
 				want[id] = w;
 		}
 	}
-	/* First try every kept column at a comfortable width (its content,
-	 * NAME up to NAME_KEEP, TASK at its minimum), dropping only the
+	/* First try every kept column at a comfortable width (its content up
+	 * to its keep width: NAME 20, TASK its minimum), dropping only the
 	 * optional columns; if the core still does not fit, fall back to
 	 * minimums and drop by the whole order. */
 	for (int i = 0; i < UC_COUNT; i++) {
-		int w = want[i] > cols_spec[i].max ? cols_spec[i].max : want[i];
-		if (i == UC_NAME && w > NAME_KEEP)
-			w = NAME_KEEP;
-		if (i != UC_TASK && w > L->w[i])
+		int w = want[i] > ui_cols[i].keep ? ui_cols[i].keep : want[i];
+		if (w > L->w[i])
 			L->w[i] = w;
 	}
 	if (!drop_to_fit(L, width, N_DROP - N_CORE_DROPS)) {
@@ -364,30 +234,29 @@ static void draw_header(struct ui *ui, const struct layout *L, int y)
 		if (!L->on[i])
 			continue;
 		bool sorted = ui->sort_col == (enum ui_col)i;
-		snprintf(t, sizeof t, "%s%s", ui_col_title((enum ui_col)i), sorted ? (ui->sort_desc ? "▼" : "▲") : "");
+		snprintf(t, sizeof t, "%s%s", ui_cols[i].title, sorted ? (ui->sort_desc ? "▼" : "▲") : "");
 		attr_t a = sorted ? hdr | A_BOLD : hdr;
-		if (ui_col_numeric((enum ui_col)i))
+		if (ui_cols[i].numeric)
 			ui_put_right(y, L->x[i] + L->w[i], t, L->w[i], a);
 		else
 			ui_put(y, L->x[i], t, L->w[i], a);
 	}
 }
 
-static void draw_row(struct ui *ui, const struct layout *L, const struct rowctx *r, int y, attr_t base, bool stale_inv)
+static void draw_row(struct ui *ui, const struct layout *L, const struct ui_cellctx *r, int y, attr_t base, bool stale_inv)
 {
 	char buf[64];
 	for (int i = 0; i < UC_COUNT; i++) {
 		if (!L->on[i])
 			continue;
 		enum ui_role role;
-		const char *s = cell(r, (enum ui_col)i, buf, sizeof buf, &role);
+		const char *s = ui_col_cell(r, (enum ui_col)i, buf, sizeof buf, &role);
 		attr_t a = base;
-		bool numeric = ui_col_numeric((enum ui_col)i);
-		if (i >= UC_CPU && i <= UC_PIDS && r->stale)
+		if (ui_cols[i].stats && r->stale)
 			a |= ui_attr(ui, UI_R_DIM);     /* old numbers: dimmed, never passed off as new */
 		else if (role != UI_R_NORMAL && !stale_inv)
 			a |= ui_attr(ui, role);
-		if (numeric)
+		if (ui_cols[i].numeric)
 			ui_put_right(y, L->x[i] + L->w[i], s, L->w[i], a);
 		else
 			ui_put(y, L->x[i], s, L->w[i], a);
@@ -425,8 +294,8 @@ void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_m
 	bool stale_stats = fmt_stats_stale_ms(ui, mono_ms) > 0;
 	for (int r = 0; r < rows && ui->top + (size_t)r < n; r++) {
 		size_t idx = ui->top + (size_t)r;
-		struct rowctx rc;
-		rowctx_init(ui, ui_rows_get(ui, idx), wall_ms, mono_ms, stale_stats, &rc);
+		struct ui_cellctx rc;
+		cellctx_init(ui, ui_rows_get(ui, idx), wall_ms, mono_ms, stale_stats, &rc);
 		int y = y0 + 1 + r;
 		attr_t base = stale_inv ? ui_attr(ui, UI_R_DIM) : A_NORMAL;
 		bool tagged = ui->ntags && ui_tagged(ui, ui_rows_get(ui, idx)->id);

@@ -48,12 +48,49 @@ enum ui_role {
 	UI_R_COUNT
 };
 
-/* Table columns, in screen order (list.c draws them, rows.c sorts on them). */
+/* Table columns, in screen order; columns.c describes each one (ui_cols),
+ * list.c draws them, rows.c sorts on them. */
 enum ui_col {
 	UC_NAME, UC_ID, UC_IMAGE, UC_STATE, UC_ISO, UC_ACT,
 	UC_CPU, UC_QUOTA, UC_MEM, UC_MEMPCT, UC_NET, UC_IO, UC_PIDS,
 	UC_UPTIME, UC_TTL, UC_OWNER, UC_TASK,
 	UC_COUNT
+};
+
+struct ui;
+
+/* What one row's cells are made from (list.c fills it, the cells read it). */
+struct ui_cellctx {
+	const struct ui *ui;
+	const struct dk_container *c;
+	const struct st_view *v;   /* its numbers, NULL when none */
+	bool stale;                /* too old to trust: drawn dimmed */
+	int64_t wall_ms, mono_ms;
+};
+
+/* A row's sort key in one column (rows.c compares them: missing last,
+ * str by natural order when either has one, else num). */
+struct ui_sort_key {
+	bool missing;              /* no value */
+	double num;                /* numeric columns, STATE, ISO, ACT */
+	const char *str;           /* text columns (borrowed from the container) */
+};
+
+/* One column of the list (columns.c). */
+struct ui_col_def {
+	enum cfg_col cfg;          /* its name in the config file: cfg_col_name(cfg) */
+	const char *title;         /* in the header ("CPU%") */
+	int min;                   /* never narrower (room for the title and the sort mark) */
+	int max;                   /* content wider than this is cut */
+	int keep;                  /* before dropping columns, as wide as its content up to this */
+	bool numeric;              /* right-aligned */
+	bool stats;                /* from the collector: shown only with one, dimmed when stale */
+	bool desc;                 /* its natural sort is descending */
+	/* The cell's text (the container's own, a constant, or written into
+	 * buf); *role is UI_R_NORMAL on entry, set for values worth a colour. */
+	const char *(*cell)(const struct ui_cellctx *r, char *buf, size_t n, enum ui_role *role);
+	/* The sort key of c; k is zeroed on entry. */
+	void (*key)(const struct ui *ui, const struct dk_container *c, int64_t wall_ms, struct ui_sort_key *k);
 };
 
 /* Bytes of the filter text (the user's own typing, capped). */
@@ -214,21 +251,28 @@ const struct dk_container *ui_rows_get(const struct ui *ui, size_t i);
 void ui_rows_free(struct ui *ui);
 /* Set the filter (text as typed; "" clears) and rebuild on next update. */
 void ui_filter_set(struct ui *ui, const char *text);
+
+/* ---- columns.c: the column table and the session's columns and sort ---- */
+/* Every column, indexed by enum ui_col. */
+extern const struct ui_col_def ui_cols[UC_COUNT];
+/* The column's title ("CPU%"; "" out of range). */
+const char *ui_col_title(enum ui_col c);
+/* The list column the config file's column cfg names. */
+enum ui_col ui_col_from_cfg(enum cfg_col cfg);
+/* The text of column c's cell for row r, and its role (UI_R_NORMAL unless
+ * worth a colour); buf (n bytes) is scratch space the text may live in. */
+const char *ui_col_cell(const struct ui_cellctx *r, enum ui_col c, char *buf, size_t n, enum ui_role *role);
+/* True if column c is shown in this session: chosen (ui_cols_init), and
+ * the stats columns only with a collector. */
+bool ui_col_available(const struct ui *ui, enum ui_col c);
+/* The columns and the first sort from the options (the config file):
+ * ui->cols, ncols, col_on, sort_col, sort_desc. Call once at start. */
+void ui_cols_init(struct ui *ui);
 /* Sort by column c; desc false is ascending. */
 void ui_sort_set(struct ui *ui, enum ui_col c, bool desc);
 /* Step the sort column by +1/-1 through the columns that can be shown,
  * in screen order; the direction becomes the column's natural one. */
 void ui_sort_step(struct ui *ui, int step);
-/* The columns and the first sort from the options (the config file):
- * ui->cols, ncols, col_on, sort_col, sort_desc. Call once at start. */
-void ui_cols_init(struct ui *ui);
-/* The column's title ("CPU%") and whether it is numeric (right-aligned,
- * descending by default). */
-const char *ui_col_title(enum ui_col c);
-bool ui_col_numeric(enum ui_col c);
-/* True if column c is shown in this session: chosen (ui_cols_init), and
- * the stats columns only with a collector. */
-bool ui_col_available(const struct ui *ui, enum ui_col c);
 
 /* ---- fmt.c: numbers as text, and the TTL and staleness rules ---- */
 /* "512", "1.5K", "123M", "1.2G" (base/units: binary, at most 6 columns; "?" when negative). */
