@@ -40,7 +40,7 @@ struct st_raw {
 };
 
 /* What one interval between two samples means, in the `docker stats`
- * conventions (research/container_tuis.md §5.2). Negative = unknown. */
+ * conventions (the docker CLI's own formulas). Negative = unknown. */
 struct st_rates {
 	double cpu_percent;       /* 100 = one core */
 	double cpu_quota_percent; /* share of the container's own CPU quota; -1 when unlimited */

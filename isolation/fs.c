@@ -1,4 +1,4 @@
-/* fs: the filesystem and credential checks FS-01..05, CRED-01..03 (research/sandbox_security.md §5.3, §5.4). */
+/* fs: the filesystem and credential checks FS-01..05, CRED-01..03 (sandtop(1), Isolation checks, lists each). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* isolation: the isolation audit: per-sandbox and host-wide checks (research/sandbox_security.md §5), their results and the kernel facts behind them. */
+/* isolation: the isolation checks, per sandbox and host-wide (a checklist from the CIS Docker Benchmark's runtime section, extended for agent sandboxes; docs/architecture.md), their results and the kernel facts behind them. */
 #ifndef ISOLATION_ISOLATION_H
 #define ISOLATION_ISOLATION_H
 

@@ -1,4 +1,4 @@
-/* net: the network checks NET-01..06 and CRED-04 (research/sandbox_security.md §5.2, §5.4). */
+/* net: the network checks NET-01..06 and CRED-04 (sandtop(1), Isolation checks, lists each). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

@@ -1,4 +1,4 @@
-/* priv: the privilege and escape-surface checks PRIV-01..17 (research/sandbox_security.md §5.1). */
+/* priv: the privilege and escape-surface checks PRIV-01..17 (sandtop(1), Isolation checks, lists each). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

@@ -1,4 +1,4 @@
-/* res: the resource, time and kill-switch checks RES-01..06, KS-01..07 (research/sandbox_security.md §5.5, §5.6). */
+/* res: the resource, time and kill-switch checks RES-01..06, KS-01..07 (sandtop(1), Isolation checks, lists each). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
