@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "config/config.h"
@@ -168,31 +168,6 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-/* $XDG_<var> or ~/<fallback>, joined with rest; caller frees. */
-static char *xdg_path(const char *var, const char *fallback, const char *rest)
-{
-	const char *base = getenv(var);
-	if (base && base[0] == '/')
-		return xasprintf("%s/%s", base, rest);
-	const char *home = getenv("HOME");
-	if (!home || !*home)
-		return NULL;
-	return xasprintf("%s/%s/%s", home, fallback, rest);
-}
-
-static void mkdir_parents(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(p, 0700);
-		*s = '/';
-	}
-	free(p);
-}
-
 struct diags {
 	int count;
 	char first[512];
@@ -221,7 +196,7 @@ static struct keymap *load_keys(const char *path, struct diags *d)
 	}
 	char *user = NULL;
 	if (!path) {
-		user = xdg_path("XDG_CONFIG_HOME", ".config", "sandtop/keys");
+		user = path_config("keys");
 		if (user && access(user, F_OK) == 0)
 			path = user;
 	}
@@ -484,7 +459,7 @@ static int set_desk_trust(const struct opts *o)
 {
 	const char *sd = o->vnc_socket_dir ? o->vnc_socket_dir : getenv("SANDTOP_VNC_SOCKET_DIR");
 	const char *pd = o->vnc_password_dir ? o->vnc_password_dir : getenv("SANDTOP_VNC_PASSWORD_DIR");
-	char *def = pd && *pd ? NULL : xdg_path("XDG_CONFIG_HOME", ".config", "sandtop/vnc");
+	char *def = pd && *pd ? NULL : path_config("vnc");
 	struct desk_trust t = {.socket_dir = sd, .password_dir = pd && *pd ? pd : def};
 	struct err e;
 	int rc = desk_set_trust(&t, &e);
@@ -516,9 +491,10 @@ static int run_tui(const struct opts *o, const struct cfg *cfg)
 	struct keymap *km = load_keys(o->keys, &d);
 	/* from here on stderr is the log file: nothing may reach the terminal
 	 * but curses */
-	char *logpath = o->log ? xstrdup(o->log) : xdg_path("XDG_STATE_HOME", ".local/state", "sandtop/sandtop.log");
+	char *logpath = o->log ? xstrdup(o->log) : path_state("sandtop.log");
 	if (logpath) {
-		mkdir_parents(logpath);
+		struct err pe;
+		path_mkdir_parents(logpath, &pe);   /* log_open says what went wrong */
 		if (log_open(logpath) < 0) {
 			fprintf(stderr, "sandtop: cannot open log %s: %s\n", logpath, strerror(errno));
 			free(logpath);

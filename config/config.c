@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/path.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
 
@@ -268,11 +269,5 @@ int cfg_load_file(struct cfg *c, const char *path, bool missing_ok, cfg_diag_fn 
 
 char *cfg_default_path(void)
 {
-	const char *base = getenv("XDG_CONFIG_HOME");
-	if (base && base[0] == '/')
-		return xasprintf("%s/sandtop/config", base);
-	const char *home = getenv("HOME");
-	if (!home || !*home)
-		return NULL;
-	return xasprintf("%s/.config/sandtop/config", home);
+	return path_config("config");
 }

@@ -134,7 +134,8 @@ int cfg_parse(struct cfg *c, const char *name, const char *text, size_t len, cfg
  * error (returns 0, nothing applied). */
 int cfg_load_file(struct cfg *c, const char *path, bool missing_ok, cfg_diag_fn diag, void *ud);
 /* The default file: $XDG_CONFIG_HOME/sandtop/config, else
- * ~/.config/sandtop/config; NULL without HOME. Caller frees. */
+ * ~/.config/sandtop/config (base/path.h); NULL without a home directory.
+ * Caller frees. */
 char *cfg_default_path(void);
 /* Print c in the file's own syntax (parsing the output gives c back):
  * every setting, defaults included. */

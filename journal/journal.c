@@ -15,33 +15,13 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 
 /* the pause between tries for another process's lock */
 #define LOCK_SLEEP_NS (10 * 1000 * 1000)
 /* how soon a damaged log is read again (a person has to mend it) */
 #define DAMAGED_RETRY_MS 1000
-
-int journal_mkdirs(const char *path, struct err *e)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = p + 1;; s++) {
-		if (*s && *s != '/')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (s[-1] != '/' && mkdir(p, 0700) < 0 && errno != EEXIST) {
-			rc = err_set(e, JOURNAL_E_IO, "cannot create directory %s: %s", p, strerror(errno));
-			break;
-		}
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return rc;
-}
 
 static char *dir_of(const char *path)
 {
@@ -160,8 +140,10 @@ int journal_io_pread_all(int fd, char *p, size_t n, off_t off)
 /* Open the log and its directory (not locked yet). */
 static int log_fd_open(struct audit *a, struct err *e)
 {
-	if (journal_mkdirs(a->dir, e) < 0)
+	if (path_mkdirs(a->dir, e) < 0) {
+		e->code = JOURNAL_E_IO;
 		return -1;
+	}
 	a->fd = open(a->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 	if (a->fd < 0)
 		return err_set(e, JOURNAL_E_IO, "cannot open audit log %s: %s", a->path, strerror(errno));
@@ -339,22 +321,7 @@ void journal_fmt_ts(char out[96])
 	snprintf(out, 96, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)ts.tv_nsec);
 }
-char *journal_state_path(const char *leaf)
-{
-	const char *x = getenv("XDG_STATE_HOME");
-	if (x && x[0] == '/')
-		return xasprintf("%s/sandtop/%s", x, leaf);
-	const char *home = getenv("HOME");
-	if (!home || home[0] != '/') {
-		struct passwd *pw = getpwuid(getuid());
-		home = pw ? pw->pw_dir : NULL;
-	}
-	if (!home || home[0] != '/')
-		return NULL;
-	return xasprintf("%s/.local/state/sandtop/%s", home, leaf);
-}
-
 char *journal_default_path(void)
 {
-	return journal_state_path("audit.log");
+	return path_state("audit.log");
 }

@@ -151,14 +151,9 @@ const char *journal_path(const struct audit *a);
  * read. */
 int journal_verify(const char *path, FILE *out, struct err *e);
 
-/* $XDG_STATE_HOME/sandtop/audit.log, else ~/.local/state/sandtop/audit.log
- * (HOME, then the password database). Caller frees; NULL when there is no
- * home directory. */
+/* The journal's default file: $XDG_STATE_HOME/sandtop/audit.log, else
+ * ~/.local/state/sandtop/audit.log (base/path.h: path_state). Caller
+ * frees; NULL when there is no home directory. */
 char *journal_default_path(void);
-/* The same directory with leaf in place of audit.log (other state, such
- * as the snapshot bundles). Caller frees; NULL when there is no home. */
-char *journal_state_path(const char *leaf);
-/* mkdir -p path, new directories 0700. */
-int journal_mkdirs(const char *path, struct err *e);
 
 #endif

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "journal/journal.h"
 #include "journal/line.h"
@@ -59,7 +60,7 @@ void snap_rfc3339(int64_t wall_ms, char *out, size_t n)
 
 char *snap_default_parent(void)
 {
-	return journal_state_path("snapshots");
+	return path_state("snapshots");
 }
 
 int snap_bundle_create(const char *parent, const char *base, char **path, struct err *e)
@@ -67,7 +68,7 @@ int snap_bundle_create(const char *parent, const char *base, char **path, struct
 	*path = NULL;
 	if (!parent || !*parent)
 		return err_set(e, 1, "no directory for the bundle");
-	if (journal_mkdirs(parent, e) < 0)
+	if (path_mkdirs(parent, e) < 0)
 		return -1;
 	int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pfd < 0)
