@@ -33,9 +33,10 @@ struct dk_client {
 	struct dk_sock *socks;
 	size_t nsocks, capsocks;
 	int64_t deadline;   /* curl's timer, mono ms; -1 none */
-	struct dk_events *events;
-	struct dk_tunnel_set *tunnels;
-	struct dk_imgcache *imgcache; /* image labels by image id (imglabels.c) */
+	struct {
+		void *state;
+		const struct dk_part_ops *ops;
+	} part[DK_PARTS];     /* the tunnels, the events stream, the image cache */
 	struct dk_req *live;  /* started requests, linked by live_prev/live_next */
 	size_t ncurl_polled;  /* curl's fds at the head of the last pollfds array */
 	char *host_header;    /* "HOST:PORT" for tcp, "localhost" for unix */
@@ -136,19 +137,31 @@ struct dk_client *dk_client_new(const char *host, struct err *e)
 	return c;
 }
 
+static void parts_free(struct dk_client *c, bool late)
+{
+	for (int p = 0; p < DK_PARTS; p++) {
+		const struct dk_part_ops *ops = c->part[p].ops;
+		if (c->part[p].state && ops->free_late == late) {
+			if (ops->free)
+				ops->free(c);
+			c->part[p].state = NULL;
+			c->part[p].ops = NULL;
+		}
+	}
+}
+
 void dk_client_free(struct dk_client *c)
 {
 	if (!c)
 		return;
-	dk_events_free(c);
-	dk_tunnels_free(c);
+	parts_free(c, false);
 	while (c->queue)
 		dk_req_cancel(c->queue);
 	while (c->rejected)
 		dk_req_cancel(c->rejected);
 	while (c->live)
 		dk_req_cancel(c->live);
-	dk_imgcache_free(c);
+	parts_free(c, true);
 	if (c->multi)
 		curl_multi_cleanup(c->multi);
 	free(c->socks);
@@ -174,19 +187,15 @@ const char *dk_client_engine_version(const struct dk_client *c)
 	return c->engine[0] ? c->engine : NULL;
 }
 
-struct dk_events **dk_client_events_slot(struct dk_client *c)
+void *dk_client_part(const struct dk_client *c, enum dk_part p)
 {
-	return &c->events;
+	return c->part[p].state;
 }
 
-struct dk_tunnel_set **dk_client_tunnels_slot(struct dk_client *c)
+void dk_client_part_set(struct dk_client *c, enum dk_part p, void *state, const struct dk_part_ops *ops)
 {
-	return &c->tunnels;
-}
-
-struct dk_imgcache **dk_client_imgcache_slot(struct dk_client *c)
-{
-	return &c->imgcache;
+	c->part[p].state = state;
+	c->part[p].ops = state ? ops : NULL;
 }
 
 const char *dk_client_unix_path(const struct dk_client *c)
@@ -500,8 +509,11 @@ static void ping_start(struct dk_client *c)
 
 size_t dk_client_pollfds_max(const struct dk_client *c)
 {
-	size_t curl = c->nsocks > 2 * DK_MAX_CONNECTIONS ? c->nsocks : 2 * DK_MAX_CONNECTIONS;
-	return curl + 2 * dk_tunnels_count(c);
+	size_t n = c->nsocks > 2 * DK_MAX_CONNECTIONS ? c->nsocks : 2 * DK_MAX_CONNECTIONS;
+	for (int p = 0; p < DK_PARTS; p++)
+		if (c->part[p].state && c->part[p].ops->nfds)
+			n += c->part[p].ops->nfds(c);
+	return n;
 }
 
 size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, int *timeout_ms)
@@ -516,7 +528,6 @@ size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, in
 		if (*timeout_ms < 0 || left < *timeout_ms)
 			*timeout_ms = (int)left;
 	}
-	dk_events_timer(c, now, timeout_ms);
 	size_t n = 0;
 	for (size_t i = 0; i < c->nsocks && n < max; i++, n++) {
 		fds[n].fd = c->socks[i].fd;
@@ -528,7 +539,10 @@ size_t dk_client_pollfds(struct dk_client *c, struct pollfd *fds, size_t max, in
 			fds[n].events |= POLLOUT;
 	}
 	c->ncurl_polled = n;
-	return n + dk_tunnels_pollfds(c, fds, n, max, now, timeout_ms);
+	for (int p = 0; p < DK_PARTS; p++)
+		if (c->part[p].state && c->part[p].ops->pollfds)
+			n += c->part[p].ops->pollfds(c, fds, n, max, now, timeout_ms);
+	return n;
 }
 
 static void drain_rejected(struct dk_client *c)
@@ -561,8 +575,10 @@ static void drain_done(struct dk_client *c)
 void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n)
 {
 	int running;
-	/* the tunnels' revents first: curl's callbacks below may open or close fds */
-	dk_tunnels_take(c, fds, n);
+	/* the parts' revents first: curl's callbacks below may open or close fds */
+	for (int p = 0; p < DK_PARTS; p++)
+		if (c->part[p].state && c->part[p].ops->take)
+			c->part[p].ops->take(c, fds, n);
 	if (n > c->ncurl_polled)
 		n = c->ncurl_polled;
 	for (size_t i = 0; i < n; i++) {
@@ -584,9 +600,9 @@ void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n)
 	}
 	drain_done(c);
 	drain_rejected(c);
-	dk_tunnels_run(c, clock_mono_ms());
-	int t = -1;
-	dk_events_timer(c, clock_mono_ms(), &t);
+	for (int p = 0; p < DK_PARTS; p++)
+		if (c->part[p].state && c->part[p].ops->run)
+			c->part[p].ops->run(c, clock_mono_ms());
 }
 
 int dk_client_run(struct dk_client *c, int timeout_ms)

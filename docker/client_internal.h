@@ -134,27 +134,10 @@ struct dk_tunnel *dk_tunnel_capture(struct dk_client *c, const char *id, const c
 const char *dk_client_unix_path(const struct dk_client *c);  /* NULL for tcp */
 const char *dk_client_host_header(const struct dk_client *c); /* "HOST:PORT", "localhost" for unix */
 void dk_client_busy_add(struct dk_client *c, int delta);
-struct dk_tunnel_set;
-struct dk_tunnel_set **dk_client_tunnels_slot(struct dk_client *c);
-
-/* tunnel.c hooks driven by the client loop. pollfds appends the tunnels'
- * fds (first index base in the caller's array) and lowers *timeout_ms;
- * take reads their revents back from the array right after poll, before
- * anything else runs; run pumps them and fires timers. */
-size_t dk_tunnels_count(const struct dk_client *c);
-size_t dk_tunnels_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, size_t max, int64_t now_ms,
-                          int *timeout_ms);
-void dk_tunnels_take(struct dk_client *c, const struct pollfd *fds, size_t n);
-void dk_tunnels_run(struct dk_client *c, int64_t now_ms);
-void dk_tunnels_free(struct dk_client *c);
 /* Tests: the create and start timeouts (default DK_TUNNEL_TIMEOUT_MS). */
 void dk_tunnel_set_timeout_ms(struct dk_client *c, int ms);
 
 /* imglabels.c: the image labels behind dk_container_label's provenance. */
-struct dk_imgcache;
-struct dk_imgcache **dk_client_imgcache_slot(struct dk_client *c);
-/* Free the client's image cache (dk_client_free). */
-void dk_imgcache_free(struct dk_client *c);
 /* "sha256:<hex>" or "<hex>" (1..64 lowercase hex) into out; 0 or -1. */
 int dk_image_id_norm(char out[65], const char *id);
 /* Config.Labels of a GET /images/ID/json body, the DK_OWN_LABEL_PREFIX
@@ -175,10 +158,35 @@ typedef void (*dk_prov_fn)(void *ud, int rc, const struct err *e);
 void dk_prov_resolve(struct dk_client *c, struct dk_container *items, size_t n, dk_prov_fn fn, void *ud,
                      void (*ud_free)(void *));
 
-/* events.c hooks driven by the client loop */
-void dk_events_timer(struct dk_client *c, int64_t now_ms, int *timeout_ms);
-void dk_events_free(struct dk_client *c);
-struct dk_events;
-struct dk_events **dk_client_events_slot(struct dk_client *c);
+/* ---- the parts: what lives on a client beside its requests ----
+ * The exec tunnels (tunnel/), the events stream (events.c) and the image
+ * cache (imglabels.c) keep state on a client, and the first two need its
+ * poll loop. They sit above client.c: each attaches its state and its hooks
+ * the first time it is used, and the client drives every attached part
+ * through the hooks, in the order of enum dk_part, never naming their
+ * files. Every hook may be NULL. */
+enum dk_part { DK_PART_TUNNELS, DK_PART_EVENTS, DK_PART_IMAGES, DK_PARTS };
+struct dk_part_ops {
+	/* the most fds pollfds may add */
+	size_t (*nfds)(const struct dk_client *c);
+	/* Append its fds at fds[base..max) and lower *timeout_ms (-1: none)
+	 * to its next timer; returns how many fds it added. */
+	size_t (*pollfds)(struct dk_client *c, struct pollfd *fds, size_t base, size_t max, int64_t now_ms,
+	                  int *timeout_ms);
+	/* Right after poll, before anything else runs: take its revents back
+	 * from fds[0..n). */
+	void (*take)(struct dk_client *c, const struct pollfd *fds, size_t n);
+	/* After the requests' callbacks ran: pump, fire its timers. */
+	void (*run)(struct dk_client *c, int64_t now_ms);
+	/* Free it (dk_client_free): before the client cancels its requests (so
+	 * it may cancel its own), or after them when free_late. */
+	void (*free)(struct dk_client *c);
+	bool free_late;
+};
+/* The state attached as part p, or NULL. */
+void *dk_client_part(const struct dk_client *c, enum dk_part p);
+/* Attach state as part p, driven through ops (static storage); state NULL
+ * detaches p (the part freed its state itself). */
+void dk_client_part_set(struct dk_client *c, enum dk_part p, void *state, const struct dk_part_ops *ops);
 
 #endif

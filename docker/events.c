@@ -22,6 +22,7 @@ struct dk_events {
 };
 
 static void ev_connect(struct dk_client *c, struct dk_events *ev);
+static const struct dk_part_ops ev_ops;
 
 static void ev_line(struct dk_events *ev, const char *p, size_t n)
 {
@@ -38,7 +39,7 @@ static void ev_line(struct dk_events *ev, const char *p, size_t n)
 
 static int ev_data(struct dk_req *r, const char *p, size_t n)
 {
-	struct dk_events *ev = *dk_client_events_slot(r->c);
+	struct dk_events *ev = dk_client_part(r->c, DK_PART_EVENTS);
 	while (n > 0) {
 		const char *nl = memchr(p, '\n', n);
 		size_t take = nl ? (size_t)(nl - p) : n;
@@ -63,14 +64,14 @@ static int ev_data(struct dk_req *r, const char *p, size_t n)
 
 static void ev_open(struct dk_req *r)
 {
-	struct dk_events *ev = *dk_client_events_slot(r->c);
+	struct dk_events *ev = dk_client_part(r->c, DK_PART_EVENTS);
 	ev->backoff_ms = EV_BACKOFF_MIN_MS;
 	ev->on_state(ev->ud, true, NULL);
 }
 
 static void ev_done(struct dk_req *r, int rc, const struct err *e)
 {
-	struct dk_events *ev = *dk_client_events_slot(r->c);
+	struct dk_events *ev = dk_client_part(r->c, DK_PART_EVENTS);
 	struct err closed;
 	ev->req = NULL;
 	buf_reset(&ev->line);
@@ -101,8 +102,7 @@ static void ev_connect(struct dk_client *c, struct dk_events *ev)
 
 void dk_events_start(struct dk_client *c, dk_event_cb on_event, dk_events_state_cb on_state, void *ud)
 {
-	struct dk_events **slot = dk_client_events_slot(c);
-	if (*slot)
+	if (dk_client_part(c, DK_PART_EVENTS))
 		dk_events_stop(c);
 	struct dk_events *ev = xcalloc(1, sizeof *ev);
 	ev->on_event = on_event;
@@ -110,31 +110,26 @@ void dk_events_start(struct dk_client *c, dk_event_cb on_event, dk_events_state_
 	ev->ud = ud;
 	ev->backoff_ms = EV_BACKOFF_MIN_MS;
 	buf_init(&ev->line, DK_EVENT_LINE_MAX);
-	*slot = ev;
+	dk_client_part_set(c, DK_PART_EVENTS, ev, &ev_ops);
 	ev_connect(c, ev);
 }
 
 void dk_events_stop(struct dk_client *c)
 {
-	dk_events_free(c);
-}
-
-void dk_events_free(struct dk_client *c)
-{
-	struct dk_events **slot = dk_client_events_slot(c);
-	struct dk_events *ev = *slot;
+	struct dk_events *ev = dk_client_part(c, DK_PART_EVENTS);
 	if (!ev)
 		return;
-	*slot = NULL;
+	dk_client_part_set(c, DK_PART_EVENTS, NULL, NULL);
 	if (ev->req)
 		dk_req_cancel(ev->req);
 	buf_free(&ev->line);
 	free(ev);
 }
 
-void dk_events_timer(struct dk_client *c, int64_t now_ms, int *timeout_ms)
+/* the reconnect timer: connect when due, else lower *timeout_ms to it */
+static void ev_timer(struct dk_client *c, int64_t now_ms, int *timeout_ms)
 {
-	struct dk_events *ev = *dk_client_events_slot(c);
+	struct dk_events *ev = dk_client_part(c, DK_PART_EVENTS);
 	if (!ev || ev->retry_at < 0)
 		return;
 	if (now_ms >= ev->retry_at) {
@@ -145,3 +140,21 @@ void dk_events_timer(struct dk_client *c, int64_t now_ms, int *timeout_ms)
 	if (*timeout_ms < 0 || left < *timeout_ms)
 		*timeout_ms = left;
 }
+
+static size_t ev_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, size_t max, int64_t now_ms,
+                         int *timeout_ms)
+{
+	(void)fds;
+	(void)base;
+	(void)max;
+	ev_timer(c, now_ms, timeout_ms);
+	return 0;
+}
+
+static void ev_run(struct dk_client *c, int64_t now_ms)
+{
+	int t = -1;
+	ev_timer(c, now_ms, &t);
+}
+
+static const struct dk_part_ops ev_ops = {.pollfds = ev_pollfds, .run = ev_run, .free = dk_events_stop};

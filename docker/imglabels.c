@@ -36,17 +36,20 @@ static void labels_free(struct dk_label *l, size_t n)
 	free(l);
 }
 
-void dk_imgcache_free(struct dk_client *c)
+/* the client's part DK_PART_IMAGES: freed with the client, after its
+ * requests (an image lookup cancelled then does not touch the cache) */
+static void imgcache_free(struct dk_client *c)
 {
-	struct dk_imgcache **slot = dk_client_imgcache_slot(c);
-	struct dk_imgcache *ic = *slot;
+	struct dk_imgcache *ic = dk_client_part(c, DK_PART_IMAGES);
 	if (!ic)
 		return;
 	for (size_t i = 0; i < DK_IMAGE_CACHE_MAX; i++)
 		labels_free(ic->e[i].labels, ic->e[i].n);
 	free(ic);
-	*slot = NULL;
+	dk_client_part_set(c, DK_PART_IMAGES, NULL, NULL);
 }
+
+static const struct dk_part_ops imgcache_ops = {.free = imgcache_free, .free_late = true};
 
 /* "sha256:<hex>" or "<hex>" (1..64 lowercase hex) into out; -1 otherwise. */
 int dk_image_id_norm(char out[65], const char *id)
@@ -131,10 +134,12 @@ static bool has_own_label(const struct dk_container *ct)
 
 static struct dk_imgcache *cache(struct dk_client *c)
 {
-	struct dk_imgcache **slot = dk_client_imgcache_slot(c);
-	if (!*slot)
-		*slot = xcalloc(1, sizeof **slot);
-	return *slot;
+	struct dk_imgcache *ic = dk_client_part(c, DK_PART_IMAGES);
+	if (!ic) {
+		ic = xcalloc(1, sizeof *ic);
+		dk_client_part_set(c, DK_PART_IMAGES, ic, &imgcache_ops);
+	}
+	return ic;
 }
 
 static struct img_entry *cache_find(struct dk_client *c, const char *id)

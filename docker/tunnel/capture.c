@@ -8,15 +8,24 @@
 #include "base/xalloc.h"
 #include "docker/tunnel/internal.h"
 
+static void cap_open(struct dk_tunnel *t);
+static int cap_out(struct dk_tunnel *t, const char *p, size_t n);
+static void cap_err(struct dk_tunnel *t, const char *p, size_t n);
+static void cap_finish(struct dk_tunnel *t, int rc, const struct err *e);
+
+static const struct tn_cap_ops cap_ops = {.open = cap_open, .out = cap_out, .err = cap_err, .finish = cap_finish};
+
 struct dk_tunnel *dk_tunnel_capture(struct dk_client *c, const char *id, const char *const *argv, size_t max,
                                     int timeout_ms, dk_capture_fn done, void *ud, void (*ud_free)(void *))
 {
-	if (max == 0 || timeout_ms <= 0)
+	if (max == 0 || timeout_ms <= 0 || !c)
 		return NULL;
+	tn_attach(c);
 	struct dk_tunnel *t = tn_new(c, id, argv, NULL, NULL);
 	if (!t)
 		return NULL;
 	struct tn_capture *cap = xcalloc(1, sizeof *cap);
+	cap->ops = &cap_ops;
 	/* one byte past max tells "exactly max" from "more" */
 	buf_init(&cap->res.out, max + 1);
 	buf_init(&cap->res.err, DK_CAPTURE_ERR_MAX);
@@ -29,7 +38,7 @@ struct dk_tunnel *dk_tunnel_capture(struct dk_client *c, const char *id, const c
 	return t;
 }
 
-void tn_cap_open(struct dk_tunnel *t)
+static void cap_open(struct dk_tunnel *t)
 {
 	/* the whole capture counts as in flight (t->busy stays set); the
 	 * process gets EOF on its stdin as soon as the stream is up */
@@ -42,28 +51,28 @@ void tn_cap_open(struct dk_tunnel *t)
 	tn_pump(t);
 }
 
-int tn_cap_stdout(struct dk_tunnel *t, const char *p, size_t n)
+static int cap_out(struct dk_tunnel *t, const char *p, size_t n)
 {
 	struct tn_capture *cap = t->cap;
 	size_t room = cap->max - cap->res.out.len;
 	if (n > room) {
 		buf_append(&cap->res.out, p, room);
 		cap->res.cut = true;
-		tn_cap_finish(t, 0, NULL);
+		cap_finish(t, 0, NULL);
 		return -1;
 	}
 	buf_append(&cap->res.out, p, n);
 	return 0;
 }
 
-void tn_cap_stderr(struct dk_tunnel *t, const char *p, size_t n)
+static void cap_err(struct dk_tunnel *t, const char *p, size_t n)
 {
 	struct buf *b = &t->cap->res.err;
 	size_t room = b->max - b->len;
 	buf_append(b, p, n < room ? n : room);
 }
 
-void tn_cap_finish(struct dk_tunnel *t, int rc, const struct err *e)
+static void cap_finish(struct dk_tunnel *t, int rc, const struct err *e)
 {
 	struct tn_capture *cap = t->cap;
 	t->cap = NULL; /* from here t is an ordinary tunnel being closed */

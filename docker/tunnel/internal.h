@@ -1,4 +1,8 @@
-/* internal: the exec tunnel's state, shared by the docker/tunnel*.c files (internal to docker/). */
+/* internal: the exec tunnel's state, shared by the docker/tunnel/ files (internal to docker/).
+ * The files call one way: loop.c (the tunnels as a part of the client's
+ * poll loop) and capture.c on top, then start.c, pump.c, tunnel.c (the
+ * lifetime), mux.c; capture.c is reached from below only through
+ * t->cap->ops. */
 #ifndef DOCKER_TUNNEL_INTERNAL_H
 #define DOCKER_TUNNEL_INTERNAL_H
 
@@ -74,8 +78,21 @@ struct dk_tunnel {
 	struct tn_capture *cap; /* a capture (dk_tunnel_capture): output collected, no caller fd */
 };
 
+/* What a capture does at each point of its tunnel's life (capture.c). */
+struct tn_cap_ops {
+	/* The stream is open: no caller fd, stdin closed at once. */
+	void (*open)(struct dk_tunnel *t);
+	/* stdout bytes; -1 when the capture ended (over max). */
+	int (*out)(struct dk_tunnel *t, const char *p, size_t n);
+	void (*err)(struct dk_tunnel *t, const char *p, size_t n);
+	/* The end: done gets rc/e and the output, then the tunnel is closed
+	 * (t must not be touched after). */
+	void (*finish)(struct dk_tunnel *t, int rc, const struct err *e);
+};
+
 /* A capture's collected output and its end (tunnel/capture.c). */
 struct tn_capture {
+	const struct tn_cap_ops *ops;
 	struct dk_capture res;
 	size_t max;             /* stdout bytes to keep */
 	int timeout_ms;         /* once open */
@@ -84,8 +101,13 @@ struct tn_capture {
 	void (*ud_free)(void *);
 };
 
-/* tunnel.c: the client's tunnel set (created on first use). */
-struct dk_tunnel_set *tn_set(struct dk_client *c);
+/* loop.c: the client's tunnel set, created and attached as the client's
+ * part DK_PART_TUNNELS on first use. */
+struct dk_tunnel_set *tn_attach(struct dk_client *c);
+/* tunnel.c: the client's tunnel set, or NULL before tn_attach. */
+struct dk_tunnel_set *tn_set(const struct dk_client *c);
+/* tunnel.c: release and free every tunnel and the set (no callback). */
+void tn_free_all(struct dk_client *c);
 /* tunnel.c: unlink t from its set and free it. */
 void tn_unlink_free(struct dk_tunnel *t);
 /* tunnel.c: report a failure before the tunnel opened (t may be gone after). */
@@ -96,20 +118,12 @@ void tn_start_io(struct dk_tunnel *t);
 /* tunnel/pump.c: the open stage. */
 void tn_open_want(const struct dk_tunnel *t, short *ev, short *mv);
 void tn_pump(struct dk_tunnel *t);
-/* End the open stream: close both fds (the caller reads EOF), log why. */
+/* tunnel.c: end the open stream: close both fds (the caller reads EOF), log why. */
 void tn_end(struct dk_tunnel *t, const char *why);
-/* Log and forget the partial stderr line. */
+/* tunnel.c: log and forget the partial stderr line. */
 void tn_stderr_flush(struct dk_tunnel *t);
 /* tunnel.c: a new tunnel to argv in id, its exec create submitted; NULL
- * when id or argv is empty or too big. */
+ * when id or argv is empty or too big. The set must be attached (tn_attach). */
 struct dk_tunnel *tn_new(struct dk_client *c, const char *id, const char *const *argv, dk_tunnel_cb cb, void *ud);
-/* tunnel/capture.c: end a capture: done gets rc/e and the output, then the
- * tunnel is closed (t must not be touched after). */
-void tn_cap_finish(struct dk_tunnel *t, int rc, const struct err *e);
-/* The stream is open: no caller fd, stdin closed at once. */
-void tn_cap_open(struct dk_tunnel *t);
-/* stdout bytes; -1 when the capture ended (over max). */
-int tn_cap_stdout(struct dk_tunnel *t, const char *p, size_t n);
-void tn_cap_stderr(struct dk_tunnel *t, const char *p, size_t n);
 
 #endif

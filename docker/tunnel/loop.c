@@ -1,8 +1,9 @@
-/* loop: the exec tunnels in the client's poll loop: their pollfds, revents, timers and stages. */
+/* loop: the exec tunnels as a part of the client (DK_PART_TUNNELS): their pollfds, revents, timers and stages in its poll loop, and dk_tunnel_open. */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "base/xalloc.h"
 #include "docker/tunnel/internal.h"
 
 static void want(const struct dk_tunnel *t, short *ev, short *mv)
@@ -26,10 +27,16 @@ static void want(const struct dk_tunnel *t, short *ev, short *mv)
 	}
 }
 
-size_t dk_tunnels_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, size_t max, int64_t now_ms,
-                          int *timeout_ms)
+static size_t tunnels_nfds(const struct dk_client *c)
 {
-	struct dk_tunnel_set *s = *dk_client_tunnels_slot(c);
+	struct dk_tunnel_set *s = tn_set(c);
+	return s ? 2 * s->n : 0;
+}
+
+static size_t tunnels_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, size_t max, int64_t now_ms,
+                              int *timeout_ms)
+{
+	struct dk_tunnel_set *s = tn_set(c);
 	size_t n = base;
 	for (struct dk_tunnel *t = s ? s->head : NULL; t; t = t->next) {
 		t->e_idx = t->m_idx = -1;
@@ -56,9 +63,9 @@ size_t dk_tunnels_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, 
 	return n - base;
 }
 
-void dk_tunnels_take(struct dk_client *c, const struct pollfd *fds, size_t n)
+static void tunnels_take(struct dk_client *c, const struct pollfd *fds, size_t n)
 {
-	struct dk_tunnel_set *s = *dk_client_tunnels_slot(c);
+	struct dk_tunnel_set *s = tn_set(c);
 	for (struct dk_tunnel *t = s ? s->head : NULL; t; t = t->next) {
 		if (t->e_idx >= 0 && (size_t)t->e_idx < n && fds[t->e_idx].fd == t->efd)
 			t->e_rev |= fds[t->e_idx].revents;
@@ -115,7 +122,7 @@ static void tn_step(struct dk_tunnel *t, int64_t now_ms)
 		case TN_OPEN:
 			if (t->cap) {
 				err_set(&e, ERR_TRANSPORT, "exec output not complete after %d ms", t->cap->timeout_ms);
-				tn_cap_finish(t, -1, &e);
+				t->cap->ops->finish(t, -1, &e);
 				return;
 			}
 			tn_end(t, "the caller left and the process did not end");
@@ -133,9 +140,9 @@ static void tn_step(struct dk_tunnel *t, int64_t now_ms)
 		tn_pump(t);
 }
 
-void dk_tunnels_run(struct dk_client *c, int64_t now_ms)
+static void tunnels_run(struct dk_client *c, int64_t now_ms)
 {
-	struct dk_tunnel_set *s = *dk_client_tunnels_slot(c);
+	struct dk_tunnel_set *s = tn_set(c);
 	if (!s || !s->head)
 		return;
 	s->running++;
@@ -150,4 +157,33 @@ void dk_tunnels_run(struct dk_client *c, int64_t now_ms)
 				tn_unlink_free(t);
 		}
 	}
+}
+
+static const struct dk_part_ops tunnels_ops = {
+	.nfds = tunnels_nfds, .pollfds = tunnels_pollfds, .take = tunnels_take, .run = tunnels_run, .free = tn_free_all,
+};
+
+struct dk_tunnel_set *tn_attach(struct dk_client *c)
+{
+	struct dk_tunnel_set *s = tn_set(c);
+	if (!s) {
+		s = xcalloc(1, sizeof *s);
+		s->timeout_ms = DK_TUNNEL_TIMEOUT_MS;
+		dk_client_part_set(c, DK_PART_TUNNELS, s, &tunnels_ops);
+	}
+	return s;
+}
+
+void dk_tunnel_set_timeout_ms(struct dk_client *c, int ms)
+{
+	tn_attach(c)->timeout_ms = ms;
+}
+
+struct dk_tunnel *dk_tunnel_open(struct dk_client *c, const char *id, const char *const *argv, dk_tunnel_cb cb,
+                                 void *ud)
+{
+	if (!c)
+		return NULL;
+	tn_attach(c);
+	return tn_new(c, id, argv, cb, ud);
 }

@@ -6,7 +6,6 @@
 
 #include "base/clock.h"
 #include "base/log.h"
-#include "base/sanitize.h"
 #include "docker/tunnel/internal.h"
 
 #define TN_PUMP_ROUNDS 8
@@ -51,27 +50,10 @@ void tn_open_want(const struct dk_tunnel *t, short *ev, short *mv)
 	}
 }
 
-void tn_stderr_flush(struct dk_tunnel *t)
-{
-	if (t->errlen == 0)
-		return;
-	if (t->err_logged >= TN_STDERR_BUDGET) {
-		if (!t->err_capped)
-			log_msg(LOG_WARN, "tunnel to %s: more stderr dropped (over %u bytes)", t->what, TN_STDERR_BUDGET);
-		t->err_capped = true;
-	} else {
-		char out[TN_STDERR_LINE * 3 + 1];
-		sanitize_text(t->errline, t->errlen, out, sizeof out);
-		log_msg(LOG_WARN, "tunnel to %s: stderr: %s", t->what, out);
-		t->err_logged += t->errlen;
-	}
-	t->errlen = 0;
-}
-
 static void tn_stderr(struct dk_tunnel *t, const char *p, size_t n)
 {
 	if (t->cap)
-		tn_cap_stderr(t, p, n);
+		t->cap->ops->err(t, p, n);
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] == '\n' || t->errlen == sizeof t->errline)
 			tn_stderr_flush(t);
@@ -105,7 +87,7 @@ static int tn_demux(struct dk_tunnel *t)
 			return -1;
 		}
 		if (k == DK_MUX_STDOUT && t->cap) {
-			if (tn_cap_stdout(t, (const char *)p, span) < 0)
+			if (t->cap->ops->out(t, (const char *)p, span) < 0)
 				return -1;
 		} else if (k == DK_MUX_STDOUT && !t->caller_gone) {
 			if (!t->m_out)
@@ -220,7 +202,7 @@ void tn_pump(struct dk_tunnel *t)
 			if (dk_mux_mid_frame(&t->mux))
 				log_msg(LOG_WARN, "tunnel to %s: engine closed the stream inside a frame", t->what);
 			if (t->cap) {
-				tn_cap_finish(t, 0, NULL);
+				t->cap->ops->finish(t, 0, NULL);
 				return;
 			}
 			tn_end(t, "the engine closed the stream");

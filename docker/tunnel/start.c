@@ -55,7 +55,7 @@ static void tn_open(struct dk_tunnel *t)
 {
 	if (t->cap) {
 		t->down.off = t->head_len;
-		tn_cap_open(t);
+		t->cap->ops->open(t);
 		return;
 	}
 	struct err e;

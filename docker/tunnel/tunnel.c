@@ -1,4 +1,4 @@
-/* tunnel: exec tunnels: lifetime, and the exec create (curl) that leads to our own raw connection for /exec/ID/start. */
+/* tunnel: exec tunnels: lifetime, their stderr log, and the exec create (curl) that leads to our own raw connection for /exec/ID/start. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
@@ -18,34 +18,37 @@
 #define TN_ARGS_MAX 256
 #define TN_ARGV_BYTES_MAX (64u << 10)
 
-struct dk_tunnel_set *tn_set(struct dk_client *c)
+struct dk_tunnel_set *tn_set(const struct dk_client *c)
 {
-	struct dk_tunnel_set **slot = dk_client_tunnels_slot(c);
-	if (!*slot) {
-		*slot = xcalloc(1, sizeof **slot);
-		(*slot)->timeout_ms = DK_TUNNEL_TIMEOUT_MS;
-	}
-	return *slot;
-}
-
-void dk_tunnel_set_timeout_ms(struct dk_client *c, int ms)
-{
-	tn_set(c)->timeout_ms = ms;
-}
-
-size_t dk_tunnels_count(const struct dk_client *c)
-{
-	struct dk_tunnel_set *s = *dk_client_tunnels_slot((struct dk_client *)c);
-	return s ? s->n : 0;
+	return dk_client_part(c, DK_PART_TUNNELS);
 }
 
 bool dk_client_owns_exec(const struct dk_client *c, const char *exec_id)
 {
-	struct dk_tunnel_set *s = *dk_client_tunnels_slot((struct dk_client *)c);
+	struct dk_tunnel_set *s = tn_set(c);
 	for (struct dk_tunnel *t = s ? s->head : NULL; t && exec_id && *exec_id; t = t->next)
 		if (!t->closed && !strcmp(t->exec_id, exec_id))
 			return true;
 	return false;
+}
+
+/* ---- stderr: to the log, line by line, up to a budget ---- */
+
+void tn_stderr_flush(struct dk_tunnel *t)
+{
+	if (t->errlen == 0)
+		return;
+	if (t->err_logged >= TN_STDERR_BUDGET) {
+		if (!t->err_capped)
+			log_msg(LOG_WARN, "tunnel to %s: more stderr dropped (over %u bytes)", t->what, TN_STDERR_BUDGET);
+		t->err_capped = true;
+	} else {
+		char out[TN_STDERR_LINE * 3 + 1];
+		sanitize_text(t->errline, t->errlen, out, sizeof out);
+		log_msg(LOG_WARN, "tunnel to %s: stderr: %s", t->what, out);
+		t->err_logged += t->errlen;
+	}
+	t->errlen = 0;
 }
 
 /* ---- lifetime ---- */
@@ -114,10 +117,9 @@ void dk_tunnel_close(struct dk_tunnel *t)
 		tn_unlink_free(t);
 }
 
-void dk_tunnels_free(struct dk_client *c)
+void tn_free_all(struct dk_client *c)
 {
-	struct dk_tunnel_set **slot = dk_client_tunnels_slot(c);
-	struct dk_tunnel_set *s = *slot;
+	struct dk_tunnel_set *s = tn_set(c);
 	if (!s)
 		return;
 	while (s->head) {
@@ -127,7 +129,7 @@ void dk_tunnels_free(struct dk_client *c)
 		free(t);
 	}
 	free(s);
-	*slot = NULL;
+	dk_client_part_set(c, DK_PART_TUNNELS, NULL, NULL);
 }
 
 /* Report a failure before the tunnel opened. t may be freed by the callback:
@@ -135,7 +137,7 @@ void dk_tunnels_free(struct dk_client *c)
 void tn_fail(struct dk_tunnel *t, const struct err *e)
 {
 	if (t->cap) {
-		tn_cap_finish(t, -1, e);
+		t->cap->ops->finish(t, -1, e);
 		return;
 	}
 	dk_tunnel_cb cb = t->cb;
@@ -152,7 +154,7 @@ void tn_end(struct dk_tunnel *t, const char *why)
 	if (t->cap) {
 		struct err e;
 		err_set(&e, ERR_TRANSPORT, "exec stream: %s", why);
-		tn_cap_finish(t, -1, &e);
+		t->cap->ops->finish(t, -1, &e);
 		return;
 	}
 	log_msg(LOG_INFO, "tunnel to %s: ended: %s", t->what, why);
@@ -246,12 +248,6 @@ static void create_done(struct dk_req *r, int rc, const struct err *e)
 	t->e_in = false;
 	t->e_out = connected;
 	t->e_rev = 0;
-}
-
-struct dk_tunnel *dk_tunnel_open(struct dk_client *c, const char *id, const char *const *argv, dk_tunnel_cb cb,
-                                 void *ud)
-{
-	return tn_new(c, id, argv, cb, ud);
 }
 
 struct dk_tunnel *tn_new(struct dk_client *c, const char *id, const char *const *argv, dk_tunnel_cb cb, void *ud)
