@@ -446,9 +446,9 @@ static int load_config(struct opts *o, struct cfg *cfg)
 	else if (cfg->keymap[0])
 		o->keys = cfg->keymap;
 	if (o->audit_log)
-		cfg_set_path(cfg->audit_log, sizeof cfg->audit_log, o->audit_log);
-	else if (cfg->audit_log[0])
-		o->audit_log = cfg->audit_log;
+		cfg_set_path(cfg->journal, sizeof cfg->journal, o->audit_log);
+	else if (cfg->journal[0])
+		o->audit_log = cfg->journal;
 	return 0;
 }
 

@@ -110,7 +110,8 @@ struct cfg {
 	int activity_window;                    /* seconds the ACT column looks back */
 	bool mouse;
 	int engine_timeout_ms;                  /* the actions' wait for the engine */
-	char audit_log[CFG_PATH_MAX];           /* "": the default ($XDG_STATE_HOME/sandtop/audit.log) */
+	char journal[CFG_PATH_MAX];             /* `journal` (or `audit-log`): the operator log; "": the
+	                                         * default ($XDG_STATE_HOME/sandtop/audit.log) */
 	unsigned set_line[CFG_SLOTS];           /* private to the parser */
 	unsigned colour_line[CFG_ROLE_COUNT];   /* private to the parser */
 };

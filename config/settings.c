@@ -254,12 +254,12 @@ static int set_keymap(struct cfg_ctx *x, int argc, char **argv)
 	return 0;
 }
 
-static int set_audit_log(struct cfg_ctx *x, int argc, char **argv)
+static int set_journal(struct cfg_ctx *x, int argc, char **argv)
 {
 	char path[CFG_PATH_MAX];
 	if (want_values(x, argc, argv, 1, "PATH") < 0 || cfg_path(x, argv[0], argv[1], path, sizeof path) < 0)
 		return -1;
-	memcpy(x->c->audit_log, path, sizeof path);
+	memcpy(x->c->journal, path, sizeof path);
 	return 0;
 }
 
@@ -422,7 +422,7 @@ static const struct setting settings[] = {
 	{"logs-ring", NULL, set_logs_ring, false, "LINES"},
 	{"activity-window", NULL, set_activity_window, false, "SECONDS"},
 	{"engine-timeout", NULL, set_engine_timeout, false, "SECONDS"},
-	{"audit-log", NULL, set_audit_log, false, "PATH"},
+	{"journal", "audit-log", set_journal, false, "PATH"},   /* audit-log: its old name, for a release */
 	{"engine", NULL, set_engine, true, "NAME ENDPOINT"},
 	{"colour", "color", set_colour, true, "ROLE [FG] [on BG] [ATTR...]"},
 };
@@ -549,10 +549,10 @@ void cfg_dump(const struct cfg *c, FILE *fp)
 	fprintf(fp, "logs-ring %d\n", c->logs_ring);
 	fprintf(fp, "activity-window %d\n", c->activity_window);
 	put_seconds(fp, "engine-timeout", c->engine_timeout_ms);
-	if (c->audit_log[0])
-		put_setting(fp, "audit-log", c->audit_log);
+	if (c->journal[0])
+		put_setting(fp, "journal", c->journal);
 	else
-		fputs("# audit-log: unset ($XDG_STATE_HOME/sandtop/audit.log)\n", fp);
+		fputs("# journal: unset ($XDG_STATE_HOME/sandtop/audit.log)\n", fp);
 	for (int i = 0; i < c->nengines; i++)
 		fprintf(fp, "engine %s %s\n", c->engine[i].name, c->engine[i].endpoint);
 	for (int r = 0; r < CFG_ROLE_COUNT; r++) {

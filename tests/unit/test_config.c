@@ -113,9 +113,11 @@ static const struct row rows[] = {
 	{"mouse on", "mouse on", NULL},
 	{"engine-timeout 0.5", "engine-timeout 0.5", NULL},
 	{"engine-timeout 600", "engine-timeout 600", NULL},
-	{"audit-log /var/log/sandtop/audit.log", "audit-log /var/log/sandtop/audit.log", NULL},
-	{"audit-log '/tmp/a b#.log'", "audit-log \"/tmp/a b#.log\"", NULL},
-	{"audit-log \"/tmp/q\\\"uote\"", "audit-log \"/tmp/q\\\"uote\"", NULL},
+	{"journal /var/log/sandtop/audit.log", "journal /var/log/sandtop/audit.log", NULL},
+	{"journal '/tmp/a b#.log'", "journal \"/tmp/a b#.log\"", NULL},
+	{"journal \"/tmp/q\\\"uote\"", "journal \"/tmp/q\\\"uote\"", NULL},
+	/* its old name, kept for a release: the same setting */
+	{"audit-log /var/log/sandtop/audit.log", "journal /var/log/sandtop/audit.log", NULL},
 	/* bad lines */
 	{"refesh 2", NULL, "unknown setting 'refesh' (see sandtop-config(5))"},
 	{"Refresh 2", NULL, "unknown setting 'Refresh' (see sandtop-config(5))"},
@@ -207,6 +209,8 @@ static const struct row rows[] = {
 	{"audit-log", NULL, "audit-log: missing value (audit-log PATH)"},
 	{"audit-log ''", NULL, "audit-log: empty path"},
 	{"audit-log a b", NULL, "audit-log: unexpected 'b' (audit-log PATH)"},
+	{"journal", NULL, "journal: missing value (journal PATH)"},
+	{"journal a b", NULL, "journal: unexpected 'b' (journal PATH)"},
 	/* what is echoed is sanitized and cut */
 	{"refresh \x1b[31m", NULL, "line contains a control character (0x1b)"},
 	{"r\xe2\x80\xae" "efresh 1", NULL, "unknown setting 'r\xef\xbf\xbd" "efresh' (see sandtop-config(5))"},
@@ -273,14 +277,18 @@ static void test_files(void **state)
 		"stats-source api\n"
 		"wall-tile 30x9\n"
 		"logs-ring 500\n"
-		"engine-timeout 0.25\n";
+		"engine-timeout 0.25\n"
+		"journal /j/one.log\n"
+		"audit-log /j/two.log\n";            /* the old name of the same setting */
 	cfg_init(&c);
-	assert_int_equal(cfg_parse(&c, "t", text, sizeof text - 1, collect, &d), 4);
-	assert_int_equal(d.n, 4);
+	assert_int_equal(cfg_parse(&c, "t", text, sizeof text - 1, collect, &d), 5);
+	assert_int_equal(d.n, 5);
 	assert_string_equal(d.msg[0], "t:1: refresh: '0' is not a number of seconds from 0.1 to 3600");
 	assert_string_equal(d.msg[1], "t:3: refresh: already set on line 2");
 	assert_string_equal(d.msg[2], "t:5: color: running already set on line 4");   /* as spelt */
 	assert_string_equal(d.msg[3], "t:9: engine: 'a' is defined twice");
+	assert_string_equal(d.msg[4], "t:19: journal: already set on line 18");
+	assert_string_equal(c.journal, "/j/one.log");
 	assert_int_equal(c.refresh_ms, 2500);
 	assert_int_equal(c.colour[CFG_ROLE_RUNNING].fg, 1);
 	assert_int_equal(c.colour[CFG_ROLE_PAUSED].fg, 4);
@@ -309,7 +317,7 @@ static void test_files(void **state)
 	assert_int_equal(c.engine_timeout_ms, 2000);
 	assert_int_equal(c.stats_source, ST_SRC_NONE);
 	assert_string_equal(c.keymap, "");
-	assert_string_equal(c.audit_log, "");
+	assert_string_equal(c.journal, "");
 
 	/* BOM and CRLF */
 	static const char crlf[] = "\xef\xbb\xbf" "refresh 3\r\nmouse off\r\n";
@@ -390,7 +398,7 @@ static void test_garbage(void **state)
 {
 	(void)state;
 	static const char *const words[] = {"refresh", "colour", "color", "columns", "sort", "keymap", "stats-source",
-		"label", "engine", "wall-tile", "logs-ring", "mouse", "engine-timeout", "audit-log", "on", "red", "x",
+		"label", "engine", "wall-tile", "logs-ring", "mouse", "engine-timeout", "audit-log", "journal", "on", "red", "x",
 		"1", "0.5", "\"", "'", "#", "~", "/", "=", "\xc3", "\t", "\r", "42x12", "cpu", "desc", "vi"};
 	unsigned seed = 12345;
 	char line[300];
@@ -428,7 +436,7 @@ static void test_dump_reparses(void **state)
 		"refresh 0.125\ncolour running 208 on bright-black bold underline\ncolour title default\n"
 		"columns owner name cpu\nsort owner desc\nkeymap '/srv/my keys'\nstats-source cgroup\n"
 		"label team=agents\nengine prod tcp://10.0.0.5:2376\nengine lab unix:///run/docker.sock\n"
-		"wall-tile 50x16\nlogs-ring 2000\nmouse off\nengine-timeout 1.5\naudit-log \"/var/log/a\\\"b\"\n";
+		"wall-tile 50x16\nlogs-ring 2000\nmouse off\nengine-timeout 1.5\njournal \"/var/log/a\\\"b\"\n";
 	cfg_init(&a);
 	assert_int_equal(cfg_parse(&a, "t", text, sizeof text - 1, collect, &d), 0);
 	char *one = dump(&a);
@@ -438,7 +446,7 @@ static void test_dump_reparses(void **state)
 	assert_string_equal(one, two);
 	assert_int_equal(b.refresh_ms, 125);
 	assert_string_equal(b.keymap, "/srv/my keys");
-	assert_string_equal(b.audit_log, "/var/log/a\"b");
+	assert_string_equal(b.journal, "/var/log/a\"b");
 	assert_int_equal(b.colour[CFG_ROLE_RUNNING].fg, 208);
 	assert_int_equal(b.colour[CFG_ROLE_RUNNING].bg, 8);
 	assert_int_equal(b.colour[CFG_ROLE_RUNNING].attrs, CFG_ATTR_BOLD | CFG_ATTR_UNDERLINE);
@@ -457,7 +465,7 @@ static void test_dump_reparses(void **state)
 	assert_true(has_line(one, "wall-tile auto"));
 	assert_true(has_line(one, "colour header black on green"));
 	assert_true(has_line(one, "colour banner-error white on red bold"));
-	assert_true(has_line(one, "# audit-log: unset ($XDG_STATE_HOME/sandtop/audit.log)"));
+	assert_true(has_line(one, "# journal: unset ($XDG_STATE_HOME/sandtop/audit.log)"));
 	cfg_init(&b);
 	memset(&d, 0, sizeof d);
 	assert_int_equal(cfg_parse(&b, "dump", one, strlen(one), collect, &d), 0);
@@ -465,9 +473,9 @@ static void test_dump_reparses(void **state)
 
 	/* a value no line can hold is left out as a comment */
 	cfg_init(&a);
-	snprintf(a.audit_log, sizeof a.audit_log, "/tmp/a\nrefresh 9");
+	snprintf(a.journal, sizeof a.journal, "/tmp/a\nrefresh 9");
 	one = dump(&a);
-	assert_true(has_line(one, "# audit-log: the value holds control characters and cannot be written here"));
+	assert_true(has_line(one, "# journal: the value holds control characters and cannot be written here"));
 	assert_false(has_line(one, "refresh 9"));
 	free(one);
 }
