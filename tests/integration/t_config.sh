@@ -57,7 +57,8 @@ EOF
 	check "the file's refresh" grep -qx 'refresh 2.5' "$TEST_TMP/dump"
 	check "the columns in its order" grep -qx 'columns state name cpu' "$TEST_TMP/dump"
 	check "the engines kept" grep -qx 'engine prod tcp://10.0.0.5:2376' "$TEST_TMP/dump"
-	check "a relative path under the file's directory" grep -qx "audit-log $TEST_TMP/logs/audit.log" "$TEST_TMP/dump"
+	check "a relative path under the file's directory; audit-log, the old name, dumped as journal" \
+		grep -qx "journal $TEST_TMP/logs/audit.log" "$TEST_TMP/dump"
 	check "the colour" grep -qx 'colour running blue bold' "$TEST_TMP/dump"
 	check "unset ones at their defaults" grep -qx 'label sandtop.sandbox' "$TEST_TMP/dump"
 	"$SANDTOP" -c "$TEST_TMP/config" -d 0.5 --engine-timeout 1 -k htop --stats-source api --dump-config >"$TEST_TMP/dump2"
