@@ -44,6 +44,11 @@ WORKER_SRC := $(wildcard vnc/worker/*.c)
 WORKER_OBJ := $(WORKER_SRC:%.c=$(B)/%.o) $(filter $(B)/base/%,$(LIB_OBJ)) $(B)/vnc/scale.o
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+# the tests' shared helpers (fake engine, fixtures, scratch files, ...):
+# compiled once, linked into each test binary from one archive
+TEST_HELPER_SRC := $(wildcard tests/unit/helper/*.c)
+TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(B)/%.o)
+TEST_HELPER_LIB := $(B)/tests/helper.a
 
 .PHONY: all dev san tests check unit integration setup demo install uninstall clean lint layers
 
@@ -79,9 +84,15 @@ $(B)/gen/seccomp_profile.c: sandbox/image/seccomp.json scripts/embed
 	@mkdir -p $(dir $@)
 	sh scripts/embed sandtop_seccomp_profile < $< > $@
 
-$(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
+$(TEST_HELPER_LIB): $(TEST_HELPER_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(TEST_LIBS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/tests/%: tests/unit/%.c $(TEST_HELPER_LIB) $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER_LIB) $(LIB_OBJ) $(PKG_LIBS) $(TEST_LIBS)
+
+-include $(TEST_BIN:=.d) $(TEST_HELPER_OBJ:.o=.d)
 
 tests: $(TEST_BIN)
 

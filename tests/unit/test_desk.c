@@ -20,7 +20,7 @@
 #include "base/xalloc.h"
 #include "desktop/desk.h"
 #include "docker/docker.h"
-#include "tests/unit/fake_daemon.h"
+#include "tests/unit/helper/fake_daemon.h"
 
 #define ID "3f2a9c1b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
 

@@ -24,7 +24,7 @@
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
 #include "docker/docker.h"
-#include "tests/unit/fake_daemon.h"
+#include "tests/unit/helper/fake_daemon.h"
 
 static struct fake_daemon fake;
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "engine.h"
+#include "tests/unit/helper/engine.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -63,32 +63,21 @@ static const char *state_of(const char *name)
 static const char *mini(const char *suffix)
 {
 	static char name[128];
-	const char *p = getenv("SANDTOP_TEST_ACT");
-	if (!safe_name(p) || !engine_reachable()) {
-		print_message("no engine or SANDTOP_TEST_ACT unset: skipped\n");
+	const char *p = engine_var("SANDTOP_TEST_ACT");
+	if (!p)
 		return NULL;
-	}
+	assert_true(safe_name(p));
 	snprintf(name, sizeof name, "%s-%s", p, suffix);
 	return name;
 }
 
 static const char *sandbox(void)
 {
-	const char *s = getenv("SANDTOP_TEST_CONTAINER");
-	if (!safe_name(s) || !engine_reachable()) {
-		print_message("no engine or SANDTOP_TEST_CONTAINER unset: skipped\n");
-		return NULL;
-	}
+	const char *s = engine_var("SANDTOP_TEST_CONTAINER");
+	assert_true(!s || safe_name(s));
 	return s;
 }
 
-static struct dk_client *client(void)
-{
-	struct err e;
-	struct dk_client *c = dk_client_new("unix:///var/run/docker.sock", &e);
-	assert_non_null(c);
-	return c;
-}
 
 struct res {
 	int calls;
@@ -167,7 +156,7 @@ static void test_pause_unpause_kill_paused(void **state)
 	const char *n = mini("run");
 	if (!n)
 		skip();
-	struct dk_client *c = client();
+	struct dk_client *c = engine_client();
 	struct res r;
 	res_init(&r);
 	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
@@ -206,7 +195,7 @@ static void test_stop_escalates(void **state)
 	const char *n = mini("term");
 	if (!n)
 		skip();
-	struct dk_client *c = client();
+	struct dk_client *c = engine_client();
 	struct res r;
 	res_init(&r);
 	assert_string_equal(state_of(n), "running false 0");
@@ -233,7 +222,7 @@ static void test_remove_running_and_logs(void **state)
 	const char *n = mini("keep");
 	if (!n)
 		skip();
-	struct dk_client *c = client();
+	struct dk_client *c = engine_client();
 	struct res r;
 	res_init(&r);
 	CALL(c, &r, 10000, dk_remove(c, n, false, on_done, &r));
@@ -288,7 +277,7 @@ static void test_network_disconnect(void **state)
 	char name[128], net[128];
 	snprintf(name, sizeof name, "%s", n);
 	snprintf(net, sizeof net, "%s-unet", getenv("SANDTOP_TEST_ACT"));
-	struct dk_client *c = client();
+	struct dk_client *c = engine_client();
 	struct res r;
 	res_init(&r);
 	assert_non_null(strstr(sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", name), net));
@@ -318,7 +307,7 @@ static void test_stopped(void **state)
 	const char *n = mini("dead");
 	if (!n)
 		skip();
-	struct dk_client *c = client();
+	struct dk_client *c = engine_client();
 	struct res r;
 	res_init(&r);
 	assert_true(!strncmp(state_of(n), "exited ", 7));
@@ -345,7 +334,7 @@ static void test_vanished(void **state)
 		skip();
 	char gone[128];
 	snprintf(gone, sizeof gone, "act-vanished-%d", (int)getpid());
-	struct dk_client *c = client();
+	struct dk_client *c = engine_client();
 	struct res r;
 	res_init(&r);
 	CALL(c, &r, 10000, dk_pause(c, gone, on_done, &r));
@@ -403,7 +392,7 @@ static void test_snapshot_tmpfs(void **state)
 	snprintf(img, sizeof img, "%s-img", name);
 	sh1("docker exec %s sh -c 'echo %s > /tmp/act-evidence.txt' 2>&1", name, marker);
 	assert_string_equal(sh1("docker exec %s cat /tmp/act-evidence.txt 2>&1", name), marker);
-	struct dk_client *c = client();
+	struct dk_client *c = engine_client();
 	struct res r;
 	res_init(&r);
 	CALL(c, &r, 60000, dk_archive_exec(c, name, "/tmp", 64u << 20, on_tar, &r));
@@ -443,7 +432,7 @@ static void test_archive_edges(void **state)
 		skip();
 	char name[128];
 	snprintf(name, sizeof name, "%s", s);
-	struct dk_client *c = client();
+	struct dk_client *c = engine_client();
 	struct res r;
 	res_init(&r);
 	/* unreadable files: a tar still, and tar's complaint as the note */

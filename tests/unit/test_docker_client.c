@@ -18,7 +18,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
-#include "tests/unit/fake_daemon.h"
+#include "tests/unit/helper/fake_daemon.h"
 
 static struct fake_daemon fake;
 

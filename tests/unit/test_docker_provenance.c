@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "engine.h"
+#include "tests/unit/helper/engine.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -21,7 +21,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
-#include "tests/unit/fake_daemon.h"
+#include "tests/unit/helper/fake_daemon.h"
 
 static struct fake_daemon fake;
 

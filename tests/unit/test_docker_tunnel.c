@@ -26,8 +26,8 @@
 #include "docker/client_internal.h"
 #include "docker/docker.h"
 #include "docker/tunnel/mux.h"
-#include "tests/unit/fake_daemon.h"
-#include "tests/unit/tunnel_side.h"
+#include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/tunnel_side.h"
 
 static struct fake_daemon fake;
 
@@ -219,9 +219,9 @@ static void run_to_eof(const char *name, struct side *s, int ms)
 {
 	struct dk_client *c = client();
 	side_init(s);
-	s->t = dk_tunnel_open(c, name, relay_argv, on_tunnel, s);
+	s->t = dk_tunnel_open(c, name, relay_argv, side_on_tunnel, s);
 	assert_non_null(s->t);
-	loop(c, s, 1, ms, at_eof);
+	side_loop(c, s, 1, ms, side_at_eof);
 	dk_tunnel_close(s->t);
 	dk_client_free(c);
 }
@@ -302,17 +302,17 @@ static void test_echo_verbatim_and_half_close(void **state)
 	s.out_len = n;
 	s.shut_after = true;
 	s.reading = false; /* first: write only */
-	s.t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s);
-	loop(c, &s, 1, 1500, NULL);
+	s.t = dk_tunnel_open(c, "echo", relay_argv, side_on_tunnel, &s);
+	side_loop(c, &s, 1, 1500, NULL);
 	assert_int_equal(s.rc, 0);
 	/* nobody reads: the tunnel, the socketpair and the daemon hold a bounded amount */
 	size_t stuck = s.out_off;
 	assert_true(stuck > 0);
 	assert_true(stuck < n);
-	loop(c, &s, 1, 300, NULL);
+	side_loop(c, &s, 1, 300, NULL);
 	assert_int_equal(s.out_off, stuck);
 	s.reading = true;
-	loop(c, &s, 1, 20000, echo_done);
+	side_loop(c, &s, 1, 20000, echo_done);
 	assert_true(s.eof);
 	assert_int_equal(s.out_off, n);
 	assert_int_equal(s.in.len, n + 9);
@@ -339,8 +339,8 @@ static void test_echo_tcp(void **state)
 	s.out = msg;
 	s.out_len = sizeof msg - 1;
 	s.shut_after = true;
-	s.t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s);
-	loop(c, &s, 1, 5000, echo_done);
+	s.t = dk_tunnel_open(c, "echo", relay_argv, side_on_tunnel, &s);
+	side_loop(c, &s, 1, 5000, echo_done);
 	assert_int_equal(s.rc, 0);
 	assert_true(s.eof);
 	assert_int_equal(s.in.len, sizeof msg - 1 + 9);
@@ -440,9 +440,9 @@ static void test_timeouts(void **state)
 	side_init(&s[0]);
 	side_init(&s[1]);
 	int64_t t0 = clock_mono_ms();
-	s[0].t = dk_tunnel_open(c, "hang", relay_argv, on_tunnel, &s[0]);
-	s[1].t = dk_tunnel_open(c, "slowcreate", relay_argv, on_tunnel, &s[1]);
-	loop(c, s, 2, 5000, called);
+	s[0].t = dk_tunnel_open(c, "hang", relay_argv, side_on_tunnel, &s[0]);
+	s[1].t = dk_tunnel_open(c, "slowcreate", relay_argv, side_on_tunnel, &s[1]);
+	side_loop(c, s, 2, 5000, side_called);
 	int64_t took = clock_mono_ms() - t0;
 	assert_true(took >= 250 && took < 2500);
 	for (int i = 0; i < 2; i++) {
@@ -453,7 +453,7 @@ static void test_timeouts(void **state)
 	}
 	assert_non_null(strstr(s[0].e.msg, "start"));
 	assert_non_null(strstr(s[1].e.msg, "create"));
-	loop(c, s, 2, 100, NULL);
+	side_loop(c, s, 2, 100, NULL);
 	assert_int_equal(s[0].calls + s[1].calls, 2);
 	dk_tunnel_close(s[0].t);
 	dk_tunnel_close(s[1].t);
@@ -469,7 +469,7 @@ static void test_client_run_waits(void **state)
 	struct dk_client *c = client();
 	struct side s;
 	side_init(&s);
-	s.t = dk_tunnel_open(c, "frames", relay_argv, on_tunnel, &s);
+	s.t = dk_tunnel_open(c, "frames", relay_argv, side_on_tunnel, &s);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(s.calls, 1);
 	assert_int_equal(s.rc, 0);
@@ -492,18 +492,18 @@ static void test_close_any_stage(void **state)
 	for (int i = 0; i < 5; i++)
 		side_init(&s[i]);
 	/* stage: exec create in flight */
-	s[0].t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s[0]);
+	s[0].t = dk_tunnel_open(c, "echo", relay_argv, side_on_tunnel, &s[0]);
 	dk_tunnel_close(s[0].t);
 	/* stage: start sent, never answered */
-	s[1].t = dk_tunnel_open(c, "hang", relay_argv, on_tunnel, &s[1]);
+	s[1].t = dk_tunnel_open(c, "hang", relay_argv, side_on_tunnel, &s[1]);
 	/* stage: open */
-	s[2].t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s[2]);
+	s[2].t = dk_tunnel_open(c, "echo", relay_argv, side_on_tunnel, &s[2]);
 	/* closed from inside its own callback */
 	s[3].close_in_cb = true;
-	s[3].t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s[3]);
+	s[3].t = dk_tunnel_open(c, "echo", relay_argv, side_on_tunnel, &s[3]);
 	/* left open for dk_client_free */
-	s[4].t = dk_tunnel_open(c, "echo", relay_argv, on_tunnel, &s[4]);
-	loop(c, s, 5, 3000, NULL);
+	s[4].t = dk_tunnel_open(c, "echo", relay_argv, side_on_tunnel, &s[4]);
+	side_loop(c, s, 5, 3000, NULL);
 	assert_int_equal(s[0].calls, 0);
 	assert_int_equal(s[1].calls, 0);
 	assert_int_equal(s[2].calls, 1);
@@ -513,18 +513,18 @@ static void test_close_any_stage(void **state)
 	dk_tunnel_close(s[1].t);
 	s[2].out = "ping";
 	s[2].out_len = 4;
-	loop(c, s, 5, 2000, NULL);
+	side_loop(c, s, 5, 2000, NULL);
 	assert_true(s[2].in.len >= 4);
 	assert_memory_equal(s[2].in.data, "ping", 4);
 	dk_tunnel_close(s[2].t);
-	loop(c, s, 5, 200, NULL);
+	side_loop(c, s, 5, 200, NULL);
 	assert_true(s[2].eof);
 	assert_false(s[4].eof);
 	assert_int_equal(dk_client_pollfds_max(c), 64 + 2 * 1);
 	dk_client_free(c);
 	assert_int_equal(s[1].calls, 0);
 	/* the client closed the last one: its caller reads EOF */
-	loop(c = client(), s, 5, 200, NULL);
+	side_loop(c = client(), s, 5, 200, NULL);
 	assert_true(s[4].eof);
 	dk_client_free(c);
 	for (int i = 0; i < 5; i++)
@@ -536,14 +536,14 @@ static void test_bad_args(void **state)
 	(void)state;
 	struct dk_client *c = client();
 	const char *const empty[] = {NULL};
-	assert_null(dk_tunnel_open(c, "x", empty, on_tunnel, NULL));
-	assert_null(dk_tunnel_open(c, "x", NULL, on_tunnel, NULL));
-	assert_null(dk_tunnel_open(c, "", relay_argv, on_tunnel, NULL));
-	assert_null(dk_tunnel_open(c, NULL, relay_argv, on_tunnel, NULL));
+	assert_null(dk_tunnel_open(c, "x", empty, side_on_tunnel, NULL));
+	assert_null(dk_tunnel_open(c, "x", NULL, side_on_tunnel, NULL));
+	assert_null(dk_tunnel_open(c, "", relay_argv, side_on_tunnel, NULL));
+	assert_null(dk_tunnel_open(c, NULL, relay_argv, side_on_tunnel, NULL));
 	const char **many = xcalloc(300, sizeof *many);
 	for (int i = 0; i < 299; i++)
 		many[i] = "a";
-	assert_null(dk_tunnel_open(c, "x", many, on_tunnel, NULL));
+	assert_null(dk_tunnel_open(c, "x", many, side_on_tunnel, NULL));
 	free(many);
 	dk_tunnel_close(NULL);
 	assert_int_equal(dk_client_pollfds_max(c), 64);

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "engine.h"
+#include "tests/unit/helper/engine.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -19,8 +19,9 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/xalloc.h"
 #include "docker/docker.h"
-#include "tests/unit/tunnel_side.h"
+#include "tests/unit/helper/tunnel_side.h"
 
 static const char *const relay_argv[] = {
 	"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/5900 || exit 1; cat <&3 & cat >&3; kill $!", NULL};
@@ -49,14 +50,9 @@ static void on_inspect(void *ud, int rc, const struct err *e, struct dk_containe
 
 static struct dk_client *engine_or_skip(void)
 {
-	container = getenv("SANDTOP_TEST_CONTAINER");
-	if (!container || !*container || !engine_reachable()) {
-		print_message("no engine or SANDTOP_TEST_CONTAINER unset: skipped\n");
+	if (!(container = engine_var("SANDTOP_TEST_CONTAINER")))
 		return NULL;
-	}
-	struct err e;
-	struct dk_client *c = dk_client_new("unix:///var/run/docker.sock", &e);
-	assert_non_null(c);
+	struct dk_client *c = engine_client();
 	struct found f = {0};
 	dk_inspect(c, container, on_inspect, &f);
 	assert_int_equal(dk_client_run(c, 10000), 0);
@@ -118,9 +114,9 @@ static bool eof_or_error(const struct side *s)
 static void vnc_handshake(struct dk_client *c, struct side *s)
 {
 	side_init(s);
-	s->t = dk_tunnel_open(c, container, relay_argv, on_tunnel, s);
+	s->t = dk_tunnel_open(c, container, relay_argv, side_on_tunnel, s);
 	assert_non_null(s->t);
-	loop(c, s, 1, 15000, got_12);
+	side_loop(c, s, 1, 15000, got_12);
 	assert_int_equal(s->calls, 1);
 	if (s->rc < 0)
 		print_error("tunnel failed: %s\n", s->e.msg);
@@ -129,7 +125,7 @@ static void vnc_handshake(struct dk_client *c, struct side *s)
 	assert_memory_equal(s->in.data, "RFB 003.008\n", 12);
 	s->out = "RFB 003.008\n";
 	s->out_len = 12;
-	loop(c, s, 1, 10000, got_types);
+	side_loop(c, s, 1, 10000, got_types);
 	assert_false(s->eof);
 	size_t ntypes = (unsigned char)s->in.data[12];
 	assert_true(ntypes >= 1);
@@ -148,7 +144,7 @@ static void assert_relay_gone(struct dk_client *c, struct side *s)
 	long pids[16];
 	size_t n = 1;
 	for (int i = 0; i < 30 && n > 0; i++) {
-		loop(c, s, 1, 100, NULL);
+		side_loop(c, s, 1, 100, NULL);
 		n = relay_pids(RELAY_MARK, pids, 16);
 	}
 	assert_int_equal(n, 0);
@@ -185,7 +181,7 @@ static void test_vnc_relay_tunnel_closed(void **state)
 	vnc_handshake(c, &s);
 	/* main closes the tunnel: the caller reads EOF, the relay ends */
 	dk_tunnel_close(s.t);
-	loop(c, &s, 1, 2000, eof_or_error);
+	side_loop(c, &s, 1, 2000, eof_or_error);
 	assert_true(s.eof);
 	assert_relay_gone(c, &s);
 	dk_client_free(c);
@@ -212,8 +208,8 @@ static void test_half_close_and_stderr(void **state)
 	s.out = data;
 	s.out_len = n;
 	s.shut_after = true;
-	s.t = dk_tunnel_open(c, container, argv, on_tunnel, &s);
-	loop(c, &s, 1, 20000, eof_or_error);
+	s.t = dk_tunnel_open(c, container, argv, side_on_tunnel, &s);
+	side_loop(c, &s, 1, 20000, eof_or_error);
 	assert_int_equal(s.rc, 0);
 	assert_true(s.eof);
 	assert_int_equal(s.in.len, n + 5);
@@ -235,8 +231,8 @@ static void test_no_such_container(void **state)
 	}
 	struct side s;
 	side_init(&s);
-	s.t = dk_tunnel_open(c, "tun-no-such-container-9f3e", relay_argv, on_tunnel, &s);
-	loop(c, &s, 1, 10000, called);
+	s.t = dk_tunnel_open(c, "tun-no-such-container-9f3e", relay_argv, side_on_tunnel, &s);
+	side_loop(c, &s, 1, 10000, side_called);
 	assert_int_equal(s.calls, 1);
 	assert_int_equal(s.rc, -1);
 	assert_int_equal(s.e.code, ERR_NOTFOUND);

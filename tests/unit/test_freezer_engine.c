@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "engine.h"
+#include "tests/unit/helper/engine.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -90,14 +90,10 @@ static int pid_of(struct dk_client *c, const char *name, char *id)
  * variable or a running container. */
 static size_t containers(const char *var, char names[][128], int *pids)
 {
-	const char *v = getenv(var);
-	if (!v || !*v || !engine_reachable()) {
-		print_message("no engine or %s unset: skipped\n", var);
+	const char *v = engine_var(var);
+	if (!v)
 		return 0;
-	}
-	struct err e;
-	struct dk_client *c = dk_client_new("unix:///var/run/docker.sock", &e);
-	assert_non_null(c);
+	struct dk_client *c = engine_client();
 	size_t n = 0;
 	char *copy = xstrdup(v), *save = NULL;
 	for (char *t = strtok_r(copy, " ,", &save); t && n < MAXC; t = strtok_r(NULL, " ,", &save)) {

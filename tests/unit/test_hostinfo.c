@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/fixture.h"
+#include "tests/unit/helper/fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,59 +5,71 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/journal_fx.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "tests/unit/helper/files.h"
+#include "tests/unit/helper/journal_fx.h"
+#include "tests/unit/helper/json_get.h"
 
 /* ---- a full disk -------------------------------------------------------- */
 
 static void test_full_disk(void **state)
 {
 	struct fx *f = *state;
-	if (!mount_tmpfs(f, "64k"))
+	if (!jfx_mount_tmpfs(f, "64k"))
 		skip();
 	struct audit *a = journal_open_lazy(f->log);
 	assert_null(journal_problem(a));
 	enum { NT = 48 }; /* about 5.5 KB a record: more than the slack of any page */
 	struct journal_target t[NT];
-	struct journal_rec r = rec("kept", 1, t, NT);
+	struct journal_rec r = jfx_rec("kept", 1, t, NT);
 	struct err e;
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(journal_submit(a, &r, &e), 0);
 	size_t n0;
-	char *before = slurp(f->log, &n0);
+	char *before = files_read(f->log, &n0);
 	assert_true(n0 > 3 * 4096);
-	char *filler = fill(f->mnt);
+	char *filler = jfx_fill(f->mnt);
 
-	r = rec("full-1", 2, t, NT);
+	r = jfx_rec("full-1", 2, t, NT);
 	assert_int_equal(journal_submit(a, &r, &e), 1);
 	assert_int_equal(e.code, JOURNAL_E_IO);
 	assert_string_equal(e.msg, "append failed: No space left on device");
-	r = rec("full-2", 3, t, NT);
+	r = jfx_rec("full-2", 3, t, NT);
 	assert_int_equal(journal_submit(a, &r, &e), 1);
 	assert_int_equal(journal_queued(a), 2);
 	assert_string_equal(journal_problem(a), "append failed: No space left on device");
 	/* nothing already written was touched */
 	size_t n1;
-	char *now = slurp(f->log, &n1);
+	char *now = files_read(f->log, &n1);
 	assert_int_equal(n1, n0);
 	assert_memory_equal(now, before, n0);
-	assert_verify(f->log, "OK: 3 records, chain intact\n");
+	jfx_assert_verify(f->log, "OK: 3 records, chain intact\n");
 
 	/* space again: the next flush writes both, in order */
 	assert_int_equal(unlink(filler), 0);
 	assert_int_equal(journal_flush(a, &e), 0);
 	assert_null(journal_problem(a));
-	assert_verify(f->log, "OK: 5 records, chain intact\n");
-	cJSON *j = line_json(f->log, 4);
-	assert_string_equal(jstr(j, "reason"), "full-1");
+	jfx_assert_verify(f->log, "OK: 5 records, chain intact\n");
+	cJSON *j = jfx_line_json(f->log, 4);
+	assert_string_equal(tj_str(j, "reason"), "full-1");
 	cJSON_Delete(j);
-	j = line_json(f->log, 5);
-	assert_string_equal(jstr(j, "reason"), "full-2");
+	j = jfx_line_json(f->log, 5);
+	assert_string_equal(tj_str(j, "reason"), "full-2");
 	cJSON_Delete(j);
 
 	/* full again at exit: drain tries for 100 ms, then prints what is left */
 	free(filler);
-	filler = fill(f->mnt);
-	r = rec("lost?", 4, t, NT);
+	filler = jfx_fill(f->mnt);
+	r = jfx_rec("lost?", 4, t, NT);
 	r.phase = "result";
 	t[0].result = "ok";
 	r.duration_ms = 7;
@@ -65,9 +77,9 @@ static void test_full_disk(void **state)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&out, &len);
-	double t0 = now_ms();
+	double t0 = jfx_now_ms();
 	assert_int_equal(journal_drain(a, 100, fp), 1);
-	double ms = now_ms() - t0;
+	double ms = jfx_now_ms() - t0;
 	fclose(fp);
 	assert_true(ms >= 99 && ms < 1000); /* the deadline is kept in whole ms */
 	assert_int_equal(journal_queued(a), 0);
@@ -75,20 +87,20 @@ static void test_full_disk(void **state)
 	j = cJSON_Parse(out);
 	assert_non_null(j);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "unwritten")));
-	assert_string_equal(jstr(j, "log"), f->log);
-	assert_string_equal(jstr(j, "problem"), "append failed: No space left on device");
-	assert_string_equal(jstr(j, "action"), "kill");
-	assert_string_equal(jstr(j, "phase"), "result");
-	assert_string_equal(jstr(j, "reason"), "lost?");
-	assert_int_equal(jnum(j, "op"), 4);
-	assert_int_equal(jnum(j, "duration_ms"), 7);
+	assert_string_equal(tj_str(j, "log"), f->log);
+	assert_string_equal(tj_str(j, "problem"), "append failed: No space left on device");
+	assert_string_equal(tj_str(j, "action"), "kill");
+	assert_string_equal(tj_str(j, "phase"), "result");
+	assert_string_equal(tj_str(j, "reason"), "lost?");
+	assert_int_equal(tj_num(j, "op"), 4);
+	assert_int_equal(tj_num(j, "duration_ms"), 7);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "targets")), NT);
 	assert_null(cJSON_GetObjectItem(j, "seq"));
 	assert_null(cJSON_GetObjectItem(j, "hash"));
 	cJSON_Delete(j);
 	free(out);
 	journal_close(a);
-	assert_verify(f->log, "OK: 5 records, chain intact\n");
+	jfx_assert_verify(f->log, "OK: 5 records, chain intact\n");
 	free(filler);
 	free(before);
 	free(now);
@@ -99,41 +111,41 @@ static void test_full_disk(void **state)
 static void test_torn_line_full_disk(void **state)
 {
 	struct fx *f = *state;
-	if (!mount_tmpfs(f, "64k"))
+	if (!jfx_mount_tmpfs(f, "64k"))
 		skip();
 	struct err e;
 	struct audit *a = journal_open(f->log, &e);
-	submit_ok(a, "one", 1);
+	jfx_submit_ok(a, "one", 1);
 	journal_close(a);
-	append(f->log, "{\"seq\":2,\"ts\"", 13);
+	jfx_append(f->log, "{\"seq\":2,\"ts\"", 13);
 	size_t n0;
-	char *before = slurp(f->log, &n0);
-	char *filler = fill(f->mnt);
+	char *before = files_read(f->log, &n0);
+	char *filler = jfx_fill(f->mnt);
 
 	assert_null(journal_open(f->log, &e));
 	assert_non_null(strstr(e.msg, "cannot save the log's torn last line: write failed: No space left on device"));
 	a = journal_open_lazy(f->log);
 	assert_non_null(strstr(journal_problem(a), "cannot save the log's torn last line"));
 	struct journal_target t[1];
-	struct journal_rec r = rec("two", 2, t, 1);
+	struct journal_rec r = jfx_rec("two", 2, t, 1);
 	assert_int_equal(journal_submit(a, &r, &e), 1);
 	size_t n1;
-	char *now = slurp(f->log, &n1);
+	char *now = files_read(f->log, &n1);
 	assert_int_equal(n1, n0);
 	assert_memory_equal(now, before, n0);
-	assert_int_equal(side_files(f->mnt, "audit.log.torn-", NULL), 0);
+	assert_int_equal(jfx_side_files(f->mnt, "audit.log.torn-", NULL), 0);
 
 	assert_int_equal(unlink(filler), 0);
 	assert_int_equal(journal_flush(a, &e), 0);
 	journal_close(a);
-	assert_verify(f->log, "OK: 3 records, chain intact\n");
-	cJSON *j = line_json(f->log, 2);
-	assert_string_equal(jstr(j, "action"), "log_repair");
+	jfx_assert_verify(f->log, "OK: 3 records, chain intact\n");
+	cJSON *j = jfx_line_json(f->log, 2);
+	assert_string_equal(tj_str(j, "action"), "log_repair");
 	cJSON_Delete(j);
-	j = line_json(f->log, 3);
-	assert_string_equal(jstr(j, "reason"), "two");
+	j = jfx_line_json(f->log, 3);
+	assert_string_equal(tj_str(j, "reason"), "two");
 	cJSON_Delete(j);
-	assert_int_equal(side_files(f->mnt, "audit.log.torn-", NULL), 1);
+	assert_int_equal(jfx_side_files(f->mnt, "audit.log.torn-", NULL), 1);
 	free(filler);
 	free(before);
 	free(now);
@@ -148,7 +160,7 @@ static void test_read_only(void **state)
 		skip();
 	struct err e;
 	struct audit *a = journal_open(f->log, &e);
-	submit_ok(a, "one", 1);
+	jfx_submit_ok(a, "one", 1);
 	journal_close(a);
 	/* the state directory seen through a read-only bind mount (chmod does not stop root) */
 	char *state_dir = xasprintf("%s/state", f->dir);
@@ -165,7 +177,7 @@ static void test_read_only(void **state)
 	assert_string_equal(journal_problem(a), want);
 	assert_int_equal(journal_queued(a), 0);
 	struct journal_target t[1];
-	struct journal_rec r = rec("ro", 2, t, 1);
+	struct journal_rec r = jfx_rec("ro", 2, t, 1);
 	assert_int_equal(journal_submit(a, &r, &e), 1);
 	assert_string_equal(e.msg, want);
 	assert_int_equal(journal_flush(a, &e), 1);
@@ -174,12 +186,12 @@ static void test_read_only(void **state)
 	assert_int_equal(journal_flush(a, &e), 0);
 	assert_null(journal_problem(a));
 	journal_close(a);
-	assert_verify(f->log, "OK: 2 records, chain intact\n");
+	jfx_assert_verify(f->log, "OK: 2 records, chain intact\n");
 	free(ro_log);
 	free(state_dir);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, jfx_setup, jfx_teardown)
 
 int main(void)
 {

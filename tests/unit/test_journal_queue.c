@@ -9,7 +9,19 @@
 #include <sys/file.h>
 #include <sys/wait.h>
 
-#include "tests/unit/journal_fx.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "tests/unit/helper/files.h"
+#include "tests/unit/helper/journal_fx.h"
+#include "tests/unit/helper/json_get.h"
 
 /* ---- a torn last line --------------------------------------------------- */
 
@@ -19,36 +31,36 @@ static void test_torn_line_repaired(void **state)
 	struct err e;
 	struct audit *a = journal_open(f->log, &e);
 	assert_non_null(a);
-	submit_ok(a, "one", 11);
-	submit_ok(a, "two", 12);
+	jfx_submit_ok(a, "one", 11);
+	jfx_submit_ok(a, "two", 12);
 	journal_close(a);
 	size_t n0;
-	char *before = slurp(f->log, &n0);
+	char *before = files_read(f->log, &n0);
 	/* an interrupted append: the start of a record, and the zeros a crash
 	 * can leave in a block that was allocated but never written */
 	static const char frag[] = "{\"seq\":3,\"ts\":\"2030-01-01T00:00:00.000000000Z\",\"op\":13,\"pha\0\0\0";
-	append(f->log, frag, sizeof frag - 1);
-	assert_verify(f->log, "line 3: not a complete record (truncated mid-line)\nFAILED: 1 problem in 3 lines\n");
+	jfx_append(f->log, frag, sizeof frag - 1);
+	jfx_assert_verify(f->log, "line 3: not a complete record (truncated mid-line)\nFAILED: 1 problem in 3 lines\n");
 
 	a = journal_open(f->log, &e); /* was: refused ("ends in an incomplete record") */
 	assert_non_null(a);
 	assert_null(journal_problem(a));
 	assert_int_equal(journal_last_seq(a), 3);
-	submit_ok(a, "three", 14);
+	jfx_submit_ok(a, "three", 14);
 	journal_close(a);
-	assert_verify(f->log, "OK: 4 records, chain intact\n");
+	jfx_assert_verify(f->log, "OK: 4 records, chain intact\n");
 
 	/* every complete record is still there, byte for byte */
 	size_t n1;
-	char *after = slurp(f->log, &n1);
+	char *after = files_read(f->log, &n1);
 	assert_true(n1 > n0);
 	assert_memory_equal(after, before, n0);
 	/* the side file holds exactly the fragment, 0600 */
 	char *dir = xasprintf("%s/state", f->dir), *side = NULL;
-	assert_int_equal(side_files(dir, "audit.log.torn-", &side), 1);
+	assert_int_equal(jfx_side_files(dir, "audit.log.torn-", &side), 1);
 	char *sp = xasprintf("%s/%s", dir, side);
 	size_t ns;
-	char *kept = slurp(sp, &ns);
+	char *kept = files_read(sp, &ns);
 	assert_int_equal(ns, sizeof frag - 1);
 	assert_memory_equal(kept, frag, ns);
 	struct stat st;
@@ -64,14 +76,14 @@ static void test_torn_line_repaired(void **state)
 	char want[512];
 	snprintf(want, sizeof want, "torn last line cut off: %zu bytes, sha256 %s, kept in %s", sizeof frag - 1, hex,
 		 side);
-	cJSON *j = line_json(f->log, 3);
-	assert_string_equal(jstr(j, "action"), "log_repair");
-	assert_string_equal(jstr(j, "phase"), "event");
-	assert_string_equal(jstr(j, "detail"), want);
-	assert_int_equal(jnum(j, "seq"), 3);
+	cJSON *j = jfx_line_json(f->log, 3);
+	assert_string_equal(tj_str(j, "action"), "log_repair");
+	assert_string_equal(tj_str(j, "phase"), "event");
+	assert_string_equal(tj_str(j, "detail"), want);
+	assert_int_equal(tj_num(j, "seq"), 3);
 	cJSON_Delete(j);
-	j = line_json(f->log, 4);
-	assert_string_equal(jstr(j, "reason"), "three");
+	j = jfx_line_json(f->log, 4);
+	assert_string_equal(tj_str(j, "reason"), "three");
 	cJSON_Delete(j);
 
 	/* a torn line after records that were cut off is not a tear: refused, untouched */
@@ -81,7 +93,7 @@ static void test_torn_line_repaired(void **state)
 	assert_null(journal_open(f->log, &e));
 	assert_int_equal(e.code, JOURNAL_E_CHAIN);
 	assert_non_null(strstr(e.msg, "ends at seq 3 and an incomplete record but its head file says 4 (truncated)"));
-	assert_int_equal(side_files(dir, "audit.log.torn-", NULL), 1);
+	assert_int_equal(jfx_side_files(dir, "audit.log.torn-", NULL), 1);
 	free(kept);
 	free(sp);
 	free(side);
@@ -97,9 +109,9 @@ static void test_big_last_record(void **state)
 	struct fx *f = *state;
 	enum { NT = 3000 }; /* about 300 KB */
 	struct journal_target *t = xcalloc(NT, sizeof *t);
-	struct journal_rec r = rec("big", 1, t, NT);
+	struct journal_rec r = jfx_rec("big", 1, t, NT);
 	struct audit *a = journal_open_lazy(f->log);
-	submit_ok(a, "small", 1);
+	jfx_submit_ok(a, "small", 1);
 	struct err e;
 	assert_int_equal(journal_submit(a, &r, &e), 0);
 	journal_close(a);
@@ -110,12 +122,12 @@ static void test_big_last_record(void **state)
 	assert_non_null(a);
 	assert_int_equal(journal_last_seq(a), 2);
 	journal_close(a);
-	append(f->log, "{\"seq\":3,", 9);
+	jfx_append(f->log, "{\"seq\":3,", 9);
 	a = journal_open(f->log, &e);
 	assert_non_null(a);
 	assert_int_equal(journal_last_seq(a), 3); /* the repair record */
 	journal_close(a);
-	assert_verify(f->log, "OK: 3 records, chain intact\n");
+	jfx_assert_verify(f->log, "OK: 3 records, chain intact\n");
 	free(t);
 }
 
@@ -126,14 +138,14 @@ static void test_damaged_stays_queued(void **state)
 	struct fx *f = *state;
 	struct err e;
 	struct audit *a = journal_open(f->log, &e);
-	submit_ok(a, "one", 1);
-	submit_ok(a, "two", 2);
+	jfx_submit_ok(a, "one", 1);
+	jfx_submit_ok(a, "two", 2);
 	journal_close(a);
 	struct stat st;
 	assert_int_equal(stat(f->log, &st), 0);
 	assert_int_equal(truncate(f->log, st.st_size / 2 + 1), 0); /* the second record cut off but for a byte */
 	size_t n0;
-	char *before = slurp(f->log, &n0);
+	char *before = files_read(f->log, &n0);
 
 	a = journal_open_lazy(f->log);
 	assert_non_null(a);
@@ -141,17 +153,17 @@ static void test_damaged_stays_queued(void **state)
 	assert_non_null(strstr(journal_problem(a), "audit log damaged: the log ends at seq 1 and an incomplete "
 				"record but its head file says 2 (truncated) (sandtop audit-log verify)"));
 	struct journal_target t[1];
-	struct journal_rec r = rec("after", 3, t, 1);
+	struct journal_rec r = jfx_rec("after", 3, t, 1);
 	assert_int_equal(journal_submit(a, &r, &e), 1);
 	assert_int_equal(e.code, JOURNAL_E_CHAIN);
 	assert_int_equal(journal_queued(a), 1);
 	assert_int_equal(journal_flush(a, &e), 1);
 	size_t n1;
-	char *now = slurp(f->log, &n1);
+	char *now = files_read(f->log, &n1);
 	assert_int_equal(n1, n0);
 	assert_memory_equal(now, before, n0);
 	char *dir = xasprintf("%s/state", f->dir);
-	assert_int_equal(side_files(dir, "audit.log.torn-", NULL), 0);
+	assert_int_equal(jfx_side_files(dir, "audit.log.torn-", NULL), 0);
 
 	/* the operator moves the evidence aside: a new log takes the record */
 	char *aside = xasprintf("%s/evidence.log", dir), *ahead = xasprintf("%s/evidence.log.head", dir),
@@ -162,9 +174,9 @@ static void test_damaged_stays_queued(void **state)
 	assert_int_equal(journal_flush(a, &e), 0);
 	assert_null(journal_problem(a));
 	journal_close(a);
-	assert_verify(f->log, "OK: 1 records, chain intact\n");
-	cJSON *j = line_json(f->log, 1);
-	assert_string_equal(jstr(j, "reason"), "after");
+	jfx_assert_verify(f->log, "OK: 1 records, chain intact\n");
+	cJSON *j = jfx_line_json(f->log, 1);
+	assert_string_equal(tj_str(j, "reason"), "after");
 	assert_non_null(cJSON_GetObjectItem(j, "written")); /* it waited */
 	cJSON_Delete(j);
 	free(aside);
@@ -181,16 +193,16 @@ static void test_log_deleted(void **state)
 {
 	struct fx *f = *state;
 	struct audit *a = journal_open_lazy(f->log);
-	submit_ok(a, "one", 1);
+	jfx_submit_ok(a, "one", 1);
 	assert_int_equal(unlink(f->log), 0);
 	struct journal_target t[1];
-	struct journal_rec r = rec("two", 2, t, 1);
+	struct journal_rec r = jfx_rec("two", 2, t, 1);
 	struct err e;
 	assert_int_equal(journal_submit(a, &r, &e), 1);
 	assert_string_equal(journal_problem(a), "audit log damaged: the log ends at seq 0 but its head file says 1 "
 			    "(truncated) (sandtop audit-log verify)");
 	size_t n;
-	char *d = slurp(f->log, &n);
+	char *d = files_read(f->log, &n);
 	assert_int_equal(n, 0);
 	free(d);
 	FILE *null = fopen("/dev/null", "w");
@@ -207,20 +219,20 @@ static void test_lock_held(void **state)
 	struct err e;
 	struct audit *a = journal_open_lazy(f->log), *b = journal_open_lazy(f->log);
 	assert_null(journal_problem(a));
-	submit_ok(a, "before", 1);
+	jfx_submit_ok(a, "before", 1);
 	/* another open file description of the log: flock's unit */
 	int other = open(f->log, O_RDONLY);
 	assert_int_equal(flock(other, LOCK_EX), 0);
 
-	double t0 = now_ms();
+	double t0 = jfx_now_ms();
 	struct journal_target t[1];
-	struct journal_rec r = rec("held-1", 2, t, 1);
+	struct journal_rec r = jfx_rec("held-1", 2, t, 1);
 	int rc1 = journal_submit(a, &r, &e);
-	double t1 = now_ms();
+	double t1 = jfx_now_ms();
 	assert_int_equal(rc1, 1);
 	assert_int_equal(e.code, JOURNAL_E_LOCKED);
 	assert_string_equal(e.msg, "audit log locked by another process");
-	r = rec("held-2", 3, t, 1);
+	r = jfx_rec("held-2", 3, t, 1);
 	assert_int_equal(journal_submit(a, &r, &e), 1);
 	print_message("submit with the lock held: %.3f ms\n", t1 - t0);
 	assert_true(t1 - t0 < 50);
@@ -233,24 +245,24 @@ static void test_lock_held(void **state)
 	journal_close(c);
 
 	close(other); /* released */
-	submit_ok(b, "other", 50); /* b gets there first: a's records continue after it */
-	r = rec("after", 4, t, 1);
+	jfx_submit_ok(b, "other", 50); /* b gets there first: a's records continue after it */
+	r = jfx_rec("after", 4, t, 1);
 	assert_int_equal(journal_submit(a, &r, &e), 0); /* never overtakes the queued two */
 	assert_int_equal(journal_queued(a), 0);
 	assert_null(journal_problem(a));
 	journal_close(a);
 	journal_close(b);
-	assert_verify(f->log, "OK: 5 records, chain intact\n");
+	jfx_assert_verify(f->log, "OK: 5 records, chain intact\n");
 	static const char *const order[] = { "before", "other", "held-1", "held-2", "after" };
 	for (int k = 1; k <= 5; k++) {
-		cJSON *j = line_json(f->log, k);
-		assert_string_equal(jstr(j, "reason"), order[k - 1]);
-		assert_int_equal(jnum(j, "seq"), k);
+		cJSON *j = jfx_line_json(f->log, k);
+		assert_string_equal(tj_str(j, "reason"), order[k - 1]);
+		assert_int_equal(tj_num(j, "seq"), k);
 		/* the two that waited say when they were written, after their ts */
 		cJSON *w = cJSON_GetObjectItem(j, "written");
 		assert_int_equal(w != NULL, k == 3 || k == 4);
 		if (w)
-			assert_true(strcmp(w->valuestring, jstr(j, "ts")) > 0);
+			assert_true(strcmp(w->valuestring, tj_str(j, "ts")) > 0);
 		cJSON_Delete(j);
 	}
 }
@@ -273,12 +285,12 @@ static void test_drain_waits_then_writes(void **state)
 	char c;
 	assert_int_equal(read(pfd[0], &c, 1), 1);
 	struct journal_target t[1];
-	struct journal_rec r = rec("exit", 9, t, 1);
+	struct journal_rec r = jfx_rec("exit", 9, t, 1);
 	struct err e;
 	assert_int_equal(journal_submit(a, &r, &e), 1);
-	double t0 = now_ms();
+	double t0 = jfx_now_ms();
 	assert_int_equal(journal_drain(a, 2000, stderr), 0);
-	double ms = now_ms() - t0;
+	double ms = jfx_now_ms() - t0;
 	print_message("drain waited %.0f ms for a lock held 150 ms\n", ms);
 	assert_true(ms > 50 && ms < 1000);
 	int st;
@@ -286,7 +298,7 @@ static void test_drain_waits_then_writes(void **state)
 	close(pfd[0]);
 	close(pfd[1]);
 	journal_close(a);
-	assert_verify(f->log, "OK: 1 records, chain intact\n");
+	jfx_assert_verify(f->log, "OK: 1 records, chain intact\n");
 }
 
 /* ---- the rest of the contract ------------------------------------------- */
@@ -307,7 +319,7 @@ static void test_close_prints_and_bad_record(void **state)
 	int other = open(f->log, O_RDONLY);
 	assert_int_equal(flock(other, LOCK_EX), 0);
 	struct journal_target t[1];
-	struct journal_rec r = rec("at-close", 5, t, 1);
+	struct journal_rec r = jfx_rec("at-close", 5, t, 1);
 	assert_int_equal(journal_submit(a, &r, &e), 1);
 	char *errf = xasprintf("%s/stderr", f->dir);
 	fflush(stderr);
@@ -320,12 +332,12 @@ static void test_close_prints_and_bad_record(void **state)
 	close(saved);
 	close(other);
 	size_t n;
-	char *d = slurp(errf, &n);
+	char *d = files_read(errf, &n);
 	assert_non_null(strstr(d, "{\"unwritten\":true,"));
 	assert_non_null(strstr(d, "\"reason\":\"at-close\""));
 	free(d);
 	free(errf);
-	assert_verify(f->log, "OK: 0 records, chain intact\n");
+	jfx_assert_verify(f->log, "OK: 0 records, chain intact\n");
 }
 
 /* The head file cannot be replaced: the record is in the log (0, not
@@ -334,24 +346,24 @@ static void test_head_stale(void **state)
 {
 	struct fx *f = *state;
 	struct audit *a = journal_open_lazy(f->log);
-	submit_ok(a, "one", 1);
+	jfx_submit_ok(a, "one", 1);
 	char *tmp = xasprintf("%s.head.tmp", f->log);
 	assert_int_equal(mkdir(tmp, 0700), 0);
-	submit_ok(a, "two", 2);
+	jfx_submit_ok(a, "two", 2);
 	assert_int_equal(journal_queued(a), 0);
 	assert_string_equal(journal_problem(a), "record 2 written, but cannot create the head file: File exists");
-	assert_verify(f->log, "the log goes on to seq 2 past the head's seq 1 (an interrupted write, or records added)\n"
+	jfx_assert_verify(f->log, "the log goes on to seq 2 past the head's seq 1 (an interrupted write, or records added)\n"
 		      "FAILED: 1 problem in 2 lines\n");
 	assert_int_equal(rmdir(tmp), 0);
 	struct err e;
 	assert_int_equal(journal_flush(a, &e), 0);
 	assert_null(journal_problem(a));
-	assert_verify(f->log, "OK: 2 records, chain intact\n");
+	jfx_assert_verify(f->log, "OK: 2 records, chain intact\n");
 	journal_close(a);
 	free(tmp);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, jfx_setup, jfx_teardown)
 
 int main(void)
 {

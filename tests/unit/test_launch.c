@@ -18,7 +18,8 @@
 #include "control/profile.h"
 #include "docker/create.h"
 #include "docker/docker.h"
-#include "tests/unit/launch_body.h"
+#include "tests/unit/helper/json_get.h"
+#include "tests/unit/helper/launch_body.h"
 
 /* ---- the profile parser ---- */
 
@@ -292,26 +293,26 @@ static void test_spec_to_body(void **state)
 	assert_non_null(body);
 	cJSON *b = cJSON_Parse(body);
 	assert_non_null(b);
-	assert_hardened(b, NULL);
-	assert_string_equal(str_at(b, "Image"), "sandtop/sandbox:latest");
-	assert_string_equal(str_at(b, "Hostname"), "tl-unit");
-	const cJSON *l0 = at(b, "Labels");
+	launch_body_assert_hardened(b, NULL);
+	assert_string_equal(tj_str(b, "Image"), "sandtop/sandbox:latest");
+	assert_string_equal(tj_str(b, "Hostname"), "tl-unit");
+	const cJSON *l0 = tj_at(b, "Labels");
 	assert_int_equal(cJSON_GetArraySize(l0), 7);
-	assert_string_equal(str_at(l0, "sandtop.ttl"), "3600");
-	assert_string_equal(str_at(l0, "sandtop.owner"), "bob");
-	assert_string_equal(str_at(l0, "sandtop.task"), "t1");
-	assert_string_equal(str_at(l0, "team"), "red");
-	const cJSON *env = at(b, "Env");
+	assert_string_equal(tj_str(l0, "sandtop.ttl"), "3600");
+	assert_string_equal(tj_str(l0, "sandtop.owner"), "bob");
+	assert_string_equal(tj_str(l0, "sandtop.task"), "t1");
+	assert_string_equal(tj_str(l0, "team"), "red");
+	const cJSON *env = tj_at(b, "Env");
 	assert_int_equal(cJSON_GetArraySize(env), 1);
 	assert_string_equal(cJSON_GetArrayItem(env, 0)->valuestring, "LANG=C");
-	const cJSON *h = at(b, "HostConfig");
-	assert_true(num_at(h, "Memory") == 1073741824.0);
-	assert_true(num_at(h, "NanoCpus") == 1e9);
-	assert_true(num_at(h, "PidsLimit") == 512);
-	assert_true(num_at(h, "ShmSize") == 67108864.0);
-	const cJSON *t = at(h, "Tmpfs");
-	assert_string_equal(str_at(t, "/tmp"), "rw,nosuid,nodev,noexec,size=256m");
-	assert_string_equal(str_at(t, "/home/agent"), "rw,nosuid,nodev,noexec,size=256m,uid=10001,gid=10001,mode=0700");
+	const cJSON *h = tj_at(b, "HostConfig");
+	assert_true(tj_num(h, "Memory") == 1073741824.0);
+	assert_true(tj_num(h, "NanoCpus") == 1e9);
+	assert_true(tj_num(h, "PidsLimit") == 512);
+	assert_true(tj_num(h, "ShmSize") == 67108864.0);
+	const cJSON *t = tj_at(h, "Tmpfs");
+	assert_string_equal(tj_str(t, "/tmp"), "rw,nosuid,nodev,noexec,size=256m");
+	assert_string_equal(tj_str(t, "/home/agent"), "rw,nosuid,nodev,noexec,size=256m,uid=10001,gid=10001,mode=0700");
 	cJSON_Delete(b);
 	free(body);
 	lp_launch_clear(&l);
@@ -324,16 +325,16 @@ static void test_spec_to_body(void **state)
 	assert_true(strlen(l.spec.labels[3].value) > 0);
 	body = dk_create_body(&l.spec, &e);
 	b = cJSON_Parse(body);
-	assert_hardened(b, "agents");
-	h = at(b, "HostConfig");
-	assert_true(num_at(h, "Memory") == 4294967296.0);
-	assert_true(num_at(h, "MemorySwap") == 4294967296.0);
-	assert_true(num_at(h, "NanoCpus") == 2.5e9);
-	assert_true(num_at(h, "PidsLimit") == 64);
-	t = at(h, "Tmpfs");
-	assert_string_equal(str_at(t, "/tmp"), "rw,nosuid,nodev,noexec,size=1536k");
-	assert_string_equal(str_at(t, "/home/agent"), "rw,nosuid,nodev,noexec,size=3000000,uid=10001,gid=10001,mode=0700");
-	assert_string_equal(str_at(at(b, "Labels"), "sandtop.ttl"), "60");
+	launch_body_assert_hardened(b, "agents");
+	h = tj_at(b, "HostConfig");
+	assert_true(tj_num(h, "Memory") == 4294967296.0);
+	assert_true(tj_num(h, "MemorySwap") == 4294967296.0);
+	assert_true(tj_num(h, "NanoCpus") == 2.5e9);
+	assert_true(tj_num(h, "PidsLimit") == 64);
+	t = tj_at(h, "Tmpfs");
+	assert_string_equal(tj_str(t, "/tmp"), "rw,nosuid,nodev,noexec,size=1536k");
+	assert_string_equal(tj_str(t, "/home/agent"), "rw,nosuid,nodev,noexec,size=3000000,uid=10001,gid=10001,mode=0700");
+	assert_string_equal(tj_str(tj_at(b, "Labels"), "sandtop.ttl"), "60");
 	cJSON_Delete(b);
 	free(body);
 	lp_launch_clear(&l);

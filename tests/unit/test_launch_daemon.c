@@ -23,8 +23,9 @@
 #include "control/profile.h"
 #include "docker/create.h"
 #include "docker/docker.h"
-#include "tests/unit/fake_daemon.h"
-#include "tests/unit/launch_body.h"
+#include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/json_get.h"
+#include "tests/unit/helper/launch_body.h"
 
 /* The profile text over the defaults (it must parse). */
 static void parse_ok(struct lp_profile *p, const char *text)
@@ -216,7 +217,7 @@ static void test_calls(void **state)
 	assert_string_equal(r.id, ID_OK);
 	assert_string_equal(r.e.msg, "");
 	cJSON *b = expect_body("POST /v1.41/containers/create?name=tl-call");
-	assert_hardened(b, "intnet");
+	launch_body_assert_hardened(b, "intnet");
 	cJSON_Delete(b);
 	/* conflict: the engine's message, sanitized */
 	l.spec.name = "tl-taken";
@@ -273,9 +274,9 @@ static void test_calls(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.id, ID_NET);
 	b = expect_body("POST /v1.41/networks/create");
-	assert_string_equal(str_at(b, "Name"), "newnet");
-	assert_true(cJSON_IsTrue(at(b, "Internal")));
-	assert_string_equal(str_at(at(b, "Options"), "com.docker.network.bridge.enable_icc"), "false");
+	assert_string_equal(tj_str(b, "Name"), "newnet");
+	assert_true(cJSON_IsTrue(tj_at(b, "Internal")));
+	assert_string_equal(tj_str(tj_at(b, "Options"), "com.docker.network.bridge.enable_icc"), "false");
 	cJSON_Delete(b);
 	memset(&r, 0, sizeof r);
 	dk_network_create(c, "bad name", NULL, 0, on_id, &r);
@@ -368,7 +369,7 @@ static void test_command(void **state)
 	assert_string_equal(o.out, ID_OK "\n");
 	assert_string_equal(o.err, "");
 	cJSON *b = expect_body("POST /v1.41/containers/create?name=tl-cmd");
-	assert_hardened(b, NULL);
+	launch_body_assert_hardened(b, NULL);
 	cJSON_Delete(b);
 	expect_request("POST /v1.41/containers/" ID_OK "/start\n");
 	expect_no_request();
@@ -382,13 +383,13 @@ static void test_command(void **state)
 	assert_non_null(strstr(o.err, "created internal network newnet"));
 	expect_request("GET /v1.41/networks/newnet\n");
 	b = expect_body("POST /v1.41/networks/create");
-	assert_string_equal(str_at(b, "Name"), "newnet");
-	assert_true(cJSON_IsTrue(at(b, "Internal")));
-	assert_string_equal(str_at(at(b, "Labels"), "sandtop.created-by"), "sandtop launch");
+	assert_string_equal(tj_str(b, "Name"), "newnet");
+	assert_true(cJSON_IsTrue(tj_at(b, "Internal")));
+	assert_string_equal(tj_str(tj_at(b, "Labels"), "sandtop.created-by"), "sandtop launch");
 	cJSON_Delete(b);
 	b = expect_body("POST /v1.41/containers/create?name=tl-net");
-	assert_hardened(b, "newnet");
-	assert_string_equal(str_at(at(b, "Labels"), "team"), "blue");
+	launch_body_assert_hardened(b, "newnet");
+	assert_string_equal(tj_str(tj_at(b, "Labels"), "team"), "blue");
 	cJSON_Delete(b);
 	expect_request("POST /v1.41/containers/" ID_OK "/start\n");
 	unlink(prof);

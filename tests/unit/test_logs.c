@@ -15,7 +15,7 @@
 #include "base/xalloc.h"
 #include "docker/logparse.h"
 #include "docker/logs_stream.h"
-#include "tests/unit/fake_daemon.h"
+#include "tests/unit/helper/fake_daemon.h"
 
 /* ---- the parser, as data ---- */
 

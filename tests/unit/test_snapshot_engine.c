@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "engine.h"
+#include "tests/unit/helper/engine.h"
 
 #include <errno.h>
 #include <poll.h>

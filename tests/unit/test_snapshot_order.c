@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "fake_daemon.h"
-#include "fixture.h"
+#include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/fixture.h"
 
 #include <ftw.h>
 #include <sys/stat.h>

@@ -17,7 +17,7 @@
 #include "journal/journal.h"
 #include "control/ttl.h"
 #include "docker/docker.h"
-#include "tests/unit/fake_daemon.h"
+#include "tests/unit/helper/fake_daemon.h"
 
 #define W 1700000000000LL   /* "now" in the tests, epoch ms */
 

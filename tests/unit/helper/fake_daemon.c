@@ -1,56 +1,7 @@
-/* fake_daemon: a fake Engine API daemon on a unix socket for the unit tests, one forked child per connection; the test supplies the request handler. */
-#ifndef TESTS_UNIT_FAKE_DAEMON_H
-#define TESTS_UNIT_FAKE_DAEMON_H
+/* fake_daemon: the fake Engine API daemon of the unit tests (see fake_daemon.h). */
+#include "tests/unit/helper/fake_daemon.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include "base/buf.h"
-#include "base/clock.h"
-#include "base/xalloc.h"
-#include "docker/docker.h"
-
-/* What the fake answers to GET /version: API 1.41. */
-#define FAKE_VERSION_BODY "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}"
-
-/* The head of an exec start's answer; the raw stream follows. */
-#define FAKE_UPGRADED "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n" \
-                      "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
-
-/* fake_daemon_start flags */
-enum { FAKE_TCP = 1 }; /* also listen on a loopback TCP port (fake_daemon.tcp_port) */
-
-/* A test's answer to one request, run in the connection's own child
- * process: fd the connection (closed when the handler returns), req the whole
- * request (headers and Content-Length body, NUL-terminated), rec the write
- * end of the record pipe (fake_record, or the test's own format). GET
- * /version never reaches it. */
-typedef void (*fake_handler)(int fd, const char *req, int rec);
-
-struct fake_daemon {
-	char sock_path[108];
-	int tcp_port; /* with FAKE_TCP, else 0 */
-	pid_t pid;    /* the server, leader of the process group of every handler */
-	int rec_fd;   /* the test's end of the record pipe */
-};
-
-/* ---- for the handlers, in the fake's processes: what writes to or reads
- * from a peer that went away ends the process (_exit(0)) ---- */
-
-/* Write all n bytes of p to fd. */
-static inline void fake_write_all(int fd, const void *p, size_t n)
+void fake_write_all(int fd, const void *p, size_t n)
 {
 	const char *s = p;
 	while (n > 0) {
@@ -62,15 +13,12 @@ static inline void fake_write_all(int fd, const void *p, size_t n)
 	}
 }
 
-/* Sleep ms milliseconds. */
-static inline void fake_pause_ms(int ms)
+void fake_pause_ms(int ms)
 {
 	usleep((useconds_t)ms * 1000);
 }
 
-/* Answer status with the JSON body[0..len) (Connection: close); 204 and
- * 304 go without Content-Type, Content-Length or body. */
-static inline void fake_respond_len(int fd, int status, const char *body, size_t len)
+void fake_respond_len(int fd, int status, const char *body, size_t len)
 {
 	char head[256];
 	int n = status == 304 || status == 204
@@ -82,15 +30,12 @@ static inline void fake_respond_len(int fd, int status, const char *body, size_t
 		fake_write_all(fd, body, len);
 }
 
-/* fake_respond_len with the string body; NULL is an empty body. */
-static inline void fake_respond(int fd, int status, const char *body)
+void fake_respond(int fd, int status, const char *body)
 {
 	fake_respond_len(fd, status, body, body ? strlen(body) : 0);
 }
 
-/* Append to b one frame of the engine's multiplexed stream: the 8-byte
- * header (stream, big-endian size), then p[0..n). */
-static inline void fake_frame(struct buf *b, int stream, const void *p, size_t n)
+void fake_frame(struct buf *b, int stream, const void *p, size_t n)
 {
 	unsigned char h[8] = {(unsigned char)stream, 0, 0, 0, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
 	                      (unsigned char)(n >> 8), (unsigned char)n};
@@ -98,11 +43,7 @@ static inline void fake_frame(struct buf *b, int stream, const void *p, size_t n
 	buf_append(b, p, n);
 }
 
-/* Report req to the test as "METHOD PATH\nBODY" for fake_next_request: a
- * 4-byte length, then the text, in one write (so records of concurrent
- * requests do not mix while under PIPE_BUF). Nothing for a request without
- * a request line or a header end. */
-static inline void fake_record(int rec, const char *req)
+void fake_record(int rec, const char *req)
 {
 	const char *sp = strchr(req, ' ');
 	const char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
@@ -121,7 +62,7 @@ static inline void fake_record(int rec, const char *req)
 
 /* Read one request from fd into req (headers, then as much of the
  * Content-Length body as fits in cap - 1), NUL-terminated; its length. */
-static inline size_t fake_read_request(int fd, char *req, size_t cap)
+static size_t fake_read_request(int fd, char *req, size_t cap)
 {
 	size_t len = 0;
 	char *end = NULL;
@@ -147,7 +88,7 @@ static inline size_t fake_read_request(int fd, char *req, size_t cap)
 
 /* One connection: read its request, answer GET /version, hand anything
  * else to h. */
-static inline void fake_serve(int fd, fake_handler h, int rec)
+static void fake_serve(int fd, fake_handler h, int rec)
 {
 	static char req[1 << 20];
 	fake_read_request(fd, req, sizeof req);
@@ -157,13 +98,7 @@ static inline void fake_serve(int fd, fake_handler h, int rec)
 		h(fd, req, rec);
 }
 
-/* ---- for the test ---- */
-
-/* Start the fake on /tmp/sandtop-TAG-PID.sock (and a loopback TCP port with
- * FAKE_TCP): a server process, leader of a new process group, that forks a
- * child per connection to run fake_serve with h. 0, or -1 when a socket,
- * the pipe or the fork fails. Stop it with fake_daemon_stop. */
-static inline int fake_daemon_start(struct fake_daemon *d, const char *tag, fake_handler h, int flags)
+int fake_daemon_start(struct fake_daemon *d, const char *tag, fake_handler h, int flags)
 {
 	memset(d, 0, sizeof *d);
 	d->rec_fd = -1;
@@ -224,9 +159,7 @@ static inline int fake_daemon_start(struct fake_daemon *d, const char *tag, fake
 	return 0;
 }
 
-/* Kill the fake's whole process group, reap the server, remove the socket
- * and close the record pipe; what a failed start left undone is skipped. */
-static inline void fake_daemon_stop(struct fake_daemon *d)
+void fake_daemon_stop(struct fake_daemon *d)
 {
 	if (d->pid > 0) {
 		kill(-d->pid, SIGKILL);
@@ -240,16 +173,13 @@ static inline void fake_daemon_stop(struct fake_daemon *d)
 	d->rec_fd = -1;
 }
 
-/* cmocka teardown for a fake started by a setup that set *state to it:
- * fake_daemon_stop(*state). */
-static inline int fake_daemon_teardown(void **state)
+int fake_daemon_teardown(void **state)
 {
 	fake_daemon_stop(*state);
 	return 0;
 }
 
-/* A client of the fake's unix socket; NULL when dk_client_new fails. */
-static inline struct dk_client *fake_client(const struct fake_daemon *d)
+struct dk_client *fake_client(const struct fake_daemon *d)
 {
 	char host[160];
 	snprintf(host, sizeof host, "unix://%s", d->sock_path);
@@ -259,7 +189,7 @@ static inline struct dk_client *fake_client(const struct fake_daemon *d)
 
 /* Read n bytes from fd by the monotonic deadline end (ms): 0, or -1 on
  * timeout, EOF or error. */
-static inline int fake_read_full(int fd, void *p, size_t n, int64_t end)
+static int fake_read_full(int fd, void *p, size_t n, int64_t end)
 {
 	char *s = p;
 	while (n > 0) {
@@ -276,9 +206,7 @@ static inline int fake_read_full(int fd, void *p, size_t n, int64_t end)
 	return 0;
 }
 
-/* The next fake_record ("METHOD PATH\nBODY"), waiting up to ms; the caller
- * frees it. NULL when none came. */
-static inline char *fake_next_request(const struct fake_daemon *d, int ms)
+char *fake_next_request(const struct fake_daemon *d, int ms)
 {
 	int64_t end = clock_mono_ms() + ms;
 	uint32_t n;
@@ -293,8 +221,7 @@ static inline char *fake_next_request(const struct fake_daemon *d, int ms)
 	return r;
 }
 
-/* Drop what is in the record pipe, until it stays empty for 50 ms. */
-static inline void fake_drain(const struct fake_daemon *d)
+void fake_drain(const struct fake_daemon *d)
 {
 	char tmp[4096];
 	struct pollfd pf = {.fd = d->rec_fd, .events = POLLIN};
@@ -302,11 +229,8 @@ static inline void fake_drain(const struct fake_daemon *d)
 		;
 }
 
-/* True when nothing arrives in the record pipe within ms. */
-static inline bool fake_quiet(const struct fake_daemon *d, int ms)
+bool fake_quiet(const struct fake_daemon *d, int ms)
 {
 	struct pollfd pf = {.fd = d->rec_fd, .events = POLLIN};
 	return poll(&pf, 1, ms) == 0;
 }
-
-#endif

@@ -1,37 +1,23 @@
-/* tunnel_side: the caller's side of exec tunnels in the tunnel tests: callback, I/O, a poll loop (include after cmocka.h). */
-#ifndef TESTS_UNIT_TUNNEL_SIDE_H
-#define TESTS_UNIT_TUNNEL_SIDE_H
+/* tunnel_side: the caller's side of exec tunnels in the tunnel tests (see tunnel_side.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/unit/helper/tunnel_side.h"
 
 #include <fcntl.h>
 #include <poll.h>
-#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "base/buf.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
-#include "docker/docker.h"
 
-/* One tunnel as the caller sees it. */
-struct side {
-	int calls;
-	int rc;
-	struct err e;
-	int fd;
-	bool close_in_cb;
-	struct dk_tunnel *t;
-	const char *out;     /* to write once open */
-	size_t out_len, out_off;
-	bool shut_after;     /* shutdown(SHUT_WR) once out is written */
-	bool shut_done;
-	bool reading;        /* read what comes */
-	struct buf in;
-	bool eof;
-};
-
-static inline void side_init(struct side *s)
+void side_init(struct side *s)
 {
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
@@ -39,14 +25,14 @@ static inline void side_init(struct side *s)
 	buf_init(&s->in, 8u << 20);
 }
 
-static inline void side_free(struct side *s)
+void side_free(struct side *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
 	buf_free(&s->in);
 }
 
-static inline void on_tunnel(void *ud, int rc, const struct err *e, int fd)
+void side_on_tunnel(void *ud, int rc, const struct err *e, int fd)
 {
 	struct side *s = ud;
 	s->calls++;
@@ -67,7 +53,7 @@ static inline void on_tunnel(void *ud, int rc, const struct err *e, int fd)
 	}
 }
 
-static inline void side_io(struct side *s)
+void side_io(struct side *s)
 {
 	if (s->fd < 0)
 		return;
@@ -93,8 +79,7 @@ static inline void side_io(struct side *s)
 	}
 }
 
-/* Run the client's loop (and the sides' I/O) for up to ms or until done(s). */
-static inline void loop(struct dk_client *c, struct side *sides, size_t nsides, int ms, bool (*done)(const struct side *))
+void side_loop(struct dk_client *c, struct side *sides, size_t nsides, int ms, bool (*done)(const struct side *))
 {
 	int64_t end = clock_mono_ms() + ms;
 	while (clock_mono_ms() < end) {
@@ -125,14 +110,12 @@ static inline void loop(struct dk_client *c, struct side *sides, size_t nsides, 
 	}
 }
 
-static inline bool called(const struct side *s)
+bool side_called(const struct side *s)
 {
 	return s->calls > 0;
 }
 
-static inline bool at_eof(const struct side *s)
+bool side_at_eof(const struct side *s)
 {
 	return s->eof || (s->calls > 0 && s->rc < 0);
 }
-
-#endif

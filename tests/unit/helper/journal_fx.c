@@ -1,0 +1,160 @@
+/* journal_fx: fixture and helpers of the operator log tests (see journal_fx.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/unit/helper/journal_fx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "tests/unit/helper/files.h"
+
+int jfx_setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof *f);
+	if (files_tmpdir(f->dir, sizeof f->dir, "journal") < 0)
+		return -1;
+	f->mnt = xasprintf("%s/m", f->dir);
+	f->log = xasprintf("%s/state/audit.log", f->dir);
+	f->head = xasprintf("%s.head", f->log);
+	*state = f;
+	return 0;
+}
+
+int jfx_teardown(void **state)
+{
+	struct fx *f = *state;
+	if (f->mounted)
+		umount2(f->mnt, MNT_DETACH);
+	files_rmtree(f->dir);
+	free(f->mnt);
+	free(f->log);
+	free(f->head);
+	free(f);
+	return 0;
+}
+
+void jfx_append(const char *path, const void *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, p, n), (ssize_t)n);
+	close(fd);
+}
+
+void jfx_assert_verify(const char *path, const char *want)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	struct err e;
+	int rc = journal_verify(path, fp, &e);
+	fclose(fp);
+	if (strcmp(out, want) != 0)
+		fail_msg("verify gave %d:\n%s\nwanted:\n%s", rc, out, want);
+	free(out);
+}
+
+cJSON *jfx_line_json(const char *path, int k)
+{
+	char *d = files_read(path, NULL), *s = d;
+	for (int i = 1; i < k; i++) {
+		s = strchr(s, '\n');
+		assert_non_null(s);
+		s++;
+	}
+	char *nl = strchr(s, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	cJSON *j = cJSON_Parse(s);
+	assert_non_null(j);
+	free(d);
+	return j;
+}
+
+struct journal_rec jfx_rec(const char *tag, uint64_t op, struct journal_target *t, size_t nt)
+{
+	for (size_t i = 0; i < nt; i++)
+		t[i] = (struct journal_target){ "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+					      tag, NULL };
+	return (struct journal_rec){ .action = "kill", .phase = "intent", .op = op, .targets = t, .ntargets = nt,
+				   .reason = tag, .detail = "signal=SIGKILL", .duration_ms = -1 };
+}
+
+void jfx_submit_ok(struct audit *a, const char *tag, uint64_t op)
+{
+	struct journal_target t[1];
+	struct journal_rec r = jfx_rec(tag, op, t, 1);
+	struct err e;
+	assert_int_equal(journal_submit(a, &r, &e), 0);
+}
+
+double jfx_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int jfx_side_files(const char *dir, const char *prefix, char **one)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix))) {
+			n++;
+			if (one) {
+				free(*one);
+				*one = xstrdup(de->d_name);
+			}
+		}
+	closedir(d);
+	return n;
+}
+
+bool jfx_mount_tmpfs(struct fx *f, const char *size)
+{
+	if (geteuid() != 0)
+		return false;
+	assert_int_equal(mkdir(f->mnt, 0700), 0);
+	char opt[64];
+	snprintf(opt, sizeof opt, "size=%s,mode=0700", size);
+	if (mount("tmpfs", f->mnt, "tmpfs", MS_NOSUID | MS_NODEV, opt) < 0)
+		return false;
+	f->mounted = true;
+	free(f->log);
+	f->log = xasprintf("%s/audit.log", f->mnt);
+	free(f->head);
+	f->head = xasprintf("%s.head", f->log);
+	return true;
+}
+
+char *jfx_fill(const char *dir)
+{
+	char *p = xasprintf("%s/filler", dir);
+	int fd = open(p, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	assert_true(fd >= 0);
+	char blk[4096];
+	memset(blk, 'f', sizeof blk);
+	while (write(fd, blk, sizeof blk) > 0)
+		;
+	assert_int_equal(errno, ENOSPC);
+	while (write(fd, blk, 1) > 0)
+		;
+	close(fd);
+	return p;
+}

@@ -1,0 +1,61 @@
+/* journal_fx: the operator log tests' fixture and helpers: a scratch state directory, mounts, records to submit, reading the log back (include after cmocka.h). */
+#ifndef TESTS_UNIT_HELPER_JOURNAL_FX_H
+#define TESTS_UNIT_HELPER_JOURNAL_FX_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "journal/journal.h"
+
+/* One test's scratch: made by jfx_setup, removed by jfx_teardown. */
+struct fx {
+	char dir[64];  /* /tmp/sandtop-journal.XXXXXX */
+	char *mnt;     /* DIR/m: a tmpfs or a read-only bind mount, when a test makes one */
+	char *log;     /* DIR/state/audit.log (DIR/m/audit.log with a mount) */
+	char *head;    /* the log's head file: LOG.head */
+	bool mounted;
+};
+
+/* cmocka setup: a new struct fx in *state. 0, or -1 when the directory
+ * cannot be made. */
+int jfx_setup(void **state);
+
+/* cmocka teardown: unmount what the test mounted, remove the directory,
+ * free the struct fx. */
+int jfx_teardown(void **state);
+
+/* Append p[0..n) to the file path (which must exist). */
+void jfx_append(const char *path, const void *p, size_t n);
+
+/* Fail unless journal_verify of path prints exactly want. */
+void jfx_assert_verify(const char *path, const char *want);
+
+/* Line k (1-based) of the log at path, parsed; the caller deletes it.
+ * Fails when there is no such line or it is not JSON. */
+cJSON *jfx_line_json(const char *path, int k);
+
+/* A kill intent with nt targets (t[0..nt), filled here; about 110 bytes
+ * each), named and reasoned tag. The record points into t. */
+struct journal_rec jfx_rec(const char *tag, uint64_t op, struct journal_target *t, size_t nt);
+
+/* Submit jfx_rec(tag, op) with one target to a; fails unless accepted. */
+void jfx_submit_ok(struct audit *a, const char *tag, uint64_t op);
+
+/* The monotonic clock in milliseconds. */
+double jfx_now_ms(void);
+
+/* How many of dir's entries start with prefix; with one, *one is set to the
+ * last such name (the old one freed; the caller frees the last). */
+int jfx_side_files(const char *dir, const char *prefix, char **one);
+
+/* Mount a tmpfs of size at f->mnt and move f->log into it; false when not
+ * root or not allowed (the test then skips). */
+bool jfx_mount_tmpfs(struct fx *f, const char *size);
+
+/* Fill the file system under dir to the last byte; the filler's path,
+ * which the caller frees (removing it frees the space). */
+char *jfx_fill(const char *dir);
+
+#endif
