@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/jsonstr.h"
 #include "base/path.h"
 #include "base/xalloc.h"
 
@@ -46,13 +47,13 @@ static char *who_format(void)
 		host[0] = '\0';
 	host[sizeof host - 1] = '\0';
 	buf_printf(&b, "{\"uid\":%lu,\"user\":", (unsigned long)uid);
-	journal_json_str(&b, pw ? pw->pw_name : NULL, JOURNAL_STR_MAX);
+	jsonstr_put(&b, pw ? pw->pw_name : NULL, JOURNAL_STR_MAX);
 	buf_puts(&b, ",\"sudo_user\":");
-	journal_json_str(&b, getenv("SUDO_USER"), JOURNAL_STR_MAX);
+	jsonstr_put(&b, getenv("SUDO_USER"), JOURNAL_STR_MAX);
 	buf_puts(&b, ",\"tty\":");
-	journal_json_str(&b, tty ? tty : "-", JOURNAL_STR_MAX);
+	jsonstr_put(&b, tty ? tty : "-", JOURNAL_STR_MAX);
 	buf_puts(&b, ",\"host\":");
-	journal_json_str(&b, host[0] ? host : NULL, JOURNAL_STR_MAX);
+	jsonstr_put(&b, host[0] ? host : NULL, JOURNAL_STR_MAX);
 	buf_printf(&b, ",\"pid\":%ld}", (long)getpid());
 	return buf_steal(&b);
 }

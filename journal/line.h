@@ -33,13 +33,6 @@ struct journal_line {
  * when libcrypto fails (out is then all zeros). */
 int journal_sha256_hex(const void *p, size_t n, char out[JOURNAL_HEX_LEN + 1]);
 
-/* Append s as a JSON string literal (quotes included; NULL gives null),
- * ASCII only: ", \ and every control or non-ASCII code point are escaped
- * (\u, surrogate pairs above U+FFFF), ill-formed UTF-8 becomes \ufffd. At
- * most cap input bytes are taken (cut on a character boundary); a cut
- * string ends with \u2026. Overflow of b shows in b->overflow. */
-void journal_json_str(struct buf *b, const char *s, size_t cap);
-
 /* Check the frame of one line s[0..n) (without its newline) by the rules
  * above, fill m and recompute the hash. Returns 0, or -1 with *why set to a
  * short static phrase ("not a sandtop record", ...). */

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/jsonstr.h"
 #include "base/xalloc.h"
 
 /* room kept after the targets for reason, detail and the rest of the line */
@@ -112,20 +113,20 @@ static void format_body(const struct audit *a, const struct journal_qrec *q, uin
 	else
 		buf_puts(b, "null");
 	buf_puts(b, ",\"phase\":");
-	journal_json_str(b, q->phase, JOURNAL_STR_MAX);
+	jsonstr_put(b, q->phase, JOURNAL_STR_MAX);
 	buf_puts(b, ",\"action\":");
-	journal_json_str(b, q->action, JOURNAL_STR_MAX);
+	jsonstr_put(b, q->action, JOURNAL_STR_MAX);
 	buf_printf(b, ",\"armed\":%s,\"who\":%s,\"targets\":[", q->armed ? "true" : "false", a->who);
 	size_t i;
 	for (i = 0; i < q->ntargets; i++) {
 		const struct journal_target *t = &q->targets[i];
 		size_t mark = b->len;
 		buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
-		journal_json_str(b, t->id, JOURNAL_STR_MAX);
+		jsonstr_put(b, t->id, JOURNAL_STR_MAX);
 		buf_puts(b, ",\"name\":");
-		journal_json_str(b, t->name, JOURNAL_STR_MAX);
+		jsonstr_put(b, t->name, JOURNAL_STR_MAX);
 		buf_puts(b, ",\"result\":");
-		journal_json_str(b, t->result, JOURNAL_STR_MAX);
+		jsonstr_put(b, t->result, JOURNAL_STR_MAX);
 		buf_puts(b, "}");
 		if (b->overflow || b->len > JOURNAL_LINE_MAX - TAIL_RESERVE) {
 			/* no room: take this one back and count the rest */
@@ -139,9 +140,9 @@ static void format_body(const struct audit *a, const struct journal_qrec *q, uin
 	if (i < q->ntotal)
 		buf_printf(b, ",\"targets_omitted\":%zu", q->ntotal - i);
 	buf_puts(b, ",\"reason\":");
-	journal_json_str(b, q->reason, JOURNAL_STR_MAX);
+	jsonstr_put(b, q->reason, JOURNAL_STR_MAX);
 	buf_puts(b, ",\"detail\":");
-	journal_json_str(b, q->detail, JOURNAL_STR_MAX);
+	jsonstr_put(b, q->detail, JOURNAL_STR_MAX);
 	if (q->duration_ms >= 0)
 		buf_printf(b, ",\"duration_ms\":%" PRId64, q->duration_ms);
 	else
@@ -351,9 +352,9 @@ size_t journal_drain(struct audit *a, int wait_ms, FILE *fp)
 	while (a->nq) {
 		buf_reset(&b);
 		buf_puts(&b, "{\"unwritten\":true,\"log\":");
-		journal_json_str(&b, a->path, 4096);
+		jsonstr_put(&b, a->path, 4096);
 		buf_puts(&b, ",\"problem\":");
-		journal_json_str(&b, a->problem[0] ? a->problem : NULL, sizeof a->problem);
+		jsonstr_put(&b, a->problem[0] ? a->problem : NULL, sizeof a->problem);
 		buf_puts(&b, ",");
 		format_body(a, a->qhead, a->qhead->op, &b);
 		buf_puts(&b, "}\n");

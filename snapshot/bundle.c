@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/jsonstr.h"
 #include "base/path.h"
 #include "base/xalloc.h"
 #include "journal/journal.h"
@@ -207,10 +208,10 @@ void snap_operator_json(struct buf *b)
 	char host[257];
 	who(&uid, &user, &sudo, host);
 	buf_printf(b, "{\"uid\":%lu,\"user\":", uid);
-	journal_json_str(b, user, 256);
+	jsonstr_put(b, user, 256);
 	buf_puts(b, ",\"sudo_user\":");
-	journal_json_str(b, sudo, 256);
+	jsonstr_put(b, sudo, 256);
 	buf_puts(b, ",\"host\":");
-	journal_json_str(b, host[0] ? host : NULL, 256);
+	jsonstr_put(b, host[0] ? host : NULL, 256);
 	buf_puts(b, "}");
 }

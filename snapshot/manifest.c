@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonstr.h"
 #include "base/sanitize.h"
-#include "journal/line.h"
 
 #define STR_MAX 4096
 #define MANIFEST_MAX (4u << 20)
@@ -43,7 +43,7 @@ static void jstr(struct buf *b, const char *s)
 		return;
 	}
 	char *safe = sanitize_dup(s, strlen(s));
-	journal_json_str(b, safe, STR_MAX);
+	jsonstr_put(b, safe, STR_MAX);
 	free(safe);
 }
 
