@@ -13,14 +13,6 @@
 #define FROZEN_AGAIN_MS 100   /* after the SIGCONTs: how long the cgroup gets to read FROZEN again */
 #define TODO_PIDS_MAX 900     /* pids spelled out in the operator's command line */
 
-static size_t left_stopped(const struct snap *s)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < s->stop.n; i++)
-		n += s->stop.p[i].kind == AG_STOPPED && !s->stop.p[i].continued;
-	return n;
-}
-
 /* "Xvfb (display server), x11vnc (VNC server)": the processes of kind k,
  * at most 4 named. */
 static void names_of(const struct ag_stop *st, int k, char *out, size_t n)
@@ -89,7 +81,7 @@ static void on_stop_exec(void *ud, int rc, const struct err *e, struct ag_stop *
 	if (s->cancelled)
 		snap_pause_step(s);  /* cut short: continues what was stopped */
 	else
-		snap_shot_start(s);
+		s->after_stop(s);
 	snap_settle(s);
 }
 
@@ -100,7 +92,7 @@ void snap_stop_step(struct snap *s)
 	if (!s->running || s->paused_before) {
 		snap_step_end(s, SNAP_STEP_STOP, SNAP_SKIPPED, "%s", !s->running ? "not running" : s->frozen_before ?
 			"frozen already (by the kernel): nothing runs" : "paused already: nothing runs");
-		snap_shot_start(s);
+		s->after_stop(s);
 		return;
 	}
 	s->stop_t0 = clock_mono_ms();
@@ -114,7 +106,7 @@ void snap_stop_step(struct snap *s)
 			s->stop_t0 = clock_mono_ms() - s->stop.us / 1000;  /* the first SIGSTOP */
 			stop_end(s);
 		}
-		snap_shot_start(s);
+		s->after_stop(s);
 		return;
 	}
 	s->inflight++;
@@ -135,7 +127,7 @@ static void on_cont_exec(void *ud, int rc, const struct err *e, struct ag_stop *
 		s->stop.cont_gone += res->cont_gone;
 		s->stop.cont_failed += res->cont_failed;
 	}
-	size_t left = left_stopped(s);
+	size_t left = snap_left_stopped(s);
 	if (rc < 0 || left) {
 		char pids[TODO_PIDS_MAX];
 		ag_pids(&s->stop, pids, sizeof pids);
@@ -157,7 +149,7 @@ static void kernel_continue(struct snap *s, bool frozen)
 {
 	struct err e = {0};
 	int rc = ag_cont_kernel(s->frz, s->res.id, s->ct.pid, &s->stop, &e);
-	size_t left = left_stopped(s);
+	size_t left = snap_left_stopped(s);
 	const char *when = frozen ? "while frozen: they run again at the thaw" : "through the kernel";
 	if (frozen) {
 		/* v2 may show FREEZING while the woken tasks walk into the freezer's trap */
@@ -183,7 +175,7 @@ static void kernel_continue(struct snap *s, bool frozen)
  * can be), then finish. */
 static void continue_then_finish(struct snap *s)
 {
-	if (!s->stop_tried || !left_stopped(s)) {
+	if (!s->stop_tried || !snap_left_stopped(s)) {
 		snap_step_end(s, SNAP_STEP_CONTINUE, SNAP_SKIPPED, "%s", !s->stop_tried || !s->stop.stopped ?
 			"nothing was stopped" : "nothing left to continue");
 		snap_finish(s);
@@ -199,7 +191,7 @@ static void continue_then_finish(struct snap *s)
 		/* still paused (kept, or the unpause failed): no exec gets in */
 		char pids[TODO_PIDS_MAX];
 		ag_pids(&s->stop, pids, sizeof pids);
-		size_t left = left_stopped(s);
+		size_t left = snap_left_stopped(s);
 		snprintf(s->todo, sizeof s->todo, "after `sandtop unpause %.12s`, continue its %zu stopped process%s: "
 		         "docker exec %.12s sh -c 'kill -CONT %s'", s->res.id, left, left == 1 ? "" : "es", s->res.id, pids);
 		snap_step_end(s, SNAP_STEP_CONTINUE, SNAP_SKIPPED, "still paused, its agent stopped under the pause; %s",
@@ -236,7 +228,7 @@ static void freeze(struct snap *s)
 		snprintf(agent, sizeof agent, "; the agent was stopped %lld ms before", (long long)s->stopped_ms);
 	snap_step_end(s, SNAP_STEP_PAUSE, SNAP_OK, "frozen by the kernel (cgroup freezer) in %lld ms, %d task%s%s",
 	              (long long)(t.us / 1000), t.tasks, t.tasks == 1 ? "" : "s", agent);
-	if (s->stop_tried && left_stopped(s)) {
+	if (s->stop_tried && snap_left_stopped(s)) {
 		snap_step_begin(s, SNAP_STEP_CONTINUE);
 		kernel_continue(s, true);
 	}
@@ -260,7 +252,7 @@ static void on_pause(void *ud, int rc, const struct err *e)
 	} else {
 		snap_step_end(s, SNAP_STEP_PAUSE, SNAP_FAILED, "%s", e->msg);
 	}
-	snap_inspect_step(s);
+	s->after_pause(s);
 	snap_settle(s);
 }
 
@@ -275,12 +267,12 @@ void snap_pause_step(struct snap *s)
 	if (!s->running || s->paused_before) {
 		snap_step_end(s, SNAP_STEP_PAUSE, SNAP_SKIPPED, "%s", !s->running ? "not running" : s->frozen_before ?
 			"frozen already (by the kernel): it stays frozen" : "already paused: it stays paused");
-		snap_inspect_step(s);
+		s->after_pause(s);
 		return;
 	}
 	if (s->kpath) {
 		freeze(s);
-		snap_inspect_step(s);
+		s->after_pause(s);
 		return;
 	}
 	s->inflight++;
@@ -330,54 +322,4 @@ void snap_resume(struct snap *s)
 			: s->paused_before ? s->frozen_before ? "it was frozen before: left frozen" : "it was paused before: left paused"
 			: s->res.steps[SNAP_STEP_PAUSE].state == SNAP_FAILED ? "not paused: the pause failed" : "it was not paused");
 	continue_then_finish(s);
-}
-
-/* ---- the words of the manifest ---- */
-
-void snap_hold_words(const struct snap *s, char *out, size_t n)
-{
-	size_t stopped = left_stopped(s);
-	if (!s->running)
-		snprintf(out, n, " (not running)");
-	else if (s->paused_before)
-		snprintf(out, n, ", %s before the snapshot (left so)", s->frozen_before ? "frozen by the kernel" : "paused by the engine");
-	else if (s->kfrozen)
-		snprintf(out, n, ", the sandbox frozen by the kernel (cgroup freezer)%s",
-		         s->stop.stopped ? ", its agent stopped (SIGSTOP) before the freeze" : "");
-	else if (s->paused_by_us && s->res.steps[SNAP_STEP_RESUME].state != SNAP_OK)
-		snprintf(out, n, ", the sandbox paused by the engine%s", stopped ? ", its agent stopped (SIGSTOP) before the pause" : "");
-	else if (stopped)
-		snprintf(out, n, ", the agent's %zu processes stopped (SIGSTOP), the sandbox not frozen", stopped);
-	else
-		snprintf(out, n, ", while it ran (nothing stopped or paused)");
-}
-
-void snap_shot_how(const struct snap *s, char *out, size_t n)
-{
-	const struct ag_stop *st = &s->stop;
-	int k = snprintf(out, n, "VNC framebuffer of the sandbox's own VNC server (through an exec relay)");
-	if (k < 0 || (size_t)k >= n)
-		return;
-	if (!s->stop_tried || !st->stopped)
-		snprintf(out + k, n - (size_t)k, ", the agent NOT stopped: it ran");
-	else if (s->stopped_ms >= 0)
-		snprintf(out + k, n - (size_t)k, ", agent processes stopped (SIGSTOP %s, %zu processes; display and VNC "
-		         "servers running) for %lld ms before the %s", st->exec ? "by an exec" : "through the kernel",
-		         st->stopped, (long long)s->stopped_ms, s->kpath ? "freeze" : "pause");
-	else
-		snprintf(out + k, n - (size_t)k, ", agent processes stopped (SIGSTOP %s, %zu processes; display and VNC "
-		         "servers running); no freeze or pause followed", st->exec ? "by an exec" : "through the kernel",
-		         st->stopped);
-}
-
-void snap_agent_info(const struct snap *s, struct snap_agent *a)
-{
-	memset(a, 0, sizeof *a);
-	a->st = s->stop_tried ? &s->stop : NULL;
-	a->method = s->stop.exec ? "exec" : "kernel";
-	a->why = s->stop_tried ? (s->kpath ? NULL : s->kpath_why[0] ? s->kpath_why : NULL)
-		: s->res.steps[SNAP_STEP_STOP].msg[0] ? s->res.steps[SNAP_STEP_STOP].msg : NULL;
-	a->stopped_ms = s->stopped_ms;
-	a->held_by = s->stopped_ms < 0 ? NULL : s->kpath ? "freeze" : "pause";
-	a->todo = s->todo[0] ? s->todo : NULL;
 }

@@ -1,4 +1,9 @@
-/* machine: one snapshot's state, shared by the two halves of its state machine (internal to snapshot/snapshot.c and snapshot/steps.c). */
+/* machine: one snapshot's state, shared by the files of its state machine (internal to snapshot/).
+ * The files call one way: snapshot.c (the caller's side, the plan, the
+ * screenshot, the inspect) -> steps.c (the evidence) -> hold.c (the stop,
+ * the hold, the resume) -> record.c (the steps' bookkeeping, the manifest,
+ * the end). hold.c hands back to snapshot.c only through s->after_stop and
+ * s->after_pause. */
 #ifndef SNAPSHOT_MACHINE_H
 #define SNAPSHOT_MACHINE_H
 
@@ -60,9 +65,12 @@ struct snap {
 	int64_t scratch_deadline;
 	uint64_t used_bytes, used_entries;
 	size_t branches;
+	/* snapshot.c's next steps, called by hold.c (which cannot name it) */
+	void (*after_stop)(struct snap *s);   /* the stop step is over: the screenshot */
+	void (*after_pause)(struct snap *s);  /* the freeze or pause is over: the inspect */
 };
 
-/* snapshot.c: the steps' bookkeeping and the way out */
+/* snapshot/record.c: the steps' bookkeeping, the words, the way out */
 void snap_step_begin(struct snap *s, enum snap_step_id k);
 /* End step k (once: later calls do nothing) with a sanitized message. */
 void snap_step_end(struct snap *s, enum snap_step_id k, enum snap_state st, const char *fmt, ...)
@@ -70,27 +78,8 @@ void snap_step_end(struct snap *s, enum snap_step_id k, enum snap_state st, cons
 /* A file now in the bundle (listed in the manifest), obtained as how says
  * (the sandbox's state then is added: snap_hold_words). */
 void snap_add_file(struct snap *s, const struct snap_file *f, const char *how);
-/* Free an orphan (snap_free was called) once nothing more can reach it;
- * s is invalid after this when it was freed. */
-void snap_settle(struct snap *s);
-/* One of the branches after the pause ended: on the last, resume. */
-void snap_branch_done(struct snap *s);
-/* The manifest, then the audit result: the end (every step not ended is
- * skipped). */
-void snap_finish(struct snap *s);
-/* Inspect, once it is held (or cut short: resume). */
-void snap_inspect_step(struct snap *s);
-/* The screenshot, once the agent is stopped. */
-void snap_shot_start(struct snap *s);
-
-/* snapshot/hold.c: the agent's stop, the freeze or pause, resume, continue */
-/* Stop the agent (after the plan), then the screenshot. */
-void snap_stop_step(struct snap *s);
-/* Freeze or pause (after the screenshot and, without host access, the
- * scratch), then inspect; cut short: continue what was stopped, finish. */
-void snap_pause_step(struct snap *s);
-/* Thaw or unpause unless kept, continue what was stopped, then finish. */
-void snap_resume(struct snap *s);
+/* The processes the stop stopped that were not continued yet. */
+size_t snap_left_stopped(const struct snap *s);
 /* What holds the sandbox now, for a file's "how": ", the agent stopped
  * (SIGSTOP) and the sandbox frozen by the kernel (cgroup freezer)". */
 void snap_hold_words(const struct snap *s, char *out, size_t n);
@@ -98,6 +87,27 @@ void snap_hold_words(const struct snap *s, char *out, size_t n);
  * taken (from what the stop did and when the hold came). */
 void snap_agent_info(const struct snap *s, struct snap_agent *a);
 void snap_shot_how(const struct snap *s, char *out, size_t n);
+/* The operator log's record of the snapshot: its intent (result false) or
+ * its result. 0, or -1 with e (also when there is no log). */
+int snap_journal(struct snap *s, bool result, struct err *e);
+/* Free s and all it holds (closes its fds, kills its archiving child). */
+void snap_destroy(struct snap *s);
+/* Free an orphan (snap_free was called) once nothing more can reach it;
+ * s is invalid after this when it was freed. */
+void snap_settle(struct snap *s);
+/* The manifest, then the audit result: the end (every step not ended is
+ * skipped). */
+void snap_finish(struct snap *s);
+
+/* snapshot/hold.c: the agent's stop, the freeze or pause, resume, continue */
+/* Stop the agent (after the plan), then s->after_stop. */
+void snap_stop_step(struct snap *s);
+/* Freeze or pause (after the screenshot and, without host access, the
+ * scratch), then s->after_pause; cut short: continue what was stopped,
+ * finish. */
+void snap_pause_step(struct snap *s);
+/* Thaw or unpause unless kept, continue what was stopped, then finish. */
+void snap_resume(struct snap *s);
 
 /* snapshot/steps.c: the evidence */
 void snap_scratch_set(struct snap_scratch *c, enum snap_state st, const char *fmt, ...)
@@ -106,7 +116,7 @@ void snap_scratch_set(struct snap_scratch *c, enum snap_state st, const char *fm
 void snap_job_over(struct snap *s, const struct snap_tree_result *r);
 /* The scratch by tar inside the sandbox, before the pause; then pause. */
 void snap_exec_next(struct snap *s);
-/* Logs, commit, stats and scratch at once; snap_branch_done for each. */
+/* Logs, commit, stats and scratch at once; the last to end resumes. */
 void snap_start_branches(struct snap *s);
 
 #endif

@@ -16,169 +16,11 @@
 #include "desktop/desk.h"
 #include "host/freezer.h"
 
-void snap_step_begin(struct snap *s, enum snap_step_id k)
-{
-	if (s->res.steps[k].at_ms)
-		return;  /* begun already */
-	s->step_t0[k] = clock_mono_ms();
-	s->res.steps[k].at_ms = clock_wall_ms();
-}
-
-void snap_step_end(struct snap *s, enum snap_step_id k, enum snap_state st, const char *fmt, ...)
-{
-	struct snap_step *p = &s->res.steps[k];
-	if (p->state != SNAP_PENDING)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char m[SNAP_MSG_MAX];
-	vsnprintf(m, sizeof m, fmt, ap);
-	va_end(ap);
-	sanitize_text(m, strlen(m), p->msg, sizeof p->msg);
-	p->state = st;
-	p->ms = s->step_t0[k] ? clock_mono_ms() - s->step_t0[k] : 0;
-}
-
-void snap_add_file(struct snap *s, const struct snap_file *f, const char *how)
-{
-	s->files = xrealloc(s->files, (s->nfiles + 1) * sizeof *s->files);
-	struct snap_file *g = &s->files[s->nfiles++];
-	*g = *f;
-	char hold[200];
-	snap_hold_words(s, hold, sizeof hold);
-	snprintf(g->how, sizeof g->how, "%s%s", how, hold);
-}
-
-/* ---- audit ---- */
-
-static int journal_rec(struct snap *s, bool result, struct err *e)
-{
-	if (!s->audit)
-		return err_set(e, 1, "no audit log");
-	char detail[4400], failed[128] = "";
-	for (int k = 0; k < SNAP_STEP_COUNT; k++)
-		if (s->res.steps[k].state == SNAP_FAILED)
-			snprintf(failed + strlen(failed), sizeof failed - strlen(failed), "%s%s", failed[0] ? "," : "",
-			         snap_step_name(k));
-	if (result)
-		snprintf(detail, sizeof detail, "manifest_sha256=%s%s%s bundle=%s", s->res.manifest_sha256[0] ?
-		         s->res.manifest_sha256 : "none", failed[0] ? " failed=" : "", failed, s->res.dir[0] ? s->res.dir : "none");
-	else
-		snprintf(detail, sizeof detail, "keep_paused=%s", s->o.keep_paused ? "yes" : "no");
-	struct journal_target t = {.id = s->res.id, .name = s->res.name,
-		.result = !result ? NULL : s->res.ok ? "ok" : s->res.error};
-	struct journal_rec r = {.action = "snapshot", .phase = result ? "result" : "intent", .op = s->op, .targets = &t,
-		.ntargets = 1, .reason = s->reason[0] ? s->reason : NULL, .armed = s->o.armed, .detail = detail,
-		.duration_ms = result ? clock_mono_ms() - s->t0_mono : -1};
-	return journal_write(s->audit, &r, e);
-}
-
-/* ---- the end ---- */
-
-static void destroy(struct snap *s)
-{
-	desk_close(s->desk);
-	snap_tree_job_free(s->job);
-	ag_clear(&s->stop);
-	cg_freezer_free(s->frz);
-	if (s->root_fd >= 0)
-		close(s->root_fd);
-	if (s->dirfd >= 0)
-		close(s->dirfd);
-	for (size_t i = 0; i < s->nsc; i++)
-		free(s->sc[i].dest);
-	free(s->sc);
-	free(s->files);
-	free(s->parent);
-	dk_container_clear(&s->ct);
-	free(s);
-}
-
-/* Free an orphan once nothing more can call it. */
-void snap_settle(struct snap *s)
-{
-	if (s->orphaned && s->ph == PH_DONE && s->inflight == 0)
-		destroy(s);
-}
-
-static void write_manifest(struct snap *s)
-{
-	struct snap_step *p = &s->res.steps[SNAP_STEP_MANIFEST];
-	int64_t t0 = clock_mono_ms();
-	*p = (struct snap_step){.state = SNAP_OK, .at_ms = clock_wall_ms()}; /* as the manifest tells of itself */
-	for (size_t i = 0; i < s->nfiles; i++)
-		if (!strcmp(s->files[i].name, "screenshot.png"))
-			snap_shot_how(s, s->files[i].how, sizeof s->files[i].how);
-	char image_how[SNAP_HOW_MAX];
-	snprintf(image_how, sizeof image_how, "engine API: POST /commit (pause=false)%s", s->commit_hold);
-	struct snap_agent agent;
-	snap_agent_info(s, &agent);
-	struct snap_manifest m = {
-		.id = s->res.id, .name = s->ct.name ? s->ct.name : s->res.name, .image = s->ct.image,
-		.state_before = s->ct.state, .pid = s->ct.pid, .reason = s->reason[0] ? s->reason : NULL,
-		.keep_paused = s->o.keep_paused, .started_ms = s->t0_wall, .finished_ms = clock_wall_ms(),
-		.image_id = s->res.image_id, .repo = SNAP_REPO, .tag = s->base, .image_how = image_how, .agent = &agent,
-		.steps = s->res.steps,
-		.scratch = s->sc, .nscratch = s->nsc, .files = s->files, .nfiles = s->nfiles,
-	};
-	char *json = snap_manifest_json(&m);
-	struct snap_file f;
-	struct err e = {0};
-	if (!json)
-		err_set(&e, 1, "manifest over its size cap");
-	if (!json || snap_file_put(s->dirfd, "manifest.json", json, strlen(json), &f, &e) < 0) {
-		p->state = SNAP_FAILED;
-		snprintf(p->msg, sizeof p->msg, "%s", e.msg);
-	} else {
-		memcpy(s->res.manifest_sha256, f.sha256, sizeof f.sha256);
-		fsync(s->dirfd); /* the files' names too */
-	}
-	p->ms = clock_mono_ms() - t0;
-	free(json);
-}
-
-void snap_finish(struct snap *s)
-{
-	for (int k = 0; k < SNAP_STEP_COUNT; k++)
-		if (k != SNAP_STEP_MANIFEST)
-			snap_step_end(s, k, SNAP_SKIPPED, "%s", s->cancelled ? "cancelled" : s->dirfd < 0 ? "no bundle" : "not reached");
-	if (s->dirfd >= 0)
-		write_manifest(s);
-	else
-		snap_step_end(s, SNAP_STEP_MANIFEST, SNAP_SKIPPED, "%s", "no bundle");
-	s->res.ok = s->dirfd >= 0 && !s->cancelled;
-	for (int k = 0; k < SNAP_STEP_COUNT; k++) {
-		const struct snap_step *p = &s->res.steps[k];
-		if (p->state != SNAP_FAILED)
-			continue;
-		s->res.ok = false;
-		size_t n = strlen(s->res.error);
-		snprintf(s->res.error + n, sizeof s->res.error - n, "%s%s: %s", n ? "; " : "", snap_step_name(k), p->msg);
-	}
-	if (s->cancelled && !s->res.error[0])
-		snprintf(s->res.error, sizeof s->res.error, "cancelled");
-	s->res.ms = clock_mono_ms() - s->t0_mono;
-	s->res.done = true;
-	s->ph = PH_DONE;
-	desk_close(s->desk);
-	s->desk = NULL;
-	struct err e = {0};
-	if (s->audit && journal_rec(s, true, &e) < 0)
-		snprintf(s->res.audit_error, sizeof s->res.audit_error, "%s", e.msg);
-	log_msg(LOG_INFO, "snapshot %.12s: %s in %lld ms", s->res.id, s->res.ok ? "ok" : "failed", (long long)s->res.ms);
-}
-
 /* Give up before anything was taken: the plan failed, or no bundle directory. */
 static void fail_early(struct snap *s, const char *what, const char *msg)
 {
 	snprintf(s->res.error, sizeof s->res.error, "%s: %.200s", what, msg);
 	snap_finish(s);
-}
-
-void snap_branch_done(struct snap *s)
-{
-	if (--s->branches == 0)
-		snap_resume(s);
 }
 
 /* ---- inspect, once it is held ---- */
@@ -209,7 +51,7 @@ static void on_inspect(void *ud, int rc, const struct err *e, const char *json, 
 	snap_settle(s);
 }
 
-void snap_inspect_step(struct snap *s)
+static void inspect_step(struct snap *s)
 {
 	if (s->cancelled) {
 		snap_resume(s);
@@ -247,7 +89,7 @@ static void shot_done(struct snap *s)
 	snap_pause_step(s);
 }
 
-void snap_shot_start(struct snap *s)
+static void shot_start(struct snap *s)
 {
 	s->ph = PH_SHOT;
 	snap_step_begin(s, SNAP_STEP_SCREENSHOT);
@@ -431,14 +273,14 @@ struct snap *snap_start(struct dk_client *c, struct audit *audit, const struct d
 	struct err ae = {0};
 	if (!s->parent) {
 		err_set(e, 1, "no home directory for the bundle: name a directory");
-		destroy(s);
+		snap_destroy(s);
 		return NULL;
 	}
-	if (journal_rec(s, false, &ae) < 0) {
+	if (snap_journal(s, false, &ae) < 0) {
 		if (!o->armed) {
 			err_set(e, 1, "refused: the snapshot could not be written to the audit log first (%s); "
 			        "arm sandtop to act anyway", ae.msg);
-			destroy(s);
+			snap_destroy(s);
 			return NULL;
 		}
 		snprintf(s->res.audit_error, sizeof s->res.audit_error, "%s", ae.msg);
@@ -446,6 +288,8 @@ struct snap *snap_start(struct dk_client *c, struct audit *audit, const struct d
 	} else {
 		s->op = journal_last_seq(s->audit);
 	}
+	s->after_stop = shot_start;
+	s->after_pause = inspect_step;
 	s->ph = PH_PLAN;
 	s->inflight++;
 	dk_inspect_raw(c, s->res.id, on_plan, s);
@@ -527,7 +371,7 @@ void snap_free(struct snap *s)
 	if (!s)
 		return;
 	if (s->ph == PH_DONE && s->inflight == 0) {
-		destroy(s);
+		snap_destroy(s);
 		return;
 	}
 	s->orphaned = true;

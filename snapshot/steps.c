@@ -13,6 +13,13 @@
 #include "base/sanitize.h"
 #include "journal/journal.h"
 
+/* One of the branches after the pause ended: on the last, resume. */
+static void branch_done(struct snap *s)
+{
+	if (--s->branches == 0)
+		snap_resume(s);
+}
+
 /* ---- scratch: what the agent wrote where commit cannot see ---- */
 
 static void scratch_end(struct snap *s)
@@ -129,7 +136,7 @@ static void scratch_next(struct snap *s)
 		s->next_sc++;
 	}
 	scratch_end(s);
-	snap_branch_done(s);
+	branch_done(s);
 }
 
 static void on_exec(void *ud, int rc, const struct err *e, const uint8_t *tar, size_t len, bool truncated)
@@ -193,7 +200,7 @@ static void on_logs(void *ud, int rc, const struct err *e, const char *data, siz
 		snap_step_end(s, SNAP_STEP_LOGS, SNAP_OK, "%zu bytes%s%s%s", len, truncated ? ", older lines cut" : "",
 		         e->msg[0] ? "; " : "", e->msg);
 	}
-	snap_branch_done(s);
+	branch_done(s);
 	snap_settle(s);
 }
 
@@ -207,7 +214,7 @@ static void on_commit(void *ud, int rc, const struct err *e, const char *image_i
 		snprintf(s->res.image_id, sizeof s->res.image_id, "%s", image_id);
 		snap_step_end(s, SNAP_STEP_COMMIT, SNAP_OK, "%s:%s %s", SNAP_REPO, s->base, image_id);
 	}
-	snap_branch_done(s);
+	branch_done(s);
 	snap_settle(s);
 }
 
@@ -235,7 +242,7 @@ static void on_stats(void *ud, int rc, const struct err *e, const struct st_raw 
 		snap_step_end(s, SNAP_STEP_STATS, SNAP_FAILED, "%s", e->msg);
 	else
 		put_csv(s, snap_stats_csv_sample(raw, clock_wall_ms()));
-	snap_branch_done(s);
+	branch_done(s);
 	snap_settle(s);
 }
 
@@ -276,7 +283,7 @@ void snap_start_branches(struct snap *s)
 	}
 
 	if (s->res.steps[SNAP_STEP_SCRATCH].state != SNAP_PENDING) { /* taken before the pause */
-		snap_branch_done(s);
+		branch_done(s);
 		return;
 	}
 	snap_step_begin(s, SNAP_STEP_SCRATCH);
@@ -292,7 +299,7 @@ void snap_start_branches(struct snap *s)
 				            !s->running ? "not running: what it wrote on a tmpfs is gone"
 				            : e.msg[0] ? e.msg : s->root_err);
 		scratch_end(s);
-		snap_branch_done(s);
+		branch_done(s);
 		return;
 	}
 	s->scratch_deadline = clock_mono_ms() + SNAP_SCRATCH_TIMEOUT_MS;
