@@ -1,4 +1,4 @@
-/* test_stats_api: stats API bodies (captured from this engine, and a cgroup v2 one) -> st_raw, counters above 2^53, hostile bodies. */
+/* test_stats_api: stats API bodies -> st_raw beyond the captured cases (test_fixtures): v1 shapes, missing sections, counters above 2^53, hostile bodies. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,77 +28,8 @@ static int parse_str(const char *body, struct st_raw *r)
 	return rc;
 }
 
-/* Captured from dockerd 20.10.24, cgroup v1, 2 CPUs: `--cpus 0.5 --memory
- * 256m --pids-limit 100`, busy loop, some inbound traffic. This kernel does
- * no blkio accounting, so the engine sends an empty list. */
-static void test_running_fixture(void **state)
-{
-	(void)state;
-	size_t len;
-	char *body = fixture_read("stats_running.json", &len);
-	struct st_raw r;
-	struct err e = {0};
-	assert_int_equal(dk_stats_parse(body, len, &r, &e), 0);
-	assert_int_equal(r.have, HAVE_ALL);
-	assert_int_equal(r.mono_ns, 0);
-	assert_int_equal(r.cpu_ns, UINT64_C(10795512365));
-	assert_int_equal(r.system_ns, UINT64_C(5974060000000));
-	assert_int_equal(r.online_cpus, 2);
-	assert_int_equal(r.mem_usage, 348160);
-	assert_int_equal(r.mem_inactive_file, 0);
-	assert_int_equal(r.mem_limit, 268435456);
-	assert_int_equal(r.net_rx, 64394);
-	assert_int_equal(r.net_tx, 4758);
-	assert_int_equal(r.blk_read, 0);
-	assert_int_equal(r.blk_write, 0);
-	assert_int_equal(r.pids, 1);
-	assert_int_equal(r.pids_limit, 100);
-	free(body);
-}
-
-/* The same container once stopped: zero/empty sections, null blkio lists,
- * no system_cpu_usage, no networks. Parses, and claims nothing. */
-static void test_stopped_fixture(void **state)
-{
-	(void)state;
-	size_t len;
-	char *body = fixture_read("stats_stopped.json", &len);
-	struct st_raw r;
-	struct err e = {0};
-	assert_int_equal(dk_stats_parse(body, len, &r, &e), 0);
-	assert_int_equal(r.have, 0);
-	assert_int_equal(r.cpu_ns, 0);
-	assert_int_equal(r.pids_limit, 0);
-	free(body);
-}
-
-/* Hand-written cgroup v2 body (moby statsV2 shape): lowercase ops over two
- * devices, inactive_file only, no percpu_usage, two interfaces, pids limit
- * 2^64-1 ("max"), system_cpu_usage above 2^53. */
-static void test_v2_fixture(void **state)
-{
-	(void)state;
-	size_t len;
-	char *body = fixture_read("stats_v2.json", &len);
-	struct st_raw r;
-	struct err e = {0};
-	assert_int_equal(dk_stats_parse(body, len, &r, &e), 0);
-	assert_int_equal(r.have, HAVE_ALL);
-	assert_int_equal(r.cpu_ns, UINT64_C(7340032123456789));
-	/* through cJSON's double: within its 32 ns spacing at 1.6e17 */
-	assert_true(r.system_ns >= UINT64_C(165888000000000001) - 32 && r.system_ns <= UINT64_C(165888000000000001) + 32);
-	assert_int_equal(r.online_cpus, 64);
-	assert_int_equal(r.mem_usage, 321454080);
-	assert_int_equal(r.mem_inactive_file, 157286400);
-	assert_int_equal(r.mem_limit, 536870912);
-	assert_int_equal(r.net_rx, 123456789 + 1000);
-	assert_int_equal(r.net_tx, 2345678 + 2000);
-	assert_int_equal(r.blk_read, 1048576 + 4096);
-	assert_int_equal(r.blk_write, 20971520 + 8192);
-	assert_int_equal(r.pids, 7);
-	assert_int_equal(r.pids_limit, 0);
-	free(body);
-}
+/* The captured bodies (stats_running.json, stats_stopped.json, stats_v2.json)
+ * are cases: tests/fixtures/cases/stats_*.expect (test_fixtures). */
 
 /* cgroup v1 shapes: capitalised ops (Sync/Async/Total/Discard not counted),
  * the percpu_usage fallback, total_inactive_file preferred over the
@@ -296,9 +227,6 @@ static void test_hostile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_running_fixture),
-		cmocka_unit_test(test_stopped_fixture),
-		cmocka_unit_test(test_v2_fixture),
 		cmocka_unit_test(test_v1_ops),
 		cmocka_unit_test(test_missing_sections),
 		cmocka_unit_test(test_big_integers),
