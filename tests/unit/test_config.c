@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tui/ui.h"   /* the list's column titles, for the names */
+#include "tests/unit/helper/files.h"
 
 #define NAME "/etc/sandtop/config"
 
@@ -480,16 +481,6 @@ static void test_dump_reparses(void **state)
 	free(one);
 }
 
-static char *temp_file(const char *text, size_t len)
-{
-	char *path = strdup("/tmp/sandtop-test-config.XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
-
 static void test_load_file(void **state)
 {
 	(void)state;
@@ -519,7 +510,7 @@ static void test_load_file(void **state)
 
 	/* relative paths in it are under its directory */
 	static const char text[] = "keymap ./k.keys\nmouse off\nbogus\n";
-	char *path = temp_file(text, sizeof text - 1);
+	char *path = files_tmpfile("config", text, sizeof text - 1);
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);
 	assert_int_equal(cfg_load_file(&c, path, false, collect, &d), 1);
@@ -534,7 +525,7 @@ static void test_load_file(void **state)
 	size_t big = CFG_FILE_MAX + 10;
 	char *blob = malloc(big);
 	memset(blob, '#', big);
-	path = temp_file(blob, big);
+	path = files_tmpfile("config", blob, big);
 	free(blob);
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);

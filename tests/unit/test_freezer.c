@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,111 +18,18 @@
 #include "host/contain.h"
 #include "host/freezer.h"
 #include "host/stats.h"
+#include "tests/unit/helper/tree.h"
 
 #define FX "tests/fixtures/cgroup/"
 #define V1_ID "e0d287590e6a3e1070a24c058c5d72877336110b486fbc624c09874e5725c2c5"
 #define V1_FRZ "sys/fs/cgroup/freezer/docker/" V1_ID "/"
 #define V2_SCOPE "sys/fs/cgroup/system.slice/docker-f2a7000000000000000000000000000000000000000000000000000000000002.scope/"
 
-static char tmp_root[64];
-
-/* ---- a private copy of a fixture tree ---- */
-
-static const char *copy_src;
-static size_t copy_src_len;
-
-static int copy_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)ftw;
-	char *to = xasprintf("%s%s", tmp_root, p + copy_src_len);
-	int rc = 0;
-	if (flag == FTW_D) {
-		rc = mkdir(to, 0755) < 0 && errno != EEXIST ? -1 : 0;
-	} else if (flag == FTW_F) {
-		FILE *in = fopen(p, "rb"), *out = fopen(to, "wb");
-		char buf[4096];
-		size_t n;
-		while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0)
-			fwrite(buf, 1, n, out);
-		rc = in && out ? 0 : -1;
-		if (in)
-			fclose(in);
-		if (out)
-			fclose(out);
-		chmod(to, sb->st_mode & 0777);
-	}
-	free(to);
-	return rc;
-}
-
-/* Copy tests/fixtures/cgroup/TREE over tmp_root. */
-static void copy_fixture(const char *tree)
-{
-	char *src = xasprintf(FX "%s", tree);
-	copy_src = src;
-	copy_src_len = strlen(src);
-	if (nftw(src, copy_one, 16, FTW_PHYS) != 0)
-		fail_msg("copy %s: %s", src, strerror(errno));
-	free(src);
-}
-
-static void put(const char *rel, const char *text)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", tmp_root, rel);
-	for (char *p = path + strlen(tmp_root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", path, strerror(errno));
-		*p = '/';
-	}
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-}
-
-/* The content of tmp_root/rel in buf ("" when missing). */
-static const char *get(const char *rel, char *buf, size_t cap)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", tmp_root, rel);
-	buf[0] = '\0';
-	FILE *fp = fopen(path, "r");
-	if (fp) {
-		size_t n = fread(buf, 1, cap - 1, fp);
-		buf[n] = '\0';
-		fclose(fp);
-	}
-	return buf;
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static int tree_setup(void **state)
-{
-	(void)state;
-	strcpy(tmp_root, "/tmp/test_freezer.XXXXXX");
-	return mkdtemp(tmp_root) ? 0 : -1;
-}
-
-static int tree_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static struct cg_freezer *open_tmp(void)
 {
-	char *proc = xasprintf("%s/proc", tmp_root);
+	char *proc = xasprintf("%s/proc", tree_root);
 	struct err e;
-	struct cg_freezer *f = cg_freezer_open(proc, tmp_root, &e);
+	struct cg_freezer *f = cg_freezer_open(proc, tree_root, &e);
 	if (!f)
 		fail_msg("open: %s", e.msg);
 	free(proc);
@@ -206,27 +112,27 @@ static void test_cgroup_dir(void **state)
 static void test_v1_freeze_thaw(void **state)
 {
 	(void)state;
-	copy_fixture("v1");
+	tree_copy("v1");
 	struct cg_freezer *f = open_tmp();
 	struct err e;
 	char buf[64];
 	assert_int_equal(cg_freezer_version(f), 1);
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
 	assert_int_equal(cg_freeze(f, 4242, &e), 0);
-	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
+	assert_string_equal(tree_get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FROZEN);
-	put(V1_FRZ "freezer.state", "FREEZING\n");
+	tree_put(V1_FRZ "freezer.state", "FREEZING\n");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FREEZING);
 	assert_int_equal(cg_thaw(f, 4242, &e), 0);
-	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED");
+	assert_string_equal(tree_get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
 	/* nothing else was written */
-	assert_string_equal(get(V1_FRZ "freezer.self_freezing", buf, sizeof buf), "0\n");
-	assert_string_equal(get("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.freeze", buf, sizeof buf), "");
-	put(V1_FRZ "freezer.state", "FROZEN SOLID\n");
+	assert_string_equal(tree_get(V1_FRZ "freezer.self_freezing", buf, sizeof buf), "0\n");
+	assert_string_equal(tree_get("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.freeze", buf, sizeof buf), "");
+	tree_put(V1_FRZ "freezer.state", "FROZEN SOLID\n");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_PARSE);
-	put(V1_FRZ "freezer.state", "");
+	tree_put(V1_FRZ "freezer.state", "");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_PARSE);
 	cg_freezer_free(f);
@@ -237,41 +143,41 @@ static void test_v1_freeze_thaw(void **state)
 static void test_v2_freeze_thaw(void **state)
 {
 	(void)state;
-	copy_fixture("v2");
+	tree_copy("v2");
 	struct cg_freezer *f = open_tmp();
 	struct err e;
 	char buf[64];
 	assert_int_equal(cg_freezer_version(f), 2);
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
 	assert_int_equal(cg_freeze(f, 4242, &e), 0);
-	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "1");
+	assert_string_equal(tree_get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "1");
 	/* asked, not done yet */
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FREEZING);
-	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
+	tree_put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FROZEN);
 	assert_int_equal(cg_thaw(f, 4242, &e), 0);
-	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "0");
+	assert_string_equal(tree_get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "0");
 	/* frozen through an ancestor: frozen all the same */
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FROZEN);
-	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
+	tree_put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
-	put(V2_SCOPE "cgroup.events", "populated 1\n");
+	tree_put(V2_SCOPE "cgroup.events", "populated 1\n");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_PARSE);
-	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 2\n");
+	tree_put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 2\n");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
-	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
-	put(V2_SCOPE "cgroup.freeze", "yes\n");
+	tree_put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
+	tree_put(V2_SCOPE "cgroup.freeze", "yes\n");
 	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_PARSE);
 	/* a kernel before 5.2 has no cgroup.freeze */
-	char *p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tmp_root);
+	char *p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tree_root);
 	assert_int_equal(unlink(p), 0);
 	free(p);
 	assert_int_equal(cg_freeze(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_VERSION);
 	assert_non_null(strstr(e.msg, "cgroup.freeze is missing"));
-	p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tmp_root);
+	p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tree_root);
 	struct stat sb;
 	assert_int_equal(stat(p, &sb), -1); /* never created */
 	free(p);
@@ -295,9 +201,9 @@ static void test_no_freezer(void **state)
 	assert_non_null(strstr(e.msg, "no cgroup freezer"));
 	/* only a freezer hierarchy (no counters): the freezer alone is not enough
 	 * for st_cgroups_open, which wants cpuacct or memory */
-	put("proc/self/mountinfo", "37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n");
-	char *proc = xasprintf("%s/proc", tmp_root);
-	assert_null(cg_freezer_open(proc, tmp_root, &e));
+	tree_put("proc/self/mountinfo", "37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n");
+	char *proc = xasprintf("%s/proc", tree_root);
+	assert_null(cg_freezer_open(proc, tree_root, &e));
 	assert_non_null(strstr(e.msg, "no cgroup freezer"));
 	free(proc);
 }
@@ -305,7 +211,7 @@ static void test_no_freezer(void **state)
 static void test_gone(void **state)
 {
 	(void)state;
-	copy_fixture("v1");
+	tree_copy("v1");
 	struct cg_freezer *f = open_tmp();
 	struct err e;
 	/* listed, but its cgroup directories are gone */
@@ -326,14 +232,14 @@ static void test_gone(void **state)
 	assert_int_equal(cg_freezer_state(f, 0, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
 	/* no freezer line in its /proc/PID/cgroup */
-	put("proc/4250/cgroup", "4:memory:/docker/x\n");
+	tree_put("proc/4250/cgroup", "4:memory:/docker/x\n");
 	assert_int_equal(cg_freeze(f, 4250, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	/* the state file is a directory: an error, not "gone" */
-	char *p = xasprintf("%s/" V1_FRZ "freezer.state", tmp_root);
+	char *p = xasprintf("%s/" V1_FRZ "freezer.state", tree_root);
 	assert_int_equal(unlink(p), 0);
 	free(p);
-	put(V1_FRZ "freezer.state/x", "");
+	tree_put(V1_FRZ "freezer.state/x", "");
 	assert_int_equal(cg_freeze(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_SERVER);
 	cg_freezer_free(f);
@@ -343,17 +249,17 @@ static void test_gone(void **state)
 static void test_guards(void **state)
 {
 	(void)state;
-	copy_fixture("v1");
+	tree_copy("v1");
 	char buf[64], rel[64];
-	put("sys/fs/cgroup/freezer/freezer.state", "THAWED\n"); /* (a real root has none) */
-	put("proc/4260/cgroup", "6:freezer:/\n");
-	put("sys/fs/cgroup/freezer/docker/freezer.state", "THAWED\n");
-	put("proc/4261/cgroup", "6:freezer:/docker\n");
-	put("sys/fs/cgroup/freezer/docker/other/freezer.state", "THAWED\n");
-	put("proc/4262/cgroup", "6:freezer:/docker/other\n");
+	tree_put("sys/fs/cgroup/freezer/freezer.state", "THAWED\n"); /* (a real root has none) */
+	tree_put("proc/4260/cgroup", "6:freezer:/\n");
+	tree_put("sys/fs/cgroup/freezer/docker/freezer.state", "THAWED\n");
+	tree_put("proc/4261/cgroup", "6:freezer:/docker\n");
+	tree_put("sys/fs/cgroup/freezer/docker/other/freezer.state", "THAWED\n");
+	tree_put("proc/4262/cgroup", "6:freezer:/docker/other\n");
 	/* this process, as the tree tells */
 	snprintf(rel, sizeof rel, "proc/%d/cgroup", (int)getpid());
-	put(rel, "6:freezer:/docker/" V1_ID "\n");
+	tree_put(rel, "6:freezer:/docker/" V1_ID "\n");
 	struct cg_freezer *f = open_tmp();
 	struct err e;
 	assert_int_equal(cg_freeze(f, 4260, &e), -1);
@@ -361,7 +267,7 @@ static void test_guards(void **state)
 	assert_non_null(strstr(e.msg, "root cgroup"));
 	assert_int_equal(cg_freezer_state(f, 4260, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
-	assert_string_equal(get("sys/fs/cgroup/freezer/freezer.state", buf, sizeof buf), "THAWED\n");
+	assert_string_equal(tree_get("sys/fs/cgroup/freezer/freezer.state", buf, sizeof buf), "THAWED\n");
 	/* our own cgroup and its parent */
 	assert_int_equal(cg_freeze(f, 4242, &e), -1);
 	assert_int_equal(e.code, ERR_USAGE);
@@ -375,9 +281,9 @@ static void test_guards(void **state)
 	assert_non_null(strstr(kt[0].e.msg, "sandtop itself"));
 	assert_int_equal(kt[1].res, CG_K_REFUSED);
 	assert_non_null(strstr(kt[1].e.msg, "not in container e0d287590e6a's cgroup"));
-	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED\n");
-	assert_string_equal(get("sys/fs/cgroup/freezer/docker/freezer.state", buf, sizeof buf), "THAWED\n");
-	assert_string_equal(get("sys/fs/cgroup/freezer/docker/other/freezer.state", buf, sizeof buf), "THAWED\n");
+	assert_string_equal(tree_get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED\n");
+	assert_string_equal(tree_get("sys/fs/cgroup/freezer/docker/freezer.state", buf, sizeof buf), "THAWED\n");
+	assert_string_equal(tree_get("sys/fs/cgroup/freezer/docker/other/freezer.state", buf, sizeof buf), "THAWED\n");
 	/* a sibling is fine; reading and thawing our own is fine */
 	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
 	assert_int_equal(cg_thaw(f, 4242, &e), 0);
@@ -391,11 +297,11 @@ static void test_guards(void **state)
 static void test_locate(void **state)
 {
 	(void)state;
-	copy_fixture("v1");
+	tree_copy("v1");
 	struct cg_freezer *f = open_tmp();
 	struct err e;
 	struct cg_loc cg;
-	char *want = xasprintf("%s/" V1_FRZ, tmp_root);
+	char *want = xasprintf("%s/" V1_FRZ, tree_root);
 	want[strlen(want) - 1] = '\0';
 	assert_int_equal(cg_locate(f, V1_ID, 4242, &cg, &e), 0);
 	assert_string_equal(cg.dir, want);
@@ -403,14 +309,14 @@ static void test_locate(void **state)
 	assert_int_equal(cg.pid, 4242);
 	assert_int_equal(cg_state(f, &cg, &e), CG_FRZ_THAWED);
 	cg_clear(&cg);
-	put("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.kill", "");
+	tree_put("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.kill", "");
 	assert_int_equal(cg_locate(f, V1_ID, 4242, &cg, &e), 0);
 	assert_non_null(cg.unified);
 	assert_non_null(strstr(cg.unified, "/unified/docker/" V1_ID));
 	cg_clear(&cg);
 	/* a process in a sub-cgroup: the container's cgroup is the one named after it */
-	put("proc/4280/cgroup", "6:freezer:/docker/" V1_ID "/agent/sub\n");
-	put(V1_FRZ "agent/sub/freezer.state", "THAWED\n");
+	tree_put("proc/4280/cgroup", "6:freezer:/docker/" V1_ID "/agent/sub\n");
+	tree_put(V1_FRZ "agent/sub/freezer.state", "THAWED\n");
 	assert_int_equal(cg_locate(f, V1_ID, 4280, &cg, &e), 0);
 	assert_string_equal(cg.dir, want);
 	cg_clear(&cg);
@@ -418,10 +324,10 @@ static void test_locate(void **state)
 	const char *other = "e0d287590e6a3e1070a24c058c5d72877336110b486fbc624c09874e5725c2c6";
 	assert_int_equal(cg_locate(f, other, 4242, &cg, &e), -1);
 	assert_int_equal(e.code, ERR_REFUSED);
-	put("proc/4281/cgroup", "6:freezer:/docker/x" V1_ID "\n");
+	tree_put("proc/4281/cgroup", "6:freezer:/docker/x" V1_ID "\n");
 	assert_int_equal(cg_locate(f, V1_ID, 4281, &cg, &e), -1);
 	assert_int_equal(e.code, ERR_REFUSED);
-	put("proc/4282/cgroup", "6:freezer:/system.slice/sshd.service\n");
+	tree_put("proc/4282/cgroup", "6:freezer:/system.slice/sshd.service\n");
 	assert_int_equal(cg_locate(f, V1_ID, 4282, &cg, &e), -1);
 	assert_int_equal(e.code, ERR_REFUSED);
 	assert_non_null(strstr(e.msg, "sshd.service"));
@@ -438,7 +344,7 @@ static void test_locate(void **state)
 	/* v2, systemd driver: docker-ID.scope */
 	tree_teardown(NULL);
 	tree_setup(NULL);
-	copy_fixture("v2");
+	tree_copy("v2");
 	f = open_tmp();
 	assert_int_equal(cg_locate(f, V2_ID, 4242, &cg, &e), 0);
 	assert_non_null(strstr(cg.dir, "/system.slice/docker-" V2_ID ".scope"));
@@ -451,7 +357,7 @@ static void test_locate(void **state)
 static void test_contain_freeze_v1(void **state)
 {
 	(void)state;
-	copy_fixture("v1");
+	tree_copy("v1");
 	struct cg_freezer *f = open_tmp();
 	char buf[64];
 	/* 4243's cgroup directories are gone */
@@ -465,14 +371,14 @@ static void test_contain_freeze_v1(void **state)
 	assert_int_equal(kt[0].state, CG_FRZ_FROZEN);
 	assert_int_equal(kt[1].res, CG_K_GONE);
 	assert_int_equal(kt[2].res, CG_K_GONE);
-	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
+	assert_string_equal(tree_get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
 	assert_int_equal(cg_contain(f, CG_KTHAW, 0, kt, 1, 0), 1);
 	assert_int_equal(kt[0].state, CG_FRZ_THAWED);
-	assert_string_equal(get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED");
+	assert_string_equal(tree_get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED");
 	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, NULL, 0, 100), 0);
 	/* a write that fails for another reason than "gone" */
-	put("sys/fs/cgroup/freezer/docker/" V2_ID "/freezer.state/x", "");
-	put("proc/4270/cgroup", "6:freezer:/docker/" V2_ID "\n");
+	tree_put("sys/fs/cgroup/freezer/docker/" V2_ID "/freezer.state/x", "");
+	tree_put("proc/4270/cgroup", "6:freezer:/docker/" V2_ID "\n");
 	struct cg_ktarget bad = {.id = V2_ID, .pid = 4270};
 	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, &bad, 1, 50), 0);
 	assert_int_equal(bad.res, CG_K_FAILED);
@@ -485,7 +391,7 @@ static void test_contain_freeze_v1(void **state)
 static void test_contain_freeze_deadline(void **state)
 {
 	(void)state;
-	copy_fixture("v2");
+	tree_copy("v2");
 	struct cg_freezer *f = open_tmp();
 	char buf[64];
 	struct cg_ktarget kt = {.id = V2_ID, .pid = 4242};
@@ -498,9 +404,9 @@ static void test_contain_freeze_deadline(void **state)
 	assert_int_equal(kt.state, CG_FRZ_THAWED);
 	assert_non_null(strstr(kt.e.msg, "not frozen within 60 ms"));
 	assert_non_null(strstr(kt.e.msg, "thawed"));
-	assert_string_equal(get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "0");
+	assert_string_equal(tree_get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "0");
 	/* frozen at once when the kernel says so */
-	put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
+	tree_put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
 	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, &kt, 1, 60), 1);
 	assert_int_equal(kt.state, CG_FRZ_FROZEN);
 	cg_freezer_free(f);

@@ -7,7 +7,6 @@
 
 #include <cjson/cJSON.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,64 +18,11 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "journal/journal.h"
-
-struct fx {
-	char dir[64];
-	char *log;     /* DIR/state/audit.log */
-	char *head;    /* its head file */
-};
-
-static int setup(void **state)
-{
-	struct fx *f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/test_audit.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	f->log = xasprintf("%s/state/audit.log", f->dir);
-	f->head = xasprintf("%s.head", f->log);
-	*state = f;
-	return 0;
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(f->log);
-	free(f->head);
-	free(f);
-	return 0;
-}
+#include "tests/unit/helper/files.h"
+#include "tests/unit/helper/journal_fx.h"
+#include "tests/unit/helper/json_get.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	char *p = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n + 65536 > cap)
-			p = xrealloc(p, cap = (n + 65536) * 2);
-		size_t r = fread(p + n, 1, 65536, fp);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	fclose(fp);
-	p[n] = '\0';
-	*len = n;
-	return p;
-}
 
 static void spit(const char *path, const char *p, size_t n)
 {
@@ -176,7 +122,7 @@ static void assert_verify(const char *path, int want_rc, const char *want_out)
 static void remove_line(const char *path, int k)
 {
 	size_t n, s, e;
-	char *d = slurp(path, &n);
+	char *d = files_read(path, &n);
 	line_at(d, n, k, &s, &e);
 	memmove(d + s, d + e + 1, n - e - 1);
 	spit(path, d, n - (e + 1 - s));
@@ -192,7 +138,7 @@ static void test_chain_verifies(void **state)
 	assert_verify(f->log, 0, "OK: 6 records, chain intact\n");
 
 	size_t n;
-	char *d = slurp(f->log, &n);
+	char *d = files_read(f->log, &n);
 	char hash[65], prev[65], last[65] = "0000000000000000000000000000000000000000000000000000000000000000";
 	for (int k = 1; k <= 6; k++) {
 		size_t s, e;
@@ -236,7 +182,7 @@ static void test_chain_verifies(void **state)
 	free(d);
 
 	/* the head file names the last record */
-	d = slurp(f->head, &n);
+	d = files_read(f->head, &n);
 	char want[128];
 	snprintf(want, sizeof want, "6 %s\n", last);
 	assert_string_equal(d, want);
@@ -256,7 +202,7 @@ static void test_reopen_continues(void **state)
 	journal_close(a);
 
 	size_t n;
-	char *d = slurp(f->log, &n);
+	char *d = files_read(f->log, &n);
 	char h2[65], p2[65], h3[65], p3[65];
 	line_hashes(d, n, 2, h2, p2);
 	line_hashes(d, n, 3, h3, p3);
@@ -318,7 +264,7 @@ static void test_edit_middle_byte(void **state)
 	struct fx *f = *state;
 	make_log(f->log, 5);
 	size_t n, s, e;
-	char *d = slurp(f->log, &n);
+	char *d = files_read(f->log, &n);
 	line_at(d, n, 3, &s, &e);
 	size_t at = s + (e - s) / 2;
 	d[at] = d[at] == 'x' ? 'y' : 'x';
@@ -375,7 +321,7 @@ static void test_forged_append(void **state)
 	struct fx *f = *state;
 	make_log(f->log, 5);
 	size_t n, s, e;
-	char *d = slurp(f->log, &n);
+	char *d = files_read(f->log, &n);
 	char h5[65], p5[65];
 	line_hashes(d, n, 5, h5, p5);
 	line_at(d, n, 5, &s, &e);
@@ -409,7 +355,7 @@ static void test_head_file(void **state)
 	struct fx *f = *state;
 	make_log(f->log, 3);
 	size_t n;
-	char *d = slurp(f->log, &n);
+	char *d = files_read(f->log, &n);
 	char h2[65], p2[65];
 	line_hashes(d, n, 2, h2, p2);
 	free(d);
@@ -554,13 +500,6 @@ static void test_not_regular(void **state)
 
 /* ---- hostile text ------------------------------------------------------- */
 
-static const char *jstr(cJSON *o, const char *k)
-{
-	cJSON *v = cJSON_GetObjectItem(o, k);
-	assert_true(cJSON_IsString(v));
-	return v->valuestring;
-}
-
 static void test_hostile_strings(void **state)
 {
 	struct fx *f = *state;
@@ -588,7 +527,7 @@ static void test_hostile_strings(void **state)
 	journal_close(a);
 
 	size_t n;
-	char *d = slurp(f->log, &n);
+	char *d = files_read(f->log, &n);
 	/* one line of printable ASCII */
 	assert_true(n > 0 && d[n - 1] == '\n');
 	for (size_t i = 0; i + 1 < n; i++)
@@ -601,21 +540,21 @@ static void test_hostile_strings(void **state)
 	assert_non_null(j);
 	cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "targets"), 0);
 	cJSON *t1 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "targets"), 1);
-	assert_string_equal(jstr(t0, "id"), "\"}],\"hash\":\"");
-	assert_string_equal(jstr(t0, "name"), name_back);
-	assert_string_equal(jstr(t0, "result"), "error: \r\n\x1b[2J");
+	assert_string_equal(tj_str(t0, "id"), "\"}],\"hash\":\"");
+	assert_string_equal(tj_str(t0, "name"), name_back);
+	assert_string_equal(tj_str(t0, "result"), "error: \r\n\x1b[2J");
 	/* cut at the cap, on a character boundary, marked with an ellipsis */
 	char want[260];
 	memset(want, 'a', 255);
 	memcpy(want + 255, "\xe2\x80\xa6", 4);
-	assert_string_equal(jstr(t1, "id"), want);
+	assert_string_equal(tj_str(t1, "id"), want);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(t1, "name")));
-	const char *rs = jstr(j, "reason");
+	const char *rs = tj_str(j, "reason");
 	assert_int_equal(strlen(rs), JOURNAL_STR_MAX + 3);
 	assert_int_equal(rs[3], '\x1b');
 	assert_string_equal(rs + JOURNAL_STR_MAX, "\xe2\x80\xa6");
-	assert_string_equal(jstr(j, "detail"), "a\r\nb\\");
-	assert_string_equal(jstr(cJSON_GetObjectItem(j, "who"), "sudo_user"), sudo);
+	assert_string_equal(tj_str(j, "detail"), "a\r\nb\\");
+	assert_string_equal(tj_str(cJSON_GetObjectItem(j, "who"), "sudo_user"), sudo);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "armed")));
 	assert_int_equal(cJSON_GetObjectItem(j, "op")->valuedouble, 7);
 	cJSON_Delete(j);
@@ -648,7 +587,7 @@ static void test_many_targets(void **state)
 	journal_close(a);
 
 	size_t n, s, end;
-	char *d = slurp(f->log, &n);
+	char *d = files_read(f->log, &n);
 	for (int k = 1; k <= 2; k++) {
 		line_at(d, n, k, &s, &end);
 		assert_true(end - s + 1 <= JOURNAL_LINE_MAX);
@@ -738,7 +677,7 @@ static void test_cli(void **state)
 	assert_int_equal(quiet_cli(f->log), CLI_FAIL);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, jfx_setup, jfx_teardown)
 
 int main(void)
 {

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/unit/helper/files.h"
+
 extern const char km_default_keys[];
 extern const size_t km_default_keys_len;
 
@@ -507,17 +509,6 @@ static void test_bindings_capped(void **state)
 	keymap_free(km);
 }
 
-/* Write len bytes of text to a new temporary file; returns its path. */
-static char *temp_file(const char *text, size_t len)
-{
-	char *path = strdup("/tmp/test_keymap.XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
-
 static void test_load_file(void **state)
 {
 	(void)state;
@@ -535,7 +526,7 @@ static void test_load_file(void **state)
 
 	/* BOM, CRLF, a bad line: path:line messages */
 	static const char text[] = "\xef\xbb\xbf" "bind * q quit\r\nbind * w wat\r\nbind list w up\r\n";
-	char *path = temp_file(text, sizeof text - 1);
+	char *path = files_tmpfile("keymap", text, sizeof text - 1);
 	memset(&d, 0, sizeof d);
 	assert_int_equal(keymap_load_file(km, path, collect, &d), 1);
 	snprintf(want, sizeof want, "%s:2: unknown action 'wat'", path);
@@ -565,7 +556,7 @@ static void test_load_huge_file(void **state)
 		big[i] = '\n';
 	static const char tail[] = "\nbind * z quit\n";
 	memcpy(big + KM_FILE_MAX - (sizeof tail - 1), tail, sizeof tail - 1);
-	char *path = temp_file(big, KM_FILE_MAX);
+	char *path = files_tmpfile("keymap", big, KM_FILE_MAX);
 	assert_int_equal(keymap_load_file(km, path, collect, &d), 0);
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'z'), KA_QUIT);
 	unlink(path);
@@ -574,7 +565,7 @@ static void test_load_huge_file(void **state)
 	/* one byte more: refused as a whole, nothing applied */
 	struct keymap *km2 = keymap_new();
 	memcpy(big + KM_FILE_MAX + 1 - (sizeof tail - 1), tail, sizeof tail - 1);
-	path = temp_file(big, KM_FILE_MAX + 1);
+	path = files_tmpfile("keymap", big, KM_FILE_MAX + 1);
 	assert_int_equal(keymap_load_file(km2, path, collect, &d), -1);
 	assert_int_equal(d.n, 1);
 	snprintf(want, sizeof want, "%s: file too large (over 1048576 bytes)", path);

@@ -9,7 +9,6 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "snapshot/internal.h"
 #include "snapshot/snapshot.h"
 #include "docker/docker.h"
+#include "tests/unit/helper/files.h"
 
 #define SECRET "TOPSECRET-outside-the-container"
 #define INSIDE "inside-the-container"
@@ -40,14 +40,6 @@ struct fx {
 	char *out;
 };
 
-static void put(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-}
-
 static void mkdirf(const char *fmt, const char *a)
 {
 	char *p = xasprintf(fmt, a);
@@ -62,32 +54,25 @@ static void linkf(const char *target, const char *fmt, const char *a)
 	free(p);
 }
 
-static void putf(const char *text, const char *fmt, const char *a)
-{
-	char *p = xasprintf(fmt, a);
-	put(p, text);
-	free(p);
-}
 
 /* The fixture: a host directory outside with a secret, and a container
  * root whose /tmp holds files and every kind of hostile link. */
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/test_snapshot.XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (files_tmpdir(f->dir, sizeof f->dir, "snapshot") < 0)
 		return -1;
 	mkdirf("%s/outside", f->dir);
 	f->secret = xasprintf("%s/outside/secret", f->dir);
-	put(f->secret, SECRET);
+	files_put(f->dir, "outside/secret", SECRET);
 	f->root = xasprintf("%s/root", f->dir);
 	mkdirf("%s", f->root);
 	mkdirf("%s/tmp", f->root);
 	mkdirf("%s/tmp/sub", f->root);
 	mkdirf("%s/outside", f->root);
-	putf(INSIDE, "%s/outside/secret", f->root);
-	putf("hello\n", "%s/tmp/a.txt", f->root);
-	putf("deep\n", "%s/tmp/sub/b.txt", f->root);
+	files_put(f->root, "outside/secret", INSIDE);
+	files_put(f->root, "tmp/a.txt", "hello\n");
+	files_put(f->root, "tmp/sub/b.txt", "deep\n");
 	linkf(f->secret, "%s/tmp/abs", f->root);                    /* absolute, to the host's secret */
 	linkf("../../../../../../../outside/secret", "%s/tmp/up", f->root); /* ../ out of the root */
 	linkf("../..", "%s/tmp/dirup", f->root);                    /* a directory link upwards */
@@ -106,20 +91,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
 	struct fx *f = *state;
 	close(f->root_fd);
 	close(f->out_fd);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	files_rmtree(f->dir);
 	free(f->root);
 	free(f->secret);
 	free(f->out);

@@ -9,9 +9,9 @@
 #include <cmocka.h>
 
 #include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/files.h"
 #include "tests/unit/helper/fixture.h"
 
-#include <ftw.h>
 #include <sys/stat.h>
 
 #include "snapshot/machine.h"
@@ -119,26 +119,17 @@ static int setup(void **state)
 	if (fake_daemon_start(&fake, "snaporder", serve, 0) < 0)
 		return -1;
 	struct fx *f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/test_snapshot_order.XXXXXX");
-	if (!mkdtemp(f->dir) || !(f->c = fake_client(&fake)))
+	if (files_tmpdir(f->dir, sizeof f->dir, "snaporder") < 0 || !(f->c = fake_client(&fake)))
 		return -1;
 	*state = f;
 	return 0;
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
 }
 
 static int teardown(void **state)
 {
 	struct fx *f = *state;
 	dk_client_free(f->c);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	files_rmtree(f->dir);
 	free(f);
 	fake_daemon_stop(&fake);
 	free(stats_body);

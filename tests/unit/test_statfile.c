@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "docker/docker.h"
 #include "host/statfile.h"
 #include "host/stats.h"
+#include "tests/unit/helper/tree.h"
 
 
 static const char netdev_hdr[] =
@@ -142,55 +142,11 @@ static void test_counter_files(void **state)
 	assert_string_equal(esc, "/sys/fs/cgroup/my pids\\x\\9\\04");
 }
 
-static char tmp_root[64];
-
-static void put(const char *rel, const char *text)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", tmp_root, rel);
-	for (char *p = path + strlen(tmp_root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", path, strerror(errno));
-		*p = '/';
-	}
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static int tree_setup(void **state)
-{
-	(void)state;
-	strcpy(tmp_root, "/tmp/test_stats.XXXXXX");
-	return mkdtemp(tmp_root) ? 0 : -1;
-}
-
-static int tree_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *tmp_path(const char *rel)
-{
-	return xasprintf("%s/%s", tmp_root, rel);
-}
-
 static struct st_cgroups *open_tmp(void)
 {
-	char *proc = tmp_path("proc");
+	char *proc = tree_path("proc");
 	struct err e;
-	struct st_cgroups *cg = st_cgroups_open(proc, tmp_root, &e);
+	struct st_cgroups *cg = st_cgroups_open(proc, tree_root, &e);
 	if (!cg)
 		fail_msg("open: %s", e.msg);
 	free(proc);
@@ -207,9 +163,9 @@ static void test_slurp_cap(void **state)
 {
 	(void)state;
 	char buf[17];
-	put("f16", "0123456789abcdef");
-	put("f17", "0123456789abcdefg");
-	char *p16 = tmp_path("f16"), *p17 = tmp_path("f17"), *none = tmp_path("none");
+	tree_put("f16", "0123456789abcdef");
+	tree_put("f17", "0123456789abcdefg");
+	char *p16 = tree_path("f16"), *p17 = tree_path("f17"), *none = tree_path("none");
 	assert_int_equal(sf_slurp(p16, buf, 16), 16);
 	assert_string_equal(buf, "0123456789abcdef");
 	assert_int_equal(sf_slurp(p17, buf, 16), -1);
@@ -235,18 +191,18 @@ static void test_hostile_v1(void **state)
 	char *mi = xasprintf("garbage\n\n%s1 2 3\n"
 		"40 31 0:37 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n"
 		"41 31 0:38 / /x rw - cgroup\n%s", longline, mountinfo_v1);
-	put("proc/self/mountinfo", mi);
+	tree_put("proc/self/mountinfo", mi);
 	free(mi);
-	put("proc/10/cgroup", "junk\n5:memory:../../etc\n4:memory\n99:cpuacct:/docker/../../x\n"
+	tree_put("proc/10/cgroup", "junk\n5:memory:../../etc\n4:memory\n99:cpuacct:/docker/../../x\n"
 		"2:cpuacct:/docker/a\n4:memory:/docker/a\n7:blkio:/docker/a\n8:pids:/docker/a\n");
-	put("proc/10/net/dev", "garbage\n");
-	put(CA "cpuacct.usage", "42\n");
-	put(ME "memory.usage_in_bytes", "99999999999999999999999\n");
-	put(ME "memory.stat", "total_rss 5\ntotal_inactive_file");
-	put(ME "memory.limit_in_bytes", "");
-	put("sys/fs/cgroup/blkio/docker/a/blkio.throttle.io_service_bytes_recursive", "254:0 Read\n");
-	put("sys/fs/cgroup/pids/docker/a/pids.current", "12 13\n");
-	put("sys/fs/cgroup/pids/docker/a/pids.max", "-5\n");
+	tree_put("proc/10/net/dev", "garbage\n");
+	tree_put(CA "cpuacct.usage", "42\n");
+	tree_put(ME "memory.usage_in_bytes", "99999999999999999999999\n");
+	tree_put(ME "memory.stat", "total_rss 5\ntotal_inactive_file");
+	tree_put(ME "memory.limit_in_bytes", "");
+	tree_put("sys/fs/cgroup/blkio/docker/a/blkio.throttle.io_service_bytes_recursive", "254:0 Read\n");
+	tree_put("sys/fs/cgroup/pids/docker/a/pids.current", "12 13\n");
+	tree_put("sys/fs/cgroup/pids/docker/a/pids.max", "-5\n");
 	struct st_cgroups *cg = open_tmp();
 	assert_int_equal(st_cgroups_version(cg), 1);
 	struct st_host h = {.system_ns = 1000, .online_cpus = 2, .mem_total = 1 << 30};
@@ -258,13 +214,13 @@ static void test_hostile_v1(void **state)
 	assert_int_equal(r.mem_usage + r.mem_inactive_file + r.mem_limit + r.blk_read + r.pids + r.net_rx, 0);
 	/* now the one good file turns bad too: nothing is left, so the
 	 * cgroup counts as gone (after one fresh look at /proc/10/cgroup) */
-	put(CA "cpuacct.usage", "garbage\n");
+	tree_put(CA "cpuacct.usage", "garbage\n");
 	assert_int_equal(st_cgroup_read(cg, 10, &h, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "cgroup is gone"));
 	assert_int_equal(r.have, 0);
 	/* largest values still parse */
-	put(CA "cpuacct.usage", "18446744073709551615\n");
-	put(ME "memory.limit_in_bytes", "9223372036854771712\n");
+	tree_put(CA "cpuacct.usage", "18446744073709551615\n");
+	tree_put(ME "memory.limit_in_bytes", "9223372036854771712\n");
 	assert_int_equal(st_cgroup_read(cg, 10, &h, &r, &e), 0);
 	assert_true(r.cpu_ns == UINT64_MAX);
 	assert_int_equal(r.have, ST_HAVE_CPU | ST_HAVE_MEMLIMIT);
@@ -277,22 +233,22 @@ static void test_hostile_v2(void **state)
 	(void)state;
 	const char *d = "sys/fs/cgroup/system.slice/docker-b.scope/";
 	char p[256];
-	put("proc/self/mountinfo",
+	tree_put("proc/self/mountinfo",
 		"40 31 0:37 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n"
 		"27 21 0:24 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
-	put("proc/11/cgroup", "1:name=systemd:/system.slice/docker-b.scope\n0::/system.slice/docker-b.scope\n");
+	tree_put("proc/11/cgroup", "1:name=systemd:/system.slice/docker-b.scope\n0::/system.slice/docker-b.scope\n");
 	snprintf(p, sizeof p, "%scpu.stat", d);
-	put(p, "usage_usec 18446744073709552\n"); /* * 1000 overflows */
+	tree_put(p, "usage_usec 18446744073709552\n"); /* * 1000 overflows */
 	snprintf(p, sizeof p, "%smemory.current", d);
-	put(p, "4096\n");
+	tree_put(p, "4096\n");
 	snprintf(p, sizeof p, "%smemory.max", d);
-	put(p, "maxi\n");
+	tree_put(p, "maxi\n");
 	snprintf(p, sizeof p, "%sio.stat", d);
-	put(p, "254:0 rbytes=1 wbytes\n");
+	tree_put(p, "254:0 rbytes=1 wbytes\n");
 	snprintf(p, sizeof p, "%spids.current", d);
-	put(p, "3\n");
+	tree_put(p, "3\n");
 	snprintf(p, sizeof p, "%spids.max", d);
-	put(p, "max\n");
+	tree_put(p, "max\n");
 	struct st_cgroups *cg = open_tmp();
 	assert_int_equal(st_cgroups_version(cg), 2);
 	struct st_host h = {.system_ns = 1000, .online_cpus = 2, .mem_total = 1 << 30};
@@ -312,22 +268,22 @@ static void test_hostile_v2(void **state)
 static void test_oversized(void **state)
 {
 	(void)state;
-	put("proc/self/mountinfo", mountinfo_v1);
-	put("proc/12/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n");
-	put(CA "cpuacct.usage", "1\n");
-	put(ME "memory.usage_in_bytes", "1000\n");
+	tree_put("proc/self/mountinfo", mountinfo_v1);
+	tree_put("proc/12/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n");
+	tree_put(CA "cpuacct.usage", "1\n");
+	tree_put(ME "memory.usage_in_bytes", "1000\n");
 	struct buf b;
 	buf_init(&b, 4 << 20);
 	buf_puts(&b, netdev_hdr);
 	for (int i = 0; i < 1200; i++) /* ~75 KiB: over the general cap, under net/dev's */
 		buf_printf(&b, "  veth%04d: %10d 1 0 0 0 0 0 0 %10d 1 0 0 0 0 0 0\n", i, 10, 1);
-	put("proc/12/net/dev", b.data);
+	tree_put("proc/12/net/dev", b.data);
 	assert_true(b.len > 64 * 1024);
 	buf_reset(&b);
 	for (int i = 0; i < 4000; i++)
 		buf_printf(&b, "total_pgfault_%d 1\n", i);
 	buf_puts(&b, "total_inactive_file 10\n");
-	put(ME "memory.stat", b.data);
+	tree_put(ME "memory.stat", b.data);
 	struct st_cgroups *cg = open_tmp();
 	struct st_raw r;
 	struct err e;
@@ -340,7 +296,7 @@ static void test_oversized(void **state)
 	buf_puts(&b, netdev_hdr);
 	for (int i = 0; i < 20000; i++)
 		buf_printf(&b, "  veth%05d: %10d 1 0 0 0 0 0 0 %10d 1 0 0 0 0 0 0\n", i, 10, 1);
-	put("proc/12/net/dev", b.data);
+	tree_put("proc/12/net/dev", b.data);
 	assert_true(b.len > 1024 * 1024);
 	assert_int_equal(st_cgroup_read(cg, 12, NULL, &r, &e), 0);
 	assert_int_equal(r.have, ST_HAVE_MEM);
@@ -350,7 +306,7 @@ static void test_oversized(void **state)
 	for (int i = 0; i < 3000; i++)
 		buf_printf(&b, "%d:name=n%d:/docker/a\n", 100 + i, i);
 	buf_puts(&b, "2:cpuacct:/docker/a\n");
-	put("proc/13/cgroup", b.data);
+	tree_put("proc/13/cgroup", b.data);
 	assert_int_equal(st_cgroup_read(cg, 13, NULL, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "13"));
 	buf_free(&b);
@@ -361,11 +317,11 @@ static void test_oversized(void **state)
 static void test_cache_follows(void **state)
 {
 	(void)state;
-	put("proc/self/mountinfo", mountinfo_v1);
-	put("proc/20/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n");
-	put("proc/20/net/dev", netdev_hdr);
-	put(CA "cpuacct.usage", "100\n");
-	put(ME "memory.usage_in_bytes", "1000\n");
+	tree_put("proc/self/mountinfo", mountinfo_v1);
+	tree_put("proc/20/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n");
+	tree_put("proc/20/net/dev", netdev_hdr);
+	tree_put(CA "cpuacct.usage", "100\n");
+	tree_put(ME "memory.usage_in_bytes", "1000\n");
 	struct st_cgroups *cg = open_tmp();
 	struct st_raw r;
 	struct err e;
@@ -375,17 +331,17 @@ static void test_cache_follows(void **state)
 	 * keeps its files open, and the kernel fails reads of a removed
 	 * cgroup's open files (ENODEV); a regular file cannot, so the old
 	 * file is emptied (unreadable as a number) before it goes. */
-	put("proc/20/cgroup", "2:cpuacct:/docker/b\n4:memory:/docker/b\n");
-	put("sys/fs/cgroup/memory/docker/b/memory.usage_in_bytes", "2000\n");
-	put(ME "memory.usage_in_bytes", "");
-	char *old = tmp_path(ME "memory.usage_in_bytes");
+	tree_put("proc/20/cgroup", "2:cpuacct:/docker/b\n4:memory:/docker/b\n");
+	tree_put("sys/fs/cgroup/memory/docker/b/memory.usage_in_bytes", "2000\n");
+	tree_put(ME "memory.usage_in_bytes", "");
+	char *old = tree_path(ME "memory.usage_in_bytes");
 	assert_int_equal(unlink(old), 0);
 	free(old);
 	assert_int_equal(st_cgroup_read(cg, 20, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_usage, 2000);
 	assert_int_equal(r.have, ST_HAVE_MEM | ST_HAVE_NET);
 	/* the process exits while its cgroup lingers */
-	char *pd = tmp_path("proc/20"), *f1 = tmp_path("proc/20/cgroup"), *f2 = tmp_path("proc/20/net/dev"), *f3 = tmp_path("proc/20/net");
+	char *pd = tree_path("proc/20"), *f1 = tree_path("proc/20/cgroup"), *f2 = tree_path("proc/20/net/dev"), *f3 = tree_path("proc/20/net");
 	assert_int_equal(unlink(f1) | unlink(f2) | rmdir(f3) | rmdir(pd), 0);
 	assert_int_equal(st_cgroup_read(cg, 20, NULL, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "process 20 is gone"));
@@ -402,23 +358,23 @@ static void test_cache_follows(void **state)
 static void test_exited_with_open_files(void **state)
 {
 	(void)state;
-	put("proc/self/mountinfo", mountinfo_v1);
-	put("proc/21/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n8:pids:/docker/a\n");
-	put("proc/21/net/dev", netdev_hdr);
-	put(CA "cpuacct.usage", "100\n");
-	put(ME "memory.usage_in_bytes", "1000\n");
-	put("sys/fs/cgroup/pids/docker/a/pids.current", "3\n");
+	tree_put("proc/self/mountinfo", mountinfo_v1);
+	tree_put("proc/21/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n8:pids:/docker/a\n");
+	tree_put("proc/21/net/dev", netdev_hdr);
+	tree_put(CA "cpuacct.usage", "100\n");
+	tree_put(ME "memory.usage_in_bytes", "1000\n");
+	tree_put("sys/fs/cgroup/pids/docker/a/pids.current", "3\n");
 	struct st_cgroups *cg = open_tmp();
 	struct st_raw r;
 	struct err e;
 	assert_int_equal(st_cgroup_read(cg, 21, NULL, &r, &e), 0);
 	assert_int_equal(r.pids, 3);
 	assert_true(r.have & ST_HAVE_NET);
-	put("sys/fs/cgroup/pids/docker/a/pids.current", "0\n");
+	tree_put("sys/fs/cgroup/pids/docker/a/pids.current", "0\n");
 	assert_int_equal(st_cgroup_read(cg, 21, NULL, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "process 21 is gone"));
-	put("sys/fs/cgroup/pids/docker/a/pids.current", "1\n");
-	put(ME "memory.usage_in_bytes", "5000\n");
+	tree_put("sys/fs/cgroup/pids/docker/a/pids.current", "1\n");
+	tree_put(ME "memory.usage_in_bytes", "5000\n");
 	assert_int_equal(st_cgroup_read(cg, 21, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_usage, 5000);
 	st_cgroups_free(cg);
@@ -428,16 +384,16 @@ static void test_mounts_without_counters(void **state)
 {
 	(void)state;
 	struct err e;
-	char *proc = tmp_path("proc");
-	put("proc/self/mountinfo", "39 31 0:36 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n"
+	char *proc = tree_path("proc");
+	tree_put("proc/self/mountinfo", "39 31 0:36 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n"
 		"40 31 0:37 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n");
-	assert_null(st_cgroups_open(proc, tmp_root, &e));
+	assert_null(st_cgroups_open(proc, tree_root, &e));
 	assert_non_null(strstr(e.msg, "no cgroup hierarchy"));
-	put("proc/self/mountinfo", "");
-	assert_null(st_cgroups_open(proc, tmp_root, &e));
+	tree_put("proc/self/mountinfo", "");
+	assert_null(st_cgroups_open(proc, tree_root, &e));
 	/* the last line may lack its newline */
-	put("proc/self/mountinfo", "27 21 0:24 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw");
-	struct st_cgroups *cg = st_cgroups_open(proc, tmp_root, &e);
+	tree_put("proc/self/mountinfo", "27 21 0:24 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw");
+	struct st_cgroups *cg = st_cgroups_open(proc, tree_root, &e);
 	assert_non_null(cg);
 	assert_int_equal(st_cgroups_version(cg), 2);
 	st_cgroups_free(cg);
