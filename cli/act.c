@@ -1,7 +1,8 @@
-/* act: `sandtop kill|stop|pause|unpause|quarantine ...`, the controls for scripts and alert hooks: the kernel first on a local engine, per-sandbox results (what the kernel did, what the engine said) and exit codes. */
+/* act: `sandtop kill|stop|pause|unpause|quarantine ...`, the controls for scripts and alert hooks: their options, the kernel first on a local engine, per-sandbox results (what the kernel did, what the engine said) and exit codes. */
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "base/clock.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "cli/common.h"
 #include "control/actions.h"
 #include "docker/docker.h"
 #include "docker/ondisk.h"
@@ -161,7 +163,7 @@ int cli_act(const struct cli_act_opts *o)
 	char sig[24] = "";
 	if (o->signal && dk_signal_canon(o->signal, sig, sizeof sig) < 0)
 		return sanitize_fprintf(stderr, "sandtop: unknown signal '%s' (SIGKILL, SIGTERM, TERM, 15, ...)\n", o->signal), CLI_USAGE;
-	struct dk_client *c = dk_client_new(o->host, &e);
+	struct dk_client *c = cli_common_client(o->common, &e);
 	if (!c)
 		return sanitize_fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
 	struct cli_targets tg0;
@@ -262,4 +264,93 @@ int cli_act(const struct cli_act_opts *o)
 	cli_targets_free(&tg0);
 	dk_client_free(c);
 	return status;
+}
+
+#define ACT_GROUPS (CLI_G_ENGINE | CLI_G_CONFIG | CLI_G_JOURNAL | CLI_G_WAIT | CLI_G_RECORDS)
+
+static void usage(FILE *fp, const char *name)
+{
+	char safe[64];
+	sanitize_fit(name, 20, safe, sizeof safe);
+	fprintf(fp, "usage: sandtop %s [ID... | --all | --label K[=V]] [--signal S] [-t SECS] [--reason TEXT]\n"
+	        "               [--json] [--armed] [--journal FILE] [--engine-timeout SECS] [--data-root DIR]\n"
+	        "               [-H HOST] [-c FILE | --no-config]\n", safe);
+	fputs("\n"
+	      "The actions: kill, stop, pause (or freeze), unpause (or thaw), restart, remove,\n"
+	      "quarantine. Act on the named sandboxes, every live one (--all) or those with a\n"
+	      "label; on a local engine (as root) the kernel acts first through the sandboxes'\n"
+	      "cgroups: pause = freeze, kill = freeze, SIGKILL every task, thaw; then the\n"
+	      "engine is told. One line (or --json) per sandbox: what the kernel did, what the\n"
+	      "engine said. Every action is written to the operator journal before and after.\n"
+	      "\n"
+	      "  ID...             names, full ids, or id prefixes (4 characters or more) that\n"
+	      "                    only one container has\n"
+	      "  -a, --all         every running or paused sandbox (kill --all: the kill switch)\n"
+	      "      --label K[=V] the sandboxes carrying this label\n"
+	      "      --signal S    kill: the signal (default SIGKILL)\n"
+	      "  -t, --timeout SECS stop, restart: seconds before the engine kills (default 10)\n"
+	      "      --reason TEXT why, for the journal\n"
+	      "      --json        one JSON object: the action, and per sandbox its result\n"
+	      "      --armed       act even when the journal cannot be written (said loudly;\n"
+	      "                    containment never waits for the journal)\n",
+	      fp);
+	cli_common_usage(fp, ACT_GROUPS);
+	fputs("\nexit status: 0 every sandbox done, 1 any failed (or unknown, or ambiguous),\n"
+	      "2 usage, 3 the engine cannot be reached and its records cannot be read\n",
+	      fp);
+}
+
+int cli_act_main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_SIGNAL, OPT_LABEL, OPT_REASON, OPT_ARMED };
+	static const struct option own[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"label", required_argument, NULL, OPT_LABEL},
+		{"signal", required_argument, NULL, OPT_SIGNAL},
+		{"timeout", required_argument, NULL, 't'},
+		{"reason", required_argument, NULL, OPT_REASON},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"armed", no_argument, NULL, OPT_ARMED},
+		{0, 0, 0, 0},
+	};
+	struct cli_common cm;
+	struct cli_act_opts o = {.common = &cm, .action = argv[0], .timeout_s = -1};
+	cli_common_begin(&cm, ACT_GROUPS, "at:", own);
+	int ch;
+	while ((ch = cli_common_next(&cm, argc, argv)) != -1) {
+		char *end;
+		long t;
+		switch (ch) {
+		case 'a': o.all = true; break;
+		case OPT_LABEL: o.label = optarg; break;
+		case OPT_SIGNAL: o.signal = optarg; break;
+		case OPT_REASON: o.reason = optarg; break;
+		case OPT_JSON: o.json = true; break;
+		case OPT_ARMED: o.armed = true; break;
+		case 't':
+			t = strtol(optarg, &end, 10);
+			if (end == optarg || *end || t < 0 || t > 3600) {
+				sanitize_fprintf(stderr, "sandtop: -t takes seconds between 0 and 3600, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			o.timeout_s = (int)t;
+			break;
+		case 'h': usage(stdout, argv[0]); exit(CLI_OK);
+		case CLI_OPT_INVALID: return CLI_USAGE;
+		default: usage(stderr, argv[0]); return CLI_USAGE;
+		}
+	}
+	o.ids = (const char *const *)argv + optind;
+	o.nids = (size_t)(argc - optind);
+	if (cli_common_load(&cm) < 0)
+		return CLI_USAGE;
+	cli_common_batch();
+	char *journal = cli_common_journal(&cm);
+	o.journal_path = journal;
+	o.data_root = cm.data_root;
+	o.selector = cm.cfg.label;
+	o.engine_wait_ms = cm.engine_wait_ms;
+	int rc = cli_act(&o);
+	free(journal);
+	return rc;
 }

@@ -1,4 +1,4 @@
-/* cli: the subcommands that run without a terminal UI. */
+/* cli: the commands that run without the screen: the table of them, and what their files share. */
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
@@ -9,6 +9,8 @@
 #include "base/err.h"
 #include "docker/docker.h"
 
+struct cli_common;   /* cli/common.h: the options every command shares */
+
 /* Exit statuses shared by every subcommand. */
 enum cli_exit {
 	CLI_OK = 0,
@@ -17,25 +19,50 @@ enum cli_exit {
 	CLI_UNREACHABLE = 3, /* the engine cannot be reached */
 };
 
+/* One command of the command line (the table is cli/commands.c). Its
+ * handler parses its own options (argv[0] is the name as typed, the
+ * shared ones through cli/common.h) and returns an enum cli_exit; --help
+ * prints its usage on stdout and exits 0. */
+struct cli_command {
+	const char *name;
+	const char *alias;          /* another name it answers to, or NULL */
+	bool alias_old;             /* the alias is an old name, kept for this release */
+	const char *args;           /* its operands, for sandtop --help ("ID...") */
+	const char *summary;        /* one line for sandtop --help */
+	int (*run)(int argc, char **argv);
+};
+extern const struct cli_command cli_commands[];
+extern const size_t cli_ncommands;
+/* The command called name (or answering to it), or NULL. */
+const struct cli_command *cli_command_find(const char *name);
+/* The list of commands for sandtop --help: a line each, with its alias. */
+void cli_commands_usage(FILE *fp);
+
+/* The handlers (each parses its own options and operands). */
+int cli_ps_main(int argc, char **argv);          /* ps.c */
+int cli_screenshot_main(int argc, char **argv);  /* screenshot.c */
+int cli_act_main(int argc, char **argv);         /* act.c: argv[0] names the action */
+int cli_snapshot_main(int argc, char **argv);    /* snapshot.c */
+int cli_journal_main(int argc, char **argv);     /* journal.c */
+
 /* `sandtop ps`: list sandboxes (every container with all) once, as a table
- * or as a JSON array on stdout; reasons go to stderr as one line. host may be
- * NULL (DOCKER_HOST, then the default socket). selector: which containers
- * are sandboxes, KEY or KEY=VALUE (NULL: sandtop.sandbox; checked by the
- * caller, see inv_set_selector). With stats, every running sandbox is
- * sampled twice interval_ms apart and its resource use added. Returns an
- * enum cli_exit. */
-int cli_ps(const char *host, const char *selector, bool all, bool json, bool stats, int interval_ms);
+ * or as a JSON array on stdout; reasons go to stderr as one line. cm: the
+ * engine, and which containers are sandboxes (cm->cfg.label, KEY or
+ * KEY=VALUE, checked by config/). With stats, every running sandbox is
+ * sampled twice cm->interval_ms apart and its resource use added. Returns
+ * an enum cli_exit. */
+int cli_ps(const struct cli_common *cm, bool all, bool json, bool stats);
 
 /* `sandtop screenshot ID -o FILE`: connect to the desktop of container id
  * (name or id) as its sandtop.vnc label says and write a full-resolution
  * PNG to out. Gives up after timeout_ms. Returns an enum cli_exit (1 when
  * the sandbox has no reachable desktop, with the reason on stderr). */
-int cli_screenshot(const char *host, const char *id, const char *out, int timeout_ms);
+int cli_screenshot(const struct cli_common *cm, const char *id, const char *out, int timeout_ms);
 
 /* `sandtop ACTION [ID...] [--all] [--label K=V] [--signal S] [-t SECS]
  * [--reason TEXT] [--json] [--armed]`. */
 struct cli_act_opts {
-	const char *host;
+	const struct cli_common *common;   /* the engine (cli_common_client) */
 	const char *action;        /* kill stop pause unpause quarantine restart remove */
 	const char *const *ids;    /* names or id prefixes (>= 4 characters) */
 	size_t nids;
@@ -99,22 +126,23 @@ void cli_json_str(FILE *fp, const char *s);
  * bundle then holds what could be taken), 2 usage, 3 engine unreachable. */
 int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep_paused);
 
-/* `sandtop audit-log verify [FILE]`: check the operator audit log at path
- * (NULL: journal_default_path()) and print one line per problem and a verdict
- * on stdout (reasons it cannot be read go to stderr). Returns CLI_OK when
- * the chain is intact, CLI_FAIL when it was tampered with or truncated,
- * CLI_USAGE when the log cannot be read. */
-int cli_audit_verify(const char *path);
+/* `sandtop journal verify [FILE]` (`audit-log verify`, its old name):
+ * check the operator journal at path (NULL: journal_default_path()) and
+ * print one line per problem and a verdict on stdout (reasons it cannot be
+ * read go to stderr). Returns CLI_OK when the chain is intact, CLI_FAIL
+ * when it was tampered with or truncated, CLI_USAGE when the journal
+ * cannot be read. */
+int cli_journal_verify(const char *path);
 
-/* `sandtop audit [ID... | --all | --label K=V] [--json] [--fail-on SEV]
- * [-v] [-H HOST]` (argv[0] is "audit"; it parses the rest
- * itself): the isolation checks (isolation/isolation.h) of the named sandboxes,
+/* `sandtop isolation [ID... | --all | --label K=V] [--json] [--fail-on SEV]
+ * [-v] [-H HOST]` (`audit`, its old name; argv[0] is the name; it parses
+ * the rest itself): the isolation checks (isolation/isolation.h) of the named sandboxes,
  * or of every live one, and of the host. Returns CLI_OK when nothing FAILs
  * at or above SEV (default HIGH), CLI_FAIL when something does or a target
  * is unknown or could not be evaluated, CLI_USAGE, CLI_UNREACHABLE. */
 int cli_isolation_main(int argc, char **argv);
 
-/* `sandtop launch [--profile FILE] [-H HOST] [--json] [--log FILE] NAME`
+/* `sandtop launch [--profile FILE] [-H HOST] [--json] [--journal FILE] [--log FILE] NAME`
  * (argv[0] is "launch"; it parses the rest itself): create and start one
  * hardened sandbox (control/profile.h) and print its id, or {"id","name"}
  * with --json. Returns CLI_OK started, CLI_FAIL refused (the engine's
@@ -123,7 +151,7 @@ int cli_isolation_main(int argc, char **argv);
 int cli_launch_main(int argc, char **argv);
 
 /* `sandtop watch [--ttl-policy flag|pause|stop|kill] [--label K=V] [-a]
- * [-H HOST] [--audit-log FILE] [--log FILE]` (argv[0] is "watch"): the
+ * [-H HOST] [--journal FILE] [--log FILE]` (argv[0] is "watch"): the
  * headless enforcer of the sandtop.ttl budgets (control/ttl.h), one
  * timestamped, sanitized line per event on stdout, until SIGINT or SIGTERM.
  * Sets its own signal handlers and log. Returns CLI_OK after a signal,

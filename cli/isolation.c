@@ -1,4 +1,4 @@
-/* isolation: `sandtop audit`: the isolation checks of the named sandboxes (or all), as text or JSON, with an exit status for scripts. */
+/* isolation: `sandtop isolation` (`sandtop audit`, its old name): the isolation checks of the named sandboxes (or all), as text or JSON, with an exit status for scripts. */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -10,19 +10,22 @@
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "cli/common.h"
 #include "isolation/run.h"
 
 #define AUDIT_TIMEOUT_MS 60000
+#define ISO_GROUPS CLI_G_ENGINE
 
 static void usage(FILE *fp)
 {
-	fputs("usage: sandtop audit [ID... | --all | --label K=V] [--json] [--fail-on SEVERITY] [-v]\n"
-	      "                     [--strict-seccomp] [-H HOST]\n"
+	fputs("usage: sandtop isolation [ID... | --all | --label K=V] [--json] [--fail-on SEVERITY] [-v]\n"
+	      "                         [--strict-seccomp] [-H HOST]\n"
 	      "Check that each sandbox is really isolated: privilege and escape surface, network,\n"
 	      "filesystem, credentials, resources and time, kill-switch readiness, and the host's\n"
-	      "engine, runtime, seccomp and LSM (sandtop(1), \"Isolation audit\").\n"
+	      "engine, runtime, seccomp and LSM (sandtop(1), \"Isolation checks\").\n"
 	      "Each check is PASS, WARN, FAIL or UNVERIFIABLE (never PASS for what could not be\n"
-	      "confirmed) with its severity and a reason.\n"
+	      "confirmed) with its severity and a reason. 'sandtop audit' is its old name, an\n"
+	      "alias kept for this release.\n"
 	      "  ID...              names or id prefixes (any container)\n"
 	      "  -a, --all          every running or paused sandbox (the default without IDs)\n"
 	      "      --label K[=V]  the sandboxes carrying this label\n"
@@ -32,9 +35,10 @@ static void usage(FILE *fp)
 	      "                     (default), MEDIUM, LOW, INFO\n"
 	      "      --strict-seccomp  the engine's default seccomp profile fails PRIV-07 (HIGH):\n"
 	      "                     only sandtop's strict profile passes\n"
-	      "  -v, --verbose      list the passing checks too\n"
-	      "  -H, --host HOST    engine address (default: $DOCKER_HOST, else the local socket)\n"
-	      "exit status: 0 nothing (the host's checks included) FAILs at or above SEV, 1\n"
+	      "  -v, --verbose      list the passing checks too\n",
+	      fp);
+	cli_common_usage(fp, ISO_GROUPS);
+	fputs("exit status: 0 nothing (the host's checks included) FAILs at or above SEV, 1\n"
 	      "something does, a sandbox is unknown or could not be checked, or the host's facts\n"
 	      "could not be read; 2 usage, 3 the engine cannot be reached\n",
 	      fp);
@@ -177,35 +181,36 @@ static int report(const struct run_opts *o, struct dk_client *c, struct iso_runn
 	return rc;
 }
 
-static int parse(int argc, char **argv, struct run_opts *o)
+static int parse(int argc, char **argv, struct cli_common *cm, struct run_opts *o)
 {
-	static const struct option longs[] = {
-		{"all", no_argument, NULL, 'a'},       {"label", required_argument, NULL, 'l'},
-		{"json", no_argument, NULL, 'j'},      {"fail-on", required_argument, NULL, 'f'},
-		{"verbose", no_argument, NULL, 'v'},   {"host", required_argument, NULL, 'H'},
-		{"strict-seccomp", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+	enum { OPT_LABEL = 256, OPT_JSON, OPT_FAIL_ON, OPT_STRICT_SECCOMP };
+	static const struct option own[] = {
+		{"all", no_argument, NULL, 'a'},       {"label", required_argument, NULL, OPT_LABEL},
+		{"json", no_argument, NULL, OPT_JSON}, {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"verbose", no_argument, NULL, 'v'},   {"strict-seccomp", no_argument, NULL, OPT_STRICT_SECCOMP},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "aH:vh", longs, NULL)) != -1) {
+	cli_common_begin(cm, ISO_GROUPS, "av", own);
+	while ((ch = cli_common_next(cm, argc, argv)) != -1) {
 		switch (ch) {
 		case 'a': o->t.all = true; break;
-		case 'l': o->t.label = optarg; break;
-		case 'j': o->t.json = true; break;
+		case OPT_LABEL: o->t.label = optarg; break;
+		case OPT_JSON: o->t.json = true; break;
 		case 'v': o->verbose = true; break;
-		case 's': o->strict_seccomp = true; break;
-		case 'H': o->t.host = optarg; break;
-		case 'f':
+		case OPT_STRICT_SECCOMP: o->strict_seccomp = true; break;
+		case OPT_FAIL_ON:
 			if (iso_sev_parse(optarg, &o->fail_on) < 0) {
 				fprintf(stderr, "sandtop: --fail-on takes CRITICAL, HIGH, MEDIUM, LOW or INFO\n");
 				return -1;
 			}
 			break;
 		case 'h': usage(stdout); exit(CLI_OK);
+		case CLI_OPT_INVALID: return -1;
 		default: usage(stderr); return -1;
 		}
 	}
+	o->t.common = cm;
 	o->t.ids = (const char *const *)argv + optind;
 	o->t.nids = (size_t)(argc - optind);
 	if (!o->t.nids && !o->t.label)
@@ -216,12 +221,13 @@ static int parse(int argc, char **argv, struct run_opts *o)
 int cli_isolation_main(int argc, char **argv)
 {
 	struct run_opts o = {.fail_on = ISO_HIGH};
+	struct cli_common cm;
 	log_set_level(LOG_WARN);
-	o.t.action = "audit";
-	if (parse(argc, argv, &o) < 0)
+	o.t.action = "isolation";
+	if (parse(argc, argv, &cm, &o) < 0 || cli_common_load(&cm) < 0)
 		return CLI_USAGE;
 	struct err e = {0};
-	struct dk_client *c = dk_client_new(o.t.host, &e);
+	struct dk_client *c = cli_common_client(&cm, &e);
 	if (!c) {
 		sanitize_fprintf(stderr, "sandtop: %s\n", e.msg);
 		return CLI_USAGE;
@@ -240,7 +246,7 @@ int cli_isolation_main(int argc, char **argv)
 	for (size_t i = 0; i < t.n; i++)
 		iso_runner_want(r, t.sel[i]->id);
 	if (evaluate(c, r) < 0)
-		fprintf(stderr, "sandtop: audit: no complete answer from the engine within %d s\n", AUDIT_TIMEOUT_MS / 1000);
+		fprintf(stderr, "sandtop: isolation: no complete answer from the engine within %d s\n", AUDIT_TIMEOUT_MS / 1000);
 	rc = report(&o, c, r, &t);
 	dk_client_free(c);
 	iso_runner_free(r);

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "cli/common.h"
 #include "journal/journal.h"
 #include "control/launch.h"
 #include "control/profile.h"
@@ -23,10 +24,11 @@
  * network, twice; create, start, remove) that each time out by themselves
  * well before a minute. */
 #define LAUNCH_RUN_MS (7 * 60000)
+#define LAUNCH_GROUPS (CLI_G_ENGINE | CLI_G_JOURNAL)
 
 static void usage(FILE *fp)
 {
-	fputs("usage: sandtop launch [--profile FILE] [-H HOST] [--json] [--audit-log FILE] [--log FILE] NAME\n"
+	fputs("usage: sandtop launch [--profile FILE] [-H HOST] [--json] [--journal FILE] [--log FILE] NAME\n"
 	      "\n"
 	      "Create and start one hardened sandbox called NAME: user 10001, read-only root,\n"
 	      "bounded tmpfs, every capability dropped, no-new-privileges, the reference\n"
@@ -38,14 +40,12 @@ static void usage(FILE *fp)
 	      "  -p, --profile FILE  key = value lines: image, memory, cpus, pids, shm,\n"
 	      "                      tmp_size, home_size, network, ttl, owner, task,\n"
 	      "                      label K=V, env K=V (see sandtop(1), Profile files)\n"
-	      "  -H, --host HOST     engine address: unix:///PATH or tcp://HOST:PORT\n"
 	      "      --json          print {\"id\":...,\"name\":...}\n"
-	      "      --audit-log FILE  the operator audit log the launch and its outcome are\n"
-	      "                      written to (default $XDG_STATE_HOME/sandtop/audit.log); one\n"
-	      "                      that cannot be written is reported, and the launch stands\n"
 	      "      --log FILE      diagnostic log of what was sent and how long it took\n"
-	      "  -h, --help          this help\n",
+	      "The launch and its outcome are written to the operator journal; one that\n"
+	      "cannot be written is reported, and the launch stands.\n",
 	      fp);
+	cli_common_usage(fp, LAUNCH_GROUPS);
 }
 
 /* Where the one-line reasons go: stderr, kept even when --log takes fd 2. */
@@ -99,33 +99,29 @@ static int exit_for(const struct err *e)
 }
 
 struct launch_opts {
-	const char *profile, *host, *log, *name, *audit_log;
+	struct cli_common cm;   /* the engine, the journal */
+	const char *profile, *log, *name;
 	bool json;
 };
 
 static int parse_opts(int argc, char **argv, struct launch_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_LOG, OPT_AUDIT_LOG };
-	static const struct option longopts[] = {
+	enum { OPT_JSON = 256, OPT_LOG };
+	static const struct option own[] = {
 		{"profile", required_argument, NULL, 'p'},
-		{"host", required_argument, NULL, 'H'},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"log", required_argument, NULL, OPT_LOG},
-		{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
-		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
-	optind = 0;  /* glibc: a full reset (the tests call this more than once) */
-	opterr = 1;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "p:H:h", longopts, NULL)) != -1) {
+	cli_common_begin(&o->cm, LAUNCH_GROUPS, "p:", own);   /* resets getopt: the tests call this more than once */
+	while ((ch = cli_common_next(&o->cm, argc, argv)) != -1) {
 		switch (ch) {
 		case 'p': o->profile = optarg; break;
-		case 'H': o->host = optarg; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_LOG: o->log = optarg; break;
-		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case 'h': usage(stdout); exit(CLI_OK);
+		case CLI_OPT_INVALID: return -1;
 		default: usage(stderr); return -1;
 		}
 	}
@@ -172,7 +168,7 @@ static int open_log(const char *path)
 static void record(const struct launch_opts *o, const struct lp_launch *l, const struct outcome *out, int64_t ms)
 {
 	struct err e = {0};
-	char *path = o->audit_log ? xstrdup(o->audit_log) : journal_default_path();
+	char *path = cli_common_journal(&o->cm);
 	struct audit *a = path ? journal_open(path, &e) : NULL;
 	if (!path)
 		err_set(&e, JOURNAL_E_IO, "no audit log path ($HOME is not set)");
@@ -192,7 +188,7 @@ static void record(const struct launch_opts *o, const struct lp_launch *l, const
 static int launch(const struct launch_opts *o, const struct lp_launch *l)
 {
 	struct err e;
-	struct dk_client *c = dk_client_new(o->host, &e);
+	struct dk_client *c = cli_common_client(&o->cm, &e);
 	if (!c) {
 		say("%s", e.msg);
 		return CLI_USAGE;
@@ -229,7 +225,7 @@ int cli_launch_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	log_set_level(LOG_ERROR);
 	struct launch_opts o = {0};
-	if (parse_opts(argc, argv, &o) < 0)
+	if (parse_opts(argc, argv, &o) < 0 || cli_common_load(&o.cm) < 0)
 		return CLI_USAGE;
 	struct lp_profile p;
 	lp_profile_defaults(&p);

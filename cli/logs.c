@@ -14,10 +14,12 @@
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "cli/common.h"
 #include "docker/logs_stream.h"
 
 /* A line over this is cut there (and marked). */
 #define CLI_LOGS_LINE_MAX (64u << 10)
+#define LOGS_GROUPS CLI_G_ENGINE
 
 struct logs_run {
 	bool timestamps;
@@ -53,11 +55,10 @@ static void usage(FILE *fp)
 	      "                    time (1700000000) or an RFC 3339 time (2026-01-02T15:04:05Z;\n"
 	      "                    without a zone: local time)\n"
 	      "  -n, --tail N      only the last N lines of the past (default: all of it)\n"
-	      "  -t, --timestamps  each line starts with the engine's timestamp\n"
-	      "  -H, --host HOST   engine address: unix:///PATH or tcp://HOST:PORT\n"
-	      "                    (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
-	      "  -h, --help        this help\n"
-	      "\n"
+	      "  -t, --timestamps  each line starts with the engine's timestamp\n",
+	      fp);
+	cli_common_usage(fp, LOGS_GROUPS);
+	fputs("\n"
 	      "exit: 0 the end of the log (with -f: the container stopped, SIGINT or SIGTERM,\n"
 	      "or the reader of the output went away), 1 no such container, an ambiguous id\n"
 	      "prefix or an engine error, 2 usage, 3 the engine cannot be reached or went away\n",
@@ -106,30 +107,29 @@ static void on_end(void *ud, enum dk_logs_end why, const struct err *e)
 }
 
 struct logs_args {
-	const char *host, *id, *since;
+	struct cli_common cm;   /* the engine */
+	const char *id, *since;
 	bool follow, timestamps;
 	long tail;
 };
 
 static int parse(int argc, char **argv, struct logs_args *a)
 {
-	static const struct option longopts[] = {
+	enum { OPT_SINCE = 256 };
+	static const struct option own[] = {
 		{"follow", no_argument, NULL, 'f'},
-		{"since", required_argument, NULL, 's'},
+		{"since", required_argument, NULL, OPT_SINCE},
 		{"tail", required_argument, NULL, 'n'},
 		{"timestamps", no_argument, NULL, 't'},
-		{"host", required_argument, NULL, 'H'},
-		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
 	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "fn:tH:h", longopts, NULL)) != -1) {
+	cli_common_begin(&a->cm, LOGS_GROUPS, "fn:t", own);
+	while ((ch = cli_common_next(&a->cm, argc, argv)) != -1) {
 		switch (ch) {
 		case 'f': a->follow = true; break;
-		case 's': a->since = optarg; break;
+		case OPT_SINCE: a->since = optarg; break;
 		case 't': a->timestamps = true; break;
-		case 'H': a->host = optarg; break;
 		case 'n': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -144,6 +144,7 @@ static int parse(int argc, char **argv, struct logs_args *a)
 			break;
 		}
 		case 'h': usage(stdout); exit(0);
+		case CLI_OPT_INVALID: return -1;
 		default: usage(stderr); return -1;
 		}
 	}
@@ -164,7 +165,7 @@ static int parse(int argc, char **argv, struct logs_args *a)
 static int pick(struct dk_client *c, const struct logs_args *a, char out[65])
 {
 	const char *ids[] = {a->id};
-	struct cli_act_opts ao = {.host = a->host, .action = "logs", .ids = ids, .nids = 1};
+	struct cli_act_opts ao = {.common = &a->cm, .action = "logs", .ids = ids, .nids = 1};
 	struct cli_targets t;
 	int st = cli_targets_pick(c, &ao, &t);
 	if (st == CLI_OK) {
@@ -229,7 +230,7 @@ int cli_logs_main(int argc, char **argv)
 	struct logs_args a = {.tail = -1};
 	signal(SIGPIPE, SIG_IGN);   /* a reader that went away is a write error, not death */
 	log_set_level(LOG_ERROR);   /* stderr carries the container's stderr: no chatter */
-	if (parse(argc, argv, &a) < 0)
+	if (parse(argc, argv, &a) < 0 || cli_common_load(&a.cm) < 0)
 		return CLI_USAGE;
 	char since[64];
 	struct err e;
@@ -237,7 +238,7 @@ int cli_logs_main(int argc, char **argv)
 		sanitize_fprintf(stderr, "sandtop: logs: %s\n", e.msg);
 		return CLI_USAGE;
 	}
-	struct dk_client *c = dk_client_new(a.host, &e);
+	struct dk_client *c = cli_common_client(&a.cm, &e);
 	if (!c) {
 		sanitize_fprintf(stderr, "sandtop: logs: %s\n", e.msg);
 		return CLI_USAGE;

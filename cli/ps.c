@@ -1,4 +1,5 @@
-/* ps: `sandtop ps [--json]`, the sandbox list without a terminal UI. */
+/* ps: `sandtop ps [--json] [--stats]`, the sandbox list without a terminal UI: its options and its run. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "base/units.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "cli/common.h"
 #include "docker/docker.h"
 #include "host/freezer.h"
 #include "docker/inventory.h"
@@ -212,10 +214,11 @@ static void print_table(const struct dk_container *items, size_t n, const struct
 	}
 }
 
-int cli_ps(const char *host, const char *selector, bool all, bool json, bool stats, int interval_ms)
+int cli_ps(const struct cli_common *cm, bool all, bool json, bool stats)
 {
 	struct err e;
-	struct dk_client *c = dk_client_new(host, &e);
+	const char *selector = cm->cfg.label;
+	struct dk_client *c = cli_common_client(cm, &e);
 	if (!c) {
 		sanitize_fprintf(stderr, "sandtop: %s\n", e.msg);
 		return CLI_USAGE;
@@ -246,7 +249,7 @@ int cli_ps(const char *host, const char *selector, bool all, bool json, bool sta
 		qsort(run.list.items, run.list.n, sizeof *run.list.items, by_name);
 	if (stats) {
 		snaps = xcalloc(run.list.n ? run.list.n : 1, sizeof *snaps);
-		if (sample_all(c, &run, interval_ms, snaps) < 0) {
+		if (sample_all(c, &run, cm->interval_ms, snaps) < 0) {
 			sanitize_fprintf(stderr, "sandtop: engine at %s stopped answering\n", dk_client_endpoint(c));
 			status = CLI_UNREACHABLE;
 			goto out;
@@ -267,4 +270,57 @@ out:
 	free(snaps);
 	dk_container_list_free(&run.list);
 	return status;
+}
+
+#define PS_GROUPS (CLI_G_ENGINE | CLI_G_CONFIG | CLI_G_STATS)
+
+static void usage(FILE *fp)
+{
+	fputs("usage: sandtop ps [-a] [--json] [--stats] [-d SECS] [-H HOST] [-c FILE | --no-config]\n"
+	      "\n"
+	      "List the sandboxes (the containers carrying the config file's label,\n"
+	      "sandtop.sandbox by default) once, as a table or as JSON, and exit.\n"
+	      "\n"
+	      "  -a, --all         every container, not only sandboxes\n"
+	      "      --json        a JSON array on stdout\n"
+	      "      --stats       add CPU, memory, network, block I/O and PIDs, sampled over\n"
+	      "                    one interval (-d)\n",
+	      fp);
+	cli_common_usage(fp, PS_GROUPS);
+	fputs("\nexit status: 0 ok, 1 the engine answered with an error, 2 usage, 3 the engine\n"
+	      "cannot be reached\n",
+	      fp);
+}
+
+int cli_ps_main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_STATS };
+	static const struct option own[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"stats", no_argument, NULL, OPT_STATS},
+		{0, 0, 0, 0},
+	};
+	struct cli_common cm;
+	bool all = false, json = false, stats = false;
+	cli_common_begin(&cm, PS_GROUPS, "a", own);
+	int ch;
+	while ((ch = cli_common_next(&cm, argc, argv)) != -1) {
+		switch (ch) {
+		case 'a': all = true; break;
+		case OPT_JSON: json = true; break;
+		case OPT_STATS: stats = true; break;
+		case 'h': usage(stdout); exit(CLI_OK);
+		case CLI_OPT_INVALID: return CLI_USAGE;
+		default: usage(stderr); return CLI_USAGE;
+		}
+	}
+	if (optind < argc) {
+		sanitize_fprintf(stderr, "sandtop: unexpected argument '%s'\n", argv[optind]);
+		return CLI_USAGE;
+	}
+	if (cli_common_load(&cm) < 0)
+		return CLI_USAGE;
+	cli_common_batch();
+	return cli_ps(&cm, all, json, stats);
 }

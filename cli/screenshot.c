@@ -1,7 +1,8 @@
-/* screenshot: `sandtop screenshot ID -o FILE.png`, a full-resolution PNG of one sandbox's desktop, without a terminal. */
+/* screenshot: `sandtop screenshot ID -o FILE.png`, a full-resolution PNG of one sandbox's desktop, without a terminal: its options and its run. */
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,14 @@
 #include "base/clock.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "cli/common.h"
 #include "desktop/desk.h"
 #include "docker/docker.h"
 #include "vnc/render.h"
+
+/* How long the engine and the desktop have, together. */
+#define SHOT_TIMEOUT_MS 20000
+#define SHOT_GROUPS (CLI_G_ENGINE | CLI_G_CONFIG | CLI_G_DESK)
 
 struct shot {
 	int rc;                      /* -1 while waiting for inspect */
@@ -60,10 +66,10 @@ static int save(const char *out, const uint8_t *px, int w, int h)
 	return rc;
 }
 
-int cli_screenshot(const char *host, const char *id, const char *out, int timeout_ms)
+int cli_screenshot(const struct cli_common *cm, const char *id, const char *out, int timeout_ms)
 {
 	struct err e = {0};
-	struct dk_client *c = dk_client_new(host, &e);
+	struct dk_client *c = cli_common_client(cm, &e);
 	if (!c)
 		return fail(CLI_USAGE, "%s", e.msg);
 	struct shot s = {.rc = 1};
@@ -131,4 +137,56 @@ int cli_screenshot(const char *host, const char *id, const char *out, int timeou
 	desk_close(d);
 	dk_client_free(c);
 	return status;
+}
+
+static void usage(FILE *fp)
+{
+	fputs("usage: sandtop screenshot ID -o FILE.png [-H HOST] [--vnc-socket-dir DIR]\n"
+	      "                          [--vnc-password-dir DIR]\n"
+	      "\n"
+	      "Save a full-resolution PNG of a sandbox's desktop (its sandtop.vnc label says\n"
+	      "where it is), without a terminal.\n"
+	      "\n"
+	      "  ID                a name or an id\n"
+	      "  -o, --output FILE the PNG file to write\n",
+	      fp);
+	cli_common_usage(fp, SHOT_GROUPS);
+	fputs("\nexit status: 0 ok, 1 no reachable desktop (the reason on stderr), 2 usage,\n"
+	      "3 the engine cannot be reached\n",
+	      fp);
+}
+
+int cli_screenshot_main(int argc, char **argv)
+{
+	static const struct option own[] = {
+		{"output", required_argument, NULL, 'o'},
+		{0, 0, 0, 0},
+	};
+	struct cli_common cm;
+	const char *out = NULL;
+	cli_common_begin(&cm, SHOT_GROUPS, "o:", own);
+	int ch;
+	while ((ch = cli_common_next(&cm, argc, argv)) != -1) {
+		switch (ch) {
+		case 'o': out = optarg; break;
+		case 'h': usage(stdout); exit(CLI_OK);
+		case CLI_OPT_INVALID: return CLI_USAGE;
+		default: usage(stderr); return CLI_USAGE;
+		}
+	}
+	const char *id = optind < argc ? argv[optind++] : NULL;
+	if (optind < argc) {
+		sanitize_fprintf(stderr, "sandtop: unexpected argument '%s'\n", argv[optind]);
+		return CLI_USAGE;
+	}
+	if (!id || !out) {
+		fprintf(stderr, "sandtop: usage: sandtop screenshot ID -o FILE.png\n");
+		return CLI_USAGE;
+	}
+	if (cli_common_load(&cm) < 0)
+		return CLI_USAGE;
+	cli_common_batch();
+	if (cli_common_desk_trust(&cm) < 0)
+		return CLI_USAGE;
+	return cli_screenshot(&cm, id, out, SHOT_TIMEOUT_MS);
 }

@@ -1,7 +1,8 @@
-/* snapshot: `sandtop snapshot [ID... | --all | --label K=V]`, a forensic bundle per sandbox without a terminal UI, with per-sandbox results and exit codes. */
+/* snapshot: `sandtop snapshot [ID... | --all | --label K=V]`, a forensic bundle per sandbox without a terminal UI: its options, per-sandbox results and exit codes. */
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "base/clock.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "cli/common.h"
 #include "journal/journal.h"
 #include "snapshot/snapshot.h"
 #include "docker/docker.h"
@@ -148,7 +150,7 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 	if (!o->nids && !o->all && !o->label)
 		return fprintf(stderr, "sandtop: snapshot: name the sandboxes (IDs, --all or --label K=V)\n"), CLI_USAGE;
 	struct err e = {0};
-	struct dk_client *c = dk_client_new(o->host, &e);
+	struct dk_client *c = cli_common_client(o->common, &e);
 	if (!c)
 		return sanitize_fprintf(stderr, "sandtop: %s\n", e.msg), CLI_USAGE;
 	struct cli_targets tg;
@@ -254,4 +256,81 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 	cli_targets_free(&tg);
 	dk_client_free(c);
 	return status;
+}
+
+#define SNAP_GROUPS (CLI_G_ENGINE | CLI_G_CONFIG | CLI_G_JOURNAL | CLI_G_DESK)
+
+static void usage(FILE *fp)
+{
+	fputs("usage: sandtop snapshot [ID... | --all | --label K[=V]] [-o DIR] [--keep-paused]\n"
+	      "                        [--reason TEXT] [--json] [--armed] [--journal FILE] [-H HOST]\n"
+	      "\n"
+	      "A forensic bundle of each named sandbox in a new directory: screenshot, logs,\n"
+	      "inspect, committed image, what the agent wrote on tmpfs and volumes, stats, a\n"
+	      "manifest of sha256s; the sandbox is paused meanwhile. Each snapshot is written\n"
+	      "to the operator journal.\n"
+	      "\n"
+	      "  ID...             names, full ids, or id prefixes (4 characters or more)\n"
+	      "  -a, --all         every running or paused sandbox\n"
+	      "      --label K[=V] the sandboxes carrying this label\n"
+	      "  -o, --output DIR  the directory the bundles go in (default:\n"
+	      "                    $XDG_STATE_HOME/sandtop/snapshots)\n"
+	      "      --keep-paused leave the sandboxes paused afterwards\n"
+	      "      --reason TEXT why, for the journal\n"
+	      "      --json        one JSON object: per sandbox its bundle, image and steps\n"
+	      "      --armed       go ahead even when the journal cannot be written\n",
+	      fp);
+	cli_common_usage(fp, SNAP_GROUPS);
+	fputs("\nexit status: 0 every bundle complete, 1 any failed, 2 usage, 3 the engine\n"
+	      "cannot be reached\n",
+	      fp);
+}
+
+int cli_snapshot_main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_LABEL, OPT_REASON, OPT_ARMED, OPT_KEEP_PAUSED };
+	static const struct option own[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"label", required_argument, NULL, OPT_LABEL},
+		{"output", required_argument, NULL, 'o'},
+		{"keep-paused", no_argument, NULL, OPT_KEEP_PAUSED},
+		{"reason", required_argument, NULL, OPT_REASON},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"armed", no_argument, NULL, OPT_ARMED},
+		{0, 0, 0, 0},
+	};
+	struct cli_common cm;
+	/* no engine wait: each step has its own timeout, and no records on disk */
+	struct cli_act_opts o = {.common = &cm, .action = "snapshot", .timeout_s = -1};
+	const char *output = NULL;
+	bool keep_paused = false;
+	cli_common_begin(&cm, SNAP_GROUPS, "ao:", own);
+	int ch;
+	while ((ch = cli_common_next(&cm, argc, argv)) != -1) {
+		switch (ch) {
+		case 'a': o.all = true; break;
+		case OPT_LABEL: o.label = optarg; break;
+		case 'o': output = optarg; break;
+		case OPT_KEEP_PAUSED: keep_paused = true; break;
+		case OPT_REASON: o.reason = optarg; break;
+		case OPT_JSON: o.json = true; break;
+		case OPT_ARMED: o.armed = true; break;
+		case 'h': usage(stdout); exit(CLI_OK);
+		case CLI_OPT_INVALID: return CLI_USAGE;
+		default: usage(stderr); return CLI_USAGE;
+		}
+	}
+	o.ids = (const char *const *)argv + optind;
+	o.nids = (size_t)(argc - optind);
+	if (cli_common_load(&cm) < 0)
+		return CLI_USAGE;
+	cli_common_batch();
+	if (cli_common_desk_trust(&cm) < 0)
+		return CLI_USAGE;
+	char *journal = cli_common_journal(&cm);
+	o.journal_path = journal;
+	o.selector = cm.cfg.label;
+	int rc = cli_snapshot(&o, output, keep_paused);
+	free(journal);
+	return rc;
 }

@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "cli/common.h"
 #include "control/actions.h"
 #include "journal/journal.h"
 #include "control/ttl.h"
@@ -26,9 +27,11 @@
 
 /* After SIGINT/SIGTERM, how long actions in flight may take to finish. */
 #define WATCH_DRAIN_MS 5000
+#define WATCH_GROUPS (CLI_G_ENGINE | CLI_G_JOURNAL)
 
 struct watch_opts {
-	const char *host, *label, *audit_log, *log;
+	struct cli_common cm;   /* the engine, the journal */
+	const char *label, *log;
 	bool all;
 	enum ttl_policy policy;
 };
@@ -60,24 +63,22 @@ static void on_signal(int sig)
 static void usage(FILE *fp)
 {
 	fputs("usage: sandtop watch [--ttl-policy flag|pause|stop|kill] [--label K[=V]] [-a] [-H HOST]\n"
-	      "                     [--audit-log FILE] [--log FILE]\n"
+	      "                     [--journal FILE] [--log FILE]\n"
 	      "\n"
 	      "Enforce each sandbox's sandtop.ttl budget (seconds of wall-clock time from its\n"
 	      "start), without a terminal: one timestamped line per event on stdout.\n"
 	      "\n"
 	      "  --ttl-policy P    what to do once a running sandbox's budget is spent, once per\n"
 	      "                    start: flag (only report; the default), pause, stop, kill;\n"
-	      "                    each action is written to the audit log before and after\n"
+	      "                    each action is written to the journal before and after (an\n"
+	      "                    action that cannot be written to it first is refused, and\n"
+	      "                    reported)\n"
 	      "  --label K[=V]     only the sandboxes carrying this label\n"
 	      "  -a, --all         every container, not only sandboxes\n"
-	      "  -H, --host HOST   engine address: unix:///PATH or tcp://HOST:PORT\n"
-	      "                    (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
-	      "  --audit-log FILE  the operator audit log (default:\n"
-	      "                    $XDG_STATE_HOME/sandtop/audit.log); an action that cannot be\n"
-	      "                    written to it first is refused, and reported\n"
-	      "  --log FILE        diagnostic log (default: errors on stderr)\n"
-	      "  -h, --help        this help\n"
-	      "\n"
+	      "  --log FILE        diagnostic log (default: errors on stderr)\n",
+	      fp);
+	cli_common_usage(fp, WATCH_GROUPS);
+	fputs("\n"
 	      "Runs until SIGINT, SIGTERM or SIGHUP (exit 0, after letting actions in flight finish for\n"
 	      "up to 5 s); an unreachable engine is reported once and retried.\n",
 	      fp);
@@ -85,23 +86,19 @@ static void usage(FILE *fp)
 
 static int parse(int argc, char **argv, struct watch_opts *o)
 {
-	enum { OPT_POLICY = 256, OPT_LABEL, OPT_AUDIT_LOG, OPT_LOG };
-	static const struct option longopts[] = {
+	enum { OPT_POLICY = 256, OPT_LABEL, OPT_LOG };
+	static const struct option own[] = {
 		{"ttl-policy", required_argument, NULL, OPT_POLICY},
 		{"label", required_argument, NULL, OPT_LABEL},
 		{"all", no_argument, NULL, 'a'},
-		{"host", required_argument, NULL, 'H'},
-		{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 		{"log", required_argument, NULL, OPT_LOG},
-		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
-	optind = 1;
+	cli_common_begin(&o->cm, WATCH_GROUPS, "a", own);
 	int ch, p;
-	while ((ch = getopt_long(argc, argv, "aH:h", longopts, NULL)) != -1) {
+	while ((ch = cli_common_next(&o->cm, argc, argv)) != -1) {
 		switch (ch) {
 		case 'a': o->all = true; break;
-		case 'H': o->host = optarg; break;
 		case OPT_LABEL:
 			if (!optarg[0] || optarg[0] == '=') {
 				sanitize_fprintf(stderr, "sandtop: watch: --label takes K or K=V\n");
@@ -109,7 +106,6 @@ static int parse(int argc, char **argv, struct watch_opts *o)
 			}
 			o->label = optarg;
 			break;
-		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case OPT_LOG: o->log = optarg; break;
 		case OPT_POLICY:
 			if ((p = ttl_policy_parse(optarg)) < 0) {
@@ -119,6 +115,7 @@ static int parse(int argc, char **argv, struct watch_opts *o)
 			o->policy = (enum ttl_policy)p;
 			break;
 		case 'h': usage(stdout); exit(0);
+		case CLI_OPT_INVALID: return -1;
 		default: usage(stderr); return -1;
 		}
 	}
@@ -305,15 +302,15 @@ static void signals_restore(int p[2])
 int cli_watch_main(int argc, char **argv)
 {
 	struct watch_opts o = {.policy = TTL_FLAG};
-	if (parse(argc, argv, &o) < 0)
+	if (parse(argc, argv, &o) < 0 || cli_common_load(&o.cm) < 0)
 		return CLI_USAGE;
 	struct err e = {0};
-	struct dk_client *c = dk_client_new(o.host, &e);
+	struct dk_client *c = cli_common_client(&o.cm, &e);
 	if (!c)
 		return sanitize_fprintf(stderr, "sandtop: watch: %s\n", e.msg), CLI_USAGE;
-	char *audit = o.policy == TTL_FLAG ? NULL : o.audit_log ? xstrdup(o.audit_log) : journal_default_path();
+	char *audit = o.policy == TTL_FLAG ? NULL : cli_common_journal(&o.cm);
 	if (o.policy != TTL_FLAG && !audit) {
-		sanitize_fprintf(stderr, "sandtop: watch: no home directory for the default audit log; give --audit-log FILE\n");
+		sanitize_fprintf(stderr, "sandtop: watch: no home directory for the default audit log; give --journal FILE\n");
 		dk_client_free(c);
 		return CLI_USAGE;
 	}

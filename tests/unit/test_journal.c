@@ -651,7 +651,7 @@ static int quiet_cli(const char *path)
 	dup2(null, 1);
 	dup2(null, 2);
 	close(null);
-	int rc = cli_audit_verify(path);
+	int rc = cli_journal_verify(path);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(out, 1);
