@@ -1,4 +1,4 @@
-# t_act: the controls on real sandboxes: the command line (exit codes, JSON, audit log), the screen (tags, questions, the kill switch), failure paths.
+# t_act: the controls on real sandboxes: the command line (exit codes, JSON, the journal; --audit-log and audit-log verify, the old names, still work), the screen (tags, questions, the kill switch), failure paths.
 
 # act_up PREFIX N [CMD]: N mini sandboxes PREFIX-1.. labelled sandtop.set=PREFIX
 act_up() {
@@ -23,7 +23,7 @@ ps_state() { "$SANDTOP" ps -a | awk -v n="$1" '$1 == n { print $4 }'; }
 t_act_cli() {
 	local p="${RUN_ID}ac" log="$TEST_TMP/audit.log" out rc
 	act_up "$p" 3 || return 1
-	out=$("$SANDTOP" pause "$p-1" --json --audit-log "$log" --reason "test: pause one")
+	out=$("$SANDTOP" pause "$p-1" --json --journal "$log" --reason "test: pause one")
 	rc=$?
 	check "pause: exit 0" test $rc -eq 0
 	check "pause: the JSON says ok for $p-1" sh -c "echo '$out' | jq -e '.action == \"pause\" and .results[0].name == \"$p-1\" and .results[0].ok == true' >/dev/null"
@@ -37,7 +37,7 @@ t_act_cli() {
 	docker run -d --name "$p-term" --network none --label sandtop.sandbox=1 --label "sandtop.set=$p" \
 		sandtop/mini:latest sh -c 'trap "" TERM; while :; do sleep 1; done' >/dev/null
 	local t0=$SECONDS
-	"$SANDTOP" stop "$p-term" -t 1 --audit-log "$log" >/dev/null
+	"$SANDTOP" stop "$p-term" -t 1 --journal "$log" >/dev/null
 	check "stop -t 1 of a TERM-ignoring sandbox: exited (in $((SECONDS - t0)) s)" test "$(state_of "$p-term")" = exited
 	# a sandbox whose init ends on SIGTERM (an init ignores signals it has no handler for)
 	docker rm -f "$p-2" >/dev/null
@@ -46,32 +46,47 @@ t_act_cli() {
 	"$SANDTOP" kill "$p-2" --signal SIGTERM --audit-log "$log" >/dev/null
 	check "kill --signal SIGTERM: the sandbox's TERM handler ran (exit 3)" sh -c "sleep 2; test \"\$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' $p-2)\" = 'exited 3'"
 	# failure paths: already stopped, unknown, unreachable, bad usage
-	out=$("$SANDTOP" kill "$p-2" --json --audit-log "$log")
+	out=$("$SANDTOP" kill "$p-2" --json --journal "$log")
 	rc=$?
 	check "kill of a stopped sandbox: exit 1" test $rc -eq 1
 	check "... the JSON says why" sh -c "echo '$out' | jq -e '.results[0].ok == false and (.results[0].error | test(\"not running\"))' >/dev/null"
-	out=$("$SANDTOP" pause "$p-1" "${RUN_ID}nonesuch" --json --audit-log "$log")
+	out=$("$SANDTOP" pause "$p-1" "${RUN_ID}nonesuch" --json --journal "$log")
 	rc=$?
 	check "one unknown name among good ones: exit 1" test $rc -eq 1
 	check "... the good one done, the unknown one reported" sh -c "echo '$out' | jq -e '[.results[] | .ok] | sort == [false, true]' >/dev/null"
 	check "... frozen" test "$(freezer_of "$p-1")" = FROZEN
 	"$SANDTOP" unpause "$p-1" --audit-log "$log" >/dev/null
-	"$SANDTOP" pause "$p-1" -H unix:///nonexistent.sock --audit-log "$log" 2>/dev/null
+	"$SANDTOP" pause "$p-1" -H unix:///nonexistent.sock --journal "$log" 2>/dev/null
 	check "engine unreachable: exit 3" test $? -eq 3
 	"$SANDTOP" kill --signal SIGBOGUS "$p-1" 2>/dev/null
 	check "a bad signal: usage error 2" test $? -eq 2
 	"$SANDTOP" kill 2>/dev/null
 	check "no target: usage error 2" test $? -eq 2
+	# one table of commands, each with its own options
+	"$SANDTOP" frobnicate "$p-1" >"$TEST_TMP/unknown.out" 2>"$TEST_TMP/unknown.err"
+	check "an unknown command: usage error 2" test $? -eq 2
+	check "... said so, and nothing on stdout" sh -c "grep -q \"unknown command 'frobnicate'\" '$TEST_TMP/unknown.err' && ! test -s '$TEST_TMP/unknown.out'"
+	"$SANDTOP" pause "$p-1" --vnc-socket-dir /tmp --journal "$log" 2>/dev/null
+	check "an option that is not the actions' (--vnc-socket-dir): usage error 2" test $? -eq 2
+	check "... and nothing done" test "$(freezer_of "$p-1")" = THAWED
+	"$SANDTOP" freeze --help >"$TEST_TMP/help.out"
+	check "freeze --help: exit 0" test $? -eq 0
+	check "... its own usage, with the shared options" sh -c "head -1 '$TEST_TMP/help.out' | grep -q '^usage: sandtop freeze' && grep -q -- '--journal FILE' '$TEST_TMP/help.out' && grep -q -- '--engine-timeout' '$TEST_TMP/help.out'"
+	"$SANDTOP" --help >"$TEST_TMP/help-all.out"
+	check "sandtop --help lists the commands from the table, the old names as aliases" sh -c "grep -Eq '^  journal verify \[FILE\] ' '$TEST_TMP/help-all.out' && grep -Eq '^  isolation ' '$TEST_TMP/help-all.out' && grep -q 'audit-log: its old name' '$TEST_TMP/help-all.out'"
 	# --label: every sandbox carrying it
-	out=$("$SANDTOP" pause --label "sandtop.set=$p" --json --audit-log "$log")
+	out=$("$SANDTOP" pause --label "sandtop.set=$p" --json --journal "$log")
 	check "--label pauses the running ones; the stopped ones fail" sh -c "echo '$out' | jq -e '[.results[] | select(.ok)] | length == 2' >/dev/null"
 	"$SANDTOP" unpause "$p-1" "$p-3" --audit-log "$log" >/dev/null
-	# the audit log: intent and result records, an intact chain
-	check "audit log: intent and result for each action" sh -c "grep -c '\"phase\":\"intent\"' '$log' | grep -qx 9 && grep -c '\"phase\":\"result\"' '$log' | grep -qx 9"
+	# the journal: intent and result records (those given --audit-log, its old name, too), an intact chain
+	check "journal: intent and result for each action, --journal and --audit-log alike" sh -c "grep -c '\"phase\":\"intent\"' '$log' | grep -qx 9 && grep -c '\"phase\":\"result\"' '$log' | grep -qx 9"
 	check "the operator's reason is in it" grep -q '"reason":"test: pause one"' "$log"
-	"$SANDTOP" audit-log verify "$log" >"$TEST_TMP/verify.txt"
-	check "audit-log verify: intact (exit 0)" test $? -eq 0
+	"$SANDTOP" journal verify "$log" >"$TEST_TMP/verify.txt"
+	check "journal verify: intact (exit 0)" test $? -eq 0
 	note "$(tail -1 "$TEST_TMP/verify.txt")"
+	"$SANDTOP" audit-log verify "$log" >"$TEST_TMP/verify-old.txt"
+	rc=$?
+	check "audit-log verify (the old name) says the same (exit $rc)" sh -c "test $rc -eq 0 && cmp -s '$TEST_TMP/verify.txt' '$TEST_TMP/verify-old.txt'"
 	cp "$log" "$TEST_TMP/edited.log"
 	cp "$log.head" "$TEST_TMP/edited.log.head"
 	sed -i '1s/"action":"pause"/"action":"unpause"/' "$TEST_TMP/edited.log"
@@ -81,17 +96,17 @@ t_act_cli() {
 	cp "$log" "$TEST_TMP/cut.log"
 	cp "$log.head" "$TEST_TMP/cut.log.head"
 	sed -i '$d' "$TEST_TMP/cut.log"
-	"$SANDTOP" audit-log verify "$TEST_TMP/cut.log" >"$TEST_TMP/verify3.txt"
+	"$SANDTOP" journal verify "$TEST_TMP/cut.log" >"$TEST_TMP/verify3.txt"
 	check "a truncated log is detected (exit 1)" test $? -eq 1
 	note "$(grep -m1 -i "truncat" "$TEST_TMP/verify3.txt")"
 	# a log that cannot be written never holds containment up: the pause
 	# happens, the JSON says the log failed, the records are printed
-	out=$("$SANDTOP" pause "$p-1" --json --audit-log /proc/version 2>"$TEST_TMP/unwritten.txt")
-	check "unwritable audit log: the pause goes ahead (exit 0)" test $? -eq 0
+	out=$("$SANDTOP" pause "$p-1" --json --journal /proc/version 2>"$TEST_TMP/unwritten.txt")
+	check "unwritable journal: the pause goes ahead (exit 0)" test $? -eq 0
 	check "... frozen" test "$(freezer_of "$p-1")" = FROZEN
 	check "... the JSON says the log failed" sh -c "echo '$out' | jq -e '.audit_log_error != null' >/dev/null"
 	check "... and the records are printed, not lost" grep -q '"unwritten":true.*"action":"pause"' "$TEST_TMP/unwritten.txt"
-	"$SANDTOP" thaw "$p-1" --audit-log "$log" >/dev/null
+	"$SANDTOP" thaw "$p-1" --journal "$log" >/dev/null
 }
 t_act_cli_cleanup() { act_down "${RUN_ID}ac"; }
 
@@ -144,7 +159,7 @@ t_act_killswitch_cli() {
 t_act_screen() {
 	local p="${RUN_ID}as"
 	act_up "$p" 3 || return 1
-	tui_start as 160 40 --audit-log "$TEST_TMP/audit.log"
+	tui_start as 160 40 --journal "$TEST_TMP/audit.log"
 	wait_screen as "$p-3" 10 || { fail "not listed"; return 1; }
 	tm send-keys -t as / && tm send-keys -t as -l "$p" && tm send-keys -t as Enter
 	tm send-keys -t as Home Space Space
@@ -190,8 +205,8 @@ t_act_screen() {
 	tm send-keys -t ar / && tm send-keys -t ar -l "${p}r" && tm send-keys -t ar Enter p
 	check "armed: pause without a question" wait_screen ar "pause: 1 ok" 10
 	check "... frozen" test "$(freezer_of "${p}r-1")" = FROZEN
-	"$SANDTOP" audit-log verify "$TEST_TMP/audit.log" >/dev/null
-	check "the screen's actions left an intact audit log" test $? -eq 0
+	"$SANDTOP" journal verify "$TEST_TMP/audit.log" >/dev/null
+	check "the screen's actions left an intact journal" test $? -eq 0
 }
 t_act_screen_cleanup() { act_down "${RUN_ID}as"; act_down "${RUN_ID}asr"; }
 

@@ -1,4 +1,4 @@
-# t_isolation.sh: the isolation audit on the real engine: a hardened container and the reference sandbox pass, each deliberately weak container fails exactly its checks, exit statuses, the screen's ISO column, audit screen and re-evaluation on events.
+# t_isolation.sh: the isolation checks (sandtop isolation; audit, its old name) on the real engine: a hardened container and the reference sandbox pass, each deliberately weak container fails exactly its checks, exit statuses, the screen's ISO column, audit screen and re-evaluation on events.
 
 # Every container and network made here is named aud<run>-*.
 
@@ -24,10 +24,10 @@ audit_flags() {
 }
 
 # The ids of NAME's checks with RESULT (FAIL by default), sorted, from
-# `sandtop audit --json`.
+# `sandtop isolation --json`.
 audit_ids() {
 	local json
-	json=$("$SANDTOP" audit --json "$1" 2>>"$TEST_TMP/audit.stderr")
+	json=$("$SANDTOP" isolation --json "$1" 2>>"$TEST_TMP/audit.stderr")
 	python3 -c '
 import json, sys
 d = json.loads(sys.argv[2])
@@ -78,7 +78,7 @@ t_isolation_weak_containers() {
 	check "the hardened container fails nothing" [ "$(audit_ids "$AUD-base")" = "" ]
 	check "and is fully verified: nothing UNVERIFIABLE" [ "$(audit_ids "$AUD-base" UNVERIFIABLE)" = "" ]
 	check "its only warnings come from the host ($(host_warnings))" [ "$(audit_ids "$AUD-base" WARN)" = "$(host_warnings)" ]
-	"$SANDTOP" audit "$AUD-base" >"$TEST_TMP/base.txt"
+	"$SANDTOP" isolation "$AUD-base" >"$TEST_TMP/base.txt"
 	check "exit 0 for it" [ $? -eq 0 ]
 	check "the text report names it and says the kernel was read" grep -q "^$AUD-base ([0-9a-f]\{12\}) running: " "$TEST_TMP/base.txt"
 
@@ -120,27 +120,31 @@ t_isolation_weak_containers() {
 	check "once its budget is spent it fails RES-05" [ "$(audit_ids "$AUD-ttl-spent")" = "RES-05" ]
 
 	# what a secret's value must never reach
-	"$SANDTOP" audit --json "$AUD-secret-env" >"$TEST_TMP/secret.json" 2>&1
+	"$SANDTOP" isolation --json "$AUD-secret-env" >"$TEST_TMP/secret.json" 2>&1
 	check "CRED-01 names the variable" grep -q 'OPENAI_API_KEY' "$TEST_TMP/secret.json"
 	check "and never shows its value" bash -c "! grep -q 'sk-audit-secret-value' '$TEST_TMP/secret.json'"
 
 	# exit statuses and --fail-on
-	"$SANDTOP" audit "$AUD-docker-sock" >/dev/null
+	"$SANDTOP" isolation "$AUD-docker-sock" >/dev/null
 	check "a CRITICAL failure exits 1" [ $? -eq 1 ]
+	"$SANDTOP" audit "$AUD-docker-sock" >/dev/null
+	check "... and so under 'audit', its old name (an alias for a release)" [ $? -eq 1 ]
 	"$SANDTOP" audit "$AUD-unbounded-tmpfs" >/dev/null
+	check "... which takes the same options: 0 under the default --fail-on HIGH" [ $? -eq 0 ]
+	"$SANDTOP" isolation "$AUD-unbounded-tmpfs" >/dev/null
 	check "a MEDIUM failure exits 0 under the default --fail-on HIGH" [ $? -eq 0 ]
-	"$SANDTOP" audit --fail-on medium "$AUD-unbounded-tmpfs" >/dev/null
+	"$SANDTOP" isolation --fail-on medium "$AUD-unbounded-tmpfs" >/dev/null
 	check "and 1 with --fail-on medium" [ $? -eq 1 ]
-	"$SANDTOP" audit --fail-on critical "$AUD-restart-always" >/dev/null
+	"$SANDTOP" isolation --fail-on critical "$AUD-restart-always" >/dev/null
 	check "a HIGH failure exits 0 with --fail-on critical" [ $? -eq 0 ]
-	"$SANDTOP" audit "$AUD-base" "$AUD-no-such" >"$TEST_TMP/unknown.txt" 2>&1
+	"$SANDTOP" isolation "$AUD-base" "$AUD-no-such" >"$TEST_TMP/unknown.txt" 2>&1
 	check "an unknown name exits 1" [ $? -eq 1 ]
 	check "and says so" grep -q "$AUD-no-such: no such sandbox" "$TEST_TMP/unknown.txt"
-	"$SANDTOP" audit -H unix:///nonexistent/docker.sock >/dev/null 2>&1
+	"$SANDTOP" isolation -H unix:///nonexistent/docker.sock >/dev/null 2>&1
 	check "an unreachable engine exits 3" [ $? -eq 3 ]
-	"$SANDTOP" audit --fail-on severe >/dev/null 2>&1
+	"$SANDTOP" isolation --fail-on severe >/dev/null 2>&1
 	check "a bad --fail-on is a usage error (2)" [ $? -eq 2 ]
-	"$SANDTOP" audit --json "$AUD-base" "$AUD-pid-host" | python3 -c '
+	"$SANDTOP" isolation --json "$AUD-base" "$AUD-pid-host" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert d["exit"] == 1 and d["fail_on"] == "HIGH", d
@@ -171,8 +175,8 @@ t_isolation_reference() {
 	local want
 	want=$(printf '%s\n' $(host_warnings) NET-06 | sort | tr '\n' ' ' | sed 's/ $//')
 	check "its warnings: $want" [ "$(audit_ids "$p-1" WARN)" = "$want" ]
-	"$SANDTOP" audit --label "sandtop.set=$p" >/dev/null
-	check "audit --label exits 0 for it" [ $? -eq 0 ]
+	"$SANDTOP" isolation --label "sandtop.set=$p" >/dev/null
+	check "isolation --label exits 0 for it" [ $? -eq 0 ]
 }
 t_isolation_reference_cleanup() { sandboxes_down "audr${RUN_ID}"; }
 
@@ -235,7 +239,7 @@ t_isolation_health_check() {
 	docker run -d --name "$n" --network none --label sandtop.sandbox=1 \
 		--health-cmd 'sleep 2' --health-interval 2500ms sandtop/mini:latest sleep 600 >/dev/null
 	for i in $(seq 6); do
-		out=$("$SANDTOP" audit "$n" -v 2>&1 | grep PRIV-16)
+		out=$("$SANDTOP" isolation "$n" -v 2>&1 | grep PRIV-16)
 		[ "$(docker inspect "$n" --format '{{len .ExecIDs}}')" -gt 0 ] && seen=$((seen + 1))
 		case $out in *"PASS "*"PRIV-16"*) ;; *) break ;; esac
 		sleep 0.7
@@ -245,7 +249,7 @@ t_isolation_health_check() {
 	check "... and is named" grep -Eq "only the engine's health check|: none" <<<"$out"
 	docker exec -d "$n" sleep 5
 	sleep 0.3
-	out=$("$SANDTOP" audit "$n" -v 2>&1 | grep PRIV-16)
+	out=$("$SANDTOP" isolation "$n" -v 2>&1 | grep PRIV-16)
 	note "PRIV-16: $out"
 	check "an exec someone opened still warns" grep -q "WARN .*PRIV-16 .*1 exec session known to the engine" <<<"$out"
 }

@@ -123,11 +123,14 @@ assert "image=sandtop/sandbox:latest" in r["detail"], r
 	check "the profile's labels and env" tl_jq "$TEST_TMP/$p-net1.inspect.json" '.Config.Labels["sandtop.ttl"] == "600"
 		and .Config.Labels["sandtop.owner"] == "tl-owner" and .Config.Labels["sandtop.task"] == "launch test"
 		and .Config.Labels.team == "red" and (.Config.Env | index("LANG=C.UTF-8"))'
-	# a second sandbox joins the existing network
-	tl_launch --profile "$TEST_TMP/net.profile" "$p-net2" >/dev/null 2>"$TEST_TMP/net2.log"
+	# a second sandbox joins the existing network; its record goes to the journal named
+	tl_launch --profile "$TEST_TMP/net.profile" --journal "$TEST_TMP/net2.journal" "$p-net2" >/dev/null \
+		2>"$TEST_TMP/net2.log"
 	rc=$?
 	check "a second launch into the existing network exits 0 (got $rc)" [ $rc -eq 0 ]
 	check "and does not create it again" bash -c "! grep -q created '$TEST_TMP/net2.log'"
+	check "--journal FILE: its record is there, and not in the default journal" bash -c "
+		grep -q '\"name\":\"$p-net2\"' '$TEST_TMP/net2.journal' && ! grep -q '\"name\":\"$p-net2\"' '$audit'"
 	check "both profile sandboxes become healthy" bash -c "$(declare -f tl_healthy); tl_healthy '$p-net1' 60 && tl_healthy '$p-net2' 60"
 	check "the audit fails nothing on a sandbox on the internal network" [ "$(audit_ids "$p-net1")" = "" ]
 	local want
@@ -146,8 +149,8 @@ recs = [json.loads(l) for l in open(sys.argv[1])]
 t = recs[-1]["targets"][0]
 assert recs[-1]["action"] == "launch" and t["id"] is None and "already in use" in t["result"], recs[-1]
 ' "$audit"
-	"$SANDTOP" audit-log verify "$audit" >/dev/null
-	check "and the log verifies" [ $? -eq 0 ]
+	"$SANDTOP" journal verify "$audit" >/dev/null
+	check "and the journal verifies" [ $? -eq 0 ]
 	printf 'memory = 1g\nenv = GITHUB_TOKEN=ghp_x\nprivileged = true\n' >"$TEST_TMP/bad.profile"
 	tl_launch --profile "$TEST_TMP/bad.profile" "$p-bad" >/dev/null 2>"$TEST_TMP/bad.log"
 	rc=$?

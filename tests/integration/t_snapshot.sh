@@ -52,7 +52,7 @@ t_snapshot_bundle() {
 	docker exec "$SNAP_NAME" sh -c 'echo written-in-tmp > /tmp/agent.txt; echo written-at-home > /home/agent/notes.txt;
 		ln -s /etc/shadow /tmp/escape; ln -s / /tmp/hostroot; ln -s ../../../../../etc /tmp/up; mkfifo /tmp/fifo;
 		echo in-shm > /dev/shm/x' || { fail "could not write into the sandbox"; return 1; }
-	out=$("$SANDTOP" snapshot "$SNAP_NAME" --json --audit-log "$log" --output "$TEST_TMP/out" --reason "it: bundle")
+	out=$("$SANDTOP" snapshot "$SNAP_NAME" --json --journal "$log" --output "$TEST_TMP/out" --reason "it: bundle")
 	rc=$?
 	snap_json_keep "$out"
 	echo "$out" >"$TEST_TMP/out.json"
@@ -90,7 +90,7 @@ t_snapshot_bundle() {
 	check "the sandbox runs again: thawed, no process of it stopped" sh -c "test '$(state_of "$SNAP_NAME")' = running && test '$(kstate_of "$SNAP_NAME")' = THAWED && test '$(stopped_in "$SNAP_NAME")' = 0"
 	check "audit log: the snapshot's intent and result" sh -c "grep -c '\"action\":\"snapshot\"' '$log' | grep -qx 2 && grep -q '\"phase\":\"intent\"' '$log' && grep -q '\"phase\":\"result\"' '$log'"
 	check "... the result names the manifest's sha256 and the bundle" grep -q "manifest_sha256=$(sha256sum "$B/manifest.json" | cut -d' ' -f1) bundle=$B" "$log"
-	"$SANDTOP" audit-log verify "$log" >/dev/null
+	"$SANDTOP" journal verify "$log" >/dev/null
 	check "... and its chain is intact" test $? -eq 0
 	note "steps (ms): $(jq -r '[.steps[] | "\(.step)=\(.ms)"] | join(" ")' "$B/manifest.json")"
 }
@@ -101,7 +101,7 @@ t_snapshot_bundle_cleanup() { snap_images_rm; sandboxes_down "snp${RUN_ID}b"; }
 t_snapshot_pause_states() {
 	local p="snp${RUN_ID}k" log="$TEST_TMP/audit.log" out rc
 	snap_up "$p" || return 1
-	out=$("$SANDTOP" snapshot "$SNAP_NAME" --keep-paused --json --audit-log "$log" --output "$TEST_TMP/out")
+	out=$("$SANDTOP" snapshot "$SNAP_NAME" --keep-paused --json --journal "$log" --output "$TEST_TMP/out")
 	rc=$?
 	snap_json_keep "$out"
 	check "--keep-paused: exit 0" test $rc -eq 0
@@ -152,7 +152,7 @@ t_snapshot_failures() {
 	note "$(echo "$out" | jq -r '.results[0].error')"
 	# an audit log that cannot be written: refused, nothing touched
 	docker run -d --name "$p-mini" --label sandtop.sandbox=1 sandtop/mini:latest sleep 600 >/dev/null
-	"$SANDTOP" snapshot "$p-mini" --audit-log /proc/version --output "$TEST_TMP/out2" >/dev/null 2>"$TEST_TMP/refused.txt"
+	"$SANDTOP" snapshot "$p-mini" --journal /proc/version --output "$TEST_TMP/out2" >/dev/null 2>"$TEST_TMP/refused.txt"
 	check "unwritable audit log: refused (exit 1)" test $? -eq 1
 	check "... no bundle, still running" sh -c "test ! -e '$TEST_TMP/out2' && test \"\$(docker inspect -f '{{.State.Status}}' $p-mini)\" = running"
 	# a bundle directory that cannot be made
@@ -362,7 +362,7 @@ t_snapshot_cut_short() {
 	note "$(grep '^snapstop:' "$TEST_TMP/cut.log")"
 	check "none skipped" sh -c "! grep -q SKIPPED '$TEST_TMP/cut.log'"
 	check "the sandbox runs" test "$(state_of "$SNAP_NAME")" = running
-	"$SANDTOP" audit-log verify "$TEST_TMP/cut/audit.log" >/dev/null
+	"$SANDTOP" journal verify "$TEST_TMP/cut/audit.log" >/dev/null
 	check "the audit log is intact, a result for every intent" sh -c "test $? -eq 0 && test \$(grep -c '\"phase\":\"intent\"' '$TEST_TMP/cut/audit.log') -eq \$(grep -c '\"phase\":\"result\"' '$TEST_TMP/cut/audit.log')"
 }
 t_snapshot_cut_short_cleanup() { sandboxes_down "snp${RUN_ID}c"; }

@@ -109,7 +109,7 @@ tw_case_pause() {
 	exp=$(tw_name exp) long=$(tw_name long) bad=$(tw_name bad) none=$(tw_name none)
 	tw_run exp 3 && tw_run long 600 && tw_run bad 3s && tw_run none "" ||
 		{ fail "could not start the containers"; return; }
-	tw_watch pause --ttl-policy pause --audit-log "$audit"
+	tw_watch pause --ttl-policy pause --journal "$audit"
 	check "the expired sandbox is frozen" tw_wait_state "$exp" frozen 15
 	check "the output says it expired" tw_wait_line "$out" \
 		"expired $exp \([0-9a-f]{12}\) over by [0-9]s \(sandtop.ttl=3\): pausing$" 2
@@ -136,8 +136,8 @@ tw_case_pause() {
 	check "the last line says it stopped" bash -c "tail -1 '$out' | grep -q ' stopped$'"
 	check "every line is timestamped plain text" tw_stamped "$out"
 	sed 's/^/    | /' "$out"
-	"$SANDTOP" audit-log verify "$audit" >"$TEST_TMP/verify.txt" 2>&1
-	check "audit-log verify passes ($(cat "$TEST_TMP/verify.txt"))" [ $? -eq 0 ]
+	"$SANDTOP" journal verify "$audit" >"$TEST_TMP/verify.txt" 2>&1
+	check "journal verify passes ($(cat "$TEST_TMP/verify.txt"))" [ $? -eq 0 ]
 	local intents results
 	intents=$(jq -c 'select(.action == "pause" and .phase == "intent")' "$audit" | wc -l)
 	results=$(jq -c 'select(.action == "pause" and .phase == "result")' "$audit" | wc -l)
@@ -154,7 +154,7 @@ tw_case_kill() {
 	local out="$TEST_TMP/kill.out" audit="$TEST_TMP/audit-kill.log" exp long
 	exp=$(tw_name kexp) long=$(tw_name klong)
 	tw_run kexp 2 && tw_run klong 600 || { fail "could not start the containers"; return; }
-	tw_watch kill --ttl-policy kill --audit-log "$audit"
+	tw_watch kill --ttl-policy kill --audit-log "$audit"   # the old name of --journal
 	check "the expired sandbox is killed" tw_wait_state "$exp" exited 15
 	note "expiry to kill: $(tw_delay_ms "$exp" 2 die) ms (to the engine's die event)"
 	check "exit code 137" [ "$(docker inspect -f '{{.State.ExitCode}}' "$exp")" = 137 ]
@@ -163,7 +163,7 @@ tw_case_kill() {
 	tw_stop TERM
 	check "SIGTERM: exit 0 (got $TW_RC)" [ "$TW_RC" = 0 ]
 	sed 's/^/    | /' "$out"
-	check "audit-log verify passes" bash -c "'$SANDTOP' audit-log verify '$audit' >/dev/null"
+	check "audit-log verify (journal verify's old name) passes" bash -c "'$SANDTOP' audit-log verify '$audit' >/dev/null"
 	check "a kill intent and result" bash -c "jq -e -s '[.[] | select(.action == \"kill\")] | length == 2' '$audit' >/dev/null"
 }
 
@@ -176,7 +176,7 @@ tw_case_stop() {
 	exp=$(tw_name sexp)
 	tw_run sexp 1 sh -c 'trap "sleep 1; exit 0" TERM; while :; do sleep 0.1; done' ||
 		{ fail "could not start the container"; return; }
-	tw_watch stop --ttl-policy stop --audit-log "$audit"
+	tw_watch stop --ttl-policy stop --journal "$audit"
 	check "the expiry is reported" tw_wait_line "$out" "expired $exp \([0-9a-f]{12}\) over by [0-9]s \(sandtop.ttl=1\): stopping$" 10
 	t0=$(date +%s%N)
 	tw_stop INT
@@ -187,7 +187,7 @@ tw_case_stop() {
 	check "the sandbox exited 0 (its TERM trap)" [ "$(tw_state "$exp")/$(docker inspect -f '{{.State.ExitCode}}' "$exp")" = exited/0 ]
 	check "the last line says it stopped" bash -c "tail -1 '$out' | grep -q ' stopped$'"
 	sed 's/^/    | /' "$out"
-	check "audit-log verify passes" bash -c "'$SANDTOP' audit-log verify '$audit' >/dev/null"
+	check "journal verify passes" bash -c "'$SANDTOP' journal verify '$audit' >/dev/null"
 	check "a stop intent and result" bash -c "jq -e -s '[.[] | select(.action == \"stop\")] | length == 2' '$audit' >/dev/null"
 }
 
@@ -253,7 +253,7 @@ t_watch_cleanup() {
 # says so on the status line, writes the audit log; one with time left is
 # left alone; the ISO column shows RES-05 failing for the paused one.
 t_ttl_screen() {
-	TUI_ENV="" tui_start ttl 200 40 --ttl-policy pause --audit-log "$TEST_TMP/audit.log"
+	TUI_ENV="" tui_start ttl 200 40 --ttl-policy pause --journal "$TEST_TMP/audit.log"
 	check "the screen says the policy" wait_screen ttl "ttl policy: pause once a running sandbox's budget is spent" 5
 	tw_run scr-exp 3 || { fail "could not start a sandbox"; return; }
 	tw_run scr-long 600 || { fail "could not start a sandbox"; return; }
@@ -262,7 +262,7 @@ t_ttl_screen() {
 	check "its row says frozen and FAIL high (RES-05)" wait_screen ttl "$(tw_name scr-exp) .* frozen +FAIL high" 5
 	check "the other one still runs" [ "$(tw_state "$(tw_name scr-long)")" = running ]
 	check "the audit log has the pause with its reason" grep -q '"reason":"ttl expired: sandtop.ttl=3, running [0-9]* s"' "$TEST_TMP/audit.log"
-	"$SANDTOP" audit-log verify "$TEST_TMP/audit.log" >/dev/null
+	"$SANDTOP" journal verify "$TEST_TMP/audit.log" >/dev/null
 	check "and verifies" [ $? -eq 0 ]
 	"$SANDTOP" --ttl-policy pause --read-only >/dev/null 2>&1
 	check "--ttl-policy with --read-only is a usage error" [ $? -eq 2 ]
