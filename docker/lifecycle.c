@@ -64,9 +64,11 @@ int dk_signal_number(const char *canon)
 
 /* The public callback, what a 304 means for this call, the text of a 409
  * that means the same (engine 20.10 answers 409 "already paused" to a pause
- * of a paused container), and the text of a 500 that is really a conflict
- * (it answers 500 to an unpause of a container that is not paused, and to a
- * disconnect from a network the container is not on). */
+ * of a paused container; Podman 500 "is already paused"), and the text of a
+ * 500 that is really a conflict (engine 20.10 answers 500 to an unpause of a
+ * container that is not paused, and to a disconnect from a network the
+ * container is not on; Podman 500 "container state improper" to a kill, or
+ * a stop while it is still ending, of one that is not running). */
 struct act_ctx {
 	dk_done_cb cb;
 	void *ud;
@@ -75,12 +77,19 @@ struct act_ctx {
 	const char *conflict500;
 };
 
+/* Podman's 500 to a kill (or a stop) of a container that is not running
+ * ("can only kill running containers. ID is in state exited: container
+ * state improper", or while it is ending just "container state improper:
+ * stopped"): the engine 20.10's 409 "is not running" in its words. */
+#define NOT_RUNNING_500 "container state improper"
+
 static void act_done(struct dk_req *r, int rc, const struct err *e)
 {
 	struct act_ctx *a = r->ctx;
 	struct err ok;
 	err_clear(&ok);
-	if (rc < 0 && (r->status == 304 || (r->status == 409 && a->done409 && strstr(e->msg, a->done409)))) {
+	if (rc < 0 && (r->status == 304 ||
+	               ((r->status == 409 || r->status == 500) && a->done409 && strstr(e->msg, a->done409)))) {
 		/* "not modified": already in the state asked for */
 		snprintf(ok.msg, sizeof ok.msg, "%s", a->note304 ? a->note304 : "nothing to do");
 		rc = 0;
@@ -158,7 +167,7 @@ static void stop_like(struct dk_client *c, const char *id, const char *what, int
 	char suffix[48];
 	snprintf(suffix, sizeof suffix, "/%s?t=%d", what, timeout_s);
 	long ms = (long)timeout_s * 1000L + dk_client_stop_grace_ms(c);
-	act_send(c, "POST", container_path(id, suffix), NULL, ms, note304, bad, cb, ud);
+	act_send(c, "POST", container_path(id, suffix), NULL, ms, note304, bad, cb, ud)->conflict500 = NOT_RUNNING_500;
 }
 
 void dk_stop(struct dk_client *c, const char *id, int timeout_s, dk_done_cb cb, void *ud)
@@ -180,7 +189,7 @@ void dk_kill(struct dk_client *c, const char *id, const char *signal, dk_done_cb
 	char *suffix = dk_escaped_path("/kill?signal=", sig, "");
 	char *path = container_path(id, suffix);
 	free(suffix);
-	act_send(c, "POST", path, NULL, DK_ACTION_TIMEOUT_MS, NULL, bad, cb, ud);
+	act_send(c, "POST", path, NULL, DK_ACTION_TIMEOUT_MS, NULL, bad, cb, ud)->conflict500 = NOT_RUNNING_500;
 }
 
 void dk_remove(struct dk_client *c, const char *id, bool force, dk_done_cb cb, void *ud)

@@ -154,6 +154,12 @@ static void serve_one(int fd, const char *req, int rec)
 			fake_pause_ms(30000);
 		} else if (!strcmp(name, "notpaused")) {
 			fake_respond(fd, 500, "{\"message\":\"Container 0123 is not paused\"}");
+		} else if (!strcmp(name, "pdpaused")) {   /* Podman's words */
+			fake_respond(fd, 500, "{\"cause\":\"container state improper\",\"message\":\"\\\"0123\\\" is "
+			                      "already paused: container state improper\",\"response\":500}");
+		} else if (!strcmp(name, "pdexited")) {
+			fake_respond(fd, 500, "{\"cause\":\"container state improper\",\"message\":\"can only kill running "
+			                      "containers. 0123 is in state exited: container state improper\",\"response\":500}");
 		} else if (!strncmp(tail, "/json", 5)) {
 			if (!strcmp(name, "garbage"))
 				fake_respond(fd, 200, "{\"Id\": [unterminated");
@@ -504,6 +510,35 @@ static void test_status_mapping(void **state)
 	dk_client_free(c);
 }
 
+/* Podman answers 500 where the Docker Engine answers 409 or 304: a pause of
+ * a paused container is the goal reached, a kill or stop of one that is not
+ * running a conflict; any other 500 stays a server error. */
+static void test_status_mapping_podman(void **state)
+{
+	(void)state;
+	struct dk_client *c = client();
+	struct res r[4];
+	for (size_t i = 0; i < 4; i++)
+		res_init(&r[i]);
+	dk_pause(c, "pdpaused", on_done, &r[0]);
+	dk_kill(c, "pdexited", "SIGKILL", on_done, &r[1]);
+	dk_stop(c, "pdexited", 1, on_done, &r[2]);
+	dk_unpause(c, "pdexited", on_done, &r[3]);
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	assert_int_equal(r[0].rc, 0);
+	assert_string_equal(r[0].e.msg, "already paused");
+	assert_int_equal(r[1].rc, -1);
+	assert_int_equal(r[1].e.code, ERR_CONFLICT);
+	assert_non_null(strstr(r[1].e.msg, "can only kill running containers"));
+	assert_int_equal(r[2].e.code, ERR_CONFLICT);
+	assert_int_equal(r[3].e.code, ERR_SERVER);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(r[i].calls, 1);
+		buf_free(&r[i].data);
+	}
+	dk_client_free(c);
+}
+
 /* The request of a stop lives longer than t: it fails only after t plus
  * the grace, and says it got no answer. */
 static void test_stop_times_out(void **state)
@@ -758,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_requests_as_sent),
 		cmocka_unit_test(test_refused_arguments),
 		cmocka_unit_test(test_status_mapping),
+		cmocka_unit_test(test_status_mapping_podman),
 		cmocka_unit_test(test_stop_times_out),
 		cmocka_unit_test(test_logs_demux),
 		cmocka_unit_test(test_logs_capped),
