@@ -108,6 +108,27 @@ static void take(struct dk_logparse *p, int s, const char *d, size_t n)
 	}
 }
 
+/* The first bytes of a frame that goes on with a line: held until the
+ * timestamp's space, the hold is full, or the frame ends; a timestamp is
+ * dropped, anything else is the line's text. Returns the bytes of d used. */
+static size_t drop_ts(struct dk_logparse *p, int s, const char *d, size_t n, bool frame_ends)
+{
+	size_t used = 0;
+	bool space = false;
+	while (used < n && p->ts_held < sizeof p->ts_hold && !space) {
+		p->ts_hold[p->ts_held++] = d[used];
+		space = d[used++] == ' ';
+	}
+	if (!space && p->ts_held < sizeof p->ts_hold && !(frame_ends && used == n))
+		return used;   /* more to come */
+	p->ts_drop = false;
+	size_t t = space ? ts_len(p->ts_hold, p->ts_held) : 0;
+	if (!t)
+		take(p, s, p->ts_hold, p->ts_held);
+	p->ts_held = 0;
+	return used;
+}
+
 int dk_lp_feed(struct dk_logparse *p, const char *data, size_t n)
 {
 	if (p->bad)
@@ -125,8 +146,17 @@ int dk_lp_feed(struct dk_logparse *p, const char *data, size_t n)
 			p->bad = true;
 			return -1;
 		}
-		if (k != DK_MUX_HEADER) {
-			take(p, p->mux.stream, (const char *)u, span);
+		if (k == DK_MUX_HEADER) {
+			struct dk_lp_line *l = &p->line[p->mux.stream > 0 ? p->mux.stream : 0];
+			if (p->mux.hlen == 0) {   /* a header ended: does its frame go on with a line? */
+				p->ts_drop = p->timestamps && (l->len > 0 || l->started);
+				p->ts_held = 0;
+			}
+		} else {
+			size_t used = 0;
+			if (p->ts_drop)
+				used = drop_ts(p, p->mux.stream, (const char *)u, span, span == p->mux.left);
+			take(p, p->mux.stream, (const char *)u + used, span - used);
 			dk_mux_took(&p->mux, span);
 		}
 		u += span;
@@ -137,6 +167,10 @@ int dk_lp_feed(struct dk_logparse *p, const char *data, size_t n)
 
 bool dk_lp_finish(struct dk_logparse *p)
 {
+	if (p->ts_drop && p->ts_held > 0 && p->mux.stream > 0)
+		take(p, p->mux.stream, p->ts_hold, p->ts_held);   /* it ended inside: the bytes are text */
+	p->ts_drop = false;
+	p->ts_held = 0;
 	for (int s = 1; s <= 3; s++) {
 		struct dk_lp_line *l = &p->line[s];
 		if (l->len > 0 || l->started)

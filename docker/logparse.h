@@ -12,6 +12,8 @@
 /* Frames over this size mean the framing was lost (the engine's log
  * messages are at most 16 KiB plus a timestamp; attach streams more). */
 #define DK_LP_FRAME_MAX (1u << 20)
+/* Room for a frame's leading timestamp and its space. */
+#define DK_LP_TS_HOLD 48
 
 /* A piece of one line of one stream. A line is delivered once it is
  * complete ('\n', not included), or in several pieces of at most piece_max
@@ -47,6 +49,13 @@ struct dk_logparse {
 		size_t len;
 		bool started;       /* a piece of this line went out already */
 	} line[4];              /* by stream number */
+	/* timestamps on: a frame that goes on with a line of its stream (a
+	 * partial message: Podman sends a write without '\n' as one, the engine
+	 * a message over 16 KiB) starts with a timestamp of its own, dropped
+	 * here; its first bytes are held until the timestamp's space */
+	bool ts_drop;
+	char ts_hold[DK_LP_TS_HOLD];
+	size_t ts_held;
 	bool bad;               /* the framing was lost: nothing more is taken */
 	size_t taken;           /* bytes fed */
 };
