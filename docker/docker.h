@@ -384,14 +384,18 @@ void dk_tunnel_close(struct dk_tunnel *t);
 bool dk_client_owns_exec(const struct dk_client *c, const char *exec_id);
 /* What exec session exec_id runs, "ENTRYPOINT ARG...", as exec_create events
  * print it (cut to DK_EXEC_CMDLINE_MAX - 1 bytes; raw engine text, compare
- * it, never show it). cb runs once from dk_client_dispatch: rc 0 with
- * cmdline (valid for the callback only), or -1 with e (ERR_NOTFOUND once
- * the session is gone). */
+ * it, never show it), and whether it still runs (Podman keeps ended ones
+ * in ExecIDs). cb runs once from dk_client_dispatch: rc 0 with cmdline
+ * (valid for the callback only) and running, or -1 with e (ERR_NOTFOUND
+ * once the session is gone). */
 #define DK_EXEC_CMDLINE_MAX 512
-typedef void (*dk_exec_cmd_cb)(void *ud, int rc, const struct err *e, const char *cmdline);
+typedef void (*dk_exec_cmd_cb)(void *ud, int rc, const struct err *e, const char *cmdline, bool running);
 void dk_exec_cmdline(struct dk_client *c, const char *exec_id, dk_exec_cmd_cb cb, void *ud);
 /* The parser of that answer (pure, for the tests): 0, or -1 with e. */
 int dk_parse_exec_cmdline(const char *body, size_t len, char *out, size_t cap, struct err *e);
+/* Its Running: false only when the answer says "Running": false (the
+ * session ended); true otherwise, unreadable included. Pure. */
+bool dk_parse_exec_running(const char *body, size_t len);
 
 /* ---- JSON codec (pure; used by the client and the tests) ---- */
 /* Parse a /containers/json body. Returns 0 or -1 (e->code ERR_PARSE). */

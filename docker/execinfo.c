@@ -20,7 +20,8 @@ static void cmd_done(struct dk_req *r, int rc, const struct err *e)
 		rc = -1;
 		e = &perr;
 	}
-	q->cb(q->ud, rc, rc < 0 ? e : NULL, rc < 0 ? NULL : line);
+	bool running = rc < 0 || dk_parse_exec_running(r->body.data, r->body.len);
+	q->cb(q->ud, rc, rc < 0 ? e : NULL, rc < 0 ? NULL : line, running);
 }
 
 void dk_exec_cmdline(struct dk_client *c, const char *exec_id, dk_exec_cmd_cb cb, void *ud)

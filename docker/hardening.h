@@ -32,6 +32,8 @@ enum dk_seccomp {
 	DK_SECCOMP_BUILTIN,     /* seccomp=builtin */
 	DK_SECCOMP_PROFILE,     /* seccomp={...JSON...} (the CLI sends the file inline) */
 	DK_SECCOMP_BAD,         /* an entry we cannot read (not JSON, ...) */
+	DK_SECCOMP_PATH,        /* seccomp=/path/profile.json: Podman keeps the file's path,
+	                         * not its rules (the Docker Engine refuses such an entry) */
 };
 
 /* One entry of Mounts[] (the engine's runtime view: binds, volumes, tmpfs mounts). */
@@ -106,7 +108,8 @@ struct dk_hardening {
 	size_t ndevices;              /* Devices[] */
 	size_t ndevice_cgroup_rules;  /* DeviceCgroupRules[] */
 	size_t ndevice_requests;      /* DeviceRequests[] (GPUs) */
-	int nmasked_paths;            /* MaskedPaths: -1 null (privileged), else the count ([] = 0) */
+	int nmasked_paths;            /* MaskedPaths: -1 null (privileged; Podman never
+	                               * shows them), else the count ([] = 0) */
 	int nreadonly_paths;          /* ReadonlyPaths: same */
 	size_t nsysctls;              /* Sysctls{} */
 	char *runtime;                /* HostConfig.Runtime ("runc", "runsc", ...) */
@@ -116,6 +119,8 @@ struct dk_hardening {
 	                               * caller (dk_client_owns_exec), never by the parser */
 	size_t nexec_health;          /* of them, the engine's own health checks: set by the
 	                               * caller (from exec_create events), never by the parser */
+	size_t nexec_ended;           /* of them, sessions that ended (Podman lists them until
+	                               * the container stops): set by the caller */
 	/* HostConfig: network */
 	bool publish_all;             /* PublishAllPorts */
 	struct dk_hport *ports;       /* at most DK_PORTS_MAX */

@@ -178,11 +178,13 @@ void iso_evaluate(const struct dk_hardening *h, const struct iso_proc *p, const 
 	iso_checks_priv(h, p, host, pol, out);
 	iso_checks_net(h, p, nets, nnets, out);
 	iso_checks_fs_cred(h, p, out);
-	iso_checks_res_ks(h, pol, now_wall_ms, out);
+	iso_checks_res_ks(h, host, pol, now_wall_ms, out);
 	/* a sandbox on another runtime than the host's default (the header's
-	 * PRIV-14) is judged by its own */
+	 * PRIV-14) is judged by its own; Podman calls every container's "oci"
+	 * (its default runtime, whichever that is) */
 	const char *def = host && *host->default_runtime ? host->default_runtime : "runc";
-	if (host && *h->runtime && strcmp(h->runtime, def) != 0)
+	bool podman_default = host && host->podman && !strcmp(h->runtime, "oci");
+	if (host && *h->runtime && strcmp(h->runtime, def) != 0 && !podman_default)
 		runtime_check(h->runtime, host, out);
 	if (h->cut)
 		distrust_cut_lists(out);

@@ -36,7 +36,8 @@ void iso_checks_priv(const struct dk_hardening *h, const struct iso_proc *p, con
 void iso_checks_net(const struct dk_hardening *h, const struct iso_proc *p, const struct dk_netinfo *nets,
                     size_t nnets, struct iso_report *r);
 void iso_checks_fs_cred(const struct dk_hardening *h, const struct iso_proc *p, struct iso_report *r);
-void iso_checks_res_ks(const struct dk_hardening *h, const struct iso_policy *pol, int64_t now_wall_ms,
-                       struct iso_report *r);
+/* host NULL: the engine's facts unknown (RES-06 judged as the Docker Engine's) */
+void iso_checks_res_ks(const struct dk_hardening *h, const struct dk_hostinfo *host, const struct iso_policy *pol,
+                       int64_t now_wall_ms, struct iso_report *r);
 
 #endif

@@ -63,6 +63,11 @@ struct iso_proc {
 	/* namespaces shared with PID 1 of the host (1), private (0), unknown (-1) */
 	int ns_net, ns_pid, ns_ipc, ns_uts, ns_user, ns_cgroup;
 	int root_ro;           /* "/" mounted read-only in its mount namespace */
+	int masked;            /* the engine's masks in its mount namespace: 1 when /proc/sys is
+	                        * mounted read-only and nmasks of the usual paths (/proc/keys,
+	                        * /proc/kcore, /sys/firmware, ...) have a mount over them; 0
+	                        * when not; -1 unknown */
+	int nmasks;
 	char lsm[128];         /* /proc/PID/attr/current, "" none (sanitized) */
 	bool lsm_known;        /* attr/current was read (no LSM at all: not known) */
 };

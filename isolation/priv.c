@@ -127,9 +127,25 @@ static void priv04(const struct dk_hardening *h, const struct iso_proc *p, struc
 	iso_confirm(r, "PRIV-04", T, ISO_CRIT, true, "none added", p, kernel, seen);
 }
 
+/* The engine's default capabilities (the Docker Engine's set): Podman shows
+ * --cap-drop ALL as this list, one by one. */
+static const char *const default_caps[] = {"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID",
+                                           "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP",
+                                           "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
+
+static bool drops_every_default(const struct dk_hardening *h)
+{
+	for (size_t i = 0; i < sizeof default_caps / sizeof *default_caps; i++)
+		if (!iso_strv_has(&h->cap_drop, default_caps[i]))
+			return false;
+	return true;
+}
+
 static void priv05(const struct dk_hardening *h, const struct iso_proc *p, struct iso_report *r)
 {
-	bool dropped = iso_strv_has(&h->cap_drop, "ALL");
+	bool all = iso_strv_has(&h->cap_drop, "ALL");
+	bool listed = !all && drops_every_default(h);
+	bool dropped = all || listed;
 	int kernel = -1;
 	char seen[96] = "";
 	if (p && p->ok && p->caps_known) {
@@ -139,7 +155,8 @@ static void priv05(const struct dk_hardening *h, const struct iso_proc *p, struc
 			 (unsigned long long)p->cap_eff);
 	}
 	iso_confirm(r, "PRIV-05", "all capabilities dropped", ISO_HIGH, dropped,
-		    dropped ? "--cap-drop ALL" : "capabilities not dropped (no --cap-drop ALL)", p, kernel, seen);
+		    all ? "--cap-drop ALL" : listed ? "every default capability dropped (listed one by one)"
+		    : "capabilities not dropped (no --cap-drop ALL)", p, kernel, seen);
 }
 
 static void priv06(const struct dk_hardening *h, const struct iso_proc *p, struct iso_report *r)
@@ -175,6 +192,18 @@ static void priv07(const struct dk_hardening *h, const struct iso_proc *p, const
 	case DK_SECCOMP_BAD:
 		iso_add(r, "PRIV-07", T, ISO_FAIL, ISO_HIGH, "unreadable seccomp option");
 		return;
+	case DK_SECCOMP_PATH: {
+		/* which rules the file held when the container started cannot be
+		 * known: at best the kernel says a filter is on */
+		int k = p && p->ok ? (p->seccomp < 0 ? -1 : p->seccomp == 2) : -1;
+		if (k == 0)
+			iso_add(r, "PRIV-07", T, ISO_FAIL, ISO_CRIT, "a profile file is named, but kernel: Seccomp %d", p->seccomp);
+		else
+			iso_add(r, "PRIV-07", T, ISO_UNVERIFIABLE, ISO_MED,
+				"a profile named by its file (Podman): its rules are not shown%s",
+				k == 1 ? "; kernel: a filter is on (Seccomp 2)" : "");
+		return;
+	}
 	case DK_SECCOMP_PROFILE: {
 		const char *da = h->seccomp_default_action;
 		if (!strcasecmp(da, "SCMP_ACT_ALLOW") || !strcasecmp(da, "SCMP_ACT_LOG")) {
@@ -310,7 +339,7 @@ static void priv10(const struct dk_hardening *h, const struct iso_proc *p, const
 		    p && p->ns_cgroup == 0 ? "its own pid, ipc, uts and cgroup namespaces" : "its own pid, ipc and uts namespaces");
 }
 
-static void priv11_13(const struct dk_hardening *h, struct iso_report *r)
+static void priv11_13(const struct dk_hardening *h, const struct iso_proc *p, struct iso_report *r)
 {
 	if (h->ndevice_cgroup_rules || h->ndevices)
 		iso_add(r, "PRIV-11", "no host devices", ISO_FAIL, ISO_HIGH, "%zu host devices, %zu device cgroup rules",
@@ -320,9 +349,21 @@ static void priv11_13(const struct dk_hardening *h, struct iso_report *r)
 	else
 		iso_add(r, "PRIV-11", "no host devices", ISO_PASS, ISO_HIGH, "no host devices");
 
-	if (h->nmasked_paths <= 0 || h->nreadonly_paths <= 0)
+	int k = p && p->ok ? p->masked : -1;
+	if (!h->privileged && h->nmasked_paths < 0 && h->nreadonly_paths < 0) {
+		/* not privileged, yet no list at all: Podman never shows them */
+		if (k == 1)
+			iso_add(r, "PRIV-12", "system paths masked", ISO_PASS, ISO_HIGH,
+				"the engine does not show them; kernel: /proc/sys read-only, %d paths masked", p->nmasks);
+		else if (k == 0)
+			iso_add(r, "PRIV-12", "system paths masked", ISO_FAIL, ISO_HIGH,
+				"kernel: /proc/sys writable or nothing masked");
+		else
+			iso_add(r, "PRIV-12", "system paths masked", ISO_UNVERIFIABLE, ISO_HIGH,
+				"the engine does not show its masked and read-only paths: %s", iso_no_kernel(p));
+	} else if (h->nmasked_paths <= 0 || h->nreadonly_paths <= 0)
 		iso_add(r, "PRIV-12", "system paths masked", ISO_FAIL, ISO_HIGH, "/proc and /sys paths unmasked (%s)",
-			h->nmasked_paths < 0 ? "privileged" : "systempaths=unconfined");
+			h->privileged ? "privileged" : "systempaths=unconfined");
 	else
 		iso_add(r, "PRIV-12", "system paths masked", ISO_PASS, ISO_HIGH, "%d masked, %d read-only paths",
 			h->nmasked_paths, h->nreadonly_paths);
@@ -346,7 +387,8 @@ static void priv15_17(const struct dk_hardening *h, const struct iso_proc *p, st
 	 * sessions nobody opened to get inside */
 	size_t own = h->nexec_own < h->nexec_ids ? h->nexec_own : h->nexec_ids;
 	size_t health = h->nexec_health < h->nexec_ids - own ? h->nexec_health : h->nexec_ids - own;
-	size_t foreign = h->nexec_ids - own - health;
+	size_t ended = h->nexec_ended < h->nexec_ids - own - health ? h->nexec_ended : h->nexec_ids - own - health;
+	size_t foreign = h->nexec_ids - own - health - ended;
 	const char *besides = own && health ? "sandtop's own desktop relay and the engine's health check"
 	                      : own        ? "sandtop's own desktop relay"
 	                      : health     ? "the engine's health check" : NULL;
@@ -380,6 +422,6 @@ void iso_checks_priv(const struct dk_hardening *h, const struct iso_proc *p, con
 	priv08(h, p, host, r);
 	priv09(h, p, host, r);
 	priv10(h, p, host, r);
-	priv11_13(h, r);
+	priv11_13(h, p, r);
 	priv15_17(h, p, r);
 }

@@ -73,18 +73,39 @@ static int ns_shared(int dirfd, int initfd, int selffd, const char *ns)
 	return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
-/* 1 when the last mount on "/" in mountinfo is read-only, 0 rw, -1 unknown
- * (mi is cut up in place) */
-static int root_ro(char *mi)
+static bool opt_ro(const char *opts)
 {
-	int res = -1;
+	return !strncmp(opts, "ro", 2) && (opts[2] == ',' || opts[2] == '\0');
+}
+
+/* The paths the engines mask with a mount over them (/dev/null, an empty
+ * read-only tmpfs) when the container is not privileged; a path this
+ * kernel lacks is skipped by the engine. */
+static const char *const masked_paths[] = {"/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                                           "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+                                           "/proc/scsi", "/sys/firmware"};
+
+/* From mountinfo (cut up in place): root_ro, 1 when the last mount on "/"
+ * is read-only, 0 rw, -1 unknown; masked and nmasks (struct iso_proc). */
+static void scan_mounts(char *mi, struct iso_proc *out)
+{
+	int sys_ro = 0;
+	unsigned seen = 0;
 	for (char *line, *cur = mi; (line = sf_next_line(&cur));) {
 		/* id parent major:minor root mountpoint options ... */
 		char *f[7];
-		if (sf_split(line, f, 6) >= 6 && !strcmp(f[4], "/"))
-			res = !strncmp(f[5], "ro", 2) && (f[5][2] == ',' || f[5][2] == '\0');
+		if (sf_split(line, f, 6) < 6)
+			continue;
+		if (!strcmp(f[4], "/"))
+			out->root_ro = opt_ro(f[5]);
+		else if (!strcmp(f[4], "/proc/sys"))
+			sys_ro = opt_ro(f[5]);
+		for (size_t i = 0; i < sizeof masked_paths / sizeof *masked_paths; i++)
+			if (!strcmp(f[4], masked_paths[i]))
+				seen |= 1u << i;
 	}
-	return res;
+	out->nmasks = __builtin_popcount(seen);
+	out->masked = sys_ro && out->nmasks > 0;
 }
 
 void iso_proc_read(const char *proc_root, int pid, const char *cid, struct iso_proc *out)
@@ -94,7 +115,7 @@ void iso_proc_read(const char *proc_root, int pid, const char *cid, struct iso_p
 		out->uid[i] = -1;
 	out->no_new_privs = out->seccomp = -1;
 	out->ns_net = out->ns_pid = out->ns_ipc = out->ns_uts = out->ns_user = out->ns_cgroup = -1;
-	out->root_ro = -1;
+	out->root_ro = out->masked = -1;
 	if (pid <= 0) {
 		snprintf(out->why, sizeof out->why, "not running: no process to read");
 		return;
@@ -129,7 +150,8 @@ void iso_proc_read(const char *proc_root, int pid, const char *cid, struct iso_p
 	out->ns_user = ns_shared(dirfd, initfd, selffd, "ns/user");
 	out->ns_cgroup = ns_shared(dirfd, initfd, selffd, "ns/cgroup");
 	char *mi = slurp(dirfd, "mountinfo");
-	out->root_ro = mi ? root_ro(mi) : -1;
+	if (mi)
+		scan_mounts(mi, out);
 	free(mi);
 	char *lsm = slurp(dirfd, "attr/current");
 	if (lsm) {

@@ -77,11 +77,15 @@ static void res05(const struct dk_hardening *h, int64_t now, struct iso_report *
 	r->recheck_wall_ms = h->started_at_ms + (ttl + 1) * 1000;
 }
 
-static void res06(const struct dk_hardening *h, struct iso_report *r)
+static void res06(const struct dk_hardening *h, const struct dk_hostinfo *host, struct iso_report *r)
 {
 	const char *T = "logs bounded and kept";
 	if (!strcmp(h->log_type, "none"))
 		iso_add(r, "RES-06", T, ISO_WARN, ISO_MED, "logging off: no evidence kept");
+	else if (host && host->podman && !*h->log_max_size)
+		/* its k8s-file log shows as json-file, and never with its options */
+		iso_add(r, "RES-06", T, ISO_UNVERIFIABLE, ISO_MED, "Podman does not show the log's size limit (%s)",
+			*h->log_type ? h->log_type : "driver not shown");
 	else if (!strcmp(h->log_type, "json-file") && !*h->log_max_size)
 		iso_add(r, "RES-06", T, ISO_WARN, ISO_MED, "json-file without max-size: the log can fill the disk");
 	else
@@ -163,12 +167,12 @@ static void ks07(const struct dk_hardening *h, struct iso_report *r)
 		iso_add(r, "KS-07", T, ISO_PASS, ISO_MED, "no sandtop setting comes from the image");
 }
 
-void iso_checks_res_ks(const struct dk_hardening *h, const struct iso_policy *pol, int64_t now_wall_ms,
-                       struct iso_report *r)
+void iso_checks_res_ks(const struct dk_hardening *h, const struct dk_hostinfo *host, const struct iso_policy *pol,
+                       int64_t now_wall_ms, struct iso_report *r)
 {
 	res01_03(h, r);
 	res05(h, now_wall_ms, r);
-	res06(h, r);
+	res06(h, host, r);
 	ks(h, pol, r);
 	ks07(h, r);
 }

@@ -20,6 +20,7 @@
 /* The health checks' exec ids kept per sandbox: one runs at a time, a few
  * may linger in ExecIDs until the engine drops them. */
 #define RUN_HEALTH_EXECS 4
+#define RUN_ENDED_EXECS 32
 
 enum ent_state { E_IDLE, E_QUEUED, E_INSPECT, E_WAIT };
 
@@ -41,10 +42,16 @@ struct entry {
 	 * whose command is the health command): not sessions anyone opened */
 	char health_exec[RUN_HEALTH_EXECS][65];
 	unsigned health_next;
+	/* exec sessions seen ended (Podman lists them until the container
+	 * stops; an ended one never runs again): not looked up again */
+	char ended_exec[RUN_ENDED_EXECS][65];
+	unsigned ended_next;
 };
 
 struct netc {
-	char id[65];
+	char id[65];             /* "" until a lookup by name answers */
+	char *name;              /* looked up by this name (Podman puts the network's name
+	                          * in NetworkID), else NULL */
 	int st;                  /* 0 fetching, 1 known, 2 failed */
 	struct dk_netinfo info;
 };
@@ -55,6 +62,7 @@ struct ctx {
 	struct iso_runner *r;
 	char id[65];
 	char exec_id[65];        /* an exec lookup's session */
+	char *net_name;          /* a network lookup by name: the name */
 	uint64_t seq;
 	struct ctx *prev, *next;
 };
@@ -100,6 +108,7 @@ static void ctx_free(struct ctx *x)
 		x->r->ctxs = x->next;
 	if (x->next)
 		x->next->prev = x->prev;
+	free(x->net_name);
 	free(x);
 }
 
@@ -114,10 +123,31 @@ static struct entry *find(const struct iso_runner *r, const char *id)
 
 static struct netc *net_find(const struct iso_runner *r, const char *id)
 {
-	for (size_t i = 0; i < r->nnets; i++)
+	for (size_t i = 0; *id && i < r->nnets; i++)
 		if (!strcmp(r->nets[i]->id, id))
 			return r->nets[i];
 	return NULL;
+}
+
+static struct netc *net_named(const struct iso_runner *r, const char *name)
+{
+	for (size_t i = 0; i < r->nnets; i++)
+		if (r->nets[i]->name && !strcmp(r->nets[i]->name, name))
+			return r->nets[i];
+	return NULL;
+}
+
+/* The cache entry of a sandbox's network: by its id, else by its name. */
+static struct netc *net_of(const struct iso_runner *r, const struct dk_hnet *hn)
+{
+	return hn->id[0] ? net_find(r, hn->id) : net_named(r, hn->name);
+}
+
+static void netc_free(struct netc *n)
+{
+	dk_netinfo_clear(&n->info);
+	free(n->name);
+	free(n);
 }
 
 struct iso_runner *iso_runner_new(struct dk_client *c, const struct iso_policy *pol)
@@ -139,10 +169,8 @@ void iso_runner_free(struct iso_runner *r)
 		dk_hardening_clear(&r->ents[i]->h);
 		free(r->ents[i]);
 	}
-	for (size_t i = 0; i < r->nnets; i++) {
-		dk_netinfo_clear(&r->nets[i]->info);
-		free(r->nets[i]);
-	}
+	for (size_t i = 0; i < r->nnets; i++)
+		netc_free(r->nets[i]);
 	while (r->ctxs)
 		ctx_free(r->ctxs);
 	free(r->ents);
@@ -213,6 +241,14 @@ static bool is_health_exec(const struct entry *e, const char *exec_id)
 	return false;
 }
 
+static bool is_ended_exec(const struct entry *e, const char *exec_id)
+{
+	for (size_t i = 0; i < RUN_ENDED_EXECS; i++)
+		if (!strcmp(e->ended_exec[i], exec_id))
+			return true;
+	return false;
+}
+
 static void remember_health_exec(struct entry *e, const char *exec_id)
 {
 	if (!is_health_exec(e, exec_id))
@@ -226,8 +262,7 @@ void iso_runner_event(struct iso_runner *r, const struct dk_event *ev)
 	if (!strcmp(ev->type, "network") && (!strcmp(ev->action, "destroy") || !strcmp(ev->action, "remove"))) {
 		for (size_t i = 0; i < r->nnets; i++)
 			if (!strcmp(r->nets[i]->id, ev->id) && r->nets[i]->st != 0) {
-				dk_netinfo_clear(&r->nets[i]->info);
-				free(r->nets[i]);
+				netc_free(r->nets[i]);
 				r->nets[i] = r->nets[--r->nnets];
 				break;
 			}
@@ -252,7 +287,7 @@ void iso_runner_event(struct iso_runner *r, const struct dk_event *ev)
 			return;
 		}
 		if (!strcmp(ev->action, "exec_die") &&
-		    !(e->have_rep && e->h.nexec_ids > e->h.nexec_own + e->h.nexec_health))
+		    !(e->have_rep && e->h.nexec_ids > e->h.nexec_own + e->h.nexec_health + e->h.nexec_ended))
 			return;
 		int64_t now = clock_mono_ms();
 		int64_t delay = RUN_DEBOUNCE_MS;
@@ -285,9 +320,12 @@ static void finish(struct iso_runner *r, struct entry *e)
 	struct dk_netinfo *nets = xcalloc(e->h.nnets + 1, sizeof *nets);
 	size_t nn = 0;
 	for (size_t i = 0; i < e->h.nnets; i++) {
-		struct netc *n = net_find(r, e->h.nets[i].id);
-		if (n && n->st == 1)
+		struct netc *n = net_of(r, &e->h.nets[i]);
+		if (n && n->st == 1) {
 			nets[nn++] = n->info;   /* shallow: only read during the call */
+			if (!e->h.nets[i].id[0])   /* named, not identified: the checks match by id */
+				memcpy(e->h.nets[i].id, n->info.id, sizeof e->h.nets[i].id);
+		}
 	}
 	iso_evaluate(&e->h, p, nets, nn, r->host_answered && !r->host_err[0] ? &r->host : NULL, &r->pol, clock_wall_ms(), &e->rep);
 	free(nets);
@@ -309,7 +347,7 @@ static void try_finish(struct iso_runner *r, struct entry *e)
 		return;
 	if (needs_net_lookup(&e->h))
 		for (size_t i = 0; i < e->h.nnets; i++) {
-			struct netc *n = net_find(r, e->h.nets[i].id);
+			struct netc *n = net_of(r, &e->h.nets[i]);
 			if (n && n->st == 0)
 				return;
 		}
@@ -331,12 +369,14 @@ static void net_done(void *ud, int rc, const struct err *er, const struct dk_net
 {
 	struct ctx *x = ud;
 	struct iso_runner *r = x->r;
-	struct netc *n = net_find(r, x->id);
+	struct netc *n = x->net_name ? net_named(r, x->net_name) : net_find(r, x->id);
 	ctx_free(x);
 	if (!n || n->st != 0)
 		return;
 	if (rc == 0) {
 		n->info = *info;   /* take a deep copy of the strings */
+		if (!n->id[0])
+			memcpy(n->id, info->id, sizeof n->id);   /* a destroy event names it by id */
 		n->info.name = xstrdup(info->name ? info->name : "");
 		n->info.driver = xstrdup(info->driver ? info->driver : "");
 		n->info.bridge_name = xstrdup(info->bridge_name ? info->bridge_name : "");
@@ -370,23 +410,28 @@ static void host_done(void *ud, int rc, const struct err *er, const struct dk_ho
 	wake_waiting(r);
 }
 
-/* Look network id up unless it is known or being looked up (a failed
- * lookup is tried again). */
-static void net_lookup(struct iso_runner *r, const char *nid)
+/* Look a sandbox's network up, by its id, else by its name, unless it is
+ * known or being looked up (a failed lookup is tried again). */
+static void net_lookup(struct iso_runner *r, const struct dk_hnet *hn)
 {
-	if (!*nid)
+	if (!hn->id[0] && !*hn->name)
 		return;
-	struct netc *n = net_find(r, nid);
+	struct netc *n = net_of(r, hn);
 	if (n && n->st != 2)
 		return;
 	if (!n) {
 		n = xcalloc(1, sizeof *n);
-		memcpy(n->id, nid, sizeof n->id);
+		memcpy(n->id, hn->id, sizeof n->id);
+		if (!hn->id[0])
+			n->name = xstrdup(hn->name);
 		r->nets = xrealloc(r->nets, (r->nnets + 1) * sizeof *r->nets);
 		r->nets[r->nnets++] = n;
 	}
 	n->st = 0;
-	dk_network_inspect(r->c, nid, net_done, ctx_new(r, nid, 0));
+	struct ctx *x = ctx_new(r, n->id, 0);
+	if (n->name && !n->id[0])
+		x->net_name = xstrdup(n->name);
+	dk_network_inspect(r->c, x->net_name ? x->net_name : n->id, net_done, x);
 }
 
 static bool has_own_label(const struct dk_hardening *h)
@@ -418,7 +463,7 @@ static void image_done(void *ud, int rc, const struct err *er, bool known, const
 }
 
 /* An exec session the events did not name: is it the engine's health check? */
-static void exec_done(void *ud, int rc, const struct err *er, const char *cmdline)
+static void exec_done(void *ud, int rc, const struct err *er, const char *cmdline, bool running)
 {
 	struct ctx *x = ud;
 	struct iso_runner *r = x->r;
@@ -433,6 +478,9 @@ static void exec_done(void *ud, int rc, const struct err *er, const char *cmdlin
 	if (rc == 0 && e->h.health_cmd && !strcmp(cmdline, e->h.health_cmd)) {
 		remember_health_exec(e, exec_id);
 		e->h.nexec_health++;
+	} else if (rc == 0 && !running) {
+		e->h.nexec_ended++;   /* ended: Podman still lists it */
+		snprintf(e->ended_exec[e->ended_next++ % RUN_ENDED_EXECS], 65, "%s", exec_id);
 	}
 	e->exec_wait--;
 	try_finish(r, e);
@@ -462,7 +510,9 @@ static void inspect_done(void *ud, int rc, const struct err *er, const char *jso
 					e->h.nexec_own++;
 				} else if (is_health_exec(e, xid)) {
 					e->h.nexec_health++;
-				} else if (e->h.health_cmd && *e->h.health_cmd) {
+				} else if (is_ended_exec(e, xid)) {
+					e->h.nexec_ended++;
+				} else {
 					struct ctx *q = ctx_new(r, e->id, e->seq);
 					snprintf(q->exec_id, sizeof q->exec_id, "%s", xid);
 					e->exec_wait++;
@@ -475,7 +525,7 @@ static void inspect_done(void *ud, int rc, const struct err *er, const char *jso
 				dk_image_labels(r->c, e->h.image_id, image_done, ctx_new(r, e->id, e->seq));
 			if (needs_net_lookup(&e->h))
 				for (size_t i = 0; i < e->h.nnets; i++)
-					net_lookup(r, e->h.nets[i].id);
+					net_lookup(r, &e->h.nets[i]);
 			try_finish(r, e);
 			return;
 		}

@@ -43,6 +43,15 @@ int dk_parse_exec_id(const char *body, size_t len, char out[65], struct err *e)
 	return 0;
 }
 
+bool dk_parse_exec_running(const char *body, size_t len)
+{
+	struct err e;
+	cJSON *j = dkj_parse(body, len, &e);
+	bool ended = j && cJSON_IsObject(j) && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "Running"));
+	cJSON_Delete(j);
+	return !ended;
+}
+
 int dk_parse_exec_cmdline(const char *body, size_t len, char *out, size_t cap, struct err *e)
 {
 	if (cap)

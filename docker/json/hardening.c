@@ -249,6 +249,16 @@ static void take_ulimits(struct dk_hardening *h, const cJSON *a)
 		const char *name = cJSON_IsObject(it) ? dkj_str(it, "Name") : NULL;
 		if (!name)
 			continue;
+		/* Podman names them as the kernel does: RLIMIT_CORE is core */
+		if (!strncmp(name, "RLIMIT_", 7) && name[7])
+			name += 7;
+		char low[32];
+		size_t n = strlen(name) < sizeof low - 1 ? strlen(name) : sizeof low - 1;
+		for (size_t i = 0; i < n; i++)
+			low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+		low[n] = '\0';
+		if (strlen(name) < sizeof low)
+			name = low;
 		dkh_strv_pushn(&h->ulimits, name, strlen(name), &h->cut);
 		if (!strcmp(name, "core") && cJSON_IsNumber(get(it, "Hard")))
 			h->ulimit_core_hard = dkj_int(it, "Hard");

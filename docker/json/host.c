@@ -125,6 +125,18 @@ int dk_parse_info(const char *body, size_t len, struct dk_hostinfo *h, struct er
 	return 0;
 }
 
+/* Podman's runtime component says "runc version 1.1.5+ds1\ncommit: ...":
+ * the version word, sanitized into out ("" when it is not there). */
+static void podman_runc(const char *v, char *out, size_t cap)
+{
+	static const char lead[] = "runc version ";
+	out[0] = '\0';
+	if (!v || strncmp(v, lead, sizeof lead - 1) != 0)
+		return;
+	v += sizeof lead - 1;
+	sanitize_text(v, strcspn(v, " \t\r\n"), out, cap);
+}
+
 int dk_parse_version_components(const char *body, size_t len, struct dk_hostinfo *h, struct err *e)
 {
 	h->engine_version[0] = h->runc_version[0] = '\0';
@@ -145,6 +157,8 @@ int dk_parse_version_components(const char *body, size_t len, struct dk_hostinfo
 			/* the first runc entry wins */
 			if (name && !strcmp(name, "runc") && !h->runc_version[0])
 				jsan(it, "Version", h->runc_version, sizeof h->runc_version);
+			else if (name && !strcmp(name, "OCI Runtime (runc)") && !h->runc_version[0])
+				podman_runc(dkj_str(it, "Version"), h->runc_version, sizeof h->runc_version);
 			else if (name && !strcmp(name, "Podman Engine"))
 				h->podman = true;
 		}

@@ -126,6 +126,10 @@ static void take_seccomp(struct dk_hardening *h, const char *v)
 		h->seccomp = DK_SECCOMP_BUILTIN;
 		return;
 	}
+	if (v[0] == '/') {
+		h->seccomp = DK_SECCOMP_PATH;   /* Podman: the profile's file, its rules not shown */
+		return;
+	}
 	struct err e;
 	cJSON *j = dkj_parse(v, strlen(v), &e);
 	if (j && cJSON_IsObject(j)) {

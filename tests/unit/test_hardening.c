@@ -67,7 +67,8 @@ static void test_security_opt_forms(void **state)
 		{"[\"seccomp:unconfined\"]", false, false, DK_SECCOMP_UNCONFINED, ""},
 		{"[\"seccomp=builtin\"]", false, false, DK_SECCOMP_BUILTIN, ""},
 		{"[\"seccomp=\"]", false, false, DK_SECCOMP_DEFAULT, ""},
-		{"[\"seccomp=/etc/profile.json\"]", false, false, DK_SECCOMP_BAD, ""},
+		{"[\"seccomp=/etc/profile.json\"]", false, false, DK_SECCOMP_PATH, ""}, /* Podman's form */
+		{"[\"seccomp=profile.json\"]", false, false, DK_SECCOMP_BAD, ""},
 		{"[\"seccomp=[1,2]\"]", false, false, DK_SECCOMP_BAD, ""},
 		{"[\"seccomp=unconfined\",\"seccomp={}\"]", false, false, DK_SECCOMP_PROFILE, ""},
 		{"[\"seccomp={}\",\"seccomp=unconfined\"]", false, false, DK_SECCOMP_UNCONFINED, ""},
