@@ -24,7 +24,9 @@
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
 #include "docker/docker.h"
+#include "tests/unit/helper/call.h"
 #include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/text.h"
 
 static struct fake_daemon fake;
 
@@ -232,73 +234,8 @@ static struct dk_client *client(void)
 	return c;
 }
 
-static void assert_printable(const char *msg)
-{
-	assert_null(strchr(msg, '\x1b'));
-	for (const char *p = msg; *p; p++)
-		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
-	assert_null(strstr(msg, "\xc2\x9b")); /* U+009B CSI */
-}
-
-struct res {
-	int calls;
-	int rc;
-	struct err e;
-	char image[80];
-	struct buf data;
-	bool truncated;
-};
-
-static void res_init(struct res *r)
-{
-	memset(r, 0, sizeof *r);
-	buf_init(&r->data, 64u << 20);
-}
-
-static void on_done(void *ud, int rc, const struct err *e)
-{
-	struct res *r = ud;
-	r->calls++;
-	r->rc = rc;
-	assert_non_null(e);
-	r->e = *e;
-	if (rc == 0)
-		assert_int_equal(e->code, ERR_OK);
-	else
-		assert_int_not_equal(e->code, ERR_OK);
-}
-
-static void on_commit(void *ud, int rc, const struct err *e, const char *image)
-{
-	struct res *r = ud;
-	on_done(ud, rc, e);
-	if (rc == 0)
-		snprintf(r->image, sizeof r->image, "%s", image);
-	else
-		assert_null(image);
-}
-
-static void on_data(void *ud, int rc, const struct err *e, const char *data, size_t len, bool truncated)
-{
-	struct res *r = ud;
-	on_done(ud, rc, e);
-	if (rc == 0)
-		buf_append(&r->data, data, len);
-	r->truncated = truncated;
-}
-
-static void on_raw(void *ud, int rc, const struct err *e, const char *json, size_t len)
-{
-	on_data(ud, rc, e, json, len, false);
-}
-
-static void on_tar(void *ud, int rc, const struct err *e, const uint8_t *tar, size_t len, bool truncated)
-{
-	on_data(ud, rc, e, (const char *)tar, len, truncated);
-}
-
 /* run one call to its callback */
-static void run(struct dk_client *c, struct res *r)
+static void run(struct dk_client *c, struct call *r)
 {
 	assert_int_equal(dk_client_run(c, 10000), 0);
 	assert_int_equal(r->calls, 1);
@@ -310,93 +247,93 @@ static void test_requests_as_sent(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct res r;
-	res_init(&r);
-	dk_pause(c, "ok", on_done, &r);
+	struct call r;
+	call_init(&r, 1, 64u << 20);
+	dk_pause(c, "ok", call_on_done, &r);
 	run(c, &r);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.e.msg, "");
 	expect_request("POST /v1.41/containers/ok/pause\n");
 	r.calls = 0;
-	dk_unpause(c, "ok", on_done, &r);
+	dk_unpause(c, "ok", call_on_done, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/containers/ok/unpause\n");
 	r.calls = 0;
-	dk_stop(c, "ok", 7, on_done, &r);
+	dk_stop(c, "ok", 7, call_on_done, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/containers/ok/stop?t=7\n");
 	r.calls = 0;
-	dk_restart(c, "ok", 0, on_done, &r);
+	dk_restart(c, "ok", 0, call_on_done, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/containers/ok/restart?t=0\n");
 	r.calls = 0;
-	dk_kill(c, "ok", NULL, on_done, &r);
+	dk_kill(c, "ok", NULL, call_on_done, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/containers/ok/kill?signal=SIGKILL\n");
 	r.calls = 0;
-	dk_kill(c, "ok", "term", on_done, &r);
+	dk_kill(c, "ok", "term", call_on_done, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/containers/ok/kill?signal=SIGTERM\n");
 	r.calls = 0;
-	dk_kill(c, "ok", "sigUsr1", on_done, &r);
+	dk_kill(c, "ok", "sigUsr1", call_on_done, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/containers/ok/kill?signal=SIGUSR1\n");
 	r.calls = 0;
-	dk_kill(c, "ok", "9", on_done, &r);
+	dk_kill(c, "ok", "9", call_on_done, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/containers/ok/kill?signal=9\n");
 	r.calls = 0;
-	dk_remove(c, "ok", true, on_done, &r);
+	dk_remove(c, "ok", true, call_on_done, &r);
 	run(c, &r);
 	expect_request("DELETE /v1.41/containers/ok?force=true&v=false&link=false\n");
 	r.calls = 0;
-	dk_remove(c, "ok", false, on_done, &r);
+	dk_remove(c, "ok", false, call_on_done, &r);
 	run(c, &r);
 	expect_request("DELETE /v1.41/containers/ok?force=false&v=false&link=false\n");
 	/* hostile names: every byte that means something in a URL is escaped */
 	r.calls = 0;
-	dk_pause(c, "ok/../../x?a=1&b#\x1b ", on_done, &r);
+	dk_pause(c, "ok/../../x?a=1&b#\x1b ", call_on_done, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/containers/ok%2F..%2F..%2Fx%3Fa%3D1%26b%23%1B%20/pause\n");
 	r.calls = 0;
-	dk_network_disconnect(c, "net/../x?y=1&z#\x1b\"", "ok", true, on_done, &r);
+	dk_network_disconnect(c, "net/../x?y=1&z#\x1b\"", "ok", true, call_on_done, &r);
 	run(c, &r);
 	assert_int_equal(r.rc, 0);
 	expect_request("POST /v1.41/networks/net%2F..%2Fx%3Fy%3D1%26z%23%1B%22/disconnect\n"
 	               "{\"Container\":\"ok\",\"Force\":true}");
 	r.calls = 0;
-	dk_network_disconnect(c, "plain", "a\"b", false, on_done, &r);
+	dk_network_disconnect(c, "plain", "a\"b", false, call_on_done, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/networks/plain/disconnect\n{\"Container\":\"a\\\"b\",\"Force\":false}");
 	r.calls = 0;
 	const char *labels[] = {"sandtop.snapshot=1", "k=v=w", "q=\"\n\x1b", "k=last", NULL};
-	dk_commit(c, "ok", "act/evidence", "t1", labels, "why? a&b", true, on_commit, &r);
+	dk_commit(c, "ok", "act/evidence", "t1", labels, "why? a&b", true, call_on_text, &r);
 	run(c, &r);
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.image, image_id);
+	assert_string_equal(r.text, image_id);
 	expect_request("POST /v1.41/commit?container=ok&repo=act%2Fevidence&tag=t1&comment=why%3F%20a%26b&pause=true\n"
 	               "{\"Labels\":{\"sandtop.snapshot\":\"1\",\"k\":\"last\",\"q\":\"\\\"\\n\\u001b\"}}");
 	r.calls = 0;
-	dk_commit(c, "ok", NULL, NULL, NULL, NULL, false, on_commit, &r);
+	dk_commit(c, "ok", NULL, NULL, NULL, NULL, false, call_on_text, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/commit?container=ok&pause=false\n{\"Labels\":{}}");
 	r.calls = 0;
-	dk_commit(c, "ok", "act-x", NULL, NULL, NULL, false, on_commit, &r);
+	dk_commit(c, "ok", "act-x", NULL, NULL, NULL, false, call_on_text, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/commit?container=ok&repo=act-x&tag=latest&pause=false\n{\"Labels\":{}}");
 	r.calls = 0;
-	dk_inspect_raw(c, "ok", on_raw, &r);
+	dk_inspect_raw(c, "ok", call_on_raw, &r);
 	run(c, &r);
 	expect_request("GET /v1.41/containers/ok/json\n");
 	assert_string_equal(r.data.data, "{\"Id\":\"x\",\"Config\":{\"Tty\":false},\"Name\":\"/ok\"}");
 	r.calls = 0;
 	buf_reset(&r.data);
-	dk_logs(c, "ok", 1600, on_data, &r);
+	dk_logs(c, "ok", 1600, call_on_data, &r);
 	run(c, &r);
 	expect_request("GET /v1.41/containers/ok/json\n");
 	expect_request("GET /v1.41/containers/ok/logs?stdout=1&stderr=1&timestamps=1&tail=102\n");
 	r.calls = 0;
-	dk_archive_exec(c, "tar", "/tmp/dir with space", 1u << 20, on_tar, &r);
+	dk_archive_exec(c, "tar", "/tmp/dir with space", 1u << 20, call_on_tar, &r);
 	run(c, &r);
 	expect_request("POST /v1.41/containers/tar/exec\n{\"AttachStdin\":true,\"AttachStdout\":true,"
 	               "\"AttachStderr\":true,\"Tty\":false,\"Cmd\":[\"tar\",\"-C\",\"/tmp/dir with space\",\"-cf\",\"-\",\".\"]}");
@@ -405,7 +342,7 @@ static void test_requests_as_sent(void **state)
 	expect_request(want);
 	snprintf(want, sizeof want, "GET /v1.41/exec/c%s/json\n", exec_id + 1);
 	expect_request(want);
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 
@@ -417,9 +354,9 @@ static void test_refused_arguments(void **state)
 	struct dk_client *c = client();
 	static const char *const bad_signals[] = {"SIGFOO", "KILL;rm", "0", "65", "-9", "9x", "", "SIGKILLX", "sig", NULL};
 	for (size_t i = 0; bad_signals[i]; i++) {
-		struct res r;
-		res_init(&r);
-		dk_kill(c, "ok", bad_signals[i], on_done, &r);
+		struct call r;
+		call_init(&r, 1, 64u << 20);
+		dk_kill(c, "ok", bad_signals[i], call_on_done, &r);
 		assert_int_equal(r.calls, 0);
 		run(c, &r);
 		assert_int_equal(r.rc, -1);
@@ -432,22 +369,21 @@ static void test_refused_arguments(void **state)
 	char longid[400];
 	memset(longid, 'a', sizeof longid - 1);
 	longid[sizeof longid - 1] = '\0';
-	struct res rs[12];
-	for (size_t i = 0; i < 12; i++)
-		res_init(&rs[i]);
-	dk_pause(c, "", on_done, &rs[0]);
-	dk_unpause(c, NULL, on_done, &rs[1]);
-	dk_stop(c, "ok", -1, on_done, &rs[2]);
-	dk_restart(c, "ok", 3601, on_done, &rs[3]);
-	dk_remove(c, longid, true, on_done, &rs[4]);
-	dk_network_disconnect(c, "", "ok", true, on_done, &rs[5]);
+	struct call rs[12];
+	call_init(rs, 12, 64u << 20);
+	dk_pause(c, "", call_on_done, &rs[0]);
+	dk_unpause(c, NULL, call_on_done, &rs[1]);
+	dk_stop(c, "ok", -1, call_on_done, &rs[2]);
+	dk_restart(c, "ok", 3601, call_on_done, &rs[3]);
+	dk_remove(c, longid, true, call_on_done, &rs[4]);
+	dk_network_disconnect(c, "", "ok", true, call_on_done, &rs[5]);
 	const char *badlabels[] = {"ok=1", "novalue", NULL};
-	dk_commit(c, "ok", "r", NULL, badlabels, NULL, true, on_commit, &rs[6]);
-	dk_commit(c, "ok", NULL, "tag-without-repo", NULL, NULL, true, on_commit, &rs[7]);
-	dk_logs(c, "ok", 0, on_data, &rs[8]);
-	dk_archive_exec(c, "ok", "relative/path", 100, on_tar, &rs[9]);
-	dk_archive_exec(c, "", "/tmp", 100, on_tar, &rs[10]);
-	dk_inspect_raw(c, "", on_raw, &rs[11]);
+	dk_commit(c, "ok", "r", NULL, badlabels, NULL, true, call_on_text, &rs[6]);
+	dk_commit(c, "ok", NULL, "tag-without-repo", NULL, NULL, true, call_on_text, &rs[7]);
+	dk_logs(c, "ok", 0, call_on_data, &rs[8]);
+	dk_archive_exec(c, "ok", "relative/path", 100, call_on_tar, &rs[9]);
+	dk_archive_exec(c, "", "/tmp", 100, call_on_tar, &rs[10]);
+	dk_inspect_raw(c, "", call_on_raw, &rs[11]);
 	for (size_t i = 0; i < 12; i++)
 		assert_int_equal(rs[i].calls, 0);
 	assert_int_equal(dk_client_run(c, 5000), 0);
@@ -455,8 +391,8 @@ static void test_refused_arguments(void **state)
 		assert_int_equal(rs[i].calls, 1);
 		assert_int_equal(rs[i].rc, -1);
 		assert_int_equal(rs[i].e.code, ERR_USAGE);
-		buf_free(&rs[i].data);
 	}
+	call_free(rs, 12);
 	expect_no_request();
 	dk_client_free(c);
 }
@@ -465,26 +401,25 @@ static void test_status_mapping(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct res r[10];
-	for (size_t i = 0; i < 10; i++)
-		res_init(&r[i]);
-	dk_pause(c, "gone", on_done, &r[0]);
-	dk_kill(c, "busy", "SIGKILL", on_done, &r[1]);
-	dk_stop(c, "boom", 1, on_done, &r[2]);
-	dk_stop(c, "same", 1, on_done, &r[3]);
-	dk_pause(c, "same", on_done, &r[4]);
-	dk_unpause(c, "notpaused", on_done, &r[5]);
-	dk_network_disconnect(c, "notmine", "ok", true, on_done, &r[6]);
-	dk_remove(c, "busy", false, on_done, &r[7]);
-	dk_restart(c, "same", 1, on_done, &r[8]);
-	dk_pause(c, "frozen", on_done, &r[9]);
+	struct call r[10];
+	call_init(r, 10, 64u << 20);
+	dk_pause(c, "gone", call_on_done, &r[0]);
+	dk_kill(c, "busy", "SIGKILL", call_on_done, &r[1]);
+	dk_stop(c, "boom", 1, call_on_done, &r[2]);
+	dk_stop(c, "same", 1, call_on_done, &r[3]);
+	dk_pause(c, "same", call_on_done, &r[4]);
+	dk_unpause(c, "notpaused", call_on_done, &r[5]);
+	dk_network_disconnect(c, "notmine", "ok", true, call_on_done, &r[6]);
+	dk_remove(c, "busy", false, call_on_done, &r[7]);
+	dk_restart(c, "same", 1, call_on_done, &r[8]);
+	dk_pause(c, "frozen", call_on_done, &r[9]);
 	assert_int_equal(dk_client_run(c, 10000), 0);
 	/* the engine's 409 "already paused" is the goal reached */
 	assert_int_equal(r[9].rc, 0);
 	assert_string_equal(r[9].e.msg, "already paused");
 	for (size_t i = 0; i < 10; i++) {
 		assert_int_equal(r[i].calls, 1);
-		assert_printable(r[i].e.msg);
+		text_assert_printable(r[i].e.msg);
 	}
 	assert_int_equal(r[0].rc, -1);
 	assert_int_equal(r[0].e.code, ERR_NOTFOUND);
@@ -505,8 +440,7 @@ static void test_status_mapping(void **state)
 	assert_int_equal(r[7].e.code, ERR_CONFLICT);
 	assert_int_equal(r[8].rc, 0);
 	assert_string_equal(r[8].e.msg, "nothing to do");
-	for (size_t i = 0; i < 9; i++)
-		buf_free(&r[i].data);
+	call_free(r, 10);
 	dk_client_free(c);
 }
 
@@ -517,13 +451,12 @@ static void test_status_mapping_podman(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct res r[4];
-	for (size_t i = 0; i < 4; i++)
-		res_init(&r[i]);
-	dk_pause(c, "pdpaused", on_done, &r[0]);
-	dk_kill(c, "pdexited", "SIGKILL", on_done, &r[1]);
-	dk_stop(c, "pdexited", 1, on_done, &r[2]);
-	dk_unpause(c, "pdexited", on_done, &r[3]);
+	struct call r[4];
+	call_init(r, 4, 64u << 20);
+	dk_pause(c, "pdpaused", call_on_done, &r[0]);
+	dk_kill(c, "pdexited", "SIGKILL", call_on_done, &r[1]);
+	dk_stop(c, "pdexited", 1, call_on_done, &r[2]);
+	dk_unpause(c, "pdexited", call_on_done, &r[3]);
 	assert_int_equal(dk_client_run(c, 10000), 0);
 	assert_int_equal(r[0].rc, 0);
 	assert_string_equal(r[0].e.msg, "already paused");
@@ -532,10 +465,9 @@ static void test_status_mapping_podman(void **state)
 	assert_non_null(strstr(r[1].e.msg, "can only kill running containers"));
 	assert_int_equal(r[2].e.code, ERR_CONFLICT);
 	assert_int_equal(r[3].e.code, ERR_SERVER);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(r[i].calls, 1);
-		buf_free(&r[i].data);
-	}
+	call_free(r, 4);
 	dk_client_free(c);
 }
 
@@ -546,10 +478,10 @@ static void test_stop_times_out(void **state)
 	(void)state;
 	struct dk_client *c = client();
 	dk_client_set_stop_grace_ms(c, 300);
-	struct res r;
-	res_init(&r);
+	struct call r;
+	call_init(&r, 1, 64u << 20);
 	int64_t t0 = clock_mono_ms();
-	dk_stop(c, "hang", 1, on_done, &r);
+	dk_stop(c, "hang", 1, call_on_done, &r);
 	run(c, &r);
 	int64_t took = clock_mono_ms() - t0;
 	assert_int_equal(r.rc, -1);
@@ -558,7 +490,7 @@ static void test_stop_times_out(void **state)
 	assert_true(took >= 1250);
 	assert_true(took < 4000);
 	expect_request("POST /v1.41/containers/hang/stop?t=1\n");
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 
@@ -566,9 +498,9 @@ static void test_logs_demux(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct res r;
-	res_init(&r);
-	dk_logs(c, "ok", 1u << 20, on_data, &r);
+	struct call r;
+	call_init(&r, 1, 64u << 20);
+	dk_logs(c, "ok", 1u << 20, call_on_data, &r);
 	run(c, &r);
 	assert_int_equal(r.rc, 0);
 	assert_false(r.truncated);
@@ -582,29 +514,29 @@ static void test_logs_demux(void **state)
 	assert_int_equal(r.data.len, strlen(want));
 	assert_memory_equal(r.data.data, want, strlen(want));
 	/* a tty: the bytes as they come */
-	struct res t;
-	res_init(&t);
-	dk_logs(c, "tty", 1u << 20, on_data, &t);
+	struct call t;
+	call_init(&t, 1, 64u << 20);
+	dk_logs(c, "tty", 1u << 20, call_on_data, &t);
 	run(c, &t);
 	assert_int_equal(t.rc, 0);
 	assert_string_equal(t.data.data, "2026-01-01T00:00:00Z raw \x1b[31mtty\r\n");
 	/* a broken frame */
-	struct res b;
-	res_init(&b);
-	dk_logs(c, "badframe", 1u << 20, on_data, &b);
+	struct call b;
+	call_init(&b, 1, 64u << 20);
+	dk_logs(c, "badframe", 1u << 20, call_on_data, &b);
 	run(c, &b);
 	assert_int_equal(b.rc, -1);
 	assert_int_equal(b.e.code, ERR_PARSE);
 	/* no such container: the first request says so */
-	struct res g;
-	res_init(&g);
-	dk_logs(c, "gone", 100, on_data, &g);
+	struct call g;
+	call_init(&g, 1, 64u << 20);
+	dk_logs(c, "gone", 100, call_on_data, &g);
 	run(c, &g);
 	assert_int_equal(g.e.code, ERR_NOTFOUND);
-	buf_free(&r.data);
-	buf_free(&t.data);
-	buf_free(&b.data);
-	buf_free(&g.data);
+	call_free(&r, 1);
+	call_free(&t, 1);
+	call_free(&b, 1);
+	call_free(&g, 1);
 	dk_client_free(c);
 }
 
@@ -613,9 +545,9 @@ static void test_logs_capped(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct res r;
-	res_init(&r);
-	dk_logs(c, "big", 1000, on_data, &r);
+	struct call r;
+	call_init(&r, 1, 64u << 20);
+	dk_logs(c, "big", 1000, call_on_data, &r);
 	run(c, &r);
 	assert_int_equal(r.rc, 0);
 	assert_true(r.truncated);
@@ -627,14 +559,14 @@ static void test_logs_capped(void **state)
 	assert_memory_equal(r.data.data, "stdout 2026-01-01T00:00:00Z line 09", 35);
 	assert_int_equal(r.data.len % ll, 0);
 	/* a cap of exactly the whole: not truncated */
-	struct res w;
-	res_init(&w);
-	dk_logs(c, "big", 1000 * ll, on_data, &w);
+	struct call w;
+	call_init(&w, 1, 64u << 20);
+	dk_logs(c, "big", 1000 * ll, call_on_data, &w);
 	run(c, &w);
 	assert_false(w.truncated);
 	assert_int_equal(w.data.len, 1000 * ll);
-	buf_free(&r.data);
-	buf_free(&w.data);
+	call_free(&r, 1);
+	call_free(&w, 1);
 	dk_client_free(c);
 }
 
@@ -642,22 +574,20 @@ static void test_commit_and_inspect_errors(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct res r[4];
-	for (size_t i = 0; i < 4; i++)
-		res_init(&r[i]);
-	dk_commit(c, "garbage", "act-x", "t", NULL, NULL, true, on_commit, &r[0]);
-	dk_commit(c, "ok", "act-x", "t", NULL, "c", false, on_commit, &r[1]);
-	dk_inspect_raw(c, "garbage", on_raw, &r[2]);
-	dk_inspect_raw(c, "gone", on_raw, &r[3]);
+	struct call r[4];
+	call_init(r, 4, 64u << 20);
+	dk_commit(c, "garbage", "act-x", "t", NULL, NULL, true, call_on_text, &r[0]);
+	dk_commit(c, "ok", "act-x", "t", NULL, "c", false, call_on_text, &r[1]);
+	dk_inspect_raw(c, "garbage", call_on_raw, &r[2]);
+	dk_inspect_raw(c, "gone", call_on_raw, &r[3]);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r[0].rc, -1);
 	assert_int_equal(r[0].e.code, ERR_PARSE);
 	assert_int_equal(r[1].rc, 0);
-	assert_string_equal(r[1].image, image_id);
+	assert_string_equal(r[1].text, image_id);
 	assert_int_equal(r[2].e.code, ERR_PARSE);
 	assert_int_equal(r[3].e.code, ERR_NOTFOUND);
-	for (size_t i = 0; i < 4; i++)
-		buf_free(&r[i].data);
+	call_free(r, 4);
 	dk_client_free(c);
 }
 
@@ -665,14 +595,13 @@ static void test_archive(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct res r[5];
-	for (size_t i = 0; i < 5; i++)
-		res_init(&r[i]);
-	dk_archive_exec(c, "tar", "/tmp", 1u << 20, on_tar, &r[0]);
-	dk_archive_exec(c, "notar", "/tmp", 1u << 20, on_tar, &r[1]);
-	dk_archive_exec(c, "empty", "/nope", 1u << 20, on_tar, &r[2]);
-	dk_archive_exec(c, "paused", "/tmp", 1u << 20, on_tar, &r[3]);
-	dk_archive_exec(c, "tar", "/tmp", 1000, on_tar, &r[4]);
+	struct call r[5];
+	call_init(r, 5, 64u << 20);
+	dk_archive_exec(c, "tar", "/tmp", 1u << 20, call_on_tar, &r[0]);
+	dk_archive_exec(c, "notar", "/tmp", 1u << 20, call_on_tar, &r[1]);
+	dk_archive_exec(c, "empty", "/nope", 1u << 20, call_on_tar, &r[2]);
+	dk_archive_exec(c, "paused", "/tmp", 1u << 20, call_on_tar, &r[3]);
+	dk_archive_exec(c, "tar", "/tmp", 1000, call_on_tar, &r[4]);
 	assert_int_equal(dk_client_run(c, 10000), 0);
 	char tar[3000];
 	fake_tar(tar, sizeof tar);
@@ -687,7 +616,7 @@ static void test_archive(void **state)
 	assert_int_equal(r[1].rc, -1);
 	assert_int_equal(r[1].e.code, ERR_BADREQ);
 	assert_non_null(strstr(r[1].e.msg, "OCI runtime exec failed"));
-	assert_printable(r[1].e.msg);
+	text_assert_printable(r[1].e.msg);
 	/* tar failed at once: its stderr */
 	assert_int_equal(r[2].rc, -1);
 	assert_non_null(strstr(r[2].e.msg, "No such file"));
@@ -698,8 +627,7 @@ static void test_archive(void **state)
 	assert_true(r[4].truncated);
 	assert_int_equal(r[4].data.len, 1000);
 	assert_memory_equal(r[4].data.data, tar, 1000);
-	for (size_t i = 0; i < 5; i++)
-		buf_free(&r[i].data);
+	call_free(r, 5);
 	dk_client_free(c);
 }
 
@@ -744,11 +672,7 @@ static void test_capture_timeout_and_cancel(void **state)
 	struct dk_tunnel *t = dk_tunnel_capture(c, "slow", argv, 1u << 20, 5000, on_capture, &k, cap_free);
 	assert_non_null(t);
 	for (int i = 0; i < 20; i++) {
-		struct pollfd fds[64];
-		int ms = 10;
-		size_t n = dk_client_pollfds(c, fds, 64, &ms);
-		poll(fds, n, ms);
-		dk_client_dispatch(c, fds, n);
+		call_turn(c, 10);
 	}
 	dk_tunnel_close(t);
 	assert_int_equal(dk_client_run(c, 1000), 0);
@@ -765,24 +689,20 @@ static void test_free_in_flight(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct res r;
-	res_init(&r);
-	dk_stop(c, "hang", 5, on_done, &r);
-	dk_logs(c, "big", 100, on_data, &r);
-	dk_archive_exec(c, "tar", "/tmp", 100, on_tar, &r);
-	dk_commit(c, "ok", "r", "t", NULL, NULL, true, on_commit, &r);
-	dk_kill(c, "ok", "BAD", on_done, &r);
+	struct call r;
+	call_init(&r, 1, 64u << 20);
+	dk_stop(c, "hang", 5, call_on_done, &r);
+	dk_logs(c, "big", 100, call_on_data, &r);
+	dk_archive_exec(c, "tar", "/tmp", 100, call_on_tar, &r);
+	dk_commit(c, "ok", "r", "t", NULL, NULL, true, call_on_text, &r);
+	dk_kill(c, "ok", "BAD", call_on_done, &r);
 	for (int i = 0; i < 3; i++) {
-		struct pollfd fds[64];
-		int t = 10;
-		size_t n = dk_client_pollfds(c, fds, 64, &t);
-		poll(fds, n, t);
-		dk_client_dispatch(c, fds, n);
+		call_turn(c, 10);
 	}
 	int before = r.calls;
 	dk_client_free(c);
 	assert_int_equal(r.calls, before);
-	buf_free(&r.data);
+	call_free(&r, 1);
 }
 
 int main(void)

@@ -27,6 +27,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
+#include "tests/unit/helper/call.h"
 
 /* The first line of a shell command's output (trailing newline cut), in a
  * static buffer. Names come from the script (prefix checked below). */
@@ -79,60 +80,15 @@ static const char *sandbox(void)
 }
 
 
-struct res {
-	int calls;
-	int rc;
-	struct err e;
-	char image[80];
-	struct buf data;
-	bool truncated;
-};
-
-static void res_init(struct res *r)
+/* One call's result, printed as it comes: the engine's own words. */
+static void res_init(struct call *r)
 {
-	memset(r, 0, sizeof *r);
-	buf_init(&r->data, 256u << 20);
-}
-
-static void on_done(void *ud, int rc, const struct err *e)
-{
-	struct res *r = ud;
-	r->calls++;
-	r->rc = rc;
-	assert_non_null(e);
-	r->e = *e;
-	print_message("    -> rc %d code %d \"%s\"\n", rc, e->code, e->msg);
-}
-
-static void on_commit(void *ud, int rc, const struct err *e, const char *image)
-{
-	struct res *r = ud;
-	on_done(ud, rc, e);
-	if (rc == 0)
-		snprintf(r->image, sizeof r->image, "%s", image);
-}
-
-static void on_data(void *ud, int rc, const struct err *e, const char *data, size_t len, bool truncated)
-{
-	struct res *r = ud;
-	on_done(ud, rc, e);
-	if (rc == 0)
-		buf_append(&r->data, data, len);
-	r->truncated = truncated;
-}
-
-static void on_raw(void *ud, int rc, const struct err *e, const char *json, size_t len)
-{
-	on_data(ud, rc, e, json, len, false);
-}
-
-static void on_tar(void *ud, int rc, const struct err *e, const uint8_t *tar, size_t len, bool truncated)
-{
-	on_data(ud, rc, e, (const char *)tar, len, truncated);
+	call_init(r, 1, 256u << 20);
+	r->verbose = true;
 }
 
 /* Run until the one call in flight reports; returns its result. */
-static void run(struct dk_client *c, struct res *r, int ms)
+static void run(struct dk_client *c, struct call *r, int ms)
 {
 	r->calls = 0;
 	assert_int_equal(dk_client_run(c, ms), 0);
@@ -157,34 +113,34 @@ static void test_pause_unpause_kill_paused(void **state)
 	if (!n)
 		skip();
 	struct dk_client *c = engine_client();
-	struct res r;
+	struct call r;
 	res_init(&r);
-	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
+	CALL(c, &r, 10000, dk_pause(c, n, call_on_done, &r));
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(state_of(n), "paused true 0");
 	/* the engine's 409 "already paused" is the goal reached */
-	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
+	CALL(c, &r, 10000, dk_pause(c, n, call_on_done, &r));
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.e.msg, "already paused");
-	CALL(c, &r, 10000, dk_unpause(c, n, on_done, &r));
+	CALL(c, &r, 10000, dk_unpause(c, n, call_on_done, &r));
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(state_of(n), "running false 0");
-	CALL(c, &r, 10000, dk_unpause(c, n, on_done, &r));
+	CALL(c, &r, 10000, dk_unpause(c, n, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "is not paused"));
-	CALL(c, &r, 20000, dk_restart(c, n, 1, on_done, &r));
+	CALL(c, &r, 20000, dk_restart(c, n, 1, call_on_done, &r));
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(state_of(n), "running false 0");
-	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
+	CALL(c, &r, 10000, dk_pause(c, n, call_on_done, &r));
 	assert_string_equal(state_of(n), "paused true 0");
 	int64_t t0 = clock_mono_ms();
-	CALL(c, &r, 10000, dk_kill(c, n, "SIGKILL", on_done, &r));
+	CALL(c, &r, 10000, dk_kill(c, n, "SIGKILL", call_on_done, &r));
 	assert_int_equal(r.rc, 0);
 	for (int i = 0; i < 50 && strcmp(state_of(n), "exited false 137"); i++)
 		usleep(100000);
 	print_message("  killed while paused: exited in %lld ms\n", (long long)(clock_mono_ms() - t0));
 	assert_string_equal(state_of(n), "exited false 137");
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 
@@ -196,21 +152,21 @@ static void test_stop_escalates(void **state)
 	if (!n)
 		skip();
 	struct dk_client *c = engine_client();
-	struct res r;
+	struct call r;
 	res_init(&r);
 	assert_string_equal(state_of(n), "running false 0");
 	int64_t t0 = clock_mono_ms();
-	CALL(c, &r, 20000, dk_stop(c, n, 1, on_done, &r));
+	CALL(c, &r, 20000, dk_stop(c, n, 1, call_on_done, &r));
 	int64_t took = clock_mono_ms() - t0;
 	print_message("  stop t=1 took %lld ms\n", (long long)took);
 	assert_int_equal(r.rc, 0);
 	assert_true(took >= 900 && took < 3500);
 	assert_string_equal(state_of(n), "exited false 137");
 	/* and now it goes */
-	CALL(c, &r, 10000, dk_remove(c, n, false, on_done, &r));
+	CALL(c, &r, 10000, dk_remove(c, n, false, call_on_done, &r));
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(sh1("docker inspect %s >/dev/null 2>&1; echo $?", n), "1");
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 
@@ -223,16 +179,16 @@ static void test_remove_running_and_logs(void **state)
 	if (!n)
 		skip();
 	struct dk_client *c = engine_client();
-	struct res r;
+	struct call r;
 	res_init(&r);
-	CALL(c, &r, 10000, dk_remove(c, n, false, on_done, &r));
+	CALL(c, &r, 10000, dk_remove(c, n, false, call_on_done, &r));
 	assert_int_equal(r.rc, -1);
 	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "cannot remove a running container"));
 	assert_string_equal(state_of(n), "running false 0");
-	CALL(c, &r, 10000, dk_kill(c, n, "hup", on_done, &r));
+	CALL(c, &r, 10000, dk_kill(c, n, "hup", call_on_done, &r));
 	assert_int_equal(r.rc, 0);
-	CALL(c, &r, 10000, dk_logs(c, n, 1u << 20, on_data, &r));
+	CALL(c, &r, 10000, dk_logs(c, n, 1u << 20, call_on_data, &r));
 	assert_int_equal(r.rc, 0);
 	assert_false(r.truncated);
 	print_message("  logs: %.*s", (int)r.data.len, r.data.data);
@@ -253,18 +209,18 @@ static void test_remove_running_and_logs(void **state)
 	/* capped: the newest line only */
 	size_t whole = r.data.len;
 	buf_reset(&r.data);
-	CALL(c, &r, 10000, dk_logs(c, n, whole - 5, on_data, &r));
+	CALL(c, &r, 10000, dk_logs(c, n, whole - 5, call_on_data, &r));
 	assert_true(r.truncated);
 	assert_true(r.data.len < whole - 5);
 	assert_true(!strncmp(r.data.data, "stdout ", 7) || !strncmp(r.data.data, "stderr ", 7));
 	/* no tar in this image: the engine's exec error comes back as the reason */
 	buf_reset(&r.data);
-	CALL(c, &r, 20000, dk_archive_exec(c, n, "/tmp", 1u << 20, on_tar, &r));
+	CALL(c, &r, 20000, dk_archive_exec(c, n, "/tmp", 1u << 20, call_on_tar, &r));
 	assert_int_equal(r.rc, -1);
 	assert_int_equal(r.e.code, ERR_BADREQ);
 	assert_non_null(strstr(r.e.msg, "no tar archive"));
 	assert_non_null(strstr(r.e.msg, "exec"));
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 
@@ -278,25 +234,25 @@ static void test_network_disconnect(void **state)
 	snprintf(name, sizeof name, "%s", n);
 	snprintf(net, sizeof net, "%s-unet", getenv("SANDTOP_TEST_ACT"));
 	struct dk_client *c = engine_client();
-	struct res r;
+	struct call r;
 	res_init(&r);
 	assert_non_null(strstr(sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", name), net));
-	CALL(c, &r, 10000, dk_network_disconnect(c, net, name, false, on_done, &r));
+	CALL(c, &r, 10000, dk_network_disconnect(c, net, name, false, call_on_done, &r));
 	assert_int_equal(r.rc, 0);
 	assert_null(strstr(sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", name), net));
 	assert_string_equal(state_of(name), "running false 0");
-	CALL(c, &r, 10000, dk_network_disconnect(c, net, name, true, on_done, &r));
+	CALL(c, &r, 10000, dk_network_disconnect(c, net, name, true, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "is not connected"));
 	/* a network that does not exist (the name escaped and back): 404; with
 	 * force the engine does not look the network up and says the container
 	 * is not on it */
-	CALL(c, &r, 10000, dk_network_disconnect(c, "act-no such/net?", name, false, on_done, &r));
+	CALL(c, &r, 10000, dk_network_disconnect(c, "act-no such/net?", name, false, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(r.e.msg, "network act-no such/net? not found"));
-	CALL(c, &r, 10000, dk_network_disconnect(c, "act-no such/net?", name, true, on_done, &r));
+	CALL(c, &r, 10000, dk_network_disconnect(c, "act-no such/net?", name, true, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_CONFLICT);
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 
@@ -308,22 +264,22 @@ static void test_stopped(void **state)
 	if (!n)
 		skip();
 	struct dk_client *c = engine_client();
-	struct res r;
+	struct call r;
 	res_init(&r);
 	assert_true(!strncmp(state_of(n), "exited ", 7));
-	CALL(c, &r, 20000, dk_stop(c, n, 1, on_done, &r));
+	CALL(c, &r, 20000, dk_stop(c, n, 1, call_on_done, &r));
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.e.msg, "already stopped");
-	CALL(c, &r, 10000, dk_kill(c, n, NULL, on_done, &r));
+	CALL(c, &r, 10000, dk_kill(c, n, NULL, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "is not running"));
-	CALL(c, &r, 10000, dk_pause(c, n, on_done, &r));
+	CALL(c, &r, 10000, dk_pause(c, n, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_CONFLICT);
-	CALL(c, &r, 10000, dk_unpause(c, n, on_done, &r));
+	CALL(c, &r, 10000, dk_unpause(c, n, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_CONFLICT);
-	CALL(c, &r, 20000, dk_archive_exec(c, n, "/tmp", 1000, on_tar, &r));
+	CALL(c, &r, 20000, dk_archive_exec(c, n, "/tmp", 1000, call_on_tar, &r));
 	assert_int_equal(r.e.code, ERR_CONFLICT);
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 
@@ -335,26 +291,26 @@ static void test_vanished(void **state)
 	char gone[128];
 	snprintf(gone, sizeof gone, "act-vanished-%d", (int)getpid());
 	struct dk_client *c = engine_client();
-	struct res r;
+	struct call r;
 	res_init(&r);
-	CALL(c, &r, 10000, dk_pause(c, gone, on_done, &r));
+	CALL(c, &r, 10000, dk_pause(c, gone, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(r.e.msg, "No such container"));
-	CALL(c, &r, 10000, dk_stop(c, gone, 1, on_done, &r));
+	CALL(c, &r, 10000, dk_stop(c, gone, 1, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_kill(c, gone, NULL, on_done, &r));
+	CALL(c, &r, 10000, dk_kill(c, gone, NULL, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_remove(c, gone, true, on_done, &r));
+	CALL(c, &r, 10000, dk_remove(c, gone, true, call_on_done, &r));
 	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_logs(c, gone, 100, on_data, &r));
+	CALL(c, &r, 10000, dk_logs(c, gone, 100, call_on_data, &r));
 	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_inspect_raw(c, gone, on_raw, &r));
+	CALL(c, &r, 10000, dk_inspect_raw(c, gone, call_on_raw, &r));
 	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_commit(c, gone, "act-never", "t", NULL, NULL, true, on_commit, &r));
+	CALL(c, &r, 10000, dk_commit(c, gone, "act-never", "t", NULL, NULL, true, call_on_text, &r));
 	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 20000, dk_archive_exec(c, gone, "/tmp", 100, on_tar, &r));
+	CALL(c, &r, 20000, dk_archive_exec(c, gone, "/tmp", 100, call_on_tar, &r));
 	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 
@@ -393,9 +349,9 @@ static void test_snapshot_tmpfs(void **state)
 	sh1("docker exec %s sh -c 'echo %s > /tmp/act-evidence.txt' 2>&1", name, marker);
 	assert_string_equal(sh1("docker exec %s cat /tmp/act-evidence.txt 2>&1", name), marker);
 	struct dk_client *c = engine_client();
-	struct res r;
+	struct call r;
 	res_init(&r);
-	CALL(c, &r, 60000, dk_archive_exec(c, name, "/tmp", 64u << 20, on_tar, &r));
+	CALL(c, &r, 60000, dk_archive_exec(c, name, "/tmp", 64u << 20, call_on_tar, &r));
 	assert_int_equal(r.rc, 0);
 	assert_false(r.truncated);
 	print_message("  archive of /tmp: %zu bytes, note \"%s\"\n", r.data.len, r.e.msg);
@@ -406,10 +362,10 @@ static void test_snapshot_tmpfs(void **state)
 	assert_memory_equal(f, marker, strlen(marker));
 	assert_null(strstr(r.e.msg, "unknown")); /* tar's exit status was read */
 	const char *labels[] = {"sandtop.snapshot=1", "sandtop.reason=act test", NULL};
-	CALL(c, &r, 120000, dk_commit(c, name, img, "t1", labels, "sandtop test snapshot", true, on_commit, &r));
+	CALL(c, &r, 120000, dk_commit(c, name, img, "t1", labels, "sandtop test snapshot", true, call_on_text, &r));
 	assert_int_equal(r.rc, 0);
-	print_message("  committed %s\n", r.image);
-	assert_string_equal(sh1("docker image inspect -f '{{.Id}}' %s:t1", img), r.image);
+	print_message("  committed %s\n", r.text);
+	assert_string_equal(sh1("docker image inspect -f '{{.Id}}' %s:t1", img), r.text);
 	assert_string_equal(sh1("docker image inspect -f '{{index .Config.Labels \"sandtop.snapshot\"}} "
 	                        "{{index .Config.Labels \"sandtop.reason\"}} {{.Comment}}' %s:t1", img),
 	                    "1 act test sandtop test snapshot");
@@ -420,7 +376,7 @@ static void test_snapshot_tmpfs(void **state)
 	/* the image holds the underlying /tmp: empty, no marker */
 	assert_string_equal(sh1("docker run --rm --name %s-ls --network none --entrypoint /bin/ls %s:t1 -A /tmp 2>&1 "
 	                        "| tr '\\n' ' '", name, img), "");
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 
@@ -433,22 +389,22 @@ static void test_archive_edges(void **state)
 	char name[128];
 	snprintf(name, sizeof name, "%s", s);
 	struct dk_client *c = engine_client();
-	struct res r;
+	struct call r;
 	res_init(&r);
 	/* unreadable files: a tar still, and tar's complaint as the note */
-	CALL(c, &r, 60000, dk_archive_exec(c, name, "/etc", 64u << 20, on_tar, &r));
+	CALL(c, &r, 60000, dk_archive_exec(c, name, "/etc", 64u << 20, call_on_tar, &r));
 	assert_int_equal(r.rc, 0);
 	assert_non_null(strstr(r.e.msg, "tar exited 2"));
 	assert_non_null(strstr(r.e.msg, "Permission denied"));
 	/* no such directory: no tar, tar's stderr says why */
 	buf_reset(&r.data);
-	CALL(c, &r, 60000, dk_archive_exec(c, name, "/nonexistent", 1u << 20, on_tar, &r));
+	CALL(c, &r, 60000, dk_archive_exec(c, name, "/nonexistent", 1u << 20, call_on_tar, &r));
 	assert_int_equal(r.rc, -1);
 	assert_int_equal(r.e.code, ERR_BADREQ);
 	assert_non_null(strstr(r.e.msg, "nonexistent"));
 	/* cut: the tar process does not linger */
 	buf_reset(&r.data);
-	CALL(c, &r, 60000, dk_archive_exec(c, name, "/usr", 100000, on_tar, &r));
+	CALL(c, &r, 60000, dk_archive_exec(c, name, "/usr", 100000, call_on_tar, &r));
 	assert_int_equal(r.rc, 0);
 	assert_true(r.truncated);
 	assert_int_equal(r.data.len, 100000);
@@ -463,25 +419,25 @@ static void test_archive_edges(void **state)
 	}
 	assert_true(gone);
 	/* paused: exec is refused */
-	CALL(c, &r, 10000, dk_pause(c, name, on_done, &r));
+	CALL(c, &r, 10000, dk_pause(c, name, call_on_done, &r));
 	assert_int_equal(r.rc, 0);
-	CALL(c, &r, 20000, dk_archive_exec(c, name, "/tmp", 1000, on_tar, &r));
+	CALL(c, &r, 20000, dk_archive_exec(c, name, "/tmp", 1000, call_on_tar, &r));
 	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "paused"));
-	CALL(c, &r, 10000, dk_unpause(c, name, on_done, &r));
+	CALL(c, &r, 10000, dk_unpause(c, name, call_on_done, &r));
 	assert_int_equal(r.rc, 0);
 	/* the raw inspect body and the logs */
 	buf_reset(&r.data);
-	CALL(c, &r, 10000, dk_inspect_raw(c, name, on_raw, &r));
+	CALL(c, &r, 10000, dk_inspect_raw(c, name, call_on_raw, &r));
 	assert_int_equal(r.rc, 0);
 	assert_true(r.data.len > 1000 && r.data.data[0] == '{');
 	assert_non_null(strstr(r.data.data, "\"ReadonlyRootfs\":true"));
 	buf_reset(&r.data);
-	CALL(c, &r, 20000, dk_logs(c, name, 1u << 20, on_data, &r));
+	CALL(c, &r, 20000, dk_logs(c, name, 1u << 20, call_on_data, &r));
 	assert_int_equal(r.rc, 0);
 	assert_non_null(strstr(r.data.data, "x11vnc"));
 	assert_true(!strncmp(r.data.data, "stdout ", 7) || !strncmp(r.data.data, "stderr ", 7));
-	buf_free(&r.data);
+	call_free(&r, 1);
 	dk_client_free(c);
 }
 

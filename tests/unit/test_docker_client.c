@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
+#include "tests/unit/helper/call.h"
 #include "tests/unit/helper/fake_daemon.h"
 
 static struct fake_daemon fake;
@@ -63,13 +64,6 @@ static int setup(void **state)
 	return fake_daemon_start(&fake, "fake", serve_one, 0);
 }
 
-static struct dk_client *client(void)
-{
-	struct dk_client *c = fake_client(&fake);
-	assert_non_null(c);
-	return c;
-}
-
 struct result {
 	int rc;
 	bool called;
@@ -104,7 +98,7 @@ static void on_inspect(void *ud, int rc, const struct err *e, struct dk_containe
 static void test_server_error_message_sanitized(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct result r = {0};
 	dk_list_containers(c, true, "sandtop.sandbox", on_list, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
@@ -123,7 +117,7 @@ static void test_server_error_message_sanitized(void **state)
 static void test_oversized_body(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct result r = {0};
 	dk_list_containers(c, false, NULL, on_list, &r);
 	assert_int_equal(dk_client_run(c, 10000), 0);
@@ -135,7 +129,7 @@ static void test_oversized_body(void **state)
 static void test_truncated_body(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct result r = {0};
 	dk_list_containers(c, true, NULL, on_list, &r);
 	assert_int_equal(dk_client_run(c, 10000), 0);
@@ -147,7 +141,7 @@ static void test_truncated_body(void **state)
 static void test_garbage_and_404(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct result g = {0}, m = {0};
 	dk_inspect(c, "garbage", on_inspect, &g);
 	dk_inspect(c, "missing", on_inspect, &m);
@@ -205,16 +199,11 @@ static void ev_state(void *ud, bool connected, const struct err *e)
 static void test_events_reconnect(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct evrec r = {0};
 	dk_events_start(c, ev_cb, ev_state, &r);
-	struct pollfd fds[16];
-	for (int i = 0; i < 400 && r.opened < 3; i++) {
-		int t = 50;
-		size_t n = dk_client_pollfds(c, fds, 16, &t);
-		poll(fds, n, t);
-		dk_client_dispatch(c, fds, n);
-	}
+	for (int i = 0; i < 400 && r.opened < 3; i++)
+		call_turn(c, 50);
 	assert_true(r.opened >= 3);
 	assert_true(r.dropped >= 2);
 	assert_true(r.events >= 2);

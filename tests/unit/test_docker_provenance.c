@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/helper/call.h"
 #include "tests/unit/helper/engine.h"
 
 #include <signal.h>
@@ -217,13 +218,9 @@ static void test_fake_free_in_flight(void **state)
 	struct got g = {0};
 	fake_drain(&fake);
 	dk_list_containers(c, true, "m.broken", on_list, &g);
-	struct pollfd fds[128];
 	bool img = false;
 	for (int i = 0; i < 400 && !g.called && !img; i++) {
-		int t = 5;
-		size_t n = dk_client_pollfds(c, fds, 128, &t);
-		poll(fds, n, t);
-		dk_client_dispatch(c, fds, n);
+		call_turn(c, 5);
 		struct pollfd pf = {.fd = fake.rec_fd, .events = POLLIN};
 		char *r;
 		while (poll(&pf, 1, 0) > 0 && (r = fake_next_request(&fake, 100))) {

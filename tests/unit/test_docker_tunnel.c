@@ -28,6 +28,7 @@
 #include "docker/tunnel/mux.h"
 #include "tests/unit/helper/fake_daemon.h"
 #include "tests/unit/helper/tunnel_side.h"
+#include "tests/unit/helper/text.h"
 
 static struct fake_daemon fake;
 
@@ -201,23 +202,10 @@ static int setup(void **state)
 
 /* ---- the client side ---- */
 
-static struct dk_client *client(void)
-{
-	struct dk_client *c = fake_client(&fake);
-	assert_non_null(c);
-	return c;
-}
-
-static void assert_printable(const char *msg)
-{
-	for (const char *p = msg; *p; p++)
-		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
-}
-
 /* Open name, run until the caller reads EOF, return what it read. */
 static void run_to_eof(const char *name, struct side *s, int ms)
 {
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	side_init(s);
 	s->t = dk_tunnel_open(c, name, relay_argv, side_on_tunnel, s);
 	assert_non_null(s->t);
@@ -295,7 +283,7 @@ static void test_echo_verbatim_and_half_close(void **state)
 	char *data = xmalloc(n);
 	for (size_t i = 0; i < n; i++)
 		data[i] = (char)(i * 7 + (i >> 11));
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct side s;
 	side_init(&s);
 	s.out = data;
@@ -403,7 +391,7 @@ static void test_create_errors(void **state)
 	assert_int_equal(s.rc, -1);
 	assert_int_equal(s.e.code, ERR_SERVER);
 	assert_non_null(strstr(s.e.msg, "boom"));
-	assert_printable(s.e.msg);
+	text_assert_printable(s.e.msg);
 	side_free(&s);
 	run_to_eof("missing", &s, 4000);
 	assert_int_equal(s.rc, -1);
@@ -421,20 +409,20 @@ static void test_start_errors(void **state)
 	assert_int_equal(s.rc, -1);
 	assert_int_equal(s.e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(s.e.msg, "No such exec instance"));
-	assert_printable(s.e.msg);
+	text_assert_printable(s.e.msg);
 	side_free(&s);
 	run_to_eof("chunked", &s, 4000);
 	assert_int_equal(s.rc, -1);
 	assert_int_equal(s.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(s.e.msg, "container is paused"));
-	assert_printable(s.e.msg);
+	text_assert_printable(s.e.msg);
 	side_free(&s);
 }
 
 static void test_timeouts(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	dk_tunnel_set_timeout_ms(c, 300);
 	struct side s[2];
 	side_init(&s[0]);
@@ -466,7 +454,7 @@ static void test_timeouts(void **state)
 static void test_client_run_waits(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct side s;
 	side_init(&s);
 	s.t = dk_tunnel_open(c, "frames", relay_argv, side_on_tunnel, &s);
@@ -487,7 +475,7 @@ static void test_client_run_waits(void **state)
 static void test_close_any_stage(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct side s[5];
 	for (int i = 0; i < 5; i++)
 		side_init(&s[i]);
@@ -524,7 +512,7 @@ static void test_close_any_stage(void **state)
 	dk_client_free(c);
 	assert_int_equal(s[1].calls, 0);
 	/* the client closed the last one: its caller reads EOF */
-	side_loop(c = client(), s, 5, 200, NULL);
+	side_loop(c = fake_client(&fake), s, 5, 200, NULL);
 	assert_true(s[4].eof);
 	dk_client_free(c);
 	for (int i = 0; i < 5; i++)
@@ -534,7 +522,7 @@ static void test_close_any_stage(void **state)
 static void test_bad_args(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	const char *const empty[] = {NULL};
 	assert_null(dk_tunnel_open(c, "x", empty, side_on_tunnel, NULL));
 	assert_null(dk_tunnel_open(c, "x", NULL, side_on_tunnel, NULL));

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tests/unit/helper/files.h"
+#include "tests/unit/helper/text.h"
 
 extern const char km_default_keys[];
 extern const size_t km_default_keys_len;
@@ -391,14 +392,6 @@ static void test_overlong_and_nul(void **state)
 }
 
 /* No byte of s is a C0 control or DEL. */
-static bool printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
-}
-
 static void test_messages_sanitized(void **state)
 {
 	(void)state;
@@ -409,7 +402,7 @@ static void test_messages_sanitized(void **state)
 	memset(&d, 0, sizeof d);
 	const char *text = "bind * \x1b[2J\x1b]0;pwned\x07X quit\nbind * z quit\n";
 	assert_int_equal(keymap_parse(km, "evil\x1b[31m.keys", text, strlen(text), collect, &d), 1);
-	assert_true(printable(d.msg[0]));
+	text_assert_printable(d.msg[0]);
 	assert_null(strstr(d.msg[0], "\x1b"));
 	assert_non_null(strstr(d.msg[0], esc));
 	assert_true(strncmp(d.msg[0], "evil", 4) == 0);
@@ -433,7 +426,7 @@ static void test_messages_sanitized(void **state)
 			break;
 	assert_int_equal(b.key, 'n');
 	assert_non_null(b.note);
-	assert_true(printable(b.note));
+	text_assert_printable(b.note);
 	assert_true(b.note[0] == 'a' && b.note[strlen(b.note) - 1] == 'b');
 	snprintf(line, sizeof line, "bind -n %0*d * m quit\n", KM_NOTE_MAX + 1, 0);
 	assert_int_equal(parse(km, line, &d), 1);

@@ -23,9 +23,11 @@
 #include "control/profile.h"
 #include "docker/create.h"
 #include "docker/docker.h"
+#include "tests/unit/helper/call.h"
 #include "tests/unit/helper/fake_daemon.h"
 #include "tests/unit/helper/json_get.h"
 #include "tests/unit/helper/launch_body.h"
+#include "tests/unit/helper/text.h"
 
 /* The profile text over the defaults (it must parse). */
 static void parse_ok(struct lp_profile *p, const char *text)
@@ -155,66 +157,22 @@ static cJSON *expect_body(const char *head)
 
 /* ---- the calls ---- */
 
-struct res {
-	int calls, rc;
-	struct err e;
-	char id[65];
-};
-
-static void on_id(void *ud, int rc, const struct err *e, const char *id)
-{
-	struct res *r = ud;
-	r->calls++;
-	r->rc = rc;
-	assert_non_null(e);
-	r->e = *e;
-	if (rc == 0) {
-		assert_int_equal(e->code, ERR_OK);
-		snprintf(r->id, sizeof r->id, "%s", id);
-	} else {
-		assert_null(id);
-		assert_int_not_equal(e->code, ERR_OK);
-	}
-}
-
-static void on_done(void *ud, int rc, const struct err *e)
-{
-	struct res *r = ud;
-	r->calls++;
-	r->rc = rc;
-	r->e = *e;
-}
-
-static struct dk_client *client(void)
-{
-	struct dk_client *c = fake_client(&fake);
-	assert_non_null(c);
-	return c;
-}
-
-static void assert_printable(const char *msg)
-{
-	for (const char *p = msg; *p; p++)
-		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
-	assert_null(strstr(msg, "\xc2\x9b"));
-}
-
 static void test_calls(void **state)
 {
 	(void)state;
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct lp_profile p;
 	parse_ok(&p, "network = intnet\n");
 	struct lp_launch l;
 	struct err e;
 	assert_int_equal(lp_launch_build(&l, &p, "tl-call", &e), 0);
-	struct res r = {0};
-	dk_create_container(c, &l.spec, on_id, &r);
+	struct call r = {0};
+	dk_create_container(c, &l.spec, call_on_text, &r);
 	assert_int_equal(r.calls, 0);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.id, ID_OK);
+	assert_string_equal(r.text, ID_OK);
 	assert_string_equal(r.e.msg, "");
 	cJSON *b = expect_body("POST /v1.41/containers/create?name=tl-call");
 	launch_body_assert_hardened(b, "intnet");
@@ -222,27 +180,27 @@ static void test_calls(void **state)
 	/* conflict: the engine's message, sanitized */
 	l.spec.name = "tl-taken";
 	memset(&r, 0, sizeof r);
-	dk_create_container(c, &l.spec, on_id, &r);
+	dk_create_container(c, &l.spec, call_on_text, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.e.code, ERR_CONFLICT);
 	assert_non_null(strstr(r.e.msg, "is already in use"));
-	assert_printable(r.e.msg);
+	text_assert_printable(r.e.msg);
 	free(next_request());
 	/* warnings: joined, sanitized */
 	l.spec.name = "tl-warn";
 	memset(&r, 0, sizeof r);
-	dk_create_container(c, &l.spec, on_id, &r);
+	dk_create_container(c, &l.spec, call_on_text, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.rc, 0);
 	assert_non_null(strstr(r.e.msg, "no swap limit"));
 	assert_non_null(strstr(r.e.msg, "; second"));
-	assert_printable(r.e.msg);
+	text_assert_printable(r.e.msg);
 	free(next_request());
 	/* a refused spec: no request, the callback from run */
 	l.spec.user = "root";
 	memset(&r, 0, sizeof r);
-	dk_create_container(c, &l.spec, on_id, &r);
+	dk_create_container(c, &l.spec, call_on_text, &r);
 	assert_int_equal(r.calls, 0);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.calls, 1);
@@ -250,36 +208,36 @@ static void test_calls(void **state)
 	expect_no_request();
 	/* start: 204, 304 */
 	memset(&r, 0, sizeof r);
-	dk_start_container(c, ID_OK, on_done, &r);
+	dk_start_container(c, ID_OK, call_on_done, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.rc, 0);
 	expect_request("POST /v1.41/containers/" ID_OK "/start\n");
 	memset(&r, 0, sizeof r);
-	dk_start_container(c, ID_SAME, on_done, &r);
+	dk_start_container(c, ID_SAME, call_on_done, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.e.msg, "already started");
 	free(next_request());
 	memset(&r, 0, sizeof r);
-	dk_start_container(c, "", on_done, &r);
+	dk_start_container(c, "", call_on_done, &r);
 	assert_int_equal(r.calls, 0);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.e.code, ERR_USAGE);
 	/* network create */
 	struct dk_label lab = {.key = "sandtop.created-by", .value = "test"};
 	memset(&r, 0, sizeof r);
-	dk_network_create(c, "newnet", &lab, 1, on_id, &r);
+	dk_network_create(c, "newnet", &lab, 1, call_on_text, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.id, ID_NET);
+	assert_string_equal(r.text, ID_NET);
 	b = expect_body("POST /v1.41/networks/create");
 	assert_string_equal(tj_str(b, "Name"), "newnet");
 	assert_true(cJSON_IsTrue(tj_at(b, "Internal")));
 	assert_string_equal(tj_str(tj_at(b, "Options"), "com.docker.network.bridge.enable_icc"), "false");
 	cJSON_Delete(b);
 	memset(&r, 0, sizeof r);
-	dk_network_create(c, "bad name", NULL, 0, on_id, &r);
+	dk_network_create(c, "bad name", NULL, 0, call_on_text, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
 	assert_int_equal(r.e.code, ERR_USAGE);
 	expect_no_request();
@@ -516,7 +474,7 @@ static void flow(struct flow *f, const char *profile, const char *name)
 	struct lp_launch l;
 	struct err e;
 	assert_int_equal(lp_launch_build(&l, &p, name, &e), 0);
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct launch_run *r = launch_start(c, &l.spec, flow_note, flow_end, f);
 	assert_non_null(r);
 	assert_int_equal(f->notes + f->ends, 0);  /* nothing from the call itself */
@@ -571,7 +529,7 @@ static void test_workflow(void **state)
 	assert_int_equal(f.e.code, ERR_CONFLICT);
 	assert_int_equal(f.notes, 1);
 	assert_non_null(strstr(f.note[0], "cannot create tl-taken: engine answered 409"));
-	assert_printable(f.note[0]);
+	text_assert_printable(f.note[0]);
 	free(next_request());
 	/* warnings noted, still started */
 	flow(&f, "", "tl-warn");
@@ -597,7 +555,7 @@ static void test_workflow(void **state)
 	struct lp_launch l;
 	struct err e;
 	assert_int_equal(lp_launch_build(&l, &p, "tl-flow", &e), 0);
-	struct dk_client *c = client();
+	struct dk_client *c = fake_client(&fake);
 	struct launch_run *r = launch_start(c, &l.spec, flow_note, flow_end, &f);
 	dk_client_free(c);
 	launch_free(r);

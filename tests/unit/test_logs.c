@@ -15,6 +15,7 @@
 #include "base/xalloc.h"
 #include "docker/logparse.h"
 #include "docker/logs_stream.h"
+#include "tests/unit/helper/call.h"
 #include "tests/unit/helper/fake_daemon.h"
 
 /* ---- the parser, as data ---- */
@@ -436,13 +437,8 @@ static void stream_run(struct dk_client *c, const char *name, const struct dk_lo
 	r->st = dk_logs_stream_open(c, name, o, &cbs, r);
 	assert_int_equal(r->ends, 0);   /* never from the call itself */
 	int64_t end = clock_mono_ms() + ms;
-	while (r->ends == 0 && clock_mono_ms() < end) {
-		struct pollfd fds[128];
-		int t = 50;
-		size_t n = dk_client_pollfds(c, fds, 128, &t);
-		poll(fds, n, t);
-		dk_client_dispatch(c, fds, n);
-	}
+	while (r->ends == 0 && clock_mono_ms() < end)
+		call_turn(c, 50);
 	buf_puts(&r->lines, "");
 }
 
@@ -534,11 +530,7 @@ static void test_stream_cancel(void **state)
 	assert_int_equal(r.nlines, 2);
 	/* the transfer ends on the way out: drive the client a little more */
 	for (int i = 0; i < 10; i++) {
-		struct pollfd fds[128];
-		int t = 20;
-		size_t n = dk_client_pollfds(c, fds, 128, &t);
-		poll(fds, n, t);
-		dk_client_dispatch(c, fds, n);
+		call_turn(c, 20);
 	}
 	assert_int_equal(r.ends, 1);
 	assert_int_equal(r.nlines, 2);

@@ -18,6 +18,7 @@
 #include "control/ttl.h"
 #include "docker/docker.h"
 #include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/text.h"
 
 #define W 1700000000000LL   /* "now" in the tests, epoch ms */
 
@@ -101,14 +102,6 @@ static struct ttl_enf *enf(struct actions *a, enum ttl_policy p, const char *lab
 	memset(e, 0, sizeof *e);
 	struct ttl_enf_opts o = {.policy = p, .label = label, .stop_timeout_s = -1, .cb = on_ev, .ud = e};
 	return ttl_enf_new(a, &o);
-}
-
-static bool printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
 }
 
 /* ---- the arithmetic ---- */
@@ -234,7 +227,7 @@ static void test_bad_label(void **state)
 	assert_int_equal(e.kind[0], TTL_EV_BAD);
 	assert_string_equal(e.text[0], "bad sandtop.ttl on tw-bad (bbbbbbbbbbbb): '3s' is not a number of seconds; not enforced");
 	assert_int_equal(e.kind[1], TTL_EV_BAD);
-	assert_true(printable(e.text[1]));
+	text_assert_printable(e.text[1]);
 	assert_null(strstr(e.text[1], "\x1b"));
 	scan(t, c, 2, W + 1000);
 	c[0].started_at_ms = W + 2000;    /* restarted: still reported only once */

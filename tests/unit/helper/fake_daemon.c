@@ -1,4 +1,10 @@
 /* fake_daemon: the fake Engine API daemon of the unit tests (see fake_daemon.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include "tests/unit/helper/fake_daemon.h"
 
 void fake_write_all(int fd, const void *p, size_t n)
@@ -184,7 +190,10 @@ struct dk_client *fake_client(const struct fake_daemon *d)
 	char host[160];
 	snprintf(host, sizeof host, "unix://%s", d->sock_path);
 	struct err e;
-	return dk_client_new(host, &e);
+	struct dk_client *c = dk_client_new(host, &e);
+	if (!c)
+		fail_msg("fake client: %s", e.msg);
+	return c;
 }
 
 /* Read n bytes from fd by the monotonic deadline end (ms): 0, or -1 on

@@ -88,7 +88,8 @@ void fake_daemon_stop(struct fake_daemon *d);
  * fake_daemon_stop(*state). */
 int fake_daemon_teardown(void **state);
 
-/* A client of the fake's unix socket; NULL when dk_client_new fails. */
+/* A client of the fake's unix socket (dk_client_free it); fails the test
+ * when dk_client_new fails. */
 struct dk_client *fake_client(const struct fake_daemon *d);
 
 /* The next fake_record ("METHOD PATH\nBODY"), waiting up to ms; the caller
