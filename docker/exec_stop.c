@@ -161,8 +161,8 @@ int dk_agent_parse_stop(const char *out, size_t len, struct ag_stop *st, struct 
 	if (rc < 0) {
 		/* what it printed, shown as the reason: "OCI runtime exec failed", "sh: not found" */
 		char first[160];
-		size_t k = strcspn(out, "\n");
-		sanitize_text(out, k < len ? k : len, first, sizeof first);
+		const char *nl = len ? memchr(out, '\n', len) : NULL;
+		sanitize_text(out, nl ? (size_t)(nl - out) : len, first, sizeof first);
 		err_set(e, ERR_PARSE, "%s: \"%s\"", e->msg, first);
 	}
 	free(copy);
