@@ -396,7 +396,7 @@ static int apply(struct vnc_session *s, int *ev)
 		if (len != sizeof st)
 			return -1;
 		memcpy(&st, b, sizeof st);
-		if (st.code < VP_CONNECTING || st.code > VP_FAILED || (st.fb_w && !fb_ok(st.fb_w, st.fb_h)))
+		if (st.code < VP_CONNECTING || st.code > VP_FAILED || ((st.fb_w || st.fb_h) && !fb_ok(st.fb_w, st.fb_h)))
 			return -1;
 		st.reason[sizeof st.reason - 1] = '\0';
 		set_reason(s, "%s", st.reason);

@@ -210,6 +210,25 @@ static void test_broken_messages(void **state)
 		vs_free(s);
 		buf_free(&b);
 	}
+	/* a state with no width but a height (tests/fuzz: the height went
+	 * unchecked and came out of vs_fb_size as 7536640, or negative) */
+	const uint32_t heights[] = {7536640, 0xffffffffu, 1};
+	for (size_t i = 0; i < sizeof heights / sizeof *heights; i++) {
+		struct buf b;
+		buf_init(&b, 1 << 20);
+		state_msg(&b, VP_LIVE, 0, heights[i], "live");
+		struct vnc_session *s = start(&b, "/bin/sleep 5");
+		pump(s, 3000, true);
+		assert_int_equal(vs_state(s), VS_DEAD);
+		if (!strstr(vs_reason(s), "bad message"))
+			fail_msg("height %u: reason \"%s\"", heights[i], vs_reason(s));
+		int w = -1, h = -1;
+		vs_fb_size(s, &w, &h);
+		assert_int_equal(w, 0);
+		assert_int_equal(h, 0);
+		vs_free(s);
+		buf_free(&b);
+	}
 }
 
 /* Why a worker ended: its own word, its signal, or a cut message. */
