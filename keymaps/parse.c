@@ -125,7 +125,7 @@ static int km_split(const char *p, size_t len, struct km_fields *f)
 static int km_cmd_bind(struct km_ctx *c, const struct km_fields *f)
 {
 	const char *note = NULL;
-	char clean[KM_NOTE_MAX * 3 + 1];
+	char clean[KM_NOTE_MAX + 1]; /* sanitized, cut to KM_NOTE_MAX: what the dump prints parses back */
 	int i = 1;
 
 	while (i < f->argc && f->argv[i][0] == '-') {

@@ -482,6 +482,36 @@ static void test_dump_reparses(void **state)
 	keymap_free(km);
 }
 
+/* A note sanitized grows (a bad byte becomes U+FFFD, three bytes): it is
+ * kept within KM_NOTE_MAX, so that the dump still parses (tests/fuzz: a
+ * 128-byte note of bad bytes came back from the dump as "note too long"). */
+static void test_note_fits_after_sanitizing(void **state)
+{
+	(void)state;
+	char text[KM_NOTE_MAX + 64];
+	char bad[KM_NOTE_MAX + 1];
+	memset(bad, 0xff, KM_NOTE_MAX);
+	bad[KM_NOTE_MAX] = '\0';
+	snprintf(text, sizeof text, "bind -n \"%s\" list x refresh\n", bad);
+	struct keymap *km = keymap_new();
+	struct diags d;
+	assert_int_equal(parse(km, text, &d), 0);
+	struct km_binding b;
+	assert_int_equal(keymap_binding(km, 0, &b), 0);
+	assert_non_null(b.note);
+	assert_true(strlen(b.note) <= KM_NOTE_MAX);
+	assert_memory_equal(b.note, "\xef\xbf\xbd", 3);
+	char *dump = dump_string(km);
+	struct keymap *again = keymap_new();
+	assert_int_equal(parse(again, dump, &d), 0);
+	struct km_binding b2;
+	assert_int_equal(keymap_binding(again, 0, &b2), 0);
+	assert_string_equal(b2.note, b.note);
+	free(dump);
+	keymap_free(again);
+	keymap_free(km);
+}
+
 static void test_bindings_capped(void **state)
 {
 	(void)state;
@@ -587,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_overlong_and_nul),
 		cmocka_unit_test(test_messages_sanitized),
 		cmocka_unit_test(test_dump_reparses),
+		cmocka_unit_test(test_note_fits_after_sanitizing),
 		cmocka_unit_test(test_bindings_capped),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_load_huge_file),
