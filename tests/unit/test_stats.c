@@ -17,6 +17,8 @@
 #include "docker/docker.h"
 #include "host/statfile.h"
 #include "host/stats.h"
+#include "tests/unit/helper/expect.h"
+#include "tests/unit/helper/fields.h"
 
 #define FX "tests/fixtures/cgroup/"
 #define ALL_BITS (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_NET | ST_HAVE_BLK | ST_HAVE_PIDS)
@@ -299,21 +301,18 @@ static void test_cgroup_v1(void **state)
 	struct err e;
 	for (int pass = 0; pass < 2; pass++) { /* the second read uses the cached directories */
 		assert_int_equal(st_cgroup_read(cg, 4242, &h, &r, &e), 0);
-		assert_int_equal(r.have, ALL_BITS | ST_HAVE_FROZEN);
-		assert_int_equal(r.frozen, 0);   /* freezer.state THAWED */
-		assert_int_equal(r.cpu_ns, 26647349);
+		ex_expect("cgroup v1", &r, fields_st_raw,
+		          "have = cpu mem inactive memlimit net blk pids frozen\n# freezer.state THAWED\n"
+		          "frozen = 0\ncpu_ns = 26647349");
 		assert_int_equal(r.system_ns, h.system_ns);
-		assert_int_equal(r.online_cpus, 2);
-		assert_int_equal(r.mem_usage, 2433024);
-		assert_int_equal(r.mem_inactive_file, 1806336); /* total_inactive_file */
+		ex_expect("cgroup v1", &r, fields_st_raw,
+		          "online_cpus = 2\nmem_usage = 2433024\n# total_inactive_file\n"
+		          "mem_inactive_file = 1806336");
 		assert_int_equal(st_mem_working_set(&r), 626688);
-		assert_int_equal(r.mem_limit, 268435456);
-		assert_int_equal(r.blk_read, 1048576 + 8192);  /* Read lines of both devices */
-		assert_int_equal(r.blk_write, 4096);
-		assert_int_equal(r.pids, 3);
-		assert_int_equal(r.pids_limit, 100);
-		assert_int_equal(r.net_rx, 123456 + 1000);     /* eth0 + eth1, not lo */
-		assert_int_equal(r.net_tx, 65432 + 24);
+		ex_expect("cgroup v1", &r, fields_st_raw,
+		          "mem_limit = 268435456\n# 1048576 + 8192: Read lines of both devices\n"
+		          "blk_read = 1056768\nblk_write = 4096\npids = 3\npids_limit = 100\n"
+		          "# 123456 + 1000: eth0 + eth1, not lo\nnet_rx = 124456\n# 65432 + 24\nnet_tx = 65456");
 		assert_true(r.mono_ns > 0);
 	}
 	/* without host totals: no CPU bit, the raw limit */
@@ -323,11 +322,8 @@ static void test_cgroup_v1(void **state)
 	/* a container with only some files: fewer bits; no net/dev but the
 	 * process directory exists, so no error */
 	assert_int_equal(st_cgroup_read(cg, 4244, &h, &r, &e), 0);
-	assert_int_equal(r.have, ST_HAVE_CPU | ST_HAVE_MEM);
-	assert_int_equal(r.cpu_ns, 5000000000);
-	assert_int_equal(r.mem_usage, 1048576);
-	assert_int_equal(r.net_rx, 0);
-	assert_int_equal(r.pids_limit, 0);
+	ex_expect("cgroup v1", &r, fields_st_raw,
+	          "have = cpu mem\ncpu_ns = 5000000000\nmem_usage = 1048576\nnet_rx = 0\npids_limit = 0");
 	/* the process is gone */
 	assert_int_equal(st_cgroup_read(cg, 999999, &h, &r, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
@@ -352,19 +348,14 @@ static void test_cgroup_v1_combined(void **state)
 	struct st_raw r;
 	struct err e;
 	assert_int_equal(st_cgroup_read(cg, 4242, &h, &r, &e), 0);
-	assert_int_equal(r.have, ALL_BITS & ~(unsigned)ST_HAVE_BLK);
-	assert_int_equal(r.cpu_ns, 987654321000);
-	assert_int_equal(r.online_cpus, 4);
-	assert_int_equal(r.mem_usage, 104857600);
-	assert_int_equal(r.mem_inactive_file, 209715200); /* total_, not the local inactive_file 1 */
+	ex_expect("cgroup v1 combined", &r, fields_st_raw,
+	          "have = cpu mem inactive memlimit net pids\ncpu_ns = 987654321000\nonline_cpus = 4\n"
+	          "mem_usage = 104857600\n# total_, not the local inactive_file 1\nmem_inactive_file = 209715200");
 	assert_int_equal(st_mem_working_set(&r), 104857600); /* inactive above usage */
 	assert_int_equal(r.mem_limit, h.mem_total);          /* unlimited: docker shows host memory */
-	assert_int_equal(r.mem_limit, 8192000000ull);
-	assert_int_equal(r.pids, 7);
-	assert_int_equal(r.pids_limit, 0);
-	assert_int_equal(r.net_rx, 0); /* lo only */
-	assert_int_equal(r.net_tx, 0);
-	assert_int_equal(r.blk_read, 0);
+	ex_expect("cgroup v1 combined", &r, fields_st_raw,
+	          "mem_limit = 8192000000\npids = 7\npids_limit = 0\n# lo only\nnet_rx = 0\nnet_tx = 0\n"
+	          "blk_read = 0");
 	assert_int_equal(st_cgroup_read(cg, 4242, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_limit, 0); /* unlimited and no host to cap to */
 	st_cgroups_free(cg);
@@ -381,20 +372,14 @@ static void test_cgroup_v2(void **state)
 	struct err e;
 	for (int pass = 0; pass < 2; pass++) {
 		assert_int_equal(st_cgroup_read(cg, 4242, &h, &r, &e), 0);
-		assert_int_equal(r.have, ALL_BITS | ST_HAVE_FROZEN);
-		assert_int_equal(r.frozen, 0);   /* cgroup.events "frozen 0" */
-		assert_int_equal(r.cpu_ns, 5234567000ull); /* usage_usec * 1000 */
-		assert_int_equal(r.system_ns, 514310000000ull);
-		assert_int_equal(r.mem_usage, 52428800);
-		assert_int_equal(r.mem_inactive_file, 31457280);
+		ex_expect("cgroup v2", &r, fields_st_raw,
+		          "have = cpu mem inactive memlimit net blk pids frozen\n# cgroup.events \"frozen 0\"\n"
+		          "frozen = 0\n# usage_usec * 1000\ncpu_ns = 5234567000\nsystem_ns = 514310000000\n"
+		          "mem_usage = 52428800\nmem_inactive_file = 31457280");
 		assert_int_equal(st_mem_working_set(&r), 20971520);
-		assert_int_equal(r.mem_limit, 536870912);
-		assert_int_equal(r.blk_read, 2097152 + 4096);
-		assert_int_equal(r.blk_write, 1048576 + 8192);
-		assert_int_equal(r.pids, 12);
-		assert_int_equal(r.pids_limit, 512);
-		assert_int_equal(r.net_rx, 9876543);
-		assert_int_equal(r.net_tx, 1234567);
+		ex_expect("cgroup v2", &r, fields_st_raw,
+		          "mem_limit = 536870912\n# 2097152 + 4096\nblk_read = 2101248\n# 1048576 + 8192\n"
+		          "blk_write = 1056768\npids = 12\npids_limit = 512\nnet_rx = 9876543\nnet_tx = 1234567");
 	}
 	assert_int_equal(st_cgroup_read(cg, 77, &h, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "77"));

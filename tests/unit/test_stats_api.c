@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/helper/expect.h"
+#include "tests/unit/helper/fields.h"
 #include "tests/unit/helper/fixture.h"
 
 #include <cjson/cJSON.h>
@@ -16,8 +18,6 @@
 #include "docker/docker.h"
 #include "docker/json/util.h"
 #include "host/stats.h"
-
-#define HAVE_ALL (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_NET | ST_HAVE_BLK | ST_HAVE_PIDS)
 
 static int parse_str(const char *body, struct st_raw *r)
 {
@@ -31,109 +31,98 @@ static int parse_str(const char *body, struct st_raw *r)
 /* The captured bodies (stats_running.json, stats_stopped.json, stats_v2.json)
  * are cases: tests/fixtures/cases/stats_*.expect (test_fixtures). */
 
+/* A hand-written body and the values it must give (expect lines: see
+ * helper/expect.h, fields in helper/fields.h). */
+struct body_case {
+	const char *why;
+	const char *body;
+	const char *want;
+};
+
+static void run_cases(const struct body_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct st_raw r;
+		if (parse_str(c[i].body, &r) != 0)
+			fail_msg("%s: does not parse", c[i].why);
+		ex_expect(c[i].why, &r, fields_st_raw, c[i].want);
+	}
+}
+
 /* cgroup v1 shapes: capitalised ops (Sync/Async/Total/Discard not counted),
  * the percpu_usage fallback, total_inactive_file preferred over the
  * non-hierarchical inactive_file, lo skipped, "unlimited" memory and pids. */
 static void test_v1_ops(void **state)
 {
 	(void)state;
-	static const char body[] =
-		"{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":500,\"percpu_usage\":[1,2,3,4]},"
-		"\"system_cpu_usage\":9000,\"online_cpus\":0},"
-		"\"memory_stats\":{\"usage\":1000,\"limit\":9223372036854771712,"
-		"\"stats\":{\"inactive_file\":10,\"total_inactive_file\":300}},"
-		"\"networks\":{\"lo\":{\"rx_bytes\":999,\"tx_bytes\":999},\"eth0\":{\"rx_bytes\":5,\"tx_bytes\":6}},"
-		"\"blkio_stats\":{\"io_service_bytes_recursive\":["
-		"{\"major\":8,\"minor\":0,\"op\":\"Read\",\"value\":100},"
-		"{\"major\":8,\"minor\":0,\"op\":\"Write\",\"value\":200},"
-		"{\"major\":8,\"minor\":0,\"op\":\"Sync\",\"value\":300},"
-		"{\"major\":8,\"minor\":0,\"op\":\"Async\",\"value\":400},"
-		"{\"major\":8,\"minor\":0,\"op\":\"Discard\",\"value\":500},"
-		"{\"major\":8,\"minor\":0,\"op\":\"Total\",\"value\":700},"
-		"{\"major\":8,\"minor\":16,\"op\":\"Read\",\"value\":1},"
-		"{\"major\":8,\"minor\":16,\"op\":\"\",\"value\":1000},"
-		"{\"major\":8,\"minor\":16,\"value\":1000},"
-		"{\"major\":8,\"minor\":16,\"op\":\"Write\",\"value\":-5}]},"
-		"\"pids_stats\":{\"current\":3,\"limit\":0}}";
-	struct st_raw r;
-	assert_int_equal(parse_str(body, &r), 0);
-	assert_int_equal(r.have, HAVE_ALL);
-	assert_int_equal(r.online_cpus, 4);
-	assert_int_equal(r.cpu_ns, 500);
-	assert_int_equal(r.system_ns, 9000);
-	assert_int_equal(r.mem_inactive_file, 300);
-	assert_int_equal(r.mem_limit, 0);
-	assert_int_equal(r.net_rx, 5);
-	assert_int_equal(r.net_tx, 6);
-	assert_int_equal(r.blk_read, 101);
-	assert_int_equal(r.blk_write, 200);
-	assert_int_equal(r.pids, 3);
-	assert_int_equal(r.pids_limit, 0);
-
-	/* no online_cpus and no percpu_usage (old Podman): CPU known, count 0 */
-	assert_int_equal(parse_str("{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":1},\"system_cpu_usage\":2}}", &r), 0);
-	assert_int_equal(r.have, ST_HAVE_CPU);
-	assert_int_equal(r.online_cpus, 0);
-	/* pids limit: a real one is kept, above PID_MAX_LIMIT is "max" */
-	assert_int_equal(parse_str("{\"pids_stats\":{\"current\":1,\"limit\":4194304}}", &r), 0);
-	assert_int_equal(r.pids_limit, 4194304);
-	assert_int_equal(parse_str("{\"pids_stats\":{\"current\":1,\"limit\":4194305}}", &r), 0);
-	assert_int_equal(r.pids_limit, 0);
-	/* memory limit 0 = unlimited, still reported */
-	assert_int_equal(parse_str("{\"memory_stats\":{\"limit\":0}}", &r), 0);
-	assert_int_equal(r.have, ST_HAVE_MEMLIMIT);
-	assert_int_equal(r.mem_limit, 0);
+	static const struct body_case cases[] = {
+		{"v1 ops",
+		 "{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":500,\"percpu_usage\":[1,2,3,4]},"
+		 "\"system_cpu_usage\":9000,\"online_cpus\":0},"
+		 "\"memory_stats\":{\"usage\":1000,\"limit\":9223372036854771712,"
+		 "\"stats\":{\"inactive_file\":10,\"total_inactive_file\":300}},"
+		 "\"networks\":{\"lo\":{\"rx_bytes\":999,\"tx_bytes\":999},\"eth0\":{\"rx_bytes\":5,\"tx_bytes\":6}},"
+		 "\"blkio_stats\":{\"io_service_bytes_recursive\":["
+		 "{\"major\":8,\"minor\":0,\"op\":\"Read\",\"value\":100},"
+		 "{\"major\":8,\"minor\":0,\"op\":\"Write\",\"value\":200},"
+		 "{\"major\":8,\"minor\":0,\"op\":\"Sync\",\"value\":300},"
+		 "{\"major\":8,\"minor\":0,\"op\":\"Async\",\"value\":400},"
+		 "{\"major\":8,\"minor\":0,\"op\":\"Discard\",\"value\":500},"
+		 "{\"major\":8,\"minor\":0,\"op\":\"Total\",\"value\":700},"
+		 "{\"major\":8,\"minor\":16,\"op\":\"Read\",\"value\":1},"
+		 "{\"major\":8,\"minor\":16,\"op\":\"\",\"value\":1000},"
+		 "{\"major\":8,\"minor\":16,\"value\":1000},"
+		 "{\"major\":8,\"minor\":16,\"op\":\"Write\",\"value\":-5}]},"
+		 "\"pids_stats\":{\"current\":3,\"limit\":0}}",
+		 "have = cpu mem inactive memlimit net blk pids\nonline_cpus = 4\ncpu_ns = 500\nsystem_ns = 9000\n"
+		 "mem_inactive_file = 300\nmem_limit = 0\nnet_rx = 5\nnet_tx = 6\nblk_read = 101\nblk_write = 200\n"
+		 "pids = 3\npids_limit = 0"},
+		/* no online_cpus and no percpu_usage (old Podman): CPU known, count 0 */
+		{"old Podman", "{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":1},\"system_cpu_usage\":2}}",
+		 "have = cpu\nonline_cpus = 0"},
+		/* pids limit: a real one is kept, above PID_MAX_LIMIT is "max" */
+		{"pid_max", "{\"pids_stats\":{\"current\":1,\"limit\":4194304}}", "pids_limit = 4194304"},
+		{"past pid_max", "{\"pids_stats\":{\"current\":1,\"limit\":4194305}}", "pids_limit = 0"},
+		/* memory limit 0 = unlimited, still reported */
+		{"no memory limit", "{\"memory_stats\":{\"limit\":0}}", "have = memlimit\nmem_limit = 0"},
+	};
+	run_cases(cases, sizeof cases / sizeof *cases);
 }
 
 /* Sections missing, empty, null or of the wrong type: rc 0, bits clear. */
 static void test_missing_sections(void **state)
 {
 	(void)state;
-	struct st_raw r;
-	assert_int_equal(parse_str("{}", &r), 0);
-	assert_int_equal(r.have, 0);
-
-	assert_int_equal(parse_str("{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":5},\"system_cpu_usage\":6,\"online_cpus\":2}}", &r), 0);
-	assert_int_equal(r.have, ST_HAVE_CPU);
-
-	/* total_usage without system_cpu_usage (a stopped container) */
-	assert_int_equal(parse_str("{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":5}}}", &r), 0);
-	assert_int_equal(r.have, 0);
-
-	/* null blkio list: zero I/O in a live sample, nothing otherwise */
-	assert_int_equal(parse_str("{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":5},\"system_cpu_usage\":6},"
-	                           "\"blkio_stats\":{\"io_service_bytes_recursive\":null}}", &r), 0);
-	assert_int_equal(r.have, ST_HAVE_CPU | ST_HAVE_BLK);
-	assert_int_equal(r.blk_read, 0);
-	assert_int_equal(parse_str("{\"blkio_stats\":{\"io_service_bytes_recursive\":null}}", &r), 0);
-	assert_int_equal(r.have, 0);
-	assert_int_equal(parse_str("{\"blkio_stats\":{}}", &r), 0);
-	assert_int_equal(r.have, 0);
-
-	/* usage without stats / limit */
-	assert_int_equal(parse_str("{\"memory_stats\":{\"usage\":42}}", &r), 0);
-	assert_int_equal(r.have, ST_HAVE_MEM);
-	assert_int_equal(r.mem_usage, 42);
-	/* networks present but empty: known, zero */
-	assert_int_equal(parse_str("{\"networks\":{}}", &r), 0);
-	assert_int_equal(r.have, ST_HAVE_NET);
-	assert_int_equal(r.net_rx, 0);
-
-	/* wrong types everywhere: no claims, no failure */
-	assert_int_equal(parse_str("{\"cpu_stats\":\"x\",\"memory_stats\":[1,2],\"networks\":[{\"rx_bytes\":1}],"
-	                           "\"blkio_stats\":{\"io_service_bytes_recursive\":{\"op\":\"Read\"}},"
-	                           "\"pids_stats\":null}", &r), 0);
-	assert_int_equal(r.have, 0);
-	/* numbers that are not counters: strings, negative, fractional, 2^64 */
-	assert_int_equal(parse_str("{\"memory_stats\":{\"usage\":\"123\",\"limit\":-1},"
-	                           "\"pids_stats\":{\"current\":1.5,\"limit\":18446744073709551616}}", &r), 0);
-	assert_int_equal(r.have, 0);
-	assert_int_equal(r.mem_usage, 0);
-	/* exponent / trailing-zero forms are still integers */
-	assert_int_equal(parse_str("{\"memory_stats\":{\"usage\":1e3},\"pids_stats\":{\"current\":12.0}}", &r), 0);
-	assert_int_equal(r.have, ST_HAVE_MEM | ST_HAVE_PIDS);
-	assert_int_equal(r.mem_usage, 1000);
-	assert_int_equal(r.pids, 12);
+	static const struct body_case cases[] = {
+		{"empty", "{}", "have = \"\""},
+		{"cpu", "{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":5},\"system_cpu_usage\":6,\"online_cpus\":2}}",
+		 "have = cpu"},
+		/* total_usage without system_cpu_usage (a stopped container) */
+		{"stopped cpu", "{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":5}}}", "have = \"\""},
+		/* null blkio list: zero I/O in a live sample, nothing otherwise */
+		{"null blkio, live", "{\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":5},\"system_cpu_usage\":6},"
+		                     "\"blkio_stats\":{\"io_service_bytes_recursive\":null}}",
+		 "have = cpu blk\nblk_read = 0"},
+		{"null blkio", "{\"blkio_stats\":{\"io_service_bytes_recursive\":null}}", "have = \"\""},
+		{"empty blkio", "{\"blkio_stats\":{}}", "have = \"\""},
+		/* usage without stats / limit */
+		{"usage only", "{\"memory_stats\":{\"usage\":42}}", "have = mem\nmem_usage = 42"},
+		/* networks present but empty: known, zero */
+		{"no networks", "{\"networks\":{}}", "have = net\nnet_rx = 0"},
+		/* wrong types everywhere: no claims, no failure */
+		{"wrong types", "{\"cpu_stats\":\"x\",\"memory_stats\":[1,2],\"networks\":[{\"rx_bytes\":1}],"
+		                "\"blkio_stats\":{\"io_service_bytes_recursive\":{\"op\":\"Read\"}},"
+		                "\"pids_stats\":null}",
+		 "have = \"\""},
+		/* numbers that are not counters: strings, negative, fractional, 2^64 */
+		{"not counters", "{\"memory_stats\":{\"usage\":\"123\",\"limit\":-1},"
+		                 "\"pids_stats\":{\"current\":1.5,\"limit\":18446744073709551616}}",
+		 "have = \"\"\nmem_usage = 0"},
+		/* exponent / trailing-zero forms are still integers */
+		{"exponents", "{\"memory_stats\":{\"usage\":1e3},\"pids_stats\":{\"current\":12.0}}",
+		 "have = mem pids\nmem_usage = 1000\npids = 12"},
+	};
+	run_cases(cases, sizeof cases / sizeof *cases);
 }
 
 /* Counters above 2^53 go through cJSON's double: a few ns off at most, so

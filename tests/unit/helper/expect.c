@@ -334,3 +334,9 @@ int ex_check(const char *name, const char *text, const struct ex_subject *s, con
 	}
 	return checks;
 }
+
+int ex_expect(const char *name, const void *obj, const struct ex_field *table, const char *text)
+{
+	const struct ex_subject s = {.obj = obj, .fields = table};
+	return ex_check(name, text, &s, NULL);
+}

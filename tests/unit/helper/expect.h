@@ -88,4 +88,10 @@ const char *ex_header(const char *text, const char *key, char *buf, size_t cap);
  * refused). Returns the number of checks made (each item of [*] counts). */
 int ex_check(const char *name, const char *text, const struct ex_subject *s, const char *const *skip);
 
+/* ex_check of the lines of text (as in an expect file, "\n"-separated)
+ * against obj through table, name in the messages: for checks written as
+ * data inside a test. Fails at the first that does not hold; the number
+ * made. */
+int ex_expect(const char *name, const void *obj, const struct ex_field *table, const char *text);
+
 #endif

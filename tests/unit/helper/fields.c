@@ -169,12 +169,19 @@ static void st_have(const void *o, const struct ex_field *f, const char *arg, st
 	ex_str(v, v->buf);
 }
 
+static void st_frozen(const void *o, const struct ex_field *f, const char *arg, struct ex_val *v)
+{
+	(void)f;
+	(void)arg;
+	ex_int(v, ((const struct st_raw *)o)->frozen);
+}
+
 #define S(m, k) EX_M(struct st_raw, m, k)
 const struct ex_field fields_st_raw[] = {
 	EX_G("have", st_have), S(mono_ns, EX_I64), S(cpu_ns, EX_U64), S(system_ns, EX_U64),
 	S(online_cpus, EX_UINT), S(mem_usage, EX_U64), S(mem_inactive_file, EX_U64), S(mem_limit, EX_U64),
 	S(net_rx, EX_U64), S(net_tx, EX_U64), S(blk_read, EX_U64), S(blk_write, EX_U64), S(pids, EX_U64),
-	S(pids_limit, EX_U64), S(display_ns, EX_U64),
+	S(pids_limit, EX_U64), S(display_ns, EX_U64), EX_G("frozen", st_frozen),
 	{0},
 };
 
