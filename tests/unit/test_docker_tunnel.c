@@ -280,15 +280,11 @@ static void test_echo_verbatim_and_half_close(void **state)
 {
 	(void)state;
 	size_t n = 3u << 20;
-	char *data = xmalloc(n);
-	for (size_t i = 0; i < n; i++)
-		data[i] = (char)(i * 7 + (i >> 11));
+	char *data = side_pattern(n);
 	struct dk_client *c = fake_client(&fake);
 	struct side s;
 	side_init(&s);
-	s.out = data;
-	s.out_len = n;
-	s.shut_after = true;
+	side_send(&s, data, n);
 	s.reading = false; /* first: write only */
 	s.t = dk_tunnel_open(c, "echo", relay_argv, side_on_tunnel, &s);
 	side_loop(c, &s, 1, 1500, NULL);
@@ -301,11 +297,8 @@ static void test_echo_verbatim_and_half_close(void **state)
 	assert_int_equal(s.out_off, stuck);
 	s.reading = true;
 	side_loop(c, &s, 1, 20000, echo_done);
-	assert_true(s.eof);
 	assert_int_equal(s.out_off, n);
-	assert_int_equal(s.in.len, n + 9);
-	assert_memory_equal(s.in.data, data, n);
-	assert_memory_equal(s.in.data + n, "EOF-SEEN\n", 9);
+	side_assert_echoed(&s, data, n, "EOF-SEEN\n");
 	dk_tunnel_close(s.t);
 	dk_client_free(c);
 	side_free(&s);
@@ -324,15 +317,11 @@ static void test_echo_tcp(void **state)
 	static const char msg[] = "over tcp\0with a NUL\n";
 	struct side s;
 	side_init(&s);
-	s.out = msg;
-	s.out_len = sizeof msg - 1;
-	s.shut_after = true;
+	side_send(&s, msg, sizeof msg - 1);
 	s.t = dk_tunnel_open(c, "echo", relay_argv, side_on_tunnel, &s);
 	side_loop(c, &s, 1, 5000, echo_done);
 	assert_int_equal(s.rc, 0);
-	assert_true(s.eof);
-	assert_int_equal(s.in.len, sizeof msg - 1 + 9);
-	assert_memory_equal(s.in.data, msg, sizeof msg - 1);
+	side_assert_echoed(&s, msg, sizeof msg - 1, "EOF-SEEN\n");
 	dk_tunnel_close(s.t);
 	dk_client_free(c);
 	side_free(&s);

@@ -54,6 +54,7 @@ struct ctr {
 	char id[65];
 };
 static struct ctr ctrs[MAXC];
+static int ctr_pids[MAXC];
 
 static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
 {
@@ -85,21 +86,20 @@ static int pid_of(struct dk_client *c, const char *name, char *id)
 	return out.pid;
 }
 
-/* The names in variable var (space or comma separated) and their pids
- * (their ids in ctrs[]); the count, or 0 (skip) without an engine, the
- * variable or a running container. */
-static size_t containers(const char *var, char names[][128], int *pids)
+/* The containers the variable var names (space or comma separated): their
+ * names and ids into ctrs[], their init pids into ctr_pids[]; the count.
+ * The test skips without an engine, the variable or a running container. */
+static size_t containers(const char *var)
 {
 	const char *v = engine_var(var);
 	if (!v)
-		return 0;
+		skip();
 	struct dk_client *c = engine_client();
 	size_t n = 0;
 	char *copy = xstrdup(v), *save = NULL;
 	for (char *t = strtok_r(copy, " ,", &save); t && n < MAXC; t = strtok_r(NULL, " ,", &save)) {
-		snprintf(names[n], 128, "%s", t);
 		snprintf(ctrs[n].name, sizeof ctrs[n].name, "%s", t);
-		if ((pids[n] = pid_of(c, t, ctrs[n].id)) <= 0) {
+		if ((ctr_pids[n] = pid_of(c, t, ctrs[n].id)) <= 0) {
 			print_message("container %s not running: skipped\n", t);
 			n = 0;
 			break;
@@ -108,7 +108,28 @@ static size_t containers(const char *var, char names[][128], int *pids)
 	}
 	free(copy);
 	dk_client_free(c);
+	if (!n)
+		skip();
 	return n;
+}
+
+/* The host's freezer and cgroup reader (the real /proc). */
+static struct cg_freezer *host_freezer(void)
+{
+	struct err e;
+	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
+	if (!f)
+		fail_msg("freezer: %s", e.msg);
+	return f;
+}
+
+static struct st_cgroups *host_cgroups(void)
+{
+	struct err e;
+	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
+	if (!cg)
+		fail_msg("cgroups: %s", e.msg);
+	return cg;
 }
 
 /* Container CPU time (ns) of each pid, from its cgroup. */
@@ -178,26 +199,19 @@ static void engine_state(const char *name, char *out, size_t cap)
 static void test_freeze_busy(void **state)
 {
 	(void)state;
-	char names[MAXC][128];
-	int pids[MAXC];
 	struct cg_ktarget kt[MAXC];
-	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
-	if (!n)
-		skip();
+	size_t n = containers("SANDTOP_TEST_FREEZE");
 	struct err e;
-	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
-	if (!f)
-		fail_msg("freezer: %s", e.msg);
-	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
-	assert_non_null(cg);
+	struct cg_freezer *f = host_freezer();
+	struct st_cgroups *cg = host_cgroups();
 	double lo, hi;
-	cpu_over(cg, pids, n, 300, &lo, &hi);
+	cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
 	print_message("freezer: before: each busy loop used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
 	assert_true(lo > 10);
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	size_t done = contain(f, CG_KFREEZE, pids, n, 1000, kt);
+	size_t done = contain(f, CG_KFREEZE, ctr_pids, n, 1000, kt);
 	double took = ms_since(&t0);
 	print_message("freezer: v%d: %zu of %zu containers FROZEN in %.2f ms\n", cg_freezer_version(f), done, n, took);
 	assert_int_equal(done, n);
@@ -205,22 +219,22 @@ static void test_freeze_busy(void **state)
 		assert_int_equal(kt[i].res, CG_K_DONE);
 		assert_int_equal(kt[i].state, CG_FRZ_FROZEN);
 		assert_true(kt[i].tasks >= 1);
-		assert_int_equal(cg_freezer_state(f, pids[i], &e), CG_FRZ_FROZEN);
+		assert_int_equal(cg_freezer_state(f, ctr_pids[i], &e), CG_FRZ_FROZEN);
 	}
 	assert_true(took < 100);
-	cpu_over(cg, pids, n, 300, &lo, &hi);
+	cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
 	print_message("freezer: frozen: CPU used in 300 ms: %.3f..%.3f ms\n", lo, hi);
 	assert_true(hi < 0.001); /* not one nanosecond */
 	char es[64];
-	engine_state(names[0], es, sizeof es);
-	print_message("freezer: the engine says %s is \"%s\" while frozen\n", names[0], es);
+	engine_state(ctrs[0].name, es, sizeof es);
+	print_message("freezer: the engine says %s is \"%s\" while frozen\n", ctrs[0].name, es);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(contain(f, CG_KTHAW, pids, n, 0, kt), n);
+	assert_int_equal(contain(f, CG_KTHAW, ctr_pids, n, 0, kt), n);
 	print_message("freezer: thawed %zu in %.2f ms\n", n, ms_since(&t0));
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(cg_freezer_state(f, pids[i], &e), CG_FRZ_THAWED);
-	cpu_over(cg, pids, n, 300, &lo, &hi);
+		assert_int_equal(cg_freezer_state(f, ctr_pids[i], &e), CG_FRZ_THAWED);
+	cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
 	print_message("freezer: thawed: each used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
 	assert_true(lo > 10);
 	st_cgroups_free(cg);
@@ -235,12 +249,8 @@ static void test_freeze_busy(void **state)
 static void test_freeze_busy_v2(void **state)
 {
 	(void)state;
-	char names[MAXC][128];
-	int pids[MAXC];
 	struct cg_ktarget kt[MAXC];
-	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
-	if (!n)
-		skip();
+	size_t n = containers("SANDTOP_TEST_FREEZE");
 	char root[] = "/tmp/test_freezer_v2.XXXXXX";
 	assert_non_null(mkdtemp(root));
 	char *self = xasprintf("%s/self", root);
@@ -259,7 +269,7 @@ static void test_freeze_busy_v2(void **state)
 	fclose(in);
 	fclose(out);
 	for (size_t i = 0; i < n; i++) {
-		char *to = xasprintf("/proc/%d", pids[i]), *at = xasprintf("%s/%d", root, pids[i]);
+		char *to = xasprintf("/proc/%d", ctr_pids[i]), *at = xasprintf("%s/%d", root, ctr_pids[i]);
 		assert_int_equal(symlink(to, at), 0);
 		free(to);
 		free(at);
@@ -270,35 +280,34 @@ static void test_freeze_busy_v2(void **state)
 		print_message("no cgroup2 mount here: skipped\n");
 	} else {
 		assert_int_equal(cg_freezer_version(f), 2);
-		struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
-		assert_non_null(cg);
+		struct st_cgroups *cg = host_cgroups();
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		size_t done = contain(f, CG_KFREEZE, pids, n, 1000, kt);
+		size_t done = contain(f, CG_KFREEZE, ctr_pids, n, 1000, kt);
 		double took = ms_since(&t0);
 		print_message("freezer: v2 (cgroup.freeze of the unified tree): %zu of %zu FROZEN in %.2f ms (%s)\n", done, n,
 			took, kt[0].e.msg);
 		int rc = done == n ? 0 : -1;
 		double lo, hi;
 		if (rc == 0) {
-			cpu_over(cg, pids, n, 300, &lo, &hi);
+			cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
 			print_message("freezer: v2 frozen: CPU used in 300 ms: %.3f..%.3f ms\n", lo, hi);
 		}
 		for (size_t i = 0; i < n; i++)
-			assert_int_equal(cg_thaw(f, pids[i], &e), 0);
+			assert_int_equal(cg_thaw(f, ctr_pids[i], &e), 0);
 		assert_int_equal(rc, 0);
 		assert_true(took < 100);
 		assert_true(hi < 0.001);
 		for (size_t i = 0; i < n; i++)
-			assert_int_equal(cg_freezer_state(f, pids[i], &e), CG_FRZ_THAWED);
-		cpu_over(cg, pids, n, 300, &lo, &hi);
+			assert_int_equal(cg_freezer_state(f, ctr_pids[i], &e), CG_FRZ_THAWED);
+		cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
 		print_message("freezer: v2 thawed: each used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
 		assert_true(lo > 10);
 		st_cgroups_free(cg);
 		cg_freezer_free(f);
 	}
 	for (size_t i = 0; i < n; i++) {
-		char *at = xasprintf("%s/%d", root, pids[i]);
+		char *at = xasprintf("%s/%d", root, ctr_pids[i]);
 		unlink(at);
 		free(at);
 	}
@@ -314,14 +323,11 @@ static void test_freeze_busy_v2(void **state)
 static void test_freeze_then_kill(void **state)
 {
 	(void)state;
-	char names[1][128];
-	int pid;
 	struct cg_ktarget kt[1];
-	if (!containers("SANDTOP_TEST_FREEZE_KILL", names, &pid))
-		skip();
+	containers("SANDTOP_TEST_FREEZE_KILL");
+	int pid = ctr_pids[0];
 	struct err e;
-	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
-	assert_non_null(f);
+	struct cg_freezer *f = host_freezer();
 	assert_int_equal(contain(f, CG_KFREEZE, &pid, 1, 1000, kt), 1);
 	assert_int_equal(kt[0].state, CG_FRZ_FROZEN);
 	/* The engine cannot be told: runc sees the frozen cgroup as paused and
@@ -329,29 +335,29 @@ static void test_freeze_then_kill(void **state)
 	 * thinks it runs, refuses to unpause it. Only a thaw resumes it. The
 	 * freeze holds whatever the engine answers. */
 	char cmd[256], es[64] = "";
-	snprintf(cmd, sizeof cmd, "docker pause '%s' >/dev/null 2>&1", names[0]);
+	snprintf(cmd, sizeof cmd, "docker pause '%s' >/dev/null 2>&1", ctrs[0].name);
 	int prc = system(cmd);
-	snprintf(cmd, sizeof cmd, "docker unpause '%s' >/dev/null 2>&1", names[0]);
+	snprintf(cmd, sizeof cmd, "docker unpause '%s' >/dev/null 2>&1", ctrs[0].name);
 	int urc = system(cmd);
-	engine_state(names[0], es, sizeof es);
-	print_message("freezer: frozen %s: docker pause exits %d, docker unpause %d; the engine says \"%s\"\n", names[0],
+	engine_state(ctrs[0].name, es, sizeof es);
+	print_message("freezer: frozen %s: docker pause exits %d, docker unpause %d; the engine says \"%s\"\n", ctrs[0].name,
 		WEXITSTATUS(prc), WEXITSTATUS(urc), es);
 	assert_int_equal(cg_freezer_state(f, pid, &e), CG_FRZ_FROZEN);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	snprintf(cmd, sizeof cmd, "docker kill '%s' >/dev/null", names[0]);
+	snprintf(cmd, sizeof cmd, "docker kill '%s' >/dev/null", ctrs[0].name);
 	int rc = system(cmd);
 	double kill_ms = ms_since(&t0);
 	double dead_ms = -1;
 	for (int i = 0; i < 200; i++) {
-		engine_state(names[0], es, sizeof es);
+		engine_state(ctrs[0].name, es, sizeof es);
 		if (!strncmp(es, "exited", 6)) {
 			dead_ms = ms_since(&t0);
 			break;
 		}
 		sleep_ms(10);
 	}
-	print_message("freezer: frozen %s: docker kill returned %d in %.0f ms; \"%s\" after %.0f ms\n", names[0], rc,
+	print_message("freezer: frozen %s: docker kill returned %d in %.0f ms; \"%s\" after %.0f ms\n", ctrs[0].name, rc,
 		kill_ms, es, dead_ms);
 	assert_int_equal(rc, 0);
 	assert_string_equal(es, "exited 137");
@@ -392,15 +398,11 @@ static double freeze_fork(struct cg_freezer *f, int pid, bool rewrite, int limit
 static void test_freeze_forking(void **state)
 {
 	(void)state;
-	char names[1][128];
-	int pid;
-	if (!containers("SANDTOP_TEST_FREEZE_FORK", names, &pid))
-		skip();
+	containers("SANDTOP_TEST_FREEZE_FORK");
+	int pid = ctr_pids[0];
 	struct err e;
-	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
-	assert_non_null(f);
-	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
-	assert_non_null(cg);
+	struct cg_freezer *f = host_freezer();
+	struct st_cgroups *cg = host_cgroups();
 	int tries = getenv("SANDTOP_TEST_FREEZE_TRIES") ? atoi(getenv("SANDTOP_TEST_FREEZE_TRIES")) : 5;
 	for (int mode = 0; mode < 2; mode++) {
 		int frozen = 0;
@@ -456,27 +458,20 @@ static size_t tasks_of(struct st_cgroups *cg, int pid, int *out, size_t max)
 static void test_kernel_kill(void **state)
 {
 	(void)state;
-	char names[MAXC][128];
-	int pids[MAXC];
 	struct cg_ktarget kt[MAXC];
-	size_t n = containers("SANDTOP_TEST_KILL", names, pids);
-	if (!n)
-		skip();
-	struct err e;
-	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
-	assert_non_null(f);
-	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
-	assert_non_null(cg);
+	size_t n = containers("SANDTOP_TEST_KILL");
+	struct cg_freezer *f = host_freezer();
+	struct st_cgroups *cg = host_cgroups();
 	static int before[MAXC][256];
 	size_t nb[MAXC], total = 0;
 	for (size_t i = 0; i < n; i++) {
-		nb[i] = tasks_of(cg, pids[i], before[i], 256);
+		nb[i] = tasks_of(cg, ctr_pids[i], before[i], 256);
 		total += nb[i];
 		assert_true(nb[i] >= 2); /* the init and its busy children */
 	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	size_t done = contain(f, CG_KKILL, pids, n, 0, kt);
+	size_t done = contain(f, CG_KKILL, ctr_pids, n, 0, kt);
 	double took = ms_since(&t0);
 	print_message("freezer: kernel kill of %zu containers (%zu tasks): %zu done in %.2f ms\n", n, total, done, took);
 	assert_int_equal(done, n);
@@ -511,7 +506,7 @@ static void test_kernel_kill(void **state)
 	for (size_t i = 0; i < n; i++) {
 		char es[64] = "";
 		for (int k = 0; k < 200; k++) {
-			engine_state(names[i], es, sizeof es);
+			engine_state(ctrs[i].name, es, sizeof es);
 			if (!strncmp(es, "exited", 6))
 				break;
 			sleep_ms(10);
@@ -527,16 +522,11 @@ static void test_kernel_kill(void **state)
 static void test_refused(void **state)
 {
 	(void)state;
-	char names[MAXC][128];
-	int pids[MAXC];
 	struct cg_ktarget kt[3];
-	size_t n = containers("SANDTOP_TEST_FREEZE", names, pids);
-	if (!n)
-		skip();
+	containers("SANDTOP_TEST_FREEZE");
 	struct err e;
-	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
-	assert_non_null(f);
-	int wrong[3] = {(int)getpid(), 1, pids[0]};
+	struct cg_freezer *f = host_freezer();
+	int wrong[3] = {(int)getpid(), 1, ctr_pids[0]};
 	memset(kt, 0, sizeof kt);
 	kt[0].id = ctrs[0].id;
 	kt[0].pid = wrong[0];   /* this process: not the container's */
@@ -551,9 +541,9 @@ static void test_refused(void **state)
 	assert_int_equal(kt[2].res, CG_K_FAILED);
 	print_message("freezer: refused: %s\n", kt[0].e.msg);
 	/* the container named is untouched */
-	assert_int_equal(cg_freezer_state(f, pids[0], &e), CG_FRZ_THAWED);
+	assert_int_equal(cg_freezer_state(f, ctr_pids[0], &e), CG_FRZ_THAWED);
 	char es[64];
-	engine_state(names[0], es, sizeof es);
+	engine_state(ctrs[0].name, es, sizeof es);
 	assert_string_equal(es, "running 0");
 	cg_freezer_free(f);
 }

@@ -71,38 +71,42 @@ static void assert_px(const uint8_t *p, uint8_t r, uint8_t g, uint8_t b)
 
 /* ---- vr_fit ------------------------------------------------------------- */
 
-static void expect_fit(int fw, int fh, int mc, int mr, int wc, int wr)
+/* spec "FWxFH in MCxMR = WCxWR": vr_fit of a desktop of FWxFH pixels into
+ * at most MCxMR cells gives WCxWR. */
+static void expect_fit(const char *spec)
 {
-	int c = -7, r = -7;
+	int fw, fh, mc, mr, wc, wr, c = -7, r = -7;
+	if (sscanf(spec, "%dx%d in %dx%d = %dx%d", &fw, &fh, &mc, &mr, &wc, &wr) != 6)
+		fail_msg("bad spec %s", spec);
 	vr_fit(fw, fh, mc, mr, &c, &r);
 	if (c != wc || r != wr)
-		fail_msg("vr_fit(%d, %d, %d, %d) = %dx%d, want %dx%d", fw, fh, mc, mr, c, r, wc, wr);
+		fail_msg("vr_fit %s: got %dx%d", spec, c, r);
 }
 
 static void test_fit(void **state)
 {
 	(void)state;
 	/* rows 160 * 800 / 2560 = 50 > 48, so rows 48, cols 48 * 2560 / 800 = 153.6 */
-	expect_fit(1280, 800, 160, 48, 154, 48);
+	expect_fit("1280x800 in 160x48 = 154x48");
 	/* 4:3: 48 rows = 96 px tall, 128 px wide */
-	expect_fit(1024, 768, 160, 48, 128, 48);
+	expect_fit("1024x768 in 160x48 = 128x48");
 	/* width-bound: 200 * 800 / 2560 = 62.5, rounded */
-	expect_fit(1280, 800, 200, 100, 200, 63);
+	expect_fit("1280x800 in 200x100 = 200x63");
 	/* a square desktop is square in pixels: 96 x 96 */
-	expect_fit(2, 2, 160, 48, 96, 48);
-	expect_fit(1, 1, 1, 1, 1, 1);
+	expect_fit("2x2 in 160x48 = 96x48");
+	expect_fit("1x1 in 1x1 = 1x1");
 	/* 10 x 1: 160 px wide, 16 px (8 cells) tall */
-	expect_fit(10, 1, 160, 48, 160, 8);
+	expect_fit("10x1 in 160x48 = 160x8");
 	/* extremes: never 0 */
-	expect_fit(1, 10000, 160, 48, 1, 48);
-	expect_fit(10000, 1, 160, 48, 160, 1);
-	expect_fit(1280, 800, 1, 1, 1, 1);
+	expect_fit("1x10000 in 160x48 = 1x48");
+	expect_fit("10000x1 in 160x48 = 160x1");
+	expect_fit("1280x800 in 1x1 = 1x1");
 	/* degenerate inputs give 0 x 0 */
-	expect_fit(0, 800, 160, 48, 0, 0);
-	expect_fit(1280, 0, 160, 48, 0, 0);
-	expect_fit(-1, 800, 160, 48, 0, 0);
-	expect_fit(1280, 800, 0, 48, 0, 0);
-	expect_fit(1280, 800, 160, -3, 0, 0);
+	expect_fit("0x800 in 160x48 = 0x0");
+	expect_fit("1280x0 in 160x48 = 0x0");
+	expect_fit("-1x800 in 160x48 = 0x0");
+	expect_fit("1280x800 in 0x48 = 0x0");
+	expect_fit("1280x800 in 160x-3 = 0x0");
 }
 
 /* Over many sizes: within the limits, as big as one of them allows, and the

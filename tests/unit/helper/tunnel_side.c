@@ -119,3 +119,27 @@ bool side_at_eof(const struct side *s)
 {
 	return s->eof || (s->calls > 0 && s->rc < 0);
 }
+
+char *side_pattern(size_t n)
+{
+	char *p = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (char)(i * 7 + (i >> 11));
+	return p;
+}
+
+void side_send(struct side *s, const char *p, size_t n)
+{
+	s->out = p;
+	s->out_len = n;
+	s->shut_after = true;
+}
+
+void side_assert_echoed(const struct side *s, const char *want, size_t n, const char *tail)
+{
+	size_t t = strlen(tail);
+	assert_true(s->eof);
+	assert_int_equal(s->in.len, n + t);
+	assert_memory_equal(s->in.data, want, n);
+	assert_memory_equal(s->in.data + n, tail, t);
+}

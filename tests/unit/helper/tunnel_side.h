@@ -44,6 +44,17 @@ void side_io(struct side *s);
  * true of every side (done NULL: the whole ms). */
 void side_loop(struct dk_client *c, struct side *sides, size_t nsides, int ms, bool (*done)(const struct side *));
 
+/* n bytes of a fixed pattern (every byte value, no period a short
+ * buffer could hide), for what a tunnel must carry verbatim; the caller
+ * frees it. */
+char *side_pattern(size_t n);
+
+/* Have s write p[0..n) once open, then shut its write side (EOF). */
+void side_send(struct side *s, const char *p, size_t n);
+
+/* Fail unless s read EOF after exactly want[0..n) and then tail. */
+void side_assert_echoed(const struct side *s, const char *want, size_t n, const char *tail);
+
 /* side_loop's done: the callback came. */
 bool side_called(const struct side *s);
 
