@@ -1,4 +1,4 @@
-/* act: actions from the screen: tags, the questions before acting (default no), the signal menu, armed and read-only, and the results pane. */
+/* act: actions from the screen: tagging, the questions before acting (default no), the signal menu, armed and read-only, and the results pane. */
 #include "tui/ui.h"
 
 #include <stdarg.h>
@@ -19,34 +19,6 @@
 static const char *const menu_signals[] = {
 	"SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGSTOP", "SIGCONT", NULL,
 };
-
-/* ---- tags ---- */
-
-bool ui_tagged(const struct ui *ui, const char *id)
-{
-	for (size_t i = 0; i < ui->ntags; i++)
-		if (!strcmp(ui->tags[i], id))
-			return true;
-	return false;
-}
-
-static void tag_add(struct ui *ui, const char *id)
-{
-	if (ui_tagged(ui, id))
-		return;
-	ui->tags = xrealloc(ui->tags, (ui->ntags + 1) * sizeof *ui->tags);
-	snprintf(ui->tags[ui->ntags++], sizeof ui->tags[0], "%s", id);
-}
-
-static void tag_del(struct ui *ui, const char *id)
-{
-	for (size_t i = 0; i < ui->ntags; i++)
-		if (!strcmp(ui->tags[i], id)) {
-			memmove(ui->tags[i], ui->tags[ui->ntags - 1], sizeof ui->tags[0]);
-			ui->ntags--;
-			return;
-		}
-}
 
 /* The containers an action applies to: the tagged ones still listed, else
  * the selection; into ui->pending_ids. Returns the count. */
@@ -380,16 +352,16 @@ void ui_control_action(struct ui *ui, enum km_action a)
 		if (ui_rows_count(ui)) {
 			const char *id = ui_rows_get(ui, ui->sel)->id;
 			if (ui_tagged(ui, id))
-				tag_del(ui, id);
+				ui_tag_del(ui, id);
 			else
-				tag_add(ui, id);
+				ui_tag_add(ui, id);
 			ui_list_move(ui, 1);
 		}
 		return;
 	case KA_TAG_SHOWN:
 		ui_list_sync(ui);
 		for (size_t i = 0; i < ui_rows_count(ui); i++)
-			tag_add(ui, ui_rows_get(ui, i)->id);
+			ui_tag_add(ui, ui_rows_get(ui, i)->id);
 		ui_status_msg(ui, 2000, "%zu tagged", ui->ntags);
 		return;
 	case KA_UNTAG_ALL:

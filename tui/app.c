@@ -81,7 +81,7 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 		else if (ui->screen == UI_WALL)
 			ui_wall_draw(ui, y, LINES - 1, mono_ms);
 		else if (ui->screen == UI_AUDIT)
-			ui_audit_draw(ui, y, LINES - 1);
+			ui_audit_draw(ui, ui_list_selected(ui), y, LINES - 1);
 		else if (ui->screen == UI_LOGS)
 			ui_logs_draw(ui, y, LINES - 1);
 		else

@@ -158,32 +158,6 @@ static void sort_msg(struct ui *ui)
 		ui->sort_desc ? "descending" : "ascending");
 }
 
-/* ---- screens: where Back goes ---- */
-
-void ui_screen_open(struct ui *ui, enum ui_screen s)
-{
-	if (ui->screen == s)
-		return;
-	if (ui->nback == UI_BACK_MAX) {   /* the oldest way back is forgotten */
-		memmove(ui->back, ui->back + 1, (UI_BACK_MAX - 1) * sizeof *ui->back);
-		ui->nback--;
-	}
-	ui->back[ui->nback++] = ui->screen;
-	ui->screen = s;
-}
-
-void ui_screen_back(struct ui *ui)
-{
-	ui->screen = ui->nback ? ui->back[--ui->nback] : UI_LIST;
-}
-
-/* The list, from anywhere: nothing to go back to. */
-static void screen_list(struct ui *ui)
-{
-	ui->screen = UI_LIST;
-	ui->nback = 0;
-}
-
 static void do_action(struct ui *ui, enum km_action a)
 {
 	int rows = ui->screen == UI_HELP ? ui->help_rows : ui->screen == UI_AUDIT ? ui->audit_rows : ui->page_rows;
@@ -254,7 +228,7 @@ static void do_action(struct ui *ui, enum km_action a)
 		sort_msg(ui);
 		break;
 	case KA_FILTER:
-		screen_list(ui);
+		ui_screen_list(ui);
 		prompt_open(ui);
 		break;
 	case KA_CLEAR_FILTER:
@@ -269,7 +243,7 @@ static void do_action(struct ui *ui, enum km_action a)
 			: "follow off: the view stays put while rows move");
 		break;
 	case KA_DETAIL:
-		screen_list(ui);
+		ui_screen_list(ui);
 		ui->detail = !ui->detail;
 		break;
 	case KA_VIEW:
@@ -315,11 +289,6 @@ static void do_action(struct ui *ui, enum km_action a)
 	}
 }
 
-void ui_input_action(struct ui *ui, enum km_action a)
-{
-	do_action(ui, a);
-}
-
 int ui_input_handle(struct ui *ui, bool *dirty)
 {
 	int nkeys = 0;
@@ -342,7 +311,10 @@ int ui_input_handle(struct ui *ui, bool *dirty)
 			*dirty = true;
 			continue;
 		}
-		if (ui_menu_key(ui, r, k)) {
+		enum km_action chosen;
+		if (ui_menu_key(ui, r, k, &chosen)) {
+			if (chosen != KA_NONE)
+				do_action(ui, chosen);   /* as its key would */
 			*dirty = true;
 			continue;
 		}

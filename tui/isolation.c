@@ -122,16 +122,14 @@ static int aline_order(const void *pa, const void *pb)
 	return iso_check_order(&a->c, &b->c);
 }
 
-void ui_audit_draw(struct ui *ui, int y0, int y1)
+void ui_audit_draw(struct ui *ui, const struct dk_container *c, int y0, int y1)
 {
 	attr_t hdr = ui_attr(ui, UI_R_HEADER);
-	ui_list_sync(ui);
 	ui_fill(y0, 0, COLS, hdr);
-	if (ui_rows_count(ui) == 0 || !ui->o->iso) {
+	if (!c || !ui->o->iso) {
 		ui_put(y0, 1, ui->o->iso ? "isolation audit: nothing selected" : "isolation audit: off", COLS - 1, hdr);
 		return;
 	}
-	const struct dk_container *c = ui_rows_get(ui, ui->sel);
 	const struct iso_report *rep = iso_runner_report(ui->o->iso, c->id);
 	const struct iso_report *host = iso_runner_host(ui->o->iso);
 	char title[256], cell[32];

@@ -1,9 +1,10 @@
-/* list: the container table (columns that fit the width, numbers, sort mark, selection by id, scrolling). */
+/* list: the container table (columns that fit the width, numbers, sort mark, selection and tags by id, scrolling). */
 #include "tui/ui.h"
 
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/xalloc.h"
 #include "docker/inventory.h"
 
 /* Dropped in this order when the terminal is too narrow; the last three
@@ -158,6 +159,12 @@ void ui_list_sync(struct ui *ui)
 	snprintf(ui->sel_id, sizeof ui->sel_id, "%s", ui_rows_get(ui, ui->sel)->id);
 }
 
+const struct dk_container *ui_list_selected(struct ui *ui)
+{
+	ui_list_sync(ui);
+	return ui_rows_count(ui) ? ui_rows_get(ui, ui->sel) : NULL;
+}
+
 void ui_list_move(struct ui *ui, long delta)
 {
 	ui_list_sync(ui);
@@ -172,6 +179,34 @@ void ui_list_move(struct ui *ui, long delta)
 		ui->sel = d >= n - 1 - ui->sel ? n - 1 : ui->sel + d;
 	}
 	snprintf(ui->sel_id, sizeof ui->sel_id, "%s", ui_rows_get(ui, ui->sel)->id);
+}
+
+/* ---- tags: the rows actions go to (by id, as the selection) ---- */
+
+bool ui_tagged(const struct ui *ui, const char *id)
+{
+	for (size_t i = 0; i < ui->ntags; i++)
+		if (!strcmp(ui->tags[i], id))
+			return true;
+	return false;
+}
+
+void ui_tag_add(struct ui *ui, const char *id)
+{
+	if (ui_tagged(ui, id))
+		return;
+	ui->tags = xrealloc(ui->tags, (ui->ntags + 1) * sizeof *ui->tags);
+	snprintf(ui->tags[ui->ntags++], sizeof ui->tags[0], "%s", id);
+}
+
+void ui_tag_del(struct ui *ui, const char *id)
+{
+	for (size_t i = 0; i < ui->ntags; i++)
+		if (!strcmp(ui->tags[i], id)) {
+			memmove(ui->tags[i], ui->tags[ui->ntags - 1], sizeof ui->tags[0]);
+			ui->ntags--;
+			return;
+		}
 }
 
 /* Keep the selection on screen. */

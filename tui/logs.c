@@ -179,7 +179,7 @@ int logs_line_rows(const struct ui_logs *L, const struct lline *l)
 		return 1;
 	int rows = 0;
 	for (size_t off = 0, len = strlen(l->text); off < len && rows < 100000; rows++) {
-		size_t next = logs_put_row(0, 0, L->width, l->text, off, 0, "", A_NORMAL, A_NORMAL, true);
+		size_t next = ui_put_row(0, 0, L->width, l->text, off, 0, "", A_NORMAL, A_NORMAL, true);
 		if (next == off)
 			break;
 		off = next;

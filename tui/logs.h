@@ -79,10 +79,4 @@ void logs_match_count(struct ui_logs *L, size_t *count, size_t *rank);
 /* Before a frame: the top within the ring, at the end while following. */
 void logs_view_fix(struct ui_logs *L);
 
-/* logs_draw.c: the byte offset after the row of s starting at from that
- * fits in w columns (skipping skip columns first), drawing it at (y, x)
- * unless dry; matches of q (may be "") drawn with attribute hl. */
-size_t logs_put_row(int y, int x, int w, const char *s, size_t from, int skip, const char *q, attr_t a, attr_t hl,
-                    bool dry);
-
 #endif

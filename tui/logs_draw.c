@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/sanitize.h"
 #include "docker/inventory.h"
 
 /* Columns of "2026-01-01T00:00:00.123Z " and of "err ". */
@@ -12,86 +11,6 @@
 #define LABEL_COLS 4
 /* Below this many text columns the timestamps are left out. */
 #define TEXT_MIN 20
-
-static size_t char_len(const char *s)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-	for (size_t i = 1; i < n; i++)
-		if (!s[i])
-			return i;
-	return n;
-}
-
-static int char_cols(const char *s, size_t n)
-{
-	if (n == 1 && (unsigned char)s[0] >= 0x20 && (unsigned char)s[0] < 0x7f)
-		return 1;
-	char one[8];
-	memcpy(one, s, n);
-	one[n] = '\0';
-	return (int)sanitize_width(one);
-}
-
-struct run {
-	char buf[512];
-	size_t len;
-	int cols, x, y;
-	attr_t a;
-};
-
-static void run_flush(struct run *r)
-{
-	if (r->len) {
-		r->buf[r->len] = '\0';
-		ui_put(r->y, r->x, r->buf, r->cols, r->a);
-	}
-	r->x += r->cols;
-	r->len = 0;
-	r->cols = 0;
-}
-
-size_t logs_put_row(int y, int x, int w, const char *s, size_t from, int skip, const char *q, attr_t a, attr_t hl,
-                    bool dry)
-{
-	size_t ql = strlen(q), off = from;
-	/* the match around or after from */
-	const char *m = ql ? strcasestr(s, q) : NULL;
-	while (m && (size_t)(m - s) + ql <= from)
-		m = strcasestr(m + 1, q);
-	struct run r = {.x = x, .y = y, .a = a};
-	int used = 0, skipped = 0;
-	while (s[off]) {
-		size_t cl = char_len(s + off);
-		int cw = char_cols(s + off, cl);
-		if (skipped < skip) {
-			skipped += cw;
-			off += cl;
-			continue;
-		}
-		if (used + cw > w) {
-			if (used == 0)
-				off += cl;   /* wider than the row: let it go, or no row ever ends */
-			break;
-		}
-		while (m && (size_t)(m - s) + ql <= off)
-			m = strcasestr(m + 1, q);
-		attr_t ca = m && off >= (size_t)(m - s) ? hl : a;
-		if (!dry) {
-			if (r.len && (ca != r.a || r.len + cl >= sizeof r.buf - 1))
-				run_flush(&r);
-			r.a = ca;
-			memcpy(r.buf + r.len, s + off, cl);
-			r.len += cl;
-			r.cols += cw;
-		}
-		used += cw;
-		off += cl;
-	}
-	if (!dry)
-		run_flush(&r);
-	return off;
-}
 
 /* The sandbox's state word when the screen should say it ("paused",
  * "frozen", "exited"...), from the inventory; NULL when running or not
@@ -215,7 +134,7 @@ void ui_logs_draw(struct ui *ui, int y0, int y1)
 			bool show = row >= sub;
 			if (show && row == 0)
 				draw_prefix(ui, L, l, y, cur);
-			size_t next = logs_put_row(y, L->prefix_w, L->width, l->text, off, L->wrap ? 0 : L->hscroll, q,
+			size_t next = ui_put_row(y, L->prefix_w, L->width, l->text, off, L->wrap ? 0 : L->hscroll, q,
 				A_NORMAL, hl, !show);
 			if (show && !L->wrap && l->text[next])
 				ui_put(y, COLS - 1, "…", 1, ui_attr(ui, UI_R_DIM));   /* more to the right */

@@ -33,8 +33,9 @@ void ui_menu_open(struct ui *ui)
 	ui->amenu_sel = 0;
 }
 
-bool ui_menu_key(struct ui *ui, int r, wint_t k)
+bool ui_menu_key(struct ui *ui, int r, wint_t k, enum km_action *run)
 {
+	*run = KA_NONE;
 	if (!ui->amenu_open)
 		return false;
 	if (r == KEY_CODE_YES && k == KEY_UP) {
@@ -43,7 +44,7 @@ bool ui_menu_key(struct ui *ui, int r, wint_t k)
 		ui->amenu_sel = ui->amenu_sel < NITEMS - 1 ? ui->amenu_sel + 1 : 0;
 	} else if ((r == OK && (k == '\r' || k == '\n')) || (r == KEY_CODE_YES && k == KEY_ENTER)) {
 		ui->amenu_open = false;
-		ui_input_action(ui, items[ui->amenu_sel].a);
+		*run = items[ui->amenu_sel].a;
 	} else {
 		ui->amenu_open = false;   /* any other key closes it, doing nothing */
 	}

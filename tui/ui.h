@@ -212,6 +212,22 @@ int ui_put_right(int y, int x_end, const char *s, int cols, attr_t a);
 int ui_width(const char *s, int cap);
 /* Paint row y from column x over n columns with blanks in attribute a. */
 void ui_fill(int y, int x, int n, attr_t a);
+/* One row of text s (drawn through ui_put) from byte from: the byte
+ * offset after what fits in w columns (skipping skip columns first),
+ * drawn at (y, x) in attribute a unless dry; matches of q (may be "",
+ * ASCII case ignored) drawn in attribute hl. A character wider than w is
+ * let go. */
+size_t ui_put_row(int y, int x, int w, const char *s, size_t from, int skip, const char *q, attr_t a, attr_t hl,
+                  bool dry);
+
+/* ---- screen.c: which screen shows, and where Back goes ---- */
+/* Open screen s, remembering where Back (Esc, q in a screen) returns:
+ * the list -> view -> wall -> back -> view -> back -> list. */
+void ui_screen_open(struct ui *ui, enum ui_screen s);
+/* Back to the screen the current one was opened from (the list when none). */
+void ui_screen_back(struct ui *ui);
+/* The list, from anywhere: nothing to go back to. */
+void ui_screen_list(struct ui *ui);
 
 /* ---- input.c ---- */
 /* Read every pending key and run its action; sets *dirty when the screen
@@ -235,10 +251,18 @@ void ui_term_resize(void);
 /* ---- list.c: the container table ---- */
 /* Re-find the selection by id after the model changed; clamp indexes. */
 void ui_list_sync(struct ui *ui);
+/* Sync the list (ui_list_sync), then the selected container (borrowed
+ * from the inventory until it changes), or NULL when the list is empty. */
+const struct dk_container *ui_list_selected(struct ui *ui);
 /* Move the selection by delta rows (clamped); big values jump to the ends. */
 void ui_list_move(struct ui *ui, long delta);
 /* Draw the table in rows [y0, y1). */
 void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_ms);
+/* The tags (ui->tags, freed by ui_control_free): is container id tagged;
+ * tag it (once); untag it. */
+bool ui_tagged(const struct ui *ui, const char *id);
+void ui_tag_add(struct ui *ui, const char *id);
+void ui_tag_del(struct ui *ui, const char *id);
 
 /* ---- rows.c: filter and sort ---- */
 /* Rebuild ui->rows when the inventory, the stats, the sort or the filter
@@ -386,25 +410,17 @@ void ui_mouse_event(struct ui *ui);
 void ui_confirm(struct ui *ui, enum km_action action, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A key while a question or the signal menu is open (raw curses key). */
 void ui_confirm_key(struct ui *ui, int r, wint_t k);
-/* Open screen s, remembering where Back (Esc, q in a screen) returns:
- * the list -> view -> wall -> back -> view -> back -> list. */
-void ui_screen_open(struct ui *ui, enum ui_screen s);
-/* Back to the screen the current one was opened from (the list when none). */
-void ui_screen_back(struct ui *ui);
 /* The action menu (menu.c): open it; a key while it is open (true:
- * taken); draw it over the list. */
+ * taken; *run is then the action chosen, to run as its key would, or
+ * KA_NONE); draw it over the list. */
 void ui_menu_open(struct ui *ui);
-bool ui_menu_key(struct ui *ui, int r, wint_t k);
+bool ui_menu_key(struct ui *ui, int r, wint_t k, enum km_action *run);
 void ui_menu_draw(struct ui *ui, int y0, int y1);
-/* Run action a as its key would (input.c). */
-void ui_input_action(struct ui *ui, enum km_action a);
 /* Quit, or first ask (default no) when sandboxes are frozen or paused or
  * actions are in flight: saying so is the supervisor's job. */
 void ui_quit_ask(struct ui *ui);
 /* Run a control action key (tag, pause, kill, kill switch, arm...). */
 void ui_control_action(struct ui *ui, enum km_action a);
-/* True if container id is tagged. */
-bool ui_tagged(const struct ui *ui, const char *id);
 /* Draw the question, the menu or the last action's results; returns rows
  * used at the bottom of [y0, y1) by the results pane. */
 int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms);
@@ -437,8 +453,8 @@ double ui_audit_rank(const struct ui *ui, const struct dk_container *c, bool *mi
 /* The host checks as one line at row y (left out on short terminals);
  * returns the next free row. */
 int ui_audit_host_line(struct ui *ui, int y);
-/* The audit screen of the selected sandbox in rows [y0, y1). */
-void ui_audit_draw(struct ui *ui, int y0, int y1);
+/* The audit screen of sandbox c (the selected one; NULL: none) in rows [y0, y1). */
+void ui_audit_draw(struct ui *ui, const struct dk_container *c, int y0, int y1);
 /* Scroll it by delta lines (clamped). */
 void ui_audit_scroll(struct ui *ui, long delta);
 
