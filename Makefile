@@ -109,6 +109,7 @@ check: setup
 	$(MAKE) layers lint
 	$(MAKE) VARIANT=dev all unit
 	$(MAKE) VARIANT=san all unit
+	$(MAKE) fuzz-smoke
 	tests/integration/run $(BUILD)/san/sandtop
 
 integration:
