@@ -5,6 +5,9 @@
 # Environment:
 #   SANDTOP   the binary to measure (default: ./sandtop of the checkout)
 #   BENCH_KEEP_TMP=1  keep the work directory (snapshots, screens, logs)
+#   BENCH_PREFIX      the sandboxes' names and set, PREFIX-1 .. PREFIX-N
+#                     (default bench; another user's benchmark on the same
+#                     engine picks its own)
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -13,6 +16,8 @@ PROCSTAT="python3 $BENCH_DIR/procstat.py"
 RUN_ID="b$$"
 TMUX_SOCK="sandtop-bench-$$"
 MINI=sandtop/mini:latest
+PREFIX=${BENCH_PREFIX:-bench}
+[[ $PREFIX =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] || { echo "bad BENCH_PREFIX: $PREFIX" >&2; exit 2; }
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 WORK=$(mktemp -d /tmp/sandtop-bench.XXXXXX)
@@ -46,11 +51,11 @@ sandtop_cmd() { # extra args...
 dockerd_pid() { pgrep -x dockerd | head -1; }
 
 # ---- sandboxes of the mini image ----
-# mini_up FROM TO: start bench-FROM .. bench-TO (idle `sleep 3600`, no
+# mini_up FROM TO: start PREFIX-FROM .. PREFIX-TO (idle `sleep 3600`, no
 # network), 8 `docker run` at a time.
 mini_up() {
-	seq "$1" "$2" | xargs -P 8 -I{} docker run -d --name "bench-{}" --network none \
-		--label sandtop.sandbox=1 --label sandtop.set=bench --label "sandtop.bench=$RUN_ID" \
+	seq "$1" "$2" | xargs -P 8 -I{} docker run -d --name "$PREFIX-{}" --network none \
+		--label sandtop.sandbox=1 --label "sandtop.set=$PREFIX" --label "sandtop.bench=$RUN_ID" \
 		--label sandtop.owner=bench --label sandtop.task=idle \
 		"$MINI" sleep 3600 >/dev/null
 }
@@ -67,14 +72,14 @@ bench_down() {
 # Leftovers of an earlier run that died without cleaning up: same names.
 bench_leftovers() {
 	local ids
-	ids=$(docker ps -aq --filter label=sandtop.set=bench --filter label=sandtop.bench)
+	ids=$(docker ps -aq --filter "label=sandtop.set=$PREFIX" --filter label=sandtop.bench)
 	[ -n "$ids" ] || return 0
 	local owner alive=0
 	# shellcheck disable=SC2086 # one id a word
 	for owner in $(docker inspect -f '{{index .Config.Labels "sandtop.bench"}}' $ids | sort -u); do
 		kill -0 "${owner#b}" 2>/dev/null && alive=1
 	done
-	[ "$alive" = 0 ] || die "another benchmark is running (containers labelled sandtop.set=bench)"
+	[ "$alive" = 0 ] || die "another benchmark is running (containers labelled sandtop.set=$PREFIX)"
 	log "removing $(wc -w <<<"$ids") leftover bench containers of a dead run"
 	xargs -r -n 10 -P 4 docker rm -f <<<"$ids" >/dev/null 2>&1 || true
 }
@@ -115,6 +120,7 @@ bench_header() {
 	local ver
 	ver=$("$SANDTOP" --version 2>/dev/null | head -1)
 	say "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
+	say "load:     $(cut -d' ' -f1-3 /proc/loadavg) (load average over 1, 5, 15 min, as the report is written)"
 	say "machine:  $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release; echo "$PRETTY_NAME")"
 	say "engine:   dockerd $(docker version -f '{{.Server.Version}}' 2>/dev/null), cgroup v$(docker info -f '{{.CgroupVersion}}' 2>/dev/null) ($(docker info -f '{{.CgroupDriver}}' 2>/dev/null))"
 	say "sandtop:  ${ver:-?} ($SANDTOP, built $(date -u -r "$SANDTOP" '+%Y-%m-%d %H:%M UTC'));"

@@ -5,8 +5,9 @@
       Starts COMMAND in a new detached tmux session (server SOCK, config
       CONF) of W x H cells, then captures the pane every 20 ms until every
       name of NAMES_FILE (one a line) is on screen as a whole word, and, when
-      the screen has a CPU% column, until every one of those rows shows a
-      number in it. Kills the session. Prints JSON: names_ms, stats_ms (null
+      the screen has a CPU% column (sandtop's, right-aligned) or a "CPU %"
+      one (docker stats', left-aligned), until every one of those rows shows
+      a number in it. Kills the session. Prints JSON: names_ms, stats_ms (null
       without a CPU% column or on timeout), polls, rss_kb/hwm_kb of the
       process at the end.
   timing.py ps NAMES_FILE COMMAND...
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import time
 
-NUM = re.compile(r"^\d+(\.\d+)?$")
+NUM = re.compile(r"^\d+(\.\d+)?%?$")
 
 
 def now_ms():
@@ -42,18 +43,20 @@ def rss(pid):
 
 def stats_shown(lines, names):
     """True/False when the screen has a CPU% column, None when it has none."""
-    hdr = next((l for l in lines if "CPU%" in l and "NAME" in l), None)
+    hdr = next((l for l in lines if ("CPU%" in l or "CPU %" in l) and "NAME" in l), None)
     if hdr is None:
         return None
-    end = hdr.index("CPU%") + len("CPU%")
+    left = "CPU %" in hdr  # docker stats: the value starts under the title
+    col = hdr.index("CPU %") if left else hdr.index("CPU%") + len("CPU%")
     seen = set()
     for l in lines:
         toks = l.split()
-        if not toks or toks[0] not in names:
+        name = next((t for t in toks[:2] if t in names), None)
+        if name is None:
             continue
-        cell = l[:end].split()
-        if cell and NUM.match(cell[-1]):
-            seen.add(toks[0])
+        cell = l[col:].split()[:1] if left else l[:col].split()[-1:]
+        if cell and NUM.match(cell[0]):
+            seen.add(name)
     return seen >= names
 
 
