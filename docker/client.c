@@ -8,6 +8,8 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "docker/endpoint.h"
+#include "docker/tls.h"
 
 #define DK_API_MAX_MAJOR 1
 #define DK_API_MAX_MINOR 43  /* newest API we speak */
@@ -42,6 +44,7 @@ struct dk_client {
 	char *host_header;    /* "HOST:PORT" for tcp, "localhost" for unix */
 	struct dk_req *rejected; /* failed before starting, linked by next; finish at dispatch */
 	long stop_grace_ms;
+	struct dk_tls *tls;   /* tcp:// over TLS (tls.c), NULL: plain */
 };
 
 static bool curl_inited;
@@ -109,10 +112,15 @@ static int parse_host(struct dk_client *c, const char *host, struct err *e)
 
 struct dk_client *dk_client_new(const char *host, struct err *e)
 {
-	if (!host || !*host)
-		host = getenv("DOCKER_HOST");
-	if (!host || !*host)
-		host = "unix:///var/run/docker.sock";
+	struct dk_endpoint *ep = xmalloc(sizeof *ep);
+	struct dk_client *c = dk_endpoint_default(ep, host, e) < 0 ? NULL : dk_client_new_endpoint(ep, e);
+	free(ep);
+	return c;
+}
+
+struct dk_client *dk_client_new_endpoint(const struct dk_endpoint *ep, struct err *e)
+{
+	const char *host = ep->host;
 	if (!curl_inited) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		curl_inited = true;
@@ -123,6 +131,11 @@ struct dk_client *dk_client_new(const char *host, struct err *e)
 	if (parse_host(c, host, e) < 0) {
 		dk_client_free(c);
 		return NULL;
+	}
+	if (ep->tls && !c->unix_path) {
+		c->tls = dk_tls_new(ep);
+		free(c->base_url);
+		c->base_url = xasprintf("https://%s", c->host_header);
 	}
 	c->multi = curl_multi_init();
 	if (!c->multi)
@@ -169,6 +182,7 @@ void dk_client_free(struct dk_client *c)
 	free(c->unix_path);
 	free(c->base_url);
 	free(c->host_header);
+	dk_tls_free(c->tls);
 	free(c);
 }
 
@@ -206,6 +220,11 @@ const char *dk_client_unix_path(const struct dk_client *c)
 const char *dk_client_host_header(const struct dk_client *c)
 {
 	return c->host_header;
+}
+
+bool dk_client_tls(const struct dk_client *c)
+{
+	return c->tls != NULL;
 }
 
 void dk_client_set_stop_grace_ms(struct dk_client *c, long ms)
@@ -343,6 +362,7 @@ static void req_start(struct dk_req *r)
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
+	dk_tls_setopt(c->tls, h, r->errbuf);
 	r->live_next = c->live;
 	if (c->live)
 		c->live->live_prev = r;
@@ -434,6 +454,8 @@ static void req_complete(struct dk_req *r, CURLcode cc)
 			curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total);
 		err_set(&e, ERR_TRANSPORT, "no answer from engine at %s within %lld ms", r->c->endpoint,
 		        (long long)(total / 1000));
+	} else if (dk_tls_explain(&e, r->c->tls, r->c->endpoint, cc, r->status, r->body.data, r->body.len, r->errbuf)) {
+		/* TLS said why in one line */
 	} else if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && r->stream)) {
 		err_set(&e, ERR_TRANSPORT, "cannot reach engine at %s: %s", r->c->endpoint, curl_easy_strerror(cc));
 	} else if (r->status < 200 || r->status >= 300) {

@@ -44,6 +44,7 @@ struct dk_req {
 	void (*ctx_free)(void *ctx); /* called on ctx when the request is freed (done or cancelled) */
 	bool rejected;         /* failed before starting: finishes at the next dispatch */
 	struct err reject_e;
+	char errbuf[CURL_ERROR_SIZE]; /* curl's words on a failure (tls.c) */
 	struct dk_req *next;   /* the queue of requests waiting for negotiation */
 	struct dk_req *live_prev, *live_next; /* the client's started requests */
 };
@@ -133,6 +134,7 @@ struct dk_tunnel *dk_tunnel_capture(struct dk_client *c, const char *id, const c
 /* What the tunnels need to know of the client (client.c). */
 const char *dk_client_unix_path(const struct dk_client *c);  /* NULL for tcp */
 const char *dk_client_host_header(const struct dk_client *c); /* "HOST:PORT", "localhost" for unix */
+bool dk_client_tls(const struct dk_client *c);                /* tcp:// spoken over TLS */
 void dk_client_busy_add(struct dk_client *c, int delta);
 /* Tests: the create and start timeouts (default DK_TUNNEL_TIMEOUT_MS). */
 void dk_tunnel_set_timeout_ms(struct dk_client *c, int ms);

@@ -130,11 +130,19 @@ struct dk_event {
 
 struct dk_client;
 
-/* Resolve the endpoint: host (from -H) if not NULL, else $DOCKER_HOST, else
- * unix:///var/run/docker.sock. Accepts unix://PATH and tcp://HOST:PORT.
- * Returns a new client (caller frees with dk_client_free) or NULL with e set.
- * No I/O happens here. */
+struct dk_endpoint;
+
+/* Resolve the endpoint (docker/endpoint.h dk_endpoint_default): host (from
+ * -H) if not NULL, else the docker CLI's order (--context, $DOCKER_HOST,
+ * $DOCKER_CONTEXT, the current context), else unix:///var/run/docker.sock;
+ * TLS from the options given to dk_endpoint_set_defaults and DOCKER_TLS_VERIFY,
+ * DOCKER_CERT_PATH. Accepts unix://PATH and tcp://HOST:PORT. Returns a new
+ * client (caller frees with dk_client_free) or NULL with e set. Reads the
+ * context store and the certificate files; no network I/O happens here. */
 struct dk_client *dk_client_new(const char *host, struct err *e);
+/* The client of an endpoint already resolved (ep is copied; TLS applies to
+ * tcp:// only). As dk_client_new otherwise. */
+struct dk_client *dk_client_new_endpoint(const struct dk_endpoint *ep, struct err *e);
 /* Free c, cancelling requests in flight (their callbacks are not called) and
  * closing and freeing tunnels still open: their handles are invalid after. */
 void dk_client_free(struct dk_client *c);

@@ -169,6 +169,9 @@ void tn_end(struct dk_tunnel *t, const char *why)
  * block, happens here). Returns the socket, connecting, or -1 with e set. */
 static int tn_connect(struct dk_tunnel *t, CURL *easy, bool *connected, struct err *e)
 {
+	if (dk_client_tls(t->c))   /* our own connection below would be plain */
+		return err_set(e, ERR_USAGE, "exec (the desktop view, screenshots) over TLS is not supported yet; "
+		               "reach this engine by ssh:// or unix:// for it");
 	const char *path = dk_client_unix_path(t->c);
 	struct sockaddr_storage ss;
 	socklen_t slen;
