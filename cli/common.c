@@ -17,7 +17,8 @@
 /* The shared options' values, above any command's own. */
 enum {
 	OPT_HOST = 0x1000, OPT_CONFIG, OPT_NO_CONFIG, OPT_JOURNAL, OPT_ENGINE_TIMEOUT, OPT_DATA_ROOT,
-	OPT_VNC_SOCKET_DIR, OPT_VNC_PASSWORD_DIR, OPT_DELAY, OPT_STATS_SOURCE, OPT_LAST = OPT_STATS_SOURCE
+	OPT_VNC_SOCKET_DIR, OPT_VNC_PASSWORD_DIR, OPT_DELAY, OPT_STATS_SOURCE,
+	OPT_CONTEXT, OPT_TLS, OPT_TLSVERIFY, OPT_TLSCACERT, OPT_TLSCERT, OPT_TLSKEY, OPT_LAST = OPT_TLSKEY
 };
 
 struct shared {
@@ -29,6 +30,12 @@ struct shared {
 /* Every shared option, by group: the one place a new one is added. */
 static const struct shared shared[] = {
 	{CLI_G_ENGINE, {"host", required_argument, NULL, OPT_HOST}, 'H'},
+	{CLI_G_ENGINE, {"context", required_argument, NULL, OPT_CONTEXT}, 0},   /* -c is --config */
+	{CLI_G_ENGINE, {"tls", no_argument, NULL, OPT_TLS}, 0},
+	{CLI_G_ENGINE, {"tlsverify", no_argument, NULL, OPT_TLSVERIFY}, 0},
+	{CLI_G_ENGINE, {"tlscacert", required_argument, NULL, OPT_TLSCACERT}, 0},
+	{CLI_G_ENGINE, {"tlscert", required_argument, NULL, OPT_TLSCERT}, 0},
+	{CLI_G_ENGINE, {"tlskey", required_argument, NULL, OPT_TLSKEY}, 0},
 	{CLI_G_CONFIG, {"config", required_argument, NULL, OPT_CONFIG}, 'c'},
 	{CLI_G_CONFIG, {"no-config", no_argument, NULL, OPT_NO_CONFIG}, 0},
 	{CLI_G_JOURNAL, {"journal", required_argument, NULL, OPT_JOURNAL}, 0},
@@ -87,6 +94,12 @@ static int take(struct cli_common *cm, int opt, const char *arg)
 	switch (opt) {
 	case OPT_HOST: cm->host = arg; return 0;
 	case OPT_CONFIG: cm->config = arg; return 0;
+	case OPT_CONTEXT: cm->context = arg; return 0;
+	case OPT_TLS: cm->tls.tls = true; return 0;
+	case OPT_TLSVERIFY: cm->tls.tlsverify = true; return 0;
+	case OPT_TLSCACERT: cm->tls.cacert = arg; return 0;
+	case OPT_TLSCERT: cm->tls.cert = arg; return 0;
+	case OPT_TLSKEY: cm->tls.key = arg; return 0;
 	case OPT_NO_CONFIG: cm->no_config = true; return 0;
 	case OPT_JOURNAL: cm->journal = arg; return 0;
 	case OPT_DATA_ROOT: cm->data_root = arg; return 0;
@@ -168,6 +181,13 @@ int cli_common_load(struct cli_common *cm)
 			return -1;
 		}
 	}
+	if (cm->context && cm->host) {
+		fprintf(stderr, "sandtop: -H and --context both name the engine: give one of them\n");
+		return -1;
+	}
+	/* --context and the TLS options reach every client made from here on */
+	cm->tls.context = cm->context;
+	dk_endpoint_set_defaults(&cm->tls);
 	if (cm->engine_wait_ms)
 		cm->cfg.engine_timeout_ms = cm->engine_wait_ms;
 	else
@@ -234,7 +254,18 @@ static const struct {
 } help[] = {
 	{CLI_G_ENGINE,
 	 "  -H, --host HOST   engine address: unix:///PATH or tcp://HOST:PORT\n"
-	 "                    (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"},
+	 "                    (default: the docker CLI's: --context, else $DOCKER_HOST,\n"
+	 "                    else $DOCKER_CONTEXT, else its current context, else\n"
+	 "                    unix:///var/run/docker.sock)\n"
+	 "      --context NAME  a docker CLI context ($DOCKER_CONFIG/contexts, default\n"
+	 "                    ~/.docker): its address and TLS files; not with -H\n"
+	 "      --tls         speak TLS to a tcp:// engine without verifying it\n"
+	 "      --tlsverify   speak TLS and verify the engine against the CA (also with\n"
+	 "                    $DOCKER_TLS_VERIFY set)\n"
+	 "      --tlscacert FILE  the CA (default: $DOCKER_CERT_PATH/ca.pem, else\n"
+	 "                    ~/.docker/ca.pem)\n"
+	 "      --tlscert FILE, --tlskey FILE  the client certificate and key (default:\n"
+	 "                    cert.pem and key.pem there, when they exist)\n"},
 	{CLI_G_CONFIG,
 	 "  -c, --config FILE the config file (default: $XDG_CONFIG_HOME/sandtop/config,\n"
 	 "                    when it exists); options override it; a bad line is an\n"

@@ -9,13 +9,14 @@
 #include "base/err.h"
 #include "config/config.h"
 #include "docker/docker.h"
+#include "docker/endpoint.h"
 
 /* The groups of shared options a command takes (a bit set). A new
  * connection option (a second -H, --context, --tls...) goes into the
  * CLI_G_ENGINE group in common.c and reaches every command that talks to
  * an engine. */
 enum cli_group {
-	CLI_G_ENGINE = 1u << 0,   /* -H/--host: the engine's address */
+	CLI_G_ENGINE = 1u << 0,   /* -H/--host: the engine's address, --context, --tls... */
 	CLI_G_CONFIG = 1u << 1,   /* -c/--config FILE, --no-config: the config file is read */
 	CLI_G_JOURNAL = 1u << 2,  /* --journal FILE (--audit-log, its old name) */
 	CLI_G_WAIT = 1u << 3,     /* --engine-timeout SECS */
@@ -34,6 +35,9 @@ enum cli_group {
  * effective settings. Plain data: nothing to free. */
 struct cli_common {
 	const char *host;              /* -H; NULL: $DOCKER_HOST, else the local socket */
+	const char *context;           /* --context NAME (a docker CLI context) */
+	struct dk_endpoint_opts tls;   /* --tls, --tlsverify, --tlscacert, --tlscert, --tlskey
+	                                * (and, after load, --context) */
 	const char *config;            /* -c FILE */
 	bool no_config;                /* --no-config */
 	const char *journal;           /* --journal FILE, as given */
