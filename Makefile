@@ -115,6 +115,12 @@ check: setup
 integration:
 	tests/integration/run $(B)/sandtop
 
+# The performance goals, each with its figure and met / not met, read from
+# the benchmarks' results (bench/run measures, about 30 minutes; this reads).
+.PHONY: bench
+bench:
+	@bench/goals
+
 setup:
 	scripts/setup
 
