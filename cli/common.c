@@ -253,7 +253,9 @@ static const struct {
 	const char *text;
 } help[] = {
 	{CLI_G_ENGINE,
-	 "  -H, --host HOST   engine address: unix:///PATH or tcp://HOST:PORT\n"
+	 "  -H, --host HOST   engine address: unix:///PATH, tcp://HOST:PORT or\n"
+	 "                    ssh://[USER@]HOST[:PORT] (the system's ssh, your config\n"
+	 "                    and agent)\n"
 	 "                    (default: the docker CLI's: --context, else $DOCKER_HOST,\n"
 	 "                    else $DOCKER_CONTEXT, else its current context, else\n"
 	 "                    unix:///var/run/docker.sock)\n"

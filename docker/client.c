@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "docker/endpoint.h"
+#include "docker/ssh.h"
 #include "docker/tls.h"
 
 #define DK_API_MAX_MAJOR 1
@@ -45,6 +46,7 @@ struct dk_client {
 	struct dk_req *rejected; /* failed before starting, linked by next; finish at dispatch */
 	long stop_grace_ms;
 	struct dk_tls *tls;   /* tcp:// over TLS (tls.c), NULL: plain */
+	struct dk_ssh *ssh;   /* ssh:// (ssh.c): its processes carry the connections; NULL: not */
 };
 
 static bool curl_inited;
@@ -98,11 +100,15 @@ static int parse_host(struct dk_client *c, const char *host, struct err *e)
 			return err_set(e, ERR_USAGE, "bad engine address '%s': tcp:// needs HOST:PORT", host);
 		c->base_url = xasprintf("http://%.*s", (int)n, p);
 		c->host_header = xasprintf("%.*s", (int)n, p);
+	} else if (!strncmp(host, "ssh://", 6)) {
+		if (!(c->ssh = dk_ssh_new(c, host, e)))
+			return -1;
+		c->base_url = xstrdup("http://localhost"); /* ssh.c carries the connections */
 	} else if (host[0] == '/') {
 		c->unix_path = xstrdup(host);
 		c->base_url = xstrdup("http://localhost");
 	} else {
-		return err_set(e, ERR_USAGE, "bad engine address '%s': expected unix://PATH or tcp://HOST:PORT", host);
+		return err_set(e, ERR_USAGE, "bad engine address '%s': expected unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]", host);
 	}
 	c->endpoint = c->unix_path ? xasprintf("unix://%s", c->unix_path) : xstrdup(host);
 	if (!c->host_header)
@@ -147,6 +153,7 @@ struct dk_client *dk_client_new_endpoint(const struct dk_endpoint *ep, struct er
 	/* bounded concurrency: the engine is one process, and the poll loop
 	 * has room for a fixed number of sockets (DK_MAX_SOCKETS) */
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)DK_MAX_CONNECTIONS);
+	dk_ssh_multi(c->ssh, c->multi);
 	return c;
 }
 
@@ -177,6 +184,7 @@ void dk_client_free(struct dk_client *c)
 	parts_free(c, true);
 	if (c->multi)
 		curl_multi_cleanup(c->multi);
+	dk_ssh_free(c->ssh);  /* after curl closed its connections */
 	free(c->socks);
 	free(c->endpoint);
 	free(c->unix_path);
@@ -220,6 +228,11 @@ const char *dk_client_unix_path(const struct dk_client *c)
 const char *dk_client_host_header(const struct dk_client *c)
 {
 	return c->host_header;
+}
+
+struct dk_ssh *dk_client_ssh(const struct dk_client *c)
+{
+	return c->ssh;
 }
 
 bool dk_client_tls(const struct dk_client *c)
@@ -362,6 +375,7 @@ static void req_start(struct dk_req *r)
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
+	dk_ssh_curl(c->ssh, h);
 	dk_tls_setopt(c->tls, h, r->errbuf);
 	r->live_next = c->live;
 	if (c->live)
@@ -461,6 +475,8 @@ static void req_complete(struct dk_req *r, CURLcode cc)
 	} else if (r->status < 200 || r->status >= 300) {
 		dk_http_error(&e, r->status, r->body.data, r->body.len);
 	}
+	if (e.code == ERR_TRANSPORT)
+		dk_ssh_explain(r->c->ssh, r->easy, &e);
 	req_finish(r, e.code ? -1 : 0, &e);
 }
 

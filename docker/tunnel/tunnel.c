@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "docker/ssh.h"
 #include "docker/tunnel/internal.h"
 
 #define TN_ARGS_MAX 256
@@ -80,7 +81,8 @@ static void tn_release(struct dk_tunnel *t)
 		free(t->cap);
 		t->cap = NULL;
 	}
-	close_fd(&t->efd);
+	dk_ssh_close(dk_client_ssh(t->c), t->efd); /* a plain close but for ssh:// */
+	t->efd = -1;
 	close_fd(&t->mfd);
 	t->deadline = -1;
 	free(t->up.p);
@@ -166,9 +168,14 @@ void tn_end(struct dk_tunnel *t, const char *why)
 
 /* A numeric connection to the engine, as curl reached it: the unix path, or
  * the address curl resolved and connected to (so no name lookup, which could
- * block, happens here). Returns the socket, connecting, or -1 with e set. */
+ * block, happens here); for ssh://, a new ssh process of its own (as the
+ * docker CLI's). Returns the socket, connecting, or -1 with e set. */
 static int tn_connect(struct dk_tunnel *t, CURL *easy, bool *connected, struct err *e)
 {
+	if (dk_client_ssh(t->c)) {
+		*connected = true;
+		return dk_ssh_open(dk_client_ssh(t->c), e);
+	}
 	if (dk_client_tls(t->c))   /* our own connection below would be plain */
 		return err_set(e, ERR_USAGE, "exec (the desktop view, screenshots) over TLS is not supported yet; "
 		               "reach this engine by ssh:// or unix:// for it");
