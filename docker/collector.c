@@ -16,6 +16,7 @@
 /* a new sandbox's second sample this long after its first, not an interval
  * later: its CPU% shows within a fifth of a second instead of a second */
 #define COLL_QUICK_MS 100
+#define COLL_ALIGN_MS 1 /* a round this long after the wall clock's second */
 
 struct cstate {
 	struct st_view view;
@@ -333,6 +334,17 @@ static int64_t quick_round(struct collector *co, int64_t now)
 	return next;
 }
 
+/* When the round after one starting now is due (mono ms): just after the
+ * wall clock's next multiple of the interval, when the screen redraws its
+ * clock anyway, so one redraw a second shows both (there were two); at
+ * least half an interval away, and realigned after a stall. */
+static int64_t next_round(const struct collector *co, int64_t now)
+{
+	int64_t into = clock_wall_ms() % co->interval_ms;
+	int64_t next = now + co->interval_ms - into + COLL_ALIGN_MS;
+	return next - now < co->interval_ms / 2 ? next + co->interval_ms : next;
+}
+
 int coll_tick(struct collector *co, int64_t now)
 {
 	/* a round still waiting for the API delays the next one: the cadence
@@ -348,9 +360,7 @@ int coll_tick(struct collector *co, int64_t now)
 			co->next_ms = now;
 	}
 	if (now >= co->next_ms) {
-		/* keep a steady cadence; after a stall, restart from now */
-		co->next_ms = co->next_ms && now - co->next_ms < co->interval_ms ? co->next_ms + co->interval_ms
-		                                                                 : now + co->interval_ms;
+		co->next_ms = next_round(co, now);
 		round_start(co);
 	}
 	int64_t wake = co->next_ms;

@@ -86,6 +86,28 @@ static char *slurp(struct st_cgroups *cg, const char *path, size_t cap)
 	return sf_slurp(path, cg->scratch, cap) < 0 ? NULL : cg->scratch;
 }
 
+/* A cgroup counter file in one pread: the kernel shows each of ours as a
+ * single seq_file record, so a read shorter than the buffer is the whole
+ * file (as systemd's read_virtual_file); the pread for the end of file that
+ * sf_pread_all adds doubled the system calls of a round. -1 (EFBIG) when
+ * the file holds more than cap bytes. Not for multi-record files such as
+ * net/dev, cgroup.procs. */
+static long pread_once(int fd, char *buf, size_t cap)
+{
+	ssize_t r;
+	do
+		r = pread(fd, buf, cap + 1, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -1;
+	if ((size_t)r > cap) {
+		errno = EFBIG;
+		return -1;
+	}
+	buf[r] = '\0';
+	return (long)r;
+}
+
 /* File f of an entry in the scratch buffer, or NULL when it cannot be read
  * (a removed cgroup's open files fail with ENODEV). The descriptor stays
  * open while the budget allows. */
@@ -102,7 +124,7 @@ static char *ent_file(struct st_cgroups *cg, struct ent *en, enum file f)
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 			return NULL;
 	}
-	long n = sf_pread_all(fd, cg->scratch, f == F_NET ? NETDEV_CAP : FILE_CAP);
+	long n = f == F_NET ? sf_pread_all(fd, cg->scratch, NETDEV_CAP) : pread_once(fd, cg->scratch, FILE_CAP);
 	if (n >= 0 && en->fd[f] < 0 && cg->nfds < cg->fd_budget) {
 		en->fd[f] = fd;
 		cg->nfds++;
