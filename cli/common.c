@@ -11,6 +11,7 @@
 #include "base/path.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "cli/engines.h"
 #include "desktop/desk.h"
 #include "journal/journal.h"
 
@@ -92,7 +93,15 @@ static int take(struct cli_common *cm, int opt, const char *arg)
 	char *end;
 	double d;
 	switch (opt) {
-	case OPT_HOST: cm->host = arg; return 0;
+	case OPT_HOST:
+		if (cm->nhosts >= CFG_ENGINES_MAX) {
+			fprintf(stderr, "sandtop: -H: more than %d engines\n", CFG_ENGINES_MAX);
+			return -1;
+		}
+		cm->hosts[cm->nhosts++] = arg;
+		if (!cm->host)
+			cm->host = arg;
+		return 0;
 	case OPT_CONFIG: cm->config = arg; return 0;
 	case OPT_CONTEXT: cm->context = arg; return 0;
 	case OPT_TLS: cm->tls.tls = true; return 0;
@@ -112,6 +121,7 @@ static int take(struct cli_common *cm, int opt, const char *arg)
 			return -1;
 		}
 		cm->engine_wait_ms = (int)(d * 1000 + 0.5);
+		cm->engine_wait_set = true;
 		return 0;
 	case OPT_DELAY:
 		d = strtod(arg, &end);
@@ -207,7 +217,7 @@ int cli_common_load(struct cli_common *cm)
 
 struct dk_client *cli_common_client(const struct cli_common *cm, struct err *e)
 {
-	return dk_client_new(cm->host, e);
+	return cli_engines_client(cm, e);   /* cli/engines.c: the one engine, else why not */
 }
 
 char *cli_common_journal(const struct cli_common *cm)
@@ -255,7 +265,7 @@ static const struct {
 	{CLI_G_ENGINE,
 	 "  -H, --host HOST   engine address: unix:///PATH, tcp://HOST:PORT or\n"
 	 "                    ssh://[USER@]HOST[:PORT] (the system's ssh, your config\n"
-	 "                    and agent)\n"
+	 "                    and agent), or the NAME of a config file's engine line\n"
 	 "                    (default: the docker CLI's: --context, else $DOCKER_HOST,\n"
 	 "                    else $DOCKER_CONTEXT, else its current context, else\n"
 	 "                    unix:///var/run/docker.sock)\n"

@@ -34,7 +34,9 @@ enum cli_group {
 /* The shared options of one run, and (after cli_common_load) the
  * effective settings. Plain data: nothing to free. */
 struct cli_common {
-	const char *host;              /* -H; NULL: $DOCKER_HOST, else the local socket */
+	const char *host;              /* the first -H; NULL: $DOCKER_HOST, else the local socket */
+	const char *hosts[CFG_ENGINES_MAX]; /* every -H, in order (several: several engines, cli/engines.h) */
+	int nhosts;
 	const char *context;           /* --context NAME (a docker CLI context) */
 	struct dk_endpoint_opts tls;   /* --tls, --tlsverify, --tlscacert, --tlscert, --tlskey
 	                                * (and, after load, --context) */
@@ -42,6 +44,7 @@ struct cli_common {
 	bool no_config;                /* --no-config */
 	const char *journal;           /* --journal FILE, as given */
 	int engine_wait_ms;            /* --engine-timeout; 0: the config's (after load) */
+	bool engine_wait_set;          /* --engine-timeout was given */
 	const char *data_root;         /* --data-root */
 	const char *vnc_socket_dir;    /* --vnc-socket-dir; NULL: $SANDTOP_VNC_SOCKET_DIR */
 	const char *vnc_password_dir;  /* --vnc-password-dir; NULL: $SANDTOP_VNC_PASSWORD_DIR */
@@ -77,8 +80,9 @@ int cli_common_load(struct cli_common *cm);
  * as the config file's paths are against its own directory. */
 void cli_common_set_path(char *dst, size_t n, const char *path);
 
-/* The engine client the shared options name (docker/docker.h); NULL with
- * e. Free with dk_client_free. */
+/* The engine client the shared options name (docker/docker.h) for a
+ * command that talks to one engine; NULL with e (also when they name
+ * several: cli/engines.h has those). Free with dk_client_free. */
 struct dk_client *cli_common_client(const struct cli_common *cm, struct err *e);
 /* The journal's file: --journal as given, else the config's journal, else
  * $XDG_STATE_HOME/sandtop/audit.log. Caller frees; NULL without a home

@@ -250,6 +250,11 @@ long dk_client_stop_grace_ms(const struct dk_client *c)
 	return c->stop_grace_ms;
 }
 
+size_t dk_client_inflight(const struct dk_client *c)
+{
+	return c->busy;
+}
+
 void dk_client_busy_add(struct dk_client *c, int delta)
 {
 	if (delta < 0 && c->busy < (size_t)-delta)

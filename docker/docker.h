@@ -172,6 +172,26 @@ void dk_client_dispatch(struct dk_client *c, const struct pollfd *fds, size_t n)
 /* Run a private poll loop until no request is in flight or timeout_ms passes
  * (for the command-line subcommands). Returns 0, or -1 on timeout. */
 int dk_client_run(struct dk_client *c, int timeout_ms);
+/* Requests in flight (what dk_client_run waits for; streams not counted). */
+size_t dk_client_inflight(const struct dk_client *c);
+
+/* ---- several clients in one poll loop (clients.c): one per engine ---- */
+/* Fill *fds (grown as needed, *cap its size; the caller frees it) from
+ * index base on with the fds of the n clients, client i's count in
+ * counts[i]; *timeout_ms lowered as dk_client_pollfds does. Returns the
+ * total added. */
+size_t dk_clients_pollfds(struct dk_client *const *cs, size_t n, struct pollfd **fds, size_t *cap, size_t base,
+                          size_t *counts, int *timeout_ms);
+/* After poll(): dispatch each client its own fds (from base, counts as
+ * filled by dk_clients_pollfds); a NULL client is skipped. */
+void dk_clients_dispatch(struct dk_client *const *cs, size_t n, const struct pollfd *fds, size_t base,
+                         const size_t *counts);
+/* Drive the n clients in one poll loop until each is idle or past its own
+ * deadline (deadline_ms[i], monotonic ms): a slow or wedged engine delays
+ * no other. late[i] (may be NULL) is set for a client still busy at its
+ * deadline (its requests stay in flight, their callbacks may come later);
+ * a NULL client counts as idle. Returns how many were late. */
+size_t dk_clients_run(struct dk_client *const *cs, size_t n, const int64_t *deadline_ms, bool *late);
 
 /* ---- requests: all asynchronous; callbacks run from dispatch/run ----
  * Every callback gets rc 0 with a result, or -1 with e filled (e->code is a
@@ -437,6 +457,10 @@ struct st_snapshot;
  * net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes, pids and
  * pids_limit (null when unlimited); an invalid one sets them all null. */
 char *dk_containers_to_json(const struct dk_container *items, size_t n, const struct st_snapshot *stats);
+/* The same with an "engine" field after "name": engines[i] names the
+ * engine of items[i] (engines NULL: no field, as above). */
+char *dk_containers_to_json_engines(const struct dk_container *items, size_t n, const struct st_snapshot *stats,
+                                    const char *const *engines);
 
 /* The stats API (remote engines, Podman, no cgroup access): parse one
  * stats answer. */

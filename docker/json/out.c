@@ -87,12 +87,15 @@ static void add_stats(struct buf *b, bool *first, const struct st_snapshot *st)
 	                (double)w->pids_limit);
 }
 
-static void add_container(struct buf *b, const struct dk_container *c, const struct st_snapshot *st)
+static void add_container(struct buf *b, const struct dk_container *c, const struct st_snapshot *st,
+                          const char *engine)
 {
 	bool first = true;
 	buf_append(b, "{", 1);
 	add_str(b, &first, "id", c->id);
 	add_str(b, &first, "name", c->name);
+	if (engine)
+		add_str(b, &first, "engine", engine);
 	add_str(b, &first, "image", c->image);
 	add_str(b, &first, "state", c->state);
 	add_str(b, &first, "status", c->status);
@@ -128,13 +131,19 @@ static void add_container(struct buf *b, const struct dk_container *c, const str
 
 char *dk_containers_to_json(const struct dk_container *items, size_t n, const struct st_snapshot *stats)
 {
+	return dk_containers_to_json_engines(items, n, stats, NULL);
+}
+
+char *dk_containers_to_json_engines(const struct dk_container *items, size_t n, const struct st_snapshot *stats,
+                                    const char *const *engines)
+{
 	struct buf b;
 	buf_init(&b, (size_t)-1 / 2);
 	buf_append(&b, "[", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_append(&b, ",", 1);
-		add_container(&b, &items[i], stats ? &stats[i] : NULL);
+		add_container(&b, &items[i], stats ? &stats[i] : NULL, engines ? engines[i] : NULL);
 	}
 	buf_append(&b, "]", 1);
 	return buf_steal(&b);

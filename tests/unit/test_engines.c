@@ -1,0 +1,217 @@
+/* test_engines: several engines in one run: which engines the options and the config file name (-H repeated, a config engine's NAME, its name for its endpoint), ps --json's engine field, and one poll loop over several clients where a wedged engine holds up no other. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/clock.h"
+#include "base/xalloc.h"
+#include "cli/common.h"
+#include "cli/engines.h"
+#include "docker/docker.h"
+#include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/files.h"
+
+/* The options of args (a NULL-terminated argv), with the config file of
+ * text (NULL: --no-config), loaded into cm. */
+static void options(struct cli_common *cm, const char *text, const char *const *args)
+{
+	char *argv[24];
+	int argc = 0;
+	argv[argc++] = (char *)"ps";
+	char *file = text ? files_tmpfile("engines", text, strlen(text)) : NULL;
+	if (file) {
+		argv[argc++] = (char *)"-c";
+		argv[argc++] = file;
+	} else {
+		argv[argc++] = (char *)"--no-config";
+	}
+	for (size_t i = 0; args[i]; i++)
+		argv[argc++] = (char *)args[i];
+	argv[argc] = NULL;
+	cli_common_begin(cm, CLI_G_ENGINE | CLI_G_CONFIG, "", NULL);
+	opterr = 0;
+	int ch;
+	while ((ch = cli_common_next(cm, argc, argv)) != -1)
+		fail_msg("option refused: %d", ch);
+	assert_int_equal(cli_common_load(cm), 0);
+	if (file) {
+		unlink(file);
+		free(file);
+	}
+}
+
+#define CFG3 "engine alpha unix:///run/a.sock\nengine beta tcp://10.0.0.2:2375\nengine gamma unix:///run/c.sock\n"
+
+static void test_resolve(void **state)
+{
+	(void)state;
+	struct cli_common *cm = xcalloc(1, sizeof *cm);
+	struct cli_engines *en = xcalloc(1, sizeof *en);
+	struct err e;
+	/* -H repeated: one engine each, named by the value */
+	const char *a1[] = {"-H", "unix:///x.sock", "-H", "tcp://h:1", NULL};
+	options(cm, NULL, a1);
+	assert_int_equal(cm->nhosts, 2);
+	assert_string_equal(cm->host, "unix:///x.sock");
+	assert_int_equal(cli_engines_resolve(cm, en, &e), 0);
+	assert_int_equal(en->n, 2);
+	assert_string_equal(en->e[0].name, "unix:///x.sock");
+	assert_string_equal(en->e[0].endpoint, "unix:///x.sock");
+	assert_string_equal(en->e[1].name, "tcp://h:1");
+	/* a command that talks to one engine refuses two */
+	struct dk_client *c = cli_engines_client(cm, &e);
+	assert_null(c);
+	assert_non_null(strstr(e.msg, "one engine"));
+	/* the config file's engines when no -H is given, by their names */
+	const char *none[] = {NULL};
+	options(cm, CFG3, none);
+	assert_int_equal(cli_engines_resolve(cm, en, &e), 0);
+	assert_int_equal(en->n, 3);
+	assert_string_equal(en->e[0].name, "alpha");
+	assert_string_equal(en->e[1].endpoint, "tcp://10.0.0.2:2375");
+	assert_string_equal(en->e[2].name, "gamma");
+	assert_null(cli_engines_client(cm, &e));
+	assert_non_null(strstr(e.msg, "-H NAME"));
+	/* the command line wins over the config: -H NAME is that engine, an
+	 * endpoint the config names keeps its name, another is named by itself */
+	const char *a2[] = {"-H", "beta", "-H", "unix:///run/c.sock", "-H", "unix:///other.sock", NULL};
+	options(cm, CFG3, a2);
+	assert_int_equal(cli_engines_resolve(cm, en, &e), 0);
+	assert_int_equal(en->n, 3);
+	assert_string_equal(en->e[0].name, "beta");
+	assert_string_equal(en->e[0].endpoint, "tcp://10.0.0.2:2375");
+	assert_string_equal(en->e[1].name, "gamma");
+	assert_string_equal(en->e[2].name, "unix:///other.sock");
+	/* -H NAME once: a one-engine command takes it */
+	const char *a3[] = {"-H", "alpha", NULL};
+	options(cm, CFG3, a3);
+	c = cli_engines_client(cm, &e);
+	assert_non_null(c);
+	assert_string_equal(dk_client_endpoint(c), "unix:///run/a.sock");
+	dk_client_free(c);
+	/* refused: a name the config does not have, an engine named twice */
+	const char *a4[] = {"-H", "delta", NULL};
+	options(cm, CFG3, a4);
+	assert_int_equal(cli_engines_resolve(cm, en, &e), -1);
+	assert_non_null(strstr(e.msg, "delta"));
+	const char *a5[] = {"-H", "alpha", "-H", "unix:///run/a.sock", NULL};
+	options(cm, CFG3, a5);
+	assert_int_equal(cli_engines_resolve(cm, en, &e), -1);
+	assert_non_null(strstr(e.msg, "twice"));
+	/* nothing named: the default engine, named after its endpoint once open */
+	options(cm, NULL, none);
+	setenv("DOCKER_HOST", "unix:///run/default-test.sock", 1);
+	assert_int_equal(cli_engines_open(cm, en, &e), 0);
+	assert_int_equal(en->n, 1);
+	assert_string_equal(en->e[0].name, "unix:///run/default-test.sock");
+	assert_true(en->e[0].local);
+	cli_engines_close(en);
+	unsetenv("DOCKER_HOST");
+	free(en);
+	free(cm);
+}
+
+static void test_json_engine(void **state)
+{
+	(void)state;
+	struct dk_container c[2] = {{.name = "a"}, {.name = "b"}};
+	snprintf(c[0].id, sizeof c[0].id, "%s", "aaaa");
+	snprintf(c[1].id, sizeof c[1].id, "%s", "bbbb");
+	c[0].state = (char *)"running";
+	c[1].state = (char *)"running";
+	const char *engines[] = {"east", "we\x1bst"};
+	char *s = dk_containers_to_json_engines(c, 2, NULL, engines);
+	assert_non_null(strstr(s, "\"name\":\"a\",\"engine\":\"east\""));
+	assert_non_null(strstr(s, "\"engine\":\"we\\u001bst\""));   /* untrusted bytes escaped */
+	free(s);
+	s = dk_containers_to_json(c, 2, NULL);
+	assert_null(strstr(s, "\"engine\""));
+	free(s);
+}
+
+/* ---- one poll loop over several clients ---- */
+
+/* The list, at once on the quick engine; the wedged one never answers. */
+static void serve_quick(int fd, const char *req, int rec)
+{
+	(void)req, (void)rec;
+	fake_respond(fd, 200, "[{\"Id\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+		"\"Names\":[\"/quick\"],\"State\":\"running\",\"Labels\":{}}]");
+}
+
+static void serve_wedged(int fd, const char *req, int rec)
+{
+	(void)fd, (void)req, (void)rec;
+	fake_pause_ms(10000);
+}
+
+struct listed {
+	int rc;
+	size_t n;
+	int64_t at_ms;
+	bool called;
+};
+
+static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *l)
+{
+	(void)e;
+	struct listed *r = ud;
+	r->called = true;
+	r->rc = rc;
+	r->n = rc == 0 ? l->n : 0;
+	r->at_ms = clock_mono_ms();
+}
+
+static void test_clients_run(void **state)
+{
+	(void)state;
+	struct fake_daemon quick, wedged;
+	assert_int_equal(fake_daemon_start(&quick, "eng-quick", serve_quick, 0), 0);
+	assert_int_equal(fake_daemon_start(&wedged, "eng-wedged", serve_wedged, 0), 0);
+	struct dk_client *cs[3] = {fake_client(&wedged), NULL, fake_client(&quick)};
+	struct listed lw = {0}, lq = {0};
+	int64_t t0 = clock_mono_ms();
+	dk_list_containers(cs[0], true, NULL, on_list, &lw);
+	dk_list_containers(cs[2], true, NULL, on_list, &lq);
+	int64_t dl[3] = {t0 + 600, t0, t0 + 5000};
+	bool late[3] = {true, true, true};
+	size_t nlate = dk_clients_run(cs, 3, dl, late);
+	int64_t took = clock_mono_ms() - t0;
+	assert_int_equal(nlate, 1);
+	assert_true(late[0]);
+	assert_false(late[1]);   /* a NULL client is idle */
+	assert_false(late[2]);
+	assert_true(lq.called);
+	assert_int_equal(lq.rc, 0);
+	assert_int_equal(lq.n, 1);
+	assert_false(lw.called);
+	/* the quick engine's answer did not wait for the wedged one's deadline */
+	if (lq.at_ms - t0 >= 500)
+		fail_msg("the quick engine answered after %lld ms", (long long)(lq.at_ms - t0));
+	/* and the loop ended at the wedged one's own deadline, not the quick one's */
+	if (took < 550 || took > 3000)
+		fail_msg("the loop took %lld ms (the wedged engine's deadline: 600)", (long long)took);
+	assert_true(dk_client_inflight(cs[0]) > 0);   /* still in flight: the caller decides */
+	dk_client_free(cs[0]);
+	dk_client_free(cs[2]);
+	fake_daemon_stop(&wedged);
+	fake_daemon_stop(&quick);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_json_engine),
+		cmocka_unit_test(test_clients_run),
+	};
+	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
+}
