@@ -79,6 +79,7 @@ struct cli_act_opts {
 	const char *data_root;     /* the engine's data root for that (NULL: found by itself) */
 	const char *selector;      /* which containers are sandboxes (--all, --label): KEY or
 	                            * KEY=VALUE; NULL: sandtop.sandbox */
+	const char *engine;        /* the engine's name in messages, when there are several; NULL */
 };
 /* Run it, print one line (or JSON object) per target: what the kernel did
  * and what the engine said. Returns 0 when every target succeeded (the
@@ -91,6 +92,8 @@ int cli_act(const struct cli_act_opts *o);
 struct cli_targets {
 	struct dk_container_list list;          /* every container, as listed */
 	const struct dk_container **sel;        /* into list: the targets, in order, each once */
+	int *sel_name;                          /* per target: the index in o->ids of the name that
+	                                         * picked it, -1 for --all or --label */
 	size_t n;
 	const char **unknown;                   /* names given that match nothing */
 	size_t nunknown;
@@ -111,6 +114,13 @@ struct cli_targets {
  * (docker/ondisk.h), said on stderr. Returns CLI_OK, or an exit status with
  * the reason on stderr. Free with cli_targets_free either way. */
 int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t);
+/* The same in two halves, for several engines in one poll loop: begin
+ * asks for the list (t zeroed); drive the client (dk_clients_run) for at
+ * most cli_targets_wait(o) ms; end picks, late when the wait ran out
+ * first. Messages name o->engine when set. */
+void cli_targets_begin(struct dk_client *c, struct cli_targets *t);
+int cli_targets_wait(const struct cli_act_opts *o);
+int cli_targets_end(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t, bool late);
 void cli_targets_free(struct cli_targets *t);
 /* s (untrusted) sanitized, as an ASCII-only JSON string. */
 void cli_json_str(FILE *fp, const char *s);

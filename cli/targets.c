@@ -9,6 +9,7 @@
 #include "base/jsonstr.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "config/config.h"
 #include "docker/ondisk.h"
 
 #define LIST_WAIT_MS 30000       /* without the on-disk fallback */
@@ -47,11 +48,13 @@ static bool live(const struct dk_container *c)
 	return false;
 }
 
-static void add(struct cli_targets *t, const struct dk_container *c)
+/* Target c, picked by the name o->ids[name] (-1: by --all or --label). */
+static void add(struct cli_targets *t, const struct dk_container *c, int name)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->sel[i] == c)
 			return;   /* named twice, or named and labelled: acted on once */
+	t->sel_name[t->n] = name;
 	t->sel[t->n++] = c;
 }
 
@@ -76,7 +79,7 @@ static void ambiguous(struct cli_targets *t, const char *want, const struct dk_c
 
 /* The container named want: an exact name or full id, else the only one
  * whose id starts with want (at least 4 characters). */
-static void pick_named(struct cli_targets *t, const char *want)
+static void pick_named(struct cli_targets *t, const char *want, int name)
 {
 	const struct dk_container **hit = xcalloc(t->list.n + 1, sizeof *hit);
 	size_t nhit = 0, n = strlen(want);
@@ -91,7 +94,7 @@ static void pick_named(struct cli_targets *t, const char *want)
 			hit[nhit++] = c;
 	}
 	if (nhit == 1)
-		add(t, hit[0]);
+		add(t, hit[0], name);
 	else if (nhit == 0)
 		t->unknown[t->nunknown++] = want;
 	else
@@ -100,19 +103,20 @@ static void pick_named(struct cli_targets *t, const char *want)
 }
 
 /* The engine did not answer: its own records under its data root. */
-static int from_disk(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t)
+static int from_disk(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t, const char *who)
 {
 	struct err e;
 	char *root = o->data_root ? xstrdup(o->data_root) : dk_data_root_find("/proc", dk_client_endpoint(c), &e);
 	if (!root) {
-		sanitize_fprintf(stderr, "sandtop: the engine did not answer within %d ms, and its records cannot be read: %s\n",
-			o->engine_wait_ms, e.msg);
+		sanitize_fprintf(stderr, "sandtop: %sthe engine did not answer within %d ms, and its records cannot be read: %s\n",
+			who, o->engine_wait_ms, e.msg);
 		return CLI_UNREACHABLE;
 	}
 	size_t skipped = 0;
 	struct dk_container_list l;
 	if (dk_ondisk_list(root, &l, &skipped, &e) < 0) {
-		sanitize_fprintf(stderr, "sandtop: the engine did not answer within %d ms, and %s\n", o->engine_wait_ms, e.msg);
+		sanitize_fprintf(stderr, "sandtop: %sthe engine did not answer within %d ms, and %s\n", who, o->engine_wait_ms,
+			e.msg);
 		free(root);
 		return CLI_UNREACHABLE;
 	}
@@ -120,39 +124,58 @@ static int from_disk(struct dk_client *c, const struct cli_act_opts *o, struct c
 	t->list = l;
 	t->from_disk = true;
 	snprintf(t->data_root, sizeof t->data_root, "%s", root);
-	sanitize_fprintf(stderr, "sandtop: the engine did not answer within %d ms: the sandboxes are taken from its records in "
-		"%s/containers (%zu%s) and the kernel acts on them\n", o->engine_wait_ms, root, l.n,
+	sanitize_fprintf(stderr, "sandtop: %sthe engine did not answer within %d ms: the sandboxes are taken from its records in "
+		"%s/containers (%zu%s) and the kernel acts on them\n", who, o->engine_wait_ms, root, l.n,
 		skipped ? ", some unreadable" : "");
 	free(root);
 	return CLI_OK;
 }
 
-int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t)
+void cli_targets_begin(struct dk_client *c, struct cli_targets *t)
 {
 	memset(t, 0, sizeof *t);
-	bool fallback = o->engine_wait_ms > 0;
 	dk_list_containers(c, true, NULL, on_list, t);
-	int wait = fallback ? o->engine_wait_ms : LIST_WAIT_MS;
-	bool answered = dk_client_run(c, wait) == 0 && t->listed;
+}
+
+int cli_targets_wait(const struct cli_act_opts *o)
+{
+	return o->engine_wait_ms > 0 ? o->engine_wait_ms : LIST_WAIT_MS;
+}
+
+int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t)
+{
+	cli_targets_begin(c, t);
+	bool late = dk_client_run(c, cli_targets_wait(o)) < 0;
+	return cli_targets_end(c, o, t, late);
+}
+
+int cli_targets_end(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t, bool late)
+{
+	bool fallback = o->engine_wait_ms > 0;
+	bool answered = !late && t->listed;
+	char who[CFG_ENDPOINT_MAX + 16] = "";
+	if (o->engine)
+		snprintf(who, sizeof who, "engine %s: ", o->engine);
 	if (answered && t->rc < 0 && t->e.code != ERR_TRANSPORT && t->e.code != ERR_VERSION) {
-		sanitize_fprintf(stderr, "sandtop: %s\n", t->e.msg);
+		sanitize_fprintf(stderr, "sandtop: %s%s\n", who, t->e.msg);
 		return CLI_FAIL;
 	}
 	if (!answered || t->rc < 0) {
 		if (!fallback) {
-			sanitize_fprintf(stderr, "sandtop: %s\n", t->listed ? t->e.msg : "the engine did not answer");
+			sanitize_fprintf(stderr, "sandtop: %s%s\n", who, t->listed ? t->e.msg : "the engine did not answer");
 			return CLI_UNREACHABLE;
 		}
 		t->listed = true;   /* the late answer, if any, is not taken */
-		int st = from_disk(c, o, t);
+		int st = from_disk(c, o, t, who);
 		if (st != CLI_OK)
 			return st;
 	}
 	t->sel = xcalloc(t->list.n + o->nids + 1, sizeof *t->sel);
+	t->sel_name = xcalloc(t->list.n + o->nids + 1, sizeof *t->sel_name);
 	t->unknown = xcalloc(o->nids + 1, sizeof *t->unknown);
 	/* the named ones in the order given (unknown and ambiguous names are kept to report) */
 	for (size_t i = 0; i < o->nids; i++)
-		pick_named(t, o->ids[i]);
+		pick_named(t, o->ids[i], (int)i);
 	/* then every sandbox matching --all (the live ones) or --label */
 	if (o->all || o->label)
 		for (size_t j = 0; j < t->list.n; j++) {
@@ -161,7 +184,7 @@ int cli_targets_pick(struct dk_client *c, const struct cli_act_opts *o, struct c
 				continue;
 			if (o->all && !o->label && !live(ct))
 				continue;
-			add(t, ct);
+			add(t, ct, -1);
 		}
 	return CLI_OK;
 }
@@ -172,6 +195,7 @@ void cli_targets_free(struct cli_targets *t)
 		free(t->ambiguous[i]);
 	free(t->ambiguous);
 	free(t->sel);
+	free(t->sel_name);
 	free(t->unknown);
 	dk_container_list_free(&t->list);
 	memset(t, 0, sizeof *t);
