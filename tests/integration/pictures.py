@@ -39,55 +39,76 @@ def xterm256(n):
     return (g, g, g)
 
 
+def sgr_params(params):
+    """The numbers of an SGR's parameter text ("" is 0, as is a part that is not a number)."""
+    return [int(p) if p.isdigit() else 0 for p in params.split(';')] if params else [0]
+
+
 def sgr(params, st):
-    ps = [int(p) if p else 0 for p in params.split(';')] if params else [0]
+    """Follow an SGR in st (a copy of PLAIN): 'fg' and 'bg' the colours (an
+    (R, G, B), None for the default), 'tc_fg' and 'tc_bg' whether each is
+    a 24-bit one (38;2 / 48;2)."""
+    ps = sgr_params(params)
     i = 0
     while i < len(ps):
-        p = ps[i]
+        p, colour, tc, used = ps[i], None, False, 1
+        key = 'fg' if 30 <= p <= 39 or 90 <= p <= 97 else 'bg' if 40 <= p <= 49 or 100 <= p <= 107 else None
         if p == 0:
-            st['fg'] = st['bg'] = None
-        elif p in (38, 48) and i + 1 < len(ps):
-            key = 'fg' if p == 38 else 'bg'
-            if ps[i + 1] == 2 and i + 4 < len(ps):
-                st[key] = tuple(ps[i + 2:i + 5])
-                i += 4
-            elif ps[i + 1] == 5 and i + 2 < len(ps):
-                st[key] = xterm256(ps[i + 2])
-                i += 2
-        elif p == 39:
-            st['fg'] = None
-        elif p == 49:
-            st['bg'] = None
-        elif 30 <= p <= 37:
-            st['fg'] = xterm256(p - 30)
-        elif 40 <= p <= 47:
-            st['bg'] = xterm256(p - 40)
+            st.update(PLAIN)
+        elif p in (38, 48) and i + 1 == len(ps):
+            key = None
+        elif p in (38, 48) and ps[i + 1] == 2:
+            colour, tc, used = tuple(ps[i + 2:i + 5]) if i + 4 < len(ps) else None, True, 5
+        elif p in (38, 48) and ps[i + 1] == 5:
+            colour, used = xterm256(ps[i + 2]) if i + 2 < len(ps) else None, 3
+        elif p in (38, 48):
+            used = 2
+        elif key and p not in (39, 49):
+            colour = xterm256(p % 10 + (8 if p >= 90 else 0))
+        if key:
+            st[key], st['tc_' + key] = colour, tc
+        i += used
+
+
+PLAIN = {'fg': None, 'bg': None, 'tc_fg': False, 'tc_bg': False}
+
+
+def pieces(line):
+    """One dumped line in order: (PARAMS, None) for each SGR (its parameter
+    text), (None, CHAR) for each character shown; other CSI sequences are
+    dropped."""
+    i = 0
+    while i < len(line):
+        if line[i] == '\x1b' and i + 1 < len(line) and line[i + 1] == '[':
+            j = i + 2
+            while j < len(line) and not ('@' <= line[j] <= '~'):
+                j += 1
+            if j < len(line) and line[j] == 'm':
+                yield line[i + 2:j], None
+            i = j + 1
+            continue
+        yield None, line[i]
         i += 1
+
+
+def dump_lines(dump):
+    return open(dump, encoding='utf-8', errors='replace').read().split('\n')
 
 
 def cells_of_line(line, st):
     """The cells of one dumped line: list of (char, fg, bg)."""
     out = []
-    i = 0
-    while i < len(line):
-        c = line[i]
-        if c == '\x1b' and i + 1 < len(line) and line[i + 1] == '[':
-            j = i + 2
-            while j < len(line) and not ('@' <= line[j] <= '~'):
-                j += 1
-            if j < len(line) and line[j] == 'm':
-                sgr(line[i + 2:j], st)
-            i = j + 1
-            continue
-        out.append((c, st['fg'], st['bg']))
-        i += 1
+    for params, c in pieces(line):
+        if c is None:
+            sgr(params, st)
+        else:
+            out.append((c, st['fg'], st['bg']))
     return out
 
 
 def cell(dump, row, col):
-    st = {'fg': None, 'bg': None}
-    lines = open(dump, encoding='utf-8', errors='replace').read().split('\n')
-    for r, line in enumerate(lines):
+    st = dict(PLAIN)
+    for r, line in enumerate(dump_lines(dump)):
         cs = cells_of_line(line, st)
         if r == row:
             if col >= len(cs):
@@ -98,37 +119,17 @@ def cell(dump, row, col):
 
 def stray(dump, r0, r1):
     """Cells in rows [r0, r1) with a half block or a 24-bit colour."""
-    tc = {'fg': False, 'bg': False}
+    st = dict(PLAIN)
     found = []
-    lines = open(dump, encoding='utf-8', errors='replace').read().split('\n')
-    for r, line in enumerate(lines):
-        i = col = 0
-        while i < len(line):
-            if line[i] == '\x1b' and i + 1 < len(line) and line[i + 1] == '[':
-                j = i + 2
-                while j < len(line) and not ('@' <= line[j] <= '~'):
-                    j += 1
-                if j < len(line) and line[j] == 'm':
-                    ps = [int(p) if p.isdigit() else 0 for p in line[i + 2:j].split(';')] if line[i + 2:j] else [0]
-                    k = 0
-                    while k < len(ps):
-                        p = ps[k]
-                        if p == 0:
-                            tc['fg'] = tc['bg'] = False
-                        elif p in (38, 48) and k + 1 < len(ps):
-                            tc['fg' if p == 38 else 'bg'] = ps[k + 1] == 2
-                            k += 4 if ps[k + 1] == 2 else 2
-                        elif p == 39 or 30 <= p <= 37 or 90 <= p <= 97:
-                            tc['fg'] = False
-                        elif p == 49 or 40 <= p <= 47 or 100 <= p <= 107:
-                            tc['bg'] = False
-                        k += 1
-                i = j + 1
+    for r, line in enumerate(dump_lines(dump)):
+        col = 0
+        for params, c in pieces(line):
+            if c is None:
+                sgr(params, st)
                 continue
-            if r0 <= r < r1 and (line[i] in '\u2580\u2584' or tc['bg'] or (tc['fg'] and line[i] != ' ')):
+            if r0 <= r < r1 and (c in '\u2580\u2584' or st['tc_bg'] or (st['tc_fg'] and c != ' ')):
                 found.append('%d:%d' % (r, col))
             col += 1
-            i += 1
         if r >= r1:
             break
     return found
@@ -211,9 +212,8 @@ def main(a):
         ch, fg, bg = cell(a[1], int(a[2]), int(a[3]))
         print('%s fg=%s bg=%s' % (ch, fmt(fg), fmt(bg)))
     elif len(a) in (4, 6) and a[0] == 'picture':
-        st = {'fg': None, 'bg': None}
-        lines = open(a[1], encoding='utf-8', errors='replace').read().split('\n')
-        grid = [cells_of_line(line, st) for line in lines]
+        st = dict(PLAIN)
+        grid = [cells_of_line(line, st) for line in dump_lines(a[1])]
         r0, r1 = int(a[2]), min(int(a[3]), len(grid))
         c0, c1 = (int(a[4]), int(a[5])) if len(a) == 6 else (0, 1 << 30)
         box = [(r, c) for r in range(r0, r1) for c, cl in enumerate(grid[r]) if cl[2] is not None and c0 <= c < c1]

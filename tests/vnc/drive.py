@@ -39,6 +39,7 @@ checks:
              VP_SHOT equal to `xwd -root` (see check_sandbox for the region)
 """
 import argparse
+import contextlib
 import os
 import resource
 import select
@@ -51,6 +52,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE = os.path.join(HERE, "fake_rfb.py")
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
+import fake_rfb  # noqa: E402 (its BLOCKS and VARIANTS; the server itself runs as a child)
 
 VP_MAGIC = 0x50565453
 VP_STATE, VP_FRAME, VP_SHOT = 1, 2, 3
@@ -263,6 +267,19 @@ def failed_with(w, words, timeout):
     return m, took
 
 
+def end_ok(w, timeout=3):
+    """EOF on the worker's fd 0: it must exit 0 within timeout."""
+    w.p.stdin.close()
+    expect_exit(w, code=0, timeout=timeout)
+
+
+def not_live_nor_failed(msgs, what):
+    """A probe must kill the worker before it says LIVE or FAILED."""
+    for m in msgs:
+        if m[0] == "state" and m[1] in ("LIVE", "FAILED"):
+            raise Fail("%sstate %s %r: the probe did not kill it" % (what, m[1], m[4]))
+
+
 def log_clean(log):
     with open(log, "rb") as f:
         text = f.read()
@@ -277,16 +294,33 @@ def fake_target(f):
     return ["--tcp", "127.0.0.1:%d" % f.port]
 
 
+@contextlib.contextmanager
+def against(a, mode, *fake_args, extra=(), wrap=()):
+    """A fake server in mode (fake_args its options) and a worker on it
+    (extra its options, wrap what runs it), yielded as (f, w); both are
+    ended on the way out, what the server printed then in f.lines."""
+    f = Fake(mode, *fake_args)
+    w = Worker(a.worker, a.log, fake_target(f), extra, wrap=wrap)
+    try:
+        yield f, w
+    finally:
+        w.kill()
+        f.close()
+
+
+def gnu_time(a):
+    """A wrap for Worker that has GNU time write the worker's own peak RSS,
+    and the file it goes to (own_max_rss reads it)."""
+    rss_file = a.log + ".rss"
+    return ["/usr/bin/time", "-f", "%M", "-o", rss_file], rss_file
+
+
 def block_at(x, y, shift=0):
-    sys.path.insert(0, HERE)
-    import fake_rfb
     return fake_rfb.BLOCKS[((y // 16) * 4 + x // 16 + shift) % len(fake_rfb.BLOCKS)]
 
 
 def check_good(a):
-    f = Fake("good")
-    w = Worker(a.worker, a.log, fake_target(f))
-    try:
+    with against(a, "good") as (f, w):
         w.grid(80, 24, 10000)
         m = w.until(lambda m: m[0] == "state", 5, "CONNECTING")
         if m[1] != "CONNECTING":
@@ -338,11 +372,8 @@ def check_good(a):
             m = w.msg(deadline - time.monotonic())
             if m and m[0] == "state" and m[1] != "LIVE":
                 raise Fail("state %s on a quiet but healthy server" % m[1])
-        w.p.stdin.close()
-        expect_exit(w, code=0, timeout=3)
-    finally:
-        w.kill()
-        lines = f.close()
+        end_ok(w)
+    lines = f.lines
     pings = [l for l in lines if l.startswith("FBUR 0 0 0 1 1")]
     say("fake server saw %d update requests, %d of them 1x1 pings" %
         (len([l for l in lines if l.startswith("FBUR")]), len(pings)))
@@ -352,9 +383,7 @@ def check_good(a):
 
 
 def check_pace(a):
-    f = Fake("anim")
-    w = Worker(a.worker, a.log, fake_target(f))
-    try:
+    with against(a, "anim") as (f, w):
         w.grid(64, 24, 2000)  # 2 fps while the server could send 4
         must_live(w)
         w.until(lambda m: m[0] == "frame", 3, "a frame")
@@ -379,11 +408,7 @@ def check_pace(a):
         say("fps 0: %d frames in 2 s" % (w.frames - n1))
         if w.frames != n1:
             raise Fail("frames while hidden")
-        w.p.stdin.close()
-        expect_exit(w, code=0, timeout=3)
-    finally:
-        w.kill()
-        f.close()
+        end_ok(w)
     log_clean(a.log)
 
 
@@ -399,11 +424,7 @@ def check_resize(a):
     """Desktop resizes after lockdown (the framebuffer is reallocated under
     seccomp): each one is announced with VP_STATE LIVE and the new size,
     then a frame and a shot of the new size."""
-    sys.path.insert(0, HERE)
-    import fake_rfb
-    f = Fake("resize")
-    w = Worker(a.worker, a.log, fake_target(f))
-    try:
+    with against(a, "resize") as (f, w):
         w.grid(100, 30, 10000)
         must_live(w, (64, 48))
         w.until(lambda m: m[0] == "frame" and (m[4], m[5]) == (64, 48), 3, "a 64x48 frame")
@@ -419,19 +440,13 @@ def check_resize(a):
         sh = w.until(lambda m: m[0] == "shot", 3, "a shot")
         if sh[1:3] != (32, 24) or sh[3] != bytes(fake_rfb.BLOCKS[2]) * (32 * 24):
             raise Fail("shot after the resizes differs")
-        w.p.stdin.close()
-        expect_exit(w, code=0, timeout=3)
-    finally:
-        w.kill()
-        f.close()
+        end_ok(w)
     log_clean(a.log)
 
 
 def check_huge(a):
-    f = Fake("huge")
-    rss_file = a.log + ".rss"
-    w = Worker(a.worker, a.log, fake_target(f), wrap=["/usr/bin/time", "-f", "%M", "-o", rss_file])
-    try:
+    wrap, rss_file = gnu_time(a)
+    with against(a, "huge", wrap=wrap) as (f, w):
         w.grid(80, 24, 10000)
         t = time.monotonic()
         m, _ = failed_with(w, ["larger"], 5)
@@ -446,22 +461,15 @@ def check_huge(a):
             raise Fail("took %.1f s" % took)
         if rss > a.max_rss:
             raise Fail("max RSS %d KiB > %d KiB" % (rss, a.max_rss))
-    finally:
-        w.kill()
-        f.close()
     log_clean(a.log)
 
 
 def check_garbage(a):
-    sys.path.insert(0, HERE)
-    import fake_rfb
     variants = [a.variant] if a.variant is not None else range(len(fake_rfb.VARIANTS))
     bad = []
     for v in variants:
         say("variant %d: %s" % (v, fake_rfb.VARIANTS[v]))
-        f = Fake("garbage", "--variant", str(v))
-        w = Worker(a.worker, a.log, fake_target(f))
-        try:
+        with against(a, "garbage", "--variant", str(v)) as (f, w):
             w.grid(80, 24, 10000)
             t = time.monotonic()
             try:
@@ -471,9 +479,6 @@ def check_garbage(a):
             except Fail as e:
                 bad.append("variant %d: %s" % (v, e))
                 say("  FAIL:", e)
-        finally:
-            w.kill()
-            f.close()
     log_clean(a.log)
     if bad:
         raise Fail("; ".join(bad))
@@ -482,12 +487,8 @@ def check_garbage(a):
 def check_max(a):
     """The largest desktop allowed works within the worker's RLIMIT_AS:
     4096x4096, a frame, and a 48 MiB VP_SHOT."""
-    sys.path.insert(0, HERE)
-    import fake_rfb
-    f = Fake("max")
-    rss_file = a.log + ".rss"
-    w = Worker(a.worker, a.log, fake_target(f), wrap=["/usr/bin/time", "-f", "%M", "-o", rss_file])
-    try:
+    wrap, rss_file = gnu_time(a)
+    with against(a, "max", wrap=wrap) as (f, w):
         w.grid(160, 48, 10000)
         must_live(w, (4096, 4096), timeout=10)
         fr = w.until(lambda m: m[0] == "frame", 20, "a frame")
@@ -498,19 +499,13 @@ def check_max(a):
         if sh[1:3] != (4096, 4096) or sh[3] != bytes(fake_rfb.BLOCKS[0]) * (4096 * 4096):
             raise Fail("shot differs")
         say("shot 4096x4096 equal to the desktop")
-        w.p.stdin.close()
-        expect_exit(w, code=0, timeout=5)
+        end_ok(w, timeout=5)
         say("worker's own max RSS (GNU time): %d KiB" % own_max_rss(rss_file))
-    finally:
-        w.kill()
-        f.close()
     log_clean(a.log)
 
 
 def simple_failure(a, mode, words, limit, *fake_args, extra=()):
-    f = Fake(mode, *fake_args)
-    w = Worker(a.worker, a.log, fake_target(f), extra)
-    try:
+    with against(a, mode, *fake_args, extra=extra) as (f, w):
         w.grid(80, 24, 10000)
         t = time.monotonic()
         m, _ = failed_with(w, words, limit + 3)
@@ -519,9 +514,6 @@ def simple_failure(a, mode, words, limit, *fake_args, extra=()):
         if took > limit:
             raise Fail("took %.1f s (limit %.1f s)" % (took, limit))
         expect_exit(w, code=1)
-    finally:
-        w.kill()
-        f.close()
     log_clean(a.log)
 
 
@@ -538,15 +530,11 @@ def check_authfail(a):
 def check_rfb33(a):
     """An RFB 3.3 server (it, not the client, picks the security type, e.g.
     TLS) is refused before libvncclient answers it."""
-    f = Fake("rfb33")
-    w = Worker(a.worker, a.log, fake_target(f))
-    try:
+    with against(a, "rfb33") as (f, w):
         w.grid(80, 24, 10000)
         m, _ = failed_with(w, ["3.3 is not supported"], 5)
         expect_exit(w, code=1)
-    finally:
-        w.kill()
-        lines = f.close()
+    lines = f.lines
     if any(l.startswith("CLIENT") for l in lines):
         raise Fail("the worker answered the 3.3 server: %r" % lines)
     log_clean(a.log)
@@ -555,9 +543,7 @@ def check_rfb33(a):
 def check_silent(a):
     """Silence for 11 s: a ping at 2 s, STALLED at 5 s, another ping while
     stalled at 10 s, LIVE again when the server speaks."""
-    f = Fake("silent", "--silent-for", "11")
-    w = Worker(a.worker, a.log, fake_target(f))
-    try:
+    with against(a, "silent", "--silent-for", "11") as (f, w):
         w.grid(80, 24, 10000)
         must_live(w)
         w.until(lambda m: m[0] == "frame", 3, "the first frame")
@@ -572,11 +558,8 @@ def check_silent(a):
             raise Fail("%s after STALLED" % m[1])
         say("LIVE again %.1f s after the first frame" % (time.monotonic() - t))
         w.until(lambda m: m[0] == "frame", 3, "a frame after the stall")
-        w.p.stdin.close()
-        expect_exit(w, code=0, timeout=3)
-    finally:
-        w.kill()
-        lines = f.close()
+        end_ok(w)
+    lines = f.lines
     pings = [l for l in lines if l.startswith("IGNORED fbur 0 0 0 1 1")]
     say("pings the silent server ignored: %d" % len(pings))
     if len(pings) < 2:
@@ -585,18 +568,11 @@ def check_silent(a):
 
 
 def check_probe(a):
-    f = Fake("good")
-    w = Worker(a.worker, a.log, fake_target(f), ["--probe", a.probe])
-    try:
+    with against(a, "good", extra=["--probe", a.probe]) as (f, w):
         w.grid(80, 24, 10000)
         msgs = w.drain_to_eof(10)
-        for m in msgs:
-            if m[0] == "state" and m[1] in ("LIVE", "FAILED"):
-                raise Fail("state %s %r: the probe did not kill it" % (m[1], m[4]))
+        not_live_nor_failed(msgs, "")
         expect_exit(w, sig=signal.SIGSYS)
-    finally:
-        w.kill()
-        f.close()
 
 
 def check_probe_silent(a):
@@ -617,9 +593,7 @@ def check_probe_silent(a):
         try:
             t = time.monotonic()
             msgs = w.drain_to_eof(10)
-            for m in msgs:
-                if m[0] == "state" and m[1] in ("LIVE", "FAILED"):
-                    raise Fail("%s: state %s %r: the probe did not kill it" % (how, m[1], m[4]))
+            not_live_nor_failed(msgs, how + ": ")
             expect_exit(w, sig=signal.SIGSYS)
             took = time.monotonic() - t
             say("%s: killed by SIGSYS %.0f ms after the start, the server silent" % (how, took * 1000))
@@ -635,9 +609,7 @@ def check_probe_silent(a):
 
 def check_input(a):
     for allowed in (True, False):
-        f = Fake("good")
-        w = Worker(a.worker, a.log, fake_target(f), ["--input"] if allowed else [])
-        try:
+        with against(a, "good", extra=["--input"] if allowed else []) as (f, w):
             w.grid(80, 24, 10000)
             must_live(w)
             w.until(lambda m: m[0] == "frame", 3, "a frame")
@@ -646,11 +618,8 @@ def check_input(a):
             w.send(VP_KEY, struct.pack("<II", 0xff0d, 1))
             w.send(VP_KEY, struct.pack("<II", 0xff0d, 0))
             time.sleep(0.5)
-            w.p.stdin.close()
-            expect_exit(w, code=0, timeout=3)
-        finally:
-            w.kill()
-            lines = f.close()
+            end_ok(w)
+        lines = f.lines
         ev = [l for l in lines if l.startswith(("POINTER", "KEY"))]
         say("--input" if allowed else "view-only", "server saw:", ev)
         want = ["POINTER 0 47 1", "POINTER 10 20 0", "KEY 65293 1", "KEY 65293 0"] if allowed else []
@@ -660,17 +629,12 @@ def check_input(a):
 
 
 def check_badmsg(a):
-    f = Fake("good")
-    w = Worker(a.worker, a.log, fake_target(f))
-    try:
+    with against(a, "good") as (f, w):
         w.grid(80, 24, 10000)
         must_live(w)
         w.send(VP_GRID, b"\0" * 8, magic=0x12345678)
         w.drain_to_eof(5)
         expect_exit(w, code=2)
-    finally:
-        w.kill()
-        f.close()
 
 
 # ---- the real sandbox ----
@@ -758,8 +722,7 @@ def check_sandbox(a):
             say("agent at work: %d frames in 6 s at 10 fps" % w.frames)
             if w.frames < 3:
                 raise Fail("too few frames")
-            w.p.stdin.close()
-            expect_exit(w, code=0, timeout=5)
+            end_ok(w, timeout=5)
         finally:
             w.kill()
             relay.kill()
@@ -786,8 +749,7 @@ def check_sandbox(a):
             w.send(VP_SHOT_REQ)
             shot = w.until(lambda m: m[0] == "shot", 10, "a shot")
             after = dexec(c, env + " xwd -root -silent")
-            w.p.stdin.close()
-            expect_exit(w, code=0, timeout=5)
+            end_ok(w, timeout=5)
         finally:
             w.kill()
             relay.kill()

@@ -165,9 +165,32 @@ class Conn:
             return ("cut",)
         raise ValueError("unknown client message %d" % t)
 
+    def msg_or_none(self):
+        """read_client_msg, or None when the socket's timeout comes first."""
+        try:
+            return self.read_client_msg()
+        except socket.timeout:
+            return None
+
 
 def report(*a):
     print(*a, flush=True)
+
+
+def report_input(m):
+    """Report the key or pointer event m (None or another message: nothing)."""
+    if m and m[0] == "key":
+        report("KEY", m[1], m[2])
+    elif m and m[0] == "pointer":
+        report("POINTER", m[1], m[2], m[3])
+
+
+def fbur_within(m, w, h):
+    """Report the update request m; its (inc, x, y, w, h) clipped to a w x h desktop."""
+    report("FBUR", *m[1:])
+    inc, x, y, rw, rh = m[1:]
+    x, y = min(x, w), min(y, h)
+    return inc, x, y, min(rw, w - x), min(rh, h - y)
 
 
 def wait_fbur(c, want_full=True):
@@ -178,10 +201,7 @@ def wait_fbur(c, want_full=True):
             report("FBUR", *m[1:])
             if not want_full or m[1] == 0:
                 return m
-        elif m[0] == "key":
-            report("KEY", m[1], m[2])
-        elif m[0] == "pointer":
-            report("POINTER", m[1], m[2], m[3])
+        report_input(m)
 
 
 def serve_static(c, anim):
@@ -190,23 +210,14 @@ def serve_static(c, anim):
     c.s.settimeout(0.25 if anim else None)
     pending, shift, last = False, 0, time.monotonic()
     while True:
-        try:
-            m = c.read_client_msg()
-        except socket.timeout:
-            m = None
+        m = c.msg_or_none()
         if m and m[0] == "fbur":
-            report("FBUR", *m[1:])
-            inc, x, y, w, h = m[1:]
-            x, y = min(x, W), min(y, H)
-            w, h = min(w, W - x), min(h, H - y)
+            inc, x, y, w, h = fbur_within(m, W, H)
             if inc == 0 and w > 0 and h > 0:
                 c.send(c.update([c.raw_rect(img, x, y, w, h)]))
             else:
                 pending = True
-        elif m and m[0] == "key":
-            report("KEY", m[1], m[2])
-        elif m and m[0] == "pointer":
-            report("POINTER", m[1], m[2], m[3])
+        report_input(m)
         if anim and time.monotonic() - last >= 0.25:
             last = time.monotonic()
             shift += 1
@@ -221,16 +232,10 @@ def serve_resize(c):
     stage, last = 0, time.monotonic()
     c.s.settimeout(0.1)
     while True:
-        try:
-            m = c.read_client_msg()
-        except socket.timeout:
-            m = None
+        m = c.msg_or_none()
         w, h, colour = stages[stage]
         if m and m[0] == "fbur":
-            report("FBUR", *m[1:])
-            inc, x, y, rw, rh = m[1:]
-            x, y = min(x, w), min(y, h)
-            rw, rh = min(rw, w - x), min(rh, h - y)
+            inc, x, y, rw, rh = fbur_within(m, w, h)
             if inc == 0 and rw > 0 and rh > 0:
                 if colour is None:
                     c.send(c.update([c.raw_rect(image(), x, y, rw, rh)]))
