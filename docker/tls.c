@@ -193,7 +193,7 @@ bool dk_tls_explain(struct err *e, const struct dk_tls *t, const char *endpoint,
 		        "engine at %s does not speak TLS (%s): for a plain-HTTP engine leave out --tls, --tlsverify and "
 		        "DOCKER_TLS_VERIFY",
 		        endpoint, w);
-	} else if (strstr(w, "certificate required")) {
+	} else if (strstr(w, "certificate required") || (strstr(w, "alert") && !t->cert)) {
 		err_set(e, ERR_TRANSPORT,
 		        "engine at %s wants a TLS client certificate (%s): --tlscert and --tlskey, or cert.pem and key.pem "
 		        "in DOCKER_CERT_PATH",
@@ -204,7 +204,10 @@ bool dk_tls_explain(struct err *e, const struct dk_tls *t, const char *endpoint,
 	} else if (cc == CURLE_SSL_CONNECT_ERROR) {
 		err_set(e, ERR_TRANSPORT, "TLS with the engine at %s failed: %s", endpoint, w);
 	} else {
-		return false;
+		/* TLS 1.3: the engine checks our certificate after the handshake and
+		 * hangs up; the request's send or read then fails without its alert */
+		err_set(e, ERR_TRANSPORT, "engine at %s closed the TLS connection (%s): does it take the client "
+		        "certificate %s (signed by its CA)?", endpoint, w, t->cert ? t->cert : "(none)");
 	}
 	return true;
 }

@@ -106,8 +106,9 @@ sandboxes_up_on() { DOCKER_HOST=$1 sandboxes_up "${@:2}"; } # HOST N PREFIX [fla
 sandboxes_down_on() { DOCKER_HOST=$1 sandboxes_down "$2"; }  # HOST PREFIX
 
 # ---- private engines (scripts/engine): a dockerd of the test's own ----------
-# engine_start NAME [IMG...]: start (or reuse) the private engine NAME with
-# those images (default: the sandbox and mini images) and empty it (a test
+# engine_start NAME [IMG...] [-- DOCKERD-ARG...]: start (or reuse) the
+# private engine NAME with those images (default: the sandbox and mini
+# images) and those extra dockerd arguments (scripts/engine start) and empty it (a test
 # starts from no containers, whatever an earlier run left); its endpoint in
 # ENGINE_HOST and ENGINE_HOSTS[NAME]. run_test stops it after the test (the
 # data root stays: the images need no second load). scripts/engine's progress
@@ -115,9 +116,11 @@ sandboxes_down_on() { DOCKER_HOST=$1 sandboxes_down "$2"; }  # HOST PREFIX
 ENGINES_STARTED=()
 declare -A ENGINE_HOSTS=()
 engine_start() {
-	local name=$1 log="$TEST_TMP/engine-$1.log" args=() ids
+	local name=$1 log="$TEST_TMP/engine-$1.log" args=() imgs=() ids
 	shift
-	[ $# -gt 0 ] && args=(--images "$@")
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do imgs+=("$1"); shift; done
+	[ ${#imgs[@]} -gt 0 ] && args=(--images "${imgs[@]}")
+	args+=("$@")   # "--" and the dockerd arguments, if any
 	ENGINES_STARTED+=("$name")
 	ENGINE_HOST=$("$ROOT/scripts/engine" start "$name" "${args[@]}" 2>>"$log") ||
 		{ tail -n 25 "$log"; return 1; }

@@ -379,6 +379,16 @@ static void test_explain(void **state)
 	assert_true(dk_tls_explain(&e, t, "tcp://h:1", CURLE_RECV_ERROR, 0, NULL, 0,
 	                           "error:0A00045C:SSL routines::tlsv13 alert certificate required"));
 	assert_non_null(strstr(e.msg, "wants a TLS client certificate"));
+	struct dk_endpoint bare = {.tls = true, .verify = true};
+	struct dk_tls *tb = dk_tls_new(&bare);   /* no certificate of ours: it wants one */
+	assert_true(dk_tls_explain(&e, tb, "tcp://h:1", CURLE_RECV_ERROR, 0, NULL, 0,
+	                           "OpenSSL SSL_read: error:0A000412:SSL routines::sslv3 alert bad certificate"));
+	assert_non_null(strstr(e.msg, "wants a TLS client certificate"));
+	dk_tls_free(tb);
+	/* TLS 1.3: the engine hung up on our certificate without a word */
+	assert_true(dk_tls_explain(&e, t, "tcp://h:1", CURLE_SEND_ERROR, 0, NULL, 0, ""));
+	assert_non_null(strstr(e.msg, "closed the TLS connection (Failed sending data to the peer)"));
+	assert_non_null(strstr(e.msg, "/x/cert.pem"));
 	/* an ordinary failure is not TLS's to say */
 	assert_false(dk_tls_explain(&e, t, "tcp://h:1", CURLE_COULDNT_CONNECT, 0, NULL, 0, "Connection refused"));
 	assert_false(dk_tls_explain(&e, t, "tcp://h:1", CURLE_OK, 200, "{}", 2, ""));
