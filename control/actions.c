@@ -49,6 +49,7 @@ int act_from_name(const char *name)
 /* ---- the context ---- */
 
 static void run_destroy(struct act_run *r);
+static bool run_abandon(struct act_run *r);
 
 struct actions *actions_new(struct dk_client *c, const char *journal_path, bool local)
 {
@@ -76,7 +77,8 @@ void actions_free(struct actions *a)
 	if (!a)
 		return;
 	while (a->runs)
-		run_destroy(a->runs);  /* their requests die with the client */
+		if (!run_abandon(a->runs))
+			run_destroy(a->runs);  /* their requests die with the client */
 	/* what the log never took is printed, not lost */
 	if (a->audit && journal_queued(a->audit))
 		journal_drain(a->audit, 2000, stderr);
@@ -271,6 +273,31 @@ static void settle(struct target *t, bool ok)
 	t->res->state = ok ? ACT_OK : ACT_FAILED;
 	t->res->ms = clock_mono_ms() - r->started_ms;
 	r->pending--;
+}
+
+/* A run still in flight when sandtop ends (q, SIGHUP, SIGTERM): its result
+ * record says what stayed undone, so the journal tells how every action it
+ * took ended (a stop's kill after the wait never comes: the sandbox may
+ * still run). Returns true when that freed r (an orphan done with). */
+static bool run_abandon(struct act_run *r)
+{
+	if (!r->begun || r->result_logged)
+		return false;
+	for (size_t i = 0; i < r->n; i++) {
+		struct act_result *res = &r->res[i];
+		if (res->engine == ACT_ENG_WAITING) {
+			res->engine = ACT_ENG_SILENT;
+			snprintf(res->engine_msg, sizeof res->engine_msg, "no answer before sandtop exited");
+			compose(res);
+		}
+		if (res->state != ACT_PENDING)
+			continue;
+		settle(&r->t[i], false);
+		compose(res);
+		size_t n = strlen(res->msg);
+		snprintf(res->msg + n, sizeof res->msg - n, "%sunfinished: sandtop exited first", n ? "; " : "");
+	}
+	return progress(r);   /* writes the result record */
 }
 
 void act_kernel_settle(struct target *t, bool ok, const char *fmt, ...)
