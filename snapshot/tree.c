@@ -1,8 +1,6 @@
 /* tree: what the agent wrote, archived as a tar from the host through its root directory, confined by openat2: links stored as links, never followed. */
 #include "snapshot/internal.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +18,7 @@
 
 #include "base/sanitize.h"
 #include "base/xalloc.h"
+#include "snapshot/tarw.h"
 
 #define IO_CHUNK (256 * 1024)
 #define LINK_TARGET_MAX 4096
@@ -46,7 +45,7 @@ struct sink {
 	uint64_t size;
 };
 
-static la_ssize_t sink_write(struct archive *a, void *ud, const void *p, size_t n)
+static int sink_write(void *ud, const void *p, size_t n)
 {
 	struct sink *s = ud;
 	for (size_t done = 0; done < n;) {
@@ -54,19 +53,19 @@ static la_ssize_t sink_write(struct archive *a, void *ud, const void *p, size_t 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			int en = w < 0 ? errno : EIO;
-			archive_set_error(a, en, "writing the archive: %s", strerror(en));
+			if (w == 0)
+				errno = EIO;
 			return -1;
 		}
 		done += (size_t)w;
 	}
 	EVP_DigestUpdate(s->md, p, n);
 	s->size += n;
-	return (la_ssize_t)n;
+	return 0;
 }
 
 struct walk {
-	struct archive *a;
+	struct tarw *a;
 	const struct snap_tree_caps *caps;
 	struct snap_tree_stats *st;
 	dev_t dev;               /* the mount being archived */
@@ -126,25 +125,13 @@ static bool cap_reached(struct walk *w, const char *what)
  * when nothing more can). */
 static int header(struct walk *w, const struct stat *sb, const char *link)
 {
-	struct archive_entry *en = archive_entry_new();
-	if (!en)
-		abort();
-	archive_entry_set_pathname(en, w->name[0] ? w->name : ".");
-	archive_entry_set_mode(en, sb->st_mode);
-	archive_entry_set_uid(en, sb->st_uid);
-	archive_entry_set_gid(en, sb->st_gid);
-	archive_entry_set_mtime(en, sb->st_mtim.tv_sec, sb->st_mtim.tv_nsec);
-	archive_entry_set_size(en, S_ISREG(sb->st_mode) ? sb->st_size : 0);
-	if (link)
-		archive_entry_set_symlink(en, link);
-	int r = archive_write_header(w->a, en);
-	archive_entry_free(en);
-	if (r == ARCHIVE_FATAL) {
+	int r = tarw_header(w->a, w->name[0] ? w->name : ".", sb, link);
+	if (r == -1) {
 		w->fatal = true;
-		err_set(w->e, 1, "%s", archive_error_string(w->a) ? archive_error_string(w->a) : "tar writer failed");
+		err_set(w->e, 1, "%s", tarw_error(w->a));
 		return -1;
 	}
-	if (r < ARCHIVE_WARN) {
+	if (r < 0) {
 		note(w, "not archivable", w->name);
 		return -1;
 	}
@@ -189,9 +176,9 @@ static void add_file(struct walk *w, int dirfd, const char *nm, uint64_t resolve
 			bad = true;
 			break;
 		}
-		if (archive_write_data(w->a, w->io, (size_t)n) < 0) {
+		if (tarw_data(w->a, w->io, (size_t)n) < 0) {
 			w->fatal = true;
-			err_set(w->e, 1, "%s", archive_error_string(w->a) ? archive_error_string(w->a) : "tar writer failed");
+			err_set(w->e, 1, "%s", tarw_error(w->a));
 		}
 		left -= (uint64_t)n;
 	}
@@ -201,8 +188,10 @@ static void add_file(struct walk *w, int dirfd, const char *nm, uint64_t resolve
 		memset(w->io, 0, IO_CHUNK);
 		while (left > 0 && !w->fatal) {
 			size_t k = left < IO_CHUNK ? left : IO_CHUNK;
-			if (archive_write_data(w->a, w->io, k) < 0)
+			if (tarw_data(w->a, w->io, k) < 0) {
 				w->fatal = true;
+				err_set(w->e, 1, "%s", tarw_error(w->a));
+			}
 			left -= k;
 		}
 	} else if (!w->fatal && read(fd, w->io, 1) > 0) {
@@ -367,23 +356,17 @@ int snap_tree_archive(int root_fd, const char *path, int out_fd, const struct sn
 	if (!clean_path(path))
 		return err_set(e, 1, "not a clean absolute path");
 	struct sink sk = {.fd = out_fd, .md = EVP_MD_CTX_new()};
-	struct walk w = {.caps = caps, .st = st, .e = e, .io = xmalloc(IO_CHUNK), .a = archive_write_new()};
-	if (!sk.md || !w.a || EVP_DigestInit_ex(sk.md, EVP_sha256(), NULL) != 1)
+	struct walk w = {.caps = caps, .st = st, .e = e, .io = xmalloc(IO_CHUNK), .a = tarw_new(sink_write, &sk)};
+	if (!sk.md || EVP_DigestInit_ex(sk.md, EVP_sha256(), NULL) != 1)
 		abort();
 	name_push(&w, path + 1);
-	int rc = -1;
-	if (archive_write_set_format_pax_restricted(w.a) != ARCHIVE_OK ||
-	    archive_write_open(w.a, &sk, NULL, sink_write, NULL) != ARCHIVE_OK) {
-		err_set(e, 1, "tar writer: %s", archive_error_string(w.a) ? archive_error_string(w.a) : "cannot start");
-	} else {
-		add_start(&w, root_fd, path[1] ? path + 1 : ".");
-		if (archive_write_close(w.a) != ARCHIVE_OK && !w.fatal) {
-			err_set(e, 1, "%s", archive_error_string(w.a) ? archive_error_string(w.a) : "tar writer failed");
-			w.fatal = true;
-		}
-		rc = w.fatal ? -1 : 0;
+	add_start(&w, root_fd, path[1] ? path + 1 : ".");
+	if (tarw_close(w.a) < 0 && !w.fatal) {
+		err_set(e, 1, "%s", tarw_error(w.a));
+		w.fatal = true;
 	}
-	archive_write_free(w.a);
+	int rc = w.fatal ? -1 : 0;
+	tarw_free(w.a);
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	EVP_DigestFinal_ex(sk.md, md, &mdlen);
