@@ -274,8 +274,8 @@ static const struct {
 	 "      --tls         speak TLS to a tcp:// engine without verifying it\n"
 	 "      --tlsverify   speak TLS and verify the engine against the CA (also with\n"
 	 "                    $DOCKER_TLS_VERIFY set)\n"
-	 "      --tlscacert FILE  the CA (default: $DOCKER_CERT_PATH/ca.pem, else\n"
-	 "                    ~/.docker/ca.pem)\n"
+	 "      --tlscacert FILE  the CA (default: ca.pem in $DOCKER_CERT_PATH, else in\n"
+	 "                    $DOCKER_CONFIG, else in ~/.docker)\n"
 	 "      --tlscert FILE, --tlskey FILE  the client certificate and key (default:\n"
 	 "                    cert.pem and key.pem there, when they exist)\n"},
 	{CLI_G_CONFIG,
