@@ -430,6 +430,11 @@ static void s_end(void *ud, enum dk_logs_end why, const struct err *e)
 		r->e = *e;
 }
 
+/* How long a stream may take to end: its ending comes at once when the
+ * machine is free; under valgrind (make valgrind) on a loaded machine it
+ * took more than 5 s. */
+#define STREAM_WAIT_MS 20000
+
 /* Open a stream on name and drive the client until it ends (or ms pass). */
 static void stream_run(struct dk_client *c, const char *name, const struct dk_logs_opts *o, struct sres *r, int ms)
 {
@@ -457,7 +462,7 @@ static void test_stream_lines_and_eof(void **state)
 	struct sres r = {0};
 	struct dk_logs_opts o = {.follow = true, .timestamps = true, .since = "1700000000.000000000", .tail = 100,
 	                         .line_max = 64};
-	stream_run(c, "ok", &o, &r, 5000);
+	stream_run(c, "ok", &o, &r, STREAM_WAIT_MS);
 	assert_int_equal(r.ends, 1);
 	assert_int_equal(r.why, DK_LOGS_EOF);
 	assert_int_equal(r.opens, 1);
@@ -474,7 +479,7 @@ static void test_stream_lines_and_eof(void **state)
 	/* a tty: one stream, "\r\n" ends a line; no follow, no timestamps, all */
 	struct sres t = {0};
 	struct dk_logs_opts to = {.tail = -1};
-	stream_run(c, "tty", &to, &t, 5000);
+	stream_run(c, "tty", &to, &t, STREAM_WAIT_MS);
 	assert_int_equal(t.why, DK_LOGS_EOF);
 	assert_true(t.tty);
 	assert_string_equal(t.lines.data, "1  |2026-01-01T00:00:00Z a|\n1  |2026-01-01T00:00:01Z b|\n");
@@ -490,25 +495,25 @@ static void test_stream_failures(void **state)
 	struct dk_client *c = fake_client(&fake);
 	struct dk_logs_opts o = {.follow = true, .timestamps = true, .tail = -1, .line_max = 64};
 	struct sres r = {0};
-	stream_run(c, "cut", &o, &r, 5000);
+	stream_run(c, "cut", &o, &r, STREAM_WAIT_MS);
 	assert_int_equal(r.ends, 1);
 	assert_int_equal(r.why, DK_LOGS_LOST);
 	assert_int_equal(r.e.code, ERR_TRANSPORT);
 	assert_string_equal(r.lines.data, lines_want);   /* what came before is there */
 	buf_free(&r.lines);
 	struct sres g = {0};
-	stream_run(c, "gone", &o, &g, 5000);
+	stream_run(c, "gone", &o, &g, STREAM_WAIT_MS);
 	assert_int_equal(g.why, DK_LOGS_FAILED);
 	assert_int_equal(g.e.code, ERR_NOTFOUND);
 	assert_int_equal(g.opens, 0);
 	buf_free(&g.lines);
 	struct sres u = {0};
-	stream_run(c, "", &o, &u, 5000);
+	stream_run(c, "", &o, &u, STREAM_WAIT_MS);
 	assert_int_equal(u.why, DK_LOGS_FAILED);
 	assert_int_equal(u.e.code, ERR_USAGE);
 	buf_free(&u.lines);
 	struct sres b = {0};
-	stream_run(c, "broken", &o, &b, 5000);
+	stream_run(c, "broken", &o, &b, STREAM_WAIT_MS);
 	assert_int_equal(b.why, DK_LOGS_BROKEN);
 	assert_int_equal(b.e.code, ERR_PARSE);
 	assert_string_equal(b.lines.data, lines_want);
@@ -525,7 +530,7 @@ static void test_stream_cancel(void **state)
 	struct dk_client *c = fake_client(&fake);
 	struct dk_logs_opts o = {.follow = true, .timestamps = true, .tail = -1, .line_max = 64};
 	struct sres r = {.cancel_at = 2};
-	stream_run(c, "ok", &o, &r, 5000);
+	stream_run(c, "ok", &o, &r, STREAM_WAIT_MS);
 	assert_int_equal(r.ends, 1);
 	assert_int_equal(r.why, DK_LOGS_CANCELLED);
 	assert_int_equal(r.nlines, 2);
