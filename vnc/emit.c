@@ -159,9 +159,10 @@ size_t vr_emit(struct vr_screen *s, const uint8_t *px, int cols, int rows, int y
 				iu = vr_rgb_to_256(up[0], up[1], up[2]);
 				il = vr_rgb_to_256(lo[0], lo[1], lo[2]);
 				uint64_t v = key | (uint64_t)(iu << 8 | il) << KEY_BITS;
-				bool same = (cell[c] >> KEY_BITS) == (iu << 8 | il);
+				/* all: the cells hold nothing to compare with (fresh memory or invalidated) */
+				bool same = !all && (cell[c] >> KEY_BITS) == (iu << 8 | il);
 				cell[c] = v;
-				if (!all && same)
+				if (same)
 					continue; /* a new shade, the same index: nothing to write */
 				want_fg = iu;
 				want_bg = il;
