@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/engines.h"
 #include "config/config.h"
 #include "control/actions.h"
 #include "control/ttl.h"
@@ -43,14 +44,16 @@ struct opts {
 
 static void usage(FILE *fp)
 {
-	fputs("usage: sandtop [-a] [-d SECS] [-H HOST] [-k NAME|FILE] [-c FILE | --no-config]\n"
+	fputs("usage: sandtop [-a] [-d SECS] [-H HOST]... [-k NAME|FILE] [-c FILE | --no-config]\n"
 	      "               [--no-color] [--no-mouse] [--read-only] [--log FILE] ...\n"
 	      "       sandtop COMMAND [ARGS...] [options]   (sandtop COMMAND --help)\n"
 	      "       sandtop --dump-keys [-k NAME|FILE]\n"
 	      "       sandtop --dump-config [-c FILE] [options]\n"
 	      "\n"
 	      "Supervise computer-use agent sandboxes (containers labelled sandtop.sandbox).\n"
-	      "Without a command: the interactive screen.\n"
+	      "Without a command: the interactive screen. -H repeats (or the config file's\n"
+	      "engine lines name several engines): one list of every engine's sandboxes,\n"
+	      "with an ENGINE column, a line per engine, engine:NAME in the filter.\n"
 	      "\n"
 	      "commands:\n",
 	      fp);
@@ -213,6 +216,36 @@ static void iso_event(void *ud, const struct dk_event *ev)
 	iso_runner_event(ud, ev);
 }
 
+/* What the screen watches and acts on for one engine; freed by engine_free. */
+static void engine_wire(const struct opts *o, struct cli_engine *ce, const char *journal, struct tui_engine *te)
+{
+	const struct cfg *cfg = &o->cm.cfg;
+	struct dk_client *c = ce->client;
+	log_msg(LOG_INFO, "engine %s: %s", ce->name, dk_client_endpoint(c));
+	te->name = ce->name;
+	te->client = c;
+	te->local = ce->local;
+	te->inv = inv_new(c, o->all);
+	inv_set_selector(te->inv, cfg->label);   /* checked by config/ */
+	struct iso_policy pol;
+	iso_policy_default(&pol, dk_client_endpoint(c));   /* the host's files only where it is local */
+	te->iso = iso_runner_new(c, &pol);
+	inv_set_event_hook(te->inv, iso_event, te->iso);
+	inv_start(te->inv);
+	te->coll = coll_new(c, te->inv, o->cm.interval_ms, o->cm.source);
+	te->act = o->read_only ? NULL : actions_new(c, journal, ce->local);
+	if (te->act && act_problem(te->act))
+		log_msg(LOG_WARN, "actions (%s): %s", ce->name, act_problem(te->act));
+}
+
+static void engine_free(struct tui_engine *te)
+{
+	actions_free(te->act);
+	iso_runner_free(te->iso);
+	coll_free(te->coll);
+	inv_free(te->inv);
+}
+
 static int run_tui(const struct opts *o)
 {
 	const struct cfg *cfg = &o->cm.cfg;
@@ -221,8 +254,8 @@ static int run_tui(const struct opts *o)
 		return CLI_USAGE;
 	}
 	struct err e;
-	struct dk_client *c = cli_common_client(&o->cm, &e);
-	if (!c) {
+	static struct cli_engines en;   /* large; the screen's engines (-H repeated, the config's) */
+	if (cli_engines_open(&o->cm, &en, &e) < 0) {
 		fprintf(stderr, "sandtop: %s\n", e.msg);
 		return CLI_USAGE;
 	}
@@ -238,39 +271,27 @@ static int run_tui(const struct opts *o)
 			fprintf(stderr, "sandtop: cannot open log %s: %s\n", logpath, strerror(errno));
 			free(logpath);
 			keymap_free(km);
-			dk_client_free(c);
+			cli_engines_close(&en);
 			return CLI_USAGE;
 		}
 	}
 	free(logpath);
 	log_set_level(LOG_INFO);
-	log_msg(LOG_INFO, "sandtop %s starting; engine %s", SANDTOP_VERSION, dk_client_endpoint(c));
-	struct inventory *inv = inv_new(c, o->all);
-	inv_set_selector(inv, cfg->label);   /* checked by config/ */
-	struct iso_policy pol;
-	iso_policy_default(&pol, dk_client_endpoint(c));
-	struct iso_runner *iso = iso_runner_new(c, &pol);
-	inv_set_event_hook(inv, iso_event, iso);
-	inv_start(inv);
-	struct collector *coll = coll_new(c, inv, o->cm.interval_ms, o->cm.source);
+	log_msg(LOG_INFO, "sandtop %s starting; %zu engine%s", SANDTOP_VERSION, en.n, en.n == 1 ? "" : "s");
 	char *journal = cli_common_journal(&o->cm);
-	struct actions *act = o->read_only ? NULL
-		: actions_new(c, journal, !strncmp(dk_client_endpoint(c), "unix://", 7));
-	if (act && act_problem(act))
-		log_msg(LOG_WARN, "actions: %s", act_problem(act));
+	struct tui_engine *te = xcalloc(en.n, sizeof *te);
+	for (size_t i = 0; i < en.n; i++)
+		engine_wire(o, &en.e[i], journal, &te[i]);
 	free(journal);
 	struct tui_opts to = {
-		.client = c,
-		.inv = inv,
+		.engines = te,
+		.nengines = en.n,
 		.km = km,
-		.coll = coll,
 		.no_color = o->no_color,
 		.keymap_errors = d.count,
 		.keymap_first_error = d.count ? d.first : NULL,
-		.act = act,
 		.read_only = o->read_only,
 		.armed = o->armed,
-		.iso = iso,
 		.ttl_policy = o->ttl_policy,
 		.engine_wait_ms = o->cm.engine_wait_ms,
 		.colours = cfg->colour,
@@ -286,16 +307,20 @@ static int run_tui(const struct opts *o)
 	};
 	int rc = tui_run(&to);
 	/* the terminal is back: what the journal never took is printed there */
-	if (act && act_audit(act) && journal_queued(act_audit(act))) {
-		printf("sandtop: the audit log could not take every record (%s); they follow:\n",
-			journal_problem(act_audit(act)) ? journal_problem(act_audit(act)) : "?");
-		journal_drain(act_audit(act), 2000, stdout);
+	for (size_t i = 0; i < en.n; i++) {
+		struct actions *act = te[i].act;
+		if (act && act_audit(act) && journal_queued(act_audit(act))) {
+			printf("sandtop: the audit log could not take every record (%s); they follow:\n",
+				journal_problem(act_audit(act)) ? journal_problem(act_audit(act)) : "?");
+			journal_drain(act_audit(act), 2000, stdout);
+		}
 	}
-	actions_free(act);
-	dk_client_free(c);
-	iso_runner_free(iso);
-	coll_free(coll);
-	inv_free(inv);
+	for (size_t i = 0; i < en.n; i++)
+		actions_free(te[i].act), te[i].act = NULL;
+	cli_engines_close(&en);   /* the clients, before what watched them */
+	for (size_t i = 0; i < en.n; i++)
+		engine_free(&te[i]);
+	free(te);
 	keymap_free(km);
 	log_msg(LOG_INFO, "sandtop exiting (%d)", rc);
 	log_close();

@@ -25,14 +25,13 @@ static const char *const menu_signals[] = {
 static size_t pick_targets(struct ui *ui)
 {
 	ui->npending = 0;
-	const struct inventory *inv = ui->o->inv;
-	size_t n = inv_count(inv);
+	size_t n = ui_inv_count(ui);
 	free(ui->pending_ids);
 	ui->pending_ids = xcalloc(n ? n : 1, sizeof *ui->pending_ids);
 	if (ui->ntags) {
 		for (size_t i = 0; i < n; i++)
-			if (ui_tagged(ui, inv_get(inv, i)->id))
-				snprintf(ui->pending_ids[ui->npending++], 65, "%s", inv_get(inv, i)->id);
+			if (ui_tagged(ui, ui_inv_get(ui, i)->id))
+				snprintf(ui->pending_ids[ui->npending++], 65, "%s", ui_inv_get(ui, i)->id);
 	} else {
 		ui_list_sync(ui);
 		if (ui_rows_count(ui))
@@ -41,20 +40,74 @@ static size_t pick_targets(struct ui *ui)
 	return ui->npending;
 }
 
-/* Every running or paused sandbox (the kill switch's targets). */
+/* Every running or paused sandbox of every engine (the kill switch's targets). */
 static size_t pick_all(struct ui *ui)
 {
-	const struct inventory *inv = ui->o->inv;
-	size_t n = inv_count(inv);
+	size_t n = ui_inv_count(ui);
 	free(ui->pending_ids);
 	ui->pending_ids = xcalloc(n ? n : 1, sizeof *ui->pending_ids);
 	ui->npending = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct dk_container *c = inv_get(inv, i);
-		if (fmt_is_up(c) && inv_selector_match(inv_selector(inv), c))
-			snprintf(ui->pending_ids[ui->npending++], 65, "%s", c->id);
+	for (size_t e = 0; e < ui->o->nengines; e++) {
+		const struct inventory *inv = ui->o->engines[e].inv;
+		for (size_t i = 0; i < inv_count(inv); i++) {
+			const struct dk_container *c = inv_get(inv, i);
+			if (fmt_is_up(c) && inv_selector_match(inv_selector(inv), c))
+				snprintf(ui->pending_ids[ui->npending++], 65, "%s", c->id);
+		}
 	}
 	return ui->npending;
+}
+
+/* The runs of the last action (one per engine it reached). */
+static bool runs_any(const struct ui *ui)
+{
+	for (size_t e = 0; ui->runs && e < ui->o->nengines; e++)
+		if (ui->runs[e])
+			return true;
+	return false;
+}
+
+static bool runs_quiet(const struct ui *ui)
+{
+	for (size_t e = 0; ui->runs && e < ui->o->nengines; e++)
+		if (ui->runs[e] && !act_run_quiet(ui->runs[e]))
+			return false;
+	return true;
+}
+
+static bool runs_done(const struct ui *ui)
+{
+	for (size_t e = 0; ui->runs && e < ui->o->nengines; e++)
+		if (ui->runs[e] && !act_run_done(ui->runs[e]))
+			return false;
+	return true;
+}
+
+/* The counts over every run; *kind the action's, *kernel whether the kernel acted anywhere. */
+static void runs_counts(const struct ui *ui, size_t *n, size_t *ok, size_t *failed, size_t *pending, int *kind,
+                        bool *kernel)
+{
+	*n = *ok = *failed = *pending = 0;
+	*kernel = false;
+	for (size_t e = 0; ui->runs && e < ui->o->nengines; e++) {
+		struct act_run *r = ui->runs[e];
+		if (!r)
+			continue;
+		size_t k, a, b, c;
+		act_run_results(r, &k);
+		act_run_counts(r, &a, &b, &c);
+		*n += k, *ok += a, *failed += b, *pending += c;
+		*kind = (int)act_run_kind(r);
+		*kernel |= act_run_kernel(r);
+	}
+}
+
+static void runs_free(struct ui *ui)
+{
+	for (size_t e = 0; ui->runs && e < ui->o->nengines; e++) {
+		act_run_free(ui->runs[e]);
+		ui->runs[e] = NULL;
+	}
 }
 
 /* The state word of c for a question: fmt_state's, but the kernel asked
@@ -62,7 +115,8 @@ static size_t pick_all(struct ui *ui)
 static const char *state_now(struct ui *ui, const struct dk_container *c)
 {
 	const char *w = fmt_state(ui, c, NULL);
-	if (!strcmp(w, "running") && ui->o->act && act_frozen(ui->o->act, c))
+	struct actions *act = ui_eng(ui, c)->act;
+	if (!strcmp(w, "running") && act && act_frozen(act, c))
 		w = fmt_quarantined(c) ? "quarantined" : "frozen";
 	return !strcmp(w, "freezing") ? "frozen" : w;
 }
@@ -74,12 +128,10 @@ static const char *held_counts(struct ui *ui)
 	static char out[128];
 	static const char *const words[] = {"running", "paused", "frozen", "quarantined", "restarting"};
 	size_t count[5] = {0}, other = 0;
-	const struct inventory *inv = ui->o->inv;
-	for (size_t i = 0; i < ui->npending; i++)
-		for (size_t j = 0; j < inv_count(inv); j++) {
-			if (strcmp(inv_get(inv, j)->id, ui->pending_ids[i]) != 0)
-				continue;
-			const char *w = state_now(ui, inv_get(inv, j));
+	for (size_t i = 0; i < ui->npending; i++) {
+		const struct dk_container *c = ui_inv_find(ui, ui->pending_ids[i]);
+		if (c) {
+			const char *w = state_now(ui, c);
 			size_t k = 0;
 			while (k < 5 && strcmp(w, words[k]))
 				k++;
@@ -88,6 +140,7 @@ static const char *held_counts(struct ui *ui)
 			else
 				other++;
 		}
+	}
 	size_t len = 0;
 	out[0] = '\0';
 	for (size_t k = 0; k < 5; k++)
@@ -101,11 +154,8 @@ static const char *held_counts(struct ui *ui)
 /* "demo-1" or "3 sandboxes (demo-1, demo-2, …)" for a question. */
 static void describe(struct ui *ui, char *out, size_t n)
 {
-	const struct inventory *inv = ui->o->inv;
-	const char *first = NULL;
-	for (size_t i = 0; i < inv_count(inv) && !first; i++)
-		if (!strcmp(inv_get(inv, i)->id, ui->pending_ids[0]))
-			first = inv_get(inv, i)->name;
+	const struct dk_container *c = ui->npending ? ui_inv_find(ui, ui->pending_ids[0]) : NULL;
+	const char *first = c ? c->name : NULL;
 	if (ui->npending == 1)
 		snprintf(out, n, "%s", first ? first : ui->pending_ids[0]);
 	else
@@ -244,14 +294,13 @@ void ui_confirm_key(struct ui *ui, int r, wint_t k)
 
 void ui_quit_ask(struct ui *ui)
 {
-	const struct inventory *inv = ui->o->inv;
 	size_t frozen = 0, paused = 0;
-	for (size_t i = 0; i < inv_count(inv); i++) {
-		const char *w = state_now(ui, inv_get(inv, i));
+	for (size_t i = 0; i < ui_inv_count(ui); i++) {
+		const char *w = state_now(ui, ui_inv_get(ui, i));
 		frozen += !strcmp(w, "frozen") || !strcmp(w, "quarantined");
 		paused += !strcmp(w, "paused");
 	}
-	bool acting = (ui->run && !act_run_quiet(ui->run)) || ui->nsnaps;
+	bool acting = !runs_quiet(ui) || ui->nsnaps;
 	if (!frozen && !paused && !acting) {
 		ui->quit = true;
 		return;
@@ -269,26 +318,40 @@ void ui_quit_ask(struct ui *ui)
 
 /* ---- acting ---- */
 
+/* The action on the targets picked: one run per engine they are on, every
+ * engine at once (each its kernel path or its API). */
 static void run_action(struct ui *ui, enum act_kind kind, const char *signal)
 {
-	const struct inventory *inv = ui->o->inv;
+	size_t ne = ui->o->nengines;
 	struct dk_container *tg = xcalloc(ui->npending ? ui->npending : 1, sizeof *tg);
-	size_t n = 0;
-	for (size_t i = 0; i < ui->npending; i++)
-		for (size_t j = 0; j < inv_count(inv); j++)
-			if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[i]))
-				tg[n++] = *inv_get(inv, j); /* shallow: act_start copies what it needs */
 	struct act_opts o = {.kind = kind, .signal = signal, .timeout_s = 10, .armed = ui->armed,
 		.engine_wait_ms = ui->o->engine_wait_ms};
-	struct err e = {0};
-	struct act_run *r = act_start(ui->o->act, &o, tg, n, &e);
+	runs_free(ui);
+	if (!ui->runs)
+		ui->runs = xcalloc(ne, sizeof *ui->runs);
+	char why[ERR_MSG_MAX] = "";
+	bool any = false;
+	for (size_t e = 0; e < ne; e++) {
+		size_t n = 0;
+		for (size_t i = 0; i < ui->npending; i++) {
+			const struct dk_container *c = ui_inv_find(ui, ui->pending_ids[i]);
+			if (c && ui_eng_index(ui, c) == e)
+				tg[n++] = *c;   /* shallow: act_start copies what it needs */
+		}
+		if (!n || !ui->o->engines[e].act)
+			continue;
+		struct err err = {0};
+		ui->runs[e] = act_start(ui->o->engines[e].act, &o, tg, n, &err);
+		if (ui->runs[e])
+			any = true;
+		else
+			snprintf(why, sizeof why, "%s", err.msg);
+	}
 	free(tg);
-	if (!r) {
-		ui_status_msg(ui, 10000, "%s: %s", act_name(kind), e.msg);
+	if (!any) {
+		ui_status_msg(ui, 10000, "%s: %s", act_name(kind), why[0] ? why : "no sandbox");
 		return;
 	}
-	act_run_free(ui->run);
-	ui->run = r;
 	ui->run_shown = true;
 	ui->run_said = false;
 }
@@ -298,17 +361,24 @@ static void run_action(struct ui *ui, enum act_kind kind, const char *signal)
  * to miss or closed. */
 static void say_outcome(struct ui *ui)
 {
-	if (!ui->run || ui->run_said || !act_run_done(ui->run))
+	if (!runs_any(ui) || ui->run_said || !runs_done(ui))
 		return;
 	ui->run_said = true;
 	size_t n, ok, failed, pending;
-	const struct act_result *res = act_run_results(ui->run, &n);
-	act_run_counts(ui->run, &ok, &failed, &pending);
+	int kind = 0;
+	bool kernel;
+	runs_counts(ui, &n, &ok, &failed, &pending, &kind, &kernel);
+	const struct act_result *res = NULL;
+	for (size_t e = 0; !res && e < ui->o->nengines; e++)
+		if (ui->runs[e]) {
+			size_t k;
+			res = act_run_results(ui->runs[e], &k);
+		}
 	if (n == 1)
-		ui_status_msg(ui, 5000, "%s %s: %s%s", act_name(act_run_kind(ui->run)), res[0].name,
+		ui_status_msg(ui, 5000, "%s %s: %s%s", act_name((enum act_kind)kind), res[0].name,
 			res[0].state == ACT_OK ? "" : "FAILED: ", res[0].msg[0] ? res[0].msg : "ok");
 	else
-		ui_status_msg(ui, 5000, "%s: %zu ok, %zu failed", act_name(act_run_kind(ui->run)), ok, failed);
+		ui_status_msg(ui, 5000, "%s: %zu ok, %zu failed", act_name((enum act_kind)kind), ok, failed);
 }
 
 /* Ask (or, armed, go) for kind on the targets picked. */
@@ -326,22 +396,21 @@ static void ask(struct ui *ui, enum km_action a, enum act_kind kind, const char 
 /* Whether a target of the question has no network left (quarantined). */
 static bool targets_quarantined(struct ui *ui)
 {
-	const struct inventory *inv = ui->o->inv;
-	for (size_t i = 0; i < ui->npending; i++)
-		for (size_t j = 0; j < inv_count(inv); j++)
-			if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[i]) && fmt_quarantined(inv_get(inv, j)))
-				return true;
+	for (size_t i = 0; i < ui->npending; i++) {
+		const struct dk_container *c = ui_inv_find(ui, ui->pending_ids[i]);
+		if (c && fmt_quarantined(c))
+			return true;
+	}
 	return false;
 }
 
 static bool pause_target_paused(struct ui *ui)
 {
-	const struct inventory *inv = ui->o->inv;
-	for (size_t j = 0; j < inv_count(inv); j++)
-		if (!strcmp(inv_get(inv, j)->id, ui->pending_ids[0]))
-			return (inv_get(inv, j)->state && !strcmp(inv_get(inv, j)->state, "paused")) ||
-				act_frozen(ui->o->act, inv_get(inv, j));
-	return false;
+	const struct dk_container *c = ui_inv_find(ui, ui->pending_ids[0]);
+	if (!c)
+		return false;
+	struct actions *act = ui_eng(ui, c)->act;
+	return (c->state && !strcmp(c->state, "paused")) || (act && act_frozen(act, c));
 }
 
 void ui_control_action(struct ui *ui, enum km_action a)
@@ -368,16 +437,14 @@ void ui_control_action(struct ui *ui, enum km_action a)
 		ui->ntags = 0;
 		return;
 	case KA_DISMISS:
-		if (ui->run && act_run_done(ui->run)) {
-			act_run_free(ui->run);
-			ui->run = NULL;
-		}
+		if (runs_done(ui))
+			runs_free(ui);
 		ui->run_shown = false;
 		return;
 	default:
 		break;
 	}
-	if (ui->o->read_only || !ui->o->act) {
+	if (!ui_can_act(ui)) {
 		ui_status_msg(ui, 4000, "read-only: sandtop was started with --read-only; no actions");
 		return;
 	}
@@ -501,11 +568,12 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 	(void)mono_ms;
 	if (ui->menu_open)
 		draw_menu(ui, y0, y1);
-	if (!ui->run || !ui->run_shown)
+	if (!runs_any(ui) || !ui->run_shown)
 		return 0;
 	size_t n, ok, failed, pending;
-	const struct act_result *res = act_run_results(ui->run, &n);
-	act_run_counts(ui->run, &ok, &failed, &pending);
+	int kind = 0;
+	bool kernel;
+	runs_counts(ui, &n, &ok, &failed, &pending, &kind, &kernel);
 	int lines = 1 + (int)n;
 	if (lines > PANE_MAX_ROWS)
 		lines = PANE_MAX_ROWS;
@@ -516,11 +584,20 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 	int y = y1 - lines;
 	char title[512];
 	/* the log's trouble as it is now: kept records are written once it can take them */
-	const char *aerr = act_run_audit_error(ui->run);
-	bool still = aerr[0] && act_problem(ui->o->act);
-	snprintf(title, sizeof title, "%s: %zu ok, %zu failed, %zu pending%s%s%s  (x closes)",
-		act_name(act_run_kind(ui->run)), ok, failed, pending,
-		act_run_kernel(ui->run) ? "; the kernel acted first" : "",
+	const char *aerr = "";
+	for (size_t e = 0; e < ui->o->nengines; e++)
+		if (ui->runs[e] && act_run_audit_error(ui->runs[e])[0])
+			aerr = act_run_audit_error(ui->runs[e]);
+	bool still = aerr[0] && ui_act_problem(ui);
+	char engines[64] = "";
+	size_t nrun = 0;
+	for (size_t e = 0; e < ui->o->nengines; e++)
+		nrun += ui->runs[e] != NULL;
+	if (ui->o->nengines > 1)
+		snprintf(engines, sizeof engines, " on %zu engine%s", nrun, nrun == 1 ? "" : "s");
+	snprintf(title, sizeof title, "%s%s: %zu ok, %zu failed, %zu pending%s%s%s  (x closes)",
+		act_name((enum act_kind)kind), engines, ok, failed, pending,
+		kernel ? "; the kernel acted first" : "",
 		still ? "; AUDIT LOG: not written yet (kept, retried): " : aerr[0] ? "; its audit records were written late" : "",
 		still ? aerr : "");
 	attr_t ta = ui_attr(ui, failed ? UI_R_ALERT : pending ? UI_R_WARN : UI_R_RUNNING) | A_REVERSE | A_BOLD;
@@ -529,16 +606,23 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 	int row = y + 1;
 	static const enum act_state order[] = {ACT_FAILED, ACT_PENDING, ACT_OK};
 	for (size_t o = 0; o < 3; o++)
-		for (size_t i = 0; i < n && row < y1; i++) {
-			if (res[i].state != order[o])
+		for (size_t e = 0; e < ui->o->nengines; e++) {
+			if (!ui->runs[e])
 				continue;
-			char line[1024];
-			snprintf(line, sizeof line, "  %s: %s%s", res[i].name,
-				res[i].state == ACT_FAILED ? "FAILED: " : res[i].state == ACT_PENDING ? "pending " : "",
-				res[i].msg[0] ? res[i].msg : "ok");
-			ui_fill(row, 0, COLS, A_NORMAL);
-			ui_put(row++, 0, line, COLS, ui_attr(ui, res[i].state == ACT_PENDING ? UI_R_WARN :
-				res[i].state == ACT_FAILED ? UI_R_ALERT : UI_R_NORMAL));
+			size_t k;
+			const struct act_result *res = act_run_results(ui->runs[e], &k);
+			for (size_t i = 0; i < k && row < y1; i++) {
+				if (res[i].state != order[o])
+					continue;
+				char line[1024];
+				snprintf(line, sizeof line, "  %s%s%s: %s%s", ui->o->nengines > 1 ? ui->o->engines[e].name : "",
+					ui->o->nengines > 1 ? "/" : "", res[i].name,
+					res[i].state == ACT_FAILED ? "FAILED: " : res[i].state == ACT_PENDING ? "pending " : "",
+					res[i].msg[0] ? res[i].msg : "ok");
+				ui_fill(row, 0, COLS, A_NORMAL);
+				ui_put(row++, 0, line, COLS, ui_attr(ui, res[i].state == ACT_PENDING ? UI_R_WARN :
+					res[i].state == ACT_FAILED ? UI_R_ALERT : UI_R_NORMAL));
+			}
 		}
 	return lines;
 }
@@ -547,18 +631,16 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 
 static void snapshot_start(struct ui *ui)
 {
-	const struct inventory *inv = ui->o->inv;
-	bool local = !strncmp(dk_client_endpoint(ui->o->client), "unix://", 7);
-	for (size_t i = 0; i < ui->npending; i++)
-		for (size_t j = 0; j < inv_count(inv); j++) {
-			const struct dk_container *ct = inv_get(inv, j);
-			if (strcmp(ct->id, ui->pending_ids[i]) != 0)
-				continue;
-			struct snap_opts so = {.armed = ui->armed, .host_access = local,
-				.history = ui->o->coll ? coll_get(ui->o->coll, ct->id) : NULL,
-				.history_step_ms = ui->o->coll ? coll_hist_step_ms(ui->o->coll) : 0};
+	for (size_t i = 0; i < ui->npending; i++) {
+		const struct dk_container *ct = ui_inv_find(ui, ui->pending_ids[i]);
+		if (ct) {
+			/* on its own engine, through its client; the host only where it is local */
+			const struct tui_engine *en = ui_eng(ui, ct);
+			struct snap_opts so = {.armed = ui->armed, .host_access = en->local,
+				.history = en->coll ? coll_get(en->coll, ct->id) : NULL,
+				.history_step_ms = en->coll ? coll_hist_step_ms(en->coll) : 0};
 			struct err e = {0};
-			struct snap *s = snap_start(ui->o->client, act_audit(ui->o->act), ct, &so, &e);
+			struct snap *s = snap_start(en->client, act_audit(en->act), ct, &so, &e);
 			if (!s) {
 				ui_status_msg(ui, 10000, "snapshot %s: %s", ct->name, e.msg);
 				continue;
@@ -567,6 +649,7 @@ static void snapshot_start(struct ui *ui)
 			ui->snaps[ui->nsnaps++] = s;
 			ui_status_msg(ui, 3000, "snapshot of %s: taking it", ct->name);
 		}
+	}
 }
 
 size_t ui_control_pollfds(struct ui *ui, struct pollfd *fds, size_t max)
@@ -606,12 +689,17 @@ int ui_control_tick(struct ui *ui, int64_t mono_ms, bool *dirty)
 		if (t >= 0 && (snap_t < 0 || t < snap_t))
 			snap_t = t;
 	}
-	if (!ui->o->act)
+	if (!ui_can_act(ui))
 		return snap_t;
-	bool pending = ui->run && !act_run_quiet(ui->run);
-	int t = act_tick(ui->o->act, mono_ms);
+	bool pending = !runs_quiet(ui);
+	int t = -1;
+	for (size_t e = 0; e < ui->o->nengines; e++) {
+		int te = ui->o->engines[e].act ? act_tick(ui->o->engines[e].act, mono_ms) : -1;
+		if (te >= 0 && (t < 0 || te < t))
+			t = te;
+	}
 	say_outcome(ui);
-	if (pending || act_problem(ui->o->act))
+	if (pending || ui_act_problem(ui))
 		*dirty = true; /* results come in as the engine answers; the log's retries */
 	t = pending && (t < 0 || t > 250) ? 250 : t;
 	return snap_t >= 0 && (t < 0 || snap_t < t) ? snap_t : t;
@@ -627,8 +715,9 @@ bool ui_control_free(struct ui *ui)
 	free(ui->snaps);
 	ui->snaps = NULL;
 	ui->nsnaps = 0;
-	act_run_free(ui->run);
-	ui->run = NULL;
+	runs_free(ui);
+	free(ui->runs);
+	ui->runs = NULL;
 	free(ui->tags);
 	free(ui->pending_ids);
 	ui->tags = NULL;

@@ -100,10 +100,8 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 /* Keep the audit in step with the inventory: every sandbox listed gets
  * evaluated once (events re-evaluate it after), and all of them again when
  * the engine comes back (events may have been missed). */
-static void iso_sync(struct ui *ui, enum inv_conn *last_state)
+static void iso_sync(struct iso_runner *r, const struct inventory *inv, enum inv_conn *last_state)
 {
-	struct iso_runner *r = ui->o->iso;
-	const struct inventory *inv = ui->o->inv;
 	enum inv_conn st = inv_state(inv);
 	bool back = st == INV_ONLINE && *last_state != INV_ONLINE;
 	*last_state = st;
@@ -123,17 +121,51 @@ static int min_timeout(int a, int b)
 	return b < a ? b : a;
 }
 
+/* What the loop remembers of each engine. */
+struct eng_seen {
+	uint64_t gen;             /* its inventory's generation, for its audit */
+	enum inv_conn inv_last;
+};
+
+/* Every engine's inventory, collector, audit and TTL enforcer one turn on:
+ * each on its own timers, so a wedged engine holds up no other. Returns
+ * the soonest any needs to run again (-1: none). */
+static int engines_tick(struct ui *ui, struct eng_seen *seen, int64_t mono, int64_t wall)
+{
+	int timeout = -1;
+	for (size_t e = 0; e < ui->o->nengines; e++) {
+		const struct tui_engine *en = &ui->o->engines[e];
+		timeout = min_timeout(timeout < 0 ? 1000 : timeout, inv_tick(en->inv, mono));
+		if (en->coll)
+			timeout = min_timeout(timeout, coll_tick(en->coll, mono));
+		if (inv_generation(en->inv) != seen[e].gen) {
+			seen[e].gen = inv_generation(en->inv);
+			if (en->iso)
+				iso_sync(en->iso, en->inv, &seen[e].inv_last);
+		}
+		if (en->iso)
+			timeout = min_timeout(timeout, iso_runner_tick(en->iso, wall));
+		if (ui->ttls && ui->ttls[e])
+			timeout = min_timeout(timeout, ttl_enf_tick(ui->ttls[e], en->inv, wall));
+	}
+	return timeout;
+}
+
 static void loop(struct ui *ui)
 {
-	struct dk_client *client = ui->o->client;
-	struct inventory *inv = ui->o->inv;
-	struct collector *coll = ui->o->coll;
+	size_t ne = ui->o->nengines;
+	struct dk_client **clients = xcalloc(ne, sizeof *clients);
+	size_t *counts = xcalloc(ne, sizeof *counts);
+	struct eng_seen *seen = xcalloc(ne, sizeof *seen);
+	for (size_t e = 0; e < ne; e++) {
+		clients[e] = ui->o->engines[e].client;
+		seen[e].inv_last = INV_CONNECTING;
+	}
 	struct pollfd *fds = NULL;
 	size_t fds_cap = 0;
-	uint64_t gen = inv_generation(inv);
-	uint64_t cgen = coll ? coll_generation(coll) : 0;
-	uint64_t isogen = ui->o->iso ? iso_runner_generation(ui->o->iso) : 0;
-	enum inv_conn inv_last = INV_CONNECTING;
+	uint64_t gen = ui_inv_generation(ui);
+	uint64_t cgen = ui_coll_generation(ui);
+	uint64_t isogen = ui_iso_generation(ui);
 	int64_t shown_sec = -1;
 	int empty_reads = 0;
 	bool dirty = true;
@@ -141,26 +173,21 @@ static void loop(struct ui *ui)
 	while (!ui->quit) {
 		int64_t mono = clock_mono_ms();
 		int64_t wall = clock_wall_ms();
-		int t_inv = inv_tick(inv, mono);
-		int t_coll = coll ? coll_tick(coll, mono) : -1;
+		int t_eng = engines_tick(ui, seen, mono, wall);
 		int t_view = ui_view_tick(ui, mono, &dirty);
 		int t_act = ui_control_tick(ui, mono, &dirty);
 		int t_logs = ui_logs_tick(ui, mono, &dirty);
 
-		if (inv_generation(inv) != gen) {
-			gen = inv_generation(inv);
-			dirty = true;
-			if (ui->o->iso)
-				iso_sync(ui, &inv_last);
-		}
-		int t_iso = ui->o->iso ? iso_runner_tick(ui->o->iso, wall) : -1;
-		int t_ttl = ui->ttl ? ttl_enf_tick(ui->ttl, inv, wall) : -1;
-		if (ui->o->iso && iso_runner_generation(ui->o->iso) != isogen) {
-			isogen = iso_runner_generation(ui->o->iso);
+		if (ui_inv_generation(ui) != gen) {
+			gen = ui_inv_generation(ui);
 			dirty = true;
 		}
-		if (coll && coll_generation(coll) != cgen) {
-			cgen = coll_generation(coll);
+		if (ui_iso_generation(ui) != isogen) {
+			isogen = ui_iso_generation(ui);
+			dirty = true;
+		}
+		if (ui_coll_generation(ui) != cgen) {
+			cgen = ui_coll_generation(ui);
 			dirty = true;
 		}
 		if (wall / 1000 != shown_sec)
@@ -175,22 +202,21 @@ static void loop(struct ui *ui)
 
 		/* Wake just after the next second, or earlier if someone needs to. */
 		int timeout = 1000 - (int)(wall % 1000) + 2;
-		timeout = min_timeout(timeout, t_inv);
-		timeout = min_timeout(timeout, t_coll);
+		timeout = min_timeout(timeout, t_eng);
 		timeout = min_timeout(timeout, ui_status_timeout(ui, mono));
 		timeout = min_timeout(timeout, t_view);
 		timeout = min_timeout(timeout, t_act);
 		timeout = min_timeout(timeout, t_logs);
-		timeout = min_timeout(timeout, t_iso);
-		timeout = min_timeout(timeout, t_ttl);
-		size_t want = 2 + dk_client_pollfds_max(client) + ui->ndesks + ui->nsnaps * SNAP_POLLFDS_MAX;
+		/* stdin and the signals first, then every engine's sockets, the
+		 * desktops' and the snapshots' */
+		size_t n = dk_clients_pollfds(clients, ne, &fds, &fds_cap, 2, counts, &timeout);
+		size_t want = 2 + n + ui->ndesks + ui->nsnaps * SNAP_POLLFDS_MAX;
 		if (want > fds_cap) {
 			fds_cap = want * 2;
 			fds = xrealloc(fds, fds_cap * sizeof *fds);
 		}
 		fds[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		fds[1] = (struct pollfd){.fd = ui_term_sigfd(), .events = POLLIN};
-		size_t n = dk_client_pollfds(client, fds + 2, fds_cap - 2, &timeout);
 		size_t nv = ui_view_pollfds(ui, fds + 2 + n, fds_cap - 2 - n);
 		size_t ns = ui_control_pollfds(ui, fds + 2 + n + nv, fds_cap - 2 - n - nv);
 		if (timeout < 0)
@@ -225,11 +251,14 @@ static void loop(struct ui *ui)
 				ui->exit_status = 1;
 			}
 		}
-		dk_client_dispatch(client, fds + 2, n);
+		dk_clients_dispatch(clients, ne, fds, 2, counts);
 		ui_view_dispatch(ui, fds + 2 + n, nv, &dirty);
 		ui_control_dispatch(ui, fds + 2 + n + nv, ns, &dirty);
 	}
 	free(fds);
+	free(seen);
+	free(counts);
+	free(clients);
 }
 
 /* The TTL enforcer's news on the status line (and in the log). */
@@ -264,14 +293,18 @@ int tui_run(const struct tui_opts *o)
 			o->keymap_first_error ? o->keymap_first_error : "?",
 			key[0] ? " (" : "", key, key[0] ? " for help)" : "");
 	}
-	if (o->ttl_policy != TTL_FLAG && o->act) {
+	if (o->ttl_policy != TTL_FLAG && ui_can_act(&ui)) {
 		struct ttl_enf_opts to = {.policy = o->ttl_policy, .stop_timeout_s = -1, .cb = on_ttl, .ud = &ui};
-		ui.ttl = ttl_enf_new(o->act, &to);
+		ui.ttls = xcalloc(o->nengines, sizeof *ui.ttls);
+		for (size_t e = 0; e < o->nengines; e++)
+			ui.ttls[e] = o->engines[e].act ? ttl_enf_new(o->engines[e].act, &to) : NULL;
 		ui_status_msg(&ui, 5000, "ttl policy: %s once a running sandbox's budget is spent",
 			ttl_policy_name(o->ttl_policy));
 	}
 	loop(&ui);
-	ttl_enf_free(ui.ttl);
+	for (size_t e = 0; ui.ttls && e < o->nengines; e++)
+		ttl_enf_free(ui.ttls[e]);
+	free(ui.ttls);
 	ui_logs_close(&ui);
 	ui_view_free(&ui);
 	bool cut = ui_control_free(&ui);
@@ -280,9 +313,17 @@ int tui_run(const struct tui_opts *o)
 		/* the snapshot's resume and its records need the engine's answers */
 		printf("sandtop: a snapshot was cut short: resuming its sandbox (up to %d s)\n", UI_SNAP_RESUME_WAIT_MS / 1000);
 		fflush(stdout);
-		dk_events_stop(o->client);
-		if (dk_client_run(o->client, UI_SNAP_RESUME_WAIT_MS) < 0)
+		struct dk_client **cs = xcalloc(o->nengines, sizeof *cs);
+		int64_t *dl = xcalloc(o->nengines, sizeof *dl);
+		for (size_t e = 0; e < o->nengines; e++) {
+			cs[e] = o->engines[e].client;
+			dl[e] = clock_mono_ms() + UI_SNAP_RESUME_WAIT_MS;
+			dk_events_stop(cs[e]);
+		}
+		if (dk_clients_run(cs, o->nengines, dl, NULL) > 0)
 			printf("sandtop: no answer from the engine: check the sandbox is not left paused\n");
+		free(dl);
+		free(cs);
 	}
 	ui_rows_free(&ui);
 	log_msg(LOG_DEBUG, "tui: exit status %d", ui.exit_status);

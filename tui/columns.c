@@ -41,6 +41,12 @@ static const char *cell_iso(const struct ui_cellctx *r, char *buf, size_t n, enu
 	return buf;
 }
 
+static const char *cell_engine(const struct ui_cellctx *r, char *buf, size_t n, enum ui_role *role)
+{
+	(void)buf, (void)n, (void)role;
+	return ui_eng(r->ui, r->c)->name;
+}
+
 static const char *cell_act(const struct ui_cellctx *r, char *buf, size_t n, enum ui_role *role)
 {
 	(void)buf, (void)n;
@@ -235,7 +241,7 @@ static void sort_act(const struct ui *ui, const struct dk_container *c, int64_t 
  * near-equal rows keep their name order instead of trading places. */
 static const struct st_rates *rates_smooth(const struct ui *ui, const struct dk_container *c, struct ui_sort_key *k)
 {
-	const struct st_view *v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
+	const struct st_view *v = ui_stats(ui, c);
 	k->missing = !v;
 	return v ? &v->smooth : NULL;
 }
@@ -333,6 +339,12 @@ static void sort_owner(const struct ui *ui, const struct dk_container *c, int64_
 	label_key(c, "sandtop.owner", k);
 }
 
+static void sort_engine(const struct ui *ui, const struct dk_container *c, int64_t wall_ms, struct ui_sort_key *k)
+{
+	(void)wall_ms;
+	k->str = ui_eng(ui, c)->name;
+}
+
 static void sort_task(const struct ui *ui, const struct dk_container *c, int64_t wall_ms, struct ui_sort_key *k)
 {
 	(void)ui, (void)wall_ms;
@@ -367,8 +379,10 @@ const struct ui_col_def ui_cols[UC_COUNT] = {
 	COL(UC_TTL,    CFG_COL_TTL,    "TTL",     8,  11,  11, true,  false, false, ttl),
 	COL(UC_OWNER,  CFG_COL_OWNER,  "OWNER",   6,  16,  16, false, false, false, owner),
 	COL(UC_TASK,   CFG_COL_TASK,   "TASK",    8, 400,   8, false, false, false, task),
+	/* no name in the config file: there when the screen has several engines */
+	COL(UC_ENGINE, CFG_COL_COUNT,  "ENGINE",  8,  40,  24, false, false, false, engine),
 };
-_Static_assert((int)CFG_COL_COUNT == (int)UC_COUNT, "every column has a name in config/values.c");
+_Static_assert((int)CFG_COL_COUNT + 1 == (int)UC_COUNT, "every column but ENGINE has a name in config/values.c");
 
 const char *ui_col_title(enum ui_col c)
 {
@@ -393,7 +407,7 @@ const char *ui_col_cell(const struct ui_cellctx *r, enum ui_col c, char *buf, si
 
 bool ui_col_available(const struct ui *ui, enum ui_col c)
 {
-	return c < UC_COUNT && ui->col_on[c] && (ui->o->coll || !ui_cols[c].stats);
+	return c < UC_COUNT && ui->col_on[c] && (ui_coll_first(ui) || !ui_cols[c].stats);
 }
 
 void ui_sort_set(struct ui *ui, enum ui_col c, bool desc)
@@ -425,7 +439,7 @@ void ui_cols_init(struct ui *ui)
 	const struct tui_opts *o = ui->o;
 	ui->ncols = 0;
 	memset(ui->col_on, 0, sizeof ui->col_on);
-	for (int k = 0; k < (o->columns ? o->ncolumns : UC_COUNT) && k < UC_COUNT; k++) {
+	for (int k = 0; k < (o->columns ? o->ncolumns : CFG_COL_COUNT) && k < CFG_COL_COUNT; k++) {
 		if (o->columns && (unsigned)o->columns[k] >= CFG_COL_COUNT)
 			continue;
 		enum ui_col c = o->columns ? ui_col_from_cfg(o->columns[k]) : (enum ui_col)k;
@@ -433,6 +447,17 @@ void ui_cols_init(struct ui *ui)
 			continue;
 		ui->col_on[c] = true;
 		ui->cols[ui->ncols++] = c;
+		/* several engines: which one, right after the name (else first) */
+		if (c == UC_NAME && o->nengines > 1) {
+			ui->col_on[UC_ENGINE] = true;
+			ui->cols[ui->ncols++] = UC_ENGINE;
+		}
+	}
+	if (o->nengines > 1 && !ui->col_on[UC_ENGINE]) {
+		memmove(ui->cols + 1, ui->cols, (size_t)ui->ncols * sizeof ui->cols[0]);
+		ui->cols[0] = UC_ENGINE;
+		ui->col_on[UC_ENGINE] = true;
+		ui->ncols++;
 	}
 	ui->sort_col = (int)o->sort_col >= 0 && o->sort_col < CFG_COL_COUNT ? ui_col_from_cfg(o->sort_col) : UC_NAME;
 	ui->sort_desc = o->sort_dir < 0 ? ui_cols[ui->sort_col].desc : o->sort_dir > 0;

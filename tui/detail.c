@@ -101,7 +101,7 @@ static void spark_line(struct pane *p, const char *label, const struct st_series
 static void draw_sparks(struct pane *p, const struct dk_container *c, int64_t mono_ms)
 {
 	struct ui *ui = p->ui;
-	if (!ui->o->coll) {
+	if (!ui_eng(ui, c)->coll) {
 		ui_put(p->y++, 1, "no resource numbers in this session", p->w - 1, ui_attr(ui, UI_R_DIM));
 		return;
 	}
@@ -109,7 +109,7 @@ static void draw_sparks(struct pane *p, const struct dk_container *c, int64_t mo
 		ui_put(p->y++, 1, "not running: no resource numbers", p->w - 1, ui_attr(ui, UI_R_DIM));
 		return;
 	}
-	const struct st_view *v = coll_get(ui->o->coll, c->id);
+	const struct st_view *v = coll_get(ui_eng(ui, c)->coll, c->id);
 	if (!v) {
 		ui_put(p->y++, 1, "waiting for the first sample…", p->w - 1, ui_attr(ui, UI_R_DIM));
 		return;
@@ -305,11 +305,11 @@ static void draw_title(struct pane *p, const struct dk_container *c)
 	char span[64] = "", d[32], id[16];
 	int y = p->y++;
 	ui_fill(y, 0, p->w, hdr);
-	const struct st_view *v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
+	const struct st_view *v = ui_stats(ui, c);
 	if (v && v->cpu.n > 0) {
 		int sw = p->w - SPARK_LABEL_W - SPARK_TEXT_W - 1;
 		unsigned m = sw > 0 && (unsigned)sw < v->cpu.n ? (unsigned)sw : v->cpu.n;
-		clock_fmt_duration((int64_t)m * coll_hist_step_ms(ui->o->coll) / 1000, d, sizeof d);
+		clock_fmt_duration((int64_t)m * coll_hist_step_ms(ui_eng(ui, c)->coll) / 1000, d, sizeof d);
 		snprintf(span, sizeof span, "history: last %s", d);
 	}
 	int right = p->w;

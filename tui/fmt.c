@@ -62,7 +62,7 @@ bool fmt_is_up(const struct dk_container *c)
 const char *fmt_activity(const struct ui *ui, const struct dk_container *c, int64_t mono_ms, enum ui_role *role,
                          int *rank)
 {
-	const struct st_view *v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
+	const struct st_view *v = ui_stats(ui, c);
 	const struct st_activity *a = v ? &v->act : NULL;
 	const int64_t win = (int64_t)(ui->o->activity_window_s > 0 ? ui->o->activity_window_s : FMT_ACT_WINDOW_S) * 1000;
 	static const struct {
@@ -107,9 +107,10 @@ const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui
 		{"quarantined", UI_R_ALERT},
 	};
 	const char *w = c->state ? c->state : "?";
-	if (ui->o->coll && (!strcmp(w, "running") || !strcmp(w, "restarting"))) {
+	const struct collector *co = ui_eng(ui, c)->coll;
+	if (co && (!strcmp(w, "running") || !strcmp(w, "restarting"))) {
 		bool gone = false;
-		int fz = coll_frozen(ui->o->coll, c->id, &gone);
+		int fz = coll_frozen(co, c->id, &gone);
 		if (gone)
 			w = "gone";   /* no process left, whatever the engine says (yet) */
 		else if (fz == CG_FRZ_FROZEN)
@@ -205,7 +206,7 @@ static int64_t stale_after(const struct collector *co)
 
 int64_t fmt_stats_stale_ms(const struct ui *ui, int64_t mono_ms)
 {
-	const struct collector *co = ui->o->coll;
+	const struct collector *co = ui_coll_first(ui);
 	if (!co)
 		return -1;
 	int64_t limit = stale_after(co);
@@ -221,7 +222,7 @@ int64_t fmt_stats_stale_ms(const struct ui *ui, int64_t mono_ms)
 
 bool fmt_view_stale(const struct ui *ui, const struct st_view *v, int64_t mono_ms)
 {
-	const struct collector *co = ui->o->coll;
+	const struct collector *co = ui_coll_first(ui);   /* one interval for all */
 	if (!co || !v)
 		return false;
 	return mono_ms - v->updated_ms > stale_after(co);

@@ -101,6 +101,7 @@ static int build(const struct ui *ui, struct hline *L, char *errline, size_t err
 	n = add(L, n, HL_TITLE, "Filter");
 	n = add(L, n, HL_TEXT, "text: part of the name, image, owner or task (any case), or the start of the id;");
 	n = add(L, n, HL_TEXT, "label:KEY has the label; label:KEY=VALUE has it with exactly that value.");
+	n = add(L, n, HL_TEXT, "engine:NAME: the sandboxes of that engine (several -H, or the config's engine lines).");
 	n = add(L, n, HL_TEXT, "In the prompt: Enter keeps the filter, Esc restores the previous one, C-u clears the line.");
 	n = add(L, n, HL_BLANK, NULL);
 	n = add(L, n, HL_TITLE, ui->o->mouse ? "Mouse" : "Mouse (off: --no-mouse or 'mouse off'; the terminal keeps it)");

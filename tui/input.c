@@ -62,8 +62,8 @@ static int from_char(wint_t c)
 
 static void toggle_all(struct ui *ui)
 {
-	inv_set_all(ui->o->inv, !inv_all(ui->o->inv));
-	ui_status_msg(ui, 3000, "%s", inv_all(ui->o->inv) ? "showing every container" : "showing sandboxes only");
+	ui_inv_set_all(ui, !ui_inv_all(ui));
+	ui_status_msg(ui, 3000, "%s", ui_inv_all(ui) ? "showing every container" : "showing sandboxes only");
 }
 
 /* Page size: one screen minus one row of overlap. */
@@ -206,7 +206,7 @@ static void do_action(struct ui *ui, enum km_action a)
 		go(ui, LONG_MAX);
 		break;
 	case KA_REFRESH:
-		inv_resync(ui->o->inv);
+		ui_inv_resync(ui);
 		clearok(curscr, TRUE);
 		ui_view_invalidate(ui);
 		ui_status_msg(ui, 1500, "refreshing from the engine");
@@ -255,7 +255,7 @@ static void do_action(struct ui *ui, enum km_action a)
 	case KA_AUDIT:
 		ui_screen_open(ui, UI_AUDIT);
 		ui->audit_top = 0;
-		if (!ui->o->iso)
+		if (!ui->o->engines[0].iso)
 			ui_status_msg(ui, 3000, "the isolation audit is off");
 		break;
 	case KA_LOGS:

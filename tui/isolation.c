@@ -28,7 +28,7 @@ static const char *sev_word(enum iso_sev s)
 
 enum ui_role ui_audit_cell(const struct ui *ui, const struct dk_container *c, char *buf, size_t n)
 {
-	const struct iso_runner *r = ui->o->iso;
+	const struct iso_runner *r = ui_eng(ui, c)->iso;
 	const struct iso_report *rep = r ? iso_runner_report(r, c->id) : NULL;
 	if (!rep) {
 		snprintf(buf, n, "%s", r && *iso_runner_error(r, c->id) ? "error" : r ? "…" : "-");
@@ -48,7 +48,8 @@ enum ui_role ui_audit_cell(const struct ui *ui, const struct dk_container *c, ch
 
 double ui_audit_rank(const struct ui *ui, const struct dk_container *c, bool *missing)
 {
-	const struct iso_report *rep = ui->o->iso ? iso_runner_report(ui->o->iso, c->id) : NULL;
+	const struct iso_runner *r = ui_eng(ui, c)->iso;
+	const struct iso_report *rep = r ? iso_runner_report(r, c->id) : NULL;
 	const struct iso_check *w = rep ? iso_worst(rep) : NULL;
 	*missing = !rep;
 	return w ? (double)w->result * 10 + (w->result == ISO_PASS ? 0 : (double)w->sev) : 0;
@@ -74,7 +75,13 @@ static const char *mark(enum iso_result r)
 
 int ui_audit_host_line(struct ui *ui, int y)
 {
-	const struct iso_runner *r = ui->o->iso;
+	/* this host's: the first local engine's checks of it */
+	const struct iso_runner *r = NULL;
+	for (size_t e = 0; !r && e < ui->o->nengines; e++)
+		if (ui->o->engines[e].local)
+			r = ui->o->engines[e].iso;
+	if (!r)
+		r = ui->o->engines[0].iso;
 	if (!r || LINES < HOST_LINE_MIN_LINES)
 		return y;
 	const struct iso_report *h = iso_runner_host(r);
@@ -126,19 +133,25 @@ void ui_audit_draw(struct ui *ui, const struct dk_container *c, int y0, int y1)
 {
 	attr_t hdr = ui_attr(ui, UI_R_HEADER);
 	ui_fill(y0, 0, COLS, hdr);
-	if (!c || !ui->o->iso) {
-		ui_put(y0, 1, ui->o->iso ? "isolation audit: nothing selected" : "isolation audit: off", COLS - 1, hdr);
+	const struct tui_engine *en = c ? ui_eng(ui, c) : NULL;
+	struct iso_runner *iso = en ? en->iso : ui->o->engines[0].iso;
+	if (!c || !iso) {
+		ui_put(y0, 1, iso ? "isolation audit: nothing selected" : "isolation audit: off", COLS - 1, hdr);
 		return;
 	}
-	const struct iso_report *rep = iso_runner_report(ui->o->iso, c->id);
-	const struct iso_report *host = iso_runner_host(ui->o->iso);
-	char title[256], cell[32];
+	const struct iso_report *rep = iso_runner_report(iso, c->id);
+	const struct iso_report *host = iso_runner_host(iso);
+	char title[512], cell[32], where[200] = "";
 	ui_audit_cell(ui, c, cell, sizeof cell);
-	snprintf(title, sizeof title, "isolation audit of %s (%.12s): %s%s", c->name, c->id, cell,
-		rep ? rep->kernel ? " · kernel checked" : " · kernel not read" : "");
+	/* the host's /proc and cgroups are read only where the engine is local */
+	if (ui->o->nengines > 1 || !en->local)
+		snprintf(where, sizeof where, " · engine %s%s", en->name,
+			en->local ? "" : " (remote: this host's /proc and cgroups are not its own, not read)");
+	snprintf(title, sizeof title, "isolation audit of %s (%.12s): %s%s%s", c->name, c->id, cell,
+		rep ? rep->kernel ? " · kernel checked" : " · kernel not read" : "", where);
 	ui_put(y0, 1, title, COLS - 1, hdr);
 	if (!rep) {
-		const char *err = iso_runner_error(ui->o->iso, c->id);
+		const char *err = iso_runner_error(iso, c->id);
 		ui_put(y0 + 1, 1, *err ? err : "checking…", COLS - 1, A_NORMAL);
 		return;
 	}

@@ -12,11 +12,11 @@
  * their minimum widths do not fit. NAME always stays. */
 static const enum ui_col drop_order[] = {
 	UC_TASK, UC_IMAGE, UC_OWNER, UC_ID, UC_IO, UC_UPTIME, UC_NET, UC_PIDS, UC_QUOTA, UC_MEMPCT, UC_TTL,
-	UC_ACT, UC_ISO, UC_MEM, UC_CPU, UC_STATE,
+	UC_ACT, UC_ISO, UC_MEM, UC_CPU, UC_ENGINE, UC_STATE,
 };
 #define N_CORE_DROPS 3
 /* Columns that grow towards their content width, in this order. */
-static const enum ui_col grow_order[] = {UC_NAME, UC_PIDS, UC_TTL, UC_IMAGE, UC_OWNER, UC_TASK};
+static const enum ui_col grow_order[] = {UC_NAME, UC_ENGINE, UC_PIDS, UC_TTL, UC_IMAGE, UC_OWNER, UC_TASK};
 
 #define N_DROP (sizeof drop_order / sizeof drop_order[0])
 #define N_GROW (sizeof grow_order / sizeof grow_order[0])
@@ -35,7 +35,7 @@ static void cellctx_init(const struct ui *ui, const struct dk_container *c, int6
 	r->ui = ui;
 	r->wall_ms = wall_ms;
 	r->mono_ms = mono_ms;
-	r->v = ui->o->coll && fmt_is_up(c) ? coll_get(ui->o->coll, c->id) : NULL;
+	r->v = ui_stats(ui, c);
 	r->stale = all_stale || fmt_view_stale(ui, r->v, mono_ms);
 }
 
@@ -227,9 +227,16 @@ static void scroll_to_sel(struct ui *ui, size_t n, int rows)
 
 static void draw_empty(struct ui *ui, int y)
 {
-	const struct inventory *inv = ui->o->inv;
+	const struct inventory *inv = ui->o->engines[0].inv;
 	char key[32], line[512];
-	switch (inv_state(inv)) {
+	/* the best any engine is at: one online is a list (maybe empty) */
+	enum inv_conn best = INV_OFFLINE;
+	for (size_t e = 0; e < ui->o->nengines; e++) {
+		enum inv_conn st = inv_state(ui->o->engines[e].inv);
+		if (st == INV_ONLINE || (st == INV_CONNECTING && best == INV_OFFLINE))
+			best = st;
+	}
+	switch (best) {
 	case INV_CONNECTING:
 		ui_put(y, 1, "waiting for the engine…", COLS - 1, ui_attr(ui, UI_R_DIM));
 		return;
@@ -239,14 +246,14 @@ static void draw_empty(struct ui *ui, int y)
 	case INV_ONLINE:
 		break;
 	}
-	if (inv_count(inv) > 0) {
+	if (ui_inv_count(ui) > 0) {
 		keymap_key_for(ui->o->km, KT_LIST, KA_CLEAR_FILTER, key, sizeof key);
 		snprintf(line, sizeof line, "nothing matches the filter %s%s%s%s", ui->filter,
 			key[0] ? " (" : "", key, key[0] ? " clears it)" : "");
 		ui_put(y, 1, line, COLS - 1, A_NORMAL);
 		return;
 	}
-	if (inv_all(ui->o->inv)) {
+	if (ui_inv_all(ui)) {
 		ui_put(y, 1, "no containers", COLS - 1, A_NORMAL);
 		return;
 	}
@@ -300,7 +307,6 @@ static void draw_row(struct ui *ui, const struct layout *L, const struct ui_cell
 
 void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_ms)
 {
-	const struct inventory *inv = ui->o->inv;
 	struct layout L;
 	int width = COLS;
 
@@ -325,10 +331,11 @@ void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_m
 	}
 	scroll_to_sel(ui, n, rows);
 
-	bool stale_inv = inv_state(inv) != INV_ONLINE;
 	bool stale_stats = fmt_stats_stale_ms(ui, mono_ms) > 0;
 	for (int r = 0; r < rows && ui->top + (size_t)r < n; r++) {
 		size_t idx = ui->top + (size_t)r;
+		/* a row of an engine not online is old news: dimmed */
+		bool stale_inv = inv_state(ui_eng(ui, ui_rows_get(ui, idx))->inv) != INV_ONLINE;
 		struct ui_cellctx rc;
 		cellctx_init(ui, ui_rows_get(ui, idx), wall_ms, mono_ms, stale_stats, &rc);
 		int y = y0 + 1 + r;

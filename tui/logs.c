@@ -134,7 +134,10 @@ static void stream_start(struct ui *ui, struct ui_logs *L)
 	L->opened = L->ended = false;
 	L->why_msg[0] = '\0';
 	L->follow = true;
-	L->st = dk_logs_stream_open(ui->o->client, L->id, &o, &cbs, L);
+	/* the sandbox's own engine (the first when it is no longer listed) */
+	const struct dk_container *c = ui_inv_find(ui, L->id);
+	struct dk_client *client = c ? ui_eng(ui, c)->client : ui->o->engines[0].client;
+	L->st = dk_logs_stream_open(client, L->id, &o, &cbs, L);
 }
 
 void ui_logs_close(struct ui *ui)

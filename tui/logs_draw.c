@@ -17,17 +17,12 @@
  * listed. *gone: not listed at all. */
 static const char *sandbox_state(const struct ui *ui, const char *id, bool *gone)
 {
-	const struct inventory *inv = ui->o->inv;
-	*gone = true;
-	for (size_t i = 0; i < inv_count(inv); i++) {
-		const struct dk_container *c = inv_get(inv, i);
-		if (strcmp(c->id, id) != 0)
-			continue;
-		*gone = false;
-		const char *w = fmt_state(ui, c, NULL);
-		return !strcmp(w, "running") ? NULL : w;
-	}
-	return NULL;
+	const struct dk_container *c = ui_inv_find(ui, id);
+	*gone = !c;
+	if (!c)
+		return NULL;
+	const char *w = fmt_state(ui, c, NULL);
+	return !strcmp(w, "running") ? NULL : w;
 }
 
 /* "stream ended: the container stopped", "live", "paused: showing the past"... */

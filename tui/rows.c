@@ -37,8 +37,8 @@ static bool ci_prefix(const char *s, const char *prefix)
 }
 
 struct filter {
-	enum { F_NONE, F_TEXT, F_LABEL, F_NOTHING } kind;
-	char text[UI_FILTER_MAX];  /* F_TEXT: lower-cased needle; F_LABEL: KEY\0VALUE */
+	enum { F_NONE, F_TEXT, F_LABEL, F_ENGINE, F_NOTHING } kind;
+	char text[UI_FILTER_MAX];  /* F_TEXT: lower-cased needle; F_LABEL: KEY\0VALUE; F_ENGINE: the name */
 	size_t len;
 	const char *value;         /* F_LABEL: NULL when any value matches */
 };
@@ -66,6 +66,12 @@ static void filter_parse(const char *s, struct filter *f)
 		f->kind = f->text[0] ? F_LABEL : F_NOTHING;
 		return;
 	}
+	if (len >= 7 && ci_prefix(s, "engine:")) {
+		memcpy(f->text, s + 7, len - 7);   /* the engine's name exactly */
+		f->text[len - 7] = '\0';
+		f->kind = f->text[0] ? F_ENGINE : F_NOTHING;
+		return;
+	}
 	for (size_t i = 0; i < len; i++)
 		f->text[i] = (char)lower((unsigned char)s[i]);
 	f->text[len] = '\0';
@@ -85,11 +91,13 @@ static bool ci_contains(const char *hay, const char *needle, size_t nlen)
 	return memmem(low, n, needle, nlen) != NULL;
 }
 
-static bool filter_match(const struct filter *f, const struct dk_container *c)
+static bool filter_match(const struct ui *ui, const struct filter *f, const struct dk_container *c)
 {
 	switch (f->kind) {
 	case F_NONE:
 		return true;
+	case F_ENGINE:
+		return !strcmp(ui_eng(ui, c)->name, f->text);
 	case F_NOTHING:
 		return false;
 	case F_LABEL:
@@ -143,14 +151,12 @@ static int key_cmp(const void *pa, const void *pb)
 
 void ui_rows_update(struct ui *ui)
 {
-	const struct inventory *inv = ui->o->inv;
-	const struct collector *co = ui->o->coll;
 	struct ui_rows *R = &ui->rows;
-	uint64_t ig = inv_generation(inv), cg = co ? coll_generation(co) : 0;
-	size_t total = inv_count(inv);
+	uint64_t ig = ui_inv_generation(ui), cg = ui_coll_generation(ui);
+	size_t total = ui_inv_count(ui);
 
 	/* the audit changes the order only when sorting by it */
-	uint64_t isg = ui->o->iso && ui->sort_col == UC_ISO ? iso_runner_generation(ui->o->iso) : 0;
+	uint64_t isg = ui->sort_col == UC_ISO ? ui_iso_generation(ui) : 0;
 	if (R->built && R->inv_gen == ig && R->coll_gen == cg && R->iso_gen == isg && R->ver == ui->view_ver &&
 	    R->total == total)
 		return;
@@ -166,8 +172,8 @@ void ui_rows_update(struct ui *ui)
 	enum ui_col col = ui_col_available(ui, ui->sort_col) ? ui->sort_col : UC_NAME;
 	sort_desc = ui->sort_desc;
 	for (size_t i = 0; i < total; i++) {
-		const struct dk_container *c = inv_get(inv, i);
-		if (!filter_match(&f, c))
+		const struct dk_container *c = ui_inv_get(ui, i);
+		if (!filter_match(ui, &f, c))
 			continue;
 		keys[n] = (struct skey){.idx = i, .c = c};
 		ui_cols[col].key(ui, c, wall, &keys[n].k);
@@ -194,7 +200,7 @@ size_t ui_rows_count(const struct ui *ui)
 
 const struct dk_container *ui_rows_get(const struct ui *ui, size_t i)
 {
-	return inv_get(ui->o->inv, ui->rows.idx[i]);
+	return ui_inv_get(ui, ui->rows.idx[i]);
 }
 
 void ui_rows_free(struct ui *ui)

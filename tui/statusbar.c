@@ -40,10 +40,9 @@ int ui_status_timeout(const struct ui *ui, int64_t now_ms)
  * fmt_state, so a sandbox frozen behind the engine's back is not running. */
 static void fmt_counts(const struct ui *ui, char *out, size_t n)
 {
-	const struct inventory *inv = ui->o->inv;
-	size_t total = inv_count(inv), run = 0, frozen = 0, paused = 0;
+	size_t total = ui_inv_count(ui), run = 0, frozen = 0, paused = 0;
 	for (size_t i = 0; i < total; i++) {
-		const char *s = fmt_state(ui, inv_get(inv, i), NULL);
+		const char *s = fmt_state(ui, ui_inv_get(ui, i), NULL);
 		if (!strcmp(s, "running") || !strcmp(s, "restarting"))
 			run++;
 		else if (!strcmp(s, "frozen") || !strcmp(s, "freezing") || !strcmp(s, "quarantined"))
@@ -51,7 +50,7 @@ static void fmt_counts(const struct ui *ui, char *out, size_t n)
 		else if (!strcmp(s, "paused"))
 			paused++;
 	}
-	const char *what = inv_all(ui->o->inv) ? (total == 1 ? "container" : "containers")
+	const char *what = ui_inv_all(ui) ? (total == 1 ? "container" : "containers")
 		: (total == 1 ? "sandbox" : "sandboxes");
 	char fz[32] = "";
 	if (frozen)
@@ -60,33 +59,37 @@ static void fmt_counts(const struct ui *ui, char *out, size_t n)
 		total, what, run, fz, paused, total - run - frozen - paused);
 }
 
-/* Age of the data on screen: since the engine was last seen online or last
- * listed, "42s"; "" if there never was any. */
-static void fmt_age(const struct ui *ui, int64_t mono_ms, char *out, size_t n)
+/* Age of one engine's data on screen: since it was last seen online or
+ * last listed, "42s"; "" if there never was any. */
+static void fmt_age(const struct inventory *inv, int64_t mono_ms, char *out, size_t n)
 {
-	int64_t t = inv_fresh_ms(ui->o->inv);
+	int64_t t = inv_fresh_ms(inv);
 	out[0] = '\0';
 	if (t > 0)
 		clock_fmt_duration((mono_ms - t) / 1000, out, (unsigned)n);
 }
 
-static int draw_banner(struct ui *ui, int y, int64_t mono_ms)
+/* The banner of an engine that is not online (named when there are
+ * several): unreachable, or connecting. Returns the next row. */
+static int draw_banner(struct ui *ui, const struct tui_engine *en, int y, int64_t mono_ms)
 {
-	const struct inventory *inv = ui->o->inv;
-	char line[1024], age[32];
+	const struct inventory *inv = en->inv;
+	char line[1024], age[32], who[CFG_ENDPOINT_MAX + 16] = "";
 	enum inv_conn st = inv_state(inv);
 	if (st == INV_ONLINE)
 		return y;
-	fmt_age(ui, mono_ms, age, sizeof age);
+	if (ui->o->nengines > 1)
+		snprintf(who, sizeof who, " %s", en->name);
+	fmt_age(inv, mono_ms, age, sizeof age);
 	attr_t a;
 	if (st == INV_OFFLINE) {
 		const char *e = inv_error(inv);
 		a = ui_attr(ui, UI_R_BANNER_ERR);
-		snprintf(line, sizeof line, " ENGINE UNREACHABLE (retrying; %s%s%s): %s",
+		snprintf(line, sizeof line, " ENGINE%s UNREACHABLE (retrying; %s%s%s): %s", who,
 			age[0] ? "data is " : "no data yet", age, age[0] ? " old" : "", e && *e ? e : "no answer");
 	} else {
 		a = ui_attr(ui, UI_R_BANNER_INFO);
-		snprintf(line, sizeof line, " connecting to %s…%s%s%s", dk_client_endpoint(ui->o->client),
+		snprintf(line, sizeof line, " connecting to %s…%s%s%s", ui->o->nengines > 1 ? en->name : dk_client_endpoint(en->client),
 			age[0] ? " · showing data " : "", age, age[0] ? " old" : "");
 	}
 	ui_fill(y, 0, COLS, a);
@@ -94,10 +97,55 @@ static int draw_banner(struct ui *ui, int y, int64_t mono_ms)
 	return y + 1;
 }
 
+/* Engines with a line of their own in the header: all of them up to this
+ * many, else only those not online (and one line of the count). */
+#define ENGINE_LINES_MAX 4
+
+/* One engine's line: "ea  online · 3 sandboxes · data 0s old · API 1.43
+ * Engine 24.0.7 · unix:///run/a.sock". */
+static void engine_line(struct ui *ui, const struct tui_engine *en, int y, int64_t mono_ms)
+{
+	char line[1024], age[32];
+	size_t n = inv_count(en->inv);
+	const char *api = dk_client_api_version(en->client);
+	const char *ver = dk_client_engine_version(en->client);
+	fmt_age(en->inv, mono_ms, age, sizeof age);
+	snprintf(line, sizeof line, " %s  online · %zu %s · data %s old%s%s%s%s · %s", en->name, n,
+		n == 1 ? "sandbox" : "sandboxes", age[0] ? age : "0s", api ? " · API " : "", api ? api : "",
+		ver ? " Engine " : "", ver ? ver : "", dk_client_endpoint(en->client));
+	ui_put(y, 0, line, COLS, ui_attr(ui, UI_R_DIM));
+}
+
+/* The engines' lines under the top bar: with one engine only its banner
+ * when it is not online (as always); with several, a line each (the
+ * banner for one not online), the others go on updating. */
+static int draw_engines(struct ui *ui, int y, int64_t mono_ms)
+{
+	size_t ne = ui->o->nengines;
+	if (ne == 1)
+		return draw_banner(ui, &ui->o->engines[0], y, mono_ms);
+	size_t online = 0;
+	for (size_t e = 0; e < ne; e++)
+		online += inv_state(ui->o->engines[e].inv) == INV_ONLINE;
+	if (ne > ENGINE_LINES_MAX && y < LINES - 2) {
+		char line[128];
+		snprintf(line, sizeof line, " %zu engines: %zu online", ne, online);
+		ui_put(y++, 0, line, COLS, ui_attr(ui, UI_R_DIM));
+	}
+	for (size_t e = 0; e < ne && y < LINES - 2; e++) {
+		const struct tui_engine *en = &ui->o->engines[e];
+		if (inv_state(en->inv) != INV_ONLINE)
+			y = draw_banner(ui, en, y, mono_ms);
+		else if (ne <= ENGINE_LINES_MAX)
+			engine_line(ui, en, y++, mono_ms);
+	}
+	return y;
+}
+
 /* "host CPU 12.3% of 2 cores  MEM 3.1G/23.5G", or "" without a collector. */
 static void fmt_host(const struct ui *ui, char *out, size_t n)
 {
-	const struct collector *co = ui->o->coll;
+	const struct collector *co = ui_coll_first(ui);
 	out[0] = '\0';
 	if (!co)
 		return;
@@ -121,7 +169,7 @@ static void fmt_host(const struct ui *ui, char *out, size_t n)
 int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 {
 	char counts[160], engine[512], clk[16], host[96];
-	const struct dk_client *c = ui->o->client;
+	const struct dk_client *c = ui->o->engines[0].client;
 	const char *api = dk_client_api_version(c);
 	const char *ver = dk_client_engine_version(c);
 
@@ -131,8 +179,11 @@ int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 	strftime(clk, sizeof clk, "%H:%M:%S", &tm);
 	fmt_counts(ui, counts, sizeof counts);
 	fmt_host(ui, host, sizeof host);
-	snprintf(engine, sizeof engine, "%s%s%s%s%s", dk_client_endpoint(c),
-		api ? " API " : "", api ? api : "", ver ? " Engine " : "", ver ? ver : "");
+	if (ui->o->nengines > 1)
+		snprintf(engine, sizeof engine, "%zu engines", ui->o->nengines);
+	else
+		snprintf(engine, sizeof engine, "%s%s%s%s%s", dk_client_endpoint(c),
+			api ? " API " : "", api ? api : "", ver ? " Engine " : "", ver ? ver : "");
 
 	int right = COLS;
 	if (COLS >= 40) {
@@ -147,9 +198,9 @@ int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 	}
 	if (x < right)
 		ui_put(0, x, engine, right - x, ui_attr(ui, UI_R_DIM));
-	int y = draw_banner(ui, 1, mono_ms);
+	int y = draw_engines(ui, 1, mono_ms);
 	/* the operator log failing is said loudly: the actions go ahead regardless */
-	const char *lp = ui->o->act ? act_problem(ui->o->act) : NULL;
+	const char *lp = ui_act_problem(ui);
 	if (lp) {
 		attr_t a = ui_attr(ui, UI_R_BANNER_ERR);
 		ui_fill(y, 0, COLS, a);
@@ -192,7 +243,7 @@ static int draw_right(struct ui *ui, int y, int64_t mono_ms)
 	struct seg sg[S_COUNT];
 	memset(sg, 0, sizeof sg);
 	bool help = ui->screen == UI_HELP;
-	size_t n = ui_rows_count(ui), total = inv_count(ui->o->inv);
+	size_t n = ui_rows_count(ui), total = ui_inv_count(ui);
 
 	if (!help && (ui->filter[0] || ui->prompting)) {
 		if (ui->prompting)
@@ -209,8 +260,8 @@ static int draw_right(struct ui *ui, int y, int64_t mono_ms)
 		sg[S_FOLLOW].a = ui_attr(ui, UI_R_TITLE);
 		sg[S_FOLLOW].prio = 2;
 	}
-	if (ui->o->coll) {
-		fmt_source(ui->o->coll, sg[S_SOURCE].text, sizeof sg[S_SOURCE].text);
+	if (ui_coll_first(ui)) {
+		fmt_source(ui_coll_first(ui), sg[S_SOURCE].text, sizeof sg[S_SOURCE].text);
 		sg[S_SOURCE].a = ui_attr(ui, UI_R_DIM);
 		sg[S_SOURCE].prio = 4;
 	}
@@ -223,7 +274,7 @@ static int draw_right(struct ui *ui, int y, int64_t mono_ms)
 		char d[32];
 		clock_fmt_duration(stale / 1000, d, sizeof d);
 		snprintf(sg[S_STALE].text, sizeof sg[S_STALE].text,
-			coll_last_ms(ui->o->coll) > 0 ? " stats %s old " : " no stats for %s ", d);
+			coll_last_ms(ui_coll_first(ui)) > 0 ? " stats %s old " : " no stats for %s ", d);
 		sg[S_STALE].a = ui_attr(ui, UI_R_ALERT);
 		sg[S_STALE].prio = 0;
 	}

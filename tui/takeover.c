@@ -27,7 +27,8 @@ static bool note(struct ui *ui, const char *action, const char *detail)
 	if (!ui_rows_count(ui))
 		return false;
 	struct err e = {0};
-	if (act_note(ui->o->act, action, ui_rows_get(ui, ui->sel), detail, ui->armed, &e) == 0)
+	const struct dk_container *c = ui_rows_get(ui, ui->sel);
+	if (act_note(ui_eng(ui, c)->act, action, c, detail, ui->armed, &e) == 0)
 		return true;
 	ui_status_msg(ui, 8000, "%s: the audit log failed: %s", action, e.msg);
 	return false;
@@ -35,7 +36,7 @@ static bool note(struct ui *ui, const char *action, const char *detail)
 
 void ui_takeover_start(struct ui *ui)
 {
-	if (ui->o->read_only || !ui->o->act) {
+	if (!ui_can_act(ui)) {
 		ui_status_msg(ui, 4000, "read-only: sandtop was started with --read-only; no takeover");
 		return;
 	}

@@ -6,24 +6,34 @@
 
 #include "config/config.h"
 
+struct actions;
 struct collector;
 struct dk_client;
 struct inventory;
 struct iso_runner;
 struct keymap;
 
+/* One engine on the screen, with what watches it and acts on it (all
+ * owned by main). */
+struct tui_engine {
+	const char *name;           /* shown in the ENGINE column, the header and its banner */
+	struct dk_client *client;
+	struct inventory *inv;      /* already started (inv_start called) */
+	struct collector *coll;     /* NULL: no resource numbers */
+	struct actions *act;        /* NULL with read_only */
+	struct iso_runner *iso;     /* the isolation audit; NULL: none */
+	bool local;                 /* its containers' cgroups are on this host */
+};
+
 struct tui_opts {
-	struct dk_client *client;   /* owned by main */
-	struct inventory *inv;      /* owned by main; already started (inv_start called) */
+	struct tui_engine *engines; /* owned by main: at least one; the screen lists them all as one */
+	size_t nengines;
 	struct keymap *km;          /* owned by main */
-	struct collector *coll;     /* owned by main; NULL: no resource numbers */
 	bool no_color;              /* --no-color or NO_COLOR env set */
 	int keymap_errors;          /* count of bad keymap lines (shown in the status bar for a few seconds) */
 	const char *keymap_first_error; /* "file:line: message" or NULL */
-	struct actions *act;        /* owned by main; NULL with read_only */
 	bool read_only;             /* --read-only: no mutating action at all */
 	bool armed;                 /* --armed: no confirmations (shown loudly) */
-	struct iso_runner *iso;     /* owned by main: the isolation audit; NULL: none */
 	int ttl_policy;             /* enum ttl_policy: TTL_FLAG only shows a spent budget; else act (needs act) */
 	int engine_wait_ms;         /* --engine-timeout: how long a result waits for the engine (0: default) */
 	/* from the config file (config/config.h); zeroes keep the built-in look */

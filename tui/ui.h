@@ -54,6 +54,7 @@ enum ui_col {
 	UC_NAME, UC_ID, UC_IMAGE, UC_STATE, UC_ISO, UC_ACT,
 	UC_CPU, UC_QUOTA, UC_MEM, UC_MEMPCT, UC_NET, UC_IO, UC_PIDS,
 	UC_UPTIME, UC_TTL, UC_OWNER, UC_TASK,
+	UC_ENGINE,       /* no name in the config file: shown when there are several engines */
 	UC_COUNT
 };
 
@@ -190,13 +191,43 @@ struct ui {
 	bool menu_open;            /* the signal menu */
 	int menu_sel;
 	bool armed;
-	struct act_run *run;       /* the last action, shown until dismissed */
+	struct act_run **runs;     /* per engine: the last action's run there (NULL: none), shown
+	                            * until dismissed */
 	bool run_shown;
 	bool run_said;             /* its outcome was said on the status line */
 	struct snap **snaps;       /* snapshots being taken */
-	struct ttl_enf *ttl;       /* the --ttl-policy enforcer, or NULL */
+	struct ttl_enf **ttls;     /* per engine: the --ttl-policy enforcer, or NULL */
 	size_t nsnaps;
 };
+
+/* ---- engines.c: the engines' inventories as one list ---- */
+/* Containers over every engine; the one at i (the engines' inventories
+ * one after the other: indexes change with any inventory), or NULL. */
+size_t ui_inv_count(const struct ui *ui);
+const struct dk_container *ui_inv_get(const struct ui *ui, size_t i);
+/* The container with this id on any engine (borrowed), or NULL. */
+const struct dk_container *ui_inv_find(const struct ui *ui, const char *id);
+/* Change whenever any engine's inventory (collector, audit) changes. */
+uint64_t ui_inv_generation(const struct ui *ui);
+uint64_t ui_coll_generation(const struct ui *ui);
+uint64_t ui_iso_generation(const struct ui *ui);
+/* The engine of c (a container of an inventory, or a copy of one: found by
+ * id); the first engine when none has it. */
+size_t ui_eng_index(const struct ui *ui, const struct dk_container *c);
+const struct tui_engine *ui_eng(const struct ui *ui, const struct dk_container *c);
+/* c's numbers from its engine's collector, or NULL (none, or not up). */
+const struct st_view *ui_stats(const struct ui *ui, const struct dk_container *c);
+/* The first engine's collector there is (the host's numbers, the source
+ * shown), or NULL. */
+const struct collector *ui_coll_first(const struct ui *ui);
+/* Every container or only sandboxes, on every engine; a fresh list of each. */
+bool ui_inv_all(const struct ui *ui);
+void ui_inv_set_all(struct ui *ui, bool all);
+void ui_inv_resync(struct ui *ui);
+/* Whether actions can be taken (not read-only); what is wrong with the
+ * journal (act_problem), or NULL. */
+bool ui_can_act(const struct ui *ui);
+const char *ui_act_problem(const struct ui *ui);
 
 /* ---- draw.c: the only place text reaches curses ---- */
 /* Set up colour pairs (only when ui->color). */

@@ -110,7 +110,7 @@ static void filter_name(char *out, size_t n, const char *name)
  * changed, and the kernel's freezer as the screen says it (fmt_state). */
 static void desk_news(struct ui *ui, struct ui_desk *u, const struct dk_container *ct)
 {
-	uint64_t gen = inv_generation(ui->o->inv);
+	uint64_t gen = ui_inv_generation(ui);
 	if (u->inv_gen != gen) {
 		desk_update(u->d, ct);
 		u->inv_gen = gen;
@@ -125,7 +125,7 @@ static struct ui_desk *get_desk(struct ui *ui, const struct dk_container *ct, bo
 	struct ui_desk *u = find_desk(ui, ct->id);
 	if (u && u->input != input) {
 		desk_close(u->d);
-		u->d = desk_open(ui->o->client, ct, input);
+		u->d = desk_open(ui_eng(ui, ct)->client, ct, input);   /* through its own engine */
 		u->input = input;
 		vr_screen_invalidate(u->scr);
 	}
@@ -133,10 +133,10 @@ static struct ui_desk *get_desk(struct ui *ui, const struct dk_container *ct, bo
 		ui->desks = xrealloc(ui->desks, (ui->ndesks + 1) * sizeof *ui->desks);
 		u = &ui->desks[ui->ndesks++];
 		memset(u, 0, sizeof *u);
-		u->d = desk_open(ui->o->client, ct, input);
+		u->d = desk_open(ui_eng(ui, ct)->client, ct, input);   /* through its own engine */
 		u->scr = vr_screen_new();
 		u->input = input;
-		u->inv_gen = inv_generation(ui->o->inv);
+		u->inv_gen = ui_inv_generation(ui);
 	}
 	desk_news(ui, u, ct);
 	desk_set_idle(u->d, false);
@@ -324,15 +324,6 @@ static void settle(struct ui *ui)
 	free(redraw);
 }
 
-/* Is a container with this id still in the inventory? */
-static const struct dk_container *inv_find(const struct inventory *inv, const char *id)
-{
-	for (size_t i = 0; i < inv_count(inv); i++)
-		if (!strcmp(inv_get(inv, i)->id, id))
-			return inv_get(inv, i);
-	return NULL;
-}
-
 /* After a draw: the pictures settled with curses; desks not drawn stop
  * reading their desktops, close their workers after a while (keeping
  * the last picture, so a tile that comes back shows it while it
@@ -344,7 +335,7 @@ void ui_view_end(struct ui *ui, int64_t mono_ms)
 	for (size_t i = 0; i < ui->ndesks; ) {
 		struct ui_desk *u = &ui->desks[i];
 		if (!u->shown) {
-			const struct dk_container *ct = inv_find(ui->o->inv, desk_id(u->d));
+			const struct dk_container *ct = ui_inv_find(ui, desk_id(u->d));
 			desk_set_grid(u->d, 1, 1, 0);
 			u->rows = u->cols = 0;
 			if (!u->shot_pending && (!ct || mono_ms - u->used_ms > DESK_FORGET_MS)) {
