@@ -175,14 +175,18 @@ int dk_endpoint_from_host(struct dk_endpoint *ep, const char *host, const struct
 
 /* The docker CLI's context names: a letter or digit, then letters, digits
  * and _.+- */
+static bool alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 static bool context_name_ok(const char *s)
 {
-	static const char more[] = "_.+-";
 	size_t n = strlen(s);
-	if (n == 0 || n >= DK_EP_NAME_MAX || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+	if (n == 0 || n >= DK_EP_NAME_MAX || !alnum(*s))
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr(more, *s)))
+		if (!alnum(*s) && !strchr("_.+-", *s))
 			return false;
 	return true;
 }

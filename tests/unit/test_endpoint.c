@@ -246,7 +246,8 @@ static const struct tls_case tls_cases[] = {
 	{"TLS is for tcp:// only", "unix:///run/x.sock", false, true, NULL, NULL, NULL, "1", FX,
 	 false, false, "", "", "", NULL},
 	{"--tlsverify without a CA file", "tcp://10.1.1.1:2376", false, true, NULL, NULL, NULL, NULL,
-	 "tests/fixtures/none", false, false, NULL, NULL, NULL, "cannot read the TLS CA certificate tests/fixtures/none/ca.pem"},
+	 "tests/fixtures/none", false, false, NULL, NULL, NULL,
+	 "cannot read the TLS CA certificate tests/fixtures/none/ca.pem"},
 	{"a certificate without its key", "tcp://10.1.1.1:2376", false, true, FX "/ca.pem", FX "/cert.pem", NULL, NULL,
 	 "tests/fixtures/none", false, false, NULL, NULL, NULL, "go together"},
 	{"a CA that is not PEM", "tcp://10.1.1.1:2376", false, true, FX "/not-pem.txt", NULL, NULL, NULL,
@@ -258,7 +259,8 @@ static const struct tls_case tls_cases[] = {
 	{"an encrypted key: refused, never prompted for", "tcp://10.1.1.1:2376", false, true, FX "/ca.pem",
 	 FX "/cert.pem", FX "/encrypted-key.pem", NULL, NULL, false, false, NULL, NULL, NULL, "or an encrypted one"},
 	{"a key file that is not there", "tcp://10.1.1.1:2376", false, true, FX "/ca.pem", FX "/cert.pem",
-	 FX "/nokey.pem", NULL, NULL, false, false, NULL, NULL, NULL, "cannot read the TLS client key " FX "/nokey.pem: No such file"},
+	 FX "/nokey.pem", NULL, NULL, false, false, NULL, NULL, NULL,
+	 "cannot read the TLS client key " FX "/nokey.pem: No such file"},
 };
 
 static void test_tls_options(void **state)
