@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/helper/memout.h"
+
 #include "base/buf.h"
 #include "base/natcmp.h"
 #include "base/clock.h"
@@ -382,13 +384,11 @@ static void test_log_line_sanitized(void **state)
 static void test_sanitize_fprintf(void **state)
 {
 	(void)state;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	assert_non_null(fp);
+	struct memout m;
+	FILE *fp = memout_open(&m);
 	sanitize_fprintf(fp, "sandtop: screenshot: %s\n", "disconnected: \x1b[31mred\x1b[0m\n\x9b" "2J");
 	sanitize_fprintf(fp, "%s", "no line end");
-	fclose(fp);
+	char *buf = memout_text(&m);
 	assert_string_equal(buf, "sandtop: screenshot: disconnected: \xe2\x90\x9bred\xe2\x90\x9b\xe2\x90\x8a\xe2\x90\x9b\n"
 	                         "no line end");
 	free(buf);

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/helper/memout.h"
+
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/common.h"
@@ -77,11 +79,9 @@ static void test_table(void **state)
 static void test_commands_usage(void **state)
 {
 	(void)state;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&text, &len);
-	cli_commands_usage(fp);
-	fclose(fp);
+	struct memout m;
+	cli_commands_usage(memout_open(&m));
+	char *text = memout_text(&m);
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		char want[64];
 		snprintf(want, sizeof want, "\n  %s", cli_commands[i].name);
@@ -312,11 +312,9 @@ static void test_shared_config(void **state)
 static void test_shared_usage(void **state)
 {
 	(void)state;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&text, &len);
-	cli_common_usage(fp, CLI_G_JOURNAL);
-	fclose(fp);
+	struct memout m;
+	cli_common_usage(memout_open(&m), CLI_G_JOURNAL);
+	char *text = memout_text(&m);
 	assert_non_null(strstr(text, "--journal FILE"));
 	assert_non_null(strstr(text, "--audit-log"));
 	assert_non_null(strstr(text, "old name"));

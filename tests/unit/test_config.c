@@ -16,32 +16,18 @@
 #include <unistd.h>
 
 #include "tui/ui.h"   /* the list's column titles, for the names */
+#include "tests/unit/helper/memout.h"
+#include "tests/unit/helper/diags.h"
 #include "tests/unit/helper/files.h"
 
 #define NAME "/etc/sandtop/config"
 
-struct diags {
-	int n;
-	char msg[64][800];
-};
-
-static void collect(void *ud, const char *msg)
-{
-	struct diags *d = ud;
-	assert_true(d->n < 64);
-	snprintf(d->msg[d->n++], sizeof d->msg[0], "%s", msg);
-}
-
 /* The dump of c in a string (caller frees). */
 static char *dump(const struct cfg *c)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&text, &len);
-	assert_non_null(fp);
-	cfg_dump(c, fp);
-	fclose(fp);
-	return text;
+	struct memout m;
+	cfg_dump(c, memout_open(&m));
+	return memout_text(&m);
 }
 
 /* True if text has the line exactly. */
@@ -231,7 +217,7 @@ static void test_lines(void **state)
 		struct diags d = {0};
 		cfg_init(&c);
 		cfg_init(&base);
-		int bad = cfg_parse(&c, NAME, r->in, strlen(r->in), collect, &d);
+		int bad = cfg_parse(&c, NAME, r->in, strlen(r->in), diags_collect, &d);
 		char *got = dump(&c), *was = dump(&base);
 		if (r->error) {
 			char want[900];
@@ -282,7 +268,7 @@ static void test_files(void **state)
 		"journal /j/one.log\n"
 		"audit-log /j/two.log\n";            /* the old name of the same setting */
 	cfg_init(&c);
-	assert_int_equal(cfg_parse(&c, "t", text, sizeof text - 1, collect, &d), 5);
+	assert_int_equal(cfg_parse(&c, "t", text, sizeof text - 1, diags_collect, &d), 5);
 	assert_int_equal(d.n, 5);
 	assert_string_equal(d.msg[0], "t:1: refresh: '0' is not a number of seconds from 0.1 to 3600");
 	assert_string_equal(d.msg[1], "t:3: refresh: already set on line 2");
@@ -324,7 +310,7 @@ static void test_files(void **state)
 	static const char crlf[] = "\xef\xbb\xbf" "refresh 3\r\nmouse off\r\n";
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);
-	assert_int_equal(cfg_parse(&c, "t", crlf, sizeof crlf - 1, collect, &d), 0);
+	assert_int_equal(cfg_parse(&c, "t", crlf, sizeof crlf - 1, diags_collect, &d), 0);
 	assert_int_equal(c.refresh_ms, 3000);
 	assert_false(c.mouse);
 }
@@ -340,7 +326,7 @@ static void test_limits(void **state)
 	for (int i = 0; i < 25; i++)
 		n += (size_t)sprintf(text + n, "bogus%d 1\n", i);
 	cfg_init(&c);
-	assert_int_equal(cfg_parse(&c, "t", text, n, collect, &d), 25);
+	assert_int_equal(cfg_parse(&c, "t", text, n, diags_collect, &d), 25);
 	assert_int_equal(d.n, CFG_ERRORS_MAX + 1);
 	assert_string_equal(d.msg[19], "t:20: unknown setting 'bogus19' (see sandtop-config(5))");
 	assert_string_equal(d.msg[20], "t: 5 more bad lines not shown");
@@ -350,7 +336,7 @@ static void test_limits(void **state)
 		n += (size_t)sprintf(text + n, "engine e%d tcp://h:%d\n", i, i + 1);
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);
-	assert_int_equal(cfg_parse(&c, "t", text, n, collect, &d), 1);
+	assert_int_equal(cfg_parse(&c, "t", text, n, diags_collect, &d), 1);
 	assert_string_equal(d.msg[0], "t:33: engine: more than 32 engines");
 	assert_int_equal(c.nengines, CFG_ENGINES_MAX);
 
@@ -359,14 +345,14 @@ static void test_limits(void **state)
 	memcpy(text + CFG_LINE_MAX + 2, "mouse off\n", 10);
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);
-	assert_int_equal(cfg_parse(&c, "t", text, CFG_LINE_MAX + 12, collect, &d), 1);
+	assert_int_equal(cfg_parse(&c, "t", text, CFG_LINE_MAX + 12, diags_collect, &d), 1);
 	assert_string_equal(d.msg[0], "t:1: line too long (over 1024 bytes)");
 	assert_false(c.mouse);   /* the next line still counts */
 
 	static const char nul[] = "refresh 2\0 3\nmouse off\n";
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);
-	assert_int_equal(cfg_parse(&c, "t", nul, sizeof nul - 1, collect, &d), 1);
+	assert_int_equal(cfg_parse(&c, "t", nul, sizeof nul - 1, diags_collect, &d), 1);
 	assert_string_equal(d.msg[0], "t:1: line contains a NUL byte");
 	assert_int_equal(c.refresh_ms, 1000);
 
@@ -376,7 +362,7 @@ static void test_limits(void **state)
 		n += (size_t)sprintf(text + n, " name");
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);
-	assert_int_equal(cfg_parse(&c, "t", text, n, collect, &d), 1);
+	assert_int_equal(cfg_parse(&c, "t", text, n, diags_collect, &d), 1);
 	assert_string_equal(d.msg[0], "t:1: columns: too many values (over 23)");
 	free(text);
 
@@ -388,7 +374,7 @@ static void test_limits(void **state)
 	memcpy(many + big - 2, "x\n", 2);
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);
-	assert_int_equal(cfg_parse(&c, "t", many, big, collect, &d), 1);
+	assert_int_equal(cfg_parse(&c, "t", many, big, diags_collect, &d), 1);
 	assert_string_equal(d.msg[0], "t:10001: too many lines (over 10000): the rest is not read");
 	free(many);
 }
@@ -419,7 +405,7 @@ static void test_garbage(void **state)
 		struct cfg c;
 		struct diags d = {0};
 		cfg_init(&c);
-		int bad = cfg_parse(&c, "t", line, n, collect, &d);
+		int bad = cfg_parse(&c, "t", line, n, diags_collect, &d);
 		assert_true(bad >= 0 && bad <= 1);
 		for (int i = 0; i < d.n; i++)
 			for (const unsigned char *p = (const unsigned char *)d.msg[i]; *p; p++)
@@ -439,10 +425,10 @@ static void test_dump_reparses(void **state)
 		"label team=agents\nengine prod tcp://10.0.0.5:2376\nengine lab unix:///run/docker.sock\n"
 		"wall-tile 50x16\nlogs-ring 2000\nmouse off\nengine-timeout 1.5\njournal \"/var/log/a\\\"b\"\n";
 	cfg_init(&a);
-	assert_int_equal(cfg_parse(&a, "t", text, sizeof text - 1, collect, &d), 0);
+	assert_int_equal(cfg_parse(&a, "t", text, sizeof text - 1, diags_collect, &d), 0);
 	char *one = dump(&a);
 	cfg_init(&b);
-	assert_int_equal(cfg_parse(&b, "dump", one, strlen(one), collect, &d), 0);
+	assert_int_equal(cfg_parse(&b, "dump", one, strlen(one), diags_collect, &d), 0);
 	char *two = dump(&b);
 	assert_string_equal(one, two);
 	assert_int_equal(b.refresh_ms, 125);
@@ -469,7 +455,7 @@ static void test_dump_reparses(void **state)
 	assert_true(has_line(one, "# journal: unset ($XDG_STATE_HOME/sandtop/audit.log)"));
 	cfg_init(&b);
 	memset(&d, 0, sizeof d);
-	assert_int_equal(cfg_parse(&b, "dump", one, strlen(one), collect, &d), 0);
+	assert_int_equal(cfg_parse(&b, "dump", one, strlen(one), diags_collect, &d), 0);
 	free(one);
 
 	/* a value no line can hold is left out as a comment */
@@ -488,12 +474,12 @@ static void test_load_file(void **state)
 	struct diags d = {0};
 	char want[800];
 	cfg_init(&c);
-	assert_int_equal(cfg_load_file(&c, "/nonexistent/sandtop/config", true, collect, &d), 0);
+	assert_int_equal(cfg_load_file(&c, "/nonexistent/sandtop/config", true, diags_collect, &d), 0);
 	assert_int_equal(d.n, 0);
-	assert_int_equal(cfg_load_file(&c, "/nonexistent/sandtop/config", false, collect, &d), -1);
+	assert_int_equal(cfg_load_file(&c, "/nonexistent/sandtop/config", false, diags_collect, &d), -1);
 	assert_string_equal(d.msg[0], "/nonexistent/sandtop/config: cannot open: No such file or directory");
 	memset(&d, 0, sizeof d);
-	assert_int_equal(cfg_load_file(&c, "/tmp", true, collect, &d), -1);
+	assert_int_equal(cfg_load_file(&c, "/tmp", true, diags_collect, &d), -1);
 	assert_string_equal(d.msg[0], "/tmp: not a regular file");
 
 	/* a FIFO is refused at once (never a hang waiting for a writer) */
@@ -503,7 +489,7 @@ static void test_load_file(void **state)
 	unlink(fifo);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	memset(&d, 0, sizeof d);
-	assert_int_equal(cfg_load_file(&c, fifo, true, collect, &d), -1);
+	assert_int_equal(cfg_load_file(&c, fifo, true, diags_collect, &d), -1);
 	snprintf(want, sizeof want, "%s: not a regular file", fifo);
 	assert_string_equal(d.msg[0], want);
 	unlink(fifo);
@@ -513,7 +499,7 @@ static void test_load_file(void **state)
 	char *path = files_tmpfile("config", text, sizeof text - 1);
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);
-	assert_int_equal(cfg_load_file(&c, path, false, collect, &d), 1);
+	assert_int_equal(cfg_load_file(&c, path, false, diags_collect, &d), 1);
 	snprintf(want, sizeof want, "%s:3: unknown setting 'bogus' (see sandtop-config(5))", path);
 	assert_string_equal(d.msg[0], want);
 	assert_string_equal(c.keymap, "/tmp/k.keys");
@@ -529,7 +515,7 @@ static void test_load_file(void **state)
 	free(blob);
 	memset(&d, 0, sizeof d);
 	cfg_init(&c);
-	assert_int_equal(cfg_load_file(&c, path, false, collect, &d), -1);
+	assert_int_equal(cfg_load_file(&c, path, false, diags_collect, &d), -1);
 	snprintf(want, sizeof want, "%s: file too large (over %d bytes)", path, CFG_FILE_MAX);
 	assert_string_equal(d.msg[0], want);
 	unlink(path);

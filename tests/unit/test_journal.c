@@ -97,28 +97,6 @@ static void make_log(const char *path, int n)
 	journal_close(a);
 }
 
-/* Run verify; returns its result and the report (caller frees). */
-static char *verify(const char *path, int *rc)
-{
-	char *out = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&out, &len);
-	assert_non_null(fp);
-	struct err e;
-	*rc = journal_verify(path, fp, &e);
-	fclose(fp);
-	return out;
-}
-
-static void assert_verify(const char *path, int want_rc, const char *want_out)
-{
-	int rc;
-	char *out = verify(path, &rc);
-	if (strcmp(out, want_out) != 0 || rc != want_rc)
-		fail_msg("verify gave %d:\n%s\nwanted %d:\n%s", rc, out, want_rc, want_out);
-	free(out);
-}
-
 static void remove_line(const char *path, int k)
 {
 	size_t n, s, e;
@@ -135,7 +113,7 @@ static void test_chain_verifies(void **state)
 {
 	struct fx *f = *state;
 	make_log(f->log, 6);
-	assert_verify(f->log, 0, "OK: 6 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 6 records, chain intact\n");
 
 	size_t n;
 	char *d = files_read(f->log, &n);
@@ -211,7 +189,7 @@ static void test_reopen_continues(void **state)
 	line_at(d, n, 3, &s, &e3);
 	assert_memory_equal(d + s, "{\"seq\":3,", 9);
 	free(d);
-	assert_verify(f->log, 0, "OK: 3 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 3 records, chain intact\n");
 }
 
 static void test_two_handles(void **state)
@@ -229,7 +207,7 @@ static void test_two_handles(void **state)
 	assert_int_equal(journal_last_seq(a), 3);
 	journal_close(a);
 	journal_close(b);
-	assert_verify(f->log, 0, "OK: 3 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 3 records, chain intact\n");
 }
 
 static void test_new_and_empty(void **state)
@@ -248,7 +226,7 @@ static void test_new_and_empty(void **state)
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	free(dir);
-	assert_verify(f->log, 0, "OK: 0 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 0 records, chain intact\n");
 
 	struct journal_rec bad = { .action = "kill", .duration_ms = -1 }; /* no phase */
 	a = journal_open(f->log, &e);
@@ -270,7 +248,7 @@ static void test_edit_middle_byte(void **state)
 	d[at] = d[at] == 'x' ? 'y' : 'x';
 	spit(f->log, d, n);
 	free(d);
-	assert_verify(f->log, 1, "line 3: hash mismatch (edited)\nFAILED: 1 problem in 5 lines\n");
+	jfx_assert_verify_rc(f->log, 1, "line 3: hash mismatch (edited)\nFAILED: 1 problem in 5 lines\n");
 }
 
 static void test_delete_middle_line(void **state)
@@ -278,7 +256,7 @@ static void test_delete_middle_line(void **state)
 	struct fx *f = *state;
 	make_log(f->log, 5);
 	remove_line(f->log, 3);
-	assert_verify(f->log, 1,
+	jfx_assert_verify_rc(f->log, 1,
 		      "line 3: seq 4 follows seq 2 (records missing)\n"
 		      "line 3: prev does not match line 2\n"
 		      "FAILED: 2 problems in 4 lines\n");
@@ -291,7 +269,7 @@ static void test_truncate_mid_line(void **state)
 	struct stat st;
 	assert_int_equal(stat(f->log, &st), 0);
 	assert_int_equal(truncate(f->log, st.st_size - 40), 0);
-	assert_verify(f->log, 1,
+	jfx_assert_verify_rc(f->log, 1,
 		      "line 5: not a complete record (truncated mid-line)\n"
 		      "the log ends at seq 4 but the head says 5 (truncated)\n"
 		      "FAILED: 2 problems in 5 lines\n");
@@ -307,7 +285,7 @@ static void test_delete_last_line(void **state)
 	struct fx *f = *state;
 	make_log(f->log, 5);
 	remove_line(f->log, 5);
-	assert_verify(f->log, 1,
+	jfx_assert_verify_rc(f->log, 1,
 		      "the log ends at seq 4 but the head says 5 (truncated)\n"
 		      "FAILED: 1 problem in 4 lines\n");
 	struct err e;
@@ -332,7 +310,7 @@ static void test_forged_append(void **state)
 	FILE *fp = fopen(f->log, "ab");
 	fputs(forged, fp);
 	fclose(fp);
-	assert_verify(f->log, 1,
+	jfx_assert_verify_rc(f->log, 1,
 		      "line 6: hash mismatch (edited)\n"
 		      "the log goes on to seq 6 past the head's seq 5 (an interrupted write, or records added)\n"
 		      "FAILED: 2 problems in 6 lines\n");
@@ -341,7 +319,7 @@ static void test_forged_append(void **state)
 	fputs("hello\n\n", fp);
 	fclose(fp);
 	int rc;
-	char *out = verify(f->log, &rc);
+	char *out = jfx_verify(f->log, &rc);
 	assert_int_equal(rc, 1);
 	assert_non_null(strstr(out, "line 7: not a sandtop record\nline 8: empty line\n"));
 	free(out);
@@ -364,18 +342,18 @@ static void test_head_file(void **state)
 	 * and repaired by the next open */
 	char *behind = xasprintf("2 %s\n", h2);
 	spit(f->head, behind, strlen(behind));
-	assert_verify(f->log, 1,
+	jfx_assert_verify_rc(f->log, 1,
 		      "the log goes on to seq 3 past the head's seq 2 (an interrupted write, or records added)\n"
 		      "FAILED: 1 problem in 3 lines\n");
 	struct err e;
 	struct audit *a = journal_open(f->log, &e);
 	assert_non_null(a);
 	journal_close(a);
-	assert_verify(f->log, 0, "OK: 3 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 3 records, chain intact\n");
 
 	/* missing */
 	assert_int_equal(unlink(f->head), 0);
-	assert_verify(f->log, 1,
+	jfx_assert_verify_rc(f->log, 1,
 		      "the head file is missing (the end of the log cannot be checked)\n"
 		      "FAILED: 1 problem in 3 lines\n");
 	assert_null(journal_open(f->log, &e));
@@ -383,7 +361,7 @@ static void test_head_file(void **state)
 
 	/* malformed */
 	spit(f->head, "3 xyz\n", 6);
-	assert_verify(f->log, 1, "the head file is malformed\nFAILED: 1 problem in 3 lines\n");
+	jfx_assert_verify_rc(f->log, 1, "the head file is malformed\nFAILED: 1 problem in 3 lines\n");
 	assert_null(journal_open(f->log, &e));
 	free(behind);
 }
@@ -406,7 +384,7 @@ static void test_verify_unreadable_and_junk(void **state)
 	p[big] = '\n';
 	spit(f->log, p, big + 1);
 	free(p);
-	assert_verify(f->log, 1,
+	jfx_assert_verify_rc(f->log, 1,
 		      "line 1: longer than any record (not written by sandtop)\n"
 		      "the head file is missing (the end of the log cannot be checked)\n"
 		      "FAILED: 2 problems in 1 lines\n");
@@ -453,13 +431,13 @@ static void test_write_failure(void **state)
 	assert_int_equal(stat(f->log, &st), 0);
 	assert_int_equal(st.st_size, size0);
 	assert_int_equal(journal_last_seq(a), 2);
-	assert_verify(f->log, 0, "OK: 2 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 2 records, chain intact\n");
 
 	/* the next write carries on */
 	assert_int_equal(journal_write(a, &r, &e), 0);
 	assert_int_equal(journal_last_seq(a), 3);
 	journal_close(a);
-	assert_verify(f->log, 0, "OK: 3 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 3 records, chain intact\n");
 }
 
 static void test_head_update_failure(void **state)
@@ -478,13 +456,13 @@ static void test_head_update_failure(void **state)
 	assert_non_null(strstr(e.msg, "record 2 written, but cannot create the head file: File exists"));
 	/* the record is in the log (durable), so the chain moved on */
 	assert_int_equal(journal_last_seq(a), 2);
-	assert_verify(f->log, 1,
+	jfx_assert_verify_rc(f->log, 1,
 		      "the log goes on to seq 2 past the head's seq 1 (an interrupted write, or records added)\n"
 		      "FAILED: 1 problem in 2 lines\n");
 	assert_int_equal(rmdir(tmp), 0);
 	assert_int_equal(journal_write(a, &r, &e), 0);
 	journal_close(a);
-	assert_verify(f->log, 0, "OK: 3 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 3 records, chain intact\n");
 	free(tmp);
 }
 
@@ -559,7 +537,7 @@ static void test_hostile_strings(void **state)
 	assert_int_equal(cJSON_GetObjectItem(j, "op")->valuedouble, 7);
 	cJSON_Delete(j);
 	free(d);
-	assert_verify(f->log, 0, "OK: 1 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 1 records, chain intact\n");
 }
 
 static void test_many_targets(void **state)
@@ -611,7 +589,7 @@ static void test_many_targets(void **state)
 	free(t);
 	free(ids);
 	free(names);
-	assert_verify(f->log, 0, "OK: 2 records, chain intact\n");
+	jfx_assert_verify_rc(f->log, 0, "OK: 2 records, chain intact\n");
 }
 
 /* ---- paths and the command ---------------------------------------------- */
@@ -671,7 +649,7 @@ static void test_cli(void **state)
 	assert_int_equal(quiet_cli(f->log), CLI_FAIL);
 	/* the whole log deleted, its head left behind */
 	assert_int_equal(unlink(f->log), 0);
-	assert_verify(f->log, 1,
+	jfx_assert_verify_rc(f->log, 1,
 		      "the log ends at seq 0 but the head says 3 (truncated)\n"
 		      "FAILED: 1 problem in 0 lines\n");
 	assert_int_equal(quiet_cli(f->log), CLI_FAIL);

@@ -13,29 +13,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/unit/helper/memout.h"
+#include "tests/unit/helper/diags.h"
 #include "tests/unit/helper/files.h"
 #include "tests/unit/helper/text.h"
 
 extern const char km_default_keys[];
 extern const size_t km_default_keys_len;
 
-/* Diagnostics collected from a parse. */
-struct diags {
-	int n;
-	char msg[32][700];
-};
-
-static void collect(void *ud, const char *msg)
-{
-	struct diags *d = ud;
-	assert_true(d->n < 32);
-	snprintf(d->msg[d->n++], sizeof d->msg[0], "%s", msg);
-}
-
 static int parse(struct keymap *km, const char *text, struct diags *d)
 {
 	memset(d, 0, sizeof *d);
-	return keymap_parse(km, "t.keys", text, strlen(text), collect, d);
+	return keymap_parse(km, "t.keys", text, strlen(text), diags_collect, d);
 }
 
 static void test_action_and_table_names(void **state)
@@ -77,7 +66,7 @@ static void test_defaults_parse_clean(void **state)
 	(void)state;
 	struct keymap *km = keymap_new();
 	struct diags d = { 0 };
-	int bad = keymap_parse(km, "default.keys", km_default_keys, km_default_keys_len, collect, &d);
+	int bad = keymap_parse(km, "default.keys", km_default_keys, km_default_keys_len, diags_collect, &d);
 	assert_int_equal(bad, 0);
 	assert_int_equal(d.n, 0);
 	assert_true(keymap_count(km) >= 20);
@@ -383,7 +372,7 @@ static void test_overlong_and_nul(void **state)
 
 	static const char nul[] = "bind * e quit\nbind * f\0 quit\nbind * g help\n";
 	memset(&d, 0, sizeof d);
-	assert_int_equal(keymap_parse(km, "t.keys", nul, sizeof nul - 1, collect, &d), 1);
+	assert_int_equal(keymap_parse(km, "t.keys", nul, sizeof nul - 1, diags_collect, &d), 1);
 	assert_string_equal(d.msg[0], "t.keys:2: line contains a NUL byte");
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'e'), KA_QUIT);
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'f'), KA_NONE);
@@ -401,7 +390,7 @@ static void test_messages_sanitized(void **state)
 
 	memset(&d, 0, sizeof d);
 	const char *text = "bind * \x1b[2J\x1b]0;pwned\x07X quit\nbind * z quit\n";
-	assert_int_equal(keymap_parse(km, "evil\x1b[31m.keys", text, strlen(text), collect, &d), 1);
+	assert_int_equal(keymap_parse(km, "evil\x1b[31m.keys", text, strlen(text), diags_collect, &d), 1);
 	text_assert_printable(d.msg[0]);
 	assert_null(strstr(d.msg[0], "\x1b"));
 	assert_non_null(strstr(d.msg[0], esc));
@@ -437,13 +426,9 @@ static void test_messages_sanitized(void **state)
 
 static char *dump_string(const struct keymap *km)
 {
-	char *s = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&s, &len);
-	assert_non_null(fp);
-	keymap_dump(km, fp);
-	fclose(fp);
-	return s;
+	struct memout m;
+	keymap_dump(km, memout_open(&m));
+	return memout_text(&m);
 }
 
 static void test_dump_reparses(void **state)
@@ -539,19 +524,19 @@ static void test_load_file(void **state)
 	struct diags d = { 0 };
 	char want[700];
 
-	assert_int_equal(keymap_load_file(km, "/nonexistent/sandtop/keys", collect, &d), -1);
+	assert_int_equal(keymap_load_file(km, "/nonexistent/sandtop/keys", diags_collect, &d), -1);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.msg[0], "/nonexistent/sandtop/keys: cannot open: No such file or directory");
 
 	memset(&d, 0, sizeof d);
-	assert_int_equal(keymap_load_file(km, "/tmp", collect, &d), -1);
+	assert_int_equal(keymap_load_file(km, "/tmp", diags_collect, &d), -1);
 	assert_string_equal(d.msg[0], "/tmp: cannot read: Is a directory");
 
 	/* BOM, CRLF, a bad line: path:line messages */
 	static const char text[] = "\xef\xbb\xbf" "bind * q quit\r\nbind * w wat\r\nbind list w up\r\n";
 	char *path = files_tmpfile("keymap", text, sizeof text - 1);
 	memset(&d, 0, sizeof d);
-	assert_int_equal(keymap_load_file(km, path, collect, &d), 1);
+	assert_int_equal(keymap_load_file(km, path, diags_collect, &d), 1);
 	snprintf(want, sizeof want, "%s:2: unknown action 'wat'", path);
 	assert_string_equal(d.msg[0], want);
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'q'), KA_QUIT);
@@ -560,7 +545,7 @@ static void test_load_file(void **state)
 	free(path);
 
 	memset(&d, 0, sizeof d);
-	assert_int_equal(keymap_load_file(km, "/dev/null", collect, &d), 0);
+	assert_int_equal(keymap_load_file(km, "/dev/null", diags_collect, &d), 0);
 	assert_int_equal(d.n, 0);
 	keymap_free(km);
 }
@@ -580,7 +565,7 @@ static void test_load_huge_file(void **state)
 	static const char tail[] = "\nbind * z quit\n";
 	memcpy(big + KM_FILE_MAX - (sizeof tail - 1), tail, sizeof tail - 1);
 	char *path = files_tmpfile("keymap", big, KM_FILE_MAX);
-	assert_int_equal(keymap_load_file(km, path, collect, &d), 0);
+	assert_int_equal(keymap_load_file(km, path, diags_collect, &d), 0);
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'z'), KA_QUIT);
 	unlink(path);
 	free(path);
@@ -589,7 +574,7 @@ static void test_load_huge_file(void **state)
 	struct keymap *km2 = keymap_new();
 	memcpy(big + KM_FILE_MAX + 1 - (sizeof tail - 1), tail, sizeof tail - 1);
 	path = files_tmpfile("keymap", big, KM_FILE_MAX + 1);
-	assert_int_equal(keymap_load_file(km2, path, collect, &d), -1);
+	assert_int_equal(keymap_load_file(km2, path, diags_collect, &d), -1);
 	assert_int_equal(d.n, 1);
 	snprintf(want, sizeof want, "%s: file too large (over 1048576 bytes)", path);
 	assert_string_equal(d.msg[0], want);

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/helper/diags.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -14,18 +16,6 @@ extern const char km_vi_keys[];
 extern const size_t km_vi_keys_len;
 extern const char km_htop_keys[];
 extern const size_t km_htop_keys_len;
-
-struct diags {
-	int n;
-	char first[700];
-};
-
-static void collect(void *ud, const char *msg)
-{
-	struct diags *d = ud;
-	if (d->n++ == 0)
-		snprintf(d->first, sizeof d->first, "%s", msg);
-}
 
 /* What a map binds, as man/sandtop-keys.5 lists it. */
 struct want {
@@ -58,9 +48,9 @@ static void check_map(const char *name, const struct want *w, size_t n)
 {
 	struct keymap *km = keymap_new_default();
 	struct diags d = {0};
-	assert_int_equal(keymap_load_shipped(km, name, collect, &d), 0);
+	assert_int_equal(keymap_load_shipped(km, name, diags_collect, &d), 0);
 	if (d.n)
-		fail_msg("%s: %s", name, d.first);
+		fail_msg("%s: %s", name, d.msg[0]);
 	for (size_t i = 0; i < n; i++) {
 		int key = km_key_parse(w[i].key);
 		assert_true(key >= 0);
@@ -98,9 +88,9 @@ static void test_names(void **state)
 	struct keymap *km = keymap_new_default();
 	size_t n = keymap_count(km);
 	struct diags d = {0};
-	assert_int_equal(keymap_load_shipped(km, "emacs", collect, &d), -1);
+	assert_int_equal(keymap_load_shipped(km, "emacs", diags_collect, &d), -1);
 	assert_int_equal(d.n, 0);
-	assert_int_equal(keymap_load_shipped(km, "default", collect, &d), 0);
+	assert_int_equal(keymap_load_shipped(km, "default", diags_collect, &d), 0);
 	assert_int_equal(keymap_count(km), n);   /* default adds nothing */
 	keymap_free(km);
 }
@@ -115,9 +105,9 @@ static void test_files_parse_clean(void **state)
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		struct keymap *km = keymap_new();
 		struct diags d = {0};
-		assert_int_equal(keymap_parse(km, files[i].name, files[i].text, *files[i].len, collect, &d), 0);
+		assert_int_equal(keymap_parse(km, files[i].name, files[i].text, *files[i].len, diags_collect, &d), 0);
 		if (d.n)
-			fail_msg("%s", d.first);
+			fail_msg("%s", d.msg[0]);
 		assert_true(keymap_count(km) >= 8);
 		keymap_free(km);
 	}

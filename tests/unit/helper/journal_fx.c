@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/helper/memout.h"
 #include "tests/unit/helper/journal_fx.h"
 
 #include <dirent.h>
@@ -20,6 +21,7 @@
 
 #include "base/xalloc.h"
 #include "tests/unit/helper/files.h"
+#include "tests/unit/helper/memout.h"
 
 int jfx_setup(void **state)
 {
@@ -54,17 +56,32 @@ void jfx_append(const char *path, const void *p, size_t n)
 	close(fd);
 }
 
+char *jfx_verify(const char *path, int *rc)
+{
+	struct memout m;
+	struct err e;
+	*rc = journal_verify(path, memout_open(&m), &e);
+	return memout_text(&m);
+}
+
+/* jfx_assert_verify, and the result too unless check_rc is false. */
+static void assert_verify(const char *path, bool check_rc, int want_rc, const char *want)
+{
+	int rc;
+	char *out = jfx_verify(path, &rc);
+	if (strcmp(out, want) != 0 || (check_rc && rc != want_rc))
+		fail_msg("verify gave %d:\n%s\nwanted %d:\n%s", rc, out, check_rc ? want_rc : rc, want);
+	free(out);
+}
+
 void jfx_assert_verify(const char *path, const char *want)
 {
-	char *out = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&out, &len);
-	struct err e;
-	int rc = journal_verify(path, fp, &e);
-	fclose(fp);
-	if (strcmp(out, want) != 0)
-		fail_msg("verify gave %d:\n%s\nwanted:\n%s", rc, out, want);
-	free(out);
+	assert_verify(path, false, 0, want);
+}
+
+void jfx_assert_verify_rc(const char *path, int want_rc, const char *want)
+{
+	assert_verify(path, true, want_rc, want);
 }
 
 cJSON *jfx_line_json(const char *path, int k)

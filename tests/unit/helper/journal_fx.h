@@ -29,8 +29,15 @@ int jfx_teardown(void **state);
 /* Append p[0..n) to the file path (which must exist). */
 void jfx_append(const char *path, const void *p, size_t n);
 
+/* journal_verify of path: what it printed (the caller frees), its result
+ * in *rc. */
+char *jfx_verify(const char *path, int *rc);
+
 /* Fail unless journal_verify of path prints exactly want. */
 void jfx_assert_verify(const char *path, const char *want);
+
+/* Fail unless journal_verify of path prints exactly want and returns want_rc. */
+void jfx_assert_verify_rc(const char *path, int want_rc, const char *want);
 
 /* Line k (1-based) of the log at path, parsed; the caller deletes it.
  * Fails when there is no such line or it is not JSON. */
