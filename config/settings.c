@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "docker/docker.h"
 #include "keymaps/keymap.h"
 
 typedef int (*apply_fn)(struct cfg_ctx *x, int argc, char **argv);
@@ -304,7 +305,8 @@ static bool engine_name_ok(const char *s)
 	return true;
 }
 
-/* unix:///ABSOLUTE/PATH or tcp://HOST:PORT (port 1-65535), printable ASCII. */
+/* unix:///ABSOLUTE/PATH, tcp://HOST:PORT (port 1-65535) or
+ * ssh://[USER@]HOST[:PORT] (dk_ssh_check), printable ASCII. */
 static bool endpoint_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -315,6 +317,8 @@ static bool endpoint_ok(const char *s)
 			return false;
 	if (!strncmp(s, "unix://", 7))
 		return s[7] == '/';
+	if (!strncmp(s, "ssh://", 6))
+		return dk_ssh_check(s, NULL) == 0;
 	if (strncmp(s, "tcp://", 6) != 0)
 		return false;
 	const char *hp = s + 6;
@@ -328,7 +332,7 @@ static bool endpoint_ok(const char *s)
 static int set_engine(struct cfg_ctx *x, int argc, char **argv)
 {
 	struct cfg *c = x->c;
-	if (want_values(x, argc, argv, 2, "NAME unix:///PATH|tcp://HOST:PORT") < 0)
+	if (want_values(x, argc, argv, 2, "NAME unix:///PATH|tcp://HOST:PORT|ssh://[USER@]HOST[:PORT]") < 0)
 		return -1;
 	if (!engine_name_ok(argv[1])) {
 		cfg_report(x, "%s: bad name '%s' (1 to %d letters, digits, - _ .)", argv[0], cfg_quote(x, 0, argv[1]),
@@ -342,7 +346,8 @@ static int set_engine(struct cfg_ctx *x, int argc, char **argv)
 		}
 	}
 	if (!endpoint_ok(argv[2])) {
-		cfg_report(x, "%s: '%s' is not unix:///PATH or tcp://HOST:PORT", argv[0], cfg_quote(x, 0, argv[2]));
+		cfg_report(x, "%s: '%s' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]", argv[0],
+		           cfg_quote(x, 0, argv[2]));
 		return -1;
 	}
 	if (c->nengines >= CFG_ENGINES_MAX) {

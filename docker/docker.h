@@ -136,9 +136,12 @@ struct dk_endpoint;
  * -H) if not NULL, else the docker CLI's order (--context, $DOCKER_HOST,
  * $DOCKER_CONTEXT, the current context), else unix:///var/run/docker.sock;
  * TLS from the options given to dk_endpoint_set_defaults and DOCKER_TLS_VERIFY,
- * DOCKER_CERT_PATH. Accepts unix://PATH and tcp://HOST:PORT. Returns a new
+ * DOCKER_CERT_PATH. Accepts unix://PATH, tcp://HOST:PORT and
+ * ssh://[USER@]HOST[:PORT] (docker/ssh.c: the system's ssh runs `docker
+ * system dial-stdio` on HOST, one process per connection). Returns a new
  * client (caller frees with dk_client_free) or NULL with e set. Reads the
- * context store and the certificate files; no network I/O happens here. */
+ * context store and the certificate files; no network I/O happens here (an
+ * ssh:// client starts its first ssh with its first request). */
 struct dk_client *dk_client_new(const char *host, struct err *e);
 /* The client of an endpoint already resolved (ep is copied; TLS applies to
  * tcp:// only). As dk_client_new otherwise. */
@@ -146,6 +149,9 @@ struct dk_client *dk_client_new_endpoint(const struct dk_endpoint *ep, struct er
 /* Free c, cancelling requests in flight (their callbacks are not called) and
  * closing and freeing tunnels still open: their handles are invalid after. */
 void dk_client_free(struct dk_client *c);
+/* 0 when url is an ssh:// address dk_client_new takes
+ * (ssh://[USER@]HOST[:PORT]), else -1 with e (ERR_USAGE, why). No I/O. */
+int dk_ssh_check(const char *url, struct err *e);
 /* Human description of the endpoint, e.g. "unix:///var/run/docker.sock". */
 const char *dk_client_endpoint(const struct dk_client *c);
 /* Negotiated API version ("1.41") or NULL before the first successful ping;

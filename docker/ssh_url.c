@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/sanitize.h"
+#include "docker/docker.h"
 #include "docker/ssh.h"
 
 /* How long ssh may take to reach the host: under the engine requests' own
@@ -100,6 +101,12 @@ int dk_ssh_parse(const char *url, struct dk_ssh_dest *out, struct err *e)
 	if (pp && parse_port(pp, (size_t)(end - pp), out->port) < 0)
 		return bad(e, url, "the port is not 1-65535");
 	return 0;
+}
+
+int dk_ssh_check(const char *url, struct err *e)
+{
+	struct dk_ssh_dest d;
+	return dk_ssh_parse(url, &d, e);
 }
 
 size_t dk_ssh_argv(const struct dk_ssh_dest *d, const char *argv[DK_SSH_ARGV_MAX])
