@@ -110,6 +110,7 @@ t_ssh() {
 	sshtop ps -H "$url" >"$TEST_TMP/ps.txt" 2>"$TEST_TMP/ps.err"
 	rc=$?
 	check "ps over ssh exits 0 (got $rc: $(head -c 300 "$TEST_TMP/ps.err"))" [ $rc -eq 0 ]
+	check "... with nothing on stderr" [ ! -s "$TEST_TMP/ps.err" ]
 	check "ps lists $p-a and $p-b" bash -c "grep -q '^$p-a ' '$TEST_TMP/ps.txt' && grep -q '^$p-b ' '$TEST_TMP/ps.txt'"
 	check "ssh ran with BatchMode, the user and the alias, and dial-stdio" \
 		grep -q -- "-o BatchMode=yes .*-T -l root -- $SSH_ALIAS docker system dial-stdio\$" "$SSH_DIR/args"
@@ -120,6 +121,7 @@ t_ssh() {
 
 	sshtop ps --json -H "$url" >"$TEST_TMP/ps.json" 2>"$TEST_TMP/ps.err"
 	check "ps --json over ssh exits 0" [ $? -eq 0 ]
+	check "... with nothing on stderr" [ ! -s "$TEST_TMP/ps.err" ]
 	local want got
 	want=$(docker ps -q --no-trunc --filter "name=^$p-" | sort)
 	got=$(jq -r --arg p "$p-" '.[] | select(.name | startswith($p)) | .id' "$TEST_TMP/ps.json" | sort)
