@@ -1,4 +1,4 @@
-/* ssh: the ssh:// transport's connections: an ssh child per connection on a socketpair, its stderr read into the log and the errors, its reaping in the client's poll loop. */
+/* ssh: the ssh:// transport's connections: an ssh child per connection (curl's accepted from a private listener, a tunnel's on a socketpair), its stderr read into the log and the errors, its reaping in the client's poll loop. */
 #include "docker/ssh.h"
 
 #include <errno.h>
