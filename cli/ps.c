@@ -160,7 +160,7 @@ static int sample_all(const struct cli_common *cm, struct ps_eng *pe, size_t n)
 			.out = pe[e].snaps,
 		};
 		if (!pe[e].down)
-			smp[e] = smp_new(pe[e].en->client, ST_SRC_NONE);
+			smp[e] = smp_new(pe[e].en->client, cm->source);
 	}
 	int status = CLI_OK;
 	for (int pass = 0; pass < 2; pass++) {
@@ -277,7 +277,8 @@ static void print_table(const struct ps_row *rows, size_t n, bool stats, size_t 
 			const struct st_snapshot *st = rows[i].snap;
 			char cpu[16] = "-", mem[16] = "-", pids[24] = "-";
 			if (st && st->valid) {
-				snprintf(cpu, sizeof cpu, "%.1f", st->rates.cpu_percent);
+				if (st->rates.cpu_percent >= 0)   /* -1: not known (no CPU counters) */
+					snprintf(cpu, sizeof cpu, "%.1f", st->rates.cpu_percent);
 				units_bytes((double)st->rates.mem_bytes, mem, sizeof mem);
 				snprintf(pids, sizeof pids, "%llu", (unsigned long long)st->rates.pids);
 			}

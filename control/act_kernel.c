@@ -86,8 +86,10 @@ static void after(struct act_run *r, struct target *t, enum cg_kop op, const str
 			act_kernel_settle(t, false, "not running (%s)", "the engine listed it as stopped");
 			return;
 		}
-		/* it died between the engine's list and now */
-		act_kernel_settle(t, true, "not running: nothing left to %s", op == CG_KSIGNAL ? "signal" : "kill");
+		/* it died between the engine's list and now, or it never had a
+		 * cgroup of its own (rootless Podman on cgroup v1): the engine acts */
+		act_kernel_settle(t, true, "no cgroup of its own holds it (it ended, or never had one): the %s is the engine's",
+			op == CG_KSIGNAL ? "signal" : "kill");
 		act_engine_call(t, ACT_KILL);
 		return;
 	case CG_K_REFUSED:

@@ -7,9 +7,18 @@
 
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "host/freezer.h"
 
 /* failed cgroup reads (before any success) that make us give up on them */
 #define SMP_CG_TRIES 3
+/* pids whose cgroup was checked to be their container's own */
+#define SMP_OWN_SLOTS 512
+
+struct smp_own {
+	int pid;
+	char id[65];
+	bool own;
+};
 
 struct smp_job {
 	struct sampler *s;
@@ -29,6 +38,8 @@ struct sampler {
 	struct smp_job *inflight;            /* sent, linked for smp_free */
 	size_t ninflight, nqueued;
 	char name[24];
+	struct smp_own *own;      /* SMP_OWN_SLOTS, by pid; allocated on first use */
+	bool said_not_own;
 };
 
 struct sampler *smp_new(struct dk_client *c, enum st_source want)
@@ -56,6 +67,7 @@ void smp_free(struct sampler *s)
 	st_cgroups_free(s->cg);
 	free_jobs(s->queue);
 	free_jobs(s->inflight);
+	free(s->own);
 	free(s);
 }
 
@@ -152,6 +164,30 @@ static bool engine_is_local(const struct sampler *s)
 	return !strncmp(dk_client_endpoint(s->c), "unix://", 7);
 }
 
+/* Is pid's cgroup its container's own (a path component names id)? 1 yes,
+ * 0 no (rootless Podman on cgroup v1 leaves its containers in the user's
+ * cgroup, or the root: their files count other processes too), -1 unknown
+ * (gone). Checked once per pid and id. */
+static int cgroup_is_own(struct sampler *s, const char *id, int pid)
+{
+	if (strlen(id) != 64)
+		return -1;
+	if (!s->own)
+		s->own = xcalloc(SMP_OWN_SLOTS, sizeof *s->own);
+	struct smp_own *o = &s->own[(unsigned)pid % SMP_OWN_SLOTS];
+	if (o->pid == pid && !strcmp(o->id, id))
+		return o->own;
+	struct err e;
+	char *dir = st_cgroup_dir(s->cg, pid, st_cgroups_version(s->cg) == 2 ? NULL : "cpuacct", &e);
+	if (!dir)
+		return -1;
+	o->pid = pid;
+	memcpy(o->id, id, sizeof o->id);
+	o->own = cg_path_names(dir, id);
+	free(dir);
+	return o->own;
+}
+
 void smp_sample(struct sampler *s, const char *id, int pid, const struct st_host *host, smp_cb cb, void *ud)
 {
 	struct err e;
@@ -163,6 +199,16 @@ void smp_sample(struct sampler *s, const char *id, int pid, const struct st_host
 				s->cg = st_cgroups_open("/proc", "", &e);
 			if (!s->cg && s->want == ST_SRC_CGROUP)
 				log_msg(LOG_WARN, "cgroup stats unavailable: %s", e.msg);
+		}
+		if (s->cg && pid > 0 && cgroup_is_own(s, id, pid) == 0) {
+			/* its cgroup holds other processes too (rootless Podman on cgroup
+			 * v1: the user's, or the root): its files, and the engine's stats
+			 * read from the same cgroup, would give their numbers as its own */
+			if (!s->said_not_own)
+				log_msg(LOG_INFO, "stats: container %.12s is not in a cgroup of its own: no numbers for it", id);
+			s->said_not_own = true;
+			cb(ud, id, -1, NULL);
+			return;
 		}
 		struct st_raw raw;
 		if (s->cg && pid > 0 && st_cgroup_read(s->cg, pid, host, &raw, &e) == 0) {

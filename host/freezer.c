@@ -248,6 +248,15 @@ static char *container_top(const char *d, const char *id)
 	return end ? xstrndup(d, (size_t)(end - d)) : NULL;
 }
 
+bool cg_path_names(const char *dir, const char *id)
+{
+	if (!dir || !id || !is_id(id))
+		return false;
+	char *top = container_top(dir, id);
+	free(top);
+	return top != NULL;
+}
+
 void cg_clear(struct cg_loc *cg)
 {
 	free(cg->dir);

@@ -2,6 +2,7 @@
 #ifndef HOST_FREEZER_H
 #define HOST_FREEZER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -86,5 +87,8 @@ int cg_state(struct cg_freezer *f, const struct cg_loc *cg, struct err *e);
  * pid, or -1 when it cannot be known (f NULL, not running, not provably
  * its cgroup). */
 int cg_state_of(struct cg_freezer *f, const char *id, int pid);
+/* Whether cgroup path dir has a component naming container id (64 hex:
+ * ID, PREFIX-ID, PREFIX-ID.scope), as cg_locate's proof asks. Pure. */
+bool cg_path_names(const char *dir, const char *id);
 
 #endif

@@ -114,6 +114,9 @@ int dk_parse_info(const char *body, size_t len, struct dk_hostinfo *h, struct er
 		return err_set(e, ERR_PARSE, "/info body is not an object");
 	}
 	take_secopts(h, cJSON_GetObjectItemCaseSensitive(j, "SecurityOptions"));
+	/* Podman says so at the top ("Rootless": true), not as name=rootless */
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "Rootless")))
+		h->rootless = true;
 	/* a string ("1") in the 1.41 API; accept a number too */
 	const cJSON *cg = cJSON_GetObjectItemCaseSensitive(j, "CgroupVersion");
 	if (cJSON_IsString(cg) && (!strcmp(cg->valuestring, "1") || !strcmp(cg->valuestring, "2")))
