@@ -28,6 +28,14 @@ tui_start() {
 		"env LANG=C.UTF-8 TERM=tmux-256color XDG_STATE_HOME=$TEST_TMP/state ${TUI_ENV:-} $SANDTOP --log $log $*; echo sandtop-exited-\$?; sleep 30"
 	tm set-option -t "$name" -g remain-on-exit on >/dev/null 2>&1 || true
 }
+# tui_listed NAME W H REGEX [ARGS...]: tui_start, then wait (10 s) until
+# REGEX is on the screen; says "not listed" and returns 1 when it is not.
+tui_listed() {
+	local name=$1 w=$2 h=$3 re=$4
+	shift 4
+	tui_start "$name" "$w" "$h" "$@"
+	wait_screen "$name" "$re" 10 || { fail "not listed"; return 1; }
+}
 screen() { tm capture-pane -p -t "$1"; }
 screen_esc() { tm capture-pane -p -e -N -t "$1"; }
 # wait_screen NAME REGEX [TIMEOUT_S]: until the screen matches; prints the
@@ -73,6 +81,13 @@ wait_screen_gone() { # until REGEX no longer matches
 	done
 	WAITED_MS=$((($(date +%s%N) - start) / 1000000))
 }
+# press SESSION KEYS WHAT REGEX [TIMEOUT_S]: send KEYS (tmux key names,
+# split at spaces), then one check WHAT: the screen comes to match REGEX
+# (within 5 s unless said). press_gone: until REGEX is gone from it.
+# shellcheck disable=SC2086
+press() { tm send-keys -t "$1" $2; check "$3" wait_screen "$1" "$4" "${5:-5}"; }
+# shellcheck disable=SC2086
+press_gone() { tm send-keys -t "$1" $2; check "$3" wait_screen_gone "$1" "$4" "${5:-5}"; }
 # The screen line holding NAME.
 row_of() { screen "$1" | grep -E -- "(^| )$2( |$)" | head -1; }
 # cell_of SESSION NAME TITLE: the cell under the list's column TITLE in NAME's
@@ -98,6 +113,17 @@ print(row[start:stop].strip())
 sandboxes_up() { # sandboxes_up N PREFIX [scripts/sandboxes up flags, e.g. --wait]
 	"$ROOT/scripts/sandboxes" up "$1" --prefix "$2" "${@:3}" >"$TEST_TMP/sandboxes-$2.log" 2>&1 ||
 		{ cat "$TEST_TMP/sandboxes-$2.log"; return 1; }
+}
+# minis_up HOST PREFIX SUFFIX...: sandtop/mini sandboxes PREFIX-SUFFIX
+# (sleep 600, no network, labelled sandtop.sandbox=1 and sandtop.set=PREFIX)
+# on the engine HOST; says "docker run" and returns 1 when one fails.
+minis_up() {
+	local host=$1 p=$2 s
+	shift 2
+	for s in "$@"; do
+		docker -H "$host" run -d --name "$p-$s" --network none --label sandtop.sandbox=1 \
+			--label "sandtop.set=$p" sandtop/mini:latest sleep 600 >/dev/null || { fail "docker run"; return 1; }
+	done
 }
 sandboxes_down() { "$ROOT/scripts/sandboxes" down --prefix "$1" >/dev/null 2>&1 || true; }
 # The same on another engine (scripts/sandboxes runs docker, which honours

@@ -120,15 +120,12 @@ t_act_quarantine() {
 	check "no network left" test "$(docker inspect -f '{{len .NetworkSettings.Networks}}' "$p-1")" = 0
 	check "frozen by the kernel" test "$(freezer_of "$p-1")" = FROZEN
 	# the screen shows it, says it in the detail, and warns before a restart
-	tui_start aq 200 40 --audit-log "$TEST_TMP/audit.log"
-	wait_screen aq "$p-1" 10 || { fail "not listed"; return 1; }
+	tui_listed aq 200 40 "$p-1" --audit-log "$TEST_TMP/audit.log" || return 1
 	tm send-keys -t aq / && tm send-keys -t aq -l "$p" && tm send-keys -t aq Enter
 	check "the row says quarantined" wait_screen aq "$p-1 .* quarantined " 5
 	check "the header counts it held, not running" wait_screen aq "0 running, 1 frozen" 5
-	tm send-keys -t aq Enter
-	check "the detail says every network was cut" wait_screen aq "networks +none: every network cut \(quarantined\)" 5
-	tm send-keys -t aq R
-	check "R warns it restarts cut off" wait_screen aq "Restart \(it has no network left: it restarts quarantined, cut off\) $p-1\? \(y/N\)" 5
+	press aq Enter "the detail says every network was cut" "networks +none: every network cut \(quarantined\)" 5
+	press aq R "R warns it restarts cut off" "Restart \(it has no network left: it restarts quarantined, cut off\) $p-1\? \(y/N\)" 5
 	tm send-keys -t aq n
 }
 t_act_quarantine_cleanup() { act_down "${RUN_ID}aq"; docker network rm "${RUN_ID}aq-net" >/dev/null 2>&1; true; }
@@ -159,34 +156,24 @@ t_act_killswitch_cli() {
 t_act_screen() {
 	local p="${RUN_ID}as"
 	act_up "$p" 3 || return 1
-	tui_start as 160 40 --journal "$TEST_TMP/audit.log"
-	wait_screen as "$p-3" 10 || { fail "not listed"; return 1; }
+	tui_listed as 160 40 "$p-3" --journal "$TEST_TMP/audit.log" || return 1
 	tm send-keys -t as / && tm send-keys -t as -l "$p" && tm send-keys -t as Enter
-	tm send-keys -t as Home Space Space
-	check "two tagged" wait_screen as "2 tagged" 5
-	tm send-keys -t as p
-	check "pause asks first" wait_screen as "Pause 2 sandboxes .*\\(y/N\\)" 5
-	tm send-keys -t as Enter
-	check "Enter cancels" wait_screen as "cancelled" 5
+	press as "Home Space Space" "two tagged" "2 tagged" 5
+	press as p "pause asks first" "Pause 2 sandboxes .*\\(y/N\\)" 5
+	press as Enter "Enter cancels" "cancelled" 5
 	check "... nothing paused" test "$(state_of "$p-1")" = running
 	tm send-keys -t as p
 	wait_screen as "\\(y/N\\)" 5
-	tm send-keys -t as y
-	check "y pauses both; the pane says so" wait_screen as "pause: 2 ok, 0 failed, 0 pending" 10
+	press as y "y pauses both; the pane says so" "pause: 2 ok, 0 failed, 0 pending" 10
 	check "... and what the kernel did" wait_screen as "$p-[12]: frozen by the kernel" 5
 	check "the kernel has both frozen" test "$(freezer_of "$p-1") $(freezer_of "$p-2")" = "FROZEN FROZEN"
 	tm send-keys -t as x u
-	tm send-keys -t as t
-	check "t tags every sandbox the filter shows" wait_screen as "3 tagged" 5
-	tm send-keys -t as u
-	check "u untags them" wait_screen_gone as "[0-9]+ tagged" 5
+	press as t "t tags every sandbox the filter shows" "3 tagged" 5
+	press_gone as u "u untags them" "[0-9]+ tagged" 5
 	# kill with the menu: the third one, SIGKILL (first entry)
-	tm send-keys -t as End K
-	check "the signal menu" wait_screen as "Send which signal" 5
-	tm send-keys -t as Enter
-	check "... then a question naming the signal" wait_screen as "Send SIGKILL to $p-3\\? \\(y/N\\)" 5
-	tm send-keys -t as y
-	check "killed" wait_screen as "kill: 1 ok" 10
+	press as "End K" "the signal menu" "Send which signal" 5
+	press as Enter "... then a question naming the signal" "Send SIGKILL to $p-3\\? \\(y/N\\)" 5
+	press as y "killed" "kill: 1 ok" 10
 	tm send-keys -t as x
 	# (F8 and F9 act on every sandbox of the engine: t_killswitch tries them on an engine of its own)
 
@@ -218,8 +205,7 @@ t_act_screen_snapshot() {
 	wait_screen sn "$p-1" 10 || { fail "not listed"; return 1; }
 	tm send-keys -t sn / && tm send-keys -t sn -l "$p" && tm send-keys -t sn Enter E
 	check "snapshot asks first" wait_screen sn "Snapshot $p-1 .*\\(y/N\\)" 5
-	tm send-keys -t sn y
-	check "the bundle is named when done" wait_screen sn "snapshot of $p-1: .*/snapshots/$p-1-" 30
+	press sn y "the bundle is named when done" "snapshot of $p-1: .*/snapshots/$p-1-" 30
 	local dir
 	dir=$(ls -d "$TEST_TMP"/state/sandtop/snapshots/"$p"-1-* 2>/dev/null | head -1)
 	check "it has a manifest, the inspect JSON and the logs" sh -c "test -s '$dir/manifest.json' && test -s '$dir/inspect.json' && test -e '$dir/logs.txt'"

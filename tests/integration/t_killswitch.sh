@@ -17,6 +17,16 @@ ks_ids() {
 	docker -H "$1" ps -a --no-trunc --filter "label=sandtop.set=$2" --format '{{.Names}} {{.ID}}' |
 		sort -t- -k1,1 -V | awk '{ print $2 }'
 }
+# ks_two_sets HOST PREFIX: ks_up of PREFIX-a-1..5 and PREFIX-b-1..5, their ids
+# into the caller's arrays a and b.
+ks_two_sets() {
+	if ! ks_up "$1" "$2-a" 5 || ! ks_up "$1" "$2-b" 5; then
+		fail "docker run"
+		return 1
+	fi
+	mapfile -t a < <(ks_ids "$1" "$2-a")
+	mapfile -t b < <(ks_ids "$1" "$2-b")
+}
 # ks_json FILE FILTER: jq -e FILTER on a saved JSON answer (quiet).
 ks_json() { jq -e "$2" "$1" >/dev/null 2>&1; }
 # ks_tasks ENGINE ID...: the tasks left in those containers' cgroups (the
@@ -58,10 +68,8 @@ t_killswitch_screen() {
 	engine_start kss || return 1
 	ks_up "$ENGINE_HOST" "$p" 4 || { fail "docker run"; return 1; }
 	mapfile -t ids < <(ks_ids "$ENGINE_HOST" "$p")
-	tui_start ks 200 40 -H "$ENGINE_HOST" --audit-log "$TEST_TMP/audit.log"
-	wait_screen ks "$p-4" 10 || { fail "not listed"; return 1; }
-	tm send-keys -t ks F8
-	check "freeze-all asks for the word" wait_screen ks "KILL SWITCH: freeze all 4 .*type 'freeze'" 5
+	tui_listed ks 200 40 "$p-4" -H "$ENGINE_HOST" --audit-log "$TEST_TMP/audit.log" || return 1
+	press ks F8 "freeze-all asks for the word" "KILL SWITCH: freeze all 4 .*type 'freeze'" 5
 	tm send-keys -t ks -l "freeze" && tm send-keys -t ks Enter
 	check "freeze-all: 4 ok, the kernel acted" wait_screen ks "freeze-all: 4 ok, 0 failed, 0 pending; the kernel acted first" 10
 	check "... each: frozen by the kernel" wait_screen ks "$p-1: frozen by the kernel in [0-9]+ ms" 5
@@ -71,16 +79,11 @@ t_killswitch_screen() {
 	check "another process (sandtop ps) says frozen too" \
 		bash -c "'$SANDTOP' ps -H '$ENGINE_HOST' | grep -c ' frozen ' | grep -qx 4"
 	check "... and ps --json" bash -c "'$SANDTOP' ps --json -H '$ENGINE_HOST' | jq -e '[.[] | .state] | unique == [\"frozen\"]' >/dev/null"
-	tm send-keys -t ks x q
-	check "q while frozen asks first" wait_screen ks "4 sandboxes frozen \\(they stay so when sandtop quits\\). Quit\\? \\(y/N\\)" 5
-	tm send-keys -t ks n
-	check "... n stays" wait_screen ks "cancelled" 5
-	tm send-keys -t ks Home p
-	check "p on a frozen one offers unpause" wait_screen ks "Unpause $p-1\\? \\(y/N\\)" 5
-	tm send-keys -t ks y
-	check "... thawed by the kernel" wait_screen ks "$p-1: thawed by the kernel" 10
-	tm send-keys -t ks x F9
-	check "kill-all asks for the word" wait_screen ks "KILL SWITCH: kill all 4 .*type 'kill'" 5
+	press ks "x q" "q while frozen asks first" "4 sandboxes frozen \\(they stay so when sandtop quits\\). Quit\\? \\(y/N\\)" 5
+	press ks n "... n stays" "cancelled" 5
+	press ks "Home p" "p on a frozen one offers unpause" "Unpause $p-1\\? \\(y/N\\)" 5
+	press ks y "... thawed by the kernel" "$p-1: thawed by the kernel" 10
+	press ks "x F9" "kill-all asks for the word" "KILL SWITCH: kill all 4 .*type 'kill'" 5
 	tm send-keys -t ks -l "kill" && tm send-keys -t ks Enter
 	check "kill-all: 4 ok" wait_screen ks "kill-all: 4 ok, 0 failed, 0 pending" 10
 	check "... killed by the kernel; the engine agrees" wait_screen ks "$p-[0-9]: killed by the kernel in [0-9]+ ms .*engine: (ok|not running)" 5
@@ -98,12 +101,8 @@ t_killswitch_screen() {
 t_killswitch_wedged() {
 	local p="ks${RUN_ID}w" a b rc t0
 	engine_start ksw || return 1
-	ks_up "$ENGINE_HOST" "$p-a" 5 || { fail "docker run"; return 1; }
-	ks_up "$ENGINE_HOST" "$p-b" 5 || { fail "docker run"; return 1; }
-	mapfile -t a < <(ks_ids "$ENGINE_HOST" "$p-a")
-	mapfile -t b < <(ks_ids "$ENGINE_HOST" "$p-b")
-	tui_start kw 200 40 -H "$ENGINE_HOST" --audit-log "$TEST_TMP/screen.log"
-	wait_screen kw "$p-b-5" 10 || { fail "not listed"; return 1; }
+	ks_two_sets "$ENGINE_HOST" "$p" || return 1
+	tui_listed kw 200 40 "$p-b-5" -H "$ENGINE_HOST" --audit-log "$TEST_TMP/screen.log" || return 1
 	engine_freeze ksw || { fail "SIGSTOP"; return 1; }
 	note "dockerd $(engine_pid ksw) stopped (SIGSTOP)"
 	# the command line: set b
@@ -154,12 +153,8 @@ t_killswitch_engine_dead() {
 	local p="ks${RUN_ID}d" a b rc root
 	engine_start ksd || return 1
 	root=$("$ROOT/scripts/engine" data-root ksd)
-	ks_up "$ENGINE_HOST" "$p-a" 5 || { fail "docker run"; return 1; }
-	ks_up "$ENGINE_HOST" "$p-b" 5 || { fail "docker run"; return 1; }
-	mapfile -t a < <(ks_ids "$ENGINE_HOST" "$p-a")
-	mapfile -t b < <(ks_ids "$ENGINE_HOST" "$p-b")
-	tui_start kd 200 40 -H "$ENGINE_HOST" --audit-log "$TEST_TMP/screen.log"
-	wait_screen kd "$p-b-5" 10 || { fail "not listed"; return 1; }
+	ks_two_sets "$ENGINE_HOST" "$p" || return 1
+	tui_listed kd 200 40 "$p-b-5" -H "$ENGINE_HOST" --audit-log "$TEST_TMP/screen.log" || return 1
 	engine_kill9 ksd
 	check "the screen says the engine is unreachable" wait_screen kd "ENGINE UNREACHABLE" 10
 	check "the containers live on without it" test "$(ks_tasks ksd "${a[@]}" "${b[@]}")" -ge 30
@@ -247,8 +242,7 @@ t_killswitch_log_full() {
 	check "... and the records are printed, not lost" grep -q '"unwritten":true.*"action":"kill"' "$TEST_TMP/cli.err"
 	check "nothing already written was lost" cmp -s "$TEST_TMP/before.log" <(head -c "$(stat -c %s "$TEST_TMP/before.log")" "$mnt/audit.log")
 	# the screen: the kill, and the log's failure on screen
-	tui_start kf 200 40 -H "$ENGINE_HOST" --audit-log "$mnt/audit.log"
-	wait_screen kf "$p-2" 10 || { fail "not listed"; return 1; }
+	tui_listed kf 200 40 "$p-2" -H "$ENGINE_HOST" --audit-log "$mnt/audit.log" || return 1
 	tm send-keys -t kf / && tm send-keys -t kf -l "$p-2" && tm send-keys -t kf Enter K Enter
 	wait_screen kf "Send SIGKILL to $p-2" 5
 	tm send-keys -t kf y

@@ -34,60 +34,45 @@ t_logs_screen() {
 	logs_open lg "$n" 100 30 || return
 	check "it opens following the end" wait_screen lg 'live · following' 3
 	check "... of the past too" wait_screen lg '^out filler-30$' 3
-	tm send-keys -t lg g
-	check "stdout is marked out" wait_screen lg '^out out-hello' 3
+	press lg g "stdout is marked out" '^out out-hello' 3
 	check "stderr is marked err" wait_screen lg '^err err-hello' 1
 	check "stderr's mark is red" bash -c "tmux -L $TMUX_SOCK capture-pane -p -e -t lg | grep 'err-hello' | grep -Eq $'\\e\\\\[[0-9;]*31m'"
 	check "escape sequences and a bidi override are shown, not obeyed" wait_screen lg '^out esc ␛red␛ bidi �evil ␛end' 1
 	check "no escape of the container's reaches the terminal" \
 		bash -c "! tmux -L $TMUX_SOCK capture-pane -p -e -t lg | grep -aq -e $'\\e\\\\]0;title' -e $'\\u202e'"
-	tm send-keys -t lg G
-	check "G: live and following again" wait_screen lg 'live · following' 2
+	press lg G "G: live and following again" 'live · following' 2
 	check "new lines appear while following" wait_screen lg '^out tick 3$' 5
 	check "... and go on" wait_screen lg '^out tick 8$' 5
 	tm send-keys -t lg / needle Enter
 	check "/ finds the newest match first" wait_screen lg '/needle: match 3 of 3' 2
 	check "... and stops following" bash -c "tmux -L $TMUX_SOCK capture-pane -p -t lg | grep -q '· scrolled'"
 	check "the match is highlighted" bash -c "tmux -L $TMUX_SOCK capture-pane -p -e -t lg | grep -a 'gamma' | grep -aq $'\\e\\\\[[0-9;]*7m'"
-	tm send-keys -t lg N
-	check "N goes to the previous match" wait_screen lg '/needle: match 2 of 3' 2
+	press lg N "N goes to the previous match" '/needle: match 2 of 3' 2
 	# (the engine copies stdout and stderr apart: "needle beta", on stderr,
 	# may come before or after "needle alpha")
 	check "... highlighted there, not on the last any more" bash -c "tmux -L $TMUX_SOCK capture-pane -p -e -t lg | grep -a 'needle' | grep -a $'\\e\\\\[[0-9;]*7mneedle' | grep -aqv gamma"
-	tm send-keys -t lg n
-	check "n goes to the next one" wait_screen lg '/needle: match 3 of 3' 2
-	tm send-keys -t lg N N N
-	check "past the first: 'no match above'" wait_screen lg 'no match above' 2
+	press lg n "n goes to the next one" '/needle: match 3 of 3' 2
+	press lg "N N N" "past the first: 'no match above'" 'no match above' 2
 	check "... on the first" wait_screen lg '/needle: match 1 of 3' 1
-	tm send-keys -t lg G
-	check "G follows again" wait_screen lg 'live · following' 2
+	press lg G "G follows again" 'live · following' 2
 	local before
 	before=$(screen lg | grep -Eo '^out tick [0-9]+' | tail -1)
 	sleep 1
 	check "... showing the newest lines (after '$before')" bash -c "[ \"\$(tmux -L $TMUX_SOCK capture-pane -p -t lg | grep -Eo '^out tick [0-9]+' | tail -1)\" != '$before' ]"
-	tm send-keys -t lg t
-	check "t shows the engine's timestamps" wait_screen lg '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z out tick ' 2
-	tm send-keys -t lg t
-	check "t again hides them" wait_screen_gone lg '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T.* out tick ' 2
-	tm send-keys -t lg g
-	check "g goes to the oldest line (and stops following)" wait_screen lg '^err err-hello' 2
+	press lg t "t shows the engine's timestamps" '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z out tick ' 2
+	press_gone lg t "t again hides them" '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T.* out tick ' 2
+	press lg g "g goes to the oldest line (and stops following)" '^err err-hello' 2
 	check "a long line is cut at the edge, marked" bash -c "tmux -L $TMUX_SOCK capture-pane -p -t lg | grep -q 'LONG-START.*…\$'"
 	check "... its end is not shown" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t lg | grep -q 'LONG-END'"
-	tm send-keys -t lg w
-	check "w wraps it: its end is shown" wait_screen lg 'LONG-END' 2
-	tm send-keys -t lg w
-	check "w again cuts it" wait_screen_gone lg 'LONG-END' 2
-	tm send-keys -t lg End
-	check "End follows" wait_screen lg 'live · following' 2
-	tm send-keys -t lg Up
-	check "scrolling up stops following" wait_screen lg '· scrolled: [0-9]+ lines? below' 2
-	tm send-keys -t lg End
-	check "End follows again" wait_screen lg 'live · following' 2
+	press lg w "w wraps it: its end is shown" 'LONG-END' 2
+	press_gone lg w "w again cuts it" 'LONG-END' 2
+	press lg End "End follows" 'live · following' 2
+	press lg Up "scrolling up stops following" '· scrolled: [0-9]+ lines? below' 2
+	press lg End "End follows again" 'live · following' 2
 	docker exec "$n" sh -c ": >/tmp/stop"
 	check "the container's end: 'stream ended: the container stopped'" wait_screen lg 'stream ended: the container stopped' 5
 	note "$(logs_header lg)"
-	tm send-keys -t lg q
-	check "q goes back to the list" wait_screen lg 'NAME.*STATE' 2
+	press lg q "q goes back to the list" 'NAME.*STATE' 2
 }
 t_logs_screen_cleanup() { docker rm -f "logs-${RUN_ID}-scr" >/dev/null 2>&1; }
 
@@ -116,8 +101,7 @@ t_logs_paused() {
 	"$SANDTOP" pause "$n" --audit-log "$TEST_TMP/audit.log" >"$TEST_TMP/freeze.txt" 2>&1 ||
 		{ fail "sandtop pause failed: $(cat "$TEST_TMP/freeze.txt")"; return; }
 	check "the list says frozen" wait_screen lp "$n .*frozen" 5
-	tm send-keys -t lp l
-	check "a frozen sandbox shows its past" wait_screen lp '^out past-3' 3
+	press lp l "a frozen sandbox shows its past" '^out past-3' 3
 	check "... and says it is frozen" wait_screen lp 'frozen: showing the past' 3
 	note "$(logs_header lp)"
 	"$SANDTOP" unpause "$n" --audit-log "$TEST_TMP/audit.log" >/dev/null 2>&1
@@ -150,16 +134,14 @@ t_logs_ring() {
 	else
 		check "memory grew by less than 8 MiB (got $((rss1 - rss0)) kB)" test $((rss1 - rss0)) -lt 8192
 	fi
-	tm send-keys -t lr g
-	check "the oldest line kept is line-90001" wait_screen lr '^out line-90001 ' 2
+	press lr g "the oldest line kept is line-90001" '^out line-90001 ' 2
 	tm send-keys -t lr q
 	docker run -d --name "$c" --label sandtop.sandbox=1 sandtop/mini:latest sh -c '
 		i=0; while :; do i=$((i+1)); echo "chatty line $i with some text to make it longer"; done' >/dev/null ||
 		{ fail "could not start $c"; return; }
 	tm send-keys -t lr Escape / "$c" Enter
 	sleep 0.3
-	tm send-keys -t lr l
-	check "the chatty one's logs open" wait_screen lr "logs of $c" 3
+	press lr l "the chatty one's logs open" "logs of $c" 3
 	sleep 1
 	t0=$(logs_cpu_ticks "$pid")
 	local w0 w1

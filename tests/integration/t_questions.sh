@@ -15,14 +15,10 @@ tq_states() { # HOST PREFIX: "running" when every one still runs (and none is fr
 tq_records() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 
 t_questions_cancel() {
-	local p="tq${RUN_ID}" log="$TEST_TMP/audit.log" i keys cancel before n=0 bad=0
+	local p="tq${RUN_ID}" log="$TEST_TMP/audit.log" keys cancel before n=0 bad=0
 	engine_start tq || return 1
-	for i in 1 2 3; do
-		docker -H "$ENGINE_HOST" run -d --name "$p-$i" --network none --label sandtop.sandbox=1 \
-			--label "sandtop.set=$p" sandtop/mini:latest sleep 600 >/dev/null || { fail "docker run"; return 1; }
-	done
-	tui_start tq 200 40 -H "$ENGINE_HOST" --audit-log "$log"
-	wait_screen tq "$p-3" 10 || { fail "not listed"; return 1; }
+	minis_up "$ENGINE_HOST" "$p" 1 2 3 || return 1
+	tui_listed tq 200 40 "$p-3" -H "$ENGINE_HOST" --audit-log "$log" || return 1
 	# each case: the keys that open a question, the keys a person cancels it with
 	local cases=(
 		"K|Escape"            # the reported bug: the menu, Esc
@@ -64,13 +60,10 @@ t_questions_cancel() {
 	check "$n questions and menus cancelled, then y: nothing happened, nothing left open or armed" test $bad -eq 0
 	check "the cancellations are said" wait_screen tq "cancelled" 2
 	# p still asks afterwards (not armed), and y then acts
-	tm send-keys -t tq Home p
-	check "after all that, p still asks" wait_screen tq "Pause $p-1\\? \\(y/N\\)" 5
-	tm send-keys -t tq y
-	check "... and y pauses" wait_screen tq "pause: 1 ok" 10
+	press tq "Home p" "after all that, p still asks" "Pause $p-1\\? \\(y/N\\)" 5
+	press tq y "... and y pauses" "pause: 1 ok" 10
 	# the quit question (a frozen sandbox): Esc stays, then y does nothing
-	tm send-keys -t tq x q
-	check "q with a frozen sandbox asks" wait_screen tq "1 sandbox frozen .*Quit\\? \\(y/N\\)" 5
+	press tq "x q" "q with a frozen sandbox asks" "1 sandbox frozen .*Quit\\? \\(y/N\\)" 5
 	tm send-keys -t tq Escape
 	sleep 0.3
 	tm send-keys -t tq y
@@ -78,8 +71,7 @@ t_questions_cancel() {
 	check "Esc, then y: still running" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p -t tq | grep -q sandtop-exited"
 	tm send-keys -t tq q
 	wait_screen tq "Quit\\? \\(y/N\\)" 5
-	tm send-keys -t tq y
-	check "q, y: quits" wait_screen tq "sandtop-exited-0" 5
+	press tq y "q, y: quits" "sandtop-exited-0" 5
 }
 
 # The small things of everyday use: names sort naturally, a tagged row is
@@ -87,28 +79,18 @@ t_questions_cancel() {
 # said, the hints name the action keys, the kill switch's question counts
 # frozen ones apart.
 t_questions_everyday() {
-	local p="tqe${RUN_ID}" n
+	local p="tqe${RUN_ID}"
 	engine_start tqe || return 1
-	for n in 10 2 1; do
-		docker -H "$ENGINE_HOST" run -d --name "$p-$n" --network none --label sandtop.sandbox=1 \
-			--label "sandtop.set=$p" sandtop/mini:latest sleep 600 >/dev/null || { fail "docker run"; return 1; }
-	done
-	tui_start te 200 40 -H "$ENGINE_HOST" --audit-log "$TEST_TMP/audit.log"
-	wait_screen te "$p-10" 10 || { fail "not listed"; return 1; }
+	minis_up "$ENGINE_HOST" "$p" 10 2 1 || return 1
+	tui_listed te 200 40 "$p-10" -H "$ENGINE_HOST" --audit-log "$TEST_TMP/audit.log" || return 1
 	check "names sort naturally: -1, -2, -10" bash -c "tmux -L '$TMUX_SOCK' capture-pane -p -t te | grep -oE '$p-[0-9]+' | tr '\n' ' ' | grep -qx '$p-1 $p-2 $p-10 '"
 	check "the hints name the action keys" wait_screen te "m actions .*v desktop .*w wall .*l logs .*K kill .*F9 kill all" 3
-	tm send-keys -t te Home Space
-	check "a tagged row is marked" wait_screen te "^\\* +$p-1 " 3
-	tm send-keys -t te m
-	check "m opens the action menu" wait_screen te "Actions \\(Enter runs, Esc closes\\)" 3
+	press te "Home Space" "a tagged row is marked" "^\\* +$p-1 " 3
+	press te m "m opens the action menu" "Actions \\(Enter runs, Esc closes\\)" 3
 	check "... listing each action with its key" wait_screen te "p +pause \\(freeze\\) / unpause" 3
-	tm send-keys -t te Escape
-	check "Esc closes it" wait_screen_gone te "Actions \\(Enter runs" 3
-	tm send-keys -t te F2 Down Down Down Down Down Enter
-	check "F2, down to pause, Enter: the same question as p" wait_screen te "Pause $p-1\\? \\(y/N\\)" 3
-	tm send-keys -t te y
-	check "one sandbox's outcome is said on the bottom line" wait_screen te "pause $p-1: frozen by the kernel in [0-9]+ ms" 10
-	tm send-keys -t te u F8
-	check "the kill switch's question counts them by state" wait_screen te "freeze all 3 sandboxes \\(2 running, 1 frozen\\)" 5
+	press_gone te Escape "Esc closes it" "Actions \\(Enter runs" 3
+	press te "F2 Down Down Down Down Down Enter" "F2, down to pause, Enter: the same question as p" "Pause $p-1\\? \\(y/N\\)" 3
+	press te y "one sandbox's outcome is said on the bottom line" "pause $p-1: frozen by the kernel in [0-9]+ ms" 10
+	press te "u F8" "the kill switch's question counts them by state" "freeze all 3 sandboxes \\(2 running, 1 frozen\\)" 5
 	tm send-keys -t te Escape
 }

@@ -32,15 +32,12 @@ t_tui_follows_events() {
 	docker run -d --name "$p-plain" sandtop/mini:latest sleep 600 >/dev/null
 	sleep 0.5
 	check "a non-sandbox container is not listed" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t tui | grep -q '$p-plain'"
-	tm send-keys -t tui a
-	check "'a' shows every container" wait_screen tui "$p-plain" 2
-	tm send-keys -t tui a
-	check "'a' again hides it" wait_screen_gone tui "$p-plain" 2
+	press tui a "'a' shows every container" "$p-plain" 2
+	press_gone tui a "'a' again hides it" "$p-plain" 2
 	tm send-keys -t tui '?'
 	check "'?' opens the help screen" wait_screen tui 'quit' 2
 	tm send-keys -t tui q
-	tm send-keys -t tui q
-	check "q quits with status 0" wait_screen tui 'sandtop-exited-0' 3
+	press tui q "q quits with status 0" 'sandtop-exited-0' 3
 }
 t_tui_follows_events_cleanup() { sandboxes_down "${RUN_ID}tui"; docker rm -f "${RUN_ID}tui-plain" >/dev/null 2>&1; }
 
@@ -78,15 +75,11 @@ t_tui_back() {
 	wait_screen nv "$p-1" 10 || { fail "not listed"; return 1; }
 	tm send-keys -t nv / && tm send-keys -t nv -l "$p" && tm send-keys -t nv Enter v
 	check "v opens the view (no list header)" wait_screen_gone nv "NAME" 3
-	tm send-keys -t nv w
-	check "w opens the wall from the view" wait_screen nv "^$p-1 +no desktop" 3
-	tm send-keys -t nv q
-	check "q leaves the wall for the view it came from" wait_screen nv "^$p-1 {40,}no desktop" 3
-	tm send-keys -t nv q
-	check "q leaves the view for the list" wait_screen nv "NAME" 3
+	press nv w "w opens the wall from the view" "^$p-1 +no desktop" 3
+	press nv q "q leaves the wall for the view it came from" "^$p-1 {40,}no desktop" 3
+	press nv q "q leaves the view for the list" "NAME" 3
 	check "... still running" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p -t nv | grep -q sandtop-exited"
-	tm send-keys -t nv q
-	check "q in the list quits (nothing frozen or paused)" wait_screen nv "sandtop-exited-0" 5
+	press nv q "q in the list quits (nothing frozen or paused)" "sandtop-exited-0" 5
 }
 t_tui_back_cleanup() { docker rm -f "nav${RUN_ID}-1" >/dev/null 2>&1; true; }
 
@@ -102,8 +95,7 @@ t_tui_activity() {
 	sleep 4   # the desktops up
 	docker exec -d "$p-3" sh -c 'while :; do :; done'
 	printf 'activity-window 3\ncolumns name state act cpu\n' >"$TEST_TMP/config"
-	tui_start ac 160 30 -c "$TEST_TMP/config"
-	wait_screen ac "$p-3" 10 || { fail "not listed"; return 1; }
+	tui_listed ac 160 30 "$p-3" -c "$TEST_TMP/config" || return 1
 	tm send-keys -t ac / && tm send-keys -t ac -l "$p" && tm send-keys -t ac Enter
 	check "the agent that draws is active" wait_screen ac "$p-1 +running +active " 15
 	check "the one doing nothing is idle" wait_screen ac "$p-2 +running +idle " 15

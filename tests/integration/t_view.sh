@@ -66,8 +66,7 @@ t_view_known_picture() {
 	case $PICTURE in "box 99x37+10+2 "*) note "ok: aspect kept (99x37 cells, centred)" ;;
 		*) fail "expected a 99x37 picture at column 10, row 2: $PICTURE" ;; esac
 	grep -q '38;2;\|48;2;' "$TEST_TMP/dump.txt" || fail "no 24-bit colour sequences in truecolor mode"
-	tm send-keys -t tc q
-	check "q leaves the view for the list" wait_screen tc "NAME.*STATE" 5
+	press tc q "q leaves the view for the list" "NAME.*STATE" 5
 
 	# the same in 256 colours (no COLORTERM): the cube has these four exactly
 	TUI_ENV="" tui_start c256 120 40
@@ -98,8 +97,7 @@ t_view_screenshot() {
 	wait_screen shot "$VIEW_NAME" 10
 	open_view shot "$VIEW_NAME"
 	wait_screen shot "live 1024x768" 10
-	tm send-keys -t shot s
-	check "the view says where the screenshot went" wait_screen shot "screenshot saved: sandtop-.*\\.png \\(1024x768\\)" 10
+	press shot s "the view says where the screenshot went" "screenshot saved: sandtop-.*\\.png \\(1024x768\\)" 10
 	local f
 	f=$(ls "$TEST_TMP"/sandtop-*.png 2>/dev/null | head -1)
 	check "the file is there and is a 1024x768 PNG" sh -c "file '$f' | grep -q 'PNG image data, 1024 x 768'"
@@ -143,17 +141,14 @@ t_view_leaves_nothing() {
 	check "the list has no picture cells to begin with" no_stray lv "before"
 	tm send-keys -t lv v
 	check "v: the picture" wait_picture lv "$BLOCKS"
-	tm send-keys -t lv q
-	check "q: the list" wait_screen lv "NAME.*STATE" 5
+	press lv q "q: the list" "NAME.*STATE" 5
 	sleep 0.5
 	check "... with no half block or picture colour left in it" no_stray lv "view, q"
-	tm send-keys -t lv w
-	check "the wall: live tiles" wait_screen lv "$p-2 .*live 1024x768" 15
+	press lv w "the wall: live tiles" "$p-2 .*live 1024x768" 15
 	sleep 1
 	tm send-keys -t lv Enter
 	check "Enter: the view of the first tile" wait_picture lv "$BLOCKS"
-	tm send-keys -t lv q
-	check "q: back to the wall" wait_screen lv "wall: 1-2 of 2" 5
+	press lv q "q: back to the wall" "wall: 1-2 of 2" 5
 	sleep 1
 	# the first tile shows the blocks where the tile is; the view's
 	# picture (larger, elsewhere) left nothing behind: the cells with a
@@ -185,8 +180,7 @@ for half in (range(0, 100), range(100, 200)):
 print('; '.join(bad))
 PY
 	check "each tile's picture is one clean rectangle ($(cat "$TEST_TMP/outside.txt"))" test ! -s "$TEST_TMP/outside.txt" -o "$(cat "$TEST_TMP/outside.txt")" = ""
-	tm send-keys -t lv q
-	check "q: the list" wait_screen lv "NAME.*STATE" 5
+	press lv q "q: the list" "NAME.*STATE" 5
 	sleep 0.5
 	check "... with nothing of the wall left in it" no_stray lv "wall, q"
 }
@@ -282,8 +276,7 @@ t_view_hostile() {
 	# only these four on the wall (other sandboxes on the engine would take tiles)
 	tm send-keys -t hv / && tm send-keys -t hv -l "${RUN_ID}hv-" && tm send-keys -t hv Enter
 	wait_screen hv "filter ${RUN_ID}hv-" 5
-	tm send-keys -t hv w
-	check "good server: live" wait_screen hv "live 64x48" 10
+	press hv w "good server: live" "live 64x48" 10
 	# the tiles are narrow: the screen has the start, the log the whole reason
 	check "huge ServerInit: refused, said so" wait_screen hv "disconnected: desktop 6" 10
 	check "... with the whole reason in the log" grep -q "desktop 65535x65535 is larger than 4096x4096" "$TEST_TMP/hv.log"
@@ -344,15 +337,12 @@ t_view_takeover() {
 	wait_screen to "$VIEW_NAME" 10 || { fail "not listed"; return 1; }
 	open_view to "$VIEW_NAME"
 	wait_screen to "live 1024x768" 10
-	tm send-keys -t to T
-	check "takeover asks first" wait_screen to "Take over the desktop of $VIEW_NAME\\? .*\\(y/N\\)" 5
-	tm send-keys -t to Enter
-	check "Enter cancels (the default)" wait_screen to "cancelled" 5
+	press to T "takeover asks first" "Take over the desktop of $VIEW_NAME\\? .*\\(y/N\\)" 5
+	press to Enter "Enter cancels (the default)" "cancelled" 5
 	check "... and no TAKEOVER banner" sh -c "! tmux -L '$TMUX_SOCK' capture-pane -p -t to | grep -q 'TAKEOVER:'"
 	tm send-keys -t to T
 	wait_screen to "\\(y/N\\)" 5
-	tm send-keys -t to y
-	check "y starts it, shown on the bottom line" wait_screen to "TAKEOVER: your keys and mouse go to the sandbox's desktop" 5
+	press to y "y starts it, shown on the bottom line" "TAKEOVER: your keys and mouse go to the sandbox's desktop" 5
 	sleep 0.5 # the view reconnects with input allowed
 	wait_screen to "live 1024x768" 10
 	check "... and in reverse red (alert colour)" sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -e -t to | grep 'TAKEOVER:' | grep -q '\\[7m\\|;7m\\|7;'"
@@ -369,8 +359,7 @@ t_view_takeover() {
 	check "q went to the desktop, not to sandtop (still in takeover)" wait_screen to "TAKEOVER:" 2
 	tm send-keys -t to C-]
 	check "C-] gives the keys back" wait_screen to "takeover ended: released with C-\\]" 5
-	tm send-keys -t to q
-	check "q is sandtop's again (back to the list)" wait_screen to "NAME.*STATE" 5
+	press to q "q is sandtop's again (back to the list)" "NAME.*STATE" 5
 	check "the log has the start and the end" sh -c "grep -q 'takeover started' '$TEST_TMP/to.log' && grep -q 'takeover of .* ended' '$TEST_TMP/to.log'"
 	check "so has the operator audit log" sh -c "grep -q '\"action\":\"takeover_start\"' '$TEST_TMP/state/sandtop/audit.log' && grep -q '\"action\":\"takeover_end\".*released with C-' '$TEST_TMP/state/sandtop/audit.log'"
 }

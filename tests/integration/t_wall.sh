@@ -63,8 +63,7 @@ t_wall_fill_and_page() {
 	wait_screen wf "$WALL_SET-01" 10 || { fail "not listed"; return 1; }
 	tm send-keys -t wf / && tm send-keys -t wf -l "$WALL_SET-" && tm send-keys -t wf Enter
 	wait_screen wf "filter $WALL_SET-: 23 of" 5 || { fail "filter"; return 1; }
-	tm send-keys -t wf Home w
-	check "the wall" wait_screen wf "wall: 1-[0-9]+ of 23" 5
+	press wf "Home w" "the wall" "wall: 1-[0-9]+ of 23" 5
 	wall_expect wf 23
 	check "$WALL_N tiles of ${WALL_W}x$WALL_H fill 200x50 ($(wall_tiles wf) on screen)" test "$(wall_tiles wf)" -eq "$WALL_N"
 	check "... and the header says 1-$WALL_N of 23" wait_screen wf "wall: 1-$WALL_N of 23 " 1
@@ -83,8 +82,7 @@ t_wall_fill_and_page() {
 	check "three workers started in all" test "$(workers_started wf)" -eq 3
 	# page up: the first page's workers were kept: live at once, none started
 	local t0=$(date +%s%N)
-	tm send-keys -t wf PgUp
-	check "PgUp: tiles 1-$first" wait_screen wf "wall: 1-$first of 23" 5
+	press wf PgUp "PgUp: tiles 1-$first" "wall: 1-$first of 23" 5
 	check "the first page's desktops are live again" wall_live wf 10 "$WALL_SET-01" "$WALL_SET-02"
 	note "page back to live, workers kept: $((($(date +%s%N) - t0) / 1000000)) ms"
 	check "... without starting a worker (still 3)" test "$(workers_started wf)" -eq 3
@@ -166,15 +164,13 @@ t_wall_mouse() {
 	y=$(line_of ms "^$WALL_SET-05 ")
 	click ms $((y - 1)) 3
 	sleep 0.3
-	tm send-keys -t ms v
-	check "a click on a row selects it" wait_screen ms "^$WALL_SET-05 +no desktop" 3
+	press ms v "a click on a row selects it" "^$WALL_SET-05 +no desktop" 3
 	tm send-keys -t ms q
 	wait_screen ms "NAME.*STATE" 3
 	# the wheel: three rows a notch
 	wheel ms $((y - 1)) 3 down
 	sleep 0.3
-	tm send-keys -t ms v
-	check "a wheel notch down moves the selection 3 rows" wait_screen ms "^$WALL_SET-08 +no desktop" 3
+	press ms v "a wheel notch down moves the selection 3 rows" "^$WALL_SET-08 +no desktop" 3
 	tm send-keys -t ms q
 	wait_screen ms "NAME.*STATE" 3
 	# a double click opens the desktop view of the row
@@ -193,8 +189,7 @@ t_wall_mouse() {
 	x=$(col_of ms "$y" "$WALL_SET-02")
 	click ms "$y" $((x + 2))   # a cell of its picture area, below the title
 	sleep 0.3
-	tm send-keys -t ms Enter
-	check "a click on a tile selects it (Enter opens it)" wait_screen ms "^$WALL_SET-02 +no desktop" 3
+	press ms Enter "a click on a tile selects it (Enter opens it)" "^$WALL_SET-02 +no desktop" 3
 	tm send-keys -t ms q
 	wait_screen ms "wall: 1-" 3
 	y=$(line_of ms "$WALL_SET-04")
