@@ -530,7 +530,7 @@ static void usage(FILE *fp, const char *name)
 	      "cgroups: pause = freeze, kill = freeze, SIGKILL every task, thaw; then the\n"
 	      "engine is told. One line (or --json) per sandbox: what the kernel did, what the\n"
 	      "engine said. Every action is written to the operator journal before and after.\n"
-	      "-H repeats (or the config file's engine lines name several engines): every\n"
+	      "-H or --context repeats (or the config file's engine lines name several): every\n"
 	      "engine is asked at once, each with its own wait, the kernel acting on the local\n"
 	      "ones even when their engine does not answer; each result names its engine.\n"
 	      "\n"

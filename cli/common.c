@@ -103,7 +103,15 @@ static int take(struct cli_common *cm, int opt, const char *arg)
 			cm->host = arg;
 		return 0;
 	case OPT_CONFIG: cm->config = arg; return 0;
-	case OPT_CONTEXT: cm->context = arg; return 0;
+	case OPT_CONTEXT:
+		if (cm->ncontexts >= CFG_ENGINES_MAX) {
+			fprintf(stderr, "sandtop: --context: more than %d engines\n", CFG_ENGINES_MAX);
+			return -1;
+		}
+		cm->contexts[cm->ncontexts++] = arg;
+		if (!cm->context)
+			cm->context = arg;
+		return 0;
 	case OPT_TLS: cm->tls.tls = true; return 0;
 	case OPT_TLSVERIFY: cm->tls.tlsverify = true; return 0;
 	case OPT_TLSCACERT: cm->tls.cacert = arg; return 0;

@@ -37,7 +37,9 @@ struct cli_common {
 	const char *host;              /* the first -H; NULL: $DOCKER_HOST, else the local socket */
 	const char *hosts[CFG_ENGINES_MAX]; /* every -H, in order (several: several engines, cli/engines.h) */
 	int nhosts;
-	const char *context;           /* --context NAME (a docker CLI context) */
+	const char *context;           /* the first --context NAME (a docker CLI context) */
+	const char *contexts[CFG_ENGINES_MAX]; /* every --context, in order (several: several engines) */
+	int ncontexts;
 	struct dk_endpoint_opts tls;   /* --tls, --tlsverify, --tlscacert, --tlscert, --tlskey
 	                                * (and, after load, --context) */
 	const char *config;            /* -c FILE */

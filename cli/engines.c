@@ -8,6 +8,7 @@
 #include "base/sanitize.h"
 #include "base/xalloc.h"
 #include "cli/common.h"
+#include "docker/endpoint.h"
 
 /* The config file's engine called name, or NULL. */
 static const struct cfg_engine *by_name(const struct cfg *cfg, const char *name)
@@ -56,6 +57,21 @@ int cli_engines_resolve(const struct cli_common *cm, struct cli_engines *out, st
 			}
 		put(out, ce ? ce->name : h, ep);
 	}
+	if (out->n == 0 && cm->ncontexts) {
+		/* each --context: an engine named by it, its address and TLS its own */
+		for (int i = 0; i < cm->ncontexts; i++) {
+			for (int j = 0; j < i; j++)
+				if (!strcmp(cm->contexts[j], cm->contexts[i])) {
+					char safe[128];
+					sanitize_fit(cm->contexts[i], 60, safe, sizeof safe);
+					out->n = 0;
+					return err_set(e, ERR_USAGE, "--context %s: that engine is named twice", safe);
+				}
+			put(out, cm->contexts[i], "");
+			snprintf(out->e[out->n - 1].context, sizeof out->e[0].context, "%s", cm->contexts[i]);
+		}
+		return 0;
+	}
 	if (out->n == 0)
 		for (int i = 0; i < cfg->nengines; i++)
 			put(out, cfg->engine[i].name, cfg->engine[i].endpoint);
@@ -64,10 +80,21 @@ int cli_engines_resolve(const struct cli_common *cm, struct cli_engines *out, st
 	return 0;
 }
 
-/* The client of one engine: the one place an endpoint becomes a client. */
-static struct dk_client *engine_client(const struct cli_engine *en, struct err *e)
+/* The client of one engine: the one place an engine becomes a client,
+ * resolved the docker CLI's way (docker/endpoint.h: -H's address with the
+ * TLS options, a context's own address and TLS files, else the default
+ * order). An engine not named yet takes the endpoint's name (a context's,
+ * else its address). */
+static struct dk_client *engine_client(const struct cli_common *cm, struct cli_engine *en, struct err *e)
 {
-	return dk_client_new(en->endpoint[0] ? en->endpoint : NULL, e);
+	struct dk_endpoint ep;
+	int rc = en->context[0] ? dk_endpoint_from_context(&ep, en->context, &cm->tls, "--context", e)
+	                        : dk_endpoint_default(&ep, en->endpoint[0] ? en->endpoint : NULL, e);
+	if (rc < 0)
+		return NULL;
+	if (!en->name[0])
+		snprintf(en->name, sizeof en->name, "%s", ep.name);
+	return dk_client_new_endpoint(&ep, e);
 }
 
 static void opened(struct cli_engine *en)
@@ -84,7 +111,7 @@ int cli_engines_open(const struct cli_common *cm, struct cli_engines *out, struc
 		return -1;
 	for (size_t i = 0; i < out->n; i++) {
 		struct err ce;
-		out->e[i].client = engine_client(&out->e[i], &ce);
+		out->e[i].client = engine_client(cm, &out->e[i], &ce);
 		if (!out->e[i].client) {
 			char safe[128];
 			sanitize_fit(out->e[i].name[0] ? out->e[i].name : "the engine", 60, safe, sizeof safe);
@@ -110,12 +137,12 @@ struct dk_client *cli_engines_client(const struct cli_common *cm, struct err *e)
 	struct cli_engines *en = xcalloc(1, sizeof *en);
 	struct dk_client *c = NULL;
 	if (cli_engines_resolve(cm, en, e) == 0) {
-		if (en->n > 1 && cm->nhosts > 1)
-			err_set(e, ERR_USAGE, "this command talks to one engine: -H once");
+		if (en->n > 1 && (cm->nhosts > 1 || cm->ncontexts > 1))
+			err_set(e, ERR_USAGE, "this command talks to one engine: -H or --context once");
 		else if (en->n > 1)
 			err_set(e, ERR_USAGE, "the config file names %zu engines: say which with -H NAME", en->n);
 		else
-			c = engine_client(&en->e[0], e);
+			c = engine_client(cm, &en->e[0], e);
 	}
 	free(en);
 	return c;

@@ -15,7 +15,9 @@ struct cli_common;
 struct cli_engine {
 	char name[CFG_ENDPOINT_MAX + 1];     /* shown to the operator: the config file's name, else
 	                                      * the -H value, else the endpoint the client took */
-	char endpoint[CFG_ENDPOINT_MAX + 1]; /* "": the default ($DOCKER_HOST, else the local socket) */
+	char endpoint[CFG_ENDPOINT_MAX + 1]; /* "": the default (the docker CLI's: $DOCKER_HOST, a
+	                                      * context, else the local socket) */
+	char context[CFG_ENDPOINT_MAX + 1];  /* a --context's name ("" none): the endpoint is its */
 	struct dk_client *client;            /* cli_engines_open's; NULL before */
 	bool local;                          /* unix://: its containers' cgroups are on this host */
 };
@@ -28,9 +30,10 @@ struct cli_engines {
 
 /* The engines cm names, without clients: each -H (a NAME without "://" is
  * the config file's engine of that name; an endpoint the config file names
- * takes its name), else the config file's engine lines, else the default
- * engine. Two -H naming one endpoint are refused. 0, or -1 with e
- * (ERR_USAGE). Call after cli_common_load. */
+ * takes its name), else each --context (named by it), else the config
+ * file's engine lines, else the default engine (named once open: its
+ * context's name, else its address). An engine named twice is refused. 0,
+ * or -1 with e (ERR_USAGE). Call after cli_common_load. */
 int cli_engines_resolve(const struct cli_common *cm, struct cli_engines *out, struct err *e);
 /* cli_engines_resolve, then one client per engine (the one place a client
  * is made from an engine's endpoint): 0, or -1 with e (nothing left open).

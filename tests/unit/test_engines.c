@@ -1,4 +1,4 @@
-/* test_engines: several engines in one run: which engines the options and the config file name (-H repeated, a config engine's NAME, its name for its endpoint), ps --json's engine field, and one poll loop over several clients where a wedged engine holds up no other. */
+/* test_engines: several engines in one run: which engines the options and the config file name (-H repeated, a config engine's NAME, its name for its endpoint, --context repeated, the current context's name), ps --json's engine field, and one poll loop over several clients where a wedged engine holds up no other. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -119,6 +119,56 @@ static void test_resolve(void **state)
 	free(cm);
 }
 
+/* The docker CLI's store names of two contexts (sha256 of the name). */
+#define H_CTXA "f38a1edba91098e590dbe6b66a07c374fdc6ff074aaa890828f1c7926e8a9ebd"
+#define H_CTXB "bb4701c4fc8759afd557f92d6b3a1c978a85b2553168f0cf7fb0866b8848699a"
+
+/* --context repeats: an engine each, named by its context, reached at its
+ * own address; the current context names the default engine. */
+static void test_contexts(void **state)
+{
+	(void)state;
+	char dir[256];
+	assert_int_equal(files_tmpdir(dir, sizeof dir, "engines-ctx"), 0);
+	files_put(dir, "contexts/meta/" H_CTXA "/meta.json",
+		"{\"Name\":\"ctxa\",\"Endpoints\":{\"docker\":{\"Host\":\"tcp://127.0.0.9:1111\"}}}");
+	files_put(dir, "contexts/meta/" H_CTXB "/meta.json",
+		"{\"Name\":\"ctxb\",\"Endpoints\":{\"docker\":{\"Host\":\"unix:///run/b.sock\"}}}");
+	setenv("DOCKER_CONFIG", dir, 1);
+	unsetenv("DOCKER_HOST");
+	unsetenv("DOCKER_CONTEXT");
+	struct cli_common *cm = xcalloc(1, sizeof *cm);
+	struct cli_engines *en = xcalloc(1, sizeof *en);
+	struct err e;
+	const char *a1[] = {"--context", "ctxa", "--context", "ctxb", NULL};
+	options(cm, NULL, a1);
+	assert_int_equal(cli_engines_open(cm, en, &e), 0);
+	assert_int_equal(en->n, 2);
+	assert_string_equal(en->e[0].name, "ctxa");
+	assert_string_equal(dk_client_endpoint(en->e[0].client), "tcp://127.0.0.9:1111");
+	assert_false(en->e[0].local);
+	assert_string_equal(en->e[1].name, "ctxb");
+	assert_string_equal(dk_client_endpoint(en->e[1].client), "unix:///run/b.sock");
+	assert_true(en->e[1].local);
+	cli_engines_close(en);
+	const char *a2[] = {"--context", "ctxa", "--context", "ctxa", NULL};
+	options(cm, NULL, a2);
+	assert_int_equal(cli_engines_resolve(cm, en, &e), -1);
+	assert_non_null(strstr(e.msg, "twice"));
+	/* nothing named: the current context, by its name */
+	files_put(dir, "config.json", "{\"currentContext\":\"ctxb\"}");
+	const char *none[] = {NULL};
+	options(cm, NULL, none);
+	assert_int_equal(cli_engines_open(cm, en, &e), 0);
+	assert_int_equal(en->n, 1);
+	assert_string_equal(en->e[0].name, "ctxb");
+	cli_engines_close(en);
+	unsetenv("DOCKER_CONFIG");
+	files_rmtree(dir);
+	free(en);
+	free(cm);
+}
+
 static void test_json_engine(void **state)
 {
 	(void)state;
@@ -210,6 +260,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_contexts),
 		cmocka_unit_test(test_json_engine),
 		cmocka_unit_test(test_clients_run),
 	};
