@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/helper/fixture.h"
+#include "tests/unit/helper/parsed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,12 +27,8 @@
 static void test_clear_twice(void **state)
 {
 	(void)state;
-	size_t len;
-	char *body = fixture_read("hard_reference.json", &len);
 	struct dk_hardening h;
-	struct err e;
-	assert_int_equal(dk_parse_hardening(body, len, &h, &e), 0);
-	free(body);
+	parsed_hardening("hard_reference.json", &h);
 	dk_hardening_clear(&h);
 	dk_hardening_clear(&h);
 	assert_null(h.name);

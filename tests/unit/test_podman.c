@@ -17,27 +17,12 @@
 #include "docker/hardening.h"
 #include "docker/logparse.h"
 #include "isolation/isolation.h"
+#include "tests/unit/helper/fixture.h"
+#include "tests/unit/helper/files.h"
+#include "tests/unit/helper/iso_world.h"
+#include "tests/unit/helper/parsed.h"
 
 #define PD_ID "2524cd1a7b927d49926423d63bbc562f8b5275cf0250b2540d4a3908b5561e19"
-
-/* tests/fixtures/NAME, whole, NUL-terminated (the caller frees). */
-static char *fixture(const char *name, size_t *len)
-{
-	char path[256];
-	snprintf(path, sizeof path, "tests/fixtures/%s", name);
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	long n = ftell(fp);
-	assert_true(n > 0);
-	rewind(fp);
-	char *p = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(p, 1, (size_t)n, fp), (size_t)n);
-	p[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return p;
-}
 
 static bool strv_has(const struct dk_strv *v, const char *s)
 {
@@ -52,12 +37,8 @@ static bool strv_has(const struct dk_strv *v, const char *s)
 static void test_inspect(void **state)
 {
 	(void)state;
-	size_t len;
-	char *body = fixture("podman_inspect.json", &len);
 	struct dk_hardening h;
-	struct err e;
-	assert_int_equal(dk_parse_hardening(body, len, &h, &e), 0);
-	free(body);
+	parsed_hardening("podman_inspect.json", &h);
 	assert_string_equal(h.id, PD_ID);
 	/* RLIMIT_CORE is core, RLIMIT_NOFILE nofile */
 	assert_int_equal(h.ulimit_core_hard, 0);
@@ -87,7 +68,7 @@ static void test_version_names_runc(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = fixture("podman_version.json", &len);
+	char *body = fixture_read("podman_version.json", &len);
 	struct dk_hostinfo host = {0};
 	struct err e;
 	assert_int_equal(dk_parse_version_components(body, len, &host, &e), 0);
@@ -107,7 +88,7 @@ static void test_exec_ended(void **state)
 {
 	(void)state;
 	size_t len;
-	char *body = fixture("podman_exec_ended.json", &len);
+	char *body = fixture_read("podman_exec_ended.json", &len);
 	char line[DK_EXEC_CMDLINE_MAX];
 	struct err e;
 	assert_int_equal(dk_parse_exec_cmdline(body, len, line, sizeof line, &e), 0);
@@ -124,38 +105,14 @@ static void test_exec_ended(void **state)
 
 /* ---- the isolation checks on what it shows ---- */
 
-struct world {
-	struct dk_hardening h;
-	struct iso_proc p;
-	struct dk_netinfo net;
-	struct dk_hostinfo host;
-	struct iso_policy pol;
-	struct iso_report r;
-};
-
 static int setup(void **state)
 {
-	struct world *w = xcalloc(1, sizeof *w);
-	struct err e;
-	size_t len;
-	char *body = fixture("podman_inspect.json", &len);
-	assert_int_equal(dk_parse_hardening(body, len, &w->h, &e), 0);
-	free(body);
+	struct world *w = isow_new("podman_inspect.json", "podman_network_internal.json", "podman_info.json",
+	                           "podman_version.json");
 	w->h.started_at_ms = clock_wall_ms() - 60000;
-	body = fixture("podman_network_internal.json", &len);
-	assert_int_equal(dk_parse_netinfo(body, len, &w->net, &e), 0);
-	free(body);
 	assert_true(w->net.internal);
-	/* the runner looks the network up by name and copies its id */
-	memcpy(w->h.nets[0].id, w->net.id, sizeof w->net.id);
 	/* the screenshot's exec, ended: the runner counts it so */
 	w->h.nexec_ended = 1;
-	body = fixture("podman_info.json", &len);
-	assert_int_equal(dk_parse_info(body, len, &w->host, &e), 0);
-	free(body);
-	body = fixture("podman_version.json", &len);
-	assert_int_equal(dk_parse_version_components(body, len, &w->host, &e), 0);
-	free(body);
 	/* what the kernel showed for that container */
 	w->p = (struct iso_proc){
 		.ok = true, .uid = {10001, 10001, 10001, 10001}, .no_new_privs = 1, .seccomp = 2, .caps_known = true,
@@ -165,37 +122,6 @@ static int setup(void **state)
 	w->pol = (struct iso_policy){.local = true};
 	*state = w;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct world *w = *state;
-	dk_hardening_clear(&w->h);
-	dk_netinfo_clear(&w->net);
-	dk_hostinfo_clear(&w->host);
-	free(w);
-	return 0;
-}
-
-static const struct iso_check *check(const struct iso_report *r, const char *id)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->checks[i].id, id))
-			return &r->checks[i];
-	fail_msg("no check %s", id);
-	return NULL;
-}
-
-static const char *ids(const struct iso_report *r, enum iso_result res)
-{
-	static char out[512];
-	out[0] = '\0';
-	for (size_t i = 0; i < r->n; i++)
-		if (r->checks[i].result == res) {
-			size_t n = strlen(out);
-			snprintf(out + n, sizeof out - n, "%s%s", n ? " " : "", r->checks[i].id);
-		}
-	return out;
 }
 
 static const struct iso_report *eval(struct world *w, const struct iso_proc *p)
@@ -209,21 +135,21 @@ static void test_audit_local(void **state)
 	struct world *w = *state;
 	const struct iso_report *r = eval(w, &w->p);
 	/* the one true finding: --read-only gave it an unbounded /var/tmp */
-	assert_string_equal(ids(r, ISO_FAIL), "FS-02");
-	assert_non_null(strstr(check(r, "FS-02")->reason, "/var/tmp"));
+	assert_string_equal(isow_ids(r, ISO_FAIL), "FS-02");
+	assert_non_null(strstr(isow_check(r, "FS-02")->reason, "/var/tmp"));
 	/* what Podman does not show, and the kernel cannot say */
-	assert_string_equal(ids(r, ISO_UNVERIFIABLE), "PRIV-07 RES-06");
-	assert_non_null(strstr(check(r, "PRIV-07")->reason, "Seccomp 2"));
-	assert_int_equal(check(r, "PRIV-07")->sev, ISO_MED);
+	assert_string_equal(isow_ids(r, ISO_UNVERIFIABLE), "PRIV-07 RES-06");
+	assert_non_null(strstr(isow_check(r, "PRIV-07")->reason, "Seccomp 2"));
+	assert_int_equal(isow_check(r, "PRIV-07")->sev, ISO_MED);
 	/* the list of dropped capabilities, the kernel's masks, the kernel's
 	 * name for the core limit, an ended exec: all as they are */
-	assert_int_equal(check(r, "PRIV-05")->result, ISO_PASS);
-	assert_non_null(strstr(check(r, "PRIV-05")->reason, "listed one by one"));
-	assert_int_equal(check(r, "PRIV-12")->result, ISO_PASS);
-	assert_non_null(strstr(check(r, "PRIV-12")->reason, "4 paths masked"));
-	assert_int_equal(check(r, "RES-04")->result, ISO_PASS);
-	assert_int_equal(check(r, "PRIV-16")->result, ISO_PASS);
-	assert_int_equal(check(r, "NET-02")->result, ISO_PASS);
+	assert_int_equal(isow_check(r, "PRIV-05")->result, ISO_PASS);
+	assert_non_null(strstr(isow_check(r, "PRIV-05")->reason, "listed one by one"));
+	assert_int_equal(isow_check(r, "PRIV-12")->result, ISO_PASS);
+	assert_non_null(strstr(isow_check(r, "PRIV-12")->reason, "4 paths masked"));
+	assert_int_equal(isow_check(r, "RES-04")->result, ISO_PASS);
+	assert_int_equal(isow_check(r, "PRIV-16")->result, ISO_PASS);
+	assert_int_equal(isow_check(r, "NET-02")->result, ISO_PASS);
 	/* "oci" is Podman's default runtime, judged in the host's report */
 	for (size_t i = 0; i < r->n; i++)
 		assert_true(strcmp(r->checks[i].id, "PRIV-14") != 0);
@@ -234,30 +160,30 @@ static void test_audit_contradicted_or_unknown(void **state)
 	struct world *w = *state;
 	/* a remote Podman: what only the kernel could say is unverifiable */
 	const struct iso_report *r = eval(w, NULL);
-	assert_int_equal(check(r, "PRIV-12")->result, ISO_UNVERIFIABLE);
-	assert_int_equal(check(r, "PRIV-07")->result, ISO_UNVERIFIABLE);
-	assert_int_equal(check(r, "PRIV-05")->result, ISO_UNVERIFIABLE);
+	assert_int_equal(isow_check(r, "PRIV-12")->result, ISO_UNVERIFIABLE);
+	assert_int_equal(isow_check(r, "PRIV-07")->result, ISO_UNVERIFIABLE);
+	assert_int_equal(isow_check(r, "PRIV-05")->result, ISO_UNVERIFIABLE);
 	/* the kernel says no filter, nothing masked */
 	w->p.seccomp = 0;
 	w->p.masked = 0;
 	r = eval(w, &w->p);
-	assert_int_equal(check(r, "PRIV-07")->result, ISO_FAIL);
-	assert_int_equal(check(r, "PRIV-07")->sev, ISO_CRIT);
-	assert_int_equal(check(r, "PRIV-12")->result, ISO_FAIL);
+	assert_int_equal(isow_check(r, "PRIV-07")->result, ISO_FAIL);
+	assert_int_equal(isow_check(r, "PRIV-07")->sev, ISO_CRIT);
+	assert_int_equal(isow_check(r, "PRIV-12")->result, ISO_FAIL);
 	/* the list short of one default capability is not all dropped */
 	free(w->h.cap_drop.v[0]);
 	w->h.cap_drop.v[0] = xstrdup("BOGUS");
-	assert_int_equal(check(eval(w, &w->p), "PRIV-05")->result, ISO_FAIL);
+	assert_int_equal(isow_check(eval(w, &w->p), "PRIV-05")->result, ISO_FAIL);
 	/* the exec session runs: someone is inside */
 	w->h.nexec_ended = 0;
-	assert_int_equal(check(eval(w, &w->p), "PRIV-16")->result, ISO_WARN);
+	assert_int_equal(isow_check(eval(w, &w->p), "PRIV-16")->result, ISO_WARN);
 	/* the same inspect from the Docker Engine: json-file without max-size */
 	w->host.podman = false;
-	assert_int_equal(check(eval(w, &w->p), "RES-06")->result, ISO_WARN);
+	assert_int_equal(isow_check(eval(w, &w->p), "RES-06")->result, ISO_WARN);
 	/* privileged (Docker shows no list either): a FAIL, whatever the kernel */
 	w->h.privileged = true;
 	w->p.masked = 1;
-	assert_int_equal(check(eval(w, &w->p), "PRIV-12")->result, ISO_FAIL);
+	assert_int_equal(isow_check(eval(w, &w->p), "PRIV-12")->result, ISO_FAIL);
 }
 
 static void test_host_report(void **state)
@@ -265,24 +191,14 @@ static void test_host_report(void **state)
 	struct world *w = *state;
 	struct iso_report r;
 	iso_evaluate_host(&w->host, NULL, "unix:///run/sandtop-podman/pdt/podman.sock", &r);
-	const struct iso_check *c = check(&r, "PRIV-14");
+	const struct iso_check *c = isow_check(&r, "PRIV-14");
 	/* runc's version is known now: a distribution build, said so */
 	assert_int_equal(c->result, ISO_UNVERIFIABLE);
 	assert_non_null(strstr(c->reason, "1.1.5+ds1"));
-	assert_non_null(strstr(check(&r, "NET-05")->reason, "Podman 4.3.1"));
+	assert_non_null(strstr(isow_check(&r, "NET-05")->reason, "Podman 4.3.1"));
 }
 
 /* ---- its kernel masks, read from /proc ---- */
-
-static void put(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-}
 
 static void test_proc_masks(void **state)
 {
@@ -292,9 +208,9 @@ static void test_proc_masks(void **state)
 	char d[64], tmp[512];
 	snprintf(d, sizeof d, "%s/4242", root);
 	assert_int_equal(mkdir(d, 0700), 0);
-	put(d, "status", "Name:\ttini\nUid:\t10001\t10001\t10001\t10001\nNoNewPrivs:\t1\nSeccomp:\t2\n"
+	files_put(d, "status", "Name:\ttini\nUid:\t10001\t10001\t10001\t10001\nNoNewPrivs:\t1\nSeccomp:\t2\n"
 	                 "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\n");
-	put(d, "cgroup", "6:freezer:/libpod_parent/libpod-" PD_ID "\n0::/libpod_parent/libpod-" PD_ID "\n");
+	files_put(d, "cgroup", "6:freezer:/libpod_parent/libpod-" PD_ID "\n0::/libpod_parent/libpod-" PD_ID "\n");
 	/* as Podman 4.3 mounted them (cut) */
 	static const char podman_mi[] =
 		"89 58 0:41 / / ro,relatime - overlay overlay rw\n"
@@ -306,7 +222,7 @@ static void test_proc_masks(void **state)
 		"64 93 0:44 /null /proc/keys rw,nosuid,noexec - tmpfs tmpfs rw,size=65536k,mode=755\n"
 		"65 93 0:44 /null /proc/timer_list rw,nosuid,noexec - tmpfs tmpfs rw,size=65536k,mode=755\n"
 		"67 91 0:54 / /sys/firmware ro,relatime - tmpfs tmpfs ro\n";
-	put(d, "mountinfo", podman_mi);
+	files_put(d, "mountinfo", podman_mi);
 	struct iso_proc p;
 	iso_proc_read(root, 4242, PD_ID, &p);
 	if (!p.ok)
@@ -315,14 +231,14 @@ static void test_proc_masks(void **state)
 	assert_int_equal(p.masked, 1);
 	assert_int_equal(p.nmasks, 4);
 	/* unmask=ALL: /proc/sys writable, nothing over the paths */
-	put(d, "mountinfo", "89 58 0:41 / / rw,relatime - overlay overlay rw\n"
+	files_put(d, "mountinfo", "89 58 0:41 / / rw,relatime - overlay overlay rw\n"
 	                    "93 89 0:48 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n");
 	iso_proc_read(root, 4242, PD_ID, &p);
 	assert_true(p.ok);
 	assert_int_equal(p.root_ro, 0);
 	assert_int_equal(p.masked, 0);
 	/* masks but /proc/sys writable: not masked */
-	put(d, "mountinfo", "62 93 0:48 /sys /proc/sys rw,relatime - proc proc rw\n"
+	files_put(d, "mountinfo", "62 93 0:48 /sys /proc/sys rw,relatime - proc proc rw\n"
 	                    "67 91 0:54 / /sys/firmware ro,relatime - tmpfs tmpfs ro\n");
 	iso_proc_read(root, 4242, PD_ID, &p);
 	assert_int_equal(p.masked, 0);
@@ -434,9 +350,9 @@ int main(void)
 		cmocka_unit_test(test_inspect),
 		cmocka_unit_test(test_version_names_runc),
 		cmocka_unit_test(test_exec_ended),
-		cmocka_unit_test_setup_teardown(test_audit_local, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_contradicted_or_unknown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_host_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_local, setup, isow_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_contradicted_or_unknown, setup, isow_teardown),
+		cmocka_unit_test_setup_teardown(test_host_report, setup, isow_teardown),
 		cmocka_unit_test(test_proc_masks),
 		cmocka_unit_test(test_partial_frames),
 	};
