@@ -1,4 +1,4 @@
-/* test_podman: what Podman's Docker-compatible API says in its own way (captured from Podman 4.3): its inspect, /version and exec answers parsed, the isolation checks that neither pass nor fail on what it does not show, its partial log lines joined, its kernel masks read. */
+/* test_podman: what Podman's Docker-compatible API says in its own way (captured from Podman 4.3): its inspect, /version and exec answers parsed, the isolation checks that neither pass nor fail on what it does not show, its partial log lines joined, its kernel masks read, its rootless /info, a cgroup that names its container (the stats trust no other). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +16,7 @@
 #include "docker/docker.h"
 #include "docker/hardening.h"
 #include "docker/logparse.h"
+#include "host/freezer.h"
 #include "isolation/isolation.h"
 #include "tests/unit/helper/fixture.h"
 #include "tests/unit/helper/files.h"
@@ -198,6 +199,43 @@ static void test_host_report(void **state)
 	assert_non_null(strstr(isow_check(&r, "NET-05")->reason, "Podman 4.3.1"));
 }
 
+static void test_rootless_host(void **state)
+{
+	(void)state;
+	size_t len;
+	char *body = fixture_read("podman_info_rootless.json", &len);
+	struct dk_hostinfo host;
+	struct err e;
+	assert_int_equal(dk_parse_info(body, len, &host, &e), 0);
+	free(body);
+	/* Podman says "Rootless": true at the top, not name=rootless */
+	assert_true(host.rootless);
+	struct iso_report r;
+	iso_evaluate_host(&host, NULL, "unix:///run/sandtop-podman/itrl/podman.sock", &r);
+	assert_int_equal(isow_check(&r, "HOST-04")->result, ISO_PASS);
+	body = fixture_read("podman_info.json", &len);
+	assert_int_equal(dk_parse_info(body, len, &host, &e), 0);
+	free(body);
+	assert_false(host.rootless);
+}
+
+/* The stats take a cgroup's files as a container's only when the cgroup
+ * names it: a rootless container on cgroup v1 sits in the user's or the
+ * root cgroup. */
+static void test_cgroup_names_container(void **state)
+{
+	(void)state;
+	assert_true(cg_path_names("/sys/fs/cgroup/cpuacct/libpod_parent/libpod-" PD_ID, PD_ID));
+	assert_true(cg_path_names("/sys/fs/cgroup/user.slice/user-1001.slice/libpod-" PD_ID ".scope/container", PD_ID));
+	assert_true(cg_path_names("/sys/fs/cgroup/cpuacct/docker/" PD_ID, PD_ID));
+	assert_false(cg_path_names("/sys/fs/cgroup/cpuacct/", PD_ID));
+	assert_false(cg_path_names("/sys/fs/cgroup/cpuacct/user.slice/user-1001.slice/session-3.scope", PD_ID));
+	assert_false(cg_path_names("/sys/fs/cgroup/cpuacct/libpod_parent/libpod-" PD_ID "x", PD_ID));
+	assert_false(cg_path_names("/sys/fs/cgroup/cpuacct/libpod_parent/libpodx" PD_ID, PD_ID));
+	assert_false(cg_path_names("/sys/fs/cgroup/cpuacct/libpod_parent/libpod-" PD_ID, "2524cd1a7b92"));
+	assert_false(cg_path_names(NULL, PD_ID));
+}
+
 /* ---- its kernel masks, read from /proc ---- */
 
 static void test_proc_masks(void **state)
@@ -353,6 +391,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_local, setup, isow_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_contradicted_or_unknown, setup, isow_teardown),
 		cmocka_unit_test_setup_teardown(test_host_report, setup, isow_teardown),
+		cmocka_unit_test(test_rootless_host),
+		cmocka_unit_test(test_cgroup_names_container),
 		cmocka_unit_test(test_proc_masks),
 		cmocka_unit_test(test_partial_frames),
 	};
