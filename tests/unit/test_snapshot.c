@@ -38,6 +38,10 @@ struct fx {
 	int root_fd;
 	int out_fd;         /* DIR/out.tar */
 	char *out;
+	/* what the last archive() gave */
+	struct snap_tree_stats st;
+	char sha[65];
+	uint64_t size;
 };
 
 static void mkdirf(const char *fmt, const char *a)
@@ -160,14 +164,21 @@ static const struct snap_tree_caps big = {.max_bytes = 1 << 20, .max_entries = 1
 
 /* ---- the archiver ---- */
 
+/* snap_tree_archive of start in f's root into f->out (emptied first), with
+ * caps; its stats, hash and size into f; its return code. */
+static int archive(struct fx *f, const char *start, const struct snap_tree_caps *caps)
+{
+	struct err e = {0};
+	assert_int_equal(ftruncate(f->out_fd, 0), 0);
+	assert_int_equal(lseek(f->out_fd, 0, SEEK_SET), 0);
+	return snap_tree_archive(f->root_fd, start, f->out_fd, caps, &f->st, f->sha, &f->size, &e);
+}
+
 static void test_tree_hostile_links(void **state)
 {
 	struct fx *f = *state;
-	struct snap_tree_stats st;
-	char sha[65];
-	uint64_t size;
 	struct err e = {0};
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp", f->out_fd, &big, &st, sha, &size, &e), 0);
+	assert_int_equal(archive(f, "/tmp", &big), 0);
 	struct entry v[64];
 	size_t n = read_tar(f->out, v, 64);
 	const struct entry *x = find(v, n, "tmp/a.txt");
@@ -188,12 +199,12 @@ static void test_tree_hostile_links(void **state)
 	}
 	assert_null(find(v, n, "tmp/fifo"));       /* noted, not archived, never opened */
 	assert_null(find(v, n, "tmp/dirup/outside/secret"));
-	assert_int_equal(st.files, 2);
-	assert_int_equal(st.symlinks, 6);
-	assert_int_equal(st.dirs, 2);               /* tmp and tmp/sub */
-	assert_int_equal(st.specials, 1);
-	assert_non_null(strstr(st.notes, "fifo, not archived: tmp/fifo"));
-	assert_false(st.truncated);
+	assert_int_equal(f->st.files, 2);
+	assert_int_equal(f->st.symlinks, 6);
+	assert_int_equal(f->st.dirs, 2);               /* tmp and tmp/sub */
+	assert_int_equal(f->st.specials, 1);
+	assert_non_null(strstr(f->st.notes, "fifo, not archived: tmp/fifo"));
+	assert_false(f->st.truncated);
 	assert_false(file_holds(f->out, SECRET));
 	assert_false(file_holds(f->out, INSIDE));   /* nothing outside /tmp either */
 	/* what it reports is what it wrote */
@@ -201,20 +212,16 @@ static void test_tree_hostile_links(void **state)
 	struct snap_file sf;
 	assert_int_equal(snap_file_hash(dfd, "out.tar", &sf, &e), 0);
 	close(dfd);
-	assert_string_equal(sf.sha256, sha);
-	assert_int_equal(sf.size, size);
+	assert_string_equal(sf.sha256, f->sha);
+	assert_int_equal(sf.size, f->size);
 }
 
 /* The start is resolved inside the root: a link on the way cannot leave it. */
 static void test_tree_start_confined(void **state)
 {
 	struct fx *f = *state;
-	struct snap_tree_stats st;
-	char sha[65];
-	uint64_t size;
-	struct err e = {0};
 	/* ../.. clamps at the root: this is the root's own outside/, not the host's */
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp/dirup/outside", f->out_fd, &big, &st, sha, &size, &e), 0);
+	assert_int_equal(archive(f, "/tmp/dirup/outside", &big), 0);
 	struct entry v[16];
 	size_t n = read_tar(f->out, v, 16);
 	const struct entry *x = find(v, n, "tmp/dirup/outside/secret");
@@ -222,30 +229,24 @@ static void test_tree_start_confined(void **state)
 	assert_string_equal(x->data, INSIDE);
 	assert_false(file_holds(f->out, SECRET));
 	/* an absolute link to the host's file, as the start: stored as the link */
-	assert_int_equal(ftruncate(f->out_fd, 0), 0);
-	assert_int_equal(lseek(f->out_fd, 0, SEEK_SET), 0);
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp/abs", f->out_fd, &big, &st, sha, &size, &e), 0);
+	assert_int_equal(archive(f, "/tmp/abs", &big), 0);
 	n = read_tar(f->out, v, 16);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].type, AE_IFLNK);
 	assert_false(file_holds(f->out, SECRET));
 	/* a path through it: resolved in the root, where it does not exist */
-	assert_int_equal(ftruncate(f->out_fd, 0), 0);
-	assert_int_equal(lseek(f->out_fd, 0, SEEK_SET), 0);
 	char *through = xasprintf("/tmp/rootlink%s", f->dir + 0);  /* "/" then the host's fixture dir */
 	char *p = xasprintf("%s/outside", through);
-	assert_int_equal(snap_tree_archive(f->root_fd, p, f->out_fd, &big, &st, sha, &size, &e), -1);
+	assert_int_equal(archive(f, p, &big), -1);
 	free(p);
 	free(through);
 	assert_false(file_holds(f->out, SECRET));
 	/* paths with . or .. components are refused outright */
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp/../..", f->out_fd, &big, &st, sha, &size, &e), -1);
-	assert_int_equal(snap_tree_archive(f->root_fd, "tmp", f->out_fd, &big, &st, sha, &size, &e), -1);
+	assert_int_equal(archive(f, "/tmp/../..", &big), -1);
+	assert_int_equal(archive(f, "tmp", &big), -1);
 	/* a loop as the start: ELOOP is not followed either, it is a link */
-	assert_int_equal(ftruncate(f->out_fd, 0), 0);
-	assert_int_equal(lseek(f->out_fd, 0, SEEK_SET), 0);
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp/loop1", f->out_fd, &big, &st, sha, &size, &e), 0);
-	assert_int_equal(st.symlinks, 1);
+	assert_int_equal(archive(f, "/tmp/loop1", &big), 0);
+	assert_int_equal(f->st.symlinks, 1);
 }
 
 /* Sockets and devices: noted, never opened. */
@@ -259,15 +260,11 @@ static void test_tree_specials(void **state)
 	assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof sa), 0);
 	char *dev = xasprintf("%s/tmp/null", f->root);
 	bool have_dev = mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0; /* root only */
-	struct snap_tree_stats st;
-	char sha[65];
-	uint64_t size;
-	struct err e = {0};
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp", f->out_fd, &big, &st, sha, &size, &e), 0);
-	assert_int_equal(st.specials, have_dev ? 3 : 2);
-	assert_non_null(strstr(st.notes, "socket, not archived: tmp/sock"));
+	assert_int_equal(archive(f, "/tmp", &big), 0);
+	assert_int_equal(f->st.specials, have_dev ? 3 : 2);
+	assert_non_null(strstr(f->st.notes, "socket, not archived: tmp/sock"));
 	if (have_dev)
-		assert_non_null(strstr(st.notes, "device, not archived: tmp/null"));
+		assert_non_null(strstr(f->st.notes, "device, not archived: tmp/null"));
 	close(s);
 	free(sp);
 	free(dev);
@@ -281,36 +278,28 @@ static void test_tree_caps(void **state)
 	for (int i = 0; i < 5000; i++)
 		fputc('x', fp);
 	fclose(fp);
-	struct snap_tree_stats st;
-	char sha[65];
-	uint64_t size;
-	struct err e = {0};
 	/* bytes: the big file is left out, the walk goes on */
 	struct snap_tree_caps c = {.max_bytes = 1000, .max_entries = 1000, .max_depth = 16};
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp", f->out_fd, &c, &st, sha, &size, &e), 0);
-	assert_true(st.truncated);
-	assert_int_equal(st.over_cap, 1);
-	assert_int_equal(st.files, 2);
-	assert_int_equal(st.bytes, 11);
-	assert_non_null(strstr(st.notes, "over the size cap: tmp/big.bin"));
+	assert_int_equal(archive(f, "/tmp", &c), 0);
+	assert_true(f->st.truncated);
+	assert_int_equal(f->st.over_cap, 1);
+	assert_int_equal(f->st.files, 2);
+	assert_int_equal(f->st.bytes, 11);
+	assert_non_null(strstr(f->st.notes, "over the size cap: tmp/big.bin"));
 	struct entry v[64];
 	size_t n = read_tar(f->out, v, 64);
 	assert_null(find(v, n, "tmp/big.bin"));
 	assert_non_null(find(v, n, "tmp/sub/b.txt"));
 	/* entries: the walk stops there */
-	assert_int_equal(ftruncate(f->out_fd, 0), 0);
-	assert_int_equal(lseek(f->out_fd, 0, SEEK_SET), 0);
 	c = (struct snap_tree_caps){.max_bytes = 1 << 20, .max_entries = 3, .max_depth = 16};
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp", f->out_fd, &c, &st, sha, &size, &e), 0);
-	assert_true(st.truncated);
+	assert_int_equal(archive(f, "/tmp", &c), 0);
+	assert_true(f->st.truncated);
 	assert_int_equal(read_tar(f->out, v, 64), 3);
-	assert_non_null(strstr(st.notes, "entry cap reached"));
+	assert_non_null(strstr(f->st.notes, "entry cap reached"));
 	/* depth: tmp/sub is not entered */
-	assert_int_equal(ftruncate(f->out_fd, 0), 0);
-	assert_int_equal(lseek(f->out_fd, 0, SEEK_SET), 0);
 	c = (struct snap_tree_caps){.max_bytes = 1 << 20, .max_entries = 1000, .max_depth = 0};
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp", f->out_fd, &c, &st, sha, &size, &e), 0);
-	assert_non_null(strstr(st.notes, "too deep, not entered: tmp/sub"));
+	assert_int_equal(archive(f, "/tmp", &c), 0);
+	assert_non_null(strstr(f->st.notes, "too deep, not entered: tmp/sub"));
 	n = read_tar(f->out, v, 64);
 	assert_null(find(v, n, "tmp/sub/b.txt"));
 	free(big_file);
@@ -327,15 +316,11 @@ static void test_tree_notes_capped(void **state)
 		assert_int_equal(mkfifo(p, 0600), 0);
 		free(p);
 	}
-	struct snap_tree_stats st;
-	char sha[65];
-	uint64_t size;
-	struct err e = {0};
-	assert_int_equal(snap_tree_archive(f->root_fd, "/tmp", f->out_fd, &big, &st, sha, &size, &e), 0);
-	assert_int_equal(st.specials, 201);
-	assert_true(strlen(st.notes) < sizeof st.notes);
-	assert_non_null(strstr(st.notes, "...\n"));
-	assert_null(strchr(st.notes, '\x1b'));
+	assert_int_equal(archive(f, "/tmp", &big), 0);
+	assert_int_equal(f->st.specials, 201);
+	assert_true(strlen(f->st.notes) < sizeof f->st.notes);
+	assert_non_null(strstr(f->st.notes, "...\n"));
+	assert_null(strchr(f->st.notes, '\x1b'));
 }
 
 /* The same through the child process; and one killed midway is reaped. */
