@@ -321,8 +321,10 @@ void dk_network_disconnect(struct dk_client *c, const char *network, const char 
  * engine freezes the container for the copy (a paused one stays paused).
  * On success image_id is "sha256:<64 hex>". Commit sees the container's
  * writable layer only: not tmpfs, not volumes. Times out after
- * DK_COMMIT_TIMEOUT_MS. */
-#define DK_COMMIT_TIMEOUT_MS 120000
+ * DK_COMMIT_TIMEOUT_MS: a snapshot holds its sandbox frozen for the commit,
+ * so this bounds how long a wedged engine keeps it so (a commit of a
+ * reference sandbox takes seconds). */
+#define DK_COMMIT_TIMEOUT_MS 60000
 typedef void (*dk_commit_cb)(void *ud, int rc, const struct err *e, const char *image_id);
 void dk_commit(struct dk_client *c, const char *id, const char *repo, const char *tag, const char *const *labels,
                const char *comment, bool pause, dk_commit_cb cb, void *ud);
