@@ -22,6 +22,7 @@
 #define CACHE_MAX 1024               /* pids whose cgroup directories we remember */
 #define IDLE_NS (10 * 1000000000ll)  /* an entry unread this long is dropped (its fds closed) */
 #define FDS_SPARE 256                /* descriptors never taken by the cache */
+#define LIMITS_NS (5 * 1000000000ll) /* the limit files are read again after this long */
 #define V1_UNLIMITED (1ull << 62)    /* v1 writes LONG_MAX rounded to a page for "no limit" */
 #define CG_HAVE (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_BLK | ST_HAVE_PIDS)
 
@@ -62,6 +63,11 @@ struct ent {
 	int64_t used_ns;  /* monotonic time of the last read */
 	char *dir[C_N];   /* NULL when that controller was not found */
 	int fd[F_N];      /* -1 when not open */
+	/* the limit files change only on `docker update`: read every LIMITS_NS
+	 * (a fifth of a round's reads), their last answers kept */
+	int64_t limits_ns;  /* monotonic time they were read; 0 never */
+	int mlimit_rc, pmax_rc;  /* file_u64's answers */
+	uint64_t mlimit, pmax;
 };
 
 struct st_cgroups {
@@ -387,7 +393,8 @@ static int freezer_word(const char *t)
 
 /* Both versions have the same files under other names; only the CPU
  * counter's unit and the memory.stat key differ. */
-static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct st_host *host, struct st_raw *out)
+static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct st_host *host, struct st_raw *out,
+                           int64_t now)
 {
 	bool v2 = cg->version == 2;
 	unsigned have = 0;
@@ -403,8 +410,13 @@ static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct s
 		have |= ST_HAVE_MEM;
 	if (file_kv(cg, en, F_MSTAT, v2 ? "inactive_file" : "total_inactive_file", &out->mem_inactive_file) == 0)
 		have |= ST_HAVE_INACTIVE;
-	if ((rc = file_u64(cg, en, F_MLIMIT, v2, &v)) >= 0) {
-		out->mem_limit = mem_limit(v, rc == 1, host);
+	if (!en->limits_ns || now - en->limits_ns >= LIMITS_NS) {
+		en->mlimit_rc = file_u64(cg, en, F_MLIMIT, v2, &en->mlimit);
+		en->pmax_rc = file_u64(cg, en, F_PMAX, true, &en->pmax);
+		en->limits_ns = now;
+	}
+	if ((rc = en->mlimit_rc) >= 0) {
+		out->mem_limit = mem_limit(en->mlimit, rc == 1, host);
 		have |= ST_HAVE_MEMLIMIT;
 	}
 	char *t = ent_file(cg, en, F_BLK);
@@ -412,8 +424,7 @@ static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct s
 		have |= ST_HAVE_BLK;
 	if (file_u64(cg, en, F_PIDS, false, &out->pids) == 0) {
 		have |= ST_HAVE_PIDS;
-		rc = file_u64(cg, en, F_PMAX, true, &v);
-		out->pids_limit = rc == 0 ? v : 0;
+		out->pids_limit = en->pmax_rc == 0 ? en->pmax : 0;
 	}
 	/* frozen by anyone (the engine's pause, a sandtop, a hand): the kernel's word */
 	if ((t = ent_file(cg, en, F_FRZ))) {
@@ -426,10 +437,11 @@ static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct s
 	return have;
 }
 
-static unsigned read_counters(struct st_cgroups *cg, struct ent *en, const struct st_host *host, struct st_raw *out)
+static unsigned read_counters(struct st_cgroups *cg, struct ent *en, const struct st_host *host, struct st_raw *out,
+                              int64_t now)
 {
 	memset(out, 0, sizeof *out);
-	unsigned have = read_files(cg, en, host, out);
+	unsigned have = read_files(cg, en, host, out, now);
 	/* values of fields we could not read stay 0 */
 	if (!(have & ST_HAVE_CPU))
 		out->cpu_ns = 0;
@@ -573,14 +585,14 @@ int st_cgroup_read(struct st_cgroups *cg, int pid, const struct st_host *host, s
 	bool fresh = i < 0;
 	if (fresh && (i = resolve(cg, pid, e)) < 0)
 		return -1;
-	unsigned have = read_counters(cg, &cg->ents[i], host, out);
+	unsigned have = read_counters(cg, &cg->ents[i], host, out, now);
 	if (!fresh && (have & cg->ents[i].have) != cg->ents[i].have) {
 		/* something we read last time is gone: the pid may be another
 		 * process now, or its cgroup was removed; look again once */
 		drop(cg, (size_t)i);
 		if ((i = resolve(cg, pid, e)) < 0)
 			return -1;
-		have = read_counters(cg, &cg->ents[i], host, out);
+		have = read_counters(cg, &cg->ents[i], host, out, now);
 	}
 	if (!(have & CG_HAVE)) {
 		drop(cg, (size_t)i);
