@@ -482,12 +482,24 @@ int cli_act(const struct cli_act_opts *o)
 		if (a->tg.from_disk && !act_kernel(a->a))
 			sanitize_fprintf(stderr, "sandtop: %s%sand the kernel path is not there (%s): nothing can be done without "
 				"the engine\n", a->o.engine ? a->o.engine : "", a->o.engine ? ": " : "", act_kernel_problem(a->a));
-		a->r = a->nt ? act_start(a->a, &ao, a->tgt, a->nt, &e) : NULL;
-		if (a->nt && !a->r) {
-			sanitize_fprintf(stderr, "sandtop: %s: %s\n", o->action, e.msg);
-			a->st = CLI_FAIL;
-		}
 	}
+	/* every engine at once: the local ones' kernel part in one pass */
+	struct actions **as = xcalloc(n, sizeof *as);
+	const struct dk_container **tgts = xcalloc(n, sizeof *tgts);
+	size_t *nts = xcalloc(n, sizeof *nts);
+	struct act_run **runs = xcalloc(n, sizeof *runs);
+	for (size_t i = 0; i < n; i++) {
+		as[i] = ae[i].listed ? ae[i].a : NULL;
+		tgts[i] = ae[i].tgt;
+		nts[i] = ae[i].listed ? ae[i].nt : 0;
+	}
+	act_start_many(as, n, &ao, tgts, nts, runs);
+	for (size_t i = 0; i < n; i++)
+		ae[i].r = runs[i];
+	free(runs);
+	free(nts);
+	free(tgts);
+	free(as);
 	drive_runs(ae, n);
 	int status = report(o, k, ae, n, &nm);
 	for (size_t i = 0; i < n; i++) {

@@ -63,6 +63,10 @@ bool actk_containment(enum act_kind kind);
  * frozen, killed, signalled or thawed now; those get kernel_settled (and
  * their kernel text) or a stop's term_until_ms. */
 void actk_start(struct act_run *r);
+/* The same for several runs at once (act_start_many: one kind, one signal,
+ * each on its own engine's targets, every one local): one cg_contain per op
+ * over all their targets. */
+void actk_start_many(struct act_run *const *rs, size_t nr);
 /* Stop's escalation: the targets whose SIGTERM time is up (or that are
  * empty already) are killed through the kernel. Returns ms until the next
  * one is due, or -1. */

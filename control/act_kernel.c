@@ -110,49 +110,78 @@ static void after(struct act_run *r, struct target *t, enum cg_kop op, const str
 
 void actk_start(struct act_run *r)
 {
-	struct cg_freezer *f = r->a->frz;
-	struct cg_ktarget *kt = xcalloc(r->n, sizeof *kt);
-	int *op = xcalloc(r->n, sizeof *op);
-	size_t *idx = xcalloc(r->n, sizeof *idx);
-	for (size_t i = 0; i < r->n; i++) {
-		int ks = -1;
-		if (r->o.kind == ACT_STOP) {
-			struct cg_loc cg;
-			struct err e;
-			if (cg_locate(f, r->t[i].res->id, r->t[i].pid, &cg, &e) == 0) {
-				ks = cg_state(f, &cg, &e);
-				cg_clear(&cg);
+	actk_start_many(&r, 1);
+}
+
+/* One target of one of the runs. */
+struct kpair {
+	struct act_run *r;
+	size_t i;
+};
+
+void actk_start_many(struct act_run *const *rs, size_t nr)
+{
+	size_t total = 0;
+	for (size_t k = 0; k < nr; k++)
+		total += rs[k]->n;
+	if (!total)
+		return;
+	struct cg_freezer *f = rs[0]->a->frz;   /* this host's: every local engine's cgroups */
+	struct cg_ktarget *kt = xcalloc(total, sizeof *kt);
+	struct kpair *pair = xcalloc(total, sizeof *pair), *idx = xcalloc(total, sizeof *idx);
+	int *op = xcalloc(total, sizeof *op);
+	size_t m = 0;
+	for (size_t k = 0; k < nr; k++)
+		for (size_t i = 0; i < rs[k]->n; i++, m++) {
+			struct act_run *r = rs[k];
+			int ks = -1;
+			if (r->o.kind == ACT_STOP) {
+				struct cg_loc cg;
+				struct err e;
+				if (cg_locate(f, r->t[i].res->id, r->t[i].pid, &cg, &e) == 0) {
+					ks = cg_state(f, &cg, &e);
+					cg_clear(&cg);
+				}
 			}
+			pair[m] = (struct kpair){r, i};
+			op[m] = op_for(r, &r->t[i], ks);
 		}
-		op[i] = op_for(r, &r->t[i], ks);
-	}
-	/* one cg_contain per op (stop: the frozen ones are killed, the others get SIGTERM) */
+	/* one cg_contain per op over every run (stop: the frozen ones are
+	 * killed, the others get SIGTERM): several engines are contained
+	 * together, not one after the other. Runs started together share one
+	 * kind and signal (act_start_many). */
+	const struct act_run *r0 = rs[0];
 	for (int pass = CG_KFREEZE; pass <= CG_KSIGNAL; pass++) {
-		size_t k = 0;
-		for (size_t i = 0; i < r->n; i++)
-			if (op[i] == pass) {
-				memset(&kt[k], 0, sizeof kt[k]);
-				kt[k].id = r->t[i].res->id;
-				kt[k].pid = r->t[i].pid;
-				idx[k++] = i;
-			}
-		if (!k)
+		size_t n = 0;
+		for (size_t j = 0; j < total; j++) {
+			if (op[j] != pass)
+				continue;
+			struct target *t = &pair[j].r->t[pair[j].i];
+			memset(&kt[n], 0, sizeof kt[n]);
+			kt[n].id = t->res->id;
+			kt[n].pid = t->pid;
+			idx[n++] = pair[j];
+		}
+		if (!n)
 			continue;
-		r->kernel = true;
-		int signo = pass != CG_KSIGNAL ? 0 : r->o.kind == ACT_STOP ? SIGTERM : dk_signal_number(r->signal);
+		int signo = pass != CG_KSIGNAL ? 0 : r0->o.kind == ACT_STOP ? SIGTERM : dk_signal_number(r0->signal);
 		int64_t t0 = clock_mono_ms();
-		size_t done = cg_contain(f, (enum cg_kop)pass, signo, kt, k, 0);
-		log_msg(LOG_WARN, "%s: the kernel %s %zu of %zu in %lld ms", act_name(r->o.kind), done_words[pass], done, k,
-			(long long)(clock_mono_ms() - t0));
-		for (size_t j = 0; j < k; j++)
-			after(r, &r->t[idx[j]], (enum cg_kop)pass, &kt[j]);
+		size_t done = cg_contain(f, (enum cg_kop)pass, signo, kt, n, 0);
+		log_msg(LOG_WARN, "%s: the kernel %s %zu of %zu in %lld ms (%zu run%s)", act_name(r0->o.kind),
+			done_words[pass], done, n, (long long)(clock_mono_ms() - t0), nr, nr == 1 ? "" : "s");
+		for (size_t j = 0; j < n; j++) {
+			idx[j].r->kernel = true;
+			after(idx[j].r, &idx[j].r->t[idx[j].i], (enum cg_kop)pass, &kt[j]);
+		}
 	}
 	/* targets with no kernel part: the engine alone */
-	for (size_t i = 0; i < r->n; i++)
-		if (op[i] < 0)
-			act_engine_call(&r->t[i], r->o.kind == ACT_FREEZE_ALL ? ACT_PAUSE : r->o.kind);
-	free(idx);
+	for (size_t j = 0; j < total; j++)
+		if (op[j] < 0)
+			act_engine_call(&pair[j].r->t[pair[j].i],
+				pair[j].r->o.kind == ACT_FREEZE_ALL ? ACT_PAUSE : pair[j].r->o.kind);
 	free(op);
+	free(idx);
+	free(pair);
 	free(kt);
 }
 

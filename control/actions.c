@@ -436,13 +436,10 @@ void act_engine_call(struct target *t, enum act_kind k)
 	}
 }
 
-struct act_run *act_start(struct actions *a, const struct act_opts *o,
-                          const struct dk_container *targets, size_t n, struct err *e)
+/* A run of kind o on the n targets, set up and linked, nothing done yet. */
+static struct act_run *run_new(struct actions *a, const struct act_opts *o, const struct dk_container *targets,
+                               size_t n)
 {
-	if (n == 0) {
-		err_set(e, 1, "no sandbox to %s", act_name(o->kind));
-		return NULL;
-	}
 	struct act_run *r = xcalloc(1, sizeof *r);
 	r->a = a;
 	r->o = *o;
@@ -483,20 +480,65 @@ struct act_run *act_start(struct actions *a, const struct act_opts *o,
 	}
 	r->next = a->runs;
 	a->runs = r;
-	/* containment first: the kernel acts (and the engine is asked) before
-	 * anything is written; the log never holds an action up (a record it
-	 * cannot take now is kept in memory, retried and said on the screen) */
-	if (a->frz && (actk_containment(o->kind) || o->kind == ACT_UNPAUSE))
-		actk_start(r);
-	else
-		for (size_t i = 0; i < n; i++)
-			act_engine_call(&r->t[i], o->kind);
+	return r;
+}
+
+/* Whether r's kernel part goes first (a local engine, as root). */
+static bool kernel_first(const struct act_run *r)
+{
+	return r->a->frz && (actk_containment(r->o.kind) || r->o.kind == ACT_UNPAUSE);
+}
+
+/* After the kernel's part (if any): the engine's, then the intent record. */
+static void run_begin(struct act_run *r)
+{
+	if (!kernel_first(r))
+		for (size_t i = 0; i < r->n; i++)
+			act_engine_call(&r->t[i], r->o.kind);
 	struct err ae = {0};
-	if (a->audit && record(r, "intent", NULL, &ae) != 0)
+	if (r->a->audit && record(r, "intent", NULL, &ae) != 0)
 		log_failure(r, &ae);
 	r->begun = true;
 	progress(r);
+}
+
+struct act_run *act_start(struct actions *a, const struct act_opts *o,
+                          const struct dk_container *targets, size_t n, struct err *e)
+{
+	if (n == 0) {
+		err_set(e, 1, "no sandbox to %s", act_name(o->kind));
+		return NULL;
+	}
+	struct act_run *r = run_new(a, o, targets, n);
+	/* containment first: the kernel acts (and the engine is asked) before
+	 * anything is written; the log never holds an action up (a record it
+	 * cannot take now is kept in memory, retried and said on the screen) */
+	if (kernel_first(r))
+		actk_start(r);
+	run_begin(r);
 	return r;
+}
+
+size_t act_start_many(struct actions *const *as, size_t na, const struct act_opts *o,
+                      const struct dk_container *const *targets, const size_t *n, struct act_run **runs)
+{
+	struct act_run **k = xcalloc(na ? na : 1, sizeof *k);
+	size_t nk = 0, started = 0;
+	for (size_t i = 0; i < na; i++) {
+		runs[i] = as[i] && n[i] ? run_new(as[i], o, targets[i], n[i]) : NULL;
+		if (runs[i] && kernel_first(runs[i]))
+			k[nk++] = runs[i];
+	}
+	/* every local engine's sandboxes contained in one pass of the kernel */
+	if (nk)
+		actk_start_many(k, nk);
+	for (size_t i = 0; i < na; i++)
+		if (runs[i]) {
+			run_begin(runs[i]);
+			started++;
+		}
+	free(k);
+	return started;
 }
 
 int act_tick(struct actions *a, int64_t now_ms)

@@ -117,6 +117,15 @@ int act_note(struct actions *a, const char *action, const struct dk_container *t
  * (free with act_run_free), or NULL with e set when there is no target. */
 struct act_run *act_start(struct actions *a, const struct act_opts *o,
                           const struct dk_container *targets, size_t n, struct err *e);
+/* act_start on several engines at once: as[i] (NULL: none) on its n[i]
+ * targets (targets[i]); runs[i] is its run (free each with act_run_free),
+ * NULL when it has no target. The kernel's part of every local engine's
+ * runs goes first and in one pass (one freeze, one kill over all their
+ * sandboxes), so the engines are contained together, not one after
+ * another; then each engine is asked and each run's intent written.
+ * Returns how many runs started. */
+size_t act_start_many(struct actions *const *as, size_t na, const struct act_opts *o,
+                      const struct dk_container *const *targets, const size_t *n, struct act_run **runs);
 /* Drive timeouts (and stop's kernel escalation); call from the poll loop.
  * Returns ms until it needs to run again, or -1. */
 int act_tick(struct actions *a, int64_t now_ms);

@@ -323,33 +323,33 @@ void ui_quit_ask(struct ui *ui)
 static void run_action(struct ui *ui, enum act_kind kind, const char *signal)
 {
 	size_t ne = ui->o->nengines;
-	struct dk_container *tg = xcalloc(ui->npending ? ui->npending : 1, sizeof *tg);
 	struct act_opts o = {.kind = kind, .signal = signal, .timeout_s = 10, .armed = ui->armed,
 		.engine_wait_ms = ui->o->engine_wait_ms};
 	runs_free(ui);
 	if (!ui->runs)
 		ui->runs = xcalloc(ne, sizeof *ui->runs);
-	char why[ERR_MSG_MAX] = "";
-	bool any = false;
+	/* the targets by engine; every engine at once, the local ones' kernel part in one pass */
+	struct dk_container *tgs = xcalloc(ui->npending ? ui->npending : 1, sizeof *tgs);
+	struct actions **as = xcalloc(ne, sizeof *as);
+	const struct dk_container **per = xcalloc(ne, sizeof *per);
+	size_t *n = xcalloc(ne, sizeof *n), k = 0;
 	for (size_t e = 0; e < ne; e++) {
-		size_t n = 0;
+		per[e] = tgs + k;
+		as[e] = ui->o->engines[e].act;
 		for (size_t i = 0; i < ui->npending; i++) {
 			const struct dk_container *c = ui_inv_find(ui, ui->pending_ids[i]);
 			if (c && ui_eng_index(ui, c) == e)
-				tg[n++] = *c;   /* shallow: act_start copies what it needs */
+				tgs[k + n[e]++] = *c;   /* shallow: act_start_many copies what it needs */
 		}
-		if (!n || !ui->o->engines[e].act)
-			continue;
-		struct err err = {0};
-		ui->runs[e] = act_start(ui->o->engines[e].act, &o, tg, n, &err);
-		if (ui->runs[e])
-			any = true;
-		else
-			snprintf(why, sizeof why, "%s", err.msg);
+		k += n[e];
 	}
-	free(tg);
-	if (!any) {
-		ui_status_msg(ui, 10000, "%s: %s", act_name(kind), why[0] ? why : "no sandbox");
+	size_t started = act_start_many(as, ne, &o, per, n, ui->runs);
+	free(n);
+	free(per);
+	free(as);
+	free(tgs);
+	if (!started) {
+		ui_status_msg(ui, 10000, "%s: no sandbox to %s", act_name(kind), act_name(kind));
 		return;
 	}
 	ui->run_shown = true;

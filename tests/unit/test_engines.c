@@ -1,4 +1,4 @@
-/* test_engines: several engines in one run: which engines the options and the config file name (-H repeated, a config engine's NAME, its name for its endpoint, --context repeated, the current context's name), ps --json's engine field, and one poll loop over several clients where a wedged engine holds up no other. */
+/* test_engines: several engines in one run: which engines the options and the config file name (-H repeated, a config engine's NAME, its name for its endpoint, --context repeated, the current context's name), ps --json's engine field, one poll loop over several clients where a wedged engine holds up no other, and one action over several engines (act_start_many). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,6 +15,7 @@
 #include "base/xalloc.h"
 #include "cli/common.h"
 #include "cli/engines.h"
+#include "control/actions.h"
 #include "docker/docker.h"
 #include "tests/unit/helper/fake_daemon.h"
 #include "tests/unit/helper/files.h"
@@ -256,6 +257,81 @@ static void test_clients_run(void **state)
 	fake_daemon_stop(&quick);
 }
 
+/* ---- one action over several engines ---- */
+
+/* A kill answered at once; the request recorded. */
+static void serve_kill(int fd, const char *req, int rec)
+{
+	fake_record(rec, req);
+	fake_respond(fd, strstr(req, "/kill") ? 204 : 404, NULL);
+}
+
+/* act_start_many: a run per engine that has targets, each asking its own
+ * engine only (remote engines: no kernel path), none for an engine
+ * without targets. */
+static void test_act_many(void **state)
+{
+	(void)state;
+	struct fake_daemon f[2];
+	assert_int_equal(fake_daemon_start(&f[0], "eng-act0", serve_kill, 0), 0);
+	assert_int_equal(fake_daemon_start(&f[1], "eng-act1", serve_kill, 0), 0);
+	struct dk_client *cs[3] = {fake_client(&f[0]), fake_client(&f[1]), fake_client(&f[1])};
+	struct actions *as[3];
+	for (int i = 0; i < 3; i++)
+		as[i] = actions_new(cs[i], NULL, false);
+	struct dk_container c[3] = {{.name = "a-1"}, {.name = "b-1"}, {.name = "b-2"}};
+	for (int i = 0; i < 3; i++) {
+		snprintf(c[i].id, sizeof c[i].id, "%064d", i + 1);
+		c[i].state = (char *)"running";
+	}
+	const struct dk_container *tg[3] = {&c[0], &c[1], NULL};
+	size_t n[3] = {1, 2, 0};
+	struct act_run *runs[3];
+	struct act_opts o = {.kind = ACT_KILL_ALL};
+	assert_int_equal(act_start_many(as, 3, &o, tg, n, runs), 2);
+	assert_non_null(runs[0]);
+	assert_non_null(runs[1]);
+	assert_null(runs[2]);
+	int64_t end = clock_mono_ms() + 5000;
+	while ((!act_run_quiet(runs[0]) || !act_run_quiet(runs[1])) && clock_mono_ms() < end) {
+		int64_t dl[3] = {clock_mono_ms() + 50, clock_mono_ms() + 50, clock_mono_ms()};
+		dk_clients_run(cs, 3, dl, NULL);
+		for (int i = 0; i < 3; i++)
+			act_tick(as[i], clock_mono_ms());
+	}
+	for (int i = 0; i < 2; i++) {
+		size_t ok, failed, pending, k;
+		act_run_counts(runs[i], &ok, &failed, &pending);
+		assert_int_equal(ok, n[i]);
+		const struct act_result *res = act_run_results(runs[i], &k);
+		assert_int_equal(k, n[i]);
+		assert_int_equal(res[0].engine, ACT_ENG_OK);
+		assert_false(act_run_kernel(runs[i]));
+	}
+	/* each engine was asked for its own sandboxes only */
+	char *r;
+	int kills[2] = {0, 0};
+	for (int i = 0; i < 2; i++)
+		while ((r = fake_next_request(&f[i], 300))) {
+			if (strstr(r, "/kill")) {
+				kills[i]++;
+				assert_non_null(strstr(r, i == 0 ? "0000000000000000000000000000000000000000000000000000000000000001"
+				                                  : "00000000000000000000000000000000000000000000000000000000000000"));
+				assert_null(i == 1 ? strstr(r, "00000001/kill") : NULL);
+			}
+			free(r);
+		}
+	assert_int_equal(kills[0], 1);
+	assert_int_equal(kills[1], 2);
+	for (int i = 0; i < 3; i++) {
+		act_run_free(i < 2 ? runs[i] : NULL);
+		actions_free(as[i]);
+		dk_client_free(cs[i]);
+	}
+	fake_daemon_stop(&f[1]);
+	fake_daemon_stop(&f[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_contexts),
 		cmocka_unit_test(test_json_engine),
 		cmocka_unit_test(test_clients_run),
+		cmocka_unit_test(test_act_many),
 	};
 	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
 }
