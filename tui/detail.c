@@ -158,7 +158,7 @@ static void fmt_limit_i64(int64_t v, char *out, size_t n)
 }
 
 /* The fields after the id, in reading order. Returns how many. */
-#define FIELDS_MAX 12
+#define FIELDS_MAX 13
 
 /* "net-a 172.18.0.2, net-b" or what having none means. Names are
  * untrusted: the line is sanitized when drawn. */
@@ -248,6 +248,10 @@ static void draw_fields(struct pane *p, const struct dk_container *c, int64_t wa
 {
 	struct field f[FIELDS_MAX];
 	int n = make_fields(c, wall_ms, f);
+	if (p->ui->o->nengines > 1) {
+		f[n].label = "engine";   /* several engines: which one it runs on */
+		f[n++].raw = ui_eng(p->ui, c)->name;
+	}
 	struct field id = {.label = "id", .raw = c->id};
 	if (!pane_full(p)) {
 		put_field(p, 1, p->w - 1, &id);
