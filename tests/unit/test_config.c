@@ -542,6 +542,12 @@ static void test_names(void **state)
 	(void)state;
 	bool seen[CFG_COL_COUNT] = {false};
 	for (int i = 0; i < UC_COUNT; i++) {
+		if (i == UC_ENGINE) {
+			/* the one column without a name in the file: there when the
+			 * screen has several engines, never otherwise */
+			assert_int_equal(cfg_col_from_name(ui_col_title((enum ui_col)i)), -1);
+			continue;
+		}
 		int c = cfg_col_from_name(ui_col_title((enum ui_col)i));
 		if (c < 0)
 			fail_msg("the list's title '%s' names no column", ui_col_title((enum ui_col)i));
