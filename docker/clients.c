@@ -1,4 +1,4 @@
-/* clients: several engine clients (one per engine) driven in one poll loop, each with its own deadline, so that a wedged engine holds up no other. */
+/* clients: several engine clients (one per engine) driven in one poll loop, each with its own deadline, so that a wedged engine holds up no other; and a ping to tell one that does not answer. */
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/xalloc.h"
+#include "docker/client_internal.h"
 #include "docker/docker.h"
 
 size_t dk_clients_pollfds(struct dk_client *const *cs, size_t n, struct pollfd **fds, size_t *cap, size_t base,
@@ -89,4 +90,22 @@ size_t dk_clients_run(struct dk_client *const *cs, size_t n, const int64_t *dead
 	free(counts);
 	free(live);
 	return nlate;
+}
+
+/* ---- is the engine there ---- */
+
+static void ping_done(struct dk_req *r, int rc, const struct err *e)
+{
+	dk_done_cb cb = (dk_done_cb)r->cb;
+	cb(r->ud, rc, e);
+}
+
+void dk_ping(struct dk_client *c, int timeout_ms, dk_done_cb cb, void *ud)
+{
+	struct dk_req *r = dk_req_new(c, "GET", "/_ping", false);
+	r->done = ping_done;
+	r->cb = (void *)cb;
+	r->ud = ud;
+	r->timeout_ms = timeout_ms;
+	dk_req_submit(r);
 }

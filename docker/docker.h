@@ -198,6 +198,10 @@ void dk_clients_dispatch(struct dk_client *const *cs, size_t n, const struct pol
  * deadline (its requests stay in flight, their callbacks may come later);
  * a NULL client counts as idle. Returns how many were late. */
 size_t dk_clients_run(struct dk_client *const *cs, size_t n, const int64_t *deadline_ms, bool *late);
+/* GET /_ping with a total timeout of timeout_ms: cb once (from dispatch),
+ * rc 0 when the engine answered, else -1 with e (ERR_TRANSPORT on the
+ * timeout). A liveness probe: it counts as a request in flight. */
+void dk_ping(struct dk_client *c, int timeout_ms, void (*cb)(void *ud, int rc, const struct err *e), void *ud);
 
 /* ---- requests: all asynchronous; callbacks run from dispatch/run ----
  * Every callback gets rc 0 with a result, or -1 with e filled (e->code is a

@@ -148,7 +148,7 @@ static int engines_tick(struct ui *ui, struct eng_seen *seen, int64_t mono, int6
 		if (ui->ttls && ui->ttls[e])
 			timeout = min_timeout(timeout, ttl_enf_tick(ui->ttls[e], en->inv, wall));
 	}
-	return timeout;
+	return min_timeout(timeout, ui_probes_tick(ui, mono));
 }
 
 static void loop(struct ui *ui)
@@ -326,6 +326,7 @@ int tui_run(const struct tui_opts *o)
 		free(cs);
 	}
 	ui_rows_free(&ui);
+	ui_probes_free(&ui);   /* no dispatch of the clients after this */
 	log_msg(LOG_DEBUG, "tui: exit status %d", ui.exit_status);
 	return ui.exit_status;
 }

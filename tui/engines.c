@@ -1,9 +1,11 @@
-/* engines: the screen's engines as one list: their inventories indexed as one, the engine of a sandbox, its numbers, and what is summed over them. */
+/* engines: the screen's engines as one list: their inventories indexed as one, the engine of a sandbox, its numbers, what is summed over them, and a ping to each to tell one that stopped answering. */
 #include "tui/ui.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
 #include "docker/inventory.h"
 #include "isolation/run.h"
 
@@ -142,4 +144,71 @@ const char *ui_act_problem(const struct ui *ui)
 			return p;   /* one journal for all: the first engine's word on it */
 	}
 	return NULL;
+}
+
+/* ---- is each engine there: a ping every few seconds (several engines) ----
+ * A wedged engine keeps its connections open and says nothing: the
+ * inventory learns it only when its next list times out (up to its resync
+ * and request timeouts, 50 s). With several engines the screen asks each
+ * one itself, so that its banner comes within seconds while the others go
+ * on. */
+#define UI_PROBE_EVERY_MS 5000
+#define UI_PROBE_WAIT_MS 5000
+
+struct ui_probe {
+	bool out;              /* a ping in flight */
+	int64_t next_ms;       /* when to send the next */
+	int64_t sent_ms;
+	bool silent;           /* the last ping got no answer */
+	int64_t silent_since_ms;
+};
+
+static void on_ping(void *ud, int rc, const struct err *e)
+{
+	struct ui_probe *p = ud;
+	(void)e;
+	p->out = false;
+	if (rc == 0) {
+		p->silent = false;
+	} else if (!p->silent) {
+		p->silent = true;
+		p->silent_since_ms = p->sent_ms;
+	}
+}
+
+int ui_probes_tick(struct ui *ui, int64_t now_ms)
+{
+	size_t ne = ui->o->nengines;
+	if (ne < 2)
+		return -1;
+	if (!ui->probes)
+		ui->probes = xcalloc(ne, sizeof *ui->probes);
+	int64_t next = -1;
+	for (size_t e = 0; e < ne; e++) {
+		struct ui_probe *p = &ui->probes[e];
+		if (!p->out && now_ms >= p->next_ms) {
+			p->out = true;
+			p->sent_ms = now_ms;
+			p->next_ms = now_ms + UI_PROBE_EVERY_MS;
+			dk_ping(ui->o->engines[e].client, UI_PROBE_WAIT_MS, on_ping, p);
+		}
+		if (!p->out && (next < 0 || p->next_ms - now_ms < next))
+			next = p->next_ms - now_ms;
+	}
+	return next < 0 ? -1 : next > 1000 ? 1000 : (int)next;
+}
+
+bool ui_eng_silent(const struct ui *ui, size_t e, int64_t *since_ms)
+{
+	if (!ui->probes || e >= ui->o->nengines || !ui->probes[e].silent)
+		return false;
+	if (since_ms)
+		*since_ms = ui->probes[e].silent_since_ms;
+	return true;
+}
+
+void ui_probes_free(struct ui *ui)
+{
+	free(ui->probes);   /* the clients' requests die with them, unanswered */
+	ui->probes = NULL;
 }

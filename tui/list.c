@@ -335,7 +335,8 @@ void ui_list_draw(struct ui *ui, int y0, int y1, int64_t wall_ms, int64_t mono_m
 	for (int r = 0; r < rows && ui->top + (size_t)r < n; r++) {
 		size_t idx = ui->top + (size_t)r;
 		/* a row of an engine not online is old news: dimmed */
-		bool stale_inv = inv_state(ui_eng(ui, ui_rows_get(ui, idx))->inv) != INV_ONLINE;
+		size_t e = ui_eng_index(ui, ui_rows_get(ui, idx));
+		bool stale_inv = inv_state(ui->o->engines[e].inv) != INV_ONLINE || ui_eng_silent(ui, e, NULL);
 		struct ui_cellctx rc;
 		cellctx_init(ui, ui_rows_get(ui, idx), wall_ms, mono_ms, stale_stats, &rc);
 		int y = y0 + 1 + r;

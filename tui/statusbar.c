@@ -76,13 +76,22 @@ static int draw_banner(struct ui *ui, const struct tui_engine *en, int y, int64_
 	const struct inventory *inv = en->inv;
 	char line[1024], age[32], who[CFG_ENDPOINT_MAX + 16] = "";
 	enum inv_conn st = inv_state(inv);
-	if (st == INV_ONLINE)
+	int64_t since = 0;
+	bool silent = st == INV_ONLINE && ui_eng_silent(ui, (size_t)(en - ui->o->engines), &since);
+	if (st == INV_ONLINE && !silent)
 		return y;
 	if (ui->o->nengines > 1)
 		snprintf(who, sizeof who, " %s", en->name);
 	fmt_age(inv, mono_ms, age, sizeof age);
 	attr_t a;
-	if (st == INV_OFFLINE) {
+	if (silent) {
+		/* its ping went unanswered: the list it showed may be old */
+		char d[32];
+		clock_fmt_duration((mono_ms - since) / 1000, d, sizeof d);
+		a = ui_attr(ui, UI_R_BANNER_ERR);
+		snprintf(line, sizeof line, " ENGINE%s NOT ANSWERING (no answer to a ping for %s; its list may be that old)",
+			who, d);
+	} else if (st == INV_OFFLINE) {
 		const char *e = inv_error(inv);
 		a = ui_attr(ui, UI_R_BANNER_ERR);
 		snprintf(line, sizeof line, " ENGINE%s UNREACHABLE (retrying; %s%s%s): %s", who,
@@ -126,7 +135,7 @@ static int draw_engines(struct ui *ui, int y, int64_t mono_ms)
 		return draw_banner(ui, &ui->o->engines[0], y, mono_ms);
 	size_t online = 0;
 	for (size_t e = 0; e < ne; e++)
-		online += inv_state(ui->o->engines[e].inv) == INV_ONLINE;
+		online += inv_state(ui->o->engines[e].inv) == INV_ONLINE && !ui_eng_silent(ui, e, NULL);
 	if (ne > ENGINE_LINES_MAX && y < LINES - 2) {
 		char line[128];
 		snprintf(line, sizeof line, " %zu engines: %zu online", ne, online);
@@ -134,7 +143,7 @@ static int draw_engines(struct ui *ui, int y, int64_t mono_ms)
 	}
 	for (size_t e = 0; e < ne && y < LINES - 2; e++) {
 		const struct tui_engine *en = &ui->o->engines[e];
-		if (inv_state(en->inv) != INV_ONLINE)
+		if (inv_state(en->inv) != INV_ONLINE || ui_eng_silent(ui, e, NULL))
 			y = draw_banner(ui, en, y, mono_ms);
 		else if (ne <= ENGINE_LINES_MAX)
 			engine_line(ui, en, y++, mono_ms);

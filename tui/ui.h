@@ -197,6 +197,7 @@ struct ui {
 	bool run_said;             /* its outcome was said on the status line */
 	struct snap **snaps;       /* snapshots being taken */
 	struct ttl_enf **ttls;     /* per engine: the --ttl-policy enforcer, or NULL */
+	struct ui_probe *probes;   /* per engine: its ping (engines.c), NULL with one engine */
 	size_t nsnaps;
 };
 
@@ -228,6 +229,14 @@ void ui_inv_resync(struct ui *ui);
  * journal (act_problem), or NULL. */
 bool ui_can_act(const struct ui *ui);
 const char *ui_act_problem(const struct ui *ui);
+/* With several engines, ping each every few seconds (its own 5 s wait):
+ * returns ms until the next is due (-1: none). Whether engine e's last
+ * ping went unanswered, and since when (mono ms). Free with
+ * ui_probes_free, after the last dispatch of the clients (an answer
+ * still in flight writes into them). */
+int ui_probes_tick(struct ui *ui, int64_t now_ms);
+bool ui_eng_silent(const struct ui *ui, size_t e, int64_t *since_ms);
+void ui_probes_free(struct ui *ui);
 
 /* ---- draw.c: the only place text reaches curses ---- */
 /* Set up colour pairs (only when ui->color). */

@@ -1,4 +1,4 @@
-# t_fleet: one sandtop for several engines, on three private dockerd instances of the test's own (scripts/engine): ps and ps --json over all of them, the screen's one list with the ENGINE column, the per-engine header lines and the engine:NAME filter; then one engine SIGSTOP'd: the others stay live on screen and its banner names it, ps names it and exits 3, and kill --all and F9 still kill every sandbox (the wedged local engine's through the kernel, its cgroups).
+# t_fleet: one sandtop for several engines, on three private dockerd instances of the test's own (scripts/engine): ps and ps --json over all of them, the screen's one list with the ENGINE column, the per-engine header lines and the engine:NAME filter; then one engine SIGSTOP'd: the others stay live on screen and its banner names it (its ping within seconds, its list's timeout later), ps names it and exits 3, and kill --all and F9 still kill every sandbox (the wedged local engine's through the kernel, its cgroups).
 
 FL_ENGINES=(fleeta fleetb fleetc)
 FL_NAMES=(fa fb fc)
@@ -70,8 +70,10 @@ t_fleet() {
 	minis_up "${hosts[0]}" "$p" a3 || return 1
 	check "a sandbox started on a live engine appears" wait_screen fl "^$p-a3 +fa " 10
 	note "it appeared $((($(date +%s%N) - t0) / 1000000)) ms after the SIGSTOP"
-	check "the banner names the wedged engine" wait_screen fl "ENGINE fb UNREACHABLE \\(retrying" 60
+	check "the banner names the wedged engine within 15 s (its ping)" wait_screen fl "ENGINE fb NOT ANSWERING \\(no answer to a ping" 15
 	note "the banner came $((($(date +%s%N) - t0) / 1000000)) ms after the SIGSTOP"
+	check "... then its list times out: unreachable" wait_screen fl "ENGINE fb UNREACHABLE \\(retrying" 60
+	note "unreachable $((($(date +%s%N) - t0) / 1000000)) ms after the SIGSTOP"
 	check "... the live engines keep their lines" test "$(screen fl | grep -cE '^ f[ac]  online')" = 2
 	"$SANDTOP" ps -c "$cfg" --engine-timeout 1 >"$TEST_TMP/psw.txt" 2>"$TEST_TMP/psw.err"
 	check "ps with fb wedged: exit 3" test $? -eq 3
@@ -111,7 +113,7 @@ t_fleet() {
 	check "... a4 and c3 no longer run" test "$(fl_running "${hosts[0]}" "$p-a4")$(fl_running "${hosts[2]}" "$p-c3")" = 00
 	screen fl | head -6 | cut -c1-150 | sed 's/^/    screen: /'
 	engine_thaw "${FL_ENGINES[1]}"
-	check "after SIGCONT fb's banner goes" wait_screen_gone fl "ENGINE fb UNREACHABLE" 60
+	check "after SIGCONT fb's banner goes" wait_screen_gone fl "ENGINE fb (UNREACHABLE|NOT ANSWERING)" 60
 	check "... and fb's sandboxes show exited" wait_screen fl "^$p-b1 +fb .*exited" 40
 	tm send-keys -t fl q
 	check "q quits (exit 0)" wait_screen fl "sandtop-exited-0" 5

@@ -257,6 +257,48 @@ static void test_clients_run(void **state)
 	fake_daemon_stop(&quick);
 }
 
+/* dk_ping: an answer is rc 0; a wedged engine's silence is rc -1 once its
+ * own wait is over, not the request timeout's 20 s. */
+struct pinged {
+	int rc;
+	bool called;
+	int64_t at_ms;
+};
+
+static void on_pinged(void *ud, int rc, const struct err *e)
+{
+	(void)e;
+	struct pinged *p = ud;
+	p->called = true;
+	p->rc = rc;
+	p->at_ms = clock_mono_ms();
+}
+
+static void test_ping(void **state)
+{
+	(void)state;
+	struct fake_daemon quick, wedged;
+	assert_int_equal(fake_daemon_start(&quick, "eng-pq", serve_quick, 0), 0);
+	assert_int_equal(fake_daemon_start(&wedged, "eng-pw", serve_wedged, 0), 0);
+	struct dk_client *cs[2] = {fake_client(&quick), fake_client(&wedged)};
+	struct pinged pq = {0}, pw = {0};
+	int64_t t0 = clock_mono_ms();
+	dk_ping(cs[0], 400, on_pinged, &pq);
+	dk_ping(cs[1], 400, on_pinged, &pw);
+	int64_t dl[2] = {t0 + 3000, t0 + 3000};
+	assert_int_equal(dk_clients_run(cs, 2, dl, NULL), 0);
+	assert_true(pq.called);
+	assert_int_equal(pq.rc, 0);
+	assert_true(pw.called);
+	assert_int_equal(pw.rc, -1);
+	if (pw.at_ms - t0 < 350 || pw.at_ms - t0 > 2000)
+		fail_msg("the wedged engine's ping ended after %lld ms (its wait: 400)", (long long)(pw.at_ms - t0));
+	dk_client_free(cs[0]);
+	dk_client_free(cs[1]);
+	fake_daemon_stop(&wedged);
+	fake_daemon_stop(&quick);
+}
+
 /* ---- one action over several engines ---- */
 
 /* A kill answered at once; the request recorded. */
@@ -339,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_contexts),
 		cmocka_unit_test(test_json_engine),
 		cmocka_unit_test(test_clients_run),
+		cmocka_unit_test(test_ping),
 		cmocka_unit_test(test_act_many),
 	};
 	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
