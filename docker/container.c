@@ -75,6 +75,13 @@ static void free_net(struct dk_container *c)
 	c->ip[0] = '\0';
 }
 
+uint64_t dk_container_pids_limit(const struct dk_container *c, uint64_t seen)
+{
+	if (seen)
+		return seen;
+	return c->pids_limit > 0 ? (uint64_t)c->pids_limit : 0;
+}
+
 void dk_container_copy(struct dk_container *dst, const struct dk_container *src)
 {
 	*dst = *src;

@@ -100,6 +100,10 @@ const char *dk_container_label(const struct dk_container *c, const char *key);
 const char *dk_container_label_ignored(const struct dk_container *c, const char *key);
 /* How many of c's labels are ignored (from_image). */
 size_t dk_container_ignored_count(const struct dk_container *c);
+/* The task limit to show beside a count: seen (what the stats source read,
+ * 0 unknown) when it read one, else the configured HostConfig.PidsLimit
+ * (Podman's stats API has none), else 0 (unlimited or unknown). */
+uint64_t dk_container_pids_limit(const struct dk_container *c, uint64_t seen);
 /* Deep copy / free the contents (not the struct itself). */
 void dk_container_copy(struct dk_container *dst, const struct dk_container *src);
 void dk_container_clear(struct dk_container *c);

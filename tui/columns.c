@@ -150,7 +150,7 @@ static const char *cell_pids(const struct ui_cellctx *r, char *buf, size_t n, en
 	const struct st_rates *s = rates_now(r, &instead);
 	if (!s)
 		return instead;
-	uint64_t lim = s->pids_limit ? s->pids_limit : r->c->pids_limit > 0 ? (uint64_t)r->c->pids_limit : 0;
+	uint64_t lim = dk_container_pids_limit(r->c, s->pids_limit);
 	if (lim)
 		snprintf(buf, n, "%" PRIu64 "/%" PRIu64, s->pids, lim);
 	else

@@ -68,7 +68,7 @@ static void add_num_or_null(struct buf *b, bool *first, const char *k, bool ok, 
 		add_null(b, first, k);
 }
 
-static void add_stats(struct buf *b, bool *first, const struct st_snapshot *st)
+static void add_stats(struct buf *b, bool *first, const struct dk_container *c, const struct st_snapshot *st)
 {
 	bool ok = st->valid;
 	const struct st_rates *r = &st->rates;
@@ -83,8 +83,8 @@ static void add_stats(struct buf *b, bool *first, const struct st_snapshot *st)
 	add_num_or_null(b, first, "blk_read_bytes", ok && (w->have & ST_HAVE_BLK), (double)w->blk_read);
 	add_num_or_null(b, first, "blk_write_bytes", ok && (w->have & ST_HAVE_BLK), (double)w->blk_write);
 	add_num_or_null(b, first, "pids", ok && (w->have & ST_HAVE_PIDS), (double)w->pids);
-	add_num_or_null(b, first, "pids_limit", ok && (w->have & ST_HAVE_PIDS) && w->pids_limit > 0,
-	                (double)w->pids_limit);
+	uint64_t plim = dk_container_pids_limit(c, w->pids_limit);
+	add_num_or_null(b, first, "pids_limit", ok && (w->have & ST_HAVE_PIDS) && plim > 0, (double)plim);
 }
 
 static void add_container(struct buf *b, const struct dk_container *c, const struct st_snapshot *st,
@@ -125,7 +125,7 @@ static void add_container(struct buf *b, const struct dk_container *c, const str
 		}
 	buf_append(b, "]", 1);
 	if (st)
-		add_stats(b, &first, st);
+		add_stats(b, &first, c, st);
 	buf_append(b, "}", 1);
 }
 

@@ -16,6 +16,7 @@
 #include "base/xalloc.h"
 #include "docker/client_internal.h"
 #include "docker/docker.h"
+#include "host/stats.h"
 
 static const char evil_task[] = "evil \x1b[2J\x1b]0;pwn\x07 \xe2\x80\xae task";
 
@@ -114,6 +115,37 @@ static void test_ps_json_ascii_roundtrip(void **state)
 	assert_string_equal(cJSON_GetObjectItem(labels, "sandtop.task")->valuestring, evil_task);
 	cJSON_Delete(j);
 	free(out);
+	dk_container_clear(&c);
+}
+
+/* pids_limit: the stats source's when it read one, else the configured
+ * HostConfig.PidsLimit (Podman's stats API has none), else null. */
+static void test_ps_json_pids_limit(void **state)
+{
+	(void)state;
+	struct dk_container c;
+	inspect_fixture("inspect_running.json", &c);
+	static const struct {
+		int64_t configured;
+		uint64_t seen;
+		double want; /* -1: null */
+	} cases[] = {{512, 0, 512}, {512, 100, 100}, {0, 0, -1}, {-1, 0, -1}, {-1, 64, 64}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		c.pids_limit = cases[i].configured;
+		struct st_snapshot st = {.valid = true};
+		st.raw.have = ST_HAVE_PIDS;
+		st.raw.pids = 3;
+		st.raw.pids_limit = cases[i].seen;
+		char *out = dk_containers_to_json(&c, 1, &st);
+		cJSON *j = cJSON_Parse(out);
+		const cJSON *v = cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "pids_limit");
+		if (cases[i].want < 0)
+			assert_true(cJSON_IsNull(v));
+		else
+			assert_true(cJSON_IsNumber(v) && v->valuedouble == cases[i].want);
+		cJSON_Delete(j);
+		free(out);
+	}
 	dk_container_clear(&c);
 }
 
@@ -234,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_http_error),
 		cmocka_unit_test(test_bad_bodies),
 		cmocka_unit_test(test_ps_json_ascii_roundtrip),
+		cmocka_unit_test(test_ps_json_pids_limit),
 		cmocka_unit_test(test_container_copy),
 		cmocka_unit_test(test_inspect_ports_copied),
 		cmocka_unit_test(test_inspect_ports_hostile),
