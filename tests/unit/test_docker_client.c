@@ -20,6 +20,7 @@
 #include "docker/docker.h"
 #include "tests/unit/helper/call.h"
 #include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/text.h"
 
 static struct fake_daemon fake;
 
@@ -95,62 +96,59 @@ static void on_inspect(void *ud, int rc, const struct err *e, struct dk_containe
 	}
 }
 
-static void test_server_error_message_sanitized(void **state)
+static void start_list(struct dk_client *c, bool all, const char *label, struct result *r)
+{
+	dk_list_containers(c, all, label, on_list, r);
+}
+
+static void start_inspect(struct dk_client *c, bool all, const char *name, struct result *r)
+{
+	(void)all;
+	dk_inspect(c, name, on_inspect, r);
+}
+
+/* Requests that the fake daemon fails, all in flight at once on one client:
+ * how, and what each caller is told. */
+static const struct fail_case {
+	const char *what;
+	void (*start)(struct dk_client *c, bool all, const char *arg, struct result *r);
+	bool all;
+	const char *arg; /* the list's label filter, the inspected name */
+	int code;
+	const char *has[2];
+} fail_cases[] = {
+	{"a list answered 500 with a hostile message", start_list, true, "sandtop.sandbox", ERR_SERVER,
+	 {"500", "boom"}},
+	{"a list with an oversized body", start_list, false, NULL, ERR_TOOBIG, {NULL, NULL}},
+	{"a list cut short of its Content-Length", start_list, true, NULL, ERR_TRANSPORT, {NULL, NULL}},
+	{"an inspect answered garbage", start_inspect, false, "garbage", ERR_PARSE, {NULL, NULL}},
+	{"an inspect answered 404", start_inspect, false, "missing", ERR_NOTFOUND,
+	 {"No such container: missing", NULL}},
+};
+
+#define NFAIL (sizeof fail_cases / sizeof *fail_cases)
+
+static void test_failures(void **state)
 {
 	(void)state;
 	struct dk_client *c = fake_client(&fake);
-	struct result r = {0};
-	dk_list_containers(c, true, "sandtop.sandbox", on_list, &r);
-	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_true(r.called);
-	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, ERR_SERVER);
-	assert_non_null(strstr(r.e.msg, "500"));
-	assert_non_null(strstr(r.e.msg, "boom"));
-	for (const char *p = r.e.msg; *p; p++)
-		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+	struct result r[NFAIL] = {{0}};
+	for (size_t i = 0; i < NFAIL; i++)
+		fail_cases[i].start(c, fail_cases[i].all, fail_cases[i].arg, &r[i]);
+	assert_int_equal(dk_client_run(c, 10000), 0);
+	for (size_t i = 0; i < NFAIL; i++) {
+		const struct fail_case *k = &fail_cases[i];
+		if (!r[i].called || r[i].rc != -1 || r[i].e.code != k->code)
+			fail_msg("%s: called %d rc %d code %d, want a failure with code %d (%s)", k->what,
+			         r[i].called, r[i].rc, (int)r[i].e.code, k->code, r[i].e.msg);
+		for (size_t j = 0; j < 2; j++)
+			if (k->has[j] && !strstr(r[i].e.msg, k->has[j]))
+				fail_msg("%s: no '%s' in '%s'", k->what, k->has[j], r[i].e.msg);
+		text_assert_printable(r[i].e.msg);
+	}
+	/* learnt from the answers, failures or not */
 	assert_string_equal(dk_client_api_version(c), "1.41");
 	assert_string_equal(dk_client_engine_version(c), "99.0");
-	dk_client_free(c);
-}
-
-static void test_oversized_body(void **state)
-{
-	(void)state;
-	struct dk_client *c = fake_client(&fake);
-	struct result r = {0};
-	dk_list_containers(c, false, NULL, on_list, &r);
-	assert_int_equal(dk_client_run(c, 10000), 0);
-	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, ERR_TOOBIG);
-	dk_client_free(c);
-}
-
-static void test_truncated_body(void **state)
-{
-	(void)state;
-	struct dk_client *c = fake_client(&fake);
-	struct result r = {0};
-	dk_list_containers(c, true, NULL, on_list, &r);
-	assert_int_equal(dk_client_run(c, 10000), 0);
-	assert_int_equal(r.rc, -1);
-	assert_int_equal(r.e.code, ERR_TRANSPORT);
-	dk_client_free(c);
-}
-
-static void test_garbage_and_404(void **state)
-{
-	(void)state;
-	struct dk_client *c = fake_client(&fake);
-	struct result g = {0}, m = {0};
-	dk_inspect(c, "garbage", on_inspect, &g);
-	dk_inspect(c, "missing", on_inspect, &m);
-	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(g.rc, -1);
-	assert_int_equal(g.e.code, ERR_PARSE);
-	assert_int_equal(m.rc, -1);
-	assert_int_equal(m.e.code, ERR_NOTFOUND);
-	assert_non_null(strstr(m.e.msg, "No such container: missing"));
 	dk_client_free(c);
 }
 
@@ -216,10 +214,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	log_set_level(LOG_WARN);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_server_error_message_sanitized),
-		cmocka_unit_test(test_oversized_body),
-		cmocka_unit_test(test_truncated_body),
-		cmocka_unit_test(test_garbage_and_404),
+		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_events_reconnect),
 	};
