@@ -157,6 +157,75 @@ static cJSON *expect_body(const char *head)
 
 /* ---- the calls ---- */
 
+enum o_call { O_CREATE, O_START, O_NET };
+
+/* One call and what its caller is told: rc, code (when rc is -1), the
+ * message exactly (msg) or in part (has), always printable; and the
+ * request the engine got: req exactly, "*" any, NULL none. */
+struct outcome {
+	const char *what;
+	enum o_call call;
+	const char *arg;  /* the container's name, the started id, the network's name */
+	const char *user; /* a create's user, when set */
+	int rc, code;
+	const char *msg, *has[2];
+	const char *req;
+};
+
+static const struct outcome outcomes[] = {
+	{"a create of a taken name: the engine's message", O_CREATE, "tl-taken", NULL, -1, ERR_CONFLICT, NULL,
+	 {"is already in use", NULL}, "*"},
+	{"a create with warnings: joined", O_CREATE, "tl-warn", NULL, 0, 0, NULL, {"no swap limit", "; second"}, "*"},
+	{"a create as root: refused before any request", O_CREATE, "tl-warn", "root", -1, ERR_USAGE, NULL,
+	 {NULL, NULL}, NULL},
+	{"a start: 204", O_START, ID_OK, NULL, 0, 0, "", {NULL, NULL}, "POST /v1.41/containers/" ID_OK "/start\n"},
+	{"a start: 304", O_START, ID_SAME, NULL, 0, 0, "already started", {NULL, NULL}, "*"},
+	{"a start of no id", O_START, "", NULL, -1, ERR_USAGE, NULL, {NULL, NULL}, NULL},
+	{"a network name with a space", O_NET, "bad name", NULL, -1, ERR_USAGE, NULL, {NULL, NULL}, NULL},
+};
+
+static void check_outcome(struct dk_client *c, struct lp_launch *l, const struct outcome *k)
+{
+	struct call r = {0};
+	const char *user = l->spec.user;
+	switch (k->call) {
+	case O_CREATE:
+		l->spec.name = k->arg;
+		if (k->user)
+			l->spec.user = k->user;
+		dk_create_container(c, &l->spec, call_on_text, &r);
+		l->spec.user = user;
+		break;
+	case O_START:
+		dk_start_container(c, k->arg, call_on_done, &r);
+		break;
+	case O_NET:
+		dk_network_create(c, k->arg, NULL, 0, call_on_text, &r);
+		break;
+	}
+	assert_int_equal(r.calls, 0); /* never from inside the call */
+	assert_int_equal(dk_client_run(c, 5000), 0);
+	if (r.calls != 1 || r.rc != k->rc || (k->rc < 0 && r.e.code != k->code))
+		fail_msg("%s: calls %d rc %d code %d (%s), want rc %d code %d", k->what, r.calls, r.rc, (int)r.e.code,
+		         r.e.msg, k->rc, k->code);
+	if (k->msg && strcmp(r.e.msg, k->msg) != 0)
+		fail_msg("%s: message '%s', want '%s'", k->what, r.e.msg, k->msg);
+	for (size_t j = 0; j < 2; j++)
+		if (k->has[j] && !strstr(r.e.msg, k->has[j]))
+			fail_msg("%s: no '%s' in '%s'", k->what, k->has[j], r.e.msg);
+	text_assert_printable(r.e.msg);
+	if (!k->req) {
+		expect_no_request();
+	} else if (strcmp(k->req, "*") == 0) {
+		char *got = next_request();
+		if (!got)
+			fail_msg("%s: no request", k->what);
+		free(got);
+	} else {
+		expect_request(k->req);
+	}
+}
+
 static void test_calls(void **state)
 {
 	(void)state;
@@ -177,53 +246,8 @@ static void test_calls(void **state)
 	cJSON *b = expect_body("POST /v1.41/containers/create?name=tl-call");
 	launch_body_assert_hardened(b, "intnet");
 	cJSON_Delete(b);
-	/* conflict: the engine's message, sanitized */
-	l.spec.name = "tl-taken";
-	memset(&r, 0, sizeof r);
-	dk_create_container(c, &l.spec, call_on_text, &r);
-	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(r.calls, 1);
-	assert_int_equal(r.e.code, ERR_CONFLICT);
-	assert_non_null(strstr(r.e.msg, "is already in use"));
-	text_assert_printable(r.e.msg);
-	free(next_request());
-	/* warnings: joined, sanitized */
-	l.spec.name = "tl-warn";
-	memset(&r, 0, sizeof r);
-	dk_create_container(c, &l.spec, call_on_text, &r);
-	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(r.rc, 0);
-	assert_non_null(strstr(r.e.msg, "no swap limit"));
-	assert_non_null(strstr(r.e.msg, "; second"));
-	text_assert_printable(r.e.msg);
-	free(next_request());
-	/* a refused spec: no request, the callback from run */
-	l.spec.user = "root";
-	memset(&r, 0, sizeof r);
-	dk_create_container(c, &l.spec, call_on_text, &r);
-	assert_int_equal(r.calls, 0);
-	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(r.calls, 1);
-	assert_int_equal(r.e.code, ERR_USAGE);
-	expect_no_request();
-	/* start: 204, 304 */
-	memset(&r, 0, sizeof r);
-	dk_start_container(c, ID_OK, call_on_done, &r);
-	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(r.calls, 1);
-	assert_int_equal(r.rc, 0);
-	expect_request("POST /v1.41/containers/" ID_OK "/start\n");
-	memset(&r, 0, sizeof r);
-	dk_start_container(c, ID_SAME, call_on_done, &r);
-	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.e.msg, "already started");
-	free(next_request());
-	memset(&r, 0, sizeof r);
-	dk_start_container(c, "", call_on_done, &r);
-	assert_int_equal(r.calls, 0);
-	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(r.e.code, ERR_USAGE);
+	for (size_t i = 0; i < sizeof outcomes / sizeof *outcomes; i++)
+		check_outcome(c, &l, &outcomes[i]);
 	/* network create */
 	struct dk_label lab = {.key = "sandtop.created-by", .value = "test"};
 	memset(&r, 0, sizeof r);
@@ -236,11 +260,6 @@ static void test_calls(void **state)
 	assert_true(cJSON_IsTrue(tj_at(b, "Internal")));
 	assert_string_equal(tj_str(tj_at(b, "Options"), "com.docker.network.bridge.enable_icc"), "false");
 	cJSON_Delete(b);
-	memset(&r, 0, sizeof r);
-	dk_network_create(c, "bad name", NULL, 0, call_on_text, &r);
-	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_int_equal(r.e.code, ERR_USAGE);
-	expect_no_request();
 	lp_launch_clear(&l);
 	lp_profile_clear(&p);
 	dk_client_free(c);
@@ -318,6 +337,40 @@ static char *profile_file(const char *text)
 	return path;
 }
 
+/* A launch on an existing network named by the profile: the exit code,
+ * stderr (exactly, or a part), and the requests (the network's inspect,
+ * then how many more; none after them). */
+static const struct net_case {
+	const char *network, *name;
+	int rc;
+	const char *err_is, *err_has;
+	int more;
+} nets[] = {
+	{"intnet", "tl-int", CLI_OK, "", NULL, 2},                              /* internal: used as is */
+	{"iccnet", "tl-icc", CLI_OK, NULL, "enable_icc", 2},                    /* icc on: a note */
+	{"extnet", "tl-ext", CLI_FAIL, NULL, "network extnet is not internal", 0}, /* refused */
+	{"4e4e", "tl-pfx", CLI_FAIL, NULL, "matched network web", 0},           /* another's id prefix */
+};
+
+static void check_net(const struct net_case *k)
+{
+	char text[64], get[64];
+	snprintf(text, sizeof text, "network = %s\n", k->network);
+	snprintf(get, sizeof get, "GET /v1.41/networks/%s\n", k->network);
+	char *prof = profile_file(text);
+	struct out o;
+	int rc = launch(&o, NULL, prof, k->name, false);
+	if (rc != k->rc || (k->err_is && strcmp(o.err, k->err_is) != 0) || (k->err_has && !strstr(o.err, k->err_has)))
+		fail_msg("network %s: exit %d, stderr '%s'", k->network, rc, o.err);
+	if (k->rc != CLI_OK)
+		assert_string_equal(o.out, "");
+	expect_request(get);
+	skip_requests(k->more);
+	expect_no_request();
+	unlink(prof);
+	free(prof);
+}
+
 static void test_command(void **state)
 {
 	(void)state;
@@ -352,38 +405,9 @@ static void test_command(void **state)
 	expect_request("POST /v1.41/containers/" ID_OK "/start\n");
 	unlink(prof);
 	free(prof);
-	/* an existing internal network: used as is */
-	prof = profile_file("network = intnet\n");
-	assert_int_equal(launch(&o, NULL, prof, "tl-int", false), CLI_OK);
-	assert_string_equal(o.err, "");
-	expect_request("GET /v1.41/networks/intnet\n");
-	skip_requests(2);
-	unlink(prof);
-	free(prof);
-	/* internal but with inter-container traffic on: a note */
-	prof = profile_file("network = iccnet\n");
-	assert_int_equal(launch(&o, NULL, prof, "tl-icc", false), CLI_OK);
-	assert_non_null(strstr(o.err, "enable_icc"));
-	skip_requests(3);
-	unlink(prof);
-	free(prof);
-	/* not internal: refused, nothing created */
-	prof = profile_file("network = extnet\n");
-	assert_int_equal(launch(&o, NULL, prof, "tl-ext", false), CLI_FAIL);
-	assert_non_null(strstr(o.err, "network extnet is not internal"));
-	assert_string_equal(o.out, "");
-	expect_request("GET /v1.41/networks/extnet\n");
-	expect_no_request();
-	unlink(prof);
-	free(prof);
-	/* a name that is another network's id prefix: refused */
-	prof = profile_file("network = 4e4e\n");
-	assert_int_equal(launch(&o, NULL, prof, "tl-pfx", false), CLI_FAIL);
-	assert_non_null(strstr(o.err, "matched network web"));
-	free(next_request());
-	expect_no_request();
-	unlink(prof);
-	free(prof);
+	/* an existing network, by its profile */
+	for (size_t i = 0; i < sizeof nets / sizeof *nets; i++)
+		check_net(&nets[i]);
 	/* the engine refuses: 409 name in use, 404 no image: exit 1, the message sanitized */
 	assert_int_equal(launch(&o, NULL, NULL, "tl-taken", false), CLI_FAIL);
 	assert_non_null(strstr(o.err, "sandtop: launch: cannot create tl-taken: engine answered 409: Conflict."));
