@@ -510,68 +510,76 @@ static void flow(struct flow *f, const char *profile, const char *name)
 	lp_profile_clear(&p);
 }
 
+/* A launch driven by launch_start: the profile and name, how it ended (rc,
+ * and the code when -1), its notes (exactly, or a part; each printable),
+ * a part of the error's message, and the requests in order ("*": any);
+ * none after them. */
+static const struct flow_case {
+	const char *profile, *name;
+	int rc, code, notes;
+	const char *note_is[2], *note_has[2], *msg_has;
+	const char *req[5];
+} flows[] = {
+	/* no network: create, start */
+	{"", "tl-flow", 0, 0, 0, {NULL, NULL}, {NULL, NULL}, NULL, {"*", "*"}},
+	/* a new network, then the container: one note */
+	{"network = newnet\n", "tl-flow", 0, 0, 1,
+	 {"created internal network newnet (no route out, no traffic between sandboxes)", NULL}, {NULL, NULL}, NULL,
+	 {"GET /v1.41/networks/newnet\n", "*", "*", "*"}},
+	/* a network with a route out: refused by our rule, nothing created */
+	{"network = extnet\n", "tl-flow", -1, LAUNCH_EREFUSED, 1, {NULL, NULL},
+	 {"network extnet is not internal", NULL}, "network extnet is not internal", {"GET /v1.41/networks/extnet\n"}},
+	/* created and removed under our feet, twice: inspect, create (409), inspect, create (409) */
+	{"network = racenet\n", "tl-flow", -1, LAUNCH_EREFUSED, 1,
+	 {"network racenet: created and removed under our feet; try again", NULL}, {NULL, NULL}, NULL,
+	 {"GET /v1.41/networks/racenet\n", "*", "GET /v1.41/networks/racenet\n", "*"}},
+	/* the engine refuses the create: its status, the reason noted */
+	{"", "tl-taken", -1, ERR_CONFLICT, 1, {NULL, NULL}, {"cannot create tl-taken: engine answered 409", NULL}, NULL,
+	 {"*"}},
+	/* warnings noted, still started */
+	{"", "tl-warn", 0, 0, 1, {NULL, NULL}, {"engine warning: no swap limit", NULL}, NULL, {"*", "*"}},
+	/* a failed start: the reason, then the removal, then the end with the start's error */
+	{"", "tl-nostart", -1, ERR_SERVER, 2, {NULL, "removed the container that did not start"},
+	 {"cannot start tl-nostart: engine answered 500", NULL}, "cannot start tl-nostart",
+	 {"*", "*", "DELETE /v1.41/containers/" ID_DEAD "?force=true&v=false&link=false\n"}},
+};
+
+static void check_flow(const struct flow_case *k)
+{
+	struct flow f;
+	flow(&f, k->profile, k->name);
+	if (f.rc != k->rc || (k->rc < 0 && f.e.code != k->code) || f.notes != k->notes)
+		fail_msg("%s%s: rc %d code %d notes %d (%s), want rc %d code %d notes %d", k->profile, k->name, f.rc,
+		         (int)f.e.code, f.notes, f.e.msg, k->rc, k->code, k->notes);
+	if (k->rc == 0)
+		assert_string_equal(f.id, ID_OK);
+	for (int i = 0; i < f.notes && i < 2; i++) {
+		if ((k->note_is[i] && strcmp(f.note[i], k->note_is[i]) != 0) ||
+		    (k->note_has[i] && !strstr(f.note[i], k->note_has[i])))
+			fail_msg("%s: note %d '%s'", k->name, i, f.note[i]);
+		text_assert_printable(f.note[i]);
+	}
+	if (k->msg_has && !strstr(f.e.msg, k->msg_has))
+		fail_msg("%s: no '%s' in '%s'", k->name, k->msg_has, f.e.msg);
+	for (size_t i = 0; i < sizeof k->req / sizeof *k->req && k->req[i]; i++) {
+		if (strcmp(k->req[i], "*") != 0) {
+			expect_request(k->req[i]);
+			continue;
+		}
+		char *got = next_request();
+		if (!got)
+			fail_msg("%s: request %zu missing", k->name, i);
+		free(got);
+	}
+	expect_no_request();
+}
+
 static void test_workflow(void **state)
 {
 	(void)state;
+	for (size_t i = 0; i < sizeof flows / sizeof *flows; i++)
+		check_flow(&flows[i]);
 	struct flow f;
-	/* no network: create, start */
-	flow(&f, "", "tl-flow");
-	assert_int_equal(f.rc, 0);
-	assert_string_equal(f.id, ID_OK);
-	assert_int_equal(f.notes, 0);
-	skip_requests(2);
-	/* a new network, then the container: one note */
-	flow(&f, "network = newnet\n", "tl-flow");
-	assert_int_equal(f.rc, 0);
-	assert_int_equal(f.notes, 1);
-	assert_string_equal(f.note[0], "created internal network newnet (no route out, no traffic between sandboxes)");
-	expect_request("GET /v1.41/networks/newnet\n");
-	skip_requests(3);
-	/* a network with a route out: refused by our rule, nothing created */
-	flow(&f, "network = extnet\n", "tl-flow");
-	assert_int_equal(f.rc, -1);
-	assert_int_equal(f.e.code, LAUNCH_EREFUSED);
-	assert_int_equal(f.notes, 1);
-	assert_non_null(strstr(f.note[0], "network extnet is not internal"));
-	assert_non_null(strstr(f.e.msg, "network extnet is not internal"));
-	expect_request("GET /v1.41/networks/extnet\n");
-	expect_no_request();
-	/* created and removed under our feet, twice: inspect, create (409), inspect, create (409) */
-	flow(&f, "network = racenet\n", "tl-flow");
-	assert_int_equal(f.rc, -1);
-	assert_int_equal(f.e.code, LAUNCH_EREFUSED);
-	assert_int_equal(f.notes, 1);
-	assert_string_equal(f.note[0], "network racenet: created and removed under our feet; try again");
-	for (int i = 0; i < 2; i++) {
-		expect_request("GET /v1.41/networks/racenet\n");
-		free(next_request());
-	}
-	expect_no_request();
-	/* the engine refuses the create: its status, the reason noted */
-	flow(&f, "", "tl-taken");
-	assert_int_equal(f.rc, -1);
-	assert_int_equal(f.e.code, ERR_CONFLICT);
-	assert_int_equal(f.notes, 1);
-	assert_non_null(strstr(f.note[0], "cannot create tl-taken: engine answered 409"));
-	text_assert_printable(f.note[0]);
-	free(next_request());
-	/* warnings noted, still started */
-	flow(&f, "", "tl-warn");
-	assert_int_equal(f.rc, 0);
-	assert_int_equal(f.notes, 1);
-	assert_non_null(strstr(f.note[0], "engine warning: no swap limit"));
-	skip_requests(2);
-	/* a failed start: the reason, then the removal, then the end with the start's error */
-	flow(&f, "", "tl-nostart");
-	assert_int_equal(f.rc, -1);
-	assert_int_equal(f.e.code, ERR_SERVER);
-	assert_int_equal(f.notes, 2);
-	assert_non_null(strstr(f.note[0], "cannot start tl-nostart: engine answered 500"));
-	assert_string_equal(f.note[1], "removed the container that did not start");
-	assert_non_null(strstr(f.e.msg, "cannot start tl-nostart"));
-	skip_requests(2);
-	expect_request("DELETE /v1.41/containers/" ID_DEAD "?force=true&v=false&link=false\n");
-	expect_no_request();
 	/* a client freed mid-launch: no callback, the run freed after */
 	memset(&f, 0, sizeof f);
 	struct lp_profile p;
