@@ -1,7 +1,8 @@
-/* render-cost: CPU per rendered frame of a desktop pane, sandtop's renderer against chafa, on the same frames. */
+/* render-cost: CPU per rendered frame of a desktop pane and the fidelity of what it shows, sandtop's renderer against chafa, on the same frames. */
 /*
  * usage: render-cost [-c COLS] [-r ROWS] [-p PASSES] FRAMES.xwd
  *        render-cost [-c COLS] [-r ROWS] [-p PASSES] --synth N
+ *        render-cost --selftest   (bench/fidelity.c's checks, then exit)
  *
  * FRAMES.xwd is any number of XWD screen dumps (xwd -root) one after the
  * other, all of one size; --synth N makes N 1280x800 frames instead (text
@@ -14,6 +15,13 @@
  * fitted pane, then vr_emit (cell diff, cursor moves, SGR elision).
  * chafa: chafa_canvas_draw_all_pixels + chafa_canvas_print of the whole
  * frame (it has no diffing), vhalf symbols, same cell grid.
+ *
+ * Fidelity (bench/fidelity.c), on the first pass, outside the timed part:
+ * each renderer's output of each frame is read back by a terminal model
+ * into the picture the pane then shows (2 pixels a cell; sandtop's cells
+ * left from earlier frames included) and compared with the frame
+ * box-downscaled (exact area average) to the same grid: SSIM of luma and
+ * mean absolute error per channel, the mean over the frames.
  */
 #include <chafa.h>
 #include <errno.h>
@@ -25,6 +33,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "bench/fidelity.h"
 #include "vnc/render.h"
 
 struct frame {
@@ -35,6 +44,7 @@ struct frame {
 static int W, H;
 static struct frame *fr;
 static int nfr;
+static float **ref; /* each frame box-downscaled to the pane's pixels (fid_reference) */
 
 static void die(const char *msg)
 {
@@ -240,10 +250,51 @@ static void dirty_rects(void)
 
 /* ---- the measurements ---- */
 
+/* Fidelity scores summed over the frames of one pass. */
+struct fid_acc {
+	struct fid_score sum;
+	double min_ssim;
+	long frames;
+};
+
 struct result {
 	double ms, max_ms, bytes, cells;
 	long frames;
+	struct fid_acc fid; /* what the terminal shows, against the reference */
+	struct fid_acc pre; /* sandtop only: its downscaled picture, before the terminal */
 };
+
+static void fid_add(struct fid_acc *a, const uint8_t *px, int frame, int w, int h)
+{
+	struct fid_score s = fid_compare(ref[frame], px, w, h);
+	if (a->frames == 0 || s.ssim < a->min_ssim)
+		a->min_ssim = s.ssim;
+	a->sum.ssim += s.ssim;
+	for (int ch = 0; ch < 3; ch++)
+		a->sum.mae[ch] += s.mae[ch];
+	a->frames++;
+}
+
+static void add_frame(struct result *r, double ms, size_t bytes, size_t cells)
+{
+	r->ms += ms;
+	if (ms > r->max_ms)
+		r->max_ms = ms;
+	r->bytes += (double)bytes;
+	r->cells += (double)cells;
+	r->frames++;
+}
+
+/* Read a renderer's output of one frame back (the model's errors end the
+ * run: no figure from output it does not understand). */
+static void term_feed(struct fid_term *t, const char *s, size_t n, const char *who)
+{
+	char err[200];
+	if (fid_term_feed(t, s, n, err, sizeof err) < 0) {
+		fprintf(stderr, "render-cost: %s: the terminal model: %s\n", who, err);
+		exit(1);
+	}
+}
 
 static void print_row(const char *name, const struct result *r, double ref_ms)
 {
@@ -254,16 +305,27 @@ static void print_row(const char *name, const struct result *r, double ref_ms)
 	printf("\n");
 }
 
+static void fid_row(const char *name, const struct fid_acc *a)
+{
+	double n = (double)a->frames;
+	printf("  %-44s %7.4f %8.4f %6.2f %6.2f %6.2f\n", name, a->sum.ssim / n, a->min_ssim, a->sum.mae[0] / n,
+	       a->sum.mae[1] / n, a->sum.mae[2] / n);
+}
+
 /* sandtop: downscale the changed rectangle, emit the changed cells (or, with
- * full, everything every frame). */
-static struct result run_ours(int cols, int rows, enum vr_mode mode, bool full, int passes)
+ * full, everything every frame). With score, one more pass, not timed,
+ * for the fidelity. */
+static struct result run_ours(int cols, int rows, enum vr_mode mode, bool full, int passes, bool score)
 {
 	struct result r = { 0 };
 	int dw = cols, dh = 2 * rows;
 	uint8_t *dst = calloc((size_t)dw * dh, 3);
 	struct buf out;
 	buf_init(&out, (size_t)1 << 24);
-	for (int p = 0; p < passes; p++) {
+	struct fid_term *term = fid_term_new(cols, rows, 1, 0);
+	if (!term)
+		die("out of memory");
+	for (int p = 0; p < passes + score; p++) {
 		struct vr_screen *s = vr_screen_new();
 		for (int i = 0; i < nfr; i++) {
 			const struct frame *f = &fr[i];
@@ -280,23 +342,37 @@ static struct result run_ours(int cols, int rows, enum vr_mode mode, bool full, 
 			double t = cpu_ms() - t0;
 			if (out.overflow)
 				die("output buffer overflow");
-			r.ms += t;
-			if (t > r.max_ms)
-				r.max_ms = t;
-			r.bytes += (double)out.len;
-			r.cells += (double)cells;
-			r.frames++;
+			if (p < passes) {
+				add_frame(&r, t, out.len, cells);
+				continue;
+			}
+			fid_term_begin(term);
+			term_feed(term, out.data ? out.data : "", out.len, "sandtop");
+			const uint8_t *shown = fid_term_pixels(term);
+			/* the model against the emitter's contract: in truecolor every
+			 * cell shows its colours to within the 6 bits the diff compares */
+			for (size_t k = 0; mode == VR_TRUECOLOR && k < (size_t)dw * dh * 3; k++)
+				if (abs((int)shown[k] - (int)dst[k]) > 3)
+					die("the terminal model disagrees with sandtop's emitter (truecolor)");
+			fid_add(&r.fid, shown, i, dw, dh);
+			fid_add(&r.pre, dst, i, dw, dh);
 		}
 		vr_screen_free(s);
 	}
+	fid_term_free(term);
 	buf_free(&out);
 	free(dst);
 	return r;
 }
 
-static struct result run_chafa(int cols, int rows, ChafaCanvasMode mode, int passes)
+/* chafa: the whole frame drawn and printed. With score, one more pass, not
+ * timed, for the fidelity; every cell of the pane must be printed. */
+static struct result run_chafa(int cols, int rows, ChafaCanvasMode mode, int passes, bool score)
 {
 	struct result r = { 0 };
+	struct fid_term *term = fid_term_new(cols, rows, 0, 0);
+	if (!term)
+		die("out of memory");
 	ChafaSymbolMap *sm = chafa_symbol_map_new();
 	chafa_symbol_map_add_by_tags(sm, CHAFA_SYMBOL_TAG_VHALF);
 	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
@@ -306,25 +382,29 @@ static struct result run_chafa(int cols, int rows, ChafaCanvasMode mode, int pas
 	chafa_canvas_config_set_optimizations(cfg, CHAFA_OPTIMIZATION_REUSE_ATTRIBUTES);
 	gchar *envp[] = { "TERM=xterm-256color", "COLORTERM=truecolor", NULL };
 	ChafaTermInfo *ti = chafa_term_db_detect(chafa_term_db_get_default(), envp);
-	for (int p = 0; p < passes; p++) {
+	for (int p = 0; p < passes + score; p++) {
 		ChafaCanvas *cv = chafa_canvas_new(cfg);
 		for (int i = 0; i < nfr; i++) {
 			double t0 = cpu_ms();
 			chafa_canvas_draw_all_pixels(cv, CHAFA_PIXEL_RGBA8_UNASSOCIATED, fr[i].px, W, H, W * 4);
 			GString *gs = chafa_canvas_print(cv, ti);
 			double t = cpu_ms() - t0;
-			r.ms += t;
-			if (t > r.max_ms)
-				r.max_ms = t;
-			r.bytes += (double)gs->len;
-			r.cells += (double)cols * rows;
-			r.frames++;
 			if (p == 0 && i == 0 && getenv("RENDER_COST_DUMP"))
 				fwrite(gs->str, 1, gs->len, stderr);
+			if (p < passes) {
+				add_frame(&r, t, gs->len, (size_t)cols * rows);
+			} else {
+				fid_term_begin(term);
+				term_feed(term, gs->str, gs->len, "chafa");
+				if (fid_term_cells(term) != (size_t)cols * rows)
+					die("chafa printed a frame that does not fill the pane");
+				fid_add(&r.fid, fid_term_pixels(term), i, cols, 2 * rows);
+			}
 			g_string_free(gs, TRUE);
 		}
 		chafa_canvas_unref(cv);
 	}
+	fid_term_free(term);
 	chafa_term_info_unref(ti);
 	chafa_canvas_config_unref(cfg);
 	chafa_symbol_map_unref(sm);
@@ -342,7 +422,13 @@ int main(int argc, char **argv)
 			max_rows = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-p") && i + 1 < argc)
 			passes = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--synth") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--selftest")) {
+			char err[300];
+			if (fid_selftest(err, sizeof err) < 0)
+				die(err);
+			printf("fidelity self-test: passed\n");
+			return 0;
+		} else if (!strcmp(argv[i], "--synth") && i + 1 < argc)
 			nsynth = atoi(argv[++i]);
 		else if (argv[i][0] != '-' && !path)
 			path = argv[i];
@@ -379,27 +465,59 @@ int main(int argc, char **argv)
 	       (double)wf);
 	printf("CPU:       CLOCK_PROCESS_CPUTIME_ID around each frame's rendering (all threads)\n\n");
 
-	/* warm up caches and lazy set-up in both */
-	run_ours(cols, rows, VR_TRUECOLOR, false, 1);
-	run_chafa(cols, rows, CHAFA_CANVAS_MODE_TRUECOLOR, 1);
+	/* the reference pictures: not timed */
+	ref = calloc((size_t)nfr, sizeof *ref);
+	for (int i = 0; ref && i < nfr; i++) {
+		ref[i] = malloc(sizeof(float) * 3 * (size_t)cols * 2 * (size_t)rows);
+		if (!ref[i])
+			die("out of memory");
+		fid_reference(fr[i].px, W, H, (size_t)W * 4, ref[i], cols, 2 * rows);
+	}
+	if (!ref)
+		die("out of memory");
 
-	struct result ch = run_chafa(cols, rows, CHAFA_CANVAS_MODE_TRUECOLOR, passes);
-	struct result ch256 = run_chafa(cols, rows, CHAFA_CANVAS_MODE_INDEXED_240, passes);
-	struct result tc = run_ours(cols, rows, VR_TRUECOLOR, false, passes);
-	struct result c256 = run_ours(cols, rows, VR_256, false, passes);
-	struct result tcfull = run_ours(cols, rows, VR_TRUECOLOR, true, passes);
-	struct result c256full = run_ours(cols, rows, VR_256, true, passes);
-	double ref = ch.ms / ch.frames;
+	/* warm up caches and lazy set-up in both */
+	run_ours(cols, rows, VR_TRUECOLOR, false, 1, false);
+	run_chafa(cols, rows, CHAFA_CANVAS_MODE_TRUECOLOR, 1, false);
+
+	struct result ch = run_chafa(cols, rows, CHAFA_CANVAS_MODE_TRUECOLOR, passes, true);
+	struct result ch256 = run_chafa(cols, rows, CHAFA_CANVAS_MODE_INDEXED_240, passes, true);
+	struct result tc = run_ours(cols, rows, VR_TRUECOLOR, false, passes, true);
+	struct result c256 = run_ours(cols, rows, VR_256, false, passes, true);
+	struct result tcfull = run_ours(cols, rows, VR_TRUECOLOR, true, passes, true);
+	struct result c256full = run_ours(cols, rows, VR_256, true, passes, true);
+	double ref_ms = ch.ms / ch.frames;
 	printf("  %-44s %8s %8s %10s %8s  %7s\n", "renderer", "ms/frame", "max ms", "bytes/frm", "cells", "chafa/x");
-	print_row("sandtop truecolor (dirty rect + cell diff)", &tc, ref);
-	print_row("sandtop 256 colours (dirty rect + cell diff)", &c256, ref);
-	print_row("sandtop truecolor, full redraw every frame", &tcfull, ref);
-	print_row("sandtop 256 colours, full redraw every frame", &c256full, ref);
-	print_row("chafa truecolor (draw_all_pixels + print)", &ch, ref);
-	print_row("chafa 240 colours (draw_all_pixels + print)", &ch256, ref);
-	double ratio = ref / (tc.ms / tc.frames), ratio256 = ref / (c256.ms / c256.frames);
-	printf("\nratio chafa / sandtop, truecolor:   %.1f  (goal >= 10: %s)\n", ratio, ratio >= 10 ? "met" : "NOT met");
+	print_row("sandtop truecolor (dirty rect + cell diff)", &tc, ref_ms);
+	print_row("sandtop 256 colours (dirty rect + cell diff)", &c256, ref_ms);
+	print_row("sandtop truecolor, full redraw every frame", &tcfull, ref_ms);
+	print_row("sandtop 256 colours, full redraw every frame", &c256full, ref_ms);
+	print_row("chafa truecolor (draw_all_pixels + print)", &ch, ref_ms);
+	print_row("chafa 240 colours (draw_all_pixels + print)", &ch256, ref_ms);
+	double ratio = ref_ms / (tc.ms / tc.frames), ratio256 = ref_ms / (c256.ms / c256.frames);
+	double ratio240 = (ch256.ms / ch256.frames) / (c256.ms / c256.frames);
+	printf("\nratio chafa / sandtop, truecolor:   %.1f  (goal >= 50: %s)\n", ratio, ratio >= 50 ? "met" : "NOT met");
 	printf("ratio chafa / sandtop, 256 colours: %.1f  (chafa truecolor against sandtop 256)\n", ratio256);
+	printf("ratio chafa 240 / sandtop 256:      %.1f\n", ratio240);
 	printf("bytes chafa / sandtop, truecolor:   %.1f\n", (ch.bytes / ch.frames) / (tc.bytes / tc.frames));
+
+	printf("\nfidelity: the picture each renderer leaves in the pane (its output read back, 2 pixels a cell)\n");
+	printf("against each frame box-downscaled (exact area average) to the same %dx%d pixels; the mean\n", cols,
+	       2 * rows);
+	printf("over the %d frames, SSIM of luma (8x8 windows), mean absolute error per channel (0..255)\n\n", nfr);
+	printf("  %-44s %7s %8s %6s %6s %6s\n", "renderer", "SSIM", "min SSIM", "MAE R", "MAE G", "MAE B");
+	fid_row("sandtop truecolor (dirty rect + cell diff)", &tc.fid);
+	fid_row("sandtop 256 colours (dirty rect + cell diff)", &c256.fid);
+	fid_row("sandtop truecolor, full redraw every frame", &tcfull.fid);
+	fid_row("sandtop 256 colours, full redraw every frame", &c256full.fid);
+	fid_row("chafa truecolor (half blocks)", &ch.fid);
+	fid_row("chafa 240 colours (half blocks)", &ch256.fid);
+	fid_row("(sandtop's downscale, before the terminal)", &tc.pre);
+	double s_tc = tc.fid.sum.ssim / tc.fid.frames, s_ch = ch.fid.sum.ssim / ch.fid.frames;
+	double s_256 = c256.fid.sum.ssim / c256.fid.frames, s_240 = ch256.fid.sum.ssim / ch256.fid.frames;
+	printf("\nratio SSIM sandtop / chafa, truecolor:   %.4f  (goal >= 1: %s)\n", s_tc / s_ch,
+	       s_tc >= s_ch ? "met" : "NOT met");
+	printf("ratio SSIM sandtop / chafa, 256 colours: %.4f  (sandtop 256 against chafa 240; goal >= 1: %s)\n",
+	       s_256 / s_240, s_256 >= s_240 ? "met" : "NOT met");
 	return 0;
 }
