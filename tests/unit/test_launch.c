@@ -18,6 +18,7 @@
 #include "control/profile.h"
 #include "docker/create.h"
 #include "docker/docker.h"
+#include "tests/unit/helper/expect.h"
 #include "tests/unit/helper/json_get.h"
 #include "tests/unit/helper/launch_body.h"
 
@@ -57,23 +58,48 @@ static void bad(const char *text, const char *want)
 	lp_profile_clear(&p);
 }
 
+/* label[N], env[N]: the Nth "K=V" of the profile's list (null past the end) */
+static void get_kv(const void *obj, const struct ex_field *f, const char *arg, struct ex_val *v)
+{
+	const struct lp_profile *p = obj;
+	char **list = f->name[0] == 'l' ? p->labels : p->env;
+	size_t n = f->name[0] == 'l' ? p->nlabels : p->nenv;
+	size_t i = arg ? strtoul(arg, NULL, 10) : n;
+	if (i < n)
+		ex_str(v, list[i]);
+}
+
+/* What a parsed profile holds, for checks written as data (expect.h). */
+static const struct ex_field profile_fields[] = {
+#define PF(member, kind) EX_M(struct lp_profile, member, kind)
+	/* the strings, the sizes and numbers, the lists */
+	PF(image, EX_PTR), PF(network, EX_PTR), PF(owner, EX_PTR), PF(task, EX_PTR),
+	PF(memory, EX_I64), PF(nano_cpus, EX_I64), PF(pids, EX_I64), PF(shm, EX_I64),
+	PF(tmp_size, EX_I64), PF(home_size, EX_I64), PF(ttl, EX_I64),
+	PF(nlabels, EX_SIZE), EX_G("label", get_kv), PF(nenv, EX_SIZE), EX_G("env", get_kv),
+#undef PF
+	{NULL, EX_PTR, 0, NULL},
+};
+
 static void test_defaults(void **state)
 {
 	(void)state;
 	struct lp_profile p;
 	lp_profile_defaults(&p);
-	assert_string_equal(p.image, "sandtop/sandbox:latest");
-	assert_int_equal(p.memory, 1LL << 30);
-	assert_int_equal(p.nano_cpus, 1000000000LL);
-	assert_int_equal(p.pids, 512);
-	assert_int_equal(p.shm, 64LL << 20);
-	assert_int_equal(p.tmp_size, 256LL << 20);
-	assert_int_equal(p.home_size, 256LL << 20);
-	assert_null(p.network);
-	assert_int_equal(p.ttl, 3600);
-	assert_null(p.owner);
-	assert_string_equal(p.task, "");
-	assert_int_equal(p.nlabels + p.nenv, 0);
+	ex_expect("defaults", &p, profile_fields,
+	          "image = sandtop/sandbox:latest\n"
+	          "memory = 1073741824\n"     /* 1g */
+	          "nano_cpus = 1000000000\n"  /* 1.0 CPU */
+	          "pids = 512\n"
+	          "shm = 67108864\n"          /* 64m */
+	          "tmp_size = 268435456\n"    /* 256m */
+	          "home_size = 268435456\n"
+	          "network = null\n"
+	          "ttl = 3600\n"
+	          "owner = null\n"
+	          "task = \"\"\n"
+	          "nlabels = 0\n"
+	          "nenv = 0");
 	lp_profile_clear(&p);
 }
 
@@ -102,23 +128,24 @@ static void test_every_key(void **state)
 		"env = LANG=C.UTF-8\n"
 		"env = WIDTH=1280\n";
 	assert_int_equal(parse(&p, text, &d), 0);
-	assert_string_equal(p.image, "sandtop/mini:latest");
-	assert_int_equal(p.memory, 2LL << 30);
-	assert_int_equal(p.nano_cpus, 1500000000LL);
-	assert_int_equal(p.pids, 300);
-	assert_int_equal(p.shm, 128LL << 20);
-	assert_int_equal(p.tmp_size, 1536LL << 10);
-	assert_int_equal(p.home_size, 512LL << 20);
-	assert_string_equal(p.network, "agents-int");
-	assert_int_equal(p.ttl, 600);
-	assert_string_equal(p.owner, "alice");
-	assert_string_equal(p.task, "fix the # parser = now");
-	assert_int_equal(p.nlabels, 2);
-	assert_string_equal(p.labels[0], "team=red");
-	assert_string_equal(p.labels[1], "com.example.tier=");
-	assert_int_equal(p.nenv, 2);
-	assert_string_equal(p.env[0], "LANG=C.UTF-8");
-	assert_string_equal(p.env[1], "WIDTH=1280");
+	ex_expect("every key", &p, profile_fields,
+	          "image = sandtop/mini:latest\n"
+	          "memory = 2147483648\n"     /* 2g */
+	          "nano_cpus = 1500000000\n"
+	          "pids = 300\n"
+	          "shm = 134217728\n"         /* 128MiB */
+	          "tmp_size = 1572864\n"      /* 1536k */
+	          "home_size = 536870912\n"   /* 0.5g */
+	          "network = agents-int\n"
+	          "ttl = 600\n"
+	          "owner = alice\n"
+	          "task = \"fix the # parser = now\"\n"
+	          "nlabels = 2\n"
+	          "label[0] = \"team=red\"\n"
+	          "label[1] = \"com.example.tier=\"\n"
+	          "nenv = 2\n"
+	          "env[0] = \"LANG=C.UTF-8\"\n"
+	          "env[1] = \"WIDTH=1280\"");
 	lp_profile_clear(&p);
 	/* numbers in their other spellings; network none = the default */
 	assert_int_equal(parse(&p, "memory = 1073741824\ncpus = 2\ncpus_x = 1\n", &d), 1);
