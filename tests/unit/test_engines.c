@@ -51,63 +51,79 @@ static void options(struct cli_common *cm, const char *text, const char *const *
 
 #define CFG3 "engine alpha unix:///run/a.sock\nengine beta tcp://10.0.0.2:2375\nengine gamma unix:///run/c.sock\n"
 
+/* How the engines are resolved from the config (cfg) and the command
+ * line (argv): rc; the engines, by name and endpoint (NULL: not checked);
+ * has: in the error when rc is -1, else in a one-engine command's refusal
+ * of several (NULL: not asked). */
+static const struct resolve_case {
+	const char *cfg, *argv[7];
+	int rc;
+	size_t n;
+	const char *name[3], *endpoint[3], *has;
+} resolves[] = {
+	/* -H repeated: one engine each, named by the value */
+	{NULL, {"-H", "unix:///x.sock", "-H", "tcp://h:1"}, 0, 2, {"unix:///x.sock", "tcp://h:1"},
+	 {"unix:///x.sock"}, "one engine"},
+	/* the config file's engines when no -H is given, by their names */
+	{CFG3, {NULL}, 0, 3, {"alpha", NULL, "gamma"}, {NULL, "tcp://10.0.0.2:2375"}, "-H NAME"},
+	/* the command line wins over the config: -H NAME is that engine, an
+	 * endpoint the config names keeps its name, another is named by itself */
+	{CFG3, {"-H", "beta", "-H", "unix:///run/c.sock", "-H", "unix:///other.sock"}, 0, 3,
+	 {"beta", "gamma", "unix:///other.sock"}, {"tcp://10.0.0.2:2375"}, NULL},
+	/* refused: a name the config does not have, an engine named twice */
+	{CFG3, {"-H", "delta"}, -1, 0, {NULL}, {NULL}, "delta"},
+	{CFG3, {"-H", "alpha", "-H", "unix:///run/a.sock"}, -1, 0, {NULL}, {NULL}, "twice"},
+};
+
+static void check_resolve(struct cli_common *cm, struct cli_engines *en, const struct resolve_case *k)
+{
+	struct err e;
+	options(cm, k->cfg, k->argv);
+	size_t nh = 0;
+	while (k->argv[2 * nh])
+		nh++;
+	assert_int_equal(cm->nhosts, nh);
+	if (nh)
+		assert_string_equal(cm->host, k->argv[1]);
+	int rc = cli_engines_resolve(cm, en, &e);
+	if (rc != k->rc)
+		fail_msg("%s: rc %d (%s), want %d", k->argv[0] ? k->argv[1] : "(config)", rc, rc ? e.msg : "", k->rc);
+	if (rc < 0) {
+		if (!strstr(e.msg, k->has))
+			fail_msg("no '%s' in '%s'", k->has, e.msg);
+		return;
+	}
+	assert_int_equal(en->n, k->n);
+	for (size_t i = 0; i < k->n; i++) {
+		if (k->name[i])
+			assert_string_equal(en->e[i].name, k->name[i]);
+		if (k->endpoint[i])
+			assert_string_equal(en->e[i].endpoint, k->endpoint[i]);
+	}
+	if (k->has) {
+		assert_null(cli_engines_client(cm, &e));
+		if (!strstr(e.msg, k->has))
+			fail_msg("no '%s' in '%s'", k->has, e.msg);
+	}
+}
+
 static void test_resolve(void **state)
 {
 	(void)state;
 	struct cli_common *cm = xcalloc(1, sizeof *cm);
 	struct cli_engines *en = xcalloc(1, sizeof *en);
 	struct err e;
-	/* -H repeated: one engine each, named by the value */
-	const char *a1[] = {"-H", "unix:///x.sock", "-H", "tcp://h:1", NULL};
-	options(cm, NULL, a1);
-	assert_int_equal(cm->nhosts, 2);
-	assert_string_equal(cm->host, "unix:///x.sock");
-	assert_int_equal(cli_engines_resolve(cm, en, &e), 0);
-	assert_int_equal(en->n, 2);
-	assert_string_equal(en->e[0].name, "unix:///x.sock");
-	assert_string_equal(en->e[0].endpoint, "unix:///x.sock");
-	assert_string_equal(en->e[1].name, "tcp://h:1");
-	/* a command that talks to one engine refuses two */
-	struct dk_client *c = cli_engines_client(cm, &e);
-	assert_null(c);
-	assert_non_null(strstr(e.msg, "one engine"));
-	/* the config file's engines when no -H is given, by their names */
-	const char *none[] = {NULL};
-	options(cm, CFG3, none);
-	assert_int_equal(cli_engines_resolve(cm, en, &e), 0);
-	assert_int_equal(en->n, 3);
-	assert_string_equal(en->e[0].name, "alpha");
-	assert_string_equal(en->e[1].endpoint, "tcp://10.0.0.2:2375");
-	assert_string_equal(en->e[2].name, "gamma");
-	assert_null(cli_engines_client(cm, &e));
-	assert_non_null(strstr(e.msg, "-H NAME"));
-	/* the command line wins over the config: -H NAME is that engine, an
-	 * endpoint the config names keeps its name, another is named by itself */
-	const char *a2[] = {"-H", "beta", "-H", "unix:///run/c.sock", "-H", "unix:///other.sock", NULL};
-	options(cm, CFG3, a2);
-	assert_int_equal(cli_engines_resolve(cm, en, &e), 0);
-	assert_int_equal(en->n, 3);
-	assert_string_equal(en->e[0].name, "beta");
-	assert_string_equal(en->e[0].endpoint, "tcp://10.0.0.2:2375");
-	assert_string_equal(en->e[1].name, "gamma");
-	assert_string_equal(en->e[2].name, "unix:///other.sock");
+	for (size_t i = 0; i < sizeof resolves / sizeof *resolves; i++)
+		check_resolve(cm, en, &resolves[i]);
 	/* -H NAME once: a one-engine command takes it */
 	const char *a3[] = {"-H", "alpha", NULL};
 	options(cm, CFG3, a3);
-	c = cli_engines_client(cm, &e);
+	struct dk_client *c = cli_engines_client(cm, &e);
 	assert_non_null(c);
 	assert_string_equal(dk_client_endpoint(c), "unix:///run/a.sock");
 	dk_client_free(c);
-	/* refused: a name the config does not have, an engine named twice */
-	const char *a4[] = {"-H", "delta", NULL};
-	options(cm, CFG3, a4);
-	assert_int_equal(cli_engines_resolve(cm, en, &e), -1);
-	assert_non_null(strstr(e.msg, "delta"));
-	const char *a5[] = {"-H", "alpha", "-H", "unix:///run/a.sock", NULL};
-	options(cm, CFG3, a5);
-	assert_int_equal(cli_engines_resolve(cm, en, &e), -1);
-	assert_non_null(strstr(e.msg, "twice"));
 	/* nothing named: the default engine, named after its endpoint once open */
+	const char *none[] = {NULL};
 	options(cm, NULL, none);
 	setenv("DOCKER_HOST", "unix:///run/default-test.sock", 1);
 	assert_int_equal(cli_engines_open(cm, en, &e), 0);
@@ -221,12 +237,34 @@ static void on_list(void *ud, int rc, const struct err *e, struct dk_container_l
 	r->at_ms = clock_mono_ms();
 }
 
+/* Two engines for the tests of the loop over several clients: one that
+ * answers at once, one that never answers; up before each such test, down
+ * after it (whether it passed or not). */
+static struct fake_daemon quick, wedged;
+
+static int two_engines_up(void **state)
+{
+	(void)state;
+	if (fake_daemon_start(&quick, "eng-quick", serve_quick, 0) != 0)
+		return -1;
+	if (fake_daemon_start(&wedged, "eng-wedged", serve_wedged, 0) != 0) {
+		fake_daemon_stop(&quick);
+		return -1;
+	}
+	return 0;
+}
+
+static int two_engines_down(void **state)
+{
+	(void)state;
+	fake_daemon_stop(&wedged);
+	fake_daemon_stop(&quick);
+	return 0;
+}
+
 static void test_clients_run(void **state)
 {
 	(void)state;
-	struct fake_daemon quick, wedged;
-	assert_int_equal(fake_daemon_start(&quick, "eng-quick", serve_quick, 0), 0);
-	assert_int_equal(fake_daemon_start(&wedged, "eng-wedged", serve_wedged, 0), 0);
 	struct dk_client *cs[3] = {fake_client(&wedged), NULL, fake_client(&quick)};
 	struct listed lw = {0}, lq = {0};
 	int64_t t0 = clock_mono_ms();
@@ -253,8 +291,6 @@ static void test_clients_run(void **state)
 	assert_true(dk_client_inflight(cs[0]) > 0);   /* still in flight: the caller decides */
 	dk_client_free(cs[0]);
 	dk_client_free(cs[2]);
-	fake_daemon_stop(&wedged);
-	fake_daemon_stop(&quick);
 }
 
 /* dk_ping: an answer is rc 0; a wedged engine's silence is rc -1 once its
@@ -277,9 +313,6 @@ static void on_pinged(void *ud, int rc, const struct err *e)
 static void test_ping(void **state)
 {
 	(void)state;
-	struct fake_daemon quick, wedged;
-	assert_int_equal(fake_daemon_start(&quick, "eng-pq", serve_quick, 0), 0);
-	assert_int_equal(fake_daemon_start(&wedged, "eng-pw", serve_wedged, 0), 0);
 	struct dk_client *cs[2] = {fake_client(&quick), fake_client(&wedged)};
 	struct pinged pq = {0}, pw = {0};
 	int64_t t0 = clock_mono_ms();
@@ -295,8 +328,6 @@ static void test_ping(void **state)
 		fail_msg("the wedged engine's ping ended after %lld ms (its wait: 400)", (long long)(pw.at_ms - t0));
 	dk_client_free(cs[0]);
 	dk_client_free(cs[1]);
-	fake_daemon_stop(&wedged);
-	fake_daemon_stop(&quick);
 }
 
 /* ---- one action over several engines ---- */
@@ -380,8 +411,8 @@ int main(void)
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_contexts),
 		cmocka_unit_test(test_json_engine),
-		cmocka_unit_test(test_clients_run),
-		cmocka_unit_test(test_ping),
+		cmocka_unit_test_setup_teardown(test_clients_run, two_engines_up, two_engines_down),
+		cmocka_unit_test_setup_teardown(test_ping, two_engines_up, two_engines_down),
 		cmocka_unit_test(test_act_many),
 	};
 	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
