@@ -183,6 +183,21 @@ static void test_slurp_cap(void **state)
 #define ME "sys/fs/cgroup/memory/docker/a/"
 
 /* Garbage everywhere but cpuacct.usage: one bit, no crash, no guesses. */
+/* The host the hostile trees are read against: 2 CPUs, 1 GiB. */
+static const struct st_host host = {.system_ns = 1000, .online_cpus = 2, .mem_total = 1 << 30};
+
+/* The reader opened on the tree, which must see cgroup version v; pid read
+ * into r, which must succeed. The caller frees the reader. */
+static struct st_cgroups *open_and_read(int v, int pid, struct st_raw *r)
+{
+	struct st_cgroups *cg = open_tmp();
+	assert_int_equal(st_cgroups_version(cg), v);
+	struct err e;
+	if (st_cgroup_read(cg, pid, &host, r, &e) != 0)
+		fail_msg("read of %d: %s", pid, e.msg);
+	return cg;
+}
+
 static void test_hostile_v1(void **state)
 {
 	(void)state;
@@ -205,25 +220,22 @@ static void test_hostile_v1(void **state)
 	tree_put("sys/fs/cgroup/blkio/docker/a/blkio.throttle.io_service_bytes_recursive", "254:0 Read\n");
 	tree_put("sys/fs/cgroup/pids/docker/a/pids.current", "12 13\n");
 	tree_put("sys/fs/cgroup/pids/docker/a/pids.max", "-5\n");
-	struct st_cgroups *cg = open_tmp();
-	assert_int_equal(st_cgroups_version(cg), 1);
-	struct st_host h = {.system_ns = 1000, .online_cpus = 2, .mem_total = 1 << 30};
 	struct st_raw r;
 	struct err e;
-	assert_int_equal(st_cgroup_read(cg, 10, &h, &r, &e), 0);
+	struct st_cgroups *cg = open_and_read(1, 10, &r);
 	assert_int_equal(r.have, ST_HAVE_CPU);
 	assert_int_equal(r.cpu_ns, 42);
 	assert_int_equal(r.mem_usage + r.mem_inactive_file + r.mem_limit + r.blk_read + r.pids + r.net_rx, 0);
 	/* now the one good file turns bad too: nothing is left, so the
 	 * cgroup counts as gone (after one fresh look at /proc/10/cgroup) */
 	tree_put(CA "cpuacct.usage", "garbage\n");
-	assert_int_equal(st_cgroup_read(cg, 10, &h, &r, &e), -1);
+	assert_int_equal(st_cgroup_read(cg, 10, &host, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "cgroup is gone"));
 	assert_int_equal(r.have, 0);
 	/* largest values still parse */
 	tree_put(CA "cpuacct.usage", "18446744073709551615\n");
 	tree_put(ME "memory.limit_in_bytes", "9223372036854771712\n");
-	assert_int_equal(st_cgroup_read(cg, 10, &h, &r, &e), 0);
+	assert_int_equal(st_cgroup_read(cg, 10, &host, &r, &e), 0);
 	assert_true(r.cpu_ns == UINT64_MAX);
 	assert_int_equal(r.have, ST_HAVE_CPU | ST_HAVE_MEMLIMIT);
 	assert_int_equal(r.mem_limit, 1 << 30); /* "unlimited" shown as host memory */
@@ -251,12 +263,8 @@ static void test_hostile_v2(void **state)
 	tree_put(p, "3\n");
 	snprintf(p, sizeof p, "%spids.max", d);
 	tree_put(p, "max\n");
-	struct st_cgroups *cg = open_tmp();
-	assert_int_equal(st_cgroups_version(cg), 2);
-	struct st_host h = {.system_ns = 1000, .online_cpus = 2, .mem_total = 1 << 30};
 	struct st_raw r;
-	struct err e;
-	assert_int_equal(st_cgroup_read(cg, 11, &h, &r, &e), 0);
+	struct st_cgroups *cg = open_and_read(2, 11, &r);
 	ex_expect("hostile v2", &r, fields_st_raw,
 	          "have = mem pids\ncpu_ns = 0\nmem_usage = 4096\npids = 3\npids_limit = 0\nblk_read = 0");
 	st_cgroups_free(cg);
@@ -309,16 +317,29 @@ static void test_oversized(void **state)
 	st_cgroups_free(cg);
 }
 
+/* A process pid in the cgroup v1 group /docker/a (cpuacct.usage 100,
+ * memory.usage_in_bytes 1000, a net/dev of its own), more: further lines
+ * of its /proc/PID/cgroup; the reader opened on that tree (the caller
+ * frees it). */
+static struct st_cgroups *v1_process(int pid, const char *more)
+{
+	char path[64], lines[256];
+	tree_put("proc/self/mountinfo", mountinfo_v1);
+	snprintf(path, sizeof path, "proc/%d/cgroup", pid);
+	snprintf(lines, sizeof lines, "2:cpuacct:/docker/a\n4:memory:/docker/a\n%s", more);
+	tree_put(path, lines);
+	snprintf(path, sizeof path, "proc/%d/net/dev", pid);
+	tree_put(path, netdev_hdr);
+	tree_put(CA "cpuacct.usage", "100\n");
+	tree_put(ME "memory.usage_in_bytes", "1000\n");
+	return open_tmp();
+}
+
 /* The cached directories of a pid are dropped once their files vanish. */
 static void test_cache_follows(void **state)
 {
 	(void)state;
-	tree_put("proc/self/mountinfo", mountinfo_v1);
-	tree_put("proc/20/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n");
-	tree_put("proc/20/net/dev", netdev_hdr);
-	tree_put(CA "cpuacct.usage", "100\n");
-	tree_put(ME "memory.usage_in_bytes", "1000\n");
-	struct st_cgroups *cg = open_tmp();
+	struct st_cgroups *cg = v1_process(20, "");
 	struct st_raw r;
 	struct err e;
 	assert_int_equal(st_cgroup_read(cg, 20, NULL, &r, &e), 0);
@@ -354,13 +375,8 @@ static void test_cache_follows(void **state)
 static void test_exited_with_open_files(void **state)
 {
 	(void)state;
-	tree_put("proc/self/mountinfo", mountinfo_v1);
-	tree_put("proc/21/cgroup", "2:cpuacct:/docker/a\n4:memory:/docker/a\n8:pids:/docker/a\n");
-	tree_put("proc/21/net/dev", netdev_hdr);
-	tree_put(CA "cpuacct.usage", "100\n");
-	tree_put(ME "memory.usage_in_bytes", "1000\n");
 	tree_put("sys/fs/cgroup/pids/docker/a/pids.current", "3\n");
-	struct st_cgroups *cg = open_tmp();
+	struct st_cgroups *cg = v1_process(21, "8:pids:/docker/a\n");
 	struct st_raw r;
 	struct err e;
 	assert_int_equal(st_cgroup_read(cg, 21, NULL, &r, &e), 0);
