@@ -151,36 +151,51 @@ static const struct order_case order_cases[] = {
 	 "is not the docker CLI's config"},
 };
 
+/* Set the environment variable k to v, or unset it when v is NULL. */
+static void env_is(const char *k, const char *v)
+{
+	if (v)
+		setenv(k, v, 1);
+	else
+		unsetenv(k);
+}
+
+/* Resolve o into ep for the case what. With err set it must fail with err
+ * in its message (and code, when not 0): false. Else it must resolve: true. */
+static bool resolves(const char *what, const struct dk_endpoint_opts *o, struct dk_endpoint *ep, const char *err,
+                     int code)
+{
+	struct err e = {0};
+	int rc = dk_endpoint_resolve(ep, o, &e);
+	if (!err) {
+		if (rc != 0)
+			fail_msg("%s: %s", what, e.msg);
+		return true;
+	}
+	if (rc != -1 || (code && e.code != code))
+		fail_msg("%s: rc %d code %d (%s), want a failure", what, rc, (int)e.code, e.msg);
+	if (!strstr(e.msg, err))
+		fail_msg("%s: '%s' not in '%s'", what, err, e.msg);
+	return false;
+}
+
 static void test_order(void **state)
 {
 	struct fx *f = *state;
 	for (size_t i = 0; i < sizeof order_cases / sizeof order_cases[0]; i++) {
 		const struct order_case *c = &order_cases[i];
 		print_message("case: %s\n", c->what);
-		unsetenv("DOCKER_HOST");
-		unsetenv("DOCKER_CONTEXT");
-		if (c->env_host)
-			setenv("DOCKER_HOST", c->env_host, 1);
-		if (c->env_context)
-			setenv("DOCKER_CONTEXT", c->env_context, 1);
+		env_is("DOCKER_HOST", c->env_host);
+		env_is("DOCKER_CONTEXT", c->env_context);
 		char *cfg = xasprintf("%s/config.json", f->dir);
 		unlink(cfg);
 		free(cfg);
 		if (c->config)
 			current(f, c->config);
 		struct dk_endpoint ep;
-		struct err e = {0};
 		struct dk_endpoint_opts o = {.host = c->opt_host, .context = c->opt_context};
-		int rc = dk_endpoint_resolve(&ep, &o, &e);
-		if (!c->host) {
-			assert_int_equal(rc, -1);
-			assert_int_equal(e.code, ERR_USAGE);
-			if (!strstr(e.msg, c->err))
-				fail_msg("%s: '%s' not in '%s'", c->what, c->err, e.msg);
+		if (!resolves(c->what, &o, &ep, c->host ? NULL : c->err, ERR_USAGE))
 			continue;
-		}
-		if (rc != 0)
-			fail_msg("%s: %s", c->what, e.msg);
 		assert_string_equal(ep.host, c->host);
 		assert_string_equal(ep.from, c->from);
 		assert_string_equal(ep.name, c->name);
@@ -269,25 +284,13 @@ static void test_tls_options(void **state)
 	for (size_t i = 0; i < sizeof tls_cases / sizeof tls_cases[0]; i++) {
 		const struct tls_case *c = &tls_cases[i];
 		print_message("case: %s\n", c->what);
-		unsetenv("DOCKER_TLS_VERIFY");
-		unsetenv("DOCKER_CERT_PATH");
-		if (c->env_verify)
-			setenv("DOCKER_TLS_VERIFY", c->env_verify, 1);
-		if (c->env_certpath)
-			setenv("DOCKER_CERT_PATH", c->env_certpath, 1);
+		env_is("DOCKER_TLS_VERIFY", c->env_verify);
+		env_is("DOCKER_CERT_PATH", c->env_certpath);
 		struct dk_endpoint_opts o = {.host = c->host, .tls = c->tls, .tlsverify = c->tlsverify,
 		                             .cacert = c->cacert, .cert = c->cert, .key = c->key};
 		struct dk_endpoint ep;
-		struct err e = {0};
-		int rc = dk_endpoint_resolve(&ep, &o, &e);
-		if (c->err) {
-			assert_int_equal(rc, -1);
-			if (!strstr(e.msg, c->err))
-				fail_msg("%s: '%s' not in '%s'", c->what, c->err, e.msg);
+		if (!resolves(c->what, &o, &ep, c->err, 0))
 			continue;
-		}
-		if (rc != 0)
-			fail_msg("%s: %s", c->what, e.msg);
 		assert_int_equal(ep.tls, c->want_tls);
 		assert_int_equal(ep.verify, c->want_verify);
 		assert_string_equal(ep.ca, c->ca);
@@ -349,6 +352,46 @@ static void test_tls_context(void **state)
 
 /* ---- what a failed transfer says ---- */
 
+enum { NO_TLS, TLS_OURS, TLS_BARE }; /* the client's TLS: none, with our files, with no certificate */
+
+static const char https_body[] = "Client sent an HTTP request to an HTTPS server.\n";
+#define BAD_CERT "OpenSSL SSL_read: error:0A000412:SSL routines::sslv3 alert bad certificate"
+
+/* A failed transfer and whether TLS explains it (then with has[] in the
+ * words, always printable). */
+static const struct explain_case {
+	const char *what;
+	int tls;
+	CURLcode cc;
+	long status;
+	const char *body, *curl_msg;
+	bool explained;
+	const char *has[3];
+} explains[] = {
+	{"a plain client at a TLS engine", NO_TLS, CURLE_OK, 400, https_body, "", true,
+	 {"engine at tcp://h:1 wants TLS", "--tlsverify", "DOCKER_TLS_VERIFY"}},
+	{"a plain client, another 400", NO_TLS, CURLE_OK, 400, "{\"message\":\"bad\"}", "", false, {NULL}},
+	{"a plain client, refused", NO_TLS, CURLE_COULDNT_CONNECT, 0, NULL, "refused", false, {NULL}},
+	{"a TLS client at a plain engine", TLS_OURS, CURLE_SSL_CONNECT_ERROR, 0, NULL,
+	 "error:0A00010B:SSL routines::wrong version number", true, {"does not speak TLS"}},
+	{"an engine the CA did not sign", TLS_OURS, CURLE_PEER_FAILED_VERIFICATION, 0, NULL,
+	 "SSL certificate problem: unable to get local issuer certificate", true,
+	 {"does not verify against the CA /x/ca.pem"}},
+	{"our certificate refused", TLS_OURS, CURLE_RECV_ERROR, 0, NULL, BAD_CERT, true,
+	 {"refused our TLS client certificate /x/cert.pem"}},
+	{"a certificate required", TLS_OURS, CURLE_RECV_ERROR, 0, NULL,
+	 "error:0A00045C:SSL routines::tlsv13 alert certificate required", true, {"wants a TLS client certificate"}},
+	{"no certificate of ours: it wants one", TLS_BARE, CURLE_RECV_ERROR, 0, NULL, BAD_CERT, true,
+	 {"wants a TLS client certificate"}},
+	{"TLS 1.3: the engine hung up on our certificate without a word", TLS_OURS, CURLE_SEND_ERROR, 0, NULL, "",
+	 true, {"closed the TLS connection (Failed sending data to the peer)", "/x/cert.pem"}},
+	{"an ordinary failure is not TLS's to say", TLS_OURS, CURLE_COULDNT_CONNECT, 0, NULL, "Connection refused",
+	 false, {NULL}},
+	{"a success", TLS_OURS, CURLE_OK, 200, "{}", "", false, {NULL}},
+	{"curl's words with the engine's bytes: sanitized", TLS_OURS, CURLE_SSL_CONNECT_ERROR, 0, NULL,
+	 "handshake \x1b]0;owned\x07 failed\r\n\x9b", true, {"handshake"}},
+};
+
 static void test_explain(void **state)
 {
 	(void)state;
@@ -356,49 +399,24 @@ static void test_explain(void **state)
 	snprintf(ep.ca, sizeof ep.ca, "/x/ca.pem");
 	snprintf(ep.cert, sizeof ep.cert, "/x/cert.pem");
 	snprintf(ep.key, sizeof ep.key, "/x/key.pem");
-	struct dk_tls *t = dk_tls_new(&ep);
-	struct err e;
-	static const char https[] = "Client sent an HTTP request to an HTTPS server.\n";
-	/* a plain client at a TLS engine */
-	assert_true(dk_tls_explain(&e, NULL, "tcp://h:1", CURLE_OK, 400, https, sizeof https - 1, ""));
-	assert_non_null(strstr(e.msg, "engine at tcp://h:1 wants TLS"));
-	assert_non_null(strstr(e.msg, "--tlsverify"));
-	assert_non_null(strstr(e.msg, "DOCKER_TLS_VERIFY"));
-	assert_false(dk_tls_explain(&e, NULL, "tcp://h:1", CURLE_OK, 400, "{\"message\":\"bad\"}", 17, ""));
-	assert_false(dk_tls_explain(&e, NULL, "tcp://h:1", CURLE_COULDNT_CONNECT, 0, NULL, 0, "refused"));
-	/* a TLS client at a plain engine */
-	assert_true(dk_tls_explain(&e, t, "tcp://h:1", CURLE_SSL_CONNECT_ERROR, 0, NULL, 0,
-	                           "error:0A00010B:SSL routines::wrong version number"));
-	assert_non_null(strstr(e.msg, "does not speak TLS"));
-	/* an engine the CA did not sign */
-	assert_true(dk_tls_explain(&e, t, "tcp://h:1", CURLE_PEER_FAILED_VERIFICATION, 0, NULL, 0,
-	                           "SSL certificate problem: unable to get local issuer certificate"));
-	assert_non_null(strstr(e.msg, "does not verify against the CA /x/ca.pem"));
-	/* our certificate refused */
-	assert_true(dk_tls_explain(&e, t, "tcp://h:1", CURLE_RECV_ERROR, 0, NULL, 0,
-	                           "OpenSSL SSL_read: error:0A000412:SSL routines::sslv3 alert bad certificate"));
-	assert_non_null(strstr(e.msg, "refused our TLS client certificate /x/cert.pem"));
-	assert_true(dk_tls_explain(&e, t, "tcp://h:1", CURLE_RECV_ERROR, 0, NULL, 0,
-	                           "error:0A00045C:SSL routines::tlsv13 alert certificate required"));
-	assert_non_null(strstr(e.msg, "wants a TLS client certificate"));
 	struct dk_endpoint bare = {.tls = true, .verify = true};
-	struct dk_tls *tb = dk_tls_new(&bare);   /* no certificate of ours: it wants one */
-	assert_true(dk_tls_explain(&e, tb, "tcp://h:1", CURLE_RECV_ERROR, 0, NULL, 0,
-	                           "OpenSSL SSL_read: error:0A000412:SSL routines::sslv3 alert bad certificate"));
-	assert_non_null(strstr(e.msg, "wants a TLS client certificate"));
-	dk_tls_free(tb);
-	/* TLS 1.3: the engine hung up on our certificate without a word */
-	assert_true(dk_tls_explain(&e, t, "tcp://h:1", CURLE_SEND_ERROR, 0, NULL, 0, ""));
-	assert_non_null(strstr(e.msg, "closed the TLS connection (Failed sending data to the peer)"));
-	assert_non_null(strstr(e.msg, "/x/cert.pem"));
-	/* an ordinary failure is not TLS's to say */
-	assert_false(dk_tls_explain(&e, t, "tcp://h:1", CURLE_COULDNT_CONNECT, 0, NULL, 0, "Connection refused"));
-	assert_false(dk_tls_explain(&e, t, "tcp://h:1", CURLE_OK, 200, "{}", 2, ""));
-	/* curl's words may carry the engine's bytes: shown sanitized */
-	assert_true(dk_tls_explain(&e, t, "tcp://h:1", CURLE_SSL_CONNECT_ERROR, 0, NULL, 0,
-	                           "handshake \x1b]0;owned\x07 failed\r\n\x9b"));
-	text_assert_printable(e.msg);
-	dk_tls_free(t);
+	struct dk_tls *tls[] = {[NO_TLS] = NULL, [TLS_OURS] = dk_tls_new(&ep), [TLS_BARE] = dk_tls_new(&bare)};
+	for (size_t i = 0; i < sizeof explains / sizeof *explains; i++) {
+		const struct explain_case *k = &explains[i];
+		struct err e = {0};
+		bool said = dk_tls_explain(&e, tls[k->tls], "tcp://h:1", k->cc, k->status, k->body,
+		                           k->body ? strlen(k->body) : 0, k->curl_msg);
+		if (said != k->explained)
+			fail_msg("%s: explained %d (%s), want %d", k->what, said, e.msg, k->explained);
+		if (!said)
+			continue;
+		for (size_t j = 0; j < 3 && k->has[j]; j++)
+			if (!strstr(e.msg, k->has[j]))
+				fail_msg("%s: '%s' not in '%s'", k->what, k->has[j], e.msg);
+		text_assert_printable(e.msg);
+	}
+	dk_tls_free(tls[TLS_OURS]);
+	dk_tls_free(tls[TLS_BARE]);
 }
 
 int main(void)
