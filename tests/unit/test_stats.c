@@ -274,7 +274,9 @@ static void test_host_real(void **state)
 
 /* ---- cgroup fixture trees ---- */
 
-static struct st_cgroups *open_fx(const char *tree, struct st_host *h)
+/* The fixture tree's host totals into h, and its reader, which must see
+ * cgroup version v (the caller frees it). */
+static struct st_cgroups *open_fx(const char *tree, int v, struct st_host *h)
 {
 	char proc[256], sys[256];
 	struct err e;
@@ -285,105 +287,130 @@ static struct st_cgroups *open_fx(const char *tree, struct st_host *h)
 	struct st_cgroups *cg = st_cgroups_open(proc, sys, &e);
 	if (!cg)
 		fail_msg("open %s: %s", tree, e.msg);
+	assert_int_equal(st_cgroups_version(cg), v);
 	return cg;
 }
 
-/* Captured from `docker run -d --cpus 0.5 --memory 256m --pids-limit 100
- * sandtop/mini sleep 600` on this cgroup v1 host (cpu and cpuacct mounted
- * apart, plus an empty unified tree), numbers then set by hand. */
-static void test_cgroup_v1(void **state)
+/* Read pid into r, which must succeed (what: the case, for the message). */
+static void read_ok(struct st_cgroups *cg, int pid, const struct st_host *h, struct st_raw *r, const char *what)
 {
-	(void)state;
-	struct st_host h;
-	struct st_cgroups *cg = open_fx("v1", &h);
-	assert_int_equal(st_cgroups_version(cg), 1);
-	struct st_raw r;
 	struct err e;
-	for (int pass = 0; pass < 2; pass++) { /* the second read uses the cached directories */
-		assert_int_equal(st_cgroup_read(cg, 4242, &h, &r, &e), 0);
-		ex_expect("cgroup v1", &r, fields_st_raw,
-		          "have = cpu mem inactive memlimit net blk pids frozen\n# freezer.state THAWED\n"
-		          "frozen = 0\ncpu_ns = 26647349");
-		assert_int_equal(r.system_ns, h.system_ns);
-		ex_expect("cgroup v1", &r, fields_st_raw,
-		          "online_cpus = 2\nmem_usage = 2433024\n# total_inactive_file\n"
-		          "mem_inactive_file = 1806336");
-		assert_int_equal(st_mem_working_set(&r), 626688);
-		ex_expect("cgroup v1", &r, fields_st_raw,
-		          "mem_limit = 268435456\n# 1048576 + 8192: Read lines of both devices\n"
-		          "blk_read = 1056768\nblk_write = 4096\npids = 3\npids_limit = 100\n"
-		          "# 123456 + 1000: eth0 + eth1, not lo\nnet_rx = 124456\n# 65432 + 24\nnet_tx = 65456");
-		assert_true(r.mono_ns > 0);
+	if (st_cgroup_read(cg, pid, h, r, &e) != 0)
+		fail_msg("%s: read of %d: %s", what, pid, e.msg);
+}
+
+/* The fixture trees of captured containers, and what pid 4242 in each
+ * reads as: every field (expect.h), the working set; read passes times
+ * (from the second on, through the cached directories). */
+static const struct cg_tree {
+	const char *what, *tree;
+	int v, passes;
+	const char *expect;
+	uint64_t working_set;
+} cg_trees[] = {
+	/* Captured from `docker run -d --cpus 0.5 --memory 256m --pids-limit 100
+	 * sandtop/mini sleep 600` on this cgroup v1 host (cpu and cpuacct mounted
+	 * apart, plus an empty unified tree), numbers then set by hand. */
+	{"cgroup v1", "v1", 1, 2,
+	 "have = cpu mem inactive memlimit net blk pids frozen\n# freezer.state THAWED\n"
+	 "frozen = 0\ncpu_ns = 26647349\n"
+	 "online_cpus = 2\nmem_usage = 2433024\n# total_inactive_file\n"
+	 "mem_inactive_file = 1806336\n"
+	 "mem_limit = 268435456\n# 1048576 + 8192: Read lines of both devices\n"
+	 "blk_read = 1056768\nblk_write = 4096\npids = 3\npids_limit = 100\n"
+	 "# 123456 + 1000: eth0 + eth1, not lo\nnet_rx = 124456\n# 65432 + 24\nnet_tx = 65456",
+	 626688},
+	/* cpu,cpuacct mounted together, memory mounted from the /docker subtree
+	 * (after a decoy mount of /dock), pids at an escaped "my pids", no blkio,
+	 * no memory limit, pids.max "max", --network none. */
+	{"cgroup v1 combined", "v1comb", 1, 1,
+	 "have = cpu mem inactive memlimit net pids\ncpu_ns = 987654321000\nonline_cpus = 4\n"
+	 "mem_usage = 104857600\n# total_, not the local inactive_file 1\nmem_inactive_file = 209715200\n"
+	 "mem_limit = 8192000000\npids = 7\npids_limit = 0\n# lo only\nnet_rx = 0\nnet_tx = 0\n"
+	 "blk_read = 0",
+	 104857600 /* inactive above usage */},
+	/* cgroup v2 with the systemd driver: /system.slice/docker-ID.scope. */
+	{"cgroup v2", "v2", 2, 2,
+	 "have = cpu mem inactive memlimit net blk pids frozen\n# cgroup.events \"frozen 0\"\n"
+	 "frozen = 0\n# usage_usec * 1000\ncpu_ns = 5234567000\nsystem_ns = 514310000000\n"
+	 "mem_usage = 52428800\nmem_inactive_file = 31457280\n"
+	 "mem_limit = 536870912\n# 2097152 + 4096\nblk_read = 2101248\n# 1048576 + 8192\n"
+	 "blk_write = 1056768\npids = 12\npids_limit = 512\nnet_rx = 9876543\nnet_tx = 1234567",
+	 20971520},
+};
+
+/* Open t's tree (host totals into h) and read pid 4242 into r t->passes
+ * times, checking each read against t; the reader (the caller frees it). */
+static struct st_cgroups *read_tree(const struct cg_tree *t, struct st_host *h, struct st_raw *r)
+{
+	struct st_cgroups *cg = open_fx(t->tree, t->v, h);
+	for (int pass = 0; pass < t->passes; pass++) {
+		read_ok(cg, 4242, h, r, t->what);
+		ex_expect(t->what, r, fields_st_raw, t->expect);
+		assert_int_equal(st_mem_working_set(r), t->working_set);
+		assert_int_equal(r->system_ns, h->system_ns);
+		assert_true(r->mono_ns > 0);
 	}
+	return cg;
+}
+
+/* After the v1 tree's reads: without host totals, a container with some
+ * files, gone ones. */
+static void v1_more(struct st_cgroups *cg, const struct st_host *h, struct st_raw *r)
+{
+	struct err e;
 	/* without host totals: no CPU bit, the raw limit */
-	assert_int_equal(st_cgroup_read(cg, 4242, NULL, &r, &e), 0);
-	assert_int_equal(r.have, (ALL_BITS | ST_HAVE_FROZEN) & ~(unsigned)ST_HAVE_CPU);
-	assert_int_equal(r.mem_limit, 268435456);
+	assert_int_equal(st_cgroup_read(cg, 4242, NULL, r, &e), 0);
+	assert_int_equal(r->have, (ALL_BITS | ST_HAVE_FROZEN) & ~(unsigned)ST_HAVE_CPU);
+	assert_int_equal(r->mem_limit, 268435456);
 	/* a container with only some files: fewer bits; no net/dev but the
 	 * process directory exists, so no error */
-	assert_int_equal(st_cgroup_read(cg, 4244, &h, &r, &e), 0);
-	ex_expect("cgroup v1", &r, fields_st_raw,
+	read_ok(cg, 4244, h, r, "cgroup v1, some files");
+	ex_expect("cgroup v1", r, fields_st_raw,
 	          "have = cpu mem\ncpu_ns = 5000000000\nmem_usage = 1048576\nnet_rx = 0\npids_limit = 0");
 	/* the process is gone */
-	assert_int_equal(st_cgroup_read(cg, 999999, &h, &r, &e), -1);
+	assert_int_equal(st_cgroup_read(cg, 999999, h, r, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "process 999999 is gone"));
-	assert_int_equal(r.have, 0);
+	assert_int_equal(r->have, 0);
 	/* the process is listed but its cgroup directories are not there */
-	assert_int_equal(st_cgroup_read(cg, 4243, &h, &r, &e), -1);
+	assert_int_equal(st_cgroup_read(cg, 4243, h, r, &e), -1);
 	assert_non_null(strstr(e.msg, "cgroup is gone"));
-	assert_int_equal(st_cgroup_read(cg, 0, &h, &r, &e), -1);
-	st_cgroups_free(cg);
+	assert_int_equal(st_cgroup_read(cg, 0, h, r, &e), -1);
 }
 
-/* cpu,cpuacct mounted together, memory mounted from the /docker subtree
- * (after a decoy mount of /dock), pids at an escaped "my pids", no blkio,
- * no memory limit, pids.max "max", --network none. */
-static void test_cgroup_v1_combined(void **state)
+/* After the combined v1 tree's read: no memory limit, capped to the host's
+ * memory or not. */
+static void v1comb_more(struct st_cgroups *cg, const struct st_host *h, struct st_raw *r)
 {
-	(void)state;
-	struct st_host h;
-	struct st_cgroups *cg = open_fx("v1comb", &h);
-	assert_int_equal(st_cgroups_version(cg), 1);
-	struct st_raw r;
-	struct err e;
-	assert_int_equal(st_cgroup_read(cg, 4242, &h, &r, &e), 0);
-	ex_expect("cgroup v1 combined", &r, fields_st_raw,
-	          "have = cpu mem inactive memlimit net pids\ncpu_ns = 987654321000\nonline_cpus = 4\n"
-	          "mem_usage = 104857600\n# total_, not the local inactive_file 1\nmem_inactive_file = 209715200");
-	assert_int_equal(st_mem_working_set(&r), 104857600); /* inactive above usage */
-	assert_int_equal(r.mem_limit, h.mem_total);          /* unlimited: docker shows host memory */
-	ex_expect("cgroup v1 combined", &r, fields_st_raw,
-	          "mem_limit = 8192000000\npids = 7\npids_limit = 0\n# lo only\nnet_rx = 0\nnet_tx = 0\n"
-	          "blk_read = 0");
-	assert_int_equal(st_cgroup_read(cg, 4242, NULL, &r, &e), 0);
-	assert_int_equal(r.mem_limit, 0); /* unlimited and no host to cap to */
-	st_cgroups_free(cg);
+	assert_int_equal(r->mem_limit, h->mem_total); /* unlimited: docker shows host memory */
+	read_ok(cg, 4242, NULL, r, "cgroup v1 combined, no host");
+	assert_int_equal(r->mem_limit, 0); /* unlimited and no host to cap to */
 }
 
-/* cgroup v2 with the systemd driver: /system.slice/docker-ID.scope. */
-static void test_cgroup_v2(void **state)
+/* After the v2 tree's reads: a pid it does not have. */
+static void v2_more(struct st_cgroups *cg, const struct st_host *h, struct st_raw *r)
 {
-	(void)state;
-	struct st_host h;
-	struct st_cgroups *cg = open_fx("v2", &h);
-	assert_int_equal(st_cgroups_version(cg), 2);
-	struct st_raw r;
 	struct err e;
-	for (int pass = 0; pass < 2; pass++) {
-		assert_int_equal(st_cgroup_read(cg, 4242, &h, &r, &e), 0);
-		ex_expect("cgroup v2", &r, fields_st_raw,
-		          "have = cpu mem inactive memlimit net blk pids frozen\n# cgroup.events \"frozen 0\"\n"
-		          "frozen = 0\n# usage_usec * 1000\ncpu_ns = 5234567000\nsystem_ns = 514310000000\n"
-		          "mem_usage = 52428800\nmem_inactive_file = 31457280");
-		assert_int_equal(st_mem_working_set(&r), 20971520);
-		ex_expect("cgroup v2", &r, fields_st_raw,
-		          "mem_limit = 536870912\n# 2097152 + 4096\nblk_read = 2101248\n# 1048576 + 8192\n"
-		          "blk_write = 1056768\npids = 12\npids_limit = 512\nnet_rx = 9876543\nnet_tx = 1234567");
-	}
-	assert_int_equal(st_cgroup_read(cg, 77, &h, &r, &e), -1);
+	assert_int_equal(st_cgroup_read(cg, 77, h, r, &e), -1);
 	assert_non_null(strstr(e.msg, "77"));
-	st_cgroups_free(cg);
+}
+
+static void (*const tree_more[])(struct st_cgroups *, const struct st_host *, struct st_raw *) = {
+	v1_more, v1comb_more, v2_more,
+};
+_Static_assert(sizeof tree_more / sizeof *tree_more == sizeof cg_trees / sizeof *cg_trees, "one more per tree");
+
+static void test_cgroup_trees(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof cg_trees / sizeof *cg_trees; i++) {
+		struct st_host h;
+		struct st_raw r;
+		struct st_cgroups *cg = read_tree(&cg_trees[i], &h, &r);
+		tree_more[i](cg, &h, &r);
+		st_cgroups_free(cg);
+	}
 }
 
 static void test_cgroup_open_fails(void **state)
@@ -427,9 +454,7 @@ int main(void)
 		cmocka_unit_test(test_byte_rates),
 		cmocka_unit_test(test_host_fixtures),
 		cmocka_unit_test(test_host_real),
-		cmocka_unit_test(test_cgroup_v1),
-		cmocka_unit_test(test_cgroup_v1_combined),
-		cmocka_unit_test(test_cgroup_v2),
+		cmocka_unit_test(test_cgroup_trees),
 		cmocka_unit_test(test_cgroup_open_fails),
 		cmocka_unit_test(test_cgroup_real),
 	};
