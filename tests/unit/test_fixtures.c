@@ -67,18 +67,30 @@ static void c_containers(union answer *a)
 	dk_container_list_free(&a->list);
 }
 
-static int p_inspect(const char *body, size_t len, const char *arg, union answer *a, struct ex_subject *s)
-{
-	(void)arg;
-	struct err e;
-	*s = (struct ex_subject){.obj = &a->c, .fields = fields_container};
-	return dk_parse_inspect(body, len, &a->c, &e);
-}
+/* The parsers that fill one member of the answer from the whole body, the
+ * checks read through table, and the clear of that member. */
+#define PARSE_INTO(name, fn, member, table)                                                                  \
+	static int p_##name(const char *body, size_t len, const char *arg, union answer *a, struct ex_subject *s) \
+	{                                                                                                    \
+		(void)arg;                                                                                   \
+		struct err e = {0};                                                                          \
+		*s = (struct ex_subject){.obj = &a->member, .fields = table};                                \
+		return fn(body, len, &a->member, &e);                                                        \
+	}
+#define CLEAR_WITH(name, fn, member) \
+	static void c_##name(union answer *a) \
+	{                                     \
+		fn(&a->member);               \
+	}
 
-static void c_inspect(union answer *a)
-{
-	dk_container_clear(&a->c);
-}
+PARSE_INTO(inspect, dk_parse_inspect, c, fields_container)        /* GET /containers/ID/json, for the list */
+CLEAR_WITH(inspect, dk_container_clear, c)
+PARSE_INTO(version, dk_parse_version, version, fields_version)     /* GET /version */
+PARSE_INTO(stats, dk_stats_parse, raw, fields_st_raw)              /* GET /containers/ID/stats?stream=0 */
+PARSE_INTO(hardening, dk_parse_hardening, h, fields_hardening)     /* GET /containers/ID/json, isolation */
+CLEAR_WITH(hardening, dk_hardening_clear, h)
+PARSE_INTO(netinfo, dk_parse_netinfo, net, fields_netinfo)         /* GET /networks/ID */
+CLEAR_WITH(netinfo, dk_netinfo_clear, net)
 
 static const void *event_item(const void *obj, size_t i)
 {
@@ -111,54 +123,12 @@ static void c_events(union answer *a)
 	free(a->ev.v);
 }
 
-static int p_version(const char *body, size_t len, const char *arg, union answer *a, struct ex_subject *s)
-{
-	(void)arg;
-	struct err e;
-	*s = (struct ex_subject){.obj = &a->version, .fields = fields_version};
-	return dk_parse_version(body, len, &a->version, &e);
-}
-
 /* An error body, as the engine answers it with the status in arg. */
 static int p_http_error(const char *body, size_t len, const char *arg, union answer *a, struct ex_subject *s)
 {
 	dk_http_error(&a->e, strtol(arg ? arg : "", NULL, 10), body, len);
 	*s = (struct ex_subject){.obj = &a->e, .fields = fields_err};
 	return 0;
-}
-
-static int p_stats(const char *body, size_t len, const char *arg, union answer *a, struct ex_subject *s)
-{
-	(void)arg;
-	struct err e = {0};
-	*s = (struct ex_subject){.obj = &a->raw, .fields = fields_st_raw};
-	return dk_stats_parse(body, len, &a->raw, &e);
-}
-
-static int p_hardening(const char *body, size_t len, const char *arg, union answer *a, struct ex_subject *s)
-{
-	(void)arg;
-	struct err e;
-	*s = (struct ex_subject){.obj = &a->h, .fields = fields_hardening};
-	return dk_parse_hardening(body, len, &a->h, &e);
-}
-
-static void c_hardening(union answer *a)
-{
-	dk_hardening_clear(&a->h);
-}
-
-static int p_netinfo(const char *body, size_t len, const char *arg, union answer *a, struct ex_subject *s)
-{
-	(void)arg;
-	struct err e;
-	*s = (struct ex_subject){.obj = &a->net, .fields = fields_netinfo};
-	return dk_parse_netinfo(body, len, &a->net, &e);
-}
-
-static void c_netinfo(union answer *a)
-{
-	dk_netinfo_clear(&a->net);
 }
 
 static const struct parser parsers[] = {
