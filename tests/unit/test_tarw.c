@@ -91,23 +91,46 @@ static size_t read_back(const struct mem *m, struct got *out, size_t max)
 	return n;
 }
 
-static void test_entries(void **state)
+/* One entry to write: its header (a stat made by st_of, a link target),
+ * what tarw_header must return, and the data written after it (NULL:
+ * none). */
+struct ent {
+	const char *name;
+	mode_t mode;
+	int64_t size, uid, gid, mtime;
+	const char *link;
+	int rc;
+	const char *data;
+	size_t ndata;
+};
+
+/* Write the n entries into m through one writer, which must close clean. */
+static void write_tar(struct mem *m, const struct ent *e, size_t n)
 {
-	(void)state;
-	struct mem m = {0};
-	struct tarw *t = tarw_new(mem_sink, &m);
-	struct stat d = st_of(S_IFDIR | 0755, 0, 0, 0, 1700000000);
-	struct stat f = st_of(S_IFREG | 0640, 5, 1000, 100, 1700000001);
-	struct stat l = st_of(S_IFLNK | 0777, 0, 0, 0, 1700000002);
-	struct stat fifo = st_of(S_IFIFO | 0600, 0, 0, 0, 0);
-	assert_int_equal(tarw_header(t, "home/agent", &d, NULL), 0);
-	assert_int_equal(tarw_header(t, "home/agent/notes.txt", &f, NULL), 0);
-	assert_int_equal(tarw_data(t, "hello", 5), 0);
-	assert_int_equal(tarw_header(t, "home/agent/link", &l, "../../etc/passwd"), 0);
-	assert_int_equal(tarw_header(t, "home/agent/fifo", &fifo, NULL), -2);
+	struct tarw *t = tarw_new(mem_sink, m);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st = st_of(e[i].mode, e[i].size, e[i].uid, e[i].gid, e[i].mtime);
+		if (tarw_header(t, e[i].name, &st, e[i].link) != e[i].rc)
+			fail_msg("entry %zu (%s): tarw_header did not return %d", i, e[i].name, e[i].rc);
+		if (e[i].data)
+			assert_int_equal(tarw_data(t, e[i].data, e[i].ndata), 0);
+	}
 	assert_int_equal(tarw_close(t), 0);
 	assert_string_equal(tarw_error(t), "");
 	tarw_free(t);
+}
+
+static void test_entries(void **state)
+{
+	(void)state;
+	static const struct ent e[] = {
+		{"home/agent", S_IFDIR | 0755, 0, 0, 0, 1700000000, NULL, 0, NULL, 0},
+		{"home/agent/notes.txt", S_IFREG | 0640, 5, 1000, 100, 1700000001, NULL, 0, "hello", 5},
+		{"home/agent/link", S_IFLNK | 0777, 0, 0, 0, 1700000002, "../../etc/passwd", 0, NULL, 0},
+		{"home/agent/fifo", S_IFIFO | 0600, 0, 0, 0, 0, NULL, -2, NULL, 0}, /* skipped */
+	};
+	struct mem m = {0};
+	write_tar(&m, e, sizeof e / sizeof *e);
 	/* whole blocks, each written as one */
 	assert_int_equal(m.n % TARW_BLOCK, 0);
 	assert_false(m.odd_size);
@@ -142,18 +165,14 @@ static void test_pax(void **state)
 		longname[i] = '/';
 	memset(longlink, 'b', sizeof longlink - 1);
 	longlink[sizeof longlink - 1] = '\0';
+	const struct ent e[] = {
+		{longname, S_IFREG | 0600, 3, 3000000, 4000000, 1700000000, NULL, 0, "xyz", 3},
+		{"l", S_IFLNK | 0777, 0, 0, 0, -5, longlink, 0, NULL, 0},
+		{nonutf8, S_IFREG | 0644, 0, 0, 0, 0, NULL, 0, NULL, 0},
+		{utf8, S_IFREG | 0644, 0, 0, 0, 0, NULL, 0, NULL, 0},
+	};
 	struct mem m = {0};
-	struct tarw *t = tarw_new(mem_sink, &m);
-	struct stat f = st_of(S_IFREG | 0600, 3, 3000000, 4000000, 1700000000);
-	struct stat l = st_of(S_IFLNK | 0777, 0, 0, 0, -5);
-	struct stat old = st_of(S_IFREG | 0644, 0, 0, 0, 0);
-	assert_int_equal(tarw_header(t, longname, &f, NULL), 0);
-	assert_int_equal(tarw_data(t, "xyz", 3), 0);
-	assert_int_equal(tarw_header(t, "l", &l, longlink), 0);
-	assert_int_equal(tarw_header(t, nonutf8, &old, NULL), 0);
-	assert_int_equal(tarw_header(t, utf8, &old, NULL), 0);
-	assert_int_equal(tarw_close(t), 0);
-	tarw_free(t);
+	write_tar(&m, e, sizeof e / sizeof *e);
 	struct got g[8];
 	assert_int_equal(read_back(&m, g, 8), 4);
 	assert_string_equal(g[0].name, longname);
@@ -171,16 +190,12 @@ static void test_pax(void **state)
 static void test_sizes(void **state)
 {
 	(void)state;
+	static const struct ent e[] = {
+		{"grew", S_IFREG | 0644, 4, 0, 0, 0, NULL, 0, "12345678", 8},
+		{"shrank", S_IFREG | 0644, 6, 0, 0, 0, NULL, 0, "ab", 2},
+	};
 	struct mem m = {0};
-	struct tarw *t = tarw_new(mem_sink, &m);
-	struct stat a = st_of(S_IFREG | 0644, 4, 0, 0, 0);
-	struct stat b = st_of(S_IFREG | 0644, 6, 0, 0, 0);
-	assert_int_equal(tarw_header(t, "grew", &a, NULL), 0);
-	assert_int_equal(tarw_data(t, "12345678", 8), 0);
-	assert_int_equal(tarw_header(t, "shrank", &b, NULL), 0);
-	assert_int_equal(tarw_data(t, "ab", 2), 0);
-	assert_int_equal(tarw_close(t), 0);
-	tarw_free(t);
+	write_tar(&m, e, sizeof e / sizeof *e);
 	struct got g[4];
 	assert_int_equal(read_back(&m, g, 4), 2);
 	assert_int_equal(g[0].ndata, 4);
