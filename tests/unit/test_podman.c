@@ -65,24 +65,54 @@ static void test_inspect(void **state)
 	dk_hardening_clear(&h);
 }
 
-static void test_version_names_runc(void **state)
+/* /version answers, read in turn into one host (a later one resets what an
+ * earlier one said): the body (or a fixture), rc, and then whether it is
+ * Podman, its engine version and runc's (NULL: not checked). */
+static const struct version_case {
+	const char *what, *body, *fixture;
+	int rc;
+	bool podman;
+	const char *engine_version, *runc_version;
+} versions[] = {
+	{"podman 4.x, docker-compatible API: a \"Podman Engine\" component, Version is Podman's own",
+	 "{\"Platform\":{\"Name\":\"linux/amd64/debian-12\"},\"Components\":["
+	 "{\"Name\":\"Podman Engine\",\"Version\":\"4.3.1\",\"Details\":{\"APIVersion\":\"4.3.1\"}},"
+	 "{\"Name\":\"Conmon\",\"Version\":\"conmon version 2.1.6\"},"
+	 "{\"Name\":\"OCI Runtime (crun)\",\"Version\":\"crun version 1.8.1\"}],"
+	 "\"Version\":\"4.3.1\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.24\"}",
+	 NULL, 0, true, "4.3.1", ""},
+	{"the name must match exactly",
+	 "{\"Version\":\"24.0.7\",\"Components\":[{\"Name\":\"podman engine\"},"
+	 "{\"Name\":\"Engine\",\"Version\":\"24.0.7\"},{\"Name\":\"Podman\"}]}",
+	 NULL, 0, false, NULL, NULL},
+	{"\"OCI Runtime (runc)\": \"runc version 1.1.5+ds1\\ncommit: ...\"", NULL, "podman_version.json", 0, true,
+	 "4.3.1", "1.1.5+ds1"},
+	{"not JSON: what the last one said is gone", "nope", NULL, -1, false, "", NULL},
+	{"a runtime text that is not runc's own words: unknown",
+	 "{\"Version\":\"4.3.1\",\"Components\":[{\"Name\":\"Podman Engine\"},"
+	 "{\"Name\":\"OCI Runtime (runc)\",\"Version\":\"\\u001b[31mevil\"}]}",
+	 NULL, 0, true, NULL, ""},
+};
+
+static void test_version_components(void **state)
 {
 	(void)state;
-	size_t len;
-	char *body = fixture_read("podman_version.json", &len);
 	struct dk_hostinfo host = {0};
-	struct err e;
-	assert_int_equal(dk_parse_version_components(body, len, &host, &e), 0);
-	free(body);
-	assert_true(host.podman);
-	assert_string_equal(host.engine_version, "4.3.1");
-	/* "OCI Runtime (runc)": "runc version 1.1.5+ds1\ncommit: ..." */
-	assert_string_equal(host.runc_version, "1.1.5+ds1");
-	/* a runtime text that is not runc's own words: unknown */
-	const char *odd = "{\"Version\":\"4.3.1\",\"Components\":[{\"Name\":\"Podman Engine\"},"
-	                  "{\"Name\":\"OCI Runtime (runc)\",\"Version\":\"\\u001b[31mevil\"}]}";
-	assert_int_equal(dk_parse_version_components(odd, strlen(odd), &host, &e), 0);
-	assert_string_equal(host.runc_version, "");
+	for (size_t i = 0; i < sizeof versions / sizeof *versions; i++) {
+		const struct version_case *k = &versions[i];
+		size_t len = k->body ? strlen(k->body) : 0;
+		char *body = k->body ? xstrdup(k->body) : fixture_read(k->fixture, &len);
+		struct err e;
+		int rc = dk_parse_version_components(body, len, &host, &e);
+		free(body);
+		if (rc != k->rc || host.podman != k->podman)
+			fail_msg("%s: rc %d podman %d, want rc %d podman %d", k->what, rc, host.podman, k->rc, k->podman);
+		if (k->engine_version)
+			assert_string_equal(host.engine_version, k->engine_version);
+		if (k->runc_version)
+			assert_string_equal(host.runc_version, k->runc_version);
+	}
+	dk_hostinfo_clear(&host);
 }
 
 static void test_exec_ended(void **state)
@@ -386,7 +416,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inspect),
-		cmocka_unit_test(test_version_names_runc),
+		cmocka_unit_test(test_version_components),
 		cmocka_unit_test(test_exec_ended),
 		cmocka_unit_test_setup_teardown(test_audit_local, setup, isow_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_contradicted_or_unknown, setup, isow_teardown),
