@@ -98,36 +98,6 @@ static void test_hostinfo(void **state)
 	dk_hostinfo_clear(&h);
 }
 
-/* Podman's /version (podman 4.x, docker-compatible API): a "Podman Engine"
- * component, and Version is Podman's own. */
-static void test_podman_version(void **state)
-{
-	(void)state;
-	struct dk_hostinfo h;
-	struct err e;
-	memset(&h, 0, sizeof h);
-	const char *ver = "{\"Platform\":{\"Name\":\"linux/amd64/debian-12\"},\"Components\":["
-	                  "{\"Name\":\"Podman Engine\",\"Version\":\"4.3.1\",\"Details\":{\"APIVersion\":\"4.3.1\"}},"
-	                  "{\"Name\":\"Conmon\",\"Version\":\"conmon version 2.1.6\"},"
-	                  "{\"Name\":\"OCI Runtime (crun)\",\"Version\":\"crun version 1.8.1\"}],"
-	                  "\"Version\":\"4.3.1\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.24\"}";
-	assert_int_equal(dk_parse_version_components(ver, strlen(ver), &h, &e), 0);
-	assert_true(h.podman);
-	assert_string_equal(h.engine_version, "4.3.1");
-	assert_string_equal(h.runc_version, "");
-	/* the name must match exactly; a later /version resets it */
-	const char *other = "{\"Version\":\"24.0.7\",\"Components\":[{\"Name\":\"podman engine\"},"
-	                    "{\"Name\":\"Engine\",\"Version\":\"24.0.7\"},{\"Name\":\"Podman\"}]}";
-	assert_int_equal(dk_parse_version_components(other, strlen(other), &h, &e), 0);
-	assert_false(h.podman);
-	assert_int_equal(dk_parse_version_components(ver, strlen(ver), &h, &e), 0);
-	assert_true(h.podman);
-	assert_int_equal(dk_parse_version_components("nope", 4, &h, &e), -1);
-	assert_false(h.podman);
-	assert_string_equal(h.engine_version, "");
-	dk_hostinfo_clear(&h);
-}
-
 /* Network events beyond the captured ones (tests/fixtures/cases/events_network.expect). */
 static void test_network_events(void **state)
 {
@@ -227,7 +197,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_netinfo),
 		cmocka_unit_test(test_hostinfo),
-		cmocka_unit_test(test_podman_version),
 		cmocka_unit_test(test_network_events),
 		cmocka_unit_test(test_health_cmd_and_exec_detail),
 		cmocka_unit_test(test_exec_cmdline),
