@@ -21,8 +21,10 @@ void call_init(struct call *r, size_t n, size_t cap)
 
 void call_free(struct call *r, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		buf_free(&r[i].data);
+		dk_container_list_free(&r[i].list);
+	}
 }
 
 void call_on_done(void *ud, int rc, const struct err *e)
@@ -67,6 +69,20 @@ void call_on_raw(void *ud, int rc, const struct err *e, const char *json, size_t
 void call_on_tar(void *ud, int rc, const struct err *e, const uint8_t *tar, size_t len, bool truncated)
 {
 	call_on_data(ud, rc, e, (const char *)tar, len, truncated);
+}
+
+void call_on_list(void *ud, int rc, const struct err *e, struct dk_container_list *list)
+{
+	struct call *r = ud;
+	if (rc < 0) { /* a list's success comes without an err */
+		call_on_done(ud, rc, e);
+		return;
+	}
+	r->calls++;
+	r->rc = rc;
+	r->list = *list;
+	list->items = NULL;
+	list->n = 0;
 }
 
 void call_turn(struct dk_client *c, int ms)

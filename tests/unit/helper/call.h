@@ -17,6 +17,7 @@ struct call {
 	char text[80];    /* call_on_text's string (a commit's image, a created id) */
 	struct buf data;  /* call_on_data, _raw, _tar: what came, up to call_init's cap */
 	bool truncated;
+	struct dk_container_list list; /* call_on_list's, taken over; call_free frees it */
 	bool verbose;     /* print each result (the tests against the real engine) */
 };
 
@@ -42,6 +43,10 @@ void call_on_raw(void *ud, int rc, const struct err *e, const char *json, size_t
 
 /* dk_archive_cb: as call_on_data. */
 void call_on_tar(void *ud, int rc, const struct err *e, const uint8_t *tar, size_t len, bool truncated);
+
+/* dk_list_cb: a failure as call_on_done; a success (which comes without
+ * an err) counted, rc kept and the list taken over. */
+void call_on_list(void *ud, int rc, const struct err *e, struct dk_container_list *list);
 
 /* One turn of c's loop: its fds polled for at most ms (less when the
  * client's own timeout is nearer), what is ready dispatched. */
