@@ -94,28 +94,7 @@ static int setup(void **state)
 	return fake_daemon_start(&fake, "prov", serve, 0);
 }
 
-struct got {
-	bool called;
-	int rc;
-	struct err e;
-	struct dk_container_list list;
-};
-
-static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *list)
-{
-	struct got *g = ud;
-	g->called = true;
-	g->rc = rc;
-	if (rc < 0) {
-		g->e = *e;
-		return;
-	}
-	g->list = *list;
-	list->items = NULL;
-	list->n = 0;
-}
-
-static const struct dk_container *named(const struct got *g, const char *name)
+static const struct dk_container *named(const struct call *g, const char *name)
 {
 	for (size_t i = 0; i < g->list.n; i++)
 		if (!strcmp(g->list.items[i].name, name))
@@ -134,12 +113,12 @@ static int count_image_requests(void)
 	return n;
 }
 
-static void list_with(struct dk_client *c, const char *filter, struct got *g)
+static void list_with(struct dk_client *c, const char *filter, struct call *g)
 {
-	memset(g, 0, sizeof *g);
-	dk_list_containers(c, true, filter, on_list, g);
+	call_init(g, 1, 0);
+	dk_list_containers(c, true, filter, call_on_list, g);
 	assert_int_equal(dk_client_run(c, 5000), 0);
-	assert_true(g->called);
+	assert_int_equal(g->calls, 1);
 }
 
 /* The image's own values are ignored; a value the operator changed counts;
@@ -150,7 +129,7 @@ static void test_fake_marks_and_caches(void **state)
 	(void)state;
 	struct dk_client *c = fake_client(&fake);
 	fake_drain(&fake);
-	struct got g;
+	struct call g;
 	list_with(c, NULL, &g);
 	assert_int_equal(g.rc, 0);
 	const struct dk_container *a = named(&g, "a"), *b = named(&g, "b");
@@ -189,7 +168,7 @@ static void test_fake_faults(void **state)
 {
 	(void)state;
 	struct dk_client *c = fake_client(&fake);
-	struct got g;
+	struct call g;
 	const char *unknown[] = {"m.gone", "m.big"};
 	for (size_t k = 0; k < 2; k++) {
 		list_with(c, unknown[k], &g);
@@ -215,11 +194,11 @@ static void test_fake_free_in_flight(void **state)
 {
 	(void)state;
 	struct dk_client *c = fake_client(&fake);
-	struct got g = {0};
+	struct call g = {0};
 	fake_drain(&fake);
-	dk_list_containers(c, true, "m.broken", on_list, &g);
+	dk_list_containers(c, true, "m.broken", call_on_list, &g);
 	bool img = false;
-	for (int i = 0; i < 400 && !g.called && !img; i++) {
+	for (int i = 0; i < 400 && !g.calls && !img; i++) {
 		call_turn(c, 5);
 		struct pollfd pf = {.fd = fake.rec_fd, .events = POLLIN};
 		char *r;
@@ -230,7 +209,7 @@ static void test_fake_free_in_flight(void **state)
 	}
 	assert_true(img);
 	dk_client_free(c);
-	assert_false(g.called);
+	assert_int_equal(g.calls, 0);
 }
 
 /* ---- the real engine ---- */
@@ -278,7 +257,7 @@ static void test_engine_committed_image(void **state)
 	struct err e;
 	struct dk_client *c = dk_client_new(NULL, &e);
 	assert_non_null(c);
-	struct got g;
+	struct call g;
 	list_with(c, "sandtop.sandbox", &g);
 	assert_int_equal(g.rc, 0);
 	char name[64];
