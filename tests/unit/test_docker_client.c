@@ -65,43 +65,22 @@ static int setup(void **state)
 	return fake_daemon_start(&fake, "fake", serve_one, 0);
 }
 
-struct result {
-	int rc;
-	bool called;
-	struct err e;
-	size_t n;
-};
-
-static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *list)
-{
-	struct result *r = ud;
-	r->called = true;
-	r->rc = rc;
-	if (rc < 0)
-		r->e = *e;
-	else
-		r->n = list->n;
-}
-
+/* An inspect whose container is not kept: recorded as call_on_done. */
 static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
 {
-	struct result *r = ud;
-	r->called = true;
-	r->rc = rc;
-	if (rc < 0) {
-		r->e = *e;
-	} else {
+	call_on_done(ud, rc, e);
+	if (rc == 0) {
 		dk_container_clear(ct);
 		free(ct);
 	}
 }
 
-static void start_list(struct dk_client *c, bool all, const char *label, struct result *r)
+static void start_list(struct dk_client *c, bool all, const char *label, struct call *r)
 {
-	dk_list_containers(c, all, label, on_list, r);
+	dk_list_containers(c, all, label, call_on_list, r);
 }
 
-static void start_inspect(struct dk_client *c, bool all, const char *name, struct result *r)
+static void start_inspect(struct dk_client *c, bool all, const char *name, struct call *r)
 {
 	(void)all;
 	dk_inspect(c, name, on_inspect, r);
@@ -111,7 +90,7 @@ static void start_inspect(struct dk_client *c, bool all, const char *name, struc
  * how, and what each caller is told. */
 static const struct fail_case {
 	const char *what;
-	void (*start)(struct dk_client *c, bool all, const char *arg, struct result *r);
+	void (*start)(struct dk_client *c, bool all, const char *arg, struct call *r);
 	bool all;
 	const char *arg; /* the list's label filter, the inspected name */
 	int code;
@@ -132,15 +111,16 @@ static void test_failures(void **state)
 {
 	(void)state;
 	struct dk_client *c = fake_client(&fake);
-	struct result r[NFAIL] = {{0}};
+	struct call r[NFAIL];
+	call_init(r, NFAIL, 0);
 	for (size_t i = 0; i < NFAIL; i++)
 		fail_cases[i].start(c, fail_cases[i].all, fail_cases[i].arg, &r[i]);
 	assert_int_equal(dk_client_run(c, 10000), 0);
 	for (size_t i = 0; i < NFAIL; i++) {
 		const struct fail_case *k = &fail_cases[i];
-		if (!r[i].called || r[i].rc != -1 || r[i].e.code != k->code)
-			fail_msg("%s: called %d rc %d code %d, want a failure with code %d (%s)", k->what,
-			         r[i].called, r[i].rc, (int)r[i].e.code, k->code, r[i].e.msg);
+		if (r[i].calls != 1 || r[i].rc != -1 || r[i].e.code != k->code)
+			fail_msg("%s: calls %d rc %d code %d, want one failure with code %d (%s)", k->what,
+			         r[i].calls, r[i].rc, (int)r[i].e.code, k->code, r[i].e.msg);
 		for (size_t j = 0; j < 2; j++)
 			if (k->has[j] && !strstr(r[i].e.msg, k->has[j]))
 				fail_msg("%s: no '%s' in '%s'", k->what, k->has[j], r[i].e.msg);
@@ -149,6 +129,7 @@ static void test_failures(void **state)
 	/* learnt from the answers, failures or not */
 	assert_string_equal(dk_client_api_version(c), "1.41");
 	assert_string_equal(dk_client_engine_version(c), "99.0");
+	call_free(r, NFAIL);
 	dk_client_free(c);
 }
 
@@ -157,9 +138,11 @@ static void test_unreachable(void **state)
 	(void)state;
 	struct err e;
 	struct dk_client *c = dk_client_new("unix:///nonexistent/sock", &e);
-	struct result r = {0};
-	dk_list_containers(c, true, NULL, on_list, &r);
+	struct call r;
+	call_init(&r, 1, 0);
+	dk_list_containers(c, true, NULL, call_on_list, &r);
 	assert_int_equal(dk_client_run(c, 5000), 0);
+	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.rc, -1);
 	assert_int_equal(r.e.code, ERR_TRANSPORT);
 	assert_non_null(strstr(r.e.msg, "/nonexistent/sock"));
