@@ -34,6 +34,24 @@ static void test_clear_twice(void **state)
 	assert_null(h.name);
 }
 
+/* Append n items to b, joined by sep: item is a printf format that may
+ * take the item's number (from base). */
+static void put_list(struct buf *b, const char *item, const char *sep, int n, int base)
+{
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_puts(b, sep);
+		buf_printf(b, item, base + i);
+	}
+}
+
+/* Append an array nested n deep ("[[...]]") to b. */
+static void put_nested(struct buf *b, int n)
+{
+	put_list(b, "[", "", n, 0);
+	put_list(b, "]", "", n, 0);
+}
+
 static void parse_opts(const char *secopt_json, struct dk_hardening *h)
 {
 	char *body = xasprintf("{\"Id\":\"abc\",\"HostConfig\":{\"SecurityOpt\":%s}}", secopt_json);
@@ -107,8 +125,7 @@ static void test_security_opt_forms(void **state)
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	buf_puts(&b, "[\"seccomp={\\\"defaultAction\\\":");
-	for (int i = 0; i < 500; i++)
-		buf_puts(&b, "x");
+	put_list(&b, "x", "", 500, 0);
 	buf_puts(&b, "\"]");
 	parse_opts(b.data, &h);
 	assert_int_equal(h.seccomp, DK_SECCOMP_BAD);
@@ -121,10 +138,7 @@ static void test_security_opt_forms(void **state)
 	/* a profile nested past the depth limit is unreadable, not a crash */
 	buf_init(&b, 1u << 20);
 	buf_puts(&b, "[\"seccomp={\\\"a\\\":");
-	for (int i = 0; i < 200; i++)
-		buf_puts(&b, "[");
-	for (int i = 0; i < 200; i++)
-		buf_puts(&b, "]");
+	put_nested(&b, 200);
 	buf_puts(&b, "}\"]");
 	parse_opts(b.data, &h);
 	assert_int_equal(h.seccomp, DK_SECCOMP_BAD);
@@ -181,10 +195,7 @@ static void test_hostile_bodies(void **state)
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	buf_puts(&b, "{\"Id\":\"abc\",\"x\":");
-	for (int i = 0; i < 100; i++)
-		buf_puts(&b, "[");
-	for (int i = 0; i < 100; i++)
-		buf_puts(&b, "]");
+	put_nested(&b, 100);
 	buf_puts(&b, "}");
 	assert_int_equal(dk_parse_hardening(b.data, b.len, &h, &e), -1);
 	buf_free(&b);
@@ -226,30 +237,23 @@ static void test_hostile_bodies(void **state)
 
 	/* huge arrays are capped */
 	buf_init(&b, 8u << 20);
-	buf_puts(&b, "{\"Id\":\"abc\",\"Config\":{\"Env\":[");
-	for (int i = 0; i < 3000; i++)
-		buf_printf(&b, "%s\"K%d=v\"", i ? "," : "", i);
-	buf_puts(&b, "],\"Labels\":{");
-	for (int i = 0; i < 3000; i++)
-		buf_printf(&b, "%s\"l%d\":\"v\"", i ? "," : "", i);
-	buf_puts(&b, "}},\"HostConfig\":{\"SecurityOpt\":[");
-	for (int i = 0; i < 3000; i++)
-		buf_printf(&b, "%s\"odd%d\"", i ? "," : "", i);
-	buf_puts(&b, "],\"CapAdd\":[\"");
-	for (int i = 0; i < 10000; i++)
-		buf_puts(&b, "a");
-	buf_puts(&b, "\"],\"PortBindings\":{\"80/tcp\":[");
-	for (int i = 0; i < 400; i++)
-		buf_printf(&b, "%s{\"HostIp\":\"\",\"HostPort\":\"%d\"}", i ? "," : "", 1000 + i);
-	buf_puts(&b, "]},\"Devices\":[");
-	for (int i = 0; i < 5000; i++)
-		buf_printf(&b, "%s{}", i ? "," : "");
-	buf_puts(&b, "]},\"Mounts\":[");
-	for (int i = 0; i < 200; i++)
-		buf_printf(&b, "%s{\"Type\":\"bind\",\"Destination\":\"/m%d\"}", i ? "," : "", i);
-	buf_puts(&b, "],\"NetworkSettings\":{\"Networks\":{");
-	for (int i = 0; i < 200; i++)
-		buf_printf(&b, "%s\"n%d\":{\"NetworkID\":\"zz\"}", i ? "," : "", i);
+	static const struct {
+		const char *before, *item, *sep;
+		int n, base;
+	} huge[] = {
+		{"{\"Id\":\"abc\",\"Config\":{\"Env\":[", "\"K%d=v\"", ",", 3000, 0},
+		{"],\"Labels\":{", "\"l%d\":\"v\"", ",", 3000, 0},
+		{"}},\"HostConfig\":{\"SecurityOpt\":[", "\"odd%d\"", ",", 3000, 0},
+		{"],\"CapAdd\":[\"", "a", "", 10000, 0}, /* one long string */
+		{"\"],\"PortBindings\":{\"80/tcp\":[", "{\"HostIp\":\"\",\"HostPort\":\"%d\"}", ",", 400, 1000},
+		{"]},\"Devices\":[", "{}", ",", 5000, 0},
+		{"]},\"Mounts\":[", "{\"Type\":\"bind\",\"Destination\":\"/m%d\"}", ",", 200, 0},
+		{"],\"NetworkSettings\":{\"Networks\":{", "\"n%d\":{\"NetworkID\":\"zz\"}", ",", 200, 0},
+	};
+	for (size_t i = 0; i < sizeof huge / sizeof *huge; i++) {
+		buf_puts(&b, huge[i].before);
+		put_list(&b, huge[i].item, huge[i].sep, huge[i].n, huge[i].base);
+	}
 	buf_puts(&b, "}}}");
 	assert_int_equal(dk_parse_hardening(b.data, b.len, &h, &e), 0);
 	assert_int_equal(h.env_keys.n, DK_HLIST_MAX);
@@ -274,11 +278,7 @@ static bool parse_cut(const char *inner, const char *item, int n)
 {
 	struct buf list, b;
 	buf_init(&list, 8u << 20);
-	for (int i = 0; i < n; i++) {
-		if (i)
-			buf_puts(&list, ",");
-		buf_printf(&list, item, i);
-	}
+	put_list(&list, item, ",", n, 0);
 	buf_init(&b, 8u << 20);
 	buf_puts(&b, "{\"Id\":\"abc\",");
 	buf_printf(&b, inner, list.data ? list.data : "");
