@@ -36,6 +36,24 @@ static struct cg_freezer *open_tmp(void)
 	return f;
 }
 
+/* The fixture tree fx (v1, v2) copied to the scratch root, and its
+ * freezer opened (the caller frees it). */
+static struct cg_freezer *open_copy(const char *fx)
+{
+	tree_copy(fx);
+	return open_tmp();
+}
+
+/* A call that must fail (rc -1) with code, its message holding has (when
+ * not NULL). */
+static void fails(int rc, const struct err *e, int code, const char *has)
+{
+	if (rc != -1 || e->code != code)
+		fail_msg("rc %d code %d (%s), want -1 and code %d", rc, (int)e->code, e->msg, code);
+	if (has && !strstr(e->msg, has))
+		fail_msg("'%s' not in '%s'", has, e->msg);
+}
+
 static int64_t ms_now(void)
 {
 	struct timespec ts;
@@ -107,34 +125,74 @@ static void test_cgroup_dir(void **state)
 	st_cgroups_free(cg);
 }
 
+/* One step of a freeze and thaw: a file written first (put, NULL: none),
+ * then a freeze or a thaw that must succeed (op), a file that must then
+ * read so (file, NULL: none), and the state read after (-1: a failure,
+ * with code when not 0). */
+enum { NOP, FREEZE, THAW };
+struct frz_step {
+	const char *put, *put_text;
+	int op;
+	const char *file, *file_text;
+	int state, code;
+};
+
+static void run_steps(struct cg_freezer *f, const struct frz_step *k, size_t n)
+{
+	struct err e;
+	char buf[64];
+	for (size_t i = 0; i < n; i++, k++) {
+		print_message("step %zu\n", i);
+		if (k->put)
+			tree_put(k->put, k->put_text);
+		if (k->op == FREEZE)
+			assert_int_equal(cg_freeze(f, 4242, &e), 0);
+		if (k->op == THAW)
+			assert_int_equal(cg_thaw(f, 4242, &e), 0);
+		if (k->file)
+			assert_string_equal(tree_get(k->file, buf, sizeof buf), k->file_text);
+		int st = cg_freezer_state(f, 4242, &e);
+		if (k->state == -1 && k->code)
+			fails(st, &e, k->code, NULL);
+		else
+			assert_int_equal(st, k->state);
+	}
+}
+
+static const struct frz_step v1_steps[] = {
+	{NULL, NULL, NOP, NULL, NULL, CG_FRZ_THAWED, 0},
+	{NULL, NULL, FREEZE, V1_FRZ "freezer.state", "FROZEN", CG_FRZ_FROZEN, 0},
+	{V1_FRZ "freezer.state", "FREEZING\n", NOP, NULL, NULL, CG_FRZ_FREEZING, 0},
+	{NULL, NULL, THAW, V1_FRZ "freezer.state", "THAWED", CG_FRZ_THAWED, 0},
+	/* nothing else was written */
+	{NULL, NULL, NOP, V1_FRZ "freezer.self_freezing", "0\n", CG_FRZ_THAWED, 0},
+	{NULL, NULL, NOP, "sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.freeze", "", CG_FRZ_THAWED, 0},
+	{V1_FRZ "freezer.state", "FROZEN SOLID\n", NOP, NULL, NULL, -1, ERR_PARSE},
+	{V1_FRZ "freezer.state", "", NOP, NULL, NULL, -1, ERR_PARSE},
+};
+
+static const struct frz_step v2_steps[] = {
+	{NULL, NULL, NOP, NULL, NULL, CG_FRZ_THAWED, 0},
+	/* asked, not done yet */
+	{NULL, NULL, FREEZE, V2_SCOPE "cgroup.freeze", "1", CG_FRZ_FREEZING, 0},
+	{V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n", NOP, NULL, NULL, CG_FRZ_FROZEN, 0},
+	/* frozen through an ancestor: frozen all the same */
+	{NULL, NULL, THAW, V2_SCOPE "cgroup.freeze", "0", CG_FRZ_FROZEN, 0},
+	{V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n", NOP, NULL, NULL, CG_FRZ_THAWED, 0},
+	{V2_SCOPE "cgroup.events", "populated 1\n", NOP, NULL, NULL, -1, ERR_PARSE},
+	{V2_SCOPE "cgroup.events", "populated 1\nfrozen 2\n", NOP, NULL, NULL, -1, 0},
+	{V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n", NOP, NULL, NULL, CG_FRZ_THAWED, 0},
+	{V2_SCOPE "cgroup.freeze", "yes\n", NOP, NULL, NULL, -1, ERR_PARSE},
+};
+
 /* ---- v1 ---- */
 
 static void test_v1_freeze_thaw(void **state)
 {
 	(void)state;
-	tree_copy("v1");
-	struct cg_freezer *f = open_tmp();
-	struct err e;
-	char buf[64];
+	struct cg_freezer *f = open_copy("v1");
 	assert_int_equal(cg_freezer_version(f), 1);
-	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
-	assert_int_equal(cg_freeze(f, 4242, &e), 0);
-	assert_string_equal(tree_get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FROZEN);
-	tree_put(V1_FRZ "freezer.state", "FREEZING\n");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FREEZING);
-	assert_int_equal(cg_thaw(f, 4242, &e), 0);
-	assert_string_equal(tree_get(V1_FRZ "freezer.state", buf, sizeof buf), "THAWED");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
-	/* nothing else was written */
-	assert_string_equal(tree_get(V1_FRZ "freezer.self_freezing", buf, sizeof buf), "0\n");
-	assert_string_equal(tree_get("sys/fs/cgroup/unified/docker/" V1_ID "/cgroup.freeze", buf, sizeof buf), "");
-	tree_put(V1_FRZ "freezer.state", "FROZEN SOLID\n");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
-	assert_int_equal(e.code, ERR_PARSE);
-	tree_put(V1_FRZ "freezer.state", "");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
-	assert_int_equal(e.code, ERR_PARSE);
+	run_steps(f, v1_steps, sizeof v1_steps / sizeof *v1_steps);
 	cg_freezer_free(f);
 }
 
@@ -143,40 +201,15 @@ static void test_v1_freeze_thaw(void **state)
 static void test_v2_freeze_thaw(void **state)
 {
 	(void)state;
-	tree_copy("v2");
-	struct cg_freezer *f = open_tmp();
+	struct cg_freezer *f = open_copy("v2");
 	struct err e;
-	char buf[64];
 	assert_int_equal(cg_freezer_version(f), 2);
-	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
-	assert_int_equal(cg_freeze(f, 4242, &e), 0);
-	assert_string_equal(tree_get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "1");
-	/* asked, not done yet */
-	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FREEZING);
-	tree_put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 1\n");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FROZEN);
-	assert_int_equal(cg_thaw(f, 4242, &e), 0);
-	assert_string_equal(tree_get(V2_SCOPE "cgroup.freeze", buf, sizeof buf), "0");
-	/* frozen through an ancestor: frozen all the same */
-	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_FROZEN);
-	tree_put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), CG_FRZ_THAWED);
-	tree_put(V2_SCOPE "cgroup.events", "populated 1\n");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
-	assert_int_equal(e.code, ERR_PARSE);
-	tree_put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 2\n");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
-	tree_put(V2_SCOPE "cgroup.events", "populated 1\nfrozen 0\n");
-	tree_put(V2_SCOPE "cgroup.freeze", "yes\n");
-	assert_int_equal(cg_freezer_state(f, 4242, &e), -1);
-	assert_int_equal(e.code, ERR_PARSE);
+	run_steps(f, v2_steps, sizeof v2_steps / sizeof *v2_steps);
 	/* a kernel before 5.2 has no cgroup.freeze */
 	char *p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tree_root);
 	assert_int_equal(unlink(p), 0);
 	free(p);
-	assert_int_equal(cg_freeze(f, 4242, &e), -1);
-	assert_int_equal(e.code, ERR_VERSION);
-	assert_non_null(strstr(e.msg, "cgroup.freeze is missing"));
+	fails(cg_freeze(f, 4242, &e), &e, ERR_VERSION, "cgroup.freeze is missing");
 	p = xasprintf("%s/" V2_SCOPE "cgroup.freeze", tree_root);
 	struct stat sb;
 	assert_int_equal(stat(p, &sb), -1); /* never created */
@@ -211,37 +244,26 @@ static void test_no_freezer(void **state)
 static void test_gone(void **state)
 {
 	(void)state;
-	tree_copy("v1");
-	struct cg_freezer *f = open_tmp();
+	struct cg_freezer *f = open_copy("v1");
 	struct err e;
 	/* listed, but its cgroup directories are gone */
-	assert_int_equal(cg_freezer_state(f, 4243, &e), -1);
-	assert_int_equal(e.code, ERR_NOTFOUND);
-	assert_non_null(strstr(e.msg, "cgroup is gone"));
-	assert_int_equal(cg_freeze(f, 4243, &e), -1);
-	assert_int_equal(e.code, ERR_NOTFOUND);
-	assert_int_equal(cg_thaw(f, 4243, &e), -1);
-	assert_int_equal(e.code, ERR_NOTFOUND);
+	fails(cg_freezer_state(f, 4243, &e), &e, ERR_NOTFOUND, "cgroup is gone");
+	fails(cg_freeze(f, 4243, &e), &e, ERR_NOTFOUND, NULL);
+	fails(cg_thaw(f, 4243, &e), &e, ERR_NOTFOUND, NULL);
 	/* some directories, not the freezer's */
-	assert_int_equal(cg_freeze(f, 4244, &e), -1);
-	assert_int_equal(e.code, ERR_NOTFOUND);
+	fails(cg_freeze(f, 4244, &e), &e, ERR_NOTFOUND, NULL);
 	/* no such process */
-	assert_int_equal(cg_freeze(f, 999999, &e), -1);
-	assert_int_equal(e.code, ERR_NOTFOUND);
-	assert_non_null(strstr(e.msg, "process 999999 is gone"));
-	assert_int_equal(cg_freezer_state(f, 0, &e), -1);
-	assert_int_equal(e.code, ERR_USAGE);
+	fails(cg_freeze(f, 999999, &e), &e, ERR_NOTFOUND, "process 999999 is gone");
+	fails(cg_freezer_state(f, 0, &e), &e, ERR_USAGE, NULL);
 	/* no freezer line in its /proc/PID/cgroup */
 	tree_put("proc/4250/cgroup", "4:memory:/docker/x\n");
-	assert_int_equal(cg_freeze(f, 4250, &e), -1);
-	assert_int_equal(e.code, ERR_NOTFOUND);
+	fails(cg_freeze(f, 4250, &e), &e, ERR_NOTFOUND, NULL);
 	/* the state file is a directory: an error, not "gone" */
 	char *p = xasprintf("%s/" V1_FRZ "freezer.state", tree_root);
 	assert_int_equal(unlink(p), 0);
 	free(p);
 	tree_put(V1_FRZ "freezer.state/x", "");
-	assert_int_equal(cg_freeze(f, 4242, &e), -1);
-	assert_int_equal(e.code, ERR_SERVER);
+	fails(cg_freeze(f, 4242, &e), &e, ERR_SERVER, NULL);
 	cg_freezer_free(f);
 }
 
@@ -262,18 +284,12 @@ static void test_guards(void **state)
 	tree_put(rel, "6:freezer:/docker/" V1_ID "\n");
 	struct cg_freezer *f = open_tmp();
 	struct err e;
-	assert_int_equal(cg_freeze(f, 4260, &e), -1);
-	assert_int_equal(e.code, ERR_USAGE);
-	assert_non_null(strstr(e.msg, "root cgroup"));
-	assert_int_equal(cg_freezer_state(f, 4260, &e), -1);
-	assert_int_equal(e.code, ERR_USAGE);
+	fails(cg_freeze(f, 4260, &e), &e, ERR_USAGE, "root cgroup");
+	fails(cg_freezer_state(f, 4260, &e), &e, ERR_USAGE, NULL);
 	assert_string_equal(tree_get("sys/fs/cgroup/freezer/freezer.state", buf, sizeof buf), "THAWED\n");
 	/* our own cgroup and its parent */
-	assert_int_equal(cg_freeze(f, 4242, &e), -1);
-	assert_int_equal(e.code, ERR_USAGE);
-	assert_non_null(strstr(e.msg, "sandtop itself"));
-	assert_int_equal(cg_freeze(f, 4261, &e), -1);
-	assert_int_equal(e.code, ERR_USAGE);
+	fails(cg_freeze(f, 4242, &e), &e, ERR_USAGE, "sandtop itself");
+	fails(cg_freeze(f, 4261, &e), &e, ERR_USAGE, NULL);
 	/* the kernel path refuses both: ours, and one that names no container */
 	struct cg_ktarget kt[2] = {{.id = V1_ID, .pid = 4242}, {.id = V1_ID, .pid = 4262}};
 	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, kt, 2, 10), 0);
@@ -297,8 +313,7 @@ static void test_guards(void **state)
 static void test_locate(void **state)
 {
 	(void)state;
-	tree_copy("v1");
-	struct cg_freezer *f = open_tmp();
+	struct cg_freezer *f = open_copy("v1");
 	struct err e;
 	struct cg_loc cg;
 	char *want = xasprintf("%s/" V1_FRZ, tree_root);
@@ -322,30 +337,22 @@ static void test_locate(void **state)
 	cg_clear(&cg);
 	/* another container's id, a prefix of it, a decoy name */
 	const char *other = "e0d287590e6a3e1070a24c058c5d72877336110b486fbc624c09874e5725c2c6";
-	assert_int_equal(cg_locate(f, other, 4242, &cg, &e), -1);
-	assert_int_equal(e.code, ERR_REFUSED);
+	fails(cg_locate(f, other, 4242, &cg, &e), &e, ERR_REFUSED, NULL);
 	tree_put("proc/4281/cgroup", "6:freezer:/docker/x" V1_ID "\n");
-	assert_int_equal(cg_locate(f, V1_ID, 4281, &cg, &e), -1);
-	assert_int_equal(e.code, ERR_REFUSED);
+	fails(cg_locate(f, V1_ID, 4281, &cg, &e), &e, ERR_REFUSED, NULL);
 	tree_put("proc/4282/cgroup", "6:freezer:/system.slice/sshd.service\n");
-	assert_int_equal(cg_locate(f, V1_ID, 4282, &cg, &e), -1);
-	assert_int_equal(e.code, ERR_REFUSED);
-	assert_non_null(strstr(e.msg, "sshd.service"));
+	fails(cg_locate(f, V1_ID, 4282, &cg, &e), &e, ERR_REFUSED, "sshd.service");
 	/* not a full id; no pid; gone */
-	assert_int_equal(cg_locate(f, "e0d287590e6a", 4242, &cg, &e), -1);
-	assert_int_equal(e.code, ERR_USAGE);
-	assert_int_equal(cg_locate(f, V1_ID, 0, &cg, &e), -1);
-	assert_int_equal(e.code, ERR_USAGE);
-	assert_int_equal(cg_locate(f, V1_ID, 999999, &cg, &e), -1);
-	assert_int_equal(e.code, ERR_NOTFOUND);
+	fails(cg_locate(f, "e0d287590e6a", 4242, &cg, &e), &e, ERR_USAGE, NULL);
+	fails(cg_locate(f, V1_ID, 0, &cg, &e), &e, ERR_USAGE, NULL);
+	fails(cg_locate(f, V1_ID, 999999, &cg, &e), &e, ERR_NOTFOUND, NULL);
 	free(want);
 	cg_freezer_free(f);
 
 	/* v2, systemd driver: docker-ID.scope */
 	tree_teardown(NULL);
 	tree_setup(NULL);
-	tree_copy("v2");
-	f = open_tmp();
+	f = open_copy("v2");
 	assert_int_equal(cg_locate(f, V2_ID, 4242, &cg, &e), 0);
 	assert_non_null(strstr(cg.dir, "/system.slice/docker-" V2_ID ".scope"));
 	cg_clear(&cg);
@@ -357,8 +364,7 @@ static void test_locate(void **state)
 static void test_contain_freeze_v1(void **state)
 {
 	(void)state;
-	tree_copy("v1");
-	struct cg_freezer *f = open_tmp();
+	struct cg_freezer *f = open_copy("v1");
 	char buf[64];
 	/* 4243's cgroup directories are gone */
 	struct cg_ktarget kt[3] = {{.id = V1_ID, .pid = 4242},
@@ -391,8 +397,7 @@ static void test_contain_freeze_v1(void **state)
 static void test_contain_freeze_deadline(void **state)
 {
 	(void)state;
-	tree_copy("v2");
-	struct cg_freezer *f = open_tmp();
+	struct cg_freezer *f = open_copy("v2");
 	char buf[64];
 	struct cg_ktarget kt = {.id = V2_ID, .pid = 4242};
 	int64_t t0 = ms_now();
