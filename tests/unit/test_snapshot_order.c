@@ -10,6 +10,7 @@
 
 #include "tests/unit/helper/fake_daemon.h"
 #include "tests/unit/helper/files.h"
+#include "tests/unit/helper/text.h"
 #include "tests/unit/helper/fixture.h"
 
 #include <sys/stat.h>
@@ -188,28 +189,10 @@ static size_t order(char words[][16], size_t max, char *cont_body, size_t n)
 	return k;
 }
 
-static void test_exec_path_order(void **state)
+/* What the order case shows beyond the table: the steps began in order,
+ * and the manifest says how each file was obtained. */
+static void order_more(const struct snap_result *r)
 {
-	struct fx *f = *state;
-	fake_drain(&fake);
-	struct snap *s;
-	const struct snap_result *r = run_snapshot(f, ID_BOX, false, &s);
-	char w[16][16], cont[8192] = "";
-	size_t n = order(w, 16, cont, sizeof cont);
-	assert_int_equal(n, 5);
-	const char *want[] = {"stop", "tar", "pause", "unpause", "cont"};
-	for (size_t i = 0; i < 5; i++)
-		assert_string_equal(w[i], want[i]);
-	/* exactly what was stopped is continued: 12 and 13, not the kept, the
-	 * init or the one stopped before */
-	assert_non_null(strstr(cont, "for x in 12:100 13:101;"));
-	assert_true(r->ok);
-	assert_int_equal(r->steps[SNAP_STEP_STOP].state, SNAP_OK);
-	assert_non_null(strstr(r->steps[SNAP_STEP_STOP].msg, "2 processes stopped (SIGSTOP) by an exec"));
-	assert_non_null(strstr(r->steps[SNAP_STEP_STOP].msg, "left running: tini (the sandbox's init), Xvfb (display "
-	                       "server), x11vnc (VNC server)"));
-	assert_non_null(strstr(r->steps[SNAP_STEP_CONTINUE].msg, "SIGCONT to 2 processes by an exec after the unpause"));
-	assert_non_null(strstr(r->steps[SNAP_STEP_PAUSE].msg, "the agent was stopped"));
 	/* the steps began in this order */
 	const int seq[] = {SNAP_STEP_STOP, SNAP_STEP_SCREENSHOT, SNAP_STEP_PAUSE, SNAP_STEP_INSPECT, SNAP_STEP_RESUME,
 	                   SNAP_STEP_CONTINUE, SNAP_STEP_MANIFEST};
@@ -232,79 +215,102 @@ static void test_exec_path_order(void **state)
 	assert_non_null(strstr(json, "\"agent_stop\":{\"method\":\"exec\""));
 	assert_non_null(strstr(json, "\"stopped\":[{\"pid\":12,\"comm\":\"bash\",\"late\":false,\"continued\":true}"));
 	assert_non_null(strstr(json, "\"left_alone\":[{\"pid\":14,\"comm\":\"job\",\"why\":\"stopped before\"}]"));
-	snap_free(s);
 }
 
-static void test_exec_path_keep_paused(void **state)
-{
-	struct fx *f = *state;
-	fake_drain(&fake);
-	struct snap *s;
-	const struct snap_result *r = run_snapshot(f, ID_BOX, true, &s);
-	char w[16][16], cont[8192] = "";
-	size_t n = order(w, 16, cont, sizeof cont);
-	assert_int_equal(n, 3);  /* stop, tar, pause: no unpause, no exec into the paused sandbox */
-	assert_string_equal(w[2], "pause");
-	assert_true(r->ok);
-	assert_int_equal(r->steps[SNAP_STEP_CONTINUE].state, SNAP_SKIPPED);
-	/* what the operator must run, on the result line */
-	assert_non_null(strstr(r->steps[SNAP_STEP_CONTINUE].msg, "after `sandtop unpause b0b0b0b0b0b0`, continue its 2 "
-	                       "stopped processes: docker exec b0b0b0b0b0b0 sh -c 'kill -CONT 12 13'"));
-	snap_free(s);
-}
+/* What one step of the result says: its state, and its message (a part,
+ * or the whole). */
+struct step_check {
+	bool on;
+	int step;
+	enum snap_state state;
+	const char *has[2], *is;
+};
 
-/* The sandbox's output is untrusted: an escape in a name is shown
- * sanitized, garbage fails the step, and what was stopped before it is
- * still continued. */
-static void test_exec_path_hostile(void **state)
-{
-	struct fx *f = *state;
-	fake_drain(&fake);
-	struct snap *s;
-	const struct snap_result *r = run_snapshot(f, ID_BAD, false, &s);
-	char w[16][16], cont[8192] = "";
-	size_t n = order(w, 16, cont, sizeof cont);
-	assert_int_equal(n, 5);
-	assert_string_equal(w[4], "cont");
-	assert_non_null(strstr(cont, "for x in 12:100 13:101;"));
-	assert_null(strstr(cont, "99999999"));
-	assert_int_equal(r->steps[SNAP_STEP_STOP].state, SNAP_FAILED);
-	assert_non_null(strstr(r->steps[SNAP_STEP_STOP].msg, "2 processes stopped before that"));
-	assert_null(strchr(r->steps[SNAP_STEP_STOP].msg, '\x1b'));
-	assert_false(r->ok);  /* the agent may have seen it coming: said so */
-	assert_int_equal(r->steps[SNAP_STEP_PAUSE].state, SNAP_OK);  /* the evidence went on */
-	assert_int_equal(r->steps[SNAP_STEP_CONTINUE].state, SNAP_OK);
-	assert_non_null(strstr(r->steps[SNAP_STEP_CONTINUE].msg, "SIGCONT to 1 process by an exec after the unpause (some "
-	                       "had ended or changed: not signalled)"));
-	snap_free(s);
-}
+/* A snapshot over the exec path against the fake engine: the requests in
+ * order (as words), what the continue exec's body holds and must not, the
+ * result's ok (-1: not checked), and what its steps say. */
+static const struct scenario {
+	const char *what, *id;
+	bool keep_paused;
+	const char *words;
+	const char *cont_has, *cont_not;
+	int ok;
+	struct step_check steps[4];
+	void (*more)(const struct snap_result *r);
+} scenarios[] = {
+	{"stop, tar, pause, unpause, continue: exactly what was stopped is continued (12 and 13, not the kept, "
+	 "the init or the one stopped before)",
+	 ID_BOX, false, "stop tar pause unpause cont", "for x in 12:100 13:101;", NULL, 1,
+	 {{true, SNAP_STEP_STOP, SNAP_OK,
+	   {"2 processes stopped (SIGSTOP) by an exec",
+	    "left running: tini (the sandbox's init), Xvfb (display server), x11vnc (VNC server)"}, NULL},
+	  {true, SNAP_STEP_CONTINUE, SNAP_OK, {"SIGCONT to 2 processes by an exec after the unpause"}, NULL},
+	  {true, SNAP_STEP_PAUSE, SNAP_OK, {"the agent was stopped"}, NULL}},
+	 order_more},
+	{"kept paused: no unpause, no exec into the paused sandbox; what the operator must run, on the result line",
+	 ID_BOX, true, "stop tar pause", NULL, NULL, 1,
+	 {{true, SNAP_STEP_CONTINUE, SNAP_SKIPPED,
+	   {"after `sandtop unpause b0b0b0b0b0b0`, continue its 2 stopped processes: docker exec b0b0b0b0b0b0 sh -c "
+	    "'kill -CONT 12 13'"}, NULL}},
+	 NULL},
+	/* The sandbox's output is untrusted: an escape in a name is shown
+	 * sanitized, garbage fails the step, and what was stopped before it is
+	 * still continued; the agent may have seen it coming: not ok, said so */
+	{"hostile stop output", ID_BAD, false, "stop tar pause unpause cont", "for x in 12:100 13:101;", "99999999", 0,
+	 {{true, SNAP_STEP_STOP, SNAP_FAILED, {"2 processes stopped before that"}, NULL},
+	  {true, SNAP_STEP_PAUSE, SNAP_OK, {NULL}, NULL}, /* the evidence went on */
+	  {true, SNAP_STEP_CONTINUE, SNAP_OK,
+	   {"SIGCONT to 1 process by an exec after the unpause (some had ended or changed: not signalled)"}, NULL}},
+	 NULL},
+	/* No shell in the sandbox: the stop fails, said; nothing to continue. */
+	{"no shell", ID_NOSH, false, "stop tar pause unpause", NULL, NULL, -1,
+	 {{true, SNAP_STEP_STOP, SNAP_FAILED, {"the stop exec failed", "OCI runtime exec failed"}, NULL},
+	  {true, SNAP_STEP_CONTINUE, SNAP_SKIPPED, {NULL}, "nothing was stopped"},
+	  {true, SNAP_STEP_COMMIT, SNAP_OK, {NULL}, NULL}},
+	 NULL},
+};
 
-/* No shell in the sandbox: the stop fails, said; nothing to continue. */
-static void test_exec_path_no_shell(void **state)
+static void test_exec_paths(void **state)
 {
 	struct fx *f = *state;
-	fake_drain(&fake);
-	struct snap *s;
-	const struct snap_result *r = run_snapshot(f, ID_NOSH, false, &s);
-	char w[16][16], cont[8192] = "";
-	size_t n = order(w, 16, cont, sizeof cont);
-	assert_int_equal(n, 4);
-	assert_string_equal(w[0], "stop");
-	assert_string_equal(w[3], "unpause");
-	assert_int_equal(r->steps[SNAP_STEP_STOP].state, SNAP_FAILED);
-	assert_non_null(strstr(r->steps[SNAP_STEP_STOP].msg, "the stop exec failed"));
-	assert_non_null(strstr(r->steps[SNAP_STEP_STOP].msg, "OCI runtime exec failed"));
-	assert_int_equal(r->steps[SNAP_STEP_CONTINUE].state, SNAP_SKIPPED);
-	assert_string_equal(r->steps[SNAP_STEP_CONTINUE].msg, "nothing was stopped");
-	assert_int_equal(r->steps[SNAP_STEP_COMMIT].state, SNAP_OK);
-	snap_free(s);
+	for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {
+		const struct scenario *k = &scenarios[i];
+		print_message("case: %s\n", k->what);
+		fake_drain(&fake);
+		struct snap *s;
+		const struct snap_result *r = run_snapshot(f, k->id, k->keep_paused, &s);
+		char w[16][16], cont[8192] = "", words[256] = "";
+		size_t n = order(w, 16, cont, sizeof cont);
+		for (size_t j = 0; j < n; j++)
+			snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s", j ? " " : "", w[j]);
+		assert_string_equal(words, k->words);
+		if (k->cont_has && !strstr(cont, k->cont_has))
+			fail_msg("%s: no '%s' in the continue exec: %s", k->what, k->cont_has, cont);
+		if (k->cont_not)
+			assert_null(strstr(cont, k->cont_not));
+		if (k->ok >= 0)
+			assert_int_equal(r->ok, k->ok);
+		for (size_t j = 0; j < 4 && k->steps[j].on; j++) {
+			const struct step_check *c = &k->steps[j];
+			const char *msg = r->steps[c->step].msg;
+			assert_int_equal(r->steps[c->step].state, c->state);
+			for (size_t h = 0; h < 2; h++)
+				if (c->has[h] && !strstr(msg, c->has[h]))
+					fail_msg("%s: step %d: no '%s' in '%s'", k->what, c->step, c->has[h], msg);
+			if (c->is)
+				assert_string_equal(msg, c->is);
+			text_assert_printable(msg);
+		}
+		if (k->more)
+			k->more(r);
+		snap_free(s);
+	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exec_path_order), cmocka_unit_test(test_exec_path_keep_paused),
-		cmocka_unit_test(test_exec_path_hostile), cmocka_unit_test(test_exec_path_no_shell),
+		cmocka_unit_test(test_exec_paths),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
