@@ -27,6 +27,69 @@ static int parse(struct keymap *km, const char *text, struct diags *d)
 	return keymap_parse(km, "t.keys", text, strlen(text), diags_collect, d);
 }
 
+/* Load the file at path into km, its messages into d (cleared first). */
+static int load(struct keymap *km, const char *path, struct diags *d)
+{
+	memset(d, 0, sizeof *d);
+	return keymap_load_file(km, path, diags_collect, d);
+}
+
+/* d's first message is the printf-formatted text. */
+static void first_msg_is(const struct diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void first_msg_is(const struct diags *d, const char *fmt, ...)
+{
+	char want[700];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof want, fmt, ap);
+	va_end(ap);
+	if (d->n < 1 || strcmp(d->msg[0], want) != 0)
+		fail_msg("%d messages, the first '%s', want '%s'", d->n, d->n ? d->msg[0] : "", want);
+}
+
+/* The default keymap with text parsed over it, which must parse clean; n
+ * (when not NULL) gets the default's count of bindings. The caller frees
+ * the keymap. */
+static struct keymap *default_with(const char *text, size_t *n)
+{
+	struct keymap *km = keymap_new_default();
+	if (n)
+		*n = keymap_count(km);
+	struct diags d;
+	if (parse(km, text, &d) != 0)
+		fail_msg("'%s': %s", text, d.msg[0]);
+	return km;
+}
+
+/* The name of the key bound to a in table t ("" for none), in a buffer
+ * of its own that the next call overwrites. */
+static const char *key_for(const struct keymap *km, enum km_table t, enum km_action a)
+{
+	static char out[KM_KEY_NAME_MAX];
+	keymap_key_for(km, t, a, out, sizeof out);
+	return out;
+}
+
+/* Each lookup: in table t the key is bound to a (KA_NONE: to nothing). */
+struct lk {
+	enum km_table t;
+	int key;
+	enum km_action a;
+};
+
+static void expect_lookups(const struct keymap *km, const struct lk *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		enum km_action got = keymap_lookup(km, l[i].t, l[i].key);
+		if (got != l[i].a)
+			fail_msg("lookup %zu: table %d key %d is action %d, want %d", i, (int)l[i].t, l[i].key, (int)got,
+			         (int)l[i].a);
+	}
+}
+
+#define LOOKUPS(km, ...) \
+	expect_lookups(km, (const struct lk[]){__VA_ARGS__}, sizeof((const struct lk[]){__VA_ARGS__}) / sizeof(struct lk))
+
 static void test_action_and_table_names(void **state)
 {
 	(void)state;
@@ -92,53 +155,32 @@ static void test_default_bindings(void **state)
 		{ "Enter", KA_DETAIL }, { "Esc", KA_CLEAR_FILTER },
 	};
 	struct keymap *km = keymap_new_default();
-	char out[KM_KEY_NAME_MAX];
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		assert_int_equal(keymap_lookup(km, KT_LIST, km_key_parse(want[i].key)), want[i].a);
 	/* toggle-all is a list key only; q closes help; F10 quits everywhere */
-	assert_int_equal(keymap_lookup(km, KT_GLOBAL, 'a'), KA_NONE);
-	assert_int_equal(keymap_lookup(km, KT_HELP, 'a'), KA_NONE);
-	assert_int_equal(keymap_lookup(km, KT_HELP, 'q'), KA_HELP);
-	assert_int_equal(keymap_lookup(km, KT_HELP, KM_KEY_ESC), KA_HELP);
+	LOOKUPS(km, {KT_GLOBAL, 'a', KA_NONE}, {KT_HELP, 'a', KA_NONE}, {KT_HELP, 'q', KA_HELP},
+	        {KT_HELP, KM_KEY_ESC, KA_HELP});
 	assert_int_equal(keymap_lookup(km, KT_GLOBAL, KM_KEY_ESC), KA_NONE);  /* Esc never quits */
-	assert_int_equal(keymap_lookup(km, KT_HELP, KM_KEY_F1 + 9), KA_QUIT);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'z'), KA_NONE);
+	LOOKUPS(km, {KT_HELP, KM_KEY_F1 + 9, KA_QUIT}, {KT_LIST, 'z', KA_NONE});
 	/* actions: on the list; the kill switch and pause everywhere */
-	assert_int_equal(keymap_lookup(km, KT_LIST, ' '), KA_TAG);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'x'), KA_DISMISS);
-	assert_int_equal(keymap_lookup(km, KT_VIEW, 'p'), KA_PAUSE);
-	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_F1 + 8), KA_KILL_ALL);
-	assert_int_equal(keymap_lookup(km, KT_VIEW, KM_KEY_F1 + 7), KA_FREEZE_ALL);
+	LOOKUPS(km, {KT_LIST, ' ', KA_TAG}, {KT_LIST, 'x', KA_DISMISS}, {KT_VIEW, 'p', KA_PAUSE},
+	        {KT_WALL, KM_KEY_F1 + 8, KA_KILL_ALL}, {KT_VIEW, KM_KEY_F1 + 7, KA_FREEZE_ALL});
 	assert_int_equal(keymap_lookup(km, KT_VIEW, 'D'), KA_NONE); /* remove only from the list */
 	/* desktops: v and w from the list; q and Esc go back from the view
 	 * and the wall (they never quit there); F10 still quits */
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'v'), KA_VIEW);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'w'), KA_WALL);
-	assert_int_equal(keymap_lookup(km, KT_VIEW, 'q'), KA_BACK);
-	assert_int_equal(keymap_lookup(km, KT_VIEW, KM_KEY_ESC), KA_BACK);
-	assert_int_equal(keymap_lookup(km, KT_VIEW, 's'), KA_SCREENSHOT);
-	assert_int_equal(keymap_lookup(km, KT_VIEW, 'T'), KA_TAKEOVER);
-	assert_int_equal(keymap_lookup(km, KT_VIEW, KM_KEY_DOWN), KA_DOWN);
-	assert_int_equal(keymap_lookup(km, KT_WALL, 'q'), KA_BACK);
-	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_ENTER), KA_VIEW);
-	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_LEFT), KA_LEFT);
-	assert_int_equal(keymap_lookup(km, KT_WALL, 'l'), KA_RIGHT);
-	assert_int_equal(keymap_lookup(km, KT_WALL, KM_KEY_F1 + 9), KA_QUIT);
+	LOOKUPS(km, {KT_LIST, 'v', KA_VIEW}, {KT_LIST, 'w', KA_WALL}, {KT_VIEW, 'q', KA_BACK},
+	        {KT_VIEW, KM_KEY_ESC, KA_BACK}, {KT_VIEW, 's', KA_SCREENSHOT}, {KT_VIEW, 'T', KA_TAKEOVER},
+	        {KT_VIEW, KM_KEY_DOWN, KA_DOWN}, {KT_WALL, 'q', KA_BACK}, {KT_WALL, KM_KEY_ENTER, KA_VIEW},
+	        {KT_WALL, KM_KEY_LEFT, KA_LEFT}, {KT_WALL, 'l', KA_RIGHT}, {KT_WALL, KM_KEY_F1 + 9, KA_QUIT});
 	assert_int_equal(keymap_lookup(km, KT_LIST, 's'), KA_SNAPSHOT); /* a screenshot only in the view */
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'm'), KA_MENU);
-	assert_int_equal(keymap_lookup(km, KT_LIST, KM_KEY_F1 + 1), KA_MENU);
+	LOOKUPS(km, {KT_LIST, 'm', KA_MENU}, {KT_LIST, KM_KEY_F1 + 1, KA_MENU});
 
-	keymap_key_for(km, KT_LIST, KA_QUIT, out, sizeof out);
-	assert_string_equal(out, "q");
-	keymap_key_for(km, KT_HELP, KA_QUIT, out, sizeof out);
-	assert_string_equal(out, "F10");  /* q is overridden in help */
-	keymap_key_for(km, KT_LIST, KA_HELP, out, sizeof out);
-	assert_string_equal(out, "?");
-	keymap_key_for(km, KT_LIST, KA_TOGGLE_ALL, out, sizeof out);
-	assert_string_equal(out, "a");
-	keymap_key_for(km, KT_HELP, KA_TOGGLE_ALL, out, sizeof out);
-	assert_string_equal(out, "");
+	assert_string_equal(key_for(km, KT_LIST, KA_QUIT), "q");
+	assert_string_equal(key_for(km, KT_HELP, KA_QUIT), "F10");  /* q is overridden in help */
+	assert_string_equal(key_for(km, KT_LIST, KA_HELP), "?");
+	assert_string_equal(key_for(km, KT_LIST, KA_TOGGLE_ALL), "a");
+	assert_string_equal(key_for(km, KT_HELP, KA_TOGGLE_ALL), "");
 	keymap_free(km);
 }
 
@@ -150,29 +192,21 @@ static void test_lookup_fallback(void **state)
 
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'x'), KA_NONE);
 	assert_int_equal(parse(km, "bind * x quit\nbind list x up\nbind help y none\nbind * y down\n", &d), 0);
-	assert_int_equal(keymap_lookup(km, KT_GLOBAL, 'x'), KA_QUIT);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'x'), KA_UP);
-	assert_int_equal(keymap_lookup(km, KT_HELP, 'x'), KA_QUIT);
+	LOOKUPS(km, {KT_GLOBAL, 'x', KA_QUIT}, {KT_LIST, 'x', KA_UP}, {KT_HELP, 'x', KA_QUIT});
 	/* "none" in a table hides the global binding there */
-	assert_int_equal(keymap_lookup(km, KT_HELP, 'y'), KA_NONE);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'y'), KA_DOWN);
+	LOOKUPS(km, {KT_HELP, 'y', KA_NONE}, {KT_LIST, 'y', KA_DOWN});
 	keymap_free(km);
 }
 
 static void test_bind_overrides(void **state)
 {
 	(void)state;
-	struct keymap *km = keymap_new_default();
-	struct diags d;
-	size_t n = keymap_count(km);
-	char out[KM_KEY_NAME_MAX];
+	size_t n;
+	struct keymap *km = default_with("bind -n \"Help me\" * q help\nbind list q refresh\n", &n);
 
-	assert_int_equal(parse(km, "bind -n \"Help me\" * q help\nbind list q refresh\n", &d), 0);
-	assert_int_equal(keymap_lookup(km, KT_GLOBAL, 'q'), KA_HELP);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'q'), KA_REFRESH);
+	LOOKUPS(km, {KT_GLOBAL, 'q', KA_HELP}, {KT_LIST, 'q', KA_REFRESH});
 	assert_int_equal(keymap_count(km), n + 1);  /* * q replaced, list q new */
-	keymap_key_for(km, KT_LIST, KA_QUIT, out, sizeof out);
-	assert_string_equal(out, "F10");
+	assert_string_equal(key_for(km, KT_LIST, KA_QUIT), "F10");
 	/* the replaced binding keeps its place and takes the new note */
 	struct km_binding b;
 	assert_int_equal(keymap_binding(km, 0, &b), 0);
@@ -186,21 +220,15 @@ static void test_bind_overrides(void **state)
 static void test_unbind(void **state)
 {
 	(void)state;
-	struct keymap *km = keymap_new_default();
-	struct diags d;
-	size_t n = keymap_count(km);
-	char out[KM_KEY_NAME_MAX];
+	size_t n;
+	struct keymap *km = default_with("unbind * q\nunbind list q\nunbind help q\n", &n);
 
-	assert_int_equal(parse(km, "unbind * q\nunbind list q\nunbind help q\n", &d), 0);
 	assert_int_equal(keymap_count(km), n - 2);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'q'), KA_NONE);
-	assert_int_equal(keymap_lookup(km, KT_HELP, 'q'), KA_NONE);
-	keymap_key_for(km, KT_LIST, KA_QUIT, out, sizeof out);
-	assert_string_equal(out, "F10");
+	LOOKUPS(km, {KT_LIST, 'q', KA_NONE}, {KT_HELP, 'q', KA_NONE});
+	assert_string_equal(key_for(km, KT_LIST, KA_QUIT), "F10");
 	assert_int_equal(keymap_unbind(km, KT_GLOBAL, 'q'), -1);
 	assert_int_equal(keymap_unbind(km, KT_GLOBAL, KM_KEY_F1 + 9), 0);
-	keymap_key_for(km, KT_LIST, KA_QUIT, out, sizeof out);
-	assert_string_equal(out, "");
+	assert_string_equal(key_for(km, KT_LIST, KA_QUIT), "");
 	keymap_free(km);
 }
 
@@ -285,11 +313,8 @@ static void test_quoting_in_files(void **state)
 		"bind * \"\\\\\" down\n"
 		"\tbind  *\t\xc3\xa9 refresh\r\n"
 		"bind * Space redraw#not-a-comment\n", &d), 1);
-	assert_int_equal(keymap_lookup(km, KT_LIST, '#'), KA_QUIT);
-	assert_int_equal(keymap_lookup(km, KT_LIST, '\''), KA_HELP);
-	assert_int_equal(keymap_lookup(km, KT_LIST, '"'), KA_UP);
-	assert_int_equal(keymap_lookup(km, KT_LIST, '\\'), KA_DOWN);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 0xe9), KA_REFRESH);
+	LOOKUPS(km, {KT_LIST, '#', KA_QUIT}, {KT_LIST, '\'', KA_HELP}, {KT_LIST, '"', KA_UP},
+	        {KT_LIST, '\\', KA_DOWN}, {KT_LIST, 0xe9, KA_REFRESH});
 	assert_string_equal(d.msg[0], "t.keys:6: unknown action 'redraw#not-a-comment'");
 	assert_int_equal(keymap_count(km), 5);
 	keymap_free(km);
@@ -342,9 +367,7 @@ static void test_bad_lines(void **state)
 	for (int i = 0; i < d.n; i++)
 		assert_string_equal(d.msg[i], want[i]);
 	/* the good lines around them applied */
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'x'), KA_QUIT);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'y'), KA_DOWN);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'z'), KA_NONE);
+	LOOKUPS(km, {KT_LIST, 'x', KA_QUIT}, {KT_LIST, 'y', KA_DOWN}, {KT_LIST, 'z', KA_NONE});
 	assert_int_equal(keymap_count(km), 2);
 	/* no diag callback: still counted */
 	static const char two_bad[] = "bind\nbind * q quit\nx\n";
@@ -366,17 +389,13 @@ static void test_overlong_and_nul(void **state)
 	assert_int_equal(parse(km, text, &d), 1);
 	assert_int_equal(n, 14 + KM_LINE_MAX + 1 + KM_LINE_MAX + 2 + 14);
 	assert_string_equal(d.msg[0], "t.keys:3: line too long (over 1024 bytes)");
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'b'), KA_UP);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'c'), KA_NONE);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'd'), KA_DOWN);
+	LOOKUPS(km, {KT_LIST, 'b', KA_UP}, {KT_LIST, 'c', KA_NONE}, {KT_LIST, 'd', KA_DOWN});
 
 	static const char nul[] = "bind * e quit\nbind * f\0 quit\nbind * g help\n";
 	memset(&d, 0, sizeof d);
 	assert_int_equal(keymap_parse(km, "t.keys", nul, sizeof nul - 1, diags_collect, &d), 1);
 	assert_string_equal(d.msg[0], "t.keys:2: line contains a NUL byte");
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'e'), KA_QUIT);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'f'), KA_NONE);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'g'), KA_HELP);
+	LOOKUPS(km, {KT_LIST, 'e', KA_QUIT}, {KT_LIST, 'f', KA_NONE}, {KT_LIST, 'g', KA_HELP});
 	keymap_free(km);
 }
 
@@ -434,14 +453,12 @@ static char *dump_string(const struct keymap *km)
 static void test_dump_reparses(void **state)
 {
 	(void)state;
-	struct keymap *km = keymap_new_default();
 	struct diags d;
-
-	assert_int_equal(parse(km,
-		"bind -n 'say \"hi\" \\o/' list '#' refresh\n"
-		"bind list '\"' up\nbind help \"'\" down\nbind * '\\' end\n"
-		"bind -n \"\" * C-Space redraw\nbind * \xc3\xa9 none\nbind help Tab help\n"
-		"bind list F12 quit\nunbind * G\n", &d), 0);
+	struct keymap *km = default_with("bind -n 'say \"hi\" \\o/' list '#' refresh\n"
+	                                 "bind list '\"' up\nbind help \"'\" down\nbind * '\\' end\n"
+	                                 "bind -n \"\" * C-Space redraw\nbind * \xc3\xa9 none\nbind help Tab help\n"
+	                                 "bind list F12 quit\nunbind * G\n",
+	                                 NULL);
 	char *text = dump_string(km);
 	struct keymap *again = keymap_new();
 	assert_int_equal(parse(again, text, &d), 0);
@@ -522,30 +539,24 @@ static void test_load_file(void **state)
 	(void)state;
 	struct keymap *km = keymap_new();
 	struct diags d = { 0 };
-	char want[700];
 
-	assert_int_equal(keymap_load_file(km, "/nonexistent/sandtop/keys", diags_collect, &d), -1);
+	assert_int_equal(load(km, "/nonexistent/sandtop/keys", &d), -1);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.msg[0], "/nonexistent/sandtop/keys: cannot open: No such file or directory");
 
-	memset(&d, 0, sizeof d);
-	assert_int_equal(keymap_load_file(km, "/tmp", diags_collect, &d), -1);
+	assert_int_equal(load(km, "/tmp", &d), -1);
 	assert_string_equal(d.msg[0], "/tmp: cannot read: Is a directory");
 
 	/* BOM, CRLF, a bad line: path:line messages */
 	static const char text[] = "\xef\xbb\xbf" "bind * q quit\r\nbind * w wat\r\nbind list w up\r\n";
 	char *path = files_tmpfile("keymap", text, sizeof text - 1);
-	memset(&d, 0, sizeof d);
-	assert_int_equal(keymap_load_file(km, path, diags_collect, &d), 1);
-	snprintf(want, sizeof want, "%s:2: unknown action 'wat'", path);
-	assert_string_equal(d.msg[0], want);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'q'), KA_QUIT);
-	assert_int_equal(keymap_lookup(km, KT_LIST, 'w'), KA_UP);
+	assert_int_equal(load(km, path, &d), 1);
+	first_msg_is(&d, "%s:2: unknown action 'wat'", path);
+	LOOKUPS(km, {KT_LIST, 'q', KA_QUIT}, {KT_LIST, 'w', KA_UP});
 	unlink(path);
 	free(path);
 
-	memset(&d, 0, sizeof d);
-	assert_int_equal(keymap_load_file(km, "/dev/null", diags_collect, &d), 0);
+	assert_int_equal(load(km, "/dev/null", &d), 0);
 	assert_int_equal(d.n, 0);
 	keymap_free(km);
 }
@@ -555,7 +566,6 @@ static void test_load_huge_file(void **state)
 	(void)state;
 	struct keymap *km = keymap_new();
 	struct diags d = { 0 };
-	char want[700];
 	char *big = malloc(KM_FILE_MAX + 1);
 
 	/* exactly KM_FILE_MAX bytes: comment lines, then one binding */
@@ -565,7 +575,7 @@ static void test_load_huge_file(void **state)
 	static const char tail[] = "\nbind * z quit\n";
 	memcpy(big + KM_FILE_MAX - (sizeof tail - 1), tail, sizeof tail - 1);
 	char *path = files_tmpfile("keymap", big, KM_FILE_MAX);
-	assert_int_equal(keymap_load_file(km, path, diags_collect, &d), 0);
+	assert_int_equal(load(km, path, &d), 0);
 	assert_int_equal(keymap_lookup(km, KT_LIST, 'z'), KA_QUIT);
 	unlink(path);
 	free(path);
@@ -574,10 +584,9 @@ static void test_load_huge_file(void **state)
 	struct keymap *km2 = keymap_new();
 	memcpy(big + KM_FILE_MAX + 1 - (sizeof tail - 1), tail, sizeof tail - 1);
 	path = files_tmpfile("keymap", big, KM_FILE_MAX + 1);
-	assert_int_equal(keymap_load_file(km2, path, diags_collect, &d), -1);
+	assert_int_equal(load(km2, path, &d), -1);
 	assert_int_equal(d.n, 1);
-	snprintf(want, sizeof want, "%s: file too large (over 1048576 bytes)", path);
-	assert_string_equal(d.msg[0], want);
+	first_msg_is(&d, "%s: file too large (over 1048576 bytes)", path);
 	assert_int_equal(keymap_count(km2), 0);
 	unlink(path);
 	free(path);
