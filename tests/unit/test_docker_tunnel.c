@@ -97,6 +97,20 @@ static void serve_frames(int fd)
 	buf_free(&b);
 }
 
+/* The upgrade, a good frame "ok", then the n bytes of bad; the daemon
+ * stays (5 s). */
+static void ok_then(int fd, const unsigned char *bad, size_t n)
+{
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, FAKE_UPGRADED);
+	fake_frame(&b, 1, "ok", 2);
+	buf_append(&b, bad, n);
+	fake_write_all(fd, b.data, b.len);
+	buf_free(&b);
+	fake_pause_ms(5000);
+}
+
 static void serve_scenario(int fd, char which)
 {
 	struct buf b;
@@ -110,11 +124,7 @@ static void serve_scenario(int fd, char which)
 		break;
 	case '3': { /* a good frame, then an absurd size; the daemon stays */
 		static const unsigned char absurd[] = {1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 'x', 'y'};
-		buf_puts(&b, FAKE_UPGRADED);
-		fake_frame(&b, 1, "ok", 2);
-		buf_append(&b, absurd, sizeof absurd);
-		fake_write_all(fd, b.data, b.len);
-		fake_pause_ms(5000);
+		ok_then(fd, absurd, sizeof absurd);
 		break;
 	}
 	case '4': /* never answers */
@@ -133,11 +143,7 @@ static void serve_scenario(int fd, char which)
 		break;
 	case '7': { /* an unknown stream type */
 		static const unsigned char h[] = {7, 0, 0, 0, 0, 0, 0, 1, 'z'};
-		buf_puts(&b, FAKE_UPGRADED);
-		fake_frame(&b, 1, "ok", 2);
-		buf_append(&b, h, sizeof h);
-		fake_write_all(fd, b.data, b.len);
-		fake_pause_ms(5000);
+		ok_then(fd, h, sizeof h);
 		break;
 	}
 	case '8': /* an older engine: 200 and the stream */
@@ -327,85 +333,50 @@ static void test_echo_tcp(void **state)
 	side_free(&s);
 }
 
-static void test_absurd_size_ends(void **state)
-{
-	(void)state;
-	struct side s;
-	int64_t t0 = clock_mono_ms();
-	run_to_eof("absurd", &s, 4000);
-	assert_int_equal(s.rc, 0);
-	assert_true(s.eof);
-	assert_true(clock_mono_ms() - t0 < 3000); /* not the daemon closing after 5 s */
-	assert_int_equal(s.in.len, 2);
-	assert_memory_equal(s.in.data, "ok", 2);
-	side_free(&s);
-	run_to_eof("badstream", &s, 4000);
-	assert_int_equal(s.rc, 0);
-	assert_true(s.eof);
-	assert_int_equal(s.in.len, 2);
-	assert_memory_equal(s.in.data, "ok", 2);
-	side_free(&s);
-}
+/* A tunnel to a scenario of the fake daemon, run until the caller reads EOF:
+ * a success (rc 0, then EOF) with exactly the bytes read, or a failure with
+ * its code and a part of its message (printable); within max_ms when set. */
+static const struct eof_case {
+	const char *name, *what;
+	int rc, code;
+	const char *data; /* rc 0: what the caller read; -1: in the message */
+	int64_t max_ms;
+} eof_cases[] = {
+	{"absurd", "an absurd frame size ends the stream (not the daemon closing after 5 s)", 0, 0, "ok", 3000},
+	{"badstream", "a frame of an unknown stream ends it", 0, 0, "ok", 0},
+	{"midframe", "the daemon closes mid-frame", 0, 0, "0123456789", 0},
+	{"old", "an old engine answers 200, not 101", 0, 0, "old\n", 0},
+	{"hostile", "the create answered 500 with a hostile message", -1, ERR_SERVER, "boom", 0},
+	{"missing", "the create answered 404", -1, ERR_NOTFOUND, "No such container: missing", 0},
+	{"start404", "the start answered 404", -1, ERR_NOTFOUND, "No such exec instance", 0},
+	{"chunked", "the start answered 409, chunked", -1, ERR_CONFLICT, "container is paused", 0},
+};
 
-static void test_daemon_closes_mid_frame(void **state)
+static void test_run_to_eof(void **state)
 {
 	(void)state;
-	struct side s;
-	run_to_eof("midframe", &s, 4000);
-	assert_int_equal(s.rc, 0);
-	assert_true(s.eof);
-	assert_int_equal(s.in.len, 10);
-	assert_memory_equal(s.in.data, "0123456789", 10);
-	side_free(&s);
-}
-
-static void test_old_engine_200(void **state)
-{
-	(void)state;
-	struct side s;
-	run_to_eof("old", &s, 4000);
-	assert_int_equal(s.rc, 0);
-	assert_true(s.eof);
-	assert_int_equal(s.in.len, 4);
-	assert_memory_equal(s.in.data, "old\n", 4);
-	side_free(&s);
-}
-
-static void test_create_errors(void **state)
-{
-	(void)state;
-	struct side s;
-	run_to_eof("hostile", &s, 4000);
-	assert_int_equal(s.calls, 1);
-	assert_int_equal(s.rc, -1);
-	assert_int_equal(s.e.code, ERR_SERVER);
-	assert_non_null(strstr(s.e.msg, "boom"));
-	text_assert_printable(s.e.msg);
-	side_free(&s);
-	run_to_eof("missing", &s, 4000);
-	assert_int_equal(s.rc, -1);
-	assert_int_equal(s.e.code, ERR_NOTFOUND);
-	assert_non_null(strstr(s.e.msg, "No such container: missing"));
-	side_free(&s);
-}
-
-static void test_start_errors(void **state)
-{
-	(void)state;
-	struct side s;
-	run_to_eof("start404", &s, 4000);
-	assert_int_equal(s.calls, 1);
-	assert_int_equal(s.rc, -1);
-	assert_int_equal(s.e.code, ERR_NOTFOUND);
-	assert_non_null(strstr(s.e.msg, "No such exec instance"));
-	text_assert_printable(s.e.msg);
-	side_free(&s);
-	run_to_eof("chunked", &s, 4000);
-	assert_int_equal(s.rc, -1);
-	assert_int_equal(s.e.code, ERR_CONFLICT);
-	assert_non_null(strstr(s.e.msg, "container is paused"));
-	text_assert_printable(s.e.msg);
-	side_free(&s);
+	for (size_t i = 0; i < sizeof eof_cases / sizeof *eof_cases; i++) {
+		const struct eof_case *k = &eof_cases[i];
+		struct side s;
+		int64_t t0 = clock_mono_ms();
+		run_to_eof(k->name, &s, 4000);
+		int64_t took = clock_mono_ms() - t0;
+		if (s.calls != 1 || s.rc != k->rc || (k->rc < 0 && s.e.code != k->code))
+			fail_msg("%s (%s): calls %d rc %d code %d (%s)", k->name, k->what, s.calls, s.rc, (int)s.e.code,
+			         s.e.msg);
+		if (k->rc == 0) {
+			assert_true(s.eof);
+			if (s.in.len != strlen(k->data) || memcmp(s.in.data, k->data, s.in.len) != 0)
+				fail_msg("%s (%s): read %zu bytes, want '%s'", k->name, k->what, s.in.len, k->data);
+		} else {
+			if (!strstr(s.e.msg, k->data))
+				fail_msg("%s (%s): no '%s' in '%s'", k->name, k->what, k->data, s.e.msg);
+			text_assert_printable(s.e.msg);
+		}
+		if (k->max_ms && took >= k->max_ms)
+			fail_msg("%s (%s): took %lld ms", k->name, k->what, (long long)took);
+		side_free(&s);
+	}
 }
 
 static void test_timeouts(void **state)
@@ -623,11 +594,7 @@ int main(void)
 		cmocka_unit_test(test_frames_split),
 		cmocka_unit_test(test_echo_verbatim_and_half_close),
 		cmocka_unit_test(test_echo_tcp),
-		cmocka_unit_test(test_absurd_size_ends),
-		cmocka_unit_test(test_daemon_closes_mid_frame),
-		cmocka_unit_test(test_old_engine_200),
-		cmocka_unit_test(test_create_errors),
-		cmocka_unit_test(test_start_errors),
+		cmocka_unit_test(test_run_to_eof),
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_client_run_waits),
 		cmocka_unit_test(test_close_any_stage),
