@@ -241,6 +241,47 @@ static void run(struct dk_client *c, struct call *r)
 	assert_int_equal(r->calls, 1);
 }
 
+enum act { A_PAUSE, A_UNPAUSE, A_KILL, A_STOP, A_RESTART, A_REMOVE, A_DISCONNECT };
+
+/* Start act on name: n is a stop's or restart's timeout, a remove's or a
+ * disconnect's force; arg a kill's signal, the disconnected container. */
+static void start_act(struct dk_client *c, enum act act, const char *name, int n, const char *arg, struct call *r)
+{
+	switch (act) {
+	case A_PAUSE: dk_pause(c, name, call_on_done, r); break;
+	case A_UNPAUSE: dk_unpause(c, name, call_on_done, r); break;
+	case A_KILL: dk_kill(c, name, arg, call_on_done, r); break;
+	case A_STOP: dk_stop(c, name, n, call_on_done, r); break;
+	case A_RESTART: dk_restart(c, name, n, call_on_done, r); break;
+	case A_REMOVE: dk_remove(c, name, n != 0, call_on_done, r); break;
+	case A_DISCONNECT: dk_network_disconnect(c, name, arg, n != 0, call_on_done, r); break;
+	}
+}
+
+/* An action and the request the engine gets for it, exactly. */
+static const struct req_case {
+	enum act act;
+	const char *name;
+	int n;
+	const char *arg, *want;
+} req_cases[] = {
+	{A_PAUSE, "ok", 0, NULL, "POST /v1.41/containers/ok/pause\n"},
+	{A_UNPAUSE, "ok", 0, NULL, "POST /v1.41/containers/ok/unpause\n"},
+	{A_STOP, "ok", 7, NULL, "POST /v1.41/containers/ok/stop?t=7\n"},
+	{A_RESTART, "ok", 0, NULL, "POST /v1.41/containers/ok/restart?t=0\n"},
+	{A_KILL, "ok", 0, NULL, "POST /v1.41/containers/ok/kill?signal=SIGKILL\n"},
+	{A_KILL, "ok", 0, "term", "POST /v1.41/containers/ok/kill?signal=SIGTERM\n"},
+	{A_KILL, "ok", 0, "sigUsr1", "POST /v1.41/containers/ok/kill?signal=SIGUSR1\n"},
+	{A_KILL, "ok", 0, "9", "POST /v1.41/containers/ok/kill?signal=9\n"},
+	{A_REMOVE, "ok", 1, NULL, "DELETE /v1.41/containers/ok?force=true&v=false&link=false\n"},
+	{A_REMOVE, "ok", 0, NULL, "DELETE /v1.41/containers/ok?force=false&v=false&link=false\n"},
+	/* hostile names: every byte that means something in a URL is escaped */
+	{A_PAUSE, "ok/../../x?a=1&b#\x1b ", 0, NULL, "POST /v1.41/containers/ok%2F..%2F..%2Fx%3Fa%3D1%26b%23%1B%20/pause\n"},
+	{A_DISCONNECT, "net/../x?y=1&z#\x1b\"", 1, "ok",
+	 "POST /v1.41/networks/net%2F..%2Fx%3Fy%3D1%26z%23%1B%22/disconnect\n{\"Container\":\"ok\",\"Force\":true}"},
+	{A_DISCONNECT, "plain", 0, "a\"b", "POST /v1.41/networks/plain/disconnect\n{\"Container\":\"a\\\"b\",\"Force\":false}"},
+};
+
 /* ---- the tests ---- */
 
 static void test_requests_as_sent(void **state)
@@ -249,62 +290,15 @@ static void test_requests_as_sent(void **state)
 	struct dk_client *c = client();
 	struct call r;
 	call_init(&r, 1, 64u << 20);
-	dk_pause(c, "ok", call_on_done, &r);
-	run(c, &r);
-	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.e.msg, "");
-	expect_request("POST /v1.41/containers/ok/pause\n");
-	r.calls = 0;
-	dk_unpause(c, "ok", call_on_done, &r);
-	run(c, &r);
-	expect_request("POST /v1.41/containers/ok/unpause\n");
-	r.calls = 0;
-	dk_stop(c, "ok", 7, call_on_done, &r);
-	run(c, &r);
-	expect_request("POST /v1.41/containers/ok/stop?t=7\n");
-	r.calls = 0;
-	dk_restart(c, "ok", 0, call_on_done, &r);
-	run(c, &r);
-	expect_request("POST /v1.41/containers/ok/restart?t=0\n");
-	r.calls = 0;
-	dk_kill(c, "ok", NULL, call_on_done, &r);
-	run(c, &r);
-	expect_request("POST /v1.41/containers/ok/kill?signal=SIGKILL\n");
-	r.calls = 0;
-	dk_kill(c, "ok", "term", call_on_done, &r);
-	run(c, &r);
-	expect_request("POST /v1.41/containers/ok/kill?signal=SIGTERM\n");
-	r.calls = 0;
-	dk_kill(c, "ok", "sigUsr1", call_on_done, &r);
-	run(c, &r);
-	expect_request("POST /v1.41/containers/ok/kill?signal=SIGUSR1\n");
-	r.calls = 0;
-	dk_kill(c, "ok", "9", call_on_done, &r);
-	run(c, &r);
-	expect_request("POST /v1.41/containers/ok/kill?signal=9\n");
-	r.calls = 0;
-	dk_remove(c, "ok", true, call_on_done, &r);
-	run(c, &r);
-	expect_request("DELETE /v1.41/containers/ok?force=true&v=false&link=false\n");
-	r.calls = 0;
-	dk_remove(c, "ok", false, call_on_done, &r);
-	run(c, &r);
-	expect_request("DELETE /v1.41/containers/ok?force=false&v=false&link=false\n");
-	/* hostile names: every byte that means something in a URL is escaped */
-	r.calls = 0;
-	dk_pause(c, "ok/../../x?a=1&b#\x1b ", call_on_done, &r);
-	run(c, &r);
-	expect_request("POST /v1.41/containers/ok%2F..%2F..%2Fx%3Fa%3D1%26b%23%1B%20/pause\n");
-	r.calls = 0;
-	dk_network_disconnect(c, "net/../x?y=1&z#\x1b\"", "ok", true, call_on_done, &r);
-	run(c, &r);
-	assert_int_equal(r.rc, 0);
-	expect_request("POST /v1.41/networks/net%2F..%2Fx%3Fy%3D1%26z%23%1B%22/disconnect\n"
-	               "{\"Container\":\"ok\",\"Force\":true}");
-	r.calls = 0;
-	dk_network_disconnect(c, "plain", "a\"b", false, call_on_done, &r);
-	run(c, &r);
-	expect_request("POST /v1.41/networks/plain/disconnect\n{\"Container\":\"a\\\"b\",\"Force\":false}");
+	for (size_t i = 0; i < sizeof req_cases / sizeof *req_cases; i++) {
+		r.calls = 0;
+		start_act(c, req_cases[i].act, req_cases[i].name, req_cases[i].n, req_cases[i].arg, &r);
+		run(c, &r);
+		if (r.rc != 0)
+			fail_msg("case %zu: rc %d (%s)", i, r.rc, r.e.msg);
+		assert_string_equal(r.e.msg, "");
+		expect_request(req_cases[i].want);
+	}
 	r.calls = 0;
 	const char *labels[] = {"sandtop.snapshot=1", "k=v=w", "q=\"\n\x1b", "k=last", NULL};
 	dk_commit(c, "ok", "act/evidence", "t1", labels, "why? a&b", true, call_on_text, &r);
@@ -397,8 +391,6 @@ static void test_refused_arguments(void **state)
 	dk_client_free(c);
 }
 
-enum act { A_PAUSE, A_UNPAUSE, A_KILL, A_STOP, A_RESTART, A_REMOVE, A_DISCONNECT };
-
 /* An action on a container the fake daemon answers in its own way, and
  * what the caller is told: rc, the code of a failure, the message exactly
  * (is) or in part (has); every message printable. */
@@ -431,18 +423,6 @@ static const struct status_case {
 
 #define NSTATUS (sizeof status_cases / sizeof *status_cases)
 
-static void start_act(struct dk_client *c, const struct status_case *k, struct call *r)
-{
-	switch (k->act) {
-	case A_PAUSE: dk_pause(c, k->name, call_on_done, r); break;
-	case A_UNPAUSE: dk_unpause(c, k->name, call_on_done, r); break;
-	case A_KILL: dk_kill(c, k->name, "SIGKILL", call_on_done, r); break;
-	case A_STOP: dk_stop(c, k->name, 1, call_on_done, r); break;
-	case A_RESTART: dk_restart(c, k->name, 1, call_on_done, r); break;
-	case A_REMOVE: dk_remove(c, k->name, false, call_on_done, r); break;
-	case A_DISCONNECT: dk_network_disconnect(c, k->name, "ok", true, call_on_done, r); break;
-	}
-}
 
 /* All in flight at once on one client. */
 static void test_status_mapping(void **state)
@@ -452,7 +432,8 @@ static void test_status_mapping(void **state)
 	struct call r[NSTATUS];
 	call_init(r, NSTATUS, 64u << 20);
 	for (size_t i = 0; i < NSTATUS; i++)
-		start_act(c, &status_cases[i], &r[i]);
+		start_act(c, status_cases[i].act, status_cases[i].name, status_cases[i].act == A_REMOVE ? 0 : 1,
+		          status_cases[i].act == A_KILL ? "SIGKILL" : "ok", &r[i]);
 	assert_int_equal(dk_client_run(c, 10000), 0);
 	for (size_t i = 0; i < NSTATUS; i++) {
 		const struct status_case *k = &status_cases[i];
