@@ -282,6 +282,15 @@ static const struct req_case {
 	{A_DISCONNECT, "plain", 0, "a\"b", "POST /v1.41/networks/plain/disconnect\n{\"Container\":\"a\\\"b\",\"Force\":false}"},
 };
 
+/* The logs of name, at most max bytes, into r (call_free frees it), run
+ * to its one callback. */
+static void logs(struct dk_client *c, const char *name, size_t max, struct call *r)
+{
+	call_init(r, 1, 64u << 20);
+	dk_logs(c, name, max, call_on_data, r);
+	run(c, r);
+}
+
 /* ---- the tests ---- */
 
 static void test_requests_as_sent(void **state)
@@ -474,49 +483,45 @@ static void test_stop_times_out(void **state)
 	dk_client_free(c);
 }
 
+/* The logs of the fake's scenarios: rc, the code of a failure, exactly the
+ * bytes of a success (each line tagged with its stream; a tty's as they
+ * come), never truncated under the cap. */
+static const struct log_case {
+	const char *name, *what;
+	size_t max;
+	int rc, code;
+	const char *want;
+} log_cases[] = {
+	/* the stdout line cut by a stderr frame goes on whole once it ends
+	 * (docker/logparse: lines of two streams never mix) */
+	{"ok", "frames cut everywhere", 1u << 20, 0, 0,
+	 "stderr 2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n"
+	 "stdout 2026-01-01T00:00:00Z hello world\n"
+	 "stdout 2026-01-01T00:00:02Z two\n"
+	 "stdout three\n"
+	 "stderr 2026-01-01T00:00:03Z tail"},
+	{"tty", "a tty: the bytes as they come", 1u << 20, 0, 0, "2026-01-01T00:00:00Z raw \x1b[31mtty\r\n"},
+	{"badframe", "a broken frame", 1u << 20, -1, ERR_PARSE, NULL},
+	{"gone", "no such container: the first request says so", 100, -1, ERR_NOTFOUND, NULL},
+};
+
 static void test_logs_demux(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
-	struct call r;
-	call_init(&r, 1, 64u << 20);
-	dk_logs(c, "ok", 1u << 20, call_on_data, &r);
-	run(c, &r);
-	assert_int_equal(r.rc, 0);
-	assert_false(r.truncated);
-	/* the stdout line cut by a stderr frame goes on whole once it ends
-	 * (docker/logparse: lines of two streams never mix) */
-	static const char want[] = "stderr 2026-01-01T00:00:01Z \x1b]0;pwn\x07 oops\n"
-	                           "stdout 2026-01-01T00:00:00Z hello world\n"
-	                           "stdout 2026-01-01T00:00:02Z two\n"
-	                           "stdout three\n"
-	                           "stderr 2026-01-01T00:00:03Z tail";
-	assert_int_equal(r.data.len, strlen(want));
-	assert_memory_equal(r.data.data, want, strlen(want));
-	/* a tty: the bytes as they come */
-	struct call t;
-	call_init(&t, 1, 64u << 20);
-	dk_logs(c, "tty", 1u << 20, call_on_data, &t);
-	run(c, &t);
-	assert_int_equal(t.rc, 0);
-	assert_string_equal(t.data.data, "2026-01-01T00:00:00Z raw \x1b[31mtty\r\n");
-	/* a broken frame */
-	struct call b;
-	call_init(&b, 1, 64u << 20);
-	dk_logs(c, "badframe", 1u << 20, call_on_data, &b);
-	run(c, &b);
-	assert_int_equal(b.rc, -1);
-	assert_int_equal(b.e.code, ERR_PARSE);
-	/* no such container: the first request says so */
-	struct call g;
-	call_init(&g, 1, 64u << 20);
-	dk_logs(c, "gone", 100, call_on_data, &g);
-	run(c, &g);
-	assert_int_equal(g.e.code, ERR_NOTFOUND);
-	call_free(&r, 1);
-	call_free(&t, 1);
-	call_free(&b, 1);
-	call_free(&g, 1);
+	for (size_t i = 0; i < sizeof log_cases / sizeof *log_cases; i++) {
+		const struct log_case *k = &log_cases[i];
+		struct call r;
+		logs(c, k->name, k->max, &r);
+		if (r.rc != k->rc || (k->rc < 0 && r.e.code != k->code))
+			fail_msg("%s (%s): rc %d code %d (%s)", k->name, k->what, r.rc, (int)r.e.code, r.e.msg);
+		if (k->rc == 0) {
+			assert_false(r.truncated);
+			if (r.data.len != strlen(k->want) || memcmp(r.data.data, k->want, r.data.len) != 0)
+				fail_msg("%s (%s): %zu bytes, not the %zu wanted", k->name, k->what, r.data.len, strlen(k->want));
+		}
+		call_free(&r, 1);
+	}
 	dk_client_free(c);
 }
 
@@ -526,9 +531,7 @@ static void test_logs_capped(void **state)
 	(void)state;
 	struct dk_client *c = client();
 	struct call r;
-	call_init(&r, 1, 64u << 20);
-	dk_logs(c, "big", 1000, call_on_data, &r);
-	run(c, &r);
+	logs(c, "big", 1000, &r);
 	assert_int_equal(r.rc, 0);
 	assert_true(r.truncated);
 	assert_true(r.data.len <= 1000);
@@ -540,9 +543,7 @@ static void test_logs_capped(void **state)
 	assert_int_equal(r.data.len % ll, 0);
 	/* a cap of exactly the whole: not truncated */
 	struct call w;
-	call_init(&w, 1, 64u << 20);
-	dk_logs(c, "big", 1000 * ll, call_on_data, &w);
-	run(c, &w);
+	logs(c, "big", 1000 * ll, &w);
 	assert_false(w.truncated);
 	assert_int_equal(w.data.len, 1000 * ll);
 	call_free(&r, 1);
@@ -575,14 +576,21 @@ static void test_archive(void **state)
 {
 	(void)state;
 	struct dk_client *c = client();
+	/* the archives asked for, all in flight at once: container, path, cap */
+	static const struct {
+		const char *name, *path;
+		size_t max;
+	} asked[] = {
+		{"tar", "/tmp", 1u << 20}, {"notar", "/tmp", 1u << 20}, {"empty", "/nope", 1u << 20},
+		{"paused", "/tmp", 1u << 20}, {"tar", "/tmp", 1000},
+	};
 	struct call r[5];
 	call_init(r, 5, 64u << 20);
-	dk_archive_exec(c, "tar", "/tmp", 1u << 20, call_on_tar, &r[0]);
-	dk_archive_exec(c, "notar", "/tmp", 1u << 20, call_on_tar, &r[1]);
-	dk_archive_exec(c, "empty", "/nope", 1u << 20, call_on_tar, &r[2]);
-	dk_archive_exec(c, "paused", "/tmp", 1u << 20, call_on_tar, &r[3]);
-	dk_archive_exec(c, "tar", "/tmp", 1000, call_on_tar, &r[4]);
+	for (size_t i = 0; i < 5; i++)
+		dk_archive_exec(c, asked[i].name, asked[i].path, asked[i].max, call_on_tar, &r[i]);
 	assert_int_equal(dk_client_run(c, 10000), 0);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(r[i].calls, 1);
 	char tar[3000];
 	fake_tar(tar, sizeof tar);
 	/* the whole tar; tar exited 2 (the fake says so), and its stderr is the note */
