@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/helper/engine.h"
+#include "tests/unit/helper/text.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -104,6 +105,60 @@ static void run(struct dk_client *c, struct call *r, int ms)
 
 /* ---- busybox containers ---- */
 
+enum op { OP_PAUSE, OP_UNPAUSE, OP_STOP, OP_RESTART, OP_KILL, OP_REMOVE, OP_LOGS, OP_INSPECT, OP_COMMIT, OP_ARCHIVE };
+
+/* One call on a container and what the engine's answer becomes: rc, the
+ * code of a failure, the message exactly (is) or in part (has); and the
+ * container's state after, as `docker inspect` says (NULL: not asked). */
+struct op_case {
+	enum op op;
+	int rc, code;
+	const char *is, *has, *state;
+};
+
+static void start_op(struct dk_client *c, enum op op, const char *n, struct call *r)
+{
+	switch (op) {
+	case OP_PAUSE: dk_pause(c, n, call_on_done, r); break;
+	case OP_UNPAUSE: dk_unpause(c, n, call_on_done, r); break;
+	case OP_STOP: dk_stop(c, n, 1, call_on_done, r); break;
+	case OP_RESTART: dk_restart(c, n, 1, call_on_done, r); break;
+	case OP_KILL: dk_kill(c, n, NULL, call_on_done, r); break;
+	case OP_REMOVE: dk_remove(c, n, true, call_on_done, r); break;
+	case OP_LOGS: dk_logs(c, n, 100, call_on_data, r); break;
+	case OP_INSPECT: dk_inspect_raw(c, n, call_on_raw, r); break;
+	case OP_COMMIT: dk_commit(c, n, "act-never", "t", NULL, NULL, true, call_on_text, r); break;
+	case OP_ARCHIVE: dk_archive_exec(c, n, "/tmp", 1000, call_on_tar, r); break;
+	}
+}
+
+/* Each call of k[0..nk) on the container n in turn, checked. */
+static void run_ops(const char *n, const struct op_case *k, size_t nk)
+{
+	struct dk_client *c = engine_client();
+	struct call r;
+	res_init(&r);
+	for (size_t i = 0; i < nk; i++, k++) {
+		print_message("  op %d on %s\n", (int)k->op, n);
+		buf_reset(&r.data);
+		start_op(c, k->op, n, &r);
+		run(c, &r, 20000);
+		if (r.rc != k->rc || (k->rc < 0 && r.e.code != k->code))
+			fail_msg("op %d: rc %d code %d (%s), want rc %d code %d", (int)k->op, r.rc, (int)r.e.code, r.e.msg,
+			         k->rc, k->code);
+		if (k->is && strcmp(r.e.msg, k->is) != 0)
+			fail_msg("op %d: message '%s', want '%s'", (int)k->op, r.e.msg, k->is);
+		if (k->has && !strstr(r.e.msg, k->has))
+			fail_msg("op %d: no '%s' in '%s'", (int)k->op, k->has, r.e.msg);
+		text_assert_printable(r.e.msg);
+		if (k->state)
+			assert_string_equal(state_of(n), k->state);
+	}
+	call_free(&r, 1);
+	dk_client_free(c);
+}
+
+
 /* pause -> paused; again -> 409; unpause; again -> conflict; restart; kill
  * SIGKILL while paused -> the engine unpauses, exit 137. */
 static void test_pause_unpause_kill_paused(void **state)
@@ -112,27 +167,19 @@ static void test_pause_unpause_kill_paused(void **state)
 	const char *n = mini("run");
 	if (!n)
 		skip();
+	static const struct op_case ops[] = {
+		{OP_PAUSE, 0, 0, NULL, NULL, "paused true 0"},
+		/* the engine's 409 "already paused" is the goal reached */
+		{OP_PAUSE, 0, 0, "already paused", NULL, "paused true 0"},
+		{OP_UNPAUSE, 0, 0, NULL, NULL, "running false 0"},
+		{OP_UNPAUSE, -1, ERR_CONFLICT, NULL, "is not paused", "running false 0"},
+		{OP_RESTART, 0, 0, NULL, NULL, "running false 0"},
+		{OP_PAUSE, 0, 0, NULL, NULL, "paused true 0"},
+	};
+	run_ops(n, ops, sizeof ops / sizeof *ops);
 	struct dk_client *c = engine_client();
 	struct call r;
 	res_init(&r);
-	CALL(c, &r, 10000, dk_pause(c, n, call_on_done, &r));
-	assert_int_equal(r.rc, 0);
-	assert_string_equal(state_of(n), "paused true 0");
-	/* the engine's 409 "already paused" is the goal reached */
-	CALL(c, &r, 10000, dk_pause(c, n, call_on_done, &r));
-	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.e.msg, "already paused");
-	CALL(c, &r, 10000, dk_unpause(c, n, call_on_done, &r));
-	assert_int_equal(r.rc, 0);
-	assert_string_equal(state_of(n), "running false 0");
-	CALL(c, &r, 10000, dk_unpause(c, n, call_on_done, &r));
-	assert_int_equal(r.e.code, ERR_CONFLICT);
-	assert_non_null(strstr(r.e.msg, "is not paused"));
-	CALL(c, &r, 20000, dk_restart(c, n, 1, call_on_done, &r));
-	assert_int_equal(r.rc, 0);
-	assert_string_equal(state_of(n), "running false 0");
-	CALL(c, &r, 10000, dk_pause(c, n, call_on_done, &r));
-	assert_string_equal(state_of(n), "paused true 0");
 	int64_t t0 = clock_mono_ms();
 	CALL(c, &r, 10000, dk_kill(c, n, "SIGKILL", call_on_done, &r));
 	assert_int_equal(r.rc, 0);
@@ -256,33 +303,26 @@ static void test_network_disconnect(void **state)
 	dk_client_free(c);
 }
 
-/* An exited container: stop is a no-op (304), kill, pause and unpause conflict. */
+/* An exited container: stop is a no-op (304), kill, pause, unpause and an
+ * archive conflict. */
 static void test_stopped(void **state)
 {
 	(void)state;
 	const char *n = mini("dead");
 	if (!n)
 		skip();
-	struct dk_client *c = engine_client();
-	struct call r;
-	res_init(&r);
+	static const struct op_case ops[] = {
+		{OP_STOP, 0, 0, "already stopped", NULL, NULL},
+		{OP_KILL, -1, ERR_CONFLICT, NULL, "is not running", NULL},
+		{OP_PAUSE, -1, ERR_CONFLICT, NULL, NULL, NULL},
+		{OP_UNPAUSE, -1, ERR_CONFLICT, NULL, NULL, NULL},
+		{OP_ARCHIVE, -1, ERR_CONFLICT, NULL, NULL, NULL},
+	};
 	assert_true(!strncmp(state_of(n), "exited ", 7));
-	CALL(c, &r, 20000, dk_stop(c, n, 1, call_on_done, &r));
-	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.e.msg, "already stopped");
-	CALL(c, &r, 10000, dk_kill(c, n, NULL, call_on_done, &r));
-	assert_int_equal(r.e.code, ERR_CONFLICT);
-	assert_non_null(strstr(r.e.msg, "is not running"));
-	CALL(c, &r, 10000, dk_pause(c, n, call_on_done, &r));
-	assert_int_equal(r.e.code, ERR_CONFLICT);
-	CALL(c, &r, 10000, dk_unpause(c, n, call_on_done, &r));
-	assert_int_equal(r.e.code, ERR_CONFLICT);
-	CALL(c, &r, 20000, dk_archive_exec(c, n, "/tmp", 1000, call_on_tar, &r));
-	assert_int_equal(r.e.code, ERR_CONFLICT);
-	call_free(&r, 1);
-	dk_client_free(c);
+	run_ops(n, ops, sizeof ops / sizeof *ops);
 }
 
+/* A container that is not there: every call says so. */
 static void test_vanished(void **state)
 {
 	(void)state;
@@ -290,28 +330,17 @@ static void test_vanished(void **state)
 		skip();
 	char gone[128];
 	snprintf(gone, sizeof gone, "act-vanished-%d", (int)getpid());
-	struct dk_client *c = engine_client();
-	struct call r;
-	res_init(&r);
-	CALL(c, &r, 10000, dk_pause(c, gone, call_on_done, &r));
-	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	assert_non_null(strstr(r.e.msg, "No such container"));
-	CALL(c, &r, 10000, dk_stop(c, gone, 1, call_on_done, &r));
-	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_kill(c, gone, NULL, call_on_done, &r));
-	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_remove(c, gone, true, call_on_done, &r));
-	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_logs(c, gone, 100, call_on_data, &r));
-	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_inspect_raw(c, gone, call_on_raw, &r));
-	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 10000, dk_commit(c, gone, "act-never", "t", NULL, NULL, true, call_on_text, &r));
-	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	CALL(c, &r, 20000, dk_archive_exec(c, gone, "/tmp", 100, call_on_tar, &r));
-	assert_int_equal(r.e.code, ERR_NOTFOUND);
-	call_free(&r, 1);
-	dk_client_free(c);
+	static const struct op_case ops[] = {
+		{OP_PAUSE, -1, ERR_NOTFOUND, NULL, "No such container", NULL},
+		{OP_STOP, -1, ERR_NOTFOUND, NULL, NULL, NULL},
+		{OP_KILL, -1, ERR_NOTFOUND, NULL, NULL, NULL},
+		{OP_REMOVE, -1, ERR_NOTFOUND, NULL, NULL, NULL},
+		{OP_LOGS, -1, ERR_NOTFOUND, NULL, NULL, NULL},
+		{OP_INSPECT, -1, ERR_NOTFOUND, NULL, NULL, NULL},
+		{OP_COMMIT, -1, ERR_NOTFOUND, NULL, NULL, NULL},
+		{OP_ARCHIVE, -1, ERR_NOTFOUND, NULL, NULL, NULL},
+	};
+	run_ops(gone, ops, sizeof ops / sizeof *ops);
 }
 
 /* ---- the reference sandbox: evidence ---- */
