@@ -309,10 +309,10 @@ static int run_tui(const struct opts *o)
 	/* the terminal is back: what the journal never took is printed there */
 	for (size_t i = 0; i < en.n; i++) {
 		struct actions *act = te[i].act;
-		if (act && act_audit(act) && journal_queued(act_audit(act))) {
-			printf("sandtop: the audit log could not take every record (%s); they follow:\n",
-				journal_problem(act_audit(act)) ? journal_problem(act_audit(act)) : "?");
-			journal_drain(act_audit(act), 2000, stdout);
+		if (act && act_journal(act) && journal_queued(act_journal(act))) {
+			printf("sandtop: the journal could not take every record (%s); they follow:\n",
+				journal_problem(act_journal(act)) ? journal_problem(act_journal(act)) : "?");
+			journal_drain(act_journal(act), 2000, stdout);
 		}
 	}
 	for (size_t i = 0; i < en.n; i++)

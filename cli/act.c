@@ -351,7 +351,7 @@ static int report(const struct cli_act_opts *o, enum act_kind k, struct act_eng 
 		        : text_result(n > 1 ? "-" : NULL, "?", false, nm->ambiguous[i]);
 	if (nm->nunknown || nm->nambiguous)
 		status = CLI_FAIL;
-	const char *audit_err = NULL;
+	const char *journal_err = NULL;
 	for (size_t e = 0; e < n; e++) {
 		struct act_eng *a = &ae[e];
 		const char *en = n > 1 ? a->en->name : NULL;
@@ -380,15 +380,19 @@ static int report(const struct cli_act_opts *o, enum act_kind k, struct act_eng 
 		if (a->tg.nambiguous || a->tg.n - a->nt || failed || pending)
 			status = status > CLI_FAIL ? status : CLI_FAIL;
 		picked += a->tg.n + a->tg.nambiguous;
-		if (!audit_err && a->r && act_run_audit_error(a->r)[0])
-			audit_err = act_run_audit_error(a->r);
+		if (!journal_err && a->r && act_run_journal_error(a->r)[0])
+			journal_err = act_run_journal_error(a->r);
 	}
 	if (o->json) {
-		printf("],\"audit_log_error\":");
-		if (audit_err)
-			cli_json_str(stdout, audit_err);
-		else
-			printf("null");
+		/* audit_log_error: journal_error's old name, for a release */
+		static const char *const keys[] = {"journal_error", "audit_log_error"};
+		for (int i = 0; i < 2; i++) {
+			printf("%s\"%s\":", i ? "," : "],", keys[i]);
+			if (journal_err)
+				cli_json_str(stdout, journal_err);
+			else
+				printf("null");
+		}
 		printf("}\n");
 	}
 	if (!picked && !nm->nunknown && !nm->nambiguous) {

@@ -84,7 +84,7 @@ struct cli_act_opts {
 /* Run it, print one line (or JSON object) per target: what the kernel did
  * and what the engine said. Returns 0 when every target succeeded (the
  * kernel's word is enough), 1 when any failed, was unknown or ambiguous (or
- * the audit log refused a release), 2 usage, 3 engine unreachable and its
+ * the journal refused a release), 2 usage, 3 engine unreachable and its
  * records not readable. */
 int cli_act(const struct cli_act_opts *o);
 
@@ -128,7 +128,7 @@ void cli_json_str(FILE *fp, const char *s);
 /* `sandtop snapshot [ID...] [--all] [--label K=V] [--reason TEXT] [--json]
  * [--armed] [--output DIR] [--keep-paused]`: a forensic bundle of each
  * target (snapshot/snapshot.h) in a new directory NAME-UTCTIME under
- * output_dir (NULL: $XDG_STATE_HOME/sandtop/snapshots), audit-logged.
+ * output_dir (NULL: $XDG_STATE_HOME/sandtop/snapshots), journalled.
  * o->action, signal and timeout_s are not used. keep_paused: leave each
  * sandbox paused afterwards. Prints one result (or JSON object) per target
  * with its bundle, image and each step. Returns 0 when every bundle is

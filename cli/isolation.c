@@ -13,7 +13,7 @@
 #include "cli/common.h"
 #include "isolation/run.h"
 
-#define AUDIT_TIMEOUT_MS 60000
+#define ISO_TIMEOUT_MS 60000
 #define ISO_GROUPS CLI_G_ENGINE
 
 static void usage(FILE *fp)
@@ -99,7 +99,7 @@ struct run_opts {
 /* Drive the runner until every target and the host are evaluated. */
 static int evaluate(struct dk_client *c, struct iso_runner *r)
 {
-	int64_t deadline = clock_mono_ms() + AUDIT_TIMEOUT_MS;
+	int64_t deadline = clock_mono_ms() + ISO_TIMEOUT_MS;
 	for (;;) {
 		int t = iso_runner_tick(r, clock_wall_ms());
 		if (iso_runner_pending(r) == 0 && iso_runner_host(r))
@@ -246,7 +246,7 @@ int cli_isolation_main(int argc, char **argv)
 	for (size_t i = 0; i < t.n; i++)
 		iso_runner_want(r, t.sel[i]->id);
 	if (evaluate(c, r) < 0)
-		fprintf(stderr, "sandtop: isolation: no complete answer from the engine within %d s\n", AUDIT_TIMEOUT_MS / 1000);
+		fprintf(stderr, "sandtop: isolation: no complete answer from the engine within %d s\n", ISO_TIMEOUT_MS / 1000);
 	rc = report(&o, c, r, &t);
 	dk_client_free(c);
 	iso_runner_free(r);

@@ -162,23 +162,23 @@ static int open_log(const char *path)
 	return 0;
 }
 
-/* The launch in the operator audit log: one event record with who, the
+/* The launch in the operator journal: one event record with who, the
  * sandbox, its image and the outcome. A launch destroys nothing, so a log
  * that cannot be written is reported and the launch stands. */
 static void record(const struct launch_opts *o, const struct lp_launch *l, const struct outcome *out, int64_t ms)
 {
 	struct err e = {0};
 	char *path = cli_common_journal(&o->cm);
-	struct audit *a = path ? journal_open(path, &e) : NULL;
+	struct journal *a = path ? journal_open(path, &e) : NULL;
 	if (!path)
-		err_set(&e, JOURNAL_E_IO, "no audit log path ($HOME is not set)");
+		err_set(&e, JOURNAL_E_IO, "no journal path ($HOME is not set)");
 	char *detail = xasprintf("image=%s%s%s", l->spec.image, o->profile ? " profile=" : "", o->profile ? o->profile : "");
 	struct journal_target t = {.id = out->rc == 0 ? out->id : NULL, .name = o->name,
 	                         .result = out->rc == 0 ? "ok" : out->e.msg};
 	struct journal_rec r = {.action = "launch", .phase = "event", .targets = &t, .ntargets = 1, .duration_ms = ms,
 	                      .detail = detail};
 	if (!a || journal_write(a, &r, &e) < 0)
-		say("the launch is not in the audit log: %s", e.msg);
+		say("the launch is not in the journal: %s", e.msg);
 	journal_close(a);
 	free(detail);
 	free(path);

@@ -63,11 +63,15 @@ static void json_result(const struct snap_result *r)
 		json_str(r->steps[k].msg);
 		printf(",\"ms\":%lld}", (long long)r->steps[k].ms);
 	}
-	printf("},\"audit_log_error\":");
-	if (r->audit_error[0])
-		json_str(r->audit_error);
-	else
-		printf("null");
+	/* audit_log_error: journal_error's old name, for a release */
+	static const char *const keys[] = {"journal_error", "audit_log_error"};
+	for (int k = 0; k < 2; k++) {
+		printf("%s\"%s\":", k ? "," : "},", keys[k]);
+		if (r->journal_error[0])
+			json_str(r->journal_error);
+		else
+			printf("null");
+	}
 	printf(",\"ms\":%lld}", (long long)r->ms);
 }
 
@@ -165,9 +169,9 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 	size_t ns = tg.n, nu = tg.nunknown;
 
 	int status = CLI_OK;
-	struct audit *audit = NULL;
-	if (o->journal_path && !(audit = journal_open(o->journal_path, &e)) && !o->armed) {
-		sanitize_fprintf(stderr, "sandtop: snapshot: refused: audit log: %s (arm sandtop to act anyway)\n", e.msg);
+	struct journal *journal = NULL;
+	if (o->journal_path && !(journal = journal_open(o->journal_path, &e)) && !o->armed) {
+		sanitize_fprintf(stderr, "sandtop: snapshot: refused: journal: %s (arm sandtop to act anyway)\n", e.msg);
 		status = CLI_FAIL;
 		ns = 0;
 	}
@@ -184,7 +188,7 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	for (size_t i = 0; i < ns; i++)
-		if (!(sn[i] = snap_start(c, audit, sel[i], &so, &e))) {
+		if (!(sn[i] = snap_start(c, journal, sel[i], &so, &e))) {
 			char name[128];
 			sanitize_text(sel[i]->name, strlen(sel[i]->name), name, sizeof name);
 			sanitize_fprintf(stderr, "sandtop: snapshot %s: %s\n", name, e.msg);
@@ -252,7 +256,7 @@ int cli_snapshot(const struct cli_act_opts *o, const char *output_dir, bool keep
 		snap_free(sn[i]);
 	free(sn);
 	free(res);
-	journal_close(audit);
+	journal_close(journal);
 	cli_targets_free(&tg);
 	dk_client_free(c);
 	return status;

@@ -240,7 +240,7 @@ static void loop(struct watch *w, int sigfd)
 				break;
 			}
 			if (mono >= w->drain_until) {
-				emit(w, "stopped with %zu action%s unfinished: %s result is not in the audit log", busy,
+				emit(w, "stopped with %zu action%s unfinished: %s result is not in the journal", busy,
 					busy == 1 ? "" : "s", busy == 1 ? "its" : "their");
 				break;
 			}
@@ -308,16 +308,16 @@ int cli_watch_main(int argc, char **argv)
 	struct dk_client *c = cli_common_client(&o.cm, &e);
 	if (!c)
 		return sanitize_fprintf(stderr, "sandtop: watch: %s\n", e.msg), CLI_USAGE;
-	char *audit = o.policy == TTL_FLAG ? NULL : cli_common_journal(&o.cm);
-	if (o.policy != TTL_FLAG && !audit) {
-		sanitize_fprintf(stderr, "sandtop: watch: no home directory for the default audit log; give --journal FILE\n");
+	char *journal = o.policy == TTL_FLAG ? NULL : cli_common_journal(&o.cm);
+	if (o.policy != TTL_FLAG && !journal) {
+		sanitize_fprintf(stderr, "sandtop: watch: no home directory for the default journal; give --journal FILE\n");
 		dk_client_free(c);
 		return CLI_USAGE;
 	}
 	if (o.log) {
 		if (log_open(o.log) < 0) {
 			sanitize_fprintf(stderr, "sandtop: watch: cannot open log %s: %s\n", o.log, strerror(errno));
-			free(audit);
+			free(journal);
 			dk_client_free(c);
 			return CLI_USAGE;
 		}
@@ -329,19 +329,19 @@ int cli_watch_main(int argc, char **argv)
 	int sigfd = signals_setup(p);
 	if (sigfd < 0) {
 		sanitize_fprintf(stderr, "sandtop: watch: pipe: %s\n", strerror(errno));
-		free(audit);
+		free(journal);
 		dk_client_free(c);
 		return CLI_FAIL;
 	}
 	struct watch w = {.c = c, .status = CLI_OK};
 	w.inv = inv_new(c, o.all);
-	w.act = o.policy == TTL_FLAG ? NULL : actions_new(c, audit, !strncmp(dk_client_endpoint(c), "unix://", 7));
+	w.act = o.policy == TTL_FLAG ? NULL : actions_new(c, journal, !strncmp(dk_client_endpoint(c), "unix://", 7));
 	struct ttl_enf_opts eo = {.policy = o.policy, .label = o.label, .stop_timeout_s = -1, .cb = on_ttl_event,
 		.ud = &w};
 	w.enf = ttl_enf_new(w.act, &eo);
 	emit(&w, "watching %s%s%s on %s: ttl policy %s%s%s", o.all ? "every container" : "sandboxes",
 		o.label ? " labelled " : "", o.label ? o.label : "", dk_client_endpoint(c), ttl_policy_name(o.policy),
-		audit ? ", audit log " : "", audit ? audit : "");
+		journal ? ", journal " : "", journal ? journal : "");
 	if (w.act && act_problem(w.act))
 		emit(&w, "%s (actions go ahead; the records are kept and retried)", act_problem(w.act));
 	if (w.act && act_kernel_problem(w.act))
@@ -355,7 +355,7 @@ int cli_watch_main(int argc, char **argv)
 	actions_free(w.act);
 	inv_free(w.inv);
 	signals_restore(p);
-	free(audit);
+	free(journal);
 	log_close();
 	return w.status;
 }

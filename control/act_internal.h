@@ -42,13 +42,13 @@ struct act_run {
 	bool result_logged;
 	bool kernel;              /* the kernel path acted on some target */
 	uint64_t gen;
-	char audit_err[ERR_MSG_MAX];
+	char journal_err[ERR_MSG_MAX];
 	struct act_run *next;
 };
 
 struct actions {
 	struct dk_client *c;
-	struct audit *audit;
+	struct journal *journal;
 	struct cg_freezer *frz;   /* the kernel path; NULL when not local or not root */
 	char problem[ERR_MSG_MAX + 32];
 	char kproblem[ERR_MSG_MAX + 32];

@@ -1,4 +1,4 @@
-/* actions: what an operator does to sandboxes (one, a set, or all at once): the kernel first on a local engine, the engine second, per-target results, audit-logged without ever holding up containment. */
+/* actions: what an operator does to sandboxes (one, a set, or all at once): the kernel first on a local engine, the engine second, per-target results, journalled without ever holding up containment. */
 #include "control/act_internal.h"
 
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include "journal/journal.h"
 
 #define ACT_TIMEOUT_MS 15000          /* an engine-only target, beyond its own wait */
-#define ACT_AUDIT_RETRY_MS 250        /* records the log could not take are retried this often */
+#define ACT_JOURNAL_RETRY_MS 250        /* records the log could not take are retried this often */
 
 static const char *const names[ACT_COUNT] = {
 	[ACT_PAUSE] = "pause", [ACT_UNPAUSE] = "unpause", [ACT_STOP] = "stop", [ACT_KILL] = "kill",
@@ -58,9 +58,9 @@ struct actions *actions_new(struct dk_client *c, const char *journal_path, bool 
 	a->next_op = (uint64_t)clock_wall_ms() * 1000;
 	struct err e = {0};
 	/* a log that cannot be had now keeps its records in memory and is retried */
-	a->audit = journal_path ? journal_open_lazy(journal_path) : NULL;
+	a->journal = journal_path ? journal_open_lazy(journal_path) : NULL;
 	if (!journal_path)
-		snprintf(a->problem, sizeof a->problem, "no audit log");
+		snprintf(a->problem, sizeof a->problem, "no journal");
 	if (!local)
 		snprintf(a->kproblem, sizeof a->kproblem, "a remote engine: its containers' cgroups are not on this host");
 	else if (geteuid() != 0)
@@ -80,9 +80,9 @@ void actions_free(struct actions *a)
 		if (!run_abandon(a->runs))
 			run_destroy(a->runs);  /* their requests die with the client */
 	/* what the log never took is printed, not lost */
-	if (a->audit && journal_queued(a->audit))
-		journal_drain(a->audit, 2000, stderr);
-	journal_close(a->audit);
+	if (a->journal && journal_queued(a->journal))
+		journal_drain(a->journal, 2000, stderr);
+	journal_close(a->journal);
 	cg_freezer_free(a->frz);
 	free(a);
 }
@@ -110,23 +110,23 @@ const char *act_kernel_problem(const struct actions *a)
 	return a->kproblem[0] ? a->kproblem : NULL;
 }
 
-struct audit *act_audit(struct actions *a)
+struct journal *act_journal(struct actions *a)
 {
-	return a->audit;
+	return a->journal;
 }
 
 const char *act_problem(const struct actions *a)
 {
-	const char *p = a->audit ? journal_problem(a->audit) : NULL;
+	const char *p = a->journal ? journal_problem(a->journal) : NULL;
 	if (p) {
-		snprintf(((struct actions *)a)->problem, sizeof a->problem, "AUDIT LOG: %zu record%s not written: %s; retrying",
-			journal_queued(a->audit), journal_queued(a->audit) == 1 ? "" : "s", p);
+		snprintf(((struct actions *)a)->problem, sizeof a->problem, "JOURNAL: %zu record%s not written: %s; retrying",
+			journal_queued(a->journal), journal_queued(a->journal) == 1 ? "" : "s", p);
 		return a->problem;
 	}
-	return a->audit || !a->problem[0] ? NULL : a->problem;
+	return a->journal || !a->problem[0] ? NULL : a->problem;
 }
 
-/* ---- the audit records ---- */
+/* ---- the journal records ---- */
 
 /* One record of r: phase "intent", "result", or "engine" (the late engine
  * answer of target only). Returns 0 written, 1 kept to be written later
@@ -134,8 +134,8 @@ const char *act_problem(const struct actions *a)
 static int record(struct act_run *r, const char *phase, const struct target *only, struct err *e)
 {
 	struct actions *a = r->a;
-	if (!a->audit)
-		return err_set(e, 1, "%s", a->problem[0] ? a->problem : "no audit log");
+	if (!a->journal)
+		return err_set(e, 1, "%s", a->problem[0] ? a->problem : "no journal");
 	struct journal_target *tg = xcalloc(r->n ? r->n : 1, sizeof *tg);
 	char **text = xcalloc(r->n ? r->n : 1, sizeof *text);
 	size_t nt = 0;
@@ -168,7 +168,7 @@ static int record(struct act_run *r, const char *phase, const struct target *onl
 		.reason = r->reason[0] ? r->reason : NULL, .armed = r->o.armed, .detail = detail[0] ? detail : NULL,
 		.duration_ms = with_result ? clock_mono_ms() - r->started_ms : -1,
 	};
-	int rc = journal_submit(a->audit, &rec, e);
+	int rc = journal_submit(a->journal, &rec, e);
 	for (size_t i = 0; i < nt; i++)
 		free(text[i]);
 	free(text);
@@ -179,19 +179,19 @@ static int record(struct act_run *r, const char *phase, const struct target *onl
 int act_note(struct actions *a, const char *action, const struct dk_container *target, const char *detail,
              bool armed, struct err *e)
 {
-	if (!a->audit)
-		return err_set(e, 1, "%s", a->problem[0] ? a->problem : "no audit log");
+	if (!a->journal)
+		return err_set(e, 1, "%s", a->problem[0] ? a->problem : "no journal");
 	struct journal_target t = {.id = target->id, .name = target->name};
 	struct journal_rec rec = {.action = action, .phase = "event", .targets = &t, .ntargets = 1,
 		.armed = armed, .detail = detail, .duration_ms = -1};
-	return journal_submit(a->audit, &rec, e) < 0 ? -1 : 0;
+	return journal_submit(a->journal, &rec, e) < 0 ? -1 : 0;
 }
 
 static void log_failure(struct act_run *r, const struct err *e)
 {
-	if (!r->audit_err[0])
-		snprintf(r->audit_err, sizeof r->audit_err, "%s", e->msg);
-	log_msg(LOG_WARN, "%s (op %llu): not in the audit log yet (kept, retried): %s", act_name(r->o.kind),
+	if (!r->journal_err[0])
+		snprintf(r->journal_err, sizeof r->journal_err, "%s", e->msg);
+	log_msg(LOG_WARN, "%s (op %llu): not in the journal yet (kept, retried): %s", act_name(r->o.kind),
 		(unsigned long long)r->op, e->msg);
 }
 
@@ -240,7 +240,7 @@ static bool progress(struct act_run *r)
 	if (r->begun && !r->result_logged && act_run_quiet(r)) {
 		r->result_logged = true;
 		struct err e = {0};
-		if (r->a->audit && record(r, "result", NULL, &e) != 0)
+		if (r->a->journal && record(r, "result", NULL, &e) != 0)
 			log_failure(r, &e);
 		for (size_t i = 0; i < r->n; i++)
 			r->t[i].logged_result = true;
@@ -330,7 +330,7 @@ static void engine_answer(struct target *t, bool ok, const char *msg)
 	compose(res);
 	if (t->logged_result) {
 		struct err e = {0};
-		if (r->a->audit && record(r, "engine", t, &e) != 0)
+		if (r->a->journal && record(r, "engine", t, &e) != 0)
 			log_failure(r, &e);
 	}
 	progress(r);
@@ -496,7 +496,7 @@ static void run_begin(struct act_run *r)
 		for (size_t i = 0; i < r->n; i++)
 			act_engine_call(&r->t[i], r->o.kind);
 	struct err ae = {0};
-	if (r->a->audit && record(r, "intent", NULL, &ae) != 0)
+	if (r->a->journal && record(r, "intent", NULL, &ae) != 0)
 		log_failure(r, &ae);
 	r->begun = true;
 	progress(r);
@@ -544,8 +544,8 @@ size_t act_start_many(struct actions *const *as, size_t na, const struct act_opt
 int act_tick(struct actions *a, int64_t now_ms)
 {
 	int64_t next = -1;
-	if (a->audit && journal_flush(a->audit, NULL) > 0)
-		next = ACT_AUDIT_RETRY_MS;
+	if (a->journal && journal_flush(a->journal, NULL) > 0)
+		next = ACT_JOURNAL_RETRY_MS;
 	for (struct act_run *r = a->runs, *nx; r; r = nx) {
 		nx = r->next;
 		int k = actk_tick(r, now_ms);
@@ -619,9 +619,9 @@ bool act_run_kernel(const struct act_run *r)
 	return r->kernel;
 }
 
-const char *act_run_audit_error(const struct act_run *r)
+const char *act_run_journal_error(const struct act_run *r)
 {
-	return r->audit_err;
+	return r->journal_err;
 }
 
 uint64_t act_run_generation(const struct act_run *r)

@@ -1,4 +1,4 @@
-/* actions: what an operator does to sandboxes (one, a set, or all at once), asynchronous, timed out, audit-logged before and after. */
+/* actions: what an operator does to sandboxes (one, a set, or all at once), asynchronous, timed out, journalled before and after. */
 #ifndef CONTROL_ACTIONS_H
 #define CONTROL_ACTIONS_H
 
@@ -25,14 +25,14 @@ enum act_kind {
 	ACT_COUNT
 };
 
-/* The action's name in the audit log and on the command line ("kill"). */
+/* The action's name in the journal and on the command line ("kill"). */
 const char *act_name(enum act_kind k);
 /* ACT_* for a name ("freeze" and "thaw" are pause and unpause), or -1. */
 int act_from_name(const char *name);
 
 /* How long a result waits for the engine's answer once the kernel has
  * acted (the engine may be wedged: the kernel's word is the result, a late
- * answer is added to it and to the audit log when it comes). */
+ * answer is added to it and to the journal when it comes). */
 #define ACT_ENGINE_WAIT_MS 2000
 
 struct act_opts {
@@ -67,10 +67,10 @@ struct act_result {
 	int64_t ms;           /* time to the result */
 };
 
-struct actions;   /* the context: engine client, audit log, the kernel path */
+struct actions;   /* the context: engine client, journal, the kernel path */
 struct act_run;   /* one action on its targets, in flight */
 
-/* A context for actions through client c, recording to the audit log at
+/* A context for actions through client c, recording to the journal at
  * journal_path (NULL: no log, the actions go unrecorded, said by act_problem;
  * a log that cannot be written now keeps its records in memory, retries
  * them from act_tick, and they are printed by actions_free if they never
@@ -92,13 +92,13 @@ bool act_frozen(struct actions *a, const struct dk_container *c);
 /* Whether the kernel path is there; else why not ("not root", ...). */
 bool act_kernel(const struct actions *a);
 const char *act_kernel_problem(const struct actions *a);
-/* The audit log actions write to (for snapshots), or NULL. */
-struct audit *act_audit(struct actions *a);
-/* What is wrong with the audit log ("AUDIT LOG: 3 records not written: No
- * space left on device; retrying", "no audit log"), or NULL. */
+/* The journal actions write to (for snapshots), or NULL. */
+struct journal *act_journal(struct actions *a);
+/* What is wrong with the journal ("JOURNAL: 3 records not written: No
+ * space left on device; retrying", "no journal"), or NULL. */
 const char *act_problem(const struct actions *a);
 
-/* Record a lone event about target (e.g. "takeover_start") in the audit
+/* Record a lone event about target (e.g. "takeover_start") in the journal
  * log (kept and retried when the log cannot take it now). Returns 0, or -1
  * with e set when there is no log. */
 int act_note(struct actions *a, const char *action, const struct dk_container *target, const char *detail,
@@ -142,11 +142,11 @@ enum act_kind act_run_kind(const struct act_run *r);
 /* Whether the kernel path acted on any target of r. */
 bool act_run_kernel(const struct act_run *r);
 /* Why a record of r had to be kept for later (the log failed); "" if fine. */
-const char *act_run_audit_error(const struct act_run *r);
+const char *act_run_journal_error(const struct act_run *r);
 /* Changes whenever a result of r changes (late engine answers too). */
 uint64_t act_run_generation(const struct act_run *r);
 /* Free a run; one still waiting for the engine is kept until its answers
- * are in (they still go to the audit log), then freed. */
+ * are in (they still go to the journal), then freed. */
 void act_run_free(struct act_run *r);
 
 #endif

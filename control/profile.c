@@ -23,7 +23,7 @@
 #define LP_LINE_MAX 4096
 #define LP_ERRORS_MAX 20
 #define LP_SIZE_MAX (1LL << 50)       /* 1 PiB: far above any host, far below overflow */
-#define LP_PIDS_MAX 4096              /* the audit (RES-03) warns above this */
+#define LP_PIDS_MAX 4096              /* isolation check RES-03 warns above this */
 #define LP_TTL_MAX (366LL * 86400)
 
 enum lp_key { K_IMAGE, K_MEMORY, K_CPUS, K_PIDS, K_SHM, K_TMP, K_HOME, K_NETWORK, K_TTL, K_OWNER, K_TASK,
@@ -232,7 +232,7 @@ static int take_pair(struct pctx *x, enum lp_key k, const char *v)
 	else if (k == K_LABEL && !strncasecmp(key, "sandtop.", 8))
 		report(x, "label '%s': the sandtop.* labels are sandtop's own (owner, task and ttl have keys of "
 		       "their own)", key);
-	else if (iso_secret_key(key))  /* the audit's CRED-01 pattern: what it would flag is refused here */
+	else if (iso_secret_key(key))  /* the isolation check CRED-01's pattern: what it would flag is refused here */
 		report(x, "%s '%s' looks like a secret: secrets never go into a sandbox (keep them outside, "
 		       "with the agent loop)", what, key);
 	else if (bad)

@@ -11,7 +11,7 @@
 #include "base/xalloc.h"
 
 /* At most this many actions are started by one scan: each writes and
- * fsyncs an audit record, so a burst of expiries is spread over turns. */
+ * fsyncs a journal record, so a burst of expiries is spread over turns. */
 #define TTL_STARTS_PER_SCAN 8
 /* Columns of a sandbox name in a report line. */
 #define TTL_NAME_COLS 48
@@ -48,7 +48,7 @@ enum mark_state {
 	M_ACTING,    /* run in flight */
 	M_DONE,      /* the action succeeded */
 	M_FAILED,    /* the engine refused or did not answer: not retried */
-	M_REFUSED,   /* the audit log refused it: not retried */
+	M_REFUSED,   /* the journal refused it: not retried */
 };
 
 /* What the enforcer remembers of one sandbox (only those it did or
@@ -184,10 +184,10 @@ static void harvest(struct ttl_enf *t)
 			continue;
 		size_t nr = 0;
 		const struct act_result *res = act_run_results(m->run, &nr);
-		const char *aerr = act_run_audit_error(m->run);
+		const char *aerr = act_run_journal_error(m->run);
 		char note[ERR_MSG_MAX + 64] = "";
 		if (aerr[0])
-			snprintf(note, sizeof note, "; the result is not in the audit log: %s", aerr);
+			snprintf(note, sizeof note, "; the result is not in the journal: %s", aerr);
 		if (nr && res[0].state == ACT_OK) {
 			m->st = M_DONE;
 			bool plain = !res[0].msg[0] || !strcmp(res[0].msg, "ok");

@@ -30,7 +30,7 @@ enum ttl_ev_kind {
 	TTL_EV_EXPIRED,    /* a running sandbox's budget is spent (once per start) */
 	TTL_EV_DONE,       /* the policy's action succeeded */
 	TTL_EV_FAILED,     /* the engine refused it, or no answer in time */
-	TTL_EV_REFUSED,    /* not started: the audit log could not be written first */
+	TTL_EV_REFUSED,    /* not started: the journal could not be written first */
 	TTL_EV_RESUMED,    /* running again past its budget after we acted: left alone */
 };
 
@@ -72,7 +72,7 @@ typedef const struct dk_container *(*ttl_get_fn)(const void *src, size_t i);
  * actions, report bad labels, and start the policy's action on each
  * running sandbox whose budget is spent and was not acted on since it
  * started (key: id + StartedAt). A paused, stopped or not yet inspected
- * sandbox is never acted on. Never blocks on the engine (the audit log
+ * sandbox is never acted on. Never blocks on the engine (the journal
  * records are written synchronously). Returns ms until it wants to run
  * again (the next expiry; 0 when it left work for the next turn), or -1. */
 int ttl_enf_scan(struct ttl_enf *t, const void *src, size_t n, ttl_get_fn get, int64_t wall_ms);

@@ -1,4 +1,4 @@
-/* run: keeps every sandbox's isolation audit current: inspect, network lookups, /proc, host facts, re-evaluation on events. */
+/* run: keeps every sandbox's isolation checks current: inspect, network lookups, /proc, host facts, re-evaluation on events. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,7 +277,7 @@ void iso_runner_event(struct iso_runner *r, const struct dk_event *ev)
 	if (!strcmp(ev->action, "exec_create") || !strcmp(ev->action, "exec_die")) {
 		struct entry *e = find(r, ev->container);
 		if (!e)
-			return;   /* not a sandbox we audit */
+			return;   /* not a sandbox we check */
 		/* the engine's own health checks come every few seconds: not a
 		 * session anyone opened; and an exec ending matters only when the
 		 * last look saw one */

@@ -1,4 +1,4 @@
-/* run: keeps the isolation audit of every sandbox current (inspect, networks, /proc, host facts), driven by the poll loop and the events stream. */
+/* run: keeps the isolation checks of every sandbox current (inspect, networks, /proc, host facts), driven by the poll loop and the events stream. */
 #ifndef ISOLATION_RUN_H
 #define ISOLATION_RUN_H
 

@@ -1,4 +1,4 @@
-/* internal: the audit log handle and its queue, shared by journal/ (internal to them). */
+/* internal: the journal handle and its queue, shared by journal/ (internal to them). */
 #ifndef JOURNAL_INTERNAL_H
 #define JOURNAL_INTERNAL_H
 
@@ -31,7 +31,7 @@ struct journal_qrec {
 	bool late;                     /* not written when submitted: its line also says when it was */
 };
 
-struct audit {
+struct journal {
 	char *path;
 	char *head_path;                /* PATH.head: "SEQ HASH\n" of the last record */
 	char *tmp_path;                 /* PATH.head.tmp, renamed over the head */
@@ -60,7 +60,7 @@ int journal_io_pread_all(int fd, char *p, size_t n, off_t off);
 
 /* Replace the head file with "seq hash\n" (temp file, fsync, rename,
  * directory fsync). The log is locked. */
-int journal_head_write(struct audit *a, uint64_t seq, const char *hash, struct err *e);
+int journal_head_write(struct journal *a, uint64_t seq, const char *hash, struct err *e);
 
 /* RFC 3339 UTC with nanoseconds, now. */
 void journal_fmt_ts(char out[96]);
@@ -71,26 +71,26 @@ void journal_fmt_ts(char out[96]);
  * to a side file, cut off, and a "log_repair" record put at the front of
  * the queue. Errors: JOURNAL_E_CHAIN for a damaged log (nothing is changed),
  * JOURNAL_E_IO when a step failed (the log is then as it was). */
-int journal_tail_take(struct audit *a, struct err *e);
+int journal_tail_take(struct journal *a, struct err *e);
 
 /* Put a copy of r at the back (front: at the front) of the queue. */
-struct journal_qrec *journal_q_push(struct audit *a, const struct journal_rec *r, bool front);
+struct journal_qrec *journal_q_push(struct journal *a, const struct journal_rec *r, bool front);
 
 /* Open the log if it is not open, lock it (tries: attempts 10 ms apart; 0:
  * once, without waiting) and take up its end when it changed. On 0 the
  * handle holds the lock (journal_unlock). On -1 e says why: JOURNAL_E_LOCKED,
  * JOURNAL_E_IO (cannot open, create or repair), JOURNAL_E_CHAIN (damaged: the
  * file is closed again, and is not re-read for a second). */
-int journal_attach(struct audit *a, int tries, struct err *e);
-void journal_unlock(struct audit *a);
+int journal_attach(struct journal *a, int tries, struct err *e);
+void journal_unlock(struct journal *a);
 
 /* With the log attached and locked: write the queue, oldest first, in
  * batches (one write and one fsync each), then the head file. Returns 0
  * when the queue is empty and the head file is up to date; -1 with e
  * otherwise (what could not be written stays queued). */
-int journal_q_write(struct audit *a, struct err *e);
+int journal_q_write(struct journal *a, struct err *e);
 /* Say why records wait (e's message; a damaged log says so and names the
  * verifier). */
-void journal_set_problem(struct audit *a, const struct err *e);
+void journal_set_problem(struct journal *a, const struct err *e);
 
 #endif

@@ -1,4 +1,4 @@
-/* journal: the operator audit log's handle: open (strict or lazy) and lock the log, keep the head file, the default path. */
+/* journal: the operator journal's handle: open (strict or lazy) and lock the log, keep the head file, the default path. */
 #include "journal/internal.h"
 
 #include <errno.h>
@@ -86,7 +86,7 @@ int journal_io_fsync(int fd)
 
 /* Replace the head file with "seq hash\n": temp file, fsync, rename,
  * directory fsync. Called with the log locked. */
-int journal_head_write(struct audit *a, uint64_t seq, const char *hash, struct err *e)
+int journal_head_write(struct journal *a, uint64_t seq, const char *hash, struct err *e)
 {
 	char s[32 + JOURNAL_HEX_LEN];
 	int n = snprintf(s, sizeof s, "%" PRIu64 " %s\n", seq, hash);
@@ -139,7 +139,7 @@ int journal_io_pread_all(int fd, char *p, size_t n, off_t off)
 }
 
 /* Open the log and its directory (not locked yet). */
-static int log_fd_open(struct audit *a, struct err *e)
+static int log_fd_open(struct journal *a, struct err *e)
 {
 	if (path_mkdirs(a->dir, e) < 0) {
 		e->code = JOURNAL_E_IO;
@@ -147,12 +147,12 @@ static int log_fd_open(struct audit *a, struct err *e)
 	}
 	a->fd = open(a->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 	if (a->fd < 0)
-		return err_set(e, JOURNAL_E_IO, "cannot open audit log %s: %s", a->path, strerror(errno));
+		return err_set(e, JOURNAL_E_IO, "cannot open journal %s: %s", a->path, strerror(errno));
 	struct stat st;
 	if (fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(a->fd);
 		a->fd = -1;
-		return err_set(e, JOURNAL_E_IO, "audit log %s is not a regular file", a->path);
+		return err_set(e, JOURNAL_E_IO, "journal %s is not a regular file", a->path);
 	}
 	if (a->dirfd < 0 && (a->dirfd = open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		err_set(e, JOURNAL_E_IO, "cannot open directory %s: %s", a->dir, strerror(errno));
@@ -164,7 +164,7 @@ static int log_fd_open(struct audit *a, struct err *e)
 	return 0;
 }
 
-static void log_fd_close(struct audit *a)
+static void log_fd_close(struct journal *a)
 {
 	if (a->fd >= 0)
 		close(a->fd); /* and its lock */
@@ -173,7 +173,7 @@ static void log_fd_close(struct audit *a)
 	a->tail_known = false;
 }
 
-static int lock_log(struct audit *a, int tries, struct err *e)
+static int lock_log(struct journal *a, int tries, struct err *e)
 {
 	for (int i = 0;; i++) {
 		if (flock(a->fd, LOCK_EX | LOCK_NB) == 0) {
@@ -185,7 +185,7 @@ static int lock_log(struct audit *a, int tries, struct err *e)
 		if (errno != EWOULDBLOCK)
 			return err_set(e, JOURNAL_E_IO, "cannot lock the log: %s", strerror(errno));
 		if (tries == 0)
-			return err_set(e, JOURNAL_E_LOCKED, "audit log locked by another process");
+			return err_set(e, JOURNAL_E_LOCKED, "journal locked by another process");
 		if (i >= tries)
 			return err_set(e, JOURNAL_E_LOCKED, "the log stayed locked by another process for %d s",
 				       tries * (LOCK_SLEEP_NS / 1000000) / 1000);
@@ -194,14 +194,14 @@ static int lock_log(struct audit *a, int tries, struct err *e)
 	}
 }
 
-void journal_unlock(struct audit *a)
+void journal_unlock(struct journal *a)
 {
 	if (a->locked && a->fd >= 0)
 		flock(a->fd, LOCK_UN);
 	a->locked = false;
 }
 
-int journal_attach(struct audit *a, int tries, struct err *e)
+int journal_attach(struct journal *a, int tries, struct err *e)
 {
 	for (int round = 0; round < 2; round++) {
 		if (a->fd < 0) {
@@ -235,12 +235,12 @@ int journal_attach(struct audit *a, int tries, struct err *e)
 		}
 		return -1;
 	}
-	return err_set(e, JOURNAL_E_IO, "the audit log %s was deleted while open", a->path);
+	return err_set(e, JOURNAL_E_IO, "the journal %s was deleted while open", a->path);
 }
 
-static struct audit *handle_new(const char *path)
+static struct journal *handle_new(const char *path)
 {
-	struct audit *a = xcalloc(1, sizeof *a);
+	struct journal *a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(path);
 	a->head_path = xasprintf("%s.head", path);
 	a->tmp_path = xasprintf("%s.head.tmp", path);
@@ -253,18 +253,18 @@ static struct audit *handle_new(const char *path)
 	return a;
 }
 
-struct audit *journal_open(const char *path, struct err *e)
+struct journal *journal_open(const char *path, struct err *e)
 {
 	if (!path || !*path) {
-		err_set(e, JOURNAL_E_ARG, "no audit log path");
+		err_set(e, JOURNAL_E_ARG, "no journal path");
 		return NULL;
 	}
-	struct audit *a = handle_new(path);
+	struct journal *a = handle_new(path);
 	if (journal_attach(a, JOURNAL_LOCK_TRIES, e) < 0) {
 		/* a failed open names the path already */
 		if (a->fd >= 0 || e->code != JOURNAL_E_IO)
-			err_set(e, e->code, "audit log %s: %s%s", path, e->msg,
-				e->code == JOURNAL_E_CHAIN ? "; see 'sandtop audit-log verify'" : "");
+			err_set(e, e->code, "journal %s: %s%s", path, e->msg,
+				e->code == JOURNAL_E_CHAIN ? "; see 'sandtop journal verify'" : "");
 		journal_close(a);
 		return NULL;
 	}
@@ -277,16 +277,16 @@ struct audit *journal_open(const char *path, struct err *e)
 	return a;
 }
 
-struct audit *journal_open_lazy(const char *path)
+struct journal *journal_open_lazy(const char *path)
 {
 	if (!path)
 		return NULL;
-	struct audit *a = handle_new(path);
+	struct journal *a = handle_new(path);
 	journal_flush(a, NULL);
 	return a;
 }
 
-void journal_close(struct audit *a)
+void journal_close(struct journal *a)
 {
 	if (!a)
 		return;
@@ -303,12 +303,12 @@ void journal_close(struct audit *a)
 	free(a);
 }
 
-uint64_t journal_last_seq(const struct audit *a)
+uint64_t journal_last_seq(const struct journal *a)
 {
 	return a->seq;
 }
 
-const char *journal_path(const struct audit *a)
+const char *journal_path(const struct journal *a)
 {
 	return a->path;
 }

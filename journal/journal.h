@@ -1,4 +1,4 @@
-/* journal: the operator audit log: hash-chained JSON lines, made durable before and after every action. */
+/* journal: the operator journal: hash-chained JSON lines, made durable before and after every action. */
 #ifndef JOURNAL_JOURNAL_H
 #define JOURNAL_JOURNAL_H
 
@@ -44,7 +44,7 @@ struct journal_rec {
 	const char *detail;  /* optional free text, e.g. "signal=SIGKILL timeout=10" */
 };
 
-struct audit;
+struct journal;
 
 /* Open the log at path for appending, creating its missing parent
  * directories (0700) and the file (0600), and take up the hash chain where
@@ -63,7 +63,7 @@ struct audit;
  * at once; a torn line that cannot be saved is refused, JOURNAL_E_IO).
  * Reads the operator's identity once (uid, user name, $SUDO_USER, tty of
  * fd 0, host name, pid). The caller frees the handle with journal_close. */
-struct audit *journal_open(const char *path, struct err *e);
+struct journal *journal_open(const char *path, struct err *e);
 /* The same, but never refuses and never waits: always a handle (NULL only
  * for a NULL path). When the log cannot be taken up now (cannot be created
  * or opened: EACCES, EROFS, ENOSPC; locked by another process; a torn line
@@ -71,15 +71,15 @@ struct audit *journal_open(const char *path, struct err *e);
  * in memory and each journal_flush tries the open again (a damaged log at
  * most once a second); journal_problem says why. A damaged log (tamper
  * evidence: records cut off the end, an edited last line, no head file) is
- * never repaired: its records stay queued and the problem reads "audit log
- * damaged: ... (sandtop audit-log verify)" until the files are mended or
+ * never repaired: its records stay queued and the problem reads "journal
+ * damaged: ... (sandtop journal verify)" until the files are mended or
  * moved aside. */
-struct audit *journal_open_lazy(const char *path);
+struct journal *journal_open_lazy(const char *path);
 /* Close the log (NULL: nothing). Every record written is already durable;
  * records still queued get one more try and are then printed to standard
  * error as by journal_drain (call journal_drain first to choose the wait and
  * the stream). */
-void journal_close(struct audit *a);
+void journal_close(struct journal *a);
 
 /* Append one record and make it durable, after any records still queued
  * (waiting up to 2 s for another process's lock): the lines are written
@@ -94,7 +94,7 @@ void journal_close(struct audit *a);
  * Other processes may append to the same log: writes are serialized with
  * flock and each write continues the chain from the file's real end. r's
  * strings are only read. */
-int journal_write(struct audit *a, const struct journal_rec *r, struct err *e);
+int journal_write(struct journal *a, const struct journal_rec *r, struct err *e);
 
 /* Append r without waiting, for containment that must never wait for the
  * log: written at once when the log takes it (its flock taken with
@@ -104,9 +104,9 @@ int journal_write(struct audit *a, const struct journal_rec *r, struct err *e);
  * records and r (in batches of about 4 MiB) and the head file's
  * replacement; when another process appended since, a read of the log's
  * last 64 KiB (2 MiB for a record longer than that); once, the repair of
- * a torn line. Returns 0 written, 1 queued (e says why: "audit log locked
+ * a torn line. Returns 0 written, 1 queued (e says why: "journal locked
  * by another process", "append failed: No space left on device", "cannot
- * open audit log ...", "audit log damaged: ..."), -1 for a bad record or
+ * open journal ...", "journal damaged: ..."), -1 for a bad record or
  * a NULL a (JOURNAL_E_ARG). r's strings are only read (each is cut to
  * JOURNAL_STR_MAX as in the log). A queued record's seq, prev and hash are
  * given when it is written, continuing from the file's real end then; its
@@ -116,31 +116,31 @@ int journal_write(struct audit *a, const struct journal_rec *r, struct err *e);
  * a nonzero op itself. 0 also when only the head file could not be
  * replaced (the record is in the log; journal_problem says so and
  * journal_flush replaces the head). */
-int journal_submit(struct audit *a, const struct journal_rec *r, struct err *e);
+int journal_submit(struct journal *a, const struct journal_rec *r, struct err *e);
 /* Try the queue again (the open too, for a lazy handle not open yet),
  * never waiting for a lock. Returns how many records are still queued; e
  * (may be NULL) says why when that is > 0. Nothing to do: no system call.
  * Also replaces a head file a failed update left behind. */
-size_t journal_flush(struct audit *a, struct err *e);
+size_t journal_flush(struct journal *a, struct err *e);
 /* Records waiting (0 for NULL). */
-size_t journal_queued(const struct audit *a);
+size_t journal_queued(const struct journal *a);
 /* Why records wait or the log cannot be used (borrowed, valid until the
- * next call on a), for the screen: "AUDIT LOG: 3 records not written:
+ * next call on a), for the screen: "JOURNAL: 3 records not written:
  * <problem>; retrying". NULL when the log is fine and nothing is queued. */
-const char *journal_problem(const struct audit *a);
+const char *journal_problem(const struct journal *a);
 /* For a process about to exit: retry the queue for at most wait_ms
  * (sleeping 20 ms between tries), then print each record still not written
  * to fp (NULL: stderr) as one JSON line, unchained and marked
  * {"unwritten":true,"log":PATH,"problem":WHY,"ts":...,"op":...,...} (the
  * record's fields but seq, prev and hash; op null when 0), and drop them.
  * Returns how many were not written (and printed instead). */
-size_t journal_drain(struct audit *a, int wait_ms, FILE *fp);
+size_t journal_drain(struct journal *a, int wait_ms, FILE *fp);
 
 /* seq of the newest record in the log as this handle last saw it (0 for an
  * empty log); after a successful intent with op 0 it is that intent's op. */
-uint64_t journal_last_seq(const struct audit *a);
+uint64_t journal_last_seq(const struct journal *a);
 /* The log's path (borrowed; valid until journal_close). */
-const char *journal_path(const struct audit *a);
+const char *journal_path(const struct journal *a);
 
 /* Check the log at path: every line a complete record with a correct hash,
  * seq counting up by one from 1, each prev equal to the line before's hash,

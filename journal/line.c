@@ -1,4 +1,4 @@
-/* line: the audit record's line format, shared by the writer and the verifier (internal to journal/). */
+/* line: the journal record's line format, shared by the writer and the verifier (internal to journal/). */
 #include "journal/line.h"
 #include "journal/journal.h"
 

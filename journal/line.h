@@ -1,4 +1,4 @@
-/* line: the audit record's line format, shared by the writer and the verifier (internal to journal/). */
+/* line: the journal record's line format, shared by the writer and the verifier (internal to journal/). */
 #ifndef JOURNAL_LINE_H
 #define JOURNAL_LINE_H
 

@@ -1,4 +1,4 @@
-/* queue: the audit log's records: kept in order in memory until the log takes them, formatted, chained and appended durably. */
+/* queue: the journal's records: kept in order in memory until the log takes them, formatted, chained and appended durably. */
 #include "journal/internal.h"
 
 #include <errno.h>
@@ -30,7 +30,7 @@ static char *cap_dup(const char *s)
 	return s ? xstrndup(s, JOURNAL_STR_MAX + 1) : NULL;
 }
 
-struct journal_qrec *journal_q_push(struct audit *a, const struct journal_rec *r, bool front)
+struct journal_qrec *journal_q_push(struct journal *a, const struct journal_rec *r, bool front)
 {
 	struct journal_qrec *q = xcalloc(1, sizeof *q);
 	q->action = cap_dup(r->action);
@@ -77,7 +77,7 @@ static void qrec_free(struct journal_qrec *q)
 	free(q);
 }
 
-static void q_pop(struct audit *a)
+static void q_pop(struct journal *a)
 {
 	struct journal_qrec *q = a->qhead;
 	a->qhead = q->next;
@@ -88,7 +88,7 @@ static void q_pop(struct audit *a)
 }
 
 /* Take q (the newest) back out of the queue. */
-static void q_drop_last(struct audit *a, struct journal_qrec *q)
+static void q_drop_last(struct journal *a, struct journal_qrec *q)
 {
 	struct journal_qrec **p = &a->qhead;
 	while (*p && *p != q)
@@ -105,7 +105,7 @@ static void q_drop_last(struct audit *a, struct journal_qrec *q)
 
 /* From "ts" to "duration_ms", without braces; op 0: null. b starts empty
  * but for the line's head (the cap on targets counts from b's start). */
-static void format_body(const struct audit *a, const struct journal_qrec *q, uint64_t op, struct buf *b)
+static void format_body(const struct journal *a, const struct journal_qrec *q, uint64_t op, struct buf *b)
 {
 	buf_printf(b, "\"ts\":\"%s\",\"op\":", q->ts);
 	if (op)
@@ -151,7 +151,7 @@ static void format_body(const struct audit *a, const struct journal_qrec *q, uin
 
 /* The whole chained line, newline included, into b; hash becomes its hash
  * (it comes in as prev). written: now, said on a record that waited. */
-static int format_line(const struct audit *a, const struct journal_qrec *q, uint64_t seq,
+static int format_line(const struct journal *a, const struct journal_qrec *q, uint64_t seq,
 		       char hash[JOURNAL_HEX_LEN + 1], const char *written, struct buf *b)
 {
 	buf_printf(b, JOURNAL_LINE_HEAD "%" PRIu64 ",", seq);
@@ -171,7 +171,7 @@ static int format_line(const struct audit *a, const struct journal_qrec *q, uint
  * one write, one fsync, then the head file. Returns 0; 1 when the records
  * are in the log but the head file was not replaced; -1 when nothing was
  * written (the file is as it was, the records stay queued). */
-static int write_batch(struct audit *a, struct err *e)
+static int write_batch(struct journal *a, struct err *e)
 {
 	char now[96];
 	journal_fmt_ts(now);
@@ -230,7 +230,7 @@ static int write_batch(struct audit *a, struct err *e)
 	return 0;
 }
 
-int journal_q_write(struct audit *a, struct err *e)
+int journal_q_write(struct journal *a, struct err *e)
 {
 	int rc = 0;
 	while (a->nq) {
@@ -250,12 +250,12 @@ int journal_q_write(struct audit *a, struct err *e)
 	return rc;
 }
 
-void journal_set_problem(struct audit *a, const struct err *e)
+void journal_set_problem(struct journal *a, const struct err *e)
 {
 	if (!e)
 		a->problem[0] = '\0';
 	else if (e->code == JOURNAL_E_CHAIN)
-		snprintf(a->problem, sizeof a->problem, "audit log damaged: %s (sandtop audit-log verify)", e->msg);
+		snprintf(a->problem, sizeof a->problem, "journal damaged: %s (sandtop journal verify)", e->msg);
 	else
 		snprintf(a->problem, sizeof a->problem, "%s", e->msg);
 	if (e) /* what waits now says, when written, that it waited */
@@ -268,10 +268,10 @@ static bool rec_ok(const struct journal_rec *r)
 	return r && r->action && *r->action && r->phase && *r->phase && (!r->ntargets || r->targets);
 }
 
-int journal_write(struct audit *a, const struct journal_rec *r, struct err *e)
+int journal_write(struct journal *a, const struct journal_rec *r, struct err *e)
 {
 	if (!rec_ok(r))
-		return err_set(e, JOURNAL_E_ARG, "audit log: a record needs an action and a phase");
+		return err_set(e, JOURNAL_E_ARG, "journal: a record needs an action and a phase");
 	struct journal_qrec *q = journal_q_push(a, r, false);
 	int rc = journal_attach(a, JOURNAL_LOCK_TRIES, e);
 	if (rc == 0) {
@@ -284,11 +284,11 @@ int journal_write(struct audit *a, const struct journal_rec *r, struct err *e)
 	}
 	journal_set_problem(a, rc < 0 ? e : NULL);
 	if (rc < 0)
-		err_set(e, e->code, "audit log: %s", e->msg);
+		err_set(e, e->code, "journal: %s", e->msg);
 	return rc;
 }
 
-size_t journal_flush(struct audit *a, struct err *e)
+size_t journal_flush(struct journal *a, struct err *e)
 {
 	if (!a)
 		return 0;
@@ -308,27 +308,27 @@ size_t journal_flush(struct audit *a, struct err *e)
 	return a->nq;
 }
 
-int journal_submit(struct audit *a, const struct journal_rec *r, struct err *e)
+int journal_submit(struct journal *a, const struct journal_rec *r, struct err *e)
 {
 	if (!a)
-		return err_set(e, JOURNAL_E_ARG, "no audit log");
+		return err_set(e, JOURNAL_E_ARG, "no journal");
 	if (!rec_ok(r))
-		return err_set(e, JOURNAL_E_ARG, "audit log: a record needs an action and a phase");
+		return err_set(e, JOURNAL_E_ARG, "journal: a record needs an action and a phase");
 	journal_q_push(a, r, false);
 	return journal_flush(a, e) ? 1 : 0;
 }
 
-size_t journal_queued(const struct audit *a)
+size_t journal_queued(const struct journal *a)
 {
 	return a ? a->nq : 0;
 }
 
-const char *journal_problem(const struct audit *a)
+const char *journal_problem(const struct journal *a)
 {
 	return a && a->problem[0] ? a->problem : NULL;
 }
 
-size_t journal_drain(struct audit *a, int wait_ms, FILE *fp)
+size_t journal_drain(struct journal *a, int wait_ms, FILE *fp)
 {
 	if (!a)
 		return 0;

@@ -1,4 +1,4 @@
-/* repair: take up the audit log's chain at its end, check it against the head file, repair a torn last line or a head one record behind. */
+/* repair: take up the journal's chain at its end, check it against the head file, repair a torn last line or a head one record behind. */
 #include "journal/internal.h"
 
 #include <errno.h>
@@ -99,7 +99,7 @@ static int tail_read(int fd, off_t size, struct tail *t, struct err *e)
 
 /* Save the torn tail to PATH.torn-<UTC>-<pid>[-k] (0600, never an existing
  * file), fsync'd with its directory. Returns the file's name (caller frees). */
-static char *frag_save(struct audit *a, const struct tail *t, struct err *e)
+static char *frag_save(struct journal *a, const struct tail *t, struct err *e)
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -148,7 +148,7 @@ static char *frag_save(struct audit *a, const struct tail *t, struct err *e)
 
 /* Keep the torn tail in a side file, cut it off the log, and queue the
  * record that says so at the front. */
-static int frag_repair(struct audit *a, const struct tail *t, struct err *e)
+static int frag_repair(struct journal *a, const struct tail *t, struct err *e)
 {
 	char *side = frag_save(a, t, e);
 	if (!side)
@@ -166,13 +166,13 @@ static int frag_repair(struct audit *a, const struct tail *t, struct err *e)
 	char *detail = xasprintf("torn last line cut off: %zu bytes, sha256 %s, kept in %s", t->nfrag, sum, base);
 	struct journal_rec r = { .action = "log_repair", .phase = "event", .detail = detail, .duration_ms = -1 };
 	journal_q_push(a, &r, true);
-	log_msg(LOG_WARN, "audit log: %s", detail);
+	log_msg(LOG_WARN, "journal: %s", detail);
 	free(detail);
 	free(side);
 	return 0;
 }
 
-int journal_tail_take(struct audit *a, struct err *e)
+int journal_tail_take(struct journal *a, struct err *e)
 {
 	struct stat st;
 	if (fstat(a->fd, &st) < 0)

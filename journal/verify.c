@@ -1,4 +1,4 @@
-/* verify: check an audit log's hash chain, seq numbers and head file, and say where it was damaged. */
+/* verify: check a journal's hash chain, seq numbers and head file, and say where it was damaged. */
 #include "journal/journal.h"
 #include "journal/line.h"
 

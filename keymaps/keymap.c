@@ -53,11 +53,22 @@ const char *km_action_name(enum km_action a)
 	return km_actions[a].name;
 }
 
+/* Actions' old names, read for a release after a rename. */
+static const struct {
+	const char *name;
+	enum km_action action;
+} km_old_names[] = {
+	{"audit", KA_ISOLATION},
+};
+
 int km_action_from_name(const char *name)
 {
 	for (int a = 0; a < KA_COUNT; a++)
 		if (strcmp(name, km_actions[a].name) == 0)
 			return a;
+	for (size_t i = 0; i < sizeof km_old_names / sizeof km_old_names[0]; i++)
+		if (strcmp(name, km_old_names[i].name) == 0)
+			return (int)km_old_names[i].action;
 	return -1;
 }
 

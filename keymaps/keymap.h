@@ -66,7 +66,8 @@ enum km_table {
 
 /* Name of action a ("page-down"); "" if a is out of range. Static string. */
 const char *km_action_name(enum km_action a);
-/* The action called name, or -1 if unknown (exact, case-sensitive). */
+/* The action called name (or by an old name of a renamed action, e.g.
+ * "audit"), or -1 if unknown (exact, case-sensitive). */
 int km_action_from_name(const char *name);
 /* One-line description for the help screen; "" if a is out of range. */
 const char *km_action_help(enum km_action a);

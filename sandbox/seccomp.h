@@ -7,7 +7,7 @@
 /* The reference seccomp profile, sandbox/image/seccomp.json as committed,
  * embedded at build time (scripts/embed, Makefile GEN_SRC): NUL-terminated
  * text; _len excludes the NUL. Every sandbox `sandtop launch` starts gets
- * it (compacted), and the isolation audit pins its hash from it. */
+ * it (compacted), and the isolation checks pins its hash from it. */
 extern const char sandtop_seccomp_profile[];
 extern const size_t sandtop_seccomp_profile_len;
 

@@ -18,7 +18,7 @@ enum phase { PH_PLAN, PH_STOP, PH_SHOT, PH_EXEC, PH_PAUSE, PH_INSPECT, PH_BRANCH
 
 struct snap {
 	struct dk_client *c;
-	struct audit *audit;
+	struct journal *journal;
 	struct snap_opts o;          /* pointers cleared: copies below */
 	char reason[256];
 	char *parent;
@@ -95,7 +95,7 @@ void snap_destroy(struct snap *s);
 /* Free an orphan (snap_free was called) once nothing more can reach it;
  * s is invalid after this when it was freed. */
 void snap_settle(struct snap *s);
-/* The manifest, then the audit result: the end (every step not ended is
+/* The manifest, then the journal record: the end (every step not ended is
  * skipped). */
 void snap_finish(struct snap *s);
 

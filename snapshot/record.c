@@ -62,8 +62,8 @@ size_t snap_left_stopped(const struct snap *s)
 
 int snap_journal(struct snap *s, bool result, struct err *e)
 {
-	if (!s->audit)
-		return err_set(e, 1, "no audit log");
+	if (!s->journal)
+		return err_set(e, 1, "no journal");
 	char detail[4400], failed[128] = "";
 	for (int k = 0; k < SNAP_STEP_COUNT; k++)
 		if (s->res.steps[k].state == SNAP_FAILED)
@@ -79,7 +79,7 @@ int snap_journal(struct snap *s, bool result, struct err *e)
 	struct journal_rec r = {.action = "snapshot", .phase = result ? "result" : "intent", .op = s->op, .targets = &t,
 		.ntargets = 1, .reason = s->reason[0] ? s->reason : NULL, .armed = s->o.armed, .detail = detail,
 		.duration_ms = result ? clock_mono_ms() - s->t0_mono : -1};
-	return journal_write(s->audit, &r, e);
+	return journal_write(s->journal, &r, e);
 }
 
 /* ---- the end ---- */
@@ -171,8 +171,8 @@ void snap_finish(struct snap *s)
 	desk_close(s->desk);
 	s->desk = NULL;
 	struct err e = {0};
-	if (s->audit && snap_journal(s, true, &e) < 0)
-		snprintf(s->res.audit_error, sizeof s->res.audit_error, "%s", e.msg);
+	if (s->journal && snap_journal(s, true, &e) < 0)
+		snprintf(s->res.journal_error, sizeof s->res.journal_error, "%s", e.msg);
 	log_msg(LOG_INFO, "snapshot %.12s: %s in %lld ms", s->res.id, s->res.ok ? "ok" : "failed", (long long)s->res.ms);
 }
 

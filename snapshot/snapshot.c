@@ -1,4 +1,4 @@
-/* snapshot: one sandbox's forensic bundle as a state machine on the caller's poll loop: screenshot, pause, evidence in parallel, resume, manifest, audit. */
+/* snapshot: one sandbox's forensic bundle as a state machine on the caller's poll loop: screenshot, pause, evidence in parallel, resume, manifest, journal. */
 #include "snapshot/snapshot.h"
 #include "snapshot/machine.h"
 
@@ -236,7 +236,7 @@ static void on_plan(void *ud, int rc, const struct err *e, const char *json, siz
 
 /* ---- the caller's side ---- */
 
-struct snap *snap_start(struct dk_client *c, struct audit *audit, const struct dk_container *ct,
+struct snap *snap_start(struct dk_client *c, struct journal *journal, const struct dk_container *ct,
                         const struct snap_opts *o, struct err *e)
 {
 	if (!ct || !ct->id[0]) {
@@ -245,7 +245,7 @@ struct snap *snap_start(struct dk_client *c, struct audit *audit, const struct d
 	}
 	struct snap *s = xcalloc(1, sizeof *s);
 	s->c = c;
-	s->audit = audit;
+	s->journal = journal;
 	s->o = *o;
 	s->o.reason = s->o.parent_dir = NULL;
 	s->o.history = NULL;
@@ -278,15 +278,15 @@ struct snap *snap_start(struct dk_client *c, struct audit *audit, const struct d
 	}
 	if (snap_journal(s, false, &ae) < 0) {
 		if (!o->armed) {
-			err_set(e, 1, "refused: the snapshot could not be written to the audit log first (%s); "
+			err_set(e, 1, "refused: the snapshot could not be written to the journal first (%s); "
 			        "arm sandtop to act anyway", ae.msg);
 			snap_destroy(s);
 			return NULL;
 		}
-		snprintf(s->res.audit_error, sizeof s->res.audit_error, "%s", ae.msg);
-		log_msg(LOG_WARN, "snapshot: armed: going on without the audit log (%s)", ae.msg);
+		snprintf(s->res.journal_error, sizeof s->res.journal_error, "%s", ae.msg);
+		log_msg(LOG_WARN, "snapshot: armed: going on without the journal (%s)", ae.msg);
 	} else {
-		s->op = journal_last_seq(s->audit);
+		s->op = journal_last_seq(s->journal);
 	}
 	s->after_stop = shot_start;
 	s->after_pause = inspect_step;

@@ -1,4 +1,4 @@
-/* snapshot: a forensic bundle of one sandbox in a directory, taken asynchronously from the caller's poll loop, audit-logged before and after. */
+/* snapshot: a forensic bundle of one sandbox in a directory, taken asynchronously from the caller's poll loop, journalled before and after. */
 #ifndef SNAPSHOT_SNAPSHOT_H
 #define SNAPSHOT_SNAPSHOT_H
 
@@ -98,7 +98,7 @@ struct snap_opts {
 	const char *parent_dir;      /* the bundle goes in a new directory here;
 	                              * NULL: snap_default_parent() */
 	bool keep_paused;            /* do not resume it afterwards */
-	bool armed;                  /* go on when the audit log cannot be written */
+	bool armed;                  /* go on when the journal cannot be written */
 	bool host_access;            /* a local engine: read the sandbox's mounts
 	                              * through /proc/PID/root, and (as root)
 	                              * stop and freeze it through the kernel */
@@ -119,23 +119,23 @@ struct snap_result {
 	char image_id[72];           /* "sha256:..." of the commit, or "" */
 	char manifest_sha256[65];    /* "" when no manifest was written */
 	char error[ERR_MSG_MAX];     /* why it is not ok ("logs: ...; commit: ..."), or "" */
-	char audit_error[ERR_MSG_MAX]; /* the result record could not be written; "" if fine */
+	char journal_error[ERR_MSG_MAX]; /* the result record could not be written; "" if fine */
 	struct snap_step steps[SNAP_STEP_COUNT];
 	int64_t ms;                  /* start to done */
 };
 
-struct audit;  /* journal/journal.h */
+struct journal;  /* journal/journal.h */
 struct snap;
 
 /* Start a bundle of ct (copied; ct->id is what counts, the rest is looked
- * up afresh) through client c, recorded in audit (borrowed, may be NULL:
+ * up afresh) through client c, recorded in journal (borrowed, may be NULL:
  * then only armed snapshots run; the client and the log must outlive the
  * snapshot). The intent record is written first: when that fails and
  * !o->armed nothing is done (NULL, e says why). Otherwise returns the
  * snapshot, which goes on from the caller's loop: snap_pollfds before
  * poll, snap_dispatch after it (beside dk_client_dispatch, which runs its
  * engine calls), snap_tick on every turn. */
-struct snap *snap_start(struct dk_client *c, struct audit *audit, const struct dk_container *ct,
+struct snap *snap_start(struct dk_client *c, struct journal *journal, const struct dk_container *ct,
                         const struct snap_opts *o, struct err *e);
 /* At most SNAP_POLLFDS_MAX fds. */
 size_t snap_pollfds(struct snap *s, struct pollfd *fds, size_t max);
@@ -148,11 +148,11 @@ bool snap_done(const struct snap *s);
 const struct snap_result *snap_result(const struct snap *s);
 /* Cut s short: what is not taken yet is skipped ("cancelled"), and it goes
  * on from the caller's loop to its end as snap_free describes (the agent
- * continued, the sandbox thawed or resumed, the manifest and the audit
+ * continued, the sandbox thawed or resumed, the manifest and the journal
  * result written), then snap_done. Done or cancelled already: no-op. */
 void snap_cancel(struct snap *s);
 /* Free s. One still running is cut short (the archiving child killed, the
- * desktop closed), its stopped agent continued, then resumed and its manifest and audit result written
+ * desktop closed), its stopped agent continued, then resumed and its manifest and journal record written
  * as the engine's last answers come (through dk_client_dispatch); it is
  * freed then. Freeing the client before that loses those answers. */
 void snap_free(struct snap *s);

@@ -586,8 +586,8 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 	/* the log's trouble as it is now: kept records are written once it can take them */
 	const char *aerr = "";
 	for (size_t e = 0; e < ui->o->nengines; e++)
-		if (ui->runs[e] && act_run_audit_error(ui->runs[e])[0])
-			aerr = act_run_audit_error(ui->runs[e]);
+		if (ui->runs[e] && act_run_journal_error(ui->runs[e])[0])
+			aerr = act_run_journal_error(ui->runs[e]);
 	bool still = aerr[0] && ui_act_problem(ui);
 	char engines[64] = "";
 	size_t nrun = 0;
@@ -598,7 +598,7 @@ int ui_control_draw_pane(struct ui *ui, int y0, int y1, int64_t mono_ms)
 	snprintf(title, sizeof title, "%s%s: %zu ok, %zu failed, %zu pending%s%s%s  (x closes)",
 		act_name((enum act_kind)kind), engines, ok, failed, pending,
 		kernel ? "; the kernel acted first" : "",
-		still ? "; AUDIT LOG: not written yet (kept, retried): " : aerr[0] ? "; its audit records were written late" : "",
+		still ? "; JOURNAL: not written yet (kept, retried): " : aerr[0] ? "; its journal records were written late" : "",
 		still ? aerr : "");
 	attr_t ta = ui_attr(ui, failed ? UI_R_ALERT : pending ? UI_R_WARN : UI_R_RUNNING) | A_REVERSE | A_BOLD;
 	ui_fill(y, 0, COLS, ta);
@@ -640,7 +640,7 @@ static void snapshot_start(struct ui *ui)
 				.history = en->coll ? coll_get(en->coll, ct->id) : NULL,
 				.history_step_ms = en->coll ? coll_hist_step_ms(en->coll) : 0};
 			struct err e = {0};
-			struct snap *s = snap_start(en->client, act_audit(en->act), ct, &so, &e);
+			struct snap *s = snap_start(en->client, act_journal(en->act), ct, &so, &e);
 			if (!s) {
 				ui_status_msg(ui, 10000, "snapshot %s: %s", ct->name, e.msg);
 				continue;

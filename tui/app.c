@@ -80,8 +80,8 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 			ui_view_draw(ui, y, LINES - 1, mono_ms);
 		else if (ui->screen == UI_WALL)
 			ui_wall_draw(ui, y, LINES - 1, mono_ms);
-		else if (ui->screen == UI_AUDIT)
-			ui_audit_draw(ui, ui_list_selected(ui), y, LINES - 1);
+		else if (ui->screen == UI_ISOLATION)
+			ui_iso_draw(ui, ui_list_selected(ui), y, LINES - 1);
 		else if (ui->screen == UI_LOGS)
 			ui_logs_draw(ui, y, LINES - 1);
 		else
@@ -97,7 +97,7 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 	ui_view_emit(ui);
 }
 
-/* Keep the audit in step with the inventory: every sandbox listed gets
+/* Keep the isolation checks in step with the inventory: every sandbox listed gets
  * evaluated once (events re-evaluate it after), and all of them again when
  * the engine comes back (events may have been missed). */
 static void iso_sync(struct iso_runner *r, const struct inventory *inv, enum inv_conn *last_state)
@@ -123,11 +123,11 @@ static int min_timeout(int a, int b)
 
 /* What the loop remembers of each engine. */
 struct eng_seen {
-	uint64_t gen;             /* its inventory's generation, for its audit */
+	uint64_t gen;             /* its inventory's generation, for its isolation checks */
 	enum inv_conn inv_last;
 };
 
-/* Every engine's inventory, collector, audit and TTL enforcer one turn on:
+/* Every engine's inventory, collector, isolation checks and TTL enforcer one turn on:
  * each on its own timers, so a wedged engine holds up no other. Returns
  * the soonest any needs to run again (-1: none). */
 static int engines_tick(struct ui *ui, struct eng_seen *seen, int64_t mono, int64_t wall)

@@ -37,7 +37,7 @@ static const char *cell_state(const struct ui_cellctx *r, char *buf, size_t n, e
 
 static const char *cell_iso(const struct ui_cellctx *r, char *buf, size_t n, enum ui_role *role)
 {
-	*role = ui_audit_cell(r->ui, r->c, buf, n);
+	*role = ui_iso_cell(r->ui, r->c, buf, n);
 	return buf;
 }
 
@@ -224,7 +224,7 @@ static void sort_state(const struct ui *ui, const struct dk_container *c, int64_
 static void sort_iso(const struct ui *ui, const struct dk_container *c, int64_t wall_ms, struct ui_sort_key *k)
 {
 	(void)wall_ms;
-	k->num = ui_audit_rank(ui, c, &k->missing);
+	k->num = ui_iso_rank(ui, c, &k->missing);
 }
 
 static void sort_act(const struct ui *ui, const struct dk_container *c, int64_t wall_ms, struct ui_sort_key *k)

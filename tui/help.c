@@ -106,7 +106,7 @@ static int build(const struct ui *ui, struct hline *L, char *errline, size_t err
 	n = add(L, n, HL_BLANK, NULL);
 	n = add(L, n, HL_TITLE, ui->o->mouse ? "Mouse" : "Mouse (off: --no-mouse or 'mouse off'; the terminal keeps it)");
 	n = add(L, n, HL_TEXT, "A click selects a row of the list or a tile of the wall; a double click opens its desktop view.");
-	n = add(L, n, HL_TEXT, "The wheel moves the list's selection 3 rows, scrolls help and the audit, and pages the wall.");
+	n = add(L, n, HL_TEXT, "The wheel moves the list's selection 3 rows, scrolls help and the isolation pane, and pages the wall.");
 	n = add(L, n, HL_TEXT, "Shift and the mouse select text as usual in most terminals.");
 	n = add(L, n, HL_BLANK, NULL);
 	n = add(L, n, HL_TITLE, "Desktops");

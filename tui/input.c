@@ -78,8 +78,8 @@ static void go(struct ui *ui, long delta)
 {
 	if (ui->screen == UI_HELP)
 		ui_help_scroll(ui, delta);
-	else if (ui->screen == UI_AUDIT)
-		ui_audit_scroll(ui, delta);
+	else if (ui->screen == UI_ISOLATION)
+		ui_iso_scroll(ui, delta);
 	else if (ui->screen == UI_WALL && delta != LONG_MAX && delta != -LONG_MAX)
 		ui_list_move(ui, delta * ui_wall_per_row(ui));
 	else
@@ -160,9 +160,9 @@ static void sort_msg(struct ui *ui)
 
 static void do_action(struct ui *ui, enum km_action a)
 {
-	int rows = ui->screen == UI_HELP ? ui->help_rows : ui->screen == UI_AUDIT ? ui->audit_rows : ui->page_rows;
-	/* the audit screen goes back on Esc and on its own key */
-	if (ui->screen == UI_AUDIT && (a == KA_AUDIT || a == KA_CLEAR_FILTER || a == KA_BACK || a == KA_DETAIL)) {
+	int rows = ui->screen == UI_HELP ? ui->help_rows : ui->screen == UI_ISOLATION ? ui->iso_rows : ui->page_rows;
+	/* the isolation screen goes back on Esc and on its own key */
+	if (ui->screen == UI_ISOLATION && (a == KA_ISOLATION || a == KA_CLEAR_FILTER || a == KA_BACK || a == KA_DETAIL)) {
 		ui_screen_back(ui);
 		return;
 	}
@@ -252,11 +252,11 @@ static void do_action(struct ui *ui, enum km_action a)
 	case KA_WALL:
 		ui_screen_open(ui, UI_WALL);
 		break;
-	case KA_AUDIT:
-		ui_screen_open(ui, UI_AUDIT);
-		ui->audit_top = 0;
+	case KA_ISOLATION:
+		ui_screen_open(ui, UI_ISOLATION);
+		ui->iso_top = 0;
 		if (!ui->o->engines[0].iso)
-			ui_status_msg(ui, 3000, "the isolation audit is off");
+			ui_status_msg(ui, 3000, "the isolation checks are off");
 		break;
 	case KA_LOGS:
 		ui_logs_open(ui);

@@ -1,4 +1,4 @@
-/* isolation: the isolation column's cell, the host checks' header line, and the audit screen listing every check of the selected sandbox. */
+/* isolation: the isolation column's cell, the host checks' header line, and the isolation screen listing every check of the selected sandbox. */
 #include "tui/ui.h"
 
 #include <stdio.h>
@@ -26,7 +26,7 @@ static const char *sev_word(enum iso_sev s)
 	return s == ISO_CRIT ? "crit" : s == ISO_HIGH ? "high" : s == ISO_MED ? "med" : s == ISO_LOW ? "low" : "info";
 }
 
-enum ui_role ui_audit_cell(const struct ui *ui, const struct dk_container *c, char *buf, size_t n)
+enum ui_role ui_iso_cell(const struct ui *ui, const struct dk_container *c, char *buf, size_t n)
 {
 	const struct iso_runner *r = ui_eng(ui, c)->iso;
 	const struct iso_report *rep = r ? iso_runner_report(r, c->id) : NULL;
@@ -46,7 +46,7 @@ enum ui_role ui_audit_cell(const struct ui *ui, const struct dk_container *c, ch
 	return result_role(w);
 }
 
-double ui_audit_rank(const struct ui *ui, const struct dk_container *c, bool *missing)
+double ui_iso_rank(const struct ui *ui, const struct dk_container *c, bool *missing)
 {
 	const struct iso_runner *r = ui_eng(ui, c)->iso;
 	const struct iso_report *rep = r ? iso_runner_report(r, c->id) : NULL;
@@ -73,7 +73,7 @@ static const char *mark(enum iso_result r)
 	return r == ISO_PASS ? "ok" : r == ISO_WARN ? "warn" : r == ISO_FAIL ? "FAIL" : "?";
 }
 
-int ui_audit_host_line(struct ui *ui, int y)
+int ui_iso_host_line(struct ui *ui, int y)
 {
 	/* this host's: the first local engine's checks of it */
 	const struct iso_runner *r = NULL;
@@ -101,7 +101,7 @@ int ui_audit_host_line(struct ui *ui, int y)
 	return y + 1;
 }
 
-/* ---- the audit screen ---- */
+/* ---- the isolation screen ---- */
 
 static void draw_check(struct ui *ui, int y, const struct iso_check *c, bool host)
 {
@@ -129,25 +129,25 @@ static int aline_order(const void *pa, const void *pb)
 	return iso_check_order(&a->c, &b->c);
 }
 
-void ui_audit_draw(struct ui *ui, const struct dk_container *c, int y0, int y1)
+void ui_iso_draw(struct ui *ui, const struct dk_container *c, int y0, int y1)
 {
 	attr_t hdr = ui_attr(ui, UI_R_HEADER);
 	ui_fill(y0, 0, COLS, hdr);
 	const struct tui_engine *en = c ? ui_eng(ui, c) : NULL;
 	struct iso_runner *iso = en ? en->iso : ui->o->engines[0].iso;
 	if (!c || !iso) {
-		ui_put(y0, 1, iso ? "isolation audit: nothing selected" : "isolation audit: off", COLS - 1, hdr);
+		ui_put(y0, 1, iso ? "isolation: nothing selected" : "isolation: off", COLS - 1, hdr);
 		return;
 	}
 	const struct iso_report *rep = iso_runner_report(iso, c->id);
 	const struct iso_report *host = iso_runner_host(iso);
 	char title[512], cell[32], where[200] = "";
-	ui_audit_cell(ui, c, cell, sizeof cell);
+	ui_iso_cell(ui, c, cell, sizeof cell);
 	/* the host's /proc and cgroups are read only where the engine is local */
 	if (ui->o->nengines > 1 || !en->local)
 		snprintf(where, sizeof where, " · engine %s%s", en->name,
 			en->local ? "" : " (remote: this host's /proc and cgroups are not its own, not read)");
-	snprintf(title, sizeof title, "isolation audit of %s (%.12s): %s%s%s", c->name, c->id, cell,
+	snprintf(title, sizeof title, "isolation of %s (%.12s): %s%s%s", c->name, c->id, cell,
 		rep ? rep->kernel ? " · kernel checked" : " · kernel not read" : "", where);
 	ui_put(y0, 1, title, COLS - 1, hdr);
 	if (!rep) {
@@ -158,7 +158,7 @@ void ui_audit_draw(struct ui *ui, const struct dk_container *c, int y0, int y1)
 	struct aline L[ISO_CHECKS_MAX * 2 + 4];
 	size_t n = 0, nfind;
 	/* every finding, the sandbox's and the host's, the worst first (the
-	 * order of `sandtop audit`); then what passes */
+	 * order of `sandtop isolation`); then what passes */
 	for (size_t i = 0; i < rep->n; i++)
 		if (rep->checks[i].result != ISO_PASS)
 			L[n++] = (struct aline){.c = &rep->checks[i]};
@@ -176,14 +176,14 @@ void ui_audit_draw(struct ui *ui, const struct dk_container *c, int y0, int y1)
 		if (host->checks[i].result == ISO_PASS)
 			L[n++] = (struct aline){.c = &host->checks[i], .host = true};
 	int rows = y1 - y0 - 1;
-	ui->audit_rows = rows;
-	ui->audit_lines = (int)n;
-	if (ui->audit_top > (int)n - rows)
-		ui->audit_top = (int)n - rows;
-	if (ui->audit_top < 0)
-		ui->audit_top = 0;
-	for (int r = 0; r < rows && ui->audit_top + r < (int)n; r++) {
-		const struct aline *l = &L[ui->audit_top + r];
+	ui->iso_rows = rows;
+	ui->iso_lines = (int)n;
+	if (ui->iso_top > (int)n - rows)
+		ui->iso_top = (int)n - rows;
+	if (ui->iso_top < 0)
+		ui->iso_top = 0;
+	for (int r = 0; r < rows && ui->iso_top + r < (int)n; r++) {
+		const struct aline *l = &L[ui->iso_top + r];
 		if (l->heading)
 			ui_put(y0 + 1 + r, 1, l->heading, COLS - 1, A_BOLD);
 		else
@@ -191,14 +191,14 @@ void ui_audit_draw(struct ui *ui, const struct dk_container *c, int y0, int y1)
 	}
 }
 
-void ui_audit_scroll(struct ui *ui, long delta)
+void ui_iso_scroll(struct ui *ui, long delta)
 {
 	/* G and Home pass +-LONG_MAX: no overflow on the way */
-	long max = ui->audit_lines - ui->audit_rows;
-	long top = delta > max ? max : delta < -(long)ui->audit_lines ? 0 : (long)ui->audit_top + delta;
+	long max = ui->iso_lines - ui->iso_rows;
+	long top = delta > max ? max : delta < -(long)ui->iso_lines ? 0 : (long)ui->iso_top + delta;
 	if (top > max)
 		top = max;
 	if (top < 0)
 		top = 0;
-	ui->audit_top = (int)top;
+	ui->iso_top = (int)top;
 }

@@ -13,7 +13,7 @@ static const struct {
 	{KA_VIEW, "live desktop"},
 	{KA_LOGS, "logs"},
 	{KA_DETAIL, "detail"},
-	{KA_AUDIT, "isolation audit"},
+	{KA_ISOLATION, "isolation checks"},
 	{KA_TAG, "tag / untag"},
 	{KA_PAUSE, "pause (freeze) / unpause"},
 	{KA_STOP, "stop"},

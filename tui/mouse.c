@@ -4,7 +4,7 @@
 #include "base/clock.h"
 
 #define MOUSE_DOUBLE_MS 400   /* a second press on the same row or tile this soon opens it */
-#define MOUSE_WHEEL_ROWS 3    /* rows (list, help, audit) a wheel notch scrolls */
+#define MOUSE_WHEEL_ROWS 3    /* rows (list, help, isolation) a wheel notch scrolls */
 
 /* Presses and the wheel only: a click is acted on as it is pressed, and
  * curses is told not to wait to make clicks of presses and releases. */
@@ -83,8 +83,8 @@ void ui_mouse_event(struct ui *ui)
 	case UI_HELP:
 		ui_help_scroll(ui, wheel * MOUSE_WHEEL_ROWS);
 		break;
-	case UI_AUDIT:
-		ui_audit_scroll(ui, wheel * MOUSE_WHEEL_ROWS);
+	case UI_ISOLATION:
+		ui_iso_scroll(ui, wheel * MOUSE_WHEEL_ROWS);
 		break;
 	default:
 		break;   /* the view: the mouse is the desktop's only in takeover */

@@ -155,7 +155,7 @@ void ui_rows_update(struct ui *ui)
 	uint64_t ig = ui_inv_generation(ui), cg = ui_coll_generation(ui);
 	size_t total = ui_inv_count(ui);
 
-	/* the audit changes the order only when sorting by it */
+	/* the isolation checks change the order only when sorting by it */
 	uint64_t isg = ui->sort_col == UC_ISO ? ui_iso_generation(ui) : 0;
 	if (R->built && R->inv_gen == ig && R->coll_gen == cg && R->iso_gen == isg && R->ver == ui->view_ver &&
 	    R->total == total)

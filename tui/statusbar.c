@@ -216,7 +216,7 @@ int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 		ui_put(y, 0, lp, COLS, a);
 		y++;
 	}
-	return ui->screen == UI_LIST || ui->screen == UI_AUDIT ? ui_audit_host_line(ui, y) : y;
+	return ui->screen == UI_LIST || ui->screen == UI_ISOLATION ? ui_iso_host_line(ui, y) : y;
 }
 
 struct hint {

@@ -19,7 +19,7 @@ enum {
 
 /* ---- takeover ---- */
 
-/* The audit record of a takeover's start or end; false when it could not
+/* The journal record of a takeover's start or end; false when it could not
  * be written (then a start is refused unless armed). */
 static bool note(struct ui *ui, const char *action, const char *detail)
 {
@@ -30,7 +30,7 @@ static bool note(struct ui *ui, const char *action, const char *detail)
 	const struct dk_container *c = ui_rows_get(ui, ui->sel);
 	if (act_note(ui_eng(ui, c)->act, action, c, detail, ui->armed, &e) == 0)
 		return true;
-	ui_status_msg(ui, 8000, "%s: the audit log failed: %s", action, e.msg);
+	ui_status_msg(ui, 8000, "%s: the journal failed: %s", action, e.msg);
 	return false;
 }
 

@@ -21,7 +21,7 @@ struct tui_engine {
 	struct inventory *inv;      /* already started (inv_start called) */
 	struct collector *coll;     /* NULL: no resource numbers */
 	struct actions *act;        /* NULL with read_only */
-	struct iso_runner *iso;     /* the isolation audit; NULL: none */
+	struct iso_runner *iso;     /* the isolation checks; NULL: none */
 	bool local;                 /* its containers' cgroups are on this host */
 };
 

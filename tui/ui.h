@@ -25,7 +25,7 @@
  * name for. */
 #define UI_KEY_IGNORE (-3)
 
-enum ui_screen { UI_LIST, UI_HELP, UI_VIEW, UI_WALL, UI_AUDIT, UI_LOGS };
+enum ui_screen { UI_LIST, UI_HELP, UI_VIEW, UI_WALL, UI_ISOLATION, UI_LOGS };
 
 /* Display roles; ui_attr maps them to colours or plain attributes. */
 enum ui_role {
@@ -144,8 +144,8 @@ struct ui {
 	int help_rows;         /* body lines visible at the last draw */
 	int help_lines;        /* body lines in total at the last draw */
 
-	/* audit screen (audit.c), scrolled like help */
-	int audit_top, audit_rows, audit_lines;
+	/* isolation screen (isolation.c), scrolled like help */
+	int iso_top, iso_rows, iso_lines;
 
 	/* the logs screen (logs.c): its stream, ring and view; NULL closed */
 	struct ui_logs *logs;
@@ -208,7 +208,7 @@ size_t ui_inv_count(const struct ui *ui);
 const struct dk_container *ui_inv_get(const struct ui *ui, size_t i);
 /* The container with this id on any engine (borrowed), or NULL. */
 const struct dk_container *ui_inv_find(const struct ui *ui, const char *id);
-/* Change whenever any engine's inventory (collector, audit) changes. */
+/* Change whenever any engine's inventory (collector, isolation checks) changes. */
 uint64_t ui_inv_generation(const struct ui *ui);
 uint64_t ui_coll_generation(const struct ui *ui);
 uint64_t ui_iso_generation(const struct ui *ui);
@@ -484,19 +484,19 @@ void ui_takeover_key(struct ui *ui, int r, wint_t k);
 /* Draw the takeover banner on the bottom line; false when not in takeover. */
 bool ui_takeover_draw_bottom(struct ui *ui, int y, int cols);
 
-/* ---- audit.c: the isolation audit on screen ---- */
+/* ---- isolation.c: the isolation checks on screen ---- */
 /* The ISO cell of c ("ok", "FAIL high", "warn", "unverif", "…" while
  * pending) into buf, and its role. */
-enum ui_role ui_audit_cell(const struct ui *ui, const struct dk_container *c, char *buf, size_t n);
+enum ui_role ui_iso_cell(const struct ui *ui, const struct dk_container *c, char *buf, size_t n);
 /* A sort key: worse is larger; *missing before the first evaluation. */
-double ui_audit_rank(const struct ui *ui, const struct dk_container *c, bool *missing);
+double ui_iso_rank(const struct ui *ui, const struct dk_container *c, bool *missing);
 /* The host checks as one line at row y (left out on short terminals);
  * returns the next free row. */
-int ui_audit_host_line(struct ui *ui, int y);
-/* The audit screen of sandbox c (the selected one; NULL: none) in rows [y0, y1). */
-void ui_audit_draw(struct ui *ui, const struct dk_container *c, int y0, int y1);
+int ui_iso_host_line(struct ui *ui, int y);
+/* The isolation screen of sandbox c (the selected one; NULL: none) in rows [y0, y1). */
+void ui_iso_draw(struct ui *ui, const struct dk_container *c, int y0, int y1);
 /* Scroll it by delta lines (clamped). */
-void ui_audit_scroll(struct ui *ui, long delta);
+void ui_iso_scroll(struct ui *ui, long delta);
 
 /* ---- logs.c, logs_draw.c: the logs screen ---- */
 /* Open the logs screen on the selected sandbox: a new stream of its last

@@ -20,7 +20,7 @@ check() { # check "what" command...: one assertion
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
 # Start sandtop in a detached tmux session NAME with size WxH and extra args,
 # in $TEST_TMP, with the variables in $TUI_ENV ("COLORTERM=truecolor") set;
-# its state (the default audit log) goes under $TEST_TMP/state.
+# its state (the default journal) goes under $TEST_TMP/state.
 tui_start() {
 	local name=$1 w=$2 h=$3; shift 3
 	local log="$TEST_TMP/$name.log"

@@ -391,11 +391,11 @@ t_faults_journal_ro() {
 	f_kill_on_screen fj "$p-2"
 	check "read-only journal: the kill goes ahead at once ($KILL_MS ms)" test "$KILL_MS" -ge 0 -a "$KILL_MS" -lt 3000
 	check "the screen says the journal's trouble and retries" \
-		wait_screen fj "AUDIT LOG: [0-9]+ records? not written: .*Read-only file system; retrying" 5
-	screen fj | grep -o 'AUDIT LOG: .*' | head -1 | cut -c1-120 | sed 's/^/    /'
+		wait_screen fj "JOURNAL: [0-9]+ records? not written: .*Read-only file system; retrying" 5
+	screen fj | grep -o 'JOURNAL: .*' | head -1 | cut -c1-120 | sed 's/^/    /'
 	f_keys fj "NAME" "the list with the journal read-only"
 	mount -o remount,rw "$mnt" || { fail "remount read-write"; return 1; }
-	check "read-write again: the banner goes" wait_screen_gone fj "AUDIT LOG:" 15
+	check "read-write again: the banner goes" wait_screen_gone fj "JOURNAL:" 15
 	"$SANDTOP" journal verify "$mnt/journal.log" >"$TEST_TMP/verify.txt" 2>&1
 	check "the journal is intact ($(head -1 "$TEST_TMP/verify.txt"))" test $? -eq 0
 	check "... with the kill asked and its result, written late" f_journal_both "$mnt/journal.log" kill
@@ -419,11 +419,11 @@ t_faults_journal_ro() {
 	f_kill_on_screen fe "$p-4"
 	check "read-only under the open journal: the kill goes ahead at once ($KILL_MS ms)" test "$KILL_MS" -ge 0 -a "$KILL_MS" -lt 3000
 	check "the screen says the journal's trouble" \
-		wait_screen fe "AUDIT LOG: [0-9]+ records? not written: .*Read-only file system; retrying" 5
+		wait_screen fe "JOURNAL: [0-9]+ records? not written: .*Read-only file system; retrying" 5
 	f_keys fe "NAME" "the list with the journal's disk gone read-only"
 	f_quit fe
 	check "... and prints the records the journal never took" f_pane_joined_has fe '"unwritten":true.*"action":"kill"'
-	screen fe | grep -E 'sandtop: the audit log|sandtop-exited' | cut -c1-140 | sed 's/^/    /'
+	screen fe | grep -E 'sandtop: the journal|sandtop-exited' | cut -c1-140 | sed 's/^/    /'
 }
 t_faults_journal_ro_cleanup() {
 	local i

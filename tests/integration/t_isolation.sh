@@ -1,4 +1,4 @@
-# t_isolation.sh: the isolation checks (sandtop isolation; audit, its old name) on the real engine: a hardened container and the reference sandbox pass, each deliberately weak container fails exactly its checks, exit statuses, the screen's ISO column, audit screen and re-evaluation on events.
+# t_isolation.sh: the isolation checks (sandtop isolation; audit, its old name) on the real engine: a hardened container and the reference sandbox pass, each deliberately weak container fails exactly its checks, exit statuses, the screen's ISO column, isolation screen and re-evaluation on events.
 
 # Every container and network made here is named aud<run>-*.
 
@@ -180,7 +180,7 @@ t_isolation_reference() {
 }
 t_isolation_reference_cleanup() { sandboxes_down "audr${RUN_ID}"; }
 
-# The screen: the ISO column, the audit screen with every check and the
+# The screen: the ISO column, the isolation screen with every check and the
 # host's, and re-evaluation when a network is connected, the limits change
 # or the budget runs out.
 t_isolation_screen() {
@@ -194,14 +194,14 @@ t_isolation_screen() {
 	check "the host line lists the host checks" wait_screen s "host isolation: endpoint ok · seccomp ok · LSM" 2
 	tm send-keys -t s "/" "$p-1" Enter
 	tm send-keys -t s i
-	check "i opens the audit screen" wait_screen s "isolation audit of $p-1 \([0-9a-f]{12}\): warn · kernel checked" 3
+	check "i opens the isolation screen" wait_screen s "isolation of $p-1 \([0-9a-f]{12}\): warn · kernel checked" 3
 	check "it lists the checks" wait_screen s "ok +PRIV-07 +seccomp filter: sandtop's strict profile; kernel: Seccomp 2" 2
 	check "and the host's" wait_screen s "PRIV-14 +host +" 2
 	check "what passes comes after a heading" wait_screen s "^ *passing *$" 2
 	docker network connect bridge "$p-1"
 	check "a network connect re-evaluates: NET-02 fails" wait_screen s "FAIL +high +NET-02 +internal networks only: on network bridge" 5
 	check "... and the worst finding is the first line, right under the title" \
-		bash -c "tmux -L '$TMUX_SOCK' capture-pane -p -t s | grep -A1 'isolation audit of $p-1' | tail -1 | grep -Eq 'FAIL +high +NET-02'"
+		bash -c "tmux -L '$TMUX_SOCK' capture-pane -p -t s | grep -A1 'isolation of $p-1' | tail -1 | grep -Eq 'FAIL +high +NET-02'"
 	tm send-keys -t s G
 	check "G reaches the last line (the last passing check)" \
 		bash -c "tmux -L '$TMUX_SOCK' capture-pane -p -t s | grep -Ev '^ *\$' | tail -2 | grep -Eq '^ ok +'"

@@ -1,4 +1,4 @@
-# t_killswitch: the kill switch when things go wrong, on private engines of the tests' own (scripts/engine): the kernel first, the engine second; dockerd SIGSTOP'd and killed -9; health checks caught mid-exec; the audit log's disk full.
+# t_killswitch: the kill switch when things go wrong, on private engines of the tests' own (scripts/engine): the kernel first, the engine second; dockerd SIGSTOP'd and killed -9; health checks caught mid-exec; the journal's disk full.
 
 # ks_up HOST PREFIX N [EXTRA docker run flags...]: N busy mini sandboxes
 # PREFIX-1.. (an init and two busy children each) labelled sandtop.set=PREFIX.
@@ -90,7 +90,7 @@ t_killswitch_screen() {
 	check "no task left in their cgroups" test "$(ks_tasks kss "${ids[@]}")" = 0
 	check "the engine says exited 137 (it learns by itself)" bash -c "for i in \$(seq 50); do docker -H '$ENGINE_HOST' ps -a --filter label=sandtop.set=$p --format '{{.Status}}' | grep -c 'Exited (137)' | grep -qx 4 && exit 0; sleep 0.2; done; exit 1"
 	"$SANDTOP" audit-log verify "$TEST_TMP/audit.log" >/dev/null
-	check "the audit log is intact" test $? -eq 0
+	check "the journal is intact" test $? -eq 0
 	check "... and says the kernel acted" grep -q '"action":"kill-all".*contained=kernel' "$TEST_TMP/audit.log"
 }
 
@@ -141,7 +141,7 @@ t_killswitch_wedged() {
 	check "the engine says all 10 exited" \
 		bash -c "for i in \$(seq 50); do [ \"\$(docker -H '$ENGINE_HOST' ps -aq --filter status=exited --filter label=sandtop.sandbox | wc -l)\" = 10 ] && exit 0; sleep 0.2; done; exit 1"
 	"$SANDTOP" audit-log verify "$TEST_TMP/screen.log" >/dev/null
-	check "the screen's audit log is intact" test $? -eq 0
+	check "the screen's journal is intact" test $? -eq 0
 	check "... with the whole story: freeze, kill, engine" \
 		bash -c "grep -q '\"action\":\"freeze-all\"' '$TEST_TMP/screen.log' && grep -q '\"action\":\"kill-all\",.*\"phase\":\"result\"\\|\"phase\":\"result\".*\"action\":\"kill-all\"' '$TEST_TMP/screen.log'"
 }
@@ -215,7 +215,7 @@ t_killswitch_health() {
 	check "the engine removed every set at once (none took 10 s)" test $slow -eq 0
 }
 
-# The audit log's disk is full: the kill happens, the screen says the log
+# The journal's disk is full: the kill happens, the screen says the log
 # failed and retries, the command line prints the records it could not write.
 t_killswitch_log_full() {
 	local p="ks${RUN_ID}f" ids rc mnt="$TEST_TMP/full" i
@@ -238,7 +238,7 @@ t_killswitch_log_full() {
 	rc=$?
 	check "disk full under the log: the kill happens (exit 0)" test $rc -eq 0
 	check "... its tasks are gone" test "$(ks_tasks ksf "${ids[0]}")" = 0
-	check "... the JSON says the log failed" ks_json "$TEST_TMP/cli.json" '.audit_log_error | test("No space left")'
+	check "... the JSON says the log failed" ks_json "$TEST_TMP/cli.json" '(.journal_error | test("No space left")) and .audit_log_error == .journal_error'
 	check "... and the records are printed, not lost" grep -q '"unwritten":true.*"action":"kill"' "$TEST_TMP/cli.err"
 	check "nothing already written was lost" cmp -s "$TEST_TMP/before.log" <(head -c "$(stat -c %s "$TEST_TMP/before.log")" "$mnt/audit.log")
 	# the screen: the kill, and the log's failure on screen
@@ -247,10 +247,10 @@ t_killswitch_log_full() {
 	wait_screen kf "Send SIGKILL to $p-2" 5
 	tm send-keys -t kf y
 	check "the screen's kill happens" ks_wait_tasks ksf 5 "${ids[1]}"
-	check "the screen says the log failed, and retries" wait_screen kf "AUDIT LOG: [0-9]+ records? not written: .*No space left on device; retrying" 5
+	check "the screen says the log failed, and retries" wait_screen kf "JOURNAL: [0-9]+ records? not written: .*No space left on device; retrying" 5
 	rm -f "$mnt/filler"
-	check "space again: the records are written, the banner goes" wait_screen_gone kf "AUDIT LOG:" 5
-	screen kf | grep 'AUDIT LOG' | sed 's/^/    still: /' 
+	check "space again: the records are written, the banner goes" wait_screen_gone kf "JOURNAL:" 5
+	screen kf | grep 'JOURNAL' | sed 's/^/    still: /' 
 	"$SANDTOP" audit-log verify "$mnt/audit.log" >"$TEST_TMP/verify.txt"
 	check "the log is intact" test $? -eq 0
 	check "... and has the screen's kill" grep -q '"phase":"result","action":"kill"' "$mnt/audit.log"

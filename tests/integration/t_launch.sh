@@ -51,7 +51,7 @@ tl_healthy() {
 	return 1
 }
 
-# sandtop launch with this test's own audit log (the default path, under
+# sandtop launch with this test's own journal (the default path, under
 # $TEST_TMP/state).
 tl_launch() { XDG_STATE_HOME="$TEST_TMP/state" "$SANDTOP" launch "$@"; }
 
@@ -81,7 +81,7 @@ t_launch() {
 		bash -c "docker exec '$p-def' sh -c 'cat /proc/net/tcp' | grep -Eq '^ *[0-9]+: 0100007F:170C 00000000:0000 0A'"
 	"$SANDTOP" screenshot "$p-def" -o "$TEST_TMP/def.png" >"$TEST_TMP/shot.log" 2>&1
 	local audit="$TEST_TMP/state/sandtop/audit.log"
-	check "the launch is in the operator audit log: who, the sandbox, its image, ok" python3 -c '
+	check "the launch is in the operator journal: who, the sandbox, its image, ok" python3 -c '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 r = recs[0]
@@ -92,7 +92,7 @@ assert "image=sandtop/sandbox:latest" in r["detail"], r
 ' "$audit" "$id" "$p-def"
 	check "its desktop answers through the exec tunnel (sandtop screenshot)" \
 		bash -c "file '$TEST_TMP/def.png' | grep -q 'PNG image data, 1024 x 768'"
-	# the isolation audit (t_isolation.sh's helpers): every check passes but
+	# the isolation checks (t_isolation.sh's helpers): every check passes but
 	# what this host lacks
 	check "the audit fails nothing on it" [ "$(audit_ids "$p-def")" = "" ]
 	check "and verifies everything with the kernel" [ "$(audit_ids "$p-def" UNVERIFIABLE)" = "" ]
@@ -143,7 +143,7 @@ assert "image=sandtop/sandbox:latest" in r["detail"], r
 	check "a name in use exits 1 (got $rc)" [ $rc -eq 1 ]
 	check "with the engine's 409 on stderr" grep -q "engine answered 409: Conflict.*already in use" "$TEST_TMP/dup.log"
 	check "and nothing on stdout" [ ! -s "$TEST_TMP/dup.out" ]
-	check "the refused launch is in the audit log too, with the engine's words" python3 -c '
+	check "the refused launch is in the journal too, with the engine's words" python3 -c '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 t = recs[-1]["targets"][0]

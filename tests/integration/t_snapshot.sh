@@ -1,4 +1,4 @@
-# t_snapshot: forensic bundles of real reference sandboxes (read-only root, tmpfs): what the agent wrote, links kept as links, labels, hashes, the agent stopped with no warning before the screenshot (kernel and exec paths, shown by a ticking agent's gap), freeze or pause and resume, the audit log, failures.
+# t_snapshot: forensic bundles of real reference sandboxes (read-only root, tmpfs): what the agent wrote, links kept as links, labels, hashes, the agent stopped with no warning before the screenshot (kernel and exec paths, shown by a ticking agent's gap), freeze or pause and resume, the journal, failures.
 
 # snap_up PREFIX: one reference sandbox, healthy; its name in SNAP_NAME
 snap_up() {
@@ -88,7 +88,7 @@ t_snapshot_bundle() {
 	check "the committed image is in the manifest" sh -c "jq -e --arg i '$img' '.image.id == \$i and .image.repo == \"sandtop-snapshot\"' '$B/manifest.json' >/dev/null"
 	check "the image carries the labels" sh -c "docker image inspect -f '{{json .Config.Labels}}' '$img' | jq -e --arg id '$id' '.\"sandtop.snapshot.source\" == \$id and .\"sandtop.snapshot.reason\" == \"it: bundle\" and (.\"sandtop.snapshot.time\" | test(\"^20[0-9-]+T[0-9:.]+Z$\")) and (.\"sandtop.snapshot.operator\" | test(\"uid $(id -u)\"))' >/dev/null"
 	check "the sandbox runs again: thawed, no process of it stopped" sh -c "test '$(state_of "$SNAP_NAME")' = running && test '$(kstate_of "$SNAP_NAME")' = THAWED && test '$(stopped_in "$SNAP_NAME")' = 0"
-	check "audit log: the snapshot's intent and result" sh -c "grep -c '\"action\":\"snapshot\"' '$log' | grep -qx 2 && grep -q '\"phase\":\"intent\"' '$log' && grep -q '\"phase\":\"result\"' '$log'"
+	check "journal: the snapshot's intent and result" sh -c "grep -c '\"action\":\"snapshot\"' '$log' | grep -qx 2 && grep -q '\"phase\":\"intent\"' '$log' && grep -q '\"phase\":\"result\"' '$log'"
 	check "... the result names the manifest's sha256 and the bundle" grep -q "manifest_sha256=$(sha256sum "$B/manifest.json" | cut -d' ' -f1) bundle=$B" "$log"
 	"$SANDTOP" journal verify "$log" >/dev/null
 	check "... and its chain is intact" test $? -eq 0
@@ -150,10 +150,10 @@ t_snapshot_failures() {
 	snap_json_keep "$out"
 	check "a container removed while it is taken: exit 1" test $rc -eq 1
 	note "$(echo "$out" | jq -r '.results[0].error')"
-	# an audit log that cannot be written: refused, nothing touched
+	# a journal that cannot be written: refused, nothing touched
 	docker run -d --name "$p-mini" --label sandtop.sandbox=1 sandtop/mini:latest sleep 600 >/dev/null
 	"$SANDTOP" snapshot "$p-mini" --journal /proc/version --output "$TEST_TMP/out2" >/dev/null 2>"$TEST_TMP/refused.txt"
-	check "unwritable audit log: refused (exit 1)" test $? -eq 1
+	check "unwritable journal: refused (exit 1)" test $? -eq 1
 	check "... no bundle, still running" sh -c "test ! -e '$TEST_TMP/out2' && test \"\$(docker inspect -f '{{.State.Status}}' $p-mini)\" = running"
 	# a bundle directory that cannot be made
 	out=$("$SANDTOP" snapshot "$p-mini" --json --audit-log "$log" --output /proc/nope 2>/dev/null)
@@ -363,6 +363,6 @@ t_snapshot_cut_short() {
 	check "none skipped" sh -c "! grep -q SKIPPED '$TEST_TMP/cut.log'"
 	check "the sandbox runs" test "$(state_of "$SNAP_NAME")" = running
 	"$SANDTOP" journal verify "$TEST_TMP/cut/audit.log" >/dev/null
-	check "the audit log is intact, a result for every intent" sh -c "test $? -eq 0 && test \$(grep -c '\"phase\":\"intent\"' '$TEST_TMP/cut/audit.log') -eq \$(grep -c '\"phase\":\"result\"' '$TEST_TMP/cut/audit.log')"
+	check "the journal is intact, a result for every intent" sh -c "test $? -eq 0 && test \$(grep -c '\"phase\":\"intent\"' '$TEST_TMP/cut/audit.log') -eq \$(grep -c '\"phase\":\"result\"' '$TEST_TMP/cut/audit.log')"
 }
 t_snapshot_cut_short_cleanup() { sandboxes_down "snp${RUN_ID}c"; }

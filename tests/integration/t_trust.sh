@@ -36,7 +36,7 @@ tr_image() {
 # sandtop.sandbox=1, sandtop.ttl=1: its containers are not sandboxes (unless
 # -a), the screen says the label is ignored, sandtop never connects to the
 # socket (not even when its directory is trusted), the TTL is not enforced,
-# and the audit warns (KS-07).
+# and the isolation checks warn (KS-07).
 t_trust_image_labels() {
 	local img="${RUN_ID}trimg" sock="$TEST_TMP/host.sock" hits="$TEST_TMP/host.hits"
 	tr_listener "$sock" "$hits" || { fail "no listener"; return 1; }
@@ -92,13 +92,13 @@ t_trust_image_labels() {
 	check "... nor on the agent's container" \
 		sh -c "[ \"\$(docker inspect -f '{{.State.Running}}' '${RUN_ID}tr-agent')\" = true ]"
 
-	# the audit says so
-	"$SANDTOP" audit "${RUN_ID}tr-op" --json >"$TEST_TMP/audit.json" 2>/dev/null
+	# the isolation checks say so
+	"$SANDTOP" isolation "${RUN_ID}tr-op" --json >"$TEST_TMP/audit.json" 2>/dev/null
 	local ks
 	ks=$(jq -r '.sandboxes[0].checks[] | select(.id=="KS-07") | .result + " " + .reason' "$TEST_TMP/audit.json")
 	note "KS-07: $ks"
-	check "audit KS-07 warns that the image sets sandtop.* labels" sh -c "echo '$ks' | grep -q '^WARN image sets sandtop.vnc, sandtop.ttl, sandtop.owner: ignored'"
-	check "audit RES-05: no TTL of its own" sh -c "jq -e '.sandboxes[0].checks[] | select(.id==\"RES-05\" and .result==\"FAIL\")' '$TEST_TMP/audit.json' >/dev/null"
+	check "isolation: KS-07 warns that the image sets sandtop.* labels" sh -c "echo '$ks' | grep -q '^WARN image sets sandtop.vnc, sandtop.ttl, sandtop.owner: ignored'"
+	check "isolation: RES-05: no TTL of its own" sh -c "jq -e '.sandboxes[0].checks[] | select(.id==\"RES-05\" and .result==\"FAIL\")' '$TEST_TMP/audit.json' >/dev/null"
 
 	check "nothing ever connected to the image's socket" test ! -s "$hits"
 }

@@ -361,6 +361,6 @@ t_view_takeover() {
 	check "C-] gives the keys back" wait_screen to "takeover ended: released with C-\\]" 5
 	press to q "q is sandtop's again (back to the list)" "NAME.*STATE" 5
 	check "the log has the start and the end" sh -c "grep -q 'takeover started' '$TEST_TMP/to.log' && grep -q 'takeover of .* ended' '$TEST_TMP/to.log'"
-	check "so has the operator audit log" sh -c "grep -q '\"action\":\"takeover_start\"' '$TEST_TMP/state/sandtop/audit.log' && grep -q '\"action\":\"takeover_end\".*released with C-' '$TEST_TMP/state/sandtop/audit.log'"
+	check "so has the operator journal" sh -c "grep -q '\"action\":\"takeover_start\"' '$TEST_TMP/state/sandtop/audit.log' && grep -q '\"action\":\"takeover_end\".*released with C-' '$TEST_TMP/state/sandtop/audit.log'"
 }
 t_view_takeover_cleanup() { sandboxes_down "${RUN_ID}to"; }

@@ -100,8 +100,8 @@ tw_stamped() { ! grep -Evq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{
 
 # The pause policy: the expired sandbox is paused (frozen by the kernel on
 # this local engine) once per start (a thaw is left alone, a restart counts
-# again); a long budget, a bad label and no label are left alone; the audit
-# log has both records of each action and verifies.
+# again); a long budget, a bad label and no label are left alone; the
+# journal has both records of each action and verifies.
 tw_case_pause() {
 	tw_image || { fail "no sandtop/mini image"; return; }
 	local out="$TEST_TMP/pause.out" audit="$TEST_TMP/audit-pause.log"
@@ -169,7 +169,7 @@ tw_case_kill() {
 
 # The stop policy, and a SIGINT while the stop is in flight: the watch
 # lets it finish (the sandbox takes about 1 s to go on SIGTERM), reports
-# it, and exits 0 with both audit records written.
+# it, and exits 0 with both journal records written.
 tw_case_stop() {
 	tw_image || { fail "no sandtop/mini image"; return; }
 	local out="$TEST_TMP/stop.out" audit="$TEST_TMP/audit-stop.log" exp t0
@@ -191,7 +191,7 @@ tw_case_stop() {
 	check "a stop intent and result" bash -c "jq -e -s '[.[] | select(.action == \"stop\")] | length == 2' '$audit' >/dev/null"
 }
 
-# An audit log that cannot be written: said at the start; the action goes
+# A journal that cannot be written: said at the start; the action goes
 # ahead all the same (containment never waits for the log), and the
 # records it could not write are printed when the watch ends.
 tw_case_refused() {
@@ -202,8 +202,8 @@ tw_case_refused() {
 	tw_run rexp 1 || { fail "could not start the container"; return; }
 	tw_watch refused --ttl-policy pause --audit-log "$TEST_TMP/file/audit.log"
 	check "the pause goes ahead" tw_wait_state "$exp" frozen 10
-	check "... and is reported" tw_wait_line "$out" "paused $exp \([0-9a-f]{12}\) in [0-9]+ ms .*; the result is not in the audit log" 10
-	check "the log's trouble is said" grep -q 'AUDIT LOG: .* not written: .*Not a directory.*(actions go ahead; the records are kept and retried)' "$out"
+	check "... and is reported" tw_wait_line "$out" "paused $exp \([0-9a-f]{12}\) in [0-9]+ ms .*; the result is not in the journal" 10
+	check "the log's trouble is said" grep -q 'JOURNAL: .* not written: .*Not a directory.*(actions go ahead; the records are kept and retried)' "$out"
 	tw_stop TERM
 	check "SIGTERM: exit 0 (got $TW_RC)" [ "$TW_RC" = 0 ]
 	check "the records it could not write are printed at the end" \
@@ -250,7 +250,7 @@ t_watch_cleanup() {
 }
 
 # The screen with --ttl-policy pause: a spent budget pauses the sandbox,
-# says so on the status line, writes the audit log; one with time left is
+# says so on the status line, writes the journal; one with time left is
 # left alone; the ISO column shows RES-05 failing for the paused one.
 t_ttl_screen() {
 	TUI_ENV="" tui_start ttl 200 40 --ttl-policy pause --journal "$TEST_TMP/audit.log"
@@ -261,7 +261,7 @@ t_ttl_screen() {
 	check "the status line says so" wait_screen ttl "paused $(tw_name scr-exp) \([0-9a-f]{12}\) in [0-9]+ ms" 5
 	check "its row says frozen and FAIL high (RES-05)" wait_screen ttl "$(tw_name scr-exp) .* frozen +FAIL high" 5
 	check "the other one still runs" [ "$(tw_state "$(tw_name scr-long)")" = running ]
-	check "the audit log has the pause with its reason" grep -q '"reason":"ttl expired: sandtop.ttl=3, running [0-9]* s"' "$TEST_TMP/audit.log"
+	check "the journal has the pause with its reason" grep -q '"reason":"ttl expired: sandtop.ttl=3, running [0-9]* s"' "$TEST_TMP/audit.log"
 	"$SANDTOP" journal verify "$TEST_TMP/audit.log" >/dev/null
 	check "and verifies" [ $? -eq 0 ]
 	"$SANDTOP" --ttl-policy pause --read-only >/dev/null 2>&1

@@ -1,4 +1,4 @@
-/* test_journal: the operator audit log: chain, durability failures, tampering and truncation found by verify, hostile text. */
+/* test_journal: the operator journal: chain, durability failures, tampering and truncation found by verify, hostile text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,7 +64,7 @@ static const struct journal_target two[] = {
 };
 
 /* n records: intents (op 0) and their results (op = the intent's seq). */
-static void write_n(struct audit *a, int n)
+static void write_n(struct journal *a, int n)
 {
 	struct err e;
 	uint64_t op = 0;
@@ -91,7 +91,7 @@ static void write_n(struct audit *a, int n)
 static void make_log(const char *path, int n)
 {
 	struct err e;
-	struct audit *a = journal_open(path, &e);
+	struct journal *a = journal_open(path, &e);
 	assert_non_null(a);
 	write_n(a, n);
 	journal_close(a);
@@ -172,7 +172,7 @@ static void test_reopen_continues(void **state)
 	struct fx *f = *state;
 	make_log(f->log, 2);
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	assert_non_null(a);
 	assert_int_equal(journal_last_seq(a), 2);
 	write_n(a, 1);
@@ -196,8 +196,8 @@ static void test_two_handles(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
-	struct audit *b = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
+	struct journal *b = journal_open(f->log, &e);
 	assert_non_null(a);
 	assert_non_null(b);
 	write_n(a, 1);
@@ -214,7 +214,7 @@ static void test_new_and_empty(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	assert_non_null(a);
 	assert_int_equal(journal_last_seq(a), 0);
 	assert_string_equal(journal_path(a), f->log);
@@ -346,7 +346,7 @@ static void test_head_file(void **state)
 		      "the log goes on to seq 3 past the head's seq 2 (an interrupted write, or records added)\n"
 		      "FAILED: 1 problem in 3 lines\n");
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	assert_non_null(a);
 	journal_close(a);
 	jfx_assert_verify_rc(f->log, 0, "OK: 3 records, chain intact\n");
@@ -396,7 +396,7 @@ static void test_write_failure(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	assert_non_null(a);
 	write_n(a, 2);
 	struct stat st;
@@ -444,7 +444,7 @@ static void test_head_update_failure(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	assert_non_null(a);
 	write_n(a, 1);
 	/* a directory in the temp file's place: the head cannot be replaced */
@@ -484,7 +484,7 @@ static void test_hostile_strings(void **state)
 	static const char sudo[] = "mal\x1b[31mlory\n";
 	setenv("SUDO_USER", sudo, 1);
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	unsetenv("SUDO_USER");
 	assert_non_null(a);
 
@@ -553,7 +553,7 @@ static void test_many_targets(void **state)
 		t[i] = (struct journal_target){ ids[i], names[i], "ok" };
 	}
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	assert_non_null(a);
 	struct journal_rec r = { .action = "panic_kill_all", .phase = "result", .targets = t,
 			       .ntargets = N, .duration_ms = 900 };

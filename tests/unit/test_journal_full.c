@@ -1,4 +1,4 @@
-/* test_journal_full: the audit log on a real full tmpfs and a read-only bind mount (as root; skipped otherwise): records queue, nothing written is damaged, a flush writes them. */
+/* test_journal_full: the journal on a real full tmpfs and a read-only bind mount (as root; skipped otherwise): records queue, nothing written is damaged, a flush writes them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,7 +26,7 @@ static void test_full_disk(void **state)
 	struct fx *f = *state;
 	if (!jfx_mount_tmpfs(f, "64k"))
 		skip();
-	struct audit *a = journal_open_lazy(f->log);
+	struct journal *a = journal_open_lazy(f->log);
 	assert_null(journal_problem(a));
 	enum { NT = 48 }; /* about 5.5 KB a record: more than the slack of any page */
 	struct journal_target t[NT];
@@ -114,7 +114,7 @@ static void test_torn_line_full_disk(void **state)
 	if (!jfx_mount_tmpfs(f, "64k"))
 		skip();
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	jfx_submit_ok(a, "one", 1);
 	journal_close(a);
 	jfx_append(f->log, "{\"seq\":2,\"ts\"", 13);
@@ -159,7 +159,7 @@ static void test_read_only(void **state)
 	if (geteuid() != 0)
 		skip();
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	jfx_submit_ok(a, "one", 1);
 	journal_close(a);
 	/* the state directory seen through a read-only bind mount (chmod does not stop root) */
@@ -175,7 +175,7 @@ static void test_read_only(void **state)
 
 	a = journal_open_lazy(ro_log);
 	char want[256];
-	snprintf(want, sizeof want, "cannot open audit log %s: Read-only file system", ro_log);
+	snprintf(want, sizeof want, "cannot open journal %s: Read-only file system", ro_log);
 	assert_string_equal(journal_problem(a), want);
 	assert_int_equal(journal_queued(a), 0);
 	struct journal_target t[1];

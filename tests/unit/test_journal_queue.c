@@ -1,4 +1,4 @@
-/* test_journal_queue: the audit log never refuses or delays: a torn line repaired, a damaged log kept as evidence, a held lock queues, drain and close print what is left. */
+/* test_journal_queue: the journal never refuses or delays: a torn line repaired, a damaged log kept as evidence, a held lock queues, drain and close print what is left. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,7 +29,7 @@ static void test_torn_line_repaired(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	assert_non_null(a);
 	jfx_submit_ok(a, "one", 11);
 	jfx_submit_ok(a, "two", 12);
@@ -110,7 +110,7 @@ static void test_big_last_record(void **state)
 	enum { NT = 3000 }; /* about 300 KB */
 	struct journal_target *t = xcalloc(NT, sizeof *t);
 	struct journal_rec r = jfx_rec("big", 1, t, NT);
-	struct audit *a = journal_open_lazy(f->log);
+	struct journal *a = journal_open_lazy(f->log);
 	jfx_submit_ok(a, "small", 1);
 	struct err e;
 	assert_int_equal(journal_submit(a, &r, &e), 0);
@@ -137,7 +137,7 @@ static void test_damaged_stays_queued(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct audit *a = journal_open(f->log, &e);
+	struct journal *a = journal_open(f->log, &e);
 	jfx_submit_ok(a, "one", 1);
 	jfx_submit_ok(a, "two", 2);
 	journal_close(a);
@@ -150,8 +150,8 @@ static void test_damaged_stays_queued(void **state)
 	a = journal_open_lazy(f->log);
 	assert_non_null(a);
 	assert_non_null(journal_problem(a));
-	assert_non_null(strstr(journal_problem(a), "audit log damaged: the log ends at seq 1 and an incomplete "
-				"record but its head file says 2 (truncated) (sandtop audit-log verify)"));
+	assert_non_null(strstr(journal_problem(a), "journal damaged: the log ends at seq 1 and an incomplete "
+				"record but its head file says 2 (truncated) (sandtop journal verify)"));
 	struct journal_target t[1];
 	struct journal_rec r = jfx_rec("after", 3, t, 1);
 	assert_int_equal(journal_submit(a, &r, &e), 1);
@@ -192,15 +192,15 @@ static void test_damaged_stays_queued(void **state)
 static void test_log_deleted(void **state)
 {
 	struct fx *f = *state;
-	struct audit *a = journal_open_lazy(f->log);
+	struct journal *a = journal_open_lazy(f->log);
 	jfx_submit_ok(a, "one", 1);
 	assert_int_equal(unlink(f->log), 0);
 	struct journal_target t[1];
 	struct journal_rec r = jfx_rec("two", 2, t, 1);
 	struct err e;
 	assert_int_equal(journal_submit(a, &r, &e), 1);
-	assert_string_equal(journal_problem(a), "audit log damaged: the log ends at seq 0 but its head file says 1 "
-			    "(truncated) (sandtop audit-log verify)");
+	assert_string_equal(journal_problem(a), "journal damaged: the log ends at seq 0 but its head file says 1 "
+			    "(truncated) (sandtop journal verify)");
 	size_t n;
 	char *d = files_read(f->log, &n);
 	assert_int_equal(n, 0);
@@ -217,7 +217,7 @@ static void test_lock_held(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct audit *a = journal_open_lazy(f->log), *b = journal_open_lazy(f->log);
+	struct journal *a = journal_open_lazy(f->log), *b = journal_open_lazy(f->log);
 	assert_null(journal_problem(a));
 	jfx_submit_ok(a, "before", 1);
 	/* another open file description of the log: flock's unit */
@@ -231,17 +231,17 @@ static void test_lock_held(void **state)
 	double t1 = jfx_now_ms();
 	assert_int_equal(rc1, 1);
 	assert_int_equal(e.code, JOURNAL_E_LOCKED);
-	assert_string_equal(e.msg, "audit log locked by another process");
+	assert_string_equal(e.msg, "journal locked by another process");
 	r = jfx_rec("held-2", 3, t, 1);
 	assert_int_equal(journal_submit(a, &r, &e), 1);
 	print_message("submit with the lock held: %.3f ms\n", t1 - t0);
 	assert_true(t1 - t0 < 50);
 	assert_int_equal(journal_queued(a), 2);
-	assert_string_equal(journal_problem(a), "audit log locked by another process");
+	assert_string_equal(journal_problem(a), "journal locked by another process");
 	assert_int_equal(journal_flush(a, &e), 2);
 	/* a handle opened now does not wait either */
-	struct audit *c = journal_open_lazy(f->log);
-	assert_string_equal(journal_problem(c), "audit log locked by another process");
+	struct journal *c = journal_open_lazy(f->log);
+	assert_string_equal(journal_problem(c), "journal locked by another process");
 	journal_close(c);
 
 	close(other); /* released */
@@ -271,7 +271,7 @@ static void test_lock_held(void **state)
 static void test_drain_waits_then_writes(void **state)
 {
 	struct fx *f = *state;
-	struct audit *a = journal_open_lazy(f->log);
+	struct journal *a = journal_open_lazy(f->log);
 	int pfd[2];
 	assert_int_equal(pipe(pfd), 0);
 	pid_t pid = fork();
@@ -306,7 +306,7 @@ static void test_drain_waits_then_writes(void **state)
 static void test_close_prints_and_bad_record(void **state)
 {
 	struct fx *f = *state;
-	struct audit *a = journal_open_lazy(f->log);
+	struct journal *a = journal_open_lazy(f->log);
 	struct journal_rec bad = { .action = "kill", .duration_ms = -1 }; /* no phase */
 	struct err e;
 	assert_int_equal(journal_submit(a, &bad, &e), -1);
@@ -345,7 +345,7 @@ static void test_close_prints_and_bad_record(void **state)
 static void test_head_stale(void **state)
 {
 	struct fx *f = *state;
-	struct audit *a = journal_open_lazy(f->log);
+	struct journal *a = journal_open_lazy(f->log);
 	jfx_submit_ok(a, "one", 1);
 	char *tmp = xasprintf("%s.head.tmp", f->log);
 	assert_int_equal(mkdir(tmp, 0700), 0);

@@ -115,6 +115,9 @@ static void test_action_and_table_names(void **state)
 	assert_string_equal(km_action_name(KA_COUNT), "");
 	assert_int_equal(km_action_from_name("Quit"), -1);
 	assert_int_equal(km_action_from_name(""), -1);
+	/* a renamed action's old name is still read, and written as the new */
+	assert_int_equal(km_action_from_name("audit"), KA_ISOLATION);
+	assert_string_equal(km_action_name(KA_ISOLATION), "isolation");
 	assert_string_equal(km_table_name(KT_GLOBAL), "*");
 	assert_string_equal(km_table_name(KT_HELP), "help");
 	assert_string_equal(km_table_name(KT_VIEW), "view");

@@ -37,7 +37,7 @@
 
 struct fx {
 	struct dk_client *c;
-	struct audit *audit;
+	struct journal *audit;
 	struct dk_container ct;
 	char *dir, *log;
 	struct cg_freezer *frz;

@@ -291,14 +291,14 @@ static void test_log_failing(void **state)
 	assert_string_equal(e.text[0], "expired tw-a (aaaaaaaaaaaa) over by 7s (sandtop.ttl=3): pausing");
 	assert_int_equal(ttl_enf_busy(t), 1);           /* not refused: in flight */
 	assert_non_null(act_problem(a));
-	assert_non_null(strstr(act_problem(a), "AUDIT LOG: 1 record not written"));
+	assert_non_null(strstr(act_problem(a), "JOURNAL: 1 record not written"));
 	/* the engine is not there: the pause fails, and says so */
 	dk_client_run(cl, 3000);
 	scan(t, &c, 1, W + 5000);
 	assert_int_equal(e.n, 2);
 	assert_int_equal(e.kind[1], TTL_EV_FAILED);
 	assert_non_null(strstr(e.text[1], "pause tw-a (aaaaaaaaaaaa) failed: "));
-	assert_non_null(strstr(e.text[1], "not in the audit log"));
+	assert_non_null(strstr(e.text[1], "not in the journal"));
 	ttl_enf_free(t);
 	/* no actions context at all: refused too */
 	t = enf(NULL, TTL_KILL, NULL, &e);
@@ -338,7 +338,7 @@ static void test_burst_is_spread(void **state)
 		dk_container_clear(&c[i]);
 }
 
-/* Through the fake daemon: the action, its report, the audit records, and
+/* Through the fake daemon: the action, its report, the journal records, and
  * the sandbox resumed by someone else afterwards. */
 static void test_actions(void **state)
 {
@@ -417,7 +417,7 @@ static void test_actions(void **state)
 		ttl_enf_free(t);
 	}
 
-	/* the audit log: intent and result of each, with the reason, unarmed */
+	/* the journal: intent and result of each, with the reason, unarmed */
 	assert_int_equal(journal_verify(log, NULL, &er), 0);
 	FILE *fp = fopen(log, "r");
 	assert_non_null(fp);

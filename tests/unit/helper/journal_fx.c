@@ -110,7 +110,7 @@ struct journal_rec jfx_rec(const char *tag, uint64_t op, struct journal_target *
 				   .reason = tag, .detail = "signal=SIGKILL", .duration_ms = -1 };
 }
 
-void jfx_submit_ok(struct audit *a, const char *tag, uint64_t op)
+void jfx_submit_ok(struct journal *a, const char *tag, uint64_t op)
 {
 	struct journal_target t[1];
 	struct journal_rec r = jfx_rec(tag, op, t, 1);

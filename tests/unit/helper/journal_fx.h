@@ -48,7 +48,7 @@ cJSON *jfx_line_json(const char *path, int k);
 struct journal_rec jfx_rec(const char *tag, uint64_t op, struct journal_target *t, size_t nt);
 
 /* Submit jfx_rec(tag, op) with one target to a; fails unless accepted. */
-void jfx_submit_ok(struct audit *a, const char *tag, uint64_t op);
+void jfx_submit_ok(struct journal *a, const char *tag, uint64_t op);
 
 /* The monotonic clock in milliseconds. */
 double jfx_now_ms(void);
