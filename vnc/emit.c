@@ -6,10 +6,10 @@
 
 #include "base/xalloc.h"
 
-/* Each cell remembers the 6-bit keys of both halves as they were last
- * written (bits 0..35: upper << 18 | lower) and, in 256-colour mode, the
- * indices written (bits 36..51: upper << 8 | lower). */
-#define KEY_BITS 36
+/* Each cell remembers the colours of both halves as they were last
+ * written (bits 0..47: upper << 24 | lower, 8 bits a channel) and, in
+ * 256-colour mode, the indices written (bits 48..63: upper << 8 | lower). */
+#define KEY_BITS 48
 #define KEY_MASK ((UINT64_C(1) << KEY_BITS) - 1)
 #define MAX_SIDE 65535 /* cells per side; far beyond any terminal */
 #define CHUNK 8192      /* output is gathered in this much, then appended */
@@ -102,9 +102,9 @@ static inline void put_colour(struct out *o, char lead, enum vr_mode mode, const
 
 /* ---- the frame ---- */
 
-static inline uint32_t key6(const uint8_t *p)
+static inline uint32_t key24(const uint8_t *p)
 {
-	return (uint32_t)(p[0] >> 2) << 12 | (uint32_t)(p[1] >> 2) << 6 | (uint32_t)(p[2] >> 2);
+	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | (uint32_t)p[2];
 }
 
 /* Start a frame: keep the cell memory when the geometry and mode are the
@@ -138,7 +138,7 @@ size_t vr_emit(struct vr_screen *s, const uint8_t *px, int cols, int rows, int y
 	size_t start = out->len;
 	struct out ob = { .b = out, .c = s->chunk, .n = 0, .fail = false }, *o = &ob;
 
-	/* what the terminal has now: colour ids (6-bit keys or indices), -1 unknown */
+	/* what the terminal has now: colour ids (24-bit colours or indices), -1 unknown */
 	int64_t fg = -1, bg = -1;
 	int cur_r = -1, cur_c = -1; /* the cursor, absolute; -1: unknown */
 	size_t written = 0;
@@ -149,8 +149,8 @@ size_t vr_emit(struct vr_screen *s, const uint8_t *px, int cols, int rows, int y
 		const uint8_t *lo = up + line;
 		uint64_t *cell = s->cell + (size_t)r * (size_t)cols;
 		for (int c = 0; c < cols; c++, up += 3, lo += 3) {
-			uint32_t ku = key6(up), kl = key6(lo);
-			uint64_t key = (uint64_t)ku << 18 | kl;
+			uint32_t ku = key24(up), kl = key24(lo);
+			uint64_t key = (uint64_t)ku << 24 | kl;
 			if (!all && (cell[c] & KEY_MASK) == key)
 				continue;
 			unsigned iu = 0, il = 0;

@@ -19,15 +19,16 @@ void vr_fit(int fb_w, int fb_h, int max_cols, int max_rows, int *cols, int *rows
 
 /* ---- downscale ---- */
 
-/* Box-filter (area average, integer boundaries: destination pixel i takes
- * source columns [i*sw/dw, (i+1)*sw/dw), likewise rows) a source desktop
+/* Box-filter (exact area average: destination pixel i covers source
+ * columns [i*sw/dw, (i+1)*sw/dw) as real numbers, the pixels cut by its
+ * edges weighed by the part inside, likewise rows) a source desktop
  * into dst, a dw x dh RGB image (3 bytes per pixel, rows packed). src is
  * sw x sh pixels of 4 bytes (R, G, B, pad: libvncclient's 32-bit format on
  * little endian), rows `stride` bytes apart. Only destination pixels whose
  * source box meets the dirty rectangle (rx, ry, rw, rh; clipped to the
  * source) are recomputed; pass the whole source to redo everything.
- * Requires dw <= sw and dh <= sh (a smaller source is scaled up by
- * repeating pixels). */
+ * A smaller source is scaled up (each destination pixel the mean of the
+ * one or two source pixels under it). */
 void vr_downscale(const uint8_t *src, int sw, int sh, size_t stride,
                   uint8_t *dst, int dw, int dh, int rx, int ry, int rw, int rh);
 
@@ -55,8 +56,9 @@ void vr_screen_invalidate(struct vr_screen *s);
  * cell is at terminal row y0, column x0 (0-based) up to date with px: an
  * RGB image of cols x (2 * rows) pixels, cell (r, c) showing pixel rows 2r
  * (upper half) and 2r + 1 (lower half) as U+2580 with foreground = upper,
- * background = lower (a space when both quantize alike). Cells whose
- * colours are unchanged at 6 bits per channel are skipped (cursor moves
+ * background = lower (a space when both are the same colour; in 256-colour
+ * mode the same index). Cells whose colours are unchanged (exactly; in
+ * 256-colour mode, whose indices are) are skipped (cursor moves
  * instead); colour sequences are not repeated while they stay the same.
  * A change of cols, rows, y0, x0 or mode redraws everything. Ends with
  * SGR 0 when anything was written. Returns the number of cells written. */

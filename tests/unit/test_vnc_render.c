@@ -153,24 +153,24 @@ static void test_downscale_average(void **state)
 	assert_px(dpx(d, 2, 1, 0), 255, 0, 1);  /* 1019/4 = 254.75, 1/4, 2/4 = 0.5 up */
 	free(s);
 
-	/* 5x1 -> 2x1: boxes [0,2) and [2,5) */
+	/* 5x1 -> 2x1: boxes [0,2.5) and [2.5,5): pixel 2 is cut in half */
 	s = src_new(5, 1, 20);
 	for (int x = 0; x < 5; x++)
 		src_set(s, 20, x, 0, (uint8_t)(10 * (x + 1)), (uint8_t)x, 200);
 	uint8_t e[2 * 3];
 	vr_downscale(s, 5, 1, 20, e, 2, 1, 0, 0, 5, 1);
-	assert_px(dpx(e, 2, 0, 0), 15, 1, 200);  /* 30/2, 1/2 = 0.5 up */
-	assert_px(dpx(e, 2, 1, 0), 40, 3, 200);  /* 120/3, 9/3 */
+	assert_px(dpx(e, 2, 0, 0), 18, 1, 200);  /* (10 + 20 + 30/2) / 2.5, (0 + 1 + 2/2) / 2.5 = 0.8 */
+	assert_px(dpx(e, 2, 1, 0), 42, 3, 200);  /* (30/2 + 40 + 50) / 2.5, (2/2 + 3 + 4) / 2.5 = 3.2 */
 	free(s);
 
-	/* 3x1 -> 2x1: boxes [0,1) and [1,3) */
+	/* 3x1 -> 2x1: boxes [0,1.5) and [1.5,3): pixel 1 shared */
 	s = src_new(3, 1, 12);
 	src_set(s, 12, 0, 0, 9, 9, 9);
 	src_set(s, 12, 1, 0, 100, 0, 255);
 	src_set(s, 12, 2, 0, 201, 1, 254);
 	vr_downscale(s, 3, 1, 12, e, 2, 1, 0, 0, 3, 1);
-	assert_px(dpx(e, 2, 0, 0), 9, 9, 9);
-	assert_px(dpx(e, 2, 1, 0), 151, 1, 255); /* 301/2 = 150.5, 1/2, 509/2 = 254.5: up */
+	assert_px(dpx(e, 2, 0, 0), 39, 6, 91);   /* (2*9 + 100) / 3 = 39.3, 18/3, (18 + 255) / 3 */
+	assert_px(dpx(e, 2, 1, 0), 167, 1, 254); /* (100 + 2*201) / 3 = 167.3, 2/3 up, 763/3 = 254.3 */
 	free(s);
 }
 
@@ -338,7 +338,7 @@ static void test_downscale_dirty_equals_full(void **state)
 
 static int wdist(int r, int g, int b, int cr, int cg, int cb)
 {
-	return 2 * (r - cr) * (r - cr) + 4 * (g - cg) * (g - cg) + 3 * (b - cb) * (b - cb);
+	return (r - cr) * (r - cr) + (g - cg) * (g - cg) + (b - cb) * (b - cb);
 }
 
 static void xterm_rgb(int i, int *r, int *g, int *b)
@@ -506,14 +506,18 @@ static void test_emit_one_cell(void **state)
 	expect_emit(s, px, 4, 3, 0, 0, VR_TRUECOLOR, 1,
 		    "\033[2;3H\033[38;2;255;0;0;48;2;10;20;30m" UPPER "\033[0m");
 	expect_emit(s, px, 4, 3, 0, 0, VR_TRUECOLOR, 0, "");
-	/* changes below 6 bits per channel are not changes: 10,20,30 -> 11,23,28 */
+	/* every change is written exactly, the smallest too (the picture is the
+	 * desktop's, not a 6-bit approximation): 10,20,30 -> 11,23,28 and 8,21,31 */
 	img_set(px, 4, 0, 0, 11, 23, 28);
 	img_set(px, 4, 3, 5, 8, 21, 31);
+	expect_emit(s, px, 4, 3, 0, 0, VR_TRUECOLOR, 2,
+		    "\033[1;1H\033[38;2;11;23;28;48;2;10;20;30m" UPPER
+		    "\033[3;4H\033[38;2;10;20;30;48;2;8;21;31m" UPPER "\033[0m");
 	expect_emit(s, px, 4, 3, 0, 0, VR_TRUECOLOR, 0, "");
-	/* one more level is: 10 -> 12 crosses a 4-level boundary */
-	img_set(px, 4, 3, 5, 12, 20, 30);
+	/* one level more is a change too */
+	img_set(px, 4, 3, 5, 9, 21, 31);
 	expect_emit(s, px, 4, 3, 0, 0, VR_TRUECOLOR, 1,
-		    "\033[3;4H\033[38;2;10;20;30;48;2;12;20;30m" UPPER "\033[0m");
+		    "\033[3;4H\033[38;2;10;20;30;48;2;9;21;31m" UPPER "\033[0m");
 	vr_screen_free(s);
 	free(px);
 }
@@ -573,12 +577,15 @@ static void test_emit_gaps_and_elision(void **state)
 static void test_emit_truecolor_space(void **state)
 {
 	(void)state;
-	/* halves alike at 6 bits: a space with the lower colour as bg */
+	/* halves of one colour: a space with it as bg */
 	uint8_t px[1 * 2 * 3];
-	img_set(px, 1, 0, 0, 255, 0, 0);
+	img_set(px, 1, 0, 0, 252, 1, 2);
 	img_set(px, 1, 0, 1, 252, 1, 2);
 	struct vr_screen *s = vr_screen_new();
 	expect_emit(s, px, 1, 1, 0, 0, VR_TRUECOLOR, 1, "\033[1;1H\033[48;2;252;1;2m \033[0m");
+	/* halves a shade apart: both colours, an upper half block */
+	img_set(px, 1, 0, 0, 255, 0, 0);
+	expect_emit(s, px, 1, 1, 0, 0, VR_TRUECOLOR, 1, "\033[1;1H\033[38;2;255;0;0;48;2;252;1;2m" UPPER "\033[0m");
 	vr_screen_free(s);
 }
 
