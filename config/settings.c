@@ -558,8 +558,12 @@ void cfg_dump(const struct cfg *c, FILE *fp)
 		put_setting(fp, "journal", c->journal);
 	else
 		fputs("# journal: unset ($XDG_STATE_HOME/sandtop/audit.log)\n", fp);
-	for (int i = 0; i < c->nengines; i++)
-		fprintf(fp, "engine %s %s\n", c->engine[i].name, c->engine[i].endpoint);
+	for (int i = 0; i < c->nengines; i++) {
+		/* the endpoint as one token: a quote in it is quoted */
+		char head[sizeof "engine " + CFG_ENGINE_NAME_MAX];
+		snprintf(head, sizeof head, "engine %s", c->engine[i].name);
+		put_setting(fp, head, c->engine[i].endpoint);
+	}
 	for (int r = 0; r < CFG_ROLE_COUNT; r++) {
 		const struct cfg_colour *col = &c->colour[r];
 		cfg_colour_format(col->fg, a, sizeof a);

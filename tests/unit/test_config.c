@@ -436,6 +436,7 @@ static void test_dump_reparses(void **state)
 		"refresh 0.125\ncolour running 208 on bright-black bold underline\ncolour title default\n"
 		"columns owner name cpu\nsort owner desc\nkeymap '/srv/my keys'\nstats-source cgroup\n"
 		"label team=agents\nengine prod tcp://10.0.0.5:2376\nengine lab unix:///run/docker.sock\n"
+		"engine odd \"tcp://10.0.0'.2:2375\"\n"   /* a quote in an endpoint (found by fuzz_config) */
 		"wall-tile 50x16\nlogs-ring 2000\nmouse off\nengine-timeout 1.5\njournal \"/var/log/a\\\"b\"\n";
 	cfg_init(&a);
 	assert_int_equal(cfg_parse(&a, "t", text, sizeof text - 1, diags_collect, &d), 0);
@@ -450,7 +451,8 @@ static void test_dump_reparses(void **state)
 	assert_int_equal(b.colour[CFG_ROLE_RUNNING].fg, 208);
 	assert_int_equal(b.colour[CFG_ROLE_RUNNING].bg, 8);
 	assert_int_equal(b.colour[CFG_ROLE_RUNNING].attrs, CFG_ATTR_BOLD | CFG_ATTR_UNDERLINE);
-	assert_int_equal(b.nengines, 2);
+	assert_int_equal(b.nengines, 3);
+	assert_string_equal(b.engine[2].endpoint, "tcp://10.0.0'.2:2375");
 	free(one);
 	free(two);
 
