@@ -384,15 +384,8 @@ static int report(const struct cli_act_opts *o, enum act_kind k, struct act_eng 
 			journal_err = act_run_journal_error(a->r);
 	}
 	if (o->json) {
-		/* audit_log_error: journal_error's old name, for a release */
-		static const char *const keys[] = {"journal_error", "audit_log_error"};
-		for (int i = 0; i < 2; i++) {
-			printf("%s\"%s\":", i ? "," : "],", keys[i]);
-			if (journal_err)
-				cli_json_str(stdout, journal_err);
-			else
-				printf("null");
-		}
+		printf("]");
+		cli_json_journal_error(stdout, journal_err);
 		printf("}\n");
 	}
 	if (!picked && !nm->nunknown && !nm->nambiguous) {

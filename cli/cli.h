@@ -124,6 +124,9 @@ int cli_targets_end(struct dk_client *c, const struct cli_act_opts *o, struct cl
 void cli_targets_free(struct cli_targets *t);
 /* s (untrusted) sanitized, as an ASCII-only JSON string. */
 void cli_json_str(FILE *fp, const char *s);
+/* `,"journal_error":...,"audit_log_error":...` (the old name, for a
+ * release): err (untrusted) as a JSON string, null when NULL or "". */
+void cli_json_journal_error(FILE *fp, const char *err);
 
 /* `sandtop snapshot [ID...] [--all] [--label K=V] [--reason TEXT] [--json]
  * [--armed] [--output DIR] [--keep-paused]`: a forensic bundle of each

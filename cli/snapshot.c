@@ -63,15 +63,8 @@ static void json_result(const struct snap_result *r)
 		json_str(r->steps[k].msg);
 		printf(",\"ms\":%lld}", (long long)r->steps[k].ms);
 	}
-	/* audit_log_error: journal_error's old name, for a release */
-	static const char *const keys[] = {"journal_error", "audit_log_error"};
-	for (int k = 0; k < 2; k++) {
-		printf("%s\"%s\":", k ? "," : "},", keys[k]);
-		if (r->journal_error[0])
-			json_str(r->journal_error);
-		else
-			printf("null");
-	}
+	printf("}");
+	cli_json_journal_error(stdout, r->journal_error);
 	printf(",\"ms\":%lld}", (long long)r->ms);
 }
 

@@ -211,3 +211,16 @@ void cli_json_str(FILE *fp, const char *s)
 	buf_free(&b);
 	free(safe);
 }
+
+void cli_json_journal_error(FILE *fp, const char *err)
+{
+	/* audit_log_error: journal_error's old name, for a release */
+	static const char *const keys[] = {"journal_error", "audit_log_error"};
+	for (int i = 0; i < 2; i++) {
+		fprintf(fp, ",\"%s\":", keys[i]);
+		if (err && err[0])
+			cli_json_str(fp, err);
+		else
+			fputs("null", fp);
+	}
+}

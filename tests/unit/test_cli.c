@@ -324,6 +324,31 @@ static void test_shared_usage(void **state)
 	free(text);
 }
 
+/* The journal's error in --json: the key and its old name, the same
+ * value (sanitized, ASCII) or null in both. */
+static void test_json_journal_error(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *err, *want;
+	} cases[] = {
+		{NULL, ",\"journal_error\":null,\"audit_log_error\":null"},
+		{"", ",\"journal_error\":null,\"audit_log_error\":null"},
+		/* the escape sequence shown as one U+241B, quotes escaped */
+		{"full \x1b[2J\"x\"", ",\"journal_error\":\"full \\u241b\\\"x\\\"\",\"audit_log_error\":\"full \\u241b\\\"x\\\"\""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&out, &len);
+		assert_non_null(fp);
+		cli_json_journal_error(fp, cases[i].err);
+		fclose(fp);
+		assert_string_equal(out, cases[i].want);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_shared),
 		cmocka_unit_test(test_shared_config),
 		cmocka_unit_test(test_shared_usage),
+		cmocka_unit_test(test_json_journal_error),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
