@@ -90,9 +90,7 @@ static void write_n(struct journal *a, int n)
 
 static void make_log(const char *path, int n)
 {
-	struct err e;
-	struct journal *a = journal_open(path, &e);
-	assert_non_null(a);
+	struct journal *a = jfx_open(path);
 	write_n(a, n);
 	journal_close(a);
 }
@@ -171,9 +169,7 @@ static void test_reopen_continues(void **state)
 {
 	struct fx *f = *state;
 	make_log(f->log, 2);
-	struct err e;
-	struct journal *a = journal_open(f->log, &e);
-	assert_non_null(a);
+	struct journal *a = jfx_open(f->log);
 	assert_int_equal(journal_last_seq(a), 2);
 	write_n(a, 1);
 	assert_int_equal(journal_last_seq(a), 3);
@@ -195,11 +191,8 @@ static void test_reopen_continues(void **state)
 static void test_two_handles(void **state)
 {
 	struct fx *f = *state;
-	struct err e;
-	struct journal *a = journal_open(f->log, &e);
-	struct journal *b = journal_open(f->log, &e);
-	assert_non_null(a);
-	assert_non_null(b);
+	struct journal *a = jfx_open(f->log);
+	struct journal *b = jfx_open(f->log);
 	write_n(a, 1);
 	write_n(b, 1); /* b sees a's record and continues after it */
 	assert_int_equal(journal_last_seq(b), 2);
@@ -214,8 +207,7 @@ static void test_new_and_empty(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct journal *a = journal_open(f->log, &e);
-	assert_non_null(a);
+	struct journal *a = jfx_open(f->log);
 	assert_int_equal(journal_last_seq(a), 0);
 	assert_string_equal(journal_path(a), f->log);
 	journal_close(a);
@@ -229,7 +221,7 @@ static void test_new_and_empty(void **state)
 	jfx_assert_verify_rc(f->log, 0, "OK: 0 records, chain intact\n");
 
 	struct journal_rec bad = { .action = "kill", .duration_ms = -1 }; /* no phase */
-	a = journal_open(f->log, &e);
+	a = jfx_open(f->log);
 	assert_int_equal(journal_write(a, &bad, &e), -1);
 	assert_int_equal(e.code, JOURNAL_E_ARG);
 	journal_close(a);
@@ -273,11 +265,7 @@ static void test_truncate_mid_line(void **state)
 		      "line 5: not a complete record (truncated mid-line)\n"
 		      "the log ends at seq 4 but the head says 5 (truncated)\n"
 		      "FAILED: 2 problems in 5 lines\n");
-	/* and the writer will not chain onto it */
-	struct err e;
-	assert_null(journal_open(f->log, &e));
-	assert_int_equal(e.code, JOURNAL_E_CHAIN);
-	assert_non_null(strstr(e.msg, "incomplete record"));
+	jfx_assert_refused(f->log, JOURNAL_E_CHAIN, "incomplete record"); /* the writer will not chain onto it */
 }
 
 static void test_delete_last_line(void **state)
@@ -288,10 +276,7 @@ static void test_delete_last_line(void **state)
 	jfx_assert_verify_rc(f->log, 1,
 		      "the log ends at seq 4 but the head says 5 (truncated)\n"
 		      "FAILED: 1 problem in 4 lines\n");
-	struct err e;
-	assert_null(journal_open(f->log, &e));
-	assert_int_equal(e.code, JOURNAL_E_CHAIN);
-	assert_non_null(strstr(e.msg, "truncated"));
+	jfx_assert_refused(f->log, JOURNAL_E_CHAIN, "truncated");
 }
 
 static void test_forged_append(void **state)
@@ -345,9 +330,7 @@ static void test_head_file(void **state)
 	jfx_assert_verify_rc(f->log, 1,
 		      "the log goes on to seq 3 past the head's seq 2 (an interrupted write, or records added)\n"
 		      "FAILED: 1 problem in 3 lines\n");
-	struct err e;
-	struct journal *a = journal_open(f->log, &e);
-	assert_non_null(a);
+	struct journal *a = jfx_open(f->log);
 	journal_close(a);
 	jfx_assert_verify_rc(f->log, 0, "OK: 3 records, chain intact\n");
 
@@ -356,13 +339,12 @@ static void test_head_file(void **state)
 	jfx_assert_verify_rc(f->log, 1,
 		      "the head file is missing (the end of the log cannot be checked)\n"
 		      "FAILED: 1 problem in 3 lines\n");
-	assert_null(journal_open(f->log, &e));
-	assert_int_equal(e.code, JOURNAL_E_CHAIN);
+	jfx_assert_refused(f->log, JOURNAL_E_CHAIN, NULL);
 
 	/* malformed */
 	spit(f->head, "3 xyz\n", 6);
 	jfx_assert_verify_rc(f->log, 1, "the head file is malformed\nFAILED: 1 problem in 3 lines\n");
-	assert_null(journal_open(f->log, &e));
+	jfx_assert_refused(f->log, JOURNAL_E_CHAIN, NULL);
 	free(behind);
 }
 
@@ -396,8 +378,7 @@ static void test_write_failure(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct journal *a = journal_open(f->log, &e);
-	assert_non_null(a);
+	struct journal *a = jfx_open(f->log);
 	write_n(a, 2);
 	struct stat st;
 	assert_int_equal(stat(f->log, &st), 0);
@@ -444,8 +425,7 @@ static void test_head_update_failure(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct journal *a = journal_open(f->log, &e);
-	assert_non_null(a);
+	struct journal *a = jfx_open(f->log);
 	write_n(a, 1);
 	/* a directory in the temp file's place: the head cannot be replaced */
 	char *tmp = xasprintf("%s.tmp", f->head);
@@ -469,11 +449,8 @@ static void test_head_update_failure(void **state)
 static void test_not_regular(void **state)
 {
 	(void)state;
-	struct err e;
-	assert_null(journal_open("/dev/full", &e));
-	assert_non_null(strstr(e.msg, "not a regular file"));
-	assert_null(journal_open("", &e));
-	assert_int_equal(e.code, JOURNAL_E_ARG);
+	jfx_assert_refused("/dev/full", -1, "not a regular file");
+	jfx_assert_refused("", JOURNAL_E_ARG, NULL);
 }
 
 /* ---- hostile text ------------------------------------------------------- */
@@ -484,9 +461,8 @@ static void test_hostile_strings(void **state)
 	static const char sudo[] = "mal\x1b[31mlory\n";
 	setenv("SUDO_USER", sudo, 1);
 	struct err e;
-	struct journal *a = journal_open(f->log, &e);
+	struct journal *a = jfx_open(f->log);
 	unsetenv("SUDO_USER");
-	assert_non_null(a);
 
 	static const char name[] = "evil\x1b]0;pwned\x07\nname\"q\\b\xff\xc3(\xc3\xa9\xf0\x9f\x98\x80\x7f\t";
 	static const char name_back[] = "evil\x1b]0;pwned\x07\nname\"q\\b\xef\xbf\xbd\xef\xbf\xbd("
@@ -553,8 +529,7 @@ static void test_many_targets(void **state)
 		t[i] = (struct journal_target){ ids[i], names[i], "ok" };
 	}
 	struct err e;
-	struct journal *a = journal_open(f->log, &e);
-	assert_non_null(a);
+	struct journal *a = jfx_open(f->log);
 	struct journal_rec r = { .action = "panic_kill_all", .phase = "result", .targets = t,
 			       .ntargets = N, .duration_ms = 900 };
 	assert_int_equal(journal_write(a, &r, &e), 0);

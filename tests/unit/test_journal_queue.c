@@ -28,9 +28,7 @@
 static void test_torn_line_repaired(void **state)
 {
 	struct fx *f = *state;
-	struct err e;
-	struct journal *a = journal_open(f->log, &e);
-	assert_non_null(a);
+	struct journal *a = jfx_open(f->log);
 	jfx_submit_ok(a, "one", 11);
 	jfx_submit_ok(a, "two", 12);
 	journal_close(a);
@@ -42,19 +40,14 @@ static void test_torn_line_repaired(void **state)
 	jfx_append(f->log, frag, sizeof frag - 1);
 	jfx_assert_verify(f->log, "line 3: not a complete record (truncated mid-line)\nFAILED: 1 problem in 3 lines\n");
 
-	a = journal_open(f->log, &e); /* was: refused ("ends in an incomplete record") */
-	assert_non_null(a);
+	a = jfx_open(f->log); /* was: refused ("ends in an incomplete record") */
 	assert_null(journal_problem(a));
 	assert_int_equal(journal_last_seq(a), 3);
 	jfx_submit_ok(a, "three", 14);
 	journal_close(a);
 	jfx_assert_verify(f->log, "OK: 4 records, chain intact\n");
 
-	/* every complete record is still there, byte for byte */
-	size_t n1;
-	char *after = files_read(f->log, &n1);
-	assert_true(n1 > n0);
-	assert_memory_equal(after, before, n0);
+	jfx_assert_kept(f->log, before, n0, true); /* every complete record is still there, byte for byte */
 	/* the side file holds exactly the fragment, 0600 */
 	char *dir = xasprintf("%s/state", f->dir), *side = NULL;
 	assert_int_equal(jfx_side_files(dir, "audit.log.torn-", &side), 1);
@@ -82,24 +75,19 @@ static void test_torn_line_repaired(void **state)
 	assert_string_equal(tj_str(j, "detail"), want);
 	assert_int_equal(tj_num(j, "seq"), 3);
 	cJSON_Delete(j);
-	j = jfx_line_json(f->log, 4);
-	assert_string_equal(tj_str(j, "reason"), "three");
-	cJSON_Delete(j);
+	jfx_assert_line_str(f->log, 4, "reason", "three");
 
 	/* a torn line after records that were cut off is not a tear: refused, untouched */
 	struct stat s0;
 	assert_int_equal(stat(f->log, &s0), 0);
 	assert_int_equal(truncate(f->log, s0.st_size - 30), 0);
-	assert_null(journal_open(f->log, &e));
-	assert_int_equal(e.code, JOURNAL_E_CHAIN);
-	assert_non_null(strstr(e.msg, "ends at seq 3 and an incomplete record but its head file says 4 (truncated)"));
+	jfx_assert_refused(f->log, JOURNAL_E_CHAIN, "ends at seq 3 and an incomplete record but its head file says 4 (truncated)");
 	assert_int_equal(jfx_side_files(dir, "audit.log.torn-", NULL), 1);
 	free(kept);
 	free(sp);
 	free(side);
 	free(dir);
 	free(before);
-	free(after);
 }
 
 /* A last record longer than the first window read at the end (64 KiB):
@@ -118,13 +106,11 @@ static void test_big_last_record(void **state)
 	struct stat st;
 	assert_int_equal(stat(f->log, &st), 0);
 	assert_true(st.st_size > 256 * 1024);
-	a = journal_open(f->log, &e);
-	assert_non_null(a);
+	a = jfx_open(f->log);
 	assert_int_equal(journal_last_seq(a), 2);
 	journal_close(a);
 	jfx_append(f->log, "{\"seq\":3,", 9);
-	a = journal_open(f->log, &e);
-	assert_non_null(a);
+	a = jfx_open(f->log);
 	assert_int_equal(journal_last_seq(a), 3); /* the repair record */
 	journal_close(a);
 	jfx_assert_verify(f->log, "OK: 3 records, chain intact\n");
@@ -137,7 +123,7 @@ static void test_damaged_stays_queued(void **state)
 {
 	struct fx *f = *state;
 	struct err e;
-	struct journal *a = journal_open(f->log, &e);
+	struct journal *a = jfx_open(f->log);
 	jfx_submit_ok(a, "one", 1);
 	jfx_submit_ok(a, "two", 2);
 	journal_close(a);
@@ -158,10 +144,7 @@ static void test_damaged_stays_queued(void **state)
 	assert_int_equal(e.code, JOURNAL_E_CHAIN);
 	assert_int_equal(journal_queued(a), 1);
 	assert_int_equal(journal_flush(a, &e), 1);
-	size_t n1;
-	char *now = files_read(f->log, &n1);
-	assert_int_equal(n1, n0);
-	assert_memory_equal(now, before, n0);
+	jfx_assert_kept(f->log, before, n0, false);
 	char *dir = xasprintf("%s/state", f->dir);
 	assert_int_equal(jfx_side_files(dir, "audit.log.torn-", NULL), 0);
 
@@ -184,7 +167,6 @@ static void test_damaged_stays_queued(void **state)
 	free(head);
 	free(dir);
 	free(before);
-	free(now);
 }
 
 /* The log deleted under an open handle: what it wrote would go nowhere;

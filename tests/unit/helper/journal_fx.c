@@ -175,3 +175,45 @@ char *jfx_fill(const char *dir)
 	close(fd);
 	return p;
 }
+
+void jfx_assert_line_str(const char *path, int k, const char *key, const char *want)
+{
+	cJSON *j = jfx_line_json(path, k);
+	const cJSON *v = cJSON_GetObjectItem(j, key);
+	if (!cJSON_IsString(v))
+		fail_msg("line %d of %s: no string %s", k, path, key);
+	if (strcmp(v->valuestring, want) != 0)
+		fail_msg("line %d of %s: %s is '%s', not '%s'", k, path, key, v->valuestring, want);
+	cJSON_Delete(j);
+}
+
+void jfx_assert_kept(const char *path, const char *before, size_t n, bool grown)
+{
+	size_t now_n;
+	char *now = files_read(path, &now_n);
+	if (grown)
+		assert_true(now_n > n);
+	else
+		assert_int_equal(now_n, n);
+	assert_memory_equal(now, before, n);
+	free(now);
+}
+
+void jfx_assert_refused(const char *path, int code, const char *part)
+{
+	struct err e;
+	assert_null(journal_open(path, &e));
+	if (code != -1)
+		assert_int_equal(e.code, code);
+	if (part && !strstr(e.msg, part))
+		fail_msg("journal_open refused %s with '%s', not with '...%s...'", path, e.msg, part);
+}
+
+struct journal *jfx_open(const char *path)
+{
+	struct err e;
+	struct journal *a = journal_open(path, &e);
+	if (!a)
+		fail_msg("journal_open %s: %s", path, e.msg);
+	return a;
+}

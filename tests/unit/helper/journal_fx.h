@@ -65,4 +65,19 @@ bool jfx_mount_tmpfs(struct fx *f, const char *size);
  * which the caller frees (removing it frees the space). */
 char *jfx_fill(const char *dir);
 
+/* Fail unless the member key of line k (1-based) of the log at path is the
+ * string want. */
+void jfx_assert_line_str(const char *path, int k, const char *key, const char *want);
+
+/* Fail unless the file at path begins with before[0..n): holds exactly
+ * that, or with grown, that and more after it. */
+void jfx_assert_kept(const char *path, const char *before, size_t n, bool grown);
+
+/* Fail unless journal_open of path is refused with code (-1: any code) and
+ * a message holding part (NULL: any message). */
+void jfx_assert_refused(const char *path, int code, const char *part);
+
+/* journal_open of path; fails the test, with the reason, unless it opens. */
+struct journal *jfx_open(const char *path);
+
 #endif
