@@ -18,6 +18,7 @@
 #include "host/contain.h"
 #include "host/freezer.h"
 #include "host/stats.h"
+#include "tests/unit/helper/kopen.h"
 #include "tests/unit/helper/tree.h"
 
 #define FX "tests/fixtures/cgroup/"
@@ -25,23 +26,12 @@
 #define V1_FRZ "sys/fs/cgroup/freezer/docker/" V1_ID "/"
 #define V2_SCOPE "sys/fs/cgroup/system.slice/docker-f2a7000000000000000000000000000000000000000000000000000000000002.scope/"
 
-static struct cg_freezer *open_tmp(void)
-{
-	char *proc = xasprintf("%s/proc", tree_root);
-	struct err e;
-	struct cg_freezer *f = cg_freezer_open(proc, tree_root, &e);
-	if (!f)
-		fail_msg("open: %s", e.msg);
-	free(proc);
-	return f;
-}
-
 /* The fixture tree fx (v1, v2) copied to the scratch root, and its
  * freezer opened (the caller frees it). */
 static struct cg_freezer *open_copy(const char *fx)
 {
 	tree_copy(fx);
-	return open_tmp();
+	return kopen_freezer(tree_root);
 }
 
 /* A call that must fail (rc -1) with code, its message holding has (when
@@ -282,7 +272,7 @@ static void test_guards(void **state)
 	/* this process, as the tree tells */
 	snprintf(rel, sizeof rel, "proc/%d/cgroup", (int)getpid());
 	tree_put(rel, "6:freezer:/docker/" V1_ID "\n");
-	struct cg_freezer *f = open_tmp();
+	struct cg_freezer *f = kopen_freezer(tree_root);
 	struct err e;
 	fails(cg_freeze(f, 4260, &e), &e, ERR_USAGE, "root cgroup");
 	fails(cg_freezer_state(f, 4260, &e), &e, ERR_USAGE, NULL);

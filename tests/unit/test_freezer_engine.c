@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/helper/engine.h"
+#include "tests/unit/helper/kopen.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -113,25 +114,6 @@ static size_t containers(const char *var)
 	return n;
 }
 
-/* The host's freezer and cgroup reader (the real /proc). */
-static struct cg_freezer *host_freezer(void)
-{
-	struct err e;
-	struct cg_freezer *f = cg_freezer_open("/proc", "", &e);
-	if (!f)
-		fail_msg("freezer: %s", e.msg);
-	return f;
-}
-
-static struct st_cgroups *host_cgroups(void)
-{
-	struct err e;
-	struct st_cgroups *cg = st_cgroups_open("/proc", "", &e);
-	if (!cg)
-		fail_msg("cgroups: %s", e.msg);
-	return cg;
-}
-
 /* Container CPU time (ns) of each pid, from its cgroup. */
 static void cpu_of(struct st_cgroups *cg, const int *pids, size_t n, uint64_t *out)
 {
@@ -161,6 +143,25 @@ static void cpu_over(struct st_cgroups *cg, const int *pids, size_t n, int ms, d
 		*lo = d < *lo ? d : *lo;
 		*hi = d > *hi ? d : *hi;
 	}
+}
+
+/* The busy loops of the first n containers run: each used more than 10 ms
+ * of CPU in 300 ms (when: what the printed measurement says). */
+static void assert_busy(struct st_cgroups *cg, size_t n, const char *when)
+{
+	double lo, hi;
+	cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
+	print_message("freezer: %s: each busy loop used %.0f..%.0f ms CPU in 300 ms\n", when, lo, hi);
+	assert_true(lo > 10);
+}
+
+/* After a thaw: the first n containers are THAWED and their loops busy. */
+static void assert_thawed_and_busy(struct cg_freezer *f, struct st_cgroups *cg, size_t n, const char *when)
+{
+	struct err e;
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(cg_freezer_state(f, ctr_pids[i], &e), CG_FRZ_THAWED);
+	assert_busy(cg, n, when);
 }
 
 static const char *state_word(int st)
@@ -202,12 +203,9 @@ static void test_freeze_busy(void **state)
 	struct cg_ktarget kt[MAXC];
 	size_t n = containers("SANDTOP_TEST_FREEZE");
 	struct err e;
-	struct cg_freezer *f = host_freezer();
-	struct st_cgroups *cg = host_cgroups();
-	double lo, hi;
-	cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
-	print_message("freezer: before: each busy loop used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
-	assert_true(lo > 10);
+	struct cg_freezer *f = kopen_freezer(KOPEN_HOST);
+	struct st_cgroups *cg = kopen_cgroups(KOPEN_HOST);
+	assert_busy(cg, n, "before");
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -222,6 +220,7 @@ static void test_freeze_busy(void **state)
 		assert_int_equal(cg_freezer_state(f, ctr_pids[i], &e), CG_FRZ_FROZEN);
 	}
 	assert_true(took < 100);
+	double lo, hi;
 	cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
 	print_message("freezer: frozen: CPU used in 300 ms: %.3f..%.3f ms\n", lo, hi);
 	assert_true(hi < 0.001); /* not one nanosecond */
@@ -232,11 +231,7 @@ static void test_freeze_busy(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(contain(f, CG_KTHAW, ctr_pids, n, 0, kt), n);
 	print_message("freezer: thawed %zu in %.2f ms\n", n, ms_since(&t0));
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(cg_freezer_state(f, ctr_pids[i], &e), CG_FRZ_THAWED);
-	cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
-	print_message("freezer: thawed: each used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
-	assert_true(lo > 10);
+	assert_thawed_and_busy(f, cg, n, "thawed");
 	st_cgroups_free(cg);
 	cg_freezer_free(f);
 }
@@ -280,7 +275,7 @@ static void test_freeze_busy_v2(void **state)
 		print_message("no cgroup2 mount here: skipped\n");
 	} else {
 		assert_int_equal(cg_freezer_version(f), 2);
-		struct st_cgroups *cg = host_cgroups();
+		struct st_cgroups *cg = kopen_cgroups(KOPEN_HOST);
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		size_t done = contain(f, CG_KFREEZE, ctr_pids, n, 1000, kt);
@@ -298,11 +293,7 @@ static void test_freeze_busy_v2(void **state)
 		assert_int_equal(rc, 0);
 		assert_true(took < 100);
 		assert_true(hi < 0.001);
-		for (size_t i = 0; i < n; i++)
-			assert_int_equal(cg_freezer_state(f, ctr_pids[i], &e), CG_FRZ_THAWED);
-		cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
-		print_message("freezer: v2 thawed: each used %.0f..%.0f ms CPU in 300 ms\n", lo, hi);
-		assert_true(lo > 10);
+		assert_thawed_and_busy(f, cg, n, "v2 thawed");
 		st_cgroups_free(cg);
 		cg_freezer_free(f);
 	}
@@ -327,7 +318,7 @@ static void test_freeze_then_kill(void **state)
 	containers("SANDTOP_TEST_FREEZE_KILL");
 	int pid = ctr_pids[0];
 	struct err e;
-	struct cg_freezer *f = host_freezer();
+	struct cg_freezer *f = kopen_freezer(KOPEN_HOST);
 	assert_int_equal(contain(f, CG_KFREEZE, &pid, 1, 1000, kt), 1);
 	assert_int_equal(kt[0].state, CG_FRZ_FROZEN);
 	/* The engine cannot be told: runc sees the frozen cgroup as paused and
@@ -401,8 +392,8 @@ static void test_freeze_forking(void **state)
 	containers("SANDTOP_TEST_FREEZE_FORK");
 	int pid = ctr_pids[0];
 	struct err e;
-	struct cg_freezer *f = host_freezer();
-	struct st_cgroups *cg = host_cgroups();
+	struct cg_freezer *f = kopen_freezer(KOPEN_HOST);
+	struct st_cgroups *cg = kopen_cgroups(KOPEN_HOST);
 	int tries = getenv("SANDTOP_TEST_FREEZE_TRIES") ? atoi(getenv("SANDTOP_TEST_FREEZE_TRIES")) : 5;
 	for (int mode = 0; mode < 2; mode++) {
 		int frozen = 0;
@@ -460,8 +451,8 @@ static void test_kernel_kill(void **state)
 	(void)state;
 	struct cg_ktarget kt[MAXC];
 	size_t n = containers("SANDTOP_TEST_KILL");
-	struct cg_freezer *f = host_freezer();
-	struct st_cgroups *cg = host_cgroups();
+	struct cg_freezer *f = kopen_freezer(KOPEN_HOST);
+	struct st_cgroups *cg = kopen_cgroups(KOPEN_HOST);
 	static int before[MAXC][256];
 	size_t nb[MAXC], total = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -525,7 +516,7 @@ static void test_refused(void **state)
 	struct cg_ktarget kt[3];
 	containers("SANDTOP_TEST_FREEZE");
 	struct err e;
-	struct cg_freezer *f = host_freezer();
+	struct cg_freezer *f = kopen_freezer(KOPEN_HOST);
 	int wrong[3] = {(int)getpid(), 1, ctr_pids[0]};
 	memset(kt, 0, sizeof kt);
 	kt[0].id = ctrs[0].id;

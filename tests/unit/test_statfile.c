@@ -19,6 +19,7 @@
 #include "host/stats.h"
 #include "tests/unit/helper/expect.h"
 #include "tests/unit/helper/fields.h"
+#include "tests/unit/helper/kopen.h"
 #include "tests/unit/helper/tree.h"
 
 
@@ -144,17 +145,6 @@ static void test_counter_files(void **state)
 	assert_string_equal(esc, "/sys/fs/cgroup/my pids\\x\\9\\04");
 }
 
-static struct st_cgroups *open_tmp(void)
-{
-	char *proc = tree_path("proc");
-	struct err e;
-	struct st_cgroups *cg = st_cgroups_open(proc, tree_root, &e);
-	if (!cg)
-		fail_msg("open: %s", e.msg);
-	free(proc);
-	return cg;
-}
-
 static const char mountinfo_v1[] =
 	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
 	"33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n"
@@ -190,7 +180,7 @@ static const struct st_host host = {.system_ns = 1000, .online_cpus = 2, .mem_to
  * into r, which must succeed. The caller frees the reader. */
 static struct st_cgroups *open_and_read(int v, int pid, struct st_raw *r)
 {
-	struct st_cgroups *cg = open_tmp();
+	struct st_cgroups *cg = kopen_cgroups(tree_root);
 	assert_int_equal(st_cgroups_version(cg), v);
 	struct err e;
 	if (st_cgroup_read(cg, pid, &host, r, &e) != 0)
@@ -290,7 +280,7 @@ static void test_oversized(void **state)
 		buf_printf(&b, "total_pgfault_%d 1\n", i);
 	buf_puts(&b, "total_inactive_file 10\n");
 	tree_put(ME "memory.stat", b.data);
-	struct st_cgroups *cg = open_tmp();
+	struct st_cgroups *cg = kopen_cgroups(tree_root);
 	struct st_raw r;
 	struct err e;
 	assert_int_equal(st_cgroup_read(cg, 12, NULL, &r, &e), 0);
@@ -332,7 +322,7 @@ static struct st_cgroups *v1_process(int pid, const char *more)
 	tree_put(path, netdev_hdr);
 	tree_put(CA "cpuacct.usage", "100\n");
 	tree_put(ME "memory.usage_in_bytes", "1000\n");
-	return open_tmp();
+	return kopen_cgroups(tree_root);
 }
 
 /* The cached directories of a pid are dropped once their files vanish. */
