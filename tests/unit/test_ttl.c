@@ -18,6 +18,7 @@
 #include "control/ttl.h"
 #include "docker/docker.h"
 #include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/files.h"
 #include "tests/unit/helper/text.h"
 
 #define W 1700000000000LL   /* "now" in the tests, epoch ms */
@@ -64,6 +65,14 @@ static void on_ev(void *ud, const struct ttl_event *ev)
 	e->n++;
 }
 
+/* Fail unless e holds n events, the last of kind; the last one's text. */
+static const char *last_ev(const struct evs *e, int n, enum ttl_ev_kind kind)
+{
+	assert_int_equal(e->n, n);
+	assert_int_equal(e->kind[n - 1], kind);
+	return e->text[n - 1];
+}
+
 static void mk(struct dk_container *c, char idch, const char *name, const char *state, int64_t started, const char *ttl)
 {
 	memset(c, 0, sizeof *c);
@@ -102,6 +111,35 @@ static struct ttl_enf *enf(struct actions *a, enum ttl_policy p, const char *lab
 	memset(e, 0, sizeof *e);
 	struct ttl_enf_opts o = {.policy = p, .label = label, .stop_timeout_s = -1, .cb = on_ev, .ud = e};
 	return ttl_enf_new(a, &o);
+}
+
+/* The end of a test: free the enforcer t, clear the n containers of c. */
+static void done(struct ttl_enf *t, struct dk_container *c, size_t n)
+{
+	ttl_enf_free(t);
+	for (size_t i = 0; i < n; i++)
+		dk_container_clear(&c[i]);
+}
+
+/* Fail unless the requests the fake daemon recorded since the last look
+ * include want. */
+static void assert_requested(const char *want)
+{
+	char reqs[1024];
+	ssize_t k = read(fake.rec_fd, reqs, sizeof reqs - 1);
+	assert_true(k > 0);
+	reqs[k] = '\0';
+	if (!strstr(reqs, want))
+		fail_msg("no '%s' in the requests:\n%s", want, reqs);
+}
+
+/* How many times needle occurs in s. */
+static int count(const char *s, const char *needle)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
 }
 
 /* ---- the arithmetic ---- */
@@ -186,9 +224,7 @@ static void test_flag_once_per_start(void **state)
 	assert_int_equal(e.n, 0);
 	assert_int_equal(scan(t, &c, 1, W + 1999), 1);
 	assert_int_equal(scan(t, &c, 1, W + 2000), -1);
-	assert_int_equal(e.n, 1);
-	assert_int_equal(e.kind[0], TTL_EV_EXPIRED);
-	assert_string_equal(e.text[0], "expired tw-a (aaaaaaaaaaaa) over by 1s (sandtop.ttl=3): flag only");
+	assert_string_equal(last_ev(&e, 1, TTL_EV_EXPIRED), "expired tw-a (aaaaaaaaaaaa) over by 1s (sandtop.ttl=3): flag only");
 	assert_int_equal(scan(t, &c, 1, W + 60000), -1);
 	assert_int_equal(e.n, 1);                    /* once per start */
 	/* a restart: a new StartedAt, a new budget */
@@ -209,8 +245,7 @@ static void test_flag_once_per_start(void **state)
 	scan(t, &c, 1, W + 80000);
 	assert_int_equal(e.n, 3);
 	assert_non_null(strstr(e.text[2], "over by 7s"));
-	ttl_enf_free(t);
-	dk_container_clear(&c);
+	done(t, &c, 1);
 }
 
 static void test_bad_label(void **state)
@@ -233,9 +268,7 @@ static void test_bad_label(void **state)
 	c[0].started_at_ms = W + 2000;    /* restarted: still reported only once */
 	scan(t, c, 2, W + 100000);
 	assert_int_equal(e.n, 2);
-	ttl_enf_free(t);
-	dk_container_clear(&c[0]);
-	dk_container_clear(&c[1]);
+	done(t, c, 2);
 }
 
 static void test_what_is_not_looked_at(void **state)
@@ -261,9 +294,7 @@ static void test_what_is_not_looked_at(void **state)
 	scan(t, c, 4, W);
 	assert_int_equal(e.n, 2);
 	assert_non_null(strstr(e.text[1], "tw-uninspected"));
-	ttl_enf_free(t);
-	for (int i = 0; i < 4; i++)
-		dk_container_clear(&c[i]);
+	done(t, c, 4);
 }
 
 /* A log that cannot be written holds nothing up: the action goes ahead,
@@ -271,12 +302,10 @@ static void test_what_is_not_looked_at(void **state)
 static void test_log_failing(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/test_ttl.XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char *file = xasprintf("%s/file", dir), *log = xasprintf("%s/file/audit.log", dir);
-	FILE *fp = fopen(file, "w");
-	assert_non_null(fp);
-	fclose(fp);
+	char dir[64];
+	assert_int_equal(files_tmpdir(dir, sizeof dir, "ttl"), 0);
+	files_put(dir, "file", "");
+	char *log = xasprintf("%s/file/audit.log", dir);
 	struct err er;
 	struct dk_client *cl = dk_client_new("unix:///nonexistent/docker.sock", &er);
 	assert_non_null(cl);
@@ -286,33 +315,24 @@ static void test_log_failing(void **state)
 	struct dk_container c;
 	mk(&c, 'a', "tw-a", "running", W - 10000, "3");
 	scan(t, &c, 1, W);
-	assert_int_equal(e.n, 1);
-	assert_int_equal(e.kind[0], TTL_EV_EXPIRED);
-	assert_string_equal(e.text[0], "expired tw-a (aaaaaaaaaaaa) over by 7s (sandtop.ttl=3): pausing");
+	assert_string_equal(last_ev(&e, 1, TTL_EV_EXPIRED), "expired tw-a (aaaaaaaaaaaa) over by 7s (sandtop.ttl=3): pausing");
 	assert_int_equal(ttl_enf_busy(t), 1);           /* not refused: in flight */
 	assert_non_null(act_problem(a));
 	assert_non_null(strstr(act_problem(a), "JOURNAL: 1 record not written"));
 	/* the engine is not there: the pause fails, and says so */
 	dk_client_run(cl, 3000);
 	scan(t, &c, 1, W + 5000);
-	assert_int_equal(e.n, 2);
-	assert_int_equal(e.kind[1], TTL_EV_FAILED);
-	assert_non_null(strstr(e.text[1], "pause tw-a (aaaaaaaaaaaa) failed: "));
+	assert_non_null(strstr(last_ev(&e, 2, TTL_EV_FAILED), "pause tw-a (aaaaaaaaaaaa) failed: "));
 	assert_non_null(strstr(e.text[1], "not in the journal"));
 	ttl_enf_free(t);
 	/* no actions context at all: refused too */
 	t = enf(NULL, TTL_KILL, NULL, &e);
 	scan(t, &c, 1, W);
-	assert_int_equal(e.n, 2);
-	assert_int_equal(e.kind[1], TTL_EV_REFUSED);
-	assert_string_equal(e.text[1], "kill tw-a (aaaaaaaaaaaa) refused: no actions context");
-	ttl_enf_free(t);
+	assert_string_equal(last_ev(&e, 2, TTL_EV_REFUSED), "kill tw-a (aaaaaaaaaaaa) refused: no actions context");
+	done(t, &c, 1);
 	actions_free(a);
 	dk_client_free(cl);
-	dk_container_clear(&c);
-	unlink(file);
-	rmdir(dir);
-	free(file);
+	files_rmtree(dir);
 	free(log);
 }
 
@@ -333,9 +353,7 @@ static void test_burst_is_spread(void **state)
 	assert_int_equal(e.n, 20);
 	assert_int_equal(scan(t, c, 10, W), -1);
 	assert_int_equal(e.n, 20);
-	ttl_enf_free(t);
-	for (int i = 0; i < 10; i++)
-		dk_container_clear(&c[i]);
+	done(t, c, 10);
 }
 
 /* Through the fake daemon: the action, its report, the journal records, and
@@ -343,8 +361,8 @@ static void test_burst_is_spread(void **state)
 static void test_actions(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/test_ttl.XXXXXX";
-	assert_non_null(mkdtemp(dir));
+	char dir[64];
+	assert_int_equal(files_tmpdir(dir, sizeof dir, "ttl"), 0);
 	char *log = xasprintf("%s/audit.log", dir);
 	struct err er;
 	struct dk_client *cl = fake_client(&fake);
@@ -371,11 +389,7 @@ static void test_actions(void **state)
 	assert_int_equal(e.kind[3], TTL_EV_FAILED);
 	assert_non_null(strstr(e.text[3], "pause tw-d (dddddddddddd) failed: "));
 	assert_non_null(strstr(e.text[3], "is not running"));
-	char reqs[1024] = "";
-	ssize_t k = read(fake.rec_fd, reqs, sizeof reqs - 1);
-	assert_true(k > 0);
-	reqs[k] = '\0';
-	assert_non_null(strstr(reqs, "POST /v1.41/containers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/pause"));
+	assert_requested("POST /v1.41/containers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/pause");
 	ttl_enf_free(t);
 
 	/* a new enforcer, not draining: the still-"running" row right after
@@ -384,8 +398,7 @@ static void test_actions(void **state)
 	scan(t, c, 1, W);
 	assert_int_equal(dk_client_run(cl, 5000), 0);
 	scan(t, c, 1, W + 30);
-	assert_int_equal(e.n, 2);
-	assert_int_equal(e.kind[1], TTL_EV_DONE);
+	last_ev(&e, 2, TTL_EV_DONE);
 	scan(t, c, 1, W + 40);
 	assert_int_equal(e.n, 2);
 	set_state(&c[0], "paused");
@@ -393,9 +406,8 @@ static void test_actions(void **state)
 	set_state(&c[0], "running");
 	scan(t, c, 1, W + 60);
 	scan(t, c, 1, W + 70);
-	assert_int_equal(e.n, 3);
-	assert_int_equal(e.kind[2], TTL_EV_RESUMED);
-	assert_string_equal(e.text[2], "tw-a (aaaaaaaaaaaa) is running again past its budget: left alone until it restarts");
+	assert_string_equal(last_ev(&e, 3, TTL_EV_RESUMED),
+			    "tw-a (aaaaaaaaaaaa) is running again past its budget: left alone until it restarts");
 	assert_int_equal(ttl_enf_busy(t), 0);
 	ttl_enf_free(t);
 
@@ -407,31 +419,16 @@ static void test_actions(void **state)
 		scan(t, c, 1, W);
 		assert_int_equal(dk_client_run(cl, 5000), 0);
 		scan(t, c, 1, W + 10);
-		assert_int_equal(e.n, 2);
-		assert_int_equal(e.kind[1], TTL_EV_DONE);
-		assert_non_null(strstr(e.text[1], said[i]));
-		k = read(fake.rec_fd, reqs, sizeof reqs - 1);
-		assert_true(k > 0);
-		reqs[k] = '\0';
-		assert_non_null(strstr(reqs, want[i]));
+		assert_non_null(strstr(last_ev(&e, 2, TTL_EV_DONE), said[i]));
+		assert_requested(want[i]);
 		ttl_enf_free(t);
 	}
 
 	/* the journal: intent and result of each, with the reason, unarmed */
 	assert_int_equal(journal_verify(log, NULL, &er), 0);
-	FILE *fp = fopen(log, "r");
-	assert_non_null(fp);
-	char *body = xcalloc(1, 65536);
-	size_t cap = fread(body, 1, 65535, fp);
-	fclose(fp);
-	assert_true(cap > 0);
-	int intents = 0, results = 0;
-	for (char *p = body; (p = strstr(p, "\"phase\":\"intent\"")); p++)
-		intents++;
-	for (char *p = body; (p = strstr(p, "\"phase\":\"result\"")); p++)
-		results++;
-	assert_int_equal(intents, 5);
-	assert_int_equal(results, 5);
+	char *body = files_read(log, NULL);
+	assert_int_equal(count(body, "\"phase\":\"intent\""), 5);
+	assert_int_equal(count(body, "\"phase\":\"result\""), 5);
 	assert_non_null(strstr(body, "ttl expired: sandtop.ttl=3, running 4 s"));
 	assert_null(strstr(body, "\"armed\":true"));
 	free(body);
@@ -439,11 +436,7 @@ static void test_actions(void **state)
 	dk_client_free(cl);
 	dk_container_clear(&c[0]);
 	dk_container_clear(&c[1]);
-	char *head = xasprintf("%s.head", log);
-	unlink(head);
-	unlink(log);
-	rmdir(dir);
-	free(head);
+	files_rmtree(dir);
 	free(log);
 }
 
@@ -458,8 +451,7 @@ static void test_drain(void **state)
 	assert_int_equal(scan(t, &c, 1, W), -1);
 	assert_int_equal(e.n, 0);
 	assert_int_equal(ttl_enf_busy(t), 0);
-	ttl_enf_free(t);
-	dk_container_clear(&c);
+	done(t, &c, 1);
 }
 
 int main(void)
