@@ -27,6 +27,7 @@
 #include "docker/docker.h"
 #include "docker/tunnel/mux.h"
 #include "tests/unit/helper/fake_daemon.h"
+#include "tests/unit/helper/tunnel_echo.h"
 #include "tests/unit/helper/tunnel_side.h"
 #include "tests/unit/helper/text.h"
 
@@ -274,11 +275,6 @@ static void test_frames_split(void **state)
 	side_free(&s);
 }
 
-static bool echo_done(const struct side *s)
-{
-	return s->eof;
-}
-
 /* Bytes go through verbatim both ways; the caller's EOF reaches the
  * process as a half-close; with the caller not reading, the tunnel stops
  * taking its input (bounded buffers). */
@@ -302,12 +298,8 @@ static void test_echo_verbatim_and_half_close(void **state)
 	side_loop(c, &s, 1, 300, NULL);
 	assert_int_equal(s.out_off, stuck);
 	s.reading = true;
-	side_loop(c, &s, 1, 20000, echo_done);
-	assert_int_equal(s.out_off, n);
-	side_assert_echoed(&s, data, n, "EOF-SEEN\n");
-	dk_tunnel_close(s.t);
+	tunnel_echoed(c, &s, data, n, 20000, "EOF-SEEN\n");
 	dk_client_free(c);
-	side_free(&s);
 	free(data);
 }
 
@@ -321,16 +313,8 @@ static void test_echo_tcp(void **state)
 	struct dk_client *c = dk_client_new(host, &e);
 	assert_non_null(c);
 	static const char msg[] = "over tcp\0with a NUL\n";
-	struct side s;
-	side_init(&s);
-	side_send(&s, msg, sizeof msg - 1);
-	s.t = dk_tunnel_open(c, "echo", relay_argv, side_on_tunnel, &s);
-	side_loop(c, &s, 1, 5000, echo_done);
-	assert_int_equal(s.rc, 0);
-	side_assert_echoed(&s, msg, sizeof msg - 1, "EOF-SEEN\n");
-	dk_tunnel_close(s.t);
+	tunnel_echo(c, "echo", relay_argv, msg, sizeof msg - 1, 5000, "EOF-SEEN\n");
 	dk_client_free(c);
-	side_free(&s);
 }
 
 /* A tunnel to a scenario of the fake daemon, run until the caller reads EOF:

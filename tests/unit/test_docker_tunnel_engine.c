@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/helper/engine.h"
+#include "tests/unit/helper/engine_case.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "docker/docker.h"
+#include "tests/unit/helper/tunnel_echo.h"
 #include "tests/unit/helper/tunnel_side.h"
 
 static const char *const relay_argv[] = {
@@ -29,25 +31,6 @@ static const char *const relay_argv[] = {
 
 static const char *container;
 
-struct found {
-	bool called;
-	int rc;
-	bool running;
-};
-
-static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
-{
-	(void)e;
-	struct found *f = ud;
-	f->called = true;
-	f->rc = rc;
-	if (rc == 0) {
-		f->running = ct->state && !strcmp(ct->state, "running");
-		dk_container_clear(ct);
-		free(ct);
-	}
-}
-
 /* A client of the engine that runs SANDTOP_TEST_CONTAINER; the test skips
  * without one. */
 static struct dk_client *engine_or_skip(void)
@@ -55,10 +38,7 @@ static struct dk_client *engine_or_skip(void)
 	if (!(container = engine_var("SANDTOP_TEST_CONTAINER")))
 		skip();
 	struct dk_client *c = engine_client();
-	struct found f = {0};
-	dk_inspect(c, container, on_inspect, &f);
-	assert_int_equal(dk_client_run(c, 10000), 0);
-	if (f.rc < 0 || !f.running) {
+	if (engine_running_pid(c, container, NULL) <= 0) {
 		print_message("container %s not found or not running: skipped\n", container);
 		dk_client_free(c);
 		skip();
@@ -107,11 +87,6 @@ static bool got_types(const struct side *s)
 	return (s->in.len > 12 && s->in.len >= 13u + (unsigned char)s->in.data[12]) || s->eof;
 }
 
-static bool eof_or_error(const struct side *s)
-{
-	return s->eof || (s->calls && s->rc < 0);
-}
-
 /* Open the relay, do the first RFB steps, see the relay running. */
 static void vnc_handshake(struct dk_client *c, struct side *s)
 {
@@ -152,34 +127,40 @@ static void assert_relay_gone(struct dk_client *c, struct side *s)
 	assert_int_equal(n, 0);
 }
 
-static void test_vnc_relay_caller_closes(void **state)
+/* After the handshake, the relay in the sandbox ends whichever side ends
+ * the tunnel: its caller (by_caller) or main. */
+static void relay_ends(bool by_caller)
 {
-	(void)state;
 	struct dk_client *c = engine_or_skip();
 	struct side s;
 	vnc_handshake(c, &s);
-	/* the caller (the VNC worker) goes away */
-	close(s.fd);
-	s.fd = -1;
+	if (by_caller) {
+		/* the caller (the VNC worker) goes away */
+		close(s.fd);
+		s.fd = -1;
+	} else {
+		/* main closes the tunnel: the caller reads EOF, the relay ends */
+		dk_tunnel_close(s.t);
+		s.t = NULL;
+		side_loop(c, &s, 1, 2000, side_at_eof);
+		assert_true(s.eof);
+	}
 	assert_relay_gone(c, &s);
 	dk_tunnel_close(s.t);
 	dk_client_free(c);
 	side_free(&s);
 }
 
+static void test_vnc_relay_caller_closes(void **state)
+{
+	(void)state;
+	relay_ends(true);
+}
+
 static void test_vnc_relay_tunnel_closed(void **state)
 {
 	(void)state;
-	struct dk_client *c = engine_or_skip();
-	struct side s;
-	vnc_handshake(c, &s);
-	/* main closes the tunnel: the caller reads EOF, the relay ends */
-	dk_tunnel_close(s.t);
-	side_loop(c, &s, 1, 2000, eof_or_error);
-	assert_true(s.eof);
-	assert_relay_gone(c, &s);
-	dk_client_free(c);
-	side_free(&s);
+	relay_ends(false);
 }
 
 /* stdin EOF reaches the process (cat ends), stdout comes back demultiplexed
@@ -189,18 +170,10 @@ static void test_half_close_and_stderr(void **state)
 	(void)state;
 	struct dk_client *c = engine_or_skip();
 	static const char *const argv[] = {"sh", "-c", "echo to-stderr >&2; cat; echo done", NULL};
-	struct side s;
-	side_init(&s);
 	size_t n = 1u << 20;
 	char *data = side_pattern(n);
-	side_send(&s, data, n);
-	s.t = dk_tunnel_open(c, container, argv, side_on_tunnel, &s);
-	side_loop(c, &s, 1, 20000, eof_or_error);
-	assert_int_equal(s.rc, 0);
-	side_assert_echoed(&s, data, n, "done\n");
-	dk_tunnel_close(s.t);
+	tunnel_echo(c, container, argv, data, n, 20000, "done\n");
 	dk_client_free(c);
-	side_free(&s);
 	free(data);
 }
 

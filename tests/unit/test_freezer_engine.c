@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/helper/engine.h"
+#include "tests/unit/helper/engine_case.h"
 #include "tests/unit/helper/kopen.h"
 
 #include <errno.h>
@@ -57,36 +58,6 @@ struct ctr {
 static struct ctr ctrs[MAXC];
 static int ctr_pids[MAXC];
 
-static void on_inspect(void *ud, int rc, const struct err *e, struct dk_container *ct)
-{
-	(void)e;
-	struct {
-		int pid;
-		char *id;
-	} *out = ud;
-	out->pid = 0;
-	if (rc == 0) {
-		if (ct->state && !strcmp(ct->state, "running")) {
-			out->pid = ct->pid;
-			snprintf(out->id, 65, "%s", ct->id);
-		}
-		dk_container_clear(ct);
-		free(ct);
-	}
-}
-
-/* State.Pid of a running container (its id into id), else 0. */
-static int pid_of(struct dk_client *c, const char *name, char *id)
-{
-	struct {
-		int pid;
-		char *id;
-	} out = {0, id};
-	dk_inspect(c, name, on_inspect, &out);
-	assert_int_equal(dk_client_run(c, 10000), 0);
-	return out.pid;
-}
-
 /* The containers the variable var names (space or comma separated): their
  * names and ids into ctrs[], their init pids into ctr_pids[]; the count.
  * The test skips without an engine, the variable or a running container. */
@@ -100,7 +71,7 @@ static size_t containers(const char *var)
 	char *copy = xstrdup(v), *save = NULL;
 	for (char *t = strtok_r(copy, " ,", &save); t && n < MAXC; t = strtok_r(NULL, " ,", &save)) {
 		snprintf(ctrs[n].name, sizeof ctrs[n].name, "%s", t);
-		if ((ctr_pids[n] = pid_of(c, t, ctrs[n].id)) <= 0) {
+		if ((ctr_pids[n] = engine_running_pid(c, t, ctrs[n].id)) <= 0) {
 			print_message("container %s not running: skipped\n", t);
 			n = 0;
 			break;
