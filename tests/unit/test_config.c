@@ -47,64 +47,73 @@ struct row {
 	const char *error;   /* "FILE:1: " + this; NULL: no error */
 };
 
+/* Good lines that the dump writes back as they are. */
+static const char *const as_is[] = {
+	"refresh 2",
+	"refresh 0.1",
+	"refresh 0.25",
+	"refresh 3600",
+	"colour running green",
+	"colour header default on blue",
+	"colour alert 208 on red reverse",
+	"columns name state cpu mem ttl owner",
+	"columns ttl",
+	"sort cpu desc",
+	"sort ttl",
+	"keymap vi",
+	"keymap htop",
+	"keymap default",
+	"keymap /srv/keys",
+	"stats-source api",
+	"stats-source cgroup",
+	"stats-source auto",
+	"label team=agents",
+	"label com.example/sandbox",
+	"label sandtop.sandbox=1",
+	"engine prod tcp://10.0.0.5:2376",
+	"engine local unix:///var/run/docker.sock",
+	"engine build3 ssh://deploy@build-3.example.com:2222",
+	"wall-tile 42x12",
+	"wall-tile 16x4",
+	"wall-tile 400x200",
+	"wall-tile 40",
+	"logs-ring 100",
+	"logs-ring 1000000",
+	"activity-window 5",
+	"mouse off",
+	"mouse on",
+	"engine-timeout 0.5",
+	"engine-timeout 600",
+	"journal /var/log/sandtop/audit.log",
+	"journal \"/tmp/q\\\"uote\"",
+};
+
+/* Text that several bad lines' messages share. */
+#define LABEL_BAD(v) "label: '" v "' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the value: " \
+	"printable ASCII without blanks or quotes; at most 255 bytes)"
+#define COLOUR_USAGE " (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"
+#define COLUMN_NAMES "name id image state iso cpu quota mem mem% net io pids uptime ttl owner task"
+
 static const struct row rows[] = {
 	/* good lines */
 	{"", NULL, NULL},
 	{"# a comment", NULL, NULL},
 	{"   \t ", NULL, NULL},
-	{"refresh 2", "refresh 2", NULL},
-	{"refresh 0.1", "refresh 0.1", NULL},
-	{"refresh 0.25", "refresh 0.25", NULL},
 	{"refresh 1.500", "refresh 1.5", NULL},
-	{"refresh 3600", "refresh 3600", NULL},
 	{"refresh 2   # seconds", "refresh 2", NULL},
 	{"  refresh\t'3'", "refresh 3", NULL},
-	{"colour running green", "colour running green", NULL},
 	{"color paused bright-yellow on 17 bold underline", "colour paused bright-yellow on 17 bold underline", NULL},
-	{"colour header default on blue", "colour header default on blue", NULL},
-	{"colour alert 208 on red reverse", "colour alert 208 on red reverse", NULL},
 	{"colour title on black", "colour title default on black", NULL},
 	{"colour dim bold", "colour dim default bold", NULL},
 	{"colour key RED on White", "colour key red on white", NULL},
 	{"colour banner-error 0 on 255 dim", "colour banner-error black on 255 dim", NULL},
-	{"columns name state cpu mem ttl owner", "columns name state cpu mem ttl owner", NULL},
 	{"columns NAME CPU% mem% Quota% task", "columns name cpu mem% quota task", NULL},
-	{"columns ttl", "columns ttl", NULL},
-	{"sort cpu desc", "sort cpu desc", NULL},
-	{"sort ttl", "sort ttl", NULL},
 	{"sort MEM% asc", "sort mem% asc", NULL},
-	{"keymap vi", "keymap vi", NULL},
-	{"keymap htop", "keymap htop", NULL},
-	{"keymap default", "keymap default", NULL},
-	{"keymap /srv/keys", "keymap /srv/keys", NULL},
 	{"keymap ./mine.keys", "keymap /etc/sandtop/mine.keys", NULL},
 	{"keymap maps/mine.keys", "keymap /etc/sandtop/maps/mine.keys", NULL},
 	{"keymap ~/k", "keymap /home/op/k", NULL},
-	{"stats-source api", "stats-source api", NULL},
-	{"stats-source cgroup", "stats-source cgroup", NULL},
-	{"stats-source auto", "stats-source auto", NULL},
-	{"label team=agents", "label team=agents", NULL},
-	{"label com.example/sandbox", "label com.example/sandbox", NULL},
-	{"label sandtop.sandbox=1", "label sandtop.sandbox=1", NULL},
-	{"engine prod tcp://10.0.0.5:2376", "engine prod tcp://10.0.0.5:2376", NULL},
-	{"engine local unix:///var/run/docker.sock", "engine local unix:///var/run/docker.sock", NULL},
-	{"engine build3 ssh://deploy@build-3.example.com:2222", "engine build3 ssh://deploy@build-3.example.com:2222",
-		NULL},
-	{"wall-tile 42x12", "wall-tile 42x12", NULL},
-	{"wall-tile 16x4", "wall-tile 16x4", NULL},
-	{"wall-tile 400x200", "wall-tile 400x200", NULL},
-	{"wall-tile 40", "wall-tile 40", NULL},
 	{"wall-tile auto", NULL, NULL},
-	{"logs-ring 100", "logs-ring 100", NULL},
-	{"logs-ring 1000000", "logs-ring 1000000", NULL},
-	{"activity-window 5", "activity-window 5", NULL},
-	{"mouse off", "mouse off", NULL},
-	{"mouse on", "mouse on", NULL},
-	{"engine-timeout 0.5", "engine-timeout 0.5", NULL},
-	{"engine-timeout 600", "engine-timeout 600", NULL},
-	{"journal /var/log/sandtop/audit.log", "journal /var/log/sandtop/audit.log", NULL},
 	{"journal '/tmp/a b#.log'", "journal \"/tmp/a b#.log\"", NULL},
-	{"journal \"/tmp/q\\\"uote\"", "journal \"/tmp/q\\\"uote\"", NULL},
 	/* its old name, kept for a release: the same setting */
 	{"audit-log /var/log/sandtop/audit.log", "journal /var/log/sandtop/audit.log", NULL},
 	/* bad lines */
@@ -112,38 +121,19 @@ static const struct row rows[] = {
 	{"Refresh 2", NULL, "unknown setting 'Refresh' (see sandtop-config(5))"},
 	{"refresh", NULL, "refresh: missing value (refresh SECONDS)"},
 	{"refresh 2 3", NULL, "refresh: unexpected '3' (refresh SECONDS)"},
-	{"refresh 0", NULL, "refresh: '0' is not a number of seconds from 0.1 to 3600"},
-	{"refresh 0.05", NULL, "refresh: '0.05' is not a number of seconds from 0.1 to 3600"},
-	{"refresh 3600.001", NULL, "refresh: '3600.001' is not a number of seconds from 0.1 to 3600"},
-	{"refresh 0.0001", NULL, "refresh: '0.0001' is not a number of seconds from 0.1 to 3600"},
-	{"refresh 1e3", NULL, "refresh: '1e3' is not a number of seconds from 0.1 to 3600"},
-	{"refresh -1", NULL, "refresh: '-1' is not a number of seconds from 0.1 to 3600"},
-	{"refresh 1,5", NULL, "refresh: '1,5' is not a number of seconds from 0.1 to 3600"},
-	{"refresh 99999999999999999999", NULL,
-		"refresh: '99999999999999999999' is not a number of seconds from 0.1 to 3600"},
 	{"refresh \"2", NULL, "unterminated quote"},
-	{"colour", NULL, "colour: missing role (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
-	{"colour running", NULL, "colour: missing colour (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour", NULL, "colour: missing role" COLOUR_USAGE},
+	{"colour running", NULL, "colour: missing colour" COLOUR_USAGE},
 	{"colour nope red", NULL, "colour: unknown role 'nope' (title, header, running, paused, stopped, restarting, "
 		"other, banner-error, banner-info, key, hint, message, dim, warn, alert)"},
-	{"colour running purple", NULL,
-		"colour: bad colour or attribute 'purple' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
-	{"colour running 256", NULL,
-		"colour: bad colour or attribute '256' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
-	{"colour running 007", NULL,
-		"colour: bad colour or attribute '007' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
-	{"colour running red blue", NULL,
-		"colour: unexpected colour 'blue' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
-	{"colour running bold red", NULL,
-		"colour: unexpected colour 'red' (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour running red blue", NULL, "colour: unexpected colour 'blue'" COLOUR_USAGE},
+	{"colour running bold red", NULL, "colour: unexpected colour 'red'" COLOUR_USAGE},
 	{"colour running red on", NULL, "colour: 'on' needs a background colour"},
 	{"colour running red on blue on green", NULL, "colour: two backgrounds"},
 	{"colour running red on mauve", NULL,
 		"colour: bad colour 'mauve' (a name such as red or bright-red, default, or 0-255)"},
-	{"columns", NULL, "columns: missing value (columns NAME...: name id image state iso cpu quota mem mem% net io "
-		"pids uptime ttl owner task)"},
-	{"columns name cpux", NULL, "columns: unknown column 'cpux' (name id image state iso cpu quota mem mem% net io "
-		"pids uptime ttl owner task)"},
+	{"columns", NULL, "columns: missing value (columns NAME...: " COLUMN_NAMES ")"},
+	{"columns name cpux", NULL, "columns: unknown column 'cpux' (" COLUMN_NAMES ")"},
 	{"columns name cpu CPU%", NULL, "columns: 'cpu' named twice"},
 	{"sort", NULL, "sort: missing value (sort COLUMN [asc|desc])"},
 	{"sort cpu up", NULL, "sort: 'up' is not asc or desc"},
@@ -156,56 +146,16 @@ static const struct row rows[] = {
 		"keymap: no shipped keymap is called 'VI' (default, vi, htop; a file: a path with a '/', such as ./VI)"},
 	{"stats-source kernel", NULL, "stats-source: 'kernel' is not cgroup, api or auto"},
 	{"stats-source", NULL, "stats-source: missing value (stats-source cgroup|api|auto)"},
-	{"label 'a b'", NULL, "label: 'a b' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the value: "
-		"printable ASCII without blanks or quotes; at most 255 bytes)"},
-	{"label =x", NULL, "label: '=x' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the value: "
-		"printable ASCII without blanks or quotes; at most 255 bytes)"},
-	{"label k=", NULL, "label: 'k=' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the value: "
-		"printable ASCII without blanks or quotes; at most 255 bytes)"},
-	{"label 'k=\"v\"'", NULL, "label: 'k=\"v\"' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the "
-		"value: printable ASCII without blanks or quotes; at most 255 bytes)"},
-	{"label k=a\\b", NULL, "label: 'k=a\\b' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the "
-		"value: printable ASCII without blanks or quotes; at most 255 bytes)"},
+	{"label 'a b'", NULL, LABEL_BAD("a b")},
+	{"label =x", NULL, LABEL_BAD("=x")},
+	{"label k=", NULL, LABEL_BAD("k=")},
+	{"label 'k=\"v\"'", NULL, LABEL_BAD("k=\"v\"")},
+	{"label k=a\\b", NULL, LABEL_BAD("k=a\\b")},
 	{"engine prod", NULL, "engine: missing value (engine NAME unix:///PATH|tcp://HOST:PORT|ssh://[USER@]HOST[:PORT])"},
 	{"engine 'bad name' tcp://x:1", NULL, "engine: bad name 'bad name' (1 to 32 letters, digits, - _ .)"},
-	{"engine prod http://x:80", NULL,
-		"engine: 'http://x:80' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]"},
-	{"engine prod tcp://host", NULL,
-		"engine: 'tcp://host' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]"},
-	{"engine prod tcp://host:0", NULL,
-		"engine: 'tcp://host:0' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]"},
-	{"engine prod tcp://host:65536", NULL,
-		"engine: 'tcp://host:65536' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]"},
-	{"engine prod tcp://:2375", NULL,
-		"engine: 'tcp://:2375' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]"},
-	{"engine prod ssh://me:pw@host", NULL,
-		"engine: 'ssh://me:pw@host' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]"},
-	{"engine prod ssh://host/path", NULL,
-		"engine: 'ssh://host/path' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]"},
-	{"engine prod ssh://host:0", NULL,
-		"engine: 'ssh://host:0' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]"},
-	{"engine prod unix://run/docker.sock", NULL,
-		"engine: 'unix://run/docker.sock' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]"},
-	{"wall-tile 42x", NULL,
-		"wall-tile: '42x' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
-	{"wall-tile 15", NULL,
-		"wall-tile: '15' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
-	{"wall-tile 15x12", NULL,
-		"wall-tile: '15x12' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
-	{"wall-tile 42x3", NULL,
-		"wall-tile: '42x3' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
-	{"wall-tile 42x12x1", NULL,
-		"wall-tile: '42x12x1' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
-	{"wall-tile 42X12", NULL,
-		"wall-tile: '42X12' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)"},
-	{"logs-ring 99", NULL, "logs-ring: '99' is not a number of lines from 100 to 1000000"},
-	{"logs-ring 1000001", NULL, "logs-ring: '1000001' is not a number of lines from 100 to 1000000"},
-	{"logs-ring 10k", NULL, "logs-ring: '10k' is not a number of lines from 100 to 1000000"},
 	{"activity-window 0", NULL, "activity-window: '0' is not a number of seconds from 1 to 3600"},
 	{"mouse yes", NULL, "mouse: 'yes' is not on or off"},
 	{"mouse", NULL, "mouse: missing value (mouse on|off)"},
-	{"engine-timeout 0.05", NULL, "engine-timeout: '0.05' is not a number of seconds from 0.1 to 600"},
-	{"engine-timeout 601", NULL, "engine-timeout: '601' is not a number of seconds from 0.1 to 600"},
 	{"audit-log", NULL, "audit-log: missing value (audit-log PATH)"},
 	{"audit-log ''", NULL, "audit-log: empty path"},
 	{"audit-log a b", NULL, "audit-log: unexpected 'b' (audit-log PATH)"},
@@ -214,43 +164,76 @@ static const struct row rows[] = {
 	/* what is echoed is sanitized and cut */
 	{"refresh \x1b[31m", NULL, "line contains a control character (0x1b)"},
 	{"r\xe2\x80\xae" "efresh 1", NULL, "unknown setting 'r\xef\xbf\xbd" "efresh' (see sandtop-config(5))"},
-	{"colour running \xff\xfe", NULL, "colour: bad colour or attribute '\xef\xbf\xbd\xef\xbf\xbd' "
-		"(colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"},
+	{"colour running \xff\xfe", NULL, "colour: bad colour or attribute '\xef\xbf\xbd\xef\xbf\xbd'" COLOUR_USAGE},
 	{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 1", NULL,
 		"unknown setting 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (see sandtop-config(5))"},
 };
+
+/* Values that a setting refuses, each with the same message: line and error
+ * are formats that take the value. */
+struct refused {
+	const char *line, *error;
+	const char *values[10];   /* up to the first NULL */
+};
+
+static const struct refused refused[] = {
+	{"refresh %s", "refresh: '%s' is not a number of seconds from 0.1 to 3600",
+		{"0", "0.05", "3600.001", "0.0001", "1e3", "-1", "1,5", "99999999999999999999"}},
+	{"colour running %s", "colour: bad colour or attribute '%s'" COLOUR_USAGE, {"purple", "256", "007"}},
+	{"engine prod %s", "engine: '%s' is not unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]",
+		{"http://x:80", "tcp://host", "tcp://host:0", "tcp://host:65536", "tcp://:2375", "ssh://me:pw@host",
+		 "ssh://host/path", "ssh://host:0", "unix://run/docker.sock"}},
+	{"wall-tile %s",
+		"wall-tile: '%s' is not auto, COLS or COLSxROWS (such as 40 or 40x14; 16 to 400 columns, 4 to 200 rows)",
+		{"42x", "15", "15x12", "42x3", "42x12x1", "42X12"}},
+	{"logs-ring %s", "logs-ring: '%s' is not a number of lines from 100 to 1000000", {"99", "1000001", "10k"}},
+	{"engine-timeout %s", "engine-timeout: '%s' is not a number of seconds from 0.1 to 600", {"0.05", "601"}},
+};
+
+/* Parse the one line r->in and fail unless it gives what r says. */
+static void check_line(const struct row *r)
+{
+	struct cfg c, base;
+	struct diags d = {0};
+	cfg_init(&c);
+	cfg_init(&base);
+	int bad = cfg_parse(&c, NAME, r->in, strlen(r->in), diags_collect, &d);
+	char *got = dump(&c), *was = dump(&base);
+	if (r->error) {
+		char want[900];
+		snprintf(want, sizeof want, NAME ":1: %s", r->error);
+		if (bad != 1 || d.n != 1 || strcmp(d.msg[0], want) != 0)
+			fail_msg("line '%s': got %d error(s), first '%s'; want '%s'", r->in, d.n, d.n ? d.msg[0] : "",
+				 want);
+		/* a bad line changes nothing */
+		assert_string_equal(got, was);
+	} else {
+		if (bad != 0 || d.n != 0)
+			fail_msg("line '%s': unexpected error '%s'", r->in, d.msg[0]);
+		if (r->value && !has_line(got, r->value))
+			fail_msg("line '%s': no line '%s' in the dump:\n%s", r->in, r->value, got);
+		if (!r->value)
+			assert_string_equal(got, was);
+	}
+	free(got);
+	free(was);
+}
 
 static void test_lines(void **state)
 {
 	(void)state;
 	setenv("HOME", "/home/op", 1);
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		const struct row *r = &rows[i];
-		struct cfg c, base;
-		struct diags d = {0};
-		cfg_init(&c);
-		cfg_init(&base);
-		int bad = cfg_parse(&c, NAME, r->in, strlen(r->in), diags_collect, &d);
-		char *got = dump(&c), *was = dump(&base);
-		if (r->error) {
-			char want[900];
-			snprintf(want, sizeof want, NAME ":1: %s", r->error);
-			if (bad != 1 || d.n != 1 || strcmp(d.msg[0], want) != 0)
-				fail_msg("line %zu '%s': got %d error(s), first '%s'; want '%s'", i, r->in, d.n,
-					d.n ? d.msg[0] : "", want);
-			/* a bad line changes nothing */
-			assert_string_equal(got, was);
-		} else {
-			if (bad != 0 || d.n != 0)
-				fail_msg("line %zu '%s': unexpected error '%s'", i, r->in, d.msg[0]);
-			if (r->value && !has_line(got, r->value))
-				fail_msg("line %zu '%s': no line '%s' in the dump:\n%s", i, r->in, r->value, got);
-			if (!r->value)
-				assert_string_equal(got, was);
+	for (size_t i = 0; i < sizeof as_is / sizeof as_is[0]; i++)
+		check_line(&(struct row){as_is[i], as_is[i], NULL});
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		check_line(&rows[i]);
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+		for (size_t k = 0; k < 10 && refused[i].values[k]; k++) {
+			char in[128], error[300];
+			snprintf(in, sizeof in, refused[i].line, refused[i].values[k]);
+			snprintf(error, sizeof error, refused[i].error, refused[i].values[k]);
+			check_line(&(struct row){in, NULL, error});
 		}
-		free(got);
-		free(was);
-	}
 }
 
 /* Several lines: duplicates, a bad line that leaves the next one free, the
