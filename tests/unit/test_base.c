@@ -222,30 +222,36 @@ static void test_buf_binary_growth(void **state)
 	buf_free(&b);
 }
 
+/* Make b, capped at max, hold text (which must fit). */
+static void buf_with(struct buf *b, size_t max, const char *text)
+{
+	buf_init(b, max);
+	assert_int_equal(buf_puts(b, text), 0);
+}
+
+/* Consume n bytes of b; fail unless what is left is exactly left. */
+static void consume_to(struct buf *b, size_t n, const char *left)
+{
+	buf_consume(b, n);
+	assert_int_equal(b->len, strlen(left));
+	assert_string_equal(b->data, left);
+}
+
 static void test_buf_consume(void **state)
 {
 	(void)state;
 	struct buf b;
-	buf_init(&b, 64);
-	buf_puts(&b, "hello world");
-	buf_consume(&b, 6);
-	assert_int_equal(b.len, 5);
-	assert_string_equal(b.data, "world");
-	buf_consume(&b, 0);
-	assert_string_equal(b.data, "world");
-	buf_consume(&b, 5);
-	assert_int_equal(b.len, 0);
-	assert_string_equal(b.data, "");
+	buf_with(&b, 64, "hello world");
+	consume_to(&b, 6, "world");
+	consume_to(&b, 0, "world");
+	consume_to(&b, 5, "");
 	/* room again after consuming */
 	assert_int_equal(buf_puts(&b, "again"), 0);
-	buf_consume(&b, 100); /* more than len drops all */
-	assert_int_equal(b.len, 0);
-	assert_string_equal(b.data, "");
+	consume_to(&b, 100, ""); /* more than len drops all */
 	buf_free(&b);
 
 	/* consuming everything does not forget a refused append */
-	buf_init(&b, 4);
-	buf_puts(&b, "abcd");
+	buf_with(&b, 4, "abcd");
 	assert_int_equal(buf_puts(&b, "e"), -1);
 	buf_consume(&b, 4);
 	assert_true(b.overflow);
@@ -263,8 +269,7 @@ static void test_buf_steal(void **state)
 {
 	(void)state;
 	struct buf b;
-	buf_init(&b, 32);
-	buf_puts(&b, "payload");
+	buf_with(&b, 32, "payload");
 	char *p = buf_steal(&b);
 	assert_string_equal(p, "payload");
 	assert_null(b.data);
