@@ -39,7 +39,8 @@ struct fx {
 	struct dk_client *c;
 	struct journal *audit;
 	struct dk_container ct;
-	char *dir, *log;
+	const char *dir;   /* SANDTOP_TEST_SNAP_DIR */
+	char log[4096];    /* DIR/audit.log */
 	struct cg_freezer *frz;
 };
 
@@ -71,8 +72,8 @@ static int setup(void **state)
 	struct fx *f = xcalloc(1, sizeof *f);
 	struct err e = {0};
 	f->c = dk_client_new("unix:///var/run/docker.sock", &e);
-	f->dir = xstrdup(dir);
-	f->log = xasprintf("%s/audit.log", dir);
+	f->dir = dir;
+	snprintf(f->log, sizeof f->log, "%s/audit.log", dir);
 	f->audit = journal_open(f->log, &e);
 	f->frz = cg_freezer_open("/proc", "", &e);
 	if (!f->c || !f->audit || !f->frz)
@@ -90,10 +91,16 @@ static int teardown(void **state)
 	cg_freezer_free(f->frz);
 	journal_close(f->audit);
 	dk_client_free(f->c);
-	free(f->dir);
-	free(f->log);
 	free(f);
 	return 0;
+}
+
+/* The test's fixture; the test skips without the sandbox. */
+static struct fx *fx_or_skip(void **state)
+{
+	if (!*state)
+		skip();
+	return *state;
 }
 
 /* One turn of the caller's loop. */
@@ -111,6 +118,14 @@ static void turn(struct fx *f, struct snap *s)
 	poll(fds, n + k, timeout);
 	dk_client_dispatch(f->c, fds, n);
 	snap_dispatch(s, fds + n, k);
+}
+
+/* Turn s until it is in phase ph (at most max turns); fails unless it gets there. */
+static void run_to(struct fx *f, struct snap *s, enum phase ph, int max)
+{
+	for (int i = 0; i < max && s->ph != ph; i++)
+		turn(f, s);
+	assert_int_equal(s->ph, ph);
 }
 
 static struct snap *start(struct fx *f, const struct snap_opts *extra)
@@ -185,6 +200,19 @@ static void wind_down(struct fx *f)
 	assert_int_equal(st.stopped, 0);
 }
 
+/* Cut s short after its bundle was begun (its directory into dir), wind
+ * down: the bundle still gets its manifest. */
+static void cut_with_bundle(struct fx *f, struct snap *s, char dir[4096])
+{
+	snprintf(dir, 4096, "%s", s->res.dir);
+	snap_free(s);
+	wind_down(f);
+	char *m = xasprintf("%s/manifest.json", dir);
+	struct stat sb;
+	assert_int_equal(stat(m, &sb), 0);
+	free(m);
+}
+
 /* Run cmd in the sandbox in the background (docker exec -d). */
 static void exec_bg(struct fx *f, const char *cmd)
 {
@@ -217,9 +245,7 @@ static void rm_image(const struct snap *s)
 
 static void test_cut_in_plan(void **state)
 {
-	struct fx *f = *state;
-	if (!f)
-		skip();
+	struct fx *f = fx_or_skip(state);
 	int results = count_in_log(f->log, "\"phase\":\"result\"");
 	struct snap *s = start(f, NULL);
 	snap_free(s); /* before the first answer: no bundle, nothing paused */
@@ -230,13 +256,9 @@ static void test_cut_in_plan(void **state)
 
 static void test_cut_in_screenshot(void **state)
 {
-	struct fx *f = *state;
-	if (!f)
-		skip();
+	struct fx *f = fx_or_skip(state);
 	struct snap *s = start(f, NULL);
-	for (int i = 0; i < 400 && s->ph != PH_SHOT; i++)
-		turn(f, s);
-	assert_int_equal(s->ph, PH_SHOT);
+	run_to(f, s, PH_SHOT, 400);
 	/* the agent is stopped while the picture is taken; the servers run */
 	assert_true(s->kpath);
 	assert_true(s->stop.stopped > 0);
@@ -246,37 +268,21 @@ static void test_cut_in_screenshot(void **state)
 	assert_int_equal(states_of(f, "x11vnc").stopped, 0);
 	assert_int_equal(kstate(f), CG_FRZ_THAWED);
 	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", s->res.dir);
-	snap_free(s);
-	wind_down(f);
-	char *m = xasprintf("%s/manifest.json", dir);
-	struct stat sb;
-	assert_int_equal(stat(m, &sb), 0);
-	free(m);
+	cut_with_bundle(f, s, dir);
 }
 
 static void test_cut_while_paused(void **state)
 {
-	struct fx *f = *state;
-	if (!f)
-		skip();
+	struct fx *f = fx_or_skip(state);
 	struct snap *s = start(f, NULL);
-	for (int i = 0; i < 2000 && s->ph != PH_BRANCHES; i++)
-		turn(f, s);
-	assert_int_equal(s->ph, PH_BRANCHES);
+	run_to(f, s, PH_BRANCHES, 2000);
 	/* frozen by the kernel: the engine does not see it paused */
 	inspect(f);
 	assert_string_equal(f->ct.state, "running");
 	assert_int_equal(kstate(f), CG_FRZ_FROZEN);
 	assert_int_equal(s->res.steps[SNAP_STEP_CONTINUE].state, SNAP_OK);
 	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", s->res.dir);
-	snap_free(s); /* the branches' answers still come, then the resume */
-	wind_down(f);
-	char *m = xasprintf("%s/manifest.json", dir);
-	struct stat sb;
-	assert_int_equal(stat(m, &sb), 0);
-	free(m);
+	cut_with_bundle(f, s, dir); /* the branches' answers still come, then the resume */
 	/* the image it may have committed: found by its tag */
 	const char *slash = strrchr(dir, '/');
 	char cmd[600];
@@ -288,9 +294,7 @@ static void test_cut_while_paused(void **state)
 /* The TUI's case: the collector's history, and a normal end. */
 static void test_history(void **state)
 {
-	struct fx *f = *state;
-	if (!f)
-		skip();
+	struct fx *f = fx_or_skip(state);
 	struct st_view v;
 	memset(&v, 0, sizeof v);
 	for (int i = 0; i < 5; i++) {
@@ -332,14 +336,10 @@ static void test_history(void **state)
  * after the unpause. */
 static void test_cut_in_stop_exec(void **state)
 {
-	struct fx *f = *state;
-	if (!f)
-		skip();
+	struct fx *f = fx_or_skip(state);
 	struct snap_opts o = {.reason = "engine test", .parent_dir = f->dir, .host_access = false};
 	struct snap *s = start(f, &o);
-	for (int i = 0; i < 400 && s->ph != PH_STOP; i++)
-		turn(f, s);
-	assert_int_equal(s->ph, PH_STOP);
+	run_to(f, s, PH_STOP, 400);
 	assert_false(s->kpath);
 	snap_free(s);
 	wind_down(f);
@@ -352,9 +352,7 @@ static void test_cut_in_stop_exec(void **state)
  * time) until the thaw, after which they run and none is stopped. */
 static void test_kernel_stop(void **state)
 {
-	struct fx *f = *state;
-	if (!f)
-		skip();
+	struct fx *f = fx_or_skip(state);
 	inspect(f);
 	exec_bg(f, "printf Xvfb >/proc/$$/comm; while :; do :; done");
 	exec_bg(f, "while :; do /bin/true; done");
