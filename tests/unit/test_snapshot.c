@@ -33,11 +33,11 @@
 
 struct fx {
 	char dir[64];       /* /tmp/test_snapshot.XXXXXX */
-	char *root;         /* DIR/root: the "container's" root */
-	char *secret;       /* DIR/outside/secret: what must never be read */
+	char root[96];      /* DIR/root: the "container's" root */
+	char secret[96];    /* DIR/outside/secret: what must never be read */
 	int root_fd;
 	int out_fd;         /* DIR/out.tar */
-	char *out;
+	char out[96];
 	/* what the last archive() gave */
 	struct snap_tree_stats st;
 	char sha[65];
@@ -67,9 +67,9 @@ static int setup(void **state)
 	if (files_tmpdir(f->dir, sizeof f->dir, "snapshot") < 0)
 		return -1;
 	mkdirf("%s/outside", f->dir);
-	f->secret = xasprintf("%s/outside/secret", f->dir);
+	snprintf(f->secret, sizeof f->secret, "%s/outside/secret", f->dir);
 	files_put(f->dir, "outside/secret", SECRET);
-	f->root = xasprintf("%s/root", f->dir);
+	snprintf(f->root, sizeof f->root, "%s/root", f->dir);
 	mkdirf("%s", f->root);
 	mkdirf("%s/tmp", f->root);
 	mkdirf("%s/tmp/sub", f->root);
@@ -87,7 +87,7 @@ static int setup(void **state)
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	free(fifo);
 	f->root_fd = open(f->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	f->out = xasprintf("%s/out.tar", f->dir);
+	snprintf(f->out, sizeof f->out, "%s/out.tar", f->dir);
 	f->out_fd = open(f->out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (f->root_fd < 0 || f->out_fd < 0)
 		return -1;
@@ -101,9 +101,6 @@ static int teardown(void **state)
 	close(f->root_fd);
 	close(f->out_fd);
 	files_rmtree(f->dir);
-	free(f->root);
-	free(f->secret);
-	free(f->out);
 	free(f);
 	return 0;
 }

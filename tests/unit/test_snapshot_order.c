@@ -25,8 +25,12 @@
 #define EXEC_TAIL "00000000000000000000000000000000000000000000000000000000000000"  /* 62 */
 #define IMAGE_ID "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 
+/* The group's fixture: the fake engine and its stats answer, a scratch
+ * directory for the bundles, a client of the fake. */
 static struct fake_daemon fake;
 static char *stats_body;
+static char bundles[64];
+static struct dk_client *client;
 
 /* ---- the fake engine ---- */
 
@@ -108,52 +112,45 @@ static void serve(int fd, const char *req, int rec)
 
 /* ---- the test side ---- */
 
-struct fx {
-	char dir[64];
-	struct dk_client *c;
-};
-
 static int setup(void **state)
 {
+	(void)state;
 	size_t n;
 	stats_body = fixture_read("stats_running.json", &n);
 	if (fake_daemon_start(&fake, "snaporder", serve, 0) < 0)
 		return -1;
-	struct fx *f = xcalloc(1, sizeof *f);
-	if (files_tmpdir(f->dir, sizeof f->dir, "snaporder") < 0 || !(f->c = fake_client(&fake)))
+	if (files_tmpdir(bundles, sizeof bundles, "snaporder") < 0 || !(client = fake_client(&fake)))
 		return -1;
-	*state = f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	dk_client_free(f->c);
-	files_rmtree(f->dir);
-	free(f);
+	(void)state;
+	dk_client_free(client);
+	files_rmtree(bundles);
 	fake_daemon_stop(&fake);
 	free(stats_body);
 	return 0;
 }
 
-static const struct snap_result *run_snapshot(struct fx *f, const char *id, bool keep_paused, struct snap **out)
+static const struct snap_result *run_snapshot(const char *id, bool keep_paused, struct snap **out)
 {
 	struct dk_container ct;
 	memset(&ct, 0, sizeof ct);
 	snprintf(ct.id, sizeof ct.id, "%s", id);
 	ct.name = "box";
-	struct snap_opts o = {.parent_dir = f->dir, .armed = true, .keep_paused = keep_paused, .host_access = false};
+	struct snap_opts o = {.parent_dir = bundles, .armed = true, .keep_paused = keep_paused, .host_access = false};
 	struct err e = {0};
-	struct snap *s = snap_start(f->c, NULL, &ct, &o, &e);
+	struct snap *s = snap_start(client, NULL, &ct, &o, &e);
 	assert_non_null(s);
 	for (int i = 0; i < 2000 && !snap_done(s); i++) {
 		struct pollfd fds[64];
 		int timeout = 20;
-		size_t n = dk_client_pollfds(f->c, fds, 60, &timeout);
+		size_t n = dk_client_pollfds(client, fds, 60, &timeout);
 		size_t k = snap_pollfds(s, fds + n, 64 - n);
 		poll(fds, n + k, 20);
-		dk_client_dispatch(f->c, fds, n);
+		dk_client_dispatch(client, fds, n);
 		snap_dispatch(s, fds + n, k);
 		snap_tick(s, clock_mono_ms());
 	}
@@ -272,13 +269,13 @@ static const struct scenario {
 
 static void test_exec_paths(void **state)
 {
-	struct fx *f = *state;
+	(void)state;
 	for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {
 		const struct scenario *k = &scenarios[i];
 		print_message("case: %s\n", k->what);
 		fake_drain(&fake);
 		struct snap *s;
-		const struct snap_result *r = run_snapshot(f, k->id, k->keep_paused, &s);
+		const struct snap_result *r = run_snapshot(k->id, k->keep_paused, &s);
 		char w[16][16], cont[8192] = "", words[256] = "";
 		size_t n = order(w, 16, cont, sizeof cont);
 		for (size_t j = 0; j < n; j++)
