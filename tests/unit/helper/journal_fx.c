@@ -217,3 +217,18 @@ struct journal *jfx_open(const char *path)
 		fail_msg("journal_open %s: %s", path, e.msg);
 	return a;
 }
+
+void jfx_assert_intact(const char *path, int n)
+{
+	char want[64];
+	snprintf(want, sizeof want, "OK: %d records, chain intact\n", n);
+	jfx_assert_verify_rc(path, 0, want);
+}
+
+void jfx_assert_flushed(struct journal *a)
+{
+	struct err e;
+	if (journal_flush(a, &e) != 0)
+		fail_msg("flush: %s", journal_problem(a) ? journal_problem(a) : e.msg);
+	assert_null(journal_problem(a));
+}

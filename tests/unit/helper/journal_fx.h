@@ -80,4 +80,11 @@ void jfx_assert_refused(const char *path, int code, const char *part);
 /* journal_open of path; fails the test, with the reason, unless it opens. */
 struct journal *jfx_open(const char *path);
 
+/* Fail unless journal_verify of path finds it intact, with n records:
+ * prints exactly "OK: n records, chain intact" and returns 0. */
+void jfx_assert_intact(const char *path, int n);
+
+/* Fail unless a flush of a writes all it holds: 0, and no problem left. */
+void jfx_assert_flushed(struct journal *a);
+
 #endif
