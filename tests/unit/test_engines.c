@@ -220,21 +220,29 @@ static void serve_wedged(int fd, const char *req, int rec)
 	fake_pause_ms(10000);
 }
 
-struct listed {
-	int rc;
-	size_t n;
-	int64_t at_ms;
+/* How a call to one engine was answered: whether and when, rc, and (a
+ * list) how many containers. */
+struct answer {
 	bool called;
+	int rc;
+	int64_t at_ms;
+	size_t n;
 };
+
+static void on_answer(void *ud, int rc, const struct err *e)
+{
+	(void)e;
+	struct answer *a = ud;
+	a->called = true;
+	a->rc = rc;
+	a->at_ms = clock_mono_ms();
+}
 
 static void on_list(void *ud, int rc, const struct err *e, struct dk_container_list *l)
 {
-	(void)e;
-	struct listed *r = ud;
-	r->called = true;
-	r->rc = rc;
-	r->n = rc == 0 ? l->n : 0;
-	r->at_ms = clock_mono_ms();
+	struct answer *a = ud;
+	on_answer(a, rc, e);
+	a->n = rc == 0 ? l->n : 0;
 }
 
 /* Two engines for the tests of the loop over several clients: one that
@@ -266,7 +274,7 @@ static void test_clients_run(void **state)
 {
 	(void)state;
 	struct dk_client *cs[3] = {fake_client(&wedged), NULL, fake_client(&quick)};
-	struct listed lw = {0}, lq = {0};
+	struct answer lw = {0}, lq = {0};
 	int64_t t0 = clock_mono_ms();
 	dk_list_containers(cs[0], true, NULL, on_list, &lw);
 	dk_list_containers(cs[2], true, NULL, on_list, &lq);
@@ -295,29 +303,14 @@ static void test_clients_run(void **state)
 
 /* dk_ping: an answer is rc 0; a wedged engine's silence is rc -1 once its
  * own wait is over, not the request timeout's 20 s. */
-struct pinged {
-	int rc;
-	bool called;
-	int64_t at_ms;
-};
-
-static void on_pinged(void *ud, int rc, const struct err *e)
-{
-	(void)e;
-	struct pinged *p = ud;
-	p->called = true;
-	p->rc = rc;
-	p->at_ms = clock_mono_ms();
-}
-
 static void test_ping(void **state)
 {
 	(void)state;
 	struct dk_client *cs[2] = {fake_client(&quick), fake_client(&wedged)};
-	struct pinged pq = {0}, pw = {0};
+	struct answer pq = {0}, pw = {0};
 	int64_t t0 = clock_mono_ms();
-	dk_ping(cs[0], 400, on_pinged, &pq);
-	dk_ping(cs[1], 400, on_pinged, &pw);
+	dk_ping(cs[0], 400, on_answer, &pq);
+	dk_ping(cs[1], 400, on_answer, &pw);
 	int64_t dl[2] = {t0 + 3000, t0 + 3000};
 	assert_int_equal(dk_clients_run(cs, 2, dl, NULL), 0);
 	assert_true(pq.called);
