@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/helper/engine.h"
+#include "tests/unit/helper/engine_case.h"
 #include "tests/unit/helper/text.h"
 
 #include <signal.h>
@@ -30,27 +31,6 @@
 #include "docker/docker.h"
 #include "tests/unit/helper/call.h"
 
-/* The first line of a shell command's output (trailing newline cut), in a
- * static buffer. Names come from the script (prefix checked below). */
-static const char *sh1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *sh1(const char *fmt, ...)
-{
-	static char out[4096];
-	char cmd[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	out[0] = '\0';
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	if (!fgets(out, sizeof out, p))
-		out[0] = '\0';
-	pclose(p);
-	out[strcspn(out, "\n")] = '\0';
-	return out;
-}
-
 static bool safe_name(const char *s)
 {
 	return s && *s && strlen(s) < 100 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(s);
@@ -58,7 +38,7 @@ static bool safe_name(const char *s)
 
 static const char *state_of(const char *name)
 {
-	return sh1("docker inspect -f '{{.State.Status}} {{.State.Paused}} {{.State.ExitCode}}' %s 2>&1", name);
+	return engine_sh1("docker inspect -f '{{.State.Status}} {{.State.Paused}} {{.State.ExitCode}}' %s 2>&1", name);
 }
 
 /* SANDTOP_TEST_ACT's container P-suffix; the test skips without it. */
@@ -115,6 +95,16 @@ static void run(struct act *a, int ms)
 	a->r.calls = 0;
 	assert_int_equal(dk_client_run(a->c, ms), 0);
 	assert_int_equal(a->r.calls, 1);
+}
+
+/* The call in r failed (rc -1) with code, its message holding has (NULL:
+ * not asked). */
+static void assert_failed(const struct call *r, int code, const char *has)
+{
+	assert_int_equal(r->rc, -1);
+	assert_int_equal(r->e.code, code);
+	if (has && !strstr(r->e.msg, has))
+		fail_msg("no '%s' in '%s'", has, r->e.msg);
 }
 
 /* Start the call expr (on a->c, reporting to &a->r), said first, and run it. */
@@ -218,7 +208,7 @@ static void test_stop_escalates(void **state)
 	/* and now it goes */
 	CALL(a, 10000, dk_remove(a->c, a->n, false, call_on_done, &a->r));
 	assert_int_equal(a->r.rc, 0);
-	assert_string_equal(sh1("docker inspect %s >/dev/null 2>&1; echo $?", a->n), "1");
+	assert_string_equal(engine_sh1("docker inspect %s >/dev/null 2>&1; echo $?", a->n), "1");
 	act_done(a);
 }
 
@@ -238,9 +228,7 @@ static void test_remove_running_and_logs(void **state)
 	struct act *a = act_open(mini("keep"));
 	struct call *r = &a->r;
 	CALL(a, 10000, dk_remove(a->c, a->n, false, call_on_done, r));
-	assert_int_equal(r->rc, -1);
-	assert_int_equal(r->e.code, ERR_CONFLICT);
-	assert_non_null(strstr(r->e.msg, "cannot remove a running container"));
+	assert_failed(r, ERR_CONFLICT, "cannot remove a running container");
 	assert_string_equal(state_of(a->n), "running false 0");
 	CALL(a, 10000, dk_kill(a->c, a->n, "hup", call_on_done, r));
 	assert_int_equal(r->rc, 0);
@@ -266,9 +254,7 @@ static void test_remove_running_and_logs(void **state)
 	/* no tar in this image: the engine's exec error comes back as the reason */
 	buf_reset(&r->data);
 	CALL(a, 20000, dk_archive_exec(a->c, a->n, "/tmp", 1u << 20, call_on_tar, r));
-	assert_int_equal(r->rc, -1);
-	assert_int_equal(r->e.code, ERR_BADREQ);
-	assert_non_null(strstr(r->e.msg, "no tar archive"));
+	assert_failed(r, ERR_BADREQ, "no tar archive");
 	assert_non_null(strstr(r->e.msg, "exec"));
 	act_done(a);
 }
@@ -280,22 +266,20 @@ static void test_network_disconnect(void **state)
 	struct call *r = &a->r;
 	char net[128];
 	snprintf(net, sizeof net, "%s-unet", getenv("SANDTOP_TEST_ACT"));
-	assert_non_null(strstr(sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", a->n), net));
+	assert_non_null(strstr(engine_sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", a->n), net));
 	CALL(a, 10000, dk_network_disconnect(a->c, net, a->n, false, call_on_done, r));
 	assert_int_equal(r->rc, 0);
-	assert_null(strstr(sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", a->n), net));
+	assert_null(strstr(engine_sh1("docker inspect -f '{{json .NetworkSettings.Networks}}' %s", a->n), net));
 	assert_string_equal(state_of(a->n), "running false 0");
 	CALL(a, 10000, dk_network_disconnect(a->c, net, a->n, true, call_on_done, r));
-	assert_int_equal(r->e.code, ERR_CONFLICT);
-	assert_non_null(strstr(r->e.msg, "is not connected"));
+	assert_failed(r, ERR_CONFLICT, "is not connected");
 	/* a network that does not exist (the name escaped and back): 404; with
 	 * force the engine does not look the network up and says the container
 	 * is not on it */
 	CALL(a, 10000, dk_network_disconnect(a->c, "act-no such/net?", a->n, false, call_on_done, r));
-	assert_int_equal(r->e.code, ERR_NOTFOUND);
-	assert_non_null(strstr(r->e.msg, "network act-no such/net? not found"));
+	assert_failed(r, ERR_NOTFOUND, "network act-no such/net? not found");
 	CALL(a, 10000, dk_network_disconnect(a->c, "act-no such/net?", a->n, true, call_on_done, r));
-	assert_int_equal(r->e.code, ERR_CONFLICT);
+	assert_failed(r, ERR_CONFLICT, NULL);
 	act_done(a);
 }
 
@@ -369,8 +353,8 @@ static void test_snapshot_tmpfs(void **state)
 	char marker[64], img[160];
 	snprintf(marker, sizeof marker, "evidence-%d", (int)getpid());
 	snprintf(img, sizeof img, "%s-img", a->n);
-	sh1("docker exec %s sh -c 'echo %s > /tmp/act-evidence.txt' 2>&1", a->n, marker);
-	assert_string_equal(sh1("docker exec %s cat /tmp/act-evidence.txt 2>&1", a->n), marker);
+	engine_sh1("docker exec %s sh -c 'echo %s > /tmp/act-evidence.txt' 2>&1", a->n, marker);
+	assert_string_equal(engine_sh1("docker exec %s cat /tmp/act-evidence.txt 2>&1", a->n), marker);
 	CALL(a, 60000, dk_archive_exec(a->c, a->n, "/tmp", 64u << 20, call_on_tar, r));
 	assert_int_equal(r->rc, 0);
 	assert_false(r->truncated);
@@ -385,16 +369,16 @@ static void test_snapshot_tmpfs(void **state)
 	CALL(a, 120000, dk_commit(a->c, a->n, img, "t1", labels, "sandtop test snapshot", true, call_on_text, r));
 	assert_int_equal(r->rc, 0);
 	print_message("  committed %s\n", r->text);
-	assert_string_equal(sh1("docker image inspect -f '{{.Id}}' %s:t1", img), r->text);
-	assert_string_equal(sh1("docker image inspect -f '{{index .Config.Labels \"sandtop.snapshot\"}} "
+	assert_string_equal(engine_sh1("docker image inspect -f '{{.Id}}' %s:t1", img), r->text);
+	assert_string_equal(engine_sh1("docker image inspect -f '{{index .Config.Labels \"sandtop.snapshot\"}} "
 	                        "{{index .Config.Labels \"sandtop.reason\"}} {{.Comment}}' %s:t1", img),
 	                    "1 act test sandtop test snapshot");
 	/* the container's own labels are kept too */
-	assert_string_equal(sh1("docker image inspect -f '{{index .Config.Labels \"sandtop.sandbox\"}}' %s:t1", img),
+	assert_string_equal(engine_sh1("docker image inspect -f '{{index .Config.Labels \"sandtop.sandbox\"}}' %s:t1", img),
 	                    "1");
 	assert_string_equal(state_of(a->n), "running false 0");
 	/* the image holds the underlying /tmp: empty, no marker */
-	assert_string_equal(sh1("docker run --rm --name %s-ls --network none --entrypoint /bin/ls %s:t1 -A /tmp 2>&1 "
+	assert_string_equal(engine_sh1("docker run --rm --name %s-ls --network none --entrypoint /bin/ls %s:t1 -A /tmp 2>&1 "
 	                        "| tr '\\n' ' '", a->n, img), "");
 	act_done(a);
 }
@@ -412,9 +396,7 @@ static void test_archive_edges(void **state)
 	/* no such directory: no tar, tar's stderr says why */
 	buf_reset(&r->data);
 	CALL(a, 60000, dk_archive_exec(a->c, a->n, "/nonexistent", 1u << 20, call_on_tar, r));
-	assert_int_equal(r->rc, -1);
-	assert_int_equal(r->e.code, ERR_BADREQ);
-	assert_non_null(strstr(r->e.msg, "nonexistent"));
+	assert_failed(r, ERR_BADREQ, "nonexistent");
 	/* cut: the tar process does not linger */
 	buf_reset(&r->data);
 	CALL(a, 60000, dk_archive_exec(a->c, a->n, "/usr", 100000, call_on_tar, r));
@@ -423,10 +405,10 @@ static void test_archive_edges(void **state)
 	assert_int_equal(r->data.len, 100000);
 	assert_memory_equal(r->data.data + 257, "ustar", 5);
 	/* (docker top itself works: it sees x11vnc) */
-	assert_string_equal(sh1("docker top %s -eo pid,args 2>&1 | grep -q ' x11vnc ' && echo seen", a->n), "seen");
+	assert_string_equal(engine_sh1("docker top %s -eo pid,args 2>&1 | grep -q ' x11vnc ' && echo seen", a->n), "seen");
 	bool gone = false;
 	for (int i = 0; i < 50 && !gone; i++) {
-		gone = !strcmp(sh1("docker top %s -eo pid,args 2>&1 | grep -c ' tar -C /usr '", a->n), "0");
+		gone = !strcmp(engine_sh1("docker top %s -eo pid,args 2>&1 | grep -c ' tar -C /usr '", a->n), "0");
 		if (!gone)
 			usleep(100000);
 	}
@@ -435,8 +417,7 @@ static void test_archive_edges(void **state)
 	CALL(a, 10000, dk_pause(a->c, a->n, call_on_done, r));
 	assert_int_equal(r->rc, 0);
 	CALL(a, 20000, dk_archive_exec(a->c, a->n, "/tmp", 1000, call_on_tar, r));
-	assert_int_equal(r->e.code, ERR_CONFLICT);
-	assert_non_null(strstr(r->e.msg, "paused"));
+	assert_failed(r, ERR_CONFLICT, "paused");
 	CALL(a, 10000, dk_unpause(a->c, a->n, call_on_done, r));
 	assert_int_equal(r->rc, 0);
 	/* the raw inspect body and the logs */

@@ -156,14 +156,8 @@ static size_t contain(struct cg_freezer *f, enum cg_kop op, const int *pids, siz
 /* The engine's own view, e.g. "running 0" ({{.State.Status}} {{.State.ExitCode}}). */
 static void engine_state(const char *name, char *out, size_t cap)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' '%s' 2>/dev/null", name);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	out[0] = '\0';
-	if (fgets(out, (int)cap, p))
-		out[strcspn(out, "\n")] = '\0';
-	pclose(p);
+	const char *st = engine_sh1("docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' '%s' 2>/dev/null", name);
+	snprintf(out, cap, "%s", st);
 }
 
 /* ---- busy loops: freeze, CPU stops, thaw, CPU runs ---- */

@@ -7,6 +7,7 @@
 
 #include "tests/unit/helper/engine_case.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,4 +40,22 @@ int engine_running_pid(struct dk_client *c, const char *name, char *id)
 	dk_inspect(c, name, on_inspect, &out);
 	assert_int_equal(dk_client_run(c, 10000), 0);
 	return out.pid;
+}
+
+const char *engine_sh1(const char *fmt, ...)
+{
+	static char out[4096];
+	char cmd[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	out[0] = '\0';
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	if (!fgets(out, sizeof out, p))
+		out[0] = '\0';
+	pclose(p);
+	out[strcspn(out, "\n")] = '\0';
+	return out;
 }
