@@ -9,7 +9,15 @@
 
 #include <stdio.h>
 
-/* p, what an opener of what returned (e: its reason when NULL); fails
+/* ROOT/proc, in a buffer the next call reuses. */
+static const char *proc_of(const char *root)
+{
+	static char proc[4096];
+	snprintf(proc, sizeof proc, "%s/proc", root);
+	return proc;
+}
+
+/* p, what the opener of what on root returned (e: why, when NULL); fails
  * the test when it is NULL. */
 static void *opened(void *p, const char *what, const char *root, const struct err *e)
 {
@@ -20,16 +28,12 @@ static void *opened(void *p, const char *what, const char *root, const struct er
 
 struct cg_freezer *kopen_freezer(const char *root)
 {
-	char proc[4096];
 	struct err e;
-	snprintf(proc, sizeof proc, "%s/proc", root);
-	return opened(cg_freezer_open(proc, root, &e), "freezer", root, &e);
+	return opened(cg_freezer_open(proc_of(root), root, &e), "freezer", root, &e);
 }
 
 struct st_cgroups *kopen_cgroups(const char *root)
 {
-	char proc[4096];
 	struct err e;
-	snprintf(proc, sizeof proc, "%s/proc", root);
-	return opened(st_cgroups_open(proc, root, &e), "cgroups", root, &e);
+	return opened(st_cgroups_open(proc_of(root), root, &e), "cgroups", root, &e);
 }
