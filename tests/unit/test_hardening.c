@@ -52,12 +52,23 @@ static void put_nested(struct buf *b, int n)
 	put_list(b, "]", "", n, 0);
 }
 
+/* Parse the body {"Id":"abc",INNER} into h, INNER being the format inner
+ * with arg in its %s (arg NULL: inner has none); fails unless it parses. */
+static void parse_abc(const char *inner, const char *arg, struct dk_hardening *h)
+{
+	struct buf b;
+	buf_init(&b, 8u << 20);
+	buf_puts(&b, "{\"Id\":\"abc\",");
+	buf_printf(&b, inner, arg ? arg : "");
+	buf_puts(&b, "}");
+	struct err e;
+	assert_int_equal(dk_parse_hardening(b.data, b.len, h, &e), 0);
+	buf_free(&b);
+}
+
 static void parse_opts(const char *secopt_json, struct dk_hardening *h)
 {
-	char *body = xasprintf("{\"Id\":\"abc\",\"HostConfig\":{\"SecurityOpt\":%s}}", secopt_json);
-	struct err e;
-	assert_int_equal(dk_parse_hardening(body, strlen(body), h, &e), 0);
-	free(body);
+	parse_abc("\"HostConfig\":{\"SecurityOpt\":%s}", secopt_json, h);
 }
 
 static void test_security_opt_forms(void **state)
@@ -149,17 +160,16 @@ static void test_security_opt_forms(void **state)
 static void test_caps_and_ports(void **state)
 {
 	(void)state;
-	const char *body = "{\"Id\":\"abc\",\"HostConfig\":{"
+	struct dk_hardening h;
+	parse_abc("\"HostConfig\":{"
 		"\"CapAdd\":[\"cap_net_raw\",\"Cap_Sys_Admin\",\"NET_ADMIN\",\"ALL\",7],"
 		"\"CapDrop\":[\"CAP_CHOWN\"],"
 		"\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8080\"}],"
 		"  \"81/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}],\"82/tcp\":null},"
 		"\"Init\":true},"
 		"\"NetworkSettings\":{\"Ports\":{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"},"
-		"  {\"HostIp\":\"::\",\"HostPort\":\"8080\"},{\"HostIp\":\"::\",\"HostPort\":\"8080\"}],\"83/tcp\":null}}}";
-	struct dk_hardening h;
-	struct err e;
-	assert_int_equal(dk_parse_hardening(body, strlen(body), &h, &e), 0);
+		"  {\"HostIp\":\"::\",\"HostPort\":\"8080\"},{\"HostIp\":\"::\",\"HostPort\":\"8080\"}],\"83/tcp\":null}}",
+		NULL, &h);
 	assert_int_equal(h.cap_add.n, 4);
 	assert_string_equal(h.cap_add.v[0], "NET_RAW");
 	assert_string_equal(h.cap_add.v[1], "SYS_ADMIN");
@@ -276,19 +286,13 @@ static void test_hostile_bodies(void **state)
  * taking the index) joined by commas in place of the %s of inner. */
 static bool parse_cut(const char *inner, const char *item, int n)
 {
-	struct buf list, b;
+	struct buf list;
 	buf_init(&list, 8u << 20);
 	put_list(&list, item, ",", n, 0);
-	buf_init(&b, 8u << 20);
-	buf_puts(&b, "{\"Id\":\"abc\",");
-	buf_printf(&b, inner, list.data ? list.data : "");
-	buf_puts(&b, "}");
 	struct dk_hardening h;
-	struct err e;
-	assert_int_equal(dk_parse_hardening(b.data, b.len, &h, &e), 0);
+	parse_abc(inner, list.data, &h);
 	bool cut = h.cut;
 	dk_hardening_clear(&h);
-	buf_free(&b);
 	buf_free(&list);
 	return cut;
 }
