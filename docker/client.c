@@ -321,6 +321,23 @@ struct dk_req *dk_req_new(struct dk_client *c, const char *method, const char *p
 	return r;
 }
 
+struct dk_req *dk_conn_open(struct dk_client *c, dk_req_done_fn done, void *ud)
+{
+	struct dk_req *r = dk_req_new(c, "GET", "/", false);
+	r->connect_only = true;
+	r->done = done;
+	r->ud = ud;
+	return r;
+}
+
+void dk_conn_free(struct dk_client *c, CURL *easy)
+{
+	if (!easy)
+		return;
+	curl_multi_remove_handle(c->multi, easy);
+	curl_easy_cleanup(easy);
+}
+
 static void req_free(struct dk_req *r)
 {
 	struct dk_client *c = r->c;
@@ -330,6 +347,8 @@ static void req_free(struct dk_req *r)
 		c->live = r->live_next;
 	if (r->live_next)
 		r->live_next->live_prev = r->live_prev;
+	if (r->easy && r->kept)
+		curl_multi_remove_handle(c->multi, r->easy);
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
@@ -380,6 +399,8 @@ static void req_start(struct dk_req *r)
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
+	if (r->connect_only)
+		curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
 	dk_ssh_curl(c->ssh, h);
 	dk_tls_setopt(c->tls, h, r->errbuf);
 	r->live_next = c->live;
@@ -477,7 +498,7 @@ static void req_complete(struct dk_req *r, CURLcode cc)
 		/* TLS said why in one line */
 	} else if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && r->stream)) {
 		err_set(&e, ERR_TRANSPORT, "cannot reach engine at %s: %s", r->c->endpoint, curl_easy_strerror(cc));
-	} else if (r->status < 200 || r->status >= 300) {
+	} else if (!r->connect_only && (r->status < 200 || r->status >= 300)) {
 		dk_http_error(&e, r->status, r->body.data, r->body.len);
 	}
 	if (e.code == ERR_TRANSPORT)
@@ -610,7 +631,11 @@ static void drain_done(struct dk_client *c)
 		CURL *h = m->easy_handle;
 		CURLcode cc = m->data.result;
 		curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&r);
-		curl_multi_remove_handle(c->multi, h);
+		/* a connection of its own dies when its handle leaves the multi */
+		if (r->connect_only && cc == CURLE_OK)
+			r->kept = true;
+		else
+			curl_multi_remove_handle(c->multi, h);
 		req_complete(r, cc);
 	}
 }

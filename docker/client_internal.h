@@ -42,6 +42,8 @@ struct dk_req {
 	long timeout_ms;       /* total time allowed; 0 = DK_REQUEST_TIMEOUT_MS (not for streams) */
 	void *ctx;             /* the endpoint's own state, or NULL */
 	void (*ctx_free)(void *ctx); /* called on ctx when the request is freed (done or cancelled) */
+	bool connect_only;     /* a connection, no request (CURLOPT_CONNECT_ONLY): see dk_conn_open */
+	bool kept;             /* connect_only, done: its easy stays in the multi, which keeps the connection */
 	bool rejected;         /* failed before starting: finishes at the next dispatch */
 	struct err reject_e;
 	char errbuf[CURL_ERROR_SIZE]; /* curl's words on a failure (tls.c) */
@@ -130,6 +132,16 @@ struct dk_capture {
 typedef void (*dk_capture_fn)(void *ud, int rc, const struct err *e, struct dk_capture *res);
 struct dk_tunnel *dk_tunnel_capture(struct dk_client *c, const char *id, const char *const *argv, size_t max,
                                     int timeout_ms, dk_capture_fn done, void *ud, void (*ud_free)(void *));
+
+/* A connection to the engine made by curl as the client's requests are
+ * (TLS with the client's certificates, the same checks and explanations),
+ * with no request sent: for the exec tunnels over TLS, which then speak
+ * through curl_easy_send/curl_easy_recv. done gets rc 0 with r->easy
+ * connected: it takes the handle (sets r->easy to NULL) and frees it later
+ * with dk_conn_free; or rc -1 with e. Submit with dk_req_submit. */
+struct dk_req *dk_conn_open(struct dk_client *c, dk_req_done_fn done, void *ud);
+/* Close a connection taken from dk_conn_open's request (NULL is fine). */
+void dk_conn_free(struct dk_client *c, CURL *easy);
 
 /* What the tunnels need to know of the client (client.c). */
 const char *dk_client_unix_path(const struct dk_client *c);  /* NULL for tcp */

@@ -1,7 +1,7 @@
 /* internal: the exec tunnel's state, shared by the docker/tunnel/ files (internal to docker/).
  * The files call one way: loop.c (the tunnels as a part of the client's
  * poll loop) and capture.c on top, then start.c, pump.c, tunnel.c (the
- * lifetime), mux.c; capture.c is reached from below only through
+ * lifetime), conn.c (the engine connection), mux.c; capture.c is reached from below only through
  * t->cap->ops. */
 #ifndef DOCKER_TUNNEL_INTERNAL_H
 #define DOCKER_TUNNEL_INTERNAL_H
@@ -54,7 +54,10 @@ struct dk_tunnel {
 	bool busy;              /* counted in the client's requests in flight */
 	bool closed;            /* dk_tunnel_close was called: free at the sweep */
 	int64_t deadline;       /* mono ms, -1 none */
-	int efd;                /* the engine connection */
+	int efd;                /* the engine connection (over TLS, curl's socket of tls) */
+	CURL *tls;              /* over TLS: the connection curl made (conn.c); NULL otherwise */
+	struct dk_req *conn;    /* over TLS, stage TN_CONNECT: curl connecting */
+	struct err conn_e;      /* over TLS: why curl could not connect (code 0: no failure) */
 	int mfd;                /* our end of the socketpair */
 	long e_idx, m_idx;      /* where the last pollfds put them, -1 none */
 	short e_rev, m_rev;     /* revents taken back after poll */
@@ -112,6 +115,23 @@ void tn_free_all(struct dk_client *c);
 void tn_unlink_free(struct dk_tunnel *t);
 /* tunnel.c: report a failure before the tunnel opened (t may be gone after). */
 void tn_fail(struct dk_tunnel *t, const struct err *e);
+/* tunnel/conn.c: connect t to the engine after the exec create (easy: its
+ * transfer, for the address curl reached): efd set and stage TN_START or
+ * TN_CONNECT; over TLS, TN_CONNECT until curl has connected. 0, or -1
+ * with e set. */
+int tn_connect(struct dk_tunnel *t, CURL *easy, struct err *e);
+/* tunnel/conn.c: in TN_CONNECT: on to TN_START once connected; -1 with e
+ * when the connection failed (the caller fails the tunnel), else 0. */
+int tn_connected(struct dk_tunnel *t, struct err *e);
+/* tunnel/conn.c: the engine connection's bytes, as send(2)/recv(2) with
+ * MSG_DONTWAIT answer (errno EAGAIN when nothing moves now); over TLS read
+ * until EAGAIN before polling: curl may hold bytes the socket no longer shows. */
+ssize_t tn_esend(struct dk_tunnel *t, const void *p, size_t n);
+ssize_t tn_erecv(struct dk_tunnel *t, void *p, size_t n);
+/* tunnel/conn.c: the end of the process's stdin (a half close). */
+void tn_eshut(struct dk_tunnel *t);
+/* tunnel/conn.c: close the engine connection (or stop connecting). */
+void tn_eclose(struct dk_tunnel *t);
 /* tunnel/start.c: send the start request, read and judge the answer; on
  * success creates the socketpair, calls cb and goes on to tn_pump. */
 void tn_start_io(struct dk_tunnel *t);

@@ -1,7 +1,5 @@
 /* loop: the exec tunnels as a part of the client (DK_PART_TUNNELS): their pollfds, revents, timers and stages in its poll loop, and dk_tunnel_open. */
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "base/xalloc.h"
 #include "docker/tunnel/internal.h"
@@ -52,6 +50,9 @@ static size_t tunnels_pollfds(struct dk_client *c, struct pollfd *fds, size_t ba
 			t->m_idx = (long)n;
 			fds[n++] = (struct pollfd){.fd = t->mfd, .events = mv};
 		}
+		/* TLS: curl may hold read bytes the socket no longer shows */
+		if (t->tls && t->e_in && (ev & POLLIN))
+			*timeout_ms = 0;
 		if (t->deadline >= 0) {
 			int64_t left = t->deadline - now_ms;
 			if (left < 0)
@@ -73,25 +74,6 @@ static void tunnels_take(struct dk_client *c, const struct pollfd *fds, size_t n
 			t->m_rev |= fds[t->m_idx].revents;
 		t->e_idx = t->m_idx = -1;
 	}
-}
-
-/* A non-blocking connect finished (or failed). */
-static void tn_connected(struct dk_tunnel *t)
-{
-	int soerr = 0;
-	socklen_t len = sizeof soerr;
-	if (getsockopt(t->efd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
-		soerr = errno;
-	if (soerr == EINPROGRESS || soerr == EALREADY)
-		return;
-	if (soerr) {
-		struct err e;
-		err_set(&e, ERR_TRANSPORT, "cannot reach engine at %s: %s", dk_client_endpoint(t->c), strerror(soerr));
-		tn_fail(t, &e);
-		return;
-	}
-	t->stage = TN_START;
-	t->e_out = true;
 }
 
 static void tn_step(struct dk_tunnel *t, int64_t now_ms)
@@ -132,8 +114,13 @@ static void tn_step(struct dk_tunnel *t, int64_t now_ms)
 			return;
 		}
 	}
-	if (t->stage == TN_CONNECT && t->e_out)
-		tn_connected(t);
+	if (t->stage == TN_CONNECT) {
+		struct err e;
+		if (tn_connected(t, &e) < 0) {
+			tn_fail(t, &e);
+			return;
+		}
+	}
 	if (t->stage == TN_START && !t->closed)
 		tn_start_io(t);
 	if (t->stage == TN_OPEN && !t->closed)

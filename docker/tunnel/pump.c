@@ -137,7 +137,7 @@ static int tn_upstream(struct dk_tunnel *t)
 		}
 	}
 	if (t->efd >= 0 && t->e_out && b->off < b->len && !t->engine_shut) {
-		ssize_t k = send(t->efd, b->p + b->off, b->len - b->off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t k = tn_esend(t, b->p + b->off, b->len - b->off);
 		if (k > 0) {
 			b->off += (size_t)k;
 			moved = 1;
@@ -152,7 +152,7 @@ static int tn_upstream(struct dk_tunnel *t)
 	}
 	if (t->caller_eof && b->off == b->len && !t->engine_shut && t->efd >= 0) {
 		/* the process sees EOF on its stdin; its output still comes back */
-		shutdown(t->efd, SHUT_WR);
+		tn_eshut(t);
 		t->engine_shut = true;
 		moved = 1;
 	}
@@ -165,7 +165,7 @@ static int tn_downstream(struct dk_tunnel *t)
 	struct tn_buf *b = &t->down;
 	if (t->efd < 0 || !t->e_in || t->engine_eof || room(b) == 0)
 		return 0;
-	ssize_t k = recv(t->efd, b->p + b->len, TN_BUF - b->len, MSG_DONTWAIT);
+	ssize_t k = tn_erecv(t, b->p + b->len, TN_BUF - b->len);
 	if (k > 0) {
 		b->len += (size_t)k;
 		return 1;

@@ -96,7 +96,7 @@ static void tn_open(struct dk_tunnel *t)
 static void tn_send_request(struct dk_tunnel *t)
 {
 	while (t->e_out && t->up.off < t->up.len) {
-		ssize_t k = send(t->efd, t->up.p + t->up.off, t->up.len - t->up.off, MSG_NOSIGNAL);
+		ssize_t k = tn_esend(t, t->up.p + t->up.off, t->up.len - t->up.off);
 		if (k > 0) {
 			t->up.off += (size_t)k;
 		} else if (k < 0 && errno == EINTR) {
@@ -113,7 +113,7 @@ static void tn_send_request(struct dk_tunnel *t)
 static void tn_read_answer(struct dk_tunnel *t)
 {
 	while (t->e_in && !t->engine_eof && t->down.len < TN_BUF) {
-		ssize_t k = recv(t->efd, t->down.p + t->down.len, TN_BUF - t->down.len, 0);
+		ssize_t k = tn_erecv(t, t->down.p + t->down.len, TN_BUF - t->down.len);
 		if (k > 0) {
 			t->down.len += (size_t)k;
 		} else if (k == 0) {

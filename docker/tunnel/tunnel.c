@@ -1,19 +1,13 @@
-/* tunnel: exec tunnels: lifetime, their stderr log, and the exec create (curl) that leads to our own raw connection for /exec/ID/start. */
-#include <arpa/inet.h>
-#include <curl/curl.h>
+/* tunnel: exec tunnels: lifetime, their stderr log, and the exec create (curl) that leads to a connection of their own for /exec/ID/start (conn.c). */
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
-#include "docker/ssh.h"
 #include "docker/tunnel/internal.h"
 
 #define TN_ARGS_MAX 256
@@ -81,8 +75,7 @@ static void tn_release(struct dk_tunnel *t)
 		free(t->cap);
 		t->cap = NULL;
 	}
-	dk_ssh_close(dk_client_ssh(t->c), t->efd); /* a plain close but for ssh:// */
-	t->efd = -1;
+	tn_eclose(t);
 	close_fd(&t->mfd);
 	t->deadline = -1;
 	free(t->up.p);
@@ -166,63 +159,6 @@ void tn_end(struct dk_tunnel *t, const char *why)
 
 /* ---- stage 1: POST /containers/ID/exec ---- */
 
-/* A numeric connection to the engine, as curl reached it: the unix path, or
- * the address curl resolved and connected to (so no name lookup, which could
- * block, happens here); for ssh://, a new ssh process of its own (as the
- * docker CLI's). Returns the socket, connecting, or -1 with e set. */
-static int tn_connect(struct dk_tunnel *t, CURL *easy, bool *connected, struct err *e)
-{
-	if (dk_client_ssh(t->c)) {
-		*connected = true;
-		return dk_ssh_open(dk_client_ssh(t->c), e);
-	}
-	if (dk_client_tls(t->c))   /* our own connection below would be plain */
-		return err_set(e, ERR_USAGE, "exec (the desktop view, screenshots) over TLS is not supported yet; "
-		               "reach this engine by ssh:// or unix:// for it");
-	const char *path = dk_client_unix_path(t->c);
-	struct sockaddr_storage ss;
-	socklen_t slen;
-	memset(&ss, 0, sizeof ss);
-	if (path) {
-		struct sockaddr_un *sa = (struct sockaddr_un *)&ss;
-		if (strlen(path) >= sizeof sa->sun_path)
-			return err_set(e, ERR_USAGE, "engine socket path too long");
-		sa->sun_family = AF_UNIX;
-		memcpy(sa->sun_path, path, strlen(path) + 1);
-		slen = sizeof *sa;
-	} else {
-		char *ip = NULL;
-		long port = 0;
-		if (!easy || curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK || !ip || !ip[0] ||
-		    curl_easy_getinfo(easy, CURLINFO_PRIMARY_PORT, &port) != CURLE_OK || port < 1 || port > 65535)
-			return err_set(e, ERR_TRANSPORT, "engine address unknown after exec create");
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
-			s4->sin_family = AF_INET;
-			s4->sin_port = htons((uint16_t)port);
-			slen = sizeof *s4;
-		} else if (inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1) {
-			s6->sin6_family = AF_INET6;
-			s6->sin6_port = htons((uint16_t)port);
-			slen = sizeof *s6;
-		} else {
-			return err_set(e, ERR_TRANSPORT, "engine address unknown after exec create");
-		}
-	}
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_set(e, ERR_TRANSPORT, "socket: %s", strerror(errno));
-	*connected = connect(fd, (struct sockaddr *)&ss, slen) == 0;
-	if (!*connected && errno != EINPROGRESS) {
-		int en = errno;
-		close(fd);
-		return err_set(e, ERR_TRANSPORT, "cannot reach engine at %s: %s", dk_client_endpoint(t->c),
-		               strerror(en));
-	}
-	return fd;
-}
-
 static void create_done(struct dk_req *r, int rc, const struct err *e)
 {
 	struct dk_tunnel *t = r->ud;
@@ -232,8 +168,9 @@ static void create_done(struct dk_req *r, int rc, const struct err *e)
 		rc = -1;
 		e = &perr;
 	}
-	bool connected = false;
-	if (rc == 0 && (t->efd = tn_connect(t, r->easy, &connected, &perr)) < 0) {
+	t->e_in = t->e_out = false;
+	t->e_rev = 0;
+	if (rc == 0 && tn_connect(t, r->easy, &perr) < 0) {
 		rc = -1;
 		e = &perr;
 	}
@@ -244,7 +181,6 @@ static void create_done(struct dk_req *r, int rc, const struct err *e)
 	/* the start phase counts as a request in flight for dk_client_run */
 	dk_client_busy_add(t->c, 1);
 	t->busy = true;
-	t->stage = connected ? TN_START : TN_CONNECT;
 	t->deadline = clock_mono_ms() + tn_set(t->c)->timeout_ms;
 	t->up.p = xmalloc(TN_BUF);
 	t->down.p = xmalloc(TN_BUF);
@@ -255,9 +191,6 @@ static void create_done(struct dk_req *r, int rc, const struct err *e)
 	                 "Content-Length: %zu\r\n\r\n%s",
 	                 dk_client_api_version(t->c), t->exec_id, dk_client_host_header(t->c), sizeof body - 1, body);
 	t->up.len = n > 0 && n < (int)TN_BUF ? (size_t)n : 0;
-	t->e_in = false;
-	t->e_out = connected;
-	t->e_rev = 0;
 }
 
 struct dk_tunnel *tn_new(struct dk_client *c, const char *id, const char *const *argv, dk_tunnel_cb cb, void *ud)

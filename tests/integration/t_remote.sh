@@ -1,4 +1,4 @@
-# t_remote.sh: a TLS engine of the test's own (its certificates made here by openssl), reached as a user would: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, the --tls options, a docker CLI context (--context, DOCKER_CONTEXT, the current context), the screen; a wrong CA, a plain client, a TLS client at a plain server and bad certificates each say why in one line and fail.
+# t_remote.sh: a TLS engine of the test's own (its certificates made here by openssl), reached as a user would: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, the --tls options, a docker CLI context (--context, DOCKER_CONTEXT, the current context), the screen, a desktop's screenshot and a snapshot through exec tunnels over TLS; a wrong CA, a plain client, a TLS client at a plain server and bad certificates each say why in one line and fail.
 
 # rm_cert DIR NAME CA EXT SUBJECT: a P-256 key and a certificate NAME-cert.pem
 # signed by DIR/CA (CA-key.pem) with the extensions EXT.
@@ -54,6 +54,28 @@ rm_says() {
 	fi
 }
 
+# rm_desktop CERTS HOST PREFIX: a reference sandbox on the TLS engine; its
+# desktop read through the exec tunnel over TLS (sandtop screenshot), and a
+# snapshot of it (the agent stopped by an exec, the screenshot, the tar
+# the sandbox makes of what the agent wrote: each an exec tunnel).
+rm_desktop() {
+	local d=$1 host=$2 p=$3 tls
+	tls=(-H "$host" --tlsverify --tlscacert "$d/ca.pem" --tlscert "$d/client-cert.pem" --tlskey "$d/client-key.pem")
+	# --wait: until its health check passes (x11vnc answers), not just started
+	sandboxes_up_on "$ENGINE_HOST" 1 "$p" --wait || { fail "a healthy reference sandbox on the TLS engine"; return 1; }
+	"$SANDTOP" screenshot "$p-1" -o "$TEST_TMP/tls.png" "${tls[@]}" >"$TEST_TMP/tls-shot.log" 2>&1
+	check "sandtop screenshot over TLS: a 1024x768 PNG ($(head -c 300 "$TEST_TMP/tls-shot.log"))" \
+		bash -c "file '$TEST_TMP/tls.png' | grep -q 'PNG image data, 1024 x 768'"
+	docker -H "$ENGINE_HOST" exec "$p-1" sh -c 'echo written-in-tmp > /tmp/agent.txt'
+	"$SANDTOP" snapshot "$p-1" --armed -o "$TEST_TMP/tls-snap" --journal "$TEST_TMP/tls-journal.log" "${tls[@]}" \
+		>"$TEST_TMP/tls-snap.log" 2>&1
+	check "sandtop snapshot over TLS: the screenshot step took the desktop" \
+		bash -c "ls '$TEST_TMP'/tls-snap/*/screenshot.png"
+	check "sandtop snapshot over TLS: the in-sandbox tar of /tmp came through the tunnel with agent.txt ($(tail -c 300 "$TEST_TMP/tls-snap.log"))" \
+		bash -c "for t in '$TEST_TMP'/tls-snap/*/scratch-*.tar; do tar -xOf \"\$t\" ./agent.txt 2>/dev/null; done | grep -qx written-in-tmp"
+	sandboxes_down_on "$ENGINE_HOST" "$p"
+}
+
 t_remote() {
 	local d="$TEST_TMP/certs" p="${RUN_ID}tls" port host cfg plain ppid ctx="${RUN_ID}ctx" out err
 	out="$TEST_TMP/out" err="$TEST_TMP/err"
@@ -61,7 +83,7 @@ t_remote() {
 	rm_certs "$d" || { fail "openssl could not make the certificates"; return 1; }
 	port=$(rm_free_port)
 	host="tcp://127.0.0.1:$port"
-	engine_start tls sandtop/mini:latest -- -H "$host" --tlsverify --tlscacert="$d/ca.pem" \
+	engine_start tls sandtop/mini:latest sandtop/sandbox:latest -- -H "$host" --tlsverify --tlscacert="$d/ca.pem" \
 		--tlscert="$d/server-cert.pem" --tlskey="$d/server-key.pem" || { fail "the TLS engine did not start"; return 1; }
 	note "TLS engine on $host (and $ENGINE_HOST)"
 	check "the docker CLI reaches it over TLS and it has sandtop/mini" \
@@ -113,6 +135,9 @@ t_remote() {
 	kill "$ppid" 2>/dev/null
 	wait "$ppid" 2>/dev/null
 
+	# ---- the desktop through an exec over TLS (the tunnel speaks through curl's connection) --
+	rm_desktop "$d" "$host" "$p-d"
+
 	# ---- a docker CLI context in a DOCKER_CONFIG of the test's own -------------------------
 	cfg="$TEST_TMP/dockercfg"
 	mkdir -p "$cfg"
@@ -144,4 +169,5 @@ t_remote() {
 t_remote_cleanup() {
 	tm kill-session -t rmtui 2>/dev/null   # its connections would hold the engine's stop up
 	docker -H "$(scripts/engine host tls 2>/dev/null)" rm -f "${RUN_ID}tls-a" >/dev/null 2>&1 || true
+	sandboxes_down_on "$(scripts/engine host tls 2>/dev/null)" "${RUN_ID}tls-d"
 }
