@@ -292,17 +292,13 @@ static void test_forged_append(void **state)
 	char *body = xstrndup(d + s + 9, e - s - 149 - 9); /* after {"seq":5, up to ,"prev" */
 	char *forged = xasprintf("{\"seq\":6,%s,\"prev\":\"%s\",\"hash\":\"%s\"}\n", body, h5,
 				 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-	FILE *fp = fopen(f->log, "ab");
-	fputs(forged, fp);
-	fclose(fp);
+	jfx_append(f->log, forged, strlen(forged));
 	jfx_assert_verify_rc(f->log, 1,
 		      "line 6: hash mismatch (edited)\n"
 		      "the log goes on to seq 6 past the head's seq 5 (an interrupted write, or records added)\n"
 		      "FAILED: 2 problems in 6 lines\n");
 	/* junk is named for what it is, and the chain check picks up after it */
-	fp = fopen(f->log, "ab");
-	fputs("hello\n\n", fp);
-	fclose(fp);
+	jfx_append(f->log, "hello\n\n", 7);
 	int rc;
 	char *out = jfx_verify(f->log, &rc);
 	assert_int_equal(rc, 1);
