@@ -1,9 +1,8 @@
-/* config: read the settings file (capped, regular files only), split its lines (tmux-like quoting) and report errors as file:line. */
+/* config: read the settings file (capped, regular files only), split its lines (tmux-like quoting) and hand each to the settings table. */
 #include "config/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,64 +20,6 @@ struct fields {
 	char *argv[CFG_ARGS_MAX];
 	char buf[CFG_LINE_MAX * 2 + 2];
 };
-
-void cfg_report(struct cfg_ctx *x, const char *fmt, ...)
-{
-	char msg[400];
-	char full[700];
-	va_list ap;
-
-	if (!x->diag || x->sent >= CFG_ERRORS_MAX)
-		return;
-	x->sent++;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (x->line)
-		snprintf(full, sizeof full, "%s:%lu: %s", x->name, x->line, msg);
-	else
-		snprintf(full, sizeof full, "%s: %s", x->name, msg);
-	x->diag(x->ud, full);
-}
-
-const char *cfg_quote(struct cfg_ctx *x, int slot, const char *tok)
-{
-	char *out = x->quoted[slot ? 1 : 0];
-	size_t len = strlen(tok);
-	bool cut = len > CFG_QUOTE_MAX;
-	size_t w = sanitize_text(tok, cut ? CFG_QUOTE_MAX : len, out, sizeof x->quoted[0] - 4);
-	if (cut)
-		memcpy(out + w, "...", 4);
-	return out;
-}
-
-int cfg_path(struct cfg_ctx *x, const char *what, const char *in, char *out, size_t n)
-{
-	int w;
-	if (!*in) {
-		cfg_report(x, "%s: empty path", what);
-		return -1;
-	}
-	if (in[0] == '~' && (in[1] == '/' || !in[1])) {
-		const char *home = getenv("HOME");
-		if (!home || home[0] != '/') {
-			cfg_report(x, "%s: '%s' starts with ~ but HOME is not an absolute path", what, cfg_quote(x, 0, in));
-			return -1;
-		}
-		w = snprintf(out, n, "%s%s", home, in + 1);
-	} else if (in[0] == '/') {
-		w = snprintf(out, n, "%s", in);
-	} else {
-		while (in[0] == '.' && in[1] == '/')
-			in += 2;   /* "./keys": the file's directory, said once */
-		w = snprintf(out, n, "%s/%s", x->dir, in);
-	}
-	if (w < 0 || (size_t)w >= n) {
-		cfg_report(x, "%s: path too long (over %zu bytes)", what, n - 1);
-		return -1;
-	}
-	return 0;
-}
 
 /* Split a line as keymap files are: blanks separate fields; '...' is
  * literal; "..." allows \" and \\; an unquoted # at the start of a field

@@ -1,4 +1,4 @@
-/* internal: what the parser (config.c) and the settings table (settings.c) share; private to config/. */
+/* internal: what the parser (config.c), the settings table (settings.c) and the parse run (run.c) share; private to config/. */
 #ifndef CONFIG_INTERNAL_H
 #define CONFIG_INTERNAL_H
 
@@ -20,6 +20,8 @@ struct cfg_ctx {
 	char quoted[2][CFG_QUOTE_MAX * 3 + 8];
 };
 
+/* One parse run's services (run.c), below the parser and the settings. */
+
 /* Report "file:line: message" ("file: message" at line 0) to diag, while
  * fewer than CFG_ERRORS_MAX were sent; the caller counts the bad line. */
 void cfg_report(struct cfg_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -31,7 +33,8 @@ const char *cfg_quote(struct cfg_ctx *x, int slot, const char *tok);
  * name) when it is empty, too long, or ~ with no HOME. */
 int cfg_path(struct cfg_ctx *x, const char *what, const char *in, char *out, size_t n);
 
-/* Apply one line's fields (argv[0] is the setting's name; argc >= 1).
+/* The settings table (settings.c): apply one line's fields (argv[0] is the
+ * setting's name; argc >= 1).
  * Returns 0, or -1 after reporting; a bad line changes nothing. */
 int cfg_setting_apply(struct cfg_ctx *x, int argc, char **argv);
 
