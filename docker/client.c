@@ -85,6 +85,35 @@ static int on_timer(CURLM *multi, long timeout_ms, void *userp)
 	return 0;
 }
 
+/* The ssh:// transport (ssh.c) as the client's part DK_PART_SSH. No free
+ * hook: the client frees the transport itself (dk_ssh_free), after curl
+ * closed its last connection. */
+static size_t ssh_nfds(const struct dk_client *c)
+{
+	return dk_ssh_nfds(c->ssh);
+}
+
+static size_t ssh_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, size_t max, int64_t now_ms,
+                          int *timeout_ms)
+{
+	(void)now_ms;
+	return dk_ssh_pollfds(c->ssh, fds, base, max, timeout_ms);
+}
+
+static void ssh_take(struct dk_client *c, const struct pollfd *fds, size_t n)
+{
+	dk_ssh_take(c->ssh, fds, n);
+}
+
+static void ssh_run(struct dk_client *c, int64_t now_ms)
+{
+	dk_ssh_run(c->ssh, now_ms);
+}
+
+static const struct dk_part_ops ssh_ops = {
+	.nfds = ssh_nfds, .pollfds = ssh_pollfds, .take = ssh_take, .run = ssh_run,
+};
+
 static int parse_host(struct dk_client *c, const char *host, struct err *e)
 {
 	if (!strncmp(host, "unix://", 7)) {
@@ -101,8 +130,9 @@ static int parse_host(struct dk_client *c, const char *host, struct err *e)
 		c->base_url = xasprintf("http://%.*s", (int)n, p);
 		c->host_header = xasprintf("%.*s", (int)n, p);
 	} else if (!strncmp(host, "ssh://", 6)) {
-		if (!(c->ssh = dk_ssh_new(c, host, e)))
+		if (!(c->ssh = dk_ssh_new(host, e)))
 			return -1;
+		dk_client_part_set(c, DK_PART_SSH, c->ssh, &ssh_ops);
 		c->base_url = xstrdup("http://localhost"); /* ssh.c carries the connections */
 	} else if (host[0] == '/') {
 		c->unix_path = xstrdup(host);

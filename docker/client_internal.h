@@ -174,12 +174,14 @@ void dk_prov_resolve(struct dk_client *c, struct dk_container *items, size_t n, 
 
 /* ---- the parts: what lives on a client beside its requests ----
  * The exec tunnels (tunnel/), the events stream (events.c), the image
- * cache (imglabels.c) and the ssh:// transport (ssh.c: attached when the
- * client is made, freed by the client after curl) keep state on a client,
- * and all but the image cache need its poll loop. They sit above client.c:
- * each attaches its state and its hooks the first time it is used, and the
- * client drives every attached part through the hooks, in the order of enum
- * dk_part, never naming their files. Every hook may be NULL. */
+ * cache (imglabels.c) and the ssh:// transport (ssh.c) keep state on a
+ * client, and all but the image cache need its poll loop. The first three
+ * sit above client.c: each attaches its state and its hooks the first time
+ * it is used, and client.c never names their files. The ssh:// transport
+ * sits below it: client.c makes it when the client is made, attaches it
+ * with hooks of its own that call ssh.c's (dk_ssh_pollfds ...), and frees
+ * it after curl. The client drives every attached part through the hooks,
+ * in the order of enum dk_part. Every hook may be NULL. */
 enum dk_part { DK_PART_TUNNELS, DK_PART_EVENTS, DK_PART_IMAGES, DK_PART_SSH, DK_PARTS };
 struct dk_part_ops {
 	/* the most fds pollfds may add */

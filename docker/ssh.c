@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -18,7 +19,6 @@
 #include "base/log.h"
 #include "base/sanitize.h"
 #include "base/xalloc.h"
-#include "docker/client_internal.h"
 
 extern char **environ;
 
@@ -48,7 +48,7 @@ struct ssh_child {
 };
 
 struct dk_ssh {
-	struct dk_client *c;
+	char *endpoint;         /* the engine's address, for messages */
 	struct dk_ssh_dest dest;
 	int lfd;                /* the listener curl's connections reach; -1 before the first */
 	char ldir[80];          /* its private directory, "" none */
@@ -88,7 +88,7 @@ static void take_line(struct dk_ssh *s, struct ssh_child *k)
 	if (n == 0)
 		return;
 	if (k->logged < SSH_LOG_BUDGET) {
-		log_msg(LOG_INFO, "%s: ssh[%d]: %.*s", dk_client_endpoint(s->c), (int)k->pid, (int)n, k->line);
+		log_msg(LOG_INFO, "%s: ssh[%d]: %.*s", s->endpoint, (int)k->pid, (int)n, k->line);
 		k->logged += n;
 	}
 	for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++)
@@ -138,7 +138,7 @@ static void look_at(struct dk_ssh *s, struct ssh_child *k, int64_t now)
 			snprintf(how, sizeof how, "ssh ended by signal %d", WTERMSIG(st));
 		else
 			snprintf(how, sizeof how, "ssh exited with status %d", WEXITSTATUS(st));
-		log_msg(LOG_INFO, "%s: ssh[%d]: %s", dk_client_endpoint(s->c), (int)k->pid, how);
+		log_msg(LOG_INFO, "%s: ssh[%d]: %s", s->endpoint, (int)k->pid, how);
 		if (!clean && !k->said && !k->signalled)
 			set_why(s, how, strlen(how));
 		k->pid = 0;
@@ -152,7 +152,7 @@ static void look_at(struct dk_ssh *s, struct ssh_child *k, int64_t now)
 		return;
 	if (k->signalled == 0 && now - k->closed_at >= SSH_GRACE_MS) {
 		log_msg(LOG_INFO, "%s: ssh[%d] still there %d ms after its connection closed: SIGTERM",
-		        dk_client_endpoint(s->c), (int)k->pid, SSH_GRACE_MS);
+		        s->endpoint, (int)k->pid, SSH_GRACE_MS);
 		kill(k->pid, SIGTERM);
 		k->signalled = SIGTERM;
 	} else if (k->signalled == SIGTERM && now - k->closed_at >= SSH_GRACE_MS + SSH_KILL_MS) {
@@ -252,12 +252,12 @@ static int start(struct dk_ssh *s, struct ssh_child *k, int child_sock, struct e
 		char why[96];
 		snprintf(why, sizeof why, "cannot start ssh: %s", strerror(rc));
 		set_why(s, why, strlen(why));
-		return err_set(e, ERR_TRANSPORT, "cannot reach engine at %s: %s", dk_client_endpoint(s->c), why);
+		return err_set(e, ERR_TRANSPORT, "cannot reach engine at %s: %s", s->endpoint, why);
 	}
 	fcntl(ep[0], F_SETFL, fcntl(ep[0], F_GETFL) | O_NONBLOCK);
 	k->pid = pid;
 	k->errfd = ep[0];
-	log_msg(LOG_INFO, "%s: ssh[%d] started for a new connection (%zu open)", dk_client_endpoint(s->c), (int)pid,
+	log_msg(LOG_INFO, "%s: ssh[%d] started for a new connection (%zu open)", s->endpoint, (int)pid,
 	        s->n);
 	return 0;
 }
@@ -370,7 +370,7 @@ static void accept_all(struct dk_ssh *s)
 					k = &s->kids[i];
 		if (!k) {
 			log_msg(LOG_INFO, "%s: a connection to the ssh listener that is not curl's: closed",
-			        dk_client_endpoint(s->c));
+			        s->endpoint);
 			close(a);
 			continue;
 		}
@@ -421,7 +421,7 @@ void dk_ssh_curl(struct dk_ssh *s, CURL *easy)
 		char why[96];
 		snprintf(why, sizeof why, "cannot listen for curl's connections: %s", strerror(errno));
 		set_why(s, why, strlen(why));
-		log_msg(LOG_WARN, "%s: %s", dk_client_endpoint(s->c), why);
+		log_msg(LOG_WARN, "%s: %s", s->endpoint, why);
 	}
 	curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, s->lname);
 	curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, on_open);
@@ -441,19 +441,15 @@ void dk_ssh_multi(struct dk_ssh *s, CURLM *multi)
 }
 
 /* ---- the client's part: the listener, the stderr pipes and the timers in
- * its poll loop ---- */
+ * its poll loop (client.c drives them as its part DK_PART_SSH) ---- */
 
-static size_t ssh_nfds(const struct dk_client *c)
+size_t dk_ssh_nfds(const struct dk_ssh *s)
 {
-	const struct dk_ssh *s = dk_client_ssh(c);
 	return s ? s->n + 1 : 0;
 }
 
-static size_t ssh_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, size_t max, int64_t now_ms,
-                          int *timeout_ms)
+size_t dk_ssh_pollfds(struct dk_ssh *s, struct pollfd *fds, size_t base, size_t max, int *timeout_ms)
 {
-	(void)now_ms;
-	struct dk_ssh *s = dk_client_ssh(c);
 	size_t n = base;
 	bool ending = false;
 	if (!s)
@@ -478,9 +474,8 @@ static size_t ssh_pollfds(struct dk_client *c, struct pollfd *fds, size_t base, 
 	return n - base;
 }
 
-static void ssh_take(struct dk_client *c, const struct pollfd *fds, size_t n)
+void dk_ssh_take(struct dk_ssh *s, const struct pollfd *fds, size_t n)
 {
-	struct dk_ssh *s = dk_client_ssh(c);
 	if (!s)
 		return;
 	if (s->lidx >= 0 && (size_t)s->lidx < n && fds[s->lidx].fd == s->lfd)
@@ -494,9 +489,8 @@ static void ssh_take(struct dk_client *c, const struct pollfd *fds, size_t n)
 	}
 }
 
-static void ssh_run(struct dk_client *c, int64_t now_ms)
+void dk_ssh_run(struct dk_ssh *s, int64_t now_ms)
 {
-	struct dk_ssh *s = dk_client_ssh(c);
 	if (!s)
 		return;
 	/* curl may have connected during this dispatch: its process now */
@@ -507,24 +501,17 @@ static void ssh_run(struct dk_client *c, int64_t now_ms)
 		sweep(s, now_ms, false);
 }
 
-/* No free hook: the client frees the transport itself (dk_ssh_free), after
- * curl closed its last connection. */
-static const struct dk_part_ops ssh_ops = {
-	.nfds = ssh_nfds, .pollfds = ssh_pollfds, .take = ssh_take, .run = ssh_run,
-};
-
-struct dk_ssh *dk_ssh_new(struct dk_client *c, const char *url, struct err *e)
+struct dk_ssh *dk_ssh_new(const char *url, struct err *e)
 {
 	struct dk_ssh_dest d;
 	if (dk_ssh_parse(url, &d, e) < 0)
 		return NULL;
 	struct dk_ssh *s = xcalloc(1, sizeof *s);
-	s->c = c;
+	s->endpoint = xstrdup(url);
 	s->dest = d;
 	s->lfd = -1;
 	s->lidx = -1;
 	s->why_at = -1;
-	dk_client_part_set(c, DK_PART_SSH, s, &ssh_ops);
 	return s;
 }
 
@@ -555,7 +542,7 @@ void dk_ssh_free(struct dk_ssh *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct ssh_child *k = &s->kids[i];
 		if (k->pid > 0) {
-			log_msg(LOG_WARN, "%s: ssh[%d] did not end on SIGTERM: SIGKILL", dk_client_endpoint(s->c),
+			log_msg(LOG_WARN, "%s: ssh[%d] did not end on SIGTERM: SIGKILL", s->endpoint,
 			        (int)k->pid);
 			kill(k->pid, SIGKILL);
 			while (waitpid(k->pid, NULL, 0) < 0 && errno == EINTR)
@@ -565,6 +552,7 @@ void dk_ssh_free(struct dk_ssh *s)
 			close(k->errfd);
 	}
 	free(s->kids);
+	free(s->endpoint);
 	free(s);
 }
 
@@ -580,7 +568,7 @@ void dk_ssh_explain(struct dk_ssh *s, CURL *easy, struct err *e)
 	sweep(s, now, true);
 	if (s->why_at < 0 || s->why_at < since_ms || !s->why[0])
 		return;
-	err_set(e, ERR_TRANSPORT, "cannot reach engine at %s: ssh: %s", dk_client_endpoint(s->c), s->why);
+	err_set(e, ERR_TRANSPORT, "cannot reach engine at %s: ssh: %s", s->endpoint, s->why);
 }
 
 size_t dk_ssh_children(const struct dk_ssh *s)

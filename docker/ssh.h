@@ -5,11 +5,13 @@
 #include <curl/curl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 
 struct dk_client;
 struct dk_ssh;
+struct pollfd;
 
 #define DK_SSH_USER_MAX 64
 #define DK_SSH_HOST_MAX 255
@@ -35,11 +37,12 @@ int dk_ssh_parse(const char *url, struct dk_ssh_dest *out, struct err *e);
 #define DK_SSH_ARGV_MAX 16
 size_t dk_ssh_argv(const struct dk_ssh_dest *d, const char *argv[DK_SSH_ARGV_MAX]);
 
-/* Make the transport of c for url (ssh://...) and attach it as c's part
- * DK_PART_SSH (its stderr pipes and its children's reaping in c's poll
- * loop). No I/O, no process yet. 0, or -1 with e (ERR_USAGE). The client
- * frees it with dk_ssh_free. */
-struct dk_ssh *dk_ssh_new(struct dk_client *c, const char *url, struct err *e);
+/* Make the transport for url (ssh://...; also the name its messages give
+ * the engine). No I/O, no process yet. NULL with e (ERR_USAGE) when url is
+ * bad. The client that made it attaches it as its part DK_PART_SSH (its
+ * stderr pipes and its children's reaping in the client's poll loop,
+ * through the four hooks below) and frees it with dk_ssh_free. */
+struct dk_ssh *dk_ssh_new(const char *url, struct err *e);
 /* After the client's last connection closed: every ssh child still there is
  * told to end (SIGTERM), waited for at most a second, then killed and
  * reaped: no process is left behind. NULL is a no-op. */
@@ -74,6 +77,18 @@ void dk_ssh_close(struct dk_ssh *s, int fd);
  * started, e becomes "cannot reach engine at URL: ssh: WHY" (sanitized).
  * Reads the pipes first, without blocking. s NULL: nothing. */
 void dk_ssh_explain(struct dk_ssh *s, CURL *easy, struct err *e);
+
+/* The client's part hooks (client.c calls them for its DK_PART_SSH; s NULL:
+ * nothing, 0). nfds: the most fds pollfds may add. pollfds: append the
+ * listener and the stderr pipes at fds[base..max), lower *timeout_ms (-1:
+ * none) while a child is ending; returns how many it added. take: right
+ * after poll, take their revents back from fds[0..n). run: after the
+ * requests' callbacks: accept curl's new connections into ssh processes,
+ * read the pipes, reap the children that ended. */
+size_t dk_ssh_nfds(const struct dk_ssh *s);
+size_t dk_ssh_pollfds(struct dk_ssh *s, struct pollfd *fds, size_t base, size_t max, int *timeout_ms);
+void dk_ssh_take(struct dk_ssh *s, const struct pollfd *fds, size_t n);
+void dk_ssh_run(struct dk_ssh *s, int64_t now_ms);
 
 /* Tests: the children alive (not yet reaped). */
 size_t dk_ssh_children(const struct dk_ssh *s);
