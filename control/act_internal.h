@@ -1,4 +1,4 @@
-/* act_internal: what actions.c and act_kernel.c share: the context, a run and its targets. */
+/* act_internal: what actions.c and act_kernel.c share: the context, a run and its targets, and how the kernel's part reports back. */
 #ifndef CONTROL_ACT_INTERNAL_H
 #define CONTROL_ACT_INTERNAL_H
 
@@ -46,8 +46,18 @@ struct act_run {
 	struct act_run *next;
 };
 
+/* How the kernel's part (act_kernel.c, below actions.c) reports up:
+ * actions.c's, set in struct actions. */
+struct actk_up {
+	/* Settle t (once): ok or failed, with the kernel's text. */
+	void (*settle)(struct target *t, bool ok, const char *text);
+	/* Ask the engine for t's part of the action (kind k). */
+	void (*engine_call)(struct target *t, enum act_kind k);
+};
+
 struct actions {
 	struct dk_client *c;
+	const struct actk_up *up;  /* the kernel's part reports through it */
 	struct journal *journal;
 	struct cg_freezer *frz;   /* the kernel path; NULL when not local or not root */
 	char problem[ERR_MSG_MAX + 32];
@@ -71,11 +81,5 @@ void actk_start_many(struct act_run *const *rs, size_t nr);
  * empty already) are killed through the kernel. Returns ms until the next
  * one is due, or -1. */
 int actk_tick(struct act_run *r, int64_t now_ms);
-
-/* ---- actions.c, for act_kernel.c ---- */
-/* Settle t (once): ok or failed, with the kernel's text. */
-void act_kernel_settle(struct target *t, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Ask the engine for t's part of the action (kind k). */
-void act_engine_call(struct target *t, enum act_kind k);
 
 #endif

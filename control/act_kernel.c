@@ -2,6 +2,7 @@
 #include "control/act_internal.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,24 @@
 #include "base/xalloc.h"
 
 #define STOP_POLL_MS 100   /* how often a stopping target is looked at */
+
+/* Settle t through actions.c (its up call), with the text made of fmt. */
+static void ksettle(struct target *t, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void ksettle(struct target *t, bool ok, const char *fmt, ...)
+{
+	char text[sizeof t->res->kernel];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	t->run->a->up->settle(t, ok, text);
+}
+
+/* Ask the engine for t's part (kind k), through actions.c. */
+static void engine_call(struct target *t, enum act_kind k)
+{
+	t->run->a->up->engine_call(t, k);
+}
 
 bool actk_containment(enum act_kind kind)
 {
@@ -64,18 +83,18 @@ static void after(struct act_run *r, struct target *t, enum cg_kop op, const str
 				r->o.timeout_s);
 			t->term_until_ms = r->started_ms + (int64_t)r->o.timeout_s * 1000;
 		} else if (op == CG_KSIGNAL) {
-			act_kernel_settle(t, true, "%s sent to its init process by the kernel", r->signal);
+			ksettle(t, true, "%s sent to its init process by the kernel", r->signal);
 		} else if (op == CG_KTHAW) {
-			act_kernel_settle(t, true, "thawed by the kernel");
+			ksettle(t, true, "thawed by the kernel");
 		} else if (op == CG_KFREEZE && r->o.kind == ACT_QUARANTINE) {
 			snprintf(res->kernel, sizeof res->kernel, "frozen by the kernel in %d ms", ms);
 			t->kernel_froze = true;
-			act_engine_call(t, ACT_QUARANTINE);   /* now cut its networks */
+			engine_call(t, ACT_QUARANTINE);   /* now cut its networks */
 		} else {
-			act_kernel_settle(t, true, "%s by the kernel in %d ms (%d task%s%s%s)", done_words[op], ms, kt->tasks,
+			ksettle(t, true, "%s by the kernel in %d ms (%d task%s%s%s)", done_words[op], ms, kt->tasks,
 				kt->tasks == 1 ? "" : "s", kt->e.msg[0] ? ", " : "", kt->e.msg);
 			if (op == CG_KKILL)
-				act_engine_call(t, ACT_KILL);     /* so that the engine's view agrees */
+				engine_call(t, ACT_KILL);     /* so that the engine's view agrees */
 		}
 		return;
 	case CG_K_GONE:
@@ -83,14 +102,14 @@ static void after(struct act_run *r, struct target *t, enum cg_kop op, const str
 			break;  /* not running as far as the kernel knows: the engine says why */
 		if (t->was_down) {
 			/* asked to kill what was not running: a failure, as the engine would say */
-			act_kernel_settle(t, false, "not running (%s)", "the engine listed it as stopped");
+			ksettle(t, false, "not running (%s)", "the engine listed it as stopped");
 			return;
 		}
 		/* it died between the engine's list and now, or it never had a
 		 * cgroup of its own (rootless Podman on cgroup v1): the engine acts */
-		act_kernel_settle(t, true, "no cgroup of its own holds it (it ended, or never had one): the %s is the engine's",
+		ksettle(t, true, "no cgroup of its own holds it (it ended, or never had one): the %s is the engine's",
 			op == CG_KSIGNAL ? "signal" : "kill");
-		act_engine_call(t, ACT_KILL);
+		engine_call(t, ACT_KILL);
 		return;
 	case CG_K_REFUSED:
 		snprintf(res->kernel, sizeof res->kernel, "kernel path refused: %s", kt->e.msg);
@@ -99,13 +118,13 @@ static void after(struct act_run *r, struct target *t, enum cg_kop op, const str
 		snprintf(res->kernel, sizeof res->kernel, "kernel: %s", kt->e.msg);
 		if (op == CG_KKILL) {
 			/* what is still alive was named and thawed: the engine tries too */
-			act_engine_call(t, ACT_KILL);
+			engine_call(t, ACT_KILL);
 			return;
 		}
 		break;
 	}
 	/* the engine alone */
-	act_engine_call(t, r->o.kind == ACT_FREEZE_ALL ? ACT_PAUSE : r->o.kind == ACT_STOP ? ACT_STOP : r->o.kind);
+	engine_call(t, r->o.kind == ACT_FREEZE_ALL ? ACT_PAUSE : r->o.kind == ACT_STOP ? ACT_STOP : r->o.kind);
 }
 
 void actk_start(struct act_run *r)
@@ -177,7 +196,7 @@ void actk_start_many(struct act_run *const *rs, size_t nr)
 	/* targets with no kernel part: the engine alone */
 	for (size_t j = 0; j < total; j++)
 		if (op[j] < 0)
-			act_engine_call(&pair[j].r->t[pair[j].i],
+			engine_call(&pair[j].r->t[pair[j].i],
 				pair[j].r->o.kind == ACT_FREEZE_ALL ? ACT_PAUSE : pair[j].r->o.kind);
 	free(op);
 	free(idx);
@@ -204,8 +223,8 @@ int actk_tick(struct act_run *r, int64_t now_ms)
 			cg_clear(&cg);
 		if (!alive && e.code == ERR_NOTFOUND) {
 			t->term_until_ms = 0;
-			act_kernel_settle(t, true, "stopped: it ended %lld ms after SIGTERM", (long long)(now_ms - r->started_ms));
-			act_engine_call(t, ACT_KILL);
+			ksettle(t, true, "stopped: it ended %lld ms after SIGTERM", (long long)(now_ms - r->started_ms));
+			engine_call(t, ACT_KILL);
 			continue;
 		}
 		if (now_ms < t->term_until_ms) {

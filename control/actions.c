@@ -16,45 +16,21 @@
 #define ACT_TIMEOUT_MS 15000          /* an engine-only target, beyond its own wait */
 #define ACT_JOURNAL_RETRY_MS 250        /* records the log could not take are retried this often */
 
-static const char *const names[ACT_COUNT] = {
-	[ACT_PAUSE] = "pause", [ACT_UNPAUSE] = "unpause", [ACT_STOP] = "stop", [ACT_KILL] = "kill",
-	[ACT_RESTART] = "restart", [ACT_REMOVE] = "remove", [ACT_QUARANTINE] = "quarantine",
-	[ACT_FREEZE_ALL] = "freeze-all", [ACT_KILL_ALL] = "kill-all",
-};
-
-/* Other names the command line takes. */
-static const struct {
-	const char *name;
-	enum act_kind kind;
-} aliases[] = {{"freeze", ACT_PAUSE}, {"thaw", ACT_UNPAUSE}};
-
-const char *act_name(enum act_kind k)
-{
-	return (int)k >= 0 && k < ACT_COUNT ? names[k] : "?";
-}
-
-int act_from_name(const char *name)
-{
-	if (!name)
-		return -1;
-	for (int k = 0; k < ACT_COUNT; k++)
-		if (!strcmp(name, names[k]))
-			return k;
-	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-		if (!strcmp(name, aliases[i].name))
-			return (int)aliases[i].kind;
-	return -1;
-}
-
 /* ---- the context ---- */
 
 static void run_destroy(struct act_run *r);
 static bool run_abandon(struct act_run *r);
+static void kernel_up_settle(struct target *t, bool ok, const char *text);
+static void engine_call(struct target *t, enum act_kind k);
+
+/* How the kernel's part (act_kernel.c) reports back. */
+static const struct actk_up kernel_up = {.settle = kernel_up_settle, .engine_call = engine_call};
 
 struct actions *actions_new(struct dk_client *c, const char *journal_path, bool local)
 {
 	struct actions *a = xcalloc(1, sizeof *a);
 	a->c = c;
+	a->up = &kernel_up;
 	a->next_op = (uint64_t)clock_wall_ms() * 1000;
 	struct err e = {0};
 	/* a log that cannot be had now keeps its records in memory and is retried */
@@ -300,7 +276,9 @@ static bool run_abandon(struct act_run *r)
 	return progress(r);   /* writes the result record */
 }
 
-void act_kernel_settle(struct target *t, bool ok, const char *fmt, ...)
+/* Settle t (once): ok or failed, with the kernel's text. */
+static void kernel_settle(struct target *t, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void kernel_settle(struct target *t, bool ok, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -310,6 +288,11 @@ void act_kernel_settle(struct target *t, bool ok, const char *fmt, ...)
 	settle(t, ok);
 	compose(t->res);
 	progress(t->run);
+}
+
+static void kernel_up_settle(struct target *t, bool ok, const char *text)
+{
+	kernel_settle(t, ok, "%s", text);
 }
 
 /* The engine's answer for t (ok, or failed with msg). */
@@ -387,7 +370,8 @@ static void on_disconnected(void *ud, int rc, const struct err *e)
 	dk_pause(r->a->c, t->res->id, on_done, t);
 }
 
-void act_engine_call(struct target *t, enum act_kind k)
+/* Ask the engine for t's part of the action (kind k). */
+static void engine_call(struct target *t, enum act_kind k)
 {
 	struct act_run *r = t->run;
 	struct dk_client *c = r->a->c;
@@ -420,7 +404,7 @@ void act_engine_call(struct target *t, enum act_kind k)
 				t->engine_out = false;
 				r->engine_out--;
 				t->res->engine = ACT_ENG_NONE;
-				act_kernel_settle(t, true, "%s; no network to cut", t->res->kernel);
+				kernel_settle(t, true, "%s; no network to cut", t->res->kernel);
 			} else {
 				dk_pause(c, id, on_done, t);
 			}
@@ -494,7 +478,7 @@ static void run_begin(struct act_run *r)
 {
 	if (!kernel_first(r))
 		for (size_t i = 0; i < r->n; i++)
-			act_engine_call(&r->t[i], r->o.kind);
+			engine_call(&r->t[i], r->o.kind);
 	struct err ae = {0};
 	if (r->a->journal && record(r, "intent", NULL, &ae) != 0)
 		log_failure(r, &ae);
