@@ -52,6 +52,8 @@ struct journal {
 	char problem[ERR_MSG_MAX + 64]; /* why records wait ("" when none do and the log is fine) */
 };
 
+/* ---- io.c: the file steps, below everything else ---- */
+
 /* I/O helpers: EINTR retried; -1 with errno. write_all reports the bytes
  * written in *done; pread_all fails with EIO on a file that shrank. */
 int journal_io_write_all(int fd, const char *p, size_t n, size_t *done);
@@ -62,10 +64,23 @@ int journal_io_pread_all(int fd, char *p, size_t n, off_t off);
  * directory fsync). The log is locked. */
 int journal_head_write(struct journal *a, uint64_t seq, const char *hash, struct err *e);
 
+/* ---- qrec.c: the queue in memory ---- */
+
 /* RFC 3339 UTC with nanoseconds, now. */
 void journal_fmt_ts(char out[96]);
 
-/* Take up the chain at the log's end (journal_repair.c; the log is locked):
+/* Put a copy of r at the back (front: at the front) of the queue. */
+struct journal_qrec *journal_q_push(struct journal *a, const struct journal_rec *r, bool front);
+/* Take the oldest record out of the queue and free it (the queue is not
+ * empty). */
+void journal_q_pop(struct journal *a);
+/* Take q (the newest) back out of the queue and free it; nothing when q is
+ * not in it. */
+void journal_q_drop_last(struct journal *a, struct journal_qrec *q);
+
+/* ---- repair.c: the log's end ---- */
+
+/* Take up the chain at the log's end (the log is locked):
  * the last line must be a valid record agreeing with the head file. A torn
  * last line (bytes after the last newline, at most JOURNAL_LINE_MAX) is saved
  * to a side file, cut off, and a "log_repair" record put at the front of
@@ -73,8 +88,7 @@ void journal_fmt_ts(char out[96]);
  * JOURNAL_E_IO when a step failed (the log is then as it was). */
 int journal_tail_take(struct journal *a, struct err *e);
 
-/* Put a copy of r at the back (front: at the front) of the queue. */
-struct journal_qrec *journal_q_push(struct journal *a, const struct journal_rec *r, bool front);
+/* ---- attach.c: taking the log ---- */
 
 /* Open the log if it is not open, lock it (tries: attempts 10 ms apart; 0:
  * once, without waiting) and take up its end when it changed. On 0 the
@@ -83,6 +97,11 @@ struct journal_qrec *journal_q_push(struct journal *a, const struct journal_rec 
  * file is closed again, and is not re-read for a second). */
 int journal_attach(struct journal *a, int tries, struct err *e);
 void journal_unlock(struct journal *a);
+/* Close the log if it is open (which drops its lock) and forget its end:
+ * the next journal_attach opens it again and takes its end up anew. */
+void journal_detach(struct journal *a);
+
+/* ---- queue.c: the queue written ---- */
 
 /* With the log attached and locked: write the queue, oldest first, in
  * batches (one write and one fsync each), then the head file. Returns 0

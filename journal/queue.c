@@ -1,4 +1,4 @@
-/* queue: the journal's records: kept in order in memory until the log takes them, formatted, chained and appended durably. */
+/* queue: the journal's records written: the queue (qrec.c) formatted, chained and appended durably when the log can be had, or printed when it never can. */
 #include "journal/internal.h"
 
 #include <errno.h>
@@ -20,86 +20,6 @@
 #define BATCH_MAX (4 * 1024 * 1024)
 /* journal_drain's pause between tries */
 #define DRAIN_SLEEP_MS 20
-
-/* ---- the queue ---------------------------------------------------------- */
-
-/* JOURNAL_STR_MAX + 1 bytes format exactly as the whole string (the cut and
- * its ellipsis are decided on them). */
-static char *cap_dup(const char *s)
-{
-	return s ? xstrndup(s, JOURNAL_STR_MAX + 1) : NULL;
-}
-
-struct journal_qrec *journal_q_push(struct journal *a, const struct journal_rec *r, bool front)
-{
-	struct journal_qrec *q = xcalloc(1, sizeof *q);
-	q->action = cap_dup(r->action);
-	q->phase = cap_dup(r->phase);
-	q->reason = cap_dup(r->reason);
-	q->detail = cap_dup(r->detail);
-	q->op = r->op;
-	q->duration_ms = r->duration_ms;
-	q->armed = r->armed;
-	q->ntotal = r->ntargets;
-	q->ntargets = r->ntargets < JOURNAL_TARGETS_MAX ? r->ntargets : JOURNAL_TARGETS_MAX;
-	q->targets = xcalloc(q->ntargets ? q->ntargets : 1, sizeof *q->targets);
-	for (size_t i = 0; i < q->ntargets; i++) {
-		q->targets[i].id = cap_dup(r->targets[i].id);
-		q->targets[i].name = cap_dup(r->targets[i].name);
-		q->targets[i].result = cap_dup(r->targets[i].result);
-	}
-	journal_fmt_ts(q->ts);
-	if (front) {
-		q->next = a->qhead;
-		a->qhead = q;
-		if (a->qtail == &a->qhead)
-			a->qtail = &q->next;
-	} else {
-		*a->qtail = q;
-		a->qtail = &q->next;
-	}
-	a->nq++;
-	return q;
-}
-
-static void qrec_free(struct journal_qrec *q)
-{
-	for (size_t i = 0; i < q->ntargets; i++) {
-		free((char *)q->targets[i].id);
-		free((char *)q->targets[i].name);
-		free((char *)q->targets[i].result);
-	}
-	free(q->targets);
-	free(q->action);
-	free(q->phase);
-	free(q->reason);
-	free(q->detail);
-	free(q);
-}
-
-static void q_pop(struct journal *a)
-{
-	struct journal_qrec *q = a->qhead;
-	a->qhead = q->next;
-	if (!a->qhead)
-		a->qtail = &a->qhead;
-	a->nq--;
-	qrec_free(q);
-}
-
-/* Take q (the newest) back out of the queue. */
-static void q_drop_last(struct journal *a, struct journal_qrec *q)
-{
-	struct journal_qrec **p = &a->qhead;
-	while (*p && *p != q)
-		p = &(*p)->next;
-	if (!*p)
-		return;
-	*p = NULL;
-	a->qtail = p;
-	a->nq--;
-	qrec_free(q);
-}
 
 /* ---- formatting --------------------------------------------------------- */
 
@@ -220,7 +140,7 @@ static int write_batch(struct journal *a, struct err *e)
 	a->seq = seq;
 	memcpy(a->hash, hash, sizeof hash);
 	while (k--)
-		q_pop(a);
+		journal_q_pop(a);
 	if (journal_head_write(a, a->seq, a->hash, e) < 0) {
 		a->head_stale = true;
 		err_set(e, e->code, "record %" PRIu64 " written, but %s", a->seq, e->msg);
@@ -279,7 +199,7 @@ int journal_write(struct journal *a, const struct journal_rec *r, struct err *e)
 		journal_unlock(a);
 	}
 	if (a->nq) {
-		q_drop_last(a, q); /* the caller is told; older queued records stay */
+		journal_q_drop_last(a, q); /* the caller is told; older queued records stay */
 		rc = -1;
 	}
 	journal_set_problem(a, rc < 0 ? e : NULL);
@@ -359,7 +279,7 @@ size_t journal_drain(struct journal *a, int wait_ms, FILE *fp)
 		format_body(a, a->qhead, a->qhead->op, &b);
 		buf_puts(&b, "}\n");
 		fwrite(b.data, 1, b.len, fp);
-		q_pop(a);
+		journal_q_pop(a);
 	}
 	buf_free(&b);
 	fflush(fp);
