@@ -53,7 +53,7 @@ TEST_HELPER_SRC := $(wildcard tests/unit/helper/*.c)
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(B)/%.o)
 TEST_HELPER_LIB := $(B)/tests/helper.a
 
-.PHONY: all dev san tests check unit integration setup demo install uninstall clean lint layers
+.PHONY: all dev san tests check unit integration setup demo install uninstall clean lint layers file-loops
 
 all: $(B)/sandtop $(B)/sandtop-vnc
 	@ln -sf $(B)/sandtop sandtop
@@ -109,7 +109,7 @@ san:
 # The one command for every test: set-up, lint, both builds, unit tests under
 # both, then the integration tests against the real engine.
 check: setup
-	$(MAKE) layers lint
+	$(MAKE) layers file-loops lint
 	$(MAKE) VARIANT=dev all unit
 	$(MAKE) VARIANT=san all unit
 	$(MAKE) fuzz-smoke
@@ -132,6 +132,12 @@ demo: setup all
 
 layers:
 	scripts/check-layers
+
+# No loop between the files of one folder: scripts/check-file-loops reads
+# who calls whom from the dev build's objects (nm), so that build comes first.
+file-loops:
+	$(MAKE) VARIANT=dev all
+	scripts/check-file-loops -b $(BUILD)/dev
 
 MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
