@@ -212,8 +212,11 @@ t_faults_engine_stop() {
 	check "the engine's late answers reach the journal" f_until 20 f_journal_has "$TEST_TMP/journal.log" engine kill-all
 	check "the view is live again" wait_screen fv "live 1024x768" 30
 	check "the logs go on past tick $tick" f_ticks_past fl "$tick" 20
+	# (the engine runs what it queued while stopped, the snapshot's commit
+	# included, which pauses $p-1 while it takes: wait for it to settle)
 	check "the engine agrees: the set exited, $p-1 runs" \
-		sh -c "[ \"\$(docker -H '$h' ps -aq --filter label=sandtop.set=$p-k --filter status=exited | wc -l)\" = 3 ] && [ \"\$(docker -H '$h' inspect -f '{{.State.Status}}' '$p-1')\" = running ]"
+		f_until 60 sh -c "[ \"\$(docker -H '$h' ps -aq --filter label=sandtop.set=$p-k --filter status=exited | wc -l)\" = 3 ] && [ \"\$(docker -H '$h' inspect -f '{{.State.Status}}' '$p-1')\" = running ]"
+	note "$p-1 is $(docker -H "$h" inspect -f '{{.State.Status}}' "$p-1" 2>&1); exited of the set: $(docker -H "$h" ps -aq --filter "label=sandtop.set=$p-k" --filter status=exited | wc -l)"
 	f_engine_common_end "$p"
 }
 
@@ -340,11 +343,14 @@ t_faults_hangup_cleanup() { sandboxes_down "${RUN_ID}fh"; docker rm -f "${RUN_ID
 
 # ---- the journal's disk read-only ----------------------------------------------------
 
-# f_kill_on_screen SESSION NAME: select NAME (End: the last row), SIGKILL it
-# through the menu and confirm; then until the engine says it is not running
-# (3 s): the ms it took in KILL_MS (-1 if it still runs).
+# f_kill_on_screen SESSION NAME: filter the list to NAME (the filter typed
+# before cleared), select it (End: the last row), SIGKILL it through the menu
+# and confirm; then until the engine says it is not running (3 s): the ms it
+# took in KILL_MS (-1 if it still runs).
 f_kill_on_screen() {
 	local s=$1 n=$2 t0 i
+	tm send-keys -t "$s" / && tm send-keys -t "$s" C-u && tm send-keys -t "$s" -l "$n" && tm send-keys -t "$s" Enter
+	wait_screen "$s" "filter $n" 5
 	tm send-keys -t "$s" x End K
 	wait_screen "$s" "SIGKILL" 5 && tm send-keys -t "$s" Enter
 	wait_screen "$s" "Send SIGKILL to $n\\? \\(y/N\\)" 5 || { KILL_MS=-1; return 1; }
@@ -359,6 +365,16 @@ f_kill_on_screen() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# f_kill_read_only SESSION NAME WHAT: f_kill_on_screen with the journal's disk
+# read-only: the kill goes ahead at once, and the screen says the journal's
+# trouble (WHAT: the case, in the checks' names).
+f_kill_read_only() {
+	f_kill_on_screen "$1" "$2"
+	check "$3: the kill goes ahead at once ($KILL_MS ms)" test "$KILL_MS" -ge 0 -a "$KILL_MS" -lt 3000
+	check "$3: the screen says the journal's trouble and retries" \
+		wait_screen "$1" "JOURNAL: [0-9]+ records? not written: .*Read-only file system; retrying" 5
 }
 
 # The journal's disk read-only, two ways. (Full: t_killswitch_log_full.)
@@ -386,12 +402,7 @@ t_faults_journal_ro() {
 	tui_start fj 160 40 -c "$TEST_TMP/j.conf" --journal "$mnt/journal.log"
 	wait_screen fj "$p-4" 15 || { fail "not listed"; return 1; }
 	tm send-keys -t fj / && tm send-keys -t fj -l "$p-[12]" && tm send-keys -t fj Enter
-	tm send-keys -t fj / && tm send-keys -t fj C-u && tm send-keys -t fj -l "$p-2" && tm send-keys -t fj Enter
-	wait_screen fj "filter $p-2" 5
-	f_kill_on_screen fj "$p-2"
-	check "read-only journal: the kill goes ahead at once ($KILL_MS ms)" test "$KILL_MS" -ge 0 -a "$KILL_MS" -lt 3000
-	check "the screen says the journal's trouble and retries" \
-		wait_screen fj "JOURNAL: [0-9]+ records? not written: .*Read-only file system; retrying" 5
+	f_kill_read_only fj "$p-2" "read-only journal"
 	screen fj | grep -o 'JOURNAL: .*' | head -1 | cut -c1-120 | sed 's/^/    /'
 	f_keys fj "NAME" "the list with the journal read-only"
 	mount -o remount,rw "$mnt" || { fail "remount read-write"; return 1; }
@@ -408,18 +419,11 @@ t_faults_journal_ro() {
 	[ -w "/sys/fs/ext4/$dev/trigger_fs_error" ] || { fail "no /sys/fs/ext4/$dev/trigger_fs_error"; return 1; }
 	tui_start fe 160 40 -c "$TEST_TMP/j.conf" --journal "$ext/journal.log"
 	wait_screen fe "$p-4" 15 || { fail "not listed"; return 1; }
-	tm send-keys -t fe / && tm send-keys -t fe -l "$p-3" && tm send-keys -t fe Enter
-	wait_screen fe "filter $p-3" 5
 	f_kill_on_screen fe "$p-3"
 	check "a kill journaled on the ext4 image" f_until 5 f_journal_both "$ext/journal.log" kill
 	echo 1 >"/sys/fs/ext4/$dev/trigger_fs_error"
 	check "the kernel made it read-only ($(findmnt -n -o OPTIONS "$ext" | cut -d, -f1))" sh -c "! touch '$ext/x' 2>/dev/null"
-	tm send-keys -t fe / && tm send-keys -t fe C-u && tm send-keys -t fe -l "$p-4" && tm send-keys -t fe Enter
-	wait_screen fe "filter $p-4" 5
-	f_kill_on_screen fe "$p-4"
-	check "read-only under the open journal: the kill goes ahead at once ($KILL_MS ms)" test "$KILL_MS" -ge 0 -a "$KILL_MS" -lt 3000
-	check "the screen says the journal's trouble" \
-		wait_screen fe "JOURNAL: [0-9]+ records? not written: .*Read-only file system; retrying" 5
+	f_kill_read_only fe "$p-4" "read-only under the open journal"
 	f_keys fe "NAME" "the list with the journal's disk gone read-only"
 	f_quit fe
 	check "... and prints the records the journal never took" f_pane_joined_has fe '"unwritten":true.*"action":"kill"'
