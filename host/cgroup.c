@@ -27,9 +27,10 @@
 #define CG_HAVE (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_BLK | ST_HAVE_PIDS)
 
 /* v1 controllers we read (with v2 only slot C_CPU holds the unified
- * directory). */
-enum ctl { C_CPU, C_MEM, C_BLK, C_PIDS, C_FREEZER, C_N, C_KNOWN = C_N };
-static const char *const ctl_name[C_KNOWN] = {"cpuacct", "memory", "blkio", "pids", "freezer"};
+ * directory): the first C_N for the counters; C_SCHED ("cpu", its weight)
+ * is only looked up (st_cgroup_dir, the kill's CPU lending). */
+enum ctl { C_CPU, C_MEM, C_BLK, C_PIDS, C_FREEZER, C_N, C_SCHED = C_N, C_KNOWN };
+static const char *const ctl_name[C_KNOWN] = {"cpuacct", "memory", "blkio", "pids", "freezer", "cpu"};
 
 struct mnt {
 	char *dir;      /* sys_root + mount point */

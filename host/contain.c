@@ -22,6 +22,7 @@
 #define TREE_DIRS 4096
 #define REWRITE_NS 10000000      /* a freeze still FREEZING is written again after 10 ms */
 #define KILL_FREEZE_WAIT_NS 5000000 /* without cgroup.kill: how long a kill waits for FROZEN */
+#define BOOST_MAX_NS 200000000   /* a kill lends the dying the CPU for 200 ms at most */
 
 struct slot {
 	struct cg_ktarget *t;
@@ -354,6 +355,19 @@ static void kill_round(struct cg_freezer *f, struct slot *s)
 	frz_each_task(s->cg.dir, send_one, &c);
 }
 
+/* cg_boost_on over the open slots. */
+static struct cg_boost *boost_dying(struct cg_freezer *f, const struct slot *s, size_t n)
+{
+	const struct cg_loc **locs = xcalloc(n ? n : 1, sizeof *locs);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i].open)
+			locs[k++] = &s[i].cg;
+	struct cg_boost *b = cg_boost_on(f, locs, k);
+	free(locs);
+	return b;
+}
+
 static void op_kill(struct cg_freezer *f, struct slot *s, size_t n, int timeout_ms, int64_t t0)
 {
 	int64_t deadline = t0 + (int64_t)timeout_ms * 1000000;
@@ -361,6 +375,8 @@ static void op_kill(struct cg_freezer *f, struct slot *s, size_t n, int timeout_
 	for (size_t i = 0; i < n; i++)
 		pids_one_by_one |= s[i].open && !s[i].cg.unified;
 	int rounds = 0;
+	struct cg_boost *boost = NULL;
+	int64_t boost_until = now_ns() + BOOST_MAX_NS;
 	for (;;) {
 		rounds++;
 		/* the freeze first, for every container: busy tasks stop taking the
@@ -383,6 +399,9 @@ static void op_kill(struct cg_freezer *f, struct slot *s, size_t n, int timeout_
 		for (size_t i = 0; i < n; i++)
 			if (s[i].open)
 				kill_round(f, &s[i]);
+		/* the first thaw lends the dying their CPU until they are dead */
+		if (rounds == 1)
+			boost = boost_dying(f, s, n);
 		for (size_t i = 0; i < n; i++)
 			if (s[i].open)
 				freeze_write(f, &s[i], false, t0, CG_K_DONE);
@@ -411,9 +430,14 @@ static void op_kill(struct cg_freezer *f, struct slot *s, size_t n, int timeout_
 			if (left)
 				nap_ns(1000000);
 		} while (left && now_ns() < until);
+		if (boost && (!left || now_ns() >= boost_until)) {
+			cg_boost_off(boost);
+			boost = NULL;
+		}
 		if (!left || now_ns() >= deadline)
 			break;
 	}
+	cg_boost_off(boost);
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i].open)
 			continue;

@@ -54,7 +54,9 @@ struct cg_ktarget {
  * freeze, SIGKILL every task (cgroup.kill where the kernel has it, else each
  * pid of cgroup.procs, the sub-cgroups' included, through a pidfd checked to
  * be still in the cgroup), thaw; rounds repeat until every task is dead
- * (in do_exit, a zombie, or gone);
+ * (in do_exit, a zombie, or gone); from the first thaw until then (200 ms
+ * at most) the containers' cgroups and their ancestors below the root get
+ * the largest CPU weight, put back after (cpuboost.c);
  * what is still alive at the deadline is FAILED with the tasks named, and
  * thawed. Synchronous (it sleeps in steps of at most 1 ms while it waits).
  * Returns the number of targets DONE or GONE. */

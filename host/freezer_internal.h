@@ -3,6 +3,7 @@
 #define HOST_FREEZER_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/err.h"
 #include "host/freezer.h"
@@ -42,5 +43,14 @@ int frz_read_state(const struct cg_freezer *f, const char *dir, int pid, struct 
  * or -1 when dir is gone. (contain.c) */
 typedef void (*frz_task_fn)(void *ud, int pid);
 long frz_each_task(const char *dir, frz_task_fn fn, void *ud);
+
+/* cpuboost.c: raise the CPU weight (v1 cpu.shares, v2 cpu.weight) of each
+ * container's cgroup in locs and of its ancestors below the hierarchy's
+ * root, where the cgroup names the container (cg_path_names) and has one;
+ * cg_boost_off puts every value back and frees (NULL is fine). For the
+ * moment killed tasks need to die: never leave it on. */
+struct cg_boost;
+struct cg_boost *cg_boost_on(struct cg_freezer *f, const struct cg_loc *const *locs, size_t n);
+void cg_boost_off(struct cg_boost *b);
 
 #endif

@@ -17,7 +17,9 @@
 #include "docker/docker.h"
 #include "host/contain.h"
 #include "host/freezer.h"
+#include "host/freezer_internal.h"
 #include "host/stats.h"
+#include "tests/unit/helper/files.h"
 #include "tests/unit/helper/kopen.h"
 #include "tests/unit/helper/tree.h"
 
@@ -74,7 +76,10 @@ static void test_cgroup_dir(void **state)
 	d = st_cgroup_dir(cg, 4242, "memory", &e);
 	assert_string_equal(d, FX "v1/sys/fs/cgroup/memory/docker/" V1_ID);
 	free(d);
-	assert_null(st_cgroup_dir(cg, 4242, "cpu", &e)); /* not one this module knows */
+	d = st_cgroup_dir(cg, 4242, "cpu", &e);   /* its weight: the kill's CPU lending */
+	assert_string_equal(d, FX "v1/sys/fs/cgroup/cpu/docker/" V1_ID);
+	free(d);
+	assert_null(st_cgroup_dir(cg, 4242, "hugetlb", &e)); /* not one this module knows */
 	assert_int_equal(e.code, ERR_USAGE);
 	assert_null(st_cgroup_dir(cg, 0, "freezer", &e));
 	assert_int_equal(e.code, ERR_USAGE);
@@ -407,6 +412,67 @@ static void test_contain_freeze_deadline(void **state)
 	cg_freezer_free(f);
 }
 
+/* The kill's CPU lending (host/cpuboost.c): the container's cgroup and its
+ * ancestors below the root get the largest weight and their own back;
+ * the root, a cgroup that does not name the container and one without a
+ * weight file are never touched. */
+static void check_boost(const char *tree, const char *id, const char *own, const char *parent, const char *file,
+                        const char *before, const char *most)
+{
+	struct cg_freezer *f = open_copy(tree);
+	char buf[64], path[512];
+	struct err e;
+	snprintf(path, sizeof path, "%s/%s", own, file);
+	tree_put(path, before);
+	snprintf(path, sizeof path, "%s/%s", parent, file);
+	tree_put(path, before);
+	tree_put("sys/fs/cgroup/cpu/cpu.shares", "1024\n");    /* v1's root: never */
+	tree_put("sys/fs/cgroup/cpu.weight", "100\n");         /* v2's root: never */
+	struct cg_loc cg;
+	assert_int_equal(cg_locate(f, id, 4242, &cg, &e), 0);
+	const struct cg_loc *locs[] = {&cg, &cg};              /* twice: one raise each */
+	struct cg_boost *b = cg_boost_on(f, locs, 2);
+	snprintf(path, sizeof path, "%s/%s", own, file);
+	assert_string_equal(tree_get(path, buf, sizeof buf), most);
+	snprintf(path, sizeof path, "%s/%s", parent, file);
+	assert_string_equal(tree_get(path, buf, sizeof buf), most);
+	assert_string_equal(tree_get("sys/fs/cgroup/cpu/cpu.shares", buf, sizeof buf), "1024\n");
+	assert_string_equal(tree_get("sys/fs/cgroup/cpu.weight", buf, sizeof buf), "100\n");
+	/* the container's own cgroup gone meanwhile, as a dead one's goes */
+	char *gone = tree_path(own);
+	assert_int_equal(files_rmtree(gone), 0);
+	free(gone);
+	cg_boost_off(b);
+	snprintf(path, sizeof path, "%s/%s", parent, file);
+	char want[32];
+	snprintf(want, sizeof want, "%.*s", (int)strcspn(before, "\n"), before);
+	assert_string_equal(tree_get(path, buf, sizeof buf), want);
+	/* a pid whose cpu cgroup does not name the container: nothing raised */
+	tree_put("proc/4290/cgroup", "1:cpu:/docker/other\n6:freezer:/docker/other\n0::/other\n");
+	struct cg_loc odd = {.pid = 4290};
+	snprintf(odd.id, sizeof odd.id, "%s", id);
+	const struct cg_loc *l1[] = {&odd};
+	b = cg_boost_on(f, l1, 1);
+	assert_string_equal(tree_get(path, buf, sizeof buf), want);
+	cg_boost_off(b);
+	cg_boost_off(NULL);
+	cg_clear(&cg);
+	cg_freezer_free(f);
+}
+
+static void test_boost_v1(void **state)
+{
+	(void)state;
+	check_boost("v1", V1_ID, "sys/fs/cgroup/cpu/docker/" V1_ID, "sys/fs/cgroup/cpu/docker", "cpu.shares", "1024\n",
+		"262144");
+}
+
+static void test_boost_v2(void **state)
+{
+	(void)state;
+	check_boost("v2", V2_ID, V2_SCOPE, "sys/fs/cgroup/system.slice", "cpu.weight", "100\n", "10000");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
 
 int main(void)
@@ -421,6 +487,8 @@ int main(void)
 		T(test_locate),
 		T(test_contain_freeze_v1),
 		T(test_contain_freeze_deadline),
+		T(test_boost_v1),
+		T(test_boost_v2),
 	};
 	return cmocka_run_group_tests_name("freezer", tests, NULL, NULL);
 }
