@@ -102,21 +102,21 @@ static void pick_named(struct cli_targets *t, const char *want, int name)
 	free(hit);
 }
 
-/* The engine did not answer: its own records under its data root. */
-static int from_disk(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t, const char *who)
+/* The engine gave no list (why says how: no answer in time, or its
+ * failure): its own records under its data root. */
+static int from_disk(struct dk_client *c, const struct cli_act_opts *o, struct cli_targets *t, const char *who,
+                     const char *why)
 {
 	struct err e;
 	char *root = o->data_root ? xstrdup(o->data_root) : dk_data_root_find("/proc", dk_client_endpoint(c), &e);
 	if (!root) {
-		sanitize_fprintf(stderr, "sandtop: %sthe engine did not answer within %d ms, and its records cannot be read: %s\n",
-			who, o->engine_wait_ms, e.msg);
+		sanitize_fprintf(stderr, "sandtop: %s%s, and its records cannot be read: %s\n", who, why, e.msg);
 		return CLI_UNREACHABLE;
 	}
 	size_t skipped = 0;
 	struct dk_container_list l;
 	if (dk_ondisk_list(root, &l, &skipped, &e) < 0) {
-		sanitize_fprintf(stderr, "sandtop: %sthe engine did not answer within %d ms, and %s\n", who, o->engine_wait_ms,
-			e.msg);
+		sanitize_fprintf(stderr, "sandtop: %s%s, and %s\n", who, why, e.msg);
 		free(root);
 		return CLI_UNREACHABLE;
 	}
@@ -124,9 +124,8 @@ static int from_disk(struct dk_client *c, const struct cli_act_opts *o, struct c
 	t->list = l;
 	t->from_disk = true;
 	snprintf(t->data_root, sizeof t->data_root, "%s", root);
-	sanitize_fprintf(stderr, "sandtop: %sthe engine did not answer within %d ms: the sandboxes are taken from its records in "
-		"%s/containers (%zu%s) and the kernel acts on them\n", who, o->engine_wait_ms, root, l.n,
-		skipped ? ", some unreadable" : "");
+	sanitize_fprintf(stderr, "sandtop: %s%s: the sandboxes are taken from its records in "
+		"%s/containers (%zu%s) and the kernel acts on them\n", who, why, root, l.n, skipped ? ", some unreadable" : "");
 	free(root);
 	return CLI_OK;
 }
@@ -165,8 +164,13 @@ int cli_targets_end(struct dk_client *c, const struct cli_act_opts *o, struct cl
 			sanitize_fprintf(stderr, "sandtop: %s%s\n", who, t->listed ? t->e.msg : "the engine did not answer");
 			return CLI_UNREACHABLE;
 		}
+		char why[sizeof t->e.msg + 32];
+		if (answered)   /* it answered with a failure: say which */
+			snprintf(why, sizeof why, "no list from the engine (%s)", t->e.msg);
+		else
+			snprintf(why, sizeof why, "the engine did not answer within %d ms", o->engine_wait_ms);
 		t->listed = true;   /* the late answer, if any, is not taken */
-		int st = from_disk(c, o, t, who);
+		int st = from_disk(c, o, t, who, why);
 		if (st != CLI_OK)
 			return st;
 	}

@@ -162,6 +162,8 @@ t_killswitch_engine_dead() {
 		>"$TEST_TMP/cli.out" 2>"$TEST_TMP/cli.err"
 	check "without --data-root it says how to find the records (exit 3)" test $? -eq 3
 	check "... naming --data-root" grep -q -- "--data-root" "$TEST_TMP/cli.err"
+	check "... and why: no list, the engine cannot be reached (not a wait that never happened)" \
+		sh -c "grep -q 'no list from the engine (cannot reach engine' '$TEST_TMP/cli.err' && ! grep -q 'did not answer within' '$TEST_TMP/cli.err'"
 	"$SANDTOP" kill --label "sandtop.set=$p-b" -H "$ENGINE_HOST" --data-root "$root" --json \
 		--audit-log "$TEST_TMP/cli.log" >"$TEST_TMP/cli.json" 2>"$TEST_TMP/cli.err"
 	rc=$?
