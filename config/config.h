@@ -148,6 +148,9 @@ const char *cfg_col_name(enum cfg_col col);
 /* The column called name (case-insensitive; also the list's title, such
  * as "CPU%"), or -1. */
 int cfg_col_from_name(const char *name);
+/* Every column's name, in the table's order, separated by spaces, into
+ * buf (cut to cap - 1 bytes). */
+void cfg_col_names(char *buf, size_t cap);
 /* "running", "banner-error"...; "" when out of range. */
 const char *cfg_role_name(enum cfg_role r);
 int cfg_role_from_name(const char *name);

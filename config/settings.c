@@ -178,16 +178,16 @@ static int set_columns(struct cfg_ctx *x, int argc, char **argv)
 	enum cfg_col cols[CFG_COL_COUNT];
 	bool seen[CFG_COL_COUNT] = {false};
 	int n = 0;
+	char names[256];
+	cfg_col_names(names, sizeof names);
 	if (argc < 2) {
-		cfg_report(x, "%s: missing value (%s NAME...: name id image state iso cpu quota mem mem%% net io pids "
-			"uptime ttl owner task)", argv[0], argv[0]);
+		cfg_report(x, "%s: missing value (%s NAME...: %s)", argv[0], argv[0], names);
 		return -1;
 	}
 	for (int i = 1; i < argc; i++) {
 		int c = cfg_col_from_name(argv[i]);
 		if (c < 0) {
-			cfg_report(x, "%s: unknown column '%s' (name id image state iso cpu quota mem mem%% net io pids "
-				"uptime ttl owner task)", argv[0], cfg_quote(x, 0, argv[i]));
+			cfg_report(x, "%s: unknown column '%s' (%s)", argv[0], cfg_quote(x, 0, argv[i]), names);
 			return -1;
 		}
 		if (seen[c]) {

@@ -75,6 +75,14 @@ const char *cfg_col_name(enum cfg_col col)
 	return (int)col >= 0 && col < CFG_COL_COUNT ? cols[col].name : "";
 }
 
+void cfg_col_names(char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < CFG_COL_COUNT && n < cap; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? " " : "", cols[i].name);
+}
+
 int cfg_col_from_name(const char *name)
 {
 	for (int i = 0; i < CFG_COL_COUNT; i++)

@@ -92,7 +92,7 @@ static const char *const as_is[] = {
 #define LABEL_BAD(v) "label: '" v "' is not KEY or KEY=VALUE (the key: letters, digits, . _ - /; the value: " \
 	"printable ASCII without blanks or quotes; at most 255 bytes)"
 #define COLOUR_USAGE " (colour ROLE [FG] [on BG] [bold] [dim] [underline] [reverse])"
-#define COLUMN_NAMES "name id image state iso cpu quota mem mem% net io pids uptime ttl owner task"
+#define COLUMN_NAMES "name id image state iso act cpu quota mem mem% net io pids uptime ttl owner task"
 
 static const struct row rows[] = {
 	/* good lines */
