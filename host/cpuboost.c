@@ -13,7 +13,7 @@
  * of 30 containers took 40-170 ms here to reach do_exit, in bursts: each
  * container's last exit wakes its shim, whose threads then took the CPU
  * from the containers still dying; with the weight lent, 16 ms. */
-#define BOOST_DIRS_MAX 64
+#define BOOST_OWN_MAX 64   /* beyond so many targets only their ancestors (few, shared) are raised */
 
 /* The weight files and their largest values: [0] v1, [1] v2. */
 static const struct {
@@ -32,8 +32,8 @@ struct boost_dir {
 
 struct cg_boost {
 	int v;
-	struct boost_dir d[BOOST_DIRS_MAX];
-	size_t n;
+	struct boost_dir *d;
+	size_t n, cap;
 };
 
 static bool known(const struct cg_boost *b, const char *dir)
@@ -50,7 +50,7 @@ static bool raise_one(struct cg_boost *b, const char *dir, int pid)
 {
 	char buf[FRZ_TEXT_CAP + 1];
 	struct err e;
-	if (b->n == BOOST_DIRS_MAX || known(b, dir))
+	if (known(b, dir))
 		return false;
 	if (frz_get(dir, weight[b->v].file, buf, pid, &e) < 0)
 		return false;
@@ -59,6 +59,10 @@ static bool raise_one(struct cg_boost *b, const char *dir, int pid)
 		return false;
 	if (frz_put(dir, weight[b->v].file, weight[b->v].most, pid, &e) < 0)
 		return false;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		b->d = xrealloc(b->d, b->cap * sizeof *b->d);
+	}
 	struct boost_dir *d = &b->d[b->n++];
 	d->dir = xstrdup(dir);
 	snprintf(d->old, sizeof d->old, "%s", buf);
@@ -75,14 +79,19 @@ struct cg_boost *cg_boost_on(struct cg_freezer *f, const struct cg_loc *const *l
 		struct err e;
 		char *dir = st_cgroup_dir(f->cg, locs[i]->pid, weight[b->v].ctl, &e);
 		/* only a cgroup that names the container, as its freezer's does */
-		if (dir && cg_path_names(dir, locs[i]->id)) {
-			/* it and each ancestor below the hierarchy's root */
-			for (char *p = dir; strlen(p) > rl && !strncmp(p, root, rl) && p[rl] == '/';) {
-				raise_one(b, p, locs[i]->pid);
-				char *slash = strrchr(p, '/');
-				if (!slash || slash == p + rl)
+		if (dir && cg_path_names(dir, locs[i]->id) && strlen(dir) > rl && !strncmp(dir, root, rl) &&
+		    dir[rl] == '/') {
+			/* it (the first BOOST_OWN_MAX targets), then each ancestor below
+			 * the hierarchy's root: the engine's parent is where the dying
+			 * meet the engine's own threads */
+			bool own = i < BOOST_OWN_MAX;
+			for (char *slash; ; *slash = '\0') {
+				if (own)
+					raise_one(b, dir, locs[i]->pid);
+				own = true;
+				slash = strrchr(dir, '/');
+				if (!slash || slash <= dir + rl)
 					break;
-				*slash = '\0';
 			}
 		}
 		free(dir);
@@ -102,5 +111,6 @@ void cg_boost_off(struct cg_boost *b)
 			        b->d[i].old, e.msg);
 		free(b->d[i].dir);
 	}
+	free(b->d);
 	free(b);
 }

@@ -45,8 +45,9 @@ typedef void (*frz_task_fn)(void *ud, int pid);
 long frz_each_task(const char *dir, frz_task_fn fn, void *ud);
 
 /* cpuboost.c: raise the CPU weight (v1 cpu.shares, v2 cpu.weight) of each
- * container's cgroup in locs and of its ancestors below the hierarchy's
- * root, where the cgroup names the container (cg_path_names) and has one;
+ * container's cgroup in locs (the first 64 of them) and of its ancestors
+ * below the hierarchy's root, where the cgroup names the container
+ * (cg_path_names) and has a weight file;
  * cg_boost_off puts every value back and frees (NULL is fine). For the
  * moment killed tasks need to die: never leave it on. */
 struct cg_boost;
