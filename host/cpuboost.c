@@ -1,5 +1,4 @@
 /* cpuboost: lend the cgroups of containers being killed the CPU for the moment they need to die (their cpu weight and their ancestors' below the root raised, then put back), so that the engine's processes, woken by the first deaths, do not hold up the rest. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,8 +53,8 @@ static bool raise_one(struct cg_boost *b, const char *dir, int pid)
 		return false;
 	if (frz_get(dir, weight[b->v].file, buf, pid, &e) < 0)
 		return false;
-	buf[strcspn(buf, "\n")] = '\0';
-	if (!buf[0] || strlen(buf) >= sizeof b->d[0].old)
+	size_t len = strcspn(buf, "\n");
+	if (len == 0 || len >= sizeof b->d[0].old)
 		return false;
 	if (frz_put(dir, weight[b->v].file, weight[b->v].most, pid, &e) < 0)
 		return false;
@@ -65,7 +64,8 @@ static bool raise_one(struct cg_boost *b, const char *dir, int pid)
 	}
 	struct boost_dir *d = &b->d[b->n++];
 	d->dir = xstrdup(dir);
-	snprintf(d->old, sizeof d->old, "%s", buf);
+	memcpy(d->old, buf, len);
+	d->old[len] = '\0';
 	return true;
 }
 
