@@ -360,6 +360,22 @@ struct dk_req *dk_conn_open(struct dk_client *c, dk_req_done_fn done, void *ud)
 	return r;
 }
 
+CURL *dk_conn_take(struct dk_req *r)
+{
+	CURL *h = r->easy;
+	if (!h)
+		return NULL;
+	/* nothing of the request's may outlive it: curl writes its error
+	 * buffer on a later failure of curl_easy_send/recv */
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, NULL);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	r->easy = NULL;
+	return h;
+}
+
 void dk_conn_free(struct dk_client *c, CURL *easy)
 {
 	if (!easy)

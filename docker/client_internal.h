@@ -137,9 +137,13 @@ struct dk_tunnel *dk_tunnel_capture(struct dk_client *c, const char *id, const c
  * (TLS with the client's certificates, the same checks and explanations),
  * with no request sent: for the exec tunnels over TLS, which then speak
  * through curl_easy_send/curl_easy_recv. done gets rc 0 with r->easy
- * connected: it takes the handle (sets r->easy to NULL) and frees it later
- * with dk_conn_free; or rc -1 with e. Submit with dk_req_submit. */
+ * connected: it takes the handle with dk_conn_take and frees it later with
+ * dk_conn_free; or rc -1 with e. Submit with dk_req_submit. */
 struct dk_req *dk_conn_open(struct dk_client *c, dk_req_done_fn done, void *ud);
+/* In dk_conn_open's done: the connected handle, now the caller's, with
+ * nothing of the request's left set on it (its error buffer, private
+ * pointer, callbacks' data, headers); r->easy becomes NULL. */
+CURL *dk_conn_take(struct dk_req *r);
 /* Close a connection taken from dk_conn_open's request (NULL is fine). */
 void dk_conn_free(struct dk_client *c, CURL *easy);
 

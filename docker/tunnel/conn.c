@@ -61,8 +61,7 @@ static void tls_done(struct dk_req *r, int rc, const struct err *e)
 		err_set(&t->conn_e, ERR_TRANSPORT, "TLS connection to engine at %s: no socket", dk_client_endpoint(t->c));
 		return;
 	}
-	t->tls = r->easy;
-	r->easy = NULL;   /* ours now: tn_eclose frees it */
+	t->tls = dk_conn_take(r);   /* ours now: tn_eclose frees it */
 	t->efd = (int)fd;
 	t->stage = TN_START;
 	t->e_out = true;
