@@ -368,6 +368,16 @@ static struct cg_boost *boost_dying(struct cg_freezer *f, const struct slot *s, 
 	return b;
 }
 
+/* Put the lent weight back and let the signals held meanwhile in. */
+static void boost_end(struct cg_boost **b, const sigset_t *old_mask)
+{
+	if (!*b)
+		return;
+	cg_boost_off(*b);
+	*b = NULL;
+	sigprocmask(SIG_SETMASK, old_mask, NULL);
+}
+
 static void op_kill(struct cg_freezer *f, struct slot *s, size_t n, int timeout_ms, int64_t t0)
 {
 	int64_t deadline = t0 + (int64_t)timeout_ms * 1000000;
@@ -377,6 +387,12 @@ static void op_kill(struct cg_freezer *f, struct slot *s, size_t n, int timeout_
 	int rounds = 0;
 	struct cg_boost *boost = NULL;
 	int64_t boost_until = now_ns() + BOOST_MAX_NS;
+	sigset_t quit_sigs, old_mask;
+	sigemptyset(&quit_sigs);
+	sigaddset(&quit_sigs, SIGINT);
+	sigaddset(&quit_sigs, SIGTERM);
+	sigaddset(&quit_sigs, SIGHUP);
+	sigaddset(&quit_sigs, SIGQUIT);
 	for (;;) {
 		rounds++;
 		/* the freeze first, for every container: busy tasks stop taking the
@@ -396,12 +412,16 @@ static void op_kill(struct cg_freezer *f, struct slot *s, size_t n, int timeout_
 		 * freeze take first so that nothing forks in between */
 		if (pids_one_by_one)
 			wait_frozen(f, s, n, now_ns() + KILL_FREEZE_WAIT_NS, t0, false);
+		/* the first thaw lends the dying their CPU until they are dead
+		 * (found before the kill: a killed init's cgroup may be gone at
+		 * once); no signal ends sandtop with the weight lent */
+		if (rounds == 1) {
+			sigprocmask(SIG_BLOCK, &quit_sigs, &old_mask);
+			boost = boost_dying(f, s, n);
+		}
 		for (size_t i = 0; i < n; i++)
 			if (s[i].open)
 				kill_round(f, &s[i]);
-		/* the first thaw lends the dying their CPU until they are dead */
-		if (rounds == 1)
-			boost = boost_dying(f, s, n);
 		for (size_t i = 0; i < n; i++)
 			if (s[i].open)
 				freeze_write(f, &s[i], false, t0, CG_K_DONE);
@@ -427,17 +447,15 @@ static void op_kill(struct cg_freezer *f, struct slot *s, size_t n, int timeout_
 					left++;
 				}
 			}
+			if (boost && (!left || now_ns() >= boost_until))
+				boost_end(&boost, &old_mask);
 			if (left)
 				nap_ns(1000000);
 		} while (left && now_ns() < until);
-		if (boost && (!left || now_ns() >= boost_until)) {
-			cg_boost_off(boost);
-			boost = NULL;
-		}
 		if (!left || now_ns() >= deadline)
 			break;
 	}
-	cg_boost_off(boost);
+	boost_end(&boost, &old_mask);
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i].open)
 			continue;

@@ -56,6 +56,10 @@ static bool raise_one(struct cg_boost *b, const char *dir, int pid)
 	size_t len = strcspn(buf, "\n");
 	if (len == 0 || len >= sizeof b->d[0].old)
 		return false;
+	/* at the largest already: another sandtop's lending (whose put-back
+	 * would then be undone by ours) or the operator's: left alone */
+	if (len == strlen(weight[b->v].most) && !memcmp(buf, weight[b->v].most, len))
+		return false;
 	if (frz_put(dir, weight[b->v].file, weight[b->v].most, pid, &e) < 0)
 		return false;
 	if (b->n == b->cap) {
@@ -79,8 +83,9 @@ struct cg_boost *cg_boost_on(struct cg_freezer *f, const struct cg_loc *const *l
 		struct err e;
 		char *dir = st_cgroup_dir(f->cg, locs[i]->pid, weight[b->v].ctl, &e);
 		/* only a cgroup that names the container, as its freezer's does */
-		if (dir && cg_path_names(dir, locs[i]->id) && strlen(dir) > rl && !strncmp(dir, root, rl) &&
-		    dir[rl] == '/') {
+		size_t dl = dir ? strlen(dir) : 0;
+		if (dir && dl > rl + 1 && !strncmp(dir, root, rl) && dir[rl] == '/' && dir[dl - 1] != '/' &&
+		    cg_path_names(dir + rl, locs[i]->id)) {
 			/* it (the first BOOST_OWN_MAX targets), then each ancestor below
 			 * the hierarchy's root: the engine's parent is where the dying
 			 * meet the engine's own threads */

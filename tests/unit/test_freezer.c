@@ -456,6 +456,21 @@ static void check_boost(const char *tree, const char *id, const char *own, const
 	assert_string_equal(tree_get(path, buf, sizeof buf), want);
 	cg_boost_off(b);
 	cg_boost_off(NULL);
+	/* another sandtop's lending under way (the parent at the largest
+	 * already): ours leaves it alone, so it never writes the largest back
+	 * over the other's put-back */
+	snprintf(path, sizeof path, "%s/%s", parent, file);
+	tree_put(path, most);
+	snprintf(path, sizeof path, "%s/%s", own, file);
+	tree_put(path, before);
+	b = cg_boost_on(f, locs, 1);
+	assert_string_equal(tree_get(path, buf, sizeof buf), most);
+	snprintf(path, sizeof path, "%s/%s", parent, file);
+	tree_put(path, before);   /* the other one put it back */
+	cg_boost_off(b);
+	assert_string_equal(tree_get(path, buf, sizeof buf), before);
+	snprintf(path, sizeof path, "%s/%s", own, file);
+	assert_string_equal(tree_get(path, buf, sizeof buf), want);
 	cg_clear(&cg);
 	cg_freezer_free(f);
 }
