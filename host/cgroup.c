@@ -55,7 +55,7 @@ static const struct {
 	[F_PIDS] = {C_PIDS, "pids.current", "pids.current"},
 	[F_PMAX] = {C_PIDS, "pids.max", "pids.max"},
 	[F_FRZ] = {C_FREEZER, "freezer.state", "cgroup.events"},
-	[F_NET] = {C_N, NULL, NULL},
+	[F_NET] = {C_N, NULL, NULL},   /* no cgroup directory: ent_file never reads its ctl */
 };
 
 struct ent {
