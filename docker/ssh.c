@@ -136,6 +136,8 @@ static void look_at(struct dk_ssh *s, struct ssh_child *k, int64_t now)
 		char how[64];
 		if (WIFSIGNALED(st))
 			snprintf(how, sizeof how, "ssh ended by signal %d", WTERMSIG(st));
+		else if (WEXITSTATUS(st) == 127)   /* the exec failed in the child (ssh exits 255 on its own errors) */
+			snprintf(how, sizeof how, "cannot start ssh: it exited with status 127 (not found)");
 		else
 			snprintf(how, sizeof how, "ssh exited with status %d", WEXITSTATUS(st));
 		log_msg(LOG_INFO, "%s: ssh[%d]: %s", s->endpoint, (int)k->pid, how);
