@@ -27,6 +27,8 @@ struct cstate {
 	double quota;     /* cores; 0 unlimited */
 	int frozen;       /* the last sample's freezer state (0 thawed, 1 freezing, 2 frozen), -1 unknown */
 	bool gone;        /* the last sample found no process or cgroup */
+	int64_t asked_ms; /* mono ms the sample on its way was asked for */
+	int64_t read_ms;  /* ... and of the one frozen and gone are from */
 	int pid;          /* the container's process, as the inventory said */
 	int64_t first_ms; /* mono ms of the first sample while its quick second is due; 0 none */
 	bool quick_done;  /* the quick second was taken (once per appearance) */
@@ -208,6 +210,7 @@ static void on_sample(void *ud, const char *id, int rc, const struct st_raw *raw
 	if (!cs)
 		return;
 	cs->pending = false;
+	cs->read_ms = cs->asked_ms;
 	cs->frozen = rc == 0 && (raw->have & ST_HAVE_FROZEN) ? raw->frozen : -1;
 	cs->gone = rc < 0;
 	if (rc < 0) {
@@ -262,6 +265,14 @@ static bool is_live(const struct dk_container *ct)
 	       (!strcmp(ct->state, "running") || !strcmp(ct->state, "paused"));
 }
 
+/* Asks for one sample of cs (answered in on_sample). */
+static void ask(struct collector *co, struct cstate *cs, const char *id)
+{
+	cs->pending = true;
+	cs->asked_ms = clock_mono_ms();
+	smp_sample(co->smp, id, cs->pid, &co->host_cur, on_sample, co);
+}
+
 static void round_start(struct collector *co)
 {
 	host_update(co);
@@ -277,8 +288,7 @@ static void round_start(struct collector *co)
 		cs->live = true;
 		cs->pid = ct->pid;
 		cs->quota = st_quota_cpus(ct->nano_cpus, ct->cpu_quota, ct->cpu_period, ct->cpuset_cpus);
-		cs->pending = true;
-		smp_sample(co->smp, ct->id, ct->pid, &co->host_cur, on_sample, co);
+		ask(co, cs, ct->id);
 	}
 	/* no stats work for stopped or vanished containers: forget them */
 	size_t k = 0;
@@ -326,8 +336,7 @@ static int64_t quick_round(struct collector *co, int64_t now)
 		}
 		cs->first_ms = 0;
 		cs->quick_done = true;
-		cs->pending = true;
-		smp_sample(co->smp, cs->view.id, cs->pid, &co->host_cur, on_sample, co);
+		ask(co, cs, cs->view.id);
 	}
 	if (started)
 		round_maybe_done(co);
@@ -378,9 +387,11 @@ const struct st_view *coll_get(const struct collector *co, const char *id)
 	return cs && cs->live && cs->view.valid ? &cs->view : NULL;
 }
 
-int coll_frozen(const struct collector *co, const char *id, bool *gone)
+int coll_frozen(const struct collector *co, const char *id, int64_t since_ms, bool *gone)
 {
 	const struct cstate *cs = find(co, id);
+	if (cs && since_ms && cs->read_ms < since_ms)
+		cs = NULL; /* read before the engine's state changed: say nothing */
 	if (gone)
 		*gone = cs && cs->live && cs->gone;
 	return cs && cs->live ? cs->frozen : -1;

@@ -83,8 +83,11 @@ const struct st_host_view *coll_host(const struct collector *co);
  * freezing, 2 frozen: host/freezer.h's DK_FRZ_*), -1 unknown (stats API,
  * not sampled). gone (may be NULL): the last sample found its process or
  * cgroup gone while the engine still lists it as running (killed behind the
- * engine's back, or the engine is behind). */
-int coll_frozen(const struct collector *co, const char *id, bool *gone);
+ * engine's back, or the engine is behind). since_ms: mono ms the engine's
+ * state last changed (dk_container.state_seen_ms, 0 unknown); a sample asked
+ * for before it is stale (an unpause would read "frozen" until the next
+ * round): -1 and not gone. */
+int coll_frozen(const struct collector *co, const char *id, int64_t since_ms, bool *gone);
 /* "cgroup v1", "cgroup v2", "stats API", or "-" */
 const char *coll_source_name(const struct collector *co);
 /* Mono ms when the last round of samples completed (0 = never). */

@@ -66,6 +66,7 @@ struct dk_container {
 	int64_t started_at_ms;  /* epoch ms from inspect; 0 unknown or never */
 	int64_t finished_at_ms; /* epoch ms from inspect; 0 unknown or never */
 	int pid;                /* State.Pid from inspect; 0 unknown/not running */
+	int64_t state_seen_ms;  /* mono ms the inventory saw state change to this; 0 unknown */
 	bool inspected;         /* every field below from inspect is valid */
 	/* from inspect (HostConfig and State) */
 	int64_t nano_cpus;      /* HostConfig.NanoCpus; 0 none */

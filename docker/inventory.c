@@ -173,6 +173,14 @@ static void mark_dirty(struct inventory *inv, const char *id)
 
 /* ---- inspect: one container's details ---- */
 
+/* When nc's state was first seen: old's time while the state holds, now
+ * when it changed (what was sampled before is stale: collector.h). */
+static void state_seen(struct dk_container *nc, const struct dk_container *old)
+{
+	bool same = old && old->state && nc->state && !strcmp(old->state, nc->state);
+	nc->state_seen_ms = same ? old->state_seen_ms : clock_mono_ms();
+}
+
 static void inspect_apply(struct inventory *inv, struct dk_container *ct)
 {
 	ssize_t i = find(inv, ct->id);
@@ -183,6 +191,7 @@ static void inspect_apply(struct inventory *inv, struct dk_container *ct)
 		free(ct);
 		return;
 	}
+	state_seen(ct, i >= 0 ? &inv->items[i] : NULL);
 	if (i >= 0) {
 		struct dk_container *old = &inv->items[i];
 		/* inspect has no human status text; keep the list's while the state holds */
@@ -263,6 +272,7 @@ static void list_done(void *ud, int rc, const struct err *e, struct dk_container
 		struct dk_container *nc = &list->items[k];
 		ssize_t i = find(inv, nc->id);
 		const struct dk_container *old = i >= 0 ? &inv->items[i] : NULL;
+		state_seen(nc, old);
 		if (old && old->inspected && old->state && nc->state && !strcmp(old->state, nc->state))
 			dk_container_merge_inspect(nc, old);
 	}

@@ -110,7 +110,7 @@ const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui
 	const struct collector *co = ui_eng(ui, c)->coll;
 	if (co && (!strcmp(w, "running") || !strcmp(w, "restarting"))) {
 		bool gone = false;
-		int fz = coll_frozen(co, c->id, &gone);
+		int fz = coll_frozen(co, c->id, c->state_seen_ms, &gone);
 		if (gone)
 			w = "gone";   /* no process left, whatever the engine says (yet) */
 		else if (fz == CG_FRZ_FROZEN)

@@ -27,7 +27,8 @@ frz_check() {
 	fi
 }
 
-# Five busy loops: frozen within 100 ms with their CPU stopped for 300 ms,
+# Five busy loops: frozen within the deadline given (the time is printed;
+# its speed is bench/killswitch's) with their CPU stopped for 300 ms,
 # thawed and running again; the same through cgroup v2's cgroup.freeze of
 # the hybrid host's unified tree; a sixth, frozen, is refused by both
 # `docker pause` (runc sees it paused) and `docker unpause` (dockerd thinks

@@ -1,7 +1,8 @@
 # t_tui.sh: the interactive screen under tmux against real sandboxes and the docker CLI.
 
-# The list shows the sandboxes, follows pause/unpause/stop/remove within a
-# second, and answers keys.
+# The list shows the sandboxes, follows pause/unpause/stop/remove through the
+# engine's events (well inside the 30 s full resync: 5 s is allowed for a
+# loaded machine, the time seen is noted), and answers keys.
 t_tui_follows_events() {
 	local p="${RUN_ID}tui"
 	sandboxes_up 3 "$p" || { fail "could not start sandboxes"; return; }
@@ -18,16 +19,20 @@ t_tui_follows_events() {
 		note "docker pause failed (try $try): $(head -c 200 "$TEST_TMP/pause.err")"
 		sleep 0.5
 	done
-	check "pause shows within 1 s" wait_screen tui "$p-2 .*paused" 1
+	check "pause shows within 5 s" wait_screen tui "$p-2 .*paused" 5
 	note "pause visible after ${WAITED_MS} ms"
 	docker unpause "$p-2" >/dev/null
-	check "unpause shows within 1 s" wait_screen tui "$p-2 .*running" 1
+	# the first word after "paused" is "running": the kernel's freezer was
+	# read while it was paused, and that sample must not say "frozen" now
+	wait_screen_gone tui "$p-2 .*paused" 5
+	check "unpause shows within 5 s, as running (not a stale frozen)" bash -c \
+		"tmux -L $TMUX_SOCK capture-pane -p -t tui | grep -E '$p-2 ' | grep -q running"
 	note "unpause visible after ${WAITED_MS} ms"
 	docker kill "$p-3" >/dev/null
-	check "a killed sandbox shows exited within 1 s" wait_screen tui "$p-3 .*exited" 1
+	check "a killed sandbox shows exited within 5 s" wait_screen tui "$p-3 .*exited" 5
 	note "exit visible after ${WAITED_MS} ms"
 	docker rm -f "$p-3" >/dev/null
-	check "a removed sandbox disappears within 1 s" wait_screen_gone tui "$p-3 " 1
+	check "a removed sandbox disappears within 5 s" wait_screen_gone tui "$p-3 " 5
 	note "removal visible after ${WAITED_MS} ms"
 	docker run -d --name "$p-plain" sandtop/mini:latest sleep 600 >/dev/null
 	sleep 0.5

