@@ -6,36 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/sanitize.h"
+#include "base/diag.h"
 
 void cfg_report(struct cfg_ctx *x, const char *fmt, ...)
 {
-	char msg[400];
-	char full[700];
 	va_list ap;
 
 	if (!x->diag || x->sent >= CFG_ERRORS_MAX)
 		return;
 	x->sent++;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	diag_vreport(x->diag, x->ud, x->name, x->line, fmt, ap);
 	va_end(ap);
-	if (x->line)
-		snprintf(full, sizeof full, "%s:%lu: %s", x->name, x->line, msg);
-	else
-		snprintf(full, sizeof full, "%s: %s", x->name, msg);
-	x->diag(x->ud, full);
 }
 
 const char *cfg_quote(struct cfg_ctx *x, int slot, const char *tok)
 {
-	char *out = x->quoted[slot ? 1 : 0];
-	size_t len = strlen(tok);
-	bool cut = len > CFG_QUOTE_MAX;
-	size_t w = sanitize_text(tok, cut ? CFG_QUOTE_MAX : len, out, sizeof x->quoted[0] - 4);
-	if (cut)
-		memcpy(out + w, "...", 4);
-	return out;
+	return diag_quote(tok, CFG_QUOTE_MAX, x->quoted[slot ? 1 : 0], sizeof x->quoted[0]);
 }
 
 int cfg_path(struct cfg_ctx *x, const char *what, const char *in, char *out, size_t n)

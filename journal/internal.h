@@ -59,6 +59,12 @@ struct journal {
 int journal_io_write_all(int fd, const char *p, size_t n, size_t *done);
 int journal_io_fsync(int fd);
 int journal_io_pread_all(int fd, char *p, size_t n, off_t off);
+/* Writes p[0..n) to fd, fsyncs and closes it (always), renames from to to
+ * when to is not NULL, and fsyncs the directory dirfd: the file is on disk
+ * under its final name. NULL when every step held, else the step that
+ * failed ("write", "fsync", "close", "rename", "directory fsync") with its
+ * errno in *en; the caller unlinks what it created. */
+const char *journal_io_commit(int fd, const char *p, size_t n, const char *from, const char *to, int dirfd, int *en);
 
 /* Replace the head file with "seq hash\n" (temp file, fsync, rename,
  * directory fsync). The log is locked. */

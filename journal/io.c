@@ -1,4 +1,4 @@
-/* io: the journal's file steps: whole reads and writes with EINTR retried, fsync, and the head file replaced durably. */
+/* io: the journal's file steps: whole reads and writes with EINTR retried, fsync, a file committed durably (the head file, a torn line's side file). */
 #include "journal/internal.h"
 
 #include <errno.h>
@@ -34,6 +34,30 @@ int journal_io_fsync(int fd)
 	return rc;
 }
 
+const char *journal_io_commit(int fd, const char *p, size_t n, const char *from, const char *to, int dirfd, int *en)
+{
+	size_t done;
+	const char *step = NULL;
+	if (journal_io_write_all(fd, p, n, &done) < 0)
+		step = "write";
+	else if (journal_io_fsync(fd) < 0)
+		step = "fsync";
+	*en = errno;
+	if (close(fd) < 0 && !step) {
+		step = "close";
+		*en = errno;
+	}
+	if (!step && to && rename(from, to) < 0) {
+		step = "rename";
+		*en = errno;
+	}
+	if (!step && journal_io_fsync(dirfd) < 0) {
+		step = "directory fsync";
+		*en = errno;
+	}
+	return step;
+}
+
 /* Replace the head file with "seq hash\n": temp file, fsync, rename,
  * directory fsync. Called with the log locked. */
 int journal_head_write(struct journal *a, uint64_t seq, const char *hash, struct err *e)
@@ -44,25 +68,8 @@ int journal_head_write(struct journal *a, uint64_t seq, const char *hash, struct
 	int fd = open(a->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return err_set(e, JOURNAL_E_IO, "cannot create the head file: %s", strerror(errno));
-	size_t done;
-	const char *step = NULL;
-	if (journal_io_write_all(fd, s, (size_t)n, &done) < 0)
-		step = "write";
-	else if (journal_io_fsync(fd) < 0)
-		step = "fsync";
-	int en = errno;
-	if (close(fd) < 0 && !step) {
-		step = "close";
-		en = errno;
-	}
-	if (!step && rename(a->tmp_path, a->head_path) < 0) {
-		step = "rename";
-		en = errno;
-	}
-	if (!step && journal_io_fsync(a->dirfd) < 0) {
-		step = "directory fsync";
-		en = errno;
-	}
+	int en;
+	const char *step = journal_io_commit(fd, s, (size_t)n, a->tmp_path, a->head_path, a->dirfd, &en);
 	if (step) {
 		unlink(a->tmp_path);
 		return err_set(e, JOURNAL_E_IO, "cannot update the head file: %s failed: %s", step, strerror(en));

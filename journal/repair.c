@@ -119,21 +119,8 @@ static char *frag_save(struct journal *a, const struct tail *t, struct err *e)
 			free(name);
 			return NULL;
 		}
-		size_t done;
-		const char *step = NULL;
-		if (journal_io_write_all(fd, t->frag, t->nfrag, &done) < 0)
-			step = "write";
-		else if (journal_io_fsync(fd) < 0)
-			step = "fsync";
-		int en = errno;
-		if (close(fd) < 0 && !step) {
-			step = "close";
-			en = errno;
-		}
-		if (!step && journal_io_fsync(a->dirfd) < 0) {
-			step = "directory fsync";
-			en = errno;
-		}
+		int en;
+		const char *step = journal_io_commit(fd, t->frag, t->nfrag, NULL, NULL, a->dirfd, &en);
 		if (step) {
 			unlink(name);
 			free(name);

@@ -1,6 +1,7 @@
 /* parse: the keymap file parser (bind/unbind lines) and the capped file reader. */
 #include "keymaps/keymap.h"
 #include "base/buf.h"
+#include "base/diag.h"
 #include "base/sanitize.h"
 
 #include <errno.h>
@@ -36,32 +37,17 @@ static void km_report(struct km_ctx *c, const char *fmt, ...) __attribute__((for
 /* Send "file:line: message" (or "file: message" when line is 0) to diag. */
 static void km_report(struct km_ctx *c, const char *fmt, ...)
 {
-	char msg[300];
-	char full[600];
 	va_list ap;
 
-	if (!c->diag)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	diag_vreport(c->diag, c->ud, c->name, c->line, fmt, ap);
 	va_end(ap);
-	if (c->line)
-		snprintf(full, sizeof full, "%s:%lu: %s", c->name, c->line, msg);
-	else
-		snprintf(full, sizeof full, "%s: %s", c->name, msg);
-	c->diag(c->ud, full);
 }
 
 /* tok made safe to print: sanitized and cut to KM_QUOTE_MAX input bytes. */
 static const char *km_quote(struct km_ctx *c, const char *tok)
 {
-	size_t len = strlen(tok);
-	bool cut = len > KM_QUOTE_MAX;
-	size_t w = sanitize_text(tok, cut ? KM_QUOTE_MAX : len, c->quoted, sizeof c->quoted - 3);
-
-	if (cut)
-		memcpy(c->quoted + w, "...", 4);
-	return c->quoted;
+	return diag_quote(tok, KM_QUOTE_MAX, c->quoted, sizeof c->quoted);
 }
 
 static void km_ctx_init(struct km_ctx *c, struct keymap *km, const char *name, km_diag_fn diag, void *ud)
