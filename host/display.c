@@ -10,7 +10,8 @@
 #include "host/statfile.h"
 
 #define DISPLAY_MAX 1024          /* containers remembered */
-#define RESCAN_NS (10LL * 1000000000) /* one without a display server is looked at again after this */
+#define RESCAN_NS (10LL * 1000000000) /* one without a display server is looked at again after this, */
+#define RESCAN_MAX_NS (80LL * 1000000000) /* doubled at each miss up to this (a plain container has none) */
 #define PROCS_CAP (256u << 10)
 
 /* The X servers; x11vnc is left out on purpose: it works when someone
@@ -23,6 +24,7 @@ struct slot {
 	unsigned long long start; /* that process's start time (field 22): a reused pid is not it */
 	int64_t scanned_ns;
 	int64_t used_ns;
+	int misses;               /* scans that found none in a row */
 };
 
 struct st_display {
@@ -128,13 +130,16 @@ int st_display_cpu(struct st_display *d, int key_pid, const char *cgdir, uint64_
 	if (s->pid && cpu_of(d, s->pid, ns, &start) == 0 && start == s->start)
 		return 0;
 	/* none yet, or it went: look again (not every time when there is none) */
-	if (!s->pid && s->scanned_ns && now - s->scanned_ns < RESCAN_NS)
+	int64_t wait = s->misses < 3 ? RESCAN_NS << s->misses : RESCAN_MAX_NS;
+	if (!s->pid && s->scanned_ns && now - s->scanned_ns < wait)
 		return -1;
 	s->scanned_ns = now;
 	s->pid = find_server(d, cgdir);
 	if (!s->pid || cpu_of(d, s->pid, ns, &s->start) < 0) {
 		s->pid = 0;
+		s->misses++;
 		return -1;
 	}
+	s->misses = 0;
 	return 0;
 }
