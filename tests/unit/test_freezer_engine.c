@@ -37,6 +37,8 @@
 #define MAXC 64
 /* What a bound may be overrun by on a loaded machine (a san build, CI). */
 #define SLACK_MS 500
+/* The freeze tests' deadline (cg_contain's timeout_ms). */
+#define FREEZE_MS 1000
 
 static double ms_since(const struct timespec *t0)
 {
@@ -176,7 +178,7 @@ static void test_freeze_busy(void **state)
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	size_t done = contain(f, CG_KFREEZE, ctr_pids, n, 1000, kt);
+	size_t done = contain(f, CG_KFREEZE, ctr_pids, n, FREEZE_MS, kt);
 	double took = ms_since(&t0);
 	print_message("freezer: v%d: %zu of %zu containers FROZEN in %.2f ms\n", cg_freezer_version(f), done, n, took);
 	assert_int_equal(done, n);
@@ -188,7 +190,7 @@ static void test_freeze_busy(void **state)
 	}
 	/* how fast is bench/killswitch's to say (a timed assert fails under load):
 	 * here only that the freeze kept the deadline it was given */
-	assert_true(took < 1000 + SLACK_MS);
+	assert_true(took < FREEZE_MS + SLACK_MS);
 	double lo, hi;
 	cpu_over(cg, ctr_pids, n, 300, &lo, &hi);
 	print_message("freezer: frozen: CPU used in 300 ms: %.3f..%.3f ms\n", lo, hi);
@@ -247,7 +249,7 @@ static void test_freeze_busy_v2(void **state)
 		struct st_cgroups *cg = kopen_cgroups(KOPEN_HOST);
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		size_t done = contain(f, CG_KFREEZE, ctr_pids, n, 1000, kt);
+		size_t done = contain(f, CG_KFREEZE, ctr_pids, n, FREEZE_MS, kt);
 		double took = ms_since(&t0);
 		print_message("freezer: v2 (cgroup.freeze of the unified tree): %zu of %zu FROZEN in %.2f ms (%s)\n", done, n,
 			took, kt[0].e.msg);
@@ -260,7 +262,7 @@ static void test_freeze_busy_v2(void **state)
 		for (size_t i = 0; i < n; i++)
 			assert_int_equal(cg_thaw(f, ctr_pids[i], &e), 0);
 		assert_int_equal(rc, 0);
-		assert_true(took < 1000 + SLACK_MS);
+		assert_true(took < FREEZE_MS + SLACK_MS);
 		assert_true(hi < 0.001);
 		assert_thawed_and_busy(f, cg, n, "v2 thawed");
 		st_cgroups_free(cg);
