@@ -10,8 +10,10 @@
 #include "host/statfile.h"
 
 #define DISPLAY_MAX 1024          /* containers remembered */
-#define RESCAN_NS (10LL * 1000000000) /* one without a display server is looked at again after this, */
-#define RESCAN_MAX_NS (80LL * 1000000000) /* doubled at each miss up to this (a plain container has none) */
+/* one without a display server is looked at again after RESCAN_NS, doubled
+ * at each miss up to RESCAN_MAX_NS (a plain container never has one) */
+#define RESCAN_NS (10LL * 1000000000)
+#define RESCAN_MAX_NS (80LL * 1000000000)
 #define PROCS_CAP (256u << 10)
 
 /* The X servers; x11vnc is left out on purpose: it works when someone
