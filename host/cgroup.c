@@ -23,6 +23,9 @@
 #define IDLE_NS (10 * 1000000000ll)  /* an entry unread this long is dropped (its fds closed) */
 #define FDS_SPARE 256                /* descriptors never taken by the cache */
 #define LIMITS_NS (5 * 1000000000ll) /* the limit files are read again after this long */
+#define MSTAT_NS (5 * 1000000000ll)  /* memory.stat at least this often ... */
+#define MSTAT_MOVE_SHIFT 6           /* ... and whenever usage moved by 1/64 of itself */
+#define MSTAT_MOVE_MIN (1u << 20)    /* or by 1 MiB, whichever is larger */
 #define V1_UNLIMITED (1ull << 62)    /* v1 writes LONG_MAX rounded to a page for "no limit" */
 #define CG_HAVE (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_BLK | ST_HAVE_PIDS)
 
@@ -69,6 +72,12 @@ struct ent {
 	int64_t limits_ns;  /* monotonic time they were read; 0 never */
 	int mlimit_rc, pmax_rc;  /* file_u64's answers */
 	uint64_t mlimit, pmax;
+	/* memory.stat (the kernel formats some 40 lines for it: the costliest
+	 * file of a round) is read again only when the usage moved or after
+	 * MSTAT_NS; its inactive file cache is kept between */
+	int64_t mstat_ns;        /* monotonic time it was read; 0 never (or failed) */
+	uint64_t mstat_usage;    /* the usage when it was read */
+	uint64_t inactive;       /* its inactive file cache */
 };
 
 struct st_cgroups {
@@ -115,6 +124,19 @@ static long pread_once(int fd, char *buf, size_t cap)
 	return (long)r;
 }
 
+/* <proc>/PID/net/dev, one record per interface, mostly in one pread: a
+ * seq_file read stops short of the end only when its buffer (a page at
+ * least) cannot take the next record, and a record is under 400 bytes, so
+ * a read of at most SEQ_WHOLE bytes is the whole file. A longer one (some 16
+ * interfaces or more) is read again to its end. Same answers as
+ * sf_pread_all. */
+#define SEQ_WHOLE 2048
+static long pread_netdev(int fd, char *buf, size_t cap)
+{
+	long n = pread_once(fd, buf, SEQ_WHOLE);
+	return n >= 0 || errno != EFBIG ? n : sf_pread_all(fd, buf, cap);
+}
+
 /* File f of an entry in the scratch buffer, or NULL when it cannot be read
  * (a removed cgroup's open files fail with ENODEV). The descriptor stays
  * open while the budget allows. */
@@ -131,7 +153,7 @@ static char *ent_file(struct st_cgroups *cg, struct ent *en, enum file f)
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 			return NULL;
 	}
-	long n = f == F_NET ? sf_pread_all(fd, cg->scratch, NETDEV_CAP) : pread_once(fd, cg->scratch, FILE_CAP);
+	long n = f == F_NET ? pread_netdev(fd, cg->scratch, NETDEV_CAP) : pread_once(fd, cg->scratch, FILE_CAP);
 	if (n >= 0 && en->fd[f] < 0 && cg->nfds < cg->fd_budget) {
 		en->fd[f] = fd;
 		cg->nfds++;
@@ -392,6 +414,18 @@ static int freezer_word(const char *t)
 	return -1;
 }
 
+/* Whether memory.stat must be read again: never read, read too long ago,
+ * or the usage (0: unknown) moved enough since that its inactive file
+ * cache may have too. */
+static bool mstat_due(const struct ent *en, uint64_t usage, int64_t now)
+{
+	if (!en->mstat_ns || now - en->mstat_ns >= MSTAT_NS || !usage)
+		return true;
+	uint64_t moved = usage > en->mstat_usage ? usage - en->mstat_usage : en->mstat_usage - usage;
+	uint64_t room = en->mstat_usage >> MSTAT_MOVE_SHIFT;
+	return moved > (room > MSTAT_MOVE_MIN ? room : MSTAT_MOVE_MIN);
+}
+
 /* Both versions have the same files under other names; only the CPU
  * counter's unit and the memory.stat key differ. */
 static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct st_host *host, struct st_raw *out,
@@ -409,8 +443,17 @@ static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct s
 	}
 	if (file_u64(cg, en, F_MEM, false, &out->mem_usage) == 0)
 		have |= ST_HAVE_MEM;
-	if (file_kv(cg, en, F_MSTAT, v2 ? "inactive_file" : "total_inactive_file", &out->mem_inactive_file) == 0)
+	if (!mstat_due(en, have & ST_HAVE_MEM ? out->mem_usage : 0, now)) {
+		out->mem_inactive_file = en->inactive;
 		have |= ST_HAVE_INACTIVE;
+	} else if (file_kv(cg, en, F_MSTAT, v2 ? "inactive_file" : "total_inactive_file", &en->inactive) == 0) {
+		out->mem_inactive_file = en->inactive;
+		have |= ST_HAVE_INACTIVE;
+		en->mstat_ns = now;
+		en->mstat_usage = out->mem_usage;
+	} else {
+		en->mstat_ns = 0;
+	}
 	if (!en->limits_ns || now - en->limits_ns >= LIMITS_NS) {
 		en->mlimit_rc = file_u64(cg, en, F_MLIMIT, v2, &en->mlimit);
 		en->pmax_rc = file_u64(cg, en, F_PMAX, true, &en->pmax);

@@ -382,6 +382,57 @@ static void test_exited_with_open_files(void **state)
 	st_cgroups_free(cg);
 }
 
+/* memory.stat is read again when the usage moved by more than 1/64 of
+ * itself (at least 1 MiB) or after 5 s; between, its last inactive file
+ * cache stands. */
+static void test_mstat_kept(void **state)
+{
+	(void)state;
+	struct st_cgroups *cg = v1_process(22, "");
+	tree_put(ME "memory.usage_in_bytes", "209715200\n"); /* 200 MiB: 3.125 MiB is 1/64 */
+	tree_put(ME "memory.stat", "total_rss 1\ntotal_inactive_file 1000\n");
+	struct st_raw r;
+	struct err e;
+	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_inactive_file, 1000);
+	tree_put(ME "memory.stat", "total_rss 1\ntotal_inactive_file 2000\n");
+	/* 3 MiB more: not read */
+	tree_put(ME "memory.usage_in_bytes", "212860928\n");
+	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
+	assert_true(r.have & ST_HAVE_INACTIVE);
+	assert_int_equal(r.mem_usage, 212860928);
+	assert_int_equal(r.mem_inactive_file, 1000);
+	/* 3.25 MiB less than when it was read: read */
+	tree_put(ME "memory.usage_in_bytes", "206307328\n");
+	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_inactive_file, 2000);
+	/* unmoved, but 5 s later: read */
+	tree_put(ME "memory.stat", "total_rss 1\ntotal_inactive_file 3000\n");
+	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_inactive_file, 2000);
+	sleep(5);
+	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_inactive_file, 3000);
+	/* a small usage moves by 1 MiB at least: 0.9 MiB more is not enough */
+	tree_put(ME "memory.usage_in_bytes", "1048576\n");
+	tree_put(ME "memory.stat", "total_inactive_file 4000\n");
+	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_inactive_file, 4000);
+	tree_put(ME "memory.usage_in_bytes", "1992294\n");
+	tree_put(ME "memory.stat", "total_inactive_file 5000\n");
+	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_inactive_file, 4000);
+	/* a memory.stat that cannot be read is looked at again next time */
+	tree_put(ME "memory.usage_in_bytes", "8388608\n");
+	tree_put(ME "memory.stat", "total_inactive_file x\n");
+	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
+	assert_false(r.have & ST_HAVE_INACTIVE);
+	tree_put(ME "memory.stat", "total_inactive_file 6000\n");
+	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
+	assert_int_equal(r.mem_inactive_file, 6000);
+	st_cgroups_free(cg);
+}
+
 static void test_mounts_without_counters(void **state)
 {
 	(void)state;
@@ -416,6 +467,7 @@ int main(void)
 		T(test_oversized),
 		T(test_cache_follows),
 		T(test_exited_with_open_files),
+		T(test_mstat_kept),
 		T(test_mounts_without_counters),
 	};
 	return cmocka_run_group_tests_name("statfile", tests, NULL, NULL);
