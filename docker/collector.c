@@ -289,6 +289,26 @@ static void ask(struct collector *co, struct cstate *cs, const char *id)
 	smp_sample(co->smp, id, cs->pid, &co->host_cur, on_sample, co);
 }
 
+/* Marks ct live in this round and asks for its sample. */
+static void take(struct collector *co, const struct dk_container *ct)
+{
+	struct cstate *cs = get_or_add(co, ct->id);
+	cs->live = true;
+	cs->pid = ct->pid;
+	cs->quota = st_quota_cpus(ct->nano_cpus, ct->cpu_quota, ct->cpu_period, ct->cpuset_cpus);
+	ask(co, cs, ct->id);
+}
+
+/* Opens a round of a few samples, once (*opened says whether it is). */
+static void open_once(struct collector *co, bool *opened)
+{
+	if (*opened)
+		return;
+	host_update(co);
+	co->round_open = true;
+	*opened = true;
+}
+
 static void round_start(struct collector *co)
 {
 	host_update(co);
@@ -298,13 +318,8 @@ static void round_start(struct collector *co)
 	size_t n = inv_count(co->inv);
 	for (size_t i = 0; i < n; i++) {
 		const struct dk_container *ct = inv_get(co->inv, i);
-		if (!is_live(ct))
-			continue;
-		struct cstate *cs = get_or_add(co, ct->id);
-		cs->live = true;
-		cs->pid = ct->pid;
-		cs->quota = st_quota_cpus(ct->nano_cpus, ct->cpu_quota, ct->cpu_period, ct->cpuset_cpus);
-		ask(co, cs, ct->id);
+		if (is_live(ct))
+			take(co, ct);
 	}
 	/* no stats work for stopped or vanished containers: forget them (the
 	 * order of the rest holds) */
@@ -319,15 +334,23 @@ static void round_start(struct collector *co)
 	round_maybe_done(co);
 }
 
-static bool has_new_live(const struct collector *co)
+/* A sandbox that became sampleable (just listed and inspected) gets its
+ * first sample now, the others wait for their round: a whole round for
+ * each batch of inspects sampled every sandbox many times in the first
+ * second of a large fleet. Its second sample follows COLL_QUICK_MS later. */
+static void first_round(struct collector *co)
 {
 	size_t n = inv_count(co->inv);
+	bool opened = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct dk_container *ct = inv_get(co->inv, i);
-		if (is_live(ct) && !find(co, ct->id))
-			return true;
+		if (is_live(ct) && !find(co, ct->id)) {
+			open_once(co, &opened);
+			take(co, ct);
+		}
 	}
-	return false;
+	if (opened)
+		round_maybe_done(co);
 }
 
 /* Takes the quick second samples due by now; returns when the earliest
@@ -335,7 +358,7 @@ static bool has_new_live(const struct collector *co)
 static int64_t quick_round(struct collector *co, int64_t now)
 {
 	int64_t next = 0;
-	bool started = false;
+	bool opened = false;
 	for (size_t i = 0; i < co->n; i++) {
 		struct cstate *cs = co->items[i];
 		if (!cs->first_ms || !cs->live || cs->pending)
@@ -346,16 +369,12 @@ static int64_t quick_round(struct collector *co, int64_t now)
 				next = due;
 			continue;
 		}
-		if (!started) {
-			host_update(co);
-			co->round_open = true;
-			started = true;
-		}
+		open_once(co, &opened);
 		cs->first_ms = 0;
 		cs->quick_done = true;
 		ask(co, cs, cs->view.id);
 	}
-	if (started)
+	if (opened)
 		round_maybe_done(co);
 	return next;
 }
@@ -378,16 +397,13 @@ int coll_tick(struct collector *co, int64_t now)
 	 * the numbers are */
 	if (co->round_open)
 		return co->interval_ms / 4;
-	if (inv_generation(co->inv) != co->inv_gen) {
-		/* a sandbox became sampleable (just listed and inspected): take
-		 * its first sample now; its second follows COLL_QUICK_MS later */
-		co->inv_gen = inv_generation(co->inv);
-		if (has_new_live(co))
-			co->next_ms = now;
-	}
 	if (now >= co->next_ms) {
 		co->next_ms = next_round(co, now);
 		round_start(co);
+	}
+	if (!co->round_open && inv_generation(co->inv) != co->inv_gen) {
+		co->inv_gen = inv_generation(co->inv);
+		first_round(co);
 	}
 	int64_t wake = co->next_ms;
 	if (!co->round_open) {
