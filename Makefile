@@ -7,7 +7,7 @@ MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC      ?= cc
-PKGS    := ncursesw libcurl libcjson libpng libcrypto
+PKGS    := ncursesw libcurl libcjson libpng libcrypto libsixel
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
 # The VNC worker (sandtop-vnc) is the only program that links libvncclient.

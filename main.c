@@ -40,12 +40,14 @@ struct opts {
 	int ttl_policy;       /* enum ttl_policy: what the screen does with a spent budget */
 	bool all, no_color;
 	bool no_mouse;        /* --no-mouse: the screen leaves the mouse to the terminal */
+	int pixels;           /* --pixels: enum cfg_pixels, or -1 (the config's) */
 };
 
 static void usage(FILE *fp)
 {
 	fputs("usage: sandtop [-a] [-d SECS] [-H HOST]... [-k NAME|FILE] [-c FILE | --no-config]\n"
-	      "               [--no-color] [--no-mouse] [--read-only] [--log FILE] ...\n"
+	      "               [--no-color] [--no-mouse] [--pixels WHEN] [--read-only]\n"
+	      "               [--log FILE] ...\n"
 	      "       sandtop COMMAND [ARGS...] [options]   (sandtop COMMAND --help)\n"
 	      "       sandtop --dump-keys [-k NAME|FILE]\n"
 	      "       sandtop --dump-config [-c FILE] [options]\n"
@@ -75,6 +77,10 @@ static void usage(FILE *fp)
 	      "      --no-color    no colours (also when NO_COLOR is set)\n"
 	      "      --no-mouse    leave the mouse to the terminal (no clicks or wheel in the\n"
 	      "                    list and the wall)\n"
+	      "      --pixels auto|sixel|off\n"
+	      "                    the large view in real pixels (sixel images): when the\n"
+	      "                    terminal says it shows them (auto, the default), always,\n"
+	      "                    or never\n"
 	      "      --log FILE    diagnostic log (default: $XDG_STATE_HOME/sandtop/sandtop.log)\n"
 	      "      --dump-keys   print the effective keymap and exit\n"
 	      "      --dump-config print the effective configuration (file and options) in\n"
@@ -126,7 +132,7 @@ static struct keymap *load_keys(const char *path, struct diags *d)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_JSON = 256, OPT_STATS, OPT_DUMP_KEYS, OPT_DUMP_CONFIG, OPT_NO_COLOR, OPT_NO_MOUSE, OPT_LOG,
-		OPT_ARMED, OPT_READ_ONLY, OPT_TTL_POLICY };
+		OPT_ARMED, OPT_READ_ONLY, OPT_TTL_POLICY, OPT_PIXELS };
 	static const struct option own[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"keys", required_argument, NULL, 'k'},
@@ -134,6 +140,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+		{"pixels", required_argument, NULL, OPT_PIXELS},
 		{"log", required_argument, NULL, OPT_LOG},
 		{"armed", no_argument, NULL, OPT_ARMED},
 		{"read-only", no_argument, NULL, OPT_READ_ONLY},
@@ -154,6 +161,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_DUMP_CONFIG: o->dump_config = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_NO_MOUSE: o->no_mouse = true; break;
+		case OPT_PIXELS:
+			o->pixels = cfg_pixels_parse(optarg);
+			if (o->pixels < 0) {
+				sanitize_fprintf(stderr, "sandtop: --pixels is auto, sixel or off, not '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case OPT_LOG: o->log = optarg; break;
 		case OPT_ARMED: o->armed = true; break;
 		case OPT_READ_ONLY: o->read_only = true; break;
@@ -201,6 +215,8 @@ static int load_config(struct opts *o)
 	struct cfg *cfg = &o->cm.cfg;
 	if (o->no_mouse)
 		cfg->mouse = false;
+	if (o->pixels >= 0)
+		cfg->pixels = (enum cfg_pixels)o->pixels;
 	if (o->keys && keymap_is_shipped(o->keys))
 		snprintf(cfg->keymap, sizeof cfg->keymap, "%s", o->keys);
 	else if (o->keys)
@@ -300,6 +316,7 @@ static int run_tui(const struct opts *o)
 		.sort_col = cfg->sort_col,
 		.sort_dir = cfg->sort_dir,
 		.mouse = cfg->mouse,
+		.pixels = cfg->pixels,
 		.wall_tile_cols = cfg->wall_cols,
 		.wall_tile_rows = cfg->wall_rows,
 		.logs_ring = cfg->logs_ring,
@@ -331,6 +348,7 @@ static int run_tui(const struct opts *o)
 static int screen_main(int argc, char **argv)
 {
 	static struct opts o;   /* large (the settings); interval and engine wait 0: the config's */
+	o.pixels = -1;
 	if (parse_args(argc, argv, &o) < 0)
 		return CLI_USAGE;
 	if (load_config(&o) < 0)

@@ -92,6 +92,17 @@ struct cfg_engine {
 /* The effective settings: cfg_init's defaults, then the file, then
  * whatever the caller overrides (the command line). Plain data: no
  * pointers, nothing to free. */
+/* `pixels`: whether the large view draws the desktop in real pixels. */
+enum cfg_pixels {
+	CFG_PIXELS_AUTO,    /* when the terminal says it shows sixel images (its DA1 answer) */
+	CFG_PIXELS_SIXEL,   /* always sixel (a terminal that shows them but does not say so) */
+	CFG_PIXELS_OFF,     /* characters only */
+};
+/* "auto", "sixel", "off". Static string. */
+const char *cfg_pixels_name(enum cfg_pixels p);
+/* The enum cfg_pixels value of one of those words, or -1. */
+int cfg_pixels_parse(const char *s);
+
 struct cfg {
 	int refresh_ms;                         /* `refresh`: the stats interval */
 	struct cfg_colour colour[CFG_ROLE_COUNT];
@@ -109,6 +120,7 @@ struct cfg {
 	int logs_ring;                          /* lines the logs screen keeps per sandbox */
 	int activity_window;                    /* seconds the ACT column looks back */
 	bool mouse;
+	enum cfg_pixels pixels;                 /* `pixels`: real pixels in the large view */
 	int engine_timeout_ms;                  /* the actions' wait for the engine */
 	char journal[CFG_PATH_MAX];             /* `journal` (or `audit-log`): the operator log; "": the
 	                                         * default ($XDG_STATE_HOME/sandtop/audit.log) */

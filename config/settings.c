@@ -415,6 +415,36 @@ static int set_mouse(struct cfg_ctx *x, int argc, char **argv)
 	return 0;
 }
 
+static const char *const pixels_names[] = {
+	[CFG_PIXELS_AUTO] = "auto", [CFG_PIXELS_SIXEL] = "sixel", [CFG_PIXELS_OFF] = "off",
+};
+
+const char *cfg_pixels_name(enum cfg_pixels p)
+{
+	return (size_t)p < sizeof pixels_names / sizeof pixels_names[0] ? pixels_names[p] : "auto";
+}
+
+int cfg_pixels_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof pixels_names / sizeof pixels_names[0]; i++)
+		if (!strcmp(s, pixels_names[i]))
+			return (int)i;
+	return -1;
+}
+
+static int set_pixels(struct cfg_ctx *x, int argc, char **argv)
+{
+	if (want_values(x, argc, argv, 1, "auto|sixel|off") < 0)
+		return -1;
+	int p = cfg_pixels_parse(argv[1]);
+	if (p < 0) {
+		cfg_report(x, "%s: '%s' is not auto, sixel or off", argv[0], cfg_quote(x, 0, argv[1]));
+		return -1;
+	}
+	x->c->pixels = (enum cfg_pixels)p;
+	return 0;
+}
+
 static const struct setting settings[] = {
 	{"refresh", NULL, set_refresh, false, "SECONDS"},
 	{"columns", NULL, set_columns, false, "NAME..."},
@@ -423,6 +453,7 @@ static const struct setting settings[] = {
 	{"stats-source", NULL, set_stats_source, false, "cgroup|api|auto"},
 	{"label", NULL, set_label, false, "KEY[=VALUE]"},
 	{"mouse", NULL, set_mouse, false, "on|off"},
+	{"pixels", NULL, set_pixels, false, "auto|sixel|off"},
 	{"wall-tile", NULL, set_wall_tile, false, "auto|COLS|COLSxROWS"},
 	{"logs-ring", NULL, set_logs_ring, false, "LINES"},
 	{"activity-window", NULL, set_activity_window, false, "SECONDS"},
@@ -545,6 +576,7 @@ void cfg_dump(const struct cfg *c, FILE *fp)
 	fprintf(fp, "stats-source %s\n", cfg_source_name(c->stats_source));
 	put_setting(fp, "label", c->label);
 	fprintf(fp, "mouse %s\n", c->mouse ? "on" : "off");
+	fprintf(fp, "pixels %s\n", cfg_pixels_name(c->pixels));
 	if (c->wall_cols <= 0)
 		fputs("wall-tile auto\n", fp);
 	else if (c->wall_rows <= 0)

@@ -30,6 +30,7 @@ struct tui_opts {
 	size_t nengines;
 	struct keymap *km;          /* owned by main */
 	bool no_color;              /* --no-color or NO_COLOR env set */
+	enum cfg_pixels pixels;     /* `pixels` / --pixels: the large view in sixel images */
 	int keymap_errors;          /* count of bad keymap lines (shown in the status bar for a few seconds) */
 	const char *keymap_first_error; /* "file:line: message" or NULL */
 	bool read_only;             /* --read-only: no mutating action at all */

@@ -288,6 +288,17 @@ bool ui_term_signals(struct ui *ui);
 /* Re-read the terminal size and tell curses. */
 void ui_term_resize(void);
 
+/* ---- pixels.c: real pixels in the terminal ---- */
+/* Ask the terminal (after ui_term_start, before the first key is read)
+ * for its device attributes and its graphics colour registers; wait at
+ * most timeout_ms. 1: it lists sixel graphics, 0: it does not, -1: no
+ * answer. *colours is set when it told its register count (capped at
+ * 256). Keys typed meanwhile are given back to curses. */
+int ui_px_probe(int timeout_ms, int *colours);
+/* The size of one cell in pixels, from the terminal's window size; false
+ * when the terminal does not tell it. */
+bool ui_px_cell(int *w, int *h);
+
 /* ---- list.c: the container table ---- */
 /* Re-find the selection by id after the model changed; clamp indexes. */
 void ui_list_sync(struct ui *ui);
@@ -396,7 +407,8 @@ int ui_status_draw_top(struct ui *ui, int64_t wall_ms, int64_t mono_ms);
 void ui_status_draw_bottom(struct ui *ui, int64_t mono_ms);
 
 /* ---- view.c: desktops ---- */
-/* Pick the picture mode (truecolor, 256 colours, none) for this terminal. */
+/* Pick the picture mode (truecolor, 256 colours, none) for this terminal,
+ * and whether the large view shows sixel images (ui->o->pixels). */
 void ui_view_init(struct ui *ui);
 /* Close every desk (their workers and tunnels). */
 void ui_view_free(struct ui *ui);

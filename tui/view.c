@@ -1,4 +1,4 @@
-/* view: the desktop panes (the large view, the wall's tiles): their desks, and the pictures written after curses' refresh, with curses told which cells they covered. */
+/* view: the desktop panes (the large view, the wall's tiles): their desks, and the pictures (half blocks, or sixel images in the large view) written after curses' refresh, with curses told which cells they covered. */
 #include "tui/ui.h"
 
 #include <errno.h>
@@ -12,14 +12,17 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "config/config.h"
 #include "desktop/desk.h"
 #include "docker/inventory.h"
+#include "vnc/proto.h"
 #include "vnc/render.h"
 
 #define VIEW_FPS_MILLI 10000   /* the large view: about 10 frames a second */
 #define DESK_IDLE_MS 30000     /* a desk off screen this long closes its worker (the picture stays) */
 #define DESK_FORGET_MS 600000  /* and this long, or once its sandbox is gone, is freed */
 #define IMG_OUT_MAX (16u << 20)
+#define PROBE_MS 500           /* the wait for the terminal's device attributes */
 
 /* A rectangle of cells; rows 0: none. */
 struct rect {
@@ -47,15 +50,27 @@ struct ui_desk {
 	size_t fit_cap;
 	const uint8_t *fit_src;
 	uint32_t fit_seq;
+	/* sixel: frames are pixels (a cell cw x ch of them); the pixels of the
+	 * image on the terminal, to write it again only when it changed */
+	bool px;
+	int cw, ch;
+	uint8_t *px_out;
+	size_t px_out_len;
+	bool px_stale;
 };
 
 static enum vr_mode img_mode;
 static bool img_ok;
 static const char *img_why = "";
+static bool sixel_on;          /* the large view in sixel images */
+static int sixel_colours = 256;
 
 void ui_view_init(struct ui *ui)
 {
-	(void)ui;
+	if (ui->o->pixels == CFG_PIXELS_SIXEL)
+		sixel_on = true;
+	else if (ui->o->pixels == CFG_PIXELS_AUTO)
+		sixel_on = ui_px_probe(PROBE_MS, &sixel_colours) == 1;
 	const char *ct = getenv("COLORTERM");
 	if (ct && (!strcmp(ct, "truecolor") || !strcmp(ct, "24bit"))) {
 		img_mode = VR_TRUECOLOR;
@@ -74,6 +89,14 @@ static void desk_free(struct ui_desk *u)
 	desk_close(u->d);
 	vr_screen_free(u->scr);
 	free(u->fit_px);
+	free(u->px_out);
+}
+
+/* Forget what the terminal shows of u's picture: written whole next time. */
+static void pic_invalidate(struct ui_desk *u)
+{
+	vr_screen_invalidate(u->scr);
+	u->px_stale = true;
 }
 
 void ui_view_free(struct ui *ui)
@@ -127,7 +150,7 @@ static struct ui_desk *get_desk(struct ui *ui, const struct dk_container *ct, bo
 		desk_close(u->d);
 		u->d = desk_open(ui_eng(ui, ct)->client, ct, input);   /* through its own engine */
 		u->input = input;
-		vr_screen_invalidate(u->scr);
+		pic_invalidate(u);
 	}
 	if (!u) {
 		ui->desks = xrealloc(ui->desks, (ui->ndesks + 1) * sizeof *ui->desks);
@@ -180,15 +203,23 @@ void ui_view_pane(struct ui *ui, const struct dk_container *ct, int y, int x, in
 		u->rows = u->cols = 0;
 		return;
 	}
-	if (u->y != iy || u->x != x || u->rows != irows || u->cols != cols || was_text)
-		vr_screen_invalidate(u->scr);
+	int cw = 0, ch = 0;
+	bool px = sixel_on && ui->screen == UI_VIEW && ui_px_cell(&cw, &ch);
+	if (u->y != iy || u->x != x || u->rows != irows || u->cols != cols || was_text || u->px != px)
+		pic_invalidate(u);
 	u->y = iy;
 	u->x = x;
 	u->rows = irows;
 	u->cols = cols;
-	desk_set_grid(u->d, cols, irows, img_ok ? fps : 0);
+	u->px = px;
+	u->cw = cw;
+	u->ch = ch;
+	if (px)   /* a grid unit is one pixel wide, two tall */
+		desk_set_grid(u->d, cols * cw, irows * ch / 2, fps);
+	else
+		desk_set_grid(u->d, cols, irows, img_ok ? fps : 0);
 	const char *msg = NULL;
-	if (!img_ok)
+	if (!img_ok && !px)
 		msg = img_why;
 	else if (!desk_frame(u->d))
 		msg = ds == DESK_S_LIVE ? "waiting for the first picture" : st;
@@ -251,6 +282,23 @@ static const struct vs_frame *fitted(struct ui_desk *u, const struct vs_frame *f
 	return &u->fit;
 }
 
+/* A sixel frame and the cells it covers, centred in u's area: only a
+ * frame made for the grid asked now (one of an earlier grid, or of the
+ * characters' grid, waits for the next). */
+static const struct vs_frame *px_cells(struct ui_desk *u, const struct vs_frame *f, struct rect *r)
+{
+	int gc = u->cols * u->cw, gr = u->rows * u->ch / 2, cols, rows;
+	vr_frame_size(f->fb_w, f->fb_h, gc < VP_MAX_COLS ? gc : VP_MAX_COLS, gr < VP_MAX_ROWS ? gr : VP_MAX_ROWS,
+	              &cols, &rows);
+	if (f->cols != cols || f->rows != rows)
+		return NULL;
+	int cc = (f->cols + u->cw - 1) / u->cw, cr = (f->rows * 2 + u->ch - 1) / u->ch;
+	if (cc > u->cols || cr > u->rows)
+		return NULL;
+	*r = (struct rect){u->y + (u->rows - cr) / 2, u->x + (u->cols - cc) / 2, cr, cc};
+	return f;
+}
+
 /* Line y as curses will have it differs from what it thinks the terminal
  * shows: doupdate writes into it (and may clear to the end of it). */
 static bool line_changes(int y, cchar_t *a, cchar_t *b)
@@ -278,15 +326,20 @@ static void settle(struct ui *ui)
 	bool *redraw = xcalloc((size_t)LINES, sizeof *redraw);
 	for (size_t i = 0; i < ui->ndesks; i++) {
 		struct ui_desk *u = &ui->desks[i];
-		const struct vs_frame *f = img_ok && u->shown && !u->text_in_pane && u->rows > 0 ? desk_frame(u->d) : NULL;
-		u->pf = f ? fitted(u, f) : NULL;
+		const struct vs_frame *f = (img_ok || u->px) && u->shown && !u->text_in_pane && u->rows > 0
+			? desk_frame(u->d) : NULL;
 		u->pic = (struct rect){0, 0, 0, 0};
-		if (u->pf)
-			u->pic = (struct rect){u->y + (u->rows - u->pf->rows) / 2, u->x + (u->cols - u->pf->cols) / 2,
-				u->pf->rows, u->pf->cols};
+		if (u->px) {
+			u->pf = f ? px_cells(u, f, &u->pic) : NULL;
+		} else {
+			u->pf = f ? fitted(u, f) : NULL;
+			if (u->pf)
+				u->pic = (struct rect){u->y + (u->rows - u->pf->rows) / 2, u->x + (u->cols - u->pf->cols) / 2,
+					u->pf->rows, u->pf->cols};
+		}
 		if (all) {
 			u->on.rows = 0;   /* the whole terminal is written again */
-			vr_screen_invalidate(u->scr);
+			pic_invalidate(u);
 		}
 		bool same = u->on.y == u->pic.y && u->on.x == u->pic.x && u->on.rows == u->pic.rows && u->on.cols == u->pic.cols;
 		if (u->on.rows > 0 && !same) {
@@ -304,7 +357,7 @@ static void settle(struct ui *ui)
 				if (!changes[y])
 					changes[y] = redraw[y] || line_changes(y, a, b) ? 1 : -1;
 				if (changes[y] > 0) {
-					vr_screen_invalidate(u->scr);
+					pic_invalidate(u);
 					break;
 				}
 			}
@@ -356,7 +409,7 @@ void ui_view_end(struct ui *ui, int64_t mono_ms)
 void ui_view_invalidate(struct ui *ui)
 {
 	for (size_t i = 0; i < ui->ndesks; i++)
-		vr_screen_invalidate(ui->desks[i].scr);
+		pic_invalidate(&ui->desks[i]);
 }
 
 static void write_all(const char *p, size_t n)
@@ -372,9 +425,35 @@ static void write_all(const char *p, size_t n)
 	}
 }
 
+/* u's sixel image at its place, unless the very same pixels are there. */
+static void emit_sixel(struct ui_desk *u, struct buf *out)
+{
+	const struct vs_frame *f = u->pf;
+	size_t len = (size_t)f->cols * (size_t)f->rows * 6;
+	bool same = u->on.y == u->pic.y && u->on.x == u->pic.x && u->on.rows == u->pic.rows && u->on.cols == u->pic.cols;
+	if (same && !u->px_stale && u->px_out_len == len && !memcmp(u->px_out, f->px, len))
+		return;
+	size_t before = out->len;
+	struct err e = {0};
+	if (buf_printf(out, "\033[%d;%dH", u->pic.y + 1, u->pic.x + 1) < 0 ||
+	    vr_sixel(f->px, f->cols, f->rows * 2, sixel_colours, out, &e) < 0) {
+		out->len = before;
+		if (!out->overflow)
+			log_msg(LOG_WARN, "view: %s", e.msg);
+		return;
+	}
+	if (len != u->px_out_len) {
+		free(u->px_out);
+		u->px_out = xmalloc(len);
+		u->px_out_len = len;
+	}
+	memcpy(u->px_out, f->px, len);
+	u->px_stale = false;
+}
+
 void ui_view_emit(struct ui *ui)
 {
-	if (!img_ok)
+	if (!img_ok && !sixel_on)
 		return;
 	struct buf out;
 	buf_init(&out, IMG_OUT_MAX);
@@ -382,7 +461,10 @@ void ui_view_emit(struct ui *ui)
 		struct ui_desk *u = &ui->desks[i];
 		if (!u->pf)
 			continue;
-		vr_emit(u->scr, u->pf->px, u->pf->cols, u->pf->rows, u->pic.y, u->pic.x, img_mode, &out);
+		if (u->px)
+			emit_sixel(u, &out);
+		else
+			vr_emit(u->scr, u->pf->px, u->pf->cols, u->pf->rows, u->pic.y, u->pic.x, img_mode, &out);
 		u->on = u->pic;   /* written, or there from before */
 		u->pf = NULL;
 	}
@@ -490,6 +572,13 @@ struct desk *ui_view_takeover_desk(struct ui *ui, int *y, int *x, int *rows, int
 		return NULL;
 	const struct vs_frame *f = desk_frame(u->d);
 	*y = *x = *rows = *cols = 0;
+	if (u->px) {   /* where the sixel image is */
+		*y = u->on.y;
+		*x = u->on.x;
+		*rows = u->on.rows;
+		*cols = u->on.cols;
+		return u->d;
+	}
 	if (!f || f->cols > u->cols || f->rows > u->rows)
 		return u->d; /* keys go now (the worker sends them once connected) */
 	*y = u->y + (u->rows - f->rows) / 2;

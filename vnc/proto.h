@@ -15,8 +15,11 @@
 #define VP_MAGIC 0x50565453u /* "STVP" in memory on little endian */
 
 /* Limits both ends enforce. */
-#define VP_MAX_COLS 512          /* cells across a frame */
-#define VP_MAX_ROWS 256          /* cells down a frame (pixel rows: 2x) */
+/* A frame is a grid of units one pixel wide and two tall: the half-block
+ * cells of a picture drawn in characters, or, for a terminal that shows
+ * real pixels, (pixels across) x (pixel rows / 2). */
+#define VP_MAX_COLS 4096         /* units across a frame */
+#define VP_MAX_ROWS 2048         /* units down a frame (pixel rows: 2x) */
 #define VP_MAX_FB_W 4096         /* desktop pixels; a larger ServerInit is refused */
 #define VP_MAX_FB_H 4096
 #define VP_REASON_MAX 160        /* bytes of text in a state message, NUL included */

@@ -1,4 +1,4 @@
-/* render: pure picture functions: fitting a desktop into cells, box-filter downscale, colour quantizing, a diffing half-block emitter, PNG. */
+/* render: pure picture functions: fitting a desktop into cells, box-filter downscale, colour quantizing, a diffing half-block emitter, sixel images, PNG. */
 #ifndef VNC_RENDER_H
 #define VNC_RENDER_H
 
@@ -16,6 +16,11 @@
  * its aspect ratio kept (to within a cell). Never 0 unless an input is
  * <= 0 (then both are 0). */
 void vr_fit(int fb_w, int fb_h, int max_cols, int max_rows, int *cols, int *rows);
+
+/* The frame a worker makes of a fb_w x fb_h desktop for a grid of
+ * grid_cols x grid_rows: vr_fit, but never more pixels than the desktop
+ * has (a small desktop is not scaled up). */
+void vr_frame_size(int fb_w, int fb_h, int grid_cols, int grid_rows, int *cols, int *rows);
 
 /* ---- downscale ---- */
 
@@ -64,6 +69,17 @@ void vr_screen_invalidate(struct vr_screen *s);
  * SGR 0 when anything was written. Returns the number of cells written. */
 size_t vr_emit(struct vr_screen *s, const uint8_t *px, int cols, int rows, int y0, int x0,
                enum vr_mode mode, struct buf *out);
+
+/* ---- sixel (vnc/sixel.c) ---- */
+
+#define VR_SIXEL_MAX 4096   /* pixels across or down a sixel image */
+
+/* Append to out a DEC sixel image (DCS ... ST, with its size in the raster
+ * attributes) of a w x h RGB picture, at most `colours` (2..256) colour
+ * registers chosen for this picture, no dithering. The terminal draws it
+ * with its top-left corner at the cursor. Returns 0, or -1 with e set and
+ * out as it was (out->overflow stays set when the cap was the reason). */
+int vr_sixel(const uint8_t *rgb, int w, int h, int colours, struct buf *out, struct err *e);
 
 /* ---- PNG ---- */
 

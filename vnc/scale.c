@@ -19,6 +19,13 @@ void vr_fit(int fb_w, int fb_h, int max_cols, int max_rows, int *cols, int *rows
 	*rows = r < 1 ? 1 : (int)r;
 }
 
+void vr_frame_size(int fb_w, int fb_h, int grid_cols, int grid_rows, int *cols, int *rows)
+{
+	int mc = grid_cols < fb_w ? grid_cols : fb_w;   /* never more pixels than the desktop has */
+	int half = fb_h / 2 > 0 ? fb_h / 2 : 1;
+	vr_fit(fb_w, fb_h, mc, grid_rows < half ? grid_rows : half, cols, rows);
+}
+
 /* Destination index i of n over a source of size s covers, in units of
  * 1/n of a source pixel, [i s, (i+1) s): source pixels [*a, *b), the first
  * weighing *wa units, the last *wb, those between n each (one pixel alone

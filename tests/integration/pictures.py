@@ -18,6 +18,14 @@ usage:
   pictures.py png-pixel PNG X Y         prints "R,G,B"
   pictures.py compare PNG XWD MAXDIFF   pixels that differ between a PNG and an XWD dump of
                                         the same desktop; exit 0 when at most MAXDIFF differ
+  pictures.py fidelity SCREEN DESKTOP X0 Y0 X1 Y1
+                                        a picture in a terminal's X screenshot (SCREEN, an XWD)
+                                        against the desktop it shows (DESKTOP, an XWD): the box
+                                        of the rows and columns of [X0, X1) x [Y0, Y1) mostly
+                                        unlike the colour at (X0, Y0), the terminal's background; the
+                                        desktop box-downscaled to the box's size; prints
+                                        "box WxH+X+Y mae N.NN" (mean absolute error per colour
+                                        channel, 0..255) or "no picture"; DESKTOP "-": the box only
 Standard library only (zlib for PNG); 8-bit RGB/RGBA PNGs, 24/32-bit ZPixmap XWDs.
 """
 import struct
@@ -191,6 +199,13 @@ def xwd_read(path):
     masks = hdr[14:17]
     off = hsize + ncolors * 12
     step = bpp // 8
+    if bpp == 32 and order == 0 and tuple(masks) == (0xff0000, 0xff00, 0xff):
+        # the usual layout (B, G, R, pad): whole rows at a time
+        px = []
+        for y in range(h):
+            row = data[off + y * bpl:off + y * bpl + w * 4]
+            px.append(list(zip(row[2::4], row[1::4], row[0::4])))
+        return w, h, px
     px = []
     for y in range(h):
         row = []
@@ -205,6 +220,71 @@ def xwd_read(path):
             row.append(tuple(rgb))
         px.append(row)
     return w, h, px
+
+def box_weights(s, d):
+    """For each of d destination pixels over s source pixels: [(source index, weight)], the
+    exact area each source pixel has in the destination pixel's box (weights add up to s)."""
+    out = []
+    for i in range(d):
+        lo, hi = i * s, (i + 1) * s
+        ws, x = [], lo // d
+        while x * d < hi:
+            a, b = max(lo, x * d), min(hi, (x + 1) * d)
+            if b > a:
+                ws.append((x, b - a))
+            x += 1
+        out.append(ws)
+    return out
+
+
+def downscale(px, sw, sh, dw, dh):
+    """Box-filter downscale of rows of (R, G, B) to dw x dh, as three lists of floats."""
+    wx, wy = box_weights(sw, dw), box_weights(sh, dh)
+    planes = []
+    for c in range(3):
+        rows = []
+        for y in range(sh):
+            src = [p[c] for p in px[y]]
+            rows.append([sum(src[x] * wt for x, wt in ws) / sw for ws in wx])
+        plane = []
+        for ws in wy:
+            acc = [0.0] * dw
+            for y, wt in ws:
+                r = rows[y]
+                for x in range(dw):
+                    acc[x] += r[x] * wt
+            plane.append([v / sh for v in acc])
+        planes.append(plane)
+    return planes
+
+
+def fidelity(screen, desktop, x0, y0, x1, y1):
+    w, h, sp = xwd_read(screen)
+    bg = sp[y0][x0]
+    x1, y1 = min(x1, w), min(y1, h)
+    # the picture's rows and columns are those mostly unlike the background
+    # (a stray mark, a cursor or a letter is not a picture)
+    rows = [y for y in range(y0, y1) if sum(1 for x in range(x0, x1) if sp[y][x] != bg) > 16]
+    cols = [x for x in range(x0, x1) if rows and sum(1 for y in rows if sp[y][x] != bg) * 2 > len(rows)]
+    rows = [y for y in rows if cols and sum(1 for x in cols if sp[y][x] != bg) * 2 > len(cols)]
+    if not rows or not cols:
+        print('no picture')
+        return 1
+    bx0, bx1, by0, by1 = min(cols), max(cols) + 1, min(rows), max(rows) + 1
+    bw, bh = bx1 - bx0, by1 - by0
+    if desktop == '-':
+        print('box %dx%d+%d+%d' % (bw, bh, bx0, by0))
+        return 0
+    dw, dh, dp = xwd_read(desktop)
+    ref = downscale(dp, dw, dh, bw, bh)
+    err = 0.0
+    for y in range(bh):
+        row = sp[by0 + y]
+        for c in range(3):
+            rr = ref[c][y]
+            err += sum(abs(row[bx0 + x][c] - rr[x]) for x in range(bw))
+    print('box %dx%d+%d+%d mae %.2f' % (bw, bh, bx0, by0, err / (bw * bh * 3)))
+    return 0
 
 
 def main(a):
@@ -247,6 +327,8 @@ def main(a):
         diff = sum(1 for y in range(h1) for x in range(w1) if p1[y][x] != p2[y][x])
         print('%dx%d, %d pixels differ' % (w1, h1, diff))
         return 0 if diff <= int(a[3]) else 1
+    elif len(a) == 7 and a[0] == 'fidelity':
+        return fidelity(a[1], a[2], *map(int, a[3:7]))
     else:
         print(__doc__, file=sys.stderr)
         return 2

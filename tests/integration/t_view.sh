@@ -11,12 +11,20 @@ open_view() {
 	tm send-keys -t "$1" v
 }
 
-# A known picture on NAME's 1024x768 desktop: the demo agent, the window
-# manager and the terminal stopped, four borderless xlogo windows with
-# foreground = background fill the quadrants: red, green, blue, white.
+# quiet_desktop NAME: the demo agent, the window manager and every window
+# of NAME's desktop stopped (the pattern's brackets keep pkill -f from
+# matching the shell that runs it).
+quiet_desktop() {
+	docker exec "$1" sh -c 'pkill -f "[s]andbox-demo-agent"; pkill -x fluxbox; pkill -x xterm; pkill -x xlogo
+		sleep 0.5; pkill -x xterm' >/dev/null 2>&1
+}
+
+# A known picture on NAME's 1024x768 desktop: the desktop quieted, four
+# borderless xlogo windows with foreground = background fill the
+# quadrants: red, green, blue, white.
 paint_blocks() {
 	local name=$1 try i
-	docker exec "$name" sh -c 'pkill -f sandbox-demo-agent; pkill fluxbox; sleep 1; pkill xterm; sleep 0.3' >/dev/null 2>&1
+	quiet_desktop "$name"
 	for try in 1 2 3; do
 		docker exec "$name" sh -c 'pkill xterm; pkill xlogo' >/dev/null 2>&1
 		docker exec -d "$name" sh -c 'for g in "512x384+0+0 red" "512x384+512+0 #00ff00" "512x384+0+384 blue" "512x384+512+384 white"; do
@@ -364,3 +372,125 @@ t_view_takeover() {
 	check "so has the operator journal" sh -c "grep -q '\"action\":\"takeover_start\"' '$TEST_TMP/state/sandtop/audit.log' && grep -q '\"action\":\"takeover_end\".*released with C-' '$TEST_TMP/state/sandtop/audit.log'"
 }
 t_view_takeover_cleanup() { sandboxes_down "${RUN_ID}to"; }
+
+# ---- real pixels: sixel images in a real xterm (Xvfb of the test's own) ----
+
+# A desktop of fine, still detail: the desktop quieted, one xterm as wide
+# as the desktop showing a listing.
+# The desktop's own dump (the reference) in $TEST_TMP/desk.xwd.
+paint_text() {
+	local name=$1 i
+	quiet_desktop "$name"
+	docker exec -d "$name" xterm -geometry 170x59+0+0 -e sh -c 'ls -l /usr/bin | head -58; exec sleep 3600'
+	for i in $(seq 20); do   # until two dumps half a second apart agree and show the white terminal
+		sleep 0.5
+		docker exec "$name" xwd -root -silent >"$TEST_TMP/desk-a.xwd" 2>/dev/null || continue
+		sleep 0.5
+		docker exec "$name" xwd -root -silent >"$TEST_TMP/desk.xwd" 2>/dev/null || continue
+		cmp -s "$TEST_TMP/desk-a.xwd" "$TEST_TMP/desk.xwd" &&
+			python3 "$PICTURES" xwd-quadrants "$TEST_TMP/desk.xwd" | grep -q 255,255,255 && return 0
+	done
+	return 1
+}
+
+# xterm_up NAME XTERM_ARGS ENV...: sandtop in a real xterm of 120x40 cells
+# on the test's Xvfb (started once), its log $TEST_TMP/NAME.log; the
+# window's id in XT_WID, one cell's height in pixels in XT_CH, the width
+# in XT_W.
+xterm_up() {
+	local name=$1 xargs=$2 i; shift 2
+	if [ -z "${XV_PID:-}" ]; then
+		Xvfb -displayfd 3 -screen 0 1000x700x24 -nolisten tcp 3>"$TEST_TMP/display" >"$TEST_TMP/xvfb.log" 2>&1 &
+		XV_PID=$!
+		for i in $(seq 50); do [ -s "$TEST_TMP/display" ] && break; sleep 0.1; done
+		export DISPLAY=":$(cat "$TEST_TMP/display")"
+	fi
+	# shellcheck disable=SC2086
+	xterm $xargs -bw 0 -geometry 120x40+0+0 -bg '#203040' -fg white -xrm 'XTerm*allowSendEvents: true' \
+		-e env LANG=C.UTF-8 XDG_STATE_HOME="$TEST_TMP/state" "$@" "$SANDTOP" --log "$TEST_TMP/$name.log" &
+	XT_PID=$!
+	XT_WID=""
+	for i in $(seq 50); do
+		XT_WID=$(xdotool search --pid "$XT_PID" 2>/dev/null | head -1)
+		[ -n "$XT_WID" ] && break
+		sleep 0.1
+	done
+	[ -n "$XT_WID" ] || { fail "no xterm window"; return 1; }
+	eval "$(xdotool getwindowgeometry --shell "$XT_WID")"
+	XT_W=$WIDTH
+	XT_CH=$(((HEIGHT - 4) / 40))
+	xdotool windowfocus --sync "$XT_WID" 2>/dev/null || true
+}
+xterm_down() { [ -n "${XT_PID:-}" ] && kill "$XT_PID" 2>/dev/null; wait "$XT_PID" 2>/dev/null; XT_PID=""; }
+xkeys() { xdotool type --window "$XT_WID" --delay 30 "$1"; }
+xkey() { xdotool key --window "$XT_WID" "$1"; }
+
+# xterm_picture ROW0 ROW1: the picture in cell rows [ROW0, ROW1) of the
+# xterm against the desktop: FIDELITY holds "box WxH+X+Y mae N" or "no picture".
+xterm_picture() {
+	xwd -root -silent >"$TEST_TMP/screen.xwd"
+	FIDELITY=$(python3 "$PICTURES" fidelity "$TEST_TMP/screen.xwd" "$TEST_TMP/desk.xwd" \
+		2 $((2 + $1 * XT_CH)) $((XT_W - 2)) $((2 + $2 * XT_CH)))
+}
+# until a picture is in the view's rows (2 .. 38) and has had 2 s to settle
+xterm_wait_picture() {
+	local i
+	for i in $(seq 40); do
+		xwd -root -silent >"$TEST_TMP/screen.xwd"
+		if python3 "$PICTURES" fidelity "$TEST_TMP/screen.xwd" - 2 $((2 + 2 * XT_CH)) \
+			$((XT_W - 2)) $((2 + 39 * XT_CH)) | grep -q "^box"; then
+			sleep 2
+			xterm_picture 2 39
+			return 0
+		fi
+		sleep 0.25
+	done
+	return 1
+}
+
+# In a terminal that shows sixel images (xterm as a VT340), the large view
+# draws the desktop in real pixels: much closer to the desktop than the
+# half blocks the same xterm gets when it does not list sixel (a VT420,
+# with 24-bit colour), and leaving the view leaves nothing behind.
+t_view_sixel() {
+	"$ROOT/scripts/sandboxes" up 1 --prefix "${RUN_ID}px" --wait >"$TEST_TMP/sandboxes.log" 2>&1 ||
+		{ cat "$TEST_TMP/sandboxes.log"; return 1; }
+	local name="${RUN_ID}px-1" mae_px mae_cells
+	paint_text "$name" || { fail "could not put still text on the desktop"; return 1; }
+
+	xterm_up px "-ti vt340" TERM=xterm-256color || return 1
+	sleep 1
+	xkeys "/$name"; xkey Return; sleep 0.5; xkeys v
+	check "the view draws a picture in the xterm" xterm_wait_picture
+	note "sixel: $FIDELITY"
+	check "sandtop asked and heard that the terminal shows sixel images" \
+		grep -q "the terminal shows sixel images" "$TEST_TMP/px.log"
+	mae_px=${FIDELITY##* }
+	xkeys q
+	sleep 1
+	xterm_picture 5 39
+	check "q: the list, with nothing of the picture left below its rows ($FIDELITY)" \
+		test "$FIDELITY" = "no picture"
+	xterm_down
+
+	xterm_up cells "-ti vt420" TERM=xterm-256color COLORTERM=truecolor || return 1
+	sleep 1
+	xkeys "/$name"; xkey Return; sleep 0.5; xkeys v
+	check "a terminal without sixel: the view draws half blocks" xterm_wait_picture
+	note "half blocks: $FIDELITY"
+	check "... and sandtop heard it does not list sixel" \
+		grep -q "does not list sixel images" "$TEST_TMP/cells.log"
+	mae_cells=${FIDELITY##* }
+	xterm_down
+	note "mean error per colour channel against the desktop: sixel $mae_px, half blocks $mae_cells"
+	check "real pixels are at least twice as close to the desktop as half blocks" \
+		python3 -c "import sys; a, b = map(float, sys.argv[1:]); sys.exit(0 if a * 2 <= b and a < 12 else 1)" \
+		"$mae_px" "${mae_cells:-0}"
+}
+t_view_sixel_cleanup() {
+	xterm_down
+	[ -n "${XV_PID:-}" ] && kill "$XV_PID" 2>/dev/null
+	XV_PID=""
+	unset DISPLAY
+	sandboxes_down "${RUN_ID}px"
+}

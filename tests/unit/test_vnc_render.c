@@ -1,4 +1,4 @@
-/* test_vnc_render: fitting, box downscale, 256-colour quantizing, the diffing emitter and PNG writing. */
+/* test_vnc_render: fitting, box downscale, 256-colour quantizing, the diffing emitter, sixel images and PNG writing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 #include <png.h>
+#include <sixel.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -729,6 +730,110 @@ static void test_png_errors(void **state)
 	free(rgb);
 }
 
+/* ---- sixel ---- */
+
+/* A w x h picture of four flat quadrants: red, green, blue, white. */
+static uint8_t *quadrants(int w, int h)
+{
+	static const uint8_t col[4][3] = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 255}};
+	uint8_t *px = malloc((size_t)w * (size_t)h * 3);
+	assert_non_null(px);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			memcpy(px + ((size_t)y * (size_t)w + (size_t)x) * 3, col[(y >= h / 2) * 2 + (x >= w / 2)], 3);
+	return px;
+}
+
+/* What a terminal would show: the image decoded by libsixel's own decoder
+ * has the picture's size and every pixel its colour (four colours fit any
+ * palette exactly). */
+static void test_sixel_roundtrip(void **state)
+{
+	(void)state;
+	int w = 37, h = 25; /* neither a multiple of the 6-pixel band */
+	uint8_t *px = quadrants(w, h);
+	struct buf out;
+	buf_init(&out, 1u << 20);
+	struct err e = {0};
+	assert_int_equal(vr_sixel(px, w, h, 256, &out, &e), 0);
+	assert_true(out.len > 4);
+	assert_memory_equal(out.data, "\033P", 2);
+	assert_memory_equal(out.data + out.len - 2, "\033\\", 2);
+	unsigned char *pix = NULL, *pal = NULL;
+	int dw = 0, dh = 0, nc = 0;
+	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out.data, (int)out.len, &pix, &dw, &dh,
+	                                             &pal, &nc, NULL)));
+	assert_int_equal(dw, w);
+	assert_int_equal(dh, h);
+	int wrong = 0;
+	for (int i = 0; i < w * h; i++)
+		if (memcmp(pal + (size_t)pix[i] * 3, px + (size_t)i * 3, 3) != 0)
+			wrong++;
+	assert_int_equal(wrong, 0);
+	free(pix);
+	free(pal);
+	free(px);
+	buf_free(&out);
+}
+
+/* More colours than registers (a gradient of 4096): libsixel's palette;
+ * the decoded picture stays close (mean error per channel under 8 of 255). */
+static void test_sixel_many_colours(void **state)
+{
+	(void)state;
+	int w = 64, h = 64;
+	uint8_t *px = malloc((size_t)w * (size_t)h * 3);
+	assert_non_null(px);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			uint8_t *p = px + ((size_t)y * (size_t)w + (size_t)x) * 3;
+			p[0] = (uint8_t)(x * 4);
+			p[1] = (uint8_t)(y * 4);
+			p[2] = (uint8_t)((x + y) * 2);
+		}
+	struct buf out;
+	buf_init(&out, 1u << 20);
+	struct err e = {0};
+	assert_int_equal(vr_sixel(px, w, h, 256, &out, &e), 0);
+	unsigned char *pix = NULL, *pal = NULL;
+	int dw = 0, dh = 0, nc = 0;
+	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out.data, (int)out.len, &pix, &dw, &dh,
+	                                             &pal, &nc, NULL)));
+	assert_int_equal(dw, w);
+	assert_int_equal(dh, h);
+	assert_true(nc <= 256);
+	long sum = 0;
+	for (int i = 0; i < w * h; i++)
+		for (int c = 0; c < 3; c++)
+			sum += labs((long)pal[(size_t)pix[i] * 3 + (size_t)c] - px[(size_t)i * 3 + (size_t)c]);
+	assert_true(sum < 8L * w * h * 3);
+	free(pix);
+	free(pal);
+	free(px);
+	buf_free(&out);
+}
+
+/* A picture the terminal cannot take, or output past the cap: an error,
+ * and the buffer as it was. */
+static void test_sixel_errors(void **state)
+{
+	(void)state;
+	uint8_t *px = quadrants(64, 64);
+	struct buf out;
+	buf_init(&out, 100);
+	buf_puts(&out, "keep");
+	struct err e = {0};
+	assert_int_equal(vr_sixel(px, 0, 10, 256, &out, &e), -1);
+	assert_int_equal(vr_sixel(px, 10, VR_SIXEL_MAX + 1, 256, &out, &e), -1);
+	assert_int_equal(out.len, 4);
+	assert_int_equal(vr_sixel(px, 64, 64, 256, &out, &e), -1);   /* more than 100 bytes */
+	assert_non_null(strstr(e.msg, "larger than the output allows"));
+	assert_int_equal(out.len, 4);
+	assert_memory_equal(out.data, "keep", 4);
+	free(px);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +852,9 @@ int main(void)
 		cmocka_unit_test(test_emit_truecolor_space),
 		cmocka_unit_test(test_emit_redraws),
 		cmocka_unit_test(test_emit_overflow),
+		cmocka_unit_test(test_sixel_roundtrip),
+		cmocka_unit_test(test_sixel_many_colours),
+		cmocka_unit_test(test_sixel_errors),
 		cmocka_unit_test(test_png_roundtrip),
 		cmocka_unit_test(test_png_errors),
 	};

@@ -59,7 +59,7 @@ import fake_rfb  # noqa: E402 (its BLOCKS and VARIANTS; the server itself runs a
 VP_MAGIC = 0x50565453
 VP_STATE, VP_FRAME, VP_SHOT = 1, 2, 3
 VP_GRID, VP_SHOT_REQ, VP_KEY, VP_POINTER = 10, 11, 12, 13
-VP_MAX_COLS, VP_MAX_ROWS, VP_MAX_FB = 512, 256, 4096
+VP_MAX_COLS, VP_MAX_ROWS, VP_MAX_FB = 4096, 2048, 4096
 STATES = {1: "CONNECTING", 2: "LIVE", 3: "STALLED", 4: "FAILED"}
 HDR = struct.Struct("<IHHI")
 STATE = struct.Struct("<III160s")

@@ -37,11 +37,8 @@ void wk_pic_grid(int cols, int rows)
 /* Fit the grid to the desktop and (re)allocate the frame buffers. */
 static void refit(int w, int h)
 {
-	int mc = P.gcols < w ? P.gcols : w; /* never more pixels than the desktop has */
-	int half = h / 2 > 0 ? h / 2 : 1;
-	int mr = P.grows < half ? P.grows : half;
 	int cols, rows;
-	vr_fit(w, h, mc, mr, &cols, &rows);
+	vr_frame_size(w, h, P.gcols, P.grows, &cols, &rows);
 	size_t px_len = (size_t)cols * (size_t)rows * 6;
 	if (!P.payload || cols != P.cols || rows != P.rows) {
 		free(P.payload);
