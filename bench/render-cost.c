@@ -16,6 +16,13 @@
  * chafa: chafa_canvas_draw_all_pixels + chafa_canvas_print of the whole
  * frame (it has no diffing), vhalf symbols, same cell grid.
  *
+ * Real pixels (the large view where the terminal shows sixel images): the
+ * pane's pixels with cells of CELL_W x CELL_H, the same frames. sandtop:
+ * vr_downscale of the changed rectangle into them, then a sixel image of
+ * the cells whose pixels changed (tui/view.c's path). chafa: the whole frame drawn and
+ * printed in its sixel mode, same pixels. Fidelity: each image decoded by
+ * libsixel against the frame box-downscaled to those pixels.
+ *
  * Fidelity (bench/fidelity.c), on the first pass, outside the timed part:
  * each renderer's output of each frame is read back by a terminal model
  * into the picture the pane then shows (2 pixels a cell; sandtop's cells
@@ -25,6 +32,7 @@
  */
 #include <chafa.h>
 #include <errno.h>
+#include <sixel.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +41,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/err.h"
 #include "bench/fidelity.h"
 #include "vnc/render.h"
 
@@ -45,6 +54,9 @@ static int W, H;
 static struct frame *fr;
 static int nfr;
 static float **ref; /* each frame box-downscaled to the pane's pixels (fid_reference) */
+static float **pref; /* and to the pixels of the sixel pane */
+#define CELL_W 8 /* a cell in pixels, for the sixel pane */
+#define CELL_H 16
 
 static void die(const char *msg)
 {
@@ -264,9 +276,9 @@ struct result {
 	struct fid_acc pre; /* sandtop only: its downscaled picture, before the terminal */
 };
 
-static void fid_add(struct fid_acc *a, const uint8_t *px, int frame, int w, int h)
+static void fid_add(struct fid_acc *a, float **refs, const uint8_t *px, int frame, int w, int h)
 {
-	struct fid_score s = fid_compare(ref[frame], px, w, h);
+	struct fid_score s = fid_compare(refs[frame], px, w, h);
 	if (a->frames == 0 || s.ssim < a->min_ssim)
 		a->min_ssim = s.ssim;
 	a->sum.ssim += s.ssim;
@@ -354,8 +366,8 @@ static struct result run_ours(int cols, int rows, enum vr_mode mode, bool full, 
 			for (size_t k = 0; mode == VR_TRUECOLOR && k < (size_t)dw * dh * 3; k++)
 				if (shown[k] != dst[k])
 					die("the terminal model disagrees with sandtop's emitter (truecolor)");
-			fid_add(&r.fid, shown, i, dw, dh);
-			fid_add(&r.pre, dst, i, dw, dh);
+			fid_add(&r.fid, ref, shown, i, dw, dh);
+			fid_add(&r.pre, ref, dst, i, dw, dh);
 		}
 		vr_screen_free(s);
 	}
@@ -398,7 +410,7 @@ static struct result run_chafa(int cols, int rows, ChafaCanvasMode mode, int pas
 				term_feed(term, gs->str, gs->len, "chafa");
 				if (fid_term_cells(term) != (size_t)cols * rows)
 					die("chafa printed a frame that does not fill the pane");
-				fid_add(&r.fid, fid_term_pixels(term), i, cols, 2 * rows);
+				fid_add(&r.fid, ref, fid_term_pixels(term), i, cols, 2 * rows);
 			}
 			g_string_free(gs, TRUE);
 		}
@@ -408,6 +420,113 @@ static struct result run_chafa(int cols, int rows, ChafaCanvasMode mode, int pas
 	chafa_term_info_unref(ti);
 	chafa_canvas_config_unref(cfg);
 	chafa_symbol_map_unref(sm);
+	return r;
+}
+
+/* A sixel image decoded (libsixel), rw x rh drawn at (x, y) of shown, a
+ * w x h picture: what the terminal shows after it. */
+static void sixel_show(const char *s, size_t n, uint8_t *shown, int w, int h, int x, int y, int rw, int rh,
+                       const char *who)
+{
+	unsigned char *idx = NULL, *pal = NULL;
+	int dw = 0, dh = 0, nc = 0;
+	if (SIXEL_FAILED(sixel_decode_raw((unsigned char *)(uintptr_t)s, (int)n, &idx, &dw, &dh, &pal, &nc, NULL)) ||
+	    dw != rw || dh != rh || x + rw > w || y + rh > h) {
+		fprintf(stderr, "render-cost: %s: a sixel image of %dx%d, not %dx%d\n", who, dw, dh, rw, rh);
+		exit(1);
+	}
+	for (int r = 0; r < rh; r++)
+		for (int c = 0; c < rw; c++)
+			memcpy(shown + ((size_t)(y + r) * w + (size_t)(x + c)) * 3, pal + (size_t)idx[r * rw + c] * 3, 3);
+	free(idx);
+	free(pal);
+}
+
+/* sandtop's large view in real pixels: the changed rectangle downscaled
+ * into the pane's pw x ph pixels, a sixel image of the cells that changed. */
+static struct result run_ours_sixel(int pw, int ph, int passes, bool score)
+{
+	struct result r = { 0 };
+	size_t n = (size_t)pw * ph * 3;
+	uint8_t *dst = calloc(n, 1), *last = calloc(n, 1), *shown = calloc(n, 1);
+	struct buf out;
+	buf_init(&out, (size_t)1 << 26);
+	if (!dst || !last || !shown)
+		die("out of memory");
+	for (int p = 0; p < passes + score; p++) {
+		for (int i = 0; i < nfr; i++) {
+			const struct frame *f = &fr[i];
+			struct err e = { 0 };
+			buf_reset(&out);
+			double t0 = cpu_ms();
+			if (i == 0)
+				vr_downscale(f->px, W, H, (size_t)W * 4, dst, pw, ph, 0, 0, W, H);
+			else if (f->rw > 0)
+				vr_downscale(f->px, W, H, (size_t)W * 4, dst, pw, ph, f->rx, f->ry, f->rw, f->rh);
+			int x = 0, y = 0, rw = pw, rh = ph;
+			if (i == 0 || vr_changed_cells(last, dst, pw, ph, CELL_W, CELL_H, &x, &y, &rw, &rh)) {
+				size_t row = (size_t)pw * 3;
+				if (vr_sixel(dst + (size_t)y * row + (size_t)x * 3, row, rw, rh, 256, &out, &e) < 0)
+					die(e.msg);
+				memcpy(last, dst, n);
+			}
+			double t = cpu_ms() - t0;
+			if (p < passes) {
+				add_frame(&r, t, out.len, 0);
+				continue;
+			}
+			if (out.len)
+				sixel_show(out.data, out.len, shown, pw, ph, x, y, rw, rh, "sandtop");
+			fid_add(&r.fid, pref, shown, i, pw, ph);
+		}
+	}
+	buf_free(&out);
+	free(dst);
+	free(last);
+	free(shown);
+	return r;
+}
+
+/* chafa's sixel mode: the whole frame drawn and printed, cols x rows cells
+ * of CELL_W x CELL_H pixels. */
+static struct result run_chafa_sixel(int cols, int rows, int passes, bool score)
+{
+	struct result r = { 0 };
+	int pw = cols * CELL_W, ph = rows * CELL_H;
+	uint8_t *shown = calloc((size_t)pw * ph, 3);
+	if (!shown)
+		die("out of memory");
+	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
+	chafa_canvas_config_set_geometry(cfg, cols, rows);
+	chafa_canvas_config_set_cell_geometry(cfg, CELL_W, CELL_H);
+	chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_SIXELS);
+	chafa_canvas_config_set_canvas_mode(cfg, CHAFA_CANVAS_MODE_TRUECOLOR);
+	gchar *envp[] = { "TERM=mlterm", NULL };   /* a terminal chafa knows to take sixel images */
+	ChafaTermInfo *ti = chafa_term_db_detect(chafa_term_db_get_default(), envp);
+	if (!chafa_term_info_have_seq(ti, CHAFA_TERM_SEQ_BEGIN_SIXELS))
+		die("chafa's terminal database has no sixel sequence for mlterm");
+	for (int p = 0; p < passes + score; p++) {
+		ChafaCanvas *cv = chafa_canvas_new(cfg);
+		for (int i = 0; i < nfr; i++) {
+			double t0 = cpu_ms();
+			chafa_canvas_draw_all_pixels(cv, CHAFA_PIXEL_RGBA8_UNASSOCIATED, fr[i].px, W, H, W * 4);
+			GString *gs = chafa_canvas_print(cv, ti);
+			double t = cpu_ms() - t0;
+			if (p < passes) {
+				add_frame(&r, t, gs->len, 0);
+			} else {
+				const char *d = memchr(gs->str, 0x1b, gs->len);   /* the image, from its DCS */
+				sixel_show(d ? d : gs->str, d ? gs->len - (size_t)(d - gs->str) : gs->len, shown, pw, ph, 0, 0,
+				           pw, ph, "chafa");
+				fid_add(&r.fid, pref, shown, i, pw, ph);
+			}
+			g_string_free(gs, TRUE);
+		}
+		chafa_canvas_unref(cv);
+	}
+	chafa_term_info_unref(ti);
+	chafa_canvas_config_unref(cfg);
+	free(shown);
 	return r;
 }
 
@@ -519,5 +638,37 @@ int main(int argc, char **argv)
 	       s_tc >= s_ch ? "met" : "NOT met");
 	printf("ratio SSIM sandtop / chafa, 256 colours: %.4f  (sandtop 256 against chafa 240; goal >= 1: %s)\n",
 	       s_256 / s_240, s_256 >= s_240 ? "met" : "NOT met");
+
+	/* real pixels: the pane of cols x rows cells in cells of CELL_W x CELL_H,
+	 * the desktop fitted into those pixels (aspect kept) and rounded to
+	 * whole cells, the same size for both */
+	int gw, gh;
+	vr_frame_size(W, H, max_cols * CELL_W, max_rows * CELL_H / 2, &gw, &gh);
+	int scols = gw / CELL_W, srows = 2 * gh / CELL_H, pw = scols * CELL_W, ph = srows * CELL_H;
+	pref = calloc((size_t)nfr, sizeof *pref);
+	for (int i = 0; pref && i < nfr; i++) {
+		pref[i] = malloc(sizeof(float) * 3 * (size_t)pw * (size_t)ph);
+		if (!pref[i])
+			die("out of memory");
+		fid_reference(fr[i].px, W, H, (size_t)W * 4, pref[i], pw, ph);
+	}
+	if (!pref)
+		die("out of memory");
+	run_ours_sixel(pw, ph, 1, false);
+	struct result sx = run_ours_sixel(pw, ph, passes, true);
+	struct result chsx = run_chafa_sixel(scols, srows, passes, true);
+	printf("\nreal pixels (sixel): the pane %dx%d cells of %dx%d px, %dx%d px; CPU and fidelity as above,\n", scols,
+	       srows, CELL_W, CELL_H, pw, ph);
+	printf("each image decoded by libsixel against the frame box-downscaled to the same pixels\n\n");
+	printf("  %-44s %8s %8s %10s %8s  %7s\n", "renderer", "ms/frame", "max ms", "bytes/frm", "", "chafa/x");
+	double sref_ms = chsx.ms / chsx.frames;
+	print_row("sandtop sixel (dirty rect, changed cells)", &sx, sref_ms);
+	print_row("chafa sixel (draw_all_pixels + print)", &chsx, sref_ms);
+	printf("\n  %-44s %7s %8s %6s %6s %6s\n", "renderer", "SSIM", "min SSIM", "MAE R", "MAE G", "MAE B");
+	fid_row("sandtop sixel", &sx.fid);
+	fid_row("chafa sixel", &chsx.fid);
+	double s_sx = sx.fid.sum.ssim / sx.fid.frames, s_chsx = chsx.fid.sum.ssim / chsx.fid.frames;
+	printf("\nratio chafa / sandtop, sixel:      %.1f\n", sref_ms / (sx.ms / sx.frames));
+	printf("ratio SSIM sandtop / chafa, sixel: %.4f\n", s_sx / s_chsx);
 	return 0;
 }

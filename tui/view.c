@@ -51,11 +51,13 @@ struct ui_desk {
 	const uint8_t *fit_src;
 	uint32_t fit_seq;
 	/* sixel: frames are pixels (a cell cw x ch of them); the pixels of the
-	 * image on the terminal, to write it again only when it changed */
+	 * image on the terminal (px_out_w wide), to write again only the cells
+	 * that changed */
 	bool px;
 	int cw, ch;
 	uint8_t *px_out;
 	size_t px_out_len;
+	int px_out_w;
 	bool px_stale;
 };
 
@@ -425,18 +427,21 @@ static void write_all(const char *p, size_t n)
 	}
 }
 
-/* u's sixel image at its place, unless the very same pixels are there. */
+/* u's sixel image at its place: of the cells that changed when the image
+ * there is the last one written (same place, same size), else whole. */
 static void emit_sixel(struct ui_desk *u, struct buf *out)
 {
 	const struct vs_frame *f = u->pf;
-	size_t len = (size_t)f->cols * (size_t)f->rows * 6;
+	int w = f->cols, h = f->rows * 2, x = 0, y = 0, rw = w, rh = h;
+	size_t len = (size_t)w * (size_t)h * 3, row = (size_t)w * 3;
 	bool same = u->on.y == u->pic.y && u->on.x == u->pic.x && u->on.rows == u->pic.rows && u->on.cols == u->pic.cols;
-	if (same && !u->px_stale && u->px_out_len == len && !memcmp(u->px_out, f->px, len))
+	if (same && !u->px_stale && u->px_out_len == len && u->px_out_w == w &&
+	    !vr_changed_cells(u->px_out, f->px, w, h, u->cw, u->ch, &x, &y, &rw, &rh))
 		return;
 	size_t before = out->len;
 	struct err e = {0};
-	if (buf_printf(out, "\033[%d;%dH", u->pic.y + 1, u->pic.x + 1) < 0 ||
-	    vr_sixel(f->px, f->cols, f->rows * 2, sixel_colours, out, &e) < 0) {
+	if (buf_printf(out, "\033[%d;%dH", u->pic.y + y / u->ch + 1, u->pic.x + x / u->cw + 1) < 0 ||
+	    vr_sixel(f->px + (size_t)y * row + (size_t)x * 3, row, rw, rh, sixel_colours, out, &e) < 0) {
 		out->len = before;
 		if (!out->overflow)
 			log_msg(LOG_WARN, "view: %s", e.msg);
@@ -448,6 +453,7 @@ static void emit_sixel(struct ui_desk *u, struct buf *out)
 		u->px_out_len = len;
 	}
 	memcpy(u->px_out, f->px, len);
+	u->px_out_w = w;
 	u->px_stale = false;
 }
 

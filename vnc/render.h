@@ -2,6 +2,7 @@
 #ifndef VNC_RENDER_H
 #define VNC_RENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -75,11 +76,20 @@ size_t vr_emit(struct vr_screen *s, const uint8_t *px, int cols, int rows, int y
 #define VR_SIXEL_MAX 4096   /* pixels across or down a sixel image */
 
 /* Append to out a DEC sixel image (DCS ... ST, with its size in the raster
- * attributes) of a w x h RGB picture, at most `colours` (2..256) colour
- * registers chosen for this picture, no dithering. The terminal draws it
- * with its top-left corner at the cursor. Returns 0, or -1 with e set and
- * out as it was (out->overflow stays set when the cap was the reason). */
-int vr_sixel(const uint8_t *rgb, int w, int h, int colours, struct buf *out, struct err *e);
+ * attributes) of a w x h RGB picture whose rows are stride bytes apart (a
+ * part of a larger picture), at most `colours` (2..256) colour registers
+ * chosen for this picture (exactly its colours when it has no more), no
+ * dithering. The terminal draws it with its top-left corner at the
+ * cursor. Returns 0, or -1 with e set and out as it was (out->overflow
+ * stays set when the cap was the reason). */
+int vr_sixel(const uint8_t *rgb, size_t stride, int w, int h, int colours, struct buf *out, struct err *e);
+
+/* Where two w x h RGB pictures differ, as a rectangle of whole cells of
+ * cw x ch pixels counted from the top-left (cut at the pictures' right and
+ * bottom edges): the part of an image on the terminal to draw again.
+ * false when they are the same. */
+bool vr_changed_cells(const uint8_t *a, const uint8_t *b, int w, int h, int cw, int ch, int *x, int *y, int *rw,
+                      int *rh);
 
 /* ---- PNG ---- */
 

@@ -49,7 +49,39 @@ static int exact_palette(const uint8_t *rgb, size_t n, int max, uint8_t *pal, ui
 	return count;
 }
 
-int vr_sixel(const uint8_t *rgb, int w, int h, int colours, struct buf *out, struct err *e)
+bool vr_changed_cells(const uint8_t *a, const uint8_t *b, int w, int h, int cw, int ch, int *x, int *y, int *rw,
+                      int *rh)
+{
+	size_t row = (size_t)w * 3;
+	int y0 = -1, y1 = -1, x0 = w, x1 = -1;
+	for (int yy = 0; yy < h; yy++) {
+		const uint8_t *pa = a + (size_t)yy * row, *pb = b + (size_t)yy * row;
+		if (!memcmp(pa, pb, row))
+			continue;
+		if (y0 < 0)
+			y0 = yy;
+		y1 = yy;
+		int l = 0, r = w - 1;
+		while (memcmp(pa + (size_t)l * 3, pb + (size_t)l * 3, 3) == 0)
+			l++;
+		while (memcmp(pa + (size_t)r * 3, pb + (size_t)r * 3, 3) == 0)
+			r--;
+		if (l < x0)
+			x0 = l;
+		if (r > x1)
+			x1 = r;
+	}
+	if (y0 < 0)
+		return false;
+	*x = x0 / cw * cw;
+	*y = y0 / ch * ch;
+	int xe = (x1 / cw + 1) * cw, ye = (y1 / ch + 1) * ch;
+	*rw = (xe < w ? xe : w) - *x;
+	*rh = (ye < h ? ye : h) - *y;
+	return true;
+}
+
+int vr_sixel(const uint8_t *rgb, size_t stride, int w, int h, int colours, struct buf *out, struct err *e)
 {
 	if (w < 1 || h < 1 || w > VR_SIXEL_MAX || h > VR_SIXEL_MAX)
 		return err_set(e, 1, "a %dx%d picture is not a sixel image", w, h);
@@ -57,7 +89,14 @@ int vr_sixel(const uint8_t *rgb, int w, int h, int colours, struct buf *out, str
 		colours = 2;
 	if (colours > 256)
 		colours = 256;
-	size_t n = (size_t)w * (size_t)h, before = out->len;
+	size_t n = (size_t)w * (size_t)h, before = out->len, row = (size_t)w * 3;
+	uint8_t *packed = NULL;
+	if (stride != row) {   /* a part of a larger picture: libsixel wants its rows packed */
+		packed = xmalloc(n * 3);
+		for (int y = 0; y < h; y++)
+			memcpy(packed + (size_t)y * row, rgb + (size_t)y * stride, row);
+		rgb = packed;
+	}
 	uint8_t pal[256 * 3];
 	uint8_t *idx = xmalloc(n);
 	int exact = exact_palette(rgb, n, colours, pal, idx);
@@ -89,6 +128,7 @@ int vr_sixel(const uint8_t *rgb, int w, int h, int colours, struct buf *out, str
 	if (dither)
 		sixel_dither_unref(dither);
 	free(idx);
+	free(packed);
 	if (out->overflow) {
 		out->len = before;
 		return err_set(e, 1, "the sixel image of %dx%d pixels is larger than the output allows", w, h);

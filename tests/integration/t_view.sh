@@ -379,14 +379,19 @@ t_view_takeover_cleanup() { sandboxes_down "${RUN_ID}to"; }
 # as the desktop showing a listing.
 # The desktop's own dump (the reference) in $TEST_TMP/desk.xwd.
 paint_text() {
-	local name=$1 i
-	quiet_desktop "$name"
-	docker exec -d "$name" xterm -geometry 170x59+0+0 -e sh -c 'ls -l /usr/bin | head -58; exec sleep 3600'
-	for i in $(seq 20); do   # until two dumps half a second apart agree and show the white terminal
+	quiet_desktop "$1"
+	docker exec -d "$1" xterm -geometry 170x59+0+0 -e sh -c 'ls -l /usr/bin | head -58; exec sleep 3600'
+	desk_settled "$1"
+}
+# desk_settled NAME: until two dumps of the desktop half a second apart
+# agree and show something white (the terminal); the dump in $TEST_TMP/desk.xwd.
+desk_settled() {
+	local i
+	for i in $(seq 20); do
 		sleep 0.5
-		docker exec "$name" xwd -root -silent >"$TEST_TMP/desk-a.xwd" 2>/dev/null || continue
+		docker exec "$1" xwd -root -silent >"$TEST_TMP/desk-a.xwd" 2>/dev/null || continue
 		sleep 0.5
-		docker exec "$name" xwd -root -silent >"$TEST_TMP/desk.xwd" 2>/dev/null || continue
+		docker exec "$1" xwd -root -silent >"$TEST_TMP/desk.xwd" 2>/dev/null || continue
 		cmp -s "$TEST_TMP/desk-a.xwd" "$TEST_TMP/desk.xwd" &&
 			python3 "$PICTURES" xwd-quadrants "$TEST_TMP/desk.xwd" | grep -q 255,255,255 && return 0
 	done
@@ -466,6 +471,15 @@ t_view_sixel() {
 	check "sandtop asked and heard that the terminal shows sixel images" \
 		grep -q "the terminal shows sixel images" "$TEST_TMP/px.log"
 	mae_px=${FIDELITY##* }
+	# a change in one part of the desktop: only the cells that changed are
+	# written again, at their place
+	docker exec -d "$name" xlogo -geometry 200x150+600+400 -bg red -fg yellow -bw 0
+	check "a window opened on the desktop" desk_settled "$name"
+	sleep 2
+	xterm_picture 2 39
+	note "after the change: $FIDELITY"
+	check "the picture follows the change (mean error under 2: ${FIDELITY##* })" \
+		python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 2 else 1)" "${FIDELITY##* }"
 	xkeys q
 	sleep 1
 	xterm_picture 5 39

@@ -755,7 +755,7 @@ static void test_sixel_roundtrip(void **state)
 	struct buf out;
 	buf_init(&out, 1u << 20);
 	struct err e = {0};
-	assert_int_equal(vr_sixel(px, w, h, 256, &out, &e), 0);
+	assert_int_equal(vr_sixel(px, (size_t)w * 3, w, h, 256, &out, &e), 0);
 	assert_true(out.len > 4);
 	assert_memory_equal(out.data, "\033P", 2);
 	assert_memory_equal(out.data + out.len - 2, "\033\\", 2);
@@ -794,7 +794,7 @@ static void test_sixel_many_colours(void **state)
 	struct buf out;
 	buf_init(&out, 1u << 20);
 	struct err e = {0};
-	assert_int_equal(vr_sixel(px, w, h, 256, &out, &e), 0);
+	assert_int_equal(vr_sixel(px, (size_t)w * 3, w, h, 256, &out, &e), 0);
 	unsigned char *pix = NULL, *pal = NULL;
 	int dw = 0, dh = 0, nc = 0;
 	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out.data, (int)out.len, &pix, &dw, &dh,
@@ -813,6 +813,55 @@ static void test_sixel_many_colours(void **state)
 	buf_free(&out);
 }
 
+/* A part of a picture (rows stride bytes apart): the image is that part. */
+static void test_sixel_part(void **state)
+{
+	(void)state;
+	int w = 40, h = 30;
+	uint8_t *px = quadrants(w, h);
+	struct buf out;
+	buf_init(&out, 1u << 20);
+	struct err e = {0};
+	/* the 12x9 part at (16, 12): the four colours meet at (20, 15) */
+	assert_int_equal(vr_sixel(px + (12 * (size_t)w + 16) * 3, (size_t)w * 3, 12, 9, 256, &out, &e), 0);
+	unsigned char *pix = NULL, *pal = NULL;
+	int dw = 0, dh = 0, nc = 0;
+	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out.data, (int)out.len, &pix, &dw, &dh,
+	                                             &pal, &nc, NULL)));
+	assert_int_equal(dw, 12);
+	assert_int_equal(dh, 9);
+	for (int y = 0; y < 9; y++)
+		for (int x = 0; x < 12; x++)
+			assert_memory_equal(pal + (size_t)pix[y * 12 + x] * 3, px + ((size_t)(12 + y) * (size_t)w + 16 + (size_t)x) * 3, 3);
+	free(pix);
+	free(pal);
+	free(px);
+	buf_free(&out);
+}
+
+/* What changed, in whole cells from the top-left, cut at the edges. */
+static void test_changed_cells(void **state)
+{
+	(void)state;
+	int w = 50, h = 40, x, y, rw, rh;
+	uint8_t *a = quadrants(w, h), *b = quadrants(w, h);
+	assert_false(vr_changed_cells(a, b, w, h, 8, 16, &x, &y, &rw, &rh));
+	b[(17 * (size_t)w + 9) * 3] ^= 1;   /* pixel (9, 17): cell (1, 1) */
+	assert_true(vr_changed_cells(a, b, w, h, 8, 16, &x, &y, &rw, &rh));
+	assert_int_equal(x, 8);
+	assert_int_equal(y, 16);
+	assert_int_equal(rw, 8);
+	assert_int_equal(rh, 16);
+	b[(39 * (size_t)w + 49) * 3 + 2] ^= 1;   /* and the last pixel: to the edges (50, 40) */
+	assert_true(vr_changed_cells(a, b, w, h, 8, 16, &x, &y, &rw, &rh));
+	assert_int_equal(x, 8);
+	assert_int_equal(y, 16);
+	assert_int_equal(rw, 42);
+	assert_int_equal(rh, 24);
+	free(a);
+	free(b);
+}
+
 /* A picture the terminal cannot take, or output past the cap: an error,
  * and the buffer as it was. */
 static void test_sixel_errors(void **state)
@@ -823,10 +872,10 @@ static void test_sixel_errors(void **state)
 	buf_init(&out, 100);
 	buf_puts(&out, "keep");
 	struct err e = {0};
-	assert_int_equal(vr_sixel(px, 0, 10, 256, &out, &e), -1);
-	assert_int_equal(vr_sixel(px, 10, VR_SIXEL_MAX + 1, 256, &out, &e), -1);
+	assert_int_equal(vr_sixel(px, 0, 0, 10, 256, &out, &e), -1);
+	assert_int_equal(vr_sixel(px, 30, 10, VR_SIXEL_MAX + 1, 256, &out, &e), -1);
 	assert_int_equal(out.len, 4);
-	assert_int_equal(vr_sixel(px, 64, 64, 256, &out, &e), -1);   /* more than 100 bytes */
+	assert_int_equal(vr_sixel(px, 64 * 3, 64, 64, 256, &out, &e), -1);   /* more than 100 bytes */
 	assert_non_null(strstr(e.msg, "larger than the output allows"));
 	assert_int_equal(out.len, 4);
 	assert_memory_equal(out.data, "keep", 4);
@@ -854,6 +903,8 @@ int main(void)
 		cmocka_unit_test(test_emit_overflow),
 		cmocka_unit_test(test_sixel_roundtrip),
 		cmocka_unit_test(test_sixel_many_colours),
+		cmocka_unit_test(test_sixel_part),
+		cmocka_unit_test(test_changed_cells),
 		cmocka_unit_test(test_sixel_errors),
 		cmocka_unit_test(test_png_roundtrip),
 		cmocka_unit_test(test_png_errors),
