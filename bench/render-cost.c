@@ -466,7 +466,7 @@ static struct result run_ours_sixel(int pw, int ph, int passes, bool score)
 			int x = 0, y = 0, rw = pw, rh = ph;
 			if (i == 0 || vr_changed_cells(last, dst, pw, ph, CELL_W, CELL_H, &x, &y, &rw, &rh)) {
 				size_t row = (size_t)pw * 3;
-				if (vr_sixel(dst + (size_t)y * row + (size_t)x * 3, row, rw, rh, 256, &out, &e) < 0)
+				if (vr_sixel(dst + (size_t)y * row + (size_t)x * 3, row, rw, rh, VR_SIXEL_COLOURS, &out, &e) < 0)
 					die(e.msg);
 				memcpy(last, dst, n);
 			}

@@ -65,7 +65,7 @@ static enum vr_mode img_mode;
 static bool img_ok;
 static const char *img_why = "";
 static bool sixel_on;          /* the large view in sixel images */
-static int sixel_colours = 256;
+static int sixel_colours = VR_SIXEL_COLOURS;
 
 void ui_view_init(struct ui *ui)
 {
@@ -73,6 +73,8 @@ void ui_view_init(struct ui *ui)
 		sixel_on = true;
 	else if (ui->o->pixels == CFG_PIXELS_AUTO)
 		sixel_on = ui_px_probe(PROBE_MS, &sixel_colours) == 1;
+	if (sixel_colours > VR_SIXEL_COLOURS)
+		sixel_colours = VR_SIXEL_COLOURS;
 	const char *ct = getenv("COLORTERM");
 	if (ct && (!strcmp(ct, "truecolor") || !strcmp(ct, "24bit"))) {
 		img_mode = VR_TRUECOLOR;

@@ -74,12 +74,20 @@ size_t vr_emit(struct vr_screen *s, const uint8_t *px, int cols, int rows, int y
 /* ---- sixel (vnc/sixel.c) ---- */
 
 #define VR_SIXEL_MAX 4096   /* pixels across or down a sixel image */
+/* The colour registers a desktop picture gets (fewer when the terminal has
+ * fewer): the encoder's time grows with them; with 64 the captured desktop
+ * frames of bench/render-cost are closer to the desktop than chafa's sixel
+ * images at about chafa's CPU (SSIM 0.9998 against 0.9990), with 256 they
+ * cost half as much again. */
+#define VR_SIXEL_COLOURS 64
 
 /* Append to out a DEC sixel image (DCS ... ST, with its size in the raster
  * attributes) of a w x h RGB picture whose rows are stride bytes apart (a
  * part of a larger picture), at most `colours` (2..256) colour registers
- * chosen for this picture (exactly its colours when it has no more), no
- * dithering. The terminal draws it with its top-left corner at the
+ * chosen for this picture, no dithering: its own colours when they fit,
+ * else, for a picture of at most a few thousand colours (a desktop), the
+ * most frequent ones with every other colour shown as the nearest of them,
+ * else (a photograph) libsixel's median cut. The terminal draws it with its top-left corner at the
  * cursor. Returns 0, or -1 with e set and out as it was (out->overflow
  * stays set when the cap was the reason). */
 int vr_sixel(const uint8_t *rgb, size_t stride, int w, int h, int colours, struct buf *out, struct err *e);

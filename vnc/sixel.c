@@ -7,7 +7,8 @@
 
 #include "base/xalloc.h"
 
-#define SLOTS 1024   /* open-addressing table for up to 256 colours */
+#define DISTINCT_MAX 4096   /* more colours than this: a photograph, libsixel's median cut */
+#define SLOTS 8192          /* open-addressing table for them */
 
 /* libsixel's output callback: append to the caller's capped buffer. */
 static int put(char *data, int size, void *priv)
@@ -16,36 +17,104 @@ static int put(char *data, int size, void *priv)
 	return size > 0 && buf_append(out, data, (size_t)size) < 0 ? -1 : 0;
 }
 
-/* When the picture has at most max colours (a desktop of flat colours
- * often has), its exact palette (pal, 3 bytes each) and each pixel's index
- * in it; returns the count, or 0 when there are more. */
-static int exact_palette(const uint8_t *rgb, size_t n, int max, uint8_t *pal, uint8_t *idx)
+/* The picture's distinct colours (at most DISTINCT_MAX), how often each
+ * appears, and each pixel's: what the palette is chosen from. */
+struct census {
+	uint32_t key[SLOTS];          /* 0xffffffff: empty (never a 24-bit colour) */
+	uint16_t val[SLOTS];
+	uint32_t colour[DISTINCT_MAX];
+	uint32_t count[DISTINCT_MAX];
+	int n;
+};
+
+/* Fill c and which[] (each pixel's colour in c); false when the picture
+ * has more than DISTINCT_MAX colours (a photograph: libsixel's turn). */
+static bool take_census(struct census *c, const uint8_t *rgb, size_t n, uint16_t *which)
 {
-	uint32_t key[SLOTS];
-	uint8_t val[SLOTS];
-	memset(key, 0xff, sizeof key);   /* 0xffffffff: empty (never a 24-bit colour) */
-	int count = 0;
+	memset(c->key, 0xff, sizeof c->key);
+	c->n = 0;
 	uint32_t last = 0xffffffffu;
-	uint8_t last_i = 0;
+	uint16_t last_i = 0;
 	for (size_t i = 0; i < n; i++, rgb += 3) {
-		uint32_t c = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
-		if (c != last) {   /* runs of one colour are the common case */
-			uint32_t h = (c * 2654435761u) >> 22;   /* 10 bits */
-			while (key[h] != c && key[h] != 0xffffffffu)
+		uint32_t col = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
+		if (col != last) {   /* runs of one colour are the common case */
+			uint32_t h = (col * 2654435761u) >> 19;   /* 13 bits */
+			while (c->key[h] != col && c->key[h] != 0xffffffffu)
 				h = (h + 1) & (SLOTS - 1);
-			if (key[h] == 0xffffffffu) {
-				if (count == max)
-					return 0;
-				key[h] = c;
-				val[h] = (uint8_t)count;
-				memcpy(pal + (size_t)count * 3, rgb, 3);
-				count++;
+			if (c->key[h] == 0xffffffffu) {
+				if (c->n == DISTINCT_MAX)
+					return false;
+				c->key[h] = col;
+				c->val[h] = (uint16_t)c->n;
+				c->colour[c->n] = col;
+				c->count[c->n++] = 0;
 			}
-			last = c;
-			last_i = val[h];
+			last = col;
+			last_i = c->val[h];
 		}
-		idx[i] = last_i;
+		c->count[last_i]++;
+		which[i] = last_i;
 	}
+	return true;
+}
+
+static const struct census *sort_by;
+static int more_often(const void *a, const void *b)
+{
+	uint32_t ca = sort_by->count[*(const uint16_t *)a], cb = sort_by->count[*(const uint16_t *)b];
+	return ca < cb ? 1 : ca > cb ? -1 : 0;
+}
+
+static int dist2(uint32_t a, uint32_t b)
+{
+	int dr = (int)(a >> 16 & 0xff) - (int)(b >> 16 & 0xff), dg = (int)(a >> 8 & 0xff) - (int)(b >> 8 & 0xff),
+	    db = (int)(a & 0xff) - (int)(b & 0xff);
+	return dr * dr + dg * dg + db * db;
+}
+
+/* A palette of at most max colours for a picture of a desktop (flat
+ * colours, text, few blends): all its colours when they fit, else the
+ * most frequent ones, each other colour shown as the nearest of them. pal
+ * gets the entries (3 bytes each), idx each pixel's. Returns the count,
+ * or 0 for a picture of too many colours. */
+static int desktop_palette(const uint8_t *rgb, size_t n, int max, uint8_t *pal, uint8_t *idx)
+{
+	struct census *c = xmalloc(sizeof *c);
+	uint16_t *which = xmalloc(n * sizeof *which);
+	int count = 0;
+	if (take_census(c, rgb, n, which)) {
+		uint16_t order[DISTINCT_MAX], map[DISTINCT_MAX];
+		for (int k = 0; k < c->n; k++)
+			order[k] = (uint16_t)k;
+		if (c->n > max) {
+			sort_by = c;
+			qsort(order, (size_t)c->n, sizeof order[0], more_often);
+		}
+		count = c->n < max ? c->n : max;
+		for (int k = 0; k < c->n; k++) {
+			if (k < count) {
+				map[order[k]] = (uint16_t)k;
+				continue;
+			}
+			int best = 0, bd = dist2(c->colour[order[k]], c->colour[order[0]]);
+			for (int j = 1; j < count && bd; j++) {
+				int d = dist2(c->colour[order[k]], c->colour[order[j]]);
+				if (d < bd)
+					bd = d, best = j;
+			}
+			map[order[k]] = (uint16_t)best;
+		}
+		for (int k = 0; k < count; k++) {
+			uint32_t col = c->colour[order[k]];
+			pal[k * 3] = (uint8_t)(col >> 16);
+			pal[k * 3 + 1] = (uint8_t)(col >> 8);
+			pal[k * 3 + 2] = (uint8_t)col;
+		}
+		for (size_t i = 0; i < n; i++)
+			idx[i] = (uint8_t)map[which[i]];
+	}
+	free(which);
+	free(c);
 	return count;
 }
 
@@ -99,17 +168,17 @@ int vr_sixel(const uint8_t *rgb, size_t stride, int w, int h, int colours, struc
 	}
 	uint8_t pal[256 * 3];
 	uint8_t *idx = xmalloc(n);
-	int exact = exact_palette(rgb, n, colours, pal, idx);
+	int npal = desktop_palette(rgb, n, colours, pal, idx);
 	sixel_dither_t *dither = NULL;
 	sixel_output_t *output = NULL;
 	/* libsixel takes the pixels as non-const; it only reads them */
-	unsigned char *px = exact ? idx : (unsigned char *)(uintptr_t)rgb;
-	SIXELSTATUS st = sixel_dither_new(&dither, exact ? exact : colours, NULL);
-	if (SIXEL_SUCCEEDED(st) && exact) {
+	unsigned char *px = npal ? idx : (unsigned char *)(uintptr_t)rgb;
+	SIXELSTATUS st = sixel_dither_new(&dither, npal ? npal : colours, NULL);
+	if (SIXEL_SUCCEEDED(st) && npal) {
 		sixel_dither_set_palette(dither, pal);
 		sixel_dither_set_pixelformat(dither, SIXEL_PIXELFORMAT_PAL8);
 	} else if (SIXEL_SUCCEEDED(st)) {
-		/* more colours than registers: libsixel's median cut */
+		/* a photograph: libsixel's median cut */
 		st = sixel_dither_initialize(dither, px, w, h, SIXEL_PIXELFORMAT_RGB888, SIXEL_LARGE_AUTO,
 		                             SIXEL_REP_AUTO, SIXEL_QUALITY_AUTO);
 	}

@@ -776,20 +776,20 @@ static void test_sixel_roundtrip(void **state)
 	buf_free(&out);
 }
 
-/* More colours than registers (a gradient of 4096): libsixel's palette;
- * the decoded picture stays close (mean error per channel under 8 of 255). */
+/* A photograph (a gradient of 16384 colours): libsixel's palette; the
+ * decoded picture stays close (mean error per channel under 8 of 255). */
 static void test_sixel_many_colours(void **state)
 {
 	(void)state;
-	int w = 64, h = 64;
+	int w = 128, h = 128;
 	uint8_t *px = malloc((size_t)w * (size_t)h * 3);
 	assert_non_null(px);
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++) {
 			uint8_t *p = px + ((size_t)y * (size_t)w + (size_t)x) * 3;
-			p[0] = (uint8_t)(x * 4);
-			p[1] = (uint8_t)(y * 4);
-			p[2] = (uint8_t)((x + y) * 2);
+			p[0] = (uint8_t)(x * 2);
+			p[1] = (uint8_t)(y * 2);
+			p[2] = (uint8_t)(x + y);
 		}
 	struct buf out;
 	buf_init(&out, 1u << 20);
@@ -807,6 +807,50 @@ static void test_sixel_many_colours(void **state)
 		for (int c = 0; c < 3; c++)
 			sum += labs((long)pal[(size_t)pix[i] * 3 + (size_t)c] - px[(size_t)i * 3 + (size_t)c]);
 	assert_true(sum < 8L * w * h * 3);
+	free(pix);
+	free(pal);
+	free(px);
+	buf_free(&out);
+}
+
+/* A desktop's picture of more colours than registers (10 flat colours and
+ * 300 rare blends): the frequent colours exactly, each blend as the
+ * nearest of them. */
+static void test_sixel_desktop_palette(void **state)
+{
+	(void)state;
+	int w = 100, h = 100;
+	uint8_t *px = malloc((size_t)w * (size_t)h * 3);
+	assert_non_null(px);
+	for (int i = 0; i < w * h; i++) {
+		uint8_t *p = px + (size_t)i * 3;
+		int flat = i / 1000;   /* 10 bands of 1000 pixels */
+		p[0] = (uint8_t)(flat * 25);
+		p[1] = (uint8_t)(250 - flat * 25);
+		p[2] = 100;
+		if (i % 33 == 0 && i / 33 < 300)   /* a blend: one step off its band's colour */
+			p[2] = (uint8_t)(101 + (i / 33) % 2);
+	}
+	struct buf out;
+	buf_init(&out, 1u << 20);
+	struct err e = {0};
+	assert_int_equal(vr_sixel(px, (size_t)w * 3, w, h, 8, &out, &e), 0);   /* 8 registers for 10 flat colours */
+	unsigned char *pix = NULL, *pal = NULL;
+	int dw = 0, dh = 0, nc = 0;
+	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out.data, (int)out.len, &pix, &dw, &dh,
+	                                             &pal, &nc, NULL)));
+	assert_int_equal(nc, 8);
+	int exact = 0;
+	for (int i = 0; i < w * h; i++) {
+		const uint8_t *got = pal + (size_t)pix[i] * 3, *want = px + (size_t)i * 3;
+		/* exact to the register's precision (percents: within 1.3) */
+		exact += abs(got[0] - want[0]) <= 1 && abs(got[1] - want[1]) <= 1 && abs(got[2] - want[2]) <= 1;
+		/* anything else is the nearest flat colour: a neighbouring band's,
+		 * 25 off in red and green, or its own for a blend */
+		for (int c = 0; c < 3; c++)
+			assert_true(abs(got[c] - want[c]) <= 26);
+	}
+	assert_true(exact >= 8 * 1000 - 300);   /* the 8 most frequent bands are shown exactly */
 	free(pix);
 	free(pal);
 	free(px);
@@ -903,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_emit_overflow),
 		cmocka_unit_test(test_sixel_roundtrip),
 		cmocka_unit_test(test_sixel_many_colours),
+		cmocka_unit_test(test_sixel_desktop_palette),
 		cmocka_unit_test(test_sixel_part),
 		cmocka_unit_test(test_changed_cells),
 		cmocka_unit_test(test_sixel_errors),
