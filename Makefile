@@ -7,8 +7,10 @@ MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC      ?= cc
-PKGS    := ncursesw libcurl libcjson libpng libcrypto libsixel
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKGS    := ncursesw libcurl libcjson libpng libcrypto
+# libsixel: its header only; vnc/sixel.c opens the library (dlopen) the
+# first time a sixel image is made, so a screen without one does not carry it
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libsixel)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
 # The VNC worker (sandtop-vnc) is the only program that links libvncclient.
 WORKER_PKGS := libvncclient libseccomp
@@ -17,7 +19,8 @@ WORKER_LIBS   := $(shell pkg-config --libs $(WORKER_PKGS)) -lm
 # libarchive reads the snapshot's tars back in the tests only (sandtop writes
 # them with snapshot/tarw.c: the library and what it pulls in, libxml2, ICU,
 # libstdc++, were 2.3 MB of the screen's resident memory)
-TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null) $(shell pkg-config --libs libarchive)
+# and libsixel decodes the sixel images back
+TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null) $(shell pkg-config --libs libarchive libsixel)
 
 # VARIANT=dev (default): warnings are errors. VARIANT=san: ASan + UBSan.
 VARIANT ?= dev

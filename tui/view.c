@@ -29,6 +29,11 @@ struct rect {
 	int y, x, rows, cols;
 };
 
+static bool rect_eq(struct rect a, struct rect b)
+{
+	return a.y == b.y && a.x == b.x && a.rows == b.rows && a.cols == b.cols;
+}
+
 struct ui_desk {
 	struct desk *d;
 	struct vr_screen *scr;
@@ -75,6 +80,12 @@ void ui_view_init(struct ui *ui)
 		sixel_on = ui_px_probe(PROBE_MS, &sixel_colours) == 1;
 	if (sixel_colours > VR_SIXEL_COLOURS)
 		sixel_colours = VR_SIXEL_COLOURS;
+	struct err e = {0};
+	if (sixel_on && vr_sixel_load(&e) < 0) {
+		sixel_on = false;
+		log_msg(LOG_WARN, "view: %s; pictures in characters", e.msg);
+		ui_status_msg(ui, 8000, "%s; pictures in characters", e.msg);
+	}
 	const char *ct = getenv("COLORTERM");
 	if (ct && (!strcmp(ct, "truecolor") || !strcmp(ct, "24bit"))) {
 		img_mode = VR_TRUECOLOR;
@@ -345,8 +356,7 @@ static void settle(struct ui *ui)
 			u->on.rows = 0;   /* the whole terminal is written again */
 			pic_invalidate(u);
 		}
-		bool same = u->on.y == u->pic.y && u->on.x == u->pic.x && u->on.rows == u->pic.rows && u->on.cols == u->pic.cols;
-		if (u->on.rows > 0 && !same) {
+		if (u->on.rows > 0 && !rect_eq(u->on, u->pic)) {
 			for (int y = u->on.y; y < u->on.y + u->on.rows && y < LINES; y++)
 				redraw[y] = true;
 			u->on.rows = 0;
@@ -436,8 +446,7 @@ static void emit_sixel(struct ui_desk *u, struct buf *out)
 	const struct vs_frame *f = u->pf;
 	int w = f->cols, h = f->rows * 2, x = 0, y = 0, rw = w, rh = h;
 	size_t len = (size_t)w * (size_t)h * 3, row = (size_t)w * 3;
-	bool same = u->on.y == u->pic.y && u->on.x == u->pic.x && u->on.rows == u->pic.rows && u->on.cols == u->pic.cols;
-	if (same && !u->px_stale && u->px_out_len == len && u->px_out_w == w &&
+	if (rect_eq(u->on, u->pic) && !u->px_stale && u->px_out_len == len && u->px_out_w == w &&
 	    !vr_changed_cells(u->px_out, f->px, w, h, u->cw, u->ch, &x, &y, &rw, &rh))
 		return;
 	size_t before = out->len;

@@ -92,6 +92,11 @@ size_t vr_emit(struct vr_screen *s, const uint8_t *px, int cols, int rows, int y
  * stays set when the cap was the reason). */
 int vr_sixel(const uint8_t *rgb, size_t stride, int w, int h, int colours, struct buf *out, struct err *e);
 
+#define VR_SIXEL_LIB "libsixel.so.1"
+/* Open libsixel (once; vr_sixel does it the first time): 0, or -1 with e
+ * saying why it cannot be used. */
+int vr_sixel_load(struct err *e);
+
 /* Where two w x h RGB pictures differ, as a rectangle of whole cells of
  * cw x ch pixels counted from the top-left (cut at the pictures' right and
  * bottom edges): the part of an image on the terminal to draw again.

@@ -1,7 +1,9 @@
 /* sixel: an RGB picture as a DEC sixel image (libsixel), for terminals that show real pixels. */
 #include "vnc/render.h"
 
+#include <dlfcn.h>
 #include <sixel.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,61 @@
 
 #define DISTINCT_MAX 4096   /* more colours than this: a photograph, libsixel's median cut */
 #define SLOTS 8192          /* open-addressing table for them */
+
+/* libsixel, opened the first time it is needed: a screen that never shows
+ * a sixel image does not carry the library (0.3 MiB resident). */
+struct lib {
+	__typeof__(sixel_dither_new) *dither_new;
+	__typeof__(sixel_dither_set_palette) *dither_set_palette;
+	__typeof__(sixel_dither_set_pixelformat) *dither_set_pixelformat;
+	__typeof__(sixel_dither_initialize) *dither_initialize;
+	__typeof__(sixel_dither_set_diffusion_type) *dither_set_diffusion_type;
+	__typeof__(sixel_dither_unref) *dither_unref;
+	__typeof__(sixel_output_new) *output_new;
+	__typeof__(sixel_output_set_encode_policy) *output_set_encode_policy;
+	__typeof__(sixel_output_unref) *output_unref;
+	__typeof__(sixel_encode) *encode;
+	__typeof__(sixel_helper_format_error) *format_error;
+};
+static const struct {
+	const char *name;
+	size_t off;
+} syms[] = {
+	{"sixel_dither_new", offsetof(struct lib, dither_new)},
+	{"sixel_dither_set_palette", offsetof(struct lib, dither_set_palette)},
+	{"sixel_dither_set_pixelformat", offsetof(struct lib, dither_set_pixelformat)},
+	{"sixel_dither_initialize", offsetof(struct lib, dither_initialize)},
+	{"sixel_dither_set_diffusion_type", offsetof(struct lib, dither_set_diffusion_type)},
+	{"sixel_dither_unref", offsetof(struct lib, dither_unref)},
+	{"sixel_output_new", offsetof(struct lib, output_new)},
+	{"sixel_output_set_encode_policy", offsetof(struct lib, output_set_encode_policy)},
+	{"sixel_output_unref", offsetof(struct lib, output_unref)},
+	{"sixel_encode", offsetof(struct lib, encode)},
+	{"sixel_helper_format_error", offsetof(struct lib, format_error)},
+};
+static struct lib L;
+static int lib_state;            /* 0 not tried, 1 loaded, -1 failed (lib_why says why) */
+static char lib_why[200];
+
+int vr_sixel_load(struct err *e)
+{
+	if (lib_state == 0) {
+		void *so = dlopen(VR_SIXEL_LIB, RTLD_NOW | RTLD_LOCAL);
+		lib_state = so ? 1 : -1;
+		if (!so)
+			snprintf(lib_why, sizeof lib_why, "%s", dlerror());
+		for (size_t i = 0; so && i < sizeof syms / sizeof syms[0]; i++) {
+			void *f = dlsym(so, syms[i].name);
+			if (!f) {
+				snprintf(lib_why, sizeof lib_why, "%s has no %s", VR_SIXEL_LIB, syms[i].name);
+				lib_state = -1;
+				break;
+			}
+			memcpy((char *)&L + syms[i].off, &f, sizeof f);   /* POSIX: a function's address as a void * */
+		}
+	}
+	return lib_state > 0 ? 0 : err_set(e, 1, "sixel images need libsixel: %s", lib_why);
+}
 
 /* libsixel's output callback: append to the caller's capped buffer. */
 static int put(char *data, int size, void *priv)
@@ -58,10 +115,10 @@ static bool take_census(struct census *c, const uint8_t *rgb, size_t n, uint16_t
 	return true;
 }
 
-static const struct census *sort_by;
-static int more_often(const void *a, const void *b)
+static int more_often(const void *a, const void *b, void *census)
 {
-	uint32_t ca = sort_by->count[*(const uint16_t *)a], cb = sort_by->count[*(const uint16_t *)b];
+	const struct census *c = census;
+	uint32_t ca = c->count[*(const uint16_t *)a], cb = c->count[*(const uint16_t *)b];
 	return ca < cb ? 1 : ca > cb ? -1 : 0;
 }
 
@@ -86,10 +143,8 @@ static int desktop_palette(const uint8_t *rgb, size_t n, int max, uint8_t *pal, 
 		uint16_t order[DISTINCT_MAX], map[DISTINCT_MAX];
 		for (int k = 0; k < c->n; k++)
 			order[k] = (uint16_t)k;
-		if (c->n > max) {
-			sort_by = c;
-			qsort(order, (size_t)c->n, sizeof order[0], more_often);
-		}
+		if (c->n > max)
+			qsort_r(order, (size_t)c->n, sizeof order[0], more_often, c);
 		count = c->n < max ? c->n : max;
 		for (int k = 0; k < c->n; k++) {
 			if (k < count) {
@@ -154,6 +209,8 @@ int vr_sixel(const uint8_t *rgb, size_t stride, int w, int h, int colours, struc
 {
 	if (w < 1 || h < 1 || w > VR_SIXEL_MAX || h > VR_SIXEL_MAX)
 		return err_set(e, 1, "a %dx%d picture is not a sixel image", w, h);
+	if (vr_sixel_load(e) < 0)
+		return -1;
 	if (colours < 2)
 		colours = 2;
 	if (colours > 256)
@@ -173,29 +230,29 @@ int vr_sixel(const uint8_t *rgb, size_t stride, int w, int h, int colours, struc
 	sixel_output_t *output = NULL;
 	/* libsixel takes the pixels as non-const; it only reads them */
 	unsigned char *px = npal ? idx : (unsigned char *)(uintptr_t)rgb;
-	SIXELSTATUS st = sixel_dither_new(&dither, npal ? npal : colours, NULL);
+	SIXELSTATUS st = L.dither_new(&dither, npal ? npal : colours, NULL);
 	if (SIXEL_SUCCEEDED(st) && npal) {
-		sixel_dither_set_palette(dither, pal);
-		sixel_dither_set_pixelformat(dither, SIXEL_PIXELFORMAT_PAL8);
+		L.dither_set_palette(dither, pal);
+		L.dither_set_pixelformat(dither, SIXEL_PIXELFORMAT_PAL8);
 	} else if (SIXEL_SUCCEEDED(st)) {
 		/* a photograph: libsixel's median cut */
-		st = sixel_dither_initialize(dither, px, w, h, SIXEL_PIXELFORMAT_RGB888, SIXEL_LARGE_AUTO,
+		st = L.dither_initialize(dither, px, w, h, SIXEL_PIXELFORMAT_RGB888, SIXEL_LARGE_AUTO,
 		                             SIXEL_REP_AUTO, SIXEL_QUALITY_AUTO);
 	}
 	if (SIXEL_SUCCEEDED(st)) {
 		/* no error diffusion: a desktop is flat colours and text, and
 		 * diffused noise would shimmer from frame to frame */
-		sixel_dither_set_diffusion_type(dither, SIXEL_DIFFUSE_NONE);
-		st = sixel_output_new(&output, put, out, NULL);
+		L.dither_set_diffusion_type(dither, SIXEL_DIFFUSE_NONE);
+		st = L.output_new(&output, put, out, NULL);
 	}
 	if (SIXEL_SUCCEEDED(st)) {
-		sixel_output_set_encode_policy(output, SIXEL_ENCODEPOLICY_FAST);
-		st = sixel_encode(px, w, h, 3, dither, output);
+		L.output_set_encode_policy(output, SIXEL_ENCODEPOLICY_FAST);
+		st = L.encode(px, w, h, 3, dither, output);
 	}
 	if (output)
-		sixel_output_unref(output);
+		L.output_unref(output);
 	if (dither)
-		sixel_dither_unref(dither);
+		L.dither_unref(dither);
 	free(idx);
 	free(packed);
 	if (out->overflow) {
@@ -204,7 +261,7 @@ int vr_sixel(const uint8_t *rgb, size_t stride, int w, int h, int colours, struc
 	}
 	if (SIXEL_FAILED(st)) {
 		out->len = before;
-		return err_set(e, 1, "sixel: %s", sixel_helper_format_error(st));
+		return err_set(e, 1, "sixel: %s", L.format_error(st));
 	}
 	return 0;
 }
