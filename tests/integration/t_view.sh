@@ -426,6 +426,14 @@ xterm_up() {
 	XT_CH=$(((HEIGHT - 4) / 40))
 	xdotool windowfocus --sync "$XT_WID" 2>/dev/null || true
 }
+# xterm_view NAME SANDBOX XTERM_ARGS ENV...: xterm_up, then the keys a
+# person presses to open SANDBOX's view: filter down to it, v.
+xterm_view() {
+	local name=$1 box=$2; shift 2
+	xterm_up "$name" "$@" || return 1
+	sleep 1
+	xkeys "/$box"; xkey Return; sleep 0.5; xkeys v
+}
 xterm_down() { [ -n "${XT_PID:-}" ] && kill "$XT_PID" 2>/dev/null; wait "$XT_PID" 2>/dev/null; XT_PID=""; }
 xkeys() { xdotool type --window "$XT_WID" --delay 30 "$1"; }
 xkey() { xdotool key --window "$XT_WID" "$1"; }
@@ -463,9 +471,7 @@ t_view_sixel() {
 	local name="${RUN_ID}px-1" mae_px mae_cells
 	paint_text "$name" || { fail "could not put still text on the desktop"; return 1; }
 
-	xterm_up px "-ti vt340" TERM=xterm-256color || return 1
-	sleep 1
-	xkeys "/$name"; xkey Return; sleep 0.5; xkeys v
+	xterm_view px "$name" "-ti vt340" TERM=xterm-256color || return 1
 	check "the view draws a picture in the xterm" xterm_wait_picture
 	note "sixel: $FIDELITY"
 	check "sandtop asked and heard that the terminal shows sixel images" \
@@ -487,9 +493,7 @@ t_view_sixel() {
 		test "$FIDELITY" = "no picture"
 	xterm_down
 
-	xterm_up cells "-ti vt420" TERM=xterm-256color COLORTERM=truecolor || return 1
-	sleep 1
-	xkeys "/$name"; xkey Return; sleep 0.5; xkeys v
+	xterm_view cells "$name" "-ti vt420" TERM=xterm-256color COLORTERM=truecolor || return 1
 	check "a terminal without sixel: the view draws half blocks" xterm_wait_picture
 	note "half blocks: $FIDELITY"
 	check "... and sandtop heard it does not list sixel" \

@@ -744,6 +744,19 @@ static uint8_t *quadrants(int w, int h)
 	return px;
 }
 
+/* out's sixel image decoded by libsixel's own decoder, asserted to be
+ * w x h: each pixel's register in *pix, the registers (3 bytes each) in
+ * *pal; the caller frees both. Returns the register count. */
+static int decode(const struct buf *out, int w, int h, unsigned char **pix, unsigned char **pal)
+{
+	int dw = 0, dh = 0, nc = 0;
+	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out->data, (int)out->len, pix, &dw, &dh, pal,
+	                                             &nc, NULL)));
+	assert_int_equal(dw, w);
+	assert_int_equal(dh, h);
+	return nc;
+}
+
 /* What a terminal would show: the image decoded by libsixel's own decoder
  * has the picture's size and every pixel its colour (four colours fit any
  * palette exactly). */
@@ -760,11 +773,7 @@ static void test_sixel_roundtrip(void **state)
 	assert_memory_equal(out.data, "\033P", 2);
 	assert_memory_equal(out.data + out.len - 2, "\033\\", 2);
 	unsigned char *pix = NULL, *pal = NULL;
-	int dw = 0, dh = 0, nc = 0;
-	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out.data, (int)out.len, &pix, &dw, &dh,
-	                                             &pal, &nc, NULL)));
-	assert_int_equal(dw, w);
-	assert_int_equal(dh, h);
+	decode(&out, w, h, &pix, &pal);
 	int wrong = 0;
 	for (int i = 0; i < w * h; i++)
 		if (memcmp(pal + (size_t)pix[i] * 3, px + (size_t)i * 3, 3) != 0)
@@ -796,11 +805,7 @@ static void test_sixel_many_colours(void **state)
 	struct err e = {0};
 	assert_int_equal(vr_sixel(px, (size_t)w * 3, w, h, 256, &out, &e), 0);
 	unsigned char *pix = NULL, *pal = NULL;
-	int dw = 0, dh = 0, nc = 0;
-	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out.data, (int)out.len, &pix, &dw, &dh,
-	                                             &pal, &nc, NULL)));
-	assert_int_equal(dw, w);
-	assert_int_equal(dh, h);
+	int nc = decode(&out, w, h, &pix, &pal);
 	assert_true(nc <= 256);
 	long sum = 0;
 	for (int i = 0; i < w * h; i++)
@@ -836,10 +841,7 @@ static void test_sixel_desktop_palette(void **state)
 	struct err e = {0};
 	assert_int_equal(vr_sixel(px, (size_t)w * 3, w, h, 8, &out, &e), 0);   /* 8 registers for 10 flat colours */
 	unsigned char *pix = NULL, *pal = NULL;
-	int dw = 0, dh = 0, nc = 0;
-	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out.data, (int)out.len, &pix, &dw, &dh,
-	                                             &pal, &nc, NULL)));
-	assert_int_equal(nc, 8);
+	assert_int_equal(decode(&out, w, h, &pix, &pal), 8);
 	int exact = 0;
 	for (int i = 0; i < w * h; i++) {
 		const uint8_t *got = pal + (size_t)pix[i] * 3, *want = px + (size_t)i * 3;
@@ -869,11 +871,7 @@ static void test_sixel_part(void **state)
 	/* the 12x9 part at (16, 12): the four colours meet at (20, 15) */
 	assert_int_equal(vr_sixel(px + (12 * (size_t)w + 16) * 3, (size_t)w * 3, 12, 9, 256, &out, &e), 0);
 	unsigned char *pix = NULL, *pal = NULL;
-	int dw = 0, dh = 0, nc = 0;
-	assert_true(SIXEL_SUCCEEDED(sixel_decode_raw((unsigned char *)out.data, (int)out.len, &pix, &dw, &dh,
-	                                             &pal, &nc, NULL)));
-	assert_int_equal(dw, 12);
-	assert_int_equal(dh, 9);
+	decode(&out, 12, 9, &pix, &pal);
 	for (int y = 0; y < 9; y++)
 		for (int x = 0; x < 12; x++)
 			assert_memory_equal(pal + (size_t)pix[y * 12 + x] * 3, px + ((size_t)(12 + y) * (size_t)w + 16 + (size_t)x) * 3, 3);
