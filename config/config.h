@@ -89,9 +89,6 @@ struct cfg_engine {
  * on line N". One slot per setting the table in settings.c knows. */
 #define CFG_SLOTS 32
 
-/* The effective settings: cfg_init's defaults, then the file, then
- * whatever the caller overrides (the command line). Plain data: no
- * pointers, nothing to free. */
 /* `pixels`: whether the large view draws the desktop in real pixels. */
 enum cfg_pixels {
 	CFG_PIXELS_AUTO,    /* when the terminal says it shows sixel images (its DA1 answer) */
@@ -103,6 +100,9 @@ const char *cfg_pixels_name(enum cfg_pixels p);
 /* The enum cfg_pixels value of one of those words, or -1. */
 int cfg_pixels_parse(const char *s);
 
+/* The effective settings: cfg_init's defaults, then the file, then
+ * whatever the caller overrides (the command line). Plain data: no
+ * pointers, nothing to free. */
 struct cfg {
 	int refresh_ms;                         /* `refresh`: the stats interval */
 	struct cfg_colour colour[CFG_ROLE_COUNT];
