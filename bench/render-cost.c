@@ -377,6 +377,17 @@ static struct result run_ours(int cols, int rows, enum vr_mode mode, bool full, 
 	return r;
 }
 
+/* One frame through chafa, timed: its output (the caller frees it) and the
+ * CPU it took in *ms. */
+static GString *chafa_frame(ChafaCanvas *cv, ChafaTermInfo *ti, int i, double *ms)
+{
+	double t0 = cpu_ms();
+	chafa_canvas_draw_all_pixels(cv, CHAFA_PIXEL_RGBA8_UNASSOCIATED, fr[i].px, W, H, W * 4);
+	GString *gs = chafa_canvas_print(cv, ti);
+	*ms = cpu_ms() - t0;
+	return gs;
+}
+
 /* chafa: the whole frame drawn and printed. With score, one more pass, not
  * timed, for the fidelity; every cell of the pane must be printed. */
 static struct result run_chafa(int cols, int rows, ChafaCanvasMode mode, int passes, bool score)
@@ -397,10 +408,8 @@ static struct result run_chafa(int cols, int rows, ChafaCanvasMode mode, int pas
 	for (int p = 0; p < passes + score; p++) {
 		ChafaCanvas *cv = chafa_canvas_new(cfg);
 		for (int i = 0; i < nfr; i++) {
-			double t0 = cpu_ms();
-			chafa_canvas_draw_all_pixels(cv, CHAFA_PIXEL_RGBA8_UNASSOCIATED, fr[i].px, W, H, W * 4);
-			GString *gs = chafa_canvas_print(cv, ti);
-			double t = cpu_ms() - t0;
+			double t;
+			GString *gs = chafa_frame(cv, ti, i, &t);
 			if (p == 0 && i == 0 && getenv("RENDER_COST_DUMP"))
 				fwrite(gs->str, 1, gs->len, stderr);
 			if (p < passes) {
@@ -508,10 +517,8 @@ static struct result run_chafa_sixel(int cols, int rows, int passes, bool score)
 	for (int p = 0; p < passes + score; p++) {
 		ChafaCanvas *cv = chafa_canvas_new(cfg);
 		for (int i = 0; i < nfr; i++) {
-			double t0 = cpu_ms();
-			chafa_canvas_draw_all_pixels(cv, CHAFA_PIXEL_RGBA8_UNASSOCIATED, fr[i].px, W, H, W * 4);
-			GString *gs = chafa_canvas_print(cv, ti);
-			double t = cpu_ms() - t0;
+			double t;
+			GString *gs = chafa_frame(cv, ti, i, &t);
 			if (p < passes) {
 				add_frame(&r, t, gs->len, 0);
 			} else {

@@ -65,6 +65,7 @@ int ui_px_probe(int timeout_ms, int *colours)
 	size_t len = 0;
 	int64_t end = clock_mono_ms() + timeout_ms;
 	int sixel = -1;
+	long regs = 0;   /* the colour registers it told, 0: not told */
 	unsigned char typed[REPLY_MAX];
 	size_t ntyped = 0;
 	while (sixel < 0) {
@@ -91,8 +92,10 @@ int ui_px_probe(int timeout_ms, int *colours)
 				continue;
 			}
 			i += (size_t)k;
-			if (a.final == 'S' && a.n >= 3 && a.p[0] == 1 && a.p[1] == 0 && a.p[2] > 0)
-				*colours = a.p[2] > 256 ? 256 : (int)a.p[2];
+			if (a.final == 'S' && a.n >= 3 && a.p[0] == 1 && a.p[1] == 0 && a.p[2] > 0) {
+				regs = a.p[2];
+				*colours = regs > 256 ? 256 : (int)regs;
+			}
 			if (a.final == 'c') {
 				sixel = 0;
 				for (int j = 1; j < a.n; j++)
@@ -107,8 +110,9 @@ int ui_px_probe(int timeout_ms, int *colours)
 	}
 	while (ntyped > 0)
 		ungetch(typed[--ntyped]);
-	log_msg(LOG_INFO, "tui: the terminal %s", sixel < 0 ? "did not answer the device attributes query"
-		: sixel ? "shows sixel images" : "does not list sixel images");
+	log_msg(LOG_INFO, "tui: the terminal %s; %ld colour registers (0: not told)",
+		sixel < 0 ? "did not answer the device attributes query" : sixel ? "shows sixel images"
+		: "does not list sixel images", regs);
 	return sixel;
 }
 

@@ -474,8 +474,8 @@ t_view_sixel() {
 	xterm_view px "$name" "-ti vt340" TERM=xterm-256color || return 1
 	check "the view draws a picture in the xterm" xterm_wait_picture
 	note "sixel: $FIDELITY"
-	check "sandtop asked and heard that the terminal shows sixel images" \
-		grep -q "the terminal shows sixel images" "$TEST_TMP/px.log"
+	check "sandtop asked and heard that the terminal shows sixel images, and its 1024 colour registers" \
+		grep -q "the terminal shows sixel images; 1024 colour registers" "$TEST_TMP/px.log"
 	mae_px=${FIDELITY##* }
 	# a change in one part of the desktop: only the cells that changed are
 	# written again, at their place
