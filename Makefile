@@ -7,7 +7,7 @@ MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC      ?= cc
-PKGS    := ncursesw libcurl libcjson libpng libcrypto
+PKGS    := ncursesw libcurl libcjson libpng libcrypto zlib
 # libsixel: its header only; vnc/sixel.c opens the library (dlopen) the
 # first time a sixel image is made, so a screen without one does not carry it
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libsixel)

@@ -1,4 +1,4 @@
-/* render: pure picture functions: fitting a desktop into cells, box-filter downscale, colour quantizing, a diffing half-block emitter, sixel images, PNG. */
+/* render: pure picture functions: fitting a desktop into cells, box-filter downscale, colour quantizing, a diffing half-block emitter, sixel and kitty images, PNG. */
 #ifndef VNC_RENDER_H
 #define VNC_RENDER_H
 
@@ -103,6 +103,28 @@ int vr_sixel_load(struct err *e);
  * false when they are the same. */
 bool vr_changed_cells(const uint8_t *a, const uint8_t *b, int w, int h, int cw, int ch, int *x, int *y, int *rw,
                       int *rh);
+
+/* ---- kitty graphics (vnc/kitty.c) ---- */
+
+#define VR_KITTY_MAX 4096   /* pixels across or down a kitty image */
+
+/* Append to out the kitty graphics commands that delete image `id` (if the
+ * terminal has one) and show a w x h RGB picture, rows stride bytes apart
+ * (a part of a larger picture), as image `id` with its top-left corner at
+ * the cursor, the cursor left there. Every pixel as it is (no palette):
+ * zlib-compressed, base64, in the protocol's chunks, each asking the
+ * terminal not to answer. Returns 0, or -1 with e set and out as it was. */
+int vr_kitty_place(const uint8_t *rgb, size_t stride, int w, int h, unsigned id, struct buf *out, struct err *e);
+
+/* The same for a w x h part of image `id` already shown, at pixel (x, y)
+ * of it: the terminal replaces those pixels of the image in place (the
+ * protocol's frame editing) and draws it again. */
+int vr_kitty_edit(const uint8_t *rgb, size_t stride, int x, int y, int w, int h, unsigned id, struct buf *out,
+                  struct err *e);
+
+/* Append the command that deletes image `id` and where it is shown:
+ * 0, or -1 past out's cap. */
+int vr_kitty_delete(unsigned id, struct buf *out);
 
 /* ---- PNG ---- */
 
