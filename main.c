@@ -77,9 +77,10 @@ static void usage(FILE *fp)
 	      "      --no-color    no colours (also when NO_COLOR is set)\n"
 	      "      --no-mouse    leave the mouse to the terminal (no clicks or wheel in the\n"
 	      "                    list and the wall)\n"
-	      "      --pixels auto|sixel|off\n"
-	      "                    the large view in real pixels (sixel images): when the\n"
-	      "                    terminal says it shows them (auto, the default), always,\n"
+	      "      --pixels auto|kitty|sixel|off\n"
+	      "                    the large view in real pixels (kitty graphics or sixel\n"
+	      "                    images): what the terminal says it shows (auto, the\n"
+	      "                    default; kitty's when it has both), always one of them,\n"
 	      "                    or never\n"
 	      "      --log FILE    diagnostic log (default: $XDG_STATE_HOME/sandtop/sandtop.log)\n"
 	      "      --dump-keys   print the effective keymap and exit\n"
@@ -164,7 +165,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_PIXELS:
 			o->pixels = cfg_pixels_parse(optarg);
 			if (o->pixels < 0) {
-				sanitize_fprintf(stderr, "sandtop: --pixels is auto, sixel or off, not '%s'\n", optarg);
+				sanitize_fprintf(stderr, "sandtop: --pixels is auto, kitty, sixel or off, not '%s'\n", optarg);
 				return -1;
 			}
 			break;

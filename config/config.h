@@ -91,11 +91,13 @@ struct cfg_engine {
 
 /* `pixels`: whether the large view draws the desktop in real pixels. */
 enum cfg_pixels {
-	CFG_PIXELS_AUTO,    /* when the terminal says it shows sixel images (its DA1 answer) */
+	CFG_PIXELS_AUTO,    /* what the terminal says it shows: kitty graphics (its answer to a
+	                     * query), else sixel images (its DA1 answer) */
 	CFG_PIXELS_SIXEL,   /* always sixel (a terminal that shows them but does not say so) */
 	CFG_PIXELS_OFF,     /* characters only */
+	CFG_PIXELS_KITTY,   /* always kitty graphics */
 };
-/* "auto", "sixel", "off". Static string. */
+/* "auto", "sixel", "off", "kitty". Static string. */
 const char *cfg_pixels_name(enum cfg_pixels p);
 /* The enum cfg_pixels value of one of those words, or -1. */
 int cfg_pixels_parse(const char *s);

@@ -416,7 +416,7 @@ static int set_mouse(struct cfg_ctx *x, int argc, char **argv)
 }
 
 static const char *const pixels_names[] = {
-	[CFG_PIXELS_AUTO] = "auto", [CFG_PIXELS_SIXEL] = "sixel", [CFG_PIXELS_OFF] = "off",
+	[CFG_PIXELS_AUTO] = "auto", [CFG_PIXELS_KITTY] = "kitty", [CFG_PIXELS_SIXEL] = "sixel", [CFG_PIXELS_OFF] = "off",
 };
 
 const char *cfg_pixels_name(enum cfg_pixels p)
@@ -434,11 +434,11 @@ int cfg_pixels_parse(const char *s)
 
 static int set_pixels(struct cfg_ctx *x, int argc, char **argv)
 {
-	if (want_values(x, argc, argv, 1, "auto|sixel|off") < 0)
+	if (want_values(x, argc, argv, 1, "auto|kitty|sixel|off") < 0)
 		return -1;
 	int p = cfg_pixels_parse(argv[1]);
 	if (p < 0) {
-		cfg_report(x, "%s: '%s' is not auto, sixel or off", argv[0], cfg_quote(x, 0, argv[1]));
+		cfg_report(x, "%s: '%s' is not auto, kitty, sixel or off", argv[0], cfg_quote(x, 0, argv[1]));
 		return -1;
 	}
 	x->c->pixels = (enum cfg_pixels)p;
@@ -453,7 +453,7 @@ static const struct setting settings[] = {
 	{"stats-source", NULL, set_stats_source, false, "cgroup|api|auto"},
 	{"label", NULL, set_label, false, "KEY[=VALUE]"},
 	{"mouse", NULL, set_mouse, false, "on|off"},
-	{"pixels", NULL, set_pixels, false, "auto|sixel|off"},
+	{"pixels", NULL, set_pixels, false, "auto|kitty|sixel|off"},
 	{"wall-tile", NULL, set_wall_tile, false, "auto|COLS|COLSxROWS"},
 	{"logs-ring", NULL, set_logs_ring, false, "LINES"},
 	{"activity-window", NULL, set_activity_window, false, "SECONDS"},

@@ -1,4 +1,4 @@
-/* pixels: what the terminal says about showing real pixels: sixel in its device attributes, its colour registers, its cell size in pixels. */
+/* pixels: what the terminal says about showing real pixels: kitty graphics, sixel in its device attributes, its colour registers, its cell size in pixels. */
 #include "tui/ui.h"
 
 #include <errno.h>
@@ -53,18 +53,51 @@ static int parse_answer(const unsigned char *s, size_t len, struct answer *a)
 	return i >= 64 ? -1 : 0;
 }
 
+/* A kitty graphics answer, "ESC _ G ... ST" at s[0]: its length, 0
+ * when it is not complete yet, -1 when it is not one. *ok: it says OK. */
+static int parse_apc(const unsigned char *s, size_t len, bool *ok)
+{
+	static const char yes[] = "Gi=31;OK";
+	for (size_t i = 2; i + 1 < len && i < 64; i++) {
+		if (s[i] == 0x1b) {
+			if (s[i + 1] != '\\')
+				return -1;
+			*ok = i - 2 == sizeof yes - 1 && !memcmp(s + 2, yes, sizeof yes - 1);
+			return (int)i + 2;
+		}
+	}
+	return len >= 64 ? -1 : 0;
+}
+
+/* The answer at s[0] == ESC, either kind: as parse_answer; a->final is 'G'
+ * for kitty's, a->n 1 when it said OK. */
+static int parse_reply(const unsigned char *s, size_t len, struct answer *a)
+{
+	if (len < 2)
+		return 0;
+	if (s[1] != '_')
+		return parse_answer(s, len, a);
+	bool ok = false;
+	int k = parse_apc(s, len, &ok);
+	a->final = 'G';
+	a->n = ok;
+	return k;
+}
+
 int ui_px_probe(int timeout_ms, int *colours)
 {
-	/* the graphics colour registers (XTSMGRAPHICS), then the primary
-	 * device attributes, which every terminal answers: their answer ends
-	 * the wait */
-	static const char ask[] = "\033[?1;1;0S\033[c";
+	/* a kitty graphics query (a 1x1 image, kept nowhere), the graphics
+	 * colour registers (XTSMGRAPHICS), then the primary device
+	 * attributes, which every terminal answers: their answer ends the
+	 * wait. A terminal that does not know the first two ignores them. */
+	static const char ask[] = "\033_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\033\\\033[?1;1;0S\033[c";
 	if (write(STDOUT_FILENO, ask, sizeof ask - 1) != (ssize_t)(sizeof ask - 1))
 		return -1;
 	unsigned char in[REPLY_MAX];
 	size_t len = 0;
 	int64_t end = clock_mono_ms() + timeout_ms;
 	int sixel = -1;
+	bool kitty = false;
 	long regs = 0;   /* the colour registers it told, 0: not told */
 	unsigned char typed[REPLY_MAX];
 	size_t ntyped = 0;
@@ -82,7 +115,7 @@ int ui_px_probe(int timeout_ms, int *colours)
 		size_t i = 0;
 		while (i < len && sixel < 0) {
 			struct answer a;
-			int k = in[i] == 0x1b ? parse_answer(in + i, len - i, &a) : -1;
+			int k = in[i] == 0x1b ? parse_reply(in + i, len - i, &a) : -1;
 			if (k == 0)
 				break;   /* the rest has not come yet */
 			if (k < 0) {   /* not ours: a key typed meanwhile, given back below */
@@ -92,6 +125,8 @@ int ui_px_probe(int timeout_ms, int *colours)
 				continue;
 			}
 			i += (size_t)k;
+			if (a.final == 'G')
+				kitty = a.n == 1;
 			if (a.final == 'S' && a.n >= 3 && a.p[0] == 1 && a.p[1] == 0 && a.p[2] > 0) {
 				regs = a.p[2];
 				*colours = regs > 256 ? 256 : (int)regs;
@@ -110,10 +145,10 @@ int ui_px_probe(int timeout_ms, int *colours)
 	}
 	while (ntyped > 0)
 		ungetch(typed[--ntyped]);
-	log_msg(LOG_INFO, "tui: the terminal %s; %ld colour registers (0: not told)",
+	log_msg(LOG_INFO, "tui: the terminal %s; %ld colour registers (0: not told); kitty graphics: %s",
 		sixel < 0 ? "did not answer the device attributes query" : sixel ? "shows sixel images"
-		: "does not list sixel images", regs);
-	return sixel;
+		: "does not list sixel images", regs, kitty ? "shown" : "no answer");
+	return sixel < 0 ? -1 : (sixel ? UI_PX_SIXEL : 0) | (kitty ? UI_PX_KITTY : 0);
 }
 
 bool ui_px_cell(int *w, int *h)

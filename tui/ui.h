@@ -289,11 +289,13 @@ bool ui_term_signals(struct ui *ui);
 void ui_term_resize(void);
 
 /* ---- pixels.c: real pixels in the terminal ---- */
+enum { UI_PX_SIXEL = 1, UI_PX_KITTY = 2 };
 /* Ask the terminal (after ui_term_start, before the first key is read)
- * for its device attributes and its graphics colour registers; wait at
- * most timeout_ms. 1: it lists sixel graphics, 0: it does not, -1: no
- * answer. *colours is set when it told its register count (capped at
- * 256). Keys typed meanwhile are given back to curses. */
+ * whether it shows kitty graphics, for its device attributes and its
+ * graphics colour registers; wait at most timeout_ms. The pixel
+ * protocols it has (UI_PX_* bits; 0: none), -1: no answer. *colours is
+ * set when it told its register count (capped at 256). Keys typed
+ * meanwhile are given back to curses. */
 int ui_px_probe(int timeout_ms, int *colours);
 /* The size of one cell in pixels, from the terminal's window size; false
  * when the terminal does not tell it. */

@@ -1,4 +1,4 @@
-/* view: the desktop panes (the large view, the wall's tiles): their desks, and the pictures (half blocks, or sixel images in the large view) written after curses' refresh, with curses told which cells they covered. */
+/* view: the desktop panes (the large view, the wall's tiles): their desks, and the pictures (half blocks, or kitty or sixel images in the large view) written after curses' refresh, with curses told which cells they covered. */
 #include "tui/ui.h"
 
 #include <errno.h>
@@ -23,6 +23,7 @@
 #define DESK_FORGET_MS 600000  /* and this long, or once its sandbox is gone, is freed */
 #define IMG_OUT_MAX (16u << 20)
 #define PROBE_MS 500           /* the wait for the terminal's device attributes */
+#define KITTY_ON_MAX 8         /* kitty images on the terminal at once */
 
 /* A rectangle of cells; rows 0: none. */
 struct rect {
@@ -55,11 +56,12 @@ struct ui_desk {
 	size_t fit_cap;
 	const uint8_t *fit_src;
 	uint32_t fit_seq;
-	/* sixel: frames are pixels (a cell cw x ch of them); the pixels of the
-	 * image on the terminal (px_out_w wide), to write again only the cells
-	 * that changed */
+	/* real pixels: frames are pixels (a cell cw x ch of them); the pixels
+	 * of the image on the terminal (px_out_w wide), to write again only
+	 * the cells that changed; kid: its kitty image id */
 	bool px;
 	int cw, ch;
+	unsigned kid;
 	uint8_t *px_out;
 	size_t px_out_len;
 	int px_out_w;
@@ -69,20 +71,54 @@ struct ui_desk {
 static enum vr_mode img_mode;
 static bool img_ok;
 static const char *img_why = "";
-static bool sixel_on;          /* the large view in sixel images */
+static int px_proto;           /* the large view in real pixels: UI_PX_KITTY or UI_PX_SIXEL, else 0 */
 static int sixel_colours = VR_SIXEL_COLOURS;
+/* the kitty images on the terminal: whose (the desk's kid) and where */
+static struct {
+	unsigned id;
+	struct rect at;
+} kitty_on[KITTY_ON_MAX];
+static size_t nkitty_on;
+static unsigned kitty_next_id = 1;
+
+static void write_all(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, p, n);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Delete every kitty image on the terminal: sandtop's are the only ones
+ * in its screen. */
+static void kitty_forget_all(void)
+{
+	static const char all[] = "\033_Ga=d,d=A,q=2\033\\";
+	if (nkitty_on)
+		write_all(all, sizeof all - 1);
+	nkitty_on = 0;
+}
 
 void ui_view_init(struct ui *ui)
 {
-	if (ui->o->pixels == CFG_PIXELS_SIXEL)
-		sixel_on = true;
-	else if (ui->o->pixels == CFG_PIXELS_AUTO)
-		sixel_on = ui_px_probe(PROBE_MS, &sixel_colours) == 1;
+	if (ui->o->pixels == CFG_PIXELS_SIXEL) {
+		px_proto = UI_PX_SIXEL;
+	} else if (ui->o->pixels == CFG_PIXELS_KITTY) {
+		px_proto = UI_PX_KITTY;
+	} else if (ui->o->pixels == CFG_PIXELS_AUTO) {
+		int has = ui_px_probe(PROBE_MS, &sixel_colours);
+		px_proto = has < 0 ? 0 : has & UI_PX_KITTY ? UI_PX_KITTY : has & UI_PX_SIXEL;
+	}
 	if (sixel_colours > VR_SIXEL_COLOURS)
 		sixel_colours = VR_SIXEL_COLOURS;
 	struct err e = {0};
-	if (sixel_on && vr_sixel_load(&e) < 0) {
-		sixel_on = false;
+	if (px_proto == UI_PX_SIXEL && vr_sixel_load(&e) < 0) {
+		px_proto = 0;
 		log_msg(LOG_WARN, "view: %s; pictures in characters", e.msg);
 		ui_status_msg(ui, 8000, "%s; pictures in characters", e.msg);
 	}
@@ -116,6 +152,7 @@ static void pic_invalidate(struct ui_desk *u)
 
 void ui_view_free(struct ui *ui)
 {
+	kitty_forget_all();
 	for (size_t i = 0; i < ui->ndesks; i++)
 		desk_free(&ui->desks[i]);
 	free(ui->desks);
@@ -173,6 +210,7 @@ static struct ui_desk *get_desk(struct ui *ui, const struct dk_container *ct, bo
 		memset(u, 0, sizeof *u);
 		u->d = desk_open(ui_eng(ui, ct)->client, ct, input);   /* through its own engine */
 		u->scr = vr_screen_new();
+		u->kid = kitty_next_id++;
 		u->input = input;
 		u->inv_gen = ui_inv_generation(ui);
 	}
@@ -219,7 +257,7 @@ void ui_view_pane(struct ui *ui, const struct dk_container *ct, int y, int x, in
 		return;
 	}
 	int cw = 0, ch = 0;
-	bool px = sixel_on && ui->screen == UI_VIEW && ui_px_cell(&cw, &ch);
+	bool px = px_proto && ui->screen == UI_VIEW && ui_px_cell(&cw, &ch);
 	if (u->y != iy || u->x != x || u->rows != irows || u->cols != cols || was_text || u->px != px)
 		pic_invalidate(u);
 	u->y = iy;
@@ -297,7 +335,7 @@ static const struct vs_frame *fitted(struct ui_desk *u, const struct vs_frame *f
 	return &u->fit;
 }
 
-/* A sixel frame and the cells it covers, centred in u's area: only a
+/* A frame in pixels and the cells it covers, centred in u's area: only a
  * frame made for the grid asked now (one of an earlier grid, or of the
  * characters' grid, waits for the next). */
 static const struct vs_frame *px_cells(struct ui_desk *u, const struct vs_frame *f, struct rect *r)
@@ -426,37 +464,76 @@ void ui_view_invalidate(struct ui *ui)
 		pic_invalidate(&ui->desks[i]);
 }
 
-static void write_all(const char *p, size_t n)
+/* The kitty image id on the terminal: its slot in kitty_on, or -1. */
+static int kitty_find(unsigned id)
 {
-	while (n > 0) {
-		ssize_t w = write(STDOUT_FILENO, p, n);
-		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+	for (size_t i = 0; i < nkitty_on; i++)
+		if (kitty_on[i].id == id)
+			return (int)i;
+	return -1;
+}
+
+/* Delete the kitty images on the terminal that no desk shows there now
+ * (its picture gone, moved or resized). */
+static void kitty_sweep(struct ui *ui, struct buf *out)
+{
+	for (size_t i = 0; i < nkitty_on;) {
+		bool keep = false;
+		for (size_t j = 0; j < ui->ndesks && !keep; j++) {
+			const struct ui_desk *u = &ui->desks[j];
+			keep = u->kid == kitty_on[i].id && u->px && u->pf && rect_eq(u->pic, kitty_on[i].at);
+		}
+		if (keep) {
+			i++;
 			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
+		}
+		vr_kitty_delete(kitty_on[i].id, out);
+		kitty_on[i] = kitty_on[--nkitty_on];
 	}
 }
 
-/* u's sixel image at its place: of the cells that changed when the image
- * there is the last one written (same place, same size), else whole. */
-static void emit_sixel(struct ui_desk *u, struct buf *out)
+/* u's image at its place: of the pixels that changed (sixel: of the
+ * cells) when the image there is the last one written (same place, same
+ * size), else whole. */
+static void emit_pixels(struct ui_desk *u, struct buf *out)
 {
 	const struct vs_frame *f = u->pf;
+	bool kitty = px_proto == UI_PX_KITTY;
 	int w = f->cols, h = f->rows * 2, x = 0, y = 0, rw = w, rh = h;
 	size_t len = (size_t)w * (size_t)h * 3, row = (size_t)w * 3;
-	if (rect_eq(u->on, u->pic) && !u->px_stale && u->px_out_len == len && u->px_out_w == w &&
-	    !vr_changed_cells(u->px_out, f->px, w, h, u->cw, u->ch, &x, &y, &rw, &rh))
+	bool part = rect_eq(u->on, u->pic) && !u->px_stale && u->px_out_len == len && u->px_out_w == w &&
+		(!kitty || kitty_find(u->kid) >= 0);
+	/* a kitty image is edited pixel by pixel; sixel pixels go in whole
+	 * cells (a sixel image's bottom edge would otherwise cut a cell) */
+	if (part && !vr_changed_cells(u->px_out, f->px, w, h, kitty ? 1 : u->cw, kitty ? 1 : u->ch, &x, &y, &rw, &rh))
 		return;
 	size_t before = out->len;
 	struct err e = {0};
-	if (buf_printf(out, "\033[%d;%dH", u->pic.y + y / u->ch + 1, u->pic.x + x / u->cw + 1) < 0 ||
-	    vr_sixel(f->px + (size_t)y * row + (size_t)x * 3, row, rw, rh, sixel_colours, out, &e) < 0) {
+	const uint8_t *at = f->px + (size_t)y * row + (size_t)x * 3;
+	int rc;
+	if (kitty && part)
+		rc = vr_kitty_edit(at, row, x, y, rw, rh, u->kid, out, &e);
+	else if (buf_printf(out, "\033[%d;%dH", u->pic.y + y / u->ch + 1, u->pic.x + x / u->cw + 1) < 0)
+		rc = err_set(&e, 1, "the output is full");
+	else
+		rc = kitty ? vr_kitty_place(at, row, rw, rh, u->kid, out, &e)
+			: vr_sixel(at, row, rw, rh, sixel_colours, out, &e);
+	if (rc < 0) {
 		out->len = before;
 		if (!out->overflow)
 			log_msg(LOG_WARN, "view: %s", e.msg);
 		return;
+	}
+	if (kitty && !part) {   /* where image kid is now */
+		int k = kitty_find(u->kid);
+		if (k < 0 && nkitty_on == KITTY_ON_MAX) {   /* never with one large view: the oldest goes */
+			vr_kitty_delete(kitty_on[0].id, out);
+			k = 0;
+		} else if (k < 0) {
+			k = (int)nkitty_on++;
+		}
+		kitty_on[k].id = u->kid;
+		kitty_on[k].at = u->pic;
 	}
 	if (len != u->px_out_len) {
 		free(u->px_out);
@@ -470,16 +547,18 @@ static void emit_sixel(struct ui_desk *u, struct buf *out)
 
 void ui_view_emit(struct ui *ui)
 {
-	if (!img_ok && !sixel_on)
+	if (!img_ok && !px_proto)
 		return;
 	struct buf out;
 	buf_init(&out, IMG_OUT_MAX);
+	if (px_proto == UI_PX_KITTY)
+		kitty_sweep(ui, &out);
 	for (size_t i = 0; i < ui->ndesks; i++) {
 		struct ui_desk *u = &ui->desks[i];
 		if (!u->pf)
 			continue;
 		if (u->px)
-			emit_sixel(u, &out);
+			emit_pixels(u, &out);
 		else
 			vr_emit(u->scr, u->pf->px, u->pf->cols, u->pf->rows, u->pic.y, u->pic.x, img_mode, &out);
 		u->on = u->pic;   /* written, or there from before */
@@ -493,6 +572,7 @@ void ui_view_emit(struct ui *ui)
 		write_all("\033[?2026l\0338", 10);
 	} else if (out.overflow) {
 		ui_view_invalidate(ui);
+		kitty_forget_all();   /* the deletes in out are lost too */
 	}
 	buf_free(&out);
 }
@@ -589,7 +669,7 @@ struct desk *ui_view_takeover_desk(struct ui *ui, int *y, int *x, int *rows, int
 		return NULL;
 	const struct vs_frame *f = desk_frame(u->d);
 	*y = *x = *rows = *cols = 0;
-	if (u->px) {   /* where the sixel image is */
+	if (u->px) {   /* where the image is */
 		*y = u->on.y;
 		*x = u->on.x;
 		*rows = u->on.rows;

@@ -373,7 +373,8 @@ t_view_takeover() {
 }
 t_view_takeover_cleanup() { sandboxes_down "${RUN_ID}to"; }
 
-# ---- real pixels: sixel images in a real xterm (Xvfb of the test's own) ----
+# ---- real pixels: sixel images in a real xterm, kitty graphics in a real
+# kitty (Xvfb of the test's own) ----
 
 # A desktop of fine, still detail: the desktop quieted, one xterm as wide
 # as the desktop showing a listing.
@@ -398,60 +399,90 @@ desk_settled() {
 	return 1
 }
 
+# The test's Xvfb (started once); DISPLAY names it.
+xvfb_up() {
+	local i
+	[ -n "${XV_PID:-}" ] && return 0
+	Xvfb -displayfd 3 -screen 0 1000x700x24 -nolisten tcp 3>"$TEST_TMP/display" >"$TEST_TMP/xvfb.log" 2>&1 &
+	XV_PID=$!
+	for i in $(seq 50); do [ -s "$TEST_TMP/display" ] && break; sleep 0.1; done
+	export DISPLAY=":$(cat "$TEST_TMP/display")"
+}
+# term_found INNER_BORDER: the window of the terminal XT_PID (120x40 cells):
+# its id in XT_WID, one cell's height in pixels in XT_CH, the width in
+# XT_W, the border inside the window in XT_PAD; then focused.
+term_found() {
+	local i
+	XT_PAD=$1
+	XT_WID=""
+	local geo=""
+	for i in $(seq 100); do   # kitty makes windows of its own before its terminal's
+		XT_WID=$(xdotool search --onlyvisible --pid "$XT_PID" 2>/dev/null | head -1)
+		[ -n "$XT_WID" ] && geo=$(xdotool getwindowgeometry --shell "$XT_WID" 2>/dev/null) && break
+		sleep 0.1
+	done
+	[ -n "$geo" ] || { fail "no terminal window"; return 1; }
+	eval "$geo"
+	XT_W=$WIDTH
+	XT_CH=$(((HEIGHT - 2 * XT_PAD) / 40))
+	xdotool windowfocus --sync "$XT_WID" 2>/dev/null || true
+}
 # xterm_up NAME XTERM_ARGS ENV...: sandtop in a real xterm of 120x40 cells
-# on the test's Xvfb (started once), its log $TEST_TMP/NAME.log; the
-# window's id in XT_WID, one cell's height in pixels in XT_CH, the width
-# in XT_W.
+# on the test's Xvfb, its log $TEST_TMP/NAME.log (term_found's variables).
 xterm_up() {
-	local name=$1 xargs=$2 i; shift 2
-	if [ -z "${XV_PID:-}" ]; then
-		Xvfb -displayfd 3 -screen 0 1000x700x24 -nolisten tcp 3>"$TEST_TMP/display" >"$TEST_TMP/xvfb.log" 2>&1 &
-		XV_PID=$!
-		for i in $(seq 50); do [ -s "$TEST_TMP/display" ] && break; sleep 0.1; done
-		export DISPLAY=":$(cat "$TEST_TMP/display")"
-	fi
+	local name=$1 xargs=$2; shift 2
+	xvfb_up
 	# shellcheck disable=SC2086
 	xterm $xargs -bw 0 -geometry 120x40+0+0 -bg '#203040' -fg white -xrm 'XTerm*allowSendEvents: true' \
 		-e env LANG=C.UTF-8 XDG_STATE_HOME="$TEST_TMP/state" "$@" "$SANDTOP" --log "$TEST_TMP/$name.log" &
 	XT_PID=$!
-	XT_WID=""
-	for i in $(seq 50); do
-		XT_WID=$(xdotool search --pid "$XT_PID" 2>/dev/null | head -1)
-		[ -n "$XT_WID" ] && break
-		sleep 0.1
-	done
-	[ -n "$XT_WID" ] || { fail "no xterm window"; return 1; }
-	eval "$(xdotool getwindowgeometry --shell "$XT_WID")"
-	XT_W=$WIDTH
-	XT_CH=$(((HEIGHT - 4) / 40))
-	xdotool windowfocus --sync "$XT_WID" 2>/dev/null || true
+	term_found 2 || return 1
+	XT_KEYS="--window $XT_WID"   # xterm takes the keys sent to its window
 }
-# xterm_view NAME SANDBOX XTERM_ARGS ENV...: xterm_up, then the keys a
-# person presses to open SANDBOX's view: filter down to it, v.
-xterm_view() {
-	local name=$1 box=$2; shift 2
-	xterm_up "$name" "$@" || return 1
+# kitty_up NAME ENV...: the same in a real kitty (no configuration of the
+# user's, no padding), which draws with OpenGL: Mesa's software renderer
+# on Xvfb. It takes keys from the X server's own input (XTEST), the window
+# focused.
+kitty_up() {
+	local name=$1; shift
+	xvfb_up
+	kitty --config NONE -o remember_window_size=no -o initial_window_width=120c -o initial_window_height=40c \
+		-o window_padding_width=0 -o font_size=9 -o background='#203040' -o foreground=white \
+		-o confirm_os_window_close=0 \
+		env LANG=C.UTF-8 XDG_STATE_HOME="$TEST_TMP/state" "$@" "$SANDTOP" --log "$TEST_TMP/$name.log" \
+		>"$TEST_TMP/kitty.log" 2>&1 &
+	XT_PID=$!
+	XT_KEYS=""
+	term_found 0
+}
+# term_view NAME SANDBOX xterm|kitty ARGS...: xterm_up or kitty_up, then the
+# keys a person presses to open SANDBOX's view: filter down to it, v.
+term_view() {
+	local name=$1 box=$2 term=$3; shift 3
+	"${term}_up" "$name" "$@" || return 1
 	sleep 1
 	xkeys "/$box"; xkey Return; sleep 0.5; xkeys v
 }
 xterm_down() { [ -n "${XT_PID:-}" ] && kill "$XT_PID" 2>/dev/null; wait "$XT_PID" 2>/dev/null; XT_PID=""; }
-xkeys() { xdotool type --window "$XT_WID" --delay 30 "$1"; }
-xkey() { xdotool key --window "$XT_WID" "$1"; }
+# shellcheck disable=SC2086
+xkeys() { xdotool type $XT_KEYS --delay 30 "$1"; }
+# shellcheck disable=SC2086
+xkey() { xdotool key $XT_KEYS "$1"; }
 
 # xterm_picture ROW0 ROW1: the picture in cell rows [ROW0, ROW1) of the
-# xterm against the desktop: FIDELITY holds "box WxH+X+Y mae N" or "no picture".
+# terminal against the desktop: FIDELITY holds "box WxH+X+Y mae N" or "no picture".
 xterm_picture() {
 	xwd -root -silent >"$TEST_TMP/screen.xwd"
 	FIDELITY=$(python3 "$PICTURES" fidelity "$TEST_TMP/screen.xwd" "$TEST_TMP/desk.xwd" \
-		2 $((2 + $1 * XT_CH)) $((XT_W - 2)) $((2 + $2 * XT_CH)))
+		"$XT_PAD" $((XT_PAD + $1 * XT_CH)) $((XT_W - XT_PAD)) $((XT_PAD + $2 * XT_CH)))
 }
 # until a picture is in the view's rows (2 .. 38) and has had 2 s to settle
 xterm_wait_picture() {
 	local i
 	for i in $(seq 40); do
 		xwd -root -silent >"$TEST_TMP/screen.xwd"
-		if python3 "$PICTURES" fidelity "$TEST_TMP/screen.xwd" - 2 $((2 + 2 * XT_CH)) \
-			$((XT_W - 2)) $((2 + 39 * XT_CH)) | grep -q "^box"; then
+		if python3 "$PICTURES" fidelity "$TEST_TMP/screen.xwd" - "$XT_PAD" $((XT_PAD + 2 * XT_CH)) \
+			$((XT_W - XT_PAD)) $((XT_PAD + 39 * XT_CH)) | grep -q "^box"; then
 			sleep 2
 			xterm_picture 2 39
 			return 0
@@ -459,6 +490,25 @@ xterm_wait_picture() {
 		sleep 0.25
 	done
 	return 1
+}
+
+# pixels_follow_and_go SANDBOX: with its view in real pixels on screen, a
+# change in one part of the desktop: only what changed is written again,
+# at its place, and the picture follows; then q: the list, and nothing of
+# the picture is left.
+pixels_follow_and_go() {
+	docker exec -d "$1" xlogo -geometry 200x150+600+400 -bg red -fg yellow -bw 0
+	check "a window opened on the desktop" desk_settled "$1"
+	sleep 2
+	xterm_picture 2 39
+	note "after the change: $FIDELITY"
+	check "the picture follows the change (mean error under 2: ${FIDELITY##* })" \
+		python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 2 else 1)" "${FIDELITY##* }"
+	xkeys q
+	sleep 1
+	xterm_picture 5 39
+	check "q: the list, with nothing of the picture left below its rows ($FIDELITY)" \
+		test "$FIDELITY" = "no picture"
 }
 
 # In a terminal that shows sixel images (xterm as a VT340), the large view
@@ -471,29 +521,16 @@ t_view_sixel() {
 	local name="${RUN_ID}px-1" mae_px mae_cells
 	paint_text "$name" || { fail "could not put still text on the desktop"; return 1; }
 
-	xterm_view px "$name" "-ti vt340" TERM=xterm-256color || return 1
+	term_view px "$name" xterm "-ti vt340" TERM=xterm-256color || return 1
 	check "the view draws a picture in the xterm" xterm_wait_picture
 	note "sixel: $FIDELITY"
 	check "sandtop asked and heard that the terminal shows sixel images, and its 1024 colour registers" \
 		grep -q "the terminal shows sixel images; 1024 colour registers" "$TEST_TMP/px.log"
 	mae_px=${FIDELITY##* }
-	# a change in one part of the desktop: only the cells that changed are
-	# written again, at their place
-	docker exec -d "$name" xlogo -geometry 200x150+600+400 -bg red -fg yellow -bw 0
-	check "a window opened on the desktop" desk_settled "$name"
-	sleep 2
-	xterm_picture 2 39
-	note "after the change: $FIDELITY"
-	check "the picture follows the change (mean error under 2: ${FIDELITY##* })" \
-		python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 2 else 1)" "${FIDELITY##* }"
-	xkeys q
-	sleep 1
-	xterm_picture 5 39
-	check "q: the list, with nothing of the picture left below its rows ($FIDELITY)" \
-		test "$FIDELITY" = "no picture"
+	pixels_follow_and_go "$name"
 	xterm_down
 
-	xterm_view cells "$name" "-ti vt420" TERM=xterm-256color COLORTERM=truecolor || return 1
+	term_view cells "$name" xterm "-ti vt420" TERM=xterm-256color COLORTERM=truecolor || return 1
 	check "a terminal without sixel: the view draws half blocks" xterm_wait_picture
 	note "half blocks: $FIDELITY"
 	check "... and sandtop heard it does not list sixel" \
@@ -505,10 +542,34 @@ t_view_sixel() {
 		python3 -c "import sys; a, b = map(float, sys.argv[1:]); sys.exit(0 if a * 2 <= b and a < 12 else 1)" \
 		"$mae_px" "${mae_cells:-0}"
 }
-t_view_sixel_cleanup() {
+# the terminal and the test's Xvfb stopped, the sandboxes PREFIX-* removed
+term_cleanup() {
 	xterm_down
 	[ -n "${XV_PID:-}" ] && kill "$XV_PID" 2>/dev/null
 	XV_PID=""
 	unset DISPLAY
-	sandboxes_down "${RUN_ID}px"
+	sandboxes_down "$1"
 }
+t_view_sixel_cleanup() { term_cleanup "${RUN_ID}px"; }
+
+# In kitty, which answers kitty's graphics query (and lists no sixel), the
+# large view draws the desktop in kitty graphics: every pixel the worker
+# made, as it is (no palette), changes as edits of the image in place, and
+# leaving the view deletes the image (kitty keeps an image over the text
+# written under it until it is told).
+t_view_kitty() {
+	"$ROOT/scripts/sandboxes" up 1 --prefix "${RUN_ID}kt" --wait >"$TEST_TMP/sandboxes.log" 2>&1 ||
+		{ cat "$TEST_TMP/sandboxes.log"; return 1; }
+	local name="${RUN_ID}kt-1"
+	paint_text "$name" || { fail "could not put still text on the desktop"; return 1; }
+	term_view kt "$name" kitty || return 1
+	check "the view draws a picture in kitty" xterm_wait_picture
+	note "kitty graphics: $FIDELITY"
+	check "sandtop asked and heard that the terminal shows kitty graphics" \
+		grep -q "the terminal does not list sixel images; .*kitty graphics: shown" "$TEST_TMP/kt.log"
+	check "every pixel as the desktop's own, box-downscaled (mean error under 1: ${FIDELITY##* })" \
+		python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 1 else 1)" "${FIDELITY##* }"
+	pixels_follow_and_go "$name"
+	xterm_down
+}
+t_view_kitty_cleanup() { term_cleanup "${RUN_ID}kt"; }

@@ -84,6 +84,7 @@ static const char *const as_is[] = {
 	"mouse on",
 	"pixels auto",
 	"pixels sixel",
+	"pixels kitty",
 	"pixels off",
 	"engine-timeout 0.5",
 	"engine-timeout 600",
@@ -159,8 +160,8 @@ static const struct row rows[] = {
 	{"activity-window 0", NULL, "activity-window: '0' is not a number of seconds from 1 to 3600"},
 	{"mouse yes", NULL, "mouse: 'yes' is not on or off"},
 	{"mouse", NULL, "mouse: missing value (mouse on|off)"},
-	{"pixels kitty", NULL, "pixels: 'kitty' is not auto, sixel or off"},
-	{"pixels", NULL, "pixels: missing value (pixels auto|sixel|off)"},
+	{"pixels iterm", NULL, "pixels: 'iterm' is not auto, kitty, sixel or off"},
+	{"pixels", NULL, "pixels: missing value (pixels auto|kitty|sixel|off)"},
 	{"audit-log", NULL, "audit-log: missing value (audit-log PATH)"},
 	{"audit-log ''", NULL, "audit-log: empty path"},
 	{"audit-log a b", NULL, "audit-log: unexpected 'b' (audit-log PATH)"},
@@ -425,7 +426,7 @@ static void test_dump_reparses(void **state)
 		"columns owner name cpu\nsort owner desc\nkeymap '/srv/my keys'\nstats-source cgroup\n"
 		"label team=agents\nengine prod tcp://10.0.0.5:2376\nengine lab unix:///run/docker.sock\n"
 		"engine odd \"tcp://10.0.0'.2:2375\"\n"   /* a quote in an endpoint (found by fuzz_config) */
-		"wall-tile 50x16\nlogs-ring 2000\nmouse off\npixels sixel\nengine-timeout 1.5\njournal \"/var/log/a\\\"b\"\n";
+		"wall-tile 50x16\nlogs-ring 2000\nmouse off\npixels kitty\nengine-timeout 1.5\njournal \"/var/log/a\\\"b\"\n";
 	cfg_init(&a);
 	assert_int_equal(cfg_parse(&a, "t", text, sizeof text - 1, diags_collect, &d), 0);
 	char *one = dump(&a);
@@ -436,7 +437,7 @@ static void test_dump_reparses(void **state)
 	assert_int_equal(b.refresh_ms, 125);
 	assert_string_equal(b.keymap, "/srv/my keys");
 	assert_string_equal(b.journal, "/var/log/a\"b");
-	assert_int_equal(b.pixels, CFG_PIXELS_SIXEL);
+	assert_int_equal(b.pixels, CFG_PIXELS_KITTY);
 	assert_int_equal(b.colour[CFG_ROLE_RUNNING].fg, 208);
 	assert_int_equal(b.colour[CFG_ROLE_RUNNING].bg, 8);
 	assert_int_equal(b.colour[CFG_ROLE_RUNNING].attrs, CFG_ATTR_BOLD | CFG_ATTR_UNDERLINE);
