@@ -16,12 +16,14 @@
  * chafa: chafa_canvas_draw_all_pixels + chafa_canvas_print of the whole
  * frame (it has no diffing), vhalf symbols, same cell grid.
  *
- * Real pixels (the large view where the terminal shows sixel images): the
- * pane's pixels with cells of CELL_W x CELL_H, the same frames. sandtop:
- * vr_downscale of the changed rectangle into them, then a sixel image of
- * the cells whose pixels changed (tui/view.c's path). chafa: the whole frame drawn and
- * printed in its sixel mode, same pixels. Fidelity: each image decoded by
- * libsixel against the frame box-downscaled to those pixels.
+ * Real pixels (the large view where the terminal shows kitty graphics or
+ * sixel images): the pane's pixels with cells of CELL_W x CELL_H, the same
+ * frames. sandtop: vr_downscale of the changed rectangle into them, then
+ * (tui/view.c's path) a sixel image of the cells whose pixels changed, or
+ * a kitty frame edit of the pixels that changed. chafa: the whole frame
+ * drawn and printed in its sixel or kitty mode, same pixels. Fidelity:
+ * each image decoded (libsixel; bench/kittyread.c) against the frame
+ * box-downscaled to those pixels.
  *
  * Fidelity (bench/fidelity.c), on the first pass, outside the timed part:
  * each renderer's output of each frame is read back by a terminal model
@@ -43,6 +45,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "bench/fidelity.h"
+#include "bench/kittyread.h"
 #include "vnc/render.h"
 
 struct frame {
@@ -451,9 +454,14 @@ static void sixel_show(const char *s, size_t n, uint8_t *shown, int w, int h, in
 	free(pal);
 }
 
+/* The pixel protocols, as in tui/view.c. */
+enum proto { SIXEL, KITTY };
+
 /* sandtop's large view in real pixels: the changed rectangle downscaled
- * into the pane's pw x ph pixels, a sixel image of the cells that changed. */
-static struct result run_ours_sixel(int pw, int ph, int passes, bool score)
+ * into the pane's pw x ph pixels, then a sixel image of the cells that
+ * changed, or a kitty edit of the pixels that changed (the image placed
+ * whole on the first frame). */
+static struct result run_ours_pixels(enum proto proto, int pw, int ph, int passes, bool score)
 {
 	struct result r = { 0 };
 	size_t n = (size_t)pw * ph * 3;
@@ -472,10 +480,14 @@ static struct result run_ours_sixel(int pw, int ph, int passes, bool score)
 				vr_downscale(f->px, W, H, (size_t)W * 4, dst, pw, ph, 0, 0, W, H);
 			else if (f->rw > 0)
 				vr_downscale(f->px, W, H, (size_t)W * 4, dst, pw, ph, f->rx, f->ry, f->rw, f->rh);
-			int x = 0, y = 0, rw = pw, rh = ph;
-			if (i == 0 || vr_changed_cells(last, dst, pw, ph, CELL_W, CELL_H, &x, &y, &rw, &rh)) {
+			int x = 0, y = 0, rw = pw, rh = ph, cw = proto == KITTY ? 1 : CELL_W, ch = proto == KITTY ? 1 : CELL_H;
+			if (i == 0 || vr_changed_cells(last, dst, pw, ph, cw, ch, &x, &y, &rw, &rh)) {
 				size_t row = (size_t)pw * 3;
-				if (vr_sixel(dst + (size_t)y * row + (size_t)x * 3, row, rw, rh, VR_SIXEL_COLOURS, &out, &e) < 0)
+				const uint8_t *at = dst + (size_t)y * row + (size_t)x * 3;
+				int rc = proto == SIXEL ? vr_sixel(at, row, rw, rh, VR_SIXEL_COLOURS, &out, &e)
+					: i == 0 ? vr_kitty_place(at, row, rw, rh, 1, &out, &e)
+					: vr_kitty_edit(at, row, x, y, rw, rh, 1, &out, &e);
+				if (rc < 0)
 					die(e.msg);
 				memcpy(last, dst, n);
 			}
@@ -484,8 +496,10 @@ static struct result run_ours_sixel(int pw, int ph, int passes, bool score)
 				add_frame(&r, t, out.len, 0);
 				continue;
 			}
-			if (out.len)
+			if (out.len && proto == SIXEL)
 				sixel_show(out.data, out.len, shown, pw, ph, x, y, rw, rh, "sandtop");
+			else if (out.len && kitty_read(out.data, out.len, shown, pw, ph) < 0)
+				die("sandtop's kitty image does not read back");
 			fid_add(&r.fid, pref, shown, i, pw, ph);
 		}
 	}
@@ -496,9 +510,9 @@ static struct result run_ours_sixel(int pw, int ph, int passes, bool score)
 	return r;
 }
 
-/* chafa's sixel mode: the whole frame drawn and printed, cols x rows cells
- * of CELL_W x CELL_H pixels. */
-static struct result run_chafa_sixel(int cols, int rows, int passes, bool score)
+/* chafa's sixel or kitty mode: the whole frame drawn and printed, cols x
+ * rows cells of CELL_W x CELL_H pixels. */
+static struct result run_chafa_pixels(enum proto proto, int cols, int rows, int passes, bool score)
 {
 	struct result r = { 0 };
 	int pw = cols * CELL_W, ph = rows * CELL_H;
@@ -508,12 +522,14 @@ static struct result run_chafa_sixel(int cols, int rows, int passes, bool score)
 	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
 	chafa_canvas_config_set_geometry(cfg, cols, rows);
 	chafa_canvas_config_set_cell_geometry(cfg, CELL_W, CELL_H);
-	chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_SIXELS);
+	chafa_canvas_config_set_pixel_mode(cfg, proto == SIXEL ? CHAFA_PIXEL_MODE_SIXELS : CHAFA_PIXEL_MODE_KITTY);
 	chafa_canvas_config_set_canvas_mode(cfg, CHAFA_CANVAS_MODE_TRUECOLOR);
-	gchar *envp[] = { "TERM=mlterm", NULL };   /* a terminal chafa knows to take sixel images */
+	/* terminals chafa knows to take sixel images, kitty graphics */
+	gchar *envp[] = { proto == SIXEL ? "TERM=mlterm" : "TERM=xterm-kitty", NULL };
 	ChafaTermInfo *ti = chafa_term_db_detect(chafa_term_db_get_default(), envp);
-	if (!chafa_term_info_have_seq(ti, CHAFA_TERM_SEQ_BEGIN_SIXELS))
-		die("chafa's terminal database has no sixel sequence for mlterm");
+	if (!chafa_term_info_have_seq(ti, proto == SIXEL ? CHAFA_TERM_SEQ_BEGIN_SIXELS
+	                                                 : CHAFA_TERM_SEQ_BEGIN_KITTY_IMMEDIATE_IMAGE_V1))
+		die("chafa's terminal database has no image sequence for the terminal");
 	for (int p = 0; p < passes + score; p++) {
 		ChafaCanvas *cv = chafa_canvas_new(cfg);
 		for (int i = 0; i < nfr; i++) {
@@ -521,6 +537,10 @@ static struct result run_chafa_sixel(int cols, int rows, int passes, bool score)
 			GString *gs = chafa_frame(cv, ti, i, &t);
 			if (p < passes) {
 				add_frame(&r, t, gs->len, 0);
+			} else if (proto == KITTY) {
+				if (kitty_read(gs->str, gs->len, shown, pw, ph) < 0)
+					die("chafa's kitty image does not read back");
+				fid_add(&r.fid, pref, shown, i, pw, ph);
 			} else {
 				const char *d = memchr(gs->str, 0x1b, gs->len);   /* the image, from its DCS */
 				sixel_show(d ? d : gs->str, d ? gs->len - (size_t)(d - gs->str) : gs->len, shown, pw, ph, 0, 0,
@@ -661,21 +681,30 @@ int main(int argc, char **argv)
 	}
 	if (!pref)
 		die("out of memory");
-	run_ours_sixel(pw, ph, 1, false);
-	struct result sx = run_ours_sixel(pw, ph, passes, true);
-	struct result chsx = run_chafa_sixel(scols, srows, passes, true);
-	printf("\nreal pixels (sixel): the pane %dx%d cells of %dx%d px, %dx%d px; CPU and fidelity as above,\n", scols,
+	run_ours_pixels(SIXEL, pw, ph, 1, false);
+	printf("\nreal pixels: the pane %dx%d cells of %dx%d px, %dx%d px; CPU and fidelity as above, each\n", scols,
 	       srows, CELL_W, CELL_H, pw, ph);
-	printf("each image decoded by libsixel against the frame box-downscaled to the same pixels\n\n");
-	printf("  %-44s %8s %8s %10s %8s  %7s\n", "renderer", "ms/frame", "max ms", "bytes/frm", "", "chafa/x");
-	double sref_ms = chsx.ms / chsx.frames;
-	print_row("sandtop sixel (dirty rect, changed cells)", &sx, sref_ms);
-	print_row("chafa sixel (draw_all_pixels + print)", &chsx, sref_ms);
-	printf("\n  %-44s %7s %8s %6s %6s %6s\n", "renderer", "SSIM", "min SSIM", "MAE R", "MAE G", "MAE B");
-	fid_row("sandtop sixel", &sx.fid);
-	fid_row("chafa sixel", &chsx.fid);
-	double s_sx = sx.fid.sum.ssim / sx.fid.frames, s_chsx = chsx.fid.sum.ssim / chsx.fid.frames;
-	printf("\nratio chafa / sandtop, sixel:      %.1f\n", sref_ms / (sx.ms / sx.frames));
-	printf("ratio SSIM sandtop / chafa, sixel: %.4f\n", s_sx / s_chsx);
+	printf("image read back (libsixel; bench/kittyread.c) against the frame box-downscaled to the same pixels\n");
+	static const char *const names[] = {[SIXEL] = "sixel", [KITTY] = "kitty"};
+	static const char *const what[] = {[SIXEL] = "changed cells", [KITTY] = "changed pixels"};
+	for (enum proto p = SIXEL; p <= KITTY; p++) {
+		struct result ours = run_ours_pixels(p, pw, ph, passes, true);
+		struct result chafa = run_chafa_pixels(p, scols, srows, passes, true);
+		char name[64];
+		printf("\n  %-44s %8s %8s %10s %8s  %7s\n", "renderer", "ms/frame", "max ms", "bytes/frm", "", "chafa/x");
+		double ref_ms = chafa.ms / chafa.frames;
+		snprintf(name, sizeof name, "sandtop %s (dirty rect, %s)", names[p], what[p]);
+		print_row(name, &ours, ref_ms);
+		snprintf(name, sizeof name, "chafa %s (draw_all_pixels + print)", names[p]);
+		print_row(name, &chafa, ref_ms);
+		printf("\n  %-44s %7s %8s %6s %6s %6s\n", "renderer", "SSIM", "min SSIM", "MAE R", "MAE G", "MAE B");
+		snprintf(name, sizeof name, "sandtop %s", names[p]);
+		fid_row(name, &ours.fid);
+		snprintf(name, sizeof name, "chafa %s", names[p]);
+		fid_row(name, &chafa.fid);
+		double s_ours = ours.fid.sum.ssim / ours.fid.frames, s_chafa = chafa.fid.sum.ssim / chafa.fid.frames;
+		printf("\nratio chafa / sandtop, %s:      %.1f\n", names[p], ref_ms / (ours.ms / ours.frames));
+		printf("ratio SSIM sandtop / chafa, %s: %.4f\n", names[p], s_ours / s_chafa);
+	}
 	return 0;
 }
