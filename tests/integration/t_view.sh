@@ -399,13 +399,15 @@ desk_settled() {
 	return 1
 }
 
-# The test's Xvfb (started once); DISPLAY names it.
+# The test's Xvfb (started once); DISPLAY names it. It tries the displays
+# in use first (other tests', the machine's): under load that takes seconds.
 xvfb_up() {
 	local i
 	[ -n "${XV_PID:-}" ] && return 0
 	Xvfb -displayfd 3 -screen 0 1000x700x24 -nolisten tcp 3>"$TEST_TMP/display" >"$TEST_TMP/xvfb.log" 2>&1 &
 	XV_PID=$!
-	for i in $(seq 50); do [ -s "$TEST_TMP/display" ] && break; sleep 0.1; done
+	for i in $(seq 300); do [ -s "$TEST_TMP/display" ] && break; sleep 0.1; done
+	[ -s "$TEST_TMP/display" ] || { fail "Xvfb named no display within 30 s"; return 1; }
 	export DISPLAY=":$(cat "$TEST_TMP/display")"
 }
 # term_found INNER_BORDER: the window of the terminal XT_PID (120x40 cells):
@@ -431,7 +433,7 @@ term_found() {
 # on the test's Xvfb, its log $TEST_TMP/NAME.log (term_found's variables).
 xterm_up() {
 	local name=$1 xargs=$2; shift 2
-	xvfb_up
+	xvfb_up || return 1
 	# shellcheck disable=SC2086
 	xterm $xargs -bw 0 -geometry 120x40+0+0 -bg '#203040' -fg white -xrm 'XTerm*allowSendEvents: true' \
 		-e env LANG=C.UTF-8 XDG_STATE_HOME="$TEST_TMP/state" "$@" "$SANDTOP" --log "$TEST_TMP/$name.log" &
@@ -445,7 +447,7 @@ xterm_up() {
 # focused.
 kitty_up() {
 	local name=$1; shift
-	xvfb_up
+	xvfb_up || return 1
 	kitty --config NONE -o remember_window_size=no -o initial_window_width=120c -o initial_window_height=40c \
 		-o window_padding_width=0 -o font_size=9 -o background='#203040' -o foreground=white \
 		-o confirm_os_window_close=0 \
