@@ -194,7 +194,9 @@ static void loop(struct ui *ui)
 			dirty = true;      /* the clock and the uptimes tick */
 		if (ui_status_expire(ui, mono))
 			dirty = true;
-		if (dirty) {
+		/* a slow terminal still taking the last picture: the next
+		 * frame waits for it (keys and actions do not) */
+		if (dirty && !ui_view_writing()) {
 			render(ui, wall, mono);
 			shown_sec = wall / 1000;
 			dirty = false;
@@ -210,7 +212,7 @@ static void loop(struct ui *ui)
 		/* stdin and the signals first, then every engine's sockets, the
 		 * desktops' and the snapshots' */
 		size_t n = dk_clients_pollfds(clients, ne, &fds, &fds_cap, 2, counts, &timeout);
-		size_t want = 2 + n + ui->ndesks + ui->nsnaps * SNAP_POLLFDS_MAX;
+		size_t want = 2 + n + ui->ndesks + ui->nsnaps * SNAP_POLLFDS_MAX + 1;
 		if (want > fds_cap) {
 			fds_cap = want * 2;
 			fds = xrealloc(fds, fds_cap * sizeof *fds);
@@ -219,10 +221,13 @@ static void loop(struct ui *ui)
 		fds[1] = (struct pollfd){.fd = ui_term_sigfd(), .events = POLLIN};
 		size_t nv = ui_view_pollfds(ui, fds + 2 + n, fds_cap - 2 - n);
 		size_t ns = ui_control_pollfds(ui, fds + 2 + n + nv, fds_cap - 2 - n - nv);
+		size_t nout = ui_view_writing();   /* then stdout, while a picture goes out */
+		if (nout)
+			fds[2 + n + nv + ns] = (struct pollfd){.fd = STDOUT_FILENO, .events = POLLOUT};
 		if (timeout < 0)
 			timeout = 0;
 
-		int r = poll(fds, 2 + n + nv + ns, timeout);
+		int r = poll(fds, 2 + n + nv + ns + nout, timeout);
 		if (r < 0) {
 			if (errno != EINTR) {
 				log_msg(LOG_ERROR, "tui: poll: %s", strerror(errno));
@@ -230,7 +235,7 @@ static void loop(struct ui *ui)
 				ui->exit_status = 1;
 				break;
 			}
-			for (size_t i = 0; i < 2 + n + nv + ns; i++)
+			for (size_t i = 0; i < 2 + n + nv + ns + nout; i++)
 				fds[i].revents = 0;
 		}
 
@@ -254,6 +259,8 @@ static void loop(struct ui *ui)
 		dk_clients_dispatch(clients, ne, fds, 2, counts);
 		ui_view_dispatch(ui, fds + 2 + n, nv, &dirty);
 		ui_control_dispatch(ui, fds + 2 + n + nv, ns, &dirty);
+		if (nout && fds[2 + n + nv + ns].revents && ui_view_drain())
+			dirty = true;   /* the frame that waited */
 	}
 	free(fds);
 	free(seen);

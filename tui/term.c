@@ -210,6 +210,7 @@ static void suspend(void)
 		;
 	if (i == N_LOOP || !loop_set[i])
 		return;
+	ui_view_finish(UI_VIEW_FINISH_MS);   /* no half picture left to the shell */
 	endwin();
 	struct sigaction dfl, mine;
 	memset(&dfl, 0, sizeof dfl);

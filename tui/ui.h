@@ -412,8 +412,19 @@ void ui_status_draw_bottom(struct ui *ui, int64_t mono_ms);
 /* Pick the picture mode (truecolor, 256 colours, none) for this terminal,
  * and whether the large view shows sixel images (ui->o->pixels). */
 void ui_view_init(struct ui *ui);
-/* Close every desk (their workers and tunnels). */
+/* Close every desk (their workers and tunnels); the pictures' output
+ * finished first (ui_view_finish). */
 void ui_view_free(struct ui *ui);
+/* Picture output the terminal has not taken yet: the screen waits for it
+ * (poll stdout for POLLOUT, then ui_view_drain). */
+bool ui_view_writing(void);
+/* Write more of it, without waiting: true when it is all out. */
+bool ui_view_drain(void);
+/* Write the rest, waiting at most wait_ms for the terminal; past that it
+ * is cut off where the terminal reads no image into what follows. Before
+ * curses leaves the terminal (quit, suspend). */
+void ui_view_finish(int wait_ms);
+#define UI_VIEW_FINISH_MS 2000
 /* Around each frame's drawing: desks not drawn stop reading and close
  * after a while. */
 void ui_view_begin(struct ui *ui);

@@ -2,6 +2,8 @@
 #include "tui/ui.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,17 +83,81 @@ static struct {
 static size_t nkitty_on;
 static unsigned kitty_next_id = 1;
 
-static void write_all(const char *p, size_t n)
+/* The pictures' output the terminal has not taken yet. A picture can be
+ * 200 KB; a slow terminal (a link, a busy emulator) takes it as it
+ * drains, from the poll loop, and the screen is not drawn again until it
+ * is all out: nothing else goes into the middle of an image, and keys are
+ * read meanwhile. */
+static struct buf pend;
+static size_t pend_off;
+
+/* Write what the terminal takes now, without waiting. A terminal gone
+ * (an error other than "full") drops the rest. */
+static void pend_write(void)
 {
-	while (n > 0) {
-		ssize_t w = write(STDOUT_FILENO, p, n);
-		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+	int fl = fcntl(STDOUT_FILENO, F_GETFL);
+	/* stdin may share the file description: blocking again below */
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
+	while (pend_off < pend.len) {
+		ssize_t w = write(STDOUT_FILENO, pend.data + pend_off, pend.len - pend_off);
+		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			pend_off = pend.len;
 		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
+			break;
+		pend_off += (size_t)w;
 	}
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(STDOUT_FILENO, F_SETFL, fl);
+	if (pend_off == pend.len) {   /* its storage goes too: a picture's is large */
+		buf_free(&pend);
+		pend_off = 0;
+	}
+}
+
+/* Queue n bytes of picture output (pend_write sends them). */
+static void pend_add(const char *p, size_t n)
+{
+	if (!pend.max)
+		buf_init(&pend, IMG_OUT_MAX + 64);
+	buf_append(&pend, p, n);
+}
+
+bool ui_view_writing(void)
+{
+	return pend_off < pend.len;
+}
+
+bool ui_view_drain(void)
+{
+	pend_write();
+	return !ui_view_writing();
+}
+
+void ui_view_finish(int wait_ms)
+{
+	int64_t end = clock_mono_ms() + wait_ms;
+	while (ui_view_writing()) {
+		int64_t left = end - clock_mono_ms();
+		struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+		if (left <= 0 || poll(&p, 1, (int)left) < 0) {
+			/* cut off: a string terminator ends an image the
+			 * terminal is reading (harmless outside one), then the
+			 * synchronized update and the cursor */
+			static const char cut[] = "\033\\\033[?2026l\0338";
+			log_msg(LOG_INFO, "view: the terminal did not take the last %zu bytes of a picture within %d ms; cut off",
+				pend.len - pend_off, wait_ms);
+			pend_off = pend.len;
+			if (write(STDOUT_FILENO, cut, sizeof cut - 1) < 0)
+				log_msg(LOG_DEBUG, "view: the terminal took no more output");
+			break;
+		}
+		pend_write();
+	}
+	buf_free(&pend);
+	pend_off = 0;
 }
 
 /* Delete every kitty image on the terminal: sandtop's are the only ones
@@ -99,8 +165,10 @@ static void write_all(const char *p, size_t n)
 static void kitty_forget_all(void)
 {
 	static const char all[] = "\033_Ga=d,d=A,q=2\033\\";
-	if (nkitty_on)
-		write_all(all, sizeof all - 1);
+	if (nkitty_on) {
+		pend_add(all, sizeof all - 1);
+		pend_write();
+	}
 	nkitty_on = 0;
 }
 
@@ -153,6 +221,7 @@ static void pic_invalidate(struct ui_desk *u)
 void ui_view_free(struct ui *ui)
 {
 	kitty_forget_all();
+	ui_view_finish(UI_VIEW_FINISH_MS);
 	for (size_t i = 0; i < ui->ndesks; i++)
 		desk_free(&ui->desks[i]);
 	free(ui->desks);
@@ -567,9 +636,10 @@ void ui_view_emit(struct ui *ui)
 	if (out.len && !out.overflow) {
 		/* save the cursor and attributes curses left, draw in one
 		 * synchronized update, put them back */
-		write_all("\0337\033[?2026h", 10);
-		write_all(out.data, out.len);
-		write_all("\033[?2026l\0338", 10);
+		pend_add("\0337\033[?2026h", 10);
+		pend_add(out.data, out.len);
+		pend_add("\033[?2026l\0338", 10);
+		pend_write();
 	} else if (out.overflow) {
 		ui_view_invalidate(ui);
 		kitty_forget_all();   /* the deletes in out are lost too */

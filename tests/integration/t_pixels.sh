@@ -1,4 +1,6 @@
-# t_pixels: the large view in real pixels in real terminals (sixel images in xterm, kitty graphics in kitty, on an Xvfb of the test's own).
+# t_pixels: the large view in real pixels in real terminals (sixel images in xterm, kitty graphics in kitty, on an Xvfb of the test's own), and in a slow terminal.
+
+SLOWTERM="$ROOT/tests/integration/slowterm.py"
 
 # A desktop of fine, still detail: the desktop quieted, one xterm as wide
 # as the desktop showing a listing.
@@ -199,3 +201,67 @@ t_view_kitty() {
 	xterm_down
 }
 t_view_kitty_cleanup() { term_cleanup "${RUN_ID}kt"; }
+
+# freezer_file PID: the file that says whether PID's cgroup is frozen
+# (v1: freezer.state, FROZEN; v2: cgroup.freeze, 1).
+freezer_file() {
+	local p
+	p=$(awk -F: '$2 == "freezer" {print $3}' "/proc/$1/cgroup")
+	if [ -n "$p" ]; then
+		echo "/sys/fs/cgroup/freezer$p/freezer.state"
+	else
+		echo "/sys/fs/cgroup$(awk -F: '$1 == "0" {print $3}' "/proc/$1/cgroup")/cgroup.freeze"
+	fi
+}
+
+# A slow terminal (tests/integration/slowterm.py takes the output at 5 KB/s,
+# the pace of a thin link; no real terminal can be made that slow on
+# purpose) with the large view in kitty graphics on a desktop that scrolls:
+# each picture takes seconds to go out. The screen reads keys meanwhile (p,
+# y pauses the sandbox at once, not once the picture is out), writes
+# nothing into the middle of an image, and q q ends it, the last picture
+# finished or cut off at a string terminator.
+t_view_slow_terminal() {
+	"$ROOT/scripts/sandboxes" up 1 --prefix "${RUN_ID}sl" --wait >"$TEST_TMP/sandboxes.log" 2>&1 ||
+		{ cat "$TEST_TMP/sandboxes.log"; return 1; }
+	local name="${RUN_ID}sl-1" keys="$TEST_TMP/keys" out="$TEST_TMP/out" t0 ms i state
+	quiet_desktop "$name"
+	state=$(freezer_file "$(docker inspect -f '{{.State.Pid}}' "$name")")
+	docker exec -d "$name" xterm -geometry 170x59+0+0 -e sh -c 'while :; do ls -l /usr/bin; done'
+	mkfifo "$keys"
+	python3 "$SLOWTERM" 5000 120 40 8 16 "$out" "$keys" -- env TERM=xterm-256color LANG=C.UTF-8 \
+		XDG_STATE_HOME="$TEST_TMP/state" "$SANDTOP" --pixels kitty --log "$TEST_TMP/sl.log" &
+	SL_PID=$!
+	sleep 2
+	printf '/%s\r' "$name" >"$keys"
+	sleep 1
+	printf v >"$keys"
+	for i in $(seq 100); do grep -qa "_Ga=T" "$out" && break; sleep 0.1; done
+	check "the view sends kitty images" grep -qa "_Ga=T" "$out"
+	sleep 3   # the desktop scrolls faster than 5 KB/s carry its pictures
+	printf p >"$keys"
+	sleep 0.5
+	t0=$(date +%s%N)
+	printf y >"$keys"
+	for i in $(seq 1000); do grep -qxE 'FROZEN|1' "$state" && break; sleep 0.01; done
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	note "frozen ${ms} ms after the y; $(wc -c <"$out") bytes reached the terminal so far"
+	check "p, y: the sandbox paused (the kernel's freezer) within 1 s, while pictures were still going out (${ms} ms)" \
+		sh -c "grep -qxE 'FROZEN|1' '$state' && [ $ms -lt 1000 ]"
+	printf p >"$keys"
+	sleep 0.5
+	printf y >"$keys"   # unpaused, so that quitting does not ask
+	sleep 1
+	printf q >"$keys"
+	sleep 0.5
+	printf q >"$keys"
+	for i in $(seq 200); do kill -0 "$SL_PID" 2>/dev/null || break; sleep 0.1; done
+	check "q q: sandtop ended within 20 s" sh -c "! kill -0 $SL_PID 2>/dev/null"
+	check "every image in the output is closed before anything else" python3 "$SLOWTERM" check-images "$out"
+}
+t_view_slow_terminal_cleanup() {
+	# sandtop (slowterm's child), then slowterm
+	[ -n "${SL_PID:-}" ] && { pkill -P "$SL_PID"; kill "$SL_PID"; } 2>/dev/null
+	SL_PID=""
+	sandboxes_down "${RUN_ID}sl"
+}
