@@ -160,15 +160,13 @@ void ui_view_finish(int wait_ms)
 	pend_off = 0;
 }
 
-/* Delete every kitty image on the terminal: sandtop's are the only ones
- * in its screen. */
-static void kitty_forget_all(void)
+/* Delete every kitty image on the terminal (sandtop's are the only ones
+ * in its screen), whether or not it is known to have one. */
+static void kitty_delete_all(void)
 {
 	static const char all[] = "\033_Ga=d,d=A,q=2\033\\";
-	if (nkitty_on) {
-		pend_add(all, sizeof all - 1);
-		pend_write();
-	}
+	pend_add(all, sizeof all - 1);
+	pend_write();
 	nkitty_on = 0;
 }
 
@@ -220,7 +218,8 @@ static void pic_invalidate(struct ui_desk *u)
 
 void ui_view_free(struct ui *ui)
 {
-	kitty_forget_all();
+	if (nkitty_on)
+		kitty_delete_all();
 	ui_view_finish(UI_VIEW_FINISH_MS);
 	for (size_t i = 0; i < ui->ndesks; i++)
 		desk_free(&ui->desks[i]);
@@ -642,7 +641,8 @@ void ui_view_emit(struct ui *ui)
 		pend_write();
 	} else if (out.overflow) {
 		ui_view_invalidate(ui);
-		kitty_forget_all();   /* the deletes in out are lost too */
+		if (px_proto == UI_PX_KITTY)
+			kitty_delete_all();   /* the deletes in out are lost too */
 	}
 	buf_free(&out);
 }
