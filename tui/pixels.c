@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -84,14 +85,26 @@ static int parse_reply(const unsigned char *s, size_t len, struct answer *a)
 	return k;
 }
 
+/* Inside tmux or screen: neither passes kitty graphics on, and both take
+ * an APC string as a title (tmux's pane title, screen's hardstatus), so
+ * kitty's query is not asked there. */
+static bool multiplexed(void)
+{
+	const char *t = getenv("TERM");
+	return getenv("TMUX") || getenv("STY") || (t && (!strncmp(t, "tmux", 4) || !strncmp(t, "screen", 6)));
+}
+
 int ui_px_probe(int timeout_ms, int *colours)
 {
 	/* a kitty graphics query (a 1x1 image, kept nowhere), the graphics
 	 * colour registers (XTSMGRAPHICS), then the primary device
 	 * attributes, which every terminal answers: their answer ends the
 	 * wait. A terminal that does not know the first two ignores them. */
-	static const char ask[] = "\033_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\033\\\033[?1;1;0S\033[c";
-	if (write(STDOUT_FILENO, ask, sizeof ask - 1) != (ssize_t)(sizeof ask - 1))
+	static const char kitty_ask[] = "\033_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\033\\";
+	static const char ask[] = "\033[?1;1;0S\033[c";
+	bool mux = multiplexed();
+	if ((!mux && write(STDOUT_FILENO, kitty_ask, sizeof kitty_ask - 1) != (ssize_t)(sizeof kitty_ask - 1)) ||
+	    write(STDOUT_FILENO, ask, sizeof ask - 1) != (ssize_t)(sizeof ask - 1))
 		return -1;
 	unsigned char in[REPLY_MAX];
 	size_t len = 0;
@@ -147,7 +160,7 @@ int ui_px_probe(int timeout_ms, int *colours)
 		ungetch(typed[--ntyped]);
 	log_msg(LOG_INFO, "tui: the terminal %s; %ld colour registers (0: not told); kitty graphics: %s",
 		sixel < 0 ? "did not answer the device attributes query" : sixel ? "shows sixel images"
-		: "does not list sixel images", regs, kitty ? "shown" : "no answer");
+		: "does not list sixel images", regs, kitty ? "shown" : mux ? "not asked (tmux or screen)" : "no answer");
 	return sixel < 0 ? -1 : (sixel ? UI_PX_SIXEL : 0) | (kitty ? UI_PX_KITTY : 0);
 }
 

@@ -35,8 +35,11 @@ def run(rate, cols, rows, cw, ch, out_path, keys_path, cmd):
     out = open(out_path, 'ab', buffering=0)
     start, taken = time.monotonic(), 0
     while True:
-        # the bytes the link may carry by now
-        allowed = int((time.monotonic() - start) * rate) - taken
+        # the bytes the link may carry by now; a link does not save up
+        # what it did not carry while idle (at most 0.1 s of it)
+        carried = int((time.monotonic() - start) * rate)
+        taken = max(taken, carried - rate // 10)
+        allowed = carried - taken
         watch = [keys] + ([fd] if allowed > 0 else [])
         r, _, _ = select.select(watch, [], [], 0.01)
         if keys in r:
