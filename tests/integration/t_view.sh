@@ -15,7 +15,7 @@ open_view() {
 # of NAME's desktop stopped (the pattern's brackets keep pkill -f from
 # matching the shell that runs it).
 quiet_desktop() {
-	docker exec "$1" sh -c 'pkill -f "[s]andbox-demo-agent"; pkill -x fluxbox; pkill -x xterm; pkill -x xlogo
+	docker exec "$1" sh -c 'pkill -f "[s]andbox-demo-agent"; pkill -x xdotool; pkill -x fluxbox; pkill -x xterm; pkill -x xlogo
 		sleep 0.5; pkill -x xterm' >/dev/null 2>&1
 }
 
@@ -341,7 +341,9 @@ t_view_takeover() {
 		{ cat "$TEST_TMP/sandboxes.log"; return 1; }
 	# no window manager: keys go to the window under the pointer (the
 	# screen's centre), a full-screen xterm that writes one line to a file
-	docker exec "$VIEW_NAME" sh -c 'pkill -f sandbox-demo-agent; pkill fluxbox; pkill xterm; sleep 0.3' >/dev/null 2>&1
+	# (the agent's xdotool too: killed mid-word it would type the rest of
+	# the word into the new xterm; ci55 saw a stray "t" there)
+	docker exec "$VIEW_NAME" sh -c 'pkill -f sandbox-demo-agent; pkill -x xdotool; pkill fluxbox; pkill xterm; sleep 0.3' >/dev/null 2>&1
 	docker exec -d "$VIEW_NAME" xterm -geometry 170x58+0+0 -e sh -c 'read l; echo "$l" > /tmp/takeover.txt; sleep 60'
 	sleep 1.5
 	tui_start to 120 40
