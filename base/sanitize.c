@@ -351,6 +351,16 @@ size_t sanitize_fit(const char *s, size_t cols, char *out, size_t outcap)
 {
 	if (!out || outcap == 0)
 		return 0;
+	/* printable ASCII that fits whole, most cells of the list: itself,
+	 * one column a byte (what the loop below would make of it) */
+	size_t n = 0;
+	if (s)
+		while ((unsigned char)s[n] >= 0x20 && (unsigned char)s[n] < 0x7f)
+			n++;
+	if (s && !s[n] && n <= cols && n < outcap) {
+		memcpy(out, s, n + 1);
+		return n;
+	}
 	struct san st;
 	san_init(&st, s, s ? strlen(s) : 0);
 	bool ellipsis = cols >= 1 && outcap >= 4;

@@ -467,6 +467,32 @@ static void test_fit(void **state)
 	out[0] = 'Q';
 	assert_int_equal(sanitize_fit("hello", 3, out, 0), 0);
 	assert_int_equal(out[0], 'Q');
+
+	/* printable ASCII of every length against every width and capacity
+	 * around it: whole when it fits, else a prefix, with the ellipsis
+	 * when there is room for one */
+	const char *abc = "abcdefghijklmnopqrst";
+	for (size_t len = 0; len <= 20; len++) {
+		char s[21];
+		memcpy(s, abc, len);
+		s[len] = '\0';
+		for (size_t cols = 0; cols <= 21; cols++) {
+			for (size_t cap = 1; cap <= 23; cap++) {
+				size_t w = fit(s, cols, out, cap);
+				size_t m = strlen(out);
+				if (len <= cols && len < cap) {
+					assert_string_equal(out, s);
+					assert_int_equal(w, len);
+				} else if (cols >= 1 && cap >= 4) {
+					assert_true(m >= 3 && !memcmp(out + m - 3, ELL, 3));
+					assert_memory_equal(out, s, m - 3);
+				} else {
+					assert_true(m < len);
+					assert_memory_equal(out, s, m);
+				}
+			}
+		}
+	}
 }
 
 /* ---- randomized --------------------------------------------------------- */
