@@ -113,12 +113,25 @@ static void ctx_free(struct ctx *x)
 }
 
 
+/* ents are kept in the order of their ids: the screen looks one up for
+ * every row it draws. The index of the first entry whose id is not below id. */
+static size_t lower(const struct iso_runner *r, const char *id)
+{
+	size_t lo = 0, hi = r->nents;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(r->ents[mid]->id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static struct entry *find(const struct iso_runner *r, const char *id)
 {
-	for (size_t i = 0; i < r->nents; i++)
-		if (!strcmp(r->ents[i]->id, id))
-			return r->ents[i];
-	return NULL;
+	size_t i = lower(r, id);
+	return i < r->nents && !strcmp(r->ents[i]->id, id) ? r->ents[i] : NULL;
 }
 
 static struct netc *net_find(const struct iso_runner *r, const char *id)
@@ -189,8 +202,11 @@ static void want(struct iso_runner *r, const char *id, int64_t delay_ms)
 	if (!e) {
 		e = xcalloc(1, sizeof *e);
 		memcpy(e->id, id, 65);
+		size_t at = lower(r, id);
 		r->ents = xrealloc(r->ents, (r->nents + 1) * sizeof *r->ents);
-		r->ents[r->nents++] = e;
+		memmove(r->ents + at + 1, r->ents + at, (r->nents - at) * sizeof *r->ents);
+		r->ents[at] = e;
+		r->nents++;
 	}
 	if (e->st == E_INSPECT || e->st == E_WAIT) {
 		e->again = true;
@@ -209,17 +225,17 @@ void iso_runner_want(struct iso_runner *r, const char *id)
 
 void iso_runner_drop(struct iso_runner *r, const char *id)
 {
-	for (size_t i = 0; i < r->nents; i++)
-		if (!strcmp(r->ents[i]->id, id)) {
-			struct entry *e = r->ents[i];
-			if (e->st == E_INSPECT)
-				r->inflight--;
-			dk_hardening_clear(&e->h);
-			free(e);
-			r->ents[i] = r->ents[--r->nents];
-			r->gen++;
-			return;
-		}
+	size_t i = lower(r, id);
+	if (i == r->nents || strcmp(r->ents[i]->id, id))
+		return;
+	struct entry *e = r->ents[i];
+	if (e->st == E_INSPECT)
+		r->inflight--;
+	dk_hardening_clear(&e->h);
+	free(e);
+	r->nents--;
+	memmove(r->ents + i, r->ents + i + 1, (r->nents - i) * sizeof *r->ents);
+	r->gen++;
 }
 
 /* cmd (an exec_create event's command line, cut at sizeof detail - 1) is

@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "base/xalloc.h"
 #include "isolation/isolation.h"
+#include "isolation/run.h"
 
 #define SANDBOX_SECCOMP_SHA256 "3ab727a31a1f77d98bb34c67e2f211265503ed2272c55b3304e2ebf3896820ee"
 
@@ -419,6 +420,49 @@ static void test_proc_reader(void **state)
 	assert_int_equal(system(tmp), 0);
 }
 
+/* The runner keeps its sandboxes in the order of their ids (the screen
+ * looks one up per row): ids wanted in any order are all found, dropped
+ * ones are gone, the others stay, and asking again adds nothing. */
+static void test_runner_ids(void **state)
+{
+	(void)state;
+	enum { N = 300 };
+	static char ids[N][65];
+	uint32_t x = 2463534242u;
+	for (int i = 0; i < N; i++) {
+		for (int k = 0; k < 64; k++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			ids[i][k] = "0123456789abcdef"[x % 16];
+		}
+		ids[i][64] = '\0';
+	}
+	struct iso_runner *r = iso_runner_new(NULL, NULL);
+	for (int i = 0; i < N; i++)
+		iso_runner_want(r, ids[i]);
+	iso_runner_want(r, "short");   /* not a 64-hex id: not taken */
+	for (int i = 0; i < N; i++)
+		iso_runner_want(r, ids[N - 1 - i]);
+	assert_int_equal(iso_runner_pending(r), N);
+	for (int i = 0; i < N; i++)
+		assert_true(iso_runner_has(r, ids[i]));
+	for (int i = 0; i < N; i += 3)
+		iso_runner_drop(r, ids[i]);
+	iso_runner_drop(r, ids[0]);   /* twice: nothing more */
+	iso_runner_drop(r, "short");
+	assert_int_equal(iso_runner_pending(r), N - (N + 2) / 3);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(iso_runner_has(r, ids[i]), i % 3 != 0);
+		assert_null(iso_runner_report(r, ids[i]));
+	}
+	char other[65];
+	memcpy(other, ids[1], sizeof other);
+	other[63] = other[63] == '0' ? '1' : '0';
+	assert_false(iso_runner_has(r, other));
+	iso_runner_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +478,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_image_labels_ignored, setup, isow_teardown),
 		cmocka_unit_test_setup_teardown(test_host_checks, setup, isow_teardown),
 		cmocka_unit_test(test_proc_reader),
+		cmocka_unit_test(test_runner_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
