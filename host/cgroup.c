@@ -26,6 +26,7 @@
 #define MSTAT_NS (5 * 1000000000ll)  /* memory.stat at least this often ... */
 #define MSTAT_MOVE_SHIFT 6           /* ... and whenever usage moved by 1/64 of itself */
 #define MSTAT_MOVE_MIN (1u << 20)    /* or by 1 MiB, whichever is larger */
+#define BLK_NS (5 * 1000000000ll)    /* the I/O counters at least this often */
 #define V1_UNLIMITED (1ull << 62)    /* v1 writes LONG_MAX rounded to a page for "no limit" */
 #define CG_HAVE (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_BLK | ST_HAVE_PIDS)
 
@@ -78,6 +79,14 @@ struct ent {
 	int64_t mstat_ns;        /* monotonic time it was read; 0 never (or failed) */
 	uint64_t mstat_usage;    /* the usage when it was read */
 	uint64_t inactive;       /* its inactive file cache */
+	/* v1's I/O counters (the kernel formats lines per device and kind)
+	 * are read again only when the CPU counter moved since, or after
+	 * BLK_NS: on v1 only the container's own tasks move them, spending
+	 * CPU time to issue the I/O. v2 also charges it the kernel's writeback
+	 * of its pages, which takes none of its CPU time: read every round. */
+	int64_t blk_ns;          /* monotonic time they were read; 0 never (or failed) */
+	uint64_t blk_cpu;        /* the CPU counter then; 0 unknown */
+	uint64_t blk_read, blk_write;
 };
 
 struct st_cgroups {
@@ -426,6 +435,14 @@ static bool mstat_due(const struct ent *en, uint64_t usage, int64_t now)
 	return moved > (room > MSTAT_MOVE_MIN ? room : MSTAT_MOVE_MIN);
 }
 
+/* Whether the I/O counters must be read again: always on v2; on v1 when
+ * never read, read too long ago, or the CPU counter (cpu, 0: unknown) is
+ * unknown or moved since. */
+static bool blk_due(const struct st_cgroups *cg, const struct ent *en, uint64_t cpu, int64_t now)
+{
+	return cg->version == 2 || !en->blk_ns || now - en->blk_ns >= BLK_NS || !cpu || cpu != en->blk_cpu;
+}
+
 /* Both versions have the same files under other names; only the CPU
  * counter's unit and the memory.stat key differ. */
 static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct st_host *host, struct st_raw *out,
@@ -433,11 +450,11 @@ static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct s
 {
 	bool v2 = cg->version == 2;
 	unsigned have = 0;
-	uint64_t v;
+	uint64_t v, cpu = 0;
 	int rc;
 	if (v2 ? file_kv(cg, en, F_CPU, "usage_usec", &v) == 0 && v <= UINT64_MAX / 1000
 	       : file_u64(cg, en, F_CPU, false, &v) == 0) {
-		out->cpu_ns = v2 ? v * 1000 : v;
+		cpu = out->cpu_ns = v2 ? v * 1000 : v;
 		if (host)
 			have |= ST_HAVE_CPU;
 	}
@@ -463,9 +480,18 @@ static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct s
 		out->mem_limit = mem_limit(en->mlimit, rc == 1, host);
 		have |= ST_HAVE_MEMLIMIT;
 	}
-	char *t = ent_file(cg, en, F_BLK);
-	if (t && (v2 ? sf_io_v2(t, &out->blk_read, &out->blk_write) : sf_blkio_v1(t, &out->blk_read, &out->blk_write)) == 0)
+	char *t;
+	if (blk_due(cg, en, cpu, now)) {
+		t = ent_file(cg, en, F_BLK);
+		bool ok = t && (v2 ? sf_io_v2(t, &en->blk_read, &en->blk_write) : sf_blkio_v1(t, &en->blk_read, &en->blk_write)) == 0;
+		en->blk_ns = ok ? now : 0;
+		en->blk_cpu = cpu;
+	}
+	if (en->blk_ns) {
+		out->blk_read = en->blk_read;
+		out->blk_write = en->blk_write;
 		have |= ST_HAVE_BLK;
+	}
 	if (file_u64(cg, en, F_PIDS, false, &out->pids) == 0) {
 		have |= ST_HAVE_PIDS;
 		out->pids_limit = en->pmax_rc == 0 ? en->pmax : 0;

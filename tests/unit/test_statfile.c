@@ -433,6 +433,51 @@ static void test_mstat_kept(void **state)
 	st_cgroups_free(cg);
 }
 
+/* The I/O counters are read again when the CPU counter moved (a task
+ * spends CPU time to issue I/O) or after 5 s; between, their last values
+ * stand. */
+static void test_blk_kept(void **state)
+{
+	(void)state;
+	struct st_cgroups *cg = v1_process(23, "3:blkio:/docker/a\n");
+	const char *blk = "sys/fs/cgroup/blkio/docker/a/blkio.throttle.io_service_bytes_recursive";
+	tree_put(blk, "8:0 Read 100\n8:0 Write 200\nTotal 300\n");
+	struct st_raw r;
+	struct err e;
+	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
+	assert_true(r.have & ST_HAVE_BLK);
+	assert_int_equal(r.blk_read, 100);
+	assert_int_equal(r.blk_write, 200);
+	/* the CPU counter did not move: not read */
+	tree_put(blk, "8:0 Read 150\n8:0 Write 250\nTotal 400\n");
+	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
+	assert_true(r.have & ST_HAVE_BLK);
+	assert_int_equal(r.blk_read, 100);
+	assert_int_equal(r.blk_write, 200);
+	/* it moved: read */
+	tree_put(CA "cpuacct.usage", "101\n");
+	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
+	assert_int_equal(r.blk_read, 150);
+	assert_int_equal(r.blk_write, 250);
+	/* unmoved, but 5 s later: read */
+	tree_put(blk, "8:0 Read 175\n8:0 Write 250\nTotal 425\n");
+	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
+	assert_int_equal(r.blk_read, 150);
+	sleep(5);
+	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
+	assert_int_equal(r.blk_read, 175);
+	/* one that cannot be read is looked at again next time, moved or not */
+	tree_put(CA "cpuacct.usage", "102\n");
+	tree_put(blk, "8:0 Read x\n");
+	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
+	assert_false(r.have & ST_HAVE_BLK);
+	tree_put(blk, "8:0 Read 180\n");
+	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
+	assert_true(r.have & ST_HAVE_BLK);
+	assert_int_equal(r.blk_read, 180);
+	st_cgroups_free(cg);
+}
+
 static void test_mounts_without_counters(void **state)
 {
 	(void)state;
@@ -468,6 +513,7 @@ int main(void)
 		T(test_cache_follows),
 		T(test_exited_with_open_files),
 		T(test_mstat_kept),
+		T(test_blk_kept),
 		T(test_mounts_without_counters),
 	};
 	return cmocka_run_group_tests_name("statfile", tests, NULL, NULL);
