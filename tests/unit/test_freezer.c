@@ -471,6 +471,36 @@ static void check_boost(const char *tree, const char *id, const char *own, const
 	assert_string_equal(tree_get(path, buf, sizeof buf), before);
 	snprintf(path, sizeof path, "%s/%s", own, file);
 	assert_string_equal(tree_get(path, buf, sizeof buf), want);
+	/* a parent that holds more than containers (Podman's conmon cgroup
+	 * beside them; a process of its own): its weight is not lent, the
+	 * container's own still is */
+	const char *more[][2] = {{"conmon/cgroup.procs", ""}, {"cgroup.procs", "77\n"}};
+	for (size_t k = 0; k < 2; k++) {
+		snprintf(path, sizeof path, "%s/%s", parent, more[k][0]);
+		tree_put(path, more[k][1]);
+		b = cg_boost_on(f, locs, 2);
+		snprintf(path, sizeof path, "%s/%s", own, file);
+		assert_string_equal(tree_get(path, buf, sizeof buf), most);
+		snprintf(path, sizeof path, "%s/%s", parent, file);
+		assert_string_equal(tree_get(path, buf, sizeof buf), before);
+		cg_boost_off(b);
+		snprintf(path, sizeof path, "%s/%s", own, file);
+		assert_string_equal(tree_get(path, buf, sizeof buf), want);
+		snprintf(path, sizeof path, "%s/%s", parent, more[k][0]);
+		char *p = tree_path(path);
+		if (k == 0) {
+			*strrchr(p, '/') = '\0';
+			assert_int_equal(files_rmtree(p), 0);
+		} else {
+			assert_int_equal(unlink(p), 0);
+		}
+		free(p);
+	}
+	/* containers only again: lent */
+	b = cg_boost_on(f, locs, 1);
+	snprintf(path, sizeof path, "%s/%s", parent, file);
+	assert_string_equal(tree_get(path, buf, sizeof buf), most);
+	cg_boost_off(b);
 	cg_clear(&cg);
 	cg_freezer_free(f);
 }
