@@ -77,7 +77,7 @@ static bool names_a_container(const char *name)
  * weight: they would take the CPU the dying need. Measured with Podman's
  * libpod_parent raised: each dying container's conmon starts a cleanup
  * process, and a kill of 200 sandboxes (100 of them Podman's) took 8 to
- * 11 s, sandtop's own thaw starved, against 0.2 to 0.4 s without. */
+ * 11 s, sandtop's own thaw starved, against 0.2 to 0.7 s without. */
 static bool only_containers(const char *dir)
 {
 	char path[4096], c;
