@@ -39,8 +39,11 @@ struct cg_boost {
 	int v;
 	struct boost_dir *d;
 	size_t n, cap;
-	char **passed;       /* ancestors found to hold more than containers: left alone */
-	size_t npassed;
+	struct seen {        /* ancestors above the containers, each looked at once */
+		char *dir;
+		bool lend;       /* holds containers only */
+	} *seen;
+	size_t nseen;
 };
 
 static bool known(const struct cg_boost *b, const char *dir)
@@ -51,23 +54,12 @@ static bool known(const struct cg_boost *b, const char *dir)
 	return false;
 }
 
-/* Whether name holds a container's id: a run of exactly 64 hex digits
- * (docker's ID, libpod-ID, docker-ID.scope). */
+/* Whether a cgroup's name is a container's: ID, PREFIX-ID, PREFIX-ID.scope;
+ * not Podman's libpod-conmon-ID.scope (the systemd manager's), which holds
+ * conmon and the cleanup processes it starts. */
 static bool names_a_container(const char *name)
 {
-	size_t run = 0;
-	for (const char *s = name; ; s++) {
-		bool hex = (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f');
-		if (hex) {
-			run++;
-			continue;
-		}
-		if (run == 64)
-			return true;
-		if (!*s)
-			return false;
-		run = 0;
-	}
+	return cg_names_some_id(name, strlen(name)) && !strstr(name, "conmon");
 }
 
 /* Whether the ancestor dir holds containers' cgroups only: no process of
@@ -108,17 +100,15 @@ static bool only_containers(const char *dir)
 	return ok;
 }
 
-/* Whether ancestor dir may be lent the weight (each looked at once). */
+/* Whether the ancestor dir, above the containers, may be lent the weight. */
 static bool may_lend(struct cg_boost *b, const char *dir)
 {
-	for (size_t i = 0; i < b->npassed; i++)
-		if (!strcmp(b->passed[i], dir))
-			return false;
-	if (known(b, dir) || only_containers(dir))
-		return true;
-	b->passed = xrealloc(b->passed, (b->npassed + 1) * sizeof *b->passed);
-	b->passed[b->npassed++] = xstrdup(dir);
-	return false;
+	for (size_t i = 0; i < b->nseen; i++)
+		if (!strcmp(b->seen[i].dir, dir))
+			return b->seen[i].lend;
+	b->seen = xrealloc(b->seen, (b->nseen + 1) * sizeof *b->seen);
+	b->seen[b->nseen] = (struct seen){.dir = xstrdup(dir), .lend = only_containers(dir)};
+	return b->seen[b->nseen++].lend;
 }
 
 /* Raise dir's weight, noting the old value; false when it has no weight
@@ -164,12 +154,14 @@ struct cg_boost *cg_boost_on(struct cg_freezer *f, const struct cg_loc *const *l
 		size_t dl = dir ? strlen(dir) : 0;
 		if (dir && dl > rl + 1 && !strncmp(dir, root, rl) && dir[rl] == '/' && dir[dl - 1] != '/' &&
 		    cg_path_names(dir + rl, locs[i]->id)) {
-			/* it (the first BOOST_OWN_MAX targets), then each ancestor below
+			/* it (the first BOOST_OWN_MAX targets), the cgroups up to the
+			 * container's top one (a process may sit in ID/init.scope,
+			 * crun's libpod-ID.scope/container), then each ancestor below
 			 * the hierarchy's root that holds containers only: the engine's
 			 * parent is where the dying meet the engine's own threads */
 			bool first = true;
 			for (char *slash; ; *slash = '\0') {
-				if (first ? i < BOOST_OWN_MAX : may_lend(b, dir))
+				if (first ? i < BOOST_OWN_MAX : cg_path_names(dir + rl, locs[i]->id) || may_lend(b, dir))
 					raise_one(b, dir, locs[i]->pid);
 				first = false;
 				slash = strrchr(dir, '/');
@@ -194,9 +186,9 @@ void cg_boost_off(struct cg_boost *b)
 			        b->d[i].old, e.msg);
 		free(b->d[i].dir);
 	}
-	for (size_t i = 0; i < b->npassed; i++)
-		free(b->passed[i]);
-	free(b->passed);
+	for (size_t i = 0; i < b->nseen; i++)
+		free(b->seen[i].dir);
+	free(b->seen);
 	free(b->d);
 	free(b);
 }

@@ -218,9 +218,7 @@ static bool names_id(const char *c, size_t n, const char *id)
 	return n == 64 || c[n - 65] == '-';
 }
 
-/* Whether component c (len n) names some container: it ends in 64 hex
- * digits (before an optional ".scope"), at its start or after a '-'. */
-static bool names_some_id(const char *c, size_t n)
+bool cg_names_some_id(const char *c, size_t n)
 {
 	if (n >= 6 && !memcmp(c + n - 6, ".scope", 6))
 		n -= 6;
@@ -333,7 +331,7 @@ static char *find_named(const char *dir, const char *id, int depth, size_t *seen
 		size_t n = strlen(de->d_name);
 		if (names_id(de->d_name, n, id)) {
 			hit = xasprintf("%s/%s", dir, de->d_name);
-		} else if (depth + 1 < FIND_DEPTH && !names_some_id(de->d_name, n)) {
+		} else if (depth + 1 < FIND_DEPTH && !cg_names_some_id(de->d_name, n)) {
 			/* another container's cgroup holds none of this one's */
 			char *sub = xasprintf("%s/%s", dir, de->d_name);
 			hit = find_named(sub, id, depth + 1, seen);

@@ -44,10 +44,16 @@ int frz_read_state(const struct cg_freezer *f, const char *dir, int pid, struct 
 typedef void (*frz_task_fn)(void *ud, int pid);
 long frz_each_task(const char *dir, frz_task_fn fn, void *ud);
 
+/* Whether path component c (len n) names some container: it ends in 64
+ * hex digits (before an optional ".scope"), at its start or after a '-'.
+ * (freezer.c) */
+bool cg_names_some_id(const char *c, size_t n);
+
 /* cpuboost.c: raise the CPU weight (v1 cpu.shares, v2 cpu.weight) of each
- * container's cgroup in locs (the first 64 of them) and of its ancestors
- * below the hierarchy's root, where the cgroup names the container
- * (cg_path_names) and has a weight file;
+ * container's cgroup in locs (the first 64 of them), of the cgroups
+ * between it and the top one naming the container (cg_path_names), and of
+ * the ancestors above that, below the hierarchy's root, that hold
+ * containers only; each where it has a weight file;
  * cg_boost_off puts every value back and frees (NULL is fine). For the
  * moment killed tasks need to die: never leave it on. */
 struct cg_boost;

@@ -472,10 +472,12 @@ static void check_boost(const char *tree, const char *id, const char *own, const
 	snprintf(path, sizeof path, "%s/%s", own, file);
 	assert_string_equal(tree_get(path, buf, sizeof buf), want);
 	/* a parent that holds more than containers (Podman's conmon cgroup
-	 * beside them; a process of its own): its weight is not lent, the
-	 * container's own still is */
-	const char *more[][2] = {{"conmon/cgroup.procs", ""}, {"cgroup.procs", "77\n"}};
-	for (size_t k = 0; k < 2; k++) {
+	 * beside them, cgroupfs's or the systemd manager's; a process of its
+	 * own): its weight is not lent, the container's own still is */
+	char scope[128];
+	snprintf(scope, sizeof scope, "libpod-conmon-%s.scope/cgroup.procs", id);
+	const char *more[][2] = {{"conmon/cgroup.procs", ""}, {scope, ""}, {"cgroup.procs", "77\n"}};
+	for (size_t k = 0; k < 3; k++) {
 		snprintf(path, sizeof path, "%s/%s", parent, more[k][0]);
 		tree_put(path, more[k][1]);
 		b = cg_boost_on(f, locs, 2);
@@ -488,7 +490,7 @@ static void check_boost(const char *tree, const char *id, const char *own, const
 		assert_string_equal(tree_get(path, buf, sizeof buf), want);
 		snprintf(path, sizeof path, "%s/%s", parent, more[k][0]);
 		char *p = tree_path(path);
-		if (k == 0) {
+		if (k < 2) {
 			*strrchr(p, '/') = '\0';
 			assert_int_equal(files_rmtree(p), 0);
 		} else {
@@ -501,6 +503,29 @@ static void check_boost(const char *tree, const char *id, const char *own, const
 	snprintf(path, sizeof path, "%s/%s", parent, file);
 	assert_string_equal(tree_get(path, buf, sizeof buf), most);
 	cg_boost_off(b);
+	/* a process in a cgroup below the container's own (crun's
+	 * libpod-ID.scope/container, ID/init.scope): that one, the
+	 * container's and the parent are lent, and all put back */
+	const char *rel = own + strlen(strcmp(file, "cpu.shares") ? "sys/fs/cgroup" : "sys/fs/cgroup/cpu");
+	char lines[512];
+	snprintf(lines, sizeof lines, "1:cpu:%s/container\n0::%s/container\n", rel, rel);
+	tree_put("proc/4291/cgroup", lines);
+	snprintf(path, sizeof path, "%s/container/%s", own, file);
+	tree_put(path, before);
+	struct cg_loc nested = {.pid = 4291};
+	snprintf(nested.id, sizeof nested.id, "%s", id);
+	const char *in[] = {"container/", "", NULL};
+	const struct cg_loc *l2[] = {&nested};
+	b = cg_boost_on(f, l2, 1);
+	for (size_t k = 0; k < 3; k++) {
+		snprintf(path, sizeof path, "%s/%s%s", k < 2 ? own : parent, k < 2 ? in[k] : "", file);
+		assert_string_equal(tree_get(path, buf, sizeof buf), most);
+	}
+	cg_boost_off(b);
+	for (size_t k = 0; k < 3; k++) {
+		snprintf(path, sizeof path, "%s/%s%s", k < 2 ? own : parent, k < 2 ? in[k] : "", file);
+		assert_string_equal(tree_get(path, buf, sizeof buf), want);
+	}
 	cg_clear(&cg);
 	cg_freezer_free(f);
 }
