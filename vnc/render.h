@@ -34,7 +34,9 @@ void vr_frame_size(int fb_w, int fb_h, int grid_cols, int grid_rows, int *cols, 
  * source box meets the dirty rectangle (rx, ry, rw, rh; clipped to the
  * source) are recomputed; pass the whole source to redo everything.
  * A smaller source is scaled up (each destination pixel the mean of the
- * one or two source pixels under it). */
+ * one or two source pixels under it). A source more than 65535 pixels
+ * high (beyond RFB's 16-bit sizes) is not drawn. Allocates a scratch row
+ * of 16 bytes a source column for the call. */
 void vr_downscale(const uint8_t *src, int sw, int sh, size_t stride,
                   uint8_t *dst, int dw, int dh, int rx, int ry, int rw, int rh);
 

@@ -20,7 +20,7 @@
 /* ---- helpers ------------------------------------------------------------ */
 
 /* A sw x sh source of 4-byte pixels, rows `stride` bytes apart; the pad
- * byte and the bytes past each row hold junk that must never be read. */
+ * byte and the bytes past each row hold junk that must never count. */
 static uint8_t *src_new(int sw, int sh, size_t stride)
 {
 	uint8_t *s = malloc((size_t)sh * stride);
@@ -333,6 +333,64 @@ static void test_downscale_dirty_equals_full(void **state)
 	for (size_t i = 0; i < sizeof dirty_cases / sizeof *dirty_cases; i++)
 		dirty_equals_full(dirty_cases[i].sw, dirty_cases[i].sh, dirty_cases[i].dw, dirty_cases[i].dh,
 		                  dirty_cases[i].updates, dirty_cases[i].seed);
+}
+
+/* The part of destination pixel i (of n) that source pixel x covers, in
+ * units of 1/n of a source pixel: [x n, (x + 1) n) against [i s, (i + 1) s). */
+static int64_t overlap(int64_t x, int64_t i, int64_t n, int64_t s)
+{
+	int64_t lo = x * n > i * s ? x * n : i * s;
+	int64_t hi = (x + 1) * n < (i + 1) * s ? (x + 1) * n : (i + 1) * s;
+	return hi > lo ? hi - lo : 0;
+}
+
+/* Every destination pixel is the exact area average of the source under
+ * it, rounded half up: checked against a sum over every source pixel, for
+ * sizes whose boxes are narrow, wide, tall (a band of many rows), partly
+ * covered and scaled up. */
+static void test_downscale_exact(void **state)
+{
+	(void)state;
+	static const struct { int sw, sh, dw, dh; } cases[] = {
+		{1280, 800, 154, 96}, {37, 23, 5, 7}, {3000, 4, 2, 1}, {6, 3000, 1, 2},
+		{801, 1203, 160, 97}, {9, 9, 9, 9}, {3, 2, 7, 5}, {1, 700, 3, 3},
+		{700, 1, 3, 3}, {257, 1031, 3, 1}, {33, 65, 16, 32},
+	};
+	uint32_t seed = 99;
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		int sw = cases[k].sw, sh = cases[k].sh, dw = cases[k].dw, dh = cases[k].dh;
+		size_t stride = (size_t)sw * 4 + 8;
+		uint8_t *s = src_new(sw, sh, stride);
+		src_fill_random(s, sw, sh, stride, seed + (uint32_t)k);
+		uint8_t *d = malloc((size_t)dw * (size_t)dh * 3);
+		assert_non_null(d);
+		vr_downscale(s, sw, sh, stride, d, dw, dh, 0, 0, sw, sh);
+		uint64_t total = (uint64_t)sw * (uint64_t)sh;
+		for (int j = 0; j < dh; j++)
+			for (int i = 0; i < dw; i++) {
+				uint64_t sum[3] = {0, 0, 0};
+				int xa = (int)((int64_t)i * sw / dw), xb = (int)(((int64_t)i + 1) * sw / dw) + 1;
+				int ya = (int)((int64_t)j * sh / dh), yb = (int)(((int64_t)j + 1) * sh / dh) + 1;
+				for (int y = ya; y < yb && y < sh; y++)
+					for (int x = xa; x < xb && x < sw; x++) {
+						int64_t w = overlap(x, i, dw, sw) * overlap(y, j, dh, sh);
+						for (int c = 0; c < 3; c++)
+							sum[c] += (uint64_t)w * s[(size_t)y * stride + (size_t)x * 4 + c];
+					}
+				const uint8_t *got = dpx(d, dw, i, j);
+				for (int c = 0; c < 3; c++)
+					if (got[c] != (sum[c] + total / 2) / total)
+						fail_msg("%dx%d -> %dx%d: pixel %d,%d channel %d is %u, not %u", sw, sh, dw,
+						         dh, i, j, c, got[c], (unsigned)((sum[c] + total / 2) / total));
+			}
+		free(s);
+		free(d);
+	}
+	/* a source beyond RFB's 16-bit sizes is not drawn */
+	uint8_t *s = src_new(1, 65536, 4), d[3] = {7, 7, 7};
+	vr_downscale(s, 1, 65536, 4, d, 1, 1, 0, 0, 1, 65536);
+	assert_int_equal(d[0], 7);
+	free(s);
 }
 
 /* ---- vr_rgb_to_256 ------------------------------------------------------ */
@@ -935,6 +993,7 @@ int main(void)
 		cmocka_unit_test(test_downscale_upscale),
 		cmocka_unit_test(test_downscale_dirty_only),
 		cmocka_unit_test(test_downscale_dirty_equals_full),
+		cmocka_unit_test(test_downscale_exact),
 		cmocka_unit_test(test_rgb_to_256),
 		cmocka_unit_test(test_rgb_to_256_nearest),
 		cmocka_unit_test(test_emit_tiny),
