@@ -26,7 +26,7 @@
 #define MSTAT_NS (5 * 1000000000ll)  /* memory.stat at least this often ... */
 #define MSTAT_MOVE_SHIFT 6           /* ... and whenever usage moved by 1/64 of itself */
 #define MSTAT_MOVE_MIN (1u << 20)    /* or by 1 MiB, whichever is larger */
-#define BLK_NS (5 * 1000000000ll)    /* the I/O counters at least this often */
+#define STILL_NS (5 * 1000000000ll)  /* counters kept while the CPU one stands still, at most this long */
 #define V1_UNLIMITED (1ull << 62)    /* v1 writes LONG_MAX rounded to a page for "no limit" */
 #define CG_HAVE (ST_HAVE_CPU | ST_HAVE_MEM | ST_HAVE_INACTIVE | ST_HAVE_MEMLIMIT | ST_HAVE_BLK | ST_HAVE_PIDS)
 
@@ -79,14 +79,22 @@ struct ent {
 	int64_t mstat_ns;        /* monotonic time it was read; 0 never (or failed) */
 	uint64_t mstat_usage;    /* the usage when it was read */
 	uint64_t inactive;       /* its inactive file cache */
-	/* v1's I/O counters (the kernel formats lines per device and kind)
-	 * are read again only when the CPU counter moved since, or after
-	 * BLK_NS: on v1 only the container's own tasks move them, spending
-	 * CPU time to issue the I/O. v2 also charges it the kernel's writeback
-	 * of its pages, which takes none of its CPU time: read every round. */
-	int64_t blk_ns;          /* monotonic time they were read; 0 never (or failed) */
-	uint64_t blk_cpu;        /* the CPU counter then; 0 unknown */
-	uint64_t blk_read, blk_write;
+	/* Counters that move only while the container's own tasks run are
+	 * read again only when the CPU counter moved since they were, or
+	 * after STILL_NS; between, their last values stand (an idle or frozen
+	 * sandbox costs one read of them in five). The task count: a fork or
+	 * an exit runs in the container (an exec's process joins it and runs
+	 * there); a count of one is read every round, as the last task is
+	 * reaped from outside and "gone" must not wait. On v1 also the I/O counters (its tasks spend CPU time to
+	 * issue the I/O; the kernel formats lines per device and kind) and the
+	 * memory use (v1 charges it the pages its tasks touch; reclaim may
+	 * lower it meanwhile). v2 also charges the kernel's writeback and the
+	 * sockets' buffers, which take none of its CPU time: there the I/O
+	 * counters and the memory use are read every round. */
+	int64_t still_ns;        /* monotonic time of the last round that read them; 0 never */
+	uint64_t still_cpu;      /* the CPU counter then */
+	unsigned still_have;     /* of ST_HAVE_MEM, ST_HAVE_BLK, ST_HAVE_PIDS: those it read */
+	uint64_t mem, pids, blk_read, blk_write;
 };
 
 struct st_cgroups {
@@ -435,12 +443,18 @@ static bool mstat_due(const struct ent *en, uint64_t usage, int64_t now)
 	return moved > (room > MSTAT_MOVE_MIN ? room : MSTAT_MOVE_MIN);
 }
 
-/* Whether the I/O counters must be read again: always on v2; on v1 when
- * never read, read too long ago, or the CPU counter (cpu, 0: unknown) is
- * unknown or moved since. */
-static bool blk_due(const struct st_cgroups *cg, const struct ent *en, uint64_t cpu, int64_t now)
+/* Of the counters the container's tasks alone move (see struct ent),
+ * those whose last values stand this round: the CPU counter (cpu, 0:
+ * unknown) did not move since the last round that read them, under
+ * STILL_NS ago; only those that round read. */
+static unsigned still(const struct st_cgroups *cg, const struct ent *en, uint64_t cpu, int64_t now)
 {
-	return cg->version == 2 || !en->blk_ns || now - en->blk_ns >= BLK_NS || !cpu || cpu != en->blk_cpu;
+	if (!cpu || !en->still_ns || cpu != en->still_cpu || now - en->still_ns >= STILL_NS)
+		return 0;
+	unsigned k = en->still_have & (cg->version == 2 ? ST_HAVE_PIDS : ST_HAVE_PIDS | ST_HAVE_MEM | ST_HAVE_BLK);
+	if (en->pids < 2)
+		k &= ~ST_HAVE_PIDS; /* its last task is reaped from outside (the shim): that takes none of its CPU */
+	return k;
 }
 
 /* Both versions have the same files under other names; only the CPU
@@ -458,9 +472,12 @@ static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct s
 		if (host)
 			have |= ST_HAVE_CPU;
 	}
-	if (file_u64(cg, en, F_MEM, false, &out->mem_usage) == 0)
+	unsigned kept = still(cg, en, cpu, now);
+	if (kept & ST_HAVE_MEM)
+		out->mem_usage = en->mem;
+	else if (file_u64(cg, en, F_MEM, false, &out->mem_usage) == 0)
 		have |= ST_HAVE_MEM;
-	if (!mstat_due(en, have & ST_HAVE_MEM ? out->mem_usage : 0, now)) {
+	if (!mstat_due(en, (have | kept) & ST_HAVE_MEM ? out->mem_usage : 0, now)) {
 		out->mem_inactive_file = en->inactive;
 		have |= ST_HAVE_INACTIVE;
 	} else if (file_kv(cg, en, F_MSTAT, v2 ? "inactive_file" : "total_inactive_file", &en->inactive) == 0) {
@@ -481,21 +498,30 @@ static unsigned read_files(struct st_cgroups *cg, struct ent *en, const struct s
 		have |= ST_HAVE_MEMLIMIT;
 	}
 	char *t;
-	if (blk_due(cg, en, cpu, now)) {
-		t = ent_file(cg, en, F_BLK);
-		bool ok = t && (v2 ? sf_io_v2(t, &en->blk_read, &en->blk_write) : sf_blkio_v1(t, &en->blk_read, &en->blk_write)) == 0;
-		en->blk_ns = ok ? now : 0;
-		en->blk_cpu = cpu;
-	}
-	if (en->blk_ns) {
+	if (kept & ST_HAVE_BLK) {
 		out->blk_read = en->blk_read;
 		out->blk_write = en->blk_write;
+	} else if ((t = ent_file(cg, en, F_BLK)) &&
+	           (v2 ? sf_io_v2(t, &out->blk_read, &out->blk_write) : sf_blkio_v1(t, &out->blk_read, &out->blk_write)) == 0) {
 		have |= ST_HAVE_BLK;
 	}
-	if (file_u64(cg, en, F_PIDS, false, &out->pids) == 0) {
+	if (kept & ST_HAVE_PIDS)
+		out->pids = en->pids;
+	else if (file_u64(cg, en, F_PIDS, false, &out->pids) == 0)
 		have |= ST_HAVE_PIDS;
+	if ((have | kept) & ST_HAVE_PIDS)
 		out->pids_limit = en->pmax_rc == 0 ? en->pmax : 0;
+	/* a round that read them all starts the next still spell */
+	if (!kept) {
+		en->still_ns = now;
+		en->still_cpu = cpu;
+		en->still_have = have & (ST_HAVE_MEM | ST_HAVE_BLK | ST_HAVE_PIDS);
+		en->mem = out->mem_usage;
+		en->pids = out->pids;
+		en->blk_read = out->blk_read;
+		en->blk_write = out->blk_write;
 	}
+	have |= kept;
 	/* frozen by anyone (the engine's pause, a sandtop, a hand): the kernel's word */
 	if ((t = ent_file(cg, en, F_FRZ))) {
 		int fz = !v2 ? freezer_word(t) : sf_kv_u64(t, "frozen", &v) == 0 && v <= 1 ? (int)v * 2 : -1;

@@ -340,10 +340,13 @@ static void test_cache_follows(void **state)
 	 * file is emptied (unreadable as a number) before it goes. */
 	tree_put("proc/20/cgroup", "2:cpuacct:/docker/b\n4:memory:/docker/b\n");
 	tree_put("sys/fs/cgroup/memory/docker/b/memory.usage_in_bytes", "2000\n");
-	tree_put(ME "memory.usage_in_bytes", "");
-	char *old = tree_path(ME "memory.usage_in_bytes");
-	assert_int_equal(unlink(old), 0);
-	free(old);
+	static const char *const gone[] = {ME "memory.usage_in_bytes", CA "cpuacct.usage"};
+	for (size_t k = 0; k < 2; k++) {
+		tree_put(gone[k], "");
+		char *old = tree_path(gone[k]);
+		assert_int_equal(unlink(old), 0);
+		free(old);
+	}
 	assert_int_equal(st_cgroup_read(cg, 20, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_usage, 2000);
 	assert_int_equal(r.have, ST_HAVE_MEM | ST_HAVE_NET);
@@ -372,6 +375,8 @@ static void test_exited_with_open_files(void **state)
 	assert_int_equal(st_cgroup_read(cg, 21, NULL, &r, &e), 0);
 	assert_int_equal(r.pids, 3);
 	assert_true(r.have & ST_HAVE_NET);
+	/* its last task exits (the exit runs in it: the CPU counter moves) */
+	tree_put(CA "cpuacct.usage", "101\n");
 	tree_put("sys/fs/cgroup/pids/docker/a/pids.current", "0\n");
 	assert_int_equal(st_cgroup_read(cg, 21, NULL, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "process 21 is gone"));
@@ -396,13 +401,15 @@ static void test_mstat_kept(void **state)
 	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_inactive_file, 1000);
 	tree_put(ME "memory.stat", "total_rss 1\ntotal_inactive_file 2000\n");
-	/* 3 MiB more: not read */
+	/* 3 MiB more (its tasks ran: the CPU counter moved): not read */
+	tree_put(CA "cpuacct.usage", "101\n");
 	tree_put(ME "memory.usage_in_bytes", "212860928\n");
 	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
 	assert_true(r.have & ST_HAVE_INACTIVE);
 	assert_int_equal(r.mem_usage, 212860928);
 	assert_int_equal(r.mem_inactive_file, 1000);
 	/* 3.25 MiB less than when it was read: read */
+	tree_put(CA "cpuacct.usage", "102\n");
 	tree_put(ME "memory.usage_in_bytes", "206307328\n");
 	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_inactive_file, 2000);
@@ -414,15 +421,18 @@ static void test_mstat_kept(void **state)
 	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_inactive_file, 3000);
 	/* a small usage moves by 1 MiB at least: 0.9 MiB more is not enough */
+	tree_put(CA "cpuacct.usage", "103\n");
 	tree_put(ME "memory.usage_in_bytes", "1048576\n");
 	tree_put(ME "memory.stat", "total_inactive_file 4000\n");
 	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_inactive_file, 4000);
+	tree_put(CA "cpuacct.usage", "104\n");
 	tree_put(ME "memory.usage_in_bytes", "1992294\n");
 	tree_put(ME "memory.stat", "total_inactive_file 5000\n");
 	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
 	assert_int_equal(r.mem_inactive_file, 4000);
 	/* a memory.stat that cannot be read is looked at again next time */
+	tree_put(CA "cpuacct.usage", "105\n");
 	tree_put(ME "memory.usage_in_bytes", "8388608\n");
 	tree_put(ME "memory.stat", "total_inactive_file x\n");
 	assert_int_equal(st_cgroup_read(cg, 22, NULL, &r, &e), 0);
@@ -433,39 +443,56 @@ static void test_mstat_kept(void **state)
 	st_cgroups_free(cg);
 }
 
-/* The I/O counters are read again when the CPU counter moved (a task
- * spends CPU time to issue I/O) or after 5 s; between, their last values
- * stand. */
-static void test_blk_kept(void **state)
+/* The counters only a container's own tasks move (v1: the task count, the
+ * memory use, the I/O counters) are read again when the CPU counter moved
+ * or after 5 s; between, their last values stand. */
+static void test_still_kept(void **state)
 {
 	(void)state;
-	struct st_cgroups *cg = v1_process(23, "3:blkio:/docker/a\n");
+	struct st_cgroups *cg = v1_process(23, "3:blkio:/docker/a\n8:pids:/docker/a\n");
 	const char *blk = "sys/fs/cgroup/blkio/docker/a/blkio.throttle.io_service_bytes_recursive";
+	const char *pids = "sys/fs/cgroup/pids/docker/a/pids.current";
 	tree_put(blk, "8:0 Read 100\n8:0 Write 200\nTotal 300\n");
+	tree_put(pids, "2\n");
 	struct st_raw r;
 	struct err e;
 	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
 	assert_true(r.have & ST_HAVE_BLK);
 	assert_int_equal(r.blk_read, 100);
 	assert_int_equal(r.blk_write, 200);
+	assert_int_equal(r.pids, 2);
+	assert_int_equal(r.mem_usage, 1000);
 	/* the CPU counter did not move: not read */
 	tree_put(blk, "8:0 Read 150\n8:0 Write 250\nTotal 400\n");
+	tree_put(pids, "3\n");
+	tree_put(ME "memory.usage_in_bytes", "2000\n");
 	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
 	assert_true(r.have & ST_HAVE_BLK);
+	assert_true(r.have & ST_HAVE_PIDS);
+	assert_true(r.have & ST_HAVE_MEM);
 	assert_int_equal(r.blk_read, 100);
 	assert_int_equal(r.blk_write, 200);
+	assert_int_equal(r.pids, 2);
+	assert_int_equal(r.mem_usage, 1000);
 	/* it moved: read */
 	tree_put(CA "cpuacct.usage", "101\n");
 	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
 	assert_int_equal(r.blk_read, 150);
 	assert_int_equal(r.blk_write, 250);
+	assert_int_equal(r.pids, 3);
+	assert_int_equal(r.mem_usage, 2000);
 	/* unmoved, but 5 s later: read */
 	tree_put(blk, "8:0 Read 175\n8:0 Write 250\nTotal 425\n");
+	tree_put(pids, "4\n");
+	tree_put(ME "memory.usage_in_bytes", "1500\n");
 	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
 	assert_int_equal(r.blk_read, 150);
+	assert_int_equal(r.pids, 3);
 	sleep(5);
 	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
 	assert_int_equal(r.blk_read, 175);
+	assert_int_equal(r.pids, 4);
+	assert_int_equal(r.mem_usage, 1500);
 	/* one that cannot be read is looked at again next time, moved or not */
 	tree_put(CA "cpuacct.usage", "102\n");
 	tree_put(blk, "8:0 Read x\n");
@@ -475,6 +502,47 @@ static void test_blk_kept(void **state)
 	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
 	assert_true(r.have & ST_HAVE_BLK);
 	assert_int_equal(r.blk_read, 180);
+	/* a last task is reaped from outside, its CPU counter still: a count
+	 * of one is read every round, and 0 is gone at once */
+	tree_put(CA "cpuacct.usage", "103\n");
+	tree_put(pids, "1\n");
+	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), 0);
+	assert_int_equal(r.pids, 1);
+	tree_put(pids, "0\n");
+	assert_int_equal(st_cgroup_read(cg, 23, NULL, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "process 23 is gone"));
+	st_cgroups_free(cg);
+
+	/* v2 charges a container the kernel's writeback and its sockets'
+	 * buffers, which take none of its CPU time: only the task count stands */
+	tree_put("proc/self/mountinfo", "27 21 0:24 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+	tree_put("proc/24/cgroup", "0::/docker/c\n");
+	tree_put("proc/24/net/dev", netdev_hdr);
+	const char *v2 = "sys/fs/cgroup/docker/c/";
+	char path[128];
+	static const char *const files[][2] = {
+		{"cpu.stat", "usage_usec 7\n"}, {"memory.current", "4096\n"}, {"pids.current", "2\n"},
+		{"io.stat", "8:0 rbytes=10 wbytes=20\n"},
+	};
+	for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+		snprintf(path, sizeof path, "%s%s", v2, files[k][0]);
+		tree_put(path, files[k][1]);
+	}
+	cg = kopen_cgroups(tree_root);
+	assert_int_equal(st_cgroup_read(cg, 24, NULL, &r, &e), 0);
+	assert_int_equal(r.pids, 2);
+	assert_int_equal(r.mem_usage, 4096);
+	assert_int_equal(r.blk_write, 20);
+	snprintf(path, sizeof path, "%spids.current", v2);
+	tree_put(path, "3\n");
+	snprintf(path, sizeof path, "%smemory.current", v2);
+	tree_put(path, "8192\n");
+	snprintf(path, sizeof path, "%sio.stat", v2);
+	tree_put(path, "8:0 rbytes=10 wbytes=30\n");
+	assert_int_equal(st_cgroup_read(cg, 24, NULL, &r, &e), 0);
+	assert_int_equal(r.pids, 2);
+	assert_int_equal(r.mem_usage, 8192);
+	assert_int_equal(r.blk_write, 30);
 	st_cgroups_free(cg);
 }
 
@@ -513,7 +581,7 @@ int main(void)
 		T(test_cache_follows),
 		T(test_exited_with_open_files),
 		T(test_mstat_kept),
-		T(test_blk_kept),
+		T(test_still_kept),
 		T(test_mounts_without_counters),
 	};
 	return cmocka_run_group_tests_name("statfile", tests, NULL, NULL);
