@@ -200,6 +200,11 @@ static void activity(struct st_view *v, const struct st_raw *prev, const struct 
 	bool disp = (prev->have & cur->have & ST_HAVE_DISPLAY) && cur->display_ns >= prev->display_ns && dt_s > 0;
 	double disp_pct = disp ? (double)(cur->display_ns - prev->display_ns) / (dt_s * 1e7) : 0;
 	double agent = r->cpu_percent >= 0 ? r->cpu_percent - disp_pct : -1;
+	/* an interval breaks a quiet spell only when the smoothed value is up
+	 * too: a health check's exec every few seconds (some 4% of a core for
+	 * one interval, the reference image's) is not work */
+	a->agent_pct = a->known ? ewma(a->agent_pct, agent, 1.0 - exp(-dt_s / COLL_TAU_S)) : agent;
+	double calm = agent < a->agent_pct ? agent : a->agent_pct;
 	a->known = true;
 	a->has_display = disp;
 	if (disp && disp_pct >= ST_ACT_DRAW_PCT)
@@ -210,7 +215,7 @@ static void activity(struct st_view *v, const struct st_raw *prev, const struct 
 		a->quiet_since_ms = 0;
 	} else {
 		a->busy_since_ms = 0;
-		if (agent >= 0 && agent < ST_ACT_QUIET_PCT && !(disp && disp_pct >= ST_ACT_DRAW_PCT)) {
+		if (calm >= 0 && calm < ST_ACT_QUIET_PCT && !(disp && disp_pct >= ST_ACT_DRAW_PCT)) {
 			if (!a->quiet_since_ms)
 				a->quiet_since_ms = now;
 		} else {

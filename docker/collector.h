@@ -38,7 +38,8 @@ struct st_activity {
 	bool has_display;       /* an X server was found (cgroup source, local engine) */
 	int64_t drawn_ms;       /* the last interval its desktop changed in */
 	int64_t busy_since_ms;  /* the agent has been busy since (every interval) */
-	int64_t quiet_since_ms; /* nothing used CPU nor drew since */
+	int64_t quiet_since_ms; /* nothing drew, nor the agent worked (that interval and smoothed), since */
+	double agent_pct;       /* the agent's CPU% smoothed over 5 s; -1 unknown */
 };
 
 /* What the screen shows for one container. Owned by the collector; valid

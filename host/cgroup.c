@@ -575,10 +575,10 @@ struct st_cgroups *st_cgroups_open(const char *proc_root, const char *sys_root, 
 		return NULL;
 	}
 	cg->scratch = xmalloc(NETDEV_CAP + 1);
-	cg->display = st_display_new(proc_root);
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > FDS_SPARE)
 		cg->fd_budget = rl.rlim_cur == RLIM_INFINITY ? 65536 : (size_t)(rl.rlim_cur - FDS_SPARE) / 2;
+	cg->display = st_display_new(proc_root, cg->fd_budget / 8);
 	return cg;
 }
 

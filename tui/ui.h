@@ -375,8 +375,9 @@ const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui
 /* What the agent does (the ACT column): "active" (its desktop changed in
  * the last activity window: the config's activity-window, else
  * FMT_ACT_WINDOW_S), "stuck" (busy that long with a desktop that
- * did not change), "busy" (busy, no desktop known), "idle" (no CPU and no
- * drawing that long), "" while it is too soon to say, "-" unknown (not
+ * did not change), "busy" (busy, no desktop known), "idle" (no drawing,
+ * and the agent's CPU under 2% that interval or smoothed over 5 s, that
+ * long), "" while it is too soon to say, "-" unknown (not
  * running, the stats API). rank: stuck 4, busy 3, active 2, idle 1, else 0. */
 #define FMT_ACT_WINDOW_S 30
 const char *fmt_activity(const struct ui *ui, const struct dk_container *c, int64_t mono_ms, enum ui_role *role,

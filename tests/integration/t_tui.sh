@@ -90,7 +90,8 @@ t_tui_back_cleanup() { docker rm -f "nav${RUN_ID}-1" >/dev/null 2>&1; true; }
 
 # The ACT column: an agent whose desktop changes is active, one doing
 # nothing is idle, one spinning with a still desktop is stuck (a window of
-# 3 s through the config file, so the test need not wait 30).
+# 8 s through the config file, so the test need not wait 30; longer than
+# the image's health check interval, 5 s, whose exec is not work).
 t_tui_activity() {
 	local p="act${RUN_ID}"
 	docker run -d --name "$p-1" --label sandtop.sandbox=1 sandtop/sandbox:latest >/dev/null &&
@@ -99,12 +100,18 @@ t_tui_activity() {
 		{ fail "docker run"; return 1; }
 	sleep 4   # the desktops up
 	docker exec -d "$p-3" sh -c 'while :; do :; done'
-	printf 'activity-window 3\ncolumns name state act cpu\n' >"$TEST_TMP/config"
+	printf 'activity-window 8\ncolumns name state act cpu\n' >"$TEST_TMP/config"
 	tui_listed ac 160 30 "$p-3" -c "$TEST_TMP/config" || return 1
 	tm send-keys -t ac / && tm send-keys -t ac -l "$p" && tm send-keys -t ac Enter
-	check "the agent that draws is active" wait_screen ac "$p-1 +running +active " 15
-	check "the one doing nothing is idle" wait_screen ac "$p-2 +running +idle " 15
-	check "the one spinning with a still desktop is stuck" wait_screen ac "$p-3 +running +stuck " 15
+	check "the agent that draws is active" wait_screen ac "$p-1 +running +active " 20
+	check "the one doing nothing is idle" wait_screen ac "$p-2 +running +idle " 20
+	check "the one spinning with a still desktop is stuck" wait_screen ac "$p-3 +running +stuck " 20
+	# idle through health checks: it stays so for two of them
+	local k
+	for k in $(seq 1 12); do
+		screen ac | grep -qE "$p-2 +running +idle " || { fail "idle lost after $k s: $(screen ac | grep -E "$p-2 ")"; break; }
+		sleep 1
+	done
 	note "$(screen ac | grep -E "$p-[123] ")"
 }
 t_tui_activity_cleanup() { docker rm -f "act${RUN_ID}-1" "act${RUN_ID}-2" "act${RUN_ID}-3" >/dev/null 2>&1; true; }
