@@ -23,7 +23,7 @@ quiet_desktop() {
 # borderless xlogo windows with foreground = background fill the
 # quadrants: red, green, blue, white.
 paint_blocks() {
-	local name=$1 try i
+	local name=$1 try i seen=
 	quiet_desktop "$name"
 	for try in 1 2 3; do
 		docker exec "$name" sh -c 'pkill xterm; pkill xlogo' >/dev/null 2>&1
@@ -32,10 +32,15 @@ paint_blocks() {
 		# until the X server itself shows them (a late window could cover one)
 		for i in $(seq 30); do
 			sleep 0.2
-			docker exec "$name" xwd -root -silent >"$TEST_TMP/blocks.xwd" 2>/dev/null || continue
-			[ "$(python3 "$PICTURES" xwd-quadrants "$TEST_TMP/blocks.xwd")" = "$BLOCKS" ] && return 0
+			docker exec "$name" xwd -root -silent >"$TEST_TMP/blocks.xwd" 2>"$TEST_TMP/xwd.err" ||
+				{ seen="xwd failed: $(head -c 200 "$TEST_TMP/xwd.err")"; continue; }
+			seen=$(python3 "$PICTURES" xwd-quadrants "$TEST_TMP/blocks.xwd")
+			[ "$seen" = "$BLOCKS" ] && return 0
 		done
 	done
+	# what it saw, and what ran, for the one who reads the failure
+	note "the desktop's quadrants: $seen (wanted $BLOCKS)"
+	note "its processes: $(docker exec "$name" ps -eo pid,stat,comm 2>&1 | tr '\n' ' ' | head -c 600)"
 	return 1
 }
 
