@@ -50,6 +50,16 @@ static struct st_display *display_new(size_t max_fds)
 	return d;
 }
 
+/* A container whose init (pid 1) has one other task, pid 100 named comm
+ * (5 + 3 ticks, 123456789 ns on the CPU), read with max_fds. */
+static struct st_display *one_task(const char *comm, size_t max_fds)
+{
+	proc_put(1, "tini", 1, 1, 500, 1000);
+	proc_put(100, comm, 5, 3, 777, 123456789);
+	tree_put(CG "/cgroup.procs", "1\n100\n");
+	return display_new(max_fds);
+}
+
 static int cpu(struct st_display *d, uint64_t *ns)
 {
 	char *cg = tree_path(CG);
@@ -63,11 +73,8 @@ static int cpu(struct st_display *d, uint64_t *ns)
 static void test_exact(void **state)
 {
 	(void)state;
-	proc_put(1, "tini", 1, 1, 500, 1000);
-	proc_put(100, "Xvfb", 5, 3, 777, 123456789);
-	tree_put(CG "/cgroup.procs", "1\n100\n");
 	int before = open_fds();
-	struct st_display *d = display_new(8);
+	struct st_display *d = one_task("Xvfb", 8);
 	uint64_t ns = 0;
 	assert_int_equal(cpu(d, &ns), 0);
 	assert_int_equal(ns, 123456789);
@@ -84,11 +91,8 @@ static void test_exact(void **state)
 static void test_ticks(void **state)
 {
 	(void)state;
-	proc_put(1, "tini", 1, 1, 500, 1000);
-	proc_put(100, "Xorg", 5, 3, 777, 123456789);
-	tree_put(CG "/cgroup.procs", "1\n100\n");
 	int before = open_fds();
-	struct st_display *d = display_new(0);
+	struct st_display *d = one_task("Xorg", 0);
 	uint64_t ns = 0;
 	assert_int_equal(cpu(d, &ns), 0);
 	assert_int_equal(ns, 80000000);
@@ -102,10 +106,7 @@ static void test_ticks(void **state)
 static void test_none(void **state)
 {
 	(void)state;
-	proc_put(1, "tini", 1, 1, 500, 1000);
-	proc_put(100, "xterm", 5, 3, 777, 123456789);
-	tree_put(CG "/cgroup.procs", "1\n100\n");
-	struct st_display *d = display_new(8);
+	struct st_display *d = one_task("xterm", 8);
 	uint64_t ns = 0;
 	assert_int_equal(cpu(d, &ns), -1);
 	proc_put(101, "Xvfb", 5, 3, 778, 5);
