@@ -313,6 +313,7 @@ static void ent_clear(struct st_cgroups *cg, struct ent *en)
 
 static void drop(struct st_cgroups *cg, size_t i)
 {
+	st_display_forget(cg->display, cg->ents[i].pid);
 	ent_clear(cg, &cg->ents[i]);
 	cg->ents[i] = cg->ents[--cg->nents];
 }

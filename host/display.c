@@ -66,6 +66,14 @@ static void slot_close(struct st_display *d, struct slot *s)
 	s->fd = -1;
 }
 
+/* The slot closed and free. */
+static void slot_reset(struct st_display *d, struct slot *s)
+{
+	slot_close(d, s);
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+}
+
 void st_display_free(struct st_display *d)
 {
 	if (!d)
@@ -136,11 +144,18 @@ static struct slot *slot_for(struct st_display *d, int key)
 			oldest = &d->s[i];
 	}
 	struct slot *s = free_one ? free_one : oldest;
-	slot_close(d, s);
-	memset(s, 0, sizeof *s);
-	s->fd = -1;
+	slot_reset(d, s);
 	s->key = key;
 	return s;
+}
+
+void st_display_forget(struct st_display *d, int key_pid)
+{
+	for (size_t i = 0; i < DISPLAY_MAX; i++)
+		if (d->s[i].key == key_pid) {
+			slot_reset(d, &d->s[i]);
+			return;
+		}
 }
 
 /* Hold the schedstat of the slot's server when the budget allows: opened,

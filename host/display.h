@@ -14,6 +14,10 @@ struct st_display;
 struct st_display *st_display_new(const char *proc_root, size_t max_fds);
 void st_display_free(struct st_display *d);
 
+/* Forget the container whose init is key_pid (gone, or no longer read):
+ * its descriptor is closed. */
+void st_display_forget(struct st_display *d, int key_pid);
+
 /* The CPU time (ns, user + system) of the display server of the container
  * whose init is key_pid and whose cgroup directory (one that lists its
  * tasks in cgroup.procs) is cgdir. The server is found once by name among

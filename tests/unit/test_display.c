@@ -69,7 +69,8 @@ static int cpu(struct st_display *d, uint64_t *ns)
 }
 
 /* The server's time to the nanosecond, read again through the same
- * descriptor: a still desktop's X server moves by less than a tick. */
+ * descriptor (a still desktop's X server moves by less than a tick),
+ * which is closed when the container is forgotten. */
 static void test_exact(void **state)
 {
 	(void)state;
@@ -82,6 +83,11 @@ static void test_exact(void **state)
 	proc_put(100, "Xvfb", 5, 3, 777, 124000001);
 	assert_int_equal(cpu(d, &ns), 0);
 	assert_int_equal(ns, 124000001);
+	/* a container no longer read gives its descriptor back */
+	st_display_forget(d, 1);
+	assert_int_equal(open_fds(), before);
+	assert_int_equal(cpu(d, &ns), 0);
+	assert_int_equal(open_fds(), before + 1);
 	st_display_free(d);
 	assert_int_equal(open_fds(), before);
 }
