@@ -13,9 +13,12 @@ open_view() {
 
 # quiet_desktop NAME: the demo agent, the window manager and every window
 # of NAME's desktop stopped (the pattern's brackets keep pkill -f from
-# matching the shell that runs it).
+# matching the shell that runs it). fluxbox gets SIGKILL: it shuts down
+# from inside its SIGTERM handler, which can hang (malloc or Xlib entered
+# twice); a CI run saw its clock stopped at the SIGTERM and no new window
+# ever mapped, as a hung window manager leaves them.
 quiet_desktop() {
-	docker exec "$1" sh -c 'pkill -f "[s]andbox-demo-agent"; pkill -x xdotool; pkill -x fluxbox; pkill -x xterm; pkill -x xlogo
+	docker exec "$1" sh -c 'pkill -f "[s]andbox-demo-agent"; pkill -x xdotool; pkill -KILL -x fluxbox; pkill -x xterm; pkill -x xlogo
 		sleep 0.5; pkill -x xterm' >/dev/null 2>&1
 }
 
@@ -348,7 +351,7 @@ t_view_takeover() {
 	# screen's centre), a full-screen xterm that writes one line to a file
 	# (the agent's xdotool too: killed mid-word it would type the rest of
 	# the word into the new xterm; ci55 saw a stray "t" there)
-	docker exec "$VIEW_NAME" sh -c 'pkill -f sandbox-demo-agent; pkill -x xdotool; pkill fluxbox; pkill xterm; sleep 0.3' >/dev/null 2>&1
+	docker exec "$VIEW_NAME" sh -c 'pkill -f sandbox-demo-agent; pkill -x xdotool; pkill -KILL -x fluxbox; pkill xterm; sleep 0.3' >/dev/null 2>&1
 	docker exec -d "$VIEW_NAME" xterm -geometry 170x58+0+0 -e sh -c 'read l; echo "$l" > /tmp/takeover.txt; sleep 60'
 	sleep 1.5
 	tui_start to 120 40
