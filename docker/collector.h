@@ -32,7 +32,9 @@ float st_series_at(const struct st_series *s, unsigned i);
  * mono ms, 0 never / not now. */
 #define ST_ACT_DRAW_PCT 0.5    /* the X server's CPU% that means the desktop changed */
 #define ST_ACT_BUSY_PCT 20.0   /* the agent's CPU% that means it works */
-#define ST_ACT_QUIET_PCT 2.0   /* and below which it does nothing */
+#define ST_ACT_QUIET_PCT 5.0   /* and below which it does nothing (a health check's exec
+                                  * costs some 4% of a core for a second, twice that on a
+                                  * loaded host) */
 struct st_activity {
 	bool known;             /* at least one interval computed */
 	bool has_display;       /* an X server was found (cgroup source, local engine) */

@@ -376,7 +376,7 @@ const char *fmt_state(const struct ui *ui, const struct dk_container *c, enum ui
  * the last activity window: the config's activity-window, else
  * FMT_ACT_WINDOW_S), "stuck" (busy that long with a desktop that
  * did not change), "busy" (busy, no desktop known), "idle" (no drawing,
- * and the agent's CPU under 2% that interval or smoothed over 5 s, that
+ * and the agent's CPU under 5% that interval or smoothed over 5 s, that
  * long), "" while it is too soon to say, "-" unknown (not
  * running, the stats API). rank: stuck 4, busy 3, active 2, idle 1, else 0. */
 #define FMT_ACT_WINDOW_S 30
