@@ -13,12 +13,20 @@ open_view() {
 
 # quiet_desktop NAME: the demo agent, the window manager and every window
 # of NAME's desktop stopped (the pattern's brackets keep pkill -f from
-# matching the shell that runs it). fluxbox gets SIGKILL: it shuts down
-# from inside its SIGTERM handler, which can hang (malloc or Xlib entered
-# twice); a CI run saw its clock stopped at the SIGTERM and no new window
-# ever mapped, as a hung window manager leaves them.
+# matching the shell that runs it).
+# - The agent ends after its current xdotool step (bash runs its TERM trap
+#   once the command in hand is done), which is waited for: an xdotool
+#   killed with a key down leaves the X server repeating that key into
+#   whatever has the focus (ci61 saw a test's terminal fill with 9s; ci55
+#   a stray "t").
+# - fluxbox gets SIGKILL: it shuts down from inside its SIGTERM handler,
+#   which can hang (malloc or Xlib entered twice); a CI run saw its clock
+#   stopped at the SIGTERM and no new window ever mapped.
 quiet_desktop() {
-	docker exec "$1" sh -c 'pkill -f "[s]andbox-demo-agent"; pkill -x xdotool; pkill -KILL -x fluxbox; pkill -x xterm; pkill -x xlogo
+	docker exec "$1" sh -c 'pkill -f "[s]andbox-demo-agent"
+		for i in $(seq 50); do pgrep -f "[s]andbox-demo-agent" >/dev/null || break; sleep 0.1; done
+		pkill -KILL -f "[s]andbox-demo-agent"; pkill -KILL -x xdotool
+		pkill -KILL -x fluxbox; pkill -x xterm; pkill -x xlogo
 		sleep 0.5; pkill -x xterm' >/dev/null 2>&1
 }
 
@@ -349,9 +357,7 @@ t_view_takeover() {
 		{ cat "$TEST_TMP/sandboxes.log"; return 1; }
 	# no window manager: keys go to the window under the pointer (the
 	# screen's centre), a full-screen xterm that writes one line to a file
-	# (the agent's xdotool too: killed mid-word it would type the rest of
-	# the word into the new xterm; ci55 saw a stray "t" there)
-	docker exec "$VIEW_NAME" sh -c 'pkill -f sandbox-demo-agent; pkill -x xdotool; pkill -KILL -x fluxbox; pkill xterm; sleep 0.3' >/dev/null 2>&1
+	quiet_desktop "$VIEW_NAME"
 	docker exec -d "$VIEW_NAME" xterm -geometry 170x58+0+0 -e sh -c 'read l; echo "$l" > /tmp/takeover.txt; sleep 60'
 	sleep 1.5
 	tui_start to 120 40
