@@ -17,8 +17,8 @@ open_view() {
 # - The agent ends after its current xdotool step (bash runs its TERM trap
 #   once the command in hand is done), which is waited for: an xdotool
 #   killed with a key down leaves the X server repeating that key into
-#   whatever has the focus (ci61 saw a test's terminal fill with 9s; ci55
-#   a stray "t").
+#   whatever has the focus (ci61 saw a test's terminal fill with 9s), and
+#   one left running types into the next window (ci55's stray "t").
 # - fluxbox gets SIGKILL: it shuts down from inside its SIGTERM handler,
 #   which can hang (malloc or Xlib entered twice); a CI run saw its clock
 #   stopped at the SIGTERM and no new window ever mapped.
