@@ -85,10 +85,10 @@ struct ent {
 	 * sandbox costs one read of them in five). The task count: a fork or
 	 * an exit runs in the container (an exec's process joins it and runs
 	 * there); a count of one is read every round, as the last task is
-	 * reaped from outside and "gone" must not wait. On v1 also the I/O counters (its tasks spend CPU time to
-	 * issue the I/O; the kernel formats lines per device and kind) and the
-	 * memory use (v1 charges it the pages its tasks touch; reclaim may
-	 * lower it meanwhile). v2 also charges the kernel's writeback and the
+	 * reaped from outside and "gone" must not wait. On v1 also the I/O
+	 * counters (its tasks spend CPU time to issue the I/O; the kernel
+	 * formats lines per device and kind) and the memory use (v1 charges
+	 * it the pages its tasks touch; reclaim may lower it meanwhile). v2 also charges the kernel's writeback and the
 	 * sockets' buffers, which take none of its CPU time: there the I/O
 	 * counters and the memory use are read every round. */
 	int64_t still_ns;        /* monotonic time of the last round that read them; 0 never */

@@ -30,6 +30,14 @@ static const char netdev_hdr[] =
 
 /* ---- parsers ---- */
 
+/* Write text to tree_root/DIR/FILE (dir ends with a slash). */
+static void put_in(const char *dir, const char *file, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s%s", dir, file);
+	tree_put(path, text);
+}
+
 static void test_whole_u64(void **state)
 {
 	(void)state;
@@ -236,23 +244,16 @@ static void test_hostile_v2(void **state)
 {
 	(void)state;
 	const char *d = "sys/fs/cgroup/system.slice/docker-b.scope/";
-	char p[256];
 	tree_put("proc/self/mountinfo",
 		"40 31 0:37 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n"
 		"27 21 0:24 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
 	tree_put("proc/11/cgroup", "1:name=systemd:/system.slice/docker-b.scope\n0::/system.slice/docker-b.scope\n");
-	snprintf(p, sizeof p, "%scpu.stat", d);
-	tree_put(p, "usage_usec 18446744073709552\n"); /* * 1000 overflows */
-	snprintf(p, sizeof p, "%smemory.current", d);
-	tree_put(p, "4096\n");
-	snprintf(p, sizeof p, "%smemory.max", d);
-	tree_put(p, "maxi\n");
-	snprintf(p, sizeof p, "%sio.stat", d);
-	tree_put(p, "254:0 rbytes=1 wbytes\n");
-	snprintf(p, sizeof p, "%spids.current", d);
-	tree_put(p, "3\n");
-	snprintf(p, sizeof p, "%spids.max", d);
-	tree_put(p, "max\n");
+	put_in(d, "cpu.stat", "usage_usec 18446744073709552\n"); /* * 1000 overflows */
+	put_in(d, "memory.current", "4096\n");
+	put_in(d, "memory.max", "maxi\n");
+	put_in(d, "io.stat", "254:0 rbytes=1 wbytes\n");
+	put_in(d, "pids.current", "3\n");
+	put_in(d, "pids.max", "max\n");
 	struct st_raw r;
 	struct st_cgroups *cg = open_and_read(2, 11, &r);
 	ex_expect("hostile v2", &r, fields_st_raw,
@@ -519,26 +520,18 @@ static void test_still_kept(void **state)
 	tree_put("proc/24/cgroup", "0::/docker/c\n");
 	tree_put("proc/24/net/dev", netdev_hdr);
 	const char *v2 = "sys/fs/cgroup/docker/c/";
-	char path[128];
-	static const char *const files[][2] = {
-		{"cpu.stat", "usage_usec 7\n"}, {"memory.current", "4096\n"}, {"pids.current", "2\n"},
-		{"io.stat", "8:0 rbytes=10 wbytes=20\n"},
-	};
-	for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
-		snprintf(path, sizeof path, "%s%s", v2, files[k][0]);
-		tree_put(path, files[k][1]);
-	}
+	put_in(v2, "cpu.stat", "usage_usec 7\n");
+	put_in(v2, "memory.current", "4096\n");
+	put_in(v2, "pids.current", "2\n");
+	put_in(v2, "io.stat", "8:0 rbytes=10 wbytes=20\n");
 	cg = kopen_cgroups(tree_root);
 	assert_int_equal(st_cgroup_read(cg, 24, NULL, &r, &e), 0);
 	assert_int_equal(r.pids, 2);
 	assert_int_equal(r.mem_usage, 4096);
 	assert_int_equal(r.blk_write, 20);
-	snprintf(path, sizeof path, "%spids.current", v2);
-	tree_put(path, "3\n");
-	snprintf(path, sizeof path, "%smemory.current", v2);
-	tree_put(path, "8192\n");
-	snprintf(path, sizeof path, "%sio.stat", v2);
-	tree_put(path, "8:0 rbytes=10 wbytes=30\n");
+	put_in(v2, "pids.current", "3\n");
+	put_in(v2, "memory.current", "8192\n");
+	put_in(v2, "io.stat", "8:0 rbytes=10 wbytes=30\n");
 	assert_int_equal(st_cgroup_read(cg, 24, NULL, &r, &e), 0);
 	assert_int_equal(r.pids, 2);
 	assert_int_equal(r.mem_usage, 8192);
