@@ -214,7 +214,7 @@ tw_case_refused() {
 # An engine that is not there yet, comes, goes and comes back (a socat
 # proxy to the real socket): each outage said once, each return said.
 tw_case_unreachable() {
-	command -v socat >/dev/null || { note "skipped: no socat"; return; }
+	command -v socat >/dev/null || { fail "no socat (scripts/setup installs it)"; return; }
 	local out="$TEST_TMP/unreach.out" sock="$TEST_TMP/engine.sock"
 	tw_watch unreach -H "unix://$sock"
 	check "unreachable is said" tw_wait_line "$out" "engine unix://$sock unreachable: .*; retrying$" 5
