@@ -191,11 +191,15 @@ t_podman_actions() {
 
 	out=$(act kill "$p-1" --json)
 	note "kill: $out"
+	# Podman answers the kill that follows the kernel's with 500 "container
+	# state improper" when it has already seen the container end, and with
+	# 204 when it has not yet (ci65 had that once): either is a success,
+	# never a failure.
 	check "kill: the kernel killed it, and the engine's 'container state improper' is no failure" python3 -c '
 import json, sys
 t = json.loads(sys.argv[1])["results"][0]
 assert t["ok"] and t["kernel"].startswith("killed by the kernel"), t
-assert t["engine"] == "ok" and "already ended" in t["engine_said"], t' "$out"
+assert t["engine"] == "ok" and ("already ended" in t["engine_said"] or t["engine_said"] == "ok"), t' "$out"
 	check "...Podman says exited (137)" [ "$(pd inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$p-1")" = "exited 137" ]
 	act restart "$p-1" >/dev/null
 	check "restart after the kill" [ "$(pd_status "$p-1")" = running ]
