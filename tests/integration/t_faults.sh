@@ -522,10 +522,12 @@ t_faults_resize_storm() {
 	check "the view survived the storm" f_alive rv
 	check "the wall survived the storm" f_alive rw
 	check "the view is live at the last size" wait_screen rv "live 1024x768" 15
-	check "the view's picture is drawn for 150x45: 112x42 at column 19, the blocks" wait_picture rv "$BLOCKS" 10
+	# until the frame for the last size comes, the view shows the one it
+	# has, centred: ci67 read a 5x2 one, of an earlier size, and failed, having
+	# waited only for the colours
+	check "the view's picture is drawn for 150x45: 112x42 at column 19, the blocks" \
+		wait_picture rv "box 112x42+19+2 $BLOCKS" 10
 	note "picture: $PICTURE"
-	case $PICTURE in "box 112x42+19+2 "*) note "ok: 112x42 cells at column 19" ;;
-		*) fail "expected a 112x42 picture at column 19, row 2: $PICTURE" ;; esac
 	check "the view's top line is 150 wide" test "$(screen rv | head -1 | sed 's/ *$//' | wc -L)" -eq 150
 	check "the wall is live at the last size" wait_screen rw "$p-1 +live 1024x768" 15
 	wall_expect rw 1 150 45

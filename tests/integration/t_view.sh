@@ -63,14 +63,15 @@ view_up() { # view_up PREFIX: one reference sandbox showing the blocks; its name
 }
 
 # wait_picture SESSION EXPECTED [TIMEOUT_S]: until the picture's quadrant
-# colours are EXPECTED; leaves the last answer in PICTURE.
+# colours are EXPECTED (or its box and colours: "box WxH+X+Y COLOURS");
+# leaves the last answer in PICTURE.
 wait_picture() {
 	local name=$1 want=$2 t=${3:-10} i rows
 	rows=$(tm display-message -p -t "$name" '#{pane_height}')
 	for i in $(seq $((t * 10))); do
 		screen_esc "$name" >"$TEST_TMP/dump.txt"
 		PICTURE=$(python3 "$PICTURES" picture "$TEST_TMP/dump.txt" 2 $((rows - 1)))
-		case $PICTURE in *" $want") return 0 ;; esac
+		case " $PICTURE" in *" $want") return 0 ;; esac
 		sleep 0.1
 	done
 	return 1
