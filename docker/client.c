@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/sanitize.h"
 #include "base/xalloc.h"
 #include "docker/endpoint.h"
 #include "docker/ssh.h"
@@ -318,6 +320,8 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct dk_req *r = ud;
 	size_t n = size * nmemb;
+	if (r->on_head)
+		r->on_head(r, p, n);
 	/* the blank line that ends the headers: a stream is open from here */
 	if (r->stream && (n == 2 && p[0] == '\r') && !r->opened) {
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
@@ -552,7 +556,13 @@ static void req_complete(struct dk_req *r, CURLcode cc)
 	req_finish(r, e.code ? -1 : 0, &e);
 }
 
-/* ---- version negotiation: GET /_ping, then GET /version ---- */
+/* ---- version negotiation ----
+ * GET /_ping's headers name the API version (Api-Version) and the engine
+ * (Server: "Docker/20.10.24 (linux)", "Libpod/4.3.1 (linux)"), at no cost
+ * to the engine; GET /version only when they do not, or there is no
+ * /_ping: dockerd answers it by running `runc --version` and `docker-init
+ * --version`, two forks the kill switch should not ask of an engine in
+ * trouble (docs/architecture.md). */
 
 static int parse_api(const char *s, int *maj, int *min)
 {
@@ -575,42 +585,113 @@ static void queue_flush(struct dk_client *c, const struct err *e)
 	}
 }
 
+/* The engine's API version api (untrusted) and its version engine (shown:
+ * sanitized by the caller) are in: check and keep them, then start or fail
+ * the queued requests. */
+static void negotiated(struct dk_client *c, const char *api, const char *engine)
+{
+	struct err e;
+	int maj = 0, min = 0;
+	c->negotiating = false;
+	err_clear(&e);
+	if (parse_api(api, &maj, &min) < 0)
+		err_set(&e, ERR_PARSE, "engine reported no API version");
+	else if (maj != 1 || min < DK_API_MIN_MINOR)
+		err_set(&e, ERR_VERSION, "engine API %d.%d is older than 1.%d", maj, min, DK_API_MIN_MINOR);
+	if (!e.code) {
+		if (min > DK_API_MAX_MINOR)
+			min = DK_API_MAX_MINOR;
+		snprintf(c->api, sizeof c->api, "%d.%d", DK_API_MAX_MAJOR, min);
+		snprintf(c->engine, sizeof c->engine, "%s", engine);
+		log_msg(LOG_INFO, "engine %s: API %s (engine %.40s)", c->endpoint, c->api, c->engine);
+	}
+	queue_flush(c, e.code ? &e : NULL);
+}
+
 static void version_done(struct dk_req *r, int rc, const struct err *e)
 {
 	struct dk_client *c = r->c;
 	struct err perr;
 	struct dk_version_info vi;
-	c->negotiating = false;
 	if (rc == 0 && dk_parse_version(r->body.data, r->body.len, &vi, &perr) < 0) {
 		rc = -1;
 		e = &perr;
 	}
-	int maj = 0, min = 0;
-	if (rc == 0 && parse_api(vi.api, &maj, &min) < 0) {
-		rc = -1;
-		err_set(&perr, ERR_PARSE, "engine reported no API version");
-		e = &perr;
+	if (rc < 0) {
+		c->negotiating = false;
+		queue_flush(c, e);
+		return;
 	}
-	if (rc == 0 && (maj != 1 || min < DK_API_MIN_MINOR)) {
-		rc = -1;
-		err_set(&perr, ERR_VERSION, "engine API %d.%d is older than 1.%d", maj, min, DK_API_MIN_MINOR);
-		e = &perr;
+	negotiated(c, vi.api, vi.engine);
+}
+
+/* What the ping's headers said (its request's ctx). */
+struct ping_seen {
+	char api[16];    /* "1.41", "" while unsaid */
+	char engine[64]; /* "20.10.24", sanitized */
+};
+
+/* name: value CRLF, name matched without regard to case; the value's first
+ * word (up to a space, at most cap - 1 bytes) into out, or false. */
+static bool head_value(const char *p, size_t n, const char *name, char *out, size_t cap)
+{
+	size_t k = strlen(name);
+	if (n <= k + 1 || strncasecmp(p, name, k) || p[k] != ':')
+		return false;
+	p += k + 1, n -= k + 1;
+	while (n && *p == ' ')
+		p++, n--;
+	size_t w = 0;
+	while (w < n && p[w] != ' ' && p[w] != '\r' && p[w] != '\n')
+		w++;
+	if (w >= cap)
+		w = cap - 1;
+	memcpy(out, p, w);
+	out[w] = '\0';
+	return true;
+}
+
+static void ping_head(struct dk_req *r, const char *p, size_t n)
+{
+	struct ping_seen *s = r->ctx;
+	char v[64];
+	if (head_value(p, n, "Api-Version", s->api, sizeof s->api))
+		return;
+	if (head_value(p, n, "Server", v, sizeof v)) {
+		/* "Docker/20.10.24": the engine's version is after the product */
+		const char *ver = strchr(v, '/') ? strchr(v, '/') + 1 : v;
+		sanitize_text(ver, strlen(ver), s->engine, sizeof s->engine);
 	}
-	if (rc == 0) {
-		if (min > DK_API_MAX_MINOR)
-			min = DK_API_MAX_MINOR;
-		snprintf(c->api, sizeof c->api, "%d.%d", DK_API_MAX_MAJOR, min);
-		snprintf(c->engine, sizeof c->engine, "%s", vi.engine);
-		log_msg(LOG_INFO, "engine %s: API %s (engine %.40s)", c->endpoint, c->api, c->engine);
+}
+
+static void ping_done(struct dk_req *r, int rc, const struct err *e)
+{
+	struct dk_client *c = r->c;
+	const struct ping_seen *s = r->ctx;
+	if (rc == 0 && s->api[0]) {
+		negotiated(c, s->api, s->engine);
+		return;
 	}
-	queue_flush(c, rc == 0 ? NULL : e);
+	if (rc == 0 || r->status == 404) {
+		/* an engine (or a proxy) without the ping's headers: ask /version */
+		struct dk_req *v = dk_req_new(c, "GET", "/version", false);
+		v->done = version_done;
+		c->busy++;
+		req_start(v);
+		return;
+	}
+	c->negotiating = false;
+	queue_flush(c, e);
 }
 
 static void ping_start(struct dk_client *c)
 {
 	c->negotiating = true;
-	struct dk_req *r = dk_req_new(c, "GET", "/version", false);
-	r->done = version_done;
+	struct dk_req *r = dk_req_new(c, "GET", "/_ping", false);
+	r->done = ping_done;
+	r->on_head = ping_head;
+	r->ctx = xcalloc(1, sizeof(struct ping_seen));
+	r->ctx_free = free;
 	c->busy++;
 	req_start(r);
 }

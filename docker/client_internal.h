@@ -20,6 +20,9 @@ typedef void (*dk_req_done_fn)(struct dk_req *r, int rc, const struct err *e);
 typedef int (*dk_req_data_fn)(struct dk_req *r, const char *p, size_t n);
 /* Streaming requests: called once when the 2xx headers are complete. */
 typedef void (*dk_req_open_fn)(struct dk_req *r);
+/* Any request: called with each header line of the answer (p[0..n), its
+ * CRLF included, not NUL-terminated). */
+typedef void (*dk_req_head_fn)(struct dk_req *r, const char *p, size_t n);
 
 struct dk_req {
 	struct dk_client *c;
@@ -34,6 +37,7 @@ struct dk_req {
 	dk_req_done_fn done;
 	dk_req_data_fn on_data;
 	dk_req_open_fn on_open;
+	dk_req_head_fn on_head;
 	long status;           /* HTTP status once known */
 	bool opened;
 	void *cb;              /* the public callback */

@@ -217,6 +217,26 @@ t_killswitch_health() {
 	check "the engine removed every set at once (none took 10 s)" test $slow -eq 0
 }
 
+# What the command line's kill asks of a healthy engine: only what the
+# engine answers without work. dockerd answers GET /version by running `runc
+# --version` and `docker-init --version` (two forks), which an engine in
+# trouble should be spared; sandtop learns the API version from GET
+# /_ping's headers instead. The engine's debug log names every call it
+# served.
+t_killswitch_asks_little() {
+	local p="ks${RUN_ID}q" log=/run/sandtop-engines/ksq/dockerd.log n0 calls
+	engine_start ksq sandtop/mini:latest -- --debug || return 1
+	ks_up "$ENGINE_HOST" "$p" 3 || { fail "docker run"; return 1; }
+	n0=$(wc -l <"$log")
+	"$SANDTOP" kill --label "sandtop.set=$p" -H "$ENGINE_HOST" --audit-log "$TEST_TMP/audit.log" >"$TEST_TMP/kill.out" 2>&1
+	check "kill --label: 3 killed by the kernel" test "$(grep -c 'ok: killed by the kernel' "$TEST_TMP/kill.out")" -eq 3
+	"$SANDTOP" ps -H "$ENGINE_HOST" >/dev/null
+	calls=$(tail -n +"$((n0 + 1))" "$log" | grep -o 'Calling [A-Z]* /[^" ?]*' | sed -E 's|/v1\.[0-9]+/|/v/|; s|[0-9a-f]{64}|ID|g' | sort | uniq -c)
+	note "the engine served: $(tr -s ' \n' ' ' <<<"$calls")"
+	check "it was asked GET /_ping" grep -q 'Calling GET /_ping' <<<"$calls"
+	check "... and never GET /version" ep_not_listed 'Calling GET /version' "$calls"
+}
+
 # The journal's disk is full: the kill happens, the screen says the log
 # failed and retries, the command line prints the records it could not write.
 t_killswitch_log_full() {

@@ -153,6 +153,89 @@ static void test_unreachable(void **state)
 	assert_int_equal(e.code, ERR_USAGE);
 }
 
+/* The version negotiation against engines whose GET /_ping says different
+ * things: the API version and engine version the client keeps (and uses:
+ * the list's path), whether it asked GET /version as well, and how a list
+ * fails when the client cannot go on. */
+struct nego_case {
+	const char *what;
+	const char *ping;   /* the whole answer to GET /_ping */
+	const char *api;    /* kept; NULL: the list fails with code */
+	const char *engine; /* kept; NULL: anything printable but empty */
+	bool asked_version;
+	int code;
+};
+
+#define PING(status, heads) "HTTP/1.1 " status "\r\n" heads "Connection: close\r\nContent-Length: 2\r\n\r\nOK"
+static const struct nego_case nego_cases[] = {
+	{"a dockerd's ping", PING("200 OK", "Api-Version: 1.41\r\nServer: Docker/20.10.24+dfsg1 (linux)\r\n"),
+	 "1.41", "20.10.24+dfsg1", false, 0},
+	{"a Podman's ping, the names in other cases", PING("200 OK", "api-version: 1.41\r\nSERVER: Libpod/4.3.1 (linux)\r\n"),
+	 "1.41", "4.3.1", false, 0},
+	{"a newer engine: our newest API", PING("200 OK", "Api-Version:1.99\r\nServer: Docker/99.1\r\n"),
+	 "1.43", "99.1", false, 0},
+	{"a hostile Server header, shown sanitized", PING("200 OK", "Api-Version: 1.41\r\nServer: Docker/\x1b]0;pwn\x07\x1b[2J (linux)\r\n"),
+	 "1.41", NULL, false, 0},
+	{"a ping without Api-Version: /version asked", PING("200 OK", "Server: a-proxy\r\n"),
+	 "1.41", "99.0", true, 0},
+	{"no /_ping (404): /version asked", PING("404 Not Found", ""), "1.41", "99.0", true, 0},
+	{"an engine too old", PING("200 OK", "Api-Version: 1.12\r\n"), NULL, "", false, ERR_VERSION},
+	{"a ping answered 500: its error, no /version", PING("500 Internal Server Error", ""), NULL, "", false, ERR_SERVER},
+};
+static const struct nego_case *nego_now; /* the case the next fake (forked at its start) serves */
+
+static void serve_nego(int fd, const char *req, int rec)
+{
+	fake_record(rec, req);
+	if (!strncmp(req, "GET /_ping ", 11))
+		fake_write_all(fd, nego_now->ping, strlen(nego_now->ping));
+	else if (!strncmp(req, "GET /version ", 13))
+		fake_respond(fd, 200, FAKE_VERSION_BODY);
+	else
+		fake_respond(fd, 200, "[]");
+}
+
+static void test_negotiation(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof nego_cases / sizeof *nego_cases; i++) {
+		const struct nego_case *k = nego_now = &nego_cases[i];
+		struct fake_daemon d;
+		assert_int_equal(fake_daemon_start(&d, "nego", serve_nego, FAKE_RAW), 0);
+		struct dk_client *c = fake_client(&d);
+		struct call r;
+		call_init(&r, 1, 0);
+		dk_list_containers(c, true, NULL, call_on_list, &r);
+		assert_int_equal(dk_client_run(c, 5000), 0);
+		bool asked = false;
+		char list_path[64] = "", *q;
+		while ((q = fake_next_request(&d, 100))) {
+			asked |= !strncmp(q, "GET /version\n", 13);
+			if (strstr(q, "/containers/json"))
+				snprintf(list_path, sizeof list_path, "%s", q);
+			free(q);
+		}
+		char want_path[64], api[16], engine[64];
+		snprintf(want_path, sizeof want_path, "GET /v%s/containers/json", k->api ? k->api : "");
+		const char *a = dk_client_api_version(c), *v = dk_client_engine_version(c);
+		snprintf(api, sizeof api, "%s", a ? a : "");
+		snprintf(engine, sizeof engine, "%s", v ? v : "");
+		int rc = r.rc, code = (int)r.e.code;
+		call_free(&r, 1);
+		dk_client_free(c);
+		fake_daemon_stop(&d);
+		if (asked != k->asked_version)
+			fail_msg("%s: /version %s", k->what, asked ? "asked" : "not asked");
+		if (k->api && (rc != 0 || strcmp(api, k->api) || strncmp(list_path, want_path, strlen(want_path))))
+			fail_msg("%s: rc %d api '%s' list '%s', want API %s", k->what, rc, api, list_path, k->api);
+		if (!k->api && (rc != -1 || code != k->code || api[0] || list_path[0]))
+			fail_msg("%s: rc %d code %d api '%s' list '%s', want code %d", k->what, rc, code, api, list_path, k->code);
+		if (k->engine ? strcmp(engine, k->engine) != 0 : !engine[0])
+			fail_msg("%s: engine '%s', want '%s'", k->what, engine, k->engine ? k->engine : "(printable)");
+		text_assert_printable(engine);
+	}
+}
+
 struct evrec {
 	int opened, dropped, events;
 };
@@ -199,6 +282,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_unreachable),
+		cmocka_unit_test(test_negotiation),
 		cmocka_unit_test(test_events_reconnect),
 	};
 	return cmocka_run_group_tests_name("docker_client", tests, setup, fake_daemon_teardown);

@@ -255,7 +255,7 @@ static int two_engines_up(void **state)
 	(void)state;
 	if (fake_daemon_start(&quick, "eng-quick", serve_quick, 0) != 0)
 		return -1;
-	if (fake_daemon_start(&wedged, "eng-wedged", serve_wedged, 0) != 0) {
+	if (fake_daemon_start(&wedged, "eng-wedged", serve_wedged, FAKE_RAW) != 0) {
 		fake_daemon_stop(&quick);
 		return -1;
 	}

@@ -92,13 +92,17 @@ static size_t fake_read_request(int fd, char *req, size_t cap)
 	return len;
 }
 
-/* One connection: read its request, answer GET /version, hand anything
- * else to h. */
-static void fake_serve(int fd, fake_handler h, int rec)
+/* One connection: read its request, answer GET /_ping and GET /version
+ * (unless FAKE_RAW), hand anything else to h. */
+static void fake_serve(int fd, fake_handler h, int rec, int flags)
 {
 	static char req[1 << 20];
 	fake_read_request(fd, req, sizeof req);
-	if (!strncmp(req, "GET /version", 12))
+	if ((flags & FAKE_RAW))
+		h(fd, req, rec);
+	else if (!strncmp(req, "GET /_ping ", 11))
+		fake_write_all(fd, FAKE_PING_ANSWER, strlen(FAKE_PING_ANSWER));
+	else if (!strncmp(req, "GET /version", 12))
 		fake_respond(fd, 200, FAKE_VERSION_BODY);
 	else
 		h(fd, req, rec);
@@ -150,7 +154,7 @@ int fake_daemon_start(struct fake_daemon *d, const char *tag, fake_handler h, in
 				if (fork() == 0) {
 					for (nfds_t j = 0; j < nls; j++)
 						close(ls[j]);
-					fake_serve(fd, h, p[1]);
+					fake_serve(fd, h, p[1], flags);
 					_exit(0);
 				}
 				close(fd);

@@ -22,6 +22,10 @@
 #include "base/xalloc.h"
 #include "docker/docker.h"
 
+/* What the fake answers to GET /_ping: a dockerd's headers, API 1.41 and
+ * engine 99.0. */
+#define FAKE_PING_ANSWER "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nServer: Docker/99.0 (linux)\r\n" \
+                         "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: 2\r\n\r\nOK"
 /* What the fake answers to GET /version: API 1.41. */
 #define FAKE_VERSION_BODY "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}"
 
@@ -30,13 +34,16 @@
                       "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
 
 /* fake_daemon_start flags */
-enum { FAKE_TCP = 1 }; /* also listen on a loopback TCP port (fake_daemon.tcp_port) */
+enum {
+	FAKE_TCP = 1,      /* also listen on a loopback TCP port (fake_daemon.tcp_port) */
+	FAKE_RAW = 2,      /* GET /_ping and /version go to the handler too (the negotiation is the test's) */
+};
 
 /* A test's answer to one request, run in the connection's own child
  * process: fd the connection (closed when the handler returns), req the whole
  * request (headers and Content-Length body, NUL-terminated), rec the write
  * end of the record pipe (fake_record, or the test's own format). GET
- * /version never reaches it. */
+ * /_ping and GET /version reach it only with FAKE_RAW. */
 typedef void (*fake_handler)(int fd, const char *req, int rec);
 
 struct fake_daemon {
