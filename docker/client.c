@@ -625,6 +625,15 @@ static void version_done(struct dk_req *r, int rc, const struct err *e)
 	negotiated(c, vi.api, vi.engine);
 }
 
+/* Ask path (unversioned) for the negotiation, done handling the answer. */
+static struct dk_req *negotiation_ask(struct dk_client *c, const char *path, dk_req_done_fn done)
+{
+	struct dk_req *r = dk_req_new(c, "GET", path, false);
+	r->done = done;
+	c->busy++;
+	return r;
+}
+
 /* What the ping's headers said (its request's ctx). */
 struct ping_seen {
 	char api[16];    /* "1.41", "" while unsaid */
@@ -674,25 +683,19 @@ static void ping_done(struct dk_req *r, int rc, const struct err *e)
 	}
 	if (rc == 0 || r->status == 404) {
 		/* an engine (or a proxy) without the ping's headers: ask /version */
-		struct dk_req *v = dk_req_new(c, "GET", "/version", false);
-		v->done = version_done;
-		c->busy++;
-		req_start(v);
+		req_start(negotiation_ask(c, "/version", version_done));
 		return;
 	}
-	c->negotiating = false;
-	queue_flush(c, e);
+	version_done(r, -1, e); /* fails the queue with the ping's error */
 }
 
 static void ping_start(struct dk_client *c)
 {
 	c->negotiating = true;
-	struct dk_req *r = dk_req_new(c, "GET", "/_ping", false);
-	r->done = ping_done;
+	struct dk_req *r = negotiation_ask(c, "/_ping", ping_done);
 	r->on_head = ping_head;
 	r->ctx = xcalloc(1, sizeof(struct ping_seen));
 	r->ctx_free = free;
-	c->busy++;
 	req_start(r);
 }
 
