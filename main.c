@@ -233,6 +233,13 @@ static void iso_event(void *ud, const struct dk_event *ev)
 	iso_runner_event(ud, ev);
 }
 
+/* Every sandbox the inventory inspects: the isolation checks take the
+ * answer instead of asking the engine again. */
+static void iso_inspect(void *ud, const char *id, const char *json, size_t len)
+{
+	iso_runner_feed(ud, id, json, len);
+}
+
 /* What the screen watches and acts on for one engine; freed by engine_free. */
 static void engine_wire(const struct opts *o, struct cli_engine *ce, const char *journal, struct tui_engine *te)
 {
@@ -247,7 +254,9 @@ static void engine_wire(const struct opts *o, struct cli_engine *ce, const char 
 	struct iso_policy pol;
 	iso_policy_default(&pol, dk_client_endpoint(c));   /* the host's files only where it is local */
 	te->iso = iso_runner_new(c, &pol);
+	iso_runner_hold_host(te->iso);   /* tui/app.c releases it once the first list is in */
 	inv_set_event_hook(te->inv, iso_event, te->iso);
+	inv_set_inspect_hook(te->inv, iso_inspect, te->iso);
 	inv_start(te->inv);
 	te->coll = coll_new(c, te->inv, o->cm.interval_ms, o->cm.source);
 	te->act = o->read_only ? NULL : actions_new(c, journal, ce->local);

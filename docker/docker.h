@@ -231,6 +231,12 @@ typedef void (*dk_inspect_cb)(void *ud, int rc, const struct err *e, struct dk_c
 /* GET /containers/ID/json, then the image's labels as for the list. ct is
  * heap-allocated: free with dk_container_clear + free. */
 void dk_inspect(struct dk_client *c, const char *id, dk_inspect_cb cb, void *ud);
+typedef void (*dk_inspect_json_cb)(void *ud, int rc, const struct err *e, struct dk_container *ct, const char *json,
+                                   size_t len);
+/* dk_inspect, and the engine's answer as it came (json, len bytes, not
+ * NUL-ended, borrowed for the call; NULL when rc is -1): for a caller that
+ * hands it on, so that no one asks the engine for it again. */
+void dk_inspect_json(struct dk_client *c, const char *id, dk_inspect_json_cb cb, void *ud);
 
 /* The image's DK_OWN_LABEL_PREFIX labels (GET /images/ID/json,
  * Config.Labels), from the client's cache when it has them (images are

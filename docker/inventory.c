@@ -43,6 +43,8 @@ struct inventory {
 	struct inspect_ctx *pending; /* in-flight inspects */
 	inv_event_hook hook;         /* sees every event first, or NULL */
 	void *hook_ud;
+	inv_inspect_hook ihook;      /* sees every sandbox's inspect, or NULL */
+	void *ihook_ud;
 };
 
 static void changed(struct inventory *inv)
@@ -181,10 +183,13 @@ static void state_seen(struct dk_container *nc, const struct dk_container *old)
 	nc->state_seen_ms = same ? old->state_seen_ms : clock_mono_ms();
 }
 
-static void inspect_apply(struct inventory *inv, struct dk_container *ct)
+static void inspect_apply(struct inventory *inv, struct dk_container *ct, const char *json, size_t len)
 {
 	ssize_t i = find(inv, ct->id);
-	if (!wanted(inv, ct)) {
+	bool keep = wanted(inv, ct);
+	if (keep && inv->ihook)
+		inv->ihook(inv->ihook_ud, ct->id, json, len);
+	if (!keep) {
 		if (i >= 0)
 			remove_at(inv, (size_t)i);
 		dk_container_clear(ct);
@@ -223,12 +228,13 @@ static void inspect_ctx_unlink(struct inventory *inv, struct inspect_ctx *x)
 		x->next->prev = x->prev;
 }
 
-static void inspect_ctx_done(void *ud, int rc, const struct err *e, struct dk_container *ct)
+static void inspect_ctx_done(void *ud, int rc, const struct err *e, struct dk_container *ct, const char *json,
+                             size_t len)
 {
 	struct inspect_ctx *x = ud;
 	struct inventory *inv = x->inv;
 	if (rc == 0) {
-		inspect_apply(inv, ct);
+		inspect_apply(inv, ct, json, len);
 	} else if (e->code == ERR_NOTFOUND) {
 		ssize_t i = find(inv, x->id);
 		if (i >= 0)
@@ -249,7 +255,7 @@ static void inspect(struct inventory *inv, const char *id)
 	if (inv->pending)
 		inv->pending->prev = x;
 	inv->pending = x;
-	dk_inspect(inv->c, id, inspect_ctx_done, x);
+	dk_inspect_json(inv->c, id, inspect_ctx_done, x);
 }
 
 /* ---- list: the full set ---- */
@@ -364,6 +370,17 @@ void inv_set_event_hook(struct inventory *inv, inv_event_hook fn, void *ud)
 {
 	inv->hook = fn;
 	inv->hook_ud = fn ? ud : NULL;
+}
+
+bool inv_settled(const struct inventory *inv)
+{
+	return inv->state == INV_ONLINE && !inv->pending && !inv->ndirty && !inv->list_inflight;
+}
+
+void inv_set_inspect_hook(struct inventory *inv, inv_inspect_hook fn, void *ud)
+{
+	inv->ihook = fn;
+	inv->ihook_ud = fn ? ud : NULL;
 }
 
 void inv_start(struct inventory *inv)

@@ -50,6 +50,15 @@ typedef void (*inv_event_hook)(void *ud, const struct dk_event *ev);
 /* Set (or with fn NULL, remove) the event hook; one at a time. */
 void inv_set_event_hook(struct inventory *inv, inv_event_hook fn, void *ud);
 
+/* Called with the engine's answer (json, len bytes, borrowed for the call)
+ * to every inspect the inventory makes of a sandbox it keeps, from
+ * dispatch, before the inventory takes it in: the isolation checks read
+ * their facts from it instead of asking again. The hook must not free the
+ * inventory or the client. */
+typedef void (*inv_inspect_hook)(void *ud, const char *id, const char *json, size_t len);
+/* Set (or with fn NULL, remove) the inspect hook; one at a time. */
+void inv_set_inspect_hook(struct inventory *inv, inv_inspect_hook fn, void *ud);
+
 /* Ask for a full list now (the refresh key). */
 void inv_resync(struct inventory *inv);
 /* Switch between sandboxes only (false) and every container (true); the
@@ -63,6 +72,8 @@ const struct dk_container *inv_get(const struct inventory *inv, size_t i);
 /* Changes whenever the set, a row, or the connection state changes. */
 uint64_t inv_generation(const struct inventory *inv);
 enum inv_conn inv_state(const struct inventory *inv);
+/* Online, with the list in and no inspect in flight or waiting. */
+bool inv_settled(const struct inventory *inv);
 /* Last error (when OFFLINE), one line; "" otherwise. */
 const char *inv_error(const struct inventory *inv);
 /* Mono ms up to which the list is known to be current: now while ONLINE

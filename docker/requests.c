@@ -15,12 +15,25 @@ struct prov_job {
 	char *filter;            /* the list's label filter, or NULL */
 	struct dk_container_list list;
 	struct dk_container *ct;
+	bool with_json;          /* an inspect for dk_inspect_json: cb is a dk_inspect_json_cb */
+	char *json;              /* ... and its answer, as the engine sent it */
+	size_t json_len;
 };
+
+/* An inspect's callback, of either kind. */
+static void inspect_cb(const struct prov_job *j, int rc, const struct err *e, struct dk_container *ct)
+{
+	if (j->with_json)
+		((dk_inspect_json_cb)j->cb)(j->ud, rc, e, ct, ct ? j->json : NULL, ct ? j->json_len : 0);
+	else
+		((dk_inspect_cb)j->cb)(j->ud, rc, e, ct);
+}
 
 static void prov_job_free(void *p)
 {
 	struct prov_job *j = p;
 	free(j->filter);
+	free(j->json);
 	dk_container_list_free(&j->list);
 	if (j->ct) {
 		dk_container_clear(j->ct);
@@ -62,7 +75,7 @@ static void prov_job_done(void *p, int rc, const struct err *e)
 		struct dk_container *ct = rc == 0 ? j->ct : NULL;
 		if (ct)
 			j->ct = NULL; /* the callback owns it */
-		((dk_inspect_cb)j->cb)(j->ud, rc, e, ct);
+		inspect_cb(j, rc, e, ct);
 	}
 	prov_job_free(j);
 }
@@ -113,29 +126,42 @@ void dk_list_containers(struct dk_client *c, bool all, const char *label_filter,
 	dk_req_submit(r);
 }
 
-static void inspect_done(struct dk_req *r, int rc, const struct err *e)
+static void inspect_finish(struct dk_req *r, int rc, const struct err *e, bool with_json)
 {
-	dk_inspect_cb cb = (dk_inspect_cb)r->cb;
+	struct prov_job *j = xcalloc(1, sizeof *j);
+	j->cb = r->cb;
+	j->ud = r->ud;
+	j->with_json = with_json;
 	struct err perr;
-	struct dk_container *ct = NULL;
 	if (rc == 0) {
-		ct = xcalloc(1, sizeof *ct);
-		if (dk_parse_inspect(r->body.data, r->body.len, ct, &perr) < 0) {
-			free(ct);
-			ct = NULL;
+		j->ct = xcalloc(1, sizeof *j->ct);
+		if (dk_parse_inspect(r->body.data, r->body.len, j->ct, &perr) < 0) {
+			free(j->ct);
+			j->ct = NULL;
 			rc = -1;
 			e = &perr;
 		}
 	}
 	if (rc < 0) {
-		cb(r->ud, rc, e, NULL);
+		inspect_cb(j, rc, e, NULL);
+		prov_job_free(j);
 		return;
 	}
-	struct prov_job *j = xcalloc(1, sizeof *j);
-	j->cb = (void *)cb;
-	j->ud = r->ud;
-	j->ct = ct;
-	dk_prov_resolve(r->c, ct, 1, prov_job_done, j, prov_job_free);
+	if (with_json) {
+		j->json_len = r->body.len;
+		j->json = buf_steal(&r->body);   /* the request ends after this call */
+	}
+	dk_prov_resolve(r->c, j->ct, 1, prov_job_done, j, prov_job_free);
+}
+
+static void inspect_done(struct dk_req *r, int rc, const struct err *e)
+{
+	inspect_finish(r, rc, e, false);
+}
+
+static void inspect_json_done(struct dk_req *r, int rc, const struct err *e)
+{
+	inspect_finish(r, rc, e, true);
 }
 
 /* GET /containers/ID<suffix>, with the id escaped (ids and names are
@@ -158,6 +184,11 @@ static void container_get(struct dk_client *c, const char *id, const char *suffi
 void dk_inspect(struct dk_client *c, const char *id, dk_inspect_cb cb, void *ud)
 {
 	container_get(c, id, "/json", inspect_done, (void *)cb, ud);
+}
+
+void dk_inspect_json(struct dk_client *c, const char *id, dk_inspect_json_cb cb, void *ud)
+{
+	container_get(c, id, "/json", inspect_json_done, (void *)cb, ud);
 }
 
 static void stats_done(struct dk_req *r, int rc, const struct err *e)

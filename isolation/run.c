@@ -15,6 +15,8 @@
 /* exec sessions come and go (health checks, our own relay): at most one
  * evaluation for them per container in this long */
 #define RUN_EXEC_MIN_MS 10000
+/* the longest iso_runner_hold_host holds the host facts back */
+#define RUN_HOST_HOLD_MAX_MS 3000
 /* /info or /version failed: ask again this much later */
 #define RUN_HOST_RETRY_MS 10000
 /* The health checks' exec ids kept per sandbox: one runs at a time, a few
@@ -82,6 +84,7 @@ struct iso_runner {
 	struct iso_report host_rep;
 	char host_err[200];
 	int64_t host_retry_ms;   /* mono ms to ask /info again after a failure; 0 none */
+	int64_t host_hold_ms;    /* mono ms until which the first ask waits (iso_runner_hold_host); 0 none */
 	uint64_t gen;
 	uint64_t seq;            /* rounds over every entry: an answer from before a drop never matches */
 	struct ctx *ctxs;        /* requests in flight */
@@ -561,6 +564,21 @@ static void inspect_done(void *ud, int rc, const struct err *er, const char *jso
 	}
 }
 
+void iso_runner_feed(struct iso_runner *r, const char *id, const char *json, size_t len)
+{
+	struct entry *e = find(r, id);
+	if (!e) {
+		want(r, id, 0);
+		e = find(r, id);
+	}
+	if (!e || e->st != E_QUEUED)
+		return;
+	e->st = E_INSPECT;
+	e->seq = ++r->seq;
+	r->inflight++;
+	inspect_done(ctx_new(r, e->id, e->seq), 0, NULL, json, len);
+}
+
 void iso_runner_host_refresh(struct iso_runner *r)
 {
 	if (r->host_asking)
@@ -569,16 +587,31 @@ void iso_runner_host_refresh(struct iso_runner *r)
 	dk_host_info(r->c, host_done, r);
 }
 
+void iso_runner_hold_host(struct iso_runner *r)
+{
+	if (!r->host_answered && !r->host_asking)
+		r->host_hold_ms = clock_mono_ms() + RUN_HOST_HOLD_MAX_MS;
+}
+
+void iso_runner_release_host(struct iso_runner *r)
+{
+	r->host_hold_ms = 0;
+}
+
 int iso_runner_tick(struct iso_runner *r, int64_t now_wall_ms)
 {
 	int64_t now = clock_mono_ms();
 	int64_t next = -1;
-	if ((!r->host_answered && !r->host_asking) || (r->host_retry_ms && now >= r->host_retry_ms)) {
+	if (r->host_hold_ms && now >= r->host_hold_ms)
+		r->host_hold_ms = 0;
+	if ((!r->host_answered && !r->host_asking && !r->host_hold_ms) || (r->host_retry_ms && now >= r->host_retry_ms)) {
 		r->host_retry_ms = 0;
 		iso_runner_host_refresh(r);
 	}
 	if (r->host_retry_ms)
 		next = r->host_retry_ms - now;
+	else if (r->host_hold_ms)
+		next = r->host_hold_ms - now;
 	for (size_t i = 0; i < r->nents; i++) {
 		struct entry *e = r->ents[i];
 		if (e->st == E_IDLE && e->have_rep && e->rep.recheck_wall_ms > 0) {

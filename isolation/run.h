@@ -19,6 +19,11 @@ void iso_runner_free(struct iso_runner *r);
 /* Evaluate container id (full id or name) again soon; a request already
  * queued or in flight is not repeated (one more round follows it). */
 void iso_runner_want(struct iso_runner *r, const char *id);
+/* An inspect of container id (full id) that someone else asked the engine
+ * for (json, len bytes, borrowed): taken as its facts when its evaluation
+ * is new or queued, which then asks no inspect of its own. One queued or
+ * in flight otherwise goes on as it was. */
+void iso_runner_feed(struct iso_runner *r, const char *id, const char *json, size_t len);
 /* Forget container id (it was removed). */
 void iso_runner_drop(struct iso_runner *r, const char *id);
 /* An event from the stream: re-evaluates what it can change (start,
@@ -27,6 +32,13 @@ void iso_runner_drop(struct iso_runner *r, const char *id);
  * containers it already audits, drops destroyed containers, forgets
  * destroyed networks. */
 void iso_runner_event(struct iso_runner *r, const struct dk_event *ev);
+/* The host facts (GET /info and /version, which engines answer by running
+ * programs: dockerd runc and docker-init, Podman dpkg-query, half a second
+ * of CPU here) are not asked before iso_runner_release_host, or 3 s:
+ * called before the first tick, so that a screen's first list and its
+ * inspects do not wait behind them. The evaluations wait for them. */
+void iso_runner_hold_host(struct iso_runner *r);
+void iso_runner_release_host(struct iso_runner *r);
 /* Ask the engine for the host facts again (after a reconnect). */
 void iso_runner_host_refresh(struct iso_runner *r);
 

@@ -21,6 +21,12 @@
 /* Turns in a row where poll() said stdin was readable but no key came:
  * the terminal is gone (EOF without a hangup). */
 #define UI_MAX_EMPTY_READS 50
+/* While the engines' sockets keep bringing news (a fleet's lists, inspects
+ * and first samples at the start), the frame waits until the loop has read
+ * what is ready, this long at most: a frame per answer drew a table of
+ * hundreds of rows dozens of times in the first second. Keys, signals and
+ * desktops draw at once. */
+#define UI_CATCHUP_MS 50
 /* How long quitting waits for a cut-short snapshot to resume its sandbox. */
 #define UI_SNAP_RESUME_WAIT_MS 10000
 /* Below this many body rows the detail pane takes the whole body. */
@@ -99,17 +105,21 @@ static void render(struct ui *ui, int64_t wall_ms, int64_t mono_ms)
 
 /* Keep the isolation checks in step with the inventory: every sandbox listed gets
  * evaluated once (events re-evaluate it after), and all of them again when
- * the engine comes back (events may have been missed). */
+ * the engine comes back (events may have been missed). One the inventory
+ * has not inspected yet is left to that inspect, which the runner is fed
+ * (iso_runner_feed): a fleet's checks ask the engine nothing more. */
 static void iso_sync(struct iso_runner *r, const struct inventory *inv, enum inv_conn *last_state)
 {
 	enum inv_conn st = inv_state(inv);
-	bool back = st == INV_ONLINE && *last_state != INV_ONLINE;
+	bool back = st == INV_ONLINE && *last_state == INV_OFFLINE;   /* not the first connect */
 	*last_state = st;
 	if (back)
 		iso_runner_host_refresh(r);
+	if (inv_settled(inv))
+		iso_runner_release_host(r);   /* held by main.c until the table is in */
 	for (size_t i = 0; i < inv_count(inv); i++) {
 		const struct dk_container *c = inv_get(inv, i);
-		if (back || !iso_runner_has(r, c->id))
+		if (back || (c->inspected && !iso_runner_has(r, c->id)))
 			iso_runner_want(r, c->id);
 	}
 }
@@ -166,9 +176,9 @@ static void loop(struct ui *ui)
 	uint64_t gen = ui_inv_generation(ui);
 	uint64_t cgen = ui_coll_generation(ui);
 	uint64_t isogen = ui_iso_generation(ui);
-	int64_t shown_sec = -1;
+	int64_t shown_sec = -1, drawn_ms = 0;
 	int empty_reads = 0;
-	bool dirty = true;
+	bool dirty = true, catching_up = false;
 
 	while (!ui->quit) {
 		int64_t mono = clock_mono_ms();
@@ -196,10 +206,16 @@ static void loop(struct ui *ui)
 			dirty = true;
 		/* a slow terminal still taking the last picture: the next
 		 * frame waits for it (keys and actions do not) */
+		bool deferred = false;
 		if (dirty && !ui_view_writing()) {
-			render(ui, wall, mono);
-			shown_sec = wall / 1000;
-			dirty = false;
+			if (catching_up && mono - drawn_ms < UI_CATCHUP_MS) {
+				deferred = true;
+			} else {
+				render(ui, wall, mono);
+				shown_sec = wall / 1000;
+				drawn_ms = mono;
+				dirty = false;
+			}
 		}
 
 		/* Wake just after the next second, or earlier if someone needs to. */
@@ -224,8 +240,8 @@ static void loop(struct ui *ui)
 		size_t nout = ui_view_writing();   /* then stdout, while a picture goes out */
 		if (nout)
 			fds[2 + n + nv + ns] = (struct pollfd){.fd = STDOUT_FILENO, .events = POLLOUT};
-		if (timeout < 0)
-			timeout = 0;
+		if (timeout < 0 || deferred)
+			timeout = 0;   /* a deferred frame: what is ready now, then draw */
 
 		int r = poll(fds, 2 + n + nv + ns + nout, timeout);
 		if (r < 0) {
@@ -239,6 +255,11 @@ static void loop(struct ui *ui)
 				fds[i].revents = 0;
 		}
 
+		catching_up = false;
+		for (size_t i = 2; i < 2 + n && r > 0; i++)
+			catching_up |= fds[i].revents != 0;
+		if (fds[0].revents || fds[1].revents)
+			catching_up = false;
 		if (fds[1].revents & POLLIN) {
 			if (ui_term_signals(ui))
 				dirty = true;
