@@ -8,8 +8,9 @@
       the screen has a CPU% column (sandtop's, right-aligned) or a "CPU %"
       one (docker stats', left-aligned), until every one of those rows shows
       a number in it. Kills the session. Prints JSON: names_ms, stats_ms (null
-      without a CPU% column or on timeout), polls, rss_kb/hwm_kb of the
-      process at the end.
+      without a CPU% column or on timeout), names_cpu_ms/stats_cpu_ms (the
+      process's CPU time by then), polls, rss_kb/hwm_kb of the process at
+      the end.
   timing.py ps NAMES_FILE COMMAND...
       Runs COMMAND (e.g. sandtop ps), prints JSON: wall ms, how many of the
       names it printed, exit status and its peak RSS (kB).
@@ -41,6 +42,16 @@ def rss(pid):
     return vals["VmRSS"], vals["VmHWM"]
 
 
+def cpu_ms(pid):
+    """The process's user and system CPU time so far (ms), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return round((int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK"))
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def stats_shown(lines, names):
     """True/False when the screen has a CPU% column, None when it has none."""
     hdr = next((l for l in lines if ("CPU%" in l or "CPU %" in l) and "NAME" in l), None)
@@ -68,7 +79,7 @@ def screen(sock, conf, session, w, h, names_file, timeout, command):
                          "exec env TERM=tmux-256color " + command], check=True)
     pid = int(subprocess.run(tm + ["display-message", "-p", "-t", session, "#{pane_pid}"],
                              capture_output=True, text=True, check=True).stdout)
-    names_ms = stats_ms = None
+    names_ms = stats_ms = names_cpu = stats_cpu = None
     polls = 0
     deadline = t0 + float(timeout) * 1000
     while now_ms() < deadline:
@@ -81,18 +92,21 @@ def screen(sock, conf, session, w, h, names_file, timeout, command):
             words = set(out.split())
             if names <= words:
                 names_ms = t
+                names_cpu = cpu_ms(pid)
         if names_ms is not None:
             s = stats_shown(lines, names)
             if s is None:
                 break
             if s:
                 stats_ms = t
+                stats_cpu = cpu_ms(pid)
                 break
         time.sleep(0.02)
     r, hwm = rss(pid)
     subprocess.run(tm + ["kill-session", "-t", session], capture_output=True)
     print(json.dumps({"names_ms": round(names_ms) if names_ms is not None else None,
                       "stats_ms": round(stats_ms) if stats_ms is not None else None,
+                      "names_cpu_ms": names_cpu, "stats_cpu_ms": stats_cpu,
                       "polls": polls, "rss_kb": r, "hwm_kb": hwm}))
 
 
