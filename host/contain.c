@@ -493,20 +493,24 @@ size_t cg_contain(struct cg_freezer *f, enum cg_kop op, int signo, struct cg_kta
 	if (timeout_ms <= 0)
 		timeout_ms = op == CG_KFREEZE ? CG_KFREEZE_MS : CG_KKILL_MS;
 	struct slot *s = xcalloc(n ? n : 1, sizeof *s);
+	struct cg_index *idx = NULL;   /* for the targets without a pid, one walk */
 	for (size_t i = 0; i < n; i++) {
+		if (t[i].pid <= 0 && !idx)
+			idx = cg_index_new(f);
 		s[i].t = &t[i];
 		t[i].res = CG_K_FAILED;
 		t[i].state = -1;
 		t[i].tasks = 0;
 		err_clear(&t[i].e);
 		int rc = t[i].pid > 0 ? cg_locate(f, t[i].id, t[i].pid, &s[i].cg, &t[i].e)
-		                      : cg_find(f, t[i].id, &s[i].cg, &t[i].e);
+		                      : cg_find_in(f, idx, t[i].id, &s[i].cg, &t[i].e);
 		if (rc == 0)
 			s[i].open = true;
 		else
 			settle(&s[i], t[i].e.code == ERR_REFUSED ? CG_K_REFUSED :
 				t[i].e.code == ERR_NOTFOUND ? CG_K_GONE : CG_K_FAILED, t0);
 	}
+	cg_index_free(idx);
 	switch (op) {
 	case CG_KFREEZE: op_freeze(f, s, n, timeout_ms, t0); break;
 	case CG_KTHAW: op_thaw(f, s, n, t0); break;

@@ -358,7 +358,93 @@ static int first_pid(const char *dir)
 	return pid > 0 && pid <= 0x3fffffff ? (int)pid : 0;
 }
 
-int cg_find(struct cg_freezer *f, const char *id, struct cg_loc *out, struct err *e)
+/* One directory named after a container; seq keeps the walk's order. */
+struct named {
+	char id[65];
+	char *dir;
+	size_t seq;
+};
+
+struct cg_index {
+	struct named *v;
+	size_t n, cap;
+};
+
+/* Depth-first under dir, as find_named: every directory named after some
+ * container, not descended into. */
+static void index_walk(struct cg_index *x, const char *dir, int depth, size_t *seen)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d)) && *seen < FIND_DIRS; ) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		(*seen)++;
+		size_t n = strlen(de->d_name);
+		if (cg_names_some_id(de->d_name, n)) {
+			if (x->n == x->cap) {
+				x->cap = x->cap ? x->cap * 2 : 64;
+				x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+			}
+			struct named *m = &x->v[x->n];
+			size_t end = n >= 6 && !memcmp(de->d_name + n - 6, ".scope", 6) ? n - 6 : n;
+			memcpy(m->id, de->d_name + end - 64, 64);
+			m->id[64] = '\0';
+			m->dir = xasprintf("%s/%s", dir, de->d_name);
+			m->seq = x->n++;
+		} else if (depth + 1 < FIND_DEPTH) {
+			char *sub = xasprintf("%s/%s", dir, de->d_name);
+			index_walk(x, sub, depth + 1, seen);
+			free(sub);
+		}
+	}
+	closedir(d);
+}
+
+static int by_id_then_seq(const void *a, const void *b)
+{
+	const struct named *p = a, *q = b;
+	int c = strcmp(p->id, q->id);
+	return c ? c : p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+struct cg_index *cg_index_new(struct cg_freezer *f)
+{
+	struct cg_index *x = xcalloc(1, sizeof *x);
+	const char *root = st_cgroup_mount(f->cg, frz_ver[f->v].ctl);
+	size_t seen = 0;
+	if (root)
+		index_walk(x, root, 0, &seen);
+	qsort(x->v, x->n, sizeof *x->v, by_id_then_seq);
+	return x;
+}
+
+void cg_index_free(struct cg_index *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		free(x->v[i].dir);
+	free(x->v);
+	free(x);
+}
+
+/* The first directory of the walk named after id, or NULL. */
+static const char *index_get(const struct cg_index *x, const char *id)
+{
+	size_t lo = 0, hi = x->n;
+	while (lo < hi) {   /* the first entry not below id */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(x->v[mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n && !strcmp(x->v[lo].id, id) ? x->v[lo].dir : NULL;
+}
+
+int cg_find_in(struct cg_freezer *f, const struct cg_index *x, const char *id, struct cg_loc *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	if (!id || !is_id(id))
@@ -366,8 +452,10 @@ int cg_find(struct cg_freezer *f, const char *id, struct cg_loc *out, struct err
 	const char *root = st_cgroup_mount(f->cg, frz_ver[f->v].ctl);
 	if (!root)
 		return err_set(e, ERR_NOTFOUND, "no freezer hierarchy mounted whole");
+	const char *known = x ? index_get(x, id) : NULL;
 	size_t seen = 0;
-	char *dir = find_named(root, id, 0, &seen);
+	/* not in the index: made since its walk, or past its bound */
+	char *dir = known ? xstrdup(known) : find_named(root, id, 0, &seen);
 	if (!dir)
 		return err_set(e, ERR_NOTFOUND, "container %.12s: no cgroup named after it (not running?)", id);
 	int pid = first_pid(dir);
@@ -375,6 +463,11 @@ int cg_find(struct cg_freezer *f, const char *id, struct cg_loc *out, struct err
 	if (!pid)
 		return err_set(e, ERR_NOTFOUND, "container %.12s: its cgroup holds no process", id);
 	return cg_locate(f, id, pid, out, e);
+}
+
+int cg_find(struct cg_freezer *f, const char *id, struct cg_loc *out, struct err *e)
+{
+	return cg_find_in(f, NULL, id, out, e);
 }
 
 int cg_state(struct cg_freezer *f, const struct cg_loc *cg, struct err *e)

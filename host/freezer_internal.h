@@ -44,6 +44,18 @@ int frz_read_state(const struct cg_freezer *f, const char *dir, int pid, struct 
 typedef void (*frz_task_fn)(void *ud, int pid);
 long frz_each_task(const char *dir, frz_task_fn fn, void *ud);
 
+/* Every directory named after a container in the freezer's hierarchy,
+ * from one walk within cg_find's bounds: a kill of many containers by id
+ * walked the hierarchy once per container (400 walks of 800 directories
+ * for a fleet's kill --all). Free with cg_index_free (NULL is fine).
+ * (freezer.c) */
+struct cg_index;
+struct cg_index *cg_index_new(struct cg_freezer *f);
+void cg_index_free(struct cg_index *x);
+/* cg_find through x (NULL: none); a container x lacks (made since its
+ * walk, or past its bound) is looked for as cg_find does. */
+int cg_find_in(struct cg_freezer *f, const struct cg_index *x, const char *id, struct cg_loc *out, struct err *e);
+
 /* Whether path component c (len n) names some container: it ends in 64
  * hex digits (before an optional ".scope"), at its start or after a '-'.
  * (freezer.c) */

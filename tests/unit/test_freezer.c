@@ -543,6 +543,55 @@ static void test_boost_v2(void **state)
 	check_boost("v2", V2_ID, V2_SCOPE, "sys/fs/cgroup/system.slice", "cpu.weight", "100\n", "10000");
 }
 
+/* Containers found by their id alone (no pid from the engine), the kill
+ * switch's way: each under its own parent and naming, one not there, one
+ * whose cgroup holds no process; cg_contain walks the hierarchy once for
+ * all of them, cg_find once for one. */
+static void test_find_by_id(void **state)
+{
+	(void)state;
+	tree_copy("v1");
+#define ID2 "a2b2000000000000000000000000000000000000000000000000000000000002"
+#define ID3 "a3b3000000000000000000000000000000000000000000000000000000000003"
+#define ID4 "a4b4000000000000000000000000000000000000000000000000000000000004"
+#define SCOPE2 "sys/fs/cgroup/freezer/system.slice/docker-" ID2 ".scope/"
+	tree_put(V1_FRZ "cgroup.procs", "4242\n");
+	tree_put(SCOPE2 "freezer.state", "THAWED\n");
+	tree_put(SCOPE2 "cgroup.procs", "4290\n4291\n");
+	tree_put("proc/4290/cgroup", "6:freezer:/system.slice/docker-" ID2 ".scope\n");
+	tree_put("sys/fs/cgroup/freezer/docker/" ID4 "/freezer.state", "THAWED\n");
+	tree_put("sys/fs/cgroup/freezer/docker/" ID4 "/cgroup.procs", "");
+	struct cg_freezer *f = kopen_freezer(tree_root);
+	struct cg_ktarget kt[4] = {{.id = V1_ID}, {.id = ID2}, {.id = ID3}, {.id = ID4}};
+	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, kt, 4, 100), 4);
+	for (int i = 0; i < 2; i++) {
+		if (kt[i].res != CG_K_DONE)
+			fail_msg("target %d: %d (%s)", i, (int)kt[i].res, kt[i].e.msg);
+		assert_int_equal(kt[i].state, CG_FRZ_FROZEN);
+	}
+	char buf[64];
+	assert_string_equal(tree_get(V1_FRZ "freezer.state", buf, sizeof buf), "FROZEN");
+	assert_string_equal(tree_get(SCOPE2 "freezer.state", buf, sizeof buf), "FROZEN");
+	assert_int_equal(kt[2].res, CG_K_GONE);
+	assert_non_null(strstr(kt[2].e.msg, "no cgroup named after it"));
+	assert_int_equal(kt[3].res, CG_K_GONE);
+	assert_non_null(strstr(kt[3].e.msg, "holds no process"));
+	/* one id, no index */
+	struct cg_loc cg;
+	struct err e;
+	assert_int_equal(cg_find(f, ID2, &cg, &e), 0);
+	assert_int_equal(cg.pid, 4290);
+	assert_non_null(strstr(cg.dir, "/system.slice/docker-" ID2 ".scope"));
+	cg_clear(&cg);
+	fails(cg_find(f, ID3, &cg, &e), &e, ERR_NOTFOUND, NULL);
+	fails(cg_find(f, "a2b2", &cg, &e), &e, ERR_USAGE, NULL);
+	cg_freezer_free(f);
+#undef ID2
+#undef ID3
+#undef ID4
+#undef SCOPE2
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
 
 int main(void)
@@ -555,6 +604,7 @@ int main(void)
 		T(test_gone),
 		T(test_guards),
 		T(test_locate),
+		T(test_find_by_id),
 		T(test_contain_freeze_v1),
 		T(test_contain_freeze_deadline),
 		T(test_boost_v1),
