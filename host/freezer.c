@@ -416,7 +416,8 @@ struct cg_index *cg_index_new(struct cg_freezer *f)
 	size_t seen = 0;
 	if (root)
 		index_walk(x, root, 0, &seen);
-	qsort(x->v, x->n, sizeof *x->v, by_id_then_seq);
+	if (x->n)   /* none (a rootless engine's containers have no cgroup here): x->v is NULL */
+		qsort(x->v, x->n, sizeof *x->v, by_id_then_seq);
 	return x;
 }
 

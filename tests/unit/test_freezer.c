@@ -586,6 +586,17 @@ static void test_find_by_id(void **state)
 	fails(cg_find(f, ID3, &cg, &e), &e, ERR_NOTFOUND, NULL);
 	fails(cg_find(f, "a2b2", &cg, &e), &e, ERR_USAGE, NULL);
 	cg_freezer_free(f);
+	/* a freezer hierarchy with no container's cgroup at all (a rootless
+	 * engine's containers have none): nothing found, nothing touched */
+	tree_put("proc/self/mountinfo", "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+	                                "37 31 0:34 / /sys/fs/cgroup/empty rw - cgroup cgroup rw,freezer\n");
+	tree_put("sys/fs/cgroup/empty/cgroup.procs", "1\n");
+	f = kopen_freezer(tree_root);
+	struct cg_ktarget none = {.id = ID2};
+	assert_int_equal(cg_contain(f, CG_KFREEZE, 0, &none, 1, 100), 1);
+	assert_int_equal(none.res, CG_K_GONE);
+	assert_non_null(strstr(none.e.msg, "no cgroup named after it"));
+	cg_freezer_free(f);
 #undef ID2
 #undef ID3
 #undef ID4
