@@ -235,9 +235,9 @@ static void iso_event(void *ud, const struct dk_event *ev)
 
 /* Every sandbox the inventory inspects: the isolation checks take the
  * answer instead of asking the engine again. */
-static void iso_inspect(void *ud, const char *id, const char *json, size_t len)
+static void iso_inspect(void *ud, const char *id, int64_t asked_ms, const char *json, size_t len)
 {
-	iso_runner_feed(ud, id, json, len);
+	iso_runner_feed(ud, id, asked_ms, json, len);
 }
 
 /* What the screen watches and acts on for one engine; freed by engine_free. */

@@ -19,6 +19,7 @@
 struct inspect_ctx {
 	struct inventory *inv;
 	char id[65];
+	int64_t asked_ms;  /* mono */
 	struct inspect_ctx *prev, *next;
 };
 
@@ -183,12 +184,13 @@ static void state_seen(struct dk_container *nc, const struct dk_container *old)
 	nc->state_seen_ms = same ? old->state_seen_ms : clock_mono_ms();
 }
 
-static void inspect_apply(struct inventory *inv, struct dk_container *ct, const char *json, size_t len)
+static void inspect_apply(struct inventory *inv, struct dk_container *ct, int64_t asked_ms, const char *json,
+                          size_t len)
 {
 	ssize_t i = find(inv, ct->id);
 	bool keep = wanted(inv, ct);
 	if (keep && inv->ihook)
-		inv->ihook(inv->ihook_ud, ct->id, json, len);
+		inv->ihook(inv->ihook_ud, ct->id, asked_ms, json, len);
 	if (!keep) {
 		if (i >= 0)
 			remove_at(inv, (size_t)i);
@@ -234,7 +236,7 @@ static void inspect_ctx_done(void *ud, int rc, const struct err *e, struct dk_co
 	struct inspect_ctx *x = ud;
 	struct inventory *inv = x->inv;
 	if (rc == 0) {
-		inspect_apply(inv, ct, json, len);
+		inspect_apply(inv, ct, x->asked_ms, json, len);
 	} else if (e->code == ERR_NOTFOUND) {
 		ssize_t i = find(inv, x->id);
 		if (i >= 0)
@@ -250,6 +252,7 @@ static void inspect(struct inventory *inv, const char *id)
 {
 	struct inspect_ctx *x = xcalloc(1, sizeof *x);
 	x->inv = inv;
+	x->asked_ms = clock_mono_ms();
 	snprintf(x->id, sizeof x->id, "%s", id);
 	x->next = inv->pending;
 	if (inv->pending)

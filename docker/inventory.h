@@ -51,11 +51,11 @@ typedef void (*inv_event_hook)(void *ud, const struct dk_event *ev);
 void inv_set_event_hook(struct inventory *inv, inv_event_hook fn, void *ud);
 
 /* Called with the engine's answer (json, len bytes, borrowed for the call)
- * to every inspect the inventory makes of a sandbox it keeps, from
- * dispatch, before the inventory takes it in: the isolation checks read
- * their facts from it instead of asking again. The hook must not free the
- * inventory or the client. */
-typedef void (*inv_inspect_hook)(void *ud, const char *id, const char *json, size_t len);
+ * to every inspect the inventory makes of a sandbox it keeps, and when it
+ * asked for it (asked_ms, mono), from dispatch, before the inventory takes
+ * it in: the isolation checks read their facts from it instead of asking
+ * again. The hook must not free the inventory or the client. */
+typedef void (*inv_inspect_hook)(void *ud, const char *id, int64_t asked_ms, const char *json, size_t len);
 /* Set (or with fn NULL, remove) the inspect hook; one at a time. */
 void inv_set_inspect_hook(struct inventory *inv, inv_inspect_hook fn, void *ud);
 

@@ -32,6 +32,7 @@ struct entry {
 	bool again;              /* another round once this one ends */
 	uint64_t seq;            /* this round's number (runner-wide): stale answers are dropped */
 	int64_t due_ms;          /* mono ms a queued round may start */
+	int64_t wanted_ms;       /* mono ms of the last want: an inspect asked before it is stale */
 	int64_t exec_eval_ms;    /* mono ms of the last exec-triggered round */
 	struct dk_hardening h;
 	bool have_h;
@@ -211,11 +212,12 @@ static void want(struct iso_runner *r, const char *id, int64_t delay_ms)
 		r->ents[at] = e;
 		r->nents++;
 	}
+	e->wanted_ms = clock_mono_ms();
 	if (e->st == E_INSPECT || e->st == E_WAIT) {
 		e->again = true;
 		return;
 	}
-	int64_t due = clock_mono_ms() + delay_ms;
+	int64_t due = e->wanted_ms + delay_ms;
 	if (e->st != E_QUEUED || due < e->due_ms)
 		e->due_ms = due;
 	e->st = E_QUEUED;
@@ -564,14 +566,17 @@ static void inspect_done(void *ud, int rc, const struct err *er, const char *jso
 	}
 }
 
-void iso_runner_feed(struct iso_runner *r, const char *id, const char *json, size_t len)
+void iso_runner_feed(struct iso_runner *r, const char *id, int64_t asked_ms, const char *json, size_t len)
 {
 	struct entry *e = find(r, id);
-	if (!e) {
+	bool fresh = !e;
+	if (fresh) {
 		want(r, id, 0);
 		e = find(r, id);
 	}
-	if (!e || e->st != E_QUEUED)
+	/* an answer asked for before the last reason to look again (an event
+	 * in between) may not show what that changed: not taken */
+	if (!e || e->st != E_QUEUED || (!fresh && asked_ms <= e->wanted_ms))
 		return;
 	e->st = E_INSPECT;
 	e->seq = ++r->seq;

@@ -20,10 +20,11 @@ void iso_runner_free(struct iso_runner *r);
  * queued or in flight is not repeated (one more round follows it). */
 void iso_runner_want(struct iso_runner *r, const char *id);
 /* An inspect of container id (full id) that someone else asked the engine
- * for (json, len bytes, borrowed): taken as its facts when its evaluation
- * is new or queued, which then asks no inspect of its own. One queued or
- * in flight otherwise goes on as it was. */
-void iso_runner_feed(struct iso_runner *r, const char *id, const char *json, size_t len);
+ * for at asked_ms (mono), json, len bytes, borrowed: taken as its facts
+ * when its evaluation is new, or queued by a want from before asked_ms;
+ * that evaluation then asks no inspect of its own. Otherwise nothing
+ * changes. */
+void iso_runner_feed(struct iso_runner *r, const char *id, int64_t asked_ms, const char *json, size_t len);
 /* Forget container id (it was removed). */
 void iso_runner_drop(struct iso_runner *r, const char *id);
 /* An event from the stream: re-evaluates what it can change (start,

@@ -83,58 +83,74 @@ static const struct iso_report *run_until_report(struct dk_client *c, struct iso
 	return iso_runner_report(r, REF_ID);
 }
 
+/* A runner on a client of the fake, its host facts held (a screen's). */
+static struct iso_runner *held_runner(struct dk_client **c)
+{
+	*c = fake_client(&fake);
+	struct iso_policy pol;
+	iso_policy_default(&pol, dk_client_endpoint(*c));
+	struct iso_runner *r = iso_runner_new(*c, &pol);
+	iso_runner_hold_host(r);
+	return r;
+}
+
+/* Turns for about ms; what the fake was asked meanwhile (the caller frees). */
+static char *turns(struct dk_client *c, struct iso_runner *r, int ms)
+{
+	for (int64_t end = clock_mono_ms() + ms; clock_mono_ms() < end;) {
+		iso_runner_tick(r, clock_wall_ms());
+		call_turn(c, 20);
+	}
+	return requests();
+}
+
 static void test_fed_inspect_is_not_asked_again(void **state)
 {
 	(void)state;
-	struct dk_client *c = fake_client(&fake);
-	struct iso_policy pol;
-	iso_policy_default(&pol, dk_client_endpoint(c));
-	struct iso_runner *r = iso_runner_new(c, &pol);
-	iso_runner_hold_host(r);
+	struct dk_client *c;
+	struct iso_runner *r = held_runner(&c);
 	/* held: the first ticks ask nothing, not even the host facts */
-	for (int i = 0; i < 5; i++) {
-		iso_runner_tick(r, clock_wall_ms());
-		call_turn(c, 20);
-	}
-	assert_true(fake_quiet(&fake, 200));
+	char *asked = turns(c, r, 200);
+	assert_string_equal(asked, "");
+	free(asked);
 	/* the inventory's inspect, handed on: the evaluation waits for the
-	 * host facts, still held */
-	iso_runner_feed(r, REF_ID, inspect_json, inspect_len);
+	 * host facts, still held, and asks no inspect of its own */
+	iso_runner_feed(r, REF_ID, clock_mono_ms(), inspect_json, inspect_len);
 	assert_true(iso_runner_has(r, REF_ID));
 	assert_int_equal(iso_runner_pending(r), 1);
-	for (int i = 0; i < 5; i++) {
-		iso_runner_tick(r, clock_wall_ms());
-		call_turn(c, 20);
-	}
+	asked = turns(c, r, 200);
 	assert_null(iso_runner_report(r, REF_ID));
-	char *before = requests();
-	assert_null(strstr(before, "/info"));
-	assert_null(strstr(before, "/containers/"));   /* the fed inspect is not asked again */
+	assert_null(strstr(asked, "/containers/"));
+	assert_null(strstr(asked, "/info"));
+	free(asked);
 	/* released: /info, then the report */
 	iso_runner_release_host(r);
 	const struct iso_report *rep = run_until_report(c, r);
 	assert_non_null(rep);
 	assert_true(rep->n > 0);
 	assert_int_equal(iso_runner_pending(r), 0);
-	char *after = requests();
-	assert_non_null(strstr(after, "GET /v1.41/info"));
-	assert_null(strstr(after, "/containers/"));
-	free(before);
-	free(after);
-	/* wanted again (an event): now the runner asks for itself */
+	asked = requests();
+	assert_non_null(strstr(asked, "GET /v1.41/info"));
+	assert_null(strstr(asked, "/containers/"));
+	free(asked);
+	/* an event, then an inspect the inventory had asked for before it:
+	 * stale, so the runner asks for itself */
+	int64_t before_event = clock_mono_ms();
+	fake_pause_ms(2);
 	iso_runner_want(r, REF_ID);
-	int64_t end = clock_mono_ms() + 3000;
-	char *again = xstrdup("");
-	while (!strstr(again, "/containers/" REF_ID "/json") && clock_mono_ms() < end) {
-		iso_runner_tick(r, clock_wall_ms());
-		call_turn(c, 50);
-		char *more = requests(), *both = xasprintf("%s%s", again, more);
-		free(more);
-		free(again);
-		again = both;
-	}
-	assert_non_null(strstr(again, "GET /v1.41/containers/" REF_ID "/json"));
-	free(again);
+	iso_runner_feed(r, REF_ID, before_event, inspect_json, inspect_len);
+	asked = turns(c, r, 300);
+	assert_non_null(strstr(asked, "GET /v1.41/containers/" REF_ID "/json"));
+	free(asked);
+	assert_non_null(run_until_report(c, r));
+	/* an event, then an inspect asked for after it: taken */
+	iso_runner_want(r, REF_ID);
+	fake_pause_ms(2);
+	iso_runner_feed(r, REF_ID, clock_mono_ms(), inspect_json, inspect_len);
+	asked = turns(c, r, 300);
+	assert_null(strstr(asked, "/containers/"));
+	free(asked);
+	assert_int_equal(iso_runner_pending(r), 0);
 	dk_client_free(c);
 	iso_runner_free(r);
 }
@@ -144,11 +160,8 @@ static void test_fed_inspect_is_not_asked_again(void **state)
 static void test_hold_ends_by_itself(void **state)
 {
 	(void)state;
-	struct dk_client *c = fake_client(&fake);
-	struct iso_policy pol;
-	iso_policy_default(&pol, dk_client_endpoint(c));
-	struct iso_runner *r = iso_runner_new(c, &pol);
-	iso_runner_hold_host(r);
+	struct dk_client *c;
+	struct iso_runner *r = held_runner(&c);
 	int64_t t0 = clock_mono_ms(), end = t0 + 6000;
 	while (!iso_runner_host(r) && !iso_runner_host_error(r)[0] && clock_mono_ms() < end) {
 		iso_runner_tick(r, clock_wall_ms());
