@@ -27,10 +27,14 @@ desk_settled() {
 
 # The test's Xvfb (started once); DISPLAY names it. It tries the displays
 # in use first (other tests', the machine's): under load that takes seconds.
+# -noreset: an X server resets when its last client leaves (here the
+# xdotool that checks it answers) and refuses connections meanwhile; a
+# terminal started then could not open the display (ci72's t_view_sixel,
+# an earlier run's kitty).
 xvfb_up() {
 	local i
 	[ -n "${XV_PID:-}" ] && return 0
-	Xvfb -displayfd 3 -screen 0 1000x700x24 -nolisten tcp 3>"$TEST_TMP/display" >"$TEST_TMP/xvfb.log" 2>&1 &
+	Xvfb -displayfd 3 -screen 0 1000x700x24 -nolisten tcp -noreset 3>"$TEST_TMP/display" >"$TEST_TMP/xvfb.log" 2>&1 &
 	XV_PID=$!
 	for i in $(seq 300); do [ -s "$TEST_TMP/display" ] && break; sleep 0.1; done
 	[ -s "$TEST_TMP/display" ] || { fail "Xvfb named no display within 30 s"; return 1; }
@@ -89,7 +93,7 @@ xterm_up() {
 # focused. A kitty that exits before its window (it runs sandtop only in
 # its window) is started once more, with what it said noted: in one CI run
 # a kitty could not open the test's display 0.7 s after Xvfb named it
-# (GLFW: "Failed to open display :0"); 16 tries since did not repeat it.
+# (GLFW: "Failed to open display :0"; the server's reset, see xvfb_up).
 kitty_up() {
 	local name=$1 try rc; shift
 	xvfb_up || return 1
