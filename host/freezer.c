@@ -317,31 +317,6 @@ int cg_locate(struct cg_freezer *f, const char *id, int pid, struct cg_loc *out,
 #define FIND_DEPTH 4       /* docker/ID, system.slice/docker-ID.scope, a/b/ID, ... */
 #define FIND_DIRS 20000    /* directories looked at, at most */
 
-/* Depth-first under dir for a directory named after id; its path, or NULL. */
-static char *find_named(const char *dir, const char *id, int depth, size_t *seen)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return NULL;
-	char *hit = NULL;
-	for (struct dirent *de; !hit && (de = readdir(d)) && *seen < FIND_DIRS; ) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		(*seen)++;
-		size_t n = strlen(de->d_name);
-		if (names_id(de->d_name, n, id)) {
-			hit = xasprintf("%s/%s", dir, de->d_name);
-		} else if (depth + 1 < FIND_DEPTH && !cg_names_some_id(de->d_name, n)) {
-			/* another container's cgroup holds none of this one's */
-			char *sub = xasprintf("%s/%s", dir, de->d_name);
-			hit = find_named(sub, id, depth + 1, seen);
-			free(sub);
-		}
-	}
-	closedir(d);
-	return hit;
-}
-
 /* The first pid listed in dir/cgroup.procs (its own, not a sub-cgroup's), or 0. */
 static int first_pid(const char *dir)
 {
@@ -370,8 +345,9 @@ struct cg_index {
 	size_t n, cap;
 };
 
-/* Depth-first under dir, as find_named: every directory named after some
- * container, not descended into. */
+/* Depth-first under dir, at most FIND_DEPTH levels and FIND_DIRS
+ * directories: every directory named after some container, not descended
+ * into (another container's cgroup holds none of this one's). */
 static void index_walk(struct cg_index *x, const char *dir, int depth, size_t *seen)
 {
 	DIR *d = opendir(dir);
@@ -416,8 +392,18 @@ struct cg_index *cg_index_new(struct cg_freezer *f)
 	size_t seen = 0;
 	if (root)
 		index_walk(x, root, 0, &seen);
-	if (x->n)   /* none (a rootless engine's containers have no cgroup here): x->v is NULL */
-		qsort(x->v, x->n, sizeof *x->v, by_id_then_seq);
+	if (!x->n)   /* none (a rootless engine's containers have no cgroup here): x->v is NULL */
+		return x;
+	/* by id; of one id named twice, the walk's first stays */
+	qsort(x->v, x->n, sizeof *x->v, by_id_then_seq);
+	size_t k = 1;
+	for (size_t i = 1; i < x->n; i++) {
+		if (!strcmp(x->v[i].id, x->v[k - 1].id))
+			free(x->v[i].dir);
+		else
+			x->v[k++] = x->v[i];
+	}
+	x->n = k;
 	return x;
 }
 
@@ -431,18 +417,9 @@ void cg_index_free(struct cg_index *x)
 	free(x);
 }
 
-/* The first directory of the walk named after id, or NULL. */
-static const char *index_get(const struct cg_index *x, const char *id)
+static int by_id(const void *key, const void *m)
 {
-	size_t lo = 0, hi = x->n;
-	while (lo < hi) {   /* the first entry not below id */
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(x->v[mid].id, id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < x->n && !strcmp(x->v[lo].id, id) ? x->v[lo].dir : NULL;
+	return strcmp(key, ((const struct named *)m)->id);
 }
 
 int cg_find_in(struct cg_freezer *f, const struct cg_index *x, const char *id, struct cg_loc *out, struct err *e)
@@ -450,17 +427,15 @@ int cg_find_in(struct cg_freezer *f, const struct cg_index *x, const char *id, s
 	memset(out, 0, sizeof *out);
 	if (!id || !is_id(id))
 		return err_set(e, ERR_USAGE, "not a full container id");
-	const char *root = st_cgroup_mount(f->cg, frz_ver[f->v].ctl);
-	if (!root)
+	if (!st_cgroup_mount(f->cg, frz_ver[f->v].ctl))
 		return err_set(e, ERR_NOTFOUND, "no freezer hierarchy mounted whole");
-	const char *known = x ? index_get(x, id) : NULL;
-	size_t seen = 0;
-	/* not in the index: made since its walk, or past its bound */
-	char *dir = known ? xstrdup(known) : find_named(root, id, 0, &seen);
-	if (!dir)
+	struct cg_index *own = x ? NULL : cg_index_new(f);
+	const struct cg_index *in = x ? x : own;
+	const struct named *m = in->n ? bsearch(id, in->v, in->n, sizeof *in->v, by_id) : NULL;
+	int pid = m ? first_pid(m->dir) : 0;
+	cg_index_free(own);
+	if (!m)
 		return err_set(e, ERR_NOTFOUND, "container %.12s: no cgroup named after it (not running?)", id);
-	int pid = first_pid(dir);
-	free(dir);
 	if (!pid)
 		return err_set(e, ERR_NOTFOUND, "container %.12s: its cgroup holds no process", id);
 	return cg_locate(f, id, pid, out, e);

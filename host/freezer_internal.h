@@ -52,8 +52,8 @@ long frz_each_task(const char *dir, frz_task_fn fn, void *ud);
 struct cg_index;
 struct cg_index *cg_index_new(struct cg_freezer *f);
 void cg_index_free(struct cg_index *x);
-/* cg_find through x (NULL: none); a container x lacks (made since its
- * walk, or past its bound) is looked for as cg_find does. */
+/* cg_find through x; with x NULL (cg_find) a walk of its own. A
+ * container x lacks (made since its walk) is not found. */
 int cg_find_in(struct cg_freezer *f, const struct cg_index *x, const char *id, struct cg_loc *out, struct err *e);
 
 /* Whether path component c (len n) names some container: it ends in 64
